@@ -1,0 +1,19 @@
+#pragma once
+// A datastore's API face: validates requests and fills defaults before
+// anything is written. Registered by manager name in datastores/registry.cc.
+#include <nlohmann/json.hpp>
+
+#include "db/models.h"
+
+namespace automat::api {
+
+class DatastoreStrategy {
+ public:
+  virtual ~DatastoreStrategy() = default;
+  // Checks an instance create for this datastore; throws common::Error
+  // (kBadRequest) naming the field. `body` is the "instance" object.
+  virtual void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
+                                        const db::DatastoreVersion& version) const = 0;
+};
+
+}  // namespace automat::api

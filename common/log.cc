@@ -1,0 +1,45 @@
+#include "common/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace automat::common::log {
+namespace {
+
+std::string render(const std::string& event, std::initializer_list<Field> fields) {
+  std::string line = "event=" + event;
+  for (const auto& [k, v] : fields) {
+    line += ' ';
+    line += k;
+    line += '=';
+    const bool quote = v.empty() || v.find_first_of(" \"=") != std::string::npos;
+    if (quote) {
+      line += '"';
+      for (char c : v) {
+        if (c == '"' || c == '\\') line += '\\';
+        line += (c == '\n') ? ' ' : c;
+      }
+      line += '"';
+    } else {
+      line += v;
+    }
+  }
+  return line;
+}
+
+}  // namespace
+
+void init(const std::string& service, const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt(service);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l service=%n pid=%P %v");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+void debug(const std::string& e, std::initializer_list<Field> f) { spdlog::debug(render(e, f)); }
+void info(const std::string& e, std::initializer_list<Field> f) { spdlog::info(render(e, f)); }
+void warn(const std::string& e, std::initializer_list<Field> f) { spdlog::warn(render(e, f)); }
+void error(const std::string& e, std::initializer_list<Field> f) { spdlog::error(render(e, f)); }
+
+}  // namespace automat::common::log

@@ -1,0 +1,20 @@
+#include "common/status.h"
+
+namespace automat::common {
+
+std::string user_status(const std::string& task, const std::string& service) {
+  namespace ss = service_status;
+  if (task.find("ERROR") != std::string::npos) return "ERROR";
+  if (service == ss::kFailed || service == ss::kFailedTimeoutGuestagent ||
+      service == ss::kCrashed) {
+    return "ERROR";
+  }
+  if (task == task::kBuilding) return "BUILD";
+  if (task == task::kDeleting) return "SHUTDOWN";
+  if (service == ss::kRunning) return "ACTIVE";
+  if (service == ss::kNew || service == ss::kBuilding) return "BUILD";
+  if (service.empty()) return "BUILD";
+  return service;  // BLOCKED, SHUTDOWN, UNKNOWN, PROMOTING ...
+}
+
+}  // namespace automat::common

@@ -1,0 +1,37 @@
+#pragma once
+// Service statuses (what the datastore says of itself), tasks (what the
+// control plane is doing) and the status shown to users, derived from both.
+#include <string>
+
+namespace automat::common {
+
+namespace service_status {
+inline constexpr const char* kNew = "NEW";
+inline constexpr const char* kBuilding = "BUILDING";
+inline constexpr const char* kRunning = "RUNNING";
+inline constexpr const char* kBlocked = "BLOCKED";
+inline constexpr const char* kShutdown = "SHUTDOWN";
+inline constexpr const char* kCrashed = "CRASHED";
+inline constexpr const char* kFailed = "FAILED";
+inline constexpr const char* kFailedTimeoutGuestagent = "FAILED_TIMEOUT_GUESTAGENT";
+inline constexpr const char* kUnknown = "UNKNOWN";
+}  // namespace service_status
+
+namespace task {
+inline constexpr const char* kNone = "NONE";
+inline constexpr const char* kBuilding = "BUILDING";
+inline constexpr const char* kDeleting = "DELETING";
+inline constexpr const char* kBuildingError = "BUILDING_ERROR";
+}  // namespace task
+
+namespace op_state {
+inline constexpr const char* kSubmitted = "SUBMITTED";
+inline constexpr const char* kRunning = "RUNNING";
+inline constexpr const char* kCompleted = "COMPLETED";
+inline constexpr const char* kFailed = "FAILED";
+}  // namespace op_state
+
+// The status a user sees: BUILD, ACTIVE, BLOCKED, SHUTDOWN, ERROR, ...
+std::string user_status(const std::string& task, const std::string& service_status);
+
+}  // namespace automat::common

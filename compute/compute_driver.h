@@ -1,0 +1,50 @@
+#pragma once
+// Where a node runs. The taskmanager asks a driver for servers; the driver
+// hides whether that is a local directory plus a process (compute/local), a
+// network namespace, or a Nova server. Implementations register under a name
+// in compute/registry.cc; [compute] driver in automat.conf picks one.
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace automat::common {
+class Config;
+}
+
+namespace automat::compute {
+
+struct ServerSpec {
+  std::string instance_id;
+  std::string manager;            // guest manager, "mysql"
+  std::string datastore_version;  // "10.11"
+  std::string image_location;     // where the datastore binaries live ("" = OS)
+  int ram_mb = 0;
+  int vcpus = 0;
+  int volume_gb = 0;
+  std::string availability_zone;
+};
+
+struct Server {
+  std::string instance_id;
+  std::string address;  // the address the guest agent and datastore listen on
+  int guest_port = 0;   // gRPC port of the guest agent on `address`
+};
+
+class ComputeDriver {
+ public:
+  virtual ~ComputeDriver() = default;
+  // Creates the server and starts its guest agent, detached so it outlives
+  // the caller. Idempotent: for an instance that already has a server,
+  // returns it (restarting its guest agent if it is not running).
+  // Throws common::Error with a user-readable message on failure.
+  virtual Server create(const ServerSpec& spec) = 0;
+  // The server of `instance_id`, or nullopt when it has none.
+  virtual std::optional<Server> find(const std::string& instance_id) = 0;
+  // Whether the guest agent process of `instance_id` is alive.
+  virtual bool guest_running(const std::string& instance_id) = 0;
+  // Stops the guest agent and whatever datastore processes it left, removes
+  // the server's files and releases its address. Idempotent.
+  virtual void destroy(const std::string& instance_id) = 0;
+};
+
+}  // namespace automat::compute

@@ -1,0 +1,108 @@
+#pragma once
+// Plain rows, as the repositories read and write them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace automat::db {
+
+struct Tenant {
+  std::string id;
+  std::string name;
+};
+
+// Who is calling, as resolved from an X-Auth-Token.
+struct Principal {
+  std::string tenant_id;
+  std::vector<std::string> roles;  // "member", "admin"
+  bool is_admin() const;
+};
+
+struct DatastoreVersion {
+  std::string id;
+  std::string datastore_id;
+  std::string datastore_name;  // "mysql"
+  std::string name;            // "10.11"
+  std::string manager;         // guest manager: "mysql"
+  std::string image_location;
+  bool active = true;
+  bool enabled_cluster = false;
+  bool enabled_replication = false;
+  int min_ram_mb = 0;
+};
+
+struct Datastore {
+  std::string id;
+  std::string name;
+  std::string default_version_id;
+  std::vector<DatastoreVersion> versions;
+};
+
+struct Flavor {
+  std::string id;
+  std::string name;
+  int ram_mb = 0;
+  int vcpus = 0;
+  int disk_gb = 0;
+};
+
+struct Instance {
+  std::string id;
+  std::string tenant_id;
+  std::string name;
+  std::string flavor_id;
+  int volume_size_gb = 0;
+  std::string datastore_version_id;
+  std::string task = "BUILDING";
+  std::optional<std::string> address;
+  std::string availability_zone = "rack1";
+  std::optional<std::string> slave_of;
+  std::optional<std::string> cluster_id;
+  std::optional<std::string> fault;
+  std::string created;  // ISO 8601 UTC, e.g. 2026-11-22T10:00:00Z
+  std::string updated;
+  // Joined from service_statuses (empty when none yet).
+  std::string service_status;
+  // Joined for views.
+  std::string datastore_name;
+  std::string datastore_version_name;
+};
+
+struct HostError {
+  std::string host;
+  std::string message;
+};
+
+struct Operation {
+  std::string id;
+  std::string tenant_id;
+  std::string type;           // "instance.create"
+  std::string resource_type;  // "instance"
+  std::string resource_id;
+  std::string state = "SUBMITTED";
+  double progress = 0.0;
+  int step = 0;
+  std::string step_name;
+  std::string message;
+  std::vector<HostError> errors;
+  nlohmann::json params = nlohmann::json::object();
+  std::optional<std::string> owner;
+  std::string created;
+  std::string updated;
+  std::optional<std::string> started;
+  std::optional<std::string> finished;
+};
+
+// One guest message after deduplication, as the conductor records it.
+struct HeartbeatRecord {
+  std::string instance_id;
+  std::string method;  // "heartbeat"
+  int64_t sent_us = 0;
+  std::string service_status;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+}  // namespace automat::db

@@ -1,0 +1,130 @@
+#pragma once
+// The seams over PostgreSQL. Every SQL statement of the project lives under
+// db/; callers see only these interfaces. Pg* implementations in db/pg_*.cc,
+// in-memory fakes in tests/fakes/. All methods are thread-safe and throw
+// common::Error (kUnavailable when the database cannot be reached).
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/models.h"
+
+namespace automat::db {
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+  // Creates the tenant if it does not exist; returns its id.
+  virtual std::string ensure_tenant(const std::string& tenant_name) = 0;
+  // Stores sha256(token) for `tenant_id` with `roles`.
+  virtual void add_token(const std::string& token_hash, const std::string& tenant_id,
+                         const std::vector<std::string>& roles) = 0;
+  // The principal for a token hash, or nullopt when unknown or expired.
+  virtual std::optional<Principal> find_by_hash(const std::string& token_hash) = 0;
+};
+
+class CatalogRepository {
+ public:
+  virtual ~CatalogRepository() = default;
+  virtual std::vector<Datastore> list_datastores() = 0;
+  // By name or id; nullopt when neither matches.
+  virtual std::optional<Datastore> find_datastore(const std::string& name_or_id) = 0;
+  // A version of `datastore` by name or id; nullopt when none matches.
+  virtual std::optional<DatastoreVersion> find_version(const std::string& datastore_name_or_id,
+                                                       const std::string& version_name_or_id) = 0;
+  virtual std::optional<DatastoreVersion> find_version_by_id(const std::string& version_id) = 0;
+  // Creates or updates the datastore and version; `make_default` sets it as
+  // the datastore's default. Returns the version id.
+  virtual std::string register_version(const std::string& datastore_name,
+                                       const DatastoreVersion& version, bool make_default) = 0;
+  virtual std::vector<Flavor> list_flavors() = 0;
+  // By id or name.
+  virtual std::optional<Flavor> find_flavor(const std::string& id_or_name) = 0;
+  virtual void upsert_flavor(const Flavor& flavor) = 0;
+};
+
+class InstanceRepository {
+ public:
+  virtual ~InstanceRepository() = default;
+  // Inserts the instance (service status NEW) and its operation in one
+  // transaction: both exist afterwards, or neither.
+  virtual void create_with_operation(const Instance& instance, const Operation& op) = 0;
+  // Sets the instance's task to `task` and inserts `op` in one transaction,
+  // only if the instance's current task is one of `allowed_tasks`
+  // (empty = any). Returns false (and writes nothing) otherwise.
+  virtual bool start_operation(const std::string& instance_id, const std::string& task,
+                               const std::vector<std::string>& allowed_tasks,
+                               const Operation& op) = 0;
+  // Not deleted, scoped to the tenant; nullopt for another tenant's id.
+  virtual std::optional<Instance> find(const std::string& tenant_id, const std::string& id) = 0;
+  // Unscoped, for the control plane.
+  virtual std::optional<Instance> find_any(const std::string& id) = 0;
+  virtual std::vector<Instance> list(const std::string& tenant_id) = 0;
+  virtual std::vector<Instance> replicas_of(const std::string& instance_id) = 0;
+  virtual void set_task(const std::string& id, const std::string& task) = 0;
+  virtual void set_address(const std::string& id, const std::optional<std::string>& address) = 0;
+  // Sets (or clears, with nullopt) the user-visible fault message.
+  virtual void set_fault(const std::string& id, const std::optional<std::string>& fault) = 0;
+  virtual void set_service_status(const std::string& id, const std::string& status) = 0;
+  // Marks deleted (hidden from every read) and drops its observed state.
+  virtual void mark_deleted(const std::string& id) = 0;
+};
+
+class OperationRepository {
+ public:
+  virtual ~OperationRepository() = default;
+  virtual std::optional<Operation> find(const std::string& tenant_id, const std::string& id) = 0;
+  virtual std::optional<Operation> find_any(const std::string& id) = 0;
+  // Atomically takes `id` for `owner` until now+lease: succeeds when it is
+  // SUBMITTED, or RUNNING and (owned by `owner` or its lease lapsed). Moves it
+  // to RUNNING. Returns the claimed row, or nullopt when someone else holds it
+  // or it is finished.
+  virtual std::optional<Operation> claim(const std::string& id, const std::string& owner,
+                                         std::chrono::seconds lease) = 0;
+  // Ids of unfinished operations whose lease lapsed (or that were never
+  // claimed and are older than `unclaimed_grace`), oldest first.
+  virtual std::vector<std::string> list_resumable(std::chrono::seconds unclaimed_grace,
+                                                  int limit) = 0;
+  // Extends the lease if `owner` still holds it; false when it lost it.
+  virtual bool renew_lease(const std::string& id, const std::string& owner,
+                           std::chrono::seconds lease) = 0;
+  // Saves the cursor after a step: next step index, its name, progress and
+  // the human message. Only while `owner` holds the lease; false otherwise.
+  virtual bool save_progress(const std::string& id, const std::string& owner, int step,
+                             const std::string& step_name, double progress,
+                             const std::string& message) = 0;
+  // Replaces params (used to scrub secrets once a step consumed them).
+  virtual void save_params(const std::string& id, const nlohmann::json& params) = 0;
+  // Finishes: COMPLETED (progress 1) or FAILED with `errors`; clears owner.
+  virtual void finish(const std::string& id, const std::string& owner, const std::string& state,
+                      const std::vector<HostError>& errors, const std::string& message) = 0;
+};
+
+class HeartbeatRepository {
+ public:
+  virtual ~HeartbeatRepository() = default;
+  // Records a batch of guest messages in one transaction. A message whose
+  // sent_us is not newer than the last one recorded for its (instance,
+  // method) is dropped. Returns how many were accepted.
+  virtual size_t record_batch(const std::vector<HeartbeatRecord>& records) = 0;
+  // Marks FAILED_TIMEOUT_GUESTAGENT every live, non-deleting instance whose
+  // last heartbeat was received more than `expiry` ago (or that never sent
+  // one and was created more than `expiry` ago while not BUILDING).
+  // Returns the ids marked.
+  virtual std::vector<std::string> mark_expired(std::chrono::seconds expiry) = 0;
+};
+
+class AddressLeaseRepository {
+ public:
+  virtual ~AddressLeaseRepository() = default;
+  // The address leased to `instance_id`, leasing the lowest free host
+  // address of `cidr` (e.g. "127.10.0.0/16") if it has none. Safe against
+  // concurrent callers. Throws Error(kUnavailable) when the pool is full.
+  virtual std::string lease(const std::string& instance_id, const std::string& cidr) = 0;
+  virtual std::optional<std::string> find(const std::string& instance_id) = 0;
+  virtual void release(const std::string& instance_id) = 0;
+};
+
+}  // namespace automat::db

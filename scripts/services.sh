@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# Private PostgreSQL and RabbitMQ instances under a directory of our own,
+# started as their system users on loopback ports. Sourced by stack.sh,
+# unstack.sh and run_tests.sh.
+
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# start_postgres DIR PORT: initdb on first use, start if not running.
+start_postgres() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  chown postgres:postgres "$dir"
+  chmod 700 "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust \
+      --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
+      cat "$dir/initdb.log" >&2; return 1; }
+  fi
+  if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    return 0
+  fi
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { tail -20 "$dir/postgres.log" >&2; return 1; }
+}
+
+stop_postgres() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# start_rabbitmq DIR PORT DIST_PORT: start a private node if not running.
+start_rabbitmq() {
+  local dir=$1 port=$2 dist=$3
+  mkdir -p "$dir"
+  chown rabbitmq:rabbitmq "$dir"
+  local node="automat-$port@localhost"
+  local envs=(HOME="$dir" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log"
+    RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port"
+    RABBITMQ_DIST_PORT="$dist" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+    RABBITMQ_FEATURE_FLAGS_FILE="$dir/feature_flags" RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq" ERL_EPMD_ADDRESS=127.0.0.1)
+  [ -f "$dir/enabled_plugins" ] || { echo '[].' >"$dir/enabled_plugins"; chown rabbitmq:rabbitmq "$dir/enabled_plugins"; }
+  if [ ! -f "$dir/rabbitmq.conf" ]; then
+    # The default guest user may connect from loopback only, which is all we use.
+    printf 'loopback_users.guest = false\nlisteners.tcp.default = 127.0.0.1:%s\n' "$port" >"$dir/rabbitmq.conf"
+    chown rabbitmq:rabbitmq "$dir/rabbitmq.conf"
+  fi
+  local pid
+  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && wait_port 127.0.0.1 "$port" 1; then
+    return 0
+  fi
+  env "${envs[@]}" setsid runuser -u rabbitmq -p -- rabbitmq-server >"$dir/server.out" 2>&1 </dev/null &
+  # The AMQP listener opens when the broker is ready for clients.
+  if wait_port 127.0.0.1 "$port" 90; then
+    return 0
+  fi
+  echo "RabbitMQ did not start; see $dir/server.out and $dir/log" >&2
+  tail -20 "$dir/server.out" >&2
+  return 1
+}
+
+stop_rabbitmq() {
+  local dir=$1 pid i
+  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null)
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null
+  rm -f "$dir/rabbitmq.pid"
+}
+
+# wait_port HOST PORT SECONDS
+wait_port() {
+  local host=$1 port=$2 secs=${3:-30} i
+  for i in $(seq 1 $((secs * 10))); do
+    (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,37 @@
+#pragma once
+// The control plane's typed, deadline-bound calls into one guest agent.
+// GrpcGuestClient (taskmanager/grpc_guest_client.cc) attaches the instance's
+// token; tests/fakes/fake_guest_client.h stands in for it in unit tests.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "automat/guest.pb.h"
+#include "compute/compute_driver.h"
+
+namespace automat::taskmanager {
+
+class GuestClient {
+ public:
+  virtual ~GuestClient() = default;
+  // Each call throws common::Error(kUnavailable) when the guest cannot be
+  // reached within the deadline, and common::Error(kInternal) carrying the
+  // guest's message when the guest answered with an error.
+  virtual proto::PingReply ping(std::chrono::milliseconds deadline) = 0;
+  virtual proto::StatusReply prepare(const proto::PrepareRequest& req,
+                                     std::chrono::milliseconds deadline) = 0;
+  virtual proto::StatusReply get_status(std::chrono::milliseconds deadline) = 0;
+  virtual proto::StatusReply start_datastore(std::chrono::milliseconds deadline) = 0;
+  virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
+  virtual proto::StatusReply restart_datastore(std::chrono::milliseconds deadline) = 0;
+};
+
+class GuestClientFactory {
+ public:
+  virtual ~GuestClientFactory() = default;
+  // A client for the guest of `server`, authenticating with that instance's
+  // token. Cheap; connects lazily.
+  virtual std::unique_ptr<GuestClient> connect(const compute::Server& server) = 0;
+};
+
+}  // namespace automat::taskmanager
