@@ -1,0 +1,1 @@
+// rabbitmq-c implementation of common/broker.h: being written by the transport work.
