@@ -1,0 +1,38 @@
+#pragma once
+// The command tree of `automat`. Each add_*_commands() registers its
+// subcommands on the root app and the action each runs; run() in app.h
+// parses and then runs the one action whose command was given.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "cli/session.h"
+
+namespace automat::cli {
+
+class CommandSet {
+ public:
+  // An action returns the process exit code; it may throw common::Error.
+  using Action = std::function<int()>;
+  void add(CLI::App* command, Action action) { commands_.emplace_back(command, std::move(action)); }
+  // The action of the deepest command that was parsed, or nullptr.
+  const Action* parsed() const {
+    for (const auto& [command, action] : commands_) {
+      if (command->parsed()) return &action;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<std::pair<CLI::App*, Action>> commands_;
+};
+
+// instance create | list | show | delete
+void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands);
+// datastore list, flavor list
+void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
+// operation show
+void add_operation_commands(CLI::App& root, Session& session, CommandSet& commands);
+
+}  // namespace automat::cli

@@ -1,0 +1,212 @@
+// automat instance create | list | show | delete
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/errors.h"
+#include "cli/instance_request.h"
+#include "cli/json_fields.h"
+#include "cli/views.h"
+#include "cli/waiter.h"
+
+namespace automat::cli {
+namespace {
+
+std::string instance_path(const std::string& id) { return "/instances/" + path_segment(id); }
+
+// A flavor ID, or the ID of the one flavor with that name.
+std::string resolve_flavor(ApiClient& api, const std::string& ref) {
+  nlohmann::json flavors = field_json(api.get("/flavors"), "flavors");
+  std::vector<std::string> by_name;
+  for (const auto& flavor : flavors.is_array() ? flavors : nlohmann::json::array()) {
+    if (field_text(flavor, "id") == ref) return ref;
+    if (field_text(flavor, "name") == ref) by_name.push_back(field_text(flavor, "id"));
+  }
+  if (by_name.size() == 1) return by_name.front();
+  throw UsageError("no flavor with ID or name \"" + ref + "\"; `automat flavor list` shows them");
+}
+
+// An instance ID as given, or the ID of the one instance with that name.
+std::string resolve_instance(ApiClient& api, const std::string& ref) {
+  if (looks_like_uuid(ref)) return ref;
+  std::vector<std::string> matches;
+  nlohmann::json instances = field_json(api.get("/instances"), "instances");
+  for (const auto& instance : instances.is_array() ? instances : nlohmann::json::array()) {
+    std::string id = field_text(instance, "id");
+    if (id == ref) return id;
+    if (field_text(instance, "name") == ref) matches.push_back(id);
+  }
+  if (matches.size() > 1) {
+    throw UsageError(std::to_string(matches.size()) + " instances are named \"" + ref +
+                     "\"; give the ID instead (automat instance list)");
+  }
+  return matches.empty() ? ref : matches.front();  // none: let the server say 404
+}
+
+std::string require_operation_id(const Accepted& accepted) {
+  if (accepted.operation_id.empty()) {
+    throw common::Error(common::ErrorCode::kInternal,
+                        "the server accepted the request but sent no operation id to wait on");
+  }
+  return accepted.operation_id;
+}
+
+void report_timeout(const Session& session, const std::string& operation_id,
+                    const nlohmann::json& operation) {
+  session.err << "ERROR: gave up after " << session.options.timeout_seconds
+              << "s waiting for operation " << operation_id;
+  if (operation.is_object()) {
+    session.err << " (" << field_text(operation, "state") << ", "
+                << static_cast<int>(field_number(operation, "progress", 0) * 100) << "%)";
+  }
+  session.err << "; it goes on on the server: automat operation show " << operation_id << "\n";
+}
+
+// Waits for the operation; prints why when it did not complete.
+WaitOutcome wait_operation(Session& session, OperationWaiter& waiter, const std::string& id) {
+  WaitResult result = waiter.wait_for_operation(id);
+  if (result.outcome == WaitOutcome::kFailed) {
+    session.err << "ERROR: " << describe_failure(result.operation);
+  } else if (result.outcome == WaitOutcome::kTimedOut) {
+    report_timeout(session, id, result.operation);
+  }
+  return result.outcome;
+}
+
+void show_instance(Session& session, ApiClient& api, const std::string& id) {
+  nlohmann::json instance = field_json(api.get(instance_path(id)), "instance");
+  session.print(instance, instance_table(instance));
+}
+
+int create_instance(Session& session, const CreateInstanceArgs& args) {
+  ApiClient api = session.api();
+  // Built first so a bad --user is reported before anything is sent.
+  nlohmann::json request = create_instance_request(args, args.flavor);
+  request["instance"]["flavorRef"] = resolve_flavor(api, args.flavor);
+  Accepted accepted = api.post("/instances", request);
+  nlohmann::json instance = field_json(accepted.body, "instance");
+  if (!args.wait) {
+    Table table = instance_table(instance);
+    table.rows.push_back({"operation", accepted.operation_id});
+    session.print(accepted.body, table);
+    return 0;
+  }
+  std::string operation_id = require_operation_id(accepted);
+  ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
+  OperationWaiter waiter(api, session.clock, progress, session.wait_options());
+  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
+  show_instance(session, api, field_text(instance, "id"));
+  return 0;
+}
+
+// True once GET of the instance answers 404.
+bool instance_gone(ApiClient& api, const std::string& id) {
+  try {
+    api.get(instance_path(id));
+    return false;
+  } catch (const ConnectionError&) {
+    return false;
+  } catch (const common::Error& error) {
+    if (error.code() == common::ErrorCode::kNotFound) return true;
+    if (error.http_status() >= 500) return false;
+    throw;
+  }
+}
+
+int delete_instance(Session& session, const std::string& ref, bool wait) {
+  ApiClient api = session.api();
+  std::string id = resolve_instance(api, ref);
+  Accepted accepted = api.remove(instance_path(id));
+  if (!wait) {
+    if (session.json_output()) {
+      session.print(accepted.body.is_null()
+                        ? nlohmann::json{{"operation", {{"id", accepted.operation_id}}}}
+                        : accepted.body,
+                    {});
+    } else {
+      session.out << "Request to delete instance " << id << " was accepted";
+      if (!accepted.operation_id.empty())
+        session.out << " (operation " << accepted.operation_id << ")";
+      session.out << ".\n";
+    }
+    return 0;
+  }
+  std::string operation_id = require_operation_id(accepted);
+  ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
+  OperationWaiter waiter(api, session.clock, progress, session.wait_options());
+  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
+  outcome =
+      waiter.wait_until([&] { return instance_gone(api, id); }, "waiting for the instance to go");
+  if (outcome != WaitOutcome::kCompleted) {
+    session.err << "ERROR: operation " << operation_id << " completed but instance " << id
+                << " is still listed after " << session.options.timeout_seconds << "s\n";
+    return exit_code_of(outcome);
+  }
+  if (session.json_output()) {
+    session.print(api.get("/operations/" + path_segment(operation_id)), {});
+  } else {
+    session.out << "Instance " << id << " deleted.\n";
+  }
+  return 0;
+}
+
+int list_instances(Session& session) {
+  ApiClient api = session.api();
+  nlohmann::json instances = field_json(api.get("/instances"), "instances");
+  if (instances.is_null()) instances = nlohmann::json::array();
+  session.print(instances, instance_list_table(instances));
+  return 0;
+}
+
+void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<CreateInstanceArgs>();
+  CLI::App* create = instance.add_subcommand("create", "Create a database instance");
+  create->add_option("name", args->name, "Name of the new instance")->required();
+  create->add_option("--flavor", args->flavor, "Flavor ID or name (automat flavor list)")
+      ->required();
+  create->add_option("--size", args->size_gb, "Volume size in GB")->required();
+  create->add_option("--datastore", args->datastore, "Datastore type")->capture_default_str();
+  create->add_option("--datastore-version", args->datastore_version,
+                     "Datastore version (default: the datastore's default)");
+  create->add_option("--database", args->databases, "Database to create (repeatable)");
+  create->add_option("--user", args->users,
+                     "User to create, NAME:PASSWORD[:db1,db2] granted on those databases "
+                     "(repeatable)");
+  create->add_option("--availability-zone", args->availability_zone, "Availability zone");
+  create->add_flag("--wait", args->wait, "Wait until the instance is ACTIVE, showing progress");
+  commands.add(create, [&session, args] { return create_instance(session, *args); });
+}
+
+void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
+  auto ref = std::make_shared<std::string>();
+  auto wait = std::make_shared<bool>(false);
+  CLI::App* remove = instance.add_subcommand("delete", "Delete an instance");
+  remove->add_option("instance", *ref, "Instance ID or name")->required();
+  remove->add_flag("--wait", *wait, "Wait until the instance is gone, showing progress");
+  commands.add(remove, [&session, ref, wait] { return delete_instance(session, *ref, *wait); });
+}
+
+}  // namespace
+
+void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands) {
+  CLI::App* instance = root.add_subcommand("instance", "Database instances");
+  instance->require_subcommand(1);
+  add_create(*instance, session, commands);
+
+  CLI::App* list = instance->add_subcommand("list", "List your instances");
+  commands.add(list, [&session] { return list_instances(session); });
+
+  auto ref = std::make_shared<std::string>();
+  CLI::App* show = instance->add_subcommand("show", "Show one instance");
+  show->add_option("instance", *ref, "Instance ID or name")->required();
+  commands.add(show, [&session, ref] {
+    ApiClient api = session.api();
+    show_instance(session, api, resolve_instance(api, *ref));
+    return 0;
+  });
+
+  add_delete(*instance, session, commands);
+}
+
+}  // namespace automat::cli

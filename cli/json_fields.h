@@ -1,0 +1,22 @@
+#pragma once
+// Tolerant reads of server JSON for display: a missing or oddly typed field
+// shows as empty instead of aborting the command.
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace automat::cli {
+
+// `value` as display text: strings as they are, null as "", numbers and
+// booleans as JSON, arrays of scalars joined with ", ", objects as compact JSON.
+std::string display_text(const nlohmann::json& value);
+
+// display_text of object[key]; "" when `object` is not an object or lacks key.
+std::string field_text(const nlohmann::json& object, const std::string& key);
+
+// object[key] as a number, or `fallback` when missing or not a number.
+double field_number(const nlohmann::json& object, const std::string& key, double fallback);
+
+// object[key] when it is an object or array, else null.
+nlohmann::json field_json(const nlohmann::json& object, const std::string& key);
+
+}  // namespace automat::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Server objects as tables. Pure: JSON in, Table out; fields the server left
+// out show as empty cells.
+#include <nlohmann/json.hpp>
+
+#include "cli/table.h"
+
+namespace automat::cli {
+
+// Columns: ID, Name, Datastore, Datastore Version, Status, Addresses,
+// Flavor ID, Size. `instances` is the array of GET /instances.
+Table instance_list_table(const nlohmann::json& instances);
+
+// Field/Value rows of one instance view; a "fault" row only when it has one.
+Table instance_table(const nlohmann::json& instance);
+
+// Columns: ID, Name, Versions (names, the default marked "(default)").
+Table datastore_list_table(const nlohmann::json& datastores);
+
+// Columns: ID, Name, RAM (MB), vCPUs, Disk (GB).
+Table flavor_list_table(const nlohmann::json& flavors);
+
+// Field/Value rows of one operation; progress as a percent, errors one
+// "host: message" line each.
+Table operation_table(const nlohmann::json& operation);
+
+}  // namespace automat::cli
