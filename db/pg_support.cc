@@ -1,0 +1,81 @@
+#include "db/pg_support.h"
+
+#include <sstream>
+
+namespace automat::db::pg {
+namespace {
+
+// The first line of a server message, without the "ERROR:  " prefix, so
+// DETAIL lines (which quote key values) never leave the db layer.
+std::string headline(const char* what) {
+  std::string s(what);
+  s = s.substr(0, s.find('\n'));
+  for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+    if (s.rfind(prefix, 0) == 0) s = s.substr(std::string(prefix).size());
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string iso(const std::string& column) {
+  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+common::Error translate(const pqxx::broken_connection& e) {
+  return common::unavailable("database unavailable: " + headline(e.what()));
+}
+
+common::Error translate(const pqxx::sql_error& e) {
+  const std::string& state = e.sqlstate();
+  if (state == "23505") return common::conflict("already exists: " + headline(e.what()));
+  if (state == "23503") return common::bad_request("unknown reference: " + headline(e.what()));
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
+    return common::unavailable("database unavailable: " + headline(e.what()));
+  }
+  return common::internal_error("database error: " + headline(e.what()));
+}
+
+bool retryable(const pqxx::sql_error& e) {
+  return e.sqlstate() == "40P01" || e.sqlstate() == "40001";
+}
+
+std::optional<std::string> opt_text(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::string>();
+}
+
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string join_roles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) {
+    if (!out.empty()) out += ',';
+    out += r;
+  }
+  return out;
+}
+
+std::vector<std::string> split_roles(const std::string& roles) {
+  std::vector<std::string> out;
+  std::stringstream ss(roles);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace automat::db::pg

@@ -1,0 +1,153 @@
+// automat-manage: the admin tool. Reads database_url from the config
+// (--config / --set, as the services do) and runs one subcommand:
+//   db sync | tenant show NAME | token create --tenant NAME [--role admin]
+//   datastore register ... | datastore list | flavor create ... | flavor list
+// Exits 1 with a message on stderr when the input is bad or the database
+// cannot be reached.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/service_args.h"
+#include "db/migrator.h"
+#include "db/pg_repositories.h"
+#include "manage/commands.h"
+
+namespace automat::manage {
+namespace {
+
+using Command = std::function<void(db::ConnectionPool&)>;
+
+// Values of every subcommand's options, filled in by CLI11.
+struct Inputs {
+  std::string tenant_name;
+  std::string token_tenant;
+  std::string role = "member";
+  DatastoreSpec datastore;
+  db::Flavor flavor;
+};
+
+void add_db_commands(CLI::App& app, Command& run) {
+  auto* schema = app.add_subcommand("db", "database schema");
+  schema->require_subcommand(1);
+  schema->add_subcommand("sync", "apply pending schema migrations")->callback([&run] {
+    run = [](db::ConnectionPool& pool) {
+      db::Migrator migrator(pool);
+      sync_db(migrator, std::cout);
+    };
+  });
+}
+
+void add_tenant_commands(CLI::App& app, Inputs& in, Command& run) {
+  auto* tenant = app.add_subcommand("tenant", "tenants");
+  tenant->require_subcommand(1);
+  auto* show = tenant->add_subcommand("show", "print a tenant's id");
+  show->add_option("name", in.tenant_name, "tenant name")->required();
+  show->callback([&in, &run] {
+    run = [&in](db::ConnectionPool& pool) {
+      db::PgTokenRepository tokens(pool);
+      show_tenant(tokens, in.tenant_name, std::cout);
+    };
+  });
+}
+
+void add_token_commands(CLI::App& app, Inputs& in, Command& run) {
+  auto* token = app.add_subcommand("token", "API tokens");
+  token->require_subcommand(1);
+  auto* create = token->add_subcommand("create", "create a token (printed once)");
+  create->add_option("--tenant", in.token_tenant, "tenant name (created if new)")->required();
+  create->add_option("--role", in.role, "admin or member")->capture_default_str();
+  create->callback([&in, &run] {
+    run = [&in](db::ConnectionPool& pool) {
+      db::PgTokenRepository tokens(pool);
+      create_token(tokens, in.token_tenant, in.role, std::cout);
+    };
+  });
+}
+
+void add_datastore_commands(CLI::App& app, Inputs& in, Command& run) {
+  auto* ds = app.add_subcommand("datastore", "datastores and versions");
+  ds->require_subcommand(1);
+  auto* reg = ds->add_subcommand("register", "create or update a datastore version");
+  reg->add_option("--name", in.datastore.name, "datastore name, e.g. mysql")->required();
+  reg->add_option("--version", in.datastore.version, "version name, e.g. 10.11")->required();
+  reg->add_option("--manager", in.datastore.manager, "guest manager, e.g. mysql")->required();
+  reg->add_option("--image-location", in.datastore.image_location, "where the binaries live");
+  reg->add_option("--min-ram", in.datastore.min_ram_mb, "minimum flavor RAM in MB");
+  reg->add_flag("--default", in.datastore.make_default, "make it the datastore's default version");
+  reg->add_flag("--enable-cluster", in.datastore.enable_cluster, "allow clusters");
+  reg->add_flag("--enable-replication", in.datastore.enable_replication, "allow replicas");
+  reg->callback([&in, &run] {
+    run = [&in](db::ConnectionPool& pool) {
+      db::PgCatalogRepository catalog(pool);
+      register_datastore(catalog, in.datastore, std::cout);
+    };
+  });
+  ds->add_subcommand("list", "list datastores and versions")->callback([&run] {
+    run = [](db::ConnectionPool& pool) {
+      db::PgCatalogRepository catalog(pool);
+      list_datastores(catalog, std::cout);
+    };
+  });
+}
+
+void add_flavor_commands(CLI::App& app, Inputs& in, Command& run) {
+  auto* fl = app.add_subcommand("flavor", "flavors");
+  fl->require_subcommand(1);
+  auto* create = fl->add_subcommand("create", "create or update a flavor");
+  create->add_option("--id", in.flavor.id, "flavor id, e.g. 1")->required();
+  create->add_option("--name", in.flavor.name, "flavor name, e.g. m1.tiny")->required();
+  create->add_option("--ram", in.flavor.ram_mb, "RAM in MB")->required();
+  create->add_option("--vcpus", in.flavor.vcpus, "virtual CPUs")->required();
+  create->add_option("--disk", in.flavor.disk_gb, "disk in GB")->required();
+  create->callback([&in, &run] {
+    run = [&in](db::ConnectionPool& pool) {
+      db::PgCatalogRepository catalog(pool);
+      create_flavor(catalog, in.flavor, std::cout);
+    };
+  });
+  fl->add_subcommand("list", "list flavors")->callback([&run] {
+    run = [](db::ConnectionPool& pool) {
+      db::PgCatalogRepository catalog(pool);
+      list_flavors(catalog, std::cout);
+    };
+  });
+}
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"automat-manage: administer an Automat deployment"};
+  app.fallthrough();  // --config/--set anywhere on the line
+  common::ServiceArgs args(app);
+  app.require_subcommand(1);
+  Inputs in;
+  Command run;
+  add_db_commands(app, run);
+  add_tenant_commands(app, in, run);
+  add_token_commands(app, in, run);
+  add_datastore_commands(app, in, run);
+  add_flavor_commands(app, in, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  try {
+    const common::Config config = args.load();
+    common::log::init("automat-manage", config.get("manage", "log_level", "warn"));
+    const std::string url = config.get("manage", "database_url");
+    if (url.empty()) throw common::bad_request("database_url is not set in the configuration");
+    db::ConnectionPool pool(url, 1);
+    run(pool);
+    return 0;
+  } catch (const common::Error& e) {
+    std::cerr << "automat-manage: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+}  // namespace automat::manage
+
+int main(int argc, char** argv) { return automat::manage::run_main(argc, argv); }

@@ -1,0 +1,139 @@
+// Instances: created with their operation atomically, scoped to their
+// tenant, guarded by allowed tasks, hidden once deleted.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "tests/integration/db_seed.h"
+
+namespace automat::testing {
+namespace {
+
+TEST(DbInstances, CreateWithOperationWritesBothAndJoinsViews) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository operations(db.pool());
+  db::Instance inst = new_instance(s);
+  db::Operation op = new_operation(inst, "instance.create");
+  op.params = {{"databases", {{{"name", "shop"}}}}};
+  instances.create_with_operation(inst, op);
+
+  auto got = instances.find(s.tenant_id, inst.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->name, "db1");
+  EXPECT_EQ(got->task, "BUILDING");
+  EXPECT_EQ(got->service_status, "NEW");
+  EXPECT_EQ(got->datastore_name, "mysql");
+  EXPECT_EQ(got->datastore_version_name, "10.11");
+  EXPECT_FALSE(got->address);
+  EXPECT_EQ(got->created.size(), 20u) << got->created;
+  EXPECT_EQ(got->created.back(), 'Z');
+  auto got_op = operations.find(s.tenant_id, op.id);
+  ASSERT_TRUE(got_op);
+  EXPECT_EQ(got_op->state, "SUBMITTED");
+  EXPECT_EQ(got_op->resource_id, inst.id);
+  EXPECT_EQ(got_op->params["databases"][0]["name"], "shop");
+}
+
+TEST(DbInstances, FailedOperationInsertLeavesNoInstance) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::Instance first = new_instance(s);
+  db::Operation op = new_operation(first, "instance.create");
+  instances.create_with_operation(first, op);
+
+  db::Instance second = new_instance(s, "db2");
+  db::Operation reused = op;  // same operation id: its insert fails
+  reused.resource_id = second.id;
+  EXPECT_THROW(instances.create_with_operation(second, reused), common::Error);
+  EXPECT_FALSE(instances.find_any(second.id));
+  EXPECT_EQ(
+      db.query("SELECT count(*) FROM instances WHERE id = '" + second.id + "'")[0][0].as<int>(), 0);
+  EXPECT_EQ(db.query("SELECT count(*) FROM service_statuses WHERE instance_id = '" + second.id +
+                     "'")[0][0]
+                .as<int>(),
+            0);
+}
+
+TEST(DbInstances, ScopedToTenant) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository operations(db.pool());
+  db::Instance inst = new_instance(s);
+  db::Operation op = new_operation(inst, "instance.create");
+  instances.create_with_operation(inst, op);
+  db::Instance later = new_instance(s, "db2");
+  instances.create_with_operation(later, new_operation(later, "instance.create"));
+
+  EXPECT_FALSE(instances.find(s.other_tenant_id, inst.id));
+  EXPECT_TRUE(instances.list(s.other_tenant_id).empty());
+  EXPECT_FALSE(operations.find(s.other_tenant_id, op.id));
+  EXPECT_TRUE(operations.find_any(op.id));
+  auto mine = instances.list(s.tenant_id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].id, inst.id) << "oldest first";
+}
+
+TEST(DbInstances, StartOperationHonoursAllowedTasks) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository operations(db.pool());
+  db::Instance inst = new_instance(s);
+  instances.create_with_operation(inst, new_operation(inst, "instance.create"));
+
+  db::Operation del = new_operation(inst, "instance.delete");
+  EXPECT_FALSE(instances.start_operation(inst.id, "DELETING", {"NONE"}, del));
+  EXPECT_FALSE(operations.find_any(del.id)) << "nothing written when refused";
+  EXPECT_EQ(instances.find_any(inst.id)->task, "BUILDING");
+
+  instances.set_task(inst.id, "NONE");
+  EXPECT_TRUE(instances.start_operation(inst.id, "DELETING", {"NONE", "BUILDING_ERROR"}, del));
+  EXPECT_EQ(instances.find_any(inst.id)->task, "DELETING");
+  EXPECT_TRUE(operations.find_any(del.id));
+
+  db::Operation again = new_operation(inst, "instance.delete");
+  EXPECT_TRUE(instances.start_operation(inst.id, "DELETING", {}, again)) << "empty = any task";
+  EXPECT_FALSE(instances.start_operation("missing", "DELETING", {}, new_operation(inst, "x")));
+}
+
+TEST(DbInstances, SettersAndDeletion) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::Instance master = new_instance(s);
+  instances.create_with_operation(master, new_operation(master, "instance.create"));
+  db::Instance replica = new_instance(s, "replica");
+  replica.slave_of = master.id;
+  instances.create_with_operation(replica, new_operation(replica, "instance.create"));
+
+  instances.set_address(master.id, "127.10.0.9");
+  instances.set_fault(master.id, "prepare failed: disk full");
+  instances.set_service_status(master.id, "RUNNING");
+  auto got = instances.find_any(master.id);
+  EXPECT_EQ(got->address, "127.10.0.9");
+  EXPECT_EQ(got->fault, "prepare failed: disk full");
+  EXPECT_EQ(got->service_status, "RUNNING");
+  instances.set_fault(master.id, std::nullopt);
+  EXPECT_FALSE(instances.find_any(master.id)->fault);
+
+  auto replicas = instances.replicas_of(master.id);
+  ASSERT_EQ(replicas.size(), 1u);
+  EXPECT_EQ(replicas[0].id, replica.id);
+
+  instances.mark_deleted(replica.id);
+  EXPECT_FALSE(instances.find(s.tenant_id, replica.id));
+  EXPECT_FALSE(instances.find_any(replica.id));
+  EXPECT_TRUE(instances.replicas_of(master.id).empty());
+  EXPECT_EQ(instances.list(s.tenant_id).size(), 1u);
+  EXPECT_EQ(db.query("SELECT count(*) FROM service_statuses WHERE instance_id = '" + replica.id +
+                     "'")[0][0]
+                .as<int>(),
+            0)
+      << "observed state dropped";
+}
+
+}  // namespace
+}  // namespace automat::testing
