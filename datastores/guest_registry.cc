@@ -1,1 +1,13 @@
-// being written
+// Guest managers by manager name: one line per datastore.
+#include "datastores/mysql/guest_mysql_manager.h"
+#include "datastores/registry.h"
+
+namespace automat::datastores {
+
+std::unique_ptr<guestagent::DatastoreManager> guest_manager(const std::string& manager,
+                                                            const guestagent::NodeContext& node) {
+  if (manager == "mysql") return mysql::make_guest_manager(node);
+  return nullptr;
+}
+
+}  // namespace automat::datastores

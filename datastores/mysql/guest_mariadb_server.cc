@@ -1,0 +1,302 @@
+#include "datastores/mysql/guest_mariadb_server.h"
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "datastores/mysql/guest_mysql_config.h"
+
+namespace automat::datastores::mysql {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kInstallTimeout = seconds(180);
+constexpr auto kStartTimeout = seconds(60);
+constexpr auto kShutdownTimeout = seconds(120);
+constexpr auto kTermTimeout = seconds(30);
+constexpr auto kSqlTimeout = seconds(60);
+constexpr auto kPingTimeout = seconds(5);
+
+struct MysqlIds {
+  uid_t uid;
+  gid_t gid;
+};
+
+MysqlIds mysql_ids() {
+  const passwd* pw = ::getpwnam("mysql");
+  if (!pw) {
+    throw common::internal_error("the 'mysql' system user does not exist: install mariadb-server");
+  }
+  return {pw->pw_uid, pw->pw_gid};
+}
+
+bool searchable_by(const struct stat& st, const MysqlIds& ids) {
+  if (st.st_uid == ids.uid) return st.st_mode & S_IXUSR;
+  if (st.st_gid == ids.gid) return st.st_mode & S_IXGRP;
+  return st.st_mode & S_IXOTH;
+}
+
+// mariadbd runs as mysql, so it must be able to walk down to its files. The
+// instance dir belongs to this guest and is opened up (o+x, never o+r);
+// directories above it are the operator's and are only reported.
+void ensure_reachable(const fs::path& instance_dir, const MysqlIds& ids) {
+  struct stat st {};
+  if (::stat(instance_dir.c_str(), &st) == 0 && !searchable_by(st, ids)) {
+    ::chmod(instance_dir.c_str(), (st.st_mode & 07777) | S_IXOTH);
+  }
+  for (fs::path p = instance_dir.parent_path(); !p.empty(); p = p.parent_path()) {
+    if (::stat(p.c_str(), &st) == 0 && !searchable_by(st, ids)) {
+      throw common::internal_error("the mysql user cannot reach " + instance_dir.string() +
+                                   " because " + p.string() +
+                                   " is not searchable by others (chmod o+x " + p.string() +
+                                   ", or put the state dir elsewhere)");
+    }
+    if (p == p.root_path()) break;
+  }
+}
+
+void chown_to_mysql(const std::string& path, const MysqlIds& ids) {
+  if (::chown(path.c_str(), ids.uid, ids.gid) != 0) {
+    throw common::internal_error("cannot give " + path + " to the mysql user");
+  }
+}
+
+void write_file(const std::string& path, const std::string& text, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << text;
+    if (!f.flush()) throw common::internal_error("cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), mode);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw common::internal_error("cannot write " + path + ": " + ec.message());
+}
+
+std::string tail_lines(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
+  const size_t end = pos;
+  for (size_t n = 0; pos > 0; --pos) {
+    if (text[pos - 1] == '\n' && ++n == lines) break;
+  }
+  return text.substr(pos, end - pos);
+}
+
+}  // namespace
+
+MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::string instance_id,
+                             std::string image_location)
+    : layout_(std::move(layout)),
+      address_(std::move(address)),
+      instance_id_(std::move(instance_id)),
+      image_location_(std::move(image_location)) {}
+
+std::string MariaDbServer::binary(const std::string& name) const {
+  std::vector<fs::path> dirs;
+  if (!image_location_.empty()) {
+    dirs = {fs::path(image_location_) / "bin", fs::path(image_location_) / "sbin"};
+  } else {
+    const char* path = std::getenv("PATH");
+    std::istringstream in(path ? path : "");
+    for (std::string d; std::getline(in, d, ':');) {
+      if (!d.empty()) dirs.emplace_back(d);
+    }
+    dirs.emplace_back("/usr/sbin");
+    dirs.emplace_back("/usr/bin");
+  }
+  for (const auto& d : dirs) {
+    const fs::path p = d / name;
+    if (::access(p.c_str(), X_OK) == 0) return p.string();
+  }
+  throw common::internal_error(
+      name + " not found" +
+      (image_location_.empty() ? " (install mariadb-server)" : " under " + image_location_));
+}
+
+void MariaDbServer::prepare_directories() {
+  const MysqlIds ids = mysql_ids();
+  std::error_code ec;
+  fs::create_directories(layout_.data_dir, ec);
+  if (ec) throw common::internal_error("cannot create " + layout_.data_dir + ": " + ec.message());
+  ensure_reachable(fs::path(layout_.root).parent_path(), ids);
+  ::chmod(layout_.root.c_str(), 0750);
+  ::chmod(layout_.data_dir.c_str(), 0700);
+  chown_to_mysql(layout_.root, ids);
+  chown_to_mysql(layout_.data_dir, ids);
+}
+
+void MariaDbServer::configure(int ram_mb) {
+  if (layout_.socket.size() >= sizeof(sockaddr_un::sun_path)) {
+    throw common::internal_error("the MariaDB socket path " + layout_.socket +
+                                 " is too long for a unix socket; use a shorter state dir");
+  }
+  prepare_directories();
+  write_file(layout_.config, render_my_cnf({address_, layout_, ram_mb}), 0644);
+}
+
+void MariaDbServer::install() {
+  prepare_directories();
+  for (const auto& entry : fs::directory_iterator(layout_.data_dir)) {
+    fs::remove_all(entry.path());  // a partial earlier attempt; never user data
+  }
+  const auto chown =
+      guestagent::run_command({"chown", "-R", "mysql:mysql", layout_.root}, "", seconds(60));
+  if (!chown.ok()) {
+    throw common::internal_error("chown of " + layout_.root + " failed: " + chown.output);
+  }
+  common::log::info("mysql.install", {{"instance", instance_id_}, {"datadir", layout_.data_dir}});
+  const auto r =
+      guestagent::run_command({binary("mariadb-install-db"), "--defaults-file=" + layout_.config,
+                               "--user=mysql", "--datadir=" + layout_.data_dir,
+                               "--auth-root-authentication-method=socket", "--skip-test-db"},
+                              "", kInstallTimeout);
+  if (!r.ok()) {
+    throw common::internal_error("mariadb-install-db failed" +
+                                 std::string(r.timed_out ? " (timed out)" : "") + ": " +
+                                 tail_lines(r.output, 15));
+  }
+}
+
+void MariaDbServer::start() {
+  if (const auto pid = live_pid()) {
+    if (guestagent::session_of(*pid) == ::getsid(0)) {
+      wait_ready(kStartTimeout);
+      return;
+    }
+    // Left by an earlier agent: the compute driver ends this agent's session
+    // on delete, so the datastore must live in it.
+    common::log::info("mysql.adopt", {{"instance", instance_id_}, {"pid", std::to_string(*pid)}});
+    stop_pid(*pid);
+  }
+  spawn();
+  wait_ready(kStartTimeout);
+}
+
+void MariaDbServer::stop() {
+  if (const auto pid = live_pid()) stop_pid(*pid);
+}
+
+MysqlServer::Health MariaDbServer::health() {
+  if (!live_pid()) return Health::kDown;
+  return answers() ? Health::kAnswering : Health::kUnresponsive;
+}
+
+void MariaDbServer::run_sql(const SqlScript& script) {
+  const auto r = guestagent::run_command(
+      {binary("mariadb"), "--no-defaults", "--socket=" + layout_.socket, "--user=root", "--batch"},
+      script.text, kSqlTimeout);
+  if (!r.ok()) {
+    throw common::internal_error("SQL on the MariaDB server failed" +
+                                 std::string(r.timed_out ? " (timed out)" : "") + ": " +
+                                 redact(tail_lines(r.output, 5), script.secrets));
+  }
+}
+
+std::optional<pid_t> MariaDbServer::live_pid() {
+  std::lock_guard<std::mutex> lock(child_mu_);
+  if (child_.running()) return child_.pid();
+  std::ifstream f(layout_.pid_file);
+  pid_t pid = 0;
+  if (!(f >> pid) || !guestagent::process_alive(pid)) return std::nullopt;
+  const std::string cmd = guestagent::command_line_of(pid);
+  if (cmd.find("--defaults-file=" + layout_.config) == std::string::npos) return std::nullopt;
+  return pid;
+}
+
+bool MariaDbServer::exited(pid_t pid) {
+  std::lock_guard<std::mutex> lock(child_mu_);
+  if (pid == child_.pid()) return !child_.running();
+  return !guestagent::process_alive(pid);
+}
+
+bool MariaDbServer::wait_exited(pid_t pid, milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!exited(pid)) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return true;
+}
+
+void MariaDbServer::stop_pid(pid_t pid) {
+  common::log::info("mysql.stop", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
+  const auto r = guestagent::run_command(
+      {binary("mariadb-admin"), "--no-defaults", "--socket=" + layout_.socket, "--user=root",
+       "--connect-timeout=5", "shutdown"},
+      "", kShutdownTimeout);
+  if (!r.ok()) {
+    common::log::warn("mysql.admin_shutdown_failed",
+                      {{"instance", instance_id_}, {"output", tail_lines(r.output, 3)}});
+    guestagent::send_signal(pid, SIGTERM);
+  }
+  if (wait_exited(pid, kShutdownTimeout)) return;
+  guestagent::send_signal(pid, SIGTERM);
+  if (wait_exited(pid, kTermTimeout)) return;
+  throw common::internal_error("mariadbd (pid " + std::to_string(pid) +
+                               ") did not stop; last lines of " + layout_.error_log + ": " +
+                               error_log_tail());
+}
+
+void MariaDbServer::spawn() {
+  const MysqlIds ids = mysql_ids();
+  if (::access(layout_.error_log.c_str(), F_OK) != 0) {
+    std::ofstream(layout_.error_log, std::ios::app).flush();
+  }
+  chown_to_mysql(layout_.error_log, ids);
+  std::lock_guard<std::mutex> lock(child_mu_);
+  child_ = guestagent::ChildProcess::spawn(
+      {binary("mariadbd"), "--defaults-file=" + layout_.config, "--user=mysql"}, layout_.error_log);
+  common::log::info("mysql.started",
+                    {{"instance", instance_id_}, {"pid", std::to_string(child_.pid())}});
+}
+
+void MariaDbServer::wait_ready(milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const auto pid = live_pid();
+    if (!pid) {
+      throw common::internal_error("mariadbd exited while starting; last lines of " +
+                                   layout_.error_log + ": " + error_log_tail());
+    }
+    if (fs::exists(layout_.socket) && answers()) return;
+    if (Clock::now() >= deadline) {
+      throw common::internal_error("mariadbd did not accept connections within " +
+                                   std::to_string(timeout.count() / 1000) + " s; last lines of " +
+                                   layout_.error_log + ": " + error_log_tail());
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+}
+
+bool MariaDbServer::answers() {
+  const auto r = guestagent::run_command(
+      {binary("mariadb"), "--no-defaults", "--socket=" + layout_.socket, "--user=root", "--batch",
+       "--skip-column-names", "--connect-timeout=3", "--execute=SELECT 1"},
+      "", kPingTimeout);
+  return r.ok() && r.output.rfind("1", 0) == 0;
+}
+
+std::string MariaDbServer::error_log_tail() const {
+  std::ifstream f(layout_.error_log);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  return tail_lines(text.size() > 8192 ? text.substr(text.size() - 8192) : text, 10);
+}
+
+}  // namespace automat::datastores::mysql

@@ -1,0 +1,129 @@
+#include "datastores/mysql/guest_mysql_manager.h"
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "datastores/mysql/guest_mariadb_server.h"
+
+namespace automat::datastores::mysql {
+
+namespace status = common::service_status;
+
+class MysqlManager::ActivityScope {
+ public:
+  ActivityScope(std::atomic<Activity>& activity, Activity now) : activity_(activity) {
+    activity_ = now;
+  }
+  ~ActivityScope() { activity_ = Activity::kIdle; }
+  ActivityScope(const ActivityScope&) = delete;
+  ActivityScope& operator=(const ActivityScope&) = delete;
+
+ private:
+  std::atomic<Activity>& activity_;
+};
+
+MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path,
+                           std::string instance_id, int ram_mb)
+    : server_(std::move(server)),
+      state_path_(std::move(state_path)),
+      instance_id_(std::move(instance_id)),
+      ram_mb_(ram_mb),
+      state_(load_state(state_path_)) {}
+
+MysqlState MysqlManager::state() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return state_;
+}
+
+void MysqlManager::update_state(void (*change)(MysqlState&)) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  MysqlState next = state_;
+  change(next);
+  save_state(state_path_, next);
+  state_ = next;
+}
+
+void MysqlManager::require_prepared() const {
+  if (!state().prepared) {
+    throw common::conflict("the MySQL instance " + instance_id_ +
+                           " was never prepared; prepare it first");
+  }
+}
+
+void MysqlManager::prepare(const proto::PrepareRequest& req) {
+  std::lock_guard<std::mutex> op(op_mu_);
+  ActivityScope busy(activity_, Activity::kPreparing);
+  try {
+    // Validate (and render) everything before the first change on disk.
+    SqlScript script = secure_installation_sql();
+    script += databases_and_users_sql(req);
+    server_->configure(req.memory_mb() > 0 ? static_cast<int>(req.memory_mb()) : ram_mb_);
+    if (!state().installed) {
+      server_->install();
+      update_state([](MysqlState& s) { s.installed = true; });
+    }
+    update_state([](MysqlState& s) { s.should_run = true; });
+    server_->start();
+    server_->run_sql(script);
+    update_state([](MysqlState& s) { s.prepared = true; });
+    last_prepare_failed_ = false;
+  } catch (...) {
+    last_prepare_failed_ = true;
+    throw;
+  }
+  common::log::info("mysql.prepared", {{"instance", instance_id_},
+                                       {"databases", std::to_string(req.databases_size())},
+                                       {"users", std::to_string(req.users_size())}});
+}
+
+void MysqlManager::start() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  require_prepared();
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](MysqlState& s) { s.should_run = true; });
+  server_->start();
+}
+
+void MysqlManager::stop() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  if (!state().installed) return;  // nothing was ever started
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](MysqlState& s) { s.should_run = false; });
+  server_->stop();
+}
+
+void MysqlManager::restart() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  require_prepared();
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](MysqlState& s) { s.should_run = true; });
+  server_->stop();
+  server_->start();
+}
+
+std::string MysqlManager::status() {
+  if (activity_ == Activity::kPreparing) return status::kBuilding;
+  const MysqlState s = state();
+  if (!s.prepared) return last_prepare_failed_ ? status::kFailed : status::kNew;
+  const bool changing = activity_ == Activity::kChanging;
+  switch (server_->health()) {
+    case MysqlServer::Health::kAnswering:
+      return status::kRunning;
+    case MysqlServer::Health::kUnresponsive:
+      return changing ? status::kShutdown : status::kBlocked;
+    case MysqlServer::Health::kDown:
+      break;
+  }
+  return s.should_run && !changing ? status::kCrashed : status::kShutdown;
+}
+
+std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
+    const guestagent::NodeContext& node) {
+  const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
+  auto server =
+      std::make_unique<MariaDbServer>(layout, node.address, node.instance_id, node.image_location);
+  return std::make_unique<MysqlManager>(std::move(server), layout.state_file, node.instance_id,
+                                        node.ram_mb);
+}
+
+}  // namespace automat::datastores::mysql

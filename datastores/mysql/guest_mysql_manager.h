@@ -1,0 +1,66 @@
+#pragma once
+// The RPC-facing half of the MySQL guest: what the control plane may ask of
+// a MySQL node (prepare, start, stop, restart, status). It keeps the node's
+// record (guest_mysql_state.h) and leaves the OS work to a MysqlServer.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "datastores/mysql/guest_mysql_server.h"
+#include "datastores/mysql/guest_mysql_state.h"
+#include "guestagent/datastore_manager.h"
+
+namespace automat::datastores::mysql {
+
+class MysqlManager : public guestagent::DatastoreManager {
+ public:
+  // `state_path` is where the node's record lives; `ram_mb` sizes my.cnf
+  // unless a PrepareRequest names memory_mb.
+  MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path, std::string instance_id,
+               int ram_mb);
+
+  std::string name() const override { return "mysql"; }
+  // Throws kBadRequest for an invalid database/user before touching
+  // anything, kInternal (with the server's message) when a step fails.
+  void prepare(const proto::PrepareRequest& req) override;
+  // Throws kConflict when the instance was never prepared.
+  void start() override;
+  void stop() override;
+  void restart() override;
+  // BUILDING while a prepare runs; NEW before the first prepare completed
+  // (FAILED if the last attempt failed); then RUNNING when mariadbd answers,
+  // BLOCKED when it is alive but not answering, SHUTDOWN when stopped on
+  // request (or while a start/stop is under way), CRASHED when it should run
+  // but is gone. Thread-safe; never waits for a running prepare.
+  std::string status() override;
+
+ private:
+  enum class Activity { kIdle, kPreparing, kChanging };
+  // Sets activity_ for a scope.
+  class ActivityScope;
+
+  MysqlState state() const;
+  void update_state(void (*change)(MysqlState&));
+  void require_prepared() const;
+
+  const std::unique_ptr<MysqlServer> server_;
+  const std::string state_path_;
+  const std::string instance_id_;
+  const int ram_mb_;
+
+  std::mutex op_mu_;  // one prepare/start/stop/restart at a time
+  std::atomic<Activity> activity_{Activity::kIdle};
+  std::atomic<bool> last_prepare_failed_{false};
+
+  mutable std::mutex state_mu_;
+  MysqlState state_;
+};
+
+// The MySQL guest manager for `node`, over MariaDbServer in
+// <instance_dir>/mysql/. Throws common::Error(kInternal) if the record
+// there cannot be read.
+std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
+    const guestagent::NodeContext& node);
+
+}  // namespace automat::datastores::mysql

@@ -1,0 +1,67 @@
+#pragma once
+// The gRPC face of a guest (proto GuestAgent): authenticates every call with
+// the instance's rpc token, then hands it to the DatastoreManager. Errors
+// thrown by the manager travel back as gRPC statuses carrying their message.
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <string>
+
+#include "automat/guest.grpc.pb.h"
+#include "common/error.h"
+#include "guestagent/datastore_manager.h"
+
+namespace automat::guestagent {
+
+// Metadata key of the rpc token on every call.
+inline constexpr const char* kTokenMetadata = "x-automat-token";
+
+// The gRPC status for a common::Error: same message, code by meaning
+// (400 -> INVALID_ARGUMENT, 404 -> NOT_FOUND, 503 -> UNAVAILABLE, ...).
+grpc::Status to_grpc_status(const common::Error& e);
+
+class GuestService final : public proto::GuestAgent::Service {
+ public:
+  struct Identity {
+    std::string instance_id;
+    std::string token;  // expected x-automat-token (secret, never logged)
+    std::string datastore_version;
+  };
+
+  // Borrows `manager`. `status_changed` is called after any call that may
+  // have changed the service status (prepare, start, stop, restart), so the
+  // caller can publish a heartbeat at once. Calls may run concurrently;
+  // the manager serializes what must be.
+  GuestService(DatastoreManager& manager, Identity identity, std::function<void()> status_changed);
+
+  grpc::Status Ping(grpc::ServerContext* ctx, const proto::Empty* req,
+                    proto::PingReply* reply) override;
+  grpc::Status Prepare(grpc::ServerContext* ctx, const proto::PrepareRequest* req,
+                       proto::StatusReply* reply) override;
+  grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty* req,
+                         proto::StatusReply* reply) override;
+  grpc::Status StartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
+                              proto::StatusReply* reply) override;
+  grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
+                             proto::StatusReply* reply) override;
+  grpc::Status RestartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
+                                proto::StatusReply* reply) override;
+
+ private:
+  // UNAUTHENTICATED unless ctx carries the instance's token.
+  grpc::Status authenticate(const grpc::ServerContext& ctx, const char* method) const;
+  // Authenticates, runs `action` (which may throw), maps errors to statuses.
+  grpc::Status guarded(grpc::ServerContext* ctx, const char* method,
+                       const std::function<void()>& action);
+  // Runs a manager action that changes the datastore, then reports status.
+  grpc::Status change(grpc::ServerContext* ctx, const char* method,
+                      const std::function<void()>& action, proto::StatusReply* reply);
+  void fill_status(proto::StatusReply* reply);
+  void announce();  // calls status_changed_ when set
+
+  DatastoreManager& manager_;
+  const Identity identity_;
+  const std::function<void()> status_changed_;
+};
+
+}  // namespace automat::guestagent

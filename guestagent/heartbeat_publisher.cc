@@ -1,0 +1,100 @@
+#include "guestagent/heartbeat_publisher.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "common/guest_envelope.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace automat::guestagent {
+
+HeartbeatPublisher::HeartbeatPublisher(DatastoreManager& manager, common::Publisher& publisher,
+                                       const common::Clock& clock, std::string instance_id,
+                                       std::string signing_key, std::chrono::milliseconds interval)
+    : manager_(manager),
+      publisher_(publisher),
+      clock_(clock),
+      instance_id_(std::move(instance_id)),
+      signing_key_(std::move(signing_key)),
+      interval_(interval) {}
+
+HeartbeatPublisher::~HeartbeatPublisher() { stop(); }
+
+void HeartbeatPublisher::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (loop_.joinable()) return;
+  stopping_ = false;
+  wanted_ = true;  // the first heartbeat goes out at once
+  loop_ = std::thread([this] { run(); });
+}
+
+void HeartbeatPublisher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (loop_.joinable()) loop_.join();
+}
+
+void HeartbeatPublisher::notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wanted_ = true;
+  }
+  wake_.notify_all();
+}
+
+void HeartbeatPublisher::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || wanted_; });
+    if (stopping_) break;
+    wanted_ = false;
+    lock.unlock();
+    publish_once();
+    lock.lock();
+  }
+}
+
+proto::GuestEnvelope HeartbeatPublisher::make_envelope(const proto::Heartbeat& heartbeat) {
+  proto::GuestEnvelope env;
+  env.set_instance_id(instance_id_);
+  env.set_method("heartbeat");
+  {
+    std::lock_guard<std::mutex> lock(sent_mu_);
+    last_sent_us_ = std::max(common::to_micros(clock_.now()), last_sent_us_ + 1);
+    env.set_sent_us(last_sent_us_);
+  }
+  env.set_payload(heartbeat.SerializeAsString());
+  common::sign_envelope(env, signing_key_);
+  return env;
+}
+
+bool HeartbeatPublisher::publish_once() {
+  proto::Heartbeat hb;
+  try {
+    hb.set_service_status(manager_.status());
+    hb.set_detail_json(manager_.detail_json());
+  } catch (const std::exception& e) {
+    // A manager that cannot observe its datastore still reports the agent alive.
+    common::log::warn("heartbeat.status_failed", {{"instance", instance_id_}, {"error", e.what()}});
+    hb.set_service_status(common::service_status::kUnknown);
+    hb.set_detail_json("{}");
+  }
+  const proto::GuestEnvelope env = make_envelope(hb);
+  try {
+    publisher_.publish(common::kConductorQueue, env.SerializeAsString());
+  } catch (const std::exception& e) {
+    common::log::warn("heartbeat.publish_failed",
+                      {{"instance", instance_id_}, {"error", e.what()}});
+    return false;
+  }
+  common::log::debug("heartbeat.sent", {{"instance", instance_id_},
+                                        {"status", hb.service_status()},
+                                        {"sent_us", std::to_string(env.sent_us())}});
+  return true;
+}
+
+}  // namespace automat::guestagent

@@ -1,0 +1,97 @@
+// run_command and ChildProcess against real, tiny commands.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/error.h"
+#include "guestagent/child_process.h"
+
+namespace automat::guestagent {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(RunCommand, FeedsStdinAndCapturesOutputAndExitCode) {
+  const auto r = run_command({"sh", "-c", "cat; echo err >&2; exit 3"}, "hello\n", 10s);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_NE(r.output.find("hello"), std::string::npos);
+  EXPECT_NE(r.output.find("err"), std::string::npos);
+}
+
+TEST(RunCommand, LargeInputIsDeliveredWhole) {
+  const std::string input(1 << 20, 'x');
+  const auto r = run_command({"wc", "-c"}, input, 10s);
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_EQ(std::stoul(r.output), input.size());
+}
+
+TEST(RunCommand, ChildThatIgnoresStdinDoesNotKillTheCaller) {
+  const auto r = run_command({"true"}, std::string(1 << 20, 'y'), 10s);
+  EXPECT_TRUE(r.ok());
+}
+
+TEST(RunCommand, KilledAtTheDeadline) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_command({"sleep", "30"}, "", 300ms);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_FALSE(r.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(RunCommand, MissingProgramThrows) {
+  EXPECT_THROW(run_command({"/nonexistent/automat-no-such-binary"}, "", 1s), common::Error);
+}
+
+TEST(RunCommand, ChildDoesNotInheritDescriptorsOrBlockedSignals) {
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, &old);
+  const auto r =
+      run_command({"sh", "-c", "ls /proc/self/fd; grep SigBlk /proc/self/status"}, "", 10s);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_NE(r.output.find("SigBlk:\t0000000000000000"), std::string::npos) << r.output;
+}
+
+TEST(ChildProcess, RunsInOurSessionAndIsReaped) {
+  ChildProcess child = ChildProcess::spawn({"sleep", "30"}, "/dev/null");
+  ASSERT_GT(child.pid(), 0);
+  EXPECT_TRUE(child.running());
+  EXPECT_EQ(session_of(child.pid()), ::getsid(0));
+  // The new image's arguments show up a moment after posix_spawn returns.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (command_line_of(child.pid()).empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(command_line_of(child.pid()), "sleep 30");
+  EXPECT_FALSE(child.wait_exit(50ms));
+  ASSERT_TRUE(send_signal(child.pid(), SIGTERM));
+  ASSERT_TRUE(child.wait_exit(10s));
+  EXPECT_FALSE(child.running());
+  ASSERT_TRUE(child.wait_status());
+  EXPECT_TRUE(WIFSIGNALED(*child.wait_status()));
+  EXPECT_FALSE(process_alive(child.pid()));  // reaped, not a zombie
+}
+
+TEST(ChildProcess, AppendsOutputToTheLogFile) {
+  const std::string log = std::filesystem::temp_directory_path() /
+                          ("automat-child-" + std::to_string(::getpid()) + ".log");
+  std::ofstream(log) << "earlier\n";
+  ChildProcess child = ChildProcess::spawn({"sh", "-c", "echo out; echo err >&2"}, log);
+  ASSERT_TRUE(child.wait_exit(10s));
+  EXPECT_TRUE(WIFEXITED(*child.wait_status()) && WEXITSTATUS(*child.wait_status()) == 0);
+  std::ifstream f(log);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "earlier\nout\nerr\n");
+  std::filesystem::remove(log);
+}
+
+}  // namespace
+}  // namespace automat::guestagent

@@ -1,0 +1,166 @@
+// HeartbeatPublisher with the in-memory broker and a clock the test moves.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "common/guest_envelope.h"
+#include "common/status.h"
+#include "guestagent/heartbeat_publisher.h"
+#include "tests/fakes/fake_broker.h"
+
+namespace automat::guestagent {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SettableClock : public common::Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return now_.load(); }
+  void set_us(int64_t us) {
+    now_ = std::chrono::system_clock::time_point(std::chrono::microseconds(us));
+  }
+
+ private:
+  std::atomic<std::chrono::system_clock::time_point> now_{
+      std::chrono::system_clock::time_point(std::chrono::microseconds(1'000'000))};
+};
+
+class StatusManager : public DatastoreManager {
+ public:
+  std::string name() const override { return "mysql"; }
+  void prepare(const proto::PrepareRequest&) override {}
+  void start() override {}
+  void stop() override {}
+  void restart() override {}
+  std::string status() override {
+    if (fail) throw std::runtime_error("cannot observe");
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+  std::string detail_json() override { return R"({"pid":42})"; }
+  void set_status(const std::string& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = s;
+  }
+  std::atomic<bool> fail{false};
+
+ private:
+  std::mutex mu_;
+  std::string status_ = common::service_status::kRunning;
+};
+
+proto::GuestEnvelope parse_envelope(const std::string& body) {
+  proto::GuestEnvelope env;
+  EXPECT_TRUE(env.ParseFromString(body));
+  return env;
+}
+
+// Waits until `publisher` holds at least `n` messages, or 5 s.
+bool wait_for_messages(const testing::FakePublisher& publisher, size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (publisher.published().size() < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST(HeartbeatPublisher, PublishesASignedHeartbeatToTheConductorQueue) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  clock.set_us(1'700'000'000'000'000);
+  HeartbeatPublisher hb(manager, broker, clock, "inst-9", "key-9", 10s);
+  ASSERT_TRUE(hb.publish_once());
+
+  const auto msgs = broker.published();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].first, common::kConductorQueue);
+  const auto env = parse_envelope(msgs[0].second);
+  EXPECT_EQ(env.instance_id(), "inst-9");
+  EXPECT_EQ(env.method(), "heartbeat");
+  EXPECT_EQ(env.sent_us(), 1'700'000'000'000'000);
+  EXPECT_TRUE(common::verify_envelope(env, "key-9"));
+  EXPECT_FALSE(common::verify_envelope(env, "key-of-another-instance"));
+  proto::Heartbeat beat;
+  ASSERT_TRUE(beat.ParseFromString(env.payload()));
+  EXPECT_EQ(beat.service_status(), "RUNNING");
+  EXPECT_EQ(beat.detail_json(), R"({"pid":42})");
+}
+
+TEST(HeartbeatPublisher, SentTimeIsStrictlyIncreasingEvenWhenTheClockStallsOrGoesBack) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s);
+  clock.set_us(5'000);
+  const auto a = hb.make_envelope(proto::Heartbeat()).sent_us();
+  const auto b = hb.make_envelope(proto::Heartbeat()).sent_us();
+  clock.set_us(1'000);  // clock stepped back
+  const auto c = hb.make_envelope(proto::Heartbeat()).sent_us();
+  clock.set_us(9'000);
+  const auto d = hb.make_envelope(proto::Heartbeat()).sent_us();
+  EXPECT_EQ(a, 5'000);
+  EXPECT_EQ(b, 5'001);
+  EXPECT_EQ(c, 5'002);
+  EXPECT_EQ(d, 9'000);
+}
+
+TEST(HeartbeatPublisher, BrokerFailureIsReportedAndTheNextOneGoesThrough) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s);
+  broker.fail_next(1);
+  EXPECT_FALSE(hb.publish_once());
+  EXPECT_TRUE(hb.publish_once());
+  EXPECT_EQ(broker.published().size(), 1u);
+}
+
+TEST(HeartbeatPublisher, ManagerThatCannotObserveReportsUnknown) {
+  StatusManager manager;
+  manager.fail = true;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s);
+  ASSERT_TRUE(hb.publish_once());
+  proto::Heartbeat beat;
+  ASSERT_TRUE(beat.ParseFromString(parse_envelope(broker.published()[0].second).payload()));
+  EXPECT_EQ(beat.service_status(), common::service_status::kUnknown);
+}
+
+TEST(HeartbeatPublisher, LoopSendsOneAtStartThenOnNotifyWithoutWaitingTheInterval) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 1h);
+  hb.start();
+  ASSERT_TRUE(wait_for_messages(broker, 1));
+  manager.set_status(common::service_status::kShutdown);
+  hb.notify();
+  ASSERT_TRUE(wait_for_messages(broker, 2));
+  hb.stop();
+  const auto msgs = broker.published();
+  proto::Heartbeat last;
+  ASSERT_TRUE(last.ParseFromString(parse_envelope(msgs.back().second).payload()));
+  EXPECT_EQ(last.service_status(), "SHUTDOWN");
+}
+
+TEST(HeartbeatPublisher, LoopRepeatsEveryIntervalAndSurvivesBrokerOutages) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 20ms);
+  broker.fail_next(3);
+  hb.start();
+  ASSERT_TRUE(wait_for_messages(broker, 3));
+  hb.stop();
+  const size_t after_stop = broker.published().size();
+  std::this_thread::sleep_for(60ms);  // not a synchronisation: checks nothing more arrives
+  EXPECT_EQ(broker.published().size(), after_stop);
+}
+
+}  // namespace
+}  // namespace automat::guestagent

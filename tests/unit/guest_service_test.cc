@@ -1,0 +1,155 @@
+// GuestService over an in-process gRPC channel with a scripted manager.
+#include "guestagent/guest_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+
+#include "common/error.h"
+#include "common/status.h"
+
+namespace automat::guestagent {
+namespace {
+
+class ScriptedManager : public DatastoreManager {
+ public:
+  std::string name() const override { return "mysql"; }
+  void prepare(const proto::PrepareRequest& req) override {
+    ++prepares;
+    last_users = req.users_size();
+    if (fail_with) throw *fail_with;
+    status_ = common::service_status::kRunning;
+  }
+  void start() override { status_ = common::service_status::kRunning; }
+  void stop() override { status_ = common::service_status::kShutdown; }
+  void restart() override { ++restarts; }
+  std::string status() override { return status_; }
+  std::string detail_json() override { return R"({"k":1})"; }
+
+  std::atomic<int> prepares{0};
+  std::atomic<int> restarts{0};
+  int last_users = 0;
+  std::optional<common::Error> fail_with;
+
+ private:
+  std::string status_ = common::service_status::kNew;
+};
+
+class GuestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    service_ = std::make_unique<GuestService>(
+        manager_, GuestService::Identity{"inst-1", "right-token", "10.11"},
+        [this] { ++notified_; });
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_TRUE(server_);
+    stub_ = proto::GuestAgent::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  std::unique_ptr<grpc::ClientContext> context(const std::string& token) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) ctx->AddMetadata(kTokenMetadata, token);
+    return ctx;
+  }
+
+  ScriptedManager manager_;
+  std::atomic<int> notified_{0};
+  std::unique_ptr<GuestService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<proto::GuestAgent::Stub> stub_;
+};
+
+TEST_F(GuestServiceTest, PingWithTheRightTokenAnswersIdentity) {
+  proto::PingReply reply;
+  auto ctx = context("right-token");
+  const grpc::Status s = stub_->Ping(ctx.get(), proto::Empty(), &reply);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reply.instance_id(), "inst-1");
+  EXPECT_EQ(reply.manager(), "mysql");
+  EXPECT_EQ(reply.version(), "10.11");
+}
+
+TEST_F(GuestServiceTest, WrongOrMissingTokenIsUnauthenticatedOnEveryCall) {
+  for (const std::string token : {"", "wrong-token", "right-token-but-longer", "right-toke"}) {
+    proto::PingReply ping;
+    auto c1 = context(token);
+    EXPECT_EQ(stub_->Ping(c1.get(), proto::Empty(), &ping).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << token;
+    proto::StatusReply st;
+    auto c2 = context(token);
+    EXPECT_EQ(stub_->Prepare(c2.get(), proto::PrepareRequest(), &st).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+    auto c3 = context(token);
+    EXPECT_EQ(stub_->StopDatastore(c3.get(), proto::Empty(), &st).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+    auto c4 = context(token);
+    EXPECT_EQ(stub_->RestartDatastore(c4.get(), proto::Empty(), &st).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  // Nothing reached the manager.
+  EXPECT_EQ(manager_.prepares, 0);
+  EXPECT_EQ(manager_.restarts, 0);
+  EXPECT_EQ(manager_.status(), common::service_status::kNew);
+}
+
+TEST_F(GuestServiceTest, PrepareRunsTheManagerAndAnnouncesTheNewStatus) {
+  proto::PrepareRequest req;
+  req.add_users()->set_name("alice");
+  proto::StatusReply reply;
+  auto ctx = context("right-token");
+  const grpc::Status s = stub_->Prepare(ctx.get(), req, &reply);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(manager_.prepares, 1);
+  EXPECT_EQ(manager_.last_users, 1);
+  EXPECT_EQ(reply.service_status(), "RUNNING");
+  EXPECT_EQ(reply.detail_json(), R"({"k":1})");
+  // Once before (BUILDING) and once after (RUNNING).
+  EXPECT_GE(notified_, 2);
+}
+
+TEST_F(GuestServiceTest, ManagerErrorsKeepTheirMessageAndMapToACode) {
+  manager_.fail_with = common::bad_request("user name 'ro`ot' is invalid");
+  proto::StatusReply reply;
+  auto ctx = context("right-token");
+  grpc::Status s = stub_->Prepare(ctx.get(), proto::PrepareRequest(), &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "user name 'ro`ot' is invalid");
+  EXPECT_GE(notified_, 2);  // a failed prepare changes the status too
+
+  manager_.fail_with = common::internal_error("mariadbd exited while starting");
+  auto ctx2 = context("right-token");
+  s = stub_->Prepare(ctx2.get(), proto::PrepareRequest(), &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(s.error_message(), "mariadbd exited while starting");
+}
+
+TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {
+  proto::StatusReply reply;
+  auto c1 = context("right-token");
+  ASSERT_TRUE(stub_->StartDatastore(c1.get(), proto::Empty(), &reply).ok());
+  EXPECT_EQ(reply.service_status(), "RUNNING");
+  auto c2 = context("right-token");
+  ASSERT_TRUE(stub_->StopDatastore(c2.get(), proto::Empty(), &reply).ok());
+  EXPECT_EQ(reply.service_status(), "SHUTDOWN");
+  auto c3 = context("right-token");
+  ASSERT_TRUE(stub_->GetStatus(c3.get(), proto::Empty(), &reply).ok());
+  EXPECT_EQ(reply.service_status(), "SHUTDOWN");
+}
+
+TEST(GrpcStatusMapping, CodesFollowMeaning) {
+  EXPECT_EQ(to_grpc_status(common::not_found("x")).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(to_grpc_status(common::conflict("x")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(to_grpc_status(common::unavailable("x")).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(to_grpc_status(common::Error(common::ErrorCode::kUnauthorized, "x")).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(to_grpc_status(common::internal_error("boom")).error_message(), "boom");
+}
+
+}  // namespace
+}  // namespace automat::guestagent
