@@ -1,1 +1,13 @@
-// being written
+// The taskmanager face of every datastore, by manager name. Adding a
+// datastore: one line here.
+#include "datastores/mysql/workflow_mysql.h"
+#include "datastores/registry.h"
+
+namespace automat::datastores {
+
+std::unique_ptr<taskmanager::WorkflowFactory> workflow_factory(const std::string& manager) {
+  if (manager == "mysql") return mysql::make_workflow_factory();
+  return nullptr;
+}
+
+}  // namespace automat::datastores

@@ -1,0 +1,225 @@
+#include "compute/local/local_driver.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "compute/local/guest_config.h"
+#include "compute/local/processes.h"
+#include "compute/local/spawn.h"
+
+namespace automat::compute::local {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string absolute_path(const std::string& p) { return fs::absolute(p).lexically_normal(); }
+
+std::string default_guest_binary() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "automat-guestagent";
+  return (self.parent_path() / "automat-guestagent").string();
+}
+
+bool plain_name(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::optional<pid_t> read_pid_file(const std::string& path) {
+  std::ifstream f(path);
+  long pid = 0;
+  if (!(f >> pid) || pid <= 0) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
+
+bool has_arg(pid_t pid, const std::string& arg) {
+  const auto args = process_cmdline(pid);
+  return std::find(args.begin(), args.end(), arg) != args.end();
+}
+
+}  // namespace
+
+LocalDriverOptions LocalDriverOptions::from_config(const common::Config& config) {
+  LocalDriverOptions o;
+  o.state_dir = absolute_path(config.get("DEFAULT", "state_dir", ".automat"));
+  o.address_pool = config.get("compute", "address_pool", o.address_pool);
+  o.guest_port = config.get_int("compute", "guest_port", o.guest_port);
+  o.guest_secret = config.get("DEFAULT", "guest_secret");
+  o.amqp_url = config.get("DEFAULT", "amqp_url");
+  const std::string binary = config.get("compute", "guestagent_binary");
+  o.guestagent_binary = binary.empty() ? default_guest_binary() : absolute_path(binary);
+  o.heartbeat_interval = config.get_int("guestagent", "heartbeat_interval", 10);
+  o.guest_log_level = config.get("guestagent", "log_level", "info");
+  if (o.guest_secret.empty()) {
+    throw common::bad_request("[DEFAULT] guest_secret must be set for the local compute driver");
+  }
+  return o;
+}
+
+LocalDriver::LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases)
+    : options_(std::move(options)), leases_(leases) {
+  options_.state_dir = absolute_path(options_.state_dir);
+}
+
+std::string LocalDriver::instance_dir(const std::string& instance_id) const {
+  if (!plain_name(instance_id)) {
+    throw common::bad_request("invalid instance id '" + instance_id + "'");
+  }
+  return (fs::path(options_.state_dir) / "instances" / instance_id).string();
+}
+
+std::string LocalDriver::config_path(const std::string& id) const {
+  return instance_dir(id) + "/guest.conf";
+}
+
+std::string LocalDriver::pid_path(const std::string& id) const {
+  return instance_dir(id) + "/guestagent.pid";
+}
+
+std::shared_ptr<std::mutex> LocalDriver::lock_for(const std::string& instance_id) {
+  std::lock_guard<std::mutex> g(locks_mu_);
+  auto& m = locks_[instance_id];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
+Server LocalDriver::create(const ServerSpec& spec) {
+  const std::string dir = instance_dir(spec.instance_id);
+  auto lock = lock_for(spec.instance_id);
+  std::lock_guard<std::mutex> g(*lock);
+  const std::string address = leases_.lease(spec.instance_id, options_.address_pool);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw common::internal_error("cannot create instance directory " + dir + ": " + ec.message());
+  }
+  write_guest_config(spec, address);
+  Server server{spec.instance_id, address, options_.guest_port};
+  if (auto pid = guest_pid(spec.instance_id)) {
+    common::log::info("compute.guest_already_running",
+                      {{"instance", spec.instance_id}, {"pid", std::to_string(*pid)}});
+    return server;
+  }
+  // What a dead guest left running (its datastore) would fight the new one
+  // for the address and the data directory.
+  const auto left = terminate_sessions(guest_sessions(spec.instance_id), options_.stop_grace);
+  if (!left.empty()) {
+    throw common::internal_error("could not stop the processes a dead guest of instance " +
+                                 spec.instance_id + " left behind");
+  }
+  const pid_t pid = start_guest(spec.instance_id);
+  common::log::info(
+      "compute.guest_started",
+      {{"instance", spec.instance_id}, {"pid", std::to_string(pid)}, {"address", address}});
+  return server;
+}
+
+std::optional<Server> LocalDriver::find(const std::string& instance_id) {
+  auto address = leases_.find(instance_id);
+  if (!address) return std::nullopt;
+  return Server{instance_id, *address, options_.guest_port};
+}
+
+bool LocalDriver::guest_running(const std::string& instance_id) {
+  return guest_pid(instance_id).has_value();
+}
+
+std::optional<pid_t> LocalDriver::guest_pid(const std::string& instance_id) const {
+  auto pid = read_pid_file(pid_path(instance_id));
+  if (!pid) return std::nullopt;
+  reap_if_child(*pid);
+  // A live pid running something else is a reused pid, not our guest.
+  if (!process_alive(*pid) || !has_arg(*pid, config_path(instance_id))) return std::nullopt;
+  return pid;
+}
+
+void LocalDriver::write_guest_config(const ServerSpec& spec, const std::string& address) const {
+  GuestConfig c;
+  c.instance_id = spec.instance_id;
+  c.address = address;
+  c.port = options_.guest_port;
+  c.token = common::crypto::guest_rpc_token(options_.guest_secret, spec.instance_id);
+  c.signing_key = common::crypto::guest_signing_key(options_.guest_secret, spec.instance_id);
+  c.amqp_url = options_.amqp_url;
+  c.manager = spec.manager;
+  c.datastore_version = spec.datastore_version;
+  c.image_location = spec.image_location;
+  c.ram_mb = spec.ram_mb;
+  c.instance_dir = instance_dir(spec.instance_id);
+  c.heartbeat_interval = options_.heartbeat_interval;
+  c.log_level = options_.guest_log_level;
+  write_private_file(config_path(spec.instance_id), render_guest_config(c));
+}
+
+pid_t LocalDriver::start_guest(const std::string& instance_id) const {
+  DetachedCommand cmd;
+  cmd.binary = options_.guestagent_binary;
+  cmd.args = {"--config", config_path(instance_id)};
+  cmd.log_path = instance_dir(instance_id) + "/guestagent.log";
+  cmd.pid_path = pid_path(instance_id);
+  return spawn_detached(cmd);
+}
+
+std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id) const {
+  std::vector<pid_t> sids;
+  if (auto pid = read_pid_file(pid_path(instance_id))) {
+    reap_if_child(*pid);
+    // A dead leader's session id can still be carried by its children (the
+    // kernel does not reuse it meanwhile); a live leader must be our guest.
+    if (!process_alive(*pid) || has_arg(*pid, config_path(instance_id))) sids.push_back(*pid);
+  }
+  // Guests whose pid file was lost still name our config on their command line.
+  for (pid_t pid : processes_with_arg(config_path(instance_id))) {
+    auto st = read_stat(pid);
+    if (st && std::find(sids.begin(), sids.end(), st->session) == sids.end()) {
+      sids.push_back(st->session);
+    }
+  }
+  return sids;
+}
+
+void LocalDriver::destroy(const std::string& instance_id) {
+  const std::string dir = instance_dir(instance_id);
+  auto lock = lock_for(instance_id);
+  {
+    std::lock_guard<std::mutex> g(*lock);
+    const auto sids = guest_sessions(instance_id);
+    const auto left = terminate_sessions(sids, options_.stop_grace);
+    if (!left.empty()) {
+      throw common::internal_error("could not stop " + std::to_string(left.size()) +
+                                   " process(es) of instance " + instance_id);
+    }
+    remove_instance_dir(instance_id);
+    leases_.release(instance_id);
+    common::log::info("compute.server_destroyed",
+                      {{"instance", instance_id}, {"sessions", std::to_string(sids.size())}});
+  }
+  std::lock_guard<std::mutex> g(locks_mu_);
+  locks_.erase(instance_id);
+}
+
+void LocalDriver::remove_instance_dir(const std::string& instance_id) const {
+  const fs::path root = fs::weakly_canonical(fs::path(options_.state_dir) / "instances");
+  const fs::path dir = fs::weakly_canonical(instance_dir(instance_id));
+  // Only ever a direct child of <state_dir>/instances, even through symlinks.
+  if (dir.parent_path() != root || dir.filename() != instance_id) {
+    throw common::internal_error("refusing to remove " + dir.string() + ": not under " +
+                                 root.string());
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) {
+    throw common::internal_error("cannot remove instance directory " + dir.string() + ": " +
+                                 ec.message());
+  }
+}
+
+}  // namespace automat::compute::local

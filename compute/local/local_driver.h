@@ -1,0 +1,74 @@
+#pragma once
+// The embedded compute driver: each instance is a directory under
+// <state_dir>/instances/<id>/ plus a detached automat-guestagent process
+// bound to its own loopback address from [compute] address_pool, as ccm
+// does for Cassandra nodes. The guest runs in its own session, so it and the
+// datastore it starts survive the taskmanager, and destroy() can find every
+// one of them by session id.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "compute/compute_driver.h"
+#include "db/repositories.h"
+
+namespace automat::compute::local {
+
+struct LocalDriverOptions {
+  std::string state_dir;  // absolute
+  std::string address_pool = "127.10.0.0/16";
+  int guest_port = 8780;
+  std::string guest_secret;
+  std::string amqp_url;
+  std::string guestagent_binary;  // absolute
+  int heartbeat_interval = 10;
+  std::string guest_log_level = "info";
+  // How long destroy() waits after SIGTERM (and again after SIGKILL).
+  std::chrono::milliseconds stop_grace{10000};
+
+  // From [DEFAULT] state_dir, guest_secret, amqp_url; [compute]
+  // address_pool, guest_port, guestagent_binary (default: automat-guestagent
+  // beside the running binary); [guestagent] heartbeat_interval, log_level.
+  // Relative paths are made absolute against the current directory.
+  static LocalDriverOptions from_config(const common::Config& config);
+};
+
+class LocalDriver : public ComputeDriver {
+ public:
+  // `leases` must outlive the driver.
+  LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases);
+
+  Server create(const ServerSpec& spec) override;
+  std::optional<Server> find(const std::string& instance_id) override;
+  bool guest_running(const std::string& instance_id) override;
+  void destroy(const std::string& instance_id) override;
+
+  // <state_dir>/instances/<id>; throws common::Error(kBadRequest) for an id
+  // that is not a plain name.
+  std::string instance_dir(const std::string& instance_id) const;
+  // The pid of the instance's guest agent when it is alive, else nullopt.
+  std::optional<pid_t> guest_pid(const std::string& instance_id) const;
+
+ private:
+  std::string config_path(const std::string& instance_id) const;
+  std::string pid_path(const std::string& instance_id) const;
+  void write_guest_config(const ServerSpec& spec, const std::string& address) const;
+  pid_t start_guest(const std::string& instance_id) const;
+  std::vector<pid_t> guest_sessions(const std::string& instance_id) const;
+  void remove_instance_dir(const std::string& instance_id) const;
+  std::shared_ptr<std::mutex> lock_for(const std::string& instance_id);
+
+  LocalDriverOptions options_;
+  db::AddressLeaseRepository& leases_;
+  std::mutex locks_mu_;
+  std::map<std::string, std::shared_ptr<std::mutex>> locks_;  // one per instance
+};
+
+}  // namespace automat::compute::local

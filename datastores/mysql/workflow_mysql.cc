@@ -1,0 +1,48 @@
+#include "datastores/mysql/workflow_mysql.h"
+
+#include "common/error.h"
+#include "taskmanager/instance_steps.h"
+
+namespace automat::datastores::mysql {
+namespace {
+
+using namespace automat::taskmanager;
+
+const DatastoreLabel kMariaDb{"MariaDB"};
+
+template <typename T, typename... Args>
+void add(StepList& steps, Args&&... args) {
+  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
+}
+
+}  // namespace
+
+StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
+  StepList steps;
+  if (op.type == "instance.create") {
+    add<AllocateServerStep>(steps);
+    add<WaitForGuestStep>(steps);
+    add<PrepareDatastoreStep>(steps, kMariaDb);
+    add<WaitForRunningStep>(steps, kMariaDb);
+    add<MarkActiveStep>(steps);
+  } else if (op.type == "instance.delete") {
+    add<StopDatastoreStep>(steps, kMariaDb);
+    add<DestroyServerStep>(steps);
+    add<MarkDeletedStep>(steps);
+  } else {
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "MySQL does not support operation '" + op.type + "'");
+  }
+  return steps;
+}
+
+void MysqlWorkflowFactory::on_failure(Services& services, const db::Operation& op,
+                                      const std::string& message) {
+  mark_instance_operation_failed(services, op, message);
+}
+
+std::unique_ptr<WorkflowFactory> make_workflow_factory() {
+  return std::make_unique<MysqlWorkflowFactory>();
+}
+
+}  // namespace automat::datastores::mysql

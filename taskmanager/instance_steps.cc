@@ -1,0 +1,216 @@
+#include "taskmanager/instance_steps.h"
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace automat::taskmanager {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kPollInterval{500};
+constexpr milliseconds kPingDeadline{2000};
+
+db::Instance require_instance(StepContext& ctx) {
+  auto inst = ctx.services.instances->find_any(ctx.operation.resource_id);
+  if (!inst) throw common::not_found("instance " + ctx.operation.resource_id + " no longer exists");
+  return *inst;
+}
+
+compute::Server require_server(StepContext& ctx) {
+  auto server = ctx.services.compute->find(ctx.operation.resource_id);
+  if (!server) {
+    throw common::internal_error("instance " + ctx.operation.resource_id + " has no server");
+  }
+  return *server;
+}
+
+milliseconds config_seconds(StepContext& ctx, const char* key, int fallback) {
+  const int s =
+      ctx.services.config ? ctx.services.config->get_int("taskmanager", key, fallback) : fallback;
+  return std::chrono::duration_cast<milliseconds>(seconds(s));
+}
+
+std::string endpoint(const compute::Server& s) {
+  return s.address + ":" + std::to_string(s.guest_port);
+}
+
+const nlohmann::json& array_at(const nlohmann::json& params, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  if (!params.is_object() || !params.contains(key) || !params[key].is_array()) return empty;
+  return params[key];
+}
+
+// A short reason from a guest status detail ({"message": ...} or {"error": ...}).
+std::string detail_reason(const std::string& detail_json) {
+  const auto detail = nlohmann::json::parse(detail_json, nullptr, false);
+  if (!detail.is_object()) return "";
+  for (const char* key : {"message", "error"}) {
+    if (detail.contains(key) && detail[key].is_string()) return detail[key].get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
+
+StepResult AllocateServerStep::run(StepContext& ctx) {
+  const db::Instance inst = require_instance(ctx);
+  auto version = ctx.services.catalog->find_version_by_id(inst.datastore_version_id);
+  if (!version)
+    throw common::not_found("the datastore version of instance " + inst.id + " is gone");
+  auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id);
+  if (!flavor) throw common::not_found("flavor " + inst.flavor_id + " no longer exists");
+  compute::ServerSpec spec;
+  spec.instance_id = inst.id;
+  spec.manager = version->manager;
+  spec.datastore_version = version->name;
+  spec.image_location = version->image_location;
+  spec.ram_mb = flavor->ram_mb;
+  spec.vcpus = flavor->vcpus;
+  spec.volume_gb = inst.volume_size_gb;
+  spec.availability_zone = inst.availability_zone;
+  const compute::Server server = ctx.services.compute->create(spec);
+  if (inst.address != server.address) ctx.services.instances->set_address(inst.id, server.address);
+  common::log::info("instance.server_allocated",
+                    {{"op", ctx.operation.id}, {"instance", inst.id}, {"address", server.address}});
+  return StepResult::next();
+}
+
+StepResult WaitForGuestStep::run(StepContext& ctx) {
+  const compute::Server server = require_server(ctx);
+  if (!ctx.services.compute->guest_running(server.instance_id)) {
+    return StepResult::failed(server.address, "the guest agent of instance " + server.instance_id +
+                                                  " is not running (it exited; see its log)");
+  }
+  try {
+    auto guest = ctx.services.guests->connect(server);
+    const proto::PingReply reply = guest->ping(kPingDeadline);
+    if (reply.instance_id() != server.instance_id) {
+      return StepResult::failed(server.address, "the guest agent at " + endpoint(server) +
+                                                    " answers for instance " + reply.instance_id() +
+                                                    ", not " + server.instance_id);
+    }
+    return StepResult::next();
+  } catch (const common::Error& e) {
+    if (e.code() != common::ErrorCode::kUnavailable) {
+      return StepResult::failed(server.address,
+                                std::string("the guest agent refused: ") + e.what());
+    }
+    return StepResult::retry(kPollInterval,
+                             "waiting for the guest agent at " + endpoint(server) + " to answer");
+  }
+}
+
+StepResult PrepareDatastoreStep::run(StepContext& ctx) {
+  db::Operation& op = ctx.operation;
+  if (op.params.is_object() && op.params.value("prepared", false)) return StepResult::next();
+  const db::Instance inst = require_instance(ctx);
+  const compute::Server server = require_server(ctx);
+  proto::PrepareRequest req = prepare_request_from(op.params);
+  if (auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id)) {
+    req.set_memory_mb(flavor->ram_mb);
+  }
+  req.set_config_json(config_json_ ? config_json_(ctx) : "{}");
+  proto::StatusReply reply;
+  try {
+    auto guest = ctx.services.guests->connect(server);
+    reply = guest->prepare(req, config_seconds(ctx, "guest_prepare_timeout", 300));
+  } catch (const common::Error& e) {
+    if (e.code() != common::ErrorCode::kUnavailable) {
+      return StepResult::failed(server.address,
+                                label_.name + " could not be prepared: " + e.what());
+    }
+    // Prepare is idempotent: ask again once the guest answers.
+    return StepResult::retry(seconds(2), "waiting for the guest agent at " + endpoint(server) +
+                                             " to prepare " + label_.name);
+  }
+  if (reply.service_status() == common::service_status::kFailed) {
+    const std::string reason = detail_reason(reply.detail_json());
+    return StepResult::failed(
+        server.address, label_.name + " failed to start" + (reason.empty() ? "" : ": " + reason));
+  }
+  // The guest has the passwords now; they never stay in the database.
+  op.params = without_passwords(op.params);
+  op.params["prepared"] = true;
+  ctx.services.operations->save_params(op.id, op.params);
+  common::log::info("instance.prepared", {{"op", op.id}, {"instance", inst.id}});
+  return StepResult::next();
+}
+
+StepResult WaitForRunningStep::run(StepContext& ctx) {
+  const db::Instance inst = require_instance(ctx);
+  const std::string& status = inst.service_status;
+  if (status == common::service_status::kRunning) return StepResult::next();
+  if (status == common::service_status::kFailed) {
+    std::string reason;
+    try {
+      auto guest = ctx.services.guests->connect(require_server(ctx));
+      reason = detail_reason(
+          guest->get_status(config_seconds(ctx, "guest_call_timeout", 15)).detail_json());
+    } catch (const common::Error&) {
+      // The status alone says enough.
+    }
+    return StepResult::failed(inst.address.value_or(inst.id),
+                              label_.name + " failed: the guest reports status FAILED" +
+                                  (reason.empty() ? "" : " (" + reason + ")"));
+  }
+  return StepResult::retry(kPollInterval, "waiting for " + label_.name +
+                                              " to report RUNNING (now " +
+                                              (status.empty() ? "unknown" : status) + ")");
+}
+
+StepResult MarkActiveStep::run(StepContext& ctx) {
+  const std::string& id = ctx.operation.resource_id;
+  ctx.services.instances->set_task(id, common::task::kNone);
+  ctx.services.instances->set_fault(id, std::nullopt);
+  return StepResult::next();
+}
+
+void mark_instance_operation_failed(Services& services, const db::Operation& op,
+                                    const std::string& message) {
+  if (op.resource_type != "instance" || !services.instances->find_any(op.resource_id)) return;
+  services.instances->set_fault(op.resource_id, message);
+  services.instances->set_task(op.resource_id, op.type == "instance.create"
+                                                   ? common::task::kBuildingError
+                                                   : common::task::kNone);
+}
+
+nlohmann::json without_passwords(nlohmann::json params) {
+  if (params.contains("users") && params["users"].is_array()) {
+    for (auto& user : params["users"]) {
+      if (user.is_object()) user.erase("password");
+    }
+  }
+  return params;
+}
+
+proto::PrepareRequest prepare_request_from(const nlohmann::json& params) {
+  proto::PrepareRequest req;
+  auto str = [](const nlohmann::json& o, const char* key) {
+    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+  };
+  for (const auto& d : array_at(params, "databases")) {
+    if (!d.is_object()) continue;
+    auto* db = req.add_databases();
+    db->set_name(str(d, "name"));
+    db->set_character_set(str(d, "character_set"));
+    db->set_collate(str(d, "collate"));
+  }
+  for (const auto& u : array_at(params, "users")) {
+    if (!u.is_object()) continue;
+    auto* user = req.add_users();
+    user->set_name(str(u, "name"));
+    user->set_password(str(u, "password"));
+    user->set_host(u.contains("host") && u["host"].is_string() ? str(u, "host") : "%");
+    for (const auto& name : array_at(u, "databases")) {
+      if (name.is_string()) user->add_databases(name.get<std::string>());
+      // Trove also accepts {"name": ...} objects here.
+      if (name.is_object()) user->add_databases(str(name, "name"));
+    }
+  }
+  return req;
+}
+
+}  // namespace automat::taskmanager

@@ -1,0 +1,123 @@
+#pragma once
+// Steps on one instance (the operation's resource) that any datastore's
+// workflow can reuse: allocate the server, wait for its guest, prepare the
+// datastore, wait until the conductor recorded it RUNNING, mark it active;
+// and for delete: stop the datastore, destroy the server, mark it deleted.
+// Each observes real state first, so running one twice is harmless.
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "taskmanager/workflow.h"
+
+namespace automat::taskmanager {
+
+// Human names used in step descriptions and messages ("MariaDB").
+struct DatastoreLabel {
+  std::string name;
+};
+
+// Creates (or finds) the instance's server and records its address.
+class AllocateServerStep : public Step {
+ public:
+  std::string name() const override { return "allocate-server"; }
+  std::string description() const override { return "allocating the server"; }
+  StepResult run(StepContext& ctx) override;
+};
+
+// Waits until the guest agent answers a ping for this instance.
+class WaitForGuestStep : public Step {
+ public:
+  std::string name() const override { return "wait-for-guest"; }
+  std::string description() const override { return "waiting for the guest agent"; }
+  std::chrono::seconds timeout() const override { return std::chrono::seconds(60); }
+  StepResult run(StepContext& ctx) override;
+};
+
+// Asks the guest to install, start and secure the datastore with the
+// databases and users of the operation's params, then removes every
+// password from the params. Skipped once done (params "prepared": true).
+class PrepareDatastoreStep : public Step {
+ public:
+  // `config_json` may add datastore-specific settings to the request.
+  using ConfigJson = std::function<std::string(StepContext&)>;
+  explicit PrepareDatastoreStep(DatastoreLabel label, ConfigJson config_json = {})
+      : label_(std::move(label)), config_json_(std::move(config_json)) {}
+  std::string name() const override { return "prepare-datastore"; }
+  std::string description() const override { return "installing and starting " + label_.name; }
+  std::chrono::seconds timeout() const override { return std::chrono::seconds(900); }
+  StepResult run(StepContext& ctx) override;
+
+ private:
+  DatastoreLabel label_;
+  ConfigJson config_json_;
+};
+
+// Waits until the instance's service status (written by the conductor from
+// heartbeats) is RUNNING; fails when the guest reports FAILED.
+class WaitForRunningStep : public Step {
+ public:
+  explicit WaitForRunningStep(DatastoreLabel label) : label_(std::move(label)) {}
+  std::string name() const override { return "wait-for-running"; }
+  std::string description() const override {
+    return "waiting for " + label_.name + " to report RUNNING";
+  }
+  std::chrono::seconds timeout() const override { return std::chrono::seconds(120); }
+  StepResult run(StepContext& ctx) override;
+
+ private:
+  DatastoreLabel label_;
+};
+
+// Task NONE, fault cleared: the user sees ACTIVE.
+class MarkActiveStep : public Step {
+ public:
+  std::string name() const override { return "mark-active"; }
+  std::string description() const override { return "marking the instance active"; }
+  StepResult run(StepContext& ctx) override;
+};
+
+// Asks the guest to stop the datastore gracefully; an unreachable guest is
+// no error (the server's destruction stops every process anyway).
+class StopDatastoreStep : public Step {
+ public:
+  explicit StopDatastoreStep(DatastoreLabel label) : label_(std::move(label)) {}
+  std::string name() const override { return "stop-datastore"; }
+  std::string description() const override { return "stopping " + label_.name; }
+  StepResult run(StepContext& ctx) override;
+
+ private:
+  DatastoreLabel label_;
+};
+
+// Destroys the server (processes, files, address).
+class DestroyServerStep : public Step {
+ public:
+  std::string name() const override { return "destroy-server"; }
+  std::string description() const override { return "destroying the server"; }
+  std::chrono::seconds timeout() const override { return std::chrono::seconds(120); }
+  StepResult run(StepContext& ctx) override;
+};
+
+// Marks the instance deleted; it disappears from every view.
+class MarkDeletedStep : public Step {
+ public:
+  std::string name() const override { return "mark-deleted"; }
+  std::string description() const override { return "removing the instance record"; }
+  StepResult run(StepContext& ctx) override;
+};
+
+// What a failed instance operation leaves for the user: the fault message
+// and the task (BUILDING_ERROR after a create, NONE otherwise, so a delete
+// can be retried). Idempotent; a deleted instance is left alone.
+void mark_instance_operation_failed(Services& services, const db::Operation& op,
+                                    const std::string& message);
+
+// The operation's params with every user "password" removed.
+nlohmann::json without_passwords(nlohmann::json params);
+
+// The PrepareRequest for the databases and users of `params` (see the
+// "instance.create" params contract).
+proto::PrepareRequest prepare_request_from(const nlohmann::json& params);
+
+}  // namespace automat::taskmanager

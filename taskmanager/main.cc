@@ -1,0 +1,109 @@
+// automat-taskmanager: consumes operations from the task queue and resumes
+// those nobody drives, running each as a workflow of persisted steps.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <thread>
+
+#include "common/broker.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/service_args.h"
+#include "compute/registry.h"
+#include "datastores/registry.h"
+#include "db/pg_repositories.h"
+#include "db/pool.h"
+#include "taskmanager/grpc_guest_client.h"
+#include "taskmanager/operation_dispatcher.h"
+#include "taskmanager/owner_id.h"
+#include "taskmanager/resume_scanner.h"
+#include "taskmanager/task_consumer.h"
+
+namespace tmgr = automat::taskmanager;
+using automat::common::Config;
+
+namespace {
+
+// How long a stopping taskmanager lets running steps end before it exits;
+// what is left resumes from its cursor in the next taskmanager.
+constexpr std::chrono::seconds kStopGrace{20};
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+int run(const Config& cfg) {
+  const std::string owner = tmgr::make_owner_id();
+  const std::chrono::seconds lease(cfg.get_int("taskmanager", "lease_seconds", 30));
+  const int workers = std::max(1, cfg.get_int("taskmanager", "workers", 4));
+
+  automat::db::ConnectionPool pool(cfg.get("DEFAULT", "database_url"),
+                                   cfg.get_int("taskmanager", "db_pool_size", 4));
+  automat::db::PgInstanceRepository instances(pool);
+  automat::db::PgOperationRepository operations(pool);
+  automat::db::PgCatalogRepository catalog(pool);
+  automat::db::PgAddressLeaseRepository leases(pool);
+  auto compute = automat::compute::make_compute_driver(cfg, leases);
+  tmgr::GrpcGuestClientFactory guests(cfg.get("DEFAULT", "guest_secret"));
+  tmgr::Services services{&cfg, &instances, &operations, &catalog, compute.get(), &guests};
+
+  tmgr::StopSignal stop;
+  tmgr::OperationRunner runner(services, automat::datastores::workflow_factory,
+                               tmgr::RunnerOptions{owner, lease}, stop);
+  tmgr::WorkerPool workers_pool(static_cast<size_t>(workers));
+  tmgr::OperationDispatcher dispatcher(workers_pool, operations, runner, owner, lease);
+  auto consumer = automat::common::make_amqp_consumer(
+      cfg.get("DEFAULT", "amqp_url"), automat::common::kTaskQueue, static_cast<uint16_t>(workers));
+  tmgr::TaskConsumer tasks(*consumer, dispatcher, stop);
+  tmgr::ResumeScanner scanner(
+      operations, dispatcher, stop,
+      std::chrono::seconds(cfg.get_int("taskmanager", "resume_scan_seconds", 5)),
+      std::chrono::seconds(cfg.get_int("taskmanager", "unclaimed_grace_seconds", 10)));
+
+  automat::common::log::info("taskmanager.started",
+                             {{"owner", owner}, {"workers", std::to_string(workers)}});
+  std::thread consume_thread([&] { tasks.run(); });
+  std::thread scan_thread([&] { scanner.run(); });
+
+  const sigset_t signals = stop_signals();
+  int sig = 0;
+  sigwait(&signals, &sig);
+  automat::common::log::info("taskmanager.stopping", {{"signal", std::to_string(sig)}});
+  stop.request();
+  consume_thread.join();
+  scan_thread.join();
+  if (!workers_pool.wait_idle(kStopGrace)) {
+    // Steps still running (a long prepare): their operations keep their
+    // cursor and lease and resume in the next taskmanager.
+    automat::common::log::warn("taskmanager.exit_with_running_steps",
+                               {{"running", std::to_string(workers_pool.busy())}});
+    std::_Exit(0);
+  }
+  workers_pool.join();
+  automat::common::log::info("taskmanager.stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"automat-taskmanager: runs Automat's operations as resumable workflows"};
+  automat::common::ServiceArgs args(app);
+  CLI11_PARSE(app, argc, argv);
+  // Every thread started from here on leaves SIGTERM/SIGINT to sigwait.
+  const sigset_t signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  try {
+    const Config cfg = args.load();
+    automat::common::log::init("taskmanager", cfg.get("taskmanager", "log_level", "info"));
+    return run(cfg);
+  } catch (const std::exception& e) {
+    automat::common::log::error("taskmanager.fatal", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,70 @@
+#pragma once
+// Runs one claimed operation: finds its datastore's workflow, runs the steps
+// from the saved cursor, saves the cursor after every step, retries waiting
+// steps until their timeout, and finishes the operation COMPLETED or FAILED
+// (with the failing host and why). Stops at once when it loses the lease, so
+// two taskmanagers never drive one operation.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "db/models.h"
+#include "taskmanager/lease_keeper.h"
+#include "taskmanager/stop_signal.h"
+#include "taskmanager/workflow.h"
+
+namespace automat::taskmanager {
+
+// The workflows of a datastore by its manager name ("mysql"); nullptr when
+// none is registered. In the service: datastores::workflow_factory.
+using WorkflowLookup = std::function<std::unique_ptr<WorkflowFactory>(const std::string& manager)>;
+
+struct RunnerOptions {
+  std::string owner;               // this taskmanager's id (hostname:pid:random)
+  std::chrono::seconds lease{30};  // renewed while the operation runs
+};
+
+class OperationRunner {
+ public:
+  enum class Outcome {
+    kCompleted,  // every step done; operation COMPLETED
+    kFailed,     // a step failed or timed out; operation FAILED, on_failure ran
+    kLeaseLost,  // another owner holds it now; nothing more was written
+    kAbandoned,  // stop requested or the database failed; the lease is let go
+                 // so the operation resumes from its cursor later
+  };
+
+  // `services`, `stop` must outlive the runner. Thread-safe: run() may be
+  // called from several workers at once for different operations.
+  OperationRunner(Services& services, WorkflowLookup lookup, RunnerOptions options,
+                  StopSignal& stop);
+
+  // Runs `op`, which options.owner has just claimed, from op.step to its end.
+  // Never throws.
+  Outcome run(db::Operation op);
+
+ private:
+  struct Progress;  // a running operation: its steps, factory and lease
+  enum class StepEnd { kNext, kFailed, kLeaseLost, kStopped };
+
+  Outcome run_workflow(db::Operation& op);
+  Outcome run_steps(Progress& p);
+  StepEnd run_step(Progress& p, int index, StepResult& last);
+  StepResult run_once(Step& step, db::Operation& op);
+  bool save(Progress& p, int index, const std::string& message);
+  // Whether this owner still holds the lease (asks the database); a stale
+  // owner must not finish the operation nor touch its instance.
+  bool still_held(const db::Operation& op, LeaseKeeper& keeper);
+  Outcome fail(db::Operation& op, WorkflowFactory* factory, LeaseKeeper& keeper,
+               const StepResult& why);
+  Outcome complete(db::Operation& op, LeaseKeeper& keeper, const std::string& message);
+  Outcome abandon(const db::Operation& op, LeaseKeeper* keeper, const std::string& why);
+
+  Services& services_;
+  WorkflowLookup lookup_;
+  RunnerOptions options_;
+  StopSignal& stop_;
+};
+
+}  // namespace automat::taskmanager

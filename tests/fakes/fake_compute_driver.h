@@ -1,0 +1,91 @@
+#pragma once
+// In-memory stand-in for compute/compute_driver.h, for unit tests of
+// workflows. Thread-safe. State lives in public members (hold `mu` when
+// another thread may use the fake). `fail_create` / `fail_destroy` make the
+// next call throw, like a driver that cannot start or stop a server.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "compute/compute_driver.h"
+
+namespace automat::testing {
+
+class FakeComputeDriver : public compute::ComputeDriver {
+ public:
+  struct Record {
+    compute::Server server;
+    compute::ServerSpec spec;
+    bool guest_running = true;
+  };
+
+  mutable std::mutex mu;
+  std::map<std::string, Record> servers;     // by instance id
+  std::vector<compute::ServerSpec> creates;  // every create() call, in order
+  std::vector<std::string> destroys;         // every destroy() call, in order
+  int guest_starts = 0;                      // guests (re)started by create()
+  std::optional<std::string> fail_create;    // message of the next create failure
+  std::optional<std::string> fail_destroy;   // message of the next destroy failure
+  int guest_port = 8780;
+
+  compute::Server create(const compute::ServerSpec& spec) override {
+    std::lock_guard<std::mutex> l(mu);
+    creates.push_back(spec);
+    if (fail_create) {
+      const std::string m = *fail_create;
+      fail_create.reset();
+      throw common::internal_error(m);
+    }
+    auto it = servers.find(spec.instance_id);
+    if (it == servers.end()) {
+      const std::string address = "127.10.0." + std::to_string(++next_host_);
+      it = servers
+               .emplace(spec.instance_id,
+                        Record{{spec.instance_id, address, guest_port}, spec, false})
+               .first;
+    }
+    if (!it->second.guest_running) {
+      it->second.guest_running = true;
+      ++guest_starts;
+    }
+    return it->second.server;
+  }
+
+  std::optional<compute::Server> find(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = servers.find(instance_id);
+    if (it == servers.end()) return std::nullopt;
+    return it->second.server;
+  }
+
+  bool guest_running(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = servers.find(instance_id);
+    return it != servers.end() && it->second.guest_running;
+  }
+
+  void destroy(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    destroys.push_back(instance_id);
+    if (fail_destroy) {
+      const std::string m = *fail_destroy;
+      fail_destroy.reset();
+      throw common::internal_error(m);
+    }
+    servers.erase(instance_id);
+  }
+
+  // Simulates the guest agent process dying (or coming back).
+  void set_guest_running(const std::string& instance_id, bool running) {
+    std::lock_guard<std::mutex> l(mu);
+    servers.at(instance_id).guest_running = running;
+  }
+
+ private:
+  int next_host_ = 0;
+};
+
+}  // namespace automat::testing

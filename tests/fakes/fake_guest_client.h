@@ -1,0 +1,155 @@
+#pragma once
+// In-memory stand-in for taskmanager/guest_client.h, for unit tests of
+// workflows. One FakeGuest per instance id holds what that guest answers and
+// what it was asked. Thread-safe: hold `mu` of the factory while touching a
+// FakeGuest another thread may use.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "taskmanager/guest_client.h"
+
+namespace automat::testing {
+
+struct FakeGuest {
+  // Every call throws Error(kUnavailable) while false (guest not listening).
+  bool reachable = true;
+  // The next this-many pings throw Error(kUnavailable) even when reachable.
+  int unavailable_pings = 0;
+  // What ping answers as instance id; empty = the instance's own id.
+  std::string ping_instance_id;
+  // When set, prepare throws Error(kInternal) with this message.
+  std::optional<std::string> prepare_error;
+  // When set, stop_datastore throws Error(kInternal) with this message.
+  std::optional<std::string> stop_error;
+  // service_status answered by every call, and detail_json of get_status.
+  std::string status = "RUNNING";
+  std::string detail_json = "{}";
+  // Called (without the lock) after a successful prepare, e.g. to play the
+  // conductor recording a RUNNING heartbeat.
+  std::function<void(const proto::PrepareRequest&)> on_prepare;
+
+  // What the guest was asked.
+  int pings = 0;
+  int status_calls = 0;
+  int starts = 0;
+  int stops = 0;
+  int restarts = 0;
+  std::vector<proto::PrepareRequest> prepares;
+  std::vector<std::chrono::milliseconds> prepare_deadlines;
+  std::vector<std::chrono::milliseconds> stop_deadlines;
+};
+
+class FakeGuestClientFactory : public taskmanager::GuestClientFactory {
+ public:
+  mutable std::mutex mu;
+  std::map<std::string, FakeGuest> guests;  // by instance id
+  std::vector<compute::Server> connects;    // every connect(), in order
+
+  // The guest of `instance_id`, created reachable on first use. Unlocked.
+  FakeGuest& guest(const std::string& instance_id) { return guests[instance_id]; }
+
+  std::unique_ptr<taskmanager::GuestClient> connect(const compute::Server& server) override;
+};
+
+class FakeGuestClient : public taskmanager::GuestClient {
+ public:
+  FakeGuestClient(FakeGuestClientFactory* factory, std::string instance_id)
+      : f_(factory), id_(std::move(instance_id)) {}
+
+  proto::PingReply ping(std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    ++g.pings;
+    if (g.unavailable_pings > 0) {
+      --g.unavailable_pings;
+      throw common::unavailable("guest " + id_ + " unavailable: fake connection refused");
+    }
+    proto::PingReply r;
+    r.set_instance_id(g.ping_instance_id.empty() ? id_ : g.ping_instance_id);
+    r.set_manager("mysql");
+    return r;
+  }
+
+  proto::StatusReply prepare(const proto::PrepareRequest& req,
+                             std::chrono::milliseconds deadline) override {
+    std::function<void(const proto::PrepareRequest&)> hook;
+    proto::StatusReply reply;
+    {
+      std::lock_guard<std::mutex> l(f_->mu);
+      FakeGuest& g = reachable_guest();
+      g.prepares.push_back(req);
+      g.prepare_deadlines.push_back(deadline);
+      if (g.prepare_error) throw common::internal_error(*g.prepare_error);
+      hook = g.on_prepare;
+      reply = status_of(g);
+    }
+    if (hook) hook(req);
+    return reply;
+  }
+
+  proto::StatusReply get_status(std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    ++g.status_calls;
+    return status_of(g);
+  }
+
+  proto::StatusReply start_datastore(std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    ++g.starts;
+    return status_of(g);
+  }
+
+  proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    ++g.stops;
+    g.stop_deadlines.push_back(deadline);
+    if (g.stop_error) throw common::internal_error(*g.stop_error);
+    g.status = "SHUTDOWN";
+    return status_of(g);
+  }
+
+  proto::StatusReply restart_datastore(std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    ++g.restarts;
+    return status_of(g);
+  }
+
+ private:
+  // Caller holds the lock.
+  FakeGuest& reachable_guest() {
+    FakeGuest& g = f_->guest(id_);
+    if (!g.reachable) {
+      throw common::unavailable("guest " + id_ + " unavailable: fake connection refused");
+    }
+    return g;
+  }
+  static proto::StatusReply status_of(const FakeGuest& g) {
+    proto::StatusReply r;
+    r.set_service_status(g.status);
+    r.set_detail_json(g.detail_json);
+    return r;
+  }
+
+  FakeGuestClientFactory* f_;
+  std::string id_;
+};
+
+inline std::unique_ptr<taskmanager::GuestClient> FakeGuestClientFactory::connect(
+    const compute::Server& server) {
+  std::lock_guard<std::mutex> l(mu);
+  connects.push_back(server);
+  return std::make_unique<FakeGuestClient>(this, server.instance_id);
+}
+
+}  // namespace automat::testing

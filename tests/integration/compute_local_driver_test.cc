@@ -1,0 +1,277 @@
+// The local compute driver for real: it spawns the "guest" (a shell script
+// standing in for automat-guestagent that starts a child, as the guest
+// starts mariadbd) in a session of its own, and destroy() ends that whole
+// session, removes the directory and releases the address lease in the real
+// PostgreSQL (AUTOMAT_TEST_DATABASE_URL).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "compute/local/local_driver.h"
+#include "db/pg_repositories.h"
+#include "tests/integration/pg_test_db.h"
+
+namespace automat::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using compute::local::LocalDriver;
+using compute::local::LocalDriverOptions;
+
+constexpr const char* kSecret = "integration-secret";
+
+// The session id of `pid` from /proc/<pid>/stat (-1 when gone or a zombie);
+// parsed here independently of the driver's own code.
+pid_t session_of(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return -1;
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  char state;
+  pid_t ppid, pgrp, sid;
+  rest >> state >> ppid >> pgrp >> sid;
+  return state == 'Z' ? -1 : sid;
+}
+
+std::vector<pid_t> in_session(pid_t sid) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string n = e.path().filename();
+    if (!std::all_of(n.begin(), n.end(), ::isdigit)) continue;
+    if (session_of(std::stoi(n)) == sid) out.push_back(std::stoi(n));
+  }
+  return out;
+}
+
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+class LocalDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root = fs::temp_directory_path() / ("automat-local-" + common::crypto::random_hex(4));
+    fs::create_directories(root / "state");
+    write_guest_script("/bin/sleep 1000 &\nwait\n");
+    options.state_dir = (root / "state").string();
+    options.guest_secret = kSecret;
+    options.amqp_url = "amqp://guest:guest@127.0.0.1:5672/";
+    options.guestagent_binary = (root / "fake-guestagent").string();
+    options.address_pool = "127.10.0.0/16";
+    options.stop_grace = 2s;
+    driver = std::make_unique<LocalDriver>(options, leases);
+  }
+  void TearDown() override {
+    for (const auto& id : created) {
+      try {
+        driver->destroy(id);
+      } catch (const std::exception&) {
+      }
+    }
+    fs::remove_all(root);
+  }
+
+  void write_guest_script(const std::string& body) {
+    const fs::path p = root / "fake-guestagent";
+    std::ofstream(p) << "#!/bin/sh\n" << body;
+    fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  }
+  compute::ServerSpec spec() {
+    compute::ServerSpec s;
+    s.instance_id = common::crypto::uuid4();
+    s.manager = "mysql";
+    s.datastore_version = "10.11";
+    s.ram_mb = 512;
+    created.push_back(s.instance_id);
+    return s;
+  }
+  pid_t pid_file(const std::string& id) {
+    return std::stoi(slurp(fs::path(driver->instance_dir(id)) / "guestagent.pid"));
+  }
+
+  PgTestDb& db = PgTestDb::get();
+  db::PgAddressLeaseRepository leases{db.pool()};
+  fs::path root;
+  LocalDriverOptions options;
+  std::unique_ptr<LocalDriver> driver;
+  std::vector<std::string> created;
+};
+
+TEST_F(LocalDriverTest, CreateStartsTheGuestDetachedInItsOwnSession) {
+  const auto s = spec();
+  const compute::Server server = driver->create(s);
+  const fs::path dir = driver->instance_dir(s.instance_id);
+
+  EXPECT_EQ(server.instance_id, s.instance_id);
+  EXPECT_EQ(leases.find(s.instance_id), server.address) << "the address is leased";
+  EXPECT_EQ(server.address.rfind("127.10.", 0), 0u);
+  EXPECT_EQ(server.guest_port, 8780);
+
+  const pid_t pid = pid_file(s.instance_id);
+  EXPECT_EQ(session_of(pid), pid) << "the guest leads a session of its own";
+  EXPECT_NE(session_of(pid), session_of(::getpid()));
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }))
+      << "the guest's child runs in the guest's session";
+  EXPECT_TRUE(driver->guest_running(s.instance_id));
+  const std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  EXPECT_NE(cmdline.find((dir / "guest.conf").string()), std::string::npos)
+      << "--config <dir>/guest.conf on its command line";
+
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "guest.conf").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  const auto conf = common::Config::load((dir / "guest.conf").string());
+  EXPECT_EQ(conf.get("guestagent", "instance_id"), s.instance_id);
+  EXPECT_EQ(conf.get("guestagent", "address"), server.address);
+  EXPECT_EQ(conf.get("guestagent", "token"),
+            common::crypto::guest_rpc_token(kSecret, s.instance_id));
+  EXPECT_EQ(conf.get("guestagent", "signing_key"),
+            common::crypto::guest_signing_key(kSecret, s.instance_id));
+  EXPECT_EQ(conf.get("guestagent", "instance_dir"), dir.string());
+  EXPECT_EQ(conf.get("guestagent", "amqp_url"), options.amqp_url);
+  EXPECT_EQ(conf.get("guestagent", "manager"), "mysql");
+  EXPECT_TRUE(fs::exists(dir / "guestagent.log"));
+}
+
+TEST_F(LocalDriverTest, CreateAgainReusesTheServerAndItsRunningGuest) {
+  const auto s = spec();
+  const auto first = driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  const auto second = driver->create(s);
+  EXPECT_EQ(second.address, first.address);
+  EXPECT_EQ(pid_file(s.instance_id), pid) << "not restarted";
+  EXPECT_EQ(in_session(pid).size() >= 1, true);
+}
+
+TEST_F(LocalDriverTest, CreateAgainRestartsADeadGuest) {
+  const auto s = spec();
+  const auto first = driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ::kill(pid, SIGKILL);
+  ASSERT_TRUE(eventually([&] { return !driver->guest_running(s.instance_id); }));
+  const auto again = driver->create(s);
+  EXPECT_EQ(again.address, first.address);
+  const pid_t restarted = pid_file(s.instance_id);
+  EXPECT_NE(restarted, pid);
+  EXPECT_TRUE(driver->guest_running(s.instance_id));
+  EXPECT_EQ(session_of(restarted), restarted);
+}
+
+TEST_F(LocalDriverTest, RestartingADeadGuestEndsWhatItLeftBehind) {
+  const auto s = spec();
+  driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  ::kill(pid, SIGKILL);  // its child (the "datastore") lives on
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() == 1; }));
+
+  driver->create(s);
+  EXPECT_TRUE(in_session(pid).empty()) << "the old session is gone";
+  EXPECT_TRUE(driver->guest_running(s.instance_id));
+}
+
+TEST_F(LocalDriverTest, DestroyEndsTheWholeSessionAndRemovesDirectoryAndLease) {
+  const auto s = spec();
+  driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  const fs::path dir = driver->instance_dir(s.instance_id);
+
+  driver->destroy(s.instance_id);
+  EXPECT_TRUE(in_session(pid).empty()) << "guest and child are gone";
+  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_FALSE(leases.find(s.instance_id));
+  EXPECT_FALSE(driver->guest_running(s.instance_id));
+  EXPECT_FALSE(driver->find(s.instance_id));
+  EXPECT_NO_THROW(driver->destroy(s.instance_id)) << "idempotent";
+}
+
+TEST_F(LocalDriverTest, DestroyEndsChildrenLeftByADeadGuest) {
+  const auto s = spec();
+  driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  ::kill(pid, SIGKILL);  // the guest dies; its child (the "datastore") lives on
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() == 1; }));
+
+  driver->destroy(s.instance_id);
+  EXPECT_TRUE(in_session(pid).empty());
+  EXPECT_FALSE(fs::exists(driver->instance_dir(s.instance_id)));
+}
+
+TEST_F(LocalDriverTest, DestroyKillsWhatIgnoresSigterm) {
+  write_guest_script("trap '' TERM\n/bin/sleep 1000 &\nwait\n");
+  options.stop_grace = 500ms;
+  driver = std::make_unique<LocalDriver>(options, leases);
+  const auto s = spec();
+  driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  const auto started = std::chrono::steady_clock::now();
+  driver->destroy(s.instance_id);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 500ms) << "SIGTERM first, then the wait";
+  EXPECT_TRUE(in_session(pid).empty());
+}
+
+TEST_F(LocalDriverTest, DestroyRefusesADirectoryThatLeadsOutsideTheStateDir) {
+  const auto s = spec();
+  const fs::path outside = root / "precious";
+  fs::create_directories(outside);
+  std::ofstream(outside / "data") << "keep me";
+  fs::create_directories(root / "state" / "instances");
+  fs::create_directory_symlink(outside, driver->instance_dir(s.instance_id));
+
+  EXPECT_THROW(driver->destroy(s.instance_id), common::Error);
+  EXPECT_TRUE(fs::exists(outside / "data"));
+  fs::remove(driver->instance_dir(s.instance_id));
+  created.clear();
+}
+
+TEST_F(LocalDriverTest, GuestRunningIgnoresAReusedPid) {
+  const auto s = spec();
+  driver->create(s);
+  driver->destroy(s.instance_id);
+  fs::create_directories(driver->instance_dir(s.instance_id));
+  // The pid file names a live process that is not this instance's guest.
+  std::ofstream(fs::path(driver->instance_dir(s.instance_id)) / "guestagent.pid") << ::getpid();
+  EXPECT_FALSE(driver->guest_running(s.instance_id));
+}
+
+TEST_F(LocalDriverTest, AGuestBinaryThatCannotRunFailsCreateWithAReason) {
+  options.guestagent_binary = (root / "missing-binary").string();
+  driver = std::make_unique<LocalDriver>(options, leases);
+  const auto s = spec();
+  try {
+    driver->create(s);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing-binary"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(driver->guest_running(s.instance_id));
+}
+
+}  // namespace
+}  // namespace automat::testing

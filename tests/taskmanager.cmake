@@ -1,0 +1,18 @@
+# Tests of taskmanager/ and the datastores' workflows: unit tests against
+# tests/fakes, integration tests against the real PostgreSQL
+# (AUTOMAT_TEST_DATABASE_URL).
+foreach(name runner mysql_workflow consumer grpc_guest_client)
+  add_executable(taskmanager_${name}_test unit/taskmanager_${name}_test.cc)
+  target_compile_options(taskmanager_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
+  target_link_libraries(taskmanager_${name}_test PRIVATE
+    automat_ds_workflow automat_taskmanager_core automat_test_support)
+  gtest_discover_tests(taskmanager_${name}_test DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS unit TIMEOUT 120)
+endforeach()
+
+add_executable(taskmanager_lease_takeover_test integration/taskmanager_lease_takeover_test.cc)
+target_compile_options(taskmanager_lease_takeover_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(taskmanager_lease_takeover_test PRIVATE
+  automat_taskmanager_core automat_test_support)
+gtest_discover_tests(taskmanager_lease_takeover_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)

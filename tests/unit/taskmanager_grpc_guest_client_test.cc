@@ -1,0 +1,163 @@
+// GrpcGuestClient against an in-process gRPC guest service: the instance's
+// token travels as metadata, deadlines hold, errors map to common::Error.
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "automat/guest.grpc.pb.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "taskmanager/grpc_guest_client.h"
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kSecret = "deployment-secret";
+constexpr const char* kInstance = "5b1f0c7e-1111-4222-8333-944445555666";
+
+class RecordingGuest : public proto::GuestAgent::Service {
+ public:
+  std::string last_token;
+  std::atomic<int> prepare_sleep_ms{0};
+  proto::PrepareRequest last_prepare;
+
+  grpc::Status Ping(grpc::ServerContext* ctx, const proto::Empty*,
+                    proto::PingReply* reply) override {
+    remember_token(ctx);
+    reply->set_instance_id(kInstance);
+    reply->set_manager("mysql");
+    return grpc::Status::OK;
+  }
+  grpc::Status Prepare(grpc::ServerContext* ctx, const proto::PrepareRequest* req,
+                       proto::StatusReply* reply) override {
+    remember_token(ctx);
+    last_prepare = *req;
+    std::this_thread::sleep_for(std::chrono::milliseconds(prepare_sleep_ms.load()));
+    reply->set_service_status("RUNNING");
+    return grpc::Status::OK;
+  }
+  grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
+                             proto::StatusReply*) override {
+    remember_token(ctx);
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "mariadbd did not stop in time");
+  }
+  grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
+                         proto::StatusReply* reply) override {
+    remember_token(ctx);
+    reply->set_service_status("SHUTDOWN");
+    return grpc::Status::OK;
+  }
+
+ private:
+  void remember_token(grpc::ServerContext* ctx) {
+    auto it = ctx->client_metadata().find("x-automat-token");
+    last_token =
+        it == ctx->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
+  }
+};
+
+class GrpcGuestClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    ASSERT_TRUE(server_);
+    ASSERT_GT(port_, 0);
+  }
+  void TearDown() override { server_->Shutdown(std::chrono::system_clock::now() + 1s); }
+
+  std::unique_ptr<taskmanager::GuestClient> client(int port = 0) {
+    return factory_.connect(compute::Server{kInstance, "127.0.0.1", port ? port : port_});
+  }
+
+  RecordingGuest service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  taskmanager::GrpcGuestClientFactory factory_{kSecret};
+};
+
+TEST_F(GrpcGuestClientTest, CallsCarryTheInstancesDerivedToken) {
+  const auto reply = client()->ping(5s);
+  EXPECT_EQ(reply.instance_id(), kInstance);
+  EXPECT_EQ(service_.last_token, common::crypto::guest_rpc_token(kSecret, kInstance));
+  EXPECT_NE(service_.last_token, common::crypto::guest_rpc_token(kSecret, "other-instance"));
+}
+
+TEST_F(GrpcGuestClientTest, PrepareSendsTheRequest) {
+  proto::PrepareRequest req;
+  req.add_databases()->set_name("shop");
+  auto* user = req.add_users();
+  user->set_name("app");
+  user->set_password("pw");
+  const auto reply = client()->prepare(req, 5s);
+  EXPECT_EQ(reply.service_status(), "RUNNING");
+  EXPECT_EQ(service_.last_prepare.databases(0).name(), "shop");
+  EXPECT_EQ(service_.last_prepare.users(0).password(), "pw");
+  EXPECT_EQ(client()->get_status(5s).service_status(), "SHUTDOWN");
+}
+
+TEST_F(GrpcGuestClientTest, AGuestErrorIsInternalWithTheGuestsMessage) {
+  try {
+    client()->stop_datastore(5s);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
+    EXPECT_STREQ(e.what(), "mariadbd did not stop in time");
+  }
+}
+
+TEST_F(GrpcGuestClientTest, AnUnimplementedCallIsInternal) {
+  try {
+    client()->restart_datastore(5s);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
+  }
+}
+
+TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {
+  service_.prepare_sleep_ms = 1500;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    client()->prepare(proto::PrepareRequest(), 200ms);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1200ms);
+}
+
+TEST_F(GrpcGuestClientTest, NobodyListeningIsUnavailable) {
+  // A port that was free a moment ago: bind, note it, close.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int free_port = ntohs(addr.sin_port);
+  ::close(fd);
+  ASSERT_GT(free_port, 0);
+  try {
+    client(free_port)->ping(2s);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(e.what()).find(kInstance), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace automat::testing

@@ -1,0 +1,281 @@
+// The MySQL workflows (datastores/mysql/workflow_mysql.cc) driven by the real
+// OperationRunner against fake compute, guest and repositories.
+#include <gtest/gtest.h>
+
+#include "datastores/registry.h"
+#include "tests/unit/taskmanager_test_world.h"
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using taskmanager::OperationRunner;
+using Outcome = OperationRunner::Outcome;
+
+constexpr const char* kPassword = "Sup3rSecretPw";
+
+nlohmann::json create_params() {
+  return nlohmann::json::parse(R"({
+    "databases": [{"name": "shop", "character_set": "utf8mb4"}, {"name": "logs"}],
+    "users": [{"name": "app", "password": ")" +
+                               std::string(kPassword) +
+                               R"(", "databases": ["shop"]},
+              {"name": "ro", "password": "other-pw", "host": "127.%", "databases": ["logs"]}]
+  })");
+}
+
+class MysqlWorkflowTest : public ::testing::Test {
+ protected:
+  Outcome run(const std::string& op_id) {
+    OperationRunner runner(world.services, datastores::workflow_factory,
+                           taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+    auto op = world.ops.claim(op_id, "tm-1", 30s);
+    EXPECT_TRUE(op);
+    return runner.run(*op);
+  }
+  // Plays the conductor: the guest's next heartbeat says `status`.
+  void heartbeat_after_prepare(const std::string& instance_id, const std::string& status) {
+    world.guests.guest(instance_id).on_prepare = [this, instance_id,
+                                                  status](const proto::PrepareRequest&) {
+      world.instances.set_service_status(instance_id, status);
+    };
+  }
+  FakeGuest guest(const std::string& id) {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    return world.guests.guest(id);
+  }
+
+  World world;
+};
+
+TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
+  const auto op = world.create_instance(create_params());
+  const std::string id = op.resource_id;
+  heartbeat_after_prepare(id, "RUNNING");
+
+  ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
+
+  ASSERT_EQ(world.compute.creates.size(), 1u);
+  const auto& spec = world.compute.creates[0];
+  EXPECT_EQ(spec.instance_id, id);
+  EXPECT_EQ(spec.manager, "mysql");
+  EXPECT_EQ(spec.datastore_version, "10.11");
+  EXPECT_EQ(spec.ram_mb, 512);
+  const auto inst = world.instance(id);
+  EXPECT_EQ(inst.address, world.compute.servers.at(id).server.address);
+  EXPECT_EQ(inst.task, "NONE");
+  EXPECT_FALSE(inst.fault);
+
+  const FakeGuest g = guest(id);
+  ASSERT_EQ(g.prepares.size(), 1u);
+  const auto& req = g.prepares[0];
+  ASSERT_EQ(req.databases_size(), 2);
+  EXPECT_EQ(req.databases(0).name(), "shop");
+  EXPECT_EQ(req.databases(0).character_set(), "utf8mb4");
+  ASSERT_EQ(req.users_size(), 2);
+  EXPECT_EQ(req.users(0).name(), "app");
+  EXPECT_EQ(req.users(0).password(), kPassword);
+  EXPECT_EQ(req.users(0).host(), "%");
+  EXPECT_EQ(req.users(1).host(), "127.%");
+  ASSERT_EQ(req.users(0).databases_size(), 1);
+  EXPECT_EQ(req.users(0).databases(0), "shop");
+  EXPECT_EQ(req.memory_mb(), 512);
+  EXPECT_EQ(g.prepare_deadlines.at(0), 300s) << "guest_prepare_timeout";
+
+  const auto done = world.op(op.id);
+  EXPECT_EQ(done.state, "COMPLETED");
+  EXPECT_EQ(done.params.dump().find(kPassword), std::string::npos) << done.params.dump();
+  EXPECT_EQ(done.params.dump().find("other-pw"), std::string::npos);
+  EXPECT_EQ(done.params["users"][0]["name"], "app") << "only passwords are removed";
+}
+
+TEST_F(MysqlWorkflowTest, WaitsForAGuestThatAnswersLate) {
+  const auto op = world.create_instance(create_params());
+  heartbeat_after_prepare(op.resource_id, "RUNNING");
+  world.guests.guest(op.resource_id).unavailable_pings = 3;
+  ASSERT_EQ(run(op.id), Outcome::kCompleted);
+  EXPECT_EQ(guest(op.resource_id).pings, 4);
+}
+
+TEST_F(MysqlWorkflowTest, WaitsForTheConductorToRecordRunning) {
+  const auto op = world.create_instance(create_params());
+  // The heartbeat saying RUNNING comes a while after prepare.
+  world.guests.guest(op.resource_id).on_prepare = [&](const proto::PrepareRequest&) {
+    world.instances.set_service_status(op.resource_id, "BUILDING");
+  };
+  std::thread conductor([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (world.instance(op.resource_id).service_status != "BUILDING" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    std::this_thread::sleep_for(700ms);
+    world.instances.set_service_status(op.resource_id, "RUNNING");
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const Outcome outcome = run(op.id);
+  conductor.join();
+  ASSERT_EQ(outcome, Outcome::kCompleted);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 700ms);
+  EXPECT_EQ(world.instance(op.resource_id).task, "NONE");
+}
+
+TEST_F(MysqlWorkflowTest, GuestPrepareErrorFailsTheCreateWithTheGuestsMessage) {
+  const auto op = world.create_instance(create_params());
+  world.guests.guest(op.resource_id).prepare_error = "mariadb-install-db exited with status 1";
+  ASSERT_EQ(run(op.id), Outcome::kFailed);
+
+  const auto failed = world.op(op.id);
+  ASSERT_EQ(failed.errors.size(), 1u);
+  EXPECT_NE(failed.errors[0].message.find("mariadb-install-db exited"), std::string::npos);
+  EXPECT_EQ(failed.errors[0].host, world.compute.servers.at(op.resource_id).server.address);
+  EXPECT_EQ(failed.step_name, "prepare-datastore");
+  const auto inst = world.instance(op.resource_id);
+  EXPECT_EQ(inst.task, "BUILDING_ERROR");
+  ASSERT_TRUE(inst.fault);
+  EXPECT_NE(inst.fault->find("mariadb-install-db exited"), std::string::npos);
+  EXPECT_EQ(inst.fault->find(kPassword), std::string::npos);
+}
+
+TEST_F(MysqlWorkflowTest, GuestReportingFailedFailsTheCreate) {
+  const auto op = world.create_instance(create_params());
+  heartbeat_after_prepare(op.resource_id, "FAILED");
+  world.guests.guest(op.resource_id).status = "FAILED";
+  world.guests.guest(op.resource_id).detail_json = R"({"message": "mariadbd would not start"})";
+  ASSERT_EQ(run(op.id), Outcome::kFailed);
+  const auto failed = world.op(op.id);
+  EXPECT_EQ(failed.step_name, "prepare-datastore") << "prepare answered FAILED already";
+  EXPECT_NE(failed.errors.at(0).message.find("mariadbd would not start"), std::string::npos);
+  EXPECT_EQ(world.instance(op.resource_id).task, "BUILDING_ERROR");
+}
+
+TEST_F(MysqlWorkflowTest, HeartbeatFailedAfterPrepareFailsWaitForRunning) {
+  const auto op = world.create_instance(create_params());
+  heartbeat_after_prepare(op.resource_id, "FAILED");
+  ASSERT_EQ(run(op.id), Outcome::kFailed);
+  const auto failed = world.op(op.id);
+  EXPECT_EQ(failed.step_name, "wait-for-running");
+  EXPECT_NE(failed.errors.at(0).message.find("FAILED"), std::string::npos);
+}
+
+TEST_F(MysqlWorkflowTest, AGuestThatExitedFailsFastWithAReason) {
+  const auto op = world.create_instance(create_params());
+  // The server exists (allocate-server done), but its guest agent died.
+  world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
+  world.compute.set_guest_running(op.resource_id, false);
+  ASSERT_TRUE(world.ops.claim(op.id, "tm-dead", 30s));
+  ASSERT_TRUE(world.ops.save_progress(op.id, "tm-dead", 1, "wait-for-guest", 0.2, ""));
+  world.ops.time->advance(31s);
+
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(run(op.id), Outcome::kFailed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "no 60 s wait for a dead guest";
+  EXPECT_NE(world.op(op.id).errors.at(0).message.find("not running"), std::string::npos);
+  EXPECT_EQ(world.instance(op.resource_id).task, "BUILDING_ERROR");
+}
+
+TEST_F(MysqlWorkflowTest, ResumedCreateDoesNotRedoFinishedSteps) {
+  const auto op = world.create_instance(create_params());
+  heartbeat_after_prepare(op.resource_id, "RUNNING");
+  // A taskmanager allocated the server, then was killed.
+  world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
+  world.compute.creates.clear();
+  ASSERT_TRUE(world.ops.claim(op.id, "tm-dead", 30s));
+  ASSERT_TRUE(world.ops.save_progress(op.id, "tm-dead", 2, "prepare-datastore", 0.4, ""));
+  world.ops.time->advance(31s);
+
+  ASSERT_EQ(run(op.id), Outcome::kCompleted);
+  EXPECT_TRUE(world.compute.creates.empty()) << "allocate-server was not run again";
+  EXPECT_EQ(guest(op.resource_id).pings, 0) << "wait-for-guest was not run again";
+  EXPECT_EQ(guest(op.resource_id).prepares.size(), 1u);
+}
+
+TEST_F(MysqlWorkflowTest, PrepareIsNotRepeatedOnceItsPasswordsAreScrubbed) {
+  // Killed after prepare scrubbed the passwords but before the cursor moved:
+  // asking again would hand the guest users without passwords.
+  auto params = taskmanager::without_passwords(create_params());
+  params["prepared"] = true;
+  const auto op = world.create_instance(params);
+  world.instances.set_service_status(op.resource_id, "RUNNING");
+  world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
+  ASSERT_TRUE(world.ops.claim(op.id, "tm-dead", 30s));
+  ASSERT_TRUE(world.ops.save_progress(op.id, "tm-dead", 2, "prepare-datastore", 0.4, ""));
+  world.ops.time->advance(31s);
+
+  ASSERT_EQ(run(op.id), Outcome::kCompleted);
+  EXPECT_TRUE(guest(op.resource_id).prepares.empty());
+}
+
+TEST_F(MysqlWorkflowTest, DeleteStopsDestroysAndMarksDeleted) {
+  const auto create = world.create_instance(create_params());
+  heartbeat_after_prepare(create.resource_id, "RUNNING");
+  ASSERT_EQ(run(create.id), Outcome::kCompleted);
+  const auto del = world.delete_instance(create.resource_id);
+
+  ASSERT_EQ(run(del.id), Outcome::kCompleted);
+  const FakeGuest g = guest(create.resource_id);
+  EXPECT_EQ(g.stops, 1);
+  EXPECT_EQ(g.stop_deadlines.at(0), 60s);
+  EXPECT_EQ(world.compute.destroys, std::vector<std::string>{create.resource_id});
+  EXPECT_FALSE(world.compute.find(create.resource_id));
+  EXPECT_FALSE(world.instances.find_any(create.resource_id)) << "marked deleted";
+  EXPECT_EQ(world.op(del.id).state, "COMPLETED");
+}
+
+TEST_F(MysqlWorkflowTest, DeleteGoesOnWhenTheGuestIsUnreachable) {
+  const auto create = world.create_instance(create_params());
+  heartbeat_after_prepare(create.resource_id, "RUNNING");
+  ASSERT_EQ(run(create.id), Outcome::kCompleted);
+  world.guests.guest(create.resource_id).reachable = false;
+  const auto del = world.delete_instance(create.resource_id);
+
+  ASSERT_EQ(run(del.id), Outcome::kCompleted);
+  EXPECT_EQ(world.compute.destroys, std::vector<std::string>{create.resource_id});
+  EXPECT_FALSE(world.instances.find_any(create.resource_id));
+}
+
+TEST_F(MysqlWorkflowTest, DeleteOfAnInstanceWithoutServerStillCompletes) {
+  const auto create = world.create_instance(create_params());
+  world.instances.set_task(create.resource_id, "BUILDING_ERROR");
+  const auto del = world.delete_instance(create.resource_id);
+  ASSERT_EQ(run(del.id), Outcome::kCompleted);
+  EXPECT_EQ(guest(create.resource_id).stops, 0);
+  EXPECT_FALSE(world.instances.find_any(create.resource_id));
+}
+
+TEST_F(MysqlWorkflowTest, FailedDeleteLeavesTheInstanceRetryable) {
+  const auto create = world.create_instance();
+  const auto del = world.delete_instance(create.resource_id);
+  auto factory = datastores::workflow_factory("mysql");
+  ASSERT_TRUE(factory);
+  factory->on_failure(world.services, world.op(del.id), "could not stop 1 process(es)");
+  const auto inst = world.instance(create.resource_id);
+  EXPECT_EQ(inst.task, "NONE");
+  EXPECT_EQ(inst.fault, "could not stop 1 process(es)");
+}
+
+TEST_F(MysqlWorkflowTest, UnsupportedOperationTypeIsNotImplemented) {
+  auto factory = datastores::workflow_factory("mysql");
+  db::Operation op;
+  op.type = "instance.resize";
+  try {
+    factory->steps_for(op);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kNotImplemented);
+  }
+  EXPECT_EQ(datastores::workflow_factory("no-such-manager"), nullptr);
+}
+
+TEST(PrepareRequest, ReadsTheCreateParamsContract) {
+  const auto req = taskmanager::prepare_request_from(create_params());
+  ASSERT_EQ(req.users_size(), 2);
+  EXPECT_EQ(req.users(1).name(), "ro");
+  EXPECT_EQ(req.users(1).password(), "other-pw");
+  EXPECT_EQ(req.users(1).databases(0), "logs");
+  EXPECT_EQ(req.databases(1).collate(), "");
+  EXPECT_EQ(taskmanager::prepare_request_from(nlohmann::json::array()).users_size(), 0);
+}
+
+}  // namespace
+}  // namespace automat::testing
