@@ -1,0 +1,109 @@
+#include "conductor/guest_message_handler.h"
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/guest_envelope.h"
+#include "common/log.h"
+
+namespace automat::conductor {
+namespace {
+
+constexpr const char* kHeartbeatMethod = "heartbeat";
+// Bounds the signing-key cache; past it the cache starts over.
+constexpr size_t kMaxCachedKeys = 100000;
+
+nlohmann::json parse_detail(const std::string& detail_json, const std::string& instance_id) {
+  if (detail_json.empty()) return nlohmann::json::object();
+  auto detail = nlohmann::json::parse(detail_json, nullptr, /*allow_exceptions=*/false);
+  if (detail.is_discarded() || !detail.is_object()) {
+    common::log::warn("conductor.bad_detail", {{"instance", instance_id}});
+    return nlohmann::json::object();
+  }
+  return detail;
+}
+
+}  // namespace
+
+GuestMessageHandler::GuestMessageHandler(db::HeartbeatRepository& heartbeats,
+                                         std::string guest_secret)
+    : heartbeats_(heartbeats), guest_secret_(std::move(guest_secret)) {}
+
+BatchResult GuestMessageHandler::handle(const std::vector<std::string>& bodies) {
+  BatchResult result;
+  result.received = bodies.size();
+  std::vector<db::HeartbeatRecord> records;
+  records.reserve(bodies.size());
+  for (const auto& body : bodies) {
+    if (auto record = decode(body)) {
+      records.push_back(std::move(*record));
+    } else {
+      ++result.rejected;
+    }
+  }
+  if (!records.empty()) result.accepted = record(records);
+  return result;
+}
+
+std::optional<db::HeartbeatRecord> GuestMessageHandler::decode(const std::string& body) {
+  proto::GuestEnvelope env;
+  if (!env.ParseFromString(body) || env.instance_id().empty()) {
+    common::log::warn("conductor.message_unparseable", {{"bytes", std::to_string(body.size())}});
+    return std::nullopt;
+  }
+  if (!common::verify_envelope(env, signing_key(env.instance_id()))) {
+    common::log::warn("conductor.message_forged",
+                      {{"instance", env.instance_id()}, {"method", env.method()}});
+    return std::nullopt;
+  }
+  if (env.method() == kHeartbeatMethod) return decode_heartbeat(env);
+  common::log::warn("conductor.method_unknown",
+                    {{"instance", env.instance_id()}, {"method", env.method()}});
+  return std::nullopt;
+}
+
+std::optional<db::HeartbeatRecord> GuestMessageHandler::decode_heartbeat(
+    const proto::GuestEnvelope& env) {
+  proto::Heartbeat hb;
+  if (!hb.ParseFromString(env.payload())) {
+    common::log::warn("conductor.payload_unparseable",
+                      {{"instance", env.instance_id()}, {"method", env.method()}});
+    return std::nullopt;
+  }
+  db::HeartbeatRecord record;
+  record.instance_id = env.instance_id();
+  record.method = env.method();
+  record.sent_us = env.sent_us();
+  record.service_status = hb.service_status();
+  record.detail = parse_detail(hb.detail_json(), env.instance_id());
+  return record;
+}
+
+const std::string& GuestMessageHandler::signing_key(const std::string& instance_id) {
+  auto it = keys_.find(instance_id);
+  if (it != keys_.end()) return it->second;
+  if (keys_.size() >= kMaxCachedKeys) keys_.clear();
+  return keys_[instance_id] = common::crypto::guest_signing_key(guest_secret_, instance_id);
+}
+
+size_t GuestMessageHandler::record(const std::vector<db::HeartbeatRecord>& records) {
+  try {
+    return heartbeats_.record_batch(records);
+  } catch (const common::Error& e) {
+    if (e.code() == common::ErrorCode::kUnavailable) throw;
+    common::log::warn("conductor.batch_refused",
+                      {{"records", std::to_string(records.size())}, {"error", e.what()}});
+  }
+  size_t accepted = 0;
+  for (const auto& r : records) {
+    try {
+      accepted += heartbeats_.record_batch({r});
+    } catch (const common::Error& e) {
+      if (e.code() == common::ErrorCode::kUnavailable) throw;
+      common::log::error("conductor.record_dropped",
+                         {{"instance", r.instance_id}, {"method", r.method}, {"error", e.what()}});
+    }
+  }
+  return accepted;
+}
+
+}  // namespace automat::conductor

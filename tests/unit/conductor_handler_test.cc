@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "conductor/guest_message_handler.h"
+#include "tests/unit/conductor_test_util.h"
+
+namespace automat::conductor {
+namespace {
+
+using testing::heartbeat_message;
+using testing::kGuestSecret;
+
+class HandlerTest : public ::testing::Test {
+ protected:
+  testing::CountingHeartbeatRepository repo;
+  GuestMessageHandler handler{repo, kGuestSecret};
+};
+
+TEST_F(HandlerTest, RecordsAValidBatchInOneCall) {
+  const auto result = handler.handle({
+      heartbeat_message("a", 100, "RUNNING", R"({"rack":"r1"})"),
+      heartbeat_message("b", 100, "BUILDING"),
+      heartbeat_message("c", 100, "RUNNING"),
+  });
+  EXPECT_EQ(result.received, 3u);
+  EXPECT_EQ(result.accepted, 3u);
+  EXPECT_EQ(result.rejected, 0u);
+  EXPECT_EQ(repo.batches, 1);
+  EXPECT_EQ(repo.fake.statuses.at("a"), "RUNNING");
+  EXPECT_EQ(repo.fake.statuses.at("b"), "BUILDING");
+  EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json({{"rack", "r1"}}));
+  EXPECT_EQ(repo.fake.details.at("b"), nlohmann::json::object());
+  EXPECT_EQ((repo.fake.lastseen.at({"a", "heartbeat"})), 100);
+}
+
+TEST_F(HandlerTest, DropsForgedMessagesButKeepsTheRest) {
+  // Signed with instance b's own key, but claiming to be a.
+  const std::string key_b = common::crypto::guest_signing_key(kGuestSecret, "b");
+  // Signed with a key derived from the wrong deployment secret.
+  const std::string wrong_secret = common::crypto::guest_signing_key("other-secret", "c");
+  const auto result = handler.handle({
+      heartbeat_message("a", 100, "FAILED", "", key_b),
+      heartbeat_message("c", 100, "FAILED", "", wrong_secret),
+      heartbeat_message("b", 100, "RUNNING"),
+  });
+  EXPECT_EQ(result.rejected, 2u);
+  EXPECT_EQ(result.accepted, 1u);
+  EXPECT_EQ(repo.fake.statuses.count("a"), 0u);
+  EXPECT_EQ(repo.fake.statuses.count("c"), 0u);
+  EXPECT_EQ(repo.fake.statuses.at("b"), "RUNNING");
+}
+
+TEST_F(HandlerTest, DropsTamperedPayload) {
+  proto::GuestEnvelope env;
+  ASSERT_TRUE(env.ParseFromString(heartbeat_message("a", 100, "RUNNING")));
+  proto::Heartbeat hb;
+  hb.set_service_status("FAILED");
+  env.set_payload(hb.SerializeAsString());
+  const auto result = handler.handle({env.SerializeAsString()});
+  EXPECT_EQ(result.rejected, 1u);
+  EXPECT_TRUE(repo.fake.statuses.empty());
+  EXPECT_EQ(repo.batches, 0);  // nothing left to record
+}
+
+TEST_F(HandlerTest, SurvivesGarbage) {
+  proto::GuestEnvelope unknown_method;
+  unknown_method.set_instance_id("a");
+  unknown_method.set_method("self_destruct");
+  unknown_method.set_sent_us(5);
+  common::sign_envelope(unknown_method, common::crypto::guest_signing_key(kGuestSecret, "a"));
+  proto::GuestEnvelope bad_payload = unknown_method;
+  bad_payload.set_method("heartbeat");
+  bad_payload.set_payload(std::string("\xff\xff\xff\xff", 4));
+  common::sign_envelope(bad_payload, common::crypto::guest_signing_key(kGuestSecret, "a"));
+  const auto result = handler.handle({
+      "",
+      "not a protobuf at all \xff\xfe",
+      std::string(1000, '\x0a'),
+      unknown_method.SerializeAsString(),
+      bad_payload.SerializeAsString(),
+      heartbeat_message("b", 7, "RUNNING"),
+  });
+  EXPECT_EQ(result.received, 6u);
+  EXPECT_EQ(result.rejected, 5u);
+  EXPECT_EQ(result.accepted, 1u);
+  EXPECT_EQ(repo.fake.statuses.size(), 1u);
+}
+
+TEST_F(HandlerTest, MalformedDetailBecomesEmptyObject) {
+  handler.handle({heartbeat_message("a", 1, "RUNNING", "{not json"),
+                  heartbeat_message("b", 1, "RUNNING", "[1,2]")});
+  EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json::object());
+  EXPECT_EQ(repo.fake.details.at("b"), nlohmann::json::object());
+}
+
+TEST_F(HandlerTest, StaleMessagesAreDropped) {
+  handler.handle({heartbeat_message("a", 200, "RUNNING")});
+  const auto result = handler.handle(
+      {heartbeat_message("a", 100, "FAILED"), heartbeat_message("a", 200, "FAILED")});
+  EXPECT_EQ(result.accepted, 0u);
+  EXPECT_EQ(result.stale(), 2u);
+  EXPECT_EQ(repo.fake.statuses.at("a"), "RUNNING");
+  const auto newer = handler.handle({heartbeat_message("a", 201, "BLOCKED")});
+  EXPECT_EQ(newer.accepted, 1u);
+  EXPECT_EQ(repo.fake.statuses.at("a"), "BLOCKED");
+}
+
+TEST_F(HandlerTest, DatabaseOutageIsThrownAndNothingRecorded) {
+  repo.fake.unavailable = true;
+  try {
+    handler.handle({heartbeat_message("a", 1, "RUNNING")});
+    FAIL() << "expected an outage";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
+  }
+  repo.fake.unavailable = false;
+  EXPECT_EQ(handler.handle({heartbeat_message("a", 1, "RUNNING")}).accepted, 1u);
+}
+
+// Refuses any batch that contains instance "poison" (as a constraint error
+// would), so the handler must fall back to one record at a time.
+class PoisonRepository : public testing::CountingHeartbeatRepository {
+ public:
+  size_t record_batch(const std::vector<db::HeartbeatRecord>& records) override {
+    for (const auto& r : records) {
+      if (r.instance_id == "poison") throw common::internal_error("constraint violated");
+    }
+    return CountingHeartbeatRepository::record_batch(records);
+  }
+};
+
+TEST(HandlerFallback, OneBadRecordDoesNotBlockTheOthers) {
+  PoisonRepository repo;
+  GuestMessageHandler handler(repo, kGuestSecret);
+  const auto result = handler.handle({heartbeat_message("a", 1, "RUNNING"),
+                                      heartbeat_message("poison", 1, "RUNNING"),
+                                      heartbeat_message("b", 1, "RUNNING")});
+  EXPECT_EQ(result.accepted, 2u);
+  EXPECT_EQ(repo.fake.statuses.count("a"), 1u);
+  EXPECT_EQ(repo.fake.statuses.count("b"), 1u);
+  EXPECT_EQ(repo.fake.statuses.count("poison"), 0u);
+}
+
+}  // namespace
+}  // namespace automat::conductor
