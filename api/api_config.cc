@@ -1,0 +1,45 @@
+#include "api/api_config.h"
+
+#include "common/error.h"
+
+namespace automat::api {
+namespace {
+
+constexpr const char* kSection = "api";
+
+int bounded(const common::Config& config, const char* key, int fallback, int min, int max) {
+  const int value = config.get_int(kSection, key, fallback);
+  if (value < min || value > max) {
+    throw common::bad_request("config [api] " + std::string(key) + " must be between " +
+                              std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                              std::to_string(value));
+  }
+  return value;
+}
+
+}  // namespace
+
+ApiConfig load_api_config(const common::Config& config) {
+  ApiConfig c;
+  c.server.host = config.get(kSection, "bind_host", "127.0.0.1");
+  c.server.port = static_cast<uint16_t>(bounded(config, "bind_port", 8779, 0, 65535));
+  c.server.workers = bounded(config, "workers", 4, 1, 256);
+  c.limits.max_body_bytes =
+      static_cast<size_t>(bounded(config, "max_body_bytes", 1 << 20, 1024, 1 << 30));
+  c.server.max_body_bytes = c.limits.max_body_bytes;
+  c.limits.min_volume_gb = bounded(config, "min_volume_gb", 1, 1, 1 << 20);
+  c.limits.max_volume_gb = bounded(config, "max_volume_gb", 1024, 1, 1 << 20);
+  if (c.limits.min_volume_gb > c.limits.max_volume_gb) {
+    throw common::bad_request("config [api] min_volume_gb must not exceed max_volume_gb");
+  }
+  c.limits.token_cache_seconds = bounded(config, "token_cache_seconds", 30, 0, 86400);
+  c.db_pool_size = static_cast<size_t>(bounded(config, "db_pool_size", 8, 1, 1000));
+  c.database_url = config.get(kSection, "database_url");
+  c.amqp_url = config.get(kSection, "amqp_url");
+  c.log_level = config.get(kSection, "log_level", "info");
+  if (c.database_url.empty()) throw common::bad_request("config: database_url is not set");
+  if (c.amqp_url.empty()) throw common::bad_request("config: amqp_url is not set");
+  return c;
+}
+
+}  // namespace automat::api

@@ -1,0 +1,119 @@
+#include "api/instances_handler.h"
+
+#include "api/create_plan.h"
+#include "api/instance_request.h"
+#include "api/responses.h"
+#include "api/views.h"
+#include "automat/messages.pb.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+common::Error instance_not_found(const std::string& id) {
+  return common::not_found("instance " + id + " was not found");
+}
+
+db::Operation new_operation(const std::string& tenant_id, const char* type,
+                            const std::string& instance_id) {
+  db::Operation op;
+  op.id = common::crypto::uuid4();
+  op.tenant_id = tenant_id;
+  op.type = type;
+  op.resource_type = "instance";
+  op.resource_id = instance_id;
+  op.state = common::op_state::kSubmitted;
+  return op;
+}
+
+db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) {
+  db::Instance in;
+  in.id = common::crypto::uuid4();
+  in.tenant_id = tenant_id;
+  in.name = plan.request.name;
+  in.flavor_id = plan.flavor.id;
+  in.volume_size_gb = plan.request.volume_size_gb;
+  in.datastore_version_id = plan.version.id;
+  in.task = common::task::kBuilding;
+  if (plan.request.availability_zone) in.availability_zone = *plan.request.availability_zone;
+  in.service_status = common::service_status::kNew;
+  in.datastore_name = plan.version.datastore_name;
+  in.datastore_version_name = plan.version.name;
+  return in;
+}
+
+Response accepted(json body, const db::Operation& op) {
+  body["operation"] = operation_ref(op);
+  Response r = json_response(202, body);
+  r.operation_id = op.id;
+  return r;
+}
+
+}  // namespace
+
+Response InstancesHandler::create(const RequestContext& ctx) const {
+  const json doc = parse_json_body(ctx.request.body);
+  const ApiLimits& limits = services_.limits;
+  InstanceCreateRequest req =
+      parse_instance_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
+  const CreatePlan plan = resolve_create(std::move(req), doc.at("instance"), services_);
+
+  const db::Instance instance = new_instance(plan, ctx.tenant_id());
+  db::Operation op = new_operation(ctx.tenant_id(), "instance.create", instance.id);
+  op.params = create_operation_params(plan.request);
+  services_.instances->create_with_operation(instance, op);
+  common::log::info("instance.create.accepted", {{"tenant", ctx.tenant_id()},
+                                                 {"instance", instance.id},
+                                                 {"op", op.id},
+                                                 {"flavor", plan.flavor.id},
+                                                 {"datastore_version", plan.version.id}});
+  publish_task(op.id);
+
+  // Read back what was stored (timestamps); the built row if it vanished.
+  const auto stored = services_.instances->find(ctx.tenant_id(), instance.id);
+  return accepted({{"instance", instance_view(stored.value_or(instance), ctx.links)}}, op);
+}
+
+Response InstancesHandler::list(const RequestContext& ctx) const {
+  return json_response(200, instances_view(services_.instances->list(ctx.tenant_id()), ctx.links));
+}
+
+Response InstancesHandler::show(const RequestContext& ctx, const std::string& id) const {
+  auto instance = services_.instances->find(ctx.tenant_id(), id);
+  if (!instance) throw instance_not_found(id);
+  return json_response(200, {{"instance", instance_view(*instance, ctx.links)}});
+}
+
+Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
+  if (!services_.instances->find(ctx.tenant_id(), id)) throw instance_not_found(id);
+  const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", id);
+  const bool started = services_.instances->start_operation(
+      id, common::task::kDeleting, {common::task::kNone, common::task::kBuildingError}, op);
+  if (!started) {
+    const auto now = services_.instances->find(ctx.tenant_id(), id);
+    if (!now) throw instance_not_found(id);
+    throw common::conflict("instance " + id + " is " + now->task + "; wait until it finishes");
+  }
+  common::log::info("instance.delete.accepted",
+                    {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id}});
+  publish_task(op.id);
+  return accepted(json::object(), op);
+}
+
+void InstancesHandler::publish_task(const std::string& operation_id) const {
+  proto::TaskMessage msg;
+  msg.set_operation_id(operation_id);
+  try {
+    services_.publisher->publish(common::kTaskQueue, msg.SerializeAsString());
+  } catch (const std::exception& e) {
+    // The operation is stored; the taskmanager's resume scan will run it.
+    common::log::warn("task.publish_failed", {{"op", operation_id}, {"error", e.what()}});
+  }
+}
+
+}  // namespace automat::api

@@ -1,0 +1,86 @@
+// automat-api: the REST API (Trove v1.0 shapes). Authenticates, validates,
+// writes desired state plus an operation, publishes the task, answers 202.
+// Runs until SIGTERM / SIGINT.
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+
+#include "api/api_config.h"
+#include "api/http_server.h"
+#include "api/router.h"
+#include "common/broker.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/service_args.h"
+#include "datastores/registry.h"
+#include "db/pg_repositories.h"
+#include "db/pool.h"
+
+namespace {
+
+using namespace automat;
+
+// Blocks SIGTERM and SIGINT here and in every thread started later, so only
+// sigwait() in run() receives them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int run(const api::ApiConfig& cfg, const sigset_t& signals) {
+  db::ConnectionPool pool(cfg.database_url, cfg.db_pool_size);
+  db::PgTokenRepository tokens(pool);
+  db::PgCatalogRepository catalog(pool);
+  db::PgInstanceRepository instances(pool);
+  db::PgOperationRepository operations(pool);
+  const auto publisher = common::make_amqp_publisher(cfg.amqp_url);
+  const common::SystemClock clock;
+
+  api::ApiServices services{&tokens,
+                            &catalog,
+                            &instances,
+                            &operations,
+                            publisher.get(),
+                            &clock,
+                            &datastores::api_strategy,
+                            cfg.limits};
+  api::Router router(services, "http://" + cfg.server.host + ":" + std::to_string(cfg.server.port));
+  api::HttpServer server(router, cfg.server);
+  server.start();
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  common::log::info("api.stopping", {{"signal", std::to_string(sig)}});
+  server.stop();
+  common::log::info("api.stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"automat-api: the Automat REST API"};
+  common::ServiceArgs args(app);
+  CLI11_PARSE(app, argc, argv);
+  const sigset_t signals = block_stop_signals();
+  api::ApiConfig cfg;
+  try {
+    cfg = api::load_api_config(args.load());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "automat-api: %s\n", e.what());
+    return 2;
+  }
+  common::log::init("automat-api", cfg.log_level);
+  try {
+    return run(cfg, signals);
+  } catch (const std::exception& e) {
+    common::log::error("api.failed", {{"error", e.what()}});
+    return 1;
+  }
+}

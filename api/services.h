@@ -1,0 +1,37 @@
+#pragma once
+// The collaborators and limits the handler layer works with. main.cc wires
+// the PostgreSQL repositories and the AMQP publisher; unit tests wire fakes.
+// Everything pointed to must outlive the Router and be thread-safe.
+#include <cstddef>
+#include <string>
+
+#include "api/datastore_strategy.h"
+#include "common/broker.h"
+#include "common/clock.h"
+#include "db/repositories.h"
+
+namespace automat::api {
+
+// Finds the API strategy of a datastore manager ("mysql"); nullptr when no
+// datastore registered it. Production passes datastores::api_strategy.
+using StrategyLookup = const DatastoreStrategy* (*)(const std::string& manager);
+
+struct ApiLimits {
+  size_t max_body_bytes = 1 << 20;  // [api] max_body_bytes
+  int min_volume_gb = 1;            // [api] min_volume_gb
+  int max_volume_gb = 1024;         // [api] max_volume_gb
+  int token_cache_seconds = 30;     // [api] token_cache_seconds
+};
+
+struct ApiServices {
+  db::TokenRepository* tokens = nullptr;
+  db::CatalogRepository* catalog = nullptr;
+  db::InstanceRepository* instances = nullptr;
+  db::OperationRepository* operations = nullptr;
+  common::Publisher* publisher = nullptr;
+  const common::Clock* clock = nullptr;
+  StrategyLookup strategies = nullptr;
+  ApiLimits limits;
+};
+
+}  // namespace automat::api

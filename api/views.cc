@@ -1,0 +1,129 @@
+#include "api/views.h"
+
+#include "common/status.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+// [{"href": <base>/v1.0/<tenant>/<path>, "rel": "self"},
+//  {"href": <base>/<path>, "rel": "bookmark"}], as Trove links resources.
+json resource_links(const LinkBase& links, const std::string& path) {
+  return json::array({
+      {{"href", links.base_url + "/v1.0/" + links.tenant_id + "/" + path}, {"rel", "self"}},
+      {{"href", links.base_url + "/" + path}, {"rel", "bookmark"}},
+  });
+}
+
+json optional_time(const std::optional<std::string>& t) { return t ? json(*t) : json(nullptr); }
+
+}  // namespace
+
+json instance_view(const db::Instance& in, const LinkBase& links) {
+  json view = {
+      {"id", in.id},
+      {"name", in.name},
+      {"status", common::user_status(in.task, in.service_status)},
+      {"task", in.task},
+      {"flavor",
+       {{"id", in.flavor_id}, {"links", resource_links(links, "flavors/" + in.flavor_id)}}},
+      {"datastore", {{"type", in.datastore_name}, {"version", in.datastore_version_name}}},
+      {"volume", {{"size", in.volume_size_gb}}},
+      {"created", in.created},
+      {"updated", in.updated},
+      {"links", resource_links(links, "instances/" + in.id)},
+  };
+  if (in.address) view["ip"] = json::array({*in.address});
+  if (in.fault) view["fault"] = {{"message", *in.fault}};
+  return view;
+}
+
+json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links) {
+  json list = json::array();
+  for (const auto& in : instances) list.push_back(instance_view(in, links));
+  return {{"instances", std::move(list)}};
+}
+
+json version_view(const db::DatastoreVersion& v, const LinkBase& links) {
+  return {
+      {"id", v.id},
+      {"name", v.name},
+      {"datastore", v.datastore_id},
+      {"active", v.active},
+      {"links", resource_links(links, "datastores/" + v.datastore_id + "/versions/" + v.id)},
+  };
+}
+
+json datastore_view(const db::Datastore& ds, const LinkBase& links) {
+  json versions = json::array();
+  for (const auto& v : ds.versions) versions.push_back(version_view(v, links));
+  return {
+      {"id", ds.id},
+      {"name", ds.name},
+      {"default_version", ds.default_version_id},
+      {"versions", std::move(versions)},
+      {"links", resource_links(links, "datastores/" + ds.id)},
+  };
+}
+
+json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links) {
+  json list = json::array();
+  for (const auto& ds : datastores) list.push_back(datastore_view(ds, links));
+  return {{"datastores", std::move(list)}};
+}
+
+json flavor_view(const db::Flavor& f, const LinkBase& links) {
+  return {
+      {"id", f.id},       {"name", f.name},    {"ram", f.ram_mb},
+      {"vcpus", f.vcpus}, {"disk", f.disk_gb}, {"links", resource_links(links, "flavors/" + f.id)},
+  };
+}
+
+json flavors_view(const std::vector<db::Flavor>& flavors, const LinkBase& links) {
+  json list = json::array();
+  for (const auto& f : flavors) list.push_back(flavor_view(f, links));
+  return {{"flavors", std::move(list)}};
+}
+
+json operation_view(const db::Operation& op) {
+  json errors = json::array();
+  for (const auto& e : op.errors) errors.push_back({{"host", e.host}, {"message", e.message}});
+  return {
+      {"id", op.id},
+      {"type", op.type},
+      {"resource", {{"type", op.resource_type}, {"id", op.resource_id}}},
+      {"state", op.state},
+      {"progress", op.progress},
+      {"step", op.step},
+      {"step_name", op.step_name},
+      {"message", op.message},
+      {"errors", std::move(errors)},
+      {"created", op.created},
+      {"updated", op.updated},
+      {"started", optional_time(op.started)},
+      {"finished", optional_time(op.finished)},
+  };
+}
+
+json operation_ref(const db::Operation& op) { return {{"id", op.id}, {"state", op.state}}; }
+
+json versions_document(const std::string& base_url) {
+  json version = {
+      {"id", "v1.0"},
+      {"status", "CURRENT"},
+      {"updated", "2012-08-01T00:00:00Z"},
+      {"links", json::array({{{"href", base_url + "/v1.0/"}, {"rel", "self"}}})},
+  };
+  return {{"versions", json::array({std::move(version)})}};
+}
+
+std::string fault_body(const char* fault_name, int code, const std::string& message) {
+  return to_body({{fault_name, {{"code", code}, {"message", message}}}});
+}
+
+std::string to_body(const nlohmann::json& doc) {
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace automat::api
