@@ -48,7 +48,7 @@ start_rabbitmq() {
     chown rabbitmq:rabbitmq "$dir/rabbitmq.conf"
   fi
   local pid
-  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null)
+  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && wait_port 127.0.0.1 "$port" 1; then
     return 0
   fi
@@ -64,11 +64,11 @@ start_rabbitmq() {
 
 stop_rabbitmq() {
   local dir=$1 pid i
-  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null)
+  pid=$(cat "$dir/rabbitmq.pid" 2>/dev/null || true)
   [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null
+  kill "$pid" 2>/dev/null || true
   for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null
+  kill -9 "$pid" 2>/dev/null || true
   rm -f "$dir/rabbitmq.pid"
 }
 

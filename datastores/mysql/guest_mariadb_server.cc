@@ -138,6 +138,14 @@ void MariaDbServer::prepare_directories() {
   ::chmod(layout_.data_dir.c_str(), 0700);
   chown_to_mysql(layout_.root, ids);
   chown_to_mysql(layout_.data_dir, ids);
+  if (layout_.socket_dir != layout_.root) {
+    fs::create_directories(layout_.socket_dir, ec);
+    if (ec) {
+      throw common::internal_error("cannot create " + layout_.socket_dir + ": " + ec.message());
+    }
+    ::chmod(layout_.socket_dir.c_str(), 0750);
+    chown_to_mysql(layout_.socket_dir, ids);
+  }
 }
 
 void MariaDbServer::configure(int ram_mb) {

@@ -2,12 +2,17 @@
 // Where one MySQL instance keeps its files: <instance_dir>/mysql/.
 #include <string>
 
+#include "common/crypto.h"
+
 namespace automat::datastores::mysql {
 
 struct MysqlLayout {
+  static constexpr size_t kMaxSocketPath = 100;
+
   std::string root;        // <instance_dir>/mysql, owned by the mysql user
   std::string data_dir;    // datadir
   std::string socket;      // mysqld.sock (root connects here)
+  std::string socket_dir;  // the socket's directory: root, or a short one under /run
   std::string pid_file;    // mariadbd.pid
   std::string error_log;   // mariadbd.err
   std::string config;      // my.cnf
@@ -17,7 +22,14 @@ struct MysqlLayout {
     MysqlLayout l;
     l.root = instance_dir + (instance_dir.ends_with('/') ? "" : "/") + "mysql";
     l.data_dir = l.root + "/data";
+    l.socket_dir = l.root;
     l.socket = l.root + "/mysqld.sock";
+    // A unix socket path holds at most 107 bytes; a deep state dir moves the
+    // socket to a short per-instance directory under /run instead of failing.
+    if (l.socket.size() > kMaxSocketPath) {
+      l.socket_dir = "/run/automat/" + common::crypto::sha256_hex(l.root).substr(0, 16);
+      l.socket = l.socket_dir + "/mysqld.sock";
+    }
     l.pid_file = l.root + "/mariadbd.pid";
     l.error_log = l.root + "/mariadbd.err";
     l.config = l.root + "/my.cnf";

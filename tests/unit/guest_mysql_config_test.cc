@@ -96,5 +96,18 @@ TEST_F(StateFileTest, UnwritableLocationThrows) {
   EXPECT_THROW(save_state(dir_ + "/missing/dir/state", {}), std::exception);
 }
 
+TEST(MysqlLayout, ADeepInstanceDirMovesOnlyTheSocketToAShortPath) {
+  const std::string deep = "/" + std::string(120, 'd') + "/instances/abc";
+  const MysqlLayout l = MysqlLayout::under(deep);
+  EXPECT_EQ(l.data_dir, deep + "/mysql/data");
+  EXPECT_LE(l.socket.size(), MysqlLayout::kMaxSocketPath);
+  EXPECT_EQ(l.socket.rfind("/run/automat/", 0), 0u);
+  EXPECT_EQ(l.socket, l.socket_dir + "/mysqld.sock");
+  // Two instances never share a socket directory.
+  EXPECT_NE(MysqlLayout::under(deep + "x").socket, l.socket);
+  // A short dir keeps everything under the instance.
+  EXPECT_EQ(MysqlLayout::under("/s/instances/abc").socket_dir, "/s/instances/abc/mysql");
+}
+
 }  // namespace
 }  // namespace automat::datastores::mysql

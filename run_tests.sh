@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit, integration, end to end) with ctest.
+# Installs missing packages, builds, then starts a private PostgreSQL and
+# RabbitMQ in a temporary directory on free loopback ports, so it never
+# touches a developer's stack (.automat/). Arguments go to ctest, e.g.
+#   ./run_tests.sh -R e2e        only the end-to-end group
+#   ./run_tests.sh -L unit -j2   unit tests, two at a time
+# Exits with ctest's status; stops everything it started on the way out.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+# shellcheck source=scripts/processes.sh
+source scripts/processes.sh
+
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_DIR=$(cd "$ROOT" && mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)
+TMP=""
+
+cleanup() {
+  local status=$?
+  set +e
+  if [ -n "$TMP" ] && [ -d "$TMP" ]; then
+    echo "==> Stopping the test services"
+    # Guest agents (and their datastores) left behind by an aborted e2e run.
+    local dir
+    while IFS= read -r dir; do
+      stop_guest_sessions "$dir"
+    done < <(find "$TMP" -maxdepth 2 -type d -name instances 2>/dev/null)
+    stop_config_users "$TMP"
+    stop_rabbitmq "$TMP/rabbitmq"
+    stop_postgres "$TMP/pg"
+    rm -rf "$TMP"
+  fi
+  exit "$status"
+}
+
+pick_ports() {
+  PG_PORT=$(free_port)
+  AMQP_PORT=$(free_port)
+  while [ "$AMQP_PORT" = "$PG_PORT" ]; do AMQP_PORT=$(free_port); done
+  AMQP_DIST_PORT=$(free_port)
+  while [ "$AMQP_DIST_PORT" = "$PG_PORT" ] || [ "$AMQP_DIST_PORT" = "$AMQP_PORT" ]; do
+    AMQP_DIST_PORT=$(free_port)
+  done
+}
+
+main() {
+  echo "==> Installing missing packages"
+  scripts/install_deps.sh
+  echo "==> Building"
+  BUILD_DIR=$BUILD_DIR scripts/build.sh
+
+  TMP=$(mktemp -d /tmp/automat-tests.XXXXXX)
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  # postgres, rabbitmq and mysql (the e2e instances) must traverse it.
+  chmod 755 "$TMP"
+  pick_ports
+  echo "==> PostgreSQL on 127.0.0.1:$PG_PORT, RabbitMQ on 127.0.0.1:$AMQP_PORT (in $TMP)"
+  start_postgres "$TMP/pg" "$PG_PORT"
+  start_rabbitmq "$TMP/rabbitmq" "$AMQP_PORT" "$AMQP_DIST_PORT"
+
+  export AUTOMAT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+  export AUTOMAT_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+  export AUTOMAT_BUILD_DIR="$BUILD_DIR"
+  # Short: an instance's unix socket path lives under it.
+  export AUTOMAT_E2E_TMPDIR="$TMP"
+
+  echo "==> ctest"
+  local status=0
+  ctest --test-dir "$BUILD_DIR" --output-on-failure "$@" </dev/null || status=$?
+  return "$status"
+}
+
+main "$@"

@@ -1,0 +1,286 @@
+"""One Automat stack for the whole end-to-end session.
+
+Needs the services ./run_tests.sh starts: AUTOMAT_TEST_DATABASE_URL (a
+PostgreSQL superuser DSN) and AUTOMAT_TEST_AMQP_URL, plus AUTOMAT_BUILD_DIR
+(the build tree holding bin/). The stack gets its own database, its own state
+directory and config (api on a free port, instance addresses from
+127.20.0.0/16, short heartbeat and lease timings), two tenants, and runs the
+real automat-api, automat-taskmanager and automat-conductor. Everything it
+started, guest agents and their datastores included, is stopped at the end.
+"""
+import configparser
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+import pytest
+
+import support
+from support import (ADDRESS_POOL, AGENT_HEARTBEAT_EXPIRY, HEARTBEAT_INTERVAL, LEASE_SECONDS,
+                     RESUME_SCAN_SECONDS, SWEEP_INTERVAL, Tenant, kill_session, read_pid,
+                     wait_for)
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SERVICES = ("automat-conductor", "automat-taskmanager", "automat-api")
+
+
+
+def required_env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the end-to-end tests through ./run_tests.sh "
+                    f"(e.g. ./run_tests.sh -R e2e)", pytrace=False)
+    return value
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mariadb_version():
+    out = subprocess.run(["mariadbd", "--version"], capture_output=True, text=True,
+                         env={**os.environ, "PATH": os.environ.get("PATH", "") + ":/usr/sbin"})
+    match = re.search(r"Ver (\d+\.\d+)", out.stdout)
+    assert match, f"cannot tell the MariaDB version from: {out.stdout} {out.stderr}"
+    return match.group(1)
+
+
+class Stack:
+    """The services of one e2e session and what the tests need to reach them."""
+
+    def __init__(self):
+        self.build_dir = os.path.abspath(required_env("AUTOMAT_BUILD_DIR"))
+        self.admin_dsn = required_env("AUTOMAT_TEST_DATABASE_URL")
+        self.amqp_url = required_env("AUTOMAT_TEST_AMQP_URL")
+        parent = os.environ.get("AUTOMAT_E2E_TMPDIR") or None
+        self.state_dir = tempfile.mkdtemp(prefix="e2e-", dir=parent)
+        # The mysql user must traverse down to each instance's data dir.
+        os.chmod(self.state_dir, 0o755)
+        self.logs_dir = os.path.join(self.state_dir, "logs")
+        os.makedirs(self.logs_dir)
+        self.instances_dir = os.path.join(self.state_dir, "instances")
+        self.db_name = "automat_e2e_" + secrets.token_hex(4)
+        self.dsn = self._dsn_for(self.db_name)
+        self.api_port = free_port()
+        self.api_root = f"http://127.0.0.1:{self.api_port}"
+        self.config_path = os.path.join(self.state_dir, "automat.conf")
+        self.version = mariadb_version()
+        self.procs = {}
+        self.tenants = {}
+
+    # --- set-up -------------------------------------------------------------
+
+    def _dsn_for(self, db_name):
+        parts = urllib.parse.urlsplit(self.admin_dsn)
+        return urllib.parse.urlunsplit(parts._replace(path="/" + db_name))
+
+    def psql(self, dsn, sql):
+        out = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", dsn, "-c", sql],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, f"psql failed: {out.stderr}"
+        return out.stdout.strip()
+
+    def sql(self, query):
+        """Runs a query on the stack's database; returns psql's unaligned output."""
+        return self.psql(self.dsn, query)
+
+    def write_config(self):
+        ini = configparser.ConfigParser(interpolation=None)
+        ini.optionxform = str
+        ini.read(os.path.join(ROOT, "etc", "automat.conf"))
+        overrides = {
+            "DEFAULT": {"database_url": self.dsn, "amqp_url": self.amqp_url,
+                        "guest_secret": secrets.token_hex(32), "state_dir": self.state_dir,
+                        "log_level": "debug"},
+            "api": {"bind_host": "127.0.0.1", "bind_port": str(self.api_port)},
+            "taskmanager": {"lease_seconds": str(LEASE_SECONDS),
+                            "resume_scan_seconds": str(RESUME_SCAN_SECONDS),
+                            "unclaimed_grace_seconds": "3"},
+            "conductor": {"agent_heartbeat_expiry": str(AGENT_HEARTBEAT_EXPIRY),
+                          "sweep_interval": str(SWEEP_INTERVAL)},
+            "compute": {"address_pool": ADDRESS_POOL,
+                        "guestagent_binary": self.bin("automat-guestagent")},
+            "guestagent": {"heartbeat_interval": str(HEARTBEAT_INTERVAL)},
+        }
+        for section, values in overrides.items():
+            if section != "DEFAULT" and not ini.has_section(section):
+                ini.add_section(section)
+            for key, value in values.items():
+                ini.set(section, key, value)
+        with open(self.config_path, "w") as f:
+            ini.write(f)
+        os.chmod(self.config_path, 0o600)
+
+    def bin(self, name):
+        return os.path.join(self.build_dir, "bin", name)
+
+    def manage(self, *args):
+        out = subprocess.run([self.bin("automat-manage"), "--config", self.config_path, *args],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, (f"automat-manage {' '.join(args)} failed "
+                                     f"({out.returncode}): {out.stdout}{out.stderr}")
+        return out.stdout
+
+    def make_tenant(self, name):
+        out = self.manage("token", "create", "--tenant", name)
+        line = [ln for ln in out.splitlines() if ln.strip()][-1]
+        match = re.search(r"\(tenant_id ([^)]+)\)", line)
+        assert match, f"unexpected token create output: {out!r}"
+        return Tenant(name=name, id=match.group(1), token=line.split()[-1])
+
+    def set_up(self):
+        self.psql(self.admin_dsn, f"CREATE DATABASE {self.db_name}")
+        self.write_config()
+        self.manage("db", "sync")
+        self.manage("datastore", "register", "--name", "mysql", "--version", self.version,
+                    "--manager", "mysql", "--default")
+        for fid, name, ram, vcpus, disk in (("1", "m1.tiny", 512, 1, 5),
+                                            ("2", "m1.small", 1024, 1, 10)):
+            self.manage("flavor", "create", "--id", fid, "--name", name, "--ram", str(ram),
+                        "--vcpus", str(vcpus), "--disk", str(disk))
+        self.tenants = {"a": self.make_tenant("e2e-a"), "b": self.make_tenant("e2e-b")}
+        for svc in SERVICES:
+            self.start(svc)
+        wait_for(lambda: support.port_open("127.0.0.1", self.api_port) or self._check_alive(),
+                 30, 0.1, "automat-api to listen")
+        support.API_ROOT = self.api_root
+        support.BUILD_DIR = self.build_dir
+
+    # --- services -----------------------------------------------------------
+
+    def start(self, svc):
+        """Starts a service in its own session, logging to logs/<svc>.log."""
+        log = open(os.path.join(self.logs_dir, f"{svc}.log"), "ab")
+        log.write(f"--- {time.strftime('%H:%M:%S')} starting {svc}\n".encode())
+        log.flush()
+        self.procs[svc] = subprocess.Popen(
+            [self.bin(svc), "--config", self.config_path], stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def _check_alive(self):
+        for svc, proc in self.procs.items():
+            if proc.poll() is not None:
+                raise AssertionError(f"{svc} exited with {proc.returncode}:\n"
+                                     + self.log_tail(svc))
+        return False
+
+    def kill(self, svc, sig=signal.SIGKILL):
+        """Sends sig to a service and waits for it to exit."""
+        proc = self.procs[svc]
+        proc.send_signal(sig)
+        proc.wait(timeout=15)
+
+    def stop(self, svc):
+        proc = self.procs.get(svc)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def instance_dir(self, instance_id):
+        return os.path.join(self.instances_dir, instance_id)
+
+    # --- diagnostics and tear-down -------------------------------------------
+
+    def log_tail(self, name, lines=40):
+        path = os.path.join(self.logs_dir, f"{name}.log")
+        try:
+            with open(path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return f"(no {path})\n"
+
+    def diagnostics(self, lines=40):
+        parts = [f"===== {svc}.log (last {lines} lines) =====\n{self.log_tail(svc, lines)}"
+                 for svc in SERVICES]
+        if os.path.isdir(self.instances_dir):
+            for inst in sorted(os.listdir(self.instances_dir)):
+                for name in ("guestagent.log", "mysql/mariadbd.err"):
+                    path = os.path.join(self.instances_dir, inst, name)
+                    if os.path.exists(path):
+                        with open(path, errors="replace") as f:
+                            tail = "".join(f.readlines()[-lines:])
+                        parts.append(f"===== instances/{inst}/{name} =====\n{tail}")
+        return "\n".join(parts)
+
+    def stop_guests(self):
+        if not os.path.isdir(self.instances_dir):
+            return
+        for inst in os.listdir(self.instances_dir):
+            pid = read_pid(os.path.join(self.instances_dir, inst, "guestagent.pid"))
+            if pid and pid > 1:
+                kill_session(pid)
+            pid = read_pid(os.path.join(self.instances_dir, inst, "mysql", "mariadbd.pid"))
+            if pid and pid > 1 and support.pid_alive(pid):
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        if b"mariadbd" in f.read():
+                            os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def tear_down(self):
+        for svc in reversed(SERVICES):
+            self.stop(svc)
+        self.stop_guests()
+        try:
+            self.psql(self.admin_dsn, f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)")
+        except AssertionError as err:
+            print(f"e2e: could not drop {self.db_name}: {err}")
+        if os.environ.get("AUTOMAT_E2E_KEEP"):
+            print(f"e2e: kept {self.state_dir}")
+        else:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+_STACK = None
+
+
+@pytest.fixture(scope="session")
+def stack():
+    global _STACK
+    s = Stack()
+    _STACK = s
+    try:
+        s.set_up()
+    except BaseException:
+        print(s.diagnostics())
+        s.tear_down()
+        _STACK = None
+        raise
+    yield s
+    _STACK = None
+    s.tear_down()
+
+
+@pytest.fixture(scope="session")
+def tenant_a(stack):
+    return stack.tenants["a"]
+
+
+@pytest.fixture(scope="session")
+def tenant_b(stack):
+    return stack.tenants["b"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Adds the services' log tails to the report of a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _STACK is not None:
+        report.sections.append(("automat service logs", _STACK.diagnostics()))

@@ -1,0 +1,59 @@
+#pragma once
+// See fake_repository_base.h for how the fakes behave.
+#include "tests/fakes/fake_repository_base.h"
+
+namespace automat::testing {
+
+class FakeAddressLeaseRepository : public db::AddressLeaseRepository, public FakeBase {
+ public:
+  std::map<std::string, std::string> leases;  // instance id -> address
+
+  std::string lease(const std::string& instance_id, const std::string& cidr) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    auto it = leases.find(instance_id);
+    if (it != leases.end()) return it->second;
+    std::set<std::string> used;
+    for (const auto& [id, addr] : leases) used.insert(addr);
+    const auto [network, prefix] = parse_cidr(cidr);
+    const uint64_t size = uint64_t{1} << (32 - prefix);
+    for (uint64_t host = 1; host + 1 < size; ++host) {
+      const std::string addr = format_ipv4(static_cast<uint32_t>(network + host));
+      if (!used.count(addr)) return leases[instance_id] = addr;
+    }
+    throw common::unavailable("address pool " + cidr + " is full");
+  }
+
+  std::optional<std::string> find(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    auto it = leases.find(instance_id);
+    if (it == leases.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void release(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    leases.erase(instance_id);
+  }
+
+ private:
+  static std::pair<uint32_t, int> parse_cidr(const std::string& cidr) {
+    unsigned a, b, c, d;
+    int prefix;
+    if (std::sscanf(cidr.c_str(), "%u.%u.%u.%u/%d", &a, &b, &c, &d, &prefix) != 5 || a > 255 ||
+        b > 255 || c > 255 || d > 255 || prefix < 0 || prefix > 32) {
+      throw common::bad_request("invalid address pool '" + cidr + "': expected a.b.c.d/n");
+    }
+    const uint32_t addr = (a << 24) | (b << 16) | (c << 8) | d;
+    const uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
+    return {addr & mask, prefix};
+  }
+  static std::string format_ipv4(uint32_t a) {
+    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+           std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+  }
+};
+
+}  // namespace automat::testing

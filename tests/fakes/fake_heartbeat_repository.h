@@ -1,0 +1,111 @@
+#pragma once
+// See fake_repository_base.h for how the fakes behave.
+#include "tests/fakes/fake_repository_base.h"
+#include "tests/fakes/fake_instance_repository.h"
+
+namespace automat::testing {
+
+class FakeHeartbeatRepository : public db::HeartbeatRepository, public FakeBase {
+ public:
+  struct Seen {
+    int64_t sent_us = 0;
+    TimePoint received;
+  };
+  // Last sent_us accepted per (instance, method): the stale-drop watermark.
+  std::map<std::pair<std::string, std::string>, int64_t> lastseen;
+  // Last message of any method per instance (agent_heartbeats).
+  std::map<std::string, Seen> heartbeats;
+  // Status and detail last recorded per instance (service_statuses).
+  std::map<std::string, std::string> statuses;
+  std::map<std::string, nlohmann::json> details;
+  // When set, records for unknown or deleted instances are skipped, statuses
+  // are written to the instances, and mark_expired scans them. Without it
+  // every instance id is accepted and mark_expired scans `heartbeats` only.
+  FakeInstanceRepository* instance_repo = nullptr;
+
+  FakeHeartbeatRepository() = default;
+  explicit FakeHeartbeatRepository(FakeInstanceRepository* instances) : instance_repo(instances) {
+    if (instances) time = instances->time;
+  }
+
+  size_t record_batch(const std::vector<db::HeartbeatRecord>& records) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    // Within one batch only the newest message per (instance, method) counts.
+    std::map<std::pair<std::string, std::string>, const db::HeartbeatRecord*> newest;
+    for (const auto& r : records) {
+      auto& slot = newest[{r.instance_id, r.method}];
+      if (!slot || r.sent_us > slot->sent_us) slot = &r;
+    }
+    const TimePoint now = time->now();
+    size_t accepted = 0;
+    for (const auto& [key, r] : newest) {
+      auto seen = lastseen.find(key);
+      if (seen != lastseen.end() && r->sent_us <= seen->second) continue;
+      if (!record_one(*r, now)) continue;
+      lastseen[key] = r->sent_us;
+      ++accepted;
+    }
+    return accepted;
+  }
+
+  // As PgHeartbeatRepository, except that it does not also wait until the
+  // instance's status row is older than `expiry` (Pg's guard against a
+  // heartbeat racing the sweep).
+  std::vector<std::string> mark_expired(std::chrono::seconds expiry) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    const TimePoint cutoff = time->now() - expiry;
+    std::vector<std::string> marked;
+    if (!instance_repo) {
+      for (const auto& [id, seen] : heartbeats) {
+        if (seen.received < cutoff && mark(id)) marked.push_back(id);
+      }
+      return marked;
+    }
+    std::lock_guard<std::mutex> il(instance_repo->mu);
+    for (auto& [id, inst] : instance_repo->instances) {
+      if (!instance_repo->live(id) || inst.task == common::task::kDeleting ||
+          inst.task == common::task::kBuilding) {
+        continue;
+      }
+      auto hb = heartbeats.find(id);
+      const bool expired = hb != heartbeats.end() ? hb->second.received < cutoff
+                                                  : parse_iso8601(inst.created) < cutoff;
+      if (!expired) continue;
+      if (inst.service_status == common::service_status::kFailedTimeoutGuestagent) continue;
+      inst.service_status = common::service_status::kFailedTimeoutGuestagent;
+      statuses[id] = inst.service_status;
+      marked.push_back(id);
+    }
+    return marked;
+  }
+
+ private:
+  // Writes the observed state of one accepted message; false when its
+  // instance is unknown or deleted.
+  bool record_one(const db::HeartbeatRecord& r, TimePoint now) {
+    if (instance_repo) {
+      std::lock_guard<std::mutex> il(instance_repo->mu);
+      db::Instance* inst = instance_repo->live(r.instance_id);
+      if (!inst) return false;
+      if (!r.service_status.empty()) inst->service_status = r.service_status;
+    }
+    Seen& seen = heartbeats[r.instance_id];
+    seen.sent_us = std::max(seen.sent_us, r.sent_us);
+    seen.received = now;
+    if (!r.service_status.empty()) {
+      statuses[r.instance_id] = r.service_status;
+      details[r.instance_id] = r.detail;
+    }
+    return true;
+  }
+  bool mark(const std::string& id) {
+    auto& status = statuses[id];
+    if (status == common::service_status::kFailedTimeoutGuestagent) return false;
+    status = common::service_status::kFailedTimeoutGuestagent;
+    return true;
+  }
+};
+
+}  // namespace automat::testing

@@ -1,0 +1,151 @@
+#pragma once
+// See fake_repository_base.h for how the fakes behave.
+#include "tests/fakes/fake_repository_base.h"
+#include "tests/fakes/fake_operation_repository.h"
+#include "tests/fakes/fake_catalog_repository.h"
+
+namespace automat::testing {
+
+class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
+ public:
+  std::map<std::string, db::Instance> instances;  // by id, deleted ones included
+  std::set<std::string> deleted;                  // ids marked deleted
+  // Every operation written through this repository, in order.
+  std::vector<db::Operation> created_operations;
+  // When set, operations are also inserted there (sharing its clock), and
+  // datastore names are filled from `catalog`.
+  FakeOperationRepository* operation_repo = nullptr;
+  FakeCatalogRepository* catalog = nullptr;
+
+  FakeInstanceRepository() = default;
+  explicit FakeInstanceRepository(FakeOperationRepository* ops,
+                                  FakeCatalogRepository* cat = nullptr)
+      : operation_repo(ops), catalog(cat) {
+    if (ops) time = ops->time;
+  }
+
+  void create_with_operation(const db::Instance& instance, const db::Operation& op) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    if (instances.count(instance.id)) throw common::conflict("instance " + instance.id + " exists");
+    add_operation(op);  // throws before any write when the id is taken
+    db::Instance row = instance;
+    row.created = row.updated = iso8601(time->now());
+    row.service_status = common::service_status::kNew;
+    instances[row.id] = row;
+  }
+
+  bool start_operation(const std::string& instance_id, const std::string& task,
+                       const std::vector<std::string>& allowed_tasks,
+                       const db::Operation& op) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    db::Instance* inst = live(instance_id);
+    if (!inst) return false;
+    if (!allowed_tasks.empty() &&
+        std::find(allowed_tasks.begin(), allowed_tasks.end(), inst->task) == allowed_tasks.end()) {
+      return false;
+    }
+    add_operation(op);
+    inst->task = task;
+    inst->updated = iso8601(time->now());
+    return true;
+  }
+
+  std::optional<db::Instance> find(const std::string& tenant_id, const std::string& id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    db::Instance* inst = live(id);
+    if (!inst || inst->tenant_id != tenant_id) return std::nullopt;
+    return view(*inst);
+  }
+
+  std::optional<db::Instance> find_any(const std::string& id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    db::Instance* inst = live(id);
+    if (!inst) return std::nullopt;
+    return view(*inst);
+  }
+
+  std::vector<db::Instance> list(const std::string& tenant_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    return select([&](const db::Instance& i) { return i.tenant_id == tenant_id; });
+  }
+
+  std::vector<db::Instance> replicas_of(const std::string& instance_id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    return select([&](const db::Instance& i) { return i.slave_of == instance_id; });
+  }
+
+  void set_task(const std::string& id, const std::string& task) override {
+    update(id, [&](db::Instance& i) { i.task = task; });
+  }
+  void set_address(const std::string& id, const std::optional<std::string>& address) override {
+    update(id, [&](db::Instance& i) { i.address = address; });
+  }
+  void set_fault(const std::string& id, const std::optional<std::string>& fault) override {
+    update(id, [&](db::Instance& i) { i.fault = fault; });
+  }
+  void set_service_status(const std::string& id, const std::string& status) override {
+    update(id, [&](db::Instance& i) { i.service_status = status; });
+  }
+
+  void mark_deleted(const std::string& id) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    auto it = instances.find(id);
+    if (it == instances.end()) return;
+    deleted.insert(id);
+    it->second.service_status.clear();
+    it->second.updated = iso8601(time->now());
+  }
+
+  // Unlocked helper for linked fakes: the live (not deleted) row, or null.
+  db::Instance* live(const std::string& id) {
+    auto it = instances.find(id);
+    if (it == instances.end() || deleted.count(id)) return nullptr;
+    return &it->second;
+  }
+
+ private:
+  void add_operation(const db::Operation& op) {
+    if (operation_repo) {
+      std::lock_guard<std::mutex> l(operation_repo->mu);
+      operation_repo->check_available();
+      operation_repo->insert_locked(op);
+    }
+    created_operations.push_back(op);
+  }
+  db::Instance view(db::Instance inst) const {
+    if (catalog) {
+      std::lock_guard<std::mutex> l(catalog->mu);
+      catalog->fill_names(inst);
+    }
+    return inst;
+  }
+  template <typename Pred>
+  std::vector<db::Instance> select(Pred pred) {
+    std::vector<db::Instance> out;
+    for (const auto& [id, inst] : instances) {
+      if (!deleted.count(id) && pred(inst)) out.push_back(view(inst));
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+      return std::tie(a.created, a.id) < std::tie(b.created, b.id);
+    });
+    return out;
+  }
+  template <typename Fn>
+  void update(const std::string& id, Fn fn) {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    db::Instance* inst = live(id);
+    if (!inst) return;
+    fn(*inst);
+    inst->updated = iso8601(time->now());
+  }
+};
+
+}  // namespace automat::testing
