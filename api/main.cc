@@ -10,6 +10,7 @@
 #include "api/api_config.h"
 #include "api/http_server.h"
 #include "api/router.h"
+#include "common/stop_signal.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -21,17 +22,6 @@
 namespace {
 
 using namespace automat;
-
-// Blocks SIGTERM and SIGINT here and in every thread started later, so only
-// sigwait() in run() receives them.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
 
 int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   db::ConnectionPool pool(cfg.database_url, cfg.db_pool_size);
@@ -54,8 +44,7 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   api::HttpServer server(router, cfg.server);
   server.start();
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = common::wait_for_stop_signal(signals);
   common::log::info("api.stopping", {{"signal", std::to_string(sig)}});
   server.stop();
   common::log::info("api.stopped");
@@ -68,7 +57,7 @@ int main(int argc, char** argv) {
   CLI::App app{"automat-api: the Automat REST API"};
   common::ServiceArgs args(app);
   CLI11_PARSE(app, argc, argv);
-  const sigset_t signals = block_stop_signals();
+  const sigset_t signals = common::block_stop_signals();
   api::ApiConfig cfg;
   try {
     cfg = api::load_api_config(args.load());

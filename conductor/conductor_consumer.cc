@@ -65,7 +65,7 @@ void ConductorConsumer::reject_all(const std::vector<common::Delivery>& batch) {
   for (const auto& d : batch) consumer_.reject(d.tag, /*requeue=*/true);
 }
 
-void ConductorConsumer::run(StopSignal& stop) {
+void ConductorConsumer::run(common::StopSignal& stop) {
   auto backoff = options_.min_backoff;
   while (!stop.requested()) {
     try {

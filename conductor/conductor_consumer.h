@@ -8,7 +8,7 @@
 
 #include "common/broker.h"
 #include "conductor/guest_message_handler.h"
-#include "conductor/stop_signal.h"
+#include "common/stop_signal.h"
 
 namespace automat::conductor {
 
@@ -43,7 +43,7 @@ class ConductorConsumer {
 
   // Calls poll_once until `stop` is requested, backing off (and logging)
   // after failures.
-  void run(StopSignal& stop);
+  void run(common::StopSignal& stop);
 
  private:
   std::vector<common::Delivery> take_batch();

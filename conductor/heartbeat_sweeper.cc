@@ -21,7 +21,7 @@ std::vector<std::string> HeartbeatSweeper::sweep_once() {
   return marked;
 }
 
-void HeartbeatSweeper::run(StopSignal& stop, std::chrono::seconds interval) {
+void HeartbeatSweeper::run(common::StopSignal& stop, std::chrono::seconds interval) {
   do {
     try {
       sweep_once();

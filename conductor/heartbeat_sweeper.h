@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "conductor/stop_signal.h"
+#include "common/stop_signal.h"
 #include "db/repositories.h"
 
 namespace automat::conductor {
@@ -23,7 +23,7 @@ class HeartbeatSweeper {
 
   // Sweeps every `interval` until `stop` is requested; a failed sweep is
   // logged and retried at the next interval.
-  void run(StopSignal& stop, std::chrono::seconds interval);
+  void run(common::StopSignal& stop, std::chrono::seconds interval);
 
  private:
   db::HeartbeatRepository& heartbeats_;

@@ -19,7 +19,7 @@
 #include "conductor/conductor_settings.h"
 #include "conductor/guest_message_handler.h"
 #include "conductor/heartbeat_sweeper.h"
-#include "conductor/stop_signal.h"
+#include "common/stop_signal.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 
@@ -28,23 +28,6 @@ namespace {
 using namespace automat;
 
 constexpr const char* kSection = "conductor";
-
-// Blocks SIGTERM and SIGINT in this thread and every thread it starts later,
-// so only wait_for_signal() receives them.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-int wait_for_signal(const sigset_t& set) {
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
 
 // One receive loop: its own broker connection, handler and batches.
 struct Receiver {
@@ -73,7 +56,7 @@ int run(const conductor::ConductorSettings& s, const sigset_t& signals) {
     receivers.push_back(std::make_unique<Receiver>(s, heartbeats));
   conductor::HeartbeatSweeper sweeper(heartbeats, s.expiry);
 
-  conductor::StopSignal stop;
+  common::StopSignal stop;
   std::vector<std::thread> threads;
   for (auto& r : receivers) threads.emplace_back([&stop, &r] { r->loop.run(stop); });
   threads.emplace_back([&] { sweeper.run(stop, s.sweep_interval); });
@@ -81,7 +64,7 @@ int run(const conductor::ConductorSettings& s, const sigset_t& signals) {
                                           {"batch", std::to_string(s.batch)},
                                           {"receivers", std::to_string(s.receivers)},
                                           {"db_pool_size", std::to_string(s.db_pool_size)}});
-  const int sig = wait_for_signal(signals);
+  const int sig = common::wait_for_stop_signal(signals);
   common::log::info("conductor.stopping", {{"signal", std::to_string(sig)}});
   stop.request();
   for (auto& t : threads) t.join();
@@ -95,7 +78,7 @@ int main(int argc, char** argv) {
   CLI::App app{"automat-conductor: records guest heartbeats and marks silent guests"};
   automat::common::ServiceArgs args(app);
   CLI11_PARSE(app, argc, argv);
-  const sigset_t signals = block_stop_signals();
+  const sigset_t signals = common::block_stop_signals();
   automat::common::Config cfg;
   try {
     cfg = args.load();

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/stop_signal.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -20,18 +21,6 @@
 
 namespace automat::guestagent {
 namespace {
-
-// Blocks the stop signals in every thread created from here on, so only
-// sigwait() in main sees them; SIGPIPE is ignored (children reset both).
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  return set;
-}
 
 // A datastore that should run (and was left running by an earlier agent, or
 // died with the node) is taken back into this agent's care.
@@ -70,8 +59,7 @@ int run(const GuestConfig& cfg, const sigset_t& stop_signals) {
     heartbeat.notify();
   });
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  const int sig = common::wait_for_stop_signal(stop_signals);
   common::log::info("guestagent.stopping",
                     {{"instance", cfg.instance_id}, {"signal", std::to_string(sig)}});
   // Calls still running after a second are cancelled (a prepare's work
@@ -92,7 +80,9 @@ int main(int argc, char** argv) {
   CLI::App app{"automat-guestagent: runs one datastore node"};
   common::ServiceArgs args(app);
   CLI11_PARSE(app, argc, argv);
-  const sigset_t stop_signals = guestagent::block_stop_signals();
+  const sigset_t stop_signals = automat::common::block_stop_signals();
+  // Children reset it; a closed client socket must not kill the guest.
+  signal(SIGPIPE, SIG_IGN);
   guestagent::GuestConfig cfg;
   try {
     cfg = guestagent::load_guest_config(args.load());

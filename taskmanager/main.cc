@@ -29,15 +29,7 @@ namespace {
 // what is left resumes from its cursor in the next taskmanager.
 constexpr std::chrono::seconds kStopGrace{20};
 
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
-
-int run(const Config& cfg) {
+int run(const Config& cfg, const sigset_t& signals) {
   const std::string owner = tmgr::make_owner_id();
   const std::chrono::seconds lease(cfg.get_int("taskmanager", "lease_seconds", 30));
   const int workers = std::max(1, cfg.get_int("taskmanager", "workers", 4));
@@ -52,7 +44,7 @@ int run(const Config& cfg) {
   tmgr::GrpcGuestClientFactory guests(cfg.get("DEFAULT", "guest_secret"));
   tmgr::Services services{&cfg, &instances, &operations, &catalog, compute.get(), &guests};
 
-  tmgr::StopSignal stop;
+  automat::common::StopSignal stop;
   tmgr::OperationRunner runner(services, automat::datastores::workflow_factory,
                                tmgr::RunnerOptions{owner, lease}, stop);
   tmgr::WorkerPool workers_pool(static_cast<size_t>(workers));
@@ -70,9 +62,7 @@ int run(const Config& cfg) {
   std::thread consume_thread([&] { tasks.run(); });
   std::thread scan_thread([&] { scanner.run(); });
 
-  const sigset_t signals = stop_signals();
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = automat::common::wait_for_stop_signal(signals);
   automat::common::log::info("taskmanager.stopping", {{"signal", std::to_string(sig)}});
   stop.request();
   consume_thread.join();
@@ -96,12 +86,11 @@ int main(int argc, char** argv) {
   automat::common::ServiceArgs args(app);
   CLI11_PARSE(app, argc, argv);
   // Every thread started from here on leaves SIGTERM/SIGINT to sigwait.
-  const sigset_t signals = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = automat::common::block_stop_signals();
   try {
     const Config cfg = args.load();
     automat::common::log::init("taskmanager", cfg.get("taskmanager", "log_level", "info"));
-    return run(cfg);
+    return run(cfg, signals);
   } catch (const std::exception& e) {
     automat::common::log::error("taskmanager.fatal", {{"error", e.what()}});
     return 1;

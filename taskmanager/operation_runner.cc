@@ -26,7 +26,7 @@ struct OperationRunner::Progress {
 };
 
 OperationRunner::OperationRunner(Services& services, WorkflowLookup lookup, RunnerOptions options,
-                                 StopSignal& stop)
+                                 common::StopSignal& stop)
     : services_(services), lookup_(std::move(lookup)), options_(std::move(options)), stop_(stop) {}
 
 OperationRunner::Outcome OperationRunner::run(db::Operation op) {

@@ -11,7 +11,7 @@
 
 #include "db/models.h"
 #include "taskmanager/lease_keeper.h"
-#include "taskmanager/stop_signal.h"
+#include "common/stop_signal.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::taskmanager {
@@ -38,7 +38,7 @@ class OperationRunner {
   // `services`, `stop` must outlive the runner. Thread-safe: run() may be
   // called from several workers at once for different operations.
   OperationRunner(Services& services, WorkflowLookup lookup, RunnerOptions options,
-                  StopSignal& stop);
+                  common::StopSignal& stop);
 
   // Runs `op`, which options.owner has just claimed, from op.step to its end.
   // Never throws.
@@ -64,7 +64,7 @@ class OperationRunner {
   Services& services_;
   WorkflowLookup lookup_;
   RunnerOptions options_;
-  StopSignal& stop_;
+  common::StopSignal& stop_;
 };
 
 }  // namespace automat::taskmanager

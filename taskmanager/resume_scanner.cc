@@ -10,7 +10,7 @@ constexpr int kScanLimit = 100;
 }  // namespace
 
 ResumeScanner::ResumeScanner(db::OperationRepository& operations, OperationDispatcher& dispatcher,
-                             StopSignal& stop, std::chrono::seconds interval,
+                             common::StopSignal& stop, std::chrono::seconds interval,
                              std::chrono::seconds unclaimed_grace)
     : operations_(operations),
       dispatcher_(dispatcher),

@@ -7,7 +7,7 @@
 
 #include "db/repositories.h"
 #include "taskmanager/operation_dispatcher.h"
-#include "taskmanager/stop_signal.h"
+#include "common/stop_signal.h"
 
 namespace automat::taskmanager {
 
@@ -15,7 +15,7 @@ class ResumeScanner {
  public:
   // Every reference must outlive the scanner.
   ResumeScanner(db::OperationRepository& operations, OperationDispatcher& dispatcher,
-                StopSignal& stop, std::chrono::seconds interval,
+                common::StopSignal& stop, std::chrono::seconds interval,
                 std::chrono::seconds unclaimed_grace);
 
   // Scans until stop is requested. Never throws. Call from one thread.
@@ -28,7 +28,7 @@ class ResumeScanner {
  private:
   db::OperationRepository& operations_;
   OperationDispatcher& dispatcher_;
-  StopSignal& stop_;
+  common::StopSignal& stop_;
   const std::chrono::seconds interval_;
   const std::chrono::seconds unclaimed_grace_;
 };

@@ -9,7 +9,7 @@
 namespace automat::taskmanager {
 
 TaskConsumer::TaskConsumer(common::Consumer& consumer, OperationDispatcher& dispatcher,
-                           StopSignal& stop, ConsumerOptions options)
+                           common::StopSignal& stop, ConsumerOptions options)
     : consumer_(consumer),
       dispatcher_(dispatcher),
       stop_(stop),

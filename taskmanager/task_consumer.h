@@ -9,7 +9,7 @@
 
 #include "common/broker.h"
 #include "taskmanager/operation_dispatcher.h"
-#include "taskmanager/stop_signal.h"
+#include "common/stop_signal.h"
 
 namespace automat::taskmanager {
 
@@ -24,7 +24,7 @@ struct ConsumerOptions {
 class TaskConsumer {
  public:
   // Every reference must outlive the consumer.
-  TaskConsumer(common::Consumer& consumer, OperationDispatcher& dispatcher, StopSignal& stop,
+  TaskConsumer(common::Consumer& consumer, OperationDispatcher& dispatcher, common::StopSignal& stop,
                ConsumerOptions options = {});
 
   // Consumes until stop is requested. Never throws. Call from one thread.
@@ -40,7 +40,7 @@ class TaskConsumer {
 
   common::Consumer& consumer_;
   OperationDispatcher& dispatcher_;
-  StopSignal& stop_;
+  common::StopSignal& stop_;
   const ConsumerOptions options_;
   std::chrono::milliseconds backoff_;
 };

@@ -51,7 +51,7 @@ struct Taskmanager {
   FakeComputeDriver compute;
   FakeGuestClientFactory guests;
   taskmanager::Services services{nullptr, &instances, &operations, &catalog, &compute, &guests};
-  taskmanager::StopSignal stop;
+  common::StopSignal stop;
   std::string owner;
   OperationRunner runner;
   taskmanager::WorkerPool workers{2};

@@ -99,7 +99,7 @@ TEST_F(ConsumerTest, BrokerFailureIsThrownWithoutAcking) {
 TEST_F(ConsumerTest, RunBacksOffThroughOutagesAndStops) {
   broker.push(heartbeat_message("a", 1, "RUNNING"));
   repo.fake.unavailable = true;
-  StopSignal stop;
+  common::StopSignal stop;
   std::thread loop([&] { consumer.run(stop); });
   // Wait (with a deadline) until the outage has been hit a few times.
   const auto deadline = std::chrono::steady_clock::now() + 5s;

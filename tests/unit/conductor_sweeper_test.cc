@@ -98,7 +98,7 @@ TEST_F(SweeperTest, RunSweepsUntilStoppedAndSurvivesOutages) {
   instances.time->advance(61s);
   FlakyHeartbeatRepository flaky(heartbeats, 3);
   HeartbeatSweeper flaky_sweeper(flaky, 60s);
-  StopSignal stop;
+  common::StopSignal stop;
   std::thread loop([&] { flaky_sweeper.run(stop, 0s); });
   auto marked = [&] {
     std::lock_guard<std::mutex> lock(instances.mu);
@@ -117,7 +117,7 @@ TEST_F(SweeperTest, RunSweepsUntilStoppedAndSurvivesOutages) {
 TEST(SweeperStop, StopEndsAnIntervalAtOnce) {
   testing::FakeHeartbeatRepository heartbeats;
   HeartbeatSweeper sweeper(heartbeats, 60s);
-  StopSignal stop;
+  common::StopSignal stop;
   const auto start = std::chrono::steady_clock::now();
   std::thread loop([&] { sweeper.run(stop, 3600s); });
   stop.request();

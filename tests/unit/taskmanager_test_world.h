@@ -12,7 +12,7 @@
 #include "common/crypto.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_runner.h"
-#include "taskmanager/stop_signal.h"
+#include "common/stop_signal.h"
 #include "taskmanager/workflow.h"
 #include "tests/fakes/fake_compute_driver.h"
 #include "tests/fakes/fake_guest_client.h"
@@ -112,7 +112,7 @@ struct World {
       "[DEFAULT]\nguest_secret = s3cret\n[taskmanager]\nguest_call_timeout = 15\n"
       "guest_prepare_timeout = 300\n");
   taskmanager::Services services{&config, &instances, &ops, &catalog, &compute, &guests};
-  taskmanager::StopSignal stop;
+  common::StopSignal stop;
   std::string version_id;
   std::string tenant_id = "tenant-1";
 
