@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "datastores/mysql/guest_mysql_binaries.h"
 #include "common/log.h"
 #include "datastores/mysql/guest_mysql_config.h"
 
@@ -36,8 +37,11 @@ struct MysqlIds {
 };
 
 MysqlIds mysql_ids() {
-  const passwd* pw = ::getpwnam("mysql");
-  if (!pw) {
+  // getpwnam_r: prepare may run on several threads at once.
+  passwd entry{};
+  passwd* pw = nullptr;
+  char buf[4096];
+  if (::getpwnam_r("mysql", &entry, buf, sizeof buf, &pw) != 0 || pw == nullptr) {
     throw common::internal_error("the 'mysql' system user does not exist: install mariadb-server");
   }
   return {pw->pw_uid, pw->pw_gid};
@@ -107,25 +111,7 @@ MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::strin
       image_location_(std::move(image_location)) {}
 
 std::string MariaDbServer::binary(const std::string& name) const {
-  std::vector<fs::path> dirs;
-  if (!image_location_.empty()) {
-    dirs = {fs::path(image_location_) / "bin", fs::path(image_location_) / "sbin"};
-  } else {
-    const char* path = std::getenv("PATH");
-    std::istringstream in(path ? path : "");
-    for (std::string d; std::getline(in, d, ':');) {
-      if (!d.empty()) dirs.emplace_back(d);
-    }
-    dirs.emplace_back("/usr/sbin");
-    dirs.emplace_back("/usr/bin");
-  }
-  for (const auto& d : dirs) {
-    const fs::path p = d / name;
-    if (::access(p.c_str(), X_OK) == 0) return p.string();
-  }
-  throw common::internal_error(
-      name + " not found" +
-      (image_location_.empty() ? " (install mariadb-server)" : " under " + image_location_));
+  return find_mariadb_binary(name, image_location_, "mariadb-server");
 }
 
 void MariaDbServer::prepare_directories() {
