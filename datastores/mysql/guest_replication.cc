@@ -1,0 +1,250 @@
+#include "datastores/mysql/guest_replication.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "datastores/mysql/guest_mysql_config.h"
+#include "datastores/mysql/guest_replication_config.h"
+#include "datastores/mysql/guest_replication_status.h"
+
+namespace automat::datastores::mysql {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kPasswordLength = 32;
+// MASTER_GTID_WAIT runs in slices this long, so a replica that breaks
+// while we wait is noticed.
+constexpr double kWaitSliceSeconds = 1.0;
+
+SqlScript sql(std::string text) { return SqlScript{std::move(text), {}}; }
+
+const std::string& value(const BatchRow& row, const std::string& name) {
+  const auto it = row.find(name);
+  if (it == row.end()) throw common::internal_error("the MariaDB server did not report " + name);
+  return it->second;
+}
+
+bool flag(const BatchRow& row, const std::string& name) {
+  const std::string& v = value(row, name);
+  return v == "1" || v == "ON";
+}
+
+uint32_t server_id_of(const BatchRow& row) {
+  const std::string& v = value(row, "server_id");
+  uint32_t id = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+  if (ec != std::errc() || end != v.data() + v.size()) {
+    throw common::internal_error("the MariaDB server reported server_id '" + v + "'");
+  }
+  return id;
+}
+
+std::string utc_stamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// An empty file only we can read or write (it will hold password hashes).
+void create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw common::internal_error("cannot create the backup file " + path);
+  ::close(fd);
+}
+
+std::optional<std::string> dump_gtid(const std::string& path) {
+  std::ifstream in(path);
+  DumpGtidScanner scanner;
+  for (std::string line; std::getline(in, line);) scanner.add_line(line);
+  return scanner.gtid();
+}
+
+}  // namespace
+
+MysqlReplication::MysqlReplication(MysqlLayout layout, std::string address, std::string instance_id,
+                                   std::unique_ptr<MysqlRootClient> client)
+    : layout_(std::move(layout)),
+      address_(std::move(address)),
+      instance_id_(std::move(instance_id)),
+      client_(std::move(client)) {}
+
+bool MysqlReplication::apply_binlog_settings() {
+  const uint32_t server_id = server_id_for(address_);
+  ensure_conf_dir_included(layout_);
+  write_conf_file(layout_, "replication.cnf", render_replication_cnf(layout_, server_id));
+  const auto rows = parse_batch_rows(client_->query(sql(binlog_settings_query())));
+  if (rows.size() != 1) throw common::internal_error("could not read the binlog settings");
+  const BatchRow& now = rows[0];
+  const std::string dynamic = dynamic_binlog_settings_sql(
+      value(now, "binlog_format"), flag(now, "gtid_strict_mode"), server_id_of(now), server_id);
+  if (!dynamic.empty()) client_->query(sql(dynamic));
+  const bool restart = !flag(now, "log_bin") || !flag(now, "log_slave_updates");
+  common::log::info("mysql.replication.settings", {{"instance", instance_id_},
+                                                   {"server_id", std::to_string(server_id)},
+                                                   {"restart_needed", restart ? "true" : "false"}});
+  return restart;
+}
+
+SourceSetup MysqlReplication::enable_source(const std::string& user_name) {
+  validate_user_name(user_name);
+  SourceSetup setup;
+  setup.restart_needed = apply_binlog_settings();
+  setup.user = {user_name, common::crypto::random_password(kPasswordLength)};
+  client_->query(replication_user_sql(setup.user.name, setup.user.password));
+  common::log::info("mysql.replication.source_enabled",
+                    {{"instance", instance_id_}, {"user", user_name}});
+  return setup;
+}
+
+void MysqlReplication::require_binlog(const std::string& why) {
+  const auto rows = parse_batch_rows(client_->query(sql(binlog_settings_query())));
+  if (rows.size() != 1 || !flag(rows[0], "log_bin") || !flag(rows[0], "log_slave_updates")) {
+    throw common::conflict("cannot " + why + " on MySQL instance " + instance_id_ +
+                           ": binary logging is off; apply the replication settings and "
+                           "restart the instance first");
+  }
+}
+
+ReplicationBackup MysqlReplication::take_backup(const std::string& dir) {
+  require_binlog("take a replication backup");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw common::internal_error("cannot create " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  ReplicationBackup backup;
+  backup.path =
+      (fs::path(dir) / ("mysql-" + utc_stamp() + "-" + common::crypto::random_hex(4) + ".sql"))
+          .string();
+  create_private_file(backup.path);
+  try {
+    client_->dump_all(backup.path);
+    const auto gtid = dump_gtid(backup.path);
+    if (!gtid) {
+      throw common::internal_error("the dump " + backup.path +
+                                   " is incomplete or has no GTID position");
+    }
+    validate_gtid_list(*gtid);
+    backup.gtid = *gtid;
+  } catch (...) {
+    fs::remove(backup.path, ec);
+    throw;
+  }
+  common::log::info("mysql.replication.backup",
+                    {{"instance", instance_id_},
+                     {"path", backup.path},
+                     {"gtid", backup.gtid},
+                     {"bytes", std::to_string(fs::file_size(backup.path, ec))}});
+  return backup;
+}
+
+void MysqlReplication::restore_and_follow(const ReplicationBackup& backup,
+                                          const ReplicationSource& source) {
+  const SqlScript follow = follow_sql(source, backup.gtid);  // validates first
+  if (!fs::is_regular_file(backup.path)) {
+    throw common::bad_request("backup " + backup.path + " does not exist on this node");
+  }
+  require_binlog("follow a replication source");
+  make_read_only(true);
+  client_->query(sql(reset_for_restore_sql()));
+  const auto started = Clock::now();
+  client_->restore(backup.path);
+  const auto restore_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  client_->query(follow);
+  common::log::info("mysql.replication.following",
+                    {{"instance", instance_id_},
+                     {"source", source.address + ":" + std::to_string(source.port)},
+                     {"user", source.user},
+                     {"gtid", backup.gtid},
+                     {"restore_ms", std::to_string(restore_ms)}});
+}
+
+void MysqlReplication::follow_from_current_position(const ReplicationSource& source) {
+  const SqlScript repoint = repoint_sql(source);  // validates first
+  require_binlog("follow a replication source");
+  make_read_only(true);
+  client_->query(repoint);
+  common::log::info("mysql.replication.repointed",
+                    {{"instance", instance_id_},
+                     {"source", source.address + ":" + std::to_string(source.port)},
+                     {"user", source.user}});
+}
+
+std::optional<proto::ReplicationHealth> MysqlReplication::health() {
+  return parse_slave_status(client_->query(sql("SHOW SLAVE STATUS;\n")));
+}
+
+void MysqlReplication::detach() {
+  client_->query(sql(stop_following_sql()));
+  make_read_only(false);
+  common::log::info("mysql.replication.detached", {{"instance", instance_id_}});
+}
+
+void MysqlReplication::drop_replication_user(const std::string& name) {
+  client_->query(sql(drop_user_sql(name)));
+  common::log::info("mysql.replication.user_dropped", {{"instance", instance_id_}, {"user", name}});
+}
+
+void MysqlReplication::make_read_only(bool on) {
+  ensure_conf_dir_included(layout_);
+  write_conf_file(layout_, "read_only.cnf", render_read_only_cnf(on));
+  client_->query(sql(read_only_sql(on)));
+  common::log::info("mysql.replication.read_only",
+                    {{"instance", instance_id_}, {"read_only", on ? "true" : "false"}});
+}
+
+std::string MysqlReplication::current_gtid() {
+  return single_value(client_->query(sql(current_gtid_query())), "gtid", "the GTID position");
+}
+
+bool MysqlReplication::wait_caught_up(const std::string& gtid, Clock::time_point deadline) {
+  validate_gtid_list(gtid);
+  for (;;) {
+    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double slice = std::clamp(left, 0.0, kWaitSliceSeconds);
+    const std::string reached = single_value(client_->query(sql(gtid_wait_query(gtid, slice))),
+                                             "reached", "MASTER_GTID_WAIT");
+    if (reached == "0") return true;
+    const auto h = health();
+    if (!h) {
+      throw common::conflict("MySQL instance " + instance_id_ +
+                             " replicates from nothing and has "
+                             "not applied GTID " +
+                             gtid);
+    }
+    if (!h->sql_running()) {
+      throw common::conflict("MySQL instance " + instance_id_ + " cannot catch up to GTID " + gtid +
+                             ": its replication SQL thread is stopped" +
+                             (h->last_error().empty() ? "" : " (" + h->last_error() + ")"));
+    }
+    if (Clock::now() >= deadline) return false;
+  }
+}
+
+std::string backup_area(const std::string& instance_dir) {
+  return (fs::path(instance_dir) / "backups").string();
+}
+
+std::unique_ptr<MysqlReplication> make_mysql_replication(const guestagent::NodeContext& node) {
+  const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
+  return std::make_unique<MysqlReplication>(
+      layout, node.address, node.instance_id,
+      std::make_unique<MariaDbRootClient>(layout, node.image_location));
+}
+
+}  // namespace automat::datastores::mysql

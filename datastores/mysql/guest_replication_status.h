@@ -1,0 +1,48 @@
+#pragma once
+// Reading what MariaDB says about replication: the mariadb client's --batch
+// output (SHOW SLAVE STATUS, single-value queries) and the GTID position
+// that mariadb-dump --master-data=2 --gtid writes into a dump.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "automat/messages.pb.h"
+
+namespace automat::datastores::mysql {
+
+using BatchRow = std::map<std::string, std::string>;
+
+// The rows of one result set printed by `mariadb --batch` with column names:
+// a header line, then one line per row, fields separated by tabs, with \t,
+// \n, \\ and \0 escaped in values (unescaped here); NULL stays "NULL".
+// Empty output (a statement without a result) gives no rows. Throws
+// common::Error(kInternal) when a row has a different number of fields
+// than the header.
+std::vector<BatchRow> parse_batch_rows(const std::string& output);
+
+// The value of `column` in the only row of `output`. Throws
+// common::Error(kInternal) naming `what` when there is no such single row.
+std::string single_value(const std::string& output, const std::string& column,
+                         const std::string& what);
+
+// Replication health from SHOW SLAVE STATUS in --batch form; nullopt when
+// the server has no replication configured (empty result).
+// seconds_behind is -1 when the server does not know (NULL); last_error is
+// the SQL thread's error, else the I/O thread's, prefixed with the thread.
+std::optional<proto::ReplicationHealth> parse_slave_status(const std::string& output);
+
+// Scans a dump line by line: the position from the last
+// "-- SET GLOBAL gtid_slave_pos='...';" line, once the dump's closing
+// "-- Dump completed" line was seen. nullopt if either is missing.
+class DumpGtidScanner {
+ public:
+  void add_line(const std::string& line);
+  std::optional<std::string> gtid() const;
+
+ private:
+  std::optional<std::string> gtid_;
+  bool completed_ = false;
+};
+
+}  // namespace automat::datastores::mysql
