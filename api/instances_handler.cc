@@ -47,6 +47,16 @@ db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) 
   return in;
 }
 
+// A master cannot be deleted while replicas follow it: they would lose
+// their source silently.
+void refuse_master_with_replicas(const std::string& id, const std::vector<db::Instance>& replicas) {
+  if (replicas.empty()) return;
+  std::string ids;
+  for (const auto& r : replicas) ids += (ids.empty() ? "" : ", ") + r.id;
+  throw common::conflict("instance " + id + " is the replication source of " + ids +
+                         "; detach or delete its replicas first");
+}
+
 Response accepted(json body, const db::Operation& op) {
   body["operation"] = operation_ref(op);
   Response r = json_response(202, body);
@@ -86,11 +96,13 @@ Response InstancesHandler::list(const RequestContext& ctx) const {
 Response InstancesHandler::show(const RequestContext& ctx, const std::string& id) const {
   auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
-  return json_response(200, {{"instance", instance_view(*instance, ctx.links)}});
+  const auto replicas = services_.instances->replicas_of(id);
+  return json_response(200, {{"instance", instance_view(*instance, replicas, ctx.links)}});
 }
 
 Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
   if (!services_.instances->find(ctx.tenant_id(), id)) throw instance_not_found(id);
+  refuse_master_with_replicas(id, services_.instances->replicas_of(id));
   const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", id);
   const bool started = services_.instances->start_operation(
       id, common::task::kDeleting, {common::task::kNone, common::task::kBuildingError}, op);

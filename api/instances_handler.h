@@ -26,7 +26,8 @@ class InstancesHandler {
   // GET /instances/{id}: {"instance": ...}.
   Response show(const RequestContext& ctx, const std::string& id) const;
   // DELETE /instances/{id}: 202 {"operation": ...}; 409 while the instance
-  // is BUILDING or DELETING.
+  // is BUILDING or DELETING, or while replicas follow it (they must be
+  // detached or deleted first).
   Response remove(const RequestContext& ctx, const std::string& id) const;
 
  private:

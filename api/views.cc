@@ -36,12 +36,39 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
   };
   if (in.address) view["ip"] = json::array({*in.address});
   if (in.fault) view["fault"] = {{"message", *in.fault}};
+  if (in.slave_of) {
+    view["replica_of"] = {{"id", *in.slave_of},
+                          {"links", resource_links(links, "instances/" + *in.slave_of)}};
+    view["slave"] = {{"of", *in.slave_of}, {"read_only", true}};
+  }
+  return view;
+}
+
+json instance_view(const db::Instance& in, const std::vector<db::Instance>& replicas,
+                   const LinkBase& links) {
+  json view = instance_view(in, links);
+  if (replicas.empty()) return view;
+  json refs = json::array();
+  json seed_list = json::array();
+  for (const auto& r : replicas) {
+    refs.push_back({{"id", r.id}, {"links", resource_links(links, "instances/" + r.id)}});
+    seed_list.push_back({{"id", r.id}});
+  }
+  view["replicas"] = std::move(refs);
+  json& slave = view["slave"];  // a replica of a replica cannot exist, so no "of" here
+  slave["list"] = std::move(seed_list);
   return view;
 }
 
 json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links) {
   json list = json::array();
-  for (const auto& in : instances) list.push_back(instance_view(in, links));
+  for (const auto& in : instances) {
+    std::vector<db::Instance> replicas;
+    for (const auto& other : instances) {
+      if (other.slave_of == in.id) replicas.push_back(other);
+    }
+    list.push_back(instance_view(in, replicas, links));
+  }
   return {{"instances", std::move(list)}};
 }
 

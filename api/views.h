@@ -18,8 +18,15 @@ struct LinkBase {
 // {"id","name","status","task","flavor":{"id","links"},"datastore":{"type",
 // "version"},"volume":{"size"},"ip":[addr] (when an address is set),
 // "created","updated","fault":{"message"} (when set),"links":[self,bookmark]}.
+// A replica (slave_of set) also shows "replica_of": {"id","links"} and the
+// seed's "slave": {"of": id, "read_only": true}.
 nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links);
-// {"instances": [instance_view...]}
+// instance_view plus, when `replicas` is not empty, "replicas": [{"id",
+// "links"}] and the seed's "slave": {"list": [{"id"}]}.
+nlohmann::json instance_view(const db::Instance& instance,
+                             const std::vector<db::Instance>& replicas, const LinkBase& links);
+// {"instances": [instance_view...]}; a master's replicas are those in
+// `instances` whose slave_of names it (a replica has its master's tenant).
 nlohmann::json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links);
 
 // {"id","name","default_version","versions":[version_view...],"links"}

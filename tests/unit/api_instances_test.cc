@@ -211,5 +211,78 @@ TEST(InstanceList, ListsOnlyTheTenantsInstances) {
   }
 }
 
+TEST(InstanceDelete, MasterWithReplicasIs409AndReplicaMayBeDeleted) {
+  ApiTestEnv env;
+  const std::string master = env.add_instance(env.tenant_a, "NONE");
+  const std::string replica = env.add_instance(env.tenant_a, "NONE");
+  env.instances.instances[replica].slave_of = master;
+  const size_t ops_before = env.operation_count();
+  const Response r =
+      env.call(Method::kDelete, ApiTestEnv::url(env.tenant_a, "/instances/" + master), env.token_a);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(body_of(r)["conflict"]["message"], "instance " + master +
+                                                   " is the replication source of " + replica +
+                                                   "; detach or delete its replicas first");
+  EXPECT_EQ(env.operation_count(), ops_before);
+  EXPECT_TRUE(env.publisher.published().empty());
+  EXPECT_EQ(env.instances.find(env.tenant_a, master)->task, "NONE");
+
+  // The replica itself may go; once it is gone the master may go too.
+  EXPECT_EQ(
+      env.call(Method::kDelete, ApiTestEnv::url(env.tenant_a, "/instances/" + replica), env.token_a)
+          .status,
+      202);
+  env.instances.mark_deleted(replica);
+  EXPECT_EQ(
+      env.call(Method::kDelete, ApiTestEnv::url(env.tenant_a, "/instances/" + master), env.token_a)
+          .status,
+      202);
+}
+
+TEST(InstanceShow, ReplicaAndMasterShowTheirReplication) {
+  ApiTestEnv env;
+  const std::string master = env.add_instance(env.tenant_a, "NONE");
+  const std::string replica = env.add_instance(env.tenant_a, "NONE");
+  env.instances.instances[replica].slave_of = master;
+
+  const json r =
+      body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + replica),
+                       env.token_a))["instance"];
+  EXPECT_EQ(r["replica_of"]["id"], master);
+  EXPECT_EQ(r["replica_of"]["links"][0]["href"],
+            "http://api.example:8779/v1.0/" + env.tenant_a + "/instances/" + master);
+  EXPECT_EQ(r["slave"], json({{"of", master}, {"read_only", true}}));
+  EXPECT_FALSE(r.contains("replicas"));
+
+  const json m =
+      body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + master),
+                       env.token_a))["instance"];
+  ASSERT_EQ(m["replicas"].size(), 1u);
+  EXPECT_EQ(m["replicas"][0]["id"], replica);
+  EXPECT_EQ(m["replicas"][0]["links"][1]["href"], "http://api.example:8779/instances/" + replica);
+  EXPECT_EQ(m["slave"], json({{"list", json::array({{{"id", replica}}})}}));
+  EXPECT_FALSE(m.contains("replica_of"));
+
+  // The list shows the same, from the tenant's instances.
+  const json list = body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances"),
+                                     env.token_a))["instances"];
+  ASSERT_EQ(list.size(), 2u);
+  for (const auto& v : list) {
+    if (v["id"] == master) {
+      EXPECT_EQ(v["replicas"][0]["id"], replica);
+    } else {
+      EXPECT_EQ(v["replica_of"]["id"], master);
+    }
+  }
+
+  // A deleted replica leaves the master's list.
+  env.instances.mark_deleted(replica);
+  const json after =
+      body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + master),
+                       env.token_a))["instance"];
+  EXPECT_FALSE(after.contains("replicas"));
+  EXPECT_FALSE(after.contains("slave"));
+}
+
 }  // namespace
 }  // namespace automat::api
