@@ -12,9 +12,10 @@
 #include <thread>
 
 #include "common/error.h"
-#include "datastores/mysql/guest_mysql_binaries.h"
 #include "common/log.h"
+#include "datastores/mysql/guest_mysql_binaries.h"
 #include "datastores/mysql/guest_mysql_config.h"
+#include "datastores/mysql/guest_replication_config.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -141,6 +142,7 @@ void MariaDbServer::configure(int ram_mb) {
   }
   prepare_directories();
   write_file(layout_.config, render_my_cnf({address_, layout_, ram_mb}), 0644);
+  ensure_conf_dir_included(layout_);  // mariadbd refuses a missing !includedir
 }
 
 void MariaDbServer::install() {

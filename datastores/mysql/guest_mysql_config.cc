@@ -6,6 +6,8 @@
 #include <functional>
 #include <sstream>
 
+#include "datastores/mysql/guest_replication_config.h"
+
 namespace automat::datastores::mysql {
 
 uint32_t server_id_for(const std::string& address) {
@@ -56,7 +58,10 @@ std::string render_my_cnf(const MyCnfParams& p) {
     << "max_heap_table_size = 16M\n"
     << "\n"
     << "[client]\n"
-    << "socket = " << l.socket << "\n";
+    << "socket = " << l.socket << "\n"
+    << "\n"
+    << "# Replication settings (automat-guestagent), kept across prepares.\n"
+    << conf_dir_include_line(l) << "\n";
   return o.str();
 }
 

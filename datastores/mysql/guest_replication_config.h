@@ -4,8 +4,8 @@
 // "!includedir" line, so that it survives a restart:
 //   conf.d/replication.cnf  binlog + GTID settings (source and replica alike)
 //   conf.d/read_only.cnf    read_only = ON|OFF
-// my.cnf is rewritten by every prepare (render_my_cnf); until that render
-// emits the line itself, ensure_conf_dir_included() adds it back.
+// my.cnf is rewritten by every prepare; render_my_cnf emits the line, and
+// ensure_conf_dir_included() adds it to a my.cnf written without it.
 #include <cstdint>
 #include <string>
 

@@ -58,6 +58,8 @@ TEST(MysqlConfig, RendersBindingPathsAndSizing) {
   EXPECT_TRUE(has_line(cnf, "innodb_buffer_pool_size = 512M"));
   EXPECT_TRUE(has_line(cnf, "skip-name-resolve"));
   EXPECT_TRUE(has_line(cnf, "performance_schema = OFF"));
+  // Replication settings live in conf.d/ and survive every re-render.
+  EXPECT_TRUE(has_line(cnf, "!includedir /s/instances/abc/mysql/conf.d")) << cnf;
 }
 
 class StateFileTest : public ::testing::Test {

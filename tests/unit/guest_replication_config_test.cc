@@ -72,8 +72,8 @@ TEST_F(ReplicationConfigTest, IncludeIsAddedOnceAndKeepsMyCnf) {
   struct stat st {};
   ASSERT_EQ(::stat(layout_.config.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0644u);
-  // A prepare rewrites my.cnf without the line: the next call restores it.
-  std::ofstream(layout_.config) << before;
+  // A my.cnf without the line (written by an older guest) gets it back.
+  std::ofstream(layout_.config) << "[mariadbd]\nport = 3306\n";
   ensure_conf_dir_included(layout_);
   EXPECT_EQ(count(read(layout_.config), conf_dir_include_line(layout_)), 1u);
 }
