@@ -254,4 +254,14 @@ std::string command_line_of(pid_t pid) {
 
 bool send_signal(pid_t pid, int signal) { return pid > 0 && ::kill(pid, signal) == 0; }
 
+std::string tail_lines(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
+  const size_t end = pos;
+  for (size_t n = 0; pos > 0; --pos) {
+    if (text[pos - 1] == '\n' && ++n == lines) break;
+  }
+  return text.substr(pos, end - pos);
+}
+
 }  // namespace automat::guestagent

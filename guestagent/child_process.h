@@ -25,6 +25,10 @@ struct CommandResult {
 // at `timeout` is killed (SIGKILL) and reaped. Throws common::Error
 // (kInternal) only when the command cannot be started at all.
 // `input` may carry secrets: it never reaches argv or a log.
+// The last `lines` lines of a command's output (trailing blank lines and
+// spaces dropped), for error messages that must stay short.
+std::string tail_lines(const std::string& text, size_t lines);
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
                           std::chrono::milliseconds timeout);
 

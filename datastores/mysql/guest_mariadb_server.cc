@@ -92,16 +92,6 @@ void write_file(const std::string& path, const std::string& text, mode_t mode) {
   if (ec) throw common::internal_error("cannot write " + path + ": " + ec.message());
 }
 
-std::string tail_lines(const std::string& text, size_t lines) {
-  size_t pos = text.size();
-  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
-  const size_t end = pos;
-  for (size_t n = 0; pos > 0; --pos) {
-    if (text[pos - 1] == '\n' && ++n == lines) break;
-  }
-  return text.substr(pos, end - pos);
-}
-
 }  // namespace
 
 MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::string instance_id,
@@ -164,7 +154,7 @@ void MariaDbServer::install() {
   if (!r.ok()) {
     throw common::internal_error("mariadb-install-db failed" +
                                  std::string(r.timed_out ? " (timed out)" : "") + ": " +
-                                 tail_lines(r.output, 15));
+                                 guestagent::tail_lines(r.output, 15));
   }
 }
 
@@ -199,7 +189,7 @@ void MariaDbServer::run_sql(const SqlScript& script) {
   if (!r.ok()) {
     throw common::internal_error("SQL on the MariaDB server failed" +
                                  std::string(r.timed_out ? " (timed out)" : "") + ": " +
-                                 redact(tail_lines(r.output, 5), script.secrets));
+                                 redact(guestagent::tail_lines(r.output, 5), script.secrets));
   }
 }
 
@@ -237,7 +227,7 @@ void MariaDbServer::stop_pid(pid_t pid) {
       "", kShutdownTimeout);
   if (!r.ok()) {
     common::log::warn("mysql.admin_shutdown_failed",
-                      {{"instance", instance_id_}, {"output", tail_lines(r.output, 3)}});
+                      {{"instance", instance_id_}, {"output", guestagent::tail_lines(r.output, 3)}});
     guestagent::send_signal(pid, SIGTERM);
   }
   if (wait_exited(pid, kShutdownTimeout)) return;
@@ -292,7 +282,7 @@ std::string MariaDbServer::error_log_tail() const {
   std::stringstream ss;
   ss << f.rdbuf();
   const std::string text = ss.str();
-  return tail_lines(text.size() > 8192 ? text.substr(text.size() - 8192) : text, 10);
+  return guestagent::tail_lines(text.size() > 8192 ? text.substr(text.size() - 8192) : text, 10);
 }
 
 }  // namespace automat::datastores::mysql

@@ -16,21 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string last_lines(const std::string& text, size_t lines) {
-  size_t pos = text.size();
-  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
-  const size_t end = pos;
-  for (size_t n = 0; pos > 0; --pos) {
-    if (text[pos - 1] == '\n' && ++n == lines) break;
-  }
-  return text.substr(pos, end - pos);
-}
-
 std::string failure(const std::string& what, const guestagent::CommandResult& r,
                     const std::vector<std::string>& secrets) {
   // A failing dump statement is echoed whole; its end carries the message.
   constexpr size_t kMaxShown = 2000;
-  std::string shown = redact(last_lines(r.output, 5), secrets);
+  std::string shown = redact(guestagent::tail_lines(r.output, 5), secrets);
   if (shown.size() > kMaxShown) shown = "..." + shown.substr(shown.size() - kMaxShown);
   return what + " failed" + (r.timed_out ? std::string(" (timed out)") : std::string()) + ": " +
          shown;

@@ -93,5 +93,11 @@ TEST(ChildProcess, AppendsOutputToTheLogFile) {
   std::filesystem::remove(log);
 }
 
+TEST(TailLines, KeepsTheLastLinesWithoutTrailingBlanks) {
+  EXPECT_EQ(tail_lines("a\nb\nc\nd\n\n  ", 2), "c\nd");
+  EXPECT_EQ(tail_lines("only\n", 5), "only");
+  EXPECT_EQ(tail_lines("", 3), "");
+}
+
 }  // namespace
 }  // namespace automat::guestagent
