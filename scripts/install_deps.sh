@@ -71,7 +71,7 @@ main() {
   forbid_service_starts
   trap allow_service_starts EXIT
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+  apt-get install -y -qq "${missing[@]}" </dev/null
   allow_service_starts
   local p
   for p in "${missing[@]}"; do
