@@ -49,10 +49,11 @@ db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) 
 
 // A master cannot be deleted while replicas follow it: they would lose
 // their source silently.
-void refuse_master_with_replicas(const std::string& id, const std::vector<db::Instance>& replicas) {
-  if (replicas.empty()) return;
+void refuse_master_with_replicas(const db::Instance& instance) {
+  if (instance.replica_ids.empty()) return;
+  const std::string& id = instance.id;
   std::string ids;
-  for (const auto& r : replicas) ids += (ids.empty() ? "" : ", ") + r.id;
+  for (const auto& r : instance.replica_ids) ids += (ids.empty() ? "" : ", ") + r;
   throw common::conflict("instance " + id + " is the replication source of " + ids +
                          "; detach or delete its replicas first");
 }
@@ -96,13 +97,13 @@ Response InstancesHandler::list(const RequestContext& ctx) const {
 Response InstancesHandler::show(const RequestContext& ctx, const std::string& id) const {
   auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
-  const auto replicas = services_.instances->replicas_of(id);
-  return json_response(200, {{"instance", instance_view(*instance, replicas, ctx.links)}});
+  return json_response(200, {{"instance", instance_view(*instance, ctx.links)}});
 }
 
 Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
-  if (!services_.instances->find(ctx.tenant_id(), id)) throw instance_not_found(id);
-  refuse_master_with_replicas(id, services_.instances->replicas_of(id));
+  const auto instance = services_.instances->find(ctx.tenant_id(), id);
+  if (!instance) throw instance_not_found(id);
+  refuse_master_with_replicas(*instance);
   const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", id);
   const bool started = services_.instances->start_operation(
       id, common::task::kDeleting, {common::task::kNone, common::task::kBuildingError}, op);

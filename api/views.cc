@@ -41,33 +41,24 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
                           {"links", resource_links(links, "instances/" + *in.slave_of)}};
     view["slave"] = {{"of", *in.slave_of}, {"read_only", true}};
   }
-  return view;
-}
-
-json instance_view(const db::Instance& in, const std::vector<db::Instance>& replicas,
-                   const LinkBase& links) {
-  json view = instance_view(in, links);
-  if (replicas.empty()) return view;
-  json refs = json::array();
-  json seed_list = json::array();
-  for (const auto& r : replicas) {
-    refs.push_back({{"id", r.id}, {"links", resource_links(links, "instances/" + r.id)}});
-    seed_list.push_back({{"id", r.id}});
+  if (!in.replica_ids.empty()) {
+    json refs = json::array();
+    json seed_list = json::array();
+    for (const auto& id : in.replica_ids) {
+      refs.push_back({{"id", id}, {"links", resource_links(links, "instances/" + id)}});
+      seed_list.push_back({{"id", id}});
+    }
+    view["replicas"] = std::move(refs);
+    // A replica of a replica cannot exist, so "slave" has no "of" here.
+    view["slave"]["list"] = std::move(seed_list);
   }
-  view["replicas"] = std::move(refs);
-  json& slave = view["slave"];  // a replica of a replica cannot exist, so no "of" here
-  slave["list"] = std::move(seed_list);
   return view;
 }
 
 json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links) {
   json list = json::array();
   for (const auto& in : instances) {
-    std::vector<db::Instance> replicas;
-    for (const auto& other : instances) {
-      if (other.slave_of == in.id) replicas.push_back(other);
-    }
-    list.push_back(instance_view(in, replicas, links));
+    list.push_back(instance_view(in, links));
   }
   return {{"instances", std::move(list)}};
 }

@@ -21,12 +21,9 @@ struct LinkBase {
 // A replica (slave_of set) also shows "replica_of": {"id","links"} and the
 // seed's "slave": {"of": id, "read_only": true}.
 nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links);
-// instance_view plus, when `replicas` is not empty, "replicas": [{"id",
-// "links"}] and the seed's "slave": {"list": [{"id"}]}.
-nlohmann::json instance_view(const db::Instance& instance,
-                             const std::vector<db::Instance>& replicas, const LinkBase& links);
-// {"instances": [instance_view...]}; a master's replicas are those in
-// `instances` whose slave_of names it (a replica has its master's tenant).
+// A master (replica_ids not empty) also shows "replicas": [{"id","links"}]
+// and the seed's "slave": {"list": [{"id"}]}.
+// {"instances": [instance_view...]}
 nlohmann::json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links);
 
 // {"id","name","default_version","versions":[version_view...],"links"}

@@ -69,6 +69,8 @@ struct Instance {
   // Joined for views.
   std::string datastore_name;
   std::string datastore_version_name;
+  // Live instances whose slave_of names this one, oldest first.
+  std::vector<std::string> replica_ids;
 };
 
 struct HostError {

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "common/status.h"
 #include "db/pg_operation_rows.h"
 #include "db/pg_repositories.h"
@@ -12,7 +14,9 @@ std::string select_instances(const std::string& where) {
          " i.datastore_version_id, i.task, i.address, i.availability_zone, i.slave_of,"
          " i.cluster_id, i.fault, " +
          pg::iso("i.created") + ", " + pg::iso("i.updated") +
-         ", COALESCE(s.status, ''), d.name, v.name"
+         ", COALESCE(s.status, ''), d.name, v.name,"
+         " (SELECT string_agg(r.id, ',' ORDER BY r.created, r.id) FROM instances r"
+         "   WHERE r.slave_of = i.id AND NOT r.deleted)"
          " FROM instances i"
          " LEFT JOIN service_statuses s ON s.instance_id = i.id"
          " JOIN datastore_versions v ON v.id = i.datastore_version_id"
@@ -40,6 +44,14 @@ Instance instance_from(const pqxx::row& r) {
   i.service_status = r[14].as<std::string>();
   i.datastore_name = r[15].as<std::string>();
   i.datastore_version_name = r[16].as<std::string>();
+  if (!r[17].is_null()) {
+    std::string ids = r[17].as<std::string>();  // uuids, comma separated
+    for (size_t start = 0; start <= ids.size();) {
+      const size_t comma = std::min(ids.find(',', start), ids.size());
+      i.replica_ids.push_back(ids.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   return i;
 }
 

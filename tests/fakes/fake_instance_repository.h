@@ -120,6 +120,10 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     created_operations.push_back(op);
   }
   db::Instance view(db::Instance inst) const {
+    inst.replica_ids.clear();
+    for (const auto& [id, other] : instances) {
+      if (!deleted.count(id) && other.slave_of == inst.id) inst.replica_ids.push_back(id);
+    }
     if (catalog) {
       std::lock_guard<std::mutex> l(catalog->mu);
       catalog->fill_names(inst);

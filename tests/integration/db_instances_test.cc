@@ -56,6 +56,30 @@ TEST(DbInstances, FailedOperationInsertLeavesNoInstance) {
             0);
 }
 
+TEST(DbInstances, AMasterListsItsLiveReplicasInTheSameRead) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::Instance master = new_instance(s, "master");
+  instances.create_with_operation(master, new_operation(master, "instance.create"));
+  std::vector<std::string> replica_ids;
+  for (const char* name : {"replica1", "replica2"}) {
+    db::Instance replica = new_instance(s, name);
+    replica.slave_of = master.id;
+    instances.create_with_operation(replica, new_operation(replica, "instance.create"));
+    replica_ids.push_back(replica.id);
+  }
+
+  auto got = instances.find(s.tenant_id, master.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->replica_ids, replica_ids);
+  EXPECT_TRUE(instances.find(s.tenant_id, replica_ids[0])->replica_ids.empty());
+
+  instances.mark_deleted(replica_ids[0]);
+  EXPECT_EQ(instances.find(s.tenant_id, master.id)->replica_ids,
+            std::vector<std::string>{replica_ids[1]});
+}
+
 TEST(DbInstances, ScopedToTenant) {
   auto& db = PgTestDb::get();
   const Seed s = seed_catalog(db.pool());
