@@ -5,6 +5,7 @@
 #include <string>
 
 #include "automat/guest.pb.h"
+#include "common/error.h"
 
 namespace automat::guestagent {
 
@@ -34,7 +35,17 @@ class DatastoreManager {
   virtual std::string status() = 0;
   // Datastore detail for heartbeats (JSON object as text), "{}" if none.
   virtual std::string detail_json() { return "{}"; }
+  // A datastore-specific action ("ring_status", "enable_source", ...) with
+  // JSON arguments; answers a JSON object as text. Arguments may hold
+  // secrets: never log them. Throws common::Error(kBadRequest) for an action
+  // this manager does not know, and kInternal/kUnavailable with a message for
+  // the operator when the action fails.
+  virtual std::string act(const std::string& action, const std::string& args_json);
 };
+
+inline std::string DatastoreManager::act(const std::string& action, const std::string&) {
+  throw common::bad_request("the " + name() + " guest has no action '" + action + "'");
+}
 
 // The manager registered for `manager_name`, or nullptr.
 std::unique_ptr<DatastoreManager> make_datastore_manager(const std::string& manager_name,
