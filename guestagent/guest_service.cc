@@ -143,4 +143,18 @@ grpc::Status GuestService::RestartDatastore(grpc::ServerContext* ctx, const prot
       ctx, "RestartDatastore", [&] { manager_.restart(); }, reply);
 }
 
+grpc::Status GuestService::Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
+                               proto::ActionReply* reply) {
+  // The action's name is logged, its arguments (which may hold passwords) never.
+  const std::string method = "Act:" + req->action();
+  proto::StatusReply status;
+  return change(
+      ctx, method.c_str(),
+      [&] {
+        reply->set_result_json(manager_.act(req->action(), req->args_json()));
+        reply->set_service_status(manager_.status());
+      },
+      &status);
+}
+
 }  // namespace automat::guestagent

@@ -46,6 +46,8 @@ class GuestService final : public proto::GuestAgent::Service {
                              proto::StatusReply* reply) override;
   grpc::Status RestartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
                                 proto::StatusReply* reply) override;
+  grpc::Status Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
+                   proto::ActionReply* reply) override;
 
  private:
   // UNAUTHENTICATED unless ctx carries the instance's token.

@@ -48,6 +48,24 @@ class GrpcGuestClient : public GuestClient {
     return status_call("RestartDatastore", deadline, &proto::GuestAgent::Stub::RestartDatastore);
   }
 
+  nlohmann::json act(const std::string& action, const nlohmann::json& args,
+                     std::chrono::milliseconds deadline) override {
+    proto::ActionRequest req;
+    req.set_action(action);
+    req.set_args_json(args.dump());
+    proto::ActionReply reply;
+    const std::string method = "Act:" + action;
+    call(method.c_str(), deadline,
+         [&](grpc::ClientContext* c) { return stub_->Act(c, req, &reply); });
+    try {
+      return reply.result_json().empty() ? nlohmann::json::object()
+                                         : nlohmann::json::parse(reply.result_json());
+    } catch (const nlohmann::json::exception&) {
+      throw common::internal_error("guest of instance " + instance_id_ + " answered " + action +
+                                   " with something that is not JSON");
+    }
+  }
+
  private:
   using StatusMethod = grpc::Status (proto::GuestAgent::Stub::*)(grpc::ClientContext*,
                                                                  const proto::Empty&,
@@ -78,6 +96,10 @@ class GrpcGuestClient : public GuestClient {
       case grpc::StatusCode::DEADLINE_EXCEEDED:
         throw common::unavailable(where + " did not answer " + method + " within " +
                                   std::to_string(deadline.count()) + " ms");
+      case grpc::StatusCode::INVALID_ARGUMENT:
+        throw common::bad_request(status.error_message());
+      case grpc::StatusCode::FAILED_PRECONDITION:
+        throw common::conflict(status.error_message());
       default:
         throw common::internal_error(status.error_message().empty() ? where + " failed " + method
                                                                     : status.error_message());

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "automat/guest.pb.h"
 #include "compute/compute_driver.h"
 
@@ -24,6 +26,11 @@ class GuestClient {
   virtual proto::StatusReply start_datastore(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply restart_datastore(std::chrono::milliseconds deadline) = 0;
+  // DatastoreManager::act on the guest: `args` may hold secrets (never
+  // logged); answers the action's JSON result. A guest that does not know
+  // the action throws common::Error(kBadRequest) with its message.
+  virtual nlohmann::json act(const std::string& action, const nlohmann::json& args,
+                             std::chrono::milliseconds deadline) = 0;
 };
 
 class GuestClientFactory {

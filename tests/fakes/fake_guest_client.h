@@ -10,7 +10,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "taskmanager/guest_client.h"
@@ -44,6 +47,12 @@ struct FakeGuest {
   std::vector<proto::PrepareRequest> prepares;
   std::vector<std::chrono::milliseconds> prepare_deadlines;
   std::vector<std::chrono::milliseconds> stop_deadlines;
+  // act(): the handler for each action the guest knows (called under the
+  // factory's lock; it may edit this FakeGuest); an action without one
+  // throws Error(kBadRequest) as a real guest does. Every call is recorded.
+  std::map<std::string, std::function<nlohmann::json(FakeGuest&, const nlohmann::json&)>>
+      actions;
+  std::vector<std::pair<std::string, nlohmann::json>> acts;
 };
 
 class FakeGuestClientFactory : public taskmanager::GuestClientFactory {
@@ -123,6 +132,18 @@ class FakeGuestClient : public taskmanager::GuestClient {
     FakeGuest& g = reachable_guest();
     ++g.restarts;
     return status_of(g);
+  }
+
+  nlohmann::json act(const std::string& action, const nlohmann::json& args,
+                     std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    g.acts.emplace_back(action, args);
+    const auto it = g.actions.find(action);
+    if (it == g.actions.end()) {
+      throw common::bad_request("the fake guest " + id_ + " has no action '" + action + "'");
+    }
+    return it->second(g, args);
   }
 
  private:

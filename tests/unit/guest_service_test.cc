@@ -26,6 +26,11 @@ class ScriptedManager : public DatastoreManager {
   void restart() override { ++restarts; }
   std::string status() override { return status_; }
   std::string detail_json() override { return R"({"k":1})"; }
+  std::string act(const std::string& action, const std::string& args) override {
+    if (action != "double") return DatastoreManager::act(action, args);
+    status_ = common::service_status::kRunning;
+    return std::to_string(2 * std::stoi(args));
+  }
 
   std::atomic<int> prepares{0};
   std::atomic<int> restarts{0};
@@ -126,6 +131,28 @@ TEST_F(GuestServiceTest, ManagerErrorsKeepTheirMessageAndMapToACode) {
   s = stub_->Prepare(ctx2.get(), proto::PrepareRequest(), &reply);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_EQ(s.error_message(), "mariadbd exited while starting");
+}
+
+TEST_F(GuestServiceTest, ActRunsTheManagersActionAndAnnouncesTheStatus) {
+  proto::ActionRequest req;
+  req.set_action("double");
+  req.set_args_json("21");
+  proto::ActionReply reply;
+  auto ctx = context("right-token");
+  ASSERT_TRUE(stub_->Act(ctx.get(), req, &reply).ok());
+  EXPECT_EQ(reply.result_json(), "42");
+  EXPECT_EQ(reply.service_status(), common::service_status::kRunning);
+  EXPECT_GE(notified_, 2);
+
+  req.set_action("rebalance");
+  auto ctx2 = context("right-token");
+  const grpc::Status s = stub_->Act(ctx2.get(), req, &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "the mysql guest has no action 'rebalance'");
+
+  auto ctx3 = context("wrong");
+  EXPECT_EQ(stub_->Act(ctx3.get(), req, &reply).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "automat/guest.grpc.pb.h"
@@ -47,7 +48,7 @@ class RecordingGuest : public proto::GuestAgent::Service {
   grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
                              proto::StatusReply*) override {
     remember_token(ctx);
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "mariadbd did not stop in time");
+    return grpc::Status(grpc::StatusCode::INTERNAL, "mariadbd did not stop in time");
   }
   grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
                          proto::StatusReply* reply) override {
@@ -55,6 +56,26 @@ class RecordingGuest : public proto::GuestAgent::Service {
     reply->set_service_status("SHUTDOWN");
     return grpc::Status::OK;
   }
+  grpc::Status Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
+                   proto::ActionReply* reply) override {
+    remember_token(ctx);
+    last_action = req->action();
+    last_args = req->args_json();
+    if (req->action() == "echo") {
+      reply->set_result_json(req->args_json());
+      return grpc::Status::OK;
+    }
+    if (req->action() == "not-json") {
+      reply->set_result_json("{oops");
+      return grpc::Status::OK;
+    }
+    if (req->action() == "busy") {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "binary logging is off");
+    }
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no action '" + req->action() + "'");
+  }
+  std::string last_action;
+  std::string last_args;
 
  private:
   void remember_token(grpc::ServerContext* ctx) {
@@ -114,6 +135,29 @@ TEST_F(GrpcGuestClientTest, AGuestErrorIsInternalWithTheGuestsMessage) {
     EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
     EXPECT_STREQ(e.what(), "mariadbd did not stop in time");
   }
+}
+
+TEST_F(GrpcGuestClientTest, ActSendsArgumentsAndParsesTheResult) {
+  const nlohmann::json args = {{"user", "automat_repl_1"}, {"n", 3}};
+  const nlohmann::json result = client()->act("echo", args, 5s);
+  EXPECT_EQ(service_.last_action, "echo");
+  EXPECT_EQ(nlohmann::json::parse(service_.last_args), args);
+  EXPECT_EQ(result, args);
+  EXPECT_EQ(service_.last_token, common::crypto::guest_rpc_token(kSecret, kInstance));
+}
+
+TEST_F(GrpcGuestClientTest, ActErrorsKeepTheirMeaning) {
+  auto code_of = [&](const std::string& action) -> std::optional<common::ErrorCode> {
+    try {
+      client()->act(action, nlohmann::json::object(), 5s);
+    } catch (const common::Error& e) {
+      return e.code();
+    }
+    return std::nullopt;
+  };
+  EXPECT_EQ(code_of("unknown"), common::ErrorCode::kBadRequest);
+  EXPECT_EQ(code_of("busy"), common::ErrorCode::kConflict);
+  EXPECT_EQ(code_of("not-json"), common::ErrorCode::kInternal);
 }
 
 TEST_F(GrpcGuestClientTest, AnUnimplementedCallIsInternal) {
