@@ -86,7 +86,7 @@ seed_catalog() {
   version=$(mariadb_version)
   [ -n "$version" ] || { echo "cannot tell the MariaDB version from mariadbd --version" >&2; exit 1; }
   # automat-manage registers and creates by upsert, so every run may repeat it.
-  manage datastore register --name mysql --version "$version" --manager mysql --default >/dev/null
+  manage datastore register --name mysql --version "$version" --manager mysql --default --enable-replication >/dev/null
   manage flavor create --id 1 --name m1.tiny --ram 512 --vcpus 1 --disk 5 >/dev/null
   manage flavor create --id 2 --name m1.small --ram 1024 --vcpus 1 --disk 10 >/dev/null
   manage flavor create --id 3 --name m1.medium --ram 2048 --vcpus 2 --disk 20 >/dev/null

@@ -265,6 +265,8 @@ std::vector<UserSpec> parse_users(const json& inst, const std::vector<DatabaseSp
 
 }  // namespace
 
+std::string parse_instance_name(const nlohmann::json& instance) { return parse_name(instance); }
+
 std::string flavor_id_from_ref(std::string_view ref) {
   constexpr std::string_view kMarker = "/flavors/";
   const auto pos = ref.rfind(kMarker);

@@ -62,6 +62,9 @@ InstanceCreateRequest parse_instance_create(const nlohmann::json& doc, VolumeBou
 // Holds passwords: store it, never show or log it.
 nlohmann::json create_operation_params(const InstanceCreateRequest& req);
 
+// instance.name by the rule above. Throws kBadRequest.
+std::string parse_instance_name(const nlohmann::json& instance);
+
 // "5", "m1.tiny" or "http://host/v1.0/t/flavors/5" -> "5"/"m1.tiny"/"5".
 std::string flavor_id_from_ref(std::string_view ref);
 

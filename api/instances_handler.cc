@@ -2,9 +2,11 @@
 
 #include "api/create_plan.h"
 #include "api/instance_request.h"
+#include "api/replica_request.h"
+#include "api/operation_requests.h"
+#include "api/replicas_handler.h"
 #include "api/responses.h"
 #include "api/views.h"
-#include "automat/messages.pb.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -17,18 +19,6 @@ using nlohmann::json;
 
 common::Error instance_not_found(const std::string& id) {
   return common::not_found("instance " + id + " was not found");
-}
-
-db::Operation new_operation(const std::string& tenant_id, const char* type,
-                            const std::string& instance_id) {
-  db::Operation op;
-  op.id = common::crypto::uuid4();
-  op.tenant_id = tenant_id;
-  op.type = type;
-  op.resource_type = "instance";
-  op.resource_id = instance_id;
-  op.state = common::op_state::kSubmitted;
-  return op;
 }
 
 db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) {
@@ -49,33 +39,26 @@ db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) 
 
 // A master cannot be deleted while replicas follow it: they would lose
 // their source silently.
-void refuse_master_with_replicas(const db::Instance& instance) {
-  if (instance.replica_ids.empty()) return;
-  const std::string& id = instance.id;
+void refuse_master_with_replicas(const std::string& id, const std::vector<std::string>& replicas) {
+  if (replicas.empty()) return;
   std::string ids;
-  for (const auto& r : instance.replica_ids) ids += (ids.empty() ? "" : ", ") + r;
+  for (const auto& r : replicas) ids += (ids.empty() ? "" : ", ") + r;
   throw common::conflict("instance " + id + " is the replication source of " + ids +
                          "; detach or delete its replicas first");
-}
-
-Response accepted(json body, const db::Operation& op) {
-  body["operation"] = operation_ref(op);
-  Response r = json_response(202, body);
-  r.operation_id = op.id;
-  return r;
 }
 
 }  // namespace
 
 Response InstancesHandler::create(const RequestContext& ctx) const {
   const json doc = parse_json_body(ctx.request.body);
+  if (is_replica_create(doc)) return ReplicasHandler(services_).create(ctx, doc);
   const ApiLimits& limits = services_.limits;
   InstanceCreateRequest req =
       parse_instance_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   const CreatePlan plan = resolve_create(std::move(req), doc.at("instance"), services_);
 
   const db::Instance instance = new_instance(plan, ctx.tenant_id());
-  db::Operation op = new_operation(ctx.tenant_id(), "instance.create", instance.id);
+  db::Operation op = new_operation(ctx.tenant_id(), "instance.create", "instance", instance.id);
   op.params = create_operation_params(plan.request);
   services_.instances->create_with_operation(instance, op);
   common::log::info("instance.create.accepted", {{"tenant", ctx.tenant_id()},
@@ -83,7 +66,7 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
                                                  {"op", op.id},
                                                  {"flavor", plan.flavor.id},
                                                  {"datastore_version", plan.version.id}});
-  publish_task(op.id);
+  publish_task(services_, op.id);
 
   // Read back what was stored (timestamps); the built row if it vanished.
   const auto stored = services_.instances->find(ctx.tenant_id(), instance.id);
@@ -103,30 +86,21 @@ Response InstancesHandler::show(const RequestContext& ctx, const std::string& id
 Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
   const auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
-  refuse_master_with_replicas(*instance);
-  const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", id);
-  const bool started = services_.instances->start_operation(
+  refuse_master_with_replicas(id, instance->replica_ids);
+  const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", "instance", id);
+  // Checked again under the row lock: a replica created meanwhile also blocks.
+  const auto outcome = services_.instances->start_operation_unless_replicas(
       id, common::task::kDeleting, {common::task::kNone, common::task::kBuildingError}, op);
-  if (!started) {
+  refuse_master_with_replicas(id, outcome.live_replicas);
+  if (!outcome.started) {
     const auto now = services_.instances->find(ctx.tenant_id(), id);
     if (!now) throw instance_not_found(id);
     throw common::conflict("instance " + id + " is " + now->task + "; wait until it finishes");
   }
   common::log::info("instance.delete.accepted",
                     {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id}});
-  publish_task(op.id);
+  publish_task(services_, op.id);
   return accepted(json::object(), op);
-}
-
-void InstancesHandler::publish_task(const std::string& operation_id) const {
-  proto::TaskMessage msg;
-  msg.set_operation_id(operation_id);
-  try {
-    services_.publisher->publish(common::kTaskQueue, msg.SerializeAsString());
-  } catch (const std::exception& e) {
-    // The operation is stored; the taskmanager's resume scan will run it.
-    common::log::warn("task.publish_failed", {{"op", operation_id}, {"error", e.what()}});
-  }
 }
 
 }  // namespace automat::api

@@ -31,8 +31,6 @@ class InstancesHandler {
   Response remove(const RequestContext& ctx, const std::string& id) const;
 
  private:
-  void publish_task(const std::string& operation_id) const;
-
   const ApiServices& services_;
 };
 

@@ -72,6 +72,7 @@ Router::Router(const ApiServices& services, std::string default_base_url)
       auth_(*services.tokens, services.clock ? *services.clock : kSystemClock,
             std::chrono::seconds(services.limits.token_cache_seconds)),
       instances_(services),
+      replicas_(services),
       datastores_(services),
       flavors_(services),
       operations_(services) {}
@@ -140,6 +141,10 @@ Response Router::route_instances(const RequestContext& ctx,
     if (m == Method::kPost) return instances_.create(ctx);
     return method_not_allowed(m, path, "GET, POST");
   }
+  if (n == 3 && segments[kFirst + 2] == "action") {
+    if (m == Method::kPost) return replicas_.action(ctx, segments[kFirst + 1]);
+    return method_not_allowed(m, path, "POST");
+  }
   if (n != 2) throw no_resource(path);
   const std::string& id = segments[kFirst + 1];
   if (id == "detail") {
@@ -148,7 +153,8 @@ Response Router::route_instances(const RequestContext& ctx,
   }
   if (m == Method::kGet) return instances_.show(ctx, id);
   if (m == Method::kDelete) return instances_.remove(ctx, id);
-  return method_not_allowed(m, path, "GET, DELETE");
+  if (m == Method::kPut) return replicas_.update(ctx, id);
+  return method_not_allowed(m, path, "GET, PUT, DELETE");
 }
 
 Response Router::route_datastores(const RequestContext& ctx,

@@ -21,6 +21,7 @@
 #include "api/http_message.h"
 #include "api/instances_handler.h"
 #include "api/operations_handler.h"
+#include "api/replicas_handler.h"
 #include "api/request_context.h"
 #include "api/services.h"
 
@@ -51,6 +52,7 @@ class Router {
   std::string default_base_url_;
   mutable Authenticator auth_;
   InstancesHandler instances_;
+  ReplicasHandler replicas_;
   DatastoresHandler datastores_;
   FlavorsHandler flavors_;
   OperationsHandler operations_;

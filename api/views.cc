@@ -35,7 +35,11 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
       {"links", resource_links(links, "instances/" + in.id)},
   };
   if (in.address) view["ip"] = json::array({*in.address});
-  if (in.fault) view["fault"] = {{"message", *in.fault}};
+  if (in.fault) {
+    view["fault"] = {{"message", *in.fault}};
+  } else if (in.service_fault) {
+    view["fault"] = {{"message", *in.service_fault}};
+  }
   if (in.slave_of) {
     view["replica_of"] = {{"id", *in.slave_of},
                           {"links", resource_links(links, "instances/" + *in.slave_of)}};

@@ -6,11 +6,14 @@ std::string user_status(const std::string& task, const std::string& service) {
   namespace ss = service_status;
   if (task.find("ERROR") != std::string::npos) return "ERROR";
   if (service == ss::kFailed || service == ss::kFailedTimeoutGuestagent ||
-      service == ss::kCrashed) {
+      service == ss::kCrashed || service == ss::kReplicationError) {
     return "ERROR";
   }
   if (task == task::kBuilding) return "BUILD";
   if (task == task::kDeleting) return "SHUTDOWN";
+  if (task == task::kDetaching) return "DETACH";
+  if (task == task::kPromoting) return "PROMOTE";
+  if (task == task::kEjecting) return "EJECT";
   if (service == ss::kRunning) return "ACTIVE";
   if (service == ss::kNew || service == ss::kBuilding) return "BUILD";
   if (service.empty()) return "BUILD";

@@ -15,6 +15,9 @@ inline constexpr const char* kCrashed = "CRASHED";
 inline constexpr const char* kFailed = "FAILED";
 inline constexpr const char* kFailedTimeoutGuestagent = "FAILED_TIMEOUT_GUESTAGENT";
 inline constexpr const char* kUnknown = "UNKNOWN";
+// Set by the conductor: the datastore runs but its replication stopped on
+// an error (the error is in the status detail's "fault").
+inline constexpr const char* kReplicationError = "REPLICATION_ERROR";
 }  // namespace service_status
 
 namespace task {
@@ -22,6 +25,9 @@ inline constexpr const char* kNone = "NONE";
 inline constexpr const char* kBuilding = "BUILDING";
 inline constexpr const char* kDeleting = "DELETING";
 inline constexpr const char* kBuildingError = "BUILDING_ERROR";
+inline constexpr const char* kDetaching = "DETACHING";
+inline constexpr const char* kPromoting = "PROMOTING";
+inline constexpr const char* kEjecting = "EJECTING";
 }  // namespace task
 
 namespace op_state {

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/guest_envelope.h"
 #include "common/log.h"
+#include "common/status.h"
 
 namespace automat::conductor {
 namespace {
@@ -11,6 +12,22 @@ namespace {
 constexpr const char* kHeartbeatMethod = "heartbeat";
 // Bounds the signing-key cache; past it the cache starts over.
 constexpr size_t kMaxCachedKeys = 100000;
+
+// Records a replica's health in the detail; a replica whose replication
+// stopped on an error is REPLICATION_ERROR (shown as ERROR) with the
+// server's error as the detail's "fault".
+void add_replication(const proto::ReplicationHealth& health, db::HeartbeatRecord& record) {
+  record.detail["replication"] = {{"io_running", health.io_running()},
+                                  {"sql_running", health.sql_running()},
+                                  {"seconds_behind", health.seconds_behind()},
+                                  {"last_error", health.last_error()}};
+  const bool stopped = !health.io_running() || !health.sql_running();
+  if (stopped && !health.last_error().empty() &&
+      record.service_status == common::service_status::kRunning) {
+    record.service_status = common::service_status::kReplicationError;
+    record.detail["fault"] = "replication stopped: " + health.last_error();
+  }
+}
 
 nlohmann::json parse_detail(const std::string& detail_json, const std::string& instance_id) {
   if (detail_json.empty()) return nlohmann::json::object();
@@ -75,6 +92,7 @@ std::optional<db::HeartbeatRecord> GuestMessageHandler::decode_heartbeat(
   record.sent_us = env.sent_us();
   record.service_status = hb.service_status();
   record.detail = parse_detail(hb.detail_json(), env.instance_id());
+  if (hb.has_replication()) add_replication(hb.replication(), record);
   return record;
 }
 

@@ -66,6 +66,8 @@ struct Instance {
   std::string updated;
   // Joined from service_statuses (empty when none yet).
   std::string service_status;
+  // The status detail's "fault" (e.g. a replica's replication error).
+  std::optional<std::string> service_fault;
   // Joined for views.
   std::string datastore_name;
   std::string datastore_version_name;

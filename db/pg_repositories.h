@@ -52,6 +52,16 @@ class PgInstanceRepository : public InstanceRepository {
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override;
   void set_service_status(const std::string& id, const std::string& status) override;
   void mark_deleted(const std::string& id) override;
+  // pg_replicas.cc
+  StartOutcome start_operation_unless_replicas(const std::string& instance_id,
+                                               const std::string& task,
+                                               const std::vector<std::string>& allowed_tasks,
+                                               const Operation& op) override;
+  bool create_replicas(const std::string& master_id,
+                       const std::vector<std::pair<Instance, Operation>>& replicas) override;
+  void set_slave_of(const std::string& id, const std::optional<std::string>& master_id) override;
+  void switch_source(const std::string& old_master_id, const std::string& new_master_id,
+                     bool demote_old) override;
 
  private:
   ConnectionPool& pool_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/models.h"
@@ -57,6 +58,31 @@ class InstanceRepository {
   virtual bool start_operation(const std::string& instance_id, const std::string& task,
                                const std::vector<std::string>& allowed_tasks,
                                const Operation& op) = 0;
+  // start_operation for deleting a replication source: also refuses while
+  // the instance has live replicas, answering their ids (nothing written).
+  // Serialized with create_replicas by the instance's row lock.
+  struct StartOutcome {
+    bool started = false;
+    std::vector<std::string> live_replicas;
+  };
+  virtual StartOutcome start_operation_unless_replicas(const std::string& instance_id,
+                                                       const std::string& task,
+                                                       const std::vector<std::string>& allowed_tasks,
+                                                       const Operation& op) = 0;
+  // Inserts each replica (slave_of = master_id, service status NEW) with its
+  // operation in one transaction under the master's row lock, only if the
+  // master is live, idle (task NONE) and not itself a replica. Returns false
+  // (nothing written) otherwise.
+  virtual bool create_replicas(const std::string& master_id,
+                               const std::vector<std::pair<Instance, Operation>>& replicas) = 0;
+  // Sets (or clears) the source the instance replicates from.
+  virtual void set_slave_of(const std::string& id, const std::optional<std::string>& master_id) = 0;
+  // After a promote/eject, in one transaction: `new_master_id` replicates
+  // from nothing; every live replica of `old_master_id` replicates from
+  // `new_master_id`; `old_master_id` does too when `demote_old` (promote),
+  // else it is left standalone (eject).
+  virtual void switch_source(const std::string& old_master_id, const std::string& new_master_id,
+                             bool demote_old) = 0;
   // Not deleted, scoped to the tenant; nullopt for another tenant's id.
   virtual std::optional<Instance> find(const std::string& tenant_id, const std::string& id) = 0;
   // Unscoped, for the control plane.

@@ -2,9 +2,11 @@
 // A guest manager: how one datastore is driven on this node (its guest face).
 // guestagent/guest_service.cc exposes it over gRPC; a manager never sees RPC.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "automat/guest.pb.h"
+#include "automat/messages.pb.h"
 #include "common/error.h"
 
 namespace automat::guestagent {
@@ -41,6 +43,9 @@ class DatastoreManager {
   // this manager does not know, and kInternal/kUnavailable with a message for
   // the operator when the action fails.
   virtual std::string act(const std::string& action, const std::string& args_json);
+  // This node's replication as a replica sees it; nullopt when it replicates
+  // from nothing (or the datastore has no replication). Heartbeats carry it.
+  virtual std::optional<proto::ReplicationHealth> replication_health() { return std::nullopt; }
 };
 
 inline std::string DatastoreManager::act(const std::string& action, const std::string&) {

@@ -77,6 +77,7 @@ bool HeartbeatPublisher::publish_once() {
   try {
     hb.set_service_status(manager_.status());
     hb.set_detail_json(manager_.detail_json());
+    if (auto health = manager_.replication_health()) *hb.mutable_replication() = *health;
   } catch (const std::exception& e) {
     // A manager that cannot observe its datastore still reports the agent alive.
     common::log::warn("heartbeat.status_failed", {{"instance", instance_id_}, {"error", e.what()}});

@@ -6,6 +6,7 @@ add_executable(api_unit_test
   unit/api_instance_request_test.cc
   unit/api_router_test.cc
   unit/api_instances_test.cc
+  unit/api_replicas_test.cc
   unit/api_catalog_test.cc
   unit/api_mysql_strategy_test.cc)
 target_compile_options(api_unit_test PRIVATE ${AUTOMAT_WARNINGS})

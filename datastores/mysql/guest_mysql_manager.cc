@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "datastores/mysql/guest_mariadb_server.h"
+#include "datastores/mysql/guest_replication_actions.h"
 
 namespace automat::datastores::mysql {
 
@@ -23,11 +24,14 @@ class MysqlManager::ActivityScope {
 };
 
 MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path,
-                           std::string instance_id, int ram_mb)
+                           std::string instance_id, int ram_mb,
+                           std::unique_ptr<MysqlReplication> replication, std::string backup_area)
     : server_(std::move(server)),
       state_path_(std::move(state_path)),
       instance_id_(std::move(instance_id)),
       ram_mb_(ram_mb),
+      replication_(std::move(replication)),
+      backup_area_(std::move(backup_area)),
       state_(load_state(state_path_)) {}
 
 MysqlState MysqlManager::state() const {
@@ -117,13 +121,45 @@ std::string MysqlManager::status() {
   return s.should_run && !changing ? status::kCrashed : status::kShutdown;
 }
 
+std::string MysqlManager::act(const std::string& action, const std::string& args_json) {
+  if (!replication_ || !ReplicationActions::knows(action)) {
+    return DatastoreManager::act(action, args_json);
+  }
+  const auto args = nlohmann::json::parse(args_json.empty() ? "{}" : args_json, nullptr,
+                                          /*allow_exceptions=*/false);
+  if (args.is_discarded()) throw common::bad_request("action " + action + ": arguments are not JSON");
+  std::lock_guard<std::mutex> op(op_mu_);
+  require_prepared();
+  ReplicationActions actions(*replication_, backup_area_, [this] {
+    ActivityScope busy(activity_, Activity::kChanging);
+    server_->stop();
+    server_->start();
+  });
+  const auto result = actions.run(action, args);
+  common::log::info("mysql.action", {{"instance", instance_id_}, {"action", action}});
+  return result.dump();
+}
+
+std::optional<proto::ReplicationHealth> MysqlManager::replication_health() {
+  if (!replication_ || activity_ != Activity::kIdle || !state().prepared) return std::nullopt;
+  if (server_->health() != MysqlServer::Health::kAnswering) return std::nullopt;
+  try {
+    return replication_->health();
+  } catch (const common::Error& e) {
+    common::log::warn("mysql.replication_health_failed",
+                      {{"instance", instance_id_}, {"error", e.what()}});
+    return std::nullopt;
+  }
+}
+
 std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
     const guestagent::NodeContext& node) {
   const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
   auto server =
       std::make_unique<MariaDbServer>(layout, node.address, node.instance_id, node.image_location);
   return std::make_unique<MysqlManager>(std::move(server), layout.state_file, node.instance_id,
-                                        node.ram_mb);
+                                        node.ram_mb, make_mysql_replication(node),
+                                        backup_area(node.instance_dir));
 }
 
 }  // namespace automat::datastores::mysql

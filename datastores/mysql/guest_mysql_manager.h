@@ -9,6 +9,7 @@
 
 #include "datastores/mysql/guest_mysql_server.h"
 #include "datastores/mysql/guest_mysql_state.h"
+#include "datastores/mysql/guest_replication.h"
 #include "guestagent/datastore_manager.h"
 
 namespace automat::datastores::mysql {
@@ -17,8 +18,11 @@ class MysqlManager : public guestagent::DatastoreManager {
  public:
   // `state_path` is where the node's record lives; `ram_mb` sizes my.cnf
   // unless a PrepareRequest names memory_mb.
+  // `replication` (may be null: no replication actions) works on the same
+  // server; its backups go under `backup_area`.
   MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path, std::string instance_id,
-               int ram_mb);
+               int ram_mb, std::unique_ptr<MysqlReplication> replication = nullptr,
+               std::string backup_area = "");
 
   std::string name() const override { return "mysql"; }
   // Throws kBadRequest for an invalid database/user before touching
@@ -34,6 +38,13 @@ class MysqlManager : public guestagent::DatastoreManager {
   // request (or while a start/stop is under way), CRASHED when it should run
   // but is gone. Thread-safe; never waits for a running prepare.
   std::string status() override;
+  // The replication actions of guest_replication_actions.h, one at a time
+  // with prepare/start/stop/restart. Throws kConflict before the first
+  // prepare, kBadRequest for an unknown action.
+  std::string act(const std::string& action, const std::string& args_json) override;
+  // SHOW SLAVE STATUS while mariadbd answers; nullopt otherwise (and on a
+  // source). Never waits for a running action.
+  std::optional<proto::ReplicationHealth> replication_health() override;
 
  private:
   enum class Activity { kIdle, kPreparing, kChanging };
@@ -48,6 +59,8 @@ class MysqlManager : public guestagent::DatastoreManager {
   const std::string state_path_;
   const std::string instance_id_;
   const int ram_mb_;
+  const std::unique_ptr<MysqlReplication> replication_;
+  const std::string backup_area_;
 
   std::mutex op_mu_;  // one prepare/start/stop/restart at a time
   std::atomic<Activity> activity_{Activity::kIdle};

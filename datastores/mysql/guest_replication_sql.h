@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "datastores/mysql/common_gtid.h"
 #include "datastores/mysql/guest_mysql_sql.h"
 
 namespace automat::datastores::mysql {
@@ -22,16 +23,9 @@ struct ReplicationSource {
 };
 
 // Each throws common::Error(kBadRequest) naming the offending value.
-// A GTID list as MariaDB prints it: "" or "D-S-N[,D-S-N...]" (decimal).
-void validate_gtid_list(const std::string& gtid);
 // Address: [A-Za-z0-9.:-], 1..255 chars; port 1..65535; user and password
 // as for application accounts (guest_mysql_sql.h).
 void validate_source(const ReplicationSource& source);
-
-// True when every domain of `wanted` is present in `have` with a sequence
-// number at least as high, i.e. a server at `have` has applied `wanted`.
-// Both must be valid GTID lists.
-bool gtid_covers(const std::string& have, const std::string& wanted);
 
 // CREATE USER IF NOT EXISTS / ALTER USER (password) / GRANT REPLICATION
 // SLAVE for `user`@'%'. Validates the name; idempotent.

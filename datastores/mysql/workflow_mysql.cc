@@ -1,6 +1,7 @@
 #include "datastores/mysql/workflow_mysql.h"
 
 #include "common/error.h"
+#include "datastores/mysql/workflow_replication.h"
 #include "taskmanager/instance_steps.h"
 
 namespace automat::datastores::mysql {
@@ -24,7 +25,14 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     add<WaitForGuestStep>(steps);
     add<PrepareDatastoreStep>(steps, kMariaDb);
     add<WaitForRunningStep>(steps, kMariaDb);
+    if (op.params.is_object() && op.params.contains("replica_of")) add_replica_seed_steps(steps);
     add<MarkActiveStep>(steps);
+  } else if (op.type == "instance.detach") {
+    add_detach_steps(steps);
+  } else if (op.type == "instance.promote") {
+    add_promote_steps(steps);
+  } else if (op.type == "instance.eject") {
+    add_eject_steps(steps);
   } else if (op.type == "instance.delete") {
     add<StopDatastoreStep>(steps, kMariaDb);
     add<DestroyServerStep>(steps);

@@ -142,7 +142,7 @@ class Stack:
         self.write_config()
         self.manage("db", "sync")
         self.manage("datastore", "register", "--name", "mysql", "--version", self.version,
-                    "--manager", "mysql", "--default")
+                    "--manager", "mysql", "--default", "--enable-replication")
         for fid, name, ram, vcpus, disk in (("1", "m1.tiny", 512, 1, 5),
                                             ("2", "m1.small", 1024, 1, 10)):
             self.manage("flavor", "create", "--id", fid, "--name", name, "--ram", str(ram),

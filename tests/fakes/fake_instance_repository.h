@@ -52,6 +52,61 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     return true;
   }
 
+  StartOutcome start_operation_unless_replicas(const std::string& instance_id,
+                                               const std::string& task,
+                                               const std::vector<std::string>& allowed_tasks,
+                                               const db::Operation& op) override {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      check_available();
+      StartOutcome blocked;
+      for (const auto& [id, other] : instances) {
+        if (!deleted.count(id) && other.slave_of == instance_id) blocked.live_replicas.push_back(id);
+      }
+      if (!blocked.live_replicas.empty()) return blocked;
+    }
+    StartOutcome out;
+    out.started = start_operation(instance_id, task, allowed_tasks, op);
+    return out;
+  }
+
+  bool create_replicas(const std::string& master_id,
+                       const std::vector<std::pair<db::Instance, db::Operation>>& replicas) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    db::Instance* master = live(master_id);
+    if (!master || master->task != common::task::kNone || master->slave_of) return false;
+    for (const auto& [inst, op] : replicas) {
+      add_operation(op);
+      db::Instance row = inst;
+      row.slave_of = master_id;
+      row.created = row.updated = iso8601(time->now());
+      row.service_status = common::service_status::kNew;
+      instances[row.id] = row;
+    }
+    return true;
+  }
+
+  void set_slave_of(const std::string& id, const std::optional<std::string>& master_id) override {
+    update(id, [&](db::Instance& i) { i.slave_of = master_id; });
+  }
+
+  void switch_source(const std::string& old_master_id, const std::string& new_master_id,
+                     bool demote_old) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    for (auto& [id, inst] : instances) {
+      if (deleted.count(id)) continue;
+      if (id == new_master_id) {
+        inst.slave_of.reset();
+      } else if (inst.slave_of == old_master_id) {
+        inst.slave_of = new_master_id;
+      } else if (id == old_master_id) {
+        inst.slave_of = demote_old ? std::optional<std::string>(new_master_id) : std::nullopt;
+      }
+    }
+  }
+
   std::optional<db::Instance> find(const std::string& tenant_id, const std::string& id) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();

@@ -109,7 +109,8 @@ TEST(Router, WrongMethodIs405WithAllow) {
     const char* allow;
   } cases[] = {
       {Method::kPut, "/instances", "GET, POST"},
-      {Method::kPost, "/instances/abc", "GET, DELETE"},
+      {Method::kPost, "/instances/abc", "GET, PUT, DELETE"},
+      {Method::kGet, "/instances/abc/action", "POST"},
       {Method::kDelete, "/instances/detail", "GET"},
       {Method::kPost, "/flavors", "GET"},
       {Method::kDelete, "/datastores/mysql", "GET"},

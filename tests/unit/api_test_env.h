@@ -53,6 +53,7 @@ struct ApiTestEnv {
     db::DatastoreVersion v;
     v.name = "10.11";
     v.manager = "mysql";
+    v.enabled_replication = true;
     version_id = catalog.register_version("mysql", v, true);
     v.name = "10.6";
     v.active = false;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "common/status.h"
 #include "conductor/guest_message_handler.h"
 #include "tests/unit/conductor_test_util.h"
 
@@ -91,6 +92,47 @@ TEST_F(HandlerTest, MalformedDetailBecomesEmptyObject) {
                   heartbeat_message("b", 1, "RUNNING", "[1,2]")});
   EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json::object());
   EXPECT_EQ(repo.fake.details.at("b"), nlohmann::json::object());
+}
+
+// A signed heartbeat from `id` carrying replication health.
+std::string replica_heartbeat(const std::string& id, int64_t sent_us, bool io, bool sql,
+                              const std::string& last_error) {
+  proto::GuestEnvelope env;
+  EXPECT_TRUE(env.ParseFromString(heartbeat_message(id, sent_us, "RUNNING")));
+  proto::Heartbeat hb;
+  hb.set_service_status("RUNNING");
+  hb.mutable_replication()->set_io_running(io);
+  hb.mutable_replication()->set_sql_running(sql);
+  hb.mutable_replication()->set_seconds_behind(sql ? 2 : -1);
+  hb.mutable_replication()->set_last_error(last_error);
+  env.set_payload(hb.SerializeAsString());
+  common::sign_envelope(env, common::crypto::guest_signing_key(kGuestSecret, id));
+  return env.SerializeAsString();
+}
+
+TEST_F(HandlerTest, HealthyReplicaStaysRunningWithItsLagInTheDetail) {
+  handler.handle({replica_heartbeat("r", 1, true, true, "")});
+  EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
+  EXPECT_EQ(repo.fake.details.at("r")["replication"]["seconds_behind"], 2);
+  EXPECT_FALSE(repo.fake.details.at("r").contains("fault"));
+}
+
+TEST_F(HandlerTest, BrokenReplicaIsReplicationErrorWithTheServersError) {
+  handler.handle({replica_heartbeat(
+      "r", 1, true, false, "SQL: Error 'Table 'shop.t' doesn't exist' on query")});
+  EXPECT_EQ(repo.fake.statuses.at("r"), common::service_status::kReplicationError);
+  EXPECT_EQ(repo.fake.details.at("r")["fault"],
+            "replication stopped: SQL: Error 'Table 'shop.t' doesn't exist' on query");
+  EXPECT_EQ(common::user_status("NONE", repo.fake.statuses.at("r")), "ERROR");
+  // Healed: the next heartbeat clears it.
+  handler.handle({replica_heartbeat("r", 2, true, true, "")});
+  EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
+  EXPECT_FALSE(repo.fake.details.at("r").contains("fault"));
+}
+
+TEST_F(HandlerTest, AReplicaStoppedWithoutAnErrorIsNotBroken) {
+  handler.handle({replica_heartbeat("r", 1, false, false, "")});
+  EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
 }
 
 TEST_F(HandlerTest, StaleMessagesAreDropped) {

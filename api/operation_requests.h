@@ -1,0 +1,24 @@
+#pragma once
+// What every handler that starts an operation does the same way: build the
+// operations row, answer 202 with it, and hand it to the taskmanager.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/http_message.h"
+#include "api/services.h"
+#include "db/models.h"
+
+namespace automat::api {
+
+// A SUBMITTED operation with a fresh id.
+db::Operation new_operation(const std::string& tenant_id, const std::string& type,
+                            const std::string& resource_type, const std::string& resource_id);
+
+// 202 with `body` plus "operation": {"id", "state"} and X-Operation-Id.
+Response accepted(nlohmann::json body, const db::Operation& op);
+
+// Publishes the TaskMessage for a stored operation. A failed publish is
+// logged only: the taskmanager's resume scan runs unclaimed operations.
+void publish_task(const ApiServices& services, const std::string& operation_id);
+
+}  // namespace automat::api

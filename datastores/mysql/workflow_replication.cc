@@ -1,0 +1,343 @@
+#include "datastores/mysql/workflow_replication.h"
+
+#include <cctype>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "datastores/mysql/common_gtid.h"
+#include "taskmanager/instance_steps.h"
+
+namespace automat::datastores::mysql {
+namespace {
+
+using namespace automat::taskmanager;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kQuick{10000};
+constexpr milliseconds kLong{30 * 60 * 1000};  // dumps and restores of big data sets
+constexpr milliseconds kRetry{1000};
+
+db::Instance instance(StepContext& ctx, const std::string& id) {
+  auto inst = ctx.services.instances->find_any(id);
+  if (!inst) throw common::not_found("instance " + id + " no longer exists");
+  return *inst;
+}
+
+std::string param(StepContext& ctx, const char* key) {
+  const json& p = ctx.operation.params;
+  if (!p.is_object() || !p.contains(key) || !p[key].is_string()) {
+    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "'");
+  }
+  return p[key].get<std::string>();
+}
+
+void save_param(StepContext& ctx, const char* key, json value) {
+  ctx.operation.params[key] = std::move(value);
+  ctx.services.operations->save_params(ctx.operation.id, ctx.operation.params);
+}
+
+// The guest of instance `id`.
+std::unique_ptr<GuestClient> guest(StepContext& ctx, const std::string& id) {
+  auto server = ctx.services.compute->find(id);
+  if (!server) throw common::unavailable("instance " + id + " has no server");
+  return ctx.services.guests->connect(*server);
+}
+
+json act(StepContext& ctx, const std::string& id, const std::string& action, const json& args,
+         milliseconds deadline) {
+  return guest(ctx, id)->act(action, args, deadline);
+}
+
+// Where a follower reads from: `source`'s address and `follower`'s account.
+json source_args(const db::Instance& source, const json& credentials) {
+  return {{"address", source.address.value_or("")},
+          {"port", 3306},
+          {"user", credentials.at("user")},
+          {"password", credentials.at("password")}};
+}
+
+// A step body run with the guest errors mapped: unreachable -> retry,
+// anything else -> failed with the host and the guest's message.
+template <typename Fn>
+StepResult guarded(StepContext& ctx, const std::string& host, const std::string& doing, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const common::Error& e) {
+    if (e.code() == common::ErrorCode::kUnavailable) {
+      return StepResult::retry(kRetry, doing + ": " + e.what());
+    }
+    common::log::warn("replication.step_failed",
+                      {{"op", ctx.operation.id}, {"host", host}, {"error", e.what()}});
+    return StepResult::failed(host, doing + " failed: " + e.what());
+  }
+}
+
+// Makes `follower` (already holding the data) follow `source`.
+void repoint(StepContext& ctx, const db::Instance& source, const std::string& follower) {
+  const json creds = act(ctx, source.id, "enable_source",
+                         {{"user", replication_user_for(follower)}}, kQuick * 6);
+  act(ctx, follower, "follow_current", {{"source", source_args(source, creds)}}, kQuick * 6);
+}
+
+class StepBase : public Step {
+ public:
+  StepBase(std::string name, std::string description, seconds timeout = seconds(300))
+      : name_(std::move(name)), description_(std::move(description)), timeout_(timeout) {}
+  std::string name() const override { return name_; }
+  std::string description() const override { return description_; }
+  seconds timeout() const override { return timeout_; }
+
+ private:
+  std::string name_, description_;
+  seconds timeout_;
+};
+
+// Replica create: the master's account and backup, restored here.
+class SeedReplicaStep : public StepBase {
+ public:
+  SeedReplicaStep()
+      : StepBase("seed-replica", "copying the master's data and starting replication",
+                 seconds(3600)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Instance master = instance(ctx, param(ctx, "replica_of"));
+    const std::string replica = ctx.operation.resource_id;
+    return guarded(ctx, master.address.value_or(master.id), "seeding from the master", [&] {
+      const json creds = act(ctx, master.id, "enable_source",
+                             {{"user", replication_user_for(replica)}}, kQuick * 6);
+      const json backup =
+          act(ctx, master.id, "take_backup", {{"key", param(ctx, "backup_key")}}, kLong);
+      act(ctx, replica, "follow",
+          {{"backup", backup}, {"source", source_args(master, creds)}}, kLong);
+      return StepResult::next();
+    });
+  }
+};
+
+// Replica create: done only when the replica runs and has the master's data.
+class WaitCaughtUpStep : public StepBase {
+ public:
+  WaitCaughtUpStep()
+      : StepBase("wait-caught-up", "waiting for the replica to catch up", seconds(1800)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Instance master = instance(ctx, param(ctx, "replica_of"));
+    const std::string replica = ctx.operation.resource_id;
+    return guarded(ctx, replica, "checking replication", [&] {
+      const json health = act(ctx, replica, "replication_status", json::object(), kQuick);
+      if (!health.value("replicating", false)) {
+        return StepResult::failed(replica, "the replica is not replicating");
+      }
+      const std::string error = health.value("last_error", "");
+      if (!health.value("sql_running", false) && !error.empty()) {
+        return StepResult::failed(replica, "replication stopped: " + error);
+      }
+      const std::string gtid =
+          act(ctx, master.id, "current_gtid", json::object(), kQuick).value("gtid", "");
+      const json done =
+          act(ctx, replica, "wait_caught_up", {{"gtid", gtid}, {"timeout_seconds", 5}}, kQuick);
+      if (done.value("caught_up", false) && health.value("io_running", false)) {
+        return StepResult::next();
+      }
+      return StepResult::retry(kRetry, "the replica is catching up with the master");
+    });
+  }
+};
+
+class DetachReplicaStep : public StepBase {
+ public:
+  DetachReplicaStep() : StepBase("detach-replica", "stopping replication") {}
+  StepResult run(StepContext& ctx) override {
+    const db::Instance replica = instance(ctx, ctx.operation.resource_id);
+    return guarded(ctx, replica.address.value_or(replica.id), "detaching", [&] {
+      act(ctx, replica.id, "detach", json::object(), kQuick * 3);
+      if (replica.slave_of) {
+        try {  // an unreachable master keeps an unused account; nothing breaks
+          act(ctx, *replica.slave_of, "drop_replication_user",
+              {{"user", replication_user_for(replica.id)}}, kQuick);
+        } catch (const common::Error& e) {
+          common::log::warn("replication.drop_user_failed",
+                            {{"op", ctx.operation.id}, {"master", *replica.slave_of},
+                             {"error", e.what()}});
+        }
+        ctx.services.instances->set_slave_of(replica.id, std::nullopt);
+      }
+      return StepResult::next();
+    });
+  }
+};
+
+// Promote: the master stops taking writes; its position is what the
+// candidate must reach before the switch.
+class FreezeSourceStep : public StepBase {
+ public:
+  FreezeSourceStep() : StepBase("freeze-source", "making the master read-only") {}
+  StepResult run(StepContext& ctx) override {
+    const db::Instance candidate = instance(ctx, ctx.operation.resource_id);
+    if (!candidate.slave_of) {
+      return StepResult::failed(candidate.id, "instance " + candidate.id + " is not a replica");
+    }
+    const std::string master = *candidate.slave_of;
+    return guarded(ctx, master, "freezing the master", [&] {
+      act(ctx, master, "read_only", {{"on", true}}, kQuick);
+      const std::string gtid = act(ctx, master, "current_gtid", json::object(), kQuick)["gtid"];
+      save_param(ctx, "old_master", master);
+      save_param(ctx, "frozen_gtid", gtid);
+      return StepResult::next();
+    });
+  }
+};
+
+class CatchUpCandidateStep : public StepBase {
+ public:
+  CatchUpCandidateStep()
+      : StepBase("catch-up-candidate", "waiting for the replicas to apply every transaction",
+                 seconds(600)) {}
+  StepResult run(StepContext& ctx) override {
+    const std::string gtid = param(ctx, "frozen_gtid");
+    const std::string master = param(ctx, "old_master");
+    return guarded(ctx, ctx.operation.resource_id, "catching up", [&] {
+      for (const auto& r : ctx.services.instances->replicas_of(master)) {
+        const json done =
+            act(ctx, r.id, "wait_caught_up", {{"gtid", gtid}, {"timeout_seconds", 5}}, kQuick);
+        if (!done.value("caught_up", false)) {
+          return StepResult::retry(kRetry, "replica " + r.id + " is applying the last transactions");
+        }
+      }
+      return StepResult::next();
+    });
+  }
+};
+
+// Eject: the replica that applied the most becomes the master.
+class ChooseCandidateStep : public StepBase {
+ public:
+  ChooseCandidateStep() : StepBase("choose-candidate", "choosing the most advanced replica") {}
+  StepResult run(StepContext& ctx) override {
+    const std::string master = ctx.operation.resource_id;
+    std::string best, best_gtid;
+    for (const auto& r : ctx.services.instances->replicas_of(master)) {
+      try {
+        const std::string gtid = act(ctx, r.id, "current_gtid", json::object(), kQuick)["gtid"];
+        if (best.empty() || !gtid_covers(best_gtid, gtid)) {
+          best = r.id;
+          best_gtid = gtid;
+        }
+      } catch (const common::Error& e) {
+        common::log::warn("replication.candidate_unreachable",
+                          {{"op", ctx.operation.id}, {"replica", r.id}, {"error", e.what()}});
+      }
+    }
+    if (best.empty()) return StepResult::retry(kRetry, "no replica of " + master + " answers");
+    save_param(ctx, "old_master", master);
+    save_param(ctx, "candidate", best);
+    return StepResult::next();
+  }
+};
+
+std::string candidate_of(StepContext& ctx) {
+  const json& p = ctx.operation.params;
+  return p.contains("candidate") ? p["candidate"].get<std::string>() : ctx.operation.resource_id;
+}
+
+class PromoteCandidateStep : public StepBase {
+ public:
+  PromoteCandidateStep() : StepBase("promote-candidate", "making the replica the master") {}
+  StepResult run(StepContext& ctx) override {
+    const std::string candidate = candidate_of(ctx);
+    return guarded(ctx, candidate, "promoting", [&] {
+      act(ctx, candidate, "detach", json::object(), kQuick * 3);
+      return StepResult::next();
+    });
+  }
+};
+
+class RepointOthersStep : public StepBase {
+ public:
+  // `include_old_master`: promote demotes the old master to a replica.
+  explicit RepointOthersStep(bool include_old_master)
+      : StepBase("repoint-others", "pointing the other instances at the new master", seconds(600)),
+        include_old_(include_old_master) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Instance candidate = instance(ctx, candidate_of(ctx));
+    const std::string master = param(ctx, "old_master");
+    std::vector<std::string> followers;
+    if (include_old_) followers.push_back(master);
+    for (const auto& r : ctx.services.instances->replicas_of(master)) {
+      if (r.id != candidate.id) followers.push_back(r.id);
+    }
+    for (const auto& f : followers) {
+      StepResult r = guarded(ctx, f, "re-pointing " + f, [&] {
+        repoint(ctx, candidate, f);
+        return StepResult::next();
+      });
+      if (r.kind != StepResult::Kind::kNext) return r;
+    }
+    return StepResult::next();
+  }
+
+ private:
+  bool include_old_;
+};
+
+class RecordTopologyStep : public StepBase {
+ public:
+  explicit RecordTopologyStep(bool demote_old)
+      : StepBase("record-topology", "recording the new master"), demote_old_(demote_old) {}
+  StepResult run(StepContext& ctx) override {
+    const std::string candidate = candidate_of(ctx);
+    ctx.services.instances->switch_source(param(ctx, "old_master"), candidate, demote_old_);
+    ctx.services.instances->set_task(candidate, common::task::kNone);
+    return guarded(ctx, candidate, "dropping the old replication account", [&] {
+      act(ctx, candidate, "drop_replication_user", {{"user", replication_user_for(candidate)}},
+          kQuick);
+      return StepResult::next();
+    });
+  }
+
+ private:
+  bool demote_old_;
+};
+
+template <typename T, typename... Args>
+void add(StepList& steps, Args&&... args) {
+  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
+}
+
+}  // namespace
+
+std::string replication_user_for(const std::string& instance_id) {
+  std::string id;
+  for (char c : instance_id.substr(0, 8)) id += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return "automat_repl_" + id;
+}
+
+void add_replica_seed_steps(StepList& steps) {
+  add<SeedReplicaStep>(steps);
+  add<WaitCaughtUpStep>(steps);
+}
+
+void add_detach_steps(StepList& steps) {
+  add<DetachReplicaStep>(steps);
+  add<MarkActiveStep>(steps);
+}
+
+void add_promote_steps(StepList& steps) {
+  add<FreezeSourceStep>(steps);
+  add<CatchUpCandidateStep>(steps);
+  add<PromoteCandidateStep>(steps);
+  add<RepointOthersStep>(steps, true);
+  add<RecordTopologyStep>(steps, true);
+  add<MarkActiveStep>(steps);
+}
+
+void add_eject_steps(StepList& steps) {
+  add<ChooseCandidateStep>(steps);
+  add<PromoteCandidateStep>(steps);
+  add<RepointOthersStep>(steps, false);
+  add<RecordTopologyStep>(steps, false);
+  add<MarkActiveStep>(steps);
+}
+
+}  // namespace automat::datastores::mysql

@@ -1,0 +1,31 @@
+#pragma once
+// The taskmanager steps of MySQL replication. Every guest call goes through
+// the guest's Act RPC (datastores/mysql/guest_replication_actions.h). The
+// replication account of an instance X that follows a source is always
+// "automat_repl_<first 8 of X's id>", so detach/promote know what to drop.
+//
+//   replica create:  ... prepare, seed-replica, wait-caught-up, mark-active
+//   instance.detach: detach-replica, mark-active
+//   instance.promote: freeze-source, catch-up-candidate, promote-candidate,
+//                     repoint-others, record-topology, mark-active
+//   instance.eject:   choose-candidate, promote-candidate, repoint-others,
+//                     record-topology, mark-active
+// Steps save what later steps need (the frozen GTID, the chosen candidate)
+// in the operation's params, so a resumed operation continues correctly.
+#include <string>
+
+#include "taskmanager/workflow.h"
+
+namespace automat::datastores::mysql {
+
+// The replication account name for instance `instance_id`.
+std::string replication_user_for(const std::string& instance_id);
+
+// The steps after prepare that make the operation's instance a caught-up
+// replica of params.replica_of (seeded from params.backup_key's backup).
+void add_replica_seed_steps(taskmanager::StepList& steps);
+void add_detach_steps(taskmanager::StepList& steps);
+void add_promote_steps(taskmanager::StepList& steps);
+void add_eject_steps(taskmanager::StepList& steps);
+
+}  // namespace automat::datastores::mysql
