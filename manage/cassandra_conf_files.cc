@@ -2,8 +2,7 @@
 
 namespace automat::manage {
 
-// Byte for byte what scripts/fetch_cassandra.sh wrote before this command
-// replaced it.
+// The files the measurements in docs/cassandra-image.md were taken with.
 const std::vector<ConfFile>& cassandra_conf_files() {
   static const std::vector<ConfFile> files = {
       {"jvm17-server.options",
