@@ -140,7 +140,7 @@ struct Response {
 
 class NativeSession : public Session {
  public:
-  NativeSession(const ConnectOptions& options)
+  explicit NativeSession(const ConnectOptions& options)
       : timeout_(options.timeout),
         socket_(options.host, options.port, Clock::now() + options.timeout) {}
 

@@ -20,17 +20,26 @@ using Row = std::vector<std::optional<std::string>>;
 
 class CqlCassandraTest : public ::testing::Test {
  protected:
+  // Starts the suite's node; on failure every test fails with the reason.
   static void SetUpTestSuite() {
-    node_ = std::make_unique<CassandraNode>(
-        CassandraNodeOptions{.address = CassandraNode::free_address()});
-    std::cerr << "Cassandra at " << node_->address() << ": CQL port open "
-              << node_->start_time().count() << " ms after the JVM launch\n";
-    node_->wait_until_login_works("cassandra", "cassandra");
-    admin()->execute(
-        "CREATE KEYSPACE IF NOT EXISTS automat_it WITH replication = "
-        "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    try {
+      node_ = std::make_unique<CassandraNode>(
+          CassandraNodeOptions{.address = CassandraNode::free_address()});
+      std::cerr << "Cassandra at " << node_->address() << ": CQL port open "
+                << node_->start_time().count() << " ms after the JVM launch\n";
+      node_->wait_until_login_works("cassandra", "cassandra");
+      admin()->execute(
+          "CREATE KEYSPACE IF NOT EXISTS automat_it WITH replication = "
+          "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+      node_.reset();
+    }
   }
   static void TearDownTestSuite() { node_.reset(); }
+  void SetUp() override {
+    if (!node_) GTEST_FAIL() << "no Cassandra node: " << setup_error_;
+  }
 
   static cql::ConnectOptions options(const std::string& user, const std::string& password) {
     return {node_->address(), CassandraNode::kCqlPort, user, password, std::chrono::seconds(20)};
@@ -51,9 +60,11 @@ class CqlCassandraTest : public ::testing::Test {
   }
 
   static std::unique_ptr<CassandraNode> node_;
+  static std::string setup_error_;
 };
 
 std::unique_ptr<CassandraNode> CqlCassandraTest::node_;
+std::string CqlCassandraTest::setup_error_;
 
 // "5.0.9" from the image's .complete marker ("version=5.0.9 jars=…").
 std::string image_version() {

@@ -76,7 +76,7 @@ class FakeRunner : public ProgramRunner {
     const std::string stage = fs::path(out).parent_path().filename().string();
     const std::string version = stage.substr(0, stage.find(".partial"));
     for (const std::string& jar : {"cassandra-all-" + version + ".jar",
-                                  std::string("jamm-0.4.0.jar"), std::string("netty-all.jar")}) {
+                                   std::string("jamm-0.4.0.jar"), std::string("netty-all.jar")}) {
       touch(fs::path(out) / jar);
     }
     return {0, ""};
