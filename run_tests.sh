@@ -17,6 +17,12 @@ source scripts/processes.sh
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_DIR=$(cd "$ROOT" && mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)
 TMP=""
+# The Cassandra image the CQL and Cassandra tests start nodes from. .cache/
+# survives ./unstack.sh --purge; in a fresh clone the first run downloads it
+# (~95 MB into the Maven repository), later runs reuse it at once.
+CASSANDRA_VERSION=5.0.9
+CASSANDRA_IMAGES="$ROOT/.cache/images"
+CASSANDRA_M2="$ROOT/.cache/cassandra/.m2"
 
 cleanup() {
   local status=$?
@@ -51,6 +57,11 @@ main() {
   scripts/install_deps.sh
   echo "==> Building"
   BUILD_DIR=$BUILD_DIR scripts/build.sh
+  echo "==> Cassandra $CASSANDRA_VERSION image"
+  "$BUILD_DIR/bin/automat-manage" datastore install cassandra --version "$CASSANDRA_VERSION" \
+    --images-dir "$CASSANDRA_IMAGES" --maven-repo "$CASSANDRA_M2" --no-register
+  export AUTOMAT_CASSANDRA_IMAGE="$CASSANDRA_IMAGES/cassandra/$CASSANDRA_VERSION"
+  export AUTOMAT_CASSANDRA_M2="$CASSANDRA_M2"
 
   TMP=$(mktemp -d /tmp/automat-tests.XXXXXX)
   trap cleanup EXIT

@@ -2,10 +2,12 @@
 # Brings up a complete Automat on this machine under .automat/ (git-ignored):
 # installs missing Debian packages, builds, starts a private PostgreSQL
 # (127.0.0.1:5433) and RabbitMQ (127.0.0.1:5673), migrates the schema,
-# registers the mysql datastore and the flavors, makes a token for tenant
-# "demo", and starts automat-api, automat-taskmanager and automat-conductor in
-# the background. Safe to run again: it starts only what is not running, so it
-# also restarts a crashed service. ./unstack.sh stops everything.
+# registers the mysql datastore and the flavors, lays out and registers the
+# Cassandra image (.automat/images, downloads cached in .cache/cassandra/.m2),
+# makes a token for tenant "demo", and starts automat-api,
+# automat-taskmanager and automat-conductor in the background. Safe to run
+# again: it starts only what is not running, so it also restarts a crashed
+# service. ./unstack.sh stops everything.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
@@ -24,6 +26,7 @@ DATABASE_URL="postgresql://automat@127.0.0.1:$PG_PORT/automat"
 AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 ADDRESS_POOL=127.10.0.0/16
 TENANT=demo
+CASSANDRA_VERSION=5.0.9
 SERVICES=(automat-conductor automat-taskmanager automat-api)
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -92,6 +95,14 @@ seed_catalog() {
   manage flavor create --id 3 --name m1.medium --ram 2048 --vcpus 2 --disk 20 >/dev/null
   manage flavor create --id 4 --name m1.large --ram 4096 --vcpus 2 --disk 40 >/dev/null
   echo "  mysql $version (default), flavors m1.tiny m1.small m1.medium m1.large"
+}
+
+# The Cassandra image under .automat/images (a no-op once .complete is there;
+# Maven's downloads stay in .cache/, which ./unstack.sh --purge keeps), and
+# its datastore version, cluster-enabled.
+install_cassandra() {
+  manage datastore install cassandra --version "$CASSANDRA_VERSION" \
+    --images-dir "$STATE/images" --maven-repo "$ROOT/.cache/cassandra/.m2" | sed 's/^/  /'
 }
 
 start_services() {
@@ -204,6 +215,7 @@ main() {
   step "Schema and catalog"
   manage db sync
   seed_catalog
+  install_cassandra
   step "Services"
   start_services
   start_guests

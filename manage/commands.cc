@@ -58,6 +58,22 @@ void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spe
       << "\n";
 }
 
+void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
+                       db::CatalogRepository* catalog, std::ostream& out) {
+  const CassandraImage image = install_cassandra_image(spec, runner, out);
+  if (!catalog) return;
+  const auto datastore = catalog->find_datastore("cassandra");
+  DatastoreSpec reg;
+  reg.name = "cassandra";
+  reg.version = spec.version;
+  reg.manager = "cassandra";
+  reg.image_location = image.dir;
+  reg.enable_cluster = true;
+  reg.min_ram_mb = 1024;
+  reg.make_default = !datastore || datastore->default_version_id.empty();
+  register_datastore(*catalog, reg, out);
+}
+
 void list_datastores(db::CatalogRepository& catalog, std::ostream& out) {
   out << std::left << std::setw(16) << "DATASTORE" << std::setw(12) << "VERSION" << std::setw(12)
       << "MANAGER" << std::setw(38) << "VERSION ID"

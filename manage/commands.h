@@ -7,6 +7,8 @@
 
 #include "db/migrator.h"
 #include "db/repositories.h"
+#include "manage/cassandra_image.h"
+#include "manage/program_runner.h"
 
 namespace automat::manage {
 
@@ -38,6 +40,14 @@ struct DatastoreSpec {
 // `datastore register ...`: creates or updates the datastore version.
 void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spec,
                         std::ostream& out);
+// `datastore install cassandra --version V [--images-dir D] [--maven-repo R]
+// [--offline] [--no-register]`: lays out the image (install_cassandra_image)
+// and, when `catalog` is given, registers datastore cassandra version V with
+// manager cassandra, image_location = the image's absolute directory,
+// enabled_cluster and min_ram 1024 MB -- as the datastore's default version
+// when it has none yet. Re-running updates the registration.
+void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
+                       db::CatalogRepository* catalog, std::ostream& out);
 // `datastore list`: every datastore and version, the default marked.
 void list_datastores(db::CatalogRepository& catalog, std::ostream& out);
 

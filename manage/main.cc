@@ -1,12 +1,16 @@
 // automat-manage: the admin tool. Reads database_url from the config
 // (--config / --set, as the services do) and runs one subcommand:
 //   db sync | tenant show NAME | token create --tenant NAME [--role admin]
-//   datastore register ... | datastore list | flavor create ... | flavor list
+//   datastore register ... | datastore install cassandra ... | datastore list
+//   flavor create ... | flavor list
 // Exits 1 with a message on stderr when the input is bad or the database
-// cannot be reached.
+// cannot be reached. The database is opened only by commands that use it
+// (`datastore install --no-register` needs none).
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <iostream>
+#include <memory>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -18,7 +22,27 @@
 namespace automat::manage {
 namespace {
 
-using Command = std::function<void(db::ConnectionPool&)>;
+// What a subcommand runs with: the configuration and, opened on first use,
+// the database.
+class Context {
+ public:
+  explicit Context(common::Config config) : config_(std::move(config)) {}
+  const common::Config& config() const { return config_; }
+  db::ConnectionPool& pool() {
+    if (!pool_) {
+      const std::string url = config_.get("manage", "database_url");
+      if (url.empty()) throw common::bad_request("database_url is not set in the configuration");
+      pool_ = std::make_unique<db::ConnectionPool>(url, 1);
+    }
+    return *pool_;
+  }
+
+ private:
+  common::Config config_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+};
+
+using Command = std::function<void(Context&)>;
 
 // Values of every subcommand's options, filled in by CLI11.
 struct Inputs {
@@ -26,6 +50,9 @@ struct Inputs {
   std::string token_tenant;
   std::string role = "member";
   DatastoreSpec datastore;
+  std::string install_datastore;
+  CassandraImageSpec image;
+  bool no_register = false;
   db::Flavor flavor;
 };
 
@@ -33,8 +60,8 @@ void add_db_commands(CLI::App& app, Command& run) {
   auto* schema = app.add_subcommand("db", "database schema");
   schema->require_subcommand(1);
   schema->add_subcommand("sync", "apply pending schema migrations")->callback([&run] {
-    run = [](db::ConnectionPool& pool) {
-      db::Migrator migrator(pool);
+    run = [](Context& ctx) {
+      db::Migrator migrator(ctx.pool());
       sync_db(migrator, std::cout);
     };
   });
@@ -46,8 +73,8 @@ void add_tenant_commands(CLI::App& app, Inputs& in, Command& run) {
   auto* show = tenant->add_subcommand("show", "print a tenant's id");
   show->add_option("name", in.tenant_name, "tenant name")->required();
   show->callback([&in, &run] {
-    run = [&in](db::ConnectionPool& pool) {
-      db::PgTokenRepository tokens(pool);
+    run = [&in](Context& ctx) {
+      db::PgTokenRepository tokens(ctx.pool());
       show_tenant(tokens, in.tenant_name, std::cout);
     };
   });
@@ -60,9 +87,43 @@ void add_token_commands(CLI::App& app, Inputs& in, Command& run) {
   create->add_option("--tenant", in.token_tenant, "tenant name (created if new)")->required();
   create->add_option("--role", in.role, "admin or member")->capture_default_str();
   create->callback([&in, &run] {
-    run = [&in](db::ConnectionPool& pool) {
-      db::PgTokenRepository tokens(pool);
+    run = [&in](Context& ctx) {
+      db::PgTokenRepository tokens(ctx.pool());
       create_token(tokens, in.token_tenant, in.role, std::cout);
+    };
+  });
+}
+
+// `datastore install cassandra --version V ...`: the image under
+// <images-dir>/cassandra/V (default <state_dir>/images), then its registration.
+void add_install_command(CLI::App& ds, Inputs& in, Command& run) {
+  auto* install =
+      ds.add_subcommand("install", "lay out a datastore image from Maven and register it");
+  install->add_option("datastore", in.install_datastore, "datastore: cassandra")
+      ->required()
+      ->check(CLI::IsMember({"cassandra"}));
+  install->add_option("--version", in.image.version, "release, e.g. 5.0.9")->required();
+  install->add_option("--images-dir", in.image.images_dir,
+                      "where images live (default: <state_dir>/images)");
+  install->add_option("--maven-repo", in.image.maven_repo,
+                      "Maven repository for downloads (default: <images-dir>/cassandra/.m2)");
+  install->add_flag("--offline", in.image.offline, "use only the local Maven repository");
+  install->add_flag("--no-register", in.no_register, "lay out the image only (no database)");
+  install->callback([&in, &run] {
+    run = [&in](Context& ctx) {
+      CassandraImageSpec spec = in.image;
+      if (spec.images_dir.empty()) {
+        spec.images_dir =
+            (std::filesystem::path(ctx.config().get("DEFAULT", "state_dir", ".automat")) / "images")
+                .string();
+      }
+      auto runner = make_process_runner();
+      if (in.no_register) {
+        install_cassandra(spec, *runner, nullptr, std::cout);
+      } else {
+        db::PgCatalogRepository catalog(ctx.pool());
+        install_cassandra(spec, *runner, &catalog, std::cout);
+      }
     };
   });
 }
@@ -80,14 +141,15 @@ void add_datastore_commands(CLI::App& app, Inputs& in, Command& run) {
   reg->add_flag("--enable-cluster", in.datastore.enable_cluster, "allow clusters");
   reg->add_flag("--enable-replication", in.datastore.enable_replication, "allow replicas");
   reg->callback([&in, &run] {
-    run = [&in](db::ConnectionPool& pool) {
-      db::PgCatalogRepository catalog(pool);
+    run = [&in](Context& ctx) {
+      db::PgCatalogRepository catalog(ctx.pool());
       register_datastore(catalog, in.datastore, std::cout);
     };
   });
+  add_install_command(*ds, in, run);
   ds->add_subcommand("list", "list datastores and versions")->callback([&run] {
-    run = [](db::ConnectionPool& pool) {
-      db::PgCatalogRepository catalog(pool);
+    run = [](Context& ctx) {
+      db::PgCatalogRepository catalog(ctx.pool());
       list_datastores(catalog, std::cout);
     };
   });
@@ -103,14 +165,14 @@ void add_flavor_commands(CLI::App& app, Inputs& in, Command& run) {
   create->add_option("--vcpus", in.flavor.vcpus, "virtual CPUs")->required();
   create->add_option("--disk", in.flavor.disk_gb, "disk in GB")->required();
   create->callback([&in, &run] {
-    run = [&in](db::ConnectionPool& pool) {
-      db::PgCatalogRepository catalog(pool);
+    run = [&in](Context& ctx) {
+      db::PgCatalogRepository catalog(ctx.pool());
       create_flavor(catalog, in.flavor, std::cout);
     };
   });
   fl->add_subcommand("list", "list flavors")->callback([&run] {
-    run = [](db::ConnectionPool& pool) {
-      db::PgCatalogRepository catalog(pool);
+    run = [](Context& ctx) {
+      db::PgCatalogRepository catalog(ctx.pool());
       list_flavors(catalog, std::cout);
     };
   });
@@ -134,12 +196,9 @@ int run_main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
   try {
-    const common::Config config = args.load();
-    common::log::init("automat-manage", config.get("manage", "log_level", "warn"));
-    const std::string url = config.get("manage", "database_url");
-    if (url.empty()) throw common::bad_request("database_url is not set in the configuration");
-    db::ConnectionPool pool(url, 1);
-    run(pool);
+    Context context(args.load());
+    common::log::init("automat-manage", context.config().get("manage", "log_level", "warn"));
+    run(context);
     return 0;
   } catch (const common::Error& e) {
     std::cerr << "automat-manage: " << e.what() << "\n";

@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client
   wrk curl python3 python3-pytest iproute2 procps psmisc util-linux
+  openjdk-17-jre-headless maven python3-cassandra
 )
 
 # Packages whose install may start a system service, with that service's name.
