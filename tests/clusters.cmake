@@ -1,0 +1,9 @@
+# Tests of the clusters API (api/cluster*, api/clusters_handler*), the
+# Cassandra rules (datastores/cassandra/) and the cluster repository
+# (db/pg_cluster_repository.cc). Unit tests run over tests/fakes; the
+# integration test uses its own database on AUTOMAT_TEST_DATABASE_URL.
+add_executable(cluster_db_integration_test integration/db_clusters_test.cc)
+target_compile_options(cluster_db_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(cluster_db_integration_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(cluster_db_integration_test TEST_PREFIX "cluster_db." DISCOVERY_MODE PRE_TEST
+  PROPERTIES TIMEOUT 120)
