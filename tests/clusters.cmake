@@ -7,3 +7,9 @@ target_compile_options(cluster_db_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_db_integration_test PRIVATE automat_db automat_test_support)
 gtest_discover_tests(cluster_db_integration_test TEST_PREFIX "cluster_db." DISCOVERY_MODE PRE_TEST
   PROPERTIES TIMEOUT 120)
+
+add_executable(cassandra_rules_test unit/cassandra_topology_test.cc
+  unit/cassandra_shrink_checks_test.cc)
+target_compile_options(cassandra_rules_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(cassandra_rules_test PRIVATE automat_cassandra_topology automat_test_support)
+gtest_discover_tests(cassandra_rules_test DISCOVERY_MODE PRE_TEST)
