@@ -1,5 +1,6 @@
 #include "api/instances_handler.h"
 
+#include "api/cluster_operations.h"
 #include "api/create_plan.h"
 #include "api/instance_request.h"
 #include "api/responses.h"
@@ -103,6 +104,7 @@ Response InstancesHandler::show(const RequestContext& ctx, const std::string& id
 Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
   const auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
+  refuse_cluster_node(*instance);
   refuse_master_with_replicas(*instance);
   const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", id);
   const bool started = services_.instances->start_operation(

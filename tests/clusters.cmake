@@ -13,3 +13,13 @@ add_executable(cassandra_rules_test unit/cassandra_topology_test.cc
 target_compile_options(cassandra_rules_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cassandra_rules_test PRIVATE automat_cassandra_topology automat_test_support)
 gtest_discover_tests(cassandra_rules_test DISCOVERY_MODE PRE_TEST)
+
+add_executable(cluster_api_unit_test
+  unit/api_cluster_request_test.cc
+  unit/api_clusters_test.cc
+  unit/api_cluster_actions_test.cc
+  unit/cassandra_api_strategy_test.cc)
+target_compile_options(cluster_api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(cluster_api_unit_test PRIVATE automat_api_core automat_ds_api
+  automat_test_support)
+gtest_discover_tests(cluster_api_unit_test DISCOVERY_MODE PRE_TEST)
