@@ -23,3 +23,10 @@ target_compile_options(cluster_api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_api_unit_test PRIVATE automat_api_core automat_ds_api
   automat_test_support)
 gtest_discover_tests(cluster_api_unit_test DISCOVERY_MODE PRE_TEST)
+
+add_executable(cluster_api_integration_test integration/api_clusters_pg_test.cc)
+target_compile_options(cluster_api_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(cluster_api_integration_test PRIVATE automat_api_core automat_ds_api
+  automat_db automat_test_support)
+gtest_discover_tests(cluster_api_integration_test TEST_PREFIX "cluster_api_pg." DISCOVERY_MODE
+  PRE_TEST PROPERTIES TIMEOUT 120)
