@@ -1,5 +1,7 @@
 #include "api/clusters_handler.h"
 
+#include <algorithm>
+
 #include "api/cluster_operations.h"
 #include "api/cluster_plan.h"
 #include "api/cluster_request.h"
