@@ -224,6 +224,10 @@ std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& membe
   const Split split(members, leaving);
   if (split.leaving.empty()) return std::nullopt;
   if (auto why = unreported(members)) return why;
+  const bool any_keyspaces = std::any_of(members.begin(), members.end(), [](const auto& m) {
+    return member(report(m), "keyspaces").is_array();
+  });
+  if (!any_keyspaces) return "no node has reported its keyspaces yet; retry shortly";
   const std::vector<Need> needs = all_needs(members);
   if (auto why = too_few_replicas(members, split, needs)) return why;
   if (auto why = too_little_disk(members, split)) return why;

@@ -29,7 +29,9 @@ struct ShrinkMember {
 // in this order, for each DC that loses nodes:
 //  1. every member has reported its ring (detail.cassandra with a ring,
 //     load_bytes and free_disk_bytes), else "node X has not reported its
-//     ring yet; retry shortly";
+//     ring yet; retry shortly"; and at least one member has reported its
+//     keyspaces (they are the same on every node), else "no node has
+//     reported its keyspaces yet; retry shortly";
 //  2. the DC keeps at least as many nodes as the largest replication factor
 //     any keyspace (system keyspaces included) asks there: a
 //     SimpleStrategy factor counts every node, a NetworkTopologyStrategy

@@ -137,6 +137,21 @@ TEST(CassandraShrink, MissingReportIsRetryShortly) {
   EXPECT_NE(why->find("ring-3"), std::string::npos);
 }
 
+TEST(CassandraShrink, KeyspacesMustBeKnownFromAtLeastOneNode) {
+  // A guest whose CQL does not answer reports no keyspaces; without any
+  // keyspace list the factors are unknown, so nothing may leave.
+  auto ring = members({"r1", "r1", "r1", "r1"}, json::array({simple("ks", "3")}));
+  for (auto& m : ring) m.detail["cassandra"].erase("keyspaces");
+  auto why = shrink_refusal(ring, {"n4"});
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, "no node has reported its keyspaces yet; retry shortly");
+  // One node's list is enough (the schema is the same everywhere).
+  ring[1].detail["cassandra"]["keyspaces"] = json::array({simple("ks", "4")});
+  why = shrink_refusal(ring, {"n4"});
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("replication factor 4"), std::string::npos) << *why;
+}
+
 TEST(CassandraShrink, RemainingNodeWithoutFreeDiskForTheLeavingLoadIsRefused) {
   auto ring = members({"r1", "r1", "r1", "r1"}, json::array({simple("ks", "2")}));
   ring[3].detail["cassandra"]["load_bytes"] = 6 * kGiB;  // leaving
