@@ -1,5 +1,6 @@
 #include "api/instances_handler.h"
 
+#include "api/cluster_operations.h"
 #include "api/create_plan.h"
 #include "api/instance_request.h"
 #include "api/replica_request.h"
@@ -86,6 +87,7 @@ Response InstancesHandler::show(const RequestContext& ctx, const std::string& id
 Response InstancesHandler::remove(const RequestContext& ctx, const std::string& id) const {
   const auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
+  refuse_cluster_node(*instance);
   refuse_master_with_replicas(id, instance->replica_ids);
   const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", "instance", id);
   // Checked again under the row lock: a replica created meanwhile also blocks.

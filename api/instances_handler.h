@@ -27,7 +27,8 @@ class InstancesHandler {
   Response show(const RequestContext& ctx, const std::string& id) const;
   // DELETE /instances/{id}: 202 {"operation": ...}; 409 while the instance
   // is BUILDING or DELETING, or while replicas follow it (they must be
-  // detached or deleted first).
+  // detached or deleted first). 400 for a cluster's node (shrink the
+  // cluster instead).
   Response remove(const RequestContext& ctx, const std::string& id) const;
 
  private:

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/service_args.h"
 #include "datastores/registry.h"
+#include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 
@@ -29,6 +30,7 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   db::PgCatalogRepository catalog(pool);
   db::PgInstanceRepository instances(pool);
   db::PgOperationRepository operations(pool);
+  db::PgClusterRepository clusters(pool);
   const auto publisher = common::make_amqp_publisher(cfg.amqp_url);
   const common::SystemClock clock;
 
@@ -40,6 +42,8 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
                             &clock,
                             &datastores::api_strategy,
                             cfg.limits};
+  services.clusters = &clusters;
+  services.cluster_strategies = &datastores::cluster_strategy;
   api::Router router(services, "http://" + cfg.server.host + ":" + std::to_string(cfg.server.port));
   api::HttpServer server(router, cfg.server);
   server.start();

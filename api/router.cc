@@ -75,7 +75,9 @@ Router::Router(const ApiServices& services, std::string default_base_url)
       replicas_(services),
       datastores_(services),
       flavors_(services),
-      operations_(services) {}
+      operations_(services),
+      clusters_(services),
+      cluster_actions_(services) {}
 
 Response Router::handle(const Request& request) const noexcept {
   try {
@@ -120,6 +122,7 @@ Response Router::route_tenant(const RequestContext& ctx, const std::vector<std::
   const Method m = ctx.request.method;
   if (resource == "instances") return route_instances(ctx, segments, path);
   if (resource == "datastores") return route_datastores(ctx, segments, path);
+  if (resource == "clusters") return route_clusters(ctx, segments, path);
   if (resource == "flavors" && n <= 2) {
     if (m != Method::kGet) return method_not_allowed(m, path, "GET");
     return n == 1 ? flavors_.list(ctx) : flavors_.show(ctx, segments[kFirst + 1]);

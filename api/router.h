@@ -10,12 +10,21 @@
 //                datastores/{ds}/versions/{v}
 //   GET          flavors, flavors/{id}
 //   GET          operations/{id}
+//   GET  POST    clusters                     list, create
+//   GET  POST  DELETE clusters/{id}           show, action (grow|shrink|replace_node), delete
+//   POST         clusters/{id}/action         action
+//   GET  POST    clusters/{id}/nodes          list nodes, add nodes (grow)
+//   GET  DELETE  clusters/{id}/nodes/{node}   show node, remove node (shrink)
+//   GET          clusters/{id}/instances/{node}  show node (Trove)
+//   POST         clusters/{id}/root           enable root
 // Unknown paths answer 404 itemNotFound, known paths with another method 405.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "api/authenticator.h"
+#include "api/cluster_actions_handler.h"
+#include "api/clusters_handler.h"
 #include "api/datastores_handler.h"
 #include "api/flavors_handler.h"
 #include "api/http_message.h"
@@ -44,6 +53,9 @@ class Router {
                         const std::string& path) const;
   Response route_instances(const RequestContext& ctx, const std::vector<std::string>& segments,
                            const std::string& path) const;
+  // In router_clusters.cc. 501 when no ClusterRepository is wired.
+  Response route_clusters(const RequestContext& ctx, const std::vector<std::string>& segments,
+                          const std::string& path) const;
   Response route_datastores(const RequestContext& ctx, const std::vector<std::string>& segments,
                             const std::string& path) const;
   std::string base_url(const Request& request) const;
@@ -56,6 +68,8 @@ class Router {
   DatastoresHandler datastores_;
   FlavorsHandler flavors_;
   OperationsHandler operations_;
+  ClustersHandler clusters_;
+  ClusterActionsHandler cluster_actions_;
 };
 
 // The path's segments, percent-decoded, without empty ones and without the

@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <string>
 
+#include "api/cluster_strategy.h"
 #include "api/datastore_strategy.h"
+#include "api/root_enabler.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "db/repositories.h"
@@ -15,6 +17,9 @@ namespace automat::api {
 // Finds the API strategy of a datastore manager ("mysql"); nullptr when no
 // datastore registered it. Production passes datastores::api_strategy.
 using StrategyLookup = const DatastoreStrategy* (*)(const std::string& manager);
+// Finds the cluster rules of a datastore manager ("cassandra"); nullptr when
+// it builds no clusters. Production passes datastores::cluster_strategy.
+using ClusterStrategyLookup = const ClusterStrategy* (*)(const std::string& manager);
 
 struct ApiLimits {
   size_t max_body_bytes = 1 << 20;  // [api] max_body_bytes
@@ -32,6 +37,11 @@ struct ApiServices {
   const common::Clock* clock = nullptr;
   StrategyLookup strategies = nullptr;
   ApiLimits limits;
+  // Clusters (issue 3). Without `clusters` the /clusters routes answer 501;
+  // without `root_enabler` POST /clusters/{id}/root does.
+  db::ClusterRepository* clusters = nullptr;
+  ClusterStrategyLookup cluster_strategies = nullptr;
+  RootEnabler* root_enabler = nullptr;
 };
 
 }  // namespace automat::api

@@ -40,6 +40,7 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
   } else if (in.service_fault) {
     view["fault"] = {{"message", *in.service_fault}};
   }
+  if (in.cluster_id) view["cluster_id"] = *in.cluster_id;
   if (in.slave_of) {
     view["replica_of"] = {{"id", *in.slave_of},
                           {"links", resource_links(links, "instances/" + *in.slave_of)}};

@@ -19,7 +19,8 @@ struct LinkBase {
 // "version"},"volume":{"size"},"ip":[addr] (when an address is set),
 // "created","updated","fault":{"message"} (when set),"links":[self,bookmark]}.
 // A replica (slave_of set) also shows "replica_of": {"id","links"} and the
-// seed's "slave": {"of": id, "read_only": true}.
+// seed's "slave": {"of": id, "read_only": true}. A cluster node also shows
+// "cluster_id".
 nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links);
 // A master (replica_ids not empty) also shows "replicas": [{"id","links"}]
 // and the seed's "slave": {"list": [{"id"}]}.

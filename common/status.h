@@ -30,6 +30,35 @@ inline constexpr const char* kPromoting = "PROMOTING";
 inline constexpr const char* kEjecting = "EJECTING";
 }  // namespace task
 
+// A cluster's task (what the control plane is doing to it). Every action
+// starts only from kNone; its workflow sets kNone again when it ends.
+namespace cluster_task {
+inline constexpr const char* kNone = "NONE";
+inline constexpr const char* kBuilding = "BUILDING";
+inline constexpr const char* kGrowing = "GROWING";
+inline constexpr const char* kShrinking = "SHRINKING";
+inline constexpr const char* kReplacing = "REPLACING";
+inline constexpr const char* kDeleting = "DELETING";
+}  // namespace cluster_task
+
+// A cluster's status (what it is): set by the cluster workflows.
+namespace cluster_status {
+inline constexpr const char* kBuild = "BUILD";
+inline constexpr const char* kActive = "ACTIVE";
+inline constexpr const char* kError = "ERROR";
+}  // namespace cluster_status
+
+// A cluster node's phase (nodes.phase): the step of the current cluster
+// operation it is in, shown to users; "" when idle. A node in kCleanup is
+// shown BLOCKED.
+namespace node_phase {
+inline constexpr const char* kIdle = "";
+inline constexpr const char* kJoining = "joining";
+inline constexpr const char* kCleanup = "cleanup";
+inline constexpr const char* kDecommissioning = "decommissioning";
+inline constexpr const char* kReplacing = "replacing";
+}  // namespace node_phase
+
 namespace op_state {
 inline constexpr const char* kSubmitted = "SUBMITTED";
 inline constexpr const char* kRunning = "RUNNING";

@@ -75,6 +75,46 @@ struct Instance {
   std::vector<std::string> replica_ids;
 };
 
+// A member of a cluster: its nodes row joined with its instance. A node's id
+// is its instance's id. Its address is the instance's (nodes.address is not
+// used).
+struct Node {
+  std::string instance_id;
+  std::string cluster_id;
+  std::string type = "member";  // member | arbiter
+  bool seed = false;
+  std::string dc = "dc1";
+  std::string rack = "rack1";
+  std::optional<std::string> region;
+  int ordinal = 0;    // 1-based, never reused within a cluster; the name's suffix
+  std::string phase;  // common::node_phase: "" (idle), "joining", "cleanup", ...
+  // The node's instance row (id, name, task, flavor, volume, address,
+  // service_status, ...). Written with the node on create/grow/replace.
+  Instance instance;
+  // service_statuses.detail: the node's last heartbeat detail, as the guest
+  // reported it ({"cassandra": {"ring": [...], ...}}); {} when none yet.
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+struct Cluster {
+  std::string id;
+  std::string tenant_id;
+  std::string name;
+  std::string datastore_version_id;
+  std::string task = "BUILDING";  // common::cluster_task
+  std::string status = "BUILD";   // common::cluster_status
+  std::string created;            // ISO 8601 UTC
+  std::string updated;
+  // Joined for views.
+  std::string datastore_name;
+  std::string datastore_version_name;
+  // Live (not deleted) nodes, by ordinal.
+  std::vector<Node> nodes;
+  // 1 + the highest ordinal any node of this cluster ever had (deleted ones
+  // included): the ordinal of the next node added.
+  int next_ordinal = 1;
+};
+
 struct HostError {
   std::string host;
   std::string message;

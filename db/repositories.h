@@ -98,6 +98,42 @@ class InstanceRepository {
   virtual void mark_deleted(const std::string& id) = 0;
 };
 
+// Clusters and their nodes. A node is an instance row (cluster_id set) plus
+// a nodes row; both are written together. Reads return live nodes only.
+class ClusterRepository {
+ public:
+  virtual ~ClusterRepository() = default;
+  // Inserts in one transaction: the cluster row, for each of cluster.nodes
+  // its instance row (service status NEW, cluster_id = cluster.id) and its
+  // nodes row, and `op`. All exist afterwards, or none.
+  virtual void create_with_operation(const Cluster& cluster, const Operation& op) = 0;
+  // In one transaction, only if the cluster is live and its task is one of
+  // `allowed_tasks` (empty = any): sets its task to `task`, inserts
+  // `new_nodes` (instance + nodes rows, as create does) and `op`. Returns
+  // false and writes nothing otherwise. Of concurrent callers allowed from
+  // the same task, exactly one wins.
+  virtual bool start_operation(const std::string& cluster_id, const std::string& task,
+                               const std::vector<std::string>& allowed_tasks,
+                               const std::vector<Node>& new_nodes, const Operation& op) = 0;
+  // Not deleted, scoped to the tenant; nullopt for another tenant's id.
+  virtual std::optional<Cluster> find(const std::string& tenant_id, const std::string& id) = 0;
+  // Unscoped, for the control plane.
+  virtual std::optional<Cluster> find_any(const std::string& id) = 0;
+  // The tenant's live clusters with their nodes, oldest first.
+  virtual std::vector<Cluster> list(const std::string& tenant_id) = 0;
+  virtual void set_task(const std::string& id, const std::string& task) = 0;
+  virtual void set_status(const std::string& id, const std::string& status) = 0;
+  // Sets the node's phase (common::node_phase); "" when it is idle again.
+  virtual void set_node_phase(const std::string& instance_id, const std::string& phase) = 0;
+  // Marks as seeds exactly the live nodes of the cluster whose ids are in
+  // `seed_instance_ids`; every other node of the cluster loses the flag.
+  virtual void set_seeds(const std::string& cluster_id,
+                         const std::vector<std::string>& seed_instance_ids) = 0;
+  // Hides the cluster from every read. Delete its node instances first
+  // (InstanceRepository::mark_deleted); this does not touch them.
+  virtual void mark_deleted(const std::string& id) = 0;
+};
+
 class OperationRepository {
  public:
   virtual ~OperationRepository() = default;

@@ -1,0 +1,139 @@
+#include "api/cluster_actions_handler.h"
+
+#include "api/cluster_operations.h"
+#include "api/cluster_plan.h"
+#include "api/responses.h"
+#include "common/error.h"
+#include "common/status.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+json ids_of(const std::vector<db::Node>& nodes) {
+  json ids = json::array();
+  for (const auto& n : nodes) ids.push_back(n.instance_id);
+  return ids;
+}
+
+// The flavor and volume every node of `cluster` has (its oldest node's).
+const db::Instance& template_instance(const db::Cluster& cluster) {
+  if (cluster.nodes.empty()) {
+    throw common::unprocessable("cluster " + cluster.name + " has no nodes left; delete it");
+  }
+  return cluster.nodes.front().instance;
+}
+
+void check_spec_matches(const NodeSpec& spec, const db::Instance& like,
+                        db::CatalogRepository& catalog) {
+  if (spec.flavor_ref) {
+    const db::Flavor flavor = resolve_shared_flavor({spec}, catalog);
+    if (flavor.id != like.flavor_id) {
+      throw common::bad_request("all nodes of a cluster share one flavor: " + spec.field +
+                                ".flavorRef names flavor '" + flavor.id +
+                                "' but the cluster's nodes use flavor '" + like.flavor_id + "'");
+    }
+  }
+  if (spec.volume_size_gb && *spec.volume_size_gb != like.volume_size_gb) {
+    throw common::bad_request("all nodes of a cluster share one volume size: " + spec.field +
+                              ".volume.size is " + std::to_string(*spec.volume_size_gb) +
+                              " but the cluster's nodes have " +
+                              std::to_string(like.volume_size_gb) + " GB");
+  }
+}
+
+}  // namespace
+
+Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string& id) const {
+  const db::Cluster cluster = find_cluster(services_, ctx, id);
+  const ApiLimits& limits = services_.limits;
+  const ClusterAction action = parse_cluster_action(
+      parse_json_body(ctx.request.body), VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
+  switch (action.kind) {
+    case ClusterActionKind::kGrow:
+      return grow(ctx, cluster, action.grow);
+    case ClusterActionKind::kShrink:
+      return shrink(ctx, cluster, action.ids);
+    case ClusterActionKind::kReplaceNode:
+      return replace_node(ctx, cluster, action.ids.front());
+  }
+  throw common::internal_error("unhandled cluster action");
+}
+
+Response ClusterActionsHandler::add_nodes(const RequestContext& ctx, const std::string& id) const {
+  const db::Cluster cluster = find_cluster(services_, ctx, id);
+  return grow(ctx, cluster, parse_add_nodes(parse_json_body(ctx.request.body)));
+}
+
+Response ClusterActionsHandler::remove_node(const RequestContext& ctx, const std::string& id,
+                                            const std::string& node_id) const {
+  return shrink(ctx, find_cluster(services_, ctx, id), {node_id});
+}
+
+Response ClusterActionsHandler::remove(const RequestContext& ctx, const std::string& id) const {
+  const db::Cluster cluster = find_cluster(services_, ctx, id);
+  require_idle(cluster);
+  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.delete", cluster.id,
+                                             {{"instance_ids", ids_of(cluster.nodes)}});
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kDeleting, {}, op);
+}
+
+Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluster& cluster,
+                                     const std::vector<NodeSpec>& specs) const {
+  require_idle(cluster);
+  existing_cluster_target(cluster, services_);  // the datastore still builds clusters
+  const size_t total = cluster.nodes.size() + specs.size();
+  if (total > static_cast<size_t>(kMaxClusterNodes)) {
+    throw common::bad_request("growing cluster " + cluster.name + " by " +
+                              std::to_string(specs.size()) + " would make it " +
+                              std::to_string(total) + " nodes; a cluster has at most " +
+                              std::to_string(kMaxClusterNodes));
+  }
+  const db::Instance& like = template_instance(cluster);
+  std::vector<db::Node> nodes;
+  for (size_t k = 0; k < specs.size(); ++k) {
+    check_spec_matches(specs[k], like, *services_.catalog);
+    const std::string rack = specs[k].rack ? *specs[k].rack : default_rack(cluster, specs[k].field);
+    nodes.push_back(make_node(cluster, cluster.next_ordinal + static_cast<int>(k), rack,
+                              like.flavor_id, like.volume_size_gb));
+  }
+  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id,
+                                             {{"instance_ids", ids_of(nodes)}});
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kGrowing, nodes,
+                                 op);
+}
+
+Response ClusterActionsHandler::shrink(const RequestContext& ctx, const db::Cluster& cluster,
+                                       const std::vector<std::string>& ids) const {
+  for (const auto& id : ids) find_node(cluster, id);
+  require_idle(cluster);
+  if (ids.size() >= cluster.nodes.size()) {
+    throw common::bad_request("a cluster keeps at least one node; delete cluster " + cluster.name +
+                              " to remove them all");
+  }
+  existing_cluster_target(cluster, services_).strategy->check_shrink(cluster, ids);
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.shrink", cluster.id, {{"instance_ids", ids}});
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kShrinking, {}, op);
+}
+
+Response ClusterActionsHandler::replace_node(const RequestContext& ctx, const db::Cluster& cluster,
+                                             const std::string& node_id) const {
+  const db::Node& old = find_node(cluster, node_id);
+  require_idle(cluster);
+  existing_cluster_target(cluster, services_);
+  db::Node fresh = make_node(cluster, cluster.next_ordinal, old.rack, old.instance.flavor_id,
+                             old.instance.volume_size_gb);
+  fresh.dc = old.dc;
+  fresh.type = old.type;
+  fresh.seed = old.seed;
+  fresh.region = old.region;
+  const db::Operation op = cluster_operation(
+      ctx.tenant_id(), "cluster.replace_node", cluster.id,
+      {{"old_instance_id", old.instance_id}, {"new_instance_id", fresh.instance_id}});
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kReplacing, {fresh},
+                                 op);
+}
+
+}  // namespace automat::api

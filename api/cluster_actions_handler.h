@@ -1,0 +1,56 @@
+#pragma once
+// The actions on a cluster, each a 202 with an operation id: grow, shrink,
+// replace a node, delete. Each starts only while the cluster's task is NONE
+// (else 422 naming the task), and writes its operation in the transaction
+// that flips the task, so of two concurrent actions exactly one starts.
+// Operation contract (operations.params, read by the cluster workflows):
+//   cluster.create        task BUILDING   {"instance_ids": [ids, seeds first]}
+//   cluster.grow          task GROWING    {"instance_ids": [new node ids]}
+//   cluster.shrink        task SHRINKING  {"instance_ids": [leaving node ids]}
+//   cluster.replace_node  task REPLACING  {"old_instance_id", "new_instance_id"}
+//   cluster.delete        task DELETING   {"instance_ids": [every node id]}
+#include <string>
+#include <vector>
+
+#include "api/cluster_request.h"
+#include "api/http_message.h"
+#include "api/request_context.h"
+#include "api/services.h"
+
+namespace automat::api {
+
+class ClusterActionsHandler {
+ public:
+  explicit ClusterActionsHandler(const ApiServices& services) : services_(services) {}
+
+  // POST /clusters/{id} and /clusters/{id}/action: one of grow, shrink,
+  // replace_node (cluster_request.h).
+  Response act(const RequestContext& ctx, const std::string& id) const;
+  // POST /clusters/{id}/nodes {"nodes": {"num", "allocations"}}: a grow.
+  Response add_nodes(const RequestContext& ctx, const std::string& id) const;
+  // DELETE /clusters/{id}/nodes/{node_id}: a shrink of that one node.
+  Response remove_node(const RequestContext& ctx, const std::string& id,
+                       const std::string& node_id) const;
+  // DELETE /clusters/{id}.
+  Response remove(const RequestContext& ctx, const std::string& id) const;
+
+ private:
+  // New nodes (not seeds: a seed does not bootstrap; the grow workflow
+  // reseeds once they joined) with the cluster's flavor and volume; 400
+  // when a spec names another flavor or size, or the cluster would exceed
+  // kMaxClusterNodes.
+  Response grow(const RequestContext& ctx, const db::Cluster& cluster,
+                const std::vector<NodeSpec>& specs) const;
+  // 404 for ids not in the cluster, 400 when no node would remain, 422 when
+  // the datastore finds the shrink unsafe.
+  Response shrink(const RequestContext& ctx, const db::Cluster& cluster,
+                  const std::vector<std::string>& ids) const;
+  // A new node in the old one's rack and dc, with its seed flag, flavor and
+  // volume.
+  Response replace_node(const RequestContext& ctx, const db::Cluster& cluster,
+                        const std::string& node_id) const;
+
+  const ApiServices& services_;
+};
+
+}  // namespace automat::api

@@ -1,0 +1,59 @@
+#pragma once
+// The bodies of the /v1.0/{tenant}/clusters requests, parsed and checked
+// without any I/O. Every violation is a 400 whose message names the field.
+//
+// POST /clusters, two forms (fields not listed are ignored):
+//   Trove:  {"cluster": {name, datastore{type, version?},
+//            instances: [{flavorRef, volume{size}, availability_zone?}]}}
+//   seed:   {"cluster": {name, datastore{type, version?}, flavorRef, volume{size},
+//            size?: N, nodes?: [{region?}]}}   (size and/or nodes)
+//   A node's rack is its availability_zone / region (default: the handler's).
+//   Both forms at once, size and nodes that disagree, volume sizes that
+//   differ, or a node count outside 1..kMaxClusterNodes are refused.
+// POST /clusters/{id} and /clusters/{id}/action: exactly one key of
+//   {"grow": [{flavorRef?, volume{size}?, availability_zone?}]}  (not empty)
+//   {"shrink": [{"id"}]}                                         (not empty, no repeats)
+//   {"replace_node": {"id"}}
+// POST /clusters/{id}/nodes: {"nodes": {"num"?: N, "allocations"?: [{region?}]}}
+//   (at least one of them; num must match allocations when both are given).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/instance_request.h"
+
+namespace automat::api {
+
+inline constexpr int kMaxClusterNodes = 12;
+
+// One node to add. In a create, flavor_ref and volume_size_gb are always set.
+struct NodeSpec {
+  std::optional<std::string> flavor_ref;  // id or name, stripped of any URL prefix
+  std::optional<int> volume_size_gb;
+  std::optional<std::string> rack;
+  std::string field;  // where it came from, for messages: "cluster.instances[1]"
+};
+
+struct ClusterCreateRequest {
+  std::string name;
+  std::string datastore_type;
+  std::optional<std::string> datastore_version;
+  std::vector<NodeSpec> nodes;
+};
+
+enum class ClusterActionKind { kGrow, kShrink, kReplaceNode };
+
+struct ClusterAction {
+  ClusterActionKind kind = ClusterActionKind::kGrow;
+  std::vector<NodeSpec> grow;    // kGrow: the nodes to add
+  std::vector<std::string> ids;  // kShrink: the nodes to remove; kReplaceNode: one node
+};
+
+// Throws common::Error(kBadRequest) naming the first offending field.
+ClusterCreateRequest parse_cluster_create(const nlohmann::json& doc, VolumeBounds bounds);
+ClusterAction parse_cluster_action(const nlohmann::json& doc, VolumeBounds bounds);
+// The nodes of a POST /clusters/{id}/nodes body, as a grow.
+std::vector<NodeSpec> parse_add_nodes(const nlohmann::json& doc);
+
+}  // namespace automat::api

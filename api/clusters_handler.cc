@@ -1,0 +1,137 @@
+#include "api/clusters_handler.h"
+
+#include <algorithm>
+
+#include "api/cluster_operations.h"
+#include "api/operation_requests.h"
+#include "api/cluster_plan.h"
+#include "api/cluster_request.h"
+#include "api/cluster_views.h"
+#include "api/responses.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+db::Cluster new_cluster(const ClusterCreateRequest& req, const ClusterTarget& target,
+                        const std::string& tenant_id) {
+  db::Cluster c;
+  c.id = common::crypto::uuid4();
+  c.tenant_id = tenant_id;
+  c.name = req.name;
+  c.datastore_version_id = target.version.id;
+  c.task = common::cluster_task::kBuilding;
+  c.status = common::cluster_status::kBuild;
+  c.datastore_name = target.version.datastore_name;
+  c.datastore_version_name = target.version.name;
+  return c;
+}
+
+// The nodes of a new cluster, seeds placed by the datastore.
+std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCreateRequest& req,
+                                    const db::Flavor& flavor, const ClusterStrategy& strategy) {
+  std::vector<db::Node> nodes;
+  for (size_t k = 0; k < req.nodes.size(); ++k) {
+    const NodeSpec& spec = req.nodes[k];
+    nodes.push_back(make_node(cluster, static_cast<int>(k) + 1, spec.rack.value_or("rack1"),
+                              flavor.id, *spec.volume_size_gb));
+  }
+  const std::vector<std::string> seeds = strategy.place_seeds(nodes);
+  for (auto& n : nodes) {
+    n.seed = std::find(seeds.begin(), seeds.end(), n.instance_id) != seeds.end();
+  }
+  return nodes;
+}
+
+// An ACTIVE node to act through, seeds first; nullptr when none is.
+const db::Node* active_node(const db::Cluster& cluster) {
+  for (bool seeds : {true, false}) {
+    for (const auto& n : cluster.nodes) {
+      if (n.seed == seeds && node_status(n) == "ACTIVE") return &n;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Response ClustersHandler::create(const RequestContext& ctx) const {
+  const json doc = parse_json_body(ctx.request.body);
+  const ApiLimits& limits = services_.limits;
+  const ClusterCreateRequest req =
+      parse_cluster_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
+  const ClusterTarget target = resolve_cluster_target(req, services_);
+  const db::Flavor flavor = resolve_shared_flavor(req.nodes, *services_.catalog);
+  target.strategy->validate_node_flavor(flavor, target.version,
+                                        req.nodes.front().field + ".flavorRef");
+
+  db::Cluster cluster = new_cluster(req, target, ctx.tenant_id());
+  cluster.nodes = initial_nodes(cluster, req, flavor, *target.strategy);
+  cluster.next_ordinal = static_cast<int>(cluster.nodes.size()) + 1;
+  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
+                                             {{"instance_ids", start_order(cluster.nodes)}});
+  services_.clusters->create_with_operation(cluster, op);
+  common::log::info("cluster.create.accepted", {{"tenant", ctx.tenant_id()},
+                                                {"cluster", cluster.id},
+                                                {"op", op.id},
+                                                {"nodes", std::to_string(cluster.nodes.size())},
+                                                {"flavor", flavor.id},
+                                                {"datastore_version", target.version.id}});
+  publish_task(services_, op.id);
+  return accepted_cluster(services_, ctx, cluster, op);
+}
+
+Response ClustersHandler::list(const RequestContext& ctx) const {
+  return json_response(200, clusters_view(services_.clusters->list(ctx.tenant_id()), ctx.links));
+}
+
+Response ClustersHandler::show(const RequestContext& ctx, const std::string& id) const {
+  return json_response(200,
+                       {{"cluster", cluster_view(find_cluster(services_, ctx, id), ctx.links)}});
+}
+
+Response ClustersHandler::list_nodes(const RequestContext& ctx, const std::string& id) const {
+  json nodes = json::array();
+  for (const auto& n : find_cluster(services_, ctx, id).nodes)
+    nodes.push_back(node_view(n, ctx.links));
+  return json_response(200, {{"nodes", std::move(nodes)}});
+}
+
+Response ClustersHandler::show_node(const RequestContext& ctx, const std::string& id,
+                                    const std::string& node_id, const char* wrapper) const {
+  const db::Cluster cluster = find_cluster(services_, ctx, id);
+  return json_response(200, {{wrapper, node_view(find_node(cluster, node_id), ctx.links)}});
+}
+
+Response ClustersHandler::enable_root(const RequestContext& ctx, const std::string& id) const {
+  const db::Cluster cluster = find_cluster(services_, ctx, id);
+  if (!services_.root_enabler) {
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "enabling root is not available on this API server yet");
+  }
+  if (cluster.task == common::cluster_task::kDeleting) require_idle(cluster);
+  const db::Node* node = active_node(cluster);
+  if (!node) {
+    throw common::unprocessable("no node of cluster " + cluster.name +
+                                " is ACTIVE yet; enable root once the cluster is ACTIVE");
+  }
+  const json user = services_.root_enabler->enable_root(node->instance);
+  const bool well_formed = user.is_object() && user.contains("name") && user["name"].is_string() &&
+                           user.contains("password") && user["password"].is_string();
+  if (!well_formed) {
+    throw common::internal_error("node " + node->instance_id +
+                                 " enabled root but did not say the user's name and password");
+  }
+  common::log::info("cluster.root_enabled", {{"tenant", ctx.tenant_id()},
+                                             {"cluster", cluster.id},
+                                             {"node", node->instance_id},
+                                             {"user", user["name"].get<std::string>()}});
+  return json_response(200, {{"user", {{"name", user["name"]}, {"password", user["password"]}}}});
+}
+
+}  // namespace automat::api

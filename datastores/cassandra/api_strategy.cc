@@ -1,0 +1,89 @@
+#include "datastores/cassandra/api_strategy.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/error.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxKeyspaceName = 48;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The string member `key` of `obj`, or "" when absent or not a string.
+std::string text(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The array member `key` of `obj`, or an empty array.
+const json& items(const json& obj, const char* key) {
+  static const json kEmpty = json::array();
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_array() ? *it : kEmpty;
+}
+
+bool keyspace_chars(const std::string& name) {
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+void check_keyspaces(const json& body) {
+  const json& list = items(body, "databases");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_object()) continue;
+    const std::string field = "instance.databases[" + std::to_string(i) + "].name";
+    const std::string name = text(list[i], "name");
+    if (name.empty() || name.size() > kMaxKeyspaceName || !keyspace_chars(name)) {
+      throw common::bad_request(field + " '" + name +
+                                "' is not a valid Cassandra keyspace name: use 1 to 48 "
+                                "characters from A-Z, a-z, 0-9, _");
+    }
+    const std::string low = lower(name);
+    if (low == "system" || low.rfind("system_", 0) == 0) {
+      throw common::bad_request(field + " '" + name + "' is reserved by Cassandra");
+    }
+  }
+}
+
+void check_users(const json& body) {
+  const json& list = items(body, "users");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_object()) continue;
+    const std::string name = text(list[i], "name");
+    if (lower(name) == "cassandra") {
+      throw common::bad_request("instance.users[" + std::to_string(i) + "].name '" + name +
+                                "' is reserved by Cassandra");
+    }
+  }
+}
+
+}  // namespace
+
+void check_node_ram(const db::Flavor& flavor, const db::DatastoreVersion& version,
+                    const std::string& field) {
+  const int needed = std::max(kMinRamMb, version.min_ram_mb);
+  if (flavor.ram_mb >= needed) return;
+  throw common::bad_request(field + ": flavor '" + flavor.name + "' has " +
+                            std::to_string(flavor.ram_mb) + " MB of RAM, but a Cassandra " +
+                            version.name + " node needs at least " + std::to_string(needed) +
+                            " MB (never less than 1 GB); choose a larger flavor");
+}
+
+void CassandraApiStrategy::validate_instance_create(const nlohmann::json& body,
+                                                    const db::Flavor& flavor,
+                                                    const db::DatastoreVersion& version) const {
+  check_node_ram(flavor, version, "instance.flavorRef");
+  check_keyspaces(body);
+  check_users(body);
+}
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,253 @@
+#include "datastores/cassandra/common_shrink_checks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kNts = "NetworkTopologyStrategy";
+
+// obj[key] without inserting (and without undefined behaviour on a const
+// json): null when `obj` is not an object or has no such member.
+const json& member(const json& obj, const char* key) {
+  static const json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+const json& report(const ShrinkMember& m) { return member(m.detail, "cassandra"); }
+
+// A replication factor a keyspace asks: in one DC (NetworkTopologyStrategy)
+// or over the whole ring (dc empty: SimpleStrategy and the like).
+struct Need {
+  std::string keyspace;
+  std::string strategy;  // short class name
+  std::string dc;
+  int factor = 0;
+};
+
+// "3", "3/1" (transient replicas) or 3 -> 3; nullopt for anything else.
+std::optional<int> factor_of(const json& v) {
+  if (v.is_number_integer()) return v.get<int>();
+  if (!v.is_string()) return std::nullopt;
+  const std::string s = v.get<std::string>();
+  int n = 0;
+  size_t k = 0;
+  for (; k < s.size() && s[k] >= '0' && s[k] <= '9' && n < 1000000; ++k) n = n * 10 + (s[k] - '0');
+  if (k == 0) return std::nullopt;
+  return n;
+}
+
+std::string short_class(const json& keyspace, const json& replication) {
+  std::string cls;
+  if (keyspace.contains("class") && keyspace["class"].is_string()) {
+    cls = keyspace["class"].get<std::string>();
+  } else if (replication.contains("class") && replication["class"].is_string()) {
+    cls = replication["class"].get<std::string>();
+  }
+  return cls.substr(cls.rfind('.') + 1);
+}
+
+// What one keyspace entry of a report asks, appended to `needs`.
+void needs_of(const json& ks, std::vector<Need>& needs) {
+  if (!ks.is_object() || !ks.contains("name") || !ks["name"].is_string()) return;
+  if (!ks.contains("replication") || !ks["replication"].is_object()) return;
+  const json& replication = ks["replication"];
+  const std::string cls = short_class(ks, replication);
+  const std::string name = member(ks, "name").get<std::string>();
+  if (cls == "LocalStrategy") return;
+  if (cls == kNts) {
+    for (const auto& [dc, value] : replication.items()) {
+      const auto f = factor_of(value);
+      if (dc != "class" && f) needs.push_back({name, cls, dc, *f});
+    }
+    return;
+  }
+  if (!replication.contains("replication_factor")) return;
+  if (const auto f = factor_of(replication["replication_factor"])) {
+    needs.push_back({name, cls.empty() ? "SimpleStrategy" : cls, "", *f});
+  }
+}
+
+// Every keyspace need of every report; the largest factor per (keyspace, dc).
+std::vector<Need> all_needs(const std::vector<ShrinkMember>& members) {
+  std::map<std::pair<std::string, std::string>, Need> merged;
+  for (const auto& m : members) {
+    const json& list = member(report(m), "keyspaces");
+    if (!list.is_array()) continue;
+    std::vector<Need> needs;
+    for (const auto& ks : list) needs_of(ks, needs);
+    for (auto& n : needs) {
+      auto& slot = merged[{n.keyspace, n.dc}];
+      if (n.factor > slot.factor) slot = std::move(n);
+    }
+  }
+  std::vector<Need> out;
+  for (auto& [key, need] : merged) out.push_back(std::move(need));
+  return out;
+}
+
+bool has_reported(const ShrinkMember& m) {
+  const json& c = report(m);
+  return member(c, "ring").is_array() && member(c, "load_bytes").is_number() &&
+         member(c, "free_disk_bytes").is_number();
+}
+
+std::string nodes_word(size_t n) { return std::to_string(n) + (n == 1 ? " node" : " nodes"); }
+
+// The members split by DC, and which of them stay.
+struct Split {
+  std::set<std::string> leaving;
+  std::vector<std::string> dcs;  // DCs that lose nodes, in member order
+  size_t remaining_total = 0;
+
+  Split(const std::vector<ShrinkMember>& members, const std::vector<std::string>& ids) {
+    const std::set<std::string> wanted(ids.begin(), ids.end());
+    for (const auto& m : members) {
+      if (!wanted.count(m.id)) {
+        ++remaining_total;
+        continue;
+      }
+      leaving.insert(m.id);
+      if (std::find(dcs.begin(), dcs.end(), m.dc) == dcs.end()) dcs.push_back(m.dc);
+    }
+  }
+  bool leaves(const ShrinkMember& m) const { return leaving.count(m.id) > 0; }
+};
+
+std::optional<std::string> unreported(const std::vector<ShrinkMember>& members) {
+  for (const auto& m : members) {
+    if (!has_reported(m)) {
+      return "node " + m.name + " has not reported its ring yet; retry shortly";
+    }
+  }
+  return std::nullopt;
+}
+
+// The violated need with the largest factor, if any.
+template <typename Violates>
+const Need* worst(const std::vector<Need>& needs, Violates violates) {
+  const Need* found = nullptr;
+  for (const auto& n : needs) {
+    if (violates(n) && (!found || n.factor > found->factor)) found = &n;
+  }
+  return found;
+}
+
+std::optional<std::string> too_few_replicas(const std::vector<ShrinkMember>& members,
+                                            const Split& split, const std::vector<Need>& needs) {
+  const std::string removing = "removing " + nodes_word(split.leaving.size()) + " would leave ";
+  const std::string advice =
+      "; lower its replication factor (ALTER KEYSPACE) or remove fewer nodes";
+  if (const Need* n = worst(needs, [&](const Need& n) {
+        return n.dc.empty() && split.remaining_total < size_t(n.factor);
+      })) {
+    return removing + nodes_word(split.remaining_total) + ", fewer than the replication factor " +
+           std::to_string(n->factor) + " of keyspace '" + n->keyspace + "' (" + n->strategy + ")" +
+           advice;
+  }
+  for (const auto& dc : split.dcs) {
+    size_t remaining = 0;
+    for (const auto& m : members) remaining += m.dc == dc && !split.leaves(m);
+    if (const Need* n = worst(
+            needs, [&](const Need& n) { return n.dc == dc && remaining < size_t(n.factor); })) {
+      return removing + nodes_word(remaining) + " in " + dc +
+             ", fewer than the replication factor " + std::to_string(n->factor) + " keyspace '" +
+             n->keyspace + "' (" + n->strategy + ") asks in " + dc + advice;
+    }
+  }
+  return std::nullopt;
+}
+
+// A number of a member's report (checked present by unreported()).
+double number(const ShrinkMember& m, const char* key) {
+  return member(report(m), key).get<double>();
+}
+
+std::optional<std::string> too_little_disk(const std::vector<ShrinkMember>& members,
+                                           const Split& split) {
+  for (const auto& dc : split.dcs) {
+    double leaving_load = 0;
+    for (const auto& m : members) {
+      if (m.dc == dc && split.leaves(m)) leaving_load += number(m, "load_bytes");
+    }
+    for (const auto& m : members) {
+      if (m.dc != dc || split.leaves(m)) continue;
+      const double free = number(m, "free_disk_bytes");
+      if (free >= leaving_load) continue;
+      return "node " + m.name + " has " + human_bytes(free) +
+             " of free disk, but the leaving nodes hold " + human_bytes(leaving_load) +
+             " of data it may have to take; free disk on " + m.name +
+             " or grow the cluster before shrinking it";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> lost_rack(const std::vector<ShrinkMember>& members, const Split& split,
+                                     const std::vector<Need>& needs) {
+  for (const auto& dc : split.dcs) {
+    std::set<std::string> before, after;
+    for (const auto& m : members) {
+      if (m.dc != dc) continue;
+      before.insert(m.rack);
+      if (!split.leaves(m)) after.insert(m.rack);
+    }
+    if (after.size() >= before.size()) continue;
+    const Need* n = worst(needs, [&](const Need& n) {
+      return n.strategy == kNts && n.dc == dc && after.size() < size_t(n.factor);
+    });
+    if (!n) continue;
+    std::string gone;
+    for (const auto& r : before) {
+      if (!after.count(r)) gone = r;
+    }
+    return "removing the last node of rack '" + gone + "' would leave " + dc + " with " +
+           std::to_string(after.size()) + (after.size() == 1 ? " rack" : " racks") +
+           ", fewer than the " + std::to_string(n->factor) + " replicas keyspace '" + n->keyspace +
+           "' (" + n->strategy + ") keeps on separate racks there; add a node to rack '" + gone +
+           "' first, or remove a node of a rack that keeps others";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& members,
+                                          const std::vector<std::string>& leaving) {
+  const Split split(members, leaving);
+  if (split.leaving.empty()) return std::nullopt;
+  if (auto why = unreported(members)) return why;
+  const bool any_keyspaces = std::any_of(members.begin(), members.end(), [](const auto& m) {
+    return member(report(m), "keyspaces").is_array();
+  });
+  if (!any_keyspaces) return "no node has reported its keyspaces yet; retry shortly";
+  const std::vector<Need> needs = all_needs(members);
+  if (auto why = too_few_replicas(members, split, needs)) return why;
+  if (auto why = too_little_disk(members, split)) return why;
+  return lost_rack(members, split, needs);
+}
+
+std::string human_bytes(double bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  size_t unit = 0;
+  while (bytes >= 1024 && unit + 1 < sizeof kUnits / sizeof *kUnits) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char buf[48];
+  if (unit == 0) {
+    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", bytes, kUnits[unit]);
+  }
+  return buf;
+}
+
+}  // namespace automat::datastores::cassandra

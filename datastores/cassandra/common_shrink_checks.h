@@ -1,0 +1,51 @@
+#pragma once
+// Whether a Cassandra ring may lose some of its nodes. Pure (no I/O): fed
+// from the nodes' last heartbeat details, as the conductor stores them in
+// service_statuses.detail (the guest's contract):
+//   {"cassandra": {"ring": [{"address","state","rack","dc","load_bytes","host_id"}],
+//                  "keyspaces": [{"name","class","replication": {"replication_factor": "3"}
+//                                                            or {"dc1": "3"}}],
+//                  "load_bytes": N, "free_disk_bytes": N}}
+// The API refuses an unsafe shrink with 422; a shrink workflow may check
+// again right before decommissioning.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace automat::datastores::cassandra {
+
+// A ring member as the shrink checks see it.
+struct ShrinkMember {
+  std::string id;    // instance id
+  std::string name;  // shown in messages
+  std::string dc;
+  std::string rack;
+  nlohmann::json detail;  // its heartbeat detail; {} when it has not reported
+};
+
+// Why removing the members whose ids are in `leaving` from `members` is
+// unsafe, as a message a user can act on; nullopt when it is safe. Checked
+// in this order, for each DC that loses nodes:
+//  1. every member has reported its ring (detail.cassandra with a ring,
+//     load_bytes and free_disk_bytes), else "node X has not reported its
+//     ring yet; retry shortly"; and at least one member has reported its
+//     keyspaces (they are the same on every node), else "no node has
+//     reported its keyspaces yet; retry shortly";
+//  2. the DC keeps at least as many nodes as the largest replication factor
+//     any keyspace (system keyspaces included) asks there: a
+//     SimpleStrategy factor counts every node, a NetworkTopologyStrategy
+//     factor the nodes of its DC; LocalStrategy keyspaces ask nothing;
+//  3. every remaining node of the DC has free disk for the whole load of
+//     the nodes leaving it;
+//  4. when a rack loses its last node, no NetworkTopologyStrategy keyspace
+//     asks the DC for more replicas than racks remain.
+// Keyspaces are the union of every member's report (the largest factor
+// wins). Ids in `leaving` that are not members are ignored.
+std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& members,
+                                          const std::vector<std::string>& leaving);
+
+// "512 B", "3.0 KiB", "1.5 GiB": a byte count for messages.
+std::string human_bytes(double bytes);
+
+}  // namespace automat::datastores::cassandra
