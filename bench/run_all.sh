@@ -4,6 +4,7 @@
 #   bench/api_bench.sh            GET /instances/{id} with wrk (16 and 64 connections)
 #   automat-heartbeat-bench       conductor heartbeat ingestion (if built)
 #   bench/mysql_create_bench.sh   POST /instances -> ACTIVE
+#   bench/replica_bench.py        replica of a 100 MB master -> ACTIVE, replication lag
 #   bench/rss.sh                  idle RSS of automat-api and a guest agent
 # Each prints result rows "| metric | target | measured |" on stdout, gathered
 # here; everything a benchmark prints is shown on stderr as well.
@@ -70,6 +71,7 @@ else
 fi
 
 run_bench mysql_create_bench.sh "$BENCH/mysql_create_bench.sh"
+run_bench replica_bench.py /usr/bin/python3 "$BENCH/replica_bench.py"
 run_bench rss.sh "$BENCH/rss.sh"
 
 mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
