@@ -3,79 +3,15 @@
 
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/instance_lookup.h"
 #include "cli/instance_request.h"
 #include "cli/json_fields.h"
+#include "cli/operation_wait.h"
 #include "cli/views.h"
 #include "cli/waiter.h"
 
 namespace automat::cli {
 namespace {
-
-std::string instance_path(const std::string& id) { return "/instances/" + path_segment(id); }
-
-// A flavor ID, or the ID of the one flavor with that name.
-std::string resolve_flavor(ApiClient& api, const std::string& ref) {
-  nlohmann::json flavors = field_json(api.get("/flavors"), "flavors");
-  std::vector<std::string> by_name;
-  for (const auto& flavor : flavors.is_array() ? flavors : nlohmann::json::array()) {
-    if (field_text(flavor, "id") == ref) return ref;
-    if (field_text(flavor, "name") == ref) by_name.push_back(field_text(flavor, "id"));
-  }
-  if (by_name.size() == 1) return by_name.front();
-  throw UsageError("no flavor with ID or name \"" + ref + "\"; `automat flavor list` shows them");
-}
-
-// An instance ID as given, or the ID of the one instance with that name.
-std::string resolve_instance(ApiClient& api, const std::string& ref) {
-  if (looks_like_uuid(ref)) return ref;
-  std::vector<std::string> matches;
-  nlohmann::json instances = field_json(api.get("/instances"), "instances");
-  for (const auto& instance : instances.is_array() ? instances : nlohmann::json::array()) {
-    std::string id = field_text(instance, "id");
-    if (id == ref) return id;
-    if (field_text(instance, "name") == ref) matches.push_back(id);
-  }
-  if (matches.size() > 1) {
-    throw UsageError(std::to_string(matches.size()) + " instances are named \"" + ref +
-                     "\"; give the ID instead (automat instance list)");
-  }
-  return matches.empty() ? ref : matches.front();  // none: let the server say 404
-}
-
-std::string require_operation_id(const Accepted& accepted) {
-  if (accepted.operation_id.empty()) {
-    throw common::Error(common::ErrorCode::kInternal,
-                        "the server accepted the request but sent no operation id to wait on");
-  }
-  return accepted.operation_id;
-}
-
-void report_timeout(const Session& session, const std::string& operation_id,
-                    const nlohmann::json& operation) {
-  session.err << "ERROR: gave up after " << session.options.timeout_seconds
-              << "s waiting for operation " << operation_id;
-  if (operation.is_object()) {
-    session.err << " (" << field_text(operation, "state") << ", "
-                << static_cast<int>(field_number(operation, "progress", 0) * 100) << "%)";
-  }
-  session.err << "; it goes on on the server: automat operation show " << operation_id << "\n";
-}
-
-// Waits for the operation; prints why when it did not complete.
-WaitOutcome wait_operation(Session& session, OperationWaiter& waiter, const std::string& id) {
-  WaitResult result = waiter.wait_for_operation(id);
-  if (result.outcome == WaitOutcome::kFailed) {
-    session.err << "ERROR: " << describe_failure(result.operation);
-  } else if (result.outcome == WaitOutcome::kTimedOut) {
-    report_timeout(session, id, result.operation);
-  }
-  return result.outcome;
-}
-
-void show_instance(Session& session, ApiClient& api, const std::string& id) {
-  nlohmann::json instance = field_json(api.get(instance_path(id)), "instance");
-  session.print(instance, instance_table(instance));
-}
 
 int create_instance(Session& session, const CreateInstanceArgs& args) {
   ApiClient api = session.api();
@@ -93,7 +29,7 @@ int create_instance(Session& session, const CreateInstanceArgs& args) {
   std::string operation_id = require_operation_id(accepted);
   ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
   OperationWaiter waiter(api, session.clock, progress, session.wait_options());
-  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
   if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
   show_instance(session, api, field_text(instance, "id"));
   return 0;
@@ -118,23 +54,13 @@ int delete_instance(Session& session, const std::string& ref, bool wait) {
   std::string id = resolve_instance(api, ref);
   Accepted accepted = api.remove(instance_path(id));
   if (!wait) {
-    if (session.json_output()) {
-      session.print(accepted.body.is_null()
-                        ? nlohmann::json{{"operation", {{"id", accepted.operation_id}}}}
-                        : accepted.body,
-                    {});
-    } else {
-      session.out << "Request to delete instance " << id << " was accepted";
-      if (!accepted.operation_id.empty())
-        session.out << " (operation " << accepted.operation_id << ")";
-      session.out << ".\n";
-    }
+    print_accepted(session, accepted, "delete instance " + id);
     return 0;
   }
   std::string operation_id = require_operation_id(accepted);
   ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
   OperationWaiter waiter(api, session.clock, progress, session.wait_options());
-  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
   if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
   outcome =
       waiter.wait_until([&] { return instance_gone(api, id); }, "waiting for the instance to go");
