@@ -1,4 +1,5 @@
-// automat instance create | list | show | delete
+// automat instance create | list | show | delete (detach | promote | eject and
+// the replica form of create are in commands_replication.cc)
 #include <memory>
 
 #include "cli/commands.h"
@@ -85,13 +86,54 @@ int list_instances(Session& session) {
   return 0;
 }
 
+// Which create options go together: --flavor and --size build an instance
+// from scratch; --replica-of copies them (and databases, users, zone) from
+// the master. Throws CLI::ParseError, so a bad mix exits 64 before any request.
+void check_create_options(const CLI::App& create, CreateInstanceArgs& args) {
+  auto given = [&create](const std::string& name) { return create.count(name) > 0; };
+  args.datastore_given = given("--datastore");
+  if (!given("--replica-of")) {
+    for (const char* name : {"--flavor", "--size"}) {
+      if (!given(name)) {
+        throw CLI::RequiredError(std::string(name) + " is required (unless --replica-of is given)",
+                                 CLI::ExitCodes::RequiredError);
+      }
+    }
+    if (given("--replica-count")) {
+      throw CLI::ValidationError("--replica-count", "applies to replicas only; add --replica-of");
+    }
+    return;
+  }
+  if (args.replica_of.empty()) {
+    throw CLI::ValidationError("--replica-of", "needs the master's ID or name");
+  }
+  if (given("--replica-count") && args.replica_count < 1) {
+    throw CLI::ValidationError("--replica-count",
+                               "must be 1 or more, got " + std::to_string(args.replica_count));
+  }
+  for (const char* name : {"--database", "--user"}) {
+    if (given(name)) {
+      throw CLI::ValidationError(name,
+                                 "cannot be given with --replica-of: a replica copies its "
+                                 "master's databases and users");
+    }
+  }
+  for (const char* name : {"--flavor", "--size", "--availability-zone"}) {
+    if (given(name)) {
+      throw CLI::ValidationError(name,
+                                 "cannot be given with --replica-of: a replica gets its master's "
+                                 "flavor, volume size and availability zone");
+    }
+  }
+}
+
 void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
   auto args = std::make_shared<CreateInstanceArgs>();
-  CLI::App* create = instance.add_subcommand("create", "Create a database instance");
+  CLI::App* create = instance.add_subcommand("create", "Create a database instance or replicas");
   create->add_option("name", args->name, "Name of the new instance")->required();
-  create->add_option("--flavor", args->flavor, "Flavor ID or name (automat flavor list)")
-      ->required();
-  create->add_option("--size", args->size_gb, "Volume size in GB")->required();
+  create->add_option("--flavor", args->flavor,
+                     "Flavor ID or name (automat flavor list); required unless --replica-of");
+  create->add_option("--size", args->size_gb, "Volume size in GB; required unless --replica-of");
   create->add_option("--datastore", args->datastore, "Datastore type")->capture_default_str();
   create->add_option("--datastore-version", args->datastore_version,
                      "Datastore version (default: the datastore's default)");
@@ -100,8 +142,19 @@ void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
                      "User to create, NAME:PASSWORD[:db1,db2] granted on those databases "
                      "(repeatable)");
   create->add_option("--availability-zone", args->availability_zone, "Availability zone");
-  create->add_flag("--wait", args->wait, "Wait until the instance is ACTIVE, showing progress");
-  commands.add(create, [&session, args] { return create_instance(session, *args); });
+  create->add_option("--replica-of", args->replica_of,
+                     "Make a replica of this master (ID or name), with the master's flavor, "
+                     "volume, datastore, databases and users");
+  create->add_option("--replica-count", args->replica_count,
+                     "With --replica-of: how many replicas to make from one backup of the "
+                     "master (the server allows 1 to 3; default 1), named NAME, NAME-2, ...");
+  create->add_flag("--wait", args->wait,
+                   "Wait until the instance (every replica) is ACTIVE, showing progress");
+  create->callback([create, args] { check_create_options(*create, *args); });
+  commands.add(create, [&session, args] {
+    return args->replica_of.empty() ? create_instance(session, *args)
+                                    : create_replicas(session, *args);
+  });
 }
 
 void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
@@ -133,6 +186,7 @@ void add_instance_commands(CLI::App& root, Session& session, CommandSet& command
   });
 
   add_delete(*instance, session, commands);
+  add_replication_commands(*instance, session, commands);
 }
 
 }  // namespace automat::cli
