@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/instance_request.h"
 #include "cli/session.h"
 
 namespace automat::cli {
@@ -28,8 +29,14 @@ class CommandSet {
   std::vector<std::pair<CLI::App*, Action>> commands_;
 };
 
-// instance create | list | show | delete
+// instance create | list | show | delete, and the replication commands below
 void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands);
+// instance detach | promote | eject, registered on the `instance` command
+void add_replication_commands(CLI::App& instance, Session& session, CommandSet& commands);
+// instance create --replica-of: asks for args.replica_count replicas of the
+// master (given by ID or name) and, with args.wait, waits for every one of
+// their operations. Returns the exit code.
+int create_replicas(Session& session, const CreateInstanceArgs& args);
 // datastore list, flavor list
 void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
 // operation show

@@ -1,81 +1,18 @@
-// automat instance create | list | show | delete
+// automat instance create | list | show | delete (detach | promote | eject and
+// the replica form of create are in commands_replication.cc)
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/instance_lookup.h"
 #include "cli/instance_request.h"
 #include "cli/json_fields.h"
+#include "cli/operation_wait.h"
 #include "cli/views.h"
 #include "cli/waiter.h"
 
 namespace automat::cli {
 namespace {
-
-std::string instance_path(const std::string& id) { return "/instances/" + path_segment(id); }
-
-// A flavor ID, or the ID of the one flavor with that name.
-std::string resolve_flavor(ApiClient& api, const std::string& ref) {
-  nlohmann::json flavors = field_json(api.get("/flavors"), "flavors");
-  std::vector<std::string> by_name;
-  for (const auto& flavor : flavors.is_array() ? flavors : nlohmann::json::array()) {
-    if (field_text(flavor, "id") == ref) return ref;
-    if (field_text(flavor, "name") == ref) by_name.push_back(field_text(flavor, "id"));
-  }
-  if (by_name.size() == 1) return by_name.front();
-  throw UsageError("no flavor with ID or name \"" + ref + "\"; `automat flavor list` shows them");
-}
-
-// An instance ID as given, or the ID of the one instance with that name.
-std::string resolve_instance(ApiClient& api, const std::string& ref) {
-  if (looks_like_uuid(ref)) return ref;
-  std::vector<std::string> matches;
-  nlohmann::json instances = field_json(api.get("/instances"), "instances");
-  for (const auto& instance : instances.is_array() ? instances : nlohmann::json::array()) {
-    std::string id = field_text(instance, "id");
-    if (id == ref) return id;
-    if (field_text(instance, "name") == ref) matches.push_back(id);
-  }
-  if (matches.size() > 1) {
-    throw UsageError(std::to_string(matches.size()) + " instances are named \"" + ref +
-                     "\"; give the ID instead (automat instance list)");
-  }
-  return matches.empty() ? ref : matches.front();  // none: let the server say 404
-}
-
-std::string require_operation_id(const Accepted& accepted) {
-  if (accepted.operation_id.empty()) {
-    throw common::Error(common::ErrorCode::kInternal,
-                        "the server accepted the request but sent no operation id to wait on");
-  }
-  return accepted.operation_id;
-}
-
-void report_timeout(const Session& session, const std::string& operation_id,
-                    const nlohmann::json& operation) {
-  session.err << "ERROR: gave up after " << session.options.timeout_seconds
-              << "s waiting for operation " << operation_id;
-  if (operation.is_object()) {
-    session.err << " (" << field_text(operation, "state") << ", "
-                << static_cast<int>(field_number(operation, "progress", 0) * 100) << "%)";
-  }
-  session.err << "; it goes on on the server: automat operation show " << operation_id << "\n";
-}
-
-// Waits for the operation; prints why when it did not complete.
-WaitOutcome wait_operation(Session& session, OperationWaiter& waiter, const std::string& id) {
-  WaitResult result = waiter.wait_for_operation(id);
-  if (result.outcome == WaitOutcome::kFailed) {
-    session.err << "ERROR: " << describe_failure(result.operation);
-  } else if (result.outcome == WaitOutcome::kTimedOut) {
-    report_timeout(session, id, result.operation);
-  }
-  return result.outcome;
-}
-
-void show_instance(Session& session, ApiClient& api, const std::string& id) {
-  nlohmann::json instance = field_json(api.get(instance_path(id)), "instance");
-  session.print(instance, instance_table(instance));
-}
 
 int create_instance(Session& session, const CreateInstanceArgs& args) {
   ApiClient api = session.api();
@@ -93,7 +30,7 @@ int create_instance(Session& session, const CreateInstanceArgs& args) {
   std::string operation_id = require_operation_id(accepted);
   ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
   OperationWaiter waiter(api, session.clock, progress, session.wait_options());
-  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
   if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
   show_instance(session, api, field_text(instance, "id"));
   return 0;
@@ -118,23 +55,13 @@ int delete_instance(Session& session, const std::string& ref, bool wait) {
   std::string id = resolve_instance(api, ref);
   Accepted accepted = api.remove(instance_path(id));
   if (!wait) {
-    if (session.json_output()) {
-      session.print(accepted.body.is_null()
-                        ? nlohmann::json{{"operation", {{"id", accepted.operation_id}}}}
-                        : accepted.body,
-                    {});
-    } else {
-      session.out << "Request to delete instance " << id << " was accepted";
-      if (!accepted.operation_id.empty())
-        session.out << " (operation " << accepted.operation_id << ")";
-      session.out << ".\n";
-    }
+    print_accepted(session, accepted, "delete instance " + id);
     return 0;
   }
   std::string operation_id = require_operation_id(accepted);
   ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
   OperationWaiter waiter(api, session.clock, progress, session.wait_options());
-  WaitOutcome outcome = wait_operation(session, waiter, operation_id);
+  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
   if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
   outcome =
       waiter.wait_until([&] { return instance_gone(api, id); }, "waiting for the instance to go");
@@ -159,13 +86,54 @@ int list_instances(Session& session) {
   return 0;
 }
 
+// Which create options go together: --flavor and --size build an instance
+// from scratch; --replica-of copies them (and databases, users, zone) from
+// the master. Throws CLI::ParseError, so a bad mix exits 64 before any request.
+void check_create_options(const CLI::App& create, CreateInstanceArgs& args) {
+  auto given = [&create](const std::string& name) { return create.count(name) > 0; };
+  args.datastore_given = given("--datastore");
+  if (!given("--replica-of")) {
+    for (const char* name : {"--flavor", "--size"}) {
+      if (!given(name)) {
+        throw CLI::RequiredError(std::string(name) + " is required (unless --replica-of is given)",
+                                 CLI::ExitCodes::RequiredError);
+      }
+    }
+    if (given("--replica-count")) {
+      throw CLI::ValidationError("--replica-count", "applies to replicas only; add --replica-of");
+    }
+    return;
+  }
+  if (args.replica_of.empty()) {
+    throw CLI::ValidationError("--replica-of", "needs the master's ID or name");
+  }
+  if (given("--replica-count") && args.replica_count < 1) {
+    throw CLI::ValidationError("--replica-count",
+                               "must be 1 or more, got " + std::to_string(args.replica_count));
+  }
+  for (const char* name : {"--database", "--user"}) {
+    if (given(name)) {
+      throw CLI::ValidationError(name,
+                                 "cannot be given with --replica-of: a replica copies its "
+                                 "master's databases and users");
+    }
+  }
+  for (const char* name : {"--flavor", "--size", "--availability-zone"}) {
+    if (given(name)) {
+      throw CLI::ValidationError(name,
+                                 "cannot be given with --replica-of: a replica gets its master's "
+                                 "flavor, volume size and availability zone");
+    }
+  }
+}
+
 void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
   auto args = std::make_shared<CreateInstanceArgs>();
-  CLI::App* create = instance.add_subcommand("create", "Create a database instance");
+  CLI::App* create = instance.add_subcommand("create", "Create a database instance or replicas");
   create->add_option("name", args->name, "Name of the new instance")->required();
-  create->add_option("--flavor", args->flavor, "Flavor ID or name (automat flavor list)")
-      ->required();
-  create->add_option("--size", args->size_gb, "Volume size in GB")->required();
+  create->add_option("--flavor", args->flavor,
+                     "Flavor ID or name (automat flavor list); required unless --replica-of");
+  create->add_option("--size", args->size_gb, "Volume size in GB; required unless --replica-of");
   create->add_option("--datastore", args->datastore, "Datastore type")->capture_default_str();
   create->add_option("--datastore-version", args->datastore_version,
                      "Datastore version (default: the datastore's default)");
@@ -174,8 +142,19 @@ void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
                      "User to create, NAME:PASSWORD[:db1,db2] granted on those databases "
                      "(repeatable)");
   create->add_option("--availability-zone", args->availability_zone, "Availability zone");
-  create->add_flag("--wait", args->wait, "Wait until the instance is ACTIVE, showing progress");
-  commands.add(create, [&session, args] { return create_instance(session, *args); });
+  create->add_option("--replica-of", args->replica_of,
+                     "Make a replica of this master (ID or name), with the master's flavor, "
+                     "volume, datastore, databases and users");
+  create->add_option("--replica-count", args->replica_count,
+                     "With --replica-of: how many replicas to make from one backup of the "
+                     "master (the server allows 1 to 3; default 1), named NAME, NAME-2, ...");
+  create->add_flag("--wait", args->wait,
+                   "Wait until the instance (every replica) is ACTIVE, showing progress");
+  create->callback([create, args] { check_create_options(*create, *args); });
+  commands.add(create, [&session, args] {
+    return args->replica_of.empty() ? create_instance(session, *args)
+                                    : create_replicas(session, *args);
+  });
 }
 
 void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
@@ -207,6 +186,7 @@ void add_instance_commands(CLI::App& root, Session& session, CommandSet& command
   });
 
   add_delete(*instance, session, commands);
+  add_replication_commands(*instance, session, commands);
 }
 
 }  // namespace automat::cli

@@ -21,6 +21,17 @@ nlohmann::json create_instance_request(const CreateInstanceArgs& args,
   return {{"instance", instance}};
 }
 
+nlohmann::json create_replica_request(const CreateInstanceArgs& args,
+                                      const std::string& master_id) {
+  nlohmann::json instance = {{"name", args.name}, {"replica_of", master_id}};
+  if (args.replica_count > 0) instance["replica_count"] = args.replica_count;
+  nlohmann::json datastore = nlohmann::json::object();
+  if (args.datastore_given) datastore["type"] = args.datastore;
+  if (!args.datastore_version.empty()) datastore["version"] = args.datastore_version;
+  if (!datastore.empty()) instance["datastore"] = datastore;
+  return {{"instance", instance}};
+}
+
 bool looks_like_uuid(const std::string& text) {
   if (text.size() != 36) return false;
   for (size_t i = 0; i < text.size(); ++i) {

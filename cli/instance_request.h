@@ -1,5 +1,6 @@
 #pragma once
-// Building an instance create request from the command line's arguments.
+// Building an instance create request (an ordinary instance or replicas of
+// a master) from the command line's arguments.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,6 +17,11 @@ struct CreateInstanceArgs {
   std::vector<std::string> users;  // NAME:PASSWORD[:db1,db2]
   std::string availability_zone;
   bool wait = false;
+  // A replica: the master's ID or name (resolved before the request is
+  // built); empty for an ordinary instance.
+  std::string replica_of;
+  int replica_count = 0;         // 0: not given (the server makes one)
+  bool datastore_given = false;  // --datastore was on the command line
 };
 
 // Trove's body: {"instance": {"name", "flavorRef", "volume": {"size"},
@@ -24,6 +30,13 @@ struct CreateInstanceArgs {
 // [, "availability_zone"]}}. Throws cli::UsageError for a bad --user.
 nlohmann::json create_instance_request(const CreateInstanceArgs& args,
                                        const std::string& flavor_id);
+
+// The replica form: {"instance": {"name", "replica_of": master_id
+// [, "replica_count"] [, "datastore": {["type"] [, "version"]}]}}. The
+// datastore is sent only as far as it was given, so the server can refuse
+// one that differs from the master's; flavor, volume, databases and users
+// are never sent (a replica copies the master's).
+nlohmann::json create_replica_request(const CreateInstanceArgs& args, const std::string& master_id);
 
 // True for the 8-4-4-4-12 hex form of a UUID.
 bool looks_like_uuid(const std::string& text);

@@ -42,6 +42,12 @@ std::string bar(double fraction, int cells) {
   return "[" + std::string(filled, '#') + std::string(cells - filled, '.') + "]";
 }
 
+// "<label>: <message>", or whichever of the two is not empty.
+std::string with_label(const std::string& label, std::string_view message) {
+  if (label.empty()) return std::string(message);
+  return message.empty() ? label : label + ": " + std::string(message);
+}
+
 }  // namespace
 
 std::string format_elapsed(double elapsed_seconds) {
@@ -86,7 +92,9 @@ ProgressPrinter::ProgressPrinter(std::ostream& out, bool live, int width,
       width_(width),
       plain_interval_(static_cast<double>(plain_interval.count())) {}
 
-void ProgressPrinter::update(double fraction, std::string_view message, double elapsed_seconds) {
+void ProgressPrinter::update(double fraction, std::string_view raw_message,
+                             double elapsed_seconds) {
+  const std::string message = with_label(label_, raw_message);
   if (live_) {
     // Leave the last column free: some terminals wrap when it is written.
     out_ << "\r" << render_progress_bar(fraction, message, elapsed_seconds, width_ - 1) << "\x1b[K"
@@ -99,7 +107,7 @@ void ProgressPrinter::update(double fraction, std::string_view message, double e
   if (!changed && elapsed_seconds - last_line_at_ < plain_interval_) return;
   out_ << render_progress_line(fraction, message, elapsed_seconds) << "\n" << std::flush;
   last_percent_ = percent;
-  last_message_ = std::string(message);
+  last_message_ = message;
   last_line_at_ = elapsed_seconds;
 }
 

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace automat::cli {
 
@@ -30,6 +31,9 @@ class ProgressPrinter {
   ProgressPrinter(std::ostream& out, bool live, int width,
                   std::chrono::seconds plain_interval = std::chrono::seconds(10));
   void update(double fraction, std::string_view message, double elapsed_seconds);
+  // Later updates show "<label>: <message>" (just the label for an empty
+  // message), to tell several operations apart; "" shows messages as they are.
+  void set_label(std::string label) { label_ = std::move(label); }
   // Ends the live line (newline) so later output starts on a fresh line.
   void finish();
 
@@ -41,6 +45,7 @@ class ProgressPrinter {
   bool drawn_ = false;
   int last_percent_ = -1;
   std::string last_message_;
+  std::string label_;
   double last_line_at_ = 0;
 };
 

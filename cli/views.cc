@@ -57,6 +57,21 @@ std::string resource_text(const nlohmann::json& resource) {
   return type.empty() ? id : id.empty() ? type : type + " " + id;
 }
 
+// The master's ID of a replica's view; "" for any other instance.
+std::string replica_of_id(const nlohmann::json& instance) {
+  return field_text(field_json(instance, "replica_of"), "id");
+}
+
+// The IDs of a master's replicas, one a line.
+std::string replica_ids(const nlohmann::json& replicas) {
+  std::string ids;
+  for (const auto& replica : items(replicas)) {
+    if (!ids.empty()) ids += "\n";
+    ids += field_text(replica, "id");
+  }
+  return ids;
+}
+
 }  // namespace
 
 Table instance_list_table(const nlohmann::json& instances) {
@@ -86,11 +101,31 @@ Table instance_table(const nlohmann::json& instance) {
       {"volume", volume_size(instance)},
       {"ip", field_text(instance, "ip")},
   };
+  if (field_json(instance, "replica_of").is_object()) {
+    fields.emplace_back("replica_of", replica_of_id(instance));
+  }
+  nlohmann::json replicas = field_json(instance, "replicas");
+  if (replicas.is_array() && !replicas.empty()) {
+    fields.emplace_back("replicas", replica_ids(replicas));
+  }
   nlohmann::json fault = field_json(instance, "fault");
   if (fault.is_object()) fields.emplace_back("fault", field_text(fault, "message"));
   fields.emplace_back("created", field_text(instance, "created"));
   fields.emplace_back("updated", field_text(instance, "updated"));
   return field_value_table(fields);
+}
+
+Table replica_batch_table(const nlohmann::json& instances, const nlohmann::json& operations) {
+  Table table{{"ID", "Name", "Status", "Replica Of", "Operation"}, {}};
+  nlohmann::json ops = items(operations);
+  size_t i = 0;
+  for (const auto& instance : items(instances)) {
+    std::string operation = i < ops.size() ? field_text(ops[i], "id") : "";
+    table.rows.push_back({field_text(instance, "id"), field_text(instance, "name"),
+                          field_text(instance, "status"), replica_of_id(instance), operation});
+    ++i;
+  }
+  return table;
 }
 
 Table datastore_list_table(const nlohmann::json& datastores) {

@@ -11,8 +11,14 @@ namespace automat::cli {
 // Flavor ID, Size. `instances` is the array of GET /instances.
 Table instance_list_table(const nlohmann::json& instances);
 
-// Field/Value rows of one instance view; a "fault" row only when it has one.
+// Field/Value rows of one instance view; a "replica_of" row (the master's
+// ID) on a replica, a "replicas" row (one ID a line) on a master, and a
+// "fault" row, each only when the view has it.
 Table instance_table(const nlohmann::json& instance);
+
+// Columns: ID, Name, Status, Replica Of, Operation: the replicas one create
+// request started, instances[i] built by operations[i] ({"id", "state"}).
+Table replica_batch_table(const nlohmann::json& instances, const nlohmann::json& operations);
 
 // Columns: ID, Name, Versions (names, the default marked "(default)").
 Table datastore_list_table(const nlohmann::json& datastores);

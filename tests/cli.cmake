@@ -6,6 +6,7 @@ add_executable(automat_cli_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_errors_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_http_client_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_progress_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/unit/cli_replication_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_table_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_user_spec_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_waiter_test.cc)

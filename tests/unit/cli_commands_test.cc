@@ -6,6 +6,7 @@
 #include "cli/app.h"
 #include "tests/fakes/fake_http_client.h"
 #include "tests/fakes/fake_poll_clock.h"
+#include "tests/unit/cli_session_fixture.h"
 
 namespace automat::cli {
 namespace {
@@ -39,14 +40,8 @@ nlohmann::json operation(const std::string& state, double progress) {
                                          : nlohmann::json::array()}}}};
 }
 
-class CliCommandsTest : public ::testing::Test {
+class CliCommandsTest : public testing::CliSessionTest {
  protected:
-  int run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), {"automat", "--url", "http://api:8779/v1.0/t1/", "--token", "tok"});
-    Session session{http_, clock_, out_, err_, Terminal{false, 80}, {}};
-    return run(args, session);
-  }
-
   void script_flavors() {
     http_.on("GET", "/flavors",
              json_response(200, {{"flavors",
@@ -61,11 +56,6 @@ class CliCommandsTest : public ::testing::Test {
         json_response(202, {{"instance", instance_view("BUILD")}, {"operation", {{"id", "op1"}}}},
                       {{"x-operation-id", "op1"}}));
   }
-
-  FakeHttpClient http_;
-  FakePollClock clock_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 TEST_F(CliCommandsTest, CreateWaitShowsTheActiveInstance) {

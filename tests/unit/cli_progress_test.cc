@@ -78,5 +78,27 @@ TEST(CliProgressPrinter, PlainPrintsOnlyChangesOrEveryInterval) {
             "50%  starting  (11.5s)\n");
 }
 
+TEST(CliProgressPrinter, LabelPrefixesMessagesUntilCleared) {
+  std::ostringstream out;
+  ProgressPrinter printer(out, /*live=*/false, 80);
+  printer.set_label("db1-2");
+  printer.update(0.3, "starting MariaDB", 1.0);
+  printer.update(0.3, "", 2.0);  // no message: just the label
+  printer.set_label("");
+  printer.update(0.5, "restoring", 3.0);
+  EXPECT_EQ(out.str(),
+            "30%  db1-2: starting MariaDB  (1.0s)\n"
+            "30%  db1-2  (2.0s)\n"
+            "50%  restoring  (3.0s)\n");
+}
+
+TEST(CliProgressPrinter, LiveKeepsTheLabelWhenTheMessageIsCut) {
+  std::ostringstream out;
+  ProgressPrinter printer(out, /*live=*/true, 49);
+  printer.set_label("replica-3");
+  printer.update(0.58, "restoring the master's backup", 4.2);
+  EXPECT_EQ(out.str(), "\r[#######.....] 58%  replica-3: restor...  (4.2s)\x1b[K");
+}
+
 }  // namespace
 }  // namespace automat::cli

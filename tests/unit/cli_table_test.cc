@@ -83,6 +83,44 @@ TEST(CliViews, InstanceShowHasAFaultRowOnlyWhenSet) {
   EXPECT_EQ(has_fault(instance_table(failed)), "boom");
 }
 
+// The rows of a Field/Value table by field name ("<none>" when absent).
+std::string field_row(const Table& table, const std::string& field) {
+  for (const auto& row : table.rows) {
+    if (row[0] == field) return row[1];
+  }
+  return "<none>";
+}
+
+TEST(CliViews, InstanceShowHasReplicationRowsOnlyWhenSet) {
+  nlohmann::json plain = {{"id", "a1"}, {"status", "ACTIVE"}};
+  nlohmann::json replica = nlohmann::json::parse(R"({"id": "r1", "status": "ACTIVE",
+    "replica_of": {"id": "m1", "links": [{"href": "http://x/instances/m1", "rel": "self"}]},
+    "slave": {"of": "m1", "read_only": true}})");
+  nlohmann::json master = nlohmann::json::parse(R"({"id": "m1", "status": "ACTIVE",
+    "replicas": [{"id": "r1", "links": []}, {"id": "r2", "links": []}],
+    "slave": {"list": [{"id": "r1"}, {"id": "r2"}]}})");
+  EXPECT_EQ(field_row(instance_table(plain), "replica_of"), "<none>");
+  EXPECT_EQ(field_row(instance_table(plain), "replicas"), "<none>");
+  EXPECT_EQ(field_row(instance_table(replica), "replica_of"), "m1");
+  EXPECT_EQ(field_row(instance_table(replica), "replicas"), "<none>");
+  EXPECT_EQ(field_row(instance_table(master), "replicas"), "r1\nr2");
+  EXPECT_EQ(field_row(instance_table(master), "replica_of"), "<none>");
+}
+
+TEST(CliViews, ReplicaBatchPairsEachReplicaWithItsOperation) {
+  nlohmann::json instances = nlohmann::json::parse(R"([
+    {"id": "r1", "name": "ro", "status": "BUILD", "replica_of": {"id": "m1"}},
+    {"id": "r2", "name": "ro-2", "status": "BUILD", "replica_of": {"id": "m1"}}])");
+  nlohmann::json operations = nlohmann::json::parse(R"([{"id": "op1", "state": "SUBMITTED"},
+                                                        {"id": "op2", "state": "SUBMITTED"}])");
+  Table table = replica_batch_table(instances, operations);
+  EXPECT_EQ(table.headers,
+            (std::vector<std::string>{"ID", "Name", "Status", "Replica Of", "Operation"}));
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.rows[0], (std::vector<std::string>{"r1", "ro", "BUILD", "m1", "op1"}));
+  EXPECT_EQ(table.rows[1], (std::vector<std::string>{"r2", "ro-2", "BUILD", "m1", "op2"}));
+}
+
 TEST(CliViews, DatastoreVersionsMarkTheDefault) {
   nlohmann::json datastores = nlohmann::json::parse(R"([{"id": "d1", "name": "mysql",
     "default_version": "v2", "versions": [{"id": "v1", "name": "10.6"},
