@@ -1,0 +1,59 @@
+#pragma once
+// The CQL a Cassandra guest runs: keyspaces and login roles from a
+// PrepareRequest, superusers, and the keyspace listing. Every name is
+// checked against an allow-list and quoted, every literal escaped, before it
+// reaches CQL text; passwords are carried beside the text so that an error
+// echoing a statement can be redacted.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "automat/guest.pb.h"
+#include "common/cql_client.h"
+
+namespace automat::datastores::cassandra {
+
+struct CqlStatement {
+  std::string text;
+  std::vector<std::string> secrets;
+};
+using CqlScript = std::vector<CqlStatement>;
+
+// Each throws common::Error(kBadRequest) naming the offending value.
+// Keyspace: [A-Za-z0-9_], 1..48 chars, not a system keyspace.
+void validate_keyspace_name(const std::string& name);
+// Role: [A-Za-z0-9_.@-], 1..64 chars, not "cassandra" or "root".
+void validate_role_name(const std::string& name);
+// Password: 1..256 chars, no NUL.
+void validate_password(const std::string& password);
+
+// A replication map literal: {'class': 'SimpleStrategy', 'replication_factor': N}.
+std::string simple_replication(int replication_factor);
+// {'class': 'NetworkTopologyStrategy', 'dc1': N, ...}; `per_dc` must not be empty.
+std::string network_replication(const std::map<std::string, int>& per_dc);
+
+// Validates every database and user of `req` (users need a known name; a
+// password is optional on a re-apply, where the taskmanager has removed it).
+void validate_keyspaces_and_users(const proto::PrepareRequest& req);
+// CREATE KEYSPACE IF NOT EXISTS each database with `replication`, then per
+// user CREATE ROLE IF NOT EXISTS / ALTER ROLE (password, LOGIN) / GRANT ALL
+// PERMISSIONS on each of its keyspaces. Validates first; idempotent.
+CqlScript keyspaces_and_users_cql(const proto::PrepareRequest& req, const std::string& replication);
+// CREATE ROLE IF NOT EXISTS `name` as a login superuser with `password`, then
+// ALTER ROLE so an existing role gets that password too.
+CqlScript superuser_cql(const std::string& name, const std::string& password);
+
+// Runs each statement in order. Errors keep their code; their message has
+// every secret replaced by "***".
+void run_script(common::cql::Session& session, const CqlScript& script);
+// `text` with every occurrence of each non-empty secret replaced by "***".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+
+// [{"name", "class" (short, e.g. "NetworkTopologyStrategy"), "replication":
+// {option: value as text, without "class"}}] sorted by name, from
+// system_schema.keyspaces.
+nlohmann::json list_keyspaces(common::cql::Session& session);
+
+}  // namespace automat::datastores::cassandra
