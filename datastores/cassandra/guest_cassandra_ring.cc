@@ -108,15 +108,19 @@ nlohmann::json ring_to_json(const std::vector<RingNode>& ring) {
 }
 
 std::string nodetool_error_message(const std::string& output) {
+  // Two shapes: "nodetool: <message>" then "See 'nodetool help' ...", or
+  // "error: <message>" then "-- StackTrace --" and the Java trace.
   std::istringstream in(output);
   std::string line;
   std::string message;
   bool in_error = false;
   while (std::getline(in, line)) {
-    if (line.starts_with("-- StackTrace --")) break;
-    if (line.starts_with("error: ")) {
-      in_error = true;
-      line = line.substr(7);
+    if (line.starts_with("-- StackTrace --") || line.starts_with("See 'nodetool help'")) break;
+    for (const char* prefix : {"error: ", "nodetool: "}) {
+      if (!in_error && line.starts_with(prefix)) {
+        in_error = true;
+        line = line.substr(std::string(prefix).size());
+      }
     }
     if (in_error && !trim(line).empty()) message += (message.empty() ? "" : " ") + trim(line);
   }

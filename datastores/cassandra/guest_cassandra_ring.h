@@ -34,8 +34,8 @@ std::optional<int64_t> parse_size(const std::string& number, const std::string& 
 // [{"address","state","rack","dc","load_bytes" (null when unknown),"host_id"}]
 nlohmann::json ring_to_json(const std::vector<RingNode>& ring);
 
-// What a failed nodetool said, without the stack trace: the "error: ..."
-// line(s) when present, else the last lines of the output.
+// What a failed nodetool said, without the stack trace or the help hint:
+// the text after "error: " or "nodetool: ", else the last lines of the output.
 std::string nodetool_error_message(const std::string& output);
 
 }  // namespace automat::datastores::cassandra

@@ -1,0 +1,12 @@
+# Cassandra guest manager (datastores/cassandra/guest_*).
+set(CASSANDRA_GUEST_UNIT_TESTS
+  cassandra_guest_command_test cassandra_guest_config_test cassandra_guest_ring_test)
+foreach(t ${CASSANDRA_GUEST_UNIT_TESTS})
+  add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
+  target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})
+  target_link_libraries(${t} PRIVATE automat_guestagent automat_test_support)
+  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST)
+endforeach()
+# `nodetool status` and nodetool errors captured from real 5.0.9 rings.
+target_compile_definitions(cassandra_guest_ring_test PRIVATE
+  AUTOMAT_CASSANDRA_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/unit/data/cassandra")
