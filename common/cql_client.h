@@ -55,13 +55,20 @@ class Session {
   //   kUnauthorized bad credentials / unauthorized;
   //   kBadRequest   syntax or invalid query (message is the server's);
   //   kInternal     anything else, with the server's message.
+  // (Config_error and Already_exists count as invalid queries: kBadRequest.)
+  // A syntax error's message quotes the statement around the error, so do not
+  // log the errors of statements that carry a password. After a timeout or a
+  // transport failure the session is lost: every later call is kUnavailable.
   virtual ResultSet execute(const std::string& cql,
                             Consistency consistency = Consistency::kOne) = 0;
 };
 
 // Connects and logs in. Throws common::Error(kUnavailable) when the node is
 // not reachable or not yet accepting CQL, kUnauthorized when the login is
-// refused (or required but no username given).
+// refused (or required but no username given). A login the server could not
+// check ("Unable to perform authentication": system_auth unreadable) is
+// kUnavailable, since retrying can succeed. kBadRequest when `host` is not an
+// IPv4 address.
 std::unique_ptr<Session> connect(const ConnectOptions& options);
 
 // Quotes a CQL string literal: 'it''s'.
