@@ -88,7 +88,7 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
   for (;;) {
     if (auto session = try_login(server, default_login())) {
       replicate_system_auth(server, *session, ring);
-      run_script(*session, superuser_cql(admin.username, admin.password));
+      upsert_role(*session, {admin.username, admin.password, true});
       break;
     }
     if (auto session = try_login(server, admin)) {  // secured before
@@ -111,7 +111,7 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
 Credentials enable_root(CassandraServer& server, const Credentials& admin) {
   auto session = login_until(server, admin, kLoginTimeout);
   const Credentials root{"root", common::crypto::random_password(24)};
-  run_script(*session, superuser_cql(root.username, root.password));
+  upsert_role(*session, {root.username, root.password, true});
   common::log::info("cassandra.root_enabled");
   return root;
 }

@@ -1,7 +1,9 @@
 #include "datastores/cassandra/guest_cassandra_cql.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "common/error.h"
 
@@ -79,40 +81,77 @@ void validate_keyspaces_and_users(const proto::PrepareRequest& req) {
   }
 }
 
-CqlScript keyspaces_and_users_cql(const proto::PrepareRequest& req,
-                                  const std::string& replication) {
-  validate_keyspaces_and_users(req);
-  CqlScript script;
-  for (const auto& db : req.databases()) {
-    script.push_back({"CREATE KEYSPACE IF NOT EXISTS " + cql::quote_identifier(db.name()) +
-                          " WITH replication = " + replication,
-                      {}});
-  }
-  for (const auto& u : req.users()) {
-    const std::string role = cql::quote_identifier(u.name());
-    if (u.password().empty()) {
-      script.push_back({"CREATE ROLE IF NOT EXISTS " + role + " WITH LOGIN = true", {}});
-    } else {
-      const std::string with =
-          " WITH PASSWORD = " + cql::quote_literal(u.password()) + " AND LOGIN = true";
-      script.push_back({"CREATE ROLE IF NOT EXISTS " + role + with, {u.password()}});
-      script.push_back({"ALTER ROLE " + role + with, {u.password()}});
-    }
-    for (const auto& db : u.databases()) {
-      script.push_back({"GRANT ALL PERMISSIONS ON KEYSPACE " + cql::quote_identifier(db) +
-                            " TO " + role,
-                        {}});
-    }
-  }
-  return script;
+namespace {
+
+std::string role_options(const RoleSpec& role) {
+  std::string with;
+  if (!role.password.empty()) with += "PASSWORD = " + cql::quote_literal(role.password) + " AND ";
+  if (role.superuser) with += "SUPERUSER = true AND ";
+  return with + "LOGIN = true";
 }
 
-CqlScript superuser_cql(const std::string& name, const std::string& password) {
-  const std::string role = cql::quote_identifier(name);
-  const std::string with = " WITH PASSWORD = " + cql::quote_literal(password) +
-                           " AND SUPERUSER = true AND LOGIN = true";
-  return {{"CREATE ROLE IF NOT EXISTS " + role + with, {password}},
-          {"ALTER ROLE " + role + with, {password}}};
+bool password_rate_limited(const common::Error& e) {
+  return std::string(e.what()).find("can only be changed every") != std::string::npos;
+}
+
+}  // namespace
+
+CqlStatement create_role_cql(const RoleSpec& role) {
+  return {"CREATE ROLE IF NOT EXISTS " + cql::quote_identifier(role.name) + " WITH " +
+              role_options(role),
+          {role.password}};
+}
+
+CqlStatement alter_role_cql(const RoleSpec& role) {
+  return {"ALTER ROLE " + cql::quote_identifier(role.name) + " WITH " + role_options(role),
+          {role.password}};
+}
+
+void upsert_role(cql::Session& session, const RoleSpec& role) {
+  const auto existing =
+      session.execute("SELECT role FROM system_auth.roles WHERE role = " +
+                          cql::quote_literal(role.name),
+                      cql::Consistency::kLocalQuorum);
+  if (existing.rows.empty()) {
+    run_script(session, {create_role_cql(role)});
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  for (;;) {
+    try {
+      run_script(session, {alter_role_cql(role)});
+      return;
+    } catch (const common::Error& e) {
+      if (!password_rate_limited(e) || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+KeyspacePlan keyspaces_and_users_plan(const proto::PrepareRequest& req,
+                                      const std::string& replication) {
+  validate_keyspaces_and_users(req);
+  KeyspacePlan plan;
+  for (const auto& db : req.databases()) {
+    plan.keyspaces.push_back({"CREATE KEYSPACE IF NOT EXISTS " + cql::quote_identifier(db.name()) +
+                                  " WITH replication = " + replication,
+                              {}});
+  }
+  for (const auto& u : req.users()) {
+    plan.roles.push_back({u.name(), u.password(), false});
+    for (const auto& db : u.databases()) {
+      plan.grants.push_back({"GRANT ALL PERMISSIONS ON KEYSPACE " + cql::quote_identifier(db) +
+                                 " TO " + cql::quote_identifier(u.name()),
+                             {}});
+    }
+  }
+  return plan;
+}
+
+void apply_plan(cql::Session& session, const KeyspacePlan& plan) {
+  run_script(session, plan.keyspaces);
+  for (const auto& role : plan.roles) upsert_role(session, role);
+  run_script(session, plan.grants);
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

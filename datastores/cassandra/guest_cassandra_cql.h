@@ -37,13 +37,35 @@ std::string network_replication(const std::map<std::string, int>& per_dc);
 // Validates every database and user of `req` (users need a known name; a
 // password is optional on a re-apply, where the taskmanager has removed it).
 void validate_keyspaces_and_users(const proto::PrepareRequest& req);
-// CREATE KEYSPACE IF NOT EXISTS each database with `replication`, then per
-// user CREATE ROLE IF NOT EXISTS / ALTER ROLE (password, LOGIN) / GRANT ALL
-// PERMISSIONS on each of its keyspaces. Validates first; idempotent.
-CqlScript keyspaces_and_users_cql(const proto::PrepareRequest& req, const std::string& replication);
-// CREATE ROLE IF NOT EXISTS `name` as a login superuser with `password`, then
-// ALTER ROLE so an existing role gets that password too.
-CqlScript superuser_cql(const std::string& name, const std::string& password);
+
+// A login role to create, or to bring to this password (when given) if it exists.
+struct RoleSpec {
+  std::string name;
+  std::string password;  // empty: leave an existing role's password alone
+  bool superuser = false;
+};
+// CREATE ROLE IF NOT EXISTS with PASSWORD (when given), LOGIN and, for a
+// superuser, SUPERUSER.
+CqlStatement create_role_cql(const RoleSpec& role);
+// ALTER ROLE with the same options.
+CqlStatement alter_role_cql(const RoleSpec& role);
+// Creates the role when system_auth.roles (read at LOCAL_QUORUM) lacks it,
+// else alters it. Cassandra refuses a password change within 5 s of the
+// last one ("can only be changed every 5000ms"): the ALTER is retried for
+// up to 15 s. Only a new role is created, so a fresh one is never altered.
+void upsert_role(common::cql::Session& session, const RoleSpec& role);
+
+// What a PrepareRequest asks of a node, in the order it must run.
+struct KeyspacePlan {
+  CqlScript keyspaces;          // CREATE KEYSPACE IF NOT EXISTS each database
+  std::vector<RoleSpec> roles;  // each user, a login role
+  CqlScript grants;             // GRANT ALL PERMISSIONS ON KEYSPACE per user database
+};
+// Validates first. Idempotent when applied twice.
+KeyspacePlan keyspaces_and_users_plan(const proto::PrepareRequest& req,
+                                      const std::string& replication);
+// Keyspaces, then roles (upsert_role), then grants.
+void apply_plan(common::cql::Session& session, const KeyspacePlan& plan);
 
 // Runs each statement in order. Errors keep their code; their message has
 // every secret replaced by "***".

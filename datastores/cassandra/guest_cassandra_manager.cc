@@ -118,9 +118,9 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   if (req.databases_size() == 0 && req.users_size() == 0) return;
   const std::string replication =
       standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
-  const CqlScript script = keyspaces_and_users_cql(req, replication);
+  const KeyspacePlan plan = keyspaces_and_users_plan(req, replication);
   auto session = login_until(*server_, admin_login(), kCqlTimeout);
-  run_script(*session, script);
+  apply_plan(*session, plan);
 }
 
 void CassandraManager::start() {
@@ -137,6 +137,7 @@ void CassandraManager::stop() {
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](CassandraState& s) { s.should_run = false; });
   server_->stop();
+  forget_detail();
 }
 
 void CassandraManager::restart() {
@@ -145,6 +146,7 @@ void CassandraManager::restart() {
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](CassandraState& s) { s.should_run = true; });
   server_->stop();
+  forget_detail();
   server_->start("", kStartTimeout);
 }
 
@@ -171,6 +173,11 @@ std::string CassandraManager::detail_json() {
   detail_ = nlohmann::json{{"cassandra", build_detail()}}.dump();
   detail_at_ = Clock::now();
   return detail_;
+}
+
+void CassandraManager::forget_detail() {
+  std::lock_guard<std::mutex> lock(detail_mu_);
+  detail_.clear();
 }
 
 nlohmann::json CassandraManager::build_detail() {

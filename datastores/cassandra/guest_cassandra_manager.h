@@ -76,6 +76,8 @@ class CassandraManager : public guestagent::DatastoreManager {
   void secure_standalone();
   void apply_keyspaces_and_users(const proto::PrepareRequest& req, bool standalone);
   nlohmann::json build_detail();
+  // Forgets the cached detail (the node was just started or stopped).
+  void forget_detail();
 
   // act() handlers (guest_cassandra_actions.cc).
   std::string ring_status_action(const nlohmann::json& args);

@@ -68,46 +68,58 @@ TEST(CassandraCqlReplication, AtMostThreePerDatacenter) {
             (std::map<std::string, int>{{"dc1", 3}}));
 }
 
-TEST(CassandraCqlScript, KeyspacesThenRolesThenGrants) {
-  const CqlScript s = keyspaces_and_users_cql(request(), simple_replication(1));
-  ASSERT_EQ(s.size(), 4u);
-  EXPECT_EQ(s[0].text,
+TEST(CassandraCqlPlan, KeyspacesThenRolesThenGrants) {
+  const KeyspacePlan p = keyspaces_and_users_plan(request(), simple_replication(1));
+  ASSERT_EQ(p.keyspaces.size(), 1u);
+  EXPECT_EQ(p.keyspaces[0].text,
             "CREATE KEYSPACE IF NOT EXISTS \"shop\" WITH replication = {'class': "
             "'SimpleStrategy', 'replication_factor': 1}");
-  EXPECT_EQ(s[1].text,
-            "CREATE ROLE IF NOT EXISTS \"alice\" WITH PASSWORD = 'it''s-secret' AND LOGIN = true");
-  EXPECT_EQ(s[2].text, "ALTER ROLE \"alice\" WITH PASSWORD = 'it''s-secret' AND LOGIN = true");
-  EXPECT_EQ(s[3].text, "GRANT ALL PERMISSIONS ON KEYSPACE \"shop\" TO \"alice\"");
-  EXPECT_EQ(s[1].secrets, std::vector<std::string>{"it's-secret"});
-  EXPECT_TRUE(s[0].secrets.empty());
+  ASSERT_EQ(p.roles.size(), 1u);
+  EXPECT_EQ(p.roles[0].name, "alice");
+  EXPECT_EQ(p.roles[0].password, "it's-secret");
+  EXPECT_FALSE(p.roles[0].superuser);
+  ASSERT_EQ(p.grants.size(), 1u);
+  EXPECT_EQ(p.grants[0].text, "GRANT ALL PERMISSIONS ON KEYSPACE \"shop\" TO \"alice\"");
 }
 
-TEST(CassandraCqlScript, ReapplyWithoutPasswordKeepsIt) {
-  auto req = request();
-  req.mutable_users(0)->clear_password();
-  const CqlScript s = keyspaces_and_users_cql(req, simple_replication(1));
-  ASSERT_EQ(s.size(), 3u);
-  EXPECT_EQ(s[1].text, "CREATE ROLE IF NOT EXISTS \"alice\" WITH LOGIN = true");
-  for (const auto& st : s) EXPECT_EQ(st.text.find("PASSWORD"), std::string::npos) << st.text;
-}
-
-TEST(CassandraCqlScript, ValidatesBeforeRendering) {
+TEST(CassandraCqlPlan, ValidatesBeforeRendering) {
   auto req = request();
   req.mutable_users(0)->add_databases("bad-name");
-  EXPECT_THROW(keyspaces_and_users_cql(req, simple_replication(1)), common::Error);
+  EXPECT_THROW(keyspaces_and_users_plan(req, simple_replication(1)), common::Error);
   auto reserved = request();
   reserved.mutable_users(0)->set_name("cassandra");
   EXPECT_THROW(validate_keyspaces_and_users(reserved), common::Error);
 }
 
-TEST(CassandraCqlScript, SuperuserCreatedThenAltered) {
-  const CqlScript s = superuser_cql("admin", "pw");
-  ASSERT_EQ(s.size(), 2u);
-  EXPECT_EQ(s[0].text,
+TEST(CassandraCqlRoles, CreateAndAlterStatements) {
+  const RoleSpec user{"alice", "it's-secret", false};
+  EXPECT_EQ(create_role_cql(user).text,
+            "CREATE ROLE IF NOT EXISTS \"alice\" WITH PASSWORD = 'it''s-secret' AND LOGIN = true");
+  EXPECT_EQ(create_role_cql(user).secrets, std::vector<std::string>{"it's-secret"});
+  EXPECT_EQ(alter_role_cql(user).text,
+            "ALTER ROLE \"alice\" WITH PASSWORD = 'it''s-secret' AND LOGIN = true");
+  const RoleSpec admin{"admin", "pw", true};
+  EXPECT_EQ(create_role_cql(admin).text,
             "CREATE ROLE IF NOT EXISTS \"admin\" WITH PASSWORD = 'pw' AND SUPERUSER = true AND "
             "LOGIN = true");
-  EXPECT_EQ(s[1].text,
-            "ALTER ROLE \"admin\" WITH PASSWORD = 'pw' AND SUPERUSER = true AND LOGIN = true");
+  // A re-apply without a password (removed after the first prepare) keeps it.
+  const RoleSpec keep{"alice", "", false};
+  EXPECT_EQ(alter_role_cql(keep).text, "ALTER ROLE \"alice\" WITH LOGIN = true");
+  EXPECT_EQ(create_role_cql(keep).text, "CREATE ROLE IF NOT EXISTS \"alice\" WITH LOGIN = true");
+}
+
+TEST(CassandraCqlRoles, NewRoleCreatedExistingAltered) {
+  ScriptedSession session;  // empty result: the role does not exist
+  upsert_role(session, {"alice", "pw", false});
+  ASSERT_EQ(session.executed.size(), 2u);
+  EXPECT_EQ(session.executed[0], "SELECT role FROM system_auth.roles WHERE role = 'alice'");
+  EXPECT_EQ(session.executed[1].rfind("CREATE ROLE", 0), 0u);
+  ScriptedSession existing;
+  existing.result.columns = {"role"};
+  existing.result.rows = {{"alice"}};
+  upsert_role(existing, {"alice", "pw", false});
+  ASSERT_EQ(existing.executed.size(), 2u);
+  EXPECT_EQ(existing.executed[1].rfind("ALTER ROLE", 0), 0u);
 }
 
 TEST(CassandraCqlRun, ErrorsKeepTheirCodeAndLoseTheSecret) {
