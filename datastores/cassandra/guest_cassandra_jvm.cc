@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTermTimeout = seconds(120);  // SIGTERM drains memtables first
 constexpr auto kKillTimeout = seconds(15);
 constexpr auto kProbeTimeout = milliseconds(3000);
+constexpr auto kPortGrace = seconds(10);
 
 // True when nothing holds `address`:`port` (a listener would make bind fail
 // even with SO_REUSEADDR, which only forgives TIME_WAIT leftovers).
@@ -45,6 +46,23 @@ bool port_free(const std::string& address, int port) {
   const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
   ::close(fd);
   return ok;
+}
+
+// True while any thread of `pid` runs. A JVM's main thread can show as a
+// zombie while other threads still exit and hold its sockets, so "the leader
+// is a zombie" is not yet "gone" for a process that is not our child.
+bool any_thread_alive(pid_t pid) {
+  std::error_code ec;
+  for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream stat(t.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos || close + 2 >= line.size()) continue;
+    const char state = line[close + 2];
+    if (state != 'Z' && state != 'X') return true;
+  }
+  return false;
 }
 
 std::string file_tail(const std::string& path, size_t lines) {
@@ -175,8 +193,8 @@ std::optional<pid_t> CassandraJvm::live_pid() {
 
 bool CassandraJvm::exited(pid_t pid) {
   std::lock_guard<std::mutex> lock(child_mu_);
-  if (pid == child_.pid()) return !child_.running();
-  return !guestagent::process_alive(pid);
+  if (pid == child_.pid()) return !child_.running();  // reaped: every thread gone
+  return !any_thread_alive(pid);
 }
 
 bool CassandraJvm::wait_exited(pid_t pid, milliseconds timeout) {
@@ -200,6 +218,13 @@ void CassandraJvm::stop_pid(pid_t pid) {
 }
 
 void CassandraJvm::check_ports_free() const {
+  // A JVM that just exited may hold its sockets a moment longer.
+  const auto deadline = Clock::now() + kPortGrace;
+  while (Clock::now() < deadline &&
+         !(port_free("127.0.0.1", jmx_port_) && port_free(address_, kStoragePort) &&
+           port_free(address_, kNativePort))) {
+    std::this_thread::sleep_for(milliseconds(200));
+  }
   if (!port_free("127.0.0.1", jmx_port_)) {
     throw common::conflict("JMX port " + std::to_string(jmx_port_) +
                            " on 127.0.0.1 (derived from the node address " + address_ +
