@@ -137,8 +137,9 @@ std::string CassandraManager::decommission_action(const json&) {
 
 // {host_id} -> {}: nodetool removenode for a dead node of the ring.
 std::string CassandraManager::remove_node_action(const json& args) {
-  static const std::regex kUuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                                "[0-9a-fA-F]{12}$");
+  static const std::regex kUuid(
+      "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+      "[0-9a-fA-F]{12}$");
   const std::string host_id = required_string(args, "host_id");
   if (!std::regex_match(host_id, kUuid)) {
     throw common::bad_request("remove_node: host_id '" + host_id + "' is not a host id (UUID)");

@@ -104,8 +104,8 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
   }
   auto session = login_until(server, admin, kLoginTimeout);
   session->execute("DROP ROLE IF EXISTS cassandra");
-  common::log::info("cassandra.secured", {{"admin", admin.username},
-                                          {"nodes", std::to_string(ring.size())}});
+  common::log::info("cassandra.secured",
+                    {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});
 }
 
 Credentials enable_root(CassandraServer& server, const Credentials& admin) {

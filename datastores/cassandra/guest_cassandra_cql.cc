@@ -32,8 +32,7 @@ std::string lower(std::string s) {
 
 void validate_keyspace_name(const std::string& name) {
   if (name.empty() || name.size() > 48 || !allowed(name, "_")) {
-    throw common::bad_request("keyspace name '" + name +
-                              "' must be 1-48 letters, digits or '_'");
+    throw common::bad_request("keyspace name '" + name + "' must be 1-48 letters, digits or '_'");
   }
   if (kSystemKeyspaces.count(lower(name)) != 0) {
     throw common::bad_request("keyspace name '" + name + "' is reserved by Cassandra");
@@ -52,15 +51,14 @@ void validate_role_name(const std::string& name) {
 }
 
 void validate_password(const std::string& password) {
-  if (password.empty() || password.size() > 256 ||
-      password.find('\0') != std::string::npos) {
+  if (password.empty() || password.size() > 256 || password.find('\0') != std::string::npos) {
     throw common::bad_request("a password must be 1-256 characters without NUL");
   }
 }
 
 std::string simple_replication(int replication_factor) {
-  return "{'class': 'SimpleStrategy', 'replication_factor': " +
-         std::to_string(replication_factor) + "}";
+  return "{'class': 'SimpleStrategy', 'replication_factor': " + std::to_string(replication_factor) +
+         "}";
 }
 
 std::string network_replication(const std::map<std::string, int>& per_dc) {
@@ -108,10 +106,9 @@ CqlStatement alter_role_cql(const RoleSpec& role) {
 }
 
 void upsert_role(cql::Session& session, const RoleSpec& role) {
-  const auto existing =
-      session.execute("SELECT role FROM system_auth.roles WHERE role = " +
-                          cql::quote_literal(role.name),
-                      cql::Consistency::kLocalQuorum);
+  const auto existing = session.execute(
+      "SELECT role FROM system_auth.roles WHERE role = " + cql::quote_literal(role.name),
+      cql::Consistency::kLocalQuorum);
   if (existing.rows.empty()) {
     run_script(session, {create_role_cql(role)});
     return;

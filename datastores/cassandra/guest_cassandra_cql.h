@@ -5,10 +5,9 @@
 // reaches CQL text; passwords are carried beside the text so that an error
 // echoing a statement can be redacted.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "automat/guest.pb.h"
 #include "common/cql_client.h"

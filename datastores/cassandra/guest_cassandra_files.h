@@ -1,10 +1,10 @@
 #pragma once
 // Small file helpers for the Cassandra guest: whole-file reads and atomic
 // replacement (write to a temporary, fsync, chmod, rename).
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-
-#include <sys/types.h>
 
 namespace automat::datastores::cassandra {
 

@@ -4,8 +4,8 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/statvfs.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -147,9 +147,9 @@ std::string CassandraJvm::nodetool(const std::vector<std::string>& args, millise
   if (!live_pid()) {
     throw common::unavailable(what + ": Cassandra is not running on " + address_);
   }
-  const auto argv = nodetool_command(java_launcher(), image_dir_,
-                                     read_jvm_options(image_dir_, "jvm17-clients.options"),
-                                     jmx_port_, args);
+  const auto argv =
+      nodetool_command(java_launcher(), image_dir_,
+                       read_jvm_options(image_dir_, "jvm17-clients.options"), jmx_port_, args);
   const auto r = guestagent::run_command(argv, "", timeout);
   if (r.timed_out) {
     throw common::internal_error(what + " on " + address_ + " did not finish within " +
@@ -254,12 +254,11 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   std::lock_guard<std::mutex> lock(child_mu_);
   child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);
   write_file_atomic(layout_.pid_file, std::to_string(child_.pid()) + "\n", 0644);
-  common::log::info("cassandra.started",
-                    {{"instance", instance_id_},
-                     {"pid", std::to_string(child_.pid())},
-                     {"heap_mb", std::to_string(heap_mb_)},
-                     {"jmx_port", std::to_string(jmx_port_)},
-                     {"replace_address", replace_address}});
+  common::log::info("cassandra.started", {{"instance", instance_id_},
+                                          {"pid", std::to_string(child_.pid())},
+                                          {"heap_mb", std::to_string(heap_mb_)},
+                                          {"jmx_port", std::to_string(jmx_port_)},
+                                          {"replace_address", replace_address}});
 }
 
 void CassandraJvm::wait_ready(seconds timeout) {
@@ -271,8 +270,8 @@ void CassandraJvm::wait_ready(seconds timeout) {
         std::lock_guard<std::mutex> lock(child_mu_);
         how = describe_exit(child_);
       }
-      throw common::internal_error("Cassandra on " + address_ + " " + how +
-                                   " while starting; " + log_tail());
+      throw common::internal_error("Cassandra on " + address_ + " " + how + " while starting; " +
+                                   log_tail());
     }
     if (answers()) return;
     if (Clock::now() >= deadline) {

@@ -42,8 +42,8 @@ struct CassandraLayout {
 
   // Every directory the node needs, in creation order.
   std::vector<std::string> directories() const {
-    return {root, data_dir, commitlog_dir, saved_caches_dir, hints_dir, cdc_raw_dir, log_dir,
-            tmp_dir};
+    return {root,      data_dir,    commitlog_dir, saved_caches_dir,
+            hints_dir, cdc_raw_dir, log_dir,       tmp_dir};
   }
 };
 

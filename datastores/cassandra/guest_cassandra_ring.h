@@ -2,11 +2,10 @@
 // The ring as `nodetool status` prints it, parsed into one record per node,
 // and the one-line reason from a failed nodetool run.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace automat::datastores::cassandra {
 

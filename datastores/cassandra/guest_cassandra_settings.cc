@@ -73,8 +73,7 @@ void validate_ipv4(const std::string& address, const std::string& what) {
 
 void validate_seeds(const std::vector<std::string>& seeds) {
   if (seeds.empty() || seeds.size() > kMaxSeeds) {
-    throw common::bad_request("seeds must list 1 to " + std::to_string(kMaxSeeds) +
-                              " addresses");
+    throw common::bad_request("seeds must list 1 to " + std::to_string(kMaxSeeds) + " addresses");
   }
   for (size_t i = 0; i < seeds.size(); ++i) {
     validate_ipv4(seeds[i], "seed");
@@ -126,9 +125,12 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
 }
 
 std::string settings_to_json(const NodeSettings& s) {
-  json j = {{"cluster_name", s.cluster_name}, {"seeds", s.seeds},
-            {"rack", s.rack},                 {"dc", s.dc},
-            {"auto_bootstrap", s.auto_bootstrap}, {"standalone", s.standalone}};
+  json j = {{"cluster_name", s.cluster_name},
+            {"seeds", s.seeds},
+            {"rack", s.rack},
+            {"dc", s.dc},
+            {"auto_bootstrap", s.auto_bootstrap},
+            {"standalone", s.standalone}};
   if (!s.replace_address.empty()) j["replace_address"] = s.replace_address;
   return j.dump();
 }

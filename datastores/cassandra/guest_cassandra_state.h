@@ -11,8 +11,8 @@
 namespace automat::datastores::cassandra {
 
 struct CassandraState {
-  bool prepared = false;    // a prepare completed
-  bool should_run = false;  // started and not stopped since
+  bool prepared = false;                 // a prepare completed
+  bool should_run = false;               // started and not stopped since
   std::optional<NodeSettings> settings;  // from the last prepare or update_seeds
 };
 

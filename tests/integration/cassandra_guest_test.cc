@@ -151,12 +151,13 @@ class CassandraGuestTest : public ::testing::Test {
 
   static proto::PrepareRequest ring_request(const std::string& rack) {
     proto::PrepareRequest req;
-    req.set_config_json(json{{"cluster_name", "it ring"},
-                             {"seeds", {kAddresses[0]}},
-                             {"rack", rack},
-                             {"dc", "dc1"},
-                             {"auto_bootstrap", false}}
-                            .dump());
+    req.set_config_json(json{
+        {"cluster_name", "it ring"},
+        {"seeds", {kAddresses[0]}},
+        {"rack", rack},
+        {"dc", "dc1"},
+        {"auto_bootstrap",
+         false}}.dump());
     return req;
   }
 
@@ -189,8 +190,8 @@ TEST_F(CassandraGuestTest, TwoNodeRingAcrossTwoRacks) {
   const auto deadline = Clock::now() + 60s;
   for (;;) {
     nodes = act(0, "ring_status")["nodes"];
-    const bool both_up = nodes.size() == 2 && nodes[0]["state"] == "UN" &&
-                         nodes[1]["state"] == "UN";
+    const bool both_up =
+        nodes.size() == 2 && nodes[0]["state"] == "UN" && nodes[1]["state"] == "UN";
     if (both_up || Clock::now() >= deadline) break;
     std::this_thread::sleep_for(1s);
   }
@@ -310,8 +311,7 @@ TEST_F(CassandraGuestTest, DecommissionRefusalCarriesNodetoolsReason) {
     act(1, "decommission");
     FAIL() << "a decommission below the replication factor went through";
   } catch (const common::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("Not enough live nodes"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("Not enough live nodes"), std::string::npos) << e.what();
   }
   EXPECT_EQ(act(0, "ring_status")["nodes"].size(), 2u);
   EXPECT_EQ(manager(1).status(), common::service_status::kRunning);

@@ -34,10 +34,10 @@ ServerCommandSpec spec() {
 TEST(CassandraHeap, QuarterOfMemoryClamped) {
   EXPECT_EQ(heap_mb_for(2048), 512);
   EXPECT_EQ(heap_mb_for(1024), 256);
-  EXPECT_EQ(heap_mb_for(512), 256);      // floor
-  EXPECT_EQ(heap_mb_for(16384), 1024);   // ceiling
+  EXPECT_EQ(heap_mb_for(512), 256);     // floor
+  EXPECT_EQ(heap_mb_for(16384), 1024);  // ceiling
   EXPECT_EQ(heap_mb_for(3000), 750);
-  EXPECT_EQ(heap_mb_for(0), 512);        // unknown
+  EXPECT_EQ(heap_mb_for(0), 512);  // unknown
 }
 
 TEST(CassandraJmxPort, DerivedFromTheLow24Bits) {
@@ -70,8 +70,8 @@ TEST(CassandraJmxPort, RejectsANonIpv4Address) {
 TEST(CassandraJvmOptions, OneArgumentPerLineWithoutComments) {
   const auto options = parse_jvm_options(
       "# header\n-XX:+UseG1GC\n\n   -Xss256k  \n#-Xmx1G\n--add-exports=a/b=ALL-UNNAMED\r\n");
-  EXPECT_EQ(options,
-            (std::vector<std::string>{"-XX:+UseG1GC", "-Xss256k", "--add-exports=a/b=ALL-UNNAMED"}));
+  EXPECT_EQ(options, (std::vector<std::string>{"-XX:+UseG1GC", "-Xss256k",
+                                               "--add-exports=a/b=ALL-UNNAMED"}));
 }
 
 TEST(CassandraServerCommand, OptionsFirstThenNodeSettingsThenMainClass) {
@@ -121,12 +121,10 @@ TEST(CassandraServerCommand, ReplaceFlagOnlyWhenAsked) {
 
 TEST(CassandraNodetoolCommand, ClientOptionsToolsLoggingAndJmx) {
   const auto argv = nodetool_command("java", "/img", {"-Xmx128M"}, 12497, {"status"});
-  EXPECT_EQ(argv,
-            (std::vector<std::string>{"java", "-Xmx128M",
-                                      "-Dlogback.configurationFile=/img/conf/logback-tools.xml",
-                                      "-cp", "/img/conf:/img/lib/*",
-                                      "org.apache.cassandra.tools.NodeTool", "-h", "127.0.0.1",
-                                      "-p", "12497", "status"}));
+  EXPECT_EQ(argv, (std::vector<std::string>{
+                      "java", "-Xmx128M", "-Dlogback.configurationFile=/img/conf/logback-tools.xml",
+                      "-cp", "/img/conf:/img/lib/*", "org.apache.cassandra.tools.NodeTool", "-h",
+                      "127.0.0.1", "-p", "12497", "status"}));
 }
 
 TEST(CassandraImage, MissingPiecesAreNamed) {

@@ -1,7 +1,5 @@
 // CassandraManager's decisions, status transitions and actions over a
 // scripted server whose CQL side keeps roles the way Cassandra does.
-#include "datastores/cassandra/guest_cassandra_manager.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -12,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/status.h"
+#include "datastores/cassandra/guest_cassandra_manager.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -57,7 +56,8 @@ class FakeSession : public cql::Session {
         R"re(^CREATE ROLE IF NOT EXISTS "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
     static const std::regex alter(
         R"re(^ALTER ROLE "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
-    static const std::regex exists(R"re(^SELECT role FROM system_auth.roles WHERE role = '(.*)'$)re");
+    static const std::regex exists(
+        R"re(^SELECT role FROM system_auth.roles WHERE role = '(.*)'$)re");
     static const std::regex auth(R"re(^ALTER KEYSPACE system_auth .*'dc1': (\d+)\}$)re");
     std::lock_guard<std::mutex> lock(c_.mu);
     c_.statements.push_back(login_ + ": " + text);
@@ -83,9 +83,10 @@ class FakeSession : public cql::Session {
               ? R"({"class":"org.apache.cassandra.locator.SimpleStrategy","replication_factor":"1"})"
               : R"({"class":"org.apache.cassandra.locator.NetworkTopologyStrategy","dc1":")" +
                     c_.auth_dc1 + "\"}";
-      rs.rows = {{"system_auth", auth_json},
-                 {"system_distributed",
-                  R"({"class":"org.apache.cassandra.locator.SimpleStrategy","replication_factor":"3"})"}};
+      rs.rows = {
+          {"system_auth", auth_json},
+          {"system_distributed",
+           R"({"class":"org.apache.cassandra.locator.SimpleStrategy","replication_factor":"3"})"}};
     }
     return rs;
   }
@@ -125,8 +126,9 @@ class FakeCassandraServer : public CassandraServer {
       gate_cv_.wait(lock, [this] { return !hold_; });
     }
     if (args.front() == "decommission" && fail_decommission) {
-      throw common::internal_error("nodetool decommission on 127.32.0.11 failed: Not enough "
-                                   "live nodes to maintain replication factor");
+      throw common::internal_error(
+          "nodetool decommission on 127.32.0.11 failed: Not enough "
+          "live nodes to maintain replication factor");
     }
     if (health() == Health::kDown) throw common::unavailable("not running");
     return args.front() == "status" ? status_text : "";
@@ -136,8 +138,9 @@ class FakeCassandraServer : public CassandraServer {
     std::lock_guard<std::mutex> lock(cluster_.mu);
     const auto it = cluster_.roles.find(login.username);
     if (it == cluster_.roles.end() || it->second != login.password) {
-      throw common::Error(common::ErrorCode::kUnauthorized, "Provided username and/or password "
-                                                            "are incorrect");
+      throw common::Error(common::ErrorCode::kUnauthorized,
+                          "Provided username and/or password "
+                          "are incorrect");
     }
     return std::make_unique<FakeSession>(cluster_, login.username);
   }
