@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -315,6 +316,67 @@ TEST_F(CassandraGuestTest, DecommissionRefusalCarriesNodetoolsReason) {
   }
   EXPECT_EQ(act(0, "ring_status")["nodes"].size(), 2u);
   EXPECT_EQ(manager(1).status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraGuestTest, CleanupBlocksTheNodeWhileItRuns) {
+  std::atomic<bool> done{false};
+  std::atomic<bool> saw_blocked{false};
+  std::thread watcher([&] {
+    while (!done) {
+      if (manager(0).status() == common::service_status::kBlocked) saw_blocked = true;
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  json answer;
+  EXPECT_NO_THROW(answer = act(0, "cleanup"));
+  done = true;
+  watcher.join();
+  EXPECT_EQ(answer, json::object());
+  EXPECT_TRUE(saw_blocked);
+  EXPECT_EQ(manager(0).status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraGuestTest, DeadNodeIsSeenDownAndRemoved) {
+  const CassandraLayout l = CassandraLayout::under(nodes_[1].instance_dir);
+  const auto pids = jvm_pids(l.config);
+  ASSERT_EQ(pids.size(), 1u);
+  std::string host_id;
+  const json ring = act(0, "ring_status")["nodes"];
+  for (const auto& n : ring) {
+    if (n["address"].get<std::string>() == kAddresses[1]) host_id = n["host_id"].get<std::string>();
+  }
+  ASSERT_FALSE(host_id.empty()) << ring.dump();
+  ::kill(pids[0], SIGKILL);
+  // The guest sees its JVM gone; the ring sees the node down.
+  const auto crash_deadline = Clock::now() + 30s;
+  while (manager(1).status() != common::service_status::kCrashed && Clock::now() < crash_deadline) {
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(manager(1).status(), common::service_status::kCrashed);
+  // Cassandra's failure detector convicts a silent peer within ~30 s.
+  const auto deadline = Clock::now() + 120s;
+  std::string state;
+  json seen;
+  while (state != "DN" && Clock::now() < deadline) {
+    std::this_thread::sleep_for(2s);
+    seen = act(0, "ring_status")["nodes"];
+    for (const auto& n : seen) {
+      if (n["address"].get<std::string>() == kAddresses[1]) state = n["state"].get<std::string>();
+    }
+  }
+  ASSERT_EQ(state, "DN") << seen.dump();
+  const auto start = Clock::now();
+  EXPECT_EQ(act(0, "remove_node", {{"host_id", host_id}}), json::object());
+  std::cout << "[ timing ] remove_node took " << seconds_since(start) << " s\n";
+  const json nodes = act(0, "ring_status")["nodes"];
+  ASSERT_EQ(nodes.size(), 1u) << nodes.dump();
+  EXPECT_EQ(nodes[0]["address"], kAddresses[0]);
+  try {
+    act(0, "remove_node", {{"host_id", host_id}});
+    FAIL() << "removed a node twice";
+  } catch (const common::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Host ID not found"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(CassandraGuestTest, StopLeavesNoJvm) {
