@@ -50,6 +50,13 @@ void validate_role_name(const std::string& name) {
   }
 }
 
+void validate_user_name(const std::string& name, const std::string& admin) {
+  validate_role_name(name);
+  if (lower(name) == kStandaloneAdmin || (!admin.empty() && name == admin)) {
+    throw common::bad_request("user name '" + name + "' is the admin login of this node");
+  }
+}
+
 void validate_password(const std::string& password) {
   if (password.empty() || password.size() > 256 || password.find('\0') != std::string::npos) {
     throw common::bad_request("a password must be 1-256 characters without NUL");
@@ -70,10 +77,10 @@ std::string network_replication(const std::map<std::string, int>& per_dc) {
   return out + "}";
 }
 
-void validate_keyspaces_and_users(const proto::PrepareRequest& req) {
+void validate_keyspaces_and_users(const proto::PrepareRequest& req, const std::string& admin) {
   for (const auto& db : req.databases()) validate_keyspace_name(db.name());
   for (const auto& u : req.users()) {
-    validate_role_name(u.name());
+    validate_user_name(u.name(), admin);
     if (!u.password().empty()) validate_password(u.password());
     for (const auto& db : u.databases()) validate_keyspace_name(db);
   }
@@ -126,8 +133,8 @@ void upsert_role(cql::Session& session, const RoleSpec& role) {
 }
 
 KeyspacePlan keyspaces_and_users_plan(const proto::PrepareRequest& req,
-                                      const std::string& replication) {
-  validate_keyspaces_and_users(req);
+                                      const std::string& replication, const std::string& admin) {
+  validate_keyspaces_and_users(req, admin);
   KeyspacePlan plan;
   for (const auto& db : req.databases()) {
     plan.keyspaces.push_back({"CREATE KEYSPACE IF NOT EXISTS " + cql::quote_identifier(db.name()) +

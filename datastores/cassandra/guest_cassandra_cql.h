@@ -14,6 +14,9 @@
 
 namespace automat::datastores::cassandra {
 
+// The admin login a standalone node creates for itself.
+inline constexpr const char* kStandaloneAdmin = "automat_admin";
+
 struct CqlStatement {
   std::string text;
   std::vector<std::string> secrets;
@@ -25,6 +28,9 @@ using CqlScript = std::vector<CqlStatement>;
 void validate_keyspace_name(const std::string& name);
 // Role: [A-Za-z0-9_.@-], 1..64 chars, not "cassandra" or "root".
 void validate_role_name(const std::string& name);
+// A user's role: a role name that is also not `kStandaloneAdmin` nor `admin`
+// (the admin login of this ring, when known): a user must never overwrite it.
+void validate_user_name(const std::string& name, const std::string& admin = "");
 // Password: 1..256 chars, no NUL.
 void validate_password(const std::string& password);
 
@@ -34,8 +40,9 @@ std::string simple_replication(int replication_factor);
 std::string network_replication(const std::map<std::string, int>& per_dc);
 
 // Validates every database and user of `req` (users need a known name; a
-// password is optional on a re-apply, where the taskmanager has removed it).
-void validate_keyspaces_and_users(const proto::PrepareRequest& req);
+// password is optional on a re-apply, where the taskmanager has removed it);
+// `admin` as for validate_user_name.
+void validate_keyspaces_and_users(const proto::PrepareRequest& req, const std::string& admin = "");
 
 // A login role to create, or to bring to this password (when given) if it exists.
 struct RoleSpec {
@@ -60,9 +67,11 @@ struct KeyspacePlan {
   std::vector<RoleSpec> roles;  // each user, a login role
   CqlScript grants;             // GRANT ALL PERMISSIONS ON KEYSPACE per user database
 };
-// Validates first. Idempotent when applied twice.
+// Validates first (`admin` as for validate_user_name). Idempotent when
+// applied twice.
 KeyspacePlan keyspaces_and_users_plan(const proto::PrepareRequest& req,
-                                      const std::string& replication);
+                                      const std::string& replication,
+                                      const std::string& admin = "");
 // Keyspaces, then roles (upsert_role), then grants.
 void apply_plan(common::cql::Session& session, const KeyspacePlan& plan);
 

@@ -80,7 +80,7 @@ void CassandraManager::prepare(const proto::PrepareRequest& req) {
   try {
     // Validate everything before the first change on disk.
     const NodeSettings settings = parse_node_settings(req.config_json(), address_);
-    validate_keyspaces_and_users(req);
+    validate_keyspaces_and_users(req, admin_login().username);
     const CassandraState before = state();
     if (!before.prepared) {
       server_->configure(settings);
@@ -118,8 +118,9 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   if (req.databases_size() == 0 && req.users_size() == 0) return;
   const std::string replication =
       standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
-  const KeyspacePlan plan = keyspaces_and_users_plan(req, replication);
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  const Credentials admin = admin_login();
+  const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
+  auto session = login_until(*server_, admin, kCqlTimeout);
   apply_plan(*session, plan);
 }
 

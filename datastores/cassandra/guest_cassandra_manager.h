@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_ring.h"
 #include "datastores/cassandra/guest_cassandra_server.h"
@@ -21,9 +22,6 @@
 #include "guestagent/datastore_manager.h"
 
 namespace automat::datastores::cassandra {
-
-// The admin login a standalone node creates for itself.
-inline constexpr const char* kStandaloneAdmin = "automat_admin";
 
 class CassandraManager : public guestagent::DatastoreManager {
  public:

@@ -47,6 +47,10 @@ TEST(CassandraCqlValidation, RoleNamesAndPasswords) {
   for (const char* bad : {"", "cassandra", "Root", "a b", "a'b", "a\"b"}) {
     EXPECT_THROW(validate_role_name(bad), common::Error) << bad;
   }
+  EXPECT_NO_THROW(validate_role_name(kStandaloneAdmin));  // the admin itself is a role
+  EXPECT_THROW(validate_user_name(kStandaloneAdmin), common::Error);
+  EXPECT_THROW(validate_user_name("ring_admin", "ring_admin"), common::Error);
+  EXPECT_NO_THROW(validate_user_name("alice", "ring_admin"));
   EXPECT_THROW(validate_password(""), common::Error);
   EXPECT_THROW(validate_password(std::string("a\0b", 3)), common::Error);
   EXPECT_NO_THROW(validate_password("p'w\"d"));

@@ -323,6 +323,11 @@ TEST_F(CassandraManagerTest, SecondStandalonePrepareKeepsTheAdmin) {
   EXPECT_EQ(load_credentials(layout_.credentials)->password, first->password);
   EXPECT_EQ(cluster_.roles.at("alice"), "alice-pw");
   EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+  // A user may never take over the node's admin login.
+  auto takeover = standalone_request();
+  takeover.mutable_users(0)->set_name(kStandaloneAdmin);
+  EXPECT_THROW(manager_->prepare(takeover), common::Error);
+  EXPECT_EQ(cluster_.roles.at(kStandaloneAdmin), first->password);
 }
 
 TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
