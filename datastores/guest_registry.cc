@@ -1,4 +1,5 @@
 // Guest managers by manager name: one line per datastore.
+#include "datastores/cassandra/guest_cassandra_manager.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/registry.h"
 
@@ -7,6 +8,7 @@ namespace automat::datastores {
 std::unique_ptr<guestagent::DatastoreManager> guest_manager(const std::string& manager,
                                                             const guestagent::NodeContext& node) {
   if (manager == "mysql") return mysql::make_guest_manager(node);
+  if (manager == "cassandra") return cassandra::make_guest_manager(node);
   return nullptr;
 }
 

@@ -1,0 +1,119 @@
+#include "datastores/cassandra/guest_cassandra_auth.h"
+
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "datastores/cassandra/guest_cassandra_cql.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr auto kLoginTimeout = seconds(60);
+constexpr auto kRepairTimeout = std::chrono::minutes(30);
+
+// The replication map of system_auth as Cassandra reports it.
+nlohmann::json auth_replication(common::cql::Session& session) {
+  for (const auto& ks : list_keyspaces(session)) {
+    if (ks["name"] == "system_auth") return ks;
+  }
+  throw common::internal_error("system_auth is missing from system_schema.keyspaces");
+}
+
+bool replication_matches(const nlohmann::json& ks, const std::map<std::string, int>& per_dc) {
+  if (ks["class"] != "NetworkTopologyStrategy") return false;
+  const auto& options = ks["replication"];
+  if (options.size() != per_dc.size()) return false;
+  for (const auto& [dc, rf] : per_dc) {
+    if (!options.contains(dc) || options[dc] != std::to_string(rf)) return false;
+  }
+  return true;
+}
+
+// system_auth replicated per_dc; repaired when the replication changed, so
+// every replica holds the roles written before.
+void replicate_system_auth(CassandraServer& server, common::cql::Session& session,
+                           const std::vector<RingNode>& ring) {
+  const auto per_dc = replication_per_dc(ring);
+  if (replication_matches(auth_replication(session), per_dc)) return;
+  session.execute("ALTER KEYSPACE system_auth WITH replication = " + network_replication(per_dc));
+  if (ring.size() > 1) server.nodetool({"repair", "--full", "system_auth"}, kRepairTimeout);
+}
+
+// A session as `login`, or nullptr when the login is refused.
+std::unique_ptr<common::cql::Session> try_login(CassandraServer& server, const Credentials& login) {
+  try {
+    return server.cql(login);
+  } catch (const common::Error& e) {
+    if (e.code() == common::ErrorCode::kUnauthorized) return nullptr;
+    throw;
+  }
+}
+
+}  // namespace
+
+Credentials default_login() { return {"cassandra", "cassandra"}; }
+
+std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring) {
+  std::map<std::string, int> per_dc;
+  for (const auto& n : ring) per_dc[n.dc] = std::min(3, per_dc[n.dc] + 1);
+  return per_dc;
+}
+
+std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
+                                                  milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    try {
+      return server.cql(login);
+    } catch (const common::Error& e) {
+      const bool retry = e.code() == common::ErrorCode::kUnavailable ||
+                         e.code() == common::ErrorCode::kUnauthorized;
+      if (!retry || Clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(milliseconds(500));
+  }
+}
+
+void secure_ring(CassandraServer& server, const Credentials& admin,
+                 const std::vector<RingNode>& ring) {
+  validate_role_name(admin.username);
+  validate_password(admin.password);
+  const auto deadline = Clock::now() + kLoginTimeout;
+  for (;;) {
+    if (auto session = try_login(server, default_login())) {
+      replicate_system_auth(server, *session, ring);
+      upsert_role(*session, {admin.username, admin.password, true});
+      break;
+    }
+    if (auto session = try_login(server, admin)) {  // secured before
+      replicate_system_auth(server, *session, ring);
+      break;
+    }
+    if (Clock::now() >= deadline) {
+      throw common::conflict(
+          "neither the default cassandra login nor the requested admin login is accepted; the "
+          "ring was secured with other credentials");
+    }
+    std::this_thread::sleep_for(milliseconds(1000));  // roles not set up yet
+  }
+  auto session = login_until(server, admin, kLoginTimeout);
+  session->execute("DROP ROLE IF EXISTS cassandra");
+  common::log::info("cassandra.secured",
+                    {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});
+}
+
+Credentials enable_root(CassandraServer& server, const Credentials& admin) {
+  auto session = login_until(server, admin, kLoginTimeout);
+  const Credentials root{"root", common::crypto::random_password(24)};
+  upsert_role(*session, {root.username, root.password, true});
+  common::log::info("cassandra.root_enabled");
+  return root;
+}
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,43 @@
+#pragma once
+// Securing a ring through one of its nodes: system_auth replicated across
+// the ring, an admin superuser in place of the default cassandra/cassandra,
+// and a root superuser on request. Each step observes before it acts, so a
+// retry after a crash at any point completes the work.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datastores/cassandra/guest_cassandra_ring.h"
+#include "datastores/cassandra/guest_cassandra_server.h"
+
+namespace automat::datastores::cassandra {
+
+// The login Cassandra creates on a fresh ring (dropped by secure_ring).
+Credentials default_login();
+
+// Per datacenter: min(3, nodes of the ring in that dc).
+std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring);
+
+// Logs in to `server` as `login`, retrying while the node is not answering
+// or refuses the login (a just-created role, roles not set up yet) until
+// `timeout` passed; then rethrows the last error.
+std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
+                                                  std::chrono::milliseconds timeout);
+
+// Makes `admin` the ring's only superuser login, through `server`:
+// system_auth to NetworkTopologyStrategy per replication_per_dc(ring) (and a
+// repair of system_auth when that changed the replication of a ring with
+// more than one node), CREATE ROLE admin SUPERUSER LOGIN, log in as admin,
+// DROP ROLE cassandra. Already done (cassandra refused, admin accepted) ->
+// only the replication is re-applied. Throws common::Error(kBadRequest) for
+// an invalid admin, kConflict when neither login is accepted.
+void secure_ring(CassandraServer& server, const Credentials& admin,
+                 const std::vector<RingNode>& ring);
+
+// CREATE (or ALTER) ROLE root as a login superuser with a new random
+// password, as `admin`; answers the root login.
+Credentials enable_root(CassandraServer& server, const Credentials& admin);
+
+}  // namespace automat::datastores::cassandra

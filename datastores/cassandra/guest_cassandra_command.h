@@ -1,0 +1,60 @@
+#pragma once
+// The command lines of a Cassandra node's JVM and of nodetool, built from
+// the image (<image>/lib/*.jar, <image>/conf/jvm17-{server,clients}.options,
+// logback*.xml) without a shell: every argument is one argv entry.
+#include <string>
+#include <vector>
+
+#include "datastores/cassandra/guest_cassandra_layout.h"
+
+namespace automat::datastores::cassandra {
+
+inline constexpr int kMinHeapMb = 256;
+inline constexpr int kMaxHeapMb = 1024;
+inline constexpr int kJmxPortBase = 10000;
+inline constexpr int kJmxPortSpan = 22768;  // ports 10000..32767, below Linux's ephemeral range
+
+// The heap for a node with `ram_mb` of memory: a quarter of it, clamped to
+// [256, 1024] MB (Cassandra's off-heap, metaspace and thread stacks take
+// about as much again); 512 MB when the memory is unknown (<= 0).
+int heap_mb_for(int ram_mb);
+
+// The node's JMX port on 127.0.0.1. Every node binds the same loopback
+// address, so the port comes from the node's own address: 10000 + (low 24
+// bits mod 22768). Throws common::Error(kBadRequest) for a non-IPv4 address.
+int jmx_port_for(const std::string& address);
+
+// One JVM argument per non-empty line; '#' lines and surrounding blanks dropped.
+std::vector<std::string> parse_jvm_options(const std::string& text);
+
+// Everything a node's command line depends on.
+struct ServerCommandSpec {
+  std::string java;                         // the java launcher
+  std::string image_dir;                    // holds lib/ and conf/
+  std::vector<std::string> server_options;  // conf/jvm17-server.options, parsed
+  std::string jamm_jar;                     // absolute path of lib/jamm-*.jar
+  CassandraLayout layout;
+  int heap_mb = 512;
+  int jmx_port = 0;
+  std::string replace_address;  // non-empty: -Dcassandra.replace_address_first_boot
+};
+
+// java <options> -Xms/-Xmx <heap> <1 GC thread each> -javaagent:<jamm>
+// <node system properties> -cp <image>/conf:<image>/lib/* CassandraDaemon.
+std::vector<std::string> server_command(const ServerCommandSpec& spec);
+
+// java <client options> -cp ... NodeTool -h 127.0.0.1 -p <jmx_port> <args...>
+std::vector<std::string> nodetool_command(const std::string& java, const std::string& image_dir,
+                                          const std::vector<std::string>& client_options,
+                                          int jmx_port, const std::vector<std::string>& args);
+
+// The java launcher: $JAVA_HOME/bin/java when JAVA_HOME is set, else "java".
+std::string java_launcher();
+// The jamm agent jar in <image_dir>/lib; throws common::Error(kInternal)
+// naming the image when there is none.
+std::string find_jamm_jar(const std::string& image_dir);
+// The parsed options file <image_dir>/conf/<name>; throws common::Error
+// (kInternal) when the image lacks it.
+std::vector<std::string> read_jvm_options(const std::string& image_dir, const std::string& name);
+
+}  // namespace automat::datastores::cassandra

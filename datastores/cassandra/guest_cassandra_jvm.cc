@@ -1,0 +1,306 @@
+#include "datastores/cassandra/guest_cassandra_jvm.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "datastores/cassandra/guest_cassandra_command.h"
+#include "datastores/cassandra/guest_cassandra_config.h"
+#include "datastores/cassandra/guest_cassandra_files.h"
+#include "datastores/cassandra/guest_cassandra_ring.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTermTimeout = seconds(120);  // SIGTERM drains memtables first
+constexpr auto kKillTimeout = seconds(15);
+constexpr auto kProbeTimeout = milliseconds(3000);
+constexpr auto kPortGrace = seconds(10);
+
+// True when nothing holds `address`:`port` (a listener would make bind fail
+// even with SO_REUSEADDR, which only forgives TIME_WAIT leftovers).
+bool port_free(const std::string& address, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;  // cannot tell; the JVM will say
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// True while any thread of `pid` runs. A JVM's main thread can show as a
+// zombie while other threads still exit and hold its sockets, so "the leader
+// is a zombie" is not yet "gone" for a process that is not our child.
+bool any_thread_alive(pid_t pid) {
+  std::error_code ec;
+  for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream stat(t.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos || close + 2 >= line.size()) continue;
+    const char state = line[close + 2];
+    if (state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
+std::string file_tail(const std::string& path, size_t lines) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return "";
+  f.seekg(0, std::ios::end);
+  const auto size = static_cast<long long>(f.tellg());
+  const long long from = size > 16384 ? size - 16384 : 0;
+  f.seekg(from);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return guestagent::tail_lines(text, lines);
+}
+
+std::string describe_exit(const guestagent::ChildProcess& child) {
+  const auto status = child.wait_status();
+  if (!status || *status < 0) return "exited";
+  if (WIFEXITED(*status)) return "exited with code " + std::to_string(WEXITSTATUS(*status));
+  if (WIFSIGNALED(*status)) return "was killed by signal " + std::to_string(WTERMSIG(*status));
+  return "exited";
+}
+
+}  // namespace
+
+CassandraJvm::CassandraJvm(CassandraLayout layout, std::string address, std::string instance_id,
+                           std::string image_dir, int ram_mb)
+    : layout_(std::move(layout)),
+      address_(std::move(address)),
+      instance_id_(std::move(instance_id)),
+      image_dir_(std::move(image_dir)),
+      heap_mb_(heap_mb_for(ram_mb)),
+      jmx_port_(jmx_port_for(address_)) {}
+
+void CassandraJvm::require_image() const {
+  if (image_dir_.empty() || !fs::is_directory(image_dir_ + "/lib") ||
+      !fs::is_directory(image_dir_ + "/conf")) {
+    throw common::internal_error("the Cassandra image '" + image_dir_ +
+                                 "' has no lib/ and conf/; register the datastore version with "
+                                 "the image location automat-manage datastore install laid out");
+  }
+}
+
+void CassandraJvm::configure(const NodeSettings& settings) {
+  require_image();
+  for (const auto& dir : layout_.directories()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw common::internal_error("cannot create " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0750);
+  }
+  write_file_atomic(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
+  write_file_atomic(layout_.rackdc, render_rackdc(settings), 0640);
+}
+
+void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
+  if (const auto pid = live_pid()) {
+    if (guestagent::session_of(*pid) == ::getsid(0)) {
+      wait_ready(timeout);
+      return;
+    }
+    // Left by an earlier agent: the compute driver ends this agent's session
+    // on delete, so the JVM must live in it.
+    common::log::info("cassandra.adopt",
+                      {{"instance", instance_id_}, {"pid", std::to_string(*pid)}});
+    stop_pid(*pid);
+  }
+  check_ports_free();
+  spawn(replace_address);
+  wait_ready(timeout);
+}
+
+void CassandraJvm::stop() {
+  if (const auto pid = live_pid()) stop_pid(*pid);
+}
+
+CassandraServer::Health CassandraJvm::health() {
+  if (!live_pid()) return Health::kDown;
+  return answers() ? Health::kAnswering : Health::kUnresponsive;
+}
+
+std::string CassandraJvm::nodetool(const std::vector<std::string>& args, milliseconds timeout) {
+  const std::string what = args.empty() ? "nodetool" : "nodetool " + args.front();
+  if (!live_pid()) {
+    throw common::unavailable(what + ": Cassandra is not running on " + address_);
+  }
+  const auto argv =
+      nodetool_command(java_launcher(), image_dir_,
+                       read_jvm_options(image_dir_, "jvm17-clients.options"), jmx_port_, args);
+  const auto r = guestagent::run_command(argv, "", timeout);
+  if (r.timed_out) {
+    throw common::internal_error(what + " on " + address_ + " did not finish within " +
+                                 std::to_string(timeout.count() / 1000) + " s");
+  }
+  if (!r.ok()) {
+    throw common::internal_error(what + " on " + address_ +
+                                 " failed: " + nodetool_error_message(r.output));
+  }
+  return r.output;
+}
+
+std::unique_ptr<common::cql::Session> CassandraJvm::cql(const Credentials& login) {
+  common::cql::ConnectOptions options;
+  options.host = address_;
+  options.port = kNativePort;
+  options.username = login.username;
+  options.password = login.password;
+  return common::cql::connect(options);
+}
+
+int64_t CassandraJvm::free_disk_bytes() {
+  struct statvfs st {};
+  const std::string& dir = fs::exists(layout_.data_dir) ? layout_.data_dir : layout_.root;
+  if (::statvfs(dir.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+}
+
+std::optional<pid_t> CassandraJvm::live_pid() {
+  std::lock_guard<std::mutex> lock(child_mu_);
+  if (child_.running()) return child_.pid();
+  std::ifstream f(layout_.pid_file);
+  pid_t pid = 0;
+  if (!(f >> pid) || !guestagent::process_alive(pid)) return std::nullopt;
+  const std::string cmd = guestagent::command_line_of(pid);
+  if (cmd.find("-Dcassandra.config=file://" + layout_.config) == std::string::npos) {
+    return std::nullopt;
+  }
+  return pid;
+}
+
+bool CassandraJvm::exited(pid_t pid) {
+  std::lock_guard<std::mutex> lock(child_mu_);
+  if (pid == child_.pid()) return !child_.running();  // reaped: every thread gone
+  return !any_thread_alive(pid);
+}
+
+bool CassandraJvm::wait_exited(pid_t pid, milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!exited(pid)) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return true;
+}
+
+void CassandraJvm::stop_pid(pid_t pid) {
+  common::log::info("cassandra.stop", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
+  guestagent::send_signal(pid, SIGTERM);
+  if (wait_exited(pid, kTermTimeout)) return;
+  common::log::warn("cassandra.kill", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
+  guestagent::send_signal(pid, SIGKILL);
+  if (wait_exited(pid, kKillTimeout)) return;
+  throw common::internal_error("the Cassandra JVM (pid " + std::to_string(pid) +
+                               ") did not exit even after SIGKILL");
+}
+
+void CassandraJvm::check_ports_free() const {
+  // A JVM that just exited may hold its sockets a moment longer.
+  const auto deadline = Clock::now() + kPortGrace;
+  while (Clock::now() < deadline &&
+         !(port_free("127.0.0.1", jmx_port_) && port_free(address_, kStoragePort) &&
+           port_free(address_, kNativePort))) {
+    std::this_thread::sleep_for(milliseconds(200));
+  }
+  if (!port_free("127.0.0.1", jmx_port_)) {
+    throw common::conflict("JMX port " + std::to_string(jmx_port_) +
+                           " on 127.0.0.1 (derived from the node address " + address_ +
+                           ") is in use by another process; free it or give the node another "
+                           "address");
+  }
+  for (int port : {kStoragePort, kNativePort}) {
+    if (!port_free(address_, port)) {
+      throw common::conflict("port " + std::to_string(port) + " on " + address_ +
+                             " is in use by another process; Cassandra cannot bind it");
+    }
+  }
+}
+
+void CassandraJvm::spawn(const std::string& replace_address) {
+  require_image();
+  ServerCommandSpec spec;
+  spec.java = java_launcher();
+  spec.image_dir = image_dir_;
+  spec.server_options = read_jvm_options(image_dir_, "jvm17-server.options");
+  spec.jamm_jar = find_jamm_jar(image_dir_);
+  spec.layout = layout_;
+  spec.heap_mb = heap_mb_;
+  spec.jmx_port = jmx_port_;
+  spec.replace_address = replace_address;
+  const auto argv = server_command(spec);
+  std::lock_guard<std::mutex> lock(child_mu_);
+  child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);
+  write_file_atomic(layout_.pid_file, std::to_string(child_.pid()) + "\n", 0644);
+  common::log::info("cassandra.started", {{"instance", instance_id_},
+                                          {"pid", std::to_string(child_.pid())},
+                                          {"heap_mb", std::to_string(heap_mb_)},
+                                          {"jmx_port", std::to_string(jmx_port_)},
+                                          {"replace_address", replace_address}});
+}
+
+void CassandraJvm::wait_ready(seconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (!live_pid()) {
+      std::string how = "exited";
+      {
+        std::lock_guard<std::mutex> lock(child_mu_);
+        how = describe_exit(child_);
+      }
+      throw common::internal_error("Cassandra on " + address_ + " " + how + " while starting; " +
+                                   log_tail());
+    }
+    if (answers()) return;
+    if (Clock::now() >= deadline) {
+      throw common::internal_error("Cassandra on " + address_ + " did not answer CQL within " +
+                                   std::to_string(timeout.count()) + " s; " + log_tail());
+    }
+    std::this_thread::sleep_for(milliseconds(500));
+  }
+}
+
+bool CassandraJvm::answers() {
+  common::cql::ConnectOptions options;
+  options.host = address_;
+  options.port = kNativePort;
+  options.timeout = kProbeTimeout;
+  try {
+    common::cql::connect(options);  // no login offered: a login prompt is an answer
+    return true;
+  } catch (const common::Error& e) {
+    return e.code() == common::ErrorCode::kUnauthorized;
+  }
+}
+
+std::string CassandraJvm::log_tail() const {
+  const std::string system_log = layout_.log_dir + "/system.log";
+  std::string tail = "last lines of " + system_log + ": " + file_tail(system_log, 8);
+  const std::string out = file_tail(layout_.out_file, 5);
+  if (!out.empty()) tail += "; of " + layout_.out_file + ": " + out;
+  return tail;
+}
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,58 @@
+#pragma once
+// CassandraServer over the image's jars: the node's JVM as a child of the
+// agent (in the agent's session, so the compute driver's delete ends it),
+// nodetool over JMX on 127.0.0.1:<per-node port>, CQL on <address>:9042.
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "datastores/cassandra/guest_cassandra_layout.h"
+#include "datastores/cassandra/guest_cassandra_server.h"
+#include "guestagent/child_process.h"
+
+namespace automat::datastores::cassandra {
+
+class CassandraJvm : public CassandraServer {
+ public:
+  // `image_dir` holds lib/ and conf/; `ram_mb` sizes the heap
+  // (heap_mb_for); the JMX port follows from `address` (jmx_port_for).
+  CassandraJvm(CassandraLayout layout, std::string address, std::string instance_id,
+               std::string image_dir, int ram_mb);
+
+  void configure(const NodeSettings& settings) override;
+  void start(const std::string& replace_address, std::chrono::seconds timeout) override;
+  void stop() override;
+  Health health() override;
+  std::string nodetool(const std::vector<std::string>& args,
+                       std::chrono::milliseconds timeout) override;
+  std::unique_ptr<common::cql::Session> cql(const Credentials& login) override;
+  int64_t free_disk_bytes() override;
+
+  int jmx_port() const { return jmx_port_; }
+
+ private:
+  // The pid of the JVM of this node: our child, or the one named by the pid
+  // file if its command line reads our cassandra.yaml.
+  std::optional<pid_t> live_pid();
+  bool exited(pid_t pid);
+  bool wait_exited(pid_t pid, std::chrono::milliseconds timeout);
+  void stop_pid(pid_t pid);
+  void check_ports_free() const;
+  void spawn(const std::string& replace_address);
+  void wait_ready(std::chrono::seconds timeout);
+  bool answers();
+  void require_image() const;
+  std::string log_tail() const;
+
+  const CassandraLayout layout_;
+  const std::string address_;
+  const std::string instance_id_;
+  const std::string image_dir_;
+  const int heap_mb_;
+  const int jmx_port_;
+
+  std::mutex child_mu_;  // guards child_
+  guestagent::ChildProcess child_;
+};
+
+}  // namespace automat::datastores::cassandra

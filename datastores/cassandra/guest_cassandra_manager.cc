@@ -1,0 +1,218 @@
+#include "datastores/cassandra/guest_cassandra_manager.h"
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "datastores/cassandra/guest_cassandra_auth.h"
+#include "datastores/cassandra/guest_cassandra_cql.h"
+#include "datastores/cassandra/guest_cassandra_jvm.h"
+
+namespace automat::datastores::cassandra {
+
+namespace status = common::service_status;
+using Clock = std::chrono::steady_clock;
+using std::chrono::seconds;
+
+namespace {
+
+// Joining with bootstrap (or replacing) streams data: it may take long.
+constexpr auto kStartTimeout = seconds(600);
+constexpr auto kStatusTimeout = seconds(30);
+constexpr auto kDetailTtl = seconds(5);
+constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
+
+}  // namespace
+
+class CassandraManager::ActivityScope {
+ public:
+  ActivityScope(std::atomic<Activity>& activity, Activity now) : activity_(activity) {
+    activity_ = now;
+  }
+  ~ActivityScope() { activity_ = Activity::kIdle; }
+  ActivityScope(const ActivityScope&) = delete;
+  ActivityScope& operator=(const ActivityScope&) = delete;
+
+ private:
+  std::atomic<Activity>& activity_;
+};
+
+CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
+                                   std::string address, std::string instance_id)
+    : server_(std::move(server)),
+      layout_(std::move(layout)),
+      address_(std::move(address)),
+      instance_id_(std::move(instance_id)),
+      state_(load_state(layout_.state_file)) {}
+
+CassandraState CassandraManager::state() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return state_;
+}
+
+void CassandraManager::update_state(const std::function<void(CassandraState&)>& change) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  CassandraState next = state_;
+  change(next);
+  save_state(layout_.state_file, next);
+  state_ = next;
+}
+
+void CassandraManager::require_prepared() const {
+  if (!state().prepared) {
+    throw common::conflict("the Cassandra node " + instance_id_ +
+                           " was never prepared; prepare it first");
+  }
+}
+
+std::vector<RingNode> CassandraManager::ring() {
+  return parse_nodetool_status(server_->nodetool({"status"}, kStatusTimeout));
+}
+
+Credentials CassandraManager::admin_login() const {
+  if (auto stored = load_credentials(layout_.credentials)) return *stored;
+  return default_login();
+}
+
+void CassandraManager::prepare(const proto::PrepareRequest& req) {
+  std::lock_guard<std::mutex> op(op_mu_);
+  ActivityScope busy(activity_, Activity::kPreparing);
+  try {
+    // Validate everything before the first change on disk.
+    const NodeSettings settings = parse_node_settings(req.config_json(), address_);
+    validate_keyspaces_and_users(req, admin_login().username);
+    const CassandraState before = state();
+    if (!before.prepared) {
+      server_->configure(settings);
+      update_state([&](CassandraState& s) { s.settings = settings; });
+    }
+    update_state([](CassandraState& s) { s.should_run = true; });
+    // replace_address_first_boot only until the replacement completed once.
+    server_->start(before.prepared ? "" : settings.replace_address, kStartTimeout);
+    if (settings.standalone) secure_standalone();
+    apply_keyspaces_and_users(req, settings.standalone);
+    update_state([](CassandraState& s) { s.prepared = true; });
+    last_prepare_failed_ = false;
+  } catch (...) {
+    last_prepare_failed_ = true;
+    throw;
+  }
+  common::log::info("cassandra.prepared", {{"instance", instance_id_},
+                                           {"databases", std::to_string(req.databases_size())},
+                                           {"users", std::to_string(req.users_size())}});
+}
+
+void CassandraManager::secure_standalone() {
+  auto admin = load_credentials(layout_.credentials);
+  if (!admin) {
+    // Stored before the role exists: a crash in between retries with the
+    // same password instead of locking the node out.
+    admin = Credentials{kStandaloneAdmin, common::crypto::random_password(32)};
+    store_credentials(layout_.credentials, *admin);
+  }
+  secure_ring(*server_, *admin, ring());
+}
+
+void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& req,
+                                                 bool standalone) {
+  if (req.databases_size() == 0 && req.users_size() == 0) return;
+  const std::string replication =
+      standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
+  const Credentials admin = admin_login();
+  const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
+  auto session = login_until(*server_, admin, kCqlTimeout);
+  apply_plan(*session, plan);
+}
+
+void CassandraManager::start() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  require_prepared();
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](CassandraState& s) { s.should_run = true; });
+  server_->start("", kStartTimeout);
+}
+
+void CassandraManager::stop() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  if (!state().settings) return;  // never configured, so never started
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](CassandraState& s) { s.should_run = false; });
+  server_->stop();
+  forget_detail();
+}
+
+void CassandraManager::restart() {
+  std::lock_guard<std::mutex> op(op_mu_);
+  require_prepared();
+  ActivityScope busy(activity_, Activity::kChanging);
+  update_state([](CassandraState& s) { s.should_run = true; });
+  server_->stop();
+  forget_detail();
+  server_->start("", kStartTimeout);
+}
+
+std::string CassandraManager::status() {
+  if (activity_ == Activity::kPreparing) return status::kBuilding;
+  const CassandraState s = state();
+  if (!s.prepared) return last_prepare_failed_ ? status::kFailed : status::kNew;
+  if (maintenance_) return status::kBlocked;
+  const bool changing = activity_ == Activity::kChanging;
+  switch (server_->health()) {
+    case CassandraServer::Health::kAnswering:
+      return status::kRunning;
+    case CassandraServer::Health::kUnresponsive:
+      return changing ? status::kShutdown : status::kBlocked;
+    case CassandraServer::Health::kDown:
+      break;
+  }
+  return s.should_run && !changing ? status::kCrashed : status::kShutdown;
+}
+
+std::string CassandraManager::detail_json() {
+  std::lock_guard<std::mutex> lock(detail_mu_);
+  if (!detail_.empty() && Clock::now() - detail_at_ < kDetailTtl) return detail_;
+  detail_ = nlohmann::json{{"cassandra", build_detail()}}.dump();
+  detail_at_ = Clock::now();
+  return detail_;
+}
+
+void CassandraManager::forget_detail() {
+  std::lock_guard<std::mutex> lock(detail_mu_);
+  detail_.clear();
+}
+
+nlohmann::json CassandraManager::build_detail() {
+  nlohmann::json c = {{"free_disk_bytes", server_->free_disk_bytes()}};
+  const auto health = server_->health();
+  if (health == CassandraServer::Health::kDown) return c;
+  try {
+    const auto nodes = ring();  // JMX answers while joining too
+    c["ring"] = ring_to_json(nodes);
+    for (const auto& n : nodes) {
+      if (n.address == address_ && n.load_bytes) c["load_bytes"] = *n.load_bytes;
+    }
+  } catch (const common::Error& e) {
+    common::log::debug("cassandra.detail_ring_failed",
+                       {{"instance", instance_id_}, {"error", e.what()}});
+  }
+  if (health != CassandraServer::Health::kAnswering) return c;
+  try {
+    auto session = server_->cql(admin_login());
+    c["keyspaces"] = list_keyspaces(*session);
+  } catch (const common::Error& e) {
+    common::log::debug("cassandra.detail_keyspaces_failed",
+                       {{"instance", instance_id_}, {"error", e.what()}});
+  }
+  return c;
+}
+
+std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
+    const guestagent::NodeContext& node) {
+  CassandraLayout layout = CassandraLayout::under(node.instance_dir);
+  auto server = std::make_unique<CassandraJvm>(layout, node.address, node.instance_id,
+                                               node.image_location, node.ram_mb);
+  return std::make_unique<CassandraManager>(std::move(server), std::move(layout), node.address,
+                                            node.instance_id);
+}
+
+}  // namespace automat::datastores::cassandra

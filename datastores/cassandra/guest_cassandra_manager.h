@@ -1,0 +1,116 @@
+#pragma once
+// The RPC-facing half of the Cassandra guest: what the control plane may ask
+// of a Cassandra node (prepare, start, stop, restart, status, the ring's
+// detail for heartbeats, and the ring actions of act()). It keeps the node's
+// record (guest_cassandra_state.h) and leaves the OS work to a
+// CassandraServer.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "datastores/cassandra/guest_cassandra_cql.h"
+#include "datastores/cassandra/guest_cassandra_layout.h"
+#include "datastores/cassandra/guest_cassandra_ring.h"
+#include "datastores/cassandra/guest_cassandra_server.h"
+#include "datastores/cassandra/guest_cassandra_state.h"
+#include "guestagent/datastore_manager.h"
+
+namespace automat::datastores::cassandra {
+
+class CassandraManager : public guestagent::DatastoreManager {
+ public:
+  CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
+                   std::string address, std::string instance_id);
+
+  std::string name() const override { return "cassandra"; }
+  // Parses config_json (guest_cassandra_settings.h) and validates the
+  // users/databases before touching anything (kBadRequest); on the first
+  // prepare writes the yaml and rackdc; starts the node (with
+  // replace_address_first_boot until a prepare completed) and waits until
+  // CQL answers. A standalone node then secures itself (admin superuser with
+  // a random password stored in `credentials`, cassandra role dropped);
+  // databases become keyspaces (standalone: SimpleStrategy RF 1; cluster:
+  // NetworkTopologyStrategy with min(3, nodes) per dc) and users login roles
+  // granted ALL on theirs. A second prepare only re-applies users and
+  // databases. Throws kInternal/kConflict/kUnavailable with the reason.
+  void prepare(const proto::PrepareRequest& req) override;
+  // Throws kConflict when the node was never prepared.
+  void start() override;
+  void stop() override;
+  void restart() override;
+  // BUILDING while a prepare runs; NEW before the first prepare completed
+  // (FAILED if the last attempt failed); BLOCKED while a cleanup or
+  // decommission runs; then RUNNING when CQL answers, BLOCKED when the JVM
+  // is alive but not answering, SHUTDOWN when stopped on request (or while a
+  // start/stop is under way), CRASHED when it should run but is gone.
+  // Thread-safe; never waits for a running prepare or action.
+  std::string status() override;
+  // {"cassandra": {"ring": [...], "keyspaces": [...], "load_bytes": N,
+  // "free_disk_bytes": N}}; ring and load only while the JVM runs, keyspaces
+  // only while CQL answers. Cached for a few seconds; never holds secrets.
+  std::string detail_json() override;
+  // ring_status, secure_cluster, store_credentials, update_seeds, cleanup,
+  // decommission, remove_node, enable_root, keyspaces (see the .cc table).
+  std::string act(const std::string& action, const std::string& args_json) override;
+
+ private:
+  enum class Activity { kIdle, kPreparing, kChanging };
+  class ActivityScope;
+  using Action = std::string (CassandraManager::*)(const nlohmann::json& args);
+
+  CassandraState state() const;
+  void update_state(const std::function<void(CassandraState&)>& change);
+  void require_prepared() const;
+  std::vector<RingNode> ring();
+  // The stored admin login, or the default one before the ring is secured.
+  Credentials admin_login() const;
+  void secure_standalone();
+  void apply_keyspaces_and_users(const proto::PrepareRequest& req, bool standalone);
+  nlohmann::json build_detail();
+  // Forgets the cached detail (the node was just started or stopped).
+  void forget_detail();
+
+  // act() handlers (guest_cassandra_actions.cc).
+  std::string ring_status_action(const nlohmann::json& args);
+  std::string secure_cluster_action(const nlohmann::json& args);
+  std::string store_credentials_action(const nlohmann::json& args);
+  std::string update_seeds_action(const nlohmann::json& args);
+  std::string cleanup_action(const nlohmann::json& args);
+  std::string decommission_action(const nlohmann::json& args);
+  std::string remove_node_action(const nlohmann::json& args);
+  std::string enable_root_action(const nlohmann::json& args);
+  std::string keyspaces_action(const nlohmann::json& args);
+  static const std::map<std::string, Action>& actions();
+
+  const std::unique_ptr<CassandraServer> server_;
+  const CassandraLayout layout_;
+  const std::string address_;
+  const std::string instance_id_;
+
+  std::mutex op_mu_;           // one prepare/start/stop/restart/update_seeds at a time
+  std::mutex maintenance_mu_;  // one cleanup/decommission/remove_node at a time
+  std::atomic<Activity> activity_{Activity::kIdle};
+  std::atomic<bool> maintenance_{false};
+  std::atomic<bool> last_prepare_failed_{false};
+
+  mutable std::mutex state_mu_;
+  CassandraState state_;
+
+  std::mutex detail_mu_;  // guards the cached detail
+  std::string detail_;
+  std::chrono::steady_clock::time_point detail_at_{};
+};
+
+// The Cassandra guest manager for `node`, over CassandraJvm in
+// <instance_dir>/cassandra/ with the image at node.image_location. Throws
+// common::Error(kInternal) if the record there cannot be read.
+std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
+    const guestagent::NodeContext& node);
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,138 @@
+#include "datastores/cassandra/guest_cassandra_settings.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxSeeds = 16;
+
+// cluster_name goes into cassandra.yaml inside double quotes; rack and dc
+// into a properties file: both stay within a plain character set.
+bool plain(const std::string& s, const std::string& extra, size_t max_len) {
+  if (s.empty() || s.size() > max_len) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string::npos;
+  });
+}
+
+std::string string_field(const json& config, const char* key, const std::string& fallback) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  if (!config[key].is_string()) {
+    throw common::bad_request(std::string("config_json.") + key + " must be a string");
+  }
+  return config[key].get<std::string>();
+}
+
+bool bool_field(const json& config, const char* key, bool fallback) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  if (!config[key].is_boolean()) {
+    throw common::bad_request(std::string("config_json.") + key + " must be true or false");
+  }
+  return config[key].get<bool>();
+}
+
+std::vector<std::string> seeds_field(const json& config) {
+  std::vector<std::string> seeds;
+  if (!config.contains("seeds") || config["seeds"].is_null()) return seeds;
+  if (!config["seeds"].is_array()) {
+    throw common::bad_request("config_json.seeds must be a list of IPv4 addresses");
+  }
+  for (const auto& s : config["seeds"]) {
+    if (!s.is_string()) throw common::bad_request("config_json.seeds must hold strings");
+    seeds.push_back(s.get<std::string>());
+  }
+  return seeds;
+}
+
+json parse_object(const std::string& config_json) {
+  if (config_json.empty()) return json::object();
+  json config = json::parse(config_json, nullptr, false);
+  if (config.is_discarded() || !config.is_object()) {
+    throw common::bad_request("config_json for cassandra must be a JSON object");
+  }
+  return config;
+}
+
+}  // namespace
+
+void validate_ipv4(const std::string& address, const std::string& what) {
+  in_addr a{};
+  if (::inet_pton(AF_INET, address.c_str(), &a) != 1) {
+    throw common::bad_request(what + " '" + address + "' is not an IPv4 address");
+  }
+}
+
+void validate_seeds(const std::vector<std::string>& seeds) {
+  if (seeds.empty() || seeds.size() > kMaxSeeds) {
+    throw common::bad_request("seeds must list 1 to " + std::to_string(kMaxSeeds) + " addresses");
+  }
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    validate_ipv4(seeds[i], "seed");
+    if (std::find(seeds.begin(), seeds.begin() + i, seeds[i]) != seeds.begin() + i) {
+      throw common::bad_request("seed " + seeds[i] + " is listed twice");
+    }
+  }
+}
+
+NodeSettings parse_node_settings(const std::string& config_json, const std::string& own_address) {
+  const json config = parse_object(config_json);
+  NodeSettings s;
+  s.standalone = bool_field(config, "standalone", false);
+  s.cluster_name = string_field(config, "cluster_name", s.standalone ? "automat" : "");
+  s.seeds = seeds_field(config);
+  if (s.seeds.empty() && s.standalone) s.seeds = {own_address};
+  s.rack = string_field(config, "rack", s.rack);
+  s.dc = string_field(config, "dc", s.dc);
+  s.auto_bootstrap = bool_field(config, "auto_bootstrap", s.auto_bootstrap);
+  s.replace_address = string_field(config, "replace_address", "");
+
+  if (!plain(s.cluster_name, " _.-", 100)) {
+    throw common::bad_request(
+        "config_json.cluster_name is required: 1-100 characters of letters, digits, space, "
+        "'_', '.', '-'");
+  }
+  if (s.seeds.empty()) {
+    throw common::bad_request(
+        "config_json.seeds is required for a cluster node (or set \"standalone\": true)");
+  }
+  validate_seeds(s.seeds);
+  if (!plain(s.rack, "_.-", 48)) {
+    throw common::bad_request("config_json.rack '" + s.rack +
+                              "' must be 1-48 letters, digits, '_', '.', '-'");
+  }
+  if (!plain(s.dc, "_.-", 48)) {
+    throw common::bad_request("config_json.dc '" + s.dc +
+                              "' must be 1-48 letters, digits, '_', '.', '-'");
+  }
+  if (!s.replace_address.empty()) {
+    validate_ipv4(s.replace_address, "replace_address");
+    if (!s.auto_bootstrap) {
+      throw common::bad_request(
+          "config_json.replace_address needs auto_bootstrap true: a replacement streams the dead "
+          "node's data");
+    }
+  }
+  return s;
+}
+
+std::string settings_to_json(const NodeSettings& s) {
+  json j = {{"cluster_name", s.cluster_name},
+            {"seeds", s.seeds},
+            {"rack", s.rack},
+            {"dc", s.dc},
+            {"auto_bootstrap", s.auto_bootstrap},
+            {"standalone", s.standalone}};
+  if (!s.replace_address.empty()) j["replace_address"] = s.replace_address;
+  return j.dump();
+}
+
+}  // namespace automat::datastores::cassandra

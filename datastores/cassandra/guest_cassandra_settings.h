@@ -1,0 +1,40 @@
+#pragma once
+// What the control plane tells a Cassandra node about its ring, from
+// PrepareRequest.config_json:
+//   {"cluster_name": str, "seeds": [addr...], "rack": str (default "rack1"),
+//    "dc": str (default "dc1"), "auto_bootstrap": bool (default true),
+//    "replace_address": str (optional), "standalone": bool (default false)}
+// A standalone node (a one-node POST /instances) may omit seeds (it seeds
+// itself) and cluster_name ("automat"); a cluster node must give both.
+#include <string>
+#include <vector>
+
+namespace automat::datastores::cassandra {
+
+struct NodeSettings {
+  std::string cluster_name;
+  std::vector<std::string> seeds;  // IPv4 addresses, gossip on port 7000
+  std::string rack = "rack1";
+  std::string dc = "dc1";
+  bool auto_bootstrap = true;
+  std::string replace_address;  // a dead node this one replaces; empty: none
+  bool standalone = false;
+
+  bool operator==(const NodeSettings&) const = default;
+};
+
+// Parses and validates config_json for the node at `own_address`. Throws
+// common::Error(kBadRequest) naming the offending field.
+NodeSettings parse_node_settings(const std::string& config_json, const std::string& own_address);
+
+// The settings as a JSON object (the same shape parse_node_settings reads).
+std::string settings_to_json(const NodeSettings& settings);
+
+// Throws common::Error(kBadRequest) unless `address` is a dotted IPv4 address;
+// `what` names the field in the message.
+void validate_ipv4(const std::string& address, const std::string& what);
+
+// Validates a seed list (1..16 IPv4 addresses, no duplicates).
+void validate_seeds(const std::vector<std::string>& seeds);
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,153 @@
+// Cassandra node settings (config_json), cassandra.yaml and rackdc rendering.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "datastores/cassandra/guest_cassandra_config.h"
+#include "datastores/cassandra/guest_cassandra_settings.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+const CassandraLayout kLayout = CassandraLayout::under("/srv/automat/instances/n1");
+
+NodeSettings cluster_node() {
+  return parse_node_settings(
+      R"({"cluster_name": "ring one", "seeds": ["127.32.0.1", "127.32.0.2"],
+          "rack": "az-2", "dc": "dc1", "auto_bootstrap": false})",
+      "127.32.0.3");
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(CassandraSettings, ParsesEveryField) {
+  const NodeSettings s = parse_node_settings(
+      R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "rack": "r2", "dc": "dc9",
+          "auto_bootstrap": true, "replace_address": "127.32.0.9", "standalone": false})",
+      "127.32.0.5");
+  EXPECT_EQ(s.cluster_name, "c1");
+  EXPECT_EQ(s.seeds, std::vector<std::string>{"127.32.0.1"});
+  EXPECT_EQ(s.rack, "r2");
+  EXPECT_EQ(s.dc, "dc9");
+  EXPECT_TRUE(s.auto_bootstrap);
+  EXPECT_EQ(s.replace_address, "127.32.0.9");
+  EXPECT_FALSE(s.standalone);
+}
+
+TEST(CassandraSettings, DefaultsRackDcAndBootstrap) {
+  const NodeSettings s =
+      parse_node_settings(R"({"cluster_name": "c1", "seeds": ["127.32.0.1"]})", "127.32.0.5");
+  EXPECT_EQ(s.rack, "rack1");
+  EXPECT_EQ(s.dc, "dc1");
+  EXPECT_TRUE(s.auto_bootstrap);
+  EXPECT_TRUE(s.replace_address.empty());
+  EXPECT_FALSE(s.standalone);
+}
+
+TEST(CassandraSettings, StandaloneSeedsItselfAndNamesTheCluster) {
+  const NodeSettings s = parse_node_settings(R"({"standalone": true})", "127.32.0.5");
+  EXPECT_TRUE(s.standalone);
+  EXPECT_EQ(s.seeds, std::vector<std::string>{"127.32.0.5"});
+  EXPECT_EQ(s.cluster_name, "automat");
+}
+
+TEST(CassandraSettings, ClusterNodeNeedsSeedsAndName) {
+  try {
+    parse_node_settings(R"({"cluster_name": "c1"})", "127.32.0.5");
+    FAIL() << "no seeds accepted";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
+    EXPECT_NE(std::string(e.what()).find("seeds"), std::string::npos);
+  }
+  EXPECT_THROW(parse_node_settings(R"({"seeds": ["127.32.0.1"]})", "127.32.0.5"), common::Error);
+  EXPECT_THROW(parse_node_settings("", "127.32.0.5"), common::Error);
+}
+
+TEST(CassandraSettings, RejectsBadValues) {
+  const std::string a = "127.32.0.5";
+  for (const char* bad : {
+           R"([1, 2])",
+           R"({"cluster_name": "c1", "seeds": ["not-an-ip"]})",
+           R"({"cluster_name": "c1", "seeds": "127.32.0.1"})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1", "127.32.0.1"]})",
+           R"({"cluster_name": "c\"1", "seeds": ["127.32.0.1"]})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "rack": "r 1"})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "dc": "dc=1"})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "auto_bootstrap": "yes"})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "replace_address": "x"})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "replace_address": "127.32.0.4",
+               "auto_bootstrap": false})",
+       }) {
+    try {
+      parse_node_settings(bad, a);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest) << bad;
+    }
+  }
+}
+
+TEST(CassandraSettings, RoundTripsThroughJson) {
+  NodeSettings s = cluster_node();
+  s.replace_address = "127.32.0.7";
+  s.auto_bootstrap = true;
+  EXPECT_EQ(parse_node_settings(settings_to_json(s), ""), s);
+}
+
+TEST(CassandraYaml, BindsTheNodeAddressAndListsSeeds) {
+  const std::string y = render_cassandra_yaml(cluster_node(), "127.32.0.3", kLayout);
+  EXPECT_TRUE(has_line(y, "cluster_name: \"ring one\""));
+  EXPECT_TRUE(has_line(y, "listen_address: 127.32.0.3"));
+  EXPECT_TRUE(has_line(y, "rpc_address: 127.32.0.3"));
+  EXPECT_TRUE(has_line(y, "      - seeds: \"127.32.0.1:7000,127.32.0.2:7000\""));
+  EXPECT_TRUE(has_line(y, "auto_bootstrap: false"));
+  EXPECT_TRUE(has_line(y, "storage_port: 7000"));
+  EXPECT_TRUE(has_line(y, "native_transport_port: 9042"));
+}
+
+TEST(CassandraYaml, SnitchAuthTokensAndSnapshots) {
+  const std::string y = render_cassandra_yaml(cluster_node(), "127.32.0.3", kLayout);
+  EXPECT_TRUE(has_line(y, "endpoint_snitch: GossipingPropertyFileSnitch"));
+  EXPECT_TRUE(has_line(y, "authenticator: PasswordAuthenticator"));
+  EXPECT_TRUE(has_line(y, "authorizer: CassandraAuthorizer"));
+  EXPECT_TRUE(has_line(y, "num_tokens: 16"));
+  EXPECT_TRUE(has_line(y, "allocate_tokens_for_local_replication_factor: 3"));
+  EXPECT_TRUE(has_line(y, "auto_snapshot: false"));
+  EXPECT_TRUE(has_line(y, "commitlog_sync_period: 10000ms"));
+}
+
+TEST(CassandraYaml, EveryDirectoryIsUnderTheLayout) {
+  const std::string y = render_cassandra_yaml(cluster_node(), "127.32.0.3", kLayout);
+  const std::string root = "/srv/automat/instances/n1/cassandra";
+  EXPECT_TRUE(has_line(y, "  - \"" + root + "/data\""));
+  EXPECT_TRUE(has_line(y, "commitlog_directory: \"" + root + "/commitlog\""));
+  EXPECT_TRUE(has_line(y, "saved_caches_directory: \"" + root + "/saved_caches\""));
+  EXPECT_TRUE(has_line(y, "hints_directory: \"" + root + "/hints\""));
+  EXPECT_TRUE(has_line(y, "cdc_raw_directory: \"" + root + "/cdc_raw\""));
+}
+
+TEST(CassandraYaml, RefusesAPathItCannotQuote) {
+  const CassandraLayout odd = CassandraLayout::under("/srv/a\"b");
+  EXPECT_THROW(render_cassandra_yaml(cluster_node(), "127.32.0.3", odd), common::Error);
+}
+
+TEST(CassandraRackdc, NamesDcAndRack) {
+  const std::string p = render_rackdc(cluster_node());
+  EXPECT_TRUE(has_line(p, "dc=dc1"));
+  EXPECT_TRUE(has_line(p, "rack=az-2"));
+}
+
+TEST(CassandraLayout, KeepsEverythingUnderCassandra) {
+  const CassandraLayout l = CassandraLayout::under("/x/inst/");
+  EXPECT_EQ(l.root, "/x/inst/cassandra");
+  EXPECT_EQ(l.config, "/x/inst/cassandra/cassandra.yaml");
+  EXPECT_EQ(l.credentials, "/x/inst/cassandra/credentials");
+  EXPECT_EQ(l.pid_file, "/x/inst/cassandra/cassandra.pid");
+  EXPECT_EQ(l.directories().size(), 8u);
+}
+
+}  // namespace
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,453 @@
+// CassandraManager's decisions, status transitions and actions over a
+// scripted server whose CQL side keeps roles the way Cassandra does.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <regex>
+
+#include "common/error.h"
+#include "common/status.h"
+#include "datastores/cassandra/guest_cassandra_manager.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using namespace std::chrono_literals;
+namespace cql = common::cql;
+
+constexpr const char* kAddress = "127.32.0.11";
+
+const char* kStatus =
+    "Datacenter: dc1\n===============\nStatus=Up/Down\n|/ State=Normal/Leaving/Joining/Moving\n"
+    "--  Address      Load       Tokens  Owns (effective)  Host ID                               "
+    "Rack \n"
+    "UN  127.32.0.11  3.18 MiB   16      100.0%            96b77901-d3cd-42c4-a28d-eb093760dd4d  "
+    "rack1\n"
+    "UN  127.32.0.12  72.84 KiB  16      100.0%            7cd736f0-c204-4c10-a0de-b69c22ceb530  "
+    "rack2\n";
+
+// Roles and statements shared by the fake server and its sessions.
+struct FakeCluster {
+  std::mutex mu;
+  std::map<std::string, std::string> roles = {{"cassandra", "cassandra"}};
+  std::string auth_class = "SimpleStrategy";
+  std::string auth_dc1 = "";
+  std::vector<std::string> statements;  // "<login>: <cql>"
+
+  std::vector<std::string> log() {
+    std::lock_guard<std::mutex> lock(mu);
+    return statements;
+  }
+};
+
+std::string unquote(const std::string& literal) {
+  return std::regex_replace(literal, std::regex("''"), "'");
+}
+
+class FakeSession : public cql::Session {
+ public:
+  FakeSession(FakeCluster& cluster, std::string login) : c_(cluster), login_(std::move(login)) {}
+
+  cql::ResultSet execute(const std::string& text, cql::Consistency) override {
+    static const std::regex create(
+        R"re(^CREATE ROLE IF NOT EXISTS "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
+    static const std::regex alter(
+        R"re(^ALTER ROLE "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
+    static const std::regex exists(
+        R"re(^SELECT role FROM system_auth.roles WHERE role = '(.*)'$)re");
+    static const std::regex auth(R"re(^ALTER KEYSPACE system_auth .*'dc1': (\d+)\}$)re");
+    std::lock_guard<std::mutex> lock(c_.mu);
+    c_.statements.push_back(login_ + ": " + text);
+    std::smatch m;
+    if (std::regex_match(text, m, create)) c_.roles.emplace(m[1], unquote(m[2]));
+    if (std::regex_match(text, m, alter) && m[2].matched) c_.roles[m[1]] = unquote(m[2]);
+    if (std::regex_match(text, m, auth)) {
+      c_.auth_class = "NetworkTopologyStrategy";
+      c_.auth_dc1 = m[1];
+    }
+    if (text == "DROP ROLE IF EXISTS cassandra") c_.roles.erase("cassandra");
+    if (std::regex_match(text, m, exists)) {
+      cql::ResultSet rs;
+      rs.columns = {"role"};
+      if (c_.roles.count(unquote(m[1]))) rs.rows.push_back({unquote(m[1])});
+      return rs;
+    }
+    cql::ResultSet rs;
+    if (text.find("FROM system_schema.keyspaces") != std::string::npos) {
+      rs.columns = {"keyspace_name", "replication"};
+      const std::string auth_json =
+          c_.auth_class == "SimpleStrategy"
+              ? R"({"class":"org.apache.cassandra.locator.SimpleStrategy","replication_factor":"1"})"
+              : R"({"class":"org.apache.cassandra.locator.NetworkTopologyStrategy","dc1":")" +
+                    c_.auth_dc1 + "\"}";
+      rs.rows = {
+          {"system_auth", auth_json},
+          {"system_distributed",
+           R"({"class":"org.apache.cassandra.locator.SimpleStrategy","replication_factor":"3"})"}};
+    }
+    return rs;
+  }
+
+ private:
+  FakeCluster& c_;
+  std::string login_;
+};
+
+class FakeCassandraServer : public CassandraServer {
+ public:
+  explicit FakeCassandraServer(FakeCluster& cluster) : cluster_(cluster) {}
+
+  void configure(const NodeSettings& s) override {
+    record("configure:" + s.rack + ":" + s.seeds.front() + "+" + std::to_string(s.seeds.size()));
+  }
+  void start(const std::string& replace_address, std::chrono::seconds) override {
+    record("start:" + replace_address);
+    std::unique_lock<std::mutex> lock(mu_);
+    gate_cv_.wait(lock, [this] { return !hold_; });
+    if (fail_start) throw common::internal_error("Cassandra exited while starting");
+    health_ = Health::kAnswering;
+  }
+  void stop() override {
+    record("stop");
+    std::lock_guard<std::mutex> lock(mu_);
+    health_ = Health::kDown;
+  }
+  Health health() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return health_;
+  }
+  std::string nodetool(const std::vector<std::string>& args, std::chrono::milliseconds) override {
+    record("nodetool:" + args.front());
+    if (args.front() == "cleanup") {
+      std::unique_lock<std::mutex> lock(mu_);
+      gate_cv_.wait(lock, [this] { return !hold_; });
+    }
+    if (args.front() == "decommission" && fail_decommission) {
+      throw common::internal_error(
+          "nodetool decommission on 127.32.0.11 failed: Not enough "
+          "live nodes to maintain replication factor");
+    }
+    if (health() == Health::kDown) throw common::unavailable("not running");
+    return args.front() == "status" ? status_text : "";
+  }
+  std::unique_ptr<cql::Session> cql(const Credentials& login) override {
+    if (health() == Health::kDown) throw common::unavailable("CQL refused");
+    std::lock_guard<std::mutex> lock(cluster_.mu);
+    const auto it = cluster_.roles.find(login.username);
+    if (it == cluster_.roles.end() || it->second != login.password) {
+      throw common::Error(common::ErrorCode::kUnauthorized,
+                          "Provided username and/or password "
+                          "are incorrect");
+    }
+    return std::make_unique<FakeSession>(cluster_, login.username);
+  }
+  int64_t free_disk_bytes() override { return 5'000'000'000; }
+
+  void set_health(Health h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    health_ = h;
+  }
+  void hold(bool on) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      hold_ = on;
+    }
+    gate_cv_.notify_all();
+  }
+  std::vector<std::string> calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+  size_t count(const std::string& call) {
+    const auto c = calls();
+    return static_cast<size_t>(std::count(c.begin(), c.end(), call));
+  }
+  bool fail_start = false;
+  bool fail_decommission = false;
+  std::string status_text = kStatus;
+
+ private:
+  void record(const std::string& c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls_.push_back(c);
+  }
+  FakeCluster& cluster_;
+  std::mutex mu_;
+  std::condition_variable gate_cv_;
+  bool hold_ = false;
+  Health health_ = Health::kDown;
+  std::vector<std::string> calls_;
+};
+
+class CassandraManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("automat-cass-mgr-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_ / "cassandra");
+    layout_ = CassandraLayout::under(dir_.string());
+    make_manager();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void make_manager() {
+    auto server = std::make_unique<FakeCassandraServer>(cluster_);
+    server_ = server.get();
+    manager_ = std::make_unique<CassandraManager>(std::move(server), layout_, kAddress, "inst-1");
+  }
+
+  static proto::PrepareRequest cluster_request(const std::string& extra = "") {
+    proto::PrepareRequest req;
+    req.set_config_json(R"({"cluster_name": "c1", "seeds": ["127.32.0.11"], "rack": "rack1")" +
+                        extra + "}");
+    return req;
+  }
+  static proto::PrepareRequest standalone_request() {
+    proto::PrepareRequest req;
+    req.set_config_json(R"({"standalone": true})");
+    req.add_databases()->set_name("shop");
+    auto* u = req.add_users();
+    u->set_name("alice");
+    u->set_password("alice-pw");
+    u->add_databases("shop");
+    return req;
+  }
+
+  std::filesystem::path dir_;
+  CassandraLayout layout_;
+  FakeCluster cluster_;
+  FakeCassandraServer* server_ = nullptr;
+  std::unique_ptr<CassandraManager> manager_;
+};
+
+TEST_F(CassandraManagerTest, NewThenBuildingThenRunning) {
+  EXPECT_EQ(manager_->status(), common::service_status::kNew);
+  server_->hold(true);
+  auto done = std::async(std::launch::async, [&] { manager_->prepare(cluster_request()); });
+  for (int i = 0; i < 200 && server_->count("start:") == 0; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(manager_->status(), common::service_status::kBuilding);
+  server_->hold(false);
+  done.get();
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+  EXPECT_EQ(server_->calls().front(), "configure:rack1:127.32.0.11+1");
+}
+
+TEST_F(CassandraManagerTest, CrashedShutdownBlockedAndFailed) {
+  manager_->prepare(cluster_request());
+  server_->set_health(CassandraServer::Health::kDown);
+  EXPECT_EQ(manager_->status(), common::service_status::kCrashed);
+  server_->set_health(CassandraServer::Health::kUnresponsive);
+  EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
+  manager_->stop();
+  EXPECT_EQ(manager_->status(), common::service_status::kShutdown);
+  // A fresh node whose prepare fails reports FAILED, not NEW.
+  std::filesystem::remove(layout_.state_file);
+  make_manager();
+  server_->fail_start = true;
+  EXPECT_THROW(manager_->prepare(cluster_request()), common::Error);
+  EXPECT_EQ(manager_->status(), common::service_status::kFailed);
+}
+
+TEST_F(CassandraManagerTest, StateSurvivesTheAgent) {
+  manager_->prepare(cluster_request());
+  make_manager();  // a restarted agent: same files, JVM gone
+  EXPECT_EQ(manager_->status(), common::service_status::kCrashed);
+  manager_->start();
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+  EXPECT_EQ(server_->count("start:"), 1u);
+}
+
+TEST_F(CassandraManagerTest, InvalidRequestTouchesNothing) {
+  auto req = cluster_request();
+  req.add_databases()->set_name("bad-name");
+  EXPECT_THROW(manager_->prepare(req), common::Error);
+  EXPECT_TRUE(server_->calls().empty());
+  proto::PrepareRequest no_seeds;
+  no_seeds.set_config_json(R"({"cluster_name": "c1"})");
+  EXPECT_THROW(manager_->prepare(no_seeds), common::Error);
+  EXPECT_TRUE(server_->calls().empty());
+  EXPECT_THROW(manager_->start(), common::Error);  // never prepared
+}
+
+TEST_F(CassandraManagerTest, ReplaceAddressOnlyOnTheFirstBoot) {
+  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
+  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
+  const auto calls = server_->calls();
+  EXPECT_EQ(server_->count("start:127.32.0.9"), 1u);
+  EXPECT_EQ(server_->count("start:"), 1u);
+  EXPECT_EQ(server_->count("configure:rack1:127.32.0.11+1"), 1u);  // yaml written once
+}
+
+// `nodetool status` of a one-node ring: this node only.
+std::string one_node_status() {
+  const std::string all = kStatus;
+  return all.substr(0, all.find("UN  127.32.0.12"));
+}
+
+TEST_F(CassandraManagerTest, StandaloneSecuresItselfAndAppliesUsers) {
+  server_->status_text = one_node_status();
+  manager_->prepare(standalone_request());
+  const auto creds = load_credentials(layout_.credentials);
+  ASSERT_TRUE(creds);
+  EXPECT_EQ(creds->username, kStandaloneAdmin);
+  EXPECT_GE(creds->password.size(), 24u);
+  struct stat st {};
+  ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(cluster_.roles.count("cassandra"), 0u);
+  EXPECT_EQ(cluster_.roles.at(kStandaloneAdmin), creds->password);
+  EXPECT_EQ(cluster_.roles.at("alice"), "alice-pw");
+  EXPECT_EQ(cluster_.auth_dc1, "1");
+  const auto log = cluster_.log();
+  const std::string admin = std::string(kStandaloneAdmin) + ": ";
+  EXPECT_NE(std::find(log.begin(), log.end(), admin + "DROP ROLE IF EXISTS cassandra"), log.end());
+  EXPECT_NE(std::find(log.begin(), log.end(),
+                      admin + "CREATE KEYSPACE IF NOT EXISTS \"shop\" WITH replication = "
+                              "{'class': 'SimpleStrategy', 'replication_factor': 1}"),
+            log.end());
+  EXPECT_NE(std::find(log.begin(), log.end(),
+                      admin + "GRANT ALL PERMISSIONS ON KEYSPACE \"shop\" TO \"alice\""),
+            log.end());
+}
+
+TEST_F(CassandraManagerTest, SecondStandalonePrepareKeepsTheAdmin) {
+  manager_->prepare(standalone_request());
+  const auto first = load_credentials(layout_.credentials);
+  auto again = standalone_request();
+  again.mutable_users(0)->clear_password();  // removed by the taskmanager after prepare
+  manager_->prepare(again);
+  EXPECT_EQ(load_credentials(layout_.credentials)->password, first->password);
+  EXPECT_EQ(cluster_.roles.at("alice"), "alice-pw");
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+  // A user may never take over the node's admin login.
+  auto takeover = standalone_request();
+  takeover.mutable_users(0)->set_name(kStandaloneAdmin);
+  EXPECT_THROW(manager_->prepare(takeover), common::Error);
+  EXPECT_EQ(cluster_.roles.at(kStandaloneAdmin), first->password);
+}
+
+TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
+  manager_->prepare(cluster_request());
+  const std::string args = R"({"username": "admin", "password": "s3cret"})";
+  EXPECT_EQ(manager_->act("secure_cluster", args), "{}");
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
+  for (const auto& st : cluster_.log()) {  // a new role is created, never altered at once
+    EXPECT_EQ(st.find("ALTER ROLE"), std::string::npos) << st;
+  }
+  EXPECT_EQ(cluster_.auth_dc1, "2");  // two nodes in the ring
+  const size_t statements = cluster_.log().size();
+  EXPECT_EQ(manager_->act("secure_cluster", args), "{}");
+  const auto log = cluster_.log();
+  for (size_t i = statements; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].find("CREATE ROLE"), std::string::npos) << log[i];
+  }
+  try {
+    manager_->act("secure_cluster", R"({"username": "other", "password": "x"})");
+    FAIL() << "secured twice with different admins";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
+  }
+}
+
+TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
+  manager_->prepare(cluster_request());
+  EXPECT_THROW(manager_->act("enable_root", "{}"), common::Error);
+  manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})");
+  manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
+  struct stat st {};
+  ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const auto root = nlohmann::json::parse(manager_->act("enable_root", "{}"));
+  EXPECT_EQ(root["name"], "root");
+  EXPECT_EQ(cluster_.roles.at("root"), root["password"]);
+  const auto again = nlohmann::json::parse(manager_->act("enable_root", "{}"));
+  EXPECT_NE(again["password"], root["password"]);  // a new password each time
+  EXPECT_EQ(cluster_.roles.at("root"), again["password"]);
+}
+
+TEST_F(CassandraManagerTest, RingStatusAndKeyspaces) {
+  manager_->prepare(cluster_request());
+  const auto ring = nlohmann::json::parse(manager_->act("ring_status", ""));
+  ASSERT_EQ(ring["nodes"].size(), 2u);
+  EXPECT_EQ(ring["nodes"][1]["rack"], "rack2");
+  const auto ks = nlohmann::json::parse(manager_->act("keyspaces", "{}"));
+  EXPECT_EQ(ks["keyspaces"][1]["name"], "system_distributed");
+  EXPECT_EQ(ks["keyspaces"][1]["replication"]["replication_factor"], "3");
+}
+
+TEST_F(CassandraManagerTest, UpdateSeedsRewritesTheYamlAndReloads) {
+  EXPECT_THROW(manager_->act("update_seeds", R"({"seeds": ["127.32.0.11"]})"), common::Error);
+  manager_->prepare(cluster_request());
+  manager_->act("update_seeds", R"({"seeds": ["127.32.0.12", "127.32.0.11"]})");
+  EXPECT_EQ(server_->count("configure:rack1:127.32.0.12+2"), 1u);
+  EXPECT_EQ(server_->count("nodetool:reloadseeds"), 1u);
+  EXPECT_EQ(load_state(layout_.state_file).settings->seeds,
+            (std::vector<std::string>{"127.32.0.12", "127.32.0.11"}));
+  EXPECT_THROW(manager_->act("update_seeds", R"({"seeds": ["nope"]})"), common::Error);
+}
+
+TEST_F(CassandraManagerTest, BlockedDuringCleanupAndDecommissionErrorsCarryTheReason) {
+  manager_->prepare(cluster_request());
+  server_->hold(true);
+  auto cleanup = std::async(std::launch::async, [&] { return manager_->act("cleanup", "{}"); });
+  for (int i = 0; i < 200 && server_->count("nodetool:cleanup") == 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
+  server_->hold(false);
+  EXPECT_EQ(cleanup.get(), "{}");
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+  server_->fail_decommission = true;
+  try {
+    manager_->act("decommission", "{}");
+    FAIL() << "decommission error swallowed";
+  } catch (const common::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Not enough live nodes"), std::string::npos);
+  }
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraManagerTest, UnknownActionsAndBadArguments) {
+  for (const auto& [action, args] : std::vector<std::pair<std::string, std::string>>{
+           {"drop_everything", "{}"},
+           {"remove_node", R"({"host_id": "not-a-uuid"})"},
+           {"store_credentials", R"({"username": "admin"})"},
+           {"ring_status", "[1]"}}) {
+    try {
+      manager_->act(action, args);
+      ADD_FAILURE() << action << " accepted";
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest) << action;
+    }
+  }
+}
+
+TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
+  manager_->prepare(standalone_request());
+  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
+  EXPECT_EQ(detail["ring"].size(), 2u);
+  EXPECT_EQ(detail["load_bytes"], 3334472);  // 3.18 MiB, this node's row
+  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
+  EXPECT_EQ(detail["keyspaces"][0]["name"], "system_auth");
+  const size_t status_calls = server_->count("nodetool:status");
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), status_calls);  // cached
+  const std::string text = manager_->detail_json();
+  EXPECT_EQ(text.find(load_credentials(layout_.credentials)->password), std::string::npos);
+  EXPECT_EQ(text.find("alice-pw"), std::string::npos);
+}
+
+TEST_F(CassandraManagerTest, DetailOfADownNodeHasNoRing) {
+  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
+  EXPECT_FALSE(detail.contains("ring"));
+  EXPECT_FALSE(detail.contains("keyspaces"));
+  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
+  EXPECT_EQ(server_->count("nodetool:status"), 0u);
+}
+
+}  // namespace
+}  // namespace automat::datastores::cassandra
