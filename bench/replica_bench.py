@@ -103,8 +103,10 @@ def main():
         for _ in range(7):  # doubling: 4096 * 2^7 = 524,288 rows of ~200 bytes
             sql(master_ip, password, "INSERT INTO bulk (pad) SELECT pad FROM bulk;")
         size_mb = float(sql(master_ip, password,
+                            "ANALYZE TABLE bulk PERSISTENT FOR ALL;"
                             "SELECT ROUND((data_length + index_length) / 1048576, 1)"
-                            " FROM information_schema.tables WHERE table_name = 'bulk';"))
+                            " FROM information_schema.tables"
+                            " WHERE table_schema = 'benchdb' AND table_name = 'bulk';").split()[-1])
         rows = int(sql(master_ip, password, "SELECT COUNT(*) FROM bulk;"))
         log(f"master holds {rows} rows, {size_mb} MB in InnoDB")
 
