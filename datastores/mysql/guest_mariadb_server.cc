@@ -115,6 +115,11 @@ void MariaDbServer::prepare_directories() {
   ::chmod(layout_.data_dir.c_str(), 0700);
   chown_to_mysql(layout_.root, ids);
   chown_to_mysql(layout_.data_dir, ids);
+  // Bootstraps of several instances at once must not share /tmp's files.
+  fs::create_directories(layout_.tmp_dir, ec);
+  if (ec) throw common::internal_error("cannot create " + layout_.tmp_dir + ": " + ec.message());
+  ::chmod(layout_.tmp_dir.c_str(), 0700);
+  chown_to_mysql(layout_.tmp_dir, ids);
   if (layout_.socket_dir != layout_.root) {
     fs::create_directories(layout_.socket_dir, ec);
     if (ec) {

@@ -33,6 +33,7 @@ std::string render_my_cnf(const MyCnfParams& p) {
     << "[mariadbd]\n"
     << "user = mysql\n"
     << "datadir = " << l.data_dir << "\n"
+    << "tmpdir = " << l.tmp_dir << "\n"
     << "socket = " << l.socket << "\n"
     << "pid-file = " << l.pid_file << "\n"
     << "log-error = " << l.error_log << "\n"

@@ -11,6 +11,7 @@ struct MysqlLayout {
 
   std::string root;        // <instance_dir>/mysql, owned by the mysql user
   std::string data_dir;    // datadir
+  std::string tmp_dir;     // tmpdir: the server's own, never the shared /tmp
   std::string socket;      // mysqld.sock (root connects here)
   std::string socket_dir;  // the socket's directory: root, or a short one under /run
   std::string pid_file;    // mariadbd.pid
@@ -22,6 +23,7 @@ struct MysqlLayout {
     MysqlLayout l;
     l.root = instance_dir + (instance_dir.ends_with('/') ? "" : "/") + "mysql";
     l.data_dir = l.root + "/data";
+    l.tmp_dir = l.root + "/tmp";
     l.socket_dir = l.root;
     l.socket = l.root + "/mysqld.sock";
     // A unix socket path holds at most 107 bytes; a deep state dir moves the

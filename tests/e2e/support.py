@@ -26,7 +26,8 @@ AGENT_HEARTBEAT_EXPIRY = 8
 SWEEP_INTERVAL = 1
 LEASE_SECONDS = 5
 RESUME_SCAN_SECONDS = 1
-ADDRESS_POOL = "127.20.0.0/16"
+# Another pool lets a second e2e run share the machine (e.g. from a worktree).
+ADDRESS_POOL = os.environ.get("AUTOMAT_E2E_ADDRESS_POOL", "127.20.0.0/16")
 
 
 @dataclass

@@ -2,12 +2,13 @@
 master, refuses application writes, blocks the master's delete, survives a
 promote (the old master follows the new one), detaches into an independent
 writable instance, and a broken replica shows ERROR with the server's error."""
+import json
 import os
 import re
 import secrets
 import subprocess
 
-from support import (connect_refused, create_body, create_instance, delete_instance,
+from support import (cli, connect_refused, create_body, create_instance, delete_instance,
                      get_instance, get_operation, http, mariadb, wait_for, wait_status)
 
 DB = "appdb"
@@ -97,8 +98,9 @@ def test_replica_promote_detach(stack, tenant_a):
     assert resp.status == 409, resp.text
     assert "detach or delete its replicas first" in resp.fault()[2]
 
-    # Promote: the replica becomes the master, the old master follows it.
-    wait_operation(tenant_a, action(tenant_a, replica_id, "promote_to_replica_source"))
+    # Promote (through the CLI): the replica becomes the master, the old master follows it.
+    promoted = cli(["instance", "promote", replica_id, "--wait"], env=tenant_a.cli_env())
+    assert promoted.returncode == 0, f"promote failed: {promoted.stdout}{promoted.stderr}"
     assert "replica_of" not in view_of(tenant_a, replica_id)
     assert view_of(tenant_a, master_id)["replica_of"]["id"] == replica_id
     assert view_of(tenant_a, replica_id)["status"] == "ACTIVE"
@@ -144,12 +146,14 @@ def test_broken_replica_shows_error_with_the_servers_message(stack, tenant_a):
     user, password = "app", "pw-" + secrets.token_hex(8)
     master_id, master_ip = make_master(stack, tenant_a, user, password)
     sql_ok(master_ip, user, password, "CREATE TABLE t (id INT PRIMARY KEY);")
-    created = make_replica(tenant_a, master_id, replica_count=2)
-    assert len(created["instances"]) == 2
-    for op in created["operations"]:
-        wait_operation(tenant_a, op["id"], timeout=300)
-    replica_id = created["instances"][0]["id"]
-    other_id = created["instances"][1]["id"]
+    # Two replicas from one backup, through the CLI.
+    made = cli(["instance", "create", "e2e-ro-" + secrets.token_hex(3), "--replica-of", master_id,
+                "--replica-count", "2", "--wait", "-f", "json"], env=tenant_a.cli_env())
+    assert made.returncode == 0, f"replica create failed: {made.stdout}{made.stderr}"
+    listed = json.loads(made.stdout)
+    assert isinstance(listed, list) and len(listed) == 2, made.stdout
+    assert all(i["status"] == "ACTIVE" for i in listed), listed
+    replica_id, other_id = listed[0]["id"], listed[1]["id"]
     assert sorted(r["id"] for r in view_of(tenant_a, master_id)["replicas"]) == sorted(
         [replica_id, other_id])
 
@@ -165,4 +169,43 @@ def test_broken_replica_shows_error_with_the_servers_message(stack, tenant_a):
     assert view_of(tenant_a, other_id)["status"] == "ACTIVE"
 
     for instance_id in (replica_id, other_id, master_id):
+        delete_instance(tenant_a, instance_id)
+
+
+def test_eject_makes_the_most_advanced_replica_the_master(stack, tenant_a):
+    from support import kill_session, read_pid
+    user, password = "app", "pw-" + secrets.token_hex(8)
+    master_id, master_ip = make_master(stack, tenant_a, user, password)
+    sql_ok(master_ip, user, password, "CREATE TABLE t (id INT PRIMARY KEY);"
+                                      "INSERT INTO t VALUES (1), (2);")
+    created = make_replica(tenant_a, master_id, replica_count=2)
+    for op in created["operations"]:
+        wait_operation(tenant_a, op["id"], timeout=300)
+    replicas = [i["id"] for i in created["instances"]]
+    ips = {r: view_of(tenant_a, r)["ip"][0] for r in replicas}
+    for r in replicas:
+        wait_for(lambda: count_on(ips[r], user, password) == 2, 15, message=f"rows on {r}")
+
+    # Eject is refused while the master's guest still reports.
+    resp = http("POST", tenant_a.url(f"/instances/{master_id}/action"), tenant_a.token,
+                {"eject_replica_source": {}})
+    assert resp.status == 409, resp.text
+
+    # The master's whole server dies (guest and mariadbd).
+    pid = read_pid(os.path.join(stack.instance_dir(master_id), "guestagent.pid"))
+    kill_session(pid)
+    wait_status(tenant_a, master_id, "ERROR", timeout=60, fail_on=())
+    wait_operation(tenant_a, action(tenant_a, master_id, "eject_replica_source"))
+
+    masters = [r for r in replicas if "replica_of" not in view_of(tenant_a, r)]
+    assert len(masters) == 1, [view_of(tenant_a, r) for r in replicas]
+    new_master = masters[0]
+    other = next(r for r in replicas if r != new_master)
+    assert view_of(tenant_a, other)["replica_of"]["id"] == new_master
+    assert "replica_of" not in view_of(tenant_a, master_id)
+    sql_ok(ips[new_master], user, password, "INSERT INTO t VALUES (3);")
+    wait_for(lambda: count_on(ips[other], user, password) == 3, 15,
+             message="the new master's row on the other replica")
+
+    for instance_id in (other, new_master, master_id):
         delete_instance(tenant_a, instance_id)

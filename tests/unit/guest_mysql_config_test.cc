@@ -51,6 +51,9 @@ TEST(MysqlConfig, RendersBindingPathsAndSizing) {
   EXPECT_TRUE(has_line(cnf, "port = 3306"));
   EXPECT_TRUE(has_line(cnf, "user = mysql"));
   EXPECT_TRUE(has_line(cnf, "datadir = /s/instances/abc/mysql/data"));
+  // Its own tmpdir: a starting mariadbd deletes every #sql file in its tmpdir,
+  // which would break another instance bootstrapping in a shared /tmp.
+  EXPECT_TRUE(has_line(cnf, "tmpdir = /s/instances/abc/mysql/tmp"));
   EXPECT_TRUE(has_line(cnf, "socket = /s/instances/abc/mysql/mysqld.sock"));
   EXPECT_TRUE(has_line(cnf, "pid-file = /s/instances/abc/mysql/mariadbd.pid"));
   EXPECT_TRUE(has_line(cnf, "log-error = /s/instances/abc/mysql/mariadbd.err"));
