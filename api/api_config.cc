@@ -37,6 +37,8 @@ ApiConfig load_api_config(const common::Config& config) {
   c.database_url = config.get(kSection, "database_url");
   c.amqp_url = config.get(kSection, "amqp_url");
   c.log_level = config.get(kSection, "log_level", "info");
+  c.guest_secret = config.get("DEFAULT", "guest_secret");
+  c.guest_port = config.get_int("compute", "guest_port", 8780);
   if (c.database_url.empty()) throw common::bad_request("config: database_url is not set");
   if (c.amqp_url.empty()) throw common::bad_request("config: amqp_url is not set");
   return c;

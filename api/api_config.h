@@ -17,6 +17,10 @@ struct ApiConfig {
   std::string database_url;
   std::string amqp_url;
   std::string log_level = "info";
+  // To reach a guest (POST /clusters/{id}/root): [DEFAULT] guest_secret
+  // derives its token, [compute] guest_port is where it listens.
+  std::string guest_secret;
+  int guest_port = 8780;
 };
 
 // Throws common::Error(kBadRequest) naming the option when a value is out

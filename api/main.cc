@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "api/api_config.h"
+#include "api/grpc_root_enabler.h"
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/stop_signal.h"
@@ -44,6 +45,8 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
                             cfg.limits};
   services.clusters = &clusters;
   services.cluster_strategies = &datastores::cluster_strategy;
+  api::GrpcRootEnabler root_enabler(cfg.guest_secret, cfg.guest_port);
+  services.root_enabler = &root_enabler;
   api::Router router(services, "http://" + cfg.server.host + ":" + std::to_string(cfg.server.port));
   api::HttpServer server(router, cfg.server);
   server.start();

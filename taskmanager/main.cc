@@ -12,6 +12,7 @@
 #include "common/service_args.h"
 #include "compute/registry.h"
 #include "datastores/registry.h"
+#include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 #include "taskmanager/grpc_guest_client.h"
@@ -42,7 +43,9 @@ int run(const Config& cfg, const sigset_t& signals) {
   automat::db::PgAddressLeaseRepository leases(pool);
   auto compute = automat::compute::make_compute_driver(cfg, leases);
   tmgr::GrpcGuestClientFactory guests(cfg.get("DEFAULT", "guest_secret"));
-  tmgr::Services services{&cfg, &instances, &operations, &catalog, compute.get(), &guests};
+  automat::db::PgClusterRepository clusters(pool);
+  tmgr::Services services{&cfg,          &instances, &operations, &catalog,
+                          compute.get(), &guests,    &clusters};
 
   automat::common::StopSignal stop;
   tmgr::OperationRunner runner(services, automat::datastores::workflow_factory,

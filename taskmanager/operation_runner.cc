@@ -45,24 +45,37 @@ OperationRunner::Outcome OperationRunner::run_workflow(db::Operation& op) {
                                           {"type", op.type},
                                           {"instance", op.resource_id},
                                           {"step", std::to_string(op.step)}});
-  if (op.resource_type != "instance") {
+  std::string version_id;
+  if (op.resource_type == "instance") {
+    auto instance = services_.instances->find_any(op.resource_id);
+    if (!instance) {
+      if (op.type == "instance.delete") return complete(op, keeper, "the instance is deleted");
+      return fail(
+          op, nullptr, keeper,
+          StepResult::failed(op.resource_id, "instance " + op.resource_id + " no longer exists"));
+    }
+    version_id = instance->datastore_version_id;
+  } else if (op.resource_type == "cluster" && services_.clusters) {
+    auto cluster = services_.clusters->find_any(op.resource_id);
+    if (!cluster) {
+      if (op.type == "cluster.delete") return complete(op, keeper, "the cluster is deleted");
+      return fail(
+          op, nullptr, keeper,
+          StepResult::failed(op.resource_id, "cluster " + op.resource_id + " no longer exists"));
+    }
+    version_id = cluster->datastore_version_id;
+  } else {
     return fail(op, nullptr, keeper,
                 StepResult::failed(op.resource_id, "operations on " + op.resource_type +
-                                                       " resources are not supported yet"));
+                                                       " resources are not supported"));
   }
-  auto instance = services_.instances->find_any(op.resource_id);
-  if (!instance) {
-    if (op.type == "instance.delete") return complete(op, keeper, "the instance is deleted");
-    return fail(
-        op, nullptr, keeper,
-        StepResult::failed(op.resource_id, "instance " + op.resource_id + " no longer exists"));
-  }
-  auto version = services_.catalog->find_version_by_id(instance->datastore_version_id);
+  auto version = services_.catalog->find_version_by_id(version_id);
   auto factory = version ? lookup_(version->manager) : nullptr;
   if (!factory) {
     const std::string why =
         version ? "no workflow is registered for datastore manager '" + version->manager + "'"
-                : "the datastore version of instance " + op.resource_id + " no longer exists";
+                : "the datastore version of " + op.resource_type + " " + op.resource_id +
+                      " no longer exists";
     return fail(op, nullptr, keeper, StepResult::failed(op.resource_id, why));
   }
   StepList steps;

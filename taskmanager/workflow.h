@@ -42,6 +42,7 @@ struct Services {
   db::CatalogRepository* catalog = nullptr;
   compute::ComputeDriver* compute = nullptr;
   GuestClientFactory* guests = nullptr;
+  db::ClusterRepository* clusters = nullptr;  // for "cluster" operations
 };
 
 struct StepContext {
