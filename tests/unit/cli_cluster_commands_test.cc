@@ -80,6 +80,16 @@ TEST_F(CliClusterCommandsTest, CreateWithoutRackPutsEveryNodeInRack1) {
   EXPECT_FALSE(sent("POST", "/clusters")["cluster"]["datastore"].contains("version"));
 }
 
+TEST_F(CliClusterCommandsTest, EachRackTakesOneArgumentSoTheNameMayFollow) {
+  script_create_accepted();
+  EXPECT_EQ(run_cli({"cluster", "create", "--rack", "rack2", "c1", "--datastore", "cassandra",
+                     "--flavor", "3", "--size", "2", "--nodes", "1"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(sent("POST", "/clusters")["cluster"]["name"], "c1");
+  EXPECT_EQ(sent("POST", "/clusters")["cluster"]["instances"][0]["availability_zone"], "rack2");
+}
+
 TEST_F(CliClusterCommandsTest, CreateJsonWithoutWaitIsTheServersAnswer) {
   script_create_accepted();
   std::vector<std::string> args = create_args();
