@@ -104,7 +104,10 @@ std::string CassandraManager::rotate_admin_action(const json& args) {
                            " has no admin credentials to rotate; secure the cluster first");
   }
   auto session = login_until(*server_, *admin, kCqlTimeout);
-  upsert_role(*session, {admin->username, password, true});
+  // Only the password: Cassandra refuses a role altering its own superuser status.
+  run_script(*session, {{"ALTER ROLE " + common::cql::quote_identifier(admin->username) +
+                             " WITH PASSWORD = " + common::cql::quote_literal(password),
+                         {password}}});
   store_credentials(layout_.credentials, {admin->username, password});
   return json{{"username", admin->username}}.dump();
 }
