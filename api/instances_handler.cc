@@ -88,9 +88,8 @@ Response InstancesHandler::remove(const RequestContext& ctx, const std::string& 
   const auto instance = services_.instances->find(ctx.tenant_id(), id);
   if (!instance) throw instance_not_found(id);
   refuse_cluster_node(*instance);
-  refuse_master_with_replicas(id, instance->replica_ids);
   const db::Operation op = new_operation(ctx.tenant_id(), "instance.delete", "instance", id);
-  // Checked again under the row lock: a replica created meanwhile also blocks.
+  // Checked under the row lock, so a replica created meanwhile also blocks.
   const auto outcome = services_.instances->start_operation_unless_replicas(
       id, common::task::kDeleting, {common::task::kNone, common::task::kBuildingError}, op);
   refuse_master_with_replicas(id, outcome.live_replicas);
