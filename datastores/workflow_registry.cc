@@ -1,5 +1,6 @@
 // The taskmanager face of every datastore, by manager name. Adding a
 // datastore: one line here.
+#include "datastores/cassandra/workflow_cassandra.h"
 #include "datastores/mysql/workflow_mysql.h"
 #include "datastores/registry.h"
 
@@ -7,6 +8,7 @@ namespace automat::datastores {
 
 std::unique_ptr<taskmanager::WorkflowFactory> workflow_factory(const std::string& manager) {
   if (manager == "mysql") return mysql::make_workflow_factory();
+  if (manager == "cassandra") return cassandra::make_workflow_factory();
   return nullptr;
 }
 

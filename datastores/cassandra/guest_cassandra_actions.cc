@@ -51,6 +51,7 @@ const std::map<std::string, CassandraManager::Action>& CassandraManager::actions
       {"ring_status", &CassandraManager::ring_status_action},
       {"secure_cluster", &CassandraManager::secure_cluster_action},
       {"store_credentials", &CassandraManager::store_credentials_action},
+      {"rotate_admin", &CassandraManager::rotate_admin_action},
       {"update_seeds", &CassandraManager::update_seeds_action},
       {"cleanup", &CassandraManager::cleanup_action},
       {"decommission", &CassandraManager::decommission_action},
@@ -89,6 +90,23 @@ std::string CassandraManager::secure_cluster_action(const json& args) {
 std::string CassandraManager::store_credentials_action(const json& args) {
   store_credentials(layout_.credentials, credentials_arg(args));
   return ok();
+}
+
+// {password} -> {"username"}: the stored admin login gets a new password
+// (through this node's CQL), stored here; the other nodes need
+// store_credentials with it.
+std::string CassandraManager::rotate_admin_action(const json& args) {
+  const std::string password = required_string(args, "password");
+  validate_password(password);
+  const auto admin = load_credentials(layout_.credentials);
+  if (!admin) {
+    throw common::conflict("the Cassandra node " + instance_id_ +
+                           " has no admin credentials to rotate; secure the cluster first");
+  }
+  auto session = login_until(*server_, *admin, kCqlTimeout);
+  upsert_role(*session, {admin->username, password, true});
+  store_credentials(layout_.credentials, {admin->username, password});
+  return json{{"username", admin->username}}.dump();
 }
 
 // {seeds: [...]} -> {}: yaml rewritten, then nodetool reloadseeds.

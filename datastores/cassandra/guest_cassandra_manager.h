@@ -55,7 +55,7 @@ class CassandraManager : public guestagent::DatastoreManager {
   // "free_disk_bytes": N}}; ring and load only while the JVM runs, keyspaces
   // only while CQL answers. Cached for a few seconds; never holds secrets.
   std::string detail_json() override;
-  // ring_status, secure_cluster, store_credentials, update_seeds, cleanup,
+  // ring_status, secure_cluster, store_credentials, rotate_admin, update_seeds, cleanup,
   // decommission, remove_node, enable_root, keyspaces (see the .cc table).
   std::string act(const std::string& action, const std::string& args_json) override;
 
@@ -80,6 +80,7 @@ class CassandraManager : public guestagent::DatastoreManager {
   std::string ring_status_action(const nlohmann::json& args);
   std::string secure_cluster_action(const nlohmann::json& args);
   std::string store_credentials_action(const nlohmann::json& args);
+  std::string rotate_admin_action(const nlohmann::json& args);
   std::string update_seeds_action(const nlohmann::json& args);
   std::string cleanup_action(const nlohmann::json& args);
   std::string decommission_action(const nlohmann::json& args);

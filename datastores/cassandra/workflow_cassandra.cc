@@ -1,0 +1,133 @@
+#include "datastores/cassandra/workflow_cassandra.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/error.h"
+#include "common/status.h"
+#include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/instance_steps.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using namespace automat::taskmanager;
+using nlohmann::json;
+
+const DatastoreLabel kCassandra{"Cassandra"};
+
+template <typename T, typename... Args>
+void add(StepList& steps, Args&&... args) {
+  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
+}
+
+// A one-node ring of its own that secures itself.
+std::string standalone_config(StepContext& ctx) {
+  auto inst = ctx.services.instances->find_any(ctx.operation.resource_id);
+  if (!inst || !inst->address) {
+    throw common::internal_error("instance " + ctx.operation.resource_id + " has no address");
+  }
+  return json{{"standalone", true},
+              {"cluster_name", inst->id},
+              {"seeds", {*inst->address}},
+              {"rack", inst->availability_zone.empty() ? "rack1" : inst->availability_zone},
+              {"dc", "dc1"},
+              {"auto_bootstrap", false}}
+      .dump();
+}
+
+std::vector<std::string> strings_at(const json& params, const char* key) {
+  std::vector<std::string> out;
+  if (!params.is_object() || !params.contains(key)) return out;
+  const json& v = params[key];
+  if (v.is_string()) out.push_back(v.get<std::string>());
+  if (v.is_array()) {
+    for (const auto& s : v) {
+      if (s.is_string()) out.push_back(s.get<std::string>());
+    }
+  }
+  return out;
+}
+
+// The nodes the operation adds (they may not be serving when it fails).
+std::set<std::string> new_nodes_of(const db::Operation& op) {
+  std::vector<std::string> ids;
+  if (op.type == "cluster.create" || op.type == "cluster.grow") {
+    ids = strings_at(op.params, "instance_ids");
+  } else if (op.type == "cluster.replace_node") {
+    ids = strings_at(op.params, "new_instance_id");
+  }
+  return {ids.begin(), ids.end()};
+}
+
+bool serving(const std::string& service_status) {
+  return service_status == common::service_status::kRunning ||
+         service_status == common::service_status::kBlocked;
+}
+
+}  // namespace
+
+StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
+  StepList steps;
+  if (op.type == "instance.create") {
+    add<AllocateServerStep>(steps);
+    add<WaitForGuestStep>(steps);
+    add<PrepareDatastoreStep>(steps, kCassandra, standalone_config);
+    add<WaitForRunningStep>(steps, kCassandra);
+    add<MarkActiveStep>(steps);
+  } else if (op.type == "instance.delete") {
+    add<StopDatastoreStep>(steps, kCassandra);
+    add<DestroyServerStep>(steps);
+    add<MarkDeletedStep>(steps);
+  } else if (op.type == "cluster.create") {
+    add_create_steps(steps);
+  } else if (op.type == "cluster.delete") {
+    add_delete_steps(steps);
+  } else if (op.type == "cluster.grow") {
+    add_grow_steps(steps);
+  } else if (op.type == "cluster.shrink") {
+    add_shrink_steps(steps);
+  } else if (op.type == "cluster.replace_node") {
+    add_replace_steps(steps);
+  } else {
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "Cassandra does not support operation '" + op.type + "'");
+  }
+  return steps;
+}
+
+void CassandraWorkflowFactory::on_failure(Services& services, const db::Operation& op,
+                                          const std::string& message) {
+  if (op.resource_type != "cluster") {
+    mark_instance_operation_failed(services, op, message);
+    return;
+  }
+  auto cluster = services.clusters->find_any(op.resource_id);
+  if (!cluster) return;
+  const std::string failed_node =
+      op.params.is_object() ? op.params.value("failed_node", std::string()) : std::string();
+  const auto added = new_nodes_of(op);
+  const bool create = op.type == "cluster.create";
+  bool all_serving = true;
+  for (const auto& n : cluster->nodes) {
+    if (!n.phase.empty()) services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+    const bool failed_here = n.instance_id == failed_node && added.count(n.instance_id);
+    if (failed_here) {
+      services.instances->set_fault(n.instance_id, message);
+      services.instances->set_task(n.instance_id, common::task::kBuildingError);
+    } else if (n.instance.task != common::task::kNone) {
+      services.instances->set_task(n.instance_id, common::task::kNone);
+    }
+    if (!added.count(n.instance_id) && !serving(n.instance.service_status)) all_serving = false;
+  }
+  services.clusters->set_status(cluster->id, create || !all_serving
+                                                 ? common::cluster_status::kError
+                                                 : common::cluster_status::kActive);
+  services.clusters->set_task(cluster->id, common::cluster_task::kNone);
+}
+
+std::unique_ptr<WorkflowFactory> make_workflow_factory() {
+  return std::make_unique<CassandraWorkflowFactory>();
+}
+
+}  // namespace automat::datastores::cassandra

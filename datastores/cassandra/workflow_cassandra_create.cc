@@ -1,0 +1,278 @@
+// cluster.create and cluster.delete, and the steps grow and replace reuse.
+#include <future>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
+#include "datastores/cassandra/workflow_cassandra_prepare.h"
+#include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/instance_steps.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using namespace automat::taskmanager;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kNow{10};     // re-run at once (a progress message was saved)
+constexpr milliseconds kPoll{500};   // waiting on heartbeats
+constexpr milliseconds kAuthCall{600000};  // secure_cluster may repair system_auth
+constexpr milliseconds kQuickCall{30000};
+
+std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
+
+// Runs an instance step on each node in turn; the first that is not done decides.
+class EachNodeStep : public NamedStep {
+ public:
+  EachNodeStep(std::string name, std::string description, NodeIds ids,
+               std::function<std::unique_ptr<Step>()> make, seconds timeout)
+      : NamedStep(std::move(name), std::move(description), timeout),
+        ids_(std::move(ids)),
+        make_(std::move(make)) {}
+  StepResult run(StepContext& ctx) override {
+    for (const auto& id : ids_(ctx)) {
+      auto step = make_();
+      StepResult r = run_for_node(*step, ctx, id);
+      if (r.kind != StepResult::Kind::kNext) return r;
+    }
+    return StepResult::next();
+  }
+
+ private:
+  NodeIds ids_;
+  std::function<std::unique_ptr<Step>()> make_;
+};
+
+// A new ring: the first seed alone, then all the others together, each
+// prepared with auto_bootstrap off. Started nodes are listed in params
+// "started"; a batch's nodes show phase "joining" (saved in a run of its own,
+// so the operation's message says which nodes are joining).
+class StartRingStep : public NamedStep {
+ public:
+  StartRingStep() : NamedStep("start-ring", "starting the ring's nodes", seconds(1200)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    const auto ids = op_nodes(ctx);
+    const auto batches = start_batches(ids, [&](const std::string& id) {
+      const db::Node* n = node_in(cluster, id);
+      return n && n->seed;
+    });
+    for (const auto& batch : batches) {
+      std::vector<const db::Node*> pending;
+      for (const auto& id : batch) {
+        const db::Node* n = node_in(cluster, id);
+        if (!n) throw common::not_found("node " + id + " of cluster " + cluster.id + " is gone");
+        if (!listed(ctx, "started", id)) pending.push_back(n);
+      }
+      if (pending.empty()) continue;
+      return start_batch(ctx, cluster, pending);
+    }
+    return StepResult::next();
+  }
+
+ private:
+  StepResult start_batch(StepContext& ctx, const db::Cluster& cluster,
+                         const std::vector<const db::Node*>& batch) {
+    std::string labels;
+    bool announced = true;
+    for (const auto* n : batch) {
+      labels += (labels.empty() ? "" : ", ") + node_label(cluster, n->instance_id);
+      if (n->phase != common::node_phase::kJoining) announced = false;
+    }
+    if (!announced) {
+      for (const auto* n : batch) {
+        ctx.services.clusters->set_node_phase(n->instance_id, common::node_phase::kJoining);
+      }
+      return StepResult::retry(kNow, labels + " joining");
+    }
+    const auto seeds = seed_addresses(cluster);
+    std::vector<NodePrepare> calls;
+    for (const auto* n : batch) {
+      calls.push_back(
+          NodePrepare::begin(ctx, *n, node_config(cluster, *n, seeds, /*auto_bootstrap=*/false)));
+    }
+    std::vector<std::future<void>> running;
+    for (auto& call : calls) running.push_back(std::async(std::launch::async, [&] { call.run(); }));
+    for (auto& f : running) f.wait();
+    for (auto& call : calls) {
+      if (!call.ok()) continue;
+      add_listed(ctx, "started", call.node().instance_id);
+      ctx.services.clusters->set_node_phase(call.node().instance_id, common::node_phase::kIdle);
+      common::log::info("cassandra.node_started", {{"op", ctx.operation.id},
+                                                   {"cluster", cluster.id},
+                                                   {"instance", call.node().instance_id}});
+    }
+    for (auto& call : calls) {
+      if (!call.ok()) return call.result(ctx, "starting Cassandra");
+    }
+    return StepResult::retry(kNow, labels + " started");
+  }
+};
+
+// The admin superuser replaces cassandra/cassandra through the first node;
+// every node stores its login. The password is made here and never leaves
+// this step (not in params, not in logs).
+class SecureRingStep : public NamedStep {
+ public:
+  SecureRingStep() : NamedStep("secure-ring", "creating the ring's admin login", seconds(900)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    const auto ids = op_nodes(ctx);
+    const db::Node* first = node_in(cluster, ids.at(0));
+    if (!first) throw common::not_found("node " + ids.at(0) + " is gone");
+    const json admin = {{"username", kAdminUser},
+                        {"password", common::crypto::random_password(32)}};
+    try {
+      try {
+        act_on(ctx, first->instance_id, "secure_cluster", admin, kAuthCall);
+      } catch (const common::Error& e) {
+        if (e.code() != common::ErrorCode::kConflict) throw;
+        // Secured by an earlier run of this step: its password is lost on
+        // purpose; the first node still logs in with it and changes it.
+        act_on(ctx, first->instance_id, "rotate_admin", {{"password", admin["password"]}},
+               kQuickCall);
+      }
+    } catch (const std::exception& e) {
+      return guest_error(ctx, *first, "securing the ring", e);
+    }
+    for (const auto& id : ids) {
+      const db::Node* n = node_in(cluster, id);
+      if (!n) continue;
+      try {
+        act_on(ctx, id, "store_credentials", admin, kQuickCall);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, *n, "storing the admin login", e);
+      }
+    }
+    common::log::info("cassandra.ring_secured",
+                      {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"admin", kAdminUser}});
+    return StepResult::next();
+  }
+};
+
+class WaitForRingStep : public NamedStep {
+ public:
+  WaitForRingStep()
+      : NamedStep("wait-for-ring", "waiting until every node reports every node UN", seconds(300)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    for (const auto& node : cluster.nodes) {
+      const auto ring = reported_ring(node);
+      const std::string label = node_label(cluster, node.instance_id);
+      if (!ring) return StepResult::retry(kPoll, label + " has not reported its ring yet");
+      if (auto gap = ring_gap(*ring, cluster.nodes)) {
+        return StepResult::retry(kPoll, label + " reports " + *gap);
+      }
+    }
+    return StepResult::next();
+  }
+};
+
+class MarkActiveStep : public NamedStep {
+ public:
+  MarkActiveStep() : NamedStep("mark-active", "marking the cluster active") {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    for (const auto& n : cluster.nodes) {
+      ctx.services.instances->set_task(n.instance_id, common::task::kNone);
+      ctx.services.instances->set_fault(n.instance_id, std::nullopt);
+      if (!n.phase.empty()) {
+        ctx.services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+      }
+    }
+    ctx.services.clusters->set_status(cluster.id, common::cluster_status::kActive);
+    ctx.services.clusters->set_task(cluster.id, common::cluster_task::kNone);
+    return StepResult::next();
+  }
+};
+
+// Stops every node's Cassandra at once (a stop may take a while each).
+class StopNodesStep : public NamedStep {
+ public:
+  StopNodesStep() : NamedStep("stop-nodes", "stopping Cassandra on every node") {}
+  StepResult run(StepContext& ctx) override {
+    std::vector<std::future<StepResult>> stops;
+    for (const auto& id : op_nodes(ctx)) {
+      stops.push_back(std::async(std::launch::async, [&ctx, id] {
+        StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
+        db::Operation one = ctx.operation;
+        one.resource_id = id;
+        StepContext node_ctx{ctx.services, one};
+        return stop.run(node_ctx);
+      }));
+    }
+    for (auto& s : stops) s.get();  // a stop that fails is only logged
+    return StepResult::next();
+  }
+};
+
+class RemoveRecordsStep : public NamedStep {
+ public:
+  RemoveRecordsStep() : NamedStep("remove-records", "removing the cluster's records") {}
+  StepResult run(StepContext& ctx) override {
+    for (const auto& id : op_nodes(ctx)) ctx.services.instances->mark_deleted(id);
+    ctx.services.clusters->mark_deleted(ctx.operation.resource_id);
+    return StepResult::next();
+  }
+};
+
+}  // namespace
+
+std::vector<std::vector<std::string>> start_batches(
+    const std::vector<std::string>& ids, const std::function<bool(const std::string&)>& is_seed) {
+  std::vector<std::vector<std::string>> batches;
+  std::string first;
+  for (const auto& id : ids) {
+    if (is_seed(id)) {
+      first = id;
+      break;
+    }
+  }
+  if (first.empty() && !ids.empty()) first = ids.front();
+  if (first.empty()) return batches;
+  batches.push_back({first});
+  std::vector<std::string> rest;
+  for (const auto& id : ids) {
+    if (id != first) rest.push_back(id);
+  }
+  if (!rest.empty()) batches.push_back(std::move(rest));
+  return batches;
+}
+
+std::unique_ptr<Step> allocate_servers_step(NodeIds ids) {
+  return std::make_unique<EachNodeStep>(
+      "allocate-servers", "allocating the nodes' servers", std::move(ids),
+      [] { return std::make_unique<AllocateServerStep>(); }, seconds(300));
+}
+
+std::unique_ptr<Step> wait_for_guests_step(NodeIds ids) {
+  return std::make_unique<EachNodeStep>(
+      "wait-for-guests", "waiting for the nodes' guest agents", std::move(ids),
+      [] { return std::make_unique<WaitForGuestStep>(); }, seconds(120));
+}
+
+std::unique_ptr<Step> wait_for_ring_step() { return std::make_unique<WaitForRingStep>(); }
+std::unique_ptr<Step> mark_active_step() { return std::make_unique<MarkActiveStep>(); }
+
+void add_create_steps(StepList& steps) {
+  steps.push_back(allocate_servers_step(op_nodes));
+  steps.push_back(wait_for_guests_step(op_nodes));
+  steps.push_back(std::make_unique<StartRingStep>());
+  steps.push_back(std::make_unique<SecureRingStep>());
+  steps.push_back(wait_for_ring_step());
+  steps.push_back(mark_active_step());
+}
+
+void add_delete_steps(StepList& steps) {
+  steps.push_back(std::make_unique<StopNodesStep>());
+  steps.push_back(std::make_unique<EachNodeStep>(
+      "destroy-servers", "destroying the nodes' servers", op_nodes,
+      [] { return std::make_unique<DestroyServerStep>(); }, seconds(300)));
+  steps.push_back(std::make_unique<RemoveRecordsStep>());
+}
+
+}  // namespace automat::datastores::cassandra

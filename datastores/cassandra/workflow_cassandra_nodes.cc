@@ -1,0 +1,182 @@
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "common/log.h"
+
+namespace automat::datastores::cassandra {
+
+using nlohmann::json;
+using taskmanager::StepContext;
+using taskmanager::StepResult;
+
+std::vector<std::string> id_list(const StepContext& ctx, const char* key) {
+  const json& p = ctx.operation.params;
+  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) {
+    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "' list");
+  }
+  std::vector<std::string> ids;
+  for (const auto& v : p[key]) {
+    if (v.is_string()) ids.push_back(v.get<std::string>());
+  }
+  return ids;
+}
+
+std::string id_param(const StepContext& ctx, const char* key) {
+  const json& p = ctx.operation.params;
+  if (!p.is_object() || !p.contains(key) || !p[key].is_string()) {
+    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "'");
+  }
+  return p[key].get<std::string>();
+}
+
+bool listed(const StepContext& ctx, const char* key, const std::string& id) {
+  const json& p = ctx.operation.params;
+  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) return false;
+  return std::find(p[key].begin(), p[key].end(), json(id)) != p[key].end();
+}
+
+void add_listed(StepContext& ctx, const char* key, const std::string& id) {
+  if (listed(ctx, key, id)) return;
+  json& p = ctx.operation.params;
+  if (!p.contains(key) || !p[key].is_array()) p[key] = json::array();
+  p[key].push_back(id);
+  ctx.services.operations->save_params(ctx.operation.id, p);
+}
+
+db::Cluster cluster_of(const StepContext& ctx) {
+  auto cluster = ctx.services.clusters->find_any(ctx.operation.resource_id);
+  if (!cluster) throw common::not_found("cluster " + ctx.operation.resource_id + " is gone");
+  return *cluster;
+}
+
+const db::Node* node_in(const db::Cluster& cluster, const std::string& id) {
+  for (const auto& n : cluster.nodes) {
+    if (n.instance_id == id) return &n;
+  }
+  return nullptr;
+}
+
+std::string node_label(const db::Cluster& cluster, const std::string& id) {
+  for (size_t i = 0; i < cluster.nodes.size(); ++i) {
+    if (cluster.nodes[i].instance_id == id) {
+      return "node " + std::to_string(i + 1) + "/" + std::to_string(cluster.nodes.size());
+    }
+  }
+  return "node " + id;
+}
+
+std::string address_of(const db::Node& node) {
+  if (!node.instance.address || node.instance.address->empty()) {
+    throw common::unavailable("node " + node.instance_id + " has no address yet");
+  }
+  return *node.instance.address;
+}
+
+json act_on(StepContext& ctx, const std::string& id, const std::string& action, const json& args,
+            std::chrono::milliseconds deadline) {
+  auto server = ctx.services.compute->find(id);
+  if (!server) throw common::unavailable("node " + id + " has no server");
+  return ctx.services.guests->connect(*server)->act(action, args, deadline);
+}
+
+namespace {
+
+std::vector<RingMember> members_of(const json& list) {
+  std::vector<RingMember> ring;
+  if (!list.is_array()) return ring;
+  for (const auto& n : list) {
+    if (!n.is_object()) continue;
+    ring.push_back({n.value("address", ""), n.value("state", ""), n.value("rack", "")});
+  }
+  return ring;
+}
+
+}  // namespace
+
+std::optional<std::vector<RingMember>> reported_ring(const db::Node& node) {
+  const json& d = node.detail;
+  if (!d.is_object() || !d.contains("cassandra") || !d["cassandra"].is_object()) {
+    return std::nullopt;
+  }
+  const json& c = d["cassandra"];
+  if (!c.contains("ring") || !c["ring"].is_array()) return std::nullopt;
+  return members_of(c["ring"]);
+}
+
+std::vector<RingMember> ring_from(const json& ring_status) {
+  return ring_status.is_object() && ring_status.contains("nodes")
+             ? members_of(ring_status["nodes"])
+             : std::vector<RingMember>{};
+}
+
+std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
+                                    const std::vector<db::Node>& expected) {
+  for (const auto& node : expected) {
+    const std::string address = node.instance.address.value_or("");
+    const auto it = std::find_if(ring.begin(), ring.end(),
+                                 [&](const RingMember& m) { return m.address == address; });
+    if (it == ring.end()) return address + " is not in the ring yet";
+    if (it->state != "UN") return address + " is " + it->state + ", not UN";
+    if (it->rack != node.rack) {
+      return address + " is in rack " + it->rack + ", expected " + node.rack;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> seed_addresses(const db::Cluster& cluster) {
+  std::vector<std::string> seeds;
+  for (const auto& n : cluster.nodes) {
+    if (n.seed && n.instance.address && !n.instance.address->empty()) {
+      seeds.push_back(*n.instance.address);
+    }
+  }
+  return seeds;
+}
+
+std::string node_config(const db::Cluster& cluster, const db::Node& node,
+                        const std::vector<std::string>& seeds, bool auto_bootstrap,
+                        const std::string& replace_address) {
+  json config = {{"cluster_name", cluster.id},
+                 {"seeds", seeds},
+                 {"rack", node.rack},
+                 {"dc", node.dc},
+                 {"auto_bootstrap", auto_bootstrap},
+                 {"standalone", false}};
+  if (!replace_address.empty()) config["replace_address"] = replace_address;
+  return config.dump();
+}
+
+StepResult run_for_node(taskmanager::Step& step, StepContext& ctx, const std::string& id) {
+  db::Operation one = ctx.operation;
+  one.resource_type = "instance";
+  one.resource_id = id;
+  StepContext node_ctx{ctx.services, one};
+  StepResult r = step.run(node_ctx);
+  if (r.kind == StepResult::Kind::kFailed) note_failed_node(ctx, id);
+  return r;
+}
+
+void note_failed_node(StepContext& ctx, const std::string& id) {
+  // Read by on_failure from the same operation object; not saved.
+  ctx.operation.params["failed_node"] = id;
+}
+
+StepResult guest_error(StepContext& ctx, const db::Node& node, const std::string& doing,
+                       const std::exception& e) {
+  const auto* err = dynamic_cast<const common::Error*>(&e);
+  const std::string host = node.instance.address.value_or(node.instance_id);
+  if (err && err->code() == common::ErrorCode::kUnavailable) {
+    return StepResult::retry(std::chrono::seconds(1), doing + ": " + e.what());
+  }
+  common::log::warn("cassandra.node_failed", {{"op", ctx.operation.id},
+                                              {"cluster", ctx.operation.resource_id},
+                                              {"instance", node.instance_id},
+                                              {"error", e.what()}});
+  note_failed_node(ctx, node.instance_id);
+  return StepResult::failed(host, doing + " failed on " + host + ": " + e.what());
+}
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,93 @@
+#pragma once
+// What the Cassandra cluster steps share: the nodes an operation names, the
+// guest of a node, the ring a node's heartbeat reported, the settings a node
+// is prepared with, and the reuse of taskmanager/instance_steps.h on one
+// node of a cluster operation.
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "taskmanager/workflow.h"
+
+namespace automat::datastores::cassandra {
+
+// The superuser a secured ring is administered with (its password is never
+// stored by the control plane).
+inline constexpr const char* kAdminUser = "automat_admin";
+
+// The id list `key` of the operation's params (e.g. "instance_ids").
+// Throws common::Error(kInternal) when it is missing.
+std::vector<std::string> id_list(const taskmanager::StepContext& ctx, const char* key);
+// The string `key` of the operation's params; throws kInternal when missing.
+std::string id_param(const taskmanager::StepContext& ctx, const char* key);
+// Whether `id` is in the params list `key`; adds it (and saves the params).
+bool listed(const taskmanager::StepContext& ctx, const char* key, const std::string& id);
+void add_listed(taskmanager::StepContext& ctx, const char* key, const std::string& id);
+
+// The operation's cluster (live nodes by ordinal); throws kNotFound when gone.
+db::Cluster cluster_of(const taskmanager::StepContext& ctx);
+// The live node `id` of `cluster`, or nullptr.
+const db::Node* node_in(const db::Cluster& cluster, const std::string& id);
+// "node 2/3": the node's place among the cluster's live nodes.
+std::string node_label(const db::Cluster& cluster, const std::string& id);
+// The node's address; throws kUnavailable when it has none yet.
+std::string address_of(const db::Node& node);
+
+// Calls act() on the guest of instance `id`. Throws as GuestClient::act.
+nlohmann::json act_on(taskmanager::StepContext& ctx, const std::string& id,
+                      const std::string& action, const nlohmann::json& args,
+                      std::chrono::milliseconds deadline);
+
+// One member of a ring as a node reported it ({"address","state","rack",...}).
+struct RingMember {
+  std::string address;
+  std::string state;  // "UN", "UJ", "DN", ...
+  std::string rack;
+};
+// The ring in a node's heartbeat detail; nullopt when it reported none.
+std::optional<std::vector<RingMember>> reported_ring(const db::Node& node);
+// The ring in a ring_status answer ({"nodes": [...]}).
+std::vector<RingMember> ring_from(const nlohmann::json& ring_status);
+// Why `ring` does not show every node of `expected` UN in its rack; nullopt
+// when it does.
+std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
+                                    const std::vector<db::Node>& expected);
+
+// The addresses of the cluster's seeds (live nodes flagged seed, with an address).
+std::vector<std::string> seed_addresses(const db::Cluster& cluster);
+
+// The config_json a cluster node is prepared with.
+std::string node_config(const db::Cluster& cluster, const db::Node& node,
+                        const std::vector<std::string>& seeds, bool auto_bootstrap,
+                        const std::string& replace_address = "");
+
+// Runs `step` (an instance step of taskmanager/instance_steps.h that works
+// on the operation's resource) for instance `id` of this cluster operation.
+taskmanager::StepResult run_for_node(taskmanager::Step& step, taskmanager::StepContext& ctx,
+                                     const std::string& id);
+
+// A step with a fixed name, description and timeout.
+class NamedStep : public taskmanager::Step {
+ public:
+  NamedStep(std::string name, std::string description,
+            std::chrono::seconds timeout = std::chrono::seconds(300))
+      : name_(std::move(name)), description_(std::move(description)), timeout_(timeout) {}
+  std::string name() const override { return name_; }
+  std::string description() const override { return description_; }
+  std::chrono::seconds timeout() const override { return timeout_; }
+
+ private:
+  std::string name_, description_;
+  std::chrono::seconds timeout_;
+};
+
+// The step result of a guest error: unreachable -> retry, else failed with
+// the node's address (and the failing node recorded for on_failure).
+taskmanager::StepResult guest_error(taskmanager::StepContext& ctx, const db::Node& node,
+                                    const std::string& doing, const std::exception& e);
+// Records `id` as the node an operation failed on (params "failed_node").
+void note_failed_node(taskmanager::StepContext& ctx, const std::string& id);
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,354 @@
+// cluster.grow, cluster.shrink and cluster.replace_node.
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "datastores/cassandra/common_topology.h"
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
+#include "datastores/cassandra/workflow_cassandra_prepare.h"
+#include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/instance_steps.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using namespace automat::taskmanager;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kNow{10};
+constexpr milliseconds kPoll{1000};
+constexpr milliseconds kQuickCall{30000};
+constexpr milliseconds kAuthCall{600000};
+constexpr milliseconds kStreamingCall{6LL * 3600 * 1000};  // cleanup, decommission
+constexpr seconds kStreamingStep{6 * 3600};
+
+std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
+std::vector<std::string> new_node(const StepContext& ctx) {
+  return {id_param(ctx, "new_instance_id")};
+}
+std::string old_node(const StepContext& ctx) { return id_param(ctx, "old_instance_id"); }
+
+bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// The live nodes outside `excluded`, by ordinal.
+std::vector<db::Node> others(const db::Cluster& cluster, const std::vector<std::string>& excluded) {
+  std::vector<db::Node> out;
+  for (const auto& n : cluster.nodes) {
+    if (!contains(excluded, n.instance_id)) out.push_back(n);
+  }
+  return out;
+}
+
+const db::Node& require_node(const db::Cluster& cluster, const std::string& id) {
+  const db::Node* n = node_in(cluster, id);
+  if (!n) throw common::not_found("node " + id + " of cluster " + cluster.id + " is gone");
+  return *n;
+}
+
+// Shows `phase` on the node first (one run of its own, so the operation's
+// message names it); nullopt once it shows.
+std::optional<StepResult> announce(StepContext& ctx, const db::Cluster& cluster,
+                                   const db::Node& node, const char* phase) {
+  if (node.phase == phase) return std::nullopt;
+  ctx.services.clusters->set_node_phase(node.instance_id, phase);
+  return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " " + phase);
+}
+
+// Prepares `node` bootstrapping into the ring (params "prepared"), then waits
+// until the node itself reports UN (params "joined").
+StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
+                     const std::vector<std::string>& seeds, const std::string& replace_address) {
+  const std::string label = node_label(cluster, node.instance_id);
+  if (!listed(ctx, "prepared", node.instance_id)) {
+    NodePrepare call = NodePrepare::begin(
+        ctx, node, node_config(cluster, node, seeds, /*auto_bootstrap=*/true, replace_address));
+    call.run();
+    if (!call.ok()) return call.result(ctx, "joining the ring");
+    add_listed(ctx, "prepared", node.instance_id);
+  }
+  try {
+    const auto ring = ring_from(act_on(ctx, node.instance_id, "ring_status", json::object(),
+                                       kQuickCall));
+    if (auto gap = ring_gap(ring, {node})) return StepResult::retry(kPoll, label + ": " + *gap);
+  } catch (const std::exception& e) {
+    return guest_error(ctx, node, "reading the ring", e);
+  }
+  add_listed(ctx, "joined", node.instance_id);
+  ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
+  ctx.services.instances->set_task(node.instance_id, common::task::kNone);
+  common::log::info("cassandra.node_joined", {{"op", ctx.operation.id},
+                                              {"cluster", cluster.id},
+                                              {"instance", node.instance_id}});
+  return StepResult::retry(kNow, label + " joined");
+}
+
+// Grow: each new node in turn, bootstrapping from the current seeds.
+class JoinNodesStep : public NamedStep {
+ public:
+  JoinNodesStep() : NamedStep("join-nodes", "joining the new nodes one at a time", seconds(3600)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    const auto ids = op_nodes(ctx);
+    for (const auto& id : ids) {
+      if (listed(ctx, "joined", id)) continue;
+      const db::Node& node = require_node(cluster, id);
+      if (auto shown = announce(ctx, cluster, node, common::node_phase::kJoining)) return *shown;
+      return bootstrap(ctx, cluster, node, seed_addresses(cluster), "");
+    }
+    return StepResult::next();
+  }
+};
+
+// Replace: the new node takes the old one's place (replace_address).
+class JoinReplacementStep : public NamedStep {
+ public:
+  JoinReplacementStep()
+      : NamedStep("join-replacement", "starting the replacement node", seconds(3600)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    const std::string id = new_node(ctx).front();
+    if (listed(ctx, "joined", id)) return StepResult::next();
+    const db::Node& node = require_node(cluster, id);
+    const db::Node& old = require_node(cluster, old_node(ctx));
+    if (auto shown = announce(ctx, cluster, node, common::node_phase::kReplacing)) return *shown;
+    if (!listed(ctx, "old_stopped", old.instance_id)) {
+      // Cassandra replaces only a dead node.
+      StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
+      run_for_node(stop, ctx, old.instance_id);
+      add_listed(ctx, "old_stopped", old.instance_id);
+    }
+    const std::string old_address = address_of(old);
+    std::vector<std::string> seeds;
+    for (const auto& s : seed_addresses(cluster)) {
+      if (s != old_address && s != node.instance.address.value_or("")) seeds.push_back(s);
+    }
+    for (const auto& n : others(cluster, {id, old.instance_id})) {
+      if (seeds.empty() && n.instance.address) seeds.push_back(*n.instance.address);
+    }
+    return bootstrap(ctx, cluster, node, seeds, old_address);
+  }
+};
+
+// A new admin password through a serving node (rotate_admin), stored on
+// every node, and system_auth re-replicated for the new ring size. The
+// password exists only inside this step.
+class ShareCredentialsStep : public NamedStep {
+ public:
+  explicit ShareCredentialsStep(NodeIds newcomers)
+      : NamedStep("share-credentials", "giving the new nodes the admin login", seconds(900)),
+        newcomers_(std::move(newcomers)) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    auto excluded = newcomers_(ctx);
+    if (ctx.operation.type == "cluster.replace_node") excluded.push_back(old_node(ctx));
+    const auto serving = others(cluster, excluded);
+    if (serving.empty()) throw common::conflict("cluster " + cluster.id + " has no serving node");
+    const db::Node& via = serving.front();
+    const json admin = {{"username", kAdminUser},
+                        {"password", common::crypto::random_password(32)}};
+    try {
+      act_on(ctx, via.instance_id, "rotate_admin", {{"password", admin["password"]}}, kQuickCall);
+    } catch (const std::exception& e) {
+      return guest_error(ctx, via, "rotating the admin login", e);
+    }
+    for (const auto& n : cluster.nodes) {
+      const bool replaced =
+          contains(excluded, n.instance_id) && !contains(newcomers_(ctx), n.instance_id);
+      if (n.instance_id == via.instance_id || replaced) continue;
+      try {
+        act_on(ctx, n.instance_id, "store_credentials", admin, kQuickCall);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, n, "storing the admin login", e);
+      }
+    }
+    try {
+      act_on(ctx, via.instance_id, "secure_cluster", admin, kAuthCall);
+    } catch (const std::exception& e) {
+      return guest_error(ctx, via, "re-replicating system_auth", e);
+    }
+    return StepResult::next();
+  }
+
+ private:
+  NodeIds newcomers_;
+};
+
+// Seeds recomputed over the live ring (plan_seeds), recorded, and pushed to
+// every node when they changed or a seed left (params "seed_left"), and
+// always after a replace (addresses moved).
+class ReseedStep : public NamedStep {
+ public:
+  ReseedStep() : NamedStep("reseed", "updating the seed list on every node") {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    std::vector<SeedCandidate> candidates;
+    std::vector<std::string> current;
+    for (const auto& n : cluster.nodes) {
+      candidates.push_back({n.instance_id, n.dc, n.rack, n.seed});
+      if (n.seed) current.push_back(n.instance_id);
+    }
+    const auto planned = plan_seeds(candidates);
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    const bool changed = sorted(planned) != sorted(current);
+    const bool seed_left = ctx.operation.params.value("seed_left", false);
+    if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
+      return StepResult::next();
+    }
+    ctx.services.clusters->set_seeds(cluster.id, planned);
+    const db::Cluster reseeded = cluster_of(ctx);
+    const auto seeds = seed_addresses(reseeded);
+    for (const auto& n : reseeded.nodes) {
+      try {
+        act_on(ctx, n.instance_id, "update_seeds", {{"seeds", seeds}}, kQuickCall * 2);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, n, "updating the seeds", e);
+      }
+    }
+    common::log::info("cassandra.reseeded",
+                      {{"op", ctx.operation.id}, {"cluster", cluster.id},
+                       {"seeds", std::to_string(seeds.size())}});
+    return StepResult::next();
+  }
+};
+
+// Grow: nodetool cleanup on each pre-existing node in turn (shown BLOCKED).
+class CleanupStep : public NamedStep {
+ public:
+  CleanupStep() : NamedStep("cleanup", "cleaning up the old nodes one at a time", kStreamingStep) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    for (const auto& node : others(cluster, op_nodes(ctx))) {
+      if (listed(ctx, "cleaned", node.instance_id)) continue;
+      if (auto shown = announce(ctx, cluster, node, common::node_phase::kCleanup)) return *shown;
+      try {
+        act_on(ctx, node.instance_id, "cleanup", json::object(), kStreamingCall);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, node, "nodetool cleanup", e);
+      }
+      add_listed(ctx, "cleaned", node.instance_id);
+      ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
+      return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " cleaned up");
+    }
+    return StepResult::next();
+  }
+};
+
+// Shrink: each leaving node in turn decommissions, leaves the ring (as
+// another node sees it), and is destroyed.
+class DecommissionStep : public NamedStep {
+ public:
+  DecommissionStep()
+      : NamedStep("decommission-nodes", "decommissioning the leaving nodes", kStreamingStep) {}
+  StepResult run(StepContext& ctx) override {
+    const db::Cluster cluster = cluster_of(ctx);
+    const auto leaving = op_nodes(ctx);
+    for (const auto& id : leaving) {
+      if (listed(ctx, "removed", id)) continue;
+      const db::Node* node = node_in(cluster, id);
+      if (!node) {
+        add_listed(ctx, "removed", id);
+        continue;
+      }
+      return remove(ctx, cluster, *node, others(cluster, leaving));
+    }
+    return StepResult::next();
+  }
+
+ private:
+  StepResult remove(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
+                    const std::vector<db::Node>& staying) {
+    const std::string label = node_label(cluster, node.instance_id);
+    if (!listed(ctx, "decommissioned", node.instance_id)) {
+      if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
+        return *shown;
+      }
+      try {
+        act_on(ctx, node.instance_id, "decommission", json::object(), kStreamingCall);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, node, "nodetool decommission", e);
+      }
+      add_listed(ctx, "decommissioned", node.instance_id);
+    }
+    if (staying.empty()) throw common::conflict("a shrink must leave at least one node");
+    const std::string address = address_of(node);
+    try {
+      for (const auto& m : ring_from(act_on(ctx, staying.front().instance_id, "ring_status",
+                                            json::object(), kQuickCall))) {
+        if (m.address == address) return StepResult::retry(kPoll, label + " is leaving the ring");
+      }
+    } catch (const std::exception& e) {
+      return guest_error(ctx, staying.front(), "reading the ring", e);
+    }
+    StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
+    DestroyServerStep destroy;
+    for (Step* step : std::initializer_list<Step*>{&stop, &destroy}) {
+      StepResult r = run_for_node(*step, ctx, node.instance_id);
+      if (r.kind != StepResult::Kind::kNext) return r;
+    }
+    ctx.services.instances->mark_deleted(node.instance_id);
+    // The others' seed lists still name it: reseed pushes new ones.
+    if (node.seed) ctx.operation.params["seed_left"] = true;
+    add_listed(ctx, "removed", node.instance_id);
+    common::log::info("cassandra.node_removed", {{"op", ctx.operation.id},
+                                                 {"cluster", cluster.id},
+                                                 {"instance", node.instance_id}});
+    return StepResult::retry(kNow, label + " left the ring");
+  }
+};
+
+// Replace: the old node's server destroyed and its record deleted.
+class RemoveOldNodeStep : public NamedStep {
+ public:
+  RemoveOldNodeStep() : NamedStep("remove-old-node", "removing the replaced node") {}
+  StepResult run(StepContext& ctx) override {
+    const std::string id = old_node(ctx);
+    if (!ctx.services.instances->find_any(id)) return StepResult::next();
+    StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
+    DestroyServerStep destroy;
+    for (Step* step : std::initializer_list<Step*>{&stop, &destroy}) {
+      StepResult r = run_for_node(*step, ctx, id);
+      if (r.kind != StepResult::Kind::kNext) return r;
+    }
+    ctx.services.instances->mark_deleted(id);
+    return StepResult::next();
+  }
+};
+
+}  // namespace
+
+void add_grow_steps(StepList& steps) {
+  steps.push_back(allocate_servers_step(op_nodes));
+  steps.push_back(wait_for_guests_step(op_nodes));
+  steps.push_back(std::make_unique<JoinNodesStep>());
+  steps.push_back(std::make_unique<ShareCredentialsStep>(op_nodes));
+  steps.push_back(std::make_unique<ReseedStep>());
+  steps.push_back(std::make_unique<CleanupStep>());
+  steps.push_back(mark_active_step());
+}
+
+void add_shrink_steps(StepList& steps) {
+  steps.push_back(std::make_unique<DecommissionStep>());
+  steps.push_back(std::make_unique<ReseedStep>());
+  steps.push_back(mark_active_step());
+}
+
+void add_replace_steps(StepList& steps) {
+  steps.push_back(allocate_servers_step(new_node));
+  steps.push_back(wait_for_guests_step(new_node));
+  steps.push_back(std::make_unique<JoinReplacementStep>());
+  steps.push_back(std::make_unique<ShareCredentialsStep>(new_node));
+  steps.push_back(std::make_unique<RemoveOldNodeStep>());
+  steps.push_back(std::make_unique<ReseedStep>());
+  steps.push_back(mark_active_step());
+}
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,46 @@
+#pragma once
+// The steps of each Cassandra cluster operation (docs/clusters-api.md has
+// the params each one reads). Every step observes before it acts and keeps
+// per-node progress in the operation's params, so a resumed operation does
+// not redo a node's work; secrets live only inside one step.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "taskmanager/workflow.h"
+
+namespace automat::datastores::cassandra {
+
+// cluster.create: allocate-servers, wait-for-guests, start-ring (the first
+// seed alone, then every other node together: a new ring, auto_bootstrap
+// off), secure-ring, wait-for-ring (every heartbeat shows every node UN in
+// its rack), mark-active.
+void add_create_steps(taskmanager::StepList& steps);
+// cluster.delete: stop-nodes, destroy-servers, remove-records.
+void add_delete_steps(taskmanager::StepList& steps);
+// cluster.grow: allocate-servers, wait-for-guests, join-nodes (one at a
+// time, bootstrapping), share-credentials, reseed, cleanup (each
+// pre-existing node in turn), mark-active.
+void add_grow_steps(taskmanager::StepList& steps);
+// cluster.shrink: decommission-nodes (each in turn: decommission, wait until
+// it left the ring, destroy it), reseed, mark-active.
+void add_shrink_steps(taskmanager::StepList& steps);
+// cluster.replace_node: allocate-servers, wait-for-guests, join-replacement,
+// share-credentials, remove-old-node, reseed, mark-active.
+void add_replace_steps(taskmanager::StepList& steps);
+
+// The groups a brand-new ring starts in, in order: the first seed alone
+// (it needs nobody), then every other node at once (auto_bootstrap is off,
+// so nothing streams and Cassandra lets them join together). `ids` lists
+// the nodes seeds first; `is_seed` tells a seed.
+std::vector<std::vector<std::string>> start_batches(
+    const std::vector<std::string>& ids, const std::function<bool(const std::string&)>& is_seed);
+
+// Shared by create, grow and replace (workflow_cassandra_create.cc).
+using NodeIds = std::function<std::vector<std::string>(const taskmanager::StepContext&)>;
+std::unique_ptr<taskmanager::Step> allocate_servers_step(NodeIds ids);
+std::unique_ptr<taskmanager::Step> wait_for_guests_step(NodeIds ids);
+std::unique_ptr<taskmanager::Step> wait_for_ring_step();
+std::unique_ptr<taskmanager::Step> mark_active_step();
+
+}  // namespace automat::datastores::cassandra

@@ -1,0 +1,188 @@
+#pragma once
+// A taskmanager World (tests/unit/taskmanager_test_world.h) with a cluster
+// fake and Cassandra guests that play a ring: a prepared node joins the ring
+// (UN in its rack) and every node's heartbeat detail shows the ring, as the
+// conductor would record it. Decommission takes a node out of the ring.
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "datastores/registry.h"
+#include "tests/fakes/fake_cluster_repository.h"
+#include "tests/unit/taskmanager_test_world.h"
+
+namespace automat::testing {
+
+struct RingWorld {
+  World world{"cassandra"};
+  FakeClusterRepository clusters{&world.instances, &world.ops, &world.catalog};
+  std::string cluster_id = "cluster-1";
+
+  std::mutex ring_mu;
+  std::set<std::string> up;            // node ids in the ring, UN
+  std::vector<std::string> joined;     // in the order their prepare completed
+  bool publish = true;                 // whether joins update the heartbeats
+
+  RingWorld() {
+    world.services.clusters = &clusters;
+    world.catalog.upsert_flavor({"2", "m1.small", 2048, 1, 5});
+  }
+
+  // A node row (instance task BUILDING) for the cluster.
+  db::Node node(const std::string& id, const std::string& rack, bool seed, int ordinal) {
+    db::Node n;
+    n.instance_id = id;
+    n.rack = rack;
+    n.seed = seed;
+    n.ordinal = ordinal;
+    n.instance.id = id;
+    n.instance.name = "ring-" + std::to_string(ordinal);
+    n.instance.flavor_id = "2";
+    n.instance.volume_size_gb = 1;
+    n.instance.datastore_version_id = world.version_id;
+    n.instance.availability_zone = rack;
+    n.instance.task = "BUILDING";
+    return n;
+  }
+
+  db::Operation new_op(const std::string& type, nlohmann::json params) {
+    db::Operation op;
+    op.id = common::crypto::uuid4();
+    op.tenant_id = world.tenant_id;
+    op.type = type;
+    op.resource_type = "cluster";
+    op.resource_id = cluster_id;
+    op.params = std::move(params);
+    return op;
+  }
+
+  // The cluster (task BUILDING) with `nodes` and its create operation.
+  db::Operation create_cluster(const std::vector<db::Node>& nodes) {
+    db::Cluster c;
+    c.id = cluster_id;
+    c.tenant_id = world.tenant_id;
+    c.name = "ring";
+    c.datastore_version_id = world.version_id;
+    c.nodes = nodes;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& n : nodes) {
+      ids.push_back(n.instance_id);
+      script_guest(n.instance_id);
+    }
+    db::Operation op = new_op("cluster.create", {{"instance_ids", ids}});
+    clusters.create_with_operation(c, op);
+    return op;
+  }
+
+  // Starts `type` (task `task`) adding `new_nodes`.
+  db::Operation start(const std::string& type, const std::string& task, nlohmann::json params,
+                      const std::vector<db::Node>& new_nodes = {}) {
+    for (const auto& n : new_nodes) script_guest(n.instance_id);
+    db::Operation op = new_op(type, std::move(params));
+    if (!clusters.start_operation(cluster_id, task, {}, new_nodes, op)) {
+      throw std::runtime_error("start_operation refused");
+    }
+    return op;
+  }
+
+  std::string address(const std::string& id) {
+    std::lock_guard<std::mutex> l(world.compute.mu);
+    return world.compute.servers.at(id).server.address;
+  }
+
+  // The ring of the `up` nodes; caller holds ring_mu.
+  nlohmann::json ring_locked() {
+    nlohmann::json ring = nlohmann::json::array();
+    for (const auto& id : up) {
+      {
+        std::lock_guard<std::mutex> l(world.compute.mu);
+        if (!world.compute.servers.count(id)) continue;  // destroyed
+      }
+      const db::Node n = clusters_node(id);
+      ring.push_back({{"address", address(id)},
+                      {"state", "UN"},
+                      {"rack", n.rack},
+                      {"dc", "dc1"},
+                      {"load_bytes", 1000},
+                      {"host_id", "00000000-0000-0000-0000-000000000000"}});
+    }
+    return ring;
+  }
+
+  db::Node clusters_node(const std::string& id) {
+    std::lock_guard<std::mutex> l(clusters.mu);
+    return clusters.nodes.at(id);
+  }
+
+  // Every up node reports the ring (RUNNING), as heartbeats would.
+  void publish_ring() {
+    std::lock_guard<std::mutex> l(ring_mu);
+    const nlohmann::json ring = ring_locked();
+    for (const auto& id : up) {
+      clusters.set_detail(id, {{"cassandra", {{"ring", ring}}}});
+      world.instances.set_service_status(id, "RUNNING");
+    }
+  }
+
+  void join(const std::string& id) {
+    {
+      std::lock_guard<std::mutex> l(ring_mu);
+      up.insert(id);
+      joined.push_back(id);
+      if (!publish) return;
+    }
+    publish_ring();
+  }
+
+  // The guest of `id`: joins on prepare; knows the ring actions.
+  void script_guest(const std::string& id) {
+    FakeGuest& g = world.guests.guest(id);
+    g.on_prepare = [this, id](const proto::PrepareRequest&) { join(id); };
+    auto ok = [](FakeGuest&, const nlohmann::json&) { return nlohmann::json::object(); };
+    g.actions["secure_cluster"] = ok;
+    g.actions["store_credentials"] = ok;
+    g.actions["rotate_admin"] = [](FakeGuest&, const nlohmann::json&) {
+      return nlohmann::json{{"username", "automat_admin"}};
+    };
+    g.actions["update_seeds"] = ok;
+    g.actions["cleanup"] = ok;
+    g.actions["ring_status"] = [this](FakeGuest&, const nlohmann::json&) {
+      std::lock_guard<std::mutex> l(ring_mu);
+      return nlohmann::json{{"nodes", ring_locked()}};
+    };
+    g.actions["decommission"] = [this, id](FakeGuest&, const nlohmann::json&) {
+      std::lock_guard<std::mutex> l(ring_mu);
+      up.erase(id);
+      return nlohmann::json::object();
+    };
+  }
+
+  // The acts guest `id` received, by action name.
+  std::vector<nlohmann::json> acts(const std::string& id, const std::string& action) {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    std::vector<nlohmann::json> out;
+    for (const auto& [name, args] : world.guests.guest(id).acts) {
+      if (name == action) out.push_back(args);
+    }
+    return out;
+  }
+  FakeGuest guest(const std::string& id) {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    return world.guests.guest(id);
+  }
+
+  taskmanager::OperationRunner::Outcome run(const std::string& op_id) {
+    using namespace std::chrono_literals;
+    taskmanager::OperationRunner runner(world.services, datastores::workflow_factory,
+                                        taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+    auto op = world.ops.claim(op_id, "tm-1", 30s);
+    if (!op) throw std::runtime_error("claim failed");
+    return runner.run(*op);
+  }
+
+  db::Cluster cluster() { return *clusters.find_any(cluster_id); }
+};
+
+}  // namespace automat::testing

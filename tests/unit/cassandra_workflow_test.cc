@@ -1,0 +1,381 @@
+// The Cassandra workflows (datastores/cassandra/workflow_*.cc) driven by the
+// real OperationRunner against fake compute, guests and repositories.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <thread>
+
+#include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "tests/unit/cassandra_ring_world.h"
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Outcome = taskmanager::OperationRunner::Outcome;
+using nlohmann::json;
+
+json config_of(const FakeGuest& g, size_t i = 0) {
+  return json::parse(g.prepares.at(i).config_json());
+}
+
+class CassandraClusterTest : public ::testing::Test {
+ protected:
+  // Three nodes over two racks: n1 (r1, seed), n2 (r2, seed), n3 (r1).
+  db::Operation create_three() {
+    return w.create_cluster(
+        {w.node("n1", "r1", true, 1), w.node("n2", "r2", true, 2), w.node("n3", "r1", false, 3)});
+  }
+  RingWorld w;
+};
+
+TEST(CassandraStartBatches, FirstSeedAloneThenEveryOtherNodeTogether) {
+  auto seed = [](const std::string& id) { return id == "b" || id == "c"; };
+  const auto batches = datastores::cassandra::start_batches({"b", "c", "a", "d"}, seed);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0], (std::vector<std::string>{"b"}));
+  EXPECT_EQ(batches[1], (std::vector<std::string>{"c", "a", "d"}));
+  EXPECT_EQ(datastores::cassandra::start_batches({"x"}, seed).size(), 1u);
+  EXPECT_TRUE(datastores::cassandra::start_batches({}, seed).empty());
+}
+
+TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecuresAndEndsActive) {
+  const auto op = create_three();
+  // n2 and n3 must be prepared at the same time: each waits for the other.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<std::string> arrived;
+  bool overlapped = false;
+  for (const std::string id : {"n2", "n3"}) {
+    w.world.guests.guest(id).on_prepare = [&, id](const proto::PrepareRequest&) {
+      {
+        std::unique_lock<std::mutex> l(mu);
+        arrived.insert(id);
+        cv.notify_all();
+        overlapped = cv.wait_for(l, 5s, [&] { return arrived.size() == 2; }) || overlapped;
+      }
+      w.join(id);
+    };
+  }
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_TRUE(overlapped) << "the non-first nodes were prepared one after another";
+  ASSERT_EQ(w.joined.size(), 3u);
+  EXPECT_EQ(w.joined[0], "n1") << "the first seed starts alone, first";
+  const std::vector<std::string> seeds = {w.address("n1"), w.address("n2")};
+  for (const std::string id : {"n1", "n2", "n3"}) {
+    const FakeGuest g = w.guest(id);
+    ASSERT_EQ(g.prepares.size(), 1u) << id;
+    const json config = config_of(g);
+    EXPECT_EQ(config["auto_bootstrap"], false) << id;
+    EXPECT_EQ(config["seeds"], json(seeds)) << id;
+    EXPECT_EQ(config["cluster_name"], w.cluster_id);
+    EXPECT_EQ(config["rack"], id == "n2" ? "r2" : "r1");
+    EXPECT_EQ(config["dc"], "dc1");
+    EXPECT_EQ(g.prepares[0].memory_mb(), 2048);
+  }
+  // Secured through the first node; every node stores the same login.
+  const auto secure = w.acts("n1", "secure_cluster");
+  ASSERT_EQ(secure.size(), 1u);
+  EXPECT_EQ(secure[0]["username"], "automat_admin");
+  const std::string password = secure[0]["password"];
+  EXPECT_GE(password.size(), 24u);
+  EXPECT_TRUE(w.acts("n2", "secure_cluster").empty());
+  for (const std::string id : {"n1", "n2", "n3"}) {
+    const auto stored = w.acts(id, "store_credentials");
+    ASSERT_EQ(stored.size(), 1u) << id;
+    EXPECT_EQ(stored[0]["password"], password);
+  }
+  const auto done = w.world.op(op.id);
+  EXPECT_EQ(done.state, "COMPLETED");
+  EXPECT_EQ(done.params.dump().find(password), std::string::npos) << "the secret stays in memory";
+
+  const db::Cluster c = w.cluster();
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+  for (const auto& n : c.nodes) {
+    EXPECT_EQ(n.instance.task, "NONE") << n.instance_id;
+    EXPECT_EQ(n.phase, "") << n.instance_id;
+    EXPECT_EQ(n.instance.address, w.address(n.instance_id));
+  }
+}
+
+TEST_F(CassandraClusterTest, CreateIsActiveOnlyOnceEveryHeartbeatShowsEveryNodeUn) {
+  const auto op = create_three();
+  w.publish = false;  // joins do not reach the heartbeats by themselves
+  std::thread conductor([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard<std::mutex> l(w.ring_mu);
+        if (w.up.size() == 3) break;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    std::this_thread::sleep_for(700ms);
+    w.publish_ring();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const Outcome outcome = w.run(op.id);
+  conductor.join();
+  ASSERT_EQ(outcome, Outcome::kCompleted) << w.world.op(op.id).message;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 700ms);
+  EXPECT_EQ(w.cluster().status, "ACTIVE");
+}
+
+TEST_F(CassandraClusterTest, TheRingIsNotReadyWhileANodeReportsAnotherRack) {
+  const auto op = create_three();
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted);
+  json detail = w.clusters.details.at("n2");
+  for (auto& m : detail["cassandra"]["ring"]) {
+    if (m["address"] == w.address("n3")) m["rack"] = "r9";
+  }
+  w.clusters.set_detail("n2", detail);
+  db::Operation copy = w.world.op(op.id);
+  taskmanager::StepContext ctx{w.world.services, copy};
+  auto step = datastores::cassandra::wait_for_ring_step();
+
+  const auto waiting = step->run(ctx);
+  EXPECT_EQ(waiting.kind, taskmanager::StepResult::Kind::kRetry);
+  EXPECT_NE(waiting.message.find("rack r9, expected r1"), std::string::npos) << waiting.message;
+
+  w.publish_ring();
+  EXPECT_EQ(step->run(ctx).kind, taskmanager::StepResult::Kind::kNext);
+}
+
+TEST_F(CassandraClusterTest, CreateFailingOnANodeLeavesTheClusterErrorWithTheNodesFault) {
+  const auto op = create_three();
+  w.world.guests.guest("n3").prepare_error = "Cassandra did not start: port 7000 in use";
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_EQ(done.errors[0].host, w.address("n3"));
+  EXPECT_NE(done.errors[0].message.find("port 7000 in use"), std::string::npos);
+  const db::Cluster c = w.cluster();
+  EXPECT_EQ(c.status, "ERROR");
+  EXPECT_EQ(c.task, "NONE");
+  for (const auto& n : c.nodes) {
+    EXPECT_EQ(n.phase, "") << n.instance_id;
+    if (n.instance_id == "n3") {
+      EXPECT_EQ(n.instance.task, "BUILDING_ERROR");
+      ASSERT_TRUE(n.instance.fault);
+      EXPECT_NE(n.instance.fault->find("port 7000 in use"), std::string::npos);
+    } else {
+      EXPECT_EQ(n.instance.task, "NONE") << n.instance_id;
+      EXPECT_FALSE(n.instance.fault) << n.instance_id;
+    }
+  }
+  EXPECT_TRUE(w.acts("n1", "secure_cluster").empty()) << "no secure after a failed start";
+}
+
+TEST_F(CassandraClusterTest, DeleteStopsAndDestroysEveryNodeThenRemovesTheCluster) {
+  ASSERT_EQ(w.run(create_three().id), Outcome::kCompleted);
+  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", {"n1", "n2", "n3"}}});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  for (const std::string id : {"n1", "n2", "n3"}) {
+    EXPECT_EQ(w.guest(id).stops, 1) << id;
+    EXPECT_FALSE(w.world.instances.find_any(id)) << id;
+  }
+  EXPECT_EQ(w.world.compute.destroys.size(), 3u);
+  EXPECT_TRUE(w.world.compute.servers.empty());
+  EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
+}
+
+TEST_F(CassandraClusterTest, StandaloneInstanceIsItsOwnSecuredRing) {
+  db::Instance inst;
+  inst.id = "solo";
+  inst.tenant_id = w.world.tenant_id;
+  inst.name = "solo";
+  inst.flavor_id = "2";
+  inst.volume_size_gb = 1;
+  inst.datastore_version_id = w.world.version_id;
+  inst.availability_zone = "az7";
+  db::Operation op;
+  op.id = "op-solo";
+  op.tenant_id = w.world.tenant_id;
+  op.type = "instance.create";
+  op.resource_type = "instance";
+  op.resource_id = inst.id;
+  w.world.instances.create_with_operation(inst, op);
+  w.world.guests.guest("solo").on_prepare = [&](const proto::PrepareRequest&) {
+    w.world.instances.set_service_status("solo", "RUNNING");
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  const json config = config_of(w.guest("solo"));
+  EXPECT_EQ(config["standalone"], true);
+  EXPECT_EQ(config["seeds"], json({w.address("solo")}));
+  EXPECT_EQ(config["cluster_name"], "solo");
+  EXPECT_EQ(config["rack"], "az7");
+  EXPECT_EQ(w.world.instance("solo").task, "NONE");
+
+  const auto del = w.world.delete_instance("solo");
+  ASSERT_EQ(w.run(del.id), Outcome::kCompleted);
+  EXPECT_EQ(w.guest("solo").stops, 1);
+  EXPECT_FALSE(w.world.instances.find_any("solo"));
+}
+
+}  // namespace
+}  // namespace automat::testing
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Outcome = taskmanager::OperationRunner::Outcome;
+using nlohmann::json;
+
+// A 3-node ring (n1 r1 seed, n2 r2 seed, n3 r1), ACTIVE.
+class CassandraResizeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto op = w.create_cluster(
+        {w.node("n1", "r1", true, 1), w.node("n2", "r2", true, 2), w.node("n3", "r1", false, 3)});
+    ASSERT_EQ(w.run(op.id), Outcome::kCompleted);
+  }
+  std::vector<std::string> action_order(const std::string& id) {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    std::vector<std::string> out;
+    for (const auto& a : w.world.guests.guest(id).acts) out.push_back(a.first);
+    return out;
+  }
+  RingWorld w;
+};
+
+TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleansUpTheOldNodes) {
+  const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4"}}},
+                          {w.node("n4", "r3", false, 4)});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  const json config = json::parse(w.guest("n4").prepares.at(0).config_json());
+  EXPECT_EQ(config["auto_bootstrap"], true);
+  EXPECT_EQ(config["seeds"], json({w.address("n1"), w.address("n2")}));
+  EXPECT_EQ(config["rack"], "r3");
+  // The new rack r3 gets a seed; every node hears of it.
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 4u);
+  EXPECT_TRUE(c.nodes[3].seed) << "a new rack needs a seed";
+  const json seeds = {w.address("n1"), w.address("n2"), w.address("n4")};
+  for (const std::string id : {"n1", "n2", "n3", "n4"}) {
+    const auto pushed = w.acts(id, "update_seeds");
+    ASSERT_EQ(pushed.size(), 1u) << id;
+    EXPECT_EQ(pushed[0]["seeds"], seeds) << id;
+  }
+  // The login reaches n4 through a rotation on n1, never in the params.
+  const auto rotated = w.acts("n1", "rotate_admin");
+  ASSERT_EQ(rotated.size(), 1u);
+  const std::string password = rotated[0]["password"];
+  const auto stored = w.acts("n4", "store_credentials");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0]["password"], password);
+  const auto stored_n2 = w.acts("n2", "store_credentials");
+  ASSERT_EQ(stored_n2.size(), 2u) << "once at create, once at grow";
+  EXPECT_EQ(stored_n2[1]["password"], password);
+  EXPECT_EQ(w.world.op(op.id).params.dump().find(password), std::string::npos);
+  // Cleanup on each old node, none on the new one, after the reseed.
+  for (const std::string id : {"n1", "n2", "n3"}) {
+    const auto order = action_order(id);
+    const auto cleanup = std::find(order.begin(), order.end(), "cleanup");
+    ASSERT_NE(cleanup, order.end()) << id;
+    EXPECT_LT(std::find(order.begin(), order.end(), "update_seeds"), cleanup) << id;
+  }
+  EXPECT_TRUE(w.acts("n4", "cleanup").empty());
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+  for (const auto& n : c.nodes) {
+    EXPECT_EQ(n.phase, "");
+    EXPECT_EQ(n.instance.task, "NONE");
+  }
+}
+
+TEST_F(CassandraResizeTest, GrowWaitsUntilTheNewNodeIsUn) {
+  const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4"}}},
+                          {w.node("n4", "r1", false, 4)});
+  w.world.guests.guest("n4").on_prepare = [](const proto::PrepareRequest&) {};  // not yet UN
+  std::thread joiner([&] {
+    std::this_thread::sleep_for(1500ms);
+    w.join("n4");
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const Outcome outcome = w.run(op.id);
+  joiner.join();
+  ASSERT_EQ(outcome, Outcome::kCompleted) << w.world.op(op.id).message;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1500ms);
+  EXPECT_EQ(w.guest("n4").prepares.size(), 1u) << "prepared once, then only observed";
+}
+
+TEST_F(CassandraResizeTest, ShrinkDecommissionsWaitsForTheRingDestroysAndReseeds) {
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(w.acts("n2", "decommission").size(), 1u);
+  EXPECT_FALSE(w.world.instances.find_any("n2"));
+  EXPECT_EQ(w.world.compute.servers.count("n2"), 0u);
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 2u);
+  // Rack r2 is gone: n1 stays the only seed; the survivors are told.
+  EXPECT_TRUE(c.nodes[0].seed);
+  EXPECT_FALSE(c.nodes[1].seed);
+  const auto pushed = w.acts("n3", "update_seeds");
+  ASSERT_EQ(pushed.size(), 1u) << "a seed left: the survivors need a new list";
+  EXPECT_EQ(pushed[0]["seeds"], json({w.address("n1")}));
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+}
+
+TEST_F(CassandraResizeTest, AFailingDecommissionFailsWithTheHostsErrorAndKeepsTheNode) {
+  w.world.guests.guest("n3").actions["decommission"] = [](FakeGuest&, const json&) -> json {
+    throw common::internal_error("Not enough live nodes to maintain replication factor");
+  };
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_EQ(done.errors[0].host, w.address("n3"));
+  EXPECT_NE(done.errors[0].message.find("Not enough live nodes"), std::string::npos);
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 3u);
+  EXPECT_EQ(c.task, "NONE");
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.nodes[2].phase, "");
+  EXPECT_FALSE(c.nodes[2].instance.fault);
+  EXPECT_EQ(w.world.compute.servers.count("n3"), 1u) << "the node keeps serving";
+}
+
+TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesTheOldOne) {
+  const std::string old_address = w.address("n2");
+  db::Node fresh = w.node("n5", "r2", true, 4);
+  const auto op = w.start("cluster.replace_node", "REPLACING",
+                          {{"old_instance_id", "n2"}, {"new_instance_id", "n5"}}, {fresh});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_GE(w.guest("n2").stops, 1) << "a live node cannot be replaced";
+  const json config = json::parse(w.guest("n5").prepares.at(0).config_json());
+  EXPECT_EQ(config["replace_address"], old_address);
+  EXPECT_EQ(config["auto_bootstrap"], true);
+  EXPECT_EQ(config["rack"], "r2");
+  EXPECT_EQ(config["seeds"], json({w.address("n1")})) << "not the dead seed";
+  EXPECT_FALSE(w.world.instances.find_any("n2"));
+  EXPECT_EQ(w.acts("n5", "store_credentials").size(), 1u);
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 3u);
+  const auto pushed = w.acts("n3", "update_seeds");
+  ASSERT_EQ(pushed.size(), 1u);
+  EXPECT_EQ(pushed[0]["seeds"], json({w.address("n1"), w.address("n5")}));
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+}
+
+}  // namespace
+}  // namespace automat::testing
