@@ -122,11 +122,13 @@ def log_stamp():
 def cql_session(ips, user, password, keyspace=None):
     """A driver session on the ring (contact points: every node), DC-aware on dc1."""
     from cassandra.auth import PlainTextAuthProvider
-    from cassandra.cluster import Cluster
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
     from cassandra.policies import DCAwareRoundRobinPolicy
+    profile = ExecutionProfile(load_balancing_policy=DCAwareRoundRobinPolicy(local_dc="dc1"),
+                               request_timeout=30)
     cluster = Cluster(contact_points=list(ips), port=NATIVE_PORT,
                       auth_provider=PlainTextAuthProvider(user, password),
-                      load_balancing_policy=DCAwareRoundRobinPolicy(local_dc="dc1"),
+                      execution_profiles={EXEC_PROFILE_DEFAULT: profile},
                       connect_timeout=20, control_connection_timeout=20)
     try:
         return cluster, cluster.connect(keyspace)
