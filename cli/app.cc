@@ -38,6 +38,7 @@ int run(int argc, const char* const* argv, Session& session) {
   add_global_options(app, session.options);
   CommandSet commands;
   add_instance_commands(app, session, commands);
+  add_cluster_commands(app, session, commands);
   add_catalog_commands(app, session, commands);
   add_operation_commands(app, session, commands);
 

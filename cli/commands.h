@@ -37,6 +37,10 @@ void add_replication_commands(CLI::App& instance, Session& session, CommandSet& 
 // master (given by ID or name) and, with args.wait, waits for every one of
 // their operations. Returns the exit code.
 int create_replicas(Session& session, const CreateInstanceArgs& args);
+// cluster create | list | show | delete | root-enable, and the actions below
+void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands);
+// cluster grow | shrink | replace-node, registered on the `cluster` command
+void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
 // datastore list, flavor list
 void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
 // operation show

@@ -36,20 +36,6 @@ int create_instance(Session& session, const CreateInstanceArgs& args) {
   return 0;
 }
 
-// True once GET of the instance answers 404.
-bool instance_gone(ApiClient& api, const std::string& id) {
-  try {
-    api.get(instance_path(id));
-    return false;
-  } catch (const ConnectionError&) {
-    return false;
-  } catch (const common::Error& error) {
-    if (error.code() == common::ErrorCode::kNotFound) return true;
-    if (error.http_status() >= 500) return false;
-    throw;
-  }
-}
-
 int delete_instance(Session& session, const std::string& ref, bool wait) {
   ApiClient api = session.api();
   std::string id = resolve_instance(api, ref);
@@ -58,24 +44,7 @@ int delete_instance(Session& session, const std::string& ref, bool wait) {
     print_accepted(session, accepted, "delete instance " + id);
     return 0;
   }
-  std::string operation_id = require_operation_id(accepted);
-  ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
-  OperationWaiter waiter(api, session.clock, progress, session.wait_options());
-  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
-  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
-  outcome =
-      waiter.wait_until([&] { return instance_gone(api, id); }, "waiting for the instance to go");
-  if (outcome != WaitOutcome::kCompleted) {
-    session.err << "ERROR: operation " << operation_id << " completed but instance " << id
-                << " is still listed after " << session.options.timeout_seconds << "s\n";
-    return exit_code_of(outcome);
-  }
-  if (session.json_output()) {
-    session.print(api.get("/operations/" + path_segment(operation_id)), {});
-  } else {
-    session.out << "Instance " << id << " deleted.\n";
-  }
-  return 0;
+  return wait_until_deleted(session, api, accepted, "instance", id, instance_path(id));
 }
 
 int list_instances(Session& session) {

@@ -5,6 +5,7 @@
 #include "cli/errors.h"
 #include "cli/instance_request.h"
 #include "cli/json_fields.h"
+#include "cli/name_lookup.h"
 #include "cli/views.h"
 
 namespace automat::cli {
@@ -24,18 +25,8 @@ std::string resolve_flavor(ApiClient& api, const std::string& ref) {
 
 std::string resolve_instance(ApiClient& api, const std::string& ref) {
   if (looks_like_uuid(ref)) return ref;
-  std::vector<std::string> matches;
-  nlohmann::json instances = field_json(api.get("/instances"), "instances");
-  for (const auto& instance : instances.is_array() ? instances : nlohmann::json::array()) {
-    std::string id = field_text(instance, "id");
-    if (id == ref) return id;
-    if (field_text(instance, "name") == ref) matches.push_back(id);
-  }
-  if (matches.size() > 1) {
-    throw UsageError(std::to_string(matches.size()) + " instances are named \"" + ref +
-                     "\"; give the ID instead (automat instance list)");
-  }
-  return matches.empty() ? ref : matches.front();  // none: let the server answer
+  return id_by_id_or_name(field_json(api.get("/instances"), "instances"), ref, "instances",
+                          "automat instance list");
 }
 
 void show_instance(Session& session, ApiClient& api, const std::string& id) {

@@ -1,5 +1,7 @@
 #include "cli/operation_wait.h"
 
+#include <cctype>
+
 #include "cli/errors.h"
 #include "cli/json_fields.h"
 
@@ -59,6 +61,50 @@ WaitOutcome wait_and_report(Session& session, OperationWaiter& waiter, const std
     report_timeout(session, id, result.operation, label);
   }
   return result.outcome;
+}
+
+WaitOutcome wait_for_accepted(Session& session, ApiClient& api, const Accepted& accepted) {
+  std::string operation_id = require_operation_id(accepted);
+  ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
+  OperationWaiter waiter(api, session.clock, progress, session.wait_options());
+  return wait_and_report(session, waiter, operation_id);
+}
+
+bool resource_gone(ApiClient& api, const std::string& path) {
+  try {
+    api.get(path);
+    return false;
+  } catch (const ConnectionError&) {
+    return false;
+  } catch (const common::Error& error) {
+    if (error.code() == common::ErrorCode::kNotFound) return true;
+    if (error.http_status() >= 500) return false;
+    throw;
+  }
+}
+
+int wait_until_deleted(Session& session, ApiClient& api, const Accepted& accepted,
+                       const std::string& kind, const std::string& id, const std::string& path) {
+  std::string operation_id = require_operation_id(accepted);
+  ProgressPrinter progress(session.err, session.terminal.live, session.terminal.width);
+  OperationWaiter waiter(api, session.clock, progress, session.wait_options());
+  WaitOutcome outcome = wait_and_report(session, waiter, operation_id);
+  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
+  outcome = waiter.wait_until([&] { return resource_gone(api, path); },
+                              "waiting for the " + kind + " to go");
+  if (outcome != WaitOutcome::kCompleted) {
+    session.err << "ERROR: operation " << operation_id << " completed but " << kind << " " << id
+                << " is still listed after " << session.options.timeout_seconds << "s\n";
+    return exit_code_of(outcome);
+  }
+  if (session.json_output()) {
+    session.print(api.get("/operations/" + path_segment(operation_id)), {});
+  } else {
+    std::string sentence = kind + " " + id + " deleted.";
+    sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+    session.out << sentence << "\n";
+  }
+  return 0;
 }
 
 WaitOutcome wait_for_each(Session& session, OperationWaiter& waiter, ProgressPrinter& progress,

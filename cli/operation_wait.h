@@ -26,6 +26,23 @@ void print_accepted(Session& session, const Accepted& accepted, const std::strin
 WaitOutcome wait_and_report(Session& session, OperationWaiter& waiter, const std::string& id,
                             const std::string& label = "");
 
+// Waits for the one operation `accepted` started (progress on session.err)
+// and reports as wait_and_report does. Throws common::Error (kInternal) when
+// the answer named no operation.
+WaitOutcome wait_for_accepted(Session& session, ApiClient& api, const Accepted& accepted);
+
+// True once GET endpoint+`path` answers 404 (the resource was deleted);
+// false while it still answers, or the API is unreachable or answers 5xx (so
+// a wait retries). Any other error answer is thrown as common::Error.
+bool resource_gone(ApiClient& api, const std::string& path);
+
+// --wait for a delete that `accepted` started: waits for its operation, then
+// for `path` to answer 404, showing progress; then prints "<Kind> <id>
+// deleted." (-f json: the final GET /operations/<id> answer). `kind` is
+// "instance", "cluster", ... Returns the exit code (exit_code_of).
+int wait_until_deleted(Session& session, ApiClient& api, const Accepted& accepted,
+                       const std::string& kind, const std::string& id, const std::string& path);
+
 // An operation to wait on, and what tells it apart from its siblings.
 struct LabelledOperation {
   std::string label;  // e.g. the instance's name

@@ -33,7 +33,7 @@ std::string render_cassandra_yaml(const NodeSettings& s, const std::string& addr
   y << "# Written by the Automat guest agent (seeds are rewritten by update_seeds).\n"
     << "cluster_name: " << quoted(s.cluster_name) << "\n"
     << "num_tokens: 16\n"
-    << "allocate_tokens_for_local_replication_factor: 3\n"
+    << "allocate_tokens_for_local_replication_factor: " << token_allocation_rf(s) << "\n"
     << "partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n"
     << "auto_bootstrap: " << (s.auto_bootstrap ? "true" : "false") << "\n"
     << "seed_provider:\n"

@@ -94,6 +94,13 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
   s.dc = string_field(config, "dc", s.dc);
   s.auto_bootstrap = bool_field(config, "auto_bootstrap", s.auto_bootstrap);
   s.replace_address = string_field(config, "replace_address", "");
+  if (config.contains("racks")) {
+    if (!config["racks"].is_number_integer() || config["racks"].get<int64_t>() < 1 ||
+        config["racks"].get<int64_t>() > 100) {
+      throw common::bad_request("config_json.racks must be an integer from 1 to 100");
+    }
+    s.racks = static_cast<int>(config["racks"].get<int64_t>());
+  }
 
   if (!plain(s.cluster_name, " _.-", 100)) {
     throw common::bad_request(
@@ -124,13 +131,19 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
   return s;
 }
 
+int token_allocation_rf(const NodeSettings& s) {
+  constexpr int kRf = 3;
+  return s.racks > 1 && s.racks < kRf ? s.racks : kRf;
+}
+
 std::string settings_to_json(const NodeSettings& s) {
   json j = {{"cluster_name", s.cluster_name},
             {"seeds", s.seeds},
             {"rack", s.rack},
             {"dc", s.dc},
             {"auto_bootstrap", s.auto_bootstrap},
-            {"standalone", s.standalone}};
+            {"standalone", s.standalone},
+            {"racks", s.racks}};
   if (!s.replace_address.empty()) j["replace_address"] = s.replace_address;
   return j.dump();
 }

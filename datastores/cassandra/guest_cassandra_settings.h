@@ -19,6 +19,9 @@ struct NodeSettings {
   bool auto_bootstrap = true;
   std::string replace_address;  // a dead node this one replaces; empty: none
   bool standalone = false;
+  // Racks of this node's DC in the cluster: Cassandra's token allocator
+  // refuses a replication factor above the rack count when racks > 1.
+  int racks = 1;
 
   bool operator==(const NodeSettings&) const = default;
 };
@@ -29,6 +32,10 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
 
 // The settings as a JSON object (the same shape parse_node_settings reads).
 std::string settings_to_json(const NodeSettings& settings);
+
+// allocate_tokens_for_local_replication_factor for `settings`: 3, or the
+// rack count when the DC has 2 racks (the allocator needs racks >= RF).
+int token_allocation_rf(const NodeSettings& settings);
 
 // Throws common::Error(kBadRequest) unless `address` is a dotted IPv4 address;
 // `what` names the field in the message.

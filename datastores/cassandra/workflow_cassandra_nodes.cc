@@ -1,6 +1,7 @@
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 
 #include <algorithm>
+#include <set>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -136,6 +137,15 @@ std::vector<std::string> seed_addresses(const db::Cluster& cluster) {
   return seeds;
 }
 
+// Distinct racks of `dc` among the cluster's nodes.
+static int racks_in_dc(const db::Cluster& cluster, const std::string& dc) {
+  std::set<std::string> racks;
+  for (const auto& n : cluster.nodes) {
+    if (n.dc == dc) racks.insert(n.rack);
+  }
+  return std::max<int>(1, static_cast<int>(racks.size()));
+}
+
 std::string node_config(const db::Cluster& cluster, const db::Node& node,
                         const std::vector<std::string>& seeds, bool auto_bootstrap,
                         const std::string& replace_address) {
@@ -144,7 +154,8 @@ std::string node_config(const db::Cluster& cluster, const db::Node& node,
                  {"rack", node.rack},
                  {"dc", node.dc},
                  {"auto_bootstrap", auto_bootstrap},
-                 {"standalone", false}};
+                 {"standalone", false},
+                 {"racks", racks_in_dc(cluster, node.dc)}};
   if (!replace_address.empty()) config["replace_address"] = replace_address;
   return config.dump();
 }

@@ -119,6 +119,26 @@ TEST(CassandraYaml, SnitchAuthTokensAndSnapshots) {
   EXPECT_TRUE(has_line(y, "commitlog_sync_period: 10000ms"));
 }
 
+TEST(CassandraYaml, TokenAllocationFollowsTheRackCount) {
+  // Two racks cannot hold RF 3 in the allocator ("number of racks 2 ... is
+  // lower than its replication factor 3"): a joining node would fail.
+  for (const auto& [racks, rf] : {std::pair{1, 3}, std::pair{2, 2}, std::pair{3, 3},
+                                  std::pair{5, 3}}) {
+    NodeSettings s = cluster_node();
+    s.racks = racks;
+    EXPECT_TRUE(has_line(render_cassandra_yaml(s, "127.32.0.3", kLayout),
+                         "allocate_tokens_for_local_replication_factor: " + std::to_string(rf)))
+        << racks << " racks";
+  }
+  EXPECT_EQ(parse_node_settings(R"({"cluster_name": "c", "seeds": ["127.32.0.1"], "racks": 2})",
+                                "127.32.0.3")
+                .racks,
+            2);
+  EXPECT_THROW(parse_node_settings(R"({"cluster_name": "c", "seeds": ["127.32.0.1"], "racks": 0})",
+                                   "127.32.0.3"),
+               common::Error);
+}
+
 TEST(CassandraYaml, EveryDirectoryIsUnderTheLayout) {
   const std::string y = render_cassandra_yaml(cluster_node(), "127.32.0.3", kLayout);
   const std::string root = "/srv/automat/instances/n1/cassandra";

@@ -1,0 +1,58 @@
+#include "cli/cluster_request.h"
+
+namespace automat::cli {
+
+std::vector<std::string> racks_round_robin(int count, const std::vector<std::string>& racks) {
+  std::vector<std::string> out;
+  if (racks.empty()) return out;
+  for (int i = 0; i < count; ++i) out.push_back(racks[static_cast<size_t>(i) % racks.size()]);
+  return out;
+}
+
+std::string rack_problem(int nodes, const std::vector<std::string>& racks) {
+  for (const auto& rack : racks) {
+    if (rack.empty()) return "a rack name cannot be empty";
+  }
+  if (racks.size() > static_cast<size_t>(nodes)) {
+    return std::to_string(racks.size()) + " racks given for " + std::to_string(nodes) +
+           " node(s): every rack needs a node; give fewer racks or more --nodes";
+  }
+  return "";
+}
+
+nlohmann::json create_cluster_request(const CreateClusterArgs& args, const std::string& flavor_id) {
+  nlohmann::json datastore = {{"type", args.datastore}};
+  if (!args.datastore_version.empty()) datastore["version"] = args.datastore_version;
+  std::vector<std::string> racks = racks_round_robin(
+      args.nodes, args.racks.empty() ? std::vector<std::string>{kDefaultRack} : args.racks);
+  nlohmann::json instances = nlohmann::json::array();
+  for (const auto& rack : racks) {
+    instances.push_back({{"flavorRef", flavor_id},
+                         {"volume", {{"size", args.size_gb}}},
+                         {"availability_zone", rack}});
+  }
+  return {{"cluster", {{"name", args.name}, {"datastore", datastore}, {"instances", instances}}}};
+}
+
+nlohmann::json grow_request(int count, const std::vector<std::string>& racks) {
+  std::vector<std::string> zones = racks_round_robin(count, racks);
+  nlohmann::json nodes = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) {
+    nlohmann::json node = nlohmann::json::object();
+    if (!zones.empty()) node["availability_zone"] = zones[static_cast<size_t>(i)];
+    nodes.push_back(node);
+  }
+  return {{"grow", nodes}};
+}
+
+nlohmann::json shrink_request(const std::vector<std::string>& node_ids) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& id : node_ids) nodes.push_back({{"id", id}});
+  return {{"shrink", nodes}};
+}
+
+nlohmann::json replace_node_request(const std::string& node_id) {
+  return {{"replace_node", {{"id", node_id}}}};
+}
+
+}  // namespace automat::cli

@@ -1,0 +1,49 @@
+#pragma once
+// The bodies of the cluster requests, built from the command line's
+// arguments (docs/clusters-api.md has the server's side).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace automat::cli {
+
+// The rack a node gets when `cluster create` is given no --rack.
+inline constexpr const char* kDefaultRack = "rack1";
+
+struct CreateClusterArgs {
+  std::string name;
+  std::string datastore;          // --datastore (cassandra)
+  std::string datastore_version;  // empty: the datastore's default
+  std::string flavor;             // ID or name, resolved before the request is built
+  int size_gb = 0;
+  int nodes = 0;
+  std::vector<std::string> racks;  // empty: every node in kDefaultRack
+  bool wait = false;
+};
+
+// The rack of each of `count` nodes: racks[0], racks[1], ... round-robin;
+// empty when `racks` is.
+std::vector<std::string> racks_round_robin(int count, const std::vector<std::string>& racks);
+
+// Why `racks` cannot place `nodes` new nodes (an empty rack name, or more
+// racks than nodes, which would leave a rack empty); "" when they can.
+std::string rack_problem(int nodes, const std::vector<std::string>& racks);
+
+// Trove's form: {"cluster": {"name", "datastore": {"type"[, "version"]},
+// "instances": [{"flavorRef", "volume": {"size"}, "availability_zone"}]}},
+// one instance per node, zones from racks_round_robin (kDefaultRack when no
+// rack is given).
+nlohmann::json create_cluster_request(const CreateClusterArgs& args, const std::string& flavor_id);
+
+// {"grow": [{"availability_zone"?} x count]}: the new nodes take the
+// cluster's flavor and volume; without racks the server puts them in the
+// cluster's only rack (and refuses when it spans several).
+nlohmann::json grow_request(int count, const std::vector<std::string>& racks);
+
+// {"shrink": [{"id"}...]}
+nlohmann::json shrink_request(const std::vector<std::string>& node_ids);
+
+// {"replace_node": {"id"}}
+nlohmann::json replace_node_request(const std::string& node_id);
+
+}  // namespace automat::cli

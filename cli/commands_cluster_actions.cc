@@ -1,0 +1,127 @@
+// automat cluster grow | shrink | replace-node: POST /clusters/<id> with
+// one action each, a 202 with the operation that carries it out.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cluster_lookup.h"
+#include "cli/cluster_request.h"
+#include "cli/commands.h"
+#include "cli/operation_wait.h"
+
+namespace automat::cli {
+namespace {
+
+struct GrowArgs {
+  std::string cluster;
+  int nodes = 0;  // 0: not given (one per --rack, or 1)
+  std::vector<std::string> racks;
+  bool wait = false;
+};
+
+struct NodeActionArgs {
+  std::string cluster;
+  std::vector<std::string> nodes;  // IDs or names
+  bool wait = false;
+};
+
+// Without --wait: "Request to <what> was accepted (operation X)." (-f json:
+// the server's answer). With --wait: waits for the operation, then shows
+// the cluster. Returns the exit code.
+int finish_action(Session& session, ApiClient& api, const Accepted& accepted,
+                  const std::string& what, const std::string& cluster_id, bool wait) {
+  if (!wait) {
+    print_accepted(session, accepted, what);
+    return 0;
+  }
+  WaitOutcome outcome = wait_for_accepted(session, api, accepted);
+  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
+  show_cluster(session, api, cluster_id);
+  return 0;
+}
+
+int grow_cluster(Session& session, const GrowArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  Accepted accepted = api.post(cluster_path(id), grow_request(args.nodes, args.racks));
+  return finish_action(session, api, accepted, "grow cluster " + id, id, args.wait);
+}
+
+int shrink_cluster(Session& session, const NodeActionArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  std::vector<std::string> nodes = resolve_nodes(api, id, args.nodes);
+  Accepted accepted = api.post(cluster_path(id), shrink_request(nodes));
+  return finish_action(session, api, accepted, "shrink cluster " + id, id, args.wait);
+}
+
+int replace_node(Session& session, const NodeActionArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  std::string node = resolve_nodes(api, id, args.nodes).front();
+  Accepted accepted = api.post(cluster_path(id), replace_node_request(node));
+  return finish_action(session, api, accepted, "replace node " + node + " of cluster " + id, id,
+                       args.wait);
+}
+
+// --nodes defaults to one node per --rack (at least one); throws
+// CLI::ValidationError (exit 64) for a count or racks that cannot be sent.
+void check_grow_options(const CLI::App& grow, GrowArgs& args) {
+  if (grow.count("--nodes") == 0) {
+    args.nodes = args.racks.empty() ? 1 : static_cast<int>(args.racks.size());
+  } else if (args.nodes < 1) {
+    throw CLI::ValidationError("--nodes", "must be 1 or more, got " + std::to_string(args.nodes));
+  }
+  std::string problem = rack_problem(args.nodes, args.racks);
+  if (!problem.empty()) throw CLI::ValidationError("--rack", problem);
+}
+
+void add_grow(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<GrowArgs>();
+  CLI::App* grow = cluster.add_subcommand(
+      "grow", "Add nodes (the cluster's flavor and volume); they join one at a time");
+  grow->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  grow->add_option("--nodes", args->nodes,
+                   "Number of nodes to add (default: one per --rack, else 1)");
+  grow->add_option("--rack", args->racks,
+                   "Rack for the new nodes, repeatable: they take the given racks in turn "
+                   "(default: the cluster's only rack)")
+      ->allow_extra_args(false);
+  grow->add_flag("--wait", args->wait, "Wait until the nodes joined, showing progress");
+  grow->callback([grow, args] { check_grow_options(*grow, *args); });
+  commands.add(grow, [&session, args] { return grow_cluster(session, *args); });
+}
+
+void add_shrink(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<NodeActionArgs>();
+  CLI::App* shrink = cluster.add_subcommand(
+      "shrink", "Remove nodes: each is decommissioned (its data streamed to the others)");
+  shrink->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  shrink->add_option("--node", args->nodes, "ID or name of a node to remove, repeatable")
+      ->required()
+      ->allow_extra_args(false);
+  shrink->add_flag("--wait", args->wait, "Wait until the nodes left, showing progress");
+  commands.add(shrink, [&session, args] { return shrink_cluster(session, *args); });
+}
+
+void add_replace_node(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<NodeActionArgs>();
+  auto node = std::make_shared<std::string>();
+  CLI::App* replace = cluster.add_subcommand(
+      "replace-node", "Replace a (dead) node by a new one in its rack, which takes over its data");
+  replace->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  replace->add_option("--node", *node, "ID or name of the node to replace")->required();
+  replace->add_flag("--wait", args->wait, "Wait until the new node serves, showing progress");
+  replace->callback([args, node] { args->nodes = {*node}; });
+  commands.add(replace, [&session, args] { return replace_node(session, *args); });
+}
+
+}  // namespace
+
+void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands) {
+  add_grow(cluster, session, commands);
+  add_shrink(cluster, session, commands);
+  add_replace_node(cluster, session, commands);
+}
+
+}  // namespace automat::cli
