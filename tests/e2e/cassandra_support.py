@@ -30,7 +30,8 @@ def java():
 
 
 def client_options(image):
-    """The JVM options of Cassandra's tools (conf/jvm17-clients.options), as the guest reads them."""
+    """The JVM options of Cassandra's tools (conf/jvm17-clients.options), as the guest
+    reads them."""
     with open(os.path.join(image, "conf", "jvm17-clients.options")) as f:
         return [ln.strip() for ln in f if ln.strip() and not ln.strip().startswith("#")]
 

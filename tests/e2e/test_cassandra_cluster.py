@@ -75,6 +75,7 @@ class Ring:
 
         def ready():
             view = self.view()
+            assert view is not None, f"cluster {self.id} disappeared"
             last["view"] = view
             return view if (view["status"] == "ACTIVE" and view["task"]["name"] == "NONE"
                             and len(view["instances"]) == size
@@ -166,9 +167,10 @@ def lifecycle(ring, create_op):
     ring.run("create", create_op, CREATE_TIMEOUT)
     view = ring.active(3)
     originals = {n["id"]: n for n in view["instances"]}
-    assert sorted(n["rack"] for n in originals.values()) == ["rack1", "rack1", "rack2"], view
+    assert sorted(n["rack"] for n in originals.values()) == ["rack1", "rack1", "rack2"], (
+        summary(view))
     assert {n["rack"] for n in originals.values() if n["seed"]} == {"rack1", "rack2"}, (
-        f"every rack needs a seed: {view}")
+        f"every rack needs a seed: {summary(view)}")
     ring.assert_ring(view)
 
     # 2. Root, a keyspace with RF 3, 1,000 rows at QUORUM.
@@ -191,7 +193,7 @@ def lifecycle(ring, create_op):
     op = ring.run("grow by one", resp.json["operation"]["id"], GROW_TIMEOUT, record)
     view = ring.active(4)
     grown = [n for n in view["instances"] if n["id"] not in originals]
-    assert len(grown) == 1 and grown[0]["rack"] == "rack2", view
+    assert len(grown) == 1 and grown[0]["rack"] == "rack2", summary(view)
     ring.assert_ring(view)
     for node_id in originals:
         actions = guest_actions(ring.dir(node_id), since)
@@ -238,7 +240,7 @@ def lifecycle(ring, create_op):
     ring.assert_gone(victim["id"])
     fresh = [n for n in view["instances"] if n["id"] not in originals and n["id"] not in
              {g["id"] for g in grown}]
-    assert len(fresh) == 1 and fresh[0]["rack"] == victim["rack"], view
+    assert len(fresh) == 1 and fresh[0]["rack"] == victim["rack"], summary(view)
     ring.assert_ring(view)
     read_rows(list(node_ips(view).values()), user, password)
 
