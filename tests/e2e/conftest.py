@@ -2,11 +2,14 @@
 
 Needs the services ./run_tests.sh starts: AUTOMAT_TEST_DATABASE_URL (a
 PostgreSQL superuser DSN) and AUTOMAT_TEST_AMQP_URL, plus AUTOMAT_BUILD_DIR
-(the build tree holding bin/). The stack gets its own database, its own state
-directory and config (api on a free port, instance addresses from
-127.20.0.0/16, short heartbeat and lease timings), two tenants, and runs the
-real automat-api, automat-taskmanager and automat-conductor. Everything it
-started, guest agents and their datastores included, is stopped at the end.
+(the build tree holding bin/) and AUTOMAT_CASSANDRA_IMAGE (the Cassandra
+image directory run_tests.sh lays out). The stack gets its own database, its
+own state directory and config (api on a free port, instance addresses from
+support.ADDRESS_POOL, short heartbeat and lease timings), the mysql datastore
+(default) and a cluster-enabled cassandra one, two tenants, and runs the real
+automat-api, automat-taskmanager and automat-conductor. Everything it
+started, guest agents and their datastores (MariaDB, Cassandra JVMs)
+included, is stopped at the end.
 """
 import configparser
 import os
@@ -29,6 +32,10 @@ from support import (ADDRESS_POOL, AGENT_HEARTBEAT_EXPIRY, HEARTBEAT_INTERVAL, L
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("automat-conductor", "automat-taskmanager", "automat-api")
+CASSANDRA_VERSION = "5.0.9"
+# What diagnostics() shows of each instance directory.
+INSTANCE_LOGS = ("guestagent.log", "mysql/mariadbd.err", "cassandra/cassandra.out",
+                 "cassandra/logs/system.log")
 
 
 
@@ -44,6 +51,16 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cassandra_image():
+    """The Cassandra image directory (AUTOMAT_CASSANDRA_IMAGE), checked to hold a lib/."""
+    image = required_env("AUTOMAT_CASSANDRA_IMAGE")
+    if not os.path.isdir(os.path.join(image, "lib")):
+        pytest.fail(f"AUTOMAT_CASSANDRA_IMAGE={image} is not a Cassandra image (no lib/ in it); "
+                    f"lay one out with automat-manage datastore install cassandra "
+                    f"(./run_tests.sh does)", pytrace=False)
+    return os.path.abspath(image)
 
 
 def mariadb_version():
@@ -74,6 +91,8 @@ class Stack:
         self.api_root = f"http://127.0.0.1:{self.api_port}"
         self.config_path = os.path.join(self.state_dir, "automat.conf")
         self.version = mariadb_version()
+        self.cassandra_image = cassandra_image()
+        self.cassandra_version = CASSANDRA_VERSION
         self.procs = {}
         self.tenants = {}
 
@@ -143,6 +162,9 @@ class Stack:
         self.manage("db", "sync")
         self.manage("datastore", "register", "--name", "mysql", "--version", self.version,
                     "--manager", "mysql", "--default", "--enable-replication")
+        self.manage("datastore", "register", "--name", "cassandra", "--version",
+                    self.cassandra_version, "--manager", "cassandra", "--image-location",
+                    self.cassandra_image, "--enable-cluster", "--min-ram", "1024")
         for fid, name, ram, vcpus, disk in (("1", "m1.tiny", 512, 1, 5),
                                             ("2", "m1.small", 1024, 1, 10)):
             self.manage("flavor", "create", "--id", fid, "--name", name, "--ram", str(ram),
@@ -209,7 +231,7 @@ class Stack:
                  for svc in SERVICES]
         if os.path.isdir(self.instances_dir):
             for inst in sorted(os.listdir(self.instances_dir)):
-                for name in ("guestagent.log", "mysql/mariadbd.err"):
+                for name in INSTANCE_LOGS:
                     path = os.path.join(self.instances_dir, inst, name)
                     if os.path.exists(path):
                         with open(path, errors="replace") as f:
@@ -224,14 +246,20 @@ class Stack:
             pid = read_pid(os.path.join(self.instances_dir, inst, "guestagent.pid"))
             if pid and pid > 1:
                 kill_session(pid)
-            pid = read_pid(os.path.join(self.instances_dir, inst, "mysql", "mariadbd.pid"))
-            if pid and pid > 1 and support.pid_alive(pid):
-                try:
-                    with open(f"/proc/{pid}/cmdline", "rb") as f:
-                        if b"mariadbd" in f.read():
-                            os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+            # A datastore that left its guest's session: killed by its pid file when
+            # that pid still runs the instance's server.
+            inst_dir = os.path.join(self.instances_dir, inst)
+            for pid_file, marker in ((os.path.join("mysql", "mariadbd.pid"), b"mariadbd"),
+                                     (os.path.join("cassandra", "cassandra.pid"),
+                                      inst_dir.encode())):
+                pid = read_pid(os.path.join(inst_dir, pid_file))
+                if pid and pid > 1 and support.pid_alive(pid):
+                    try:
+                        with open(f"/proc/{pid}/cmdline", "rb") as f:
+                            if marker in f.read():
+                                os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
 
     def tear_down(self):
         for svc in reversed(SERVICES):

@@ -1,0 +1,261 @@
+"""A Cassandra cluster on real Apache Cassandra 5.0 nodes, through its whole
+life (issue 3, section 8):
+
+create 3 nodes over 2 racks -> nodetool status on a node shows 3 UN with the
+right racks -> enable root; a keyspace with RF 3 (NetworkTopologyStrategy
+dc1: 3) and 1,000 rows written at QUORUM -> grow to 4 (nodetool cleanup ran
+on the 3 old nodes) -> shrink one of the original nodes -> all 1,000 rows
+read back at QUORUM -> a shrink to 2 is refused (422: RF 3) -> kill -9 one
+node's JVM and replace_node it -> every row still readable -> delete -> no
+Cassandra JVM, no node directory, the cluster 404.
+
+The steps build on each other, so they are one test. Every wait has a
+deadline; a failure shows the operation, the cluster and (conftest) the
+services', guests' and nodes' logs.
+"""
+import os
+import secrets
+import signal
+import time
+
+from cassandra import ConsistencyLevel
+from cassandra.concurrent import execute_concurrent_with_args
+from cassandra.query import SimpleStatement
+
+from cassandra_support import (cluster_action, cluster_view, guest_actions, java_pids_under,
+                               jvm_pid, log_stamp, node_ips, ring_status, summary,
+                               wait_cluster_operation, with_session)
+from support import http, pid_alive, wait_for
+
+FLAVOR = "2"  # m1.small, 1024 MB: the least Cassandra accepts
+ROWS = 1000
+KEYSPACE = "e2e_ring"
+# Bounded, but generous: this machine runs every JVM on 2 shared cores.
+CREATE_TIMEOUT = 900
+GROW_TIMEOUT = 900
+SHRINK_TIMEOUT = 600
+REPLACE_TIMEOUT = 900
+DELETE_TIMEOUT = 300
+
+
+def node_spec(rack):
+    return {"flavorRef": FLAVOR, "volume": {"size": 1}, "availability_zone": rack}
+
+
+class Ring:
+    """The cluster under test, and every node it ever had (for the final checks)."""
+
+    def __init__(self, stack, tenant):
+        self.stack, self.tenant = stack, tenant
+        self.id = None
+        self.ever = set()  # every node id seen
+        self.timings = {}
+
+    def view(self):
+        view = cluster_view(self.tenant, self.id)
+        if view is not None:
+            self.ever.update(n["id"] for n in view["instances"])
+        return view
+
+    def dir(self, node_id):
+        return self.stack.instance_dir(node_id)
+
+    def run(self, what, op_id, timeout, on_poll=None):
+        """Waits for the operation; records its duration; returns it."""
+        start = time.monotonic()
+        op = wait_cluster_operation(self.tenant, self.id, op_id, timeout, on_poll)
+        self.timings[what] = time.monotonic() - start
+        print(f"cassandra e2e: {what} took {self.timings[what]:.0f} s")
+        return op
+
+    def active(self, size):
+        """The cluster view once it is ACTIVE, task NONE, with `size` ACTIVE nodes
+        (a node's status follows its guest's next heartbeat: seconds)."""
+        last = {}
+
+        def ready():
+            view = self.view()
+            assert view is not None, f"cluster {self.id} disappeared"
+            last["view"] = view
+            return view if (view["status"] == "ACTIVE" and view["task"]["name"] == "NONE"
+                            and len(view["instances"]) == size
+                            and all(n["status"] == "ACTIVE" for n in view["instances"])) else None
+        try:
+            return wait_for(ready, 30, 1, f"cluster {self.id} ACTIVE with {size} ACTIVE nodes")
+        except AssertionError as err:
+            raise AssertionError(f"{err}\ncluster: {summary(last.get('view'))}") from None
+
+    def assert_ring(self, view):
+        """nodetool status on a node shows every node UN with its rack, nothing else."""
+        expected = {n["ip"][0]: ("UN", n["rack"]) for n in view["instances"]}
+        address = view["instances"][0]["ip"][0]
+        seen = {}
+
+        def settled():
+            seen.clear()
+            seen.update(ring_status(self.stack.cassandra_image, address))
+            return seen == expected
+        wait_for(settled, 60, 2, f"nodetool status on {address} to show {expected}")
+        return seen
+
+    def assert_gone(self, node_id):
+        assert node_id not in node_ips(self.view())
+        assert not java_pids_under([self.dir(node_id)]), f"node {node_id}'s JVM still runs"
+        assert not os.path.exists(self.dir(node_id)), f"{self.dir(node_id)} is still there"
+
+
+def write_rows(ips, user, password):
+    def work(session):
+        session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
+                        "{'class': 'NetworkTopologyStrategy', 'dc1': 3}")
+        session.execute(f"CREATE TABLE {KEYSPACE}.kv (id int PRIMARY KEY, v text)")
+        insert = session.prepare(f"INSERT INTO {KEYSPACE}.kv (id, v) VALUES (?, ?)")
+        insert.consistency_level = ConsistencyLevel.QUORUM
+        results = execute_concurrent_with_args(session, insert,
+                                               [(i, f"value-{i}") for i in range(ROWS)],
+                                               concurrency=32, raise_on_first_error=False)
+        failed = [r.result_or_exc for r in results if not r.success]
+        assert not failed, f"{len(failed)} QUORUM writes failed, e.g. {failed[0]}"
+    with_session(ips, user, password, work)
+
+
+def read_rows(ips, user, password):
+    """Every row of the table read at QUORUM (one scan, plus a QUORUM read per key)."""
+    def work(session):
+        scan = SimpleStatement(f"SELECT id, v FROM {KEYSPACE}.kv",
+                               consistency_level=ConsistencyLevel.QUORUM, fetch_size=250)
+        rows = {r.id: r.v for r in session.execute(scan)}
+        one = session.prepare(f"SELECT v FROM {KEYSPACE}.kv WHERE id = ?")
+        one.consistency_level = ConsistencyLevel.QUORUM
+        results = execute_concurrent_with_args(session, one, [(i,) for i in range(ROWS)],
+                                               concurrency=32, raise_on_first_error=False)
+        by_key = {}
+        for i, r in enumerate(results):
+            assert r.success, f"QUORUM read of id {i} failed: {r.result_or_exc}"
+            found = list(r.result_or_exc)
+            if found:
+                by_key[i] = found[0].v
+        return rows, by_key
+    rows, by_key = with_session(ips, user, password, work)
+    expected = {i: f"value-{i}" for i in range(ROWS)}
+    assert rows == expected, f"the QUORUM scan found {len(rows)} of {ROWS} rows intact"
+    assert by_key == expected, f"QUORUM reads by key found {len(by_key)} of {ROWS} rows intact"
+
+
+def test_cassandra_cluster_lifecycle(stack, tenant_a):
+    ring = Ring(stack, tenant_a)
+    body = {"cluster": {"name": "e2e-cass-" + secrets.token_hex(3),
+                        "datastore": {"type": "cassandra", "version": stack.cassandra_version},
+                        "instances": [node_spec(r) for r in ("rack1", "rack1", "rack2")]}}
+    resp = http("POST", tenant_a.url("/clusters"), tenant_a.token, body)
+    assert resp.status == 202, f"create answered {resp.status}: {resp.text}"
+    ring.id = resp.json["cluster"]["id"]
+    assert resp.headers.get("x-operation-id") == resp.json["operation"]["id"]
+    try:
+        lifecycle(ring, resp.json["operation"]["id"])
+    finally:
+        if ring.view() is not None:  # a failed step: delete what is left (best effort)
+            http("DELETE", tenant_a.url(f"/clusters/{ring.id}"), tenant_a.token)
+    print("cassandra e2e timings: " +
+          ", ".join(f"{k} {v:.0f} s" for k, v in ring.timings.items()))
+
+
+def lifecycle(ring, create_op):
+    tenant, stack = ring.tenant, ring.stack
+
+    # 1. Create: 3 nodes over 2 racks, every one UN with its rack.
+    ring.run("create", create_op, CREATE_TIMEOUT)
+    view = ring.active(3)
+    originals = {n["id"]: n for n in view["instances"]}
+    assert sorted(n["rack"] for n in originals.values()) == ["rack1", "rack1", "rack2"], (
+        summary(view))
+    assert {n["rack"] for n in originals.values() if n["seed"]} == {"rack1", "rack2"}, (
+        f"every rack needs a seed: {summary(view)}")
+    ring.assert_ring(view)
+
+    # 2. Root, a keyspace with RF 3, 1,000 rows at QUORUM.
+    resp = http("POST", tenant.url(f"/clusters/{ring.id}/root"), tenant.token)
+    assert resp.status == 200, f"enable root answered {resp.status}: {resp.text}"
+    user, password = resp.json["user"]["name"], resp.json["user"]["password"]
+    assert user and password
+    write_rows(list(node_ips(view).values()), user, password)
+
+    # 3. Grow to 4 (into rack2): the new node joins, then cleanup on each old node.
+    since = log_stamp()
+    phases = {}
+
+    def record(v):
+        for n in v["instances"]:
+            if n.get("phase"):
+                phases.setdefault(n["id"], set()).add(n["phase"])
+    resp = cluster_action(tenant, ring.id, {"grow": [node_spec("rack2")]})
+    assert resp.status == 202, f"grow answered {resp.status}: {resp.text}"
+    op = ring.run("grow by one", resp.json["operation"]["id"], GROW_TIMEOUT, record)
+    view = ring.active(4)
+    grown = [n for n in view["instances"] if n["id"] not in originals]
+    assert len(grown) == 1 and grown[0]["rack"] == "rack2", summary(view)
+    ring.assert_ring(view)
+    for node_id in originals:
+        actions = guest_actions(ring.dir(node_id), since)
+        assert "cleanup" in actions, (
+            f"the grow did not run nodetool cleanup on old node {node_id} (its guest's "
+            f"actions since the grow: {actions}); operation: {op}")
+    print(f"cassandra e2e: node phases seen during the grow: {phases}")
+
+    # 4. Shrink one original node of rack1 (rack1 keeps its other node): a
+    #    non-seed, so the seeds stay where they are.
+    leaving = next(n["id"] for n in originals.values() if n["rack"] == "rack1" and not n["seed"])
+    resp = cluster_action(tenant, ring.id, {"shrink": [{"id": leaving}]})
+    assert resp.status == 202, f"shrink answered {resp.status}: {resp.text}"
+    ring.run("shrink by one", resp.json["operation"]["id"], SHRINK_TIMEOUT)
+    view = ring.active(3)
+    ring.assert_gone(leaving)
+    ring.assert_ring(view)
+    read_rows(list(node_ips(view).values()), user, password)
+
+    # 5. A shrink to 2 is refused: the keyspace keeps 3 replicas in dc1.
+    # The victim of step 6: a non-seed when there is one.
+    victim = sorted(view["instances"], key=lambda n: n["seed"])[0]
+    other = next(n for n in view["instances"] if n["id"] != victim["id"])
+    resp = cluster_action(tenant, ring.id, {"shrink": [{"id": other["id"]}]})
+    assert resp.status == 422, f"a shrink to 2 nodes answered {resp.status}: {resp.text}"
+    assert "replication factor 3" in resp.fault()[2], resp.text
+    view = ring.active(3)
+
+    # 6. kill -9 a node's JVM; replace it; every row still readable.
+    pid = jvm_pid(ring.dir(victim["id"]))
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: not pid_alive(pid), 30, 0.2, f"JVM {pid} to die")
+
+    def victim_down():
+        node = next(n for n in ring.view()["instances"] if n["id"] == victim["id"])
+        return node["status"] != "ACTIVE" and node["status"]
+    down = wait_for(victim_down, 60, 1, f"node {victim['id']} to stop showing ACTIVE")
+    print(f"cassandra e2e: the killed node shows {down}")
+    resp = cluster_action(tenant, ring.id, {"replace_node": {"id": victim["id"]}},
+                          path="/action", retry_unreported=False)
+    assert resp.status == 202, f"replace_node answered {resp.status}: {resp.text}"
+    ring.run("replace a dead node", resp.json["operation"]["id"], REPLACE_TIMEOUT)
+    view = ring.active(3)
+    ring.assert_gone(victim["id"])
+    fresh = [n for n in view["instances"] if n["id"] not in originals and n["id"] not in
+             {g["id"] for g in grown}]
+    assert len(fresh) == 1 and fresh[0]["rack"] == victim["rack"], summary(view)
+    ring.assert_ring(view)
+    read_rows(list(node_ips(view).values()), user, password)
+
+    # 7. Delete: no JVM, no directory, the cluster and its nodes 404.
+    resp = http("DELETE", tenant.url(f"/clusters/{ring.id}"), tenant.token)
+    assert resp.status == 202, f"DELETE answered {resp.status}: {resp.text}"
+    start = time.monotonic()
+    wait_for(lambda: ring.view() is None, DELETE_TIMEOUT, 1, f"cluster {ring.id} to be gone")
+    ring.timings["delete"] = time.monotonic() - start
+    dirs = [ring.dir(i) for i in ring.ever]
+    assert len(ring.ever) == 5, f"expected 5 nodes over the cluster's life: {ring.ever}"
+    wait_for(lambda: not java_pids_under(dirs), 30, 1, "every Cassandra JVM of the cluster to exit")
+    assert not [d for d in dirs if os.path.exists(d)], "node directories are left"
+    for node_id in ring.ever:
+        resp = http("GET", tenant.url(f"/instances/{node_id}"), tenant.token)
+        assert resp.status == 404, f"node {node_id} still answers: {resp.text}"
+    listed = http("GET", tenant.url("/clusters"), tenant.token)
+    assert ring.id not in {c["id"] for c in listed.json["clusters"]}, listed.text
