@@ -15,7 +15,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr auto kLoginTimeout = seconds(60);
-constexpr auto kRepairTimeout = std::chrono::minutes(30);
+constexpr auto kAuthSyncTimeout = seconds(60);
 
 // The replication map of system_auth as Cassandra reports it.
 nlohmann::json auth_replication(common::cql::Session& session) {
@@ -35,14 +35,52 @@ bool replication_matches(const nlohmann::json& ks, const std::map<std::string, i
   return true;
 }
 
-// system_auth replicated per_dc; repaired when the replication changed, so
-// every replica holds the roles written before.
-void replicate_system_auth(CassandraServer& server, common::cql::Session& session,
-                           const std::vector<RingNode>& ring) {
+// Runs `cql` at consistency ALL, retrying while the coordinator does not
+// see every replica up yet (a ring that just started); answers its rows.
+common::cql::ResultSet read_at_all(common::cql::Session& session, const std::string& cql) {
+  const auto deadline = Clock::now() + kAuthSyncTimeout;
+  for (;;) {
+    try {
+      return session.execute(cql, common::cql::Consistency::kAll);
+    } catch (const common::Error& e) {
+      if (e.code() != common::ErrorCode::kUnavailable || Clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+}
+
+// Reads `role`'s rows of every role table at ALL: a replica that lacks them
+// (written before system_auth had this replication) is repaired before the
+// read returns, so every replica holds the role and a quorum read finds it.
+void spread_role(common::cql::Session& session, const std::string& role) {
+  for (const char* table : {"roles", "role_members", "role_permissions"}) {
+    read_at_all(session, std::string("SELECT * FROM system_auth.") + table +
+                             " WHERE role = " + common::cql::quote_literal(role));
+  }
+}
+
+// system_auth replicated per_dc, and every role it holds on every replica.
+// A fresh ring's default role was written while system_auth had one
+// replica; reading it at ALL repairs the others (no nodetool repair: that is
+// seconds of JMX and validation compactions for a handful of rows).
+void replicate_system_auth(common::cql::Session& session, const std::vector<RingNode>& ring) {
   const auto per_dc = replication_per_dc(ring);
-  if (replication_matches(auth_replication(session), per_dc)) return;
-  session.execute("ALTER KEYSPACE system_auth WITH replication = " + network_replication(per_dc));
-  if (ring.size() > 1) server.nodetool({"repair", "--full", "system_auth"}, kRepairTimeout);
+  if (!replication_matches(auth_replication(session), per_dc)) {
+    session.execute("ALTER KEYSPACE system_auth WITH replication = " + network_replication(per_dc));
+  }
+  if (ring.size() < 2) return;
+  const auto roles = read_at_all(session, "SELECT role FROM system_auth.roles");
+  const size_t column = roles.column("role");
+  for (const auto& row : roles.rows) {
+    if (row[column]) spread_role(session, *row[column]);
+  }
+}
+
+// Whether `role` is still in system_auth.roles on any replica (read at ALL).
+bool role_exists_anywhere(common::cql::Session& session, const std::string& role) {
+  return !read_at_all(session, "SELECT role FROM system_auth.roles WHERE role = " +
+                                   common::cql::quote_literal(role))
+              .rows.empty();
 }
 
 // A session as `login`, or nullptr when the login is refused.
@@ -86,13 +124,16 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
   validate_password(admin.password);
   const auto deadline = Clock::now() + kLoginTimeout;
   for (;;) {
-    if (auto session = try_login(server, default_login())) {
-      replicate_system_auth(server, *session, ring);
-      upsert_role(*session, {admin.username, admin.password, true});
+    // The admin first: a dropped default role still logs in for a while
+    // (Cassandra caches credentials), and could not create roles any more.
+    if (auto session = try_login(server, admin)) {  // secured before
+      replicate_system_auth(*session, ring);
       break;
     }
-    if (auto session = try_login(server, admin)) {  // secured before
-      replicate_system_auth(server, *session, ring);
+    if (auto session = try_login(server, default_login())) {
+      replicate_system_auth(*session, ring);
+      upsert_role(*session, {admin.username, admin.password, true});
+      if (ring.size() > 1) spread_role(*session, admin.username);
       break;
     }
     if (Clock::now() >= deadline) {
@@ -100,10 +141,14 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
           "neither the default cassandra login nor the requested admin login is accepted; the "
           "ring was secured with other credentials");
     }
-    std::this_thread::sleep_for(milliseconds(1000));  // roles not set up yet
+    std::this_thread::sleep_for(milliseconds(250));  // roles not set up yet
   }
   auto session = login_until(server, admin, kLoginTimeout);
   session->execute("DROP ROLE IF EXISTS cassandra");
+  if (role_exists_anywhere(*session, default_login().username)) {
+    throw common::internal_error(
+        "the default cassandra role is still on a replica of system_auth after DROP ROLE");
+  }
   common::log::info("cassandra.secured",
                     {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});
 }

@@ -27,10 +27,10 @@ std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const
                                                   std::chrono::milliseconds timeout);
 
 // Makes `admin` the ring's only superuser login, through `server`:
-// system_auth to NetworkTopologyStrategy per replication_per_dc(ring) (and a
-// repair of system_auth when that changed the replication of a ring with
-// more than one node), CREATE ROLE admin SUPERUSER LOGIN, log in as admin,
-// DROP ROLE cassandra. Already done (cassandra refused, admin accepted) ->
+// system_auth to NetworkTopologyStrategy per replication_per_dc(ring), every
+// existing role read at consistency ALL (read repair puts it on every new
+// replica), CREATE ROLE admin SUPERUSER LOGIN (read back at ALL), log in as
+// admin, DROP ROLE cassandra, and the cassandra row checked gone at ALL. Already done (cassandra refused, admin accepted) ->
 // only the replication is re-applied. Throws common::Error(kBadRequest) for
 // an invalid admin, kConflict when neither login is accepted.
 void secure_ring(CassandraServer& server, const Credentials& admin,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
@@ -36,6 +37,7 @@ struct FakeCluster {
   std::string auth_class = "SimpleStrategy";
   std::string auth_dc1 = "";
   std::vector<std::string> statements;  // "<login>: <cql>"
+  std::vector<std::string> reads_at_all;  // the statements run at consistency ALL
 
   std::vector<std::string> log() {
     std::lock_guard<std::mutex> lock(mu);
@@ -51,7 +53,7 @@ class FakeSession : public cql::Session {
  public:
   FakeSession(FakeCluster& cluster, std::string login) : c_(cluster), login_(std::move(login)) {}
 
-  cql::ResultSet execute(const std::string& text, cql::Consistency) override {
+  cql::ResultSet execute(const std::string& text, cql::Consistency consistency) override {
     static const std::regex create(
         R"re(^CREATE ROLE IF NOT EXISTS "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
     static const std::regex alter(
@@ -61,6 +63,7 @@ class FakeSession : public cql::Session {
     static const std::regex auth(R"re(^ALTER KEYSPACE system_auth .*'dc1': (\d+)\}$)re");
     std::lock_guard<std::mutex> lock(c_.mu);
     c_.statements.push_back(login_ + ": " + text);
+    if (consistency == cql::Consistency::kAll) c_.reads_at_all.push_back(text);
     std::smatch m;
     if (std::regex_match(text, m, create)) c_.roles.emplace(m[1], unquote(m[2]));
     if (std::regex_match(text, m, alter) && m[2].matched) c_.roles[m[1]] = unquote(m[2]);
@@ -76,6 +79,11 @@ class FakeSession : public cql::Session {
       return rs;
     }
     cql::ResultSet rs;
+    if (text == "SELECT role FROM system_auth.roles") {
+      rs.columns = {"role"};
+      for (const auto& [role, password] : c_.roles) rs.rows.push_back({role});
+    }
+    if (text.starts_with("SELECT * FROM system_auth.")) rs.columns = {"role"};
     if (text.find("FROM system_schema.keyspaces") != std::string::npos) {
       rs.columns = {"keyspace_name", "replication"};
       const std::string auth_json =
@@ -339,6 +347,22 @@ TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
     EXPECT_EQ(st.find("ALTER ROLE"), std::string::npos) << st;
   }
   EXPECT_EQ(cluster_.auth_dc1, "2");  // two nodes in the ring
+  {
+    // Both roles were read at ALL after system_auth got 2 replicas (read
+    // repair spreads them), and the default role was checked gone at ALL.
+    std::lock_guard<std::mutex> lock(cluster_.mu);
+    const auto& reads = cluster_.reads_at_all;
+    auto read = [&](const std::string& text) {
+      return std::find(reads.begin(), reads.end(), text) != reads.end();
+    };
+    EXPECT_TRUE(read("SELECT * FROM system_auth.roles WHERE role = 'cassandra'"));
+    EXPECT_TRUE(read("SELECT * FROM system_auth.roles WHERE role = 'admin'"));
+    ASSERT_FALSE(reads.empty());
+    EXPECT_EQ(reads.back(), "SELECT role FROM system_auth.roles WHERE role = 'cassandra'");
+    for (const auto& st : cluster_.statements) {
+      EXPECT_EQ(st.find("repair"), std::string::npos) << st;
+    }
+  }
   const size_t statements = cluster_.log().size();
   EXPECT_EQ(manager_->act("secure_cluster", args), "{}");
   const auto log = cluster_.log();
