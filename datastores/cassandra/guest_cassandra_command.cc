@@ -74,7 +74,9 @@ std::vector<std::string> server_command(const ServerCommandSpec& spec) {
       "-Dcassandra-foreground=yes",
       "-Dcassandra.jmx.local.port=" + std::to_string(spec.jmx_port),
       "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-      "-Dcassandra.ring_delay_ms=1000",
+      "-Dcassandra.ring_delay_ms=" +
+          std::to_string(spec.joining || !spec.replace_address.empty() ? kJoinRingDelayMs
+                                                                       : kRingDelayMs),
       "-Dcassandra.superuser_setup_delay_ms=0",
       "-Dcassandra.ignore_kernel_bug_1057843_check=true",
   };

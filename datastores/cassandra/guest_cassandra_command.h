@@ -37,7 +37,14 @@ struct ServerCommandSpec {
   int heap_mb = 512;
   int jmx_port = 0;
   std::string replace_address;  // non-empty: -Dcassandra.replace_address_first_boot
+  // Joins a ring that serves (auto_bootstrap or a replace): waits longer for
+  // the ring's state before choosing tokens (kJoinRingDelayMs, else
+  // kRingDelayMs), so two joins in a row cannot pick colliding tokens.
+  bool joining = false;
 };
+
+inline constexpr int kRingDelayMs = 1000;
+inline constexpr int kJoinRingDelayMs = 5000;
 
 // java <options> -Xms/-Xmx <heap> <1 GC thread each> -javaagent:<jamm>
 // <node system properties> -cp <image>/conf:<image>/lib/* CassandraDaemon.

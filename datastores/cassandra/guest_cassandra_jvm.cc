@@ -114,6 +114,7 @@ void CassandraJvm::configure(const NodeSettings& settings) {
   }
   write_file_atomic(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
   write_file_atomic(layout_.rackdc, render_rackdc(settings), 0640);
+  bootstraps_ = settings.auto_bootstrap;
 }
 
 void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
@@ -250,6 +251,7 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   spec.heap_mb = heap_mb_;
   spec.jmx_port = jmx_port_;
   spec.replace_address = replace_address;
+  spec.joining = bootstraps_;
   const auto argv = server_command(spec);
   std::lock_guard<std::mutex> lock(child_mu_);
   child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);

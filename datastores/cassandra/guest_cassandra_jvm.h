@@ -2,6 +2,7 @@
 // CassandraServer over the image's jars: the node's JVM as a child of the
 // agent (in the agent's session, so the compute driver's delete ends it),
 // nodetool over JMX on 127.0.0.1:<per-node port>, CQL on <address>:9042.
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,6 +52,7 @@ class CassandraJvm : public CassandraServer {
   const int heap_mb_;
   const int jmx_port_;
 
+  std::atomic<bool> bootstraps_{false};  // the last configure had auto_bootstrap on
   std::mutex child_mu_;  // guards child_
   guestagent::ChildProcess child_;
 };

@@ -4,7 +4,9 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/instance_steps.h"
 
@@ -60,6 +62,34 @@ std::set<std::string> new_nodes_of(const db::Operation& op) {
   return {ids.begin(), ids.end()};
 }
 
+// A grow or replace that failed: every added node that had not joined the
+// ring is stopped, destroyed and deleted, so the cluster keeps only nodes
+// that serve (a half-joined node would block every later shrink). A node
+// that cannot be destroyed stays, with the failure as its fault.
+void discard_unjoined(Services& services, const db::Operation& op,
+                      const std::set<std::string>& added) {
+  db::Operation one = op;
+  StepContext ctx{services, one};
+  for (const auto& id : added) {
+    if (listed(ctx, "joined", id) || !services.instances->find_any(id)) continue;
+    try {
+      StopDatastoreStep stop(kCassandra);
+      DestroyServerStep destroy;
+      run_for_node(stop, ctx, id);  // a stop that fails is only logged
+      const StepResult r = run_for_node(destroy, ctx, id);
+      if (r.kind != StepResult::Kind::kNext) throw common::unavailable(r.message);
+      services.instances->mark_deleted(id);
+      common::log::info("cassandra.node_discarded",
+                        {{"op", op.id}, {"cluster", op.resource_id}, {"instance", id}});
+    } catch (const std::exception& e) {
+      common::log::warn("cassandra.node_discard_failed", {{"op", op.id},
+                                                          {"cluster", op.resource_id},
+                                                          {"instance", id},
+                                                          {"error", e.what()}});
+    }
+  }
+}
+
 bool serving(const std::string& service_status) {
   return service_status == common::service_status::kRunning ||
          service_status == common::service_status::kBlocked;
@@ -102,12 +132,15 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     mark_instance_operation_failed(services, op, message);
     return;
   }
+  const auto added = new_nodes_of(op);
+  const bool create = op.type == "cluster.create";
+  if (!create && !added.empty() && services.clusters->find_any(op.resource_id)) {
+    discard_unjoined(services, op, added);
+  }
   auto cluster = services.clusters->find_any(op.resource_id);
   if (!cluster) return;
   const std::string failed_node =
       op.params.is_object() ? op.params.value("failed_node", std::string()) : std::string();
-  const auto added = new_nodes_of(op);
-  const bool create = op.type == "cluster.create";
   bool all_serving = true;
   for (const auto& n : cluster->nodes) {
     if (!n.phase.empty()) services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);

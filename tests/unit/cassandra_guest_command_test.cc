@@ -97,6 +97,16 @@ TEST(CassandraServerCommand, HeapGcJammAndJmx) {
   EXPECT_TRUE(contains(argv, "-Dcassandra-foreground=yes"));
 }
 
+TEST(CassandraServerCommand, JoiningNodesWaitLongerForTheRingBeforeChoosingTokens) {
+  auto joining = spec();
+  joining.joining = true;
+  EXPECT_TRUE(contains(server_command(joining), "-Dcassandra.ring_delay_ms=5000"));
+  auto replacing = spec();
+  replacing.replace_address = "127.0.0.9";
+  EXPECT_TRUE(contains(server_command(replacing), "-Dcassandra.ring_delay_ms=5000"));
+  EXPECT_FALSE(contains(server_command(replacing), "-Dcassandra.ring_delay_ms=1000"));
+}
+
 TEST(CassandraServerCommand, NodeFilesAsUrlsAndDirectories) {
   const auto argv = server_command(spec());
   EXPECT_TRUE(contains(argv, "-Dcassandra.config=file:///inst/n1/cassandra/cassandra.yaml"));

@@ -311,6 +311,29 @@ TEST_F(CassandraResizeTest, GrowWaitsUntilTheNewNodeIsUn) {
   EXPECT_EQ(w.guest("n4").prepares.size(), 1u) << "prepared once, then only observed";
 }
 
+TEST_F(CassandraResizeTest, AGrowWhoseNodeCannotJoinDiscardsThatNodeAndStaysActive) {
+  const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4", "n5"}}},
+                          {w.node("n4", "r1", false, 4), w.node("n5", "r2", false, 5)});
+  w.world.guests.guest("n5").prepare_error = "Bootstrap Token collision between 127.0.0.4 and n5";
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_NE(done.errors[0].message.find("Token collision"), std::string::npos);
+  // n4 joined and serves: it stays. n5 never joined: stopped, its server
+  // destroyed, its record gone, so a later shrink is not blocked by it.
+  EXPECT_FALSE(w.world.compute.servers.count("n5"));
+  EXPECT_FALSE(w.world.instances.find_any("n5"));
+  EXPECT_TRUE(w.world.compute.servers.count("n4"));
+  const db::Cluster c = w.cluster();
+  std::vector<std::string> ids;
+  for (const auto& n : c.nodes) ids.push_back(n.instance_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"n1", "n2", "n3", "n4"}));
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+}
+
 TEST_F(CassandraResizeTest, ShrinkDecommissionsWaitsForTheRingDestroysAndReseeds) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
 
