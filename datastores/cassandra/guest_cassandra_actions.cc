@@ -72,7 +72,13 @@ std::string CassandraManager::act(const std::string& action, const std::string& 
     throw common::bad_request("the arguments of '" + action + "' must be a JSON object");
   }
   common::log::info("cassandra.action", {{"instance", instance_id_}, {"action", action}});
-  return (this->*(it->second))(args);
+  const std::string result = (this->*(it->second))(args);
+  // An action that changes the node or the ring is followed by a heartbeat
+  // (the guest service announces it): that heartbeat must show the ring as
+  // it is now, not the cached view from before (a ring just secured would
+  // otherwise wait a whole heartbeat interval to be seen UN).
+  if (action != "ring_status" && action != "keyspaces") forget_detail();
+  return result;
 }
 
 // {} -> {"nodes": [{"address","state","rack","dc","load_bytes","host_id"}]}

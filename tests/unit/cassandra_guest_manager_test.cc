@@ -460,6 +460,14 @@ TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
   const size_t status_calls = server_->count("nodetool:status");
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), status_calls);  // cached
+  manager_->act("ring_status", "{}");  // observes only: the cached detail stays
+  const size_t after_observing = server_->count("nodetool:status");
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), after_observing);
+  // An action that changes the node: the next heartbeat reads the ring anew.
+  manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), after_observing + 1);
   const std::string text = manager_->detail_json();
   EXPECT_EQ(text.find(load_credentials(layout_.credentials)->password), std::string::npos);
   EXPECT_EQ(text.find("alice-pw"), std::string::npos);
