@@ -47,8 +47,8 @@ class EachNodeStep : public NamedStep {
   std::function<std::unique_ptr<Step>()> make_;
 };
 
-// A new ring: the first seed alone, then all the others together, each
-// prepared with auto_bootstrap off. Started nodes are listed in params
+// A new ring: one node at a time in start_batches' order, each prepared
+// with auto_bootstrap off. Started nodes are listed in params
 // "started"; a batch's nodes show phase "joining" (saved in a run of its own,
 // so the operation's message says which nodes are joining).
 class StartRingStep : public NamedStep {
@@ -225,21 +225,12 @@ class RemoveRecordsStep : public NamedStep {
 std::vector<std::vector<std::string>> start_batches(
     const std::vector<std::string>& ids, const std::function<bool(const std::string&)>& is_seed) {
   std::vector<std::vector<std::string>> batches;
-  std::string first;
   for (const auto& id : ids) {
-    if (is_seed(id)) {
-      first = id;
-      break;
-    }
+    if (is_seed(id)) batches.push_back({id});
   }
-  if (first.empty() && !ids.empty()) first = ids.front();
-  if (first.empty()) return batches;
-  batches.push_back({first});
-  std::vector<std::string> rest;
   for (const auto& id : ids) {
-    if (id != first) rest.push_back(id);
+    if (!is_seed(id)) batches.push_back({id});
   }
-  if (!rest.empty()) batches.push_back(std::move(rest));
   return batches;
 }
 
