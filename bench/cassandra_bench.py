@@ -13,8 +13,10 @@ A. "one after another" (Trove's order): a 1-node cluster POST -> ACTIVE
    seed list and runs nodetool cleanup on the nodes already there; on an
    empty ring that takes seconds, and it is part of what a sequential start
    costs in Automat.)
-B. A 3-node cluster over the same racks POST -> ACTIVE (Automat's parallel
-   provisioning and seeds-then-others start), BENCH_REPEAT times, median.
+B. A 3-node cluster over the same racks POST -> ACTIVE (Automat's create:
+   servers and guests provisioned in parallel, the nodes started one at a
+   time with auto_bootstrap off, seeds first, no cleanup), BENCH_REPEAT
+   times, median.
    On the last one: the resident memory of each node's JVM (VmRSS), a grow
    by one (3 -> 4) and a shrink by one (4 -> 3; a 3-node ring cannot
    shrink: system_distributed keeps 3 replicas).
@@ -230,7 +232,7 @@ def main():
           f" < 1.5 × one node's start = {1.5 * one:.1f} s | {three:.1f} s = {three / one:.2f} ×"
           f" (runs: {runs(threes)} s) |")
     print(f"| Cassandra 3 nodes strictly one after another (1-node create + 2 grows, Trove's"
-          f" order) | — | {baseline:.1f} s ({runs([ones[0], *grows])} s); the parallel ring takes"
+          f" order) | — | {baseline:.1f} s ({runs([ones[0], *grows])} s); Automat's create takes"
           f" {three / baseline:.2f} × of it |")
     print(f"| Cassandra grow by one node (1 → 2, 2 → 3, 3 → 4) | — | {runs([*grows, grow])} s |")
     print(f"| Cassandra shrink by one node (4 → 3, decommission) | — | {shrink:.1f} s |")
