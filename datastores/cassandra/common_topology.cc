@@ -69,4 +69,18 @@ std::vector<std::string> start_order(const std::vector<SeedCandidate>& nodes,
   return out;
 }
 
+std::vector<int64_t> new_ring_tokens(size_t index, size_t nodes) {
+  std::vector<int64_t> tokens;
+  if (index >= nodes) return tokens;
+  const unsigned __int128 total = static_cast<unsigned __int128>(nodes) * kNumTokens;
+  const unsigned __int128 range = static_cast<unsigned __int128>(1) << 64;
+  for (int j = 0; j < kNumTokens; ++j) {
+    const unsigned __int128 slot = static_cast<unsigned __int128>(j) * nodes + index;
+    // Offset from the range's start (-2^63), then shifted into int64.
+    const auto offset = static_cast<uint64_t>(slot * range / total);
+    tokens.push_back(static_cast<int64_t>(offset + (uint64_t{1} << 63)));
+  }
+  return tokens;
+}
+
 }  // namespace automat::datastores::cassandra

@@ -3,6 +3,7 @@
 // Pure functions (no I/O): the API places the seeds of a new cluster; the
 // taskmanager recomputes them after a grow, shrink or replace.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,16 @@ std::vector<std::string> plan_seeds(const std::vector<SeedCandidate>& nodes);
 // (members of `seeds`) first, then the others, each group in `nodes` order.
 std::vector<std::string> start_order(const std::vector<SeedCandidate>& nodes,
                                      const std::vector<std::string>& seeds);
+
+// Tokens (vnodes) each node owns.
+inline constexpr int kNumTokens = 16;
+
+// The initial tokens of node `index` (0-based) of a brand-new ring of
+// `nodes` nodes: the Murmur3 range cut into nodes * kNumTokens equal parts,
+// dealt round-robin, so the ring is balanced and no two nodes share a token.
+// Given to the nodes of a new ring instead of the token allocator, which is
+// deterministic: nodes that start together from the same view of the ring
+// would allocate the same tokens. Empty when index >= nodes.
+std::vector<int64_t> new_ring_tokens(size_t index, size_t nodes);
 
 }  // namespace automat::datastores::cassandra

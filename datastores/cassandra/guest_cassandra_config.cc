@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "datastores/cassandra/common_topology.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -14,6 +15,17 @@ std::string quoted(const std::string& value) {
     throw common::internal_error("cannot write '" + value + "' into cassandra.yaml");
   }
   return "\"" + value + "\"";
+}
+
+// A new ring's node gets its tokens; any other node lets the allocator choose.
+std::string token_choice(const NodeSettings& s) {
+  if (s.initial_tokens.empty()) {
+    return "allocate_tokens_for_local_replication_factor: " +
+           std::to_string(token_allocation_rf(s)) + "\n";
+  }
+  std::string list;
+  for (const auto t : s.initial_tokens) list += (list.empty() ? "" : ",") + std::to_string(t);
+  return "initial_token: " + quoted(list) + "\n";
 }
 
 }  // namespace
@@ -32,8 +44,8 @@ std::string render_cassandra_yaml(const NodeSettings& s, const std::string& addr
   std::ostringstream y;
   y << "# Written by the Automat guest agent (seeds are rewritten by update_seeds).\n"
     << "cluster_name: " << quoted(s.cluster_name) << "\n"
-    << "num_tokens: 16\n"
-    << "allocate_tokens_for_local_replication_factor: " << token_allocation_rf(s) << "\n"
+    << "num_tokens: " << kNumTokens << "\n"
+    << token_choice(s)
     << "partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n"
     << "auto_bootstrap: " << (s.auto_bootstrap ? "true" : "false") << "\n"
     << "seed_provider:\n"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "datastores/cassandra/common_topology.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -62,6 +63,27 @@ json parse_object(const std::string& config_json) {
   return config;
 }
 
+// "initial_tokens": exactly kNumTokens distinct integers, or absent.
+std::vector<int64_t> tokens_field(const json& config) {
+  std::vector<int64_t> tokens;
+  if (!config.contains("initial_tokens")) return tokens;
+  const json& v = config["initial_tokens"];
+  const std::string wanted = "config_json.initial_tokens must list " +
+                             std::to_string(kNumTokens) + " distinct 64-bit integers";
+  if (!v.is_array() || v.size() != static_cast<size_t>(kNumTokens)) {
+    throw common::bad_request(wanted);
+  }
+  for (const auto& t : v) {
+    if (!t.is_number_integer()) throw common::bad_request(wanted);
+    const int64_t token = t.get<int64_t>();
+    if (std::find(tokens.begin(), tokens.end(), token) != tokens.end()) {
+      throw common::bad_request(wanted);
+    }
+    tokens.push_back(token);
+  }
+  return tokens;
+}
+
 }  // namespace
 
 void validate_ipv4(const std::string& address, const std::string& what) {
@@ -101,6 +123,7 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
     }
     s.racks = static_cast<int>(config["racks"].get<int64_t>());
   }
+  s.initial_tokens = tokens_field(config);
 
   if (!plain(s.cluster_name, " _.-", 100)) {
     throw common::bad_request(
@@ -119,6 +142,11 @@ NodeSettings parse_node_settings(const std::string& config_json, const std::stri
   if (!plain(s.dc, "_.-", 48)) {
     throw common::bad_request("config_json.dc '" + s.dc +
                               "' must be 1-48 letters, digits, '_', '.', '-'");
+  }
+  if (!s.initial_tokens.empty() && s.auto_bootstrap) {
+    throw common::bad_request(
+        "config_json.initial_tokens is for a node of a new ring (auto_bootstrap false); a node "
+        "joining a serving ring chooses its tokens from the ring");
   }
   if (!s.replace_address.empty()) {
     validate_ipv4(s.replace_address, "replace_address");
@@ -145,6 +173,7 @@ std::string settings_to_json(const NodeSettings& s) {
             {"standalone", s.standalone},
             {"racks", s.racks}};
   if (!s.replace_address.empty()) j["replace_address"] = s.replace_address;
+  if (!s.initial_tokens.empty()) j["initial_tokens"] = s.initial_tokens;
   return j.dump();
 }
 

@@ -3,9 +3,12 @@
 // PrepareRequest.config_json:
 //   {"cluster_name": str, "seeds": [addr...], "rack": str (default "rack1"),
 //    "dc": str (default "dc1"), "auto_bootstrap": bool (default true),
-//    "replace_address": str (optional), "standalone": bool (default false)}
+//    "replace_address": str (optional), "standalone": bool (default false),
+//    "racks": int (default 1), "initial_tokens": [int64 x kNumTokens] (optional,
+//    a new ring's node only: auto_bootstrap false)}
 // A standalone node (a one-node POST /instances) may omit seeds (it seeds
 // itself) and cluster_name ("automat"); a cluster node must give both.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,8 @@ struct NodeSettings {
   // Racks of this node's DC in the cluster: Cassandra's token allocator
   // refuses a replication factor above the rack count when racks > 1.
   int racks = 1;
+  // The node's tokens on its first start (empty: the token allocator picks).
+  std::vector<int64_t> initial_tokens;
 
   bool operator==(const NodeSettings&) const = default;
 };

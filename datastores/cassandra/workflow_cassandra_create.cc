@@ -1,10 +1,12 @@
 // cluster.create and cluster.delete, and the steps grow and replace reuse.
+#include <algorithm>
 #include <future>
 
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
@@ -47,8 +49,8 @@ class EachNodeStep : public NamedStep {
   std::function<std::unique_ptr<Step>()> make_;
 };
 
-// A new ring: one node at a time in start_batches' order, each prepared
-// with auto_bootstrap off. Started nodes are listed in params
+// A new ring in start_batches' order, each node prepared with auto_bootstrap
+// off and its own initial tokens (new_ring_tokens). Started nodes are listed in params
 // "started"; a batch's nodes show phase "joining" (saved in a run of its own,
 // so the operation's message says which nodes are joining).
 class StartRingStep : public NamedStep {
@@ -90,10 +92,16 @@ class StartRingStep : public NamedStep {
       return StepResult::retry(kNow, labels + " joining");
     }
     const auto seeds = seed_addresses(cluster);
+    const auto ids = op_nodes(ctx);
     std::vector<NodePrepare> calls;
     for (const auto* n : batch) {
-      calls.push_back(
-          NodePrepare::begin(ctx, *n, node_config(cluster, *n, seeds, /*auto_bootstrap=*/false)));
+      // Tokens by the node's place in the new ring: nodes that start
+      // together must not allocate tokens from the same view of the ring.
+      const auto place = std::find(ids.begin(), ids.end(), n->instance_id) - ids.begin();
+      calls.push_back(NodePrepare::begin(
+          ctx, *n,
+          node_config(cluster, *n, seeds, /*auto_bootstrap=*/false, "",
+                      new_ring_tokens(static_cast<size_t>(place), ids.size()))));
     }
     std::vector<std::future<void>> running;
     for (auto& call : calls) running.push_back(std::async(std::launch::async, [&] { call.run(); }));
@@ -225,12 +233,15 @@ class RemoveRecordsStep : public NamedStep {
 std::vector<std::vector<std::string>> start_batches(
     const std::vector<std::string>& ids, const std::function<bool(const std::string&)>& is_seed) {
   std::vector<std::vector<std::string>> batches;
+  const auto first_seed = std::find_if(ids.begin(), ids.end(), is_seed);
+  const std::string first = first_seed != ids.end() ? *first_seed : ids.empty() ? "" : ids.front();
+  if (first.empty()) return batches;
+  batches.push_back({first});
+  std::vector<std::string> rest;
   for (const auto& id : ids) {
-    if (is_seed(id)) batches.push_back({id});
+    if (id != first) rest.push_back(id);
   }
-  for (const auto& id : ids) {
-    if (!is_seed(id)) batches.push_back({id});
-  }
+  if (!rest.empty()) batches.push_back(std::move(rest));
   return batches;
 }
 

@@ -148,7 +148,8 @@ static int racks_in_dc(const db::Cluster& cluster, const std::string& dc) {
 
 std::string node_config(const db::Cluster& cluster, const db::Node& node,
                         const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address) {
+                        const std::string& replace_address,
+                        const std::vector<int64_t>& initial_tokens) {
   json config = {{"cluster_name", cluster.id},
                  {"seeds", seeds},
                  {"rack", node.rack},
@@ -157,6 +158,7 @@ std::string node_config(const db::Cluster& cluster, const db::Node& node,
                  {"standalone", false},
                  {"racks", racks_in_dc(cluster, node.dc)}};
   if (!replace_address.empty()) config["replace_address"] = replace_address;
+  if (!initial_tokens.empty()) config["initial_tokens"] = initial_tokens;
   return config.dump();
 }
 

@@ -59,9 +59,11 @@ std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
 std::vector<std::string> seed_addresses(const db::Cluster& cluster);
 
 // The config_json a cluster node is prepared with.
+// `initial_tokens` only for a node of a new ring (auto_bootstrap false).
 std::string node_config(const db::Cluster& cluster, const db::Node& node,
                         const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address = "");
+                        const std::string& replace_address = "",
+                        const std::vector<int64_t>& initial_tokens = {});
 
 // Runs `step` (an instance step of taskmanager/instance_steps.h that works
 // on the operation's resource) for instance `id` of this cluster operation.

@@ -29,13 +29,11 @@ void add_shrink_steps(taskmanager::StepList& steps);
 // share-credentials, remove-old-node, reseed, mark-active.
 void add_replace_steps(taskmanager::StepList& steps);
 
-// The groups a brand-new ring starts in, in order: the seeds one at a time,
-// then the other nodes one at a time. Cassandra does not allow concurrent
-// starts here: allocate_tokens_for_local_replication_factor is
-// deterministic, so two nodes that start together from the same view of the
-// ring choose the same tokens (seen on real nodes: "Nodes A and B have the
-// same token ... Ignoring A", and the ring never completes). On this
-// 2-core machine a concurrent pair took as long as two starts in a row.
+// The groups a brand-new ring starts in, in order: the first seed alone
+// (it needs nobody), then every other node at once: auto_bootstrap is off,
+// so nothing streams, and each node gets its own initial tokens
+// (new_ring_tokens) — with the token allocator, nodes starting together
+// from the same view of the ring chose identical tokens on real nodes.
 // `ids` lists the nodes seeds first; `is_seed` tells a seed.
 std::vector<std::vector<std::string>> start_batches(
     const std::vector<std::string>& ids, const std::function<bool(const std::string&)>& is_seed);

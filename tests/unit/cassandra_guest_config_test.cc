@@ -80,6 +80,16 @@ TEST(CassandraSettings, RejectsBadValues) {
            R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "replace_address": "x"})",
            R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "replace_address": "127.32.0.4",
                "auto_bootstrap": false})",
+           // initial_tokens: 16 distinct integers, and only for a new ring's node
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "auto_bootstrap": false,
+               "initial_tokens": [1, 2, 3]})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "auto_bootstrap": false,
+               "initial_tokens": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,15]})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "auto_bootstrap": false,
+               "initial_tokens": ["1","2","3","4","5","6","7","8","9","10","11","12","13","14",
+                                  "15","16"]})",
+           R"({"cluster_name": "c1", "seeds": ["127.32.0.1"], "auto_bootstrap": true,
+               "initial_tokens": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]})",
        }) {
     try {
       parse_node_settings(bad, a);
@@ -137,6 +147,21 @@ TEST(CassandraYaml, TokenAllocationFollowsTheRackCount) {
   EXPECT_THROW(parse_node_settings(R"({"cluster_name": "c", "seeds": ["127.32.0.1"], "racks": 0})",
                                    "127.32.0.3"),
                common::Error);
+}
+
+TEST(CassandraYaml, ANewRingsNodeStartsWithItsOwnTokensInsteadOfTheAllocator) {
+  const NodeSettings s = parse_node_settings(
+      R"({"cluster_name": "c", "seeds": ["127.32.0.1"], "auto_bootstrap": false,
+          "initial_tokens": [-9223372036854775808,-2,3,4,5,6,7,8,9,10,11,12,13,14,15,
+                             9223372036854775807]})",
+      "127.32.0.3");
+  ASSERT_EQ(s.initial_tokens.size(), 16u);
+  EXPECT_EQ(parse_node_settings(settings_to_json(s), "127.32.0.3"), s);
+  const std::string y = render_cassandra_yaml(s, "127.32.0.3", kLayout);
+  EXPECT_TRUE(has_line(y, "initial_token: \"-9223372036854775808,-2,3,4,5,6,7,8,9,10,11,12,13,14,"
+                          "15,9223372036854775807\""));
+  EXPECT_TRUE(has_line(y, "num_tokens: 16"));
+  EXPECT_EQ(y.find("allocate_tokens_for_local_replication_factor"), std::string::npos);
 }
 
 TEST(CassandraYaml, EveryDirectoryIsUnderTheLayout) {

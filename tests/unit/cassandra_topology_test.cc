@@ -2,6 +2,9 @@
 // most three per DC, spread over racks, stable when recomputed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -137,6 +140,30 @@ TEST(CassandraStartOrder, SeedsFirstThenTheOthersInNodeOrder) {
   const auto nodes = ring({"r1", "r2", "r1", "r2", "r3"});
   EXPECT_EQ(start_order(nodes, {"n2", "n5"}), (Ids{"n2", "n5", "n1", "n3", "n4"}));
   EXPECT_EQ(start_order(nodes, {}), (Ids{"n1", "n2", "n3", "n4", "n5"}));
+}
+
+TEST(NewRingTokens, EveryNodeGetsItsOwnEvenlyDealtTokens) {
+  std::vector<int64_t> all;
+  for (size_t i = 0; i < 3; ++i) {
+    const auto tokens = new_ring_tokens(i, 3);
+    ASSERT_EQ(tokens.size(), static_cast<size_t>(kNumTokens));
+    all.insert(all.end(), tokens.begin(), tokens.end());
+  }
+  EXPECT_EQ(new_ring_tokens(0, 3).front(), std::numeric_limits<int64_t>::min());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a token is shared";
+  // Equal spacing over the whole Murmur3 range, dealt round-robin.
+  const auto gap = static_cast<__int128>(all[1]) - all[0];
+  for (size_t k = 1; k < all.size(); ++k) {
+    EXPECT_LE(std::abs(static_cast<int64_t>(static_cast<__int128>(all[k]) - all[k - 1] - gap)), 1)
+        << k;
+  }
+  const auto last_gap = static_cast<__int128>(std::numeric_limits<int64_t>::max()) - all.back() + 1;
+  EXPECT_LE(std::abs(static_cast<int64_t>(last_gap - gap)), 1);
+  EXPECT_EQ(new_ring_tokens(1, 3)[0], all[1]);
+  EXPECT_EQ(new_ring_tokens(0, 3)[1], all[3]);
+  EXPECT_TRUE(new_ring_tokens(3, 3).empty());
+  EXPECT_EQ(new_ring_tokens(0, 1).size(), static_cast<size_t>(kNumTokens));
 }
 
 }  // namespace

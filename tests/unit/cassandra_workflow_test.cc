@@ -29,39 +29,42 @@ class CassandraClusterTest : public ::testing::Test {
   RingWorld w;
 };
 
-TEST(CassandraStartBatches, SeedsOneAtATimeThenEveryOtherNodeOneAtATime) {
+TEST(CassandraStartBatches, FirstSeedAloneThenEveryOtherNodeTogether) {
   auto seed = [](const std::string& id) { return id == "b" || id == "c"; };
-  const auto batches = datastores::cassandra::start_batches({"a", "b", "c", "d"}, seed);
-  using Batches = std::vector<std::vector<std::string>>;
-  EXPECT_EQ(batches, (Batches{{"b"}, {"c"}, {"a"}, {"d"}}));
+  const auto batches = datastores::cassandra::start_batches({"b", "c", "a", "d"}, seed);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0], (std::vector<std::string>{"b"}));
+  EXPECT_EQ(batches[1], (std::vector<std::string>{"c", "a", "d"}));
   EXPECT_EQ(datastores::cassandra::start_batches({"x"}, seed).size(), 1u);
   EXPECT_TRUE(datastores::cassandra::start_batches({}, seed).empty());
 }
 
-TEST_F(CassandraClusterTest, CreateStartsOneNodeAtATimeSeedsFirstSecuresAndEndsActive) {
+TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecuresAndEndsActive) {
   const auto op = create_three();
-  // No two prepares may overlap (concurrent token allocation collides).
+  // n2 and n3 must be prepared at the same time: each waits for the other.
   std::mutex mu;
-  int preparing = 0;
+  std::condition_variable cv;
+  std::set<std::string> arrived;
   bool overlapped = false;
-  for (const std::string id : {"n1", "n2", "n3"}) {
+  for (const std::string id : {"n2", "n3"}) {
     w.world.guests.guest(id).on_prepare = [&, id](const proto::PrepareRequest&) {
       {
-        std::lock_guard<std::mutex> l(mu);
-        if (++preparing > 1) overlapped = true;
+        std::unique_lock<std::mutex> l(mu);
+        arrived.insert(id);
+        cv.notify_all();
+        overlapped = cv.wait_for(l, 5s, [&] { return arrived.size() == 2; }) || overlapped;
       }
-      std::this_thread::sleep_for(100ms);
       w.join(id);
-      std::lock_guard<std::mutex> l(mu);
-      --preparing;
     };
   }
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
-  EXPECT_FALSE(overlapped) << "two nodes of a new ring were prepared at the same time";
-  EXPECT_EQ(w.joined, (std::vector<std::string>{"n1", "n2", "n3"})) << "seeds first, in order";
+  EXPECT_TRUE(overlapped) << "the non-first nodes were prepared one after another";
+  ASSERT_EQ(w.joined.size(), 3u);
+  EXPECT_EQ(w.joined[0], "n1") << "the first seed starts alone, first";
   const std::vector<std::string> seeds = {w.address("n1"), w.address("n2")};
+  std::set<int64_t> tokens;
   for (const std::string id : {"n1", "n2", "n3"}) {
     const FakeGuest g = w.guest(id);
     ASSERT_EQ(g.prepares.size(), 1u) << id;
@@ -72,7 +75,12 @@ TEST_F(CassandraClusterTest, CreateStartsOneNodeAtATimeSeedsFirstSecuresAndEndsA
     EXPECT_EQ(config["rack"], id == "n2" ? "r2" : "r1");
     EXPECT_EQ(config["dc"], "dc1");
     EXPECT_EQ(g.prepares[0].memory_mb(), 2048);
+    ASSERT_EQ(config["initial_tokens"].size(), 16u) << id;
+    for (const auto& t : config["initial_tokens"]) {
+      EXPECT_TRUE(tokens.insert(t.get<int64_t>()).second) << id << " shares token " << t;
+    }
   }
+  EXPECT_EQ(tokens.size(), 48u) << "every node of the new ring has tokens of its own";
   // Secured through the first node; every node stores the same login.
   const auto secure = w.acts("n1", "secure_cluster");
   ASSERT_EQ(secure.size(), 1u);
@@ -254,6 +262,7 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
 
   const json config = json::parse(w.guest("n4").prepares.at(0).config_json());
   EXPECT_EQ(config["auto_bootstrap"], true);
+  EXPECT_FALSE(config.contains("initial_tokens")) << "a joining node's tokens come from the ring";
   EXPECT_EQ(config["seeds"], json({w.address("n1"), w.address("n2")}));
   EXPECT_EQ(config["rack"], "r3");
   // The new rack r3 gets a seed; every node hears of it.
