@@ -55,7 +55,8 @@ class GuestService final : public proto::GuestAgent::Service {
   // Authenticates, runs `action` (which may throw), maps errors to statuses.
   grpc::Status guarded(grpc::ServerContext* ctx, const char* method,
                        const std::function<void()>& action);
-  // Runs a manager action that changes the datastore, then reports status.
+  // Runs a manager action that changes the datastore, then reports status
+  // into `reply` (nullptr: the caller reports it).
   grpc::Status change(grpc::ServerContext* ctx, const char* method,
                       const std::function<void()>& action, proto::StatusReply* reply);
   void fill_status(proto::StatusReply* reply);
