@@ -110,8 +110,9 @@ def wait_active(cluster_id, size, start):
     raise SystemExit(f"cluster {cluster_id} not ACTIVE with {size} nodes after {TIMEOUT}s")
 
 
-def create(name, racks):
-    """POSTs a cluster; returns (id, seconds to ACTIVE)."""
+def create(name, racks, made):
+    """POSTs a cluster (its id goes to `made` at once, so a cluster that goes
+    ERROR is still deleted); returns (id, seconds to ACTIVE)."""
     ds = {"type": "cassandra", **({"version": VERSION} if VERSION else {})}
     start = time.monotonic()
     status, body = api("POST", "/clusters", {"cluster": {
@@ -119,6 +120,7 @@ def create(name, racks):
     if status != 202:
         raise SystemExit(f"cluster create answered {status}: {body}")
     cluster_id = body["cluster"]["id"]
+    made.append(cluster_id)
     log(f"{name}: cluster {cluster_id}, {len(racks)} node(s), waiting for ACTIVE")
     return cluster_id, wait_active(cluster_id, len(racks), start)
 
@@ -175,8 +177,7 @@ def sequential(made):
     """A: one node, REPEAT times; the first grown by one twice."""
     ones, grows = [], []
     for i in range(REPEAT):
-        cluster_id, one = create(f"bench-cass-one-{i + 1}", RACKS[:1])
-        made.append(cluster_id)
+        cluster_id, one = create(f"bench-cass-one-{i + 1}", RACKS[:1], made)
         ones.append(one)
         log(f"  1 node ACTIVE after {one:.1f} s")
         for size in (2, 3) if i == 0 else ():
@@ -192,8 +193,7 @@ def parallel(made):
     then grown to 4 and shrunk to 3."""
     threes = []
     for i in range(REPEAT):
-        cluster_id, three = create(f"bench-cass-ring-{i + 1}", RACKS)
-        made.append(cluster_id)
+        cluster_id, three = create(f"bench-cass-ring-{i + 1}", RACKS, made)
         threes.append(three)
         log(f"  3 nodes ACTIVE after {three:.1f} s")
         if i + 1 < REPEAT:
