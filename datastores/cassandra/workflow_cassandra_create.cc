@@ -22,7 +22,7 @@ using std::chrono::seconds;
 
 constexpr milliseconds kNow{10};     // re-run at once (a progress message was saved)
 constexpr milliseconds kPoll{500};   // waiting on heartbeats
-constexpr milliseconds kAuthCall{600000};  // secure_cluster may repair system_auth
+constexpr milliseconds kAuthCall{600000};  // secure_cluster reads system_auth at ALL
 constexpr milliseconds kQuickCall{30000};
 
 std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
@@ -50,8 +50,8 @@ class EachNodeStep : public NamedStep {
 };
 
 // A new ring in start_batches' order, each node prepared with auto_bootstrap
-// off and its own initial tokens (new_ring_tokens). Started nodes are listed in params
-// "started"; a batch's nodes show phase "joining" (saved in a run of its own,
+// off and its own initial tokens (new_ring_tokens). Started nodes are listed
+// in params "started"; a batch's nodes show phase "joining" (saved in a run of its own,
 // so the operation's message says which nodes are joining).
 class StartRingStep : public NamedStep {
  public:
