@@ -59,8 +59,17 @@ void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spe
 }
 
 void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
-                       db::CatalogRepository* catalog, std::ostream& out) {
+                       db::CatalogRepository* catalog, std::ostream& out,
+                       const ImageTrainer& train) {
   const CassandraImage image = install_cassandra_image(spec, runner, out);
+  if (train) {
+    try {
+      train(image.dir, out);
+    } catch (const std::exception& e) {
+      out << "warning: no class archives for " << image.dir << " (" << e.what()
+          << "); its nodes start without them, slower\n";
+    }
+  }
   if (!catalog) return;
   const auto datastore = catalog->find_datastore("cassandra");
   DatastoreSpec reg;

@@ -2,6 +2,7 @@
 // The work behind each automat-manage subcommand, written against the
 // repository interfaces so it can run on fakes. Each prints its result to
 // `out` and throws common::Error (kBadRequest for bad input) on failure.
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -46,8 +47,14 @@ void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spe
 // manager cassandra, image_location = the image's absolute directory,
 // enabled_cluster and min_ram 1024 MB -- as the datastore's default version
 // when it has none yet. Re-running updates the registration.
+// `train`, when given, runs on the image's directory after it is laid out
+// (automat-manage passes one that trains the image's class archives); its
+// failure is reported on `out` and does not fail the install: nodes start
+// without the archives, only slower.
+using ImageTrainer = std::function<void(const std::string& image_dir, std::ostream& out)>;
 void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
-                       db::CatalogRepository* catalog, std::ostream& out);
+                       db::CatalogRepository* catalog, std::ostream& out,
+                       const ImageTrainer& train = nullptr);
 // `datastore list`: every datastore and version, the default marked.
 void list_datastores(db::CatalogRepository& catalog, std::ostream& out);
 

@@ -6,6 +6,8 @@
 // Exits 1 with a message on stderr when the input is bad or the database
 // cannot be reached. The database is opened only by commands that use it
 // (`datastore install --no-register` needs none).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
@@ -15,6 +17,8 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/service_args.h"
+#include "datastores/cassandra/guest_cassandra_command.h"
+#include "datastores/cassandra/guest_cassandra_training.h"
 #include "db/migrator.h"
 #include "db/pg_repositories.h"
 #include "manage/commands.h"
@@ -53,8 +57,31 @@ struct Inputs {
   std::string install_datastore;
   CassandraImageSpec image;
   bool no_register = false;
+  bool no_class_archives = false;
+  std::string training_address = "127.254.0.1";
   db::Flavor flavor;
 };
+
+// Trains the image's class archives unless it has them (or --no-class-archives).
+ImageTrainer class_archive_trainer(const Inputs& in) {
+  if (in.no_class_archives) return nullptr;
+  const std::string address = in.training_address;
+  return [address](const std::string& image_dir, std::ostream& out) {
+    namespace ds = datastores::cassandra;
+    if (!ds::usable_archive(ds::server_archive_file(image_dir)).empty() &&
+        !ds::usable_archive(ds::nodetool_archive_file(image_dir)).empty()) {
+      out << "class archives already in " << image_dir << "/cds\n";
+      return;
+    }
+    out << "training the class archives: a throwaway node on " << address << " starts and stops"
+        << std::endl;
+    const auto trained = ds::train_class_archives(
+        image_dir, image_dir + "/cds/training." + std::to_string(::getpid()), address);
+    out.precision(1);
+    out << std::fixed << "wrote " << trained.server << " and " << trained.nodetool << " in "
+        << trained.seconds << " s\n";
+  };
+}
 
 void add_db_commands(CLI::App& app, Command& run) {
   auto* schema = app.add_subcommand("db", "database schema");
@@ -109,6 +136,12 @@ void add_install_command(CLI::App& ds, Inputs& in, Command& run) {
                       "Maven repository for downloads (default: <images-dir>/cassandra/.m2)");
   install->add_flag("--offline", in.image.offline, "use only the local Maven repository");
   install->add_flag("--no-register", in.no_register, "lay out the image only (no database)");
+  install->add_flag("--no-class-archives", in.no_class_archives,
+                    "do not train the image's class archives (nodes then start slower)");
+  install
+      ->add_option("--training-address", in.training_address,
+                   "free loopback address for the class-archive training node")
+      ->capture_default_str();
   install->callback([&in, &run] {
     run = [&in](Context& ctx) {
       CassandraImageSpec spec = in.image;
@@ -119,10 +152,10 @@ void add_install_command(CLI::App& ds, Inputs& in, Command& run) {
       }
       auto runner = make_process_runner();
       if (in.no_register) {
-        install_cassandra(spec, *runner, nullptr, std::cout);
+        install_cassandra(spec, *runner, nullptr, std::cout, class_archive_trainer(in));
       } else {
         db::PgCatalogRepository catalog(ctx.pool());
-        install_cassandra(spec, *runner, &catalog, std::cout);
+        install_cassandra(spec, *runner, &catalog, std::cout, class_archive_trainer(in));
       }
     };
   });

@@ -22,9 +22,7 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-std::string classpath(const std::string& image_dir) {
-  return image_dir + "/conf:" + image_dir + "/lib/*";
-}
+std::string classpath(const std::string& image_dir) { return image_dir + "/lib/*"; }
 
 }  // namespace
 
@@ -59,30 +57,38 @@ std::vector<std::string> server_command(const ServerCommandSpec& spec) {
   const std::string heap = std::to_string(spec.heap_mb) + "M";
   std::vector<std::string> argv = {spec.java};
   argv.insert(argv.end(), spec.server_options.begin(), spec.server_options.end());
+  if (!spec.archive_at_exit.empty()) {
+    argv.push_back("-XX:ArchiveClassesAtExit=" + spec.archive_at_exit);
+  } else {
+    argv.push_back("-javaagent:" + spec.jamm_jar);
+    if (!spec.class_archive.empty()) argv.push_back("-XX:SharedArchiveFile=" + spec.class_archive);
+  }
   const std::vector<std::string> node = {
       "-Xms" + heap,
       "-Xmx" + heap,
       "-XX:ParallelGCThreads=1",
       "-XX:ConcGCThreads=1",
-      "-javaagent:" + spec.jamm_jar,
       "-Djava.io.tmpdir=" + l.tmp_dir,
       "-Dcassandra.config=file://" + l.config,
       "-Dcassandra-rackdc.properties=file://" + l.rackdc,
       "-Dcassandra.storagedir=" + l.root,
       "-Dcassandra.logdir=" + l.log_dir,
       "-Dlogback.configurationFile=" + spec.image_dir + "/conf/logback.xml",
+      "-Dcassandra.triggers_dir=" + spec.image_dir + "/conf/triggers",
       "-Dcassandra-foreground=yes",
       "-Dcassandra.jmx.local.port=" + std::to_string(spec.jmx_port),
       "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-      "-Dcassandra.ring_delay_ms=" +
-          std::to_string(spec.joining || !spec.replace_address.empty() ? kJoinRingDelayMs
-                                                                       : kRingDelayMs),
+      "-Dcassandra.ring_delay_ms=" + std::to_string(spec.joining || !spec.replace_address.empty()
+                                                        ? kJoinRingDelayMs
+                                                        : kRingDelayMs),
       "-Dcassandra.superuser_setup_delay_ms=0",
       "-Dcassandra.ignore_kernel_bug_1057843_check=true",
   };
   argv.insert(argv.end(), node.begin(), node.end());
   if (!spec.replace_address.empty()) {
     argv.push_back("-Dcassandra.replace_address_first_boot=" + spec.replace_address);
+  } else if (spec.new_ring && !spec.joining) {
+    argv.push_back("-Dcassandra.allow_unsafe_join=true");
   }
   argv.push_back("-cp");
   argv.push_back(classpath(spec.image_dir));
@@ -90,21 +96,39 @@ std::vector<std::string> server_command(const ServerCommandSpec& spec) {
   return argv;
 }
 
-std::vector<std::string> nodetool_command(const std::string& java, const std::string& image_dir,
-                                          const std::vector<std::string>& client_options,
-                                          int jmx_port, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {java};
-  argv.insert(argv.end(), client_options.begin(), client_options.end());
-  argv.push_back("-Dlogback.configurationFile=" + image_dir + "/conf/logback-tools.xml");
+std::vector<std::string> nodetool_command(const NodetoolSpec& spec,
+                                          const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {spec.java};
+  argv.insert(argv.end(), spec.client_options.begin(), spec.client_options.end());
+  if (!spec.archive_at_exit.empty()) {
+    argv.push_back("-XX:ArchiveClassesAtExit=" + spec.archive_at_exit);
+  } else if (!spec.class_archive.empty()) {
+    argv.push_back("-XX:SharedArchiveFile=" + spec.class_archive);
+  }
+  argv.push_back("-Dlogback.configurationFile=" + spec.image_dir + "/conf/logback-tools.xml");
   argv.push_back("-cp");
-  argv.push_back(classpath(image_dir));
+  argv.push_back(classpath(spec.image_dir));
   argv.push_back("org.apache.cassandra.tools.NodeTool");
   argv.push_back("-h");
   argv.push_back("127.0.0.1");
   argv.push_back("-p");
-  argv.push_back(std::to_string(jmx_port));
+  argv.push_back(std::to_string(spec.jmx_port));
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
+}
+
+std::string server_archive_file(const std::string& image_dir) {
+  return image_dir + "/cds/server.jsa";
+}
+
+std::string nodetool_archive_file(const std::string& image_dir) {
+  return image_dir + "/cds/nodetool.jsa";
+}
+
+std::string usable_archive(const std::string& file) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  return !ec && size > 0 ? file : "";
 }
 
 std::string java_launcher() {

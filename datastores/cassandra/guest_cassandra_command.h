@@ -41,19 +41,53 @@ struct ServerCommandSpec {
   // the ring's state before choosing tokens (kJoinRingDelayMs, else
   // kRingDelayMs), so two joins in a row cannot pick colliding tokens.
   bool joining = false;
+  // The first start of a brand-new ring's node (initial tokens, no
+  // bootstrap): nobody can hold its address yet, so it skips Cassandra's
+  // endpoint-collision shadow round (-Dcassandra.allow_unsafe_join), which
+  // otherwise waits two ring delays for seeds that are not up yet.
+  bool new_ring = false;
+  // A class archive (class_archive_path) the JVM maps at start; empty: none.
+  std::string class_archive;
+  // Training run (train_class_archives): the JVM writes the classes it
+  // loaded to this archive when it exits, and runs without the jamm agent
+  // (a dynamic archive cannot be dumped with an agent loaded).
+  std::string archive_at_exit;
 };
 
 inline constexpr int kRingDelayMs = 1000;
 inline constexpr int kJoinRingDelayMs = 5000;
 
 // java <options> -Xms/-Xmx <heap> <1 GC thread each> -javaagent:<jamm>
-// <node system properties> -cp <image>/conf:<image>/lib/* CassandraDaemon.
+// <node system properties> [-XX:SharedArchiveFile=<archive>] -cp
+// <image>/lib/* CassandraDaemon. The class path holds jars only (a class
+// archive refuses a non-empty directory on it): every file Cassandra reads
+// from conf/ is named by a system property.
 std::vector<std::string> server_command(const ServerCommandSpec& spec);
 
-// java <client options> -cp ... NodeTool -h 127.0.0.1 -p <jmx_port> <args...>
-std::vector<std::string> nodetool_command(const std::string& java, const std::string& image_dir,
-                                          const std::vector<std::string>& client_options,
-                                          int jmx_port, const std::vector<std::string>& args);
+// What a nodetool run needs besides its arguments.
+struct NodetoolSpec {
+  std::string java;
+  std::string image_dir;
+  std::vector<std::string> client_options;  // conf/jvm17-clients.options, parsed
+  int jmx_port = 0;
+  std::string class_archive;    // -XX:SharedArchiveFile when non-empty
+  std::string archive_at_exit;  // -XX:ArchiveClassesAtExit when non-empty (training)
+};
+
+// java <client options> [archive] -cp <image>/lib/* NodeTool -h 127.0.0.1
+// -p <jmx_port> <args...>
+std::vector<std::string> nodetool_command(const NodetoolSpec& spec,
+                                          const std::vector<std::string>& args);
+
+// The image's class archives (AppCDS, written by train_class_archives):
+// <image>/cds/server.jsa for the node, <image>/cds/nodetool.jsa for
+// nodetool. Mapping the classes instead of loading and verifying them cuts a
+// node's start by about a quarter of its CPU time.
+std::string server_archive_file(const std::string& image_dir);
+std::string nodetool_archive_file(const std::string& image_dir);
+// `file` when it exists and is not empty, else "" (a JVM without it loads
+// its classes from the jars as usual).
+std::string usable_archive(const std::string& file);
 
 // The java launcher: $JAVA_HOME/bin/java when JAVA_HOME is set, else "java".
 std::string java_launcher();

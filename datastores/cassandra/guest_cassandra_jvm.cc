@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -115,6 +116,8 @@ void CassandraJvm::configure(const NodeSettings& settings) {
   write_file_atomic(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
   write_file_atomic(layout_.rackdc, render_rackdc(settings), 0640);
   bootstraps_ = settings.auto_bootstrap;
+  new_ring_start_ = !settings.auto_bootstrap && !settings.initial_tokens.empty() &&
+                    settings.replace_address.empty();
 }
 
 void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
@@ -134,6 +137,12 @@ void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
   wait_ready(timeout);
 }
 
+void CassandraJvm::record_class_archives(std::string server_archive, std::string nodetool_archive) {
+  std::lock_guard<std::mutex> lock(training_mu_);
+  record_server_archive_ = std::move(server_archive);
+  record_nodetool_archive_ = std::move(nodetool_archive);
+}
+
 void CassandraJvm::stop() {
   if (const auto pid = live_pid()) stop_pid(*pid);
 }
@@ -148,9 +157,19 @@ std::string CassandraJvm::nodetool(const std::vector<std::string>& args, millise
   if (!live_pid()) {
     throw common::unavailable(what + ": Cassandra is not running on " + address_);
   }
-  const auto argv =
-      nodetool_command(java_launcher(), image_dir_,
-                       read_jvm_options(image_dir_, "jvm17-clients.options"), jmx_port_, args);
+  NodetoolSpec spec;
+  spec.java = java_launcher();
+  spec.image_dir = image_dir_;
+  spec.client_options = read_jvm_options(image_dir_, "jvm17-clients.options");
+  spec.jmx_port = jmx_port_;
+  {
+    std::lock_guard<std::mutex> lock(training_mu_);
+    spec.archive_at_exit = std::exchange(record_nodetool_archive_, "");
+  }
+  if (spec.archive_at_exit.empty()) {
+    spec.class_archive = usable_archive(nodetool_archive_file(image_dir_));
+  }
+  const auto argv = nodetool_command(spec, args);
   const auto r = guestagent::run_command(argv, "", timeout);
   if (r.timed_out) {
     throw common::internal_error(what + " on " + address_ + " did not finish within " +
@@ -252,6 +271,14 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   spec.jmx_port = jmx_port_;
   spec.replace_address = replace_address;
   spec.joining = bootstraps_;
+  spec.new_ring = new_ring_start_.exchange(false);
+  {
+    std::lock_guard<std::mutex> lock(training_mu_);
+    spec.archive_at_exit = std::exchange(record_server_archive_, "");
+  }
+  if (spec.archive_at_exit.empty()) {
+    spec.class_archive = usable_archive(server_archive_file(image_dir_));
+  }
   const auto argv = server_command(spec);
   std::lock_guard<std::mutex> lock(child_mu_);
   child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);
@@ -259,6 +286,7 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   common::log::info("cassandra.started", {{"instance", instance_id_},
                                           {"pid", std::to_string(child_.pid())},
                                           {"heap_mb", std::to_string(heap_mb_)},
+                                          {"class_archive", spec.class_archive},
                                           {"jmx_port", std::to_string(jmx_port_)},
                                           {"replace_address", replace_address}});
 }

@@ -30,6 +30,10 @@ class CassandraJvm : public CassandraServer {
   int64_t free_disk_bytes() override;
 
   int jmx_port() const { return jmx_port_; }
+  // Training (train_class_archives): the next JVM started and the next
+  // nodetool run write the classes they loaded to these archives when they
+  // exit, instead of mapping the image's archives.
+  void record_class_archives(std::string server_archive, std::string nodetool_archive);
 
  private:
   // The pid of the JVM of this node: our child, or the one named by the pid
@@ -53,7 +57,13 @@ class CassandraJvm : public CassandraServer {
   const int jmx_port_;
 
   std::atomic<bool> bootstraps_{false};  // the last configure had auto_bootstrap on
-  std::mutex child_mu_;  // guards child_
+  // The last configure was a new ring's node (initial tokens, no bootstrap,
+  // no replace): the next spawn skips the collision check, once.
+  std::atomic<bool> new_ring_start_{false};
+  std::mutex training_mu_;               // guards the two below
+  std::string record_server_archive_;    // non-empty: the next spawn records to it
+  std::string record_nodetool_archive_;  // non-empty: the next nodetool records to it
+  std::mutex child_mu_;                  // guards child_
   guestagent::ChildProcess child_;
 };
 

@@ -14,11 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "common/cql_client.h"
 #include "common/error.h"
 #include "common/status.h"
+#include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
@@ -220,6 +222,15 @@ TEST_F(CassandraGuestTest, TwoNodeRingAcrossTwoRacks) {
     EXPECT_EQ(recorded, pids[0]);
     EXPECT_NE(guestagent::command_line_of(pids[0]).find("-Xmx256M"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(l.log_dir + "/system.log"));
+    // Its classes are mapped from the image's class archive, which
+    // automat-manage datastore install trained.
+    const std::string archive = server_archive_file(nodes_[i].image_location);
+    std::ifstream maps("/proc/" + std::to_string(pids[0]) + "/maps");
+    const std::string mapped((std::istreambuf_iterator<char>(maps)),
+                             std::istreambuf_iterator<char>());
+    EXPECT_NE(mapped.find(archive), std::string::npos)
+        << "the JVM does not map " << archive
+        << "; automat-manage datastore install cassandra trains it";
   }
 }
 

@@ -1,8 +1,11 @@
 // The Cassandra node's JVM command line and nodetool's: heap sizing, the
 // per-node JMX port, the options files and the replace flag.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "common/error.h"
@@ -82,7 +85,8 @@ TEST(CassandraServerCommand, OptionsFirstThenNodeSettingsThenMainClass) {
   EXPECT_EQ(argv[2], "--add-opens=java.base/java.lang=ALL-UNNAMED");
   EXPECT_EQ(argv.back(), "org.apache.cassandra.service.CassandraDaemon");
   EXPECT_EQ(argv[argv.size() - 3], "-cp");
-  EXPECT_EQ(argv[argv.size() - 2], "/img/5.0.9/conf:/img/5.0.9/lib/*");
+  // Jars only: a class archive refuses a non-empty directory on the class path.
+  EXPECT_EQ(argv[argv.size() - 2], "/img/5.0.9/lib/*");
 }
 
 TEST(CassandraServerCommand, HeapGcJammAndJmx) {
@@ -107,6 +111,20 @@ TEST(CassandraServerCommand, JoiningNodesWaitLongerForTheRingBeforeChoosingToken
   EXPECT_FALSE(contains(server_command(replacing), "-Dcassandra.ring_delay_ms=1000"));
 }
 
+TEST(CassandraServerCommand, OnlyANewRingsNodeSkipsTheCollisionCheck) {
+  const std::string flag = "-Dcassandra.allow_unsafe_join=true";
+  EXPECT_FALSE(contains(server_command(spec()), flag));
+  auto fresh = spec();
+  fresh.new_ring = true;
+  EXPECT_TRUE(contains(server_command(fresh), flag));
+  auto replacing = fresh;
+  replacing.replace_address = "127.0.0.9";
+  EXPECT_FALSE(contains(server_command(replacing), flag));
+  auto joining = fresh;
+  joining.joining = true;
+  EXPECT_FALSE(contains(server_command(joining), flag));
+}
+
 TEST(CassandraServerCommand, NodeFilesAsUrlsAndDirectories) {
   const auto argv = server_command(spec());
   EXPECT_TRUE(contains(argv, "-Dcassandra.config=file:///inst/n1/cassandra/cassandra.yaml"));
@@ -116,6 +134,33 @@ TEST(CassandraServerCommand, NodeFilesAsUrlsAndDirectories) {
   EXPECT_TRUE(contains(argv, "-Dcassandra.logdir=/inst/n1/cassandra/logs"));
   EXPECT_TRUE(contains(argv, "-Djava.io.tmpdir=/inst/n1/cassandra/tmp"));
   EXPECT_TRUE(contains(argv, "-Dlogback.configurationFile=/img/5.0.9/conf/logback.xml"));
+  EXPECT_TRUE(contains(argv, "-Dcassandra.triggers_dir=/img/5.0.9/conf/triggers"));
+}
+
+TEST(CassandraServerCommand, MapsTheImageClassArchiveWhenGiven) {
+  for (const auto& a : server_command(spec())) {
+    EXPECT_EQ(a.find("SharedArchiveFile"), std::string::npos) << a;
+    EXPECT_EQ(a.find("ArchiveClassesAtExit"), std::string::npos) << a;
+  }
+  auto s = spec();
+  s.class_archive = "/img/5.0.9/cds/server.jsa";
+  const auto argv = server_command(s);
+  const size_t at = index_of(argv, "-XX:SharedArchiveFile=/img/5.0.9/cds/server.jsa");
+  ASSERT_LT(at, argv.size());
+  EXPECT_LT(at, index_of(argv, "-cp"));
+  EXPECT_TRUE(contains(argv, "-javaagent:/img/5.0.9/lib/jamm-0.4.0.jar"));
+}
+
+TEST(CassandraServerCommand, TrainingRecordsAnArchiveWithoutTheAgent) {
+  auto s = spec();
+  s.class_archive = "/img/5.0.9/cds/server.jsa";  // ignored while training
+  s.archive_at_exit = "/img/5.0.9/cds/server.jsa.partial";
+  const auto argv = server_command(s);
+  EXPECT_TRUE(contains(argv, "-XX:ArchiveClassesAtExit=/img/5.0.9/cds/server.jsa.partial"));
+  for (const auto& a : argv) {
+    EXPECT_EQ(a.find("-javaagent"), std::string::npos) << a;
+    EXPECT_EQ(a.find("SharedArchiveFile"), std::string::npos) << a;
+  }
 }
 
 TEST(CassandraServerCommand, ReplaceFlagOnlyWhenAsked) {
@@ -129,12 +174,46 @@ TEST(CassandraServerCommand, ReplaceFlagOnlyWhenAsked) {
   EXPECT_LT(at, index_of(with, "-cp"));  // a JVM option, before the class path
 }
 
+NodetoolSpec nodetool_spec() {
+  NodetoolSpec s;
+  s.java = "java";
+  s.image_dir = "/img";
+  s.client_options = {"-Xmx128M"};
+  s.jmx_port = 12497;
+  return s;
+}
+
 TEST(CassandraNodetoolCommand, ClientOptionsToolsLoggingAndJmx) {
-  const auto argv = nodetool_command("java", "/img", {"-Xmx128M"}, 12497, {"status"});
+  const auto argv = nodetool_command(nodetool_spec(), {"status"});
   EXPECT_EQ(argv, (std::vector<std::string>{
                       "java", "-Xmx128M", "-Dlogback.configurationFile=/img/conf/logback-tools.xml",
-                      "-cp", "/img/conf:/img/lib/*", "org.apache.cassandra.tools.NodeTool", "-h",
-                      "127.0.0.1", "-p", "12497", "status"}));
+                      "-cp", "/img/lib/*", "org.apache.cassandra.tools.NodeTool", "-h", "127.0.0.1",
+                      "-p", "12497", "status"}));
+}
+
+TEST(CassandraNodetoolCommand, ArchiveMappedOrRecorded) {
+  auto s = nodetool_spec();
+  s.class_archive = "/img/cds/nodetool.jsa";
+  auto argv = nodetool_command(s, {"status"});
+  EXPECT_EQ(argv[2], "-XX:SharedArchiveFile=/img/cds/nodetool.jsa");
+  s.archive_at_exit = "/img/cds/nodetool.jsa.partial";
+  argv = nodetool_command(s, {"status"});
+  EXPECT_EQ(argv[2], "-XX:ArchiveClassesAtExit=/img/cds/nodetool.jsa.partial");
+  EXPECT_FALSE(contains(argv, "-XX:SharedArchiveFile=/img/cds/nodetool.jsa"));
+}
+
+TEST(CassandraClassArchive, PathsInTheImageAndOnlyNonEmptyFilesCount) {
+  EXPECT_EQ(server_archive_file("/img"), "/img/cds/server.jsa");
+  EXPECT_EQ(nodetool_archive_file("/img"), "/img/cds/nodetool.jsa");
+  const std::string dir = ::testing::TempDir() + "/cds_usable_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string empty = dir + "/empty.jsa", full = dir + "/full.jsa";
+  std::ofstream(empty).close();
+  std::ofstream(full) << "archive";
+  EXPECT_EQ(usable_archive(dir + "/missing.jsa"), "");
+  EXPECT_EQ(usable_archive(empty), "");
+  EXPECT_EQ(usable_archive(full), full);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CassandraImage, MissingPiecesAreNamed) {

@@ -1,0 +1,102 @@
+#include "datastores/cassandra/guest_cassandra_training.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "common/error.h"
+#include "datastores/cassandra/guest_cassandra_auth.h"
+#include "datastores/cassandra/guest_cassandra_command.h"
+#include "datastores/cassandra/guest_cassandra_cql.h"
+#include "datastores/cassandra/guest_cassandra_jvm.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTrainingStart = std::chrono::seconds(300);
+constexpr auto kTrainingNodetool = std::chrono::seconds(60);
+constexpr int kTrainingRamMb = 1024;
+
+// Removes a directory tree when it goes out of scope.
+class RemovedAtExit {
+ public:
+  explicit RemovedAtExit(fs::path dir) : dir_(std::move(dir)) {}
+  ~RemovedAtExit() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  RemovedAtExit(const RemovedAtExit&) = delete;
+  RemovedAtExit& operator=(const RemovedAtExit&) = delete;
+
+ private:
+  fs::path dir_;
+};
+
+void require_written(const std::string& file, const std::string& what) {
+  if (usable_archive(file).empty()) {
+    throw common::internal_error("the training " + what + " wrote no class archive at " + file +
+                                 " (is this java a full JDK 17 with its default CDS archive?)");
+  }
+}
+
+}  // namespace
+
+TrainedArchives train_class_archives(const std::string& image_dir, const std::string& work_dir,
+                                     const std::string& address) {
+  const auto started = Clock::now();
+  TrainedArchives out{server_archive_file(image_dir), nodetool_archive_file(image_dir), 0};
+  const std::string server_partial = out.server + ".partial";
+  const std::string nodetool_partial = out.nodetool + ".partial";
+  std::error_code ec;
+  fs::create_directories(fs::path(out.server).parent_path(), ec);
+  if (ec)
+    throw common::internal_error("cannot create " + fs::path(out.server).parent_path().string() +
+                                 ": " + ec.message());
+  fs::remove(server_partial, ec);
+  fs::remove(nodetool_partial, ec);
+
+  fs::remove_all(work_dir, ec);
+  RemovedAtExit cleanup(work_dir);
+  CassandraJvm jvm(CassandraLayout::under(work_dir), address, "class-archive-training", image_dir,
+                   kTrainingRamMb);
+  NodeSettings settings;
+  settings.cluster_name = "automat-training";
+  settings.seeds = {address};
+  settings.standalone = true;
+  settings.auto_bootstrap = false;
+  jvm.configure(settings);
+  jvm.record_class_archives(server_partial, nodetool_partial);
+  try {
+    jvm.start("", kTrainingStart);
+    {
+      auto session = login_until(jvm, default_login(), std::chrono::seconds(60));
+      list_keyspaces(*session);
+    }
+    jvm.nodetool({"status"}, kTrainingNodetool);
+  } catch (...) {
+    jvm.stop();
+    fs::remove(server_partial, ec);
+    fs::remove(nodetool_partial, ec);
+    throw;
+  }
+  jvm.stop();  // the node writes its archive while it exits
+  try {
+    require_written(nodetool_partial, "nodetool run");
+    require_written(server_partial, "node");
+  } catch (...) {
+    fs::remove(server_partial, ec);
+    fs::remove(nodetool_partial, ec);
+    throw;
+  }
+  fs::rename(nodetool_partial, out.nodetool, ec);
+  if (!ec) fs::rename(server_partial, out.server, ec);
+  if (ec)
+    throw common::internal_error("cannot move the class archives into " + image_dir +
+                                 "/cds: " + ec.message());
+  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return out;
+}
+
+}  // namespace automat::datastores::cassandra
