@@ -88,7 +88,7 @@ std::string CassandraManager::ring_status_action(const json&) {
 
 // {username, password} -> {}: the admin superuser replaces cassandra/cassandra.
 std::string CassandraManager::secure_cluster_action(const json& args) {
-  secure_ring(*server_, credentials_arg(args), ring());
+  secure_ring(*server_, credentials_arg(args), ring(), timing_.login_timeout);
   return ok();
 }
 

@@ -14,7 +14,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr auto kLoginTimeout = seconds(60);
 constexpr auto kAuthSyncTimeout = seconds(60);
 
 // The replication map of system_auth as Cassandra reports it.
@@ -84,11 +83,19 @@ bool role_exists_anywhere(common::cql::Session& session, const std::string& role
 }
 
 // A session as `login`, or nullptr when the login is refused.
-std::unique_ptr<common::cql::Session> try_login(CassandraServer& server, const Credentials& login) {
+// A session, or nullptr when `login` is refused or the roles' replicas are
+// not reachable yet (a ring that just started: the default role is read at
+// QUORUM); the latter's message goes to `unavailable`.
+std::unique_ptr<common::cql::Session> try_login(CassandraServer& server, const Credentials& login,
+                                                std::string& unavailable) {
   try {
     return server.cql(login);
   } catch (const common::Error& e) {
     if (e.code() == common::ErrorCode::kUnauthorized) return nullptr;
+    if (e.code() == common::ErrorCode::kUnavailable) {
+      unavailable = e.what();
+      return nullptr;
+    }
     throw;
   }
 }
@@ -119,31 +126,35 @@ std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const
 }
 
 void secure_ring(CassandraServer& server, const Credentials& admin,
-                 const std::vector<RingNode>& ring) {
+                 const std::vector<RingNode>& ring, milliseconds login_timeout) {
   validate_role_name(admin.username);
   validate_password(admin.password);
-  const auto deadline = Clock::now() + kLoginTimeout;
+  const auto deadline = Clock::now() + login_timeout;
   for (;;) {
+    std::string unavailable;
     // The admin first: a dropped default role still logs in for a while
     // (Cassandra caches credentials), and could not create roles any more.
-    if (auto session = try_login(server, admin)) {  // secured before
+    if (auto session = try_login(server, admin, unavailable)) {  // secured before
       replicate_system_auth(*session, ring);
       break;
     }
-    if (auto session = try_login(server, default_login())) {
+    if (auto session = try_login(server, default_login(), unavailable)) {
       replicate_system_auth(*session, ring);
       upsert_role(*session, {admin.username, admin.password, true});
       if (ring.size() > 1) spread_role(*session, admin.username);
       break;
     }
     if (Clock::now() >= deadline) {
+      if (!unavailable.empty()) {
+        throw common::unavailable("cannot log in to secure the ring: " + unavailable);
+      }
       throw common::conflict(
           "neither the default cassandra login nor the requested admin login is accepted; the "
           "ring was secured with other credentials");
     }
-    std::this_thread::sleep_for(milliseconds(250));  // roles not set up yet
+    std::this_thread::sleep_for(milliseconds(250));  // roles not set up or reachable yet
   }
-  auto session = login_until(server, admin, kLoginTimeout);
+  auto session = login_until(server, admin, login_timeout);
   session->execute("DROP ROLE IF EXISTS cassandra");
   if (role_exists_anywhere(*session, default_login().username)) {
     throw common::internal_error(

@@ -30,11 +30,14 @@ std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const
 // system_auth to NetworkTopologyStrategy per replication_per_dc(ring), every
 // existing role read at consistency ALL (read repair puts it on every new
 // replica), CREATE ROLE admin SUPERUSER LOGIN (read back at ALL), log in as
-// admin, DROP ROLE cassandra, and the cassandra row checked gone at ALL. Already done (cassandra refused, admin accepted) ->
-// only the replication is re-applied. Throws common::Error(kBadRequest) for
-// an invalid admin, kConflict when neither login is accepted.
+// admin, DROP ROLE cassandra, and the cassandra row checked gone at ALL.
+// Already done (cassandra refused, admin accepted) -> only the replication
+// is re-applied. Throws common::Error(kBadRequest) for an invalid admin,
+// kConflict when neither login is accepted within `login_timeout`.
+inline constexpr std::chrono::milliseconds kLoginTimeout{60000};
 void secure_ring(CassandraServer& server, const Credentials& admin,
-                 const std::vector<RingNode>& ring);
+                 const std::vector<RingNode>& ring,
+                 std::chrono::milliseconds login_timeout = kLoginTimeout);
 
 // CREATE (or ALTER) ROLE root as a login superuser with a new random
 // password, as `admin`; answers the root login.

@@ -19,7 +19,6 @@ namespace {
 // Joining with bootstrap (or replacing) streams data: it may take long.
 constexpr auto kStartTimeout = seconds(600);
 constexpr auto kStatusTimeout = seconds(30);
-constexpr auto kDetailTtl = seconds(5);
 constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
 
 }  // namespace
@@ -38,11 +37,12 @@ class CassandraManager::ActivityScope {
 };
 
 CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
-                                   std::string address, std::string instance_id)
+                                   std::string address, std::string instance_id, Timing timing)
     : server_(std::move(server)),
       layout_(std::move(layout)),
       address_(std::move(address)),
       instance_id_(std::move(instance_id)),
+      timing_(timing),
       state_(load_state(layout_.state_file)) {}
 
 CassandraState CassandraManager::state() const {
@@ -110,7 +110,7 @@ void CassandraManager::secure_standalone() {
     admin = Credentials{kStandaloneAdmin, common::crypto::random_password(32)};
     store_credentials(layout_.credentials, *admin);
   }
-  secure_ring(*server_, *admin, ring());
+  secure_ring(*server_, *admin, ring(), timing_.login_timeout);
 }
 
 void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& req,
@@ -169,24 +169,52 @@ std::string CassandraManager::status() {
 }
 
 std::string CassandraManager::detail_json() {
+  uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(detail_mu_);
+    const auto ttl = detail_steady_ ? timing_.steady_detail_ttl : timing_.detail_ttl;
+    if (!detail_.empty() && Clock::now() - detail_at_ < ttl) return detail_;
+    generation = detail_generation_;
+  }
+  // Built without the lock: an action's forget_detail() must not wait for
+  // a nodetool run under way (it did, adding a second to every
+  // store_credentials of a ring being secured).
+  const nlohmann::json detail = build_detail();
+  std::string built = nlohmann::json{{"cassandra", detail}}.dump();
   std::lock_guard<std::mutex> lock(detail_mu_);
-  if (!detail_.empty() && Clock::now() - detail_at_ < kDetailTtl) return detail_;
-  detail_ = nlohmann::json{{"cassandra", build_detail()}}.dump();
-  detail_at_ = Clock::now();
-  return detail_;
+  if (generation == detail_generation_) {  // nothing changed the node meanwhile
+    detail_ = built;
+    detail_at_ = Clock::now();
+    detail_steady_ = ring_settled(detail);
+  }
+  return built;
 }
 
 void CassandraManager::forget_detail() {
   std::lock_guard<std::mutex> lock(detail_mu_);
   detail_.clear();
+  ++detail_generation_;
+}
+
+bool CassandraManager::ring_settled(const nlohmann::json& detail) {
+  if (!detail.contains("ring") || !detail["ring"].is_array() || detail["ring"].empty()) {
+    return false;
+  }
+  for (const auto& n : detail["ring"]) {
+    if (n.value("state", "") != "UN") return false;
+  }
+  return true;
 }
 
 nlohmann::json CassandraManager::build_detail() {
   nlohmann::json c = {{"free_disk_bytes", server_->free_disk_bytes()}};
-  const auto health = server_->health();
-  if (health == CassandraServer::Health::kDown) return c;
+  // Only a node that answers CQL reports the ring: a nodetool run costs
+  // about a CPU-second, and while a node starts (when its ring says
+  // nothing the control plane waits for) that second is taken from the
+  // start itself. A joining node's ring is read by ring_status instead.
+  if (server_->health() != CassandraServer::Health::kAnswering) return c;
   try {
-    const auto nodes = ring();  // JMX answers while joining too
+    const auto nodes = ring();
     c["ring"] = ring_to_json(nodes);
     for (const auto& n : nodes) {
       if (n.address == address_ && n.load_bytes) c["load_bytes"] = *n.load_bytes;
@@ -195,7 +223,6 @@ nlohmann::json CassandraManager::build_detail() {
     common::log::debug("cassandra.detail_ring_failed",
                        {{"instance", instance_id_}, {"error", e.what()}});
   }
-  if (health != CassandraServer::Health::kAnswering) return c;
   try {
     auto session = server_->cql(admin_login());
     c["keyspaces"] = list_keyspaces(*session);

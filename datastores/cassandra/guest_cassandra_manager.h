@@ -6,6 +6,7 @@
 // CassandraServer.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,8 +26,23 @@ namespace automat::datastores::cassandra {
 
 class CassandraManager : public guestagent::DatastoreManager {
  public:
+  struct Timing {
+    // How long securing waits for the default or admin login to be
+    // accepted (a ring's roles are set up a moment after start).
+    std::chrono::milliseconds login_timeout = std::chrono::seconds(60);
+    // How long a heartbeat's detail is reused while the ring changes (a
+    // node not UN) and once it is steady (every node UN). A detail runs
+    // nodetool status, about a CPU-second: an idle 3-node ring spent a
+    // quarter of a core on it at one run per 10 s heartbeat.
+    std::chrono::milliseconds detail_ttl = std::chrono::seconds(5);
+    std::chrono::milliseconds steady_detail_ttl = std::chrono::seconds(60);
+  };
   CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
-                   std::string address, std::string instance_id);
+                   std::string address, std::string instance_id, Timing timing);
+  CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
+                   std::string address, std::string instance_id)
+      : CassandraManager(std::move(server), std::move(layout), std::move(address),
+                         std::move(instance_id), Timing{}) {}
 
   std::string name() const override { return "cassandra"; }
   // Parses config_json (guest_cassandra_settings.h) and validates the
@@ -52,8 +68,9 @@ class CassandraManager : public guestagent::DatastoreManager {
   // Thread-safe; never waits for a running prepare or action.
   std::string status() override;
   // {"cassandra": {"ring": [...], "keyspaces": [...], "load_bytes": N,
-  // "free_disk_bytes": N}}; ring and load only while the JVM runs, keyspaces
-  // only while CQL answers. Cached for a few seconds; never holds secrets.
+  // "free_disk_bytes": N}}; ring, load and keyspaces only while CQL answers.
+  // Cached: 5 s while the ring changes, 60 s once every node is UN, and
+  // forgotten by every changing action. Never holds secrets.
   std::string detail_json() override;
   // ring_status, secure_cluster, store_credentials, rotate_admin, update_seeds, cleanup,
   // decommission, remove_node, enable_root, keyspaces (see the .cc table).
@@ -73,6 +90,8 @@ class CassandraManager : public guestagent::DatastoreManager {
   void secure_standalone();
   void apply_keyspaces_and_users(const proto::PrepareRequest& req, bool standalone);
   nlohmann::json build_detail();
+  // True when `detail` holds a ring whose every node is UN.
+  static bool ring_settled(const nlohmann::json& detail);
   // Forgets the cached detail (the node was just started or stopped).
   void forget_detail();
 
@@ -93,6 +112,7 @@ class CassandraManager : public guestagent::DatastoreManager {
   const CassandraLayout layout_;
   const std::string address_;
   const std::string instance_id_;
+  const Timing timing_;
 
   std::mutex op_mu_;           // one prepare/start/stop/restart/update_seeds at a time
   std::mutex maintenance_mu_;  // one cleanup/decommission/remove_node at a time
@@ -103,8 +123,10 @@ class CassandraManager : public guestagent::DatastoreManager {
   mutable std::mutex state_mu_;
   CassandraState state_;
 
-  std::mutex detail_mu_;  // guards the cached detail
+  std::mutex detail_mu_;  // guards the cached detail and its generation
   std::string detail_;
+  uint64_t detail_generation_ = 0;  // bumped by forget_detail()
+  bool detail_steady_ = false;      // the cached ring had every node UN
   std::chrono::steady_clock::time_point detail_at_{};
 };
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
@@ -36,7 +37,7 @@ struct FakeCluster {
   std::map<std::string, std::string> roles = {{"cassandra", "cassandra"}};
   std::string auth_class = "SimpleStrategy";
   std::string auth_dc1 = "";
-  std::vector<std::string> statements;  // "<login>: <cql>"
+  std::vector<std::string> statements;    // "<login>: <cql>"
   std::vector<std::string> reads_at_all;  // the statements run at consistency ALL
 
   std::vector<std::string> log() {
@@ -129,7 +130,7 @@ class FakeCassandraServer : public CassandraServer {
   }
   std::string nodetool(const std::vector<std::string>& args, std::chrono::milliseconds) override {
     record("nodetool:" + args.front());
-    if (args.front() == "cleanup") {
+    if (args.front() == "cleanup" || (args.front() == "status" && hold_status)) {
       std::unique_lock<std::mutex> lock(mu_);
       gate_cv_.wait(lock, [this] { return !hold_; });
     }
@@ -143,6 +144,10 @@ class FakeCassandraServer : public CassandraServer {
   }
   std::unique_ptr<cql::Session> cql(const Credentials& login) override {
     if (health() == Health::kDown) throw common::unavailable("CQL refused");
+    if (unavailable_logins > 0) {
+      --unavailable_logins;
+      throw common::unavailable("Unavailable: Cannot achieve consistency level QUORUM");
+    }
     std::lock_guard<std::mutex> lock(cluster_.mu);
     const auto it = cluster_.roles.find(login.username);
     if (it == cluster_.roles.end() || it->second != login.password) {
@@ -158,6 +163,8 @@ class FakeCassandraServer : public CassandraServer {
     std::lock_guard<std::mutex> lock(mu_);
     health_ = h;
   }
+  std::atomic<bool> hold_status{false};    // hold() gates nodetool status too
+  std::atomic<int> unavailable_logins{0};  // the next N logins: roles unreachable
   void hold(bool on) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -205,7 +212,8 @@ class CassandraManagerTest : public ::testing::Test {
   void make_manager() {
     auto server = std::make_unique<FakeCassandraServer>(cluster_);
     server_ = server.get();
-    manager_ = std::make_unique<CassandraManager>(std::move(server), layout_, kAddress, "inst-1");
+    manager_ =
+        std::make_unique<CassandraManager>(std::move(server), layout_, kAddress, "inst-1", timing_);
   }
 
   static proto::PrepareRequest cluster_request(const std::string& extra = "") {
@@ -230,6 +238,9 @@ class CassandraManagerTest : public ::testing::Test {
   FakeCluster cluster_;
   FakeCassandraServer* server_ = nullptr;
   std::unique_ptr<CassandraManager> manager_;
+  // Logins a test refuses on purpose are given up after a second, not 60.
+  CassandraManager::Timing timing_{std::chrono::seconds(1), std::chrono::seconds(5),
+                                   std::chrono::seconds(60)};
 };
 
 TEST_F(CassandraManagerTest, NewThenBuildingThenRunning) {
@@ -377,6 +388,28 @@ TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
   }
 }
 
+TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
+  manager_->prepare(cluster_request());
+  // A ring that just started: the first node does not see the replica of
+  // the default role up yet, and its login at QUORUM is Unavailable.
+  server_->unavailable_logins = 3;
+  EXPECT_EQ(manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})"),
+            "{}");
+  EXPECT_EQ(server_->unavailable_logins, 0);
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
+  // Unreachable until the deadline: the error says why, not "other credentials".
+  make_manager();
+  manager_->start();
+  server_->unavailable_logins = 1'000'000;
+  try {
+    manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})");
+    FAIL() << "secured without reaching any role";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(e.what()).find("QUORUM"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
   manager_->prepare(cluster_request());
   EXPECT_THROW(manager_->act("enable_root", "{}"), common::Error);
@@ -473,12 +506,74 @@ TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
   EXPECT_EQ(text.find("alice-pw"), std::string::npos);
 }
 
+TEST_F(CassandraManagerTest, AnActionDoesNotWaitForADetailUnderWay) {
+  manager_->prepare(standalone_request());
+  server_->hold_status = true;
+  server_->hold(true);
+  const size_t before = server_->count("nodetool:status");
+  auto heartbeat = std::async(std::launch::async, [&] { return manager_->detail_json(); });
+  for (int i = 0; i < 400 && server_->count("nodetool:status") == before; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_EQ(server_->count("nodetool:status"), before + 1);  // the build is in nodetool
+  auto action = std::async(std::launch::async, [&] {
+    return manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
+  });
+  EXPECT_EQ(action.wait_for(2s), std::future_status::ready);
+  server_->hold(false);
+  heartbeat.get();
+  action.get();
+  // What was built before the action is not kept: the next detail reads anew.
+  server_->hold_status = false;
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), before + 2);
+}
+
+TEST_F(CassandraManagerTest, ASteadyRingIsReadLessOftenThanAChangingOne) {
+  timing_.detail_ttl = 20ms;
+  timing_.steady_detail_ttl = 1h;
+  make_manager();
+  manager_->prepare(cluster_request());
+  // One node DN: read again once the short TTL passed.
+  server_->status_text =
+      std::regex_replace(kStatus, std::regex("UN  127.32.0.12"), "DN  127.32.0.12");
+  manager_->detail_json();
+  const size_t changing = server_->count("nodetool:status");
+  std::this_thread::sleep_for(40ms);
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), changing + 1);
+  // Every node UN: the detail is reused past the short TTL...
+  server_->status_text = kStatus;
+  std::this_thread::sleep_for(40ms);
+  manager_->detail_json();  // reads the settled ring
+  const size_t steady = server_->count("nodetool:status");
+  EXPECT_EQ(steady, changing + 2);
+  std::this_thread::sleep_for(40ms);
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), steady);
+  // ...until an action changes the node.
+  manager_->act("update_seeds", R"({"seeds": ["127.32.0.11"]})");
+  manager_->detail_json();
+  EXPECT_EQ(server_->count("nodetool:status"), steady + 1);
+}
+
 TEST_F(CassandraManagerTest, DetailOfADownNodeHasNoRing) {
   const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
   EXPECT_FALSE(detail.contains("ring"));
   EXPECT_FALSE(detail.contains("keyspaces"));
   EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
   EXPECT_EQ(server_->count("nodetool:status"), 0u);
+}
+
+TEST_F(CassandraManagerTest, AStartingNodeSpendsNoNodetoolOnItsDetail) {
+  manager_->prepare(cluster_request());
+  server_->set_health(CassandraServer::Health::kUnresponsive);  // JVM up, CQL not yet
+  const size_t before = server_->count("nodetool:status");
+  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
+  EXPECT_FALSE(detail.contains("ring"));
+  EXPECT_FALSE(detail.contains("keyspaces"));
+  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
+  EXPECT_EQ(server_->count("nodetool:status"), before);
 }
 
 }  // namespace
