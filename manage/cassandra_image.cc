@@ -213,7 +213,7 @@ CassandraImage ImageBuild::run() {
   const auto started = std::chrono::steady_clock::now();
   fs::remove_all(stage_);
   fs::create_directories(work_);
-  fs::create_directories(stage_ / "conf");
+  fs::create_directories(stage_ / "conf" / "triggers");  // -Dcassandra.triggers_dir: none
   fs::create_directories(repo_);
   write_file(work_ / "pom.xml", pom_for(spec_.version));
 
