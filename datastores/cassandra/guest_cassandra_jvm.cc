@@ -308,7 +308,7 @@ void CassandraJvm::wait_ready(seconds timeout) {
       throw common::internal_error("Cassandra on " + address_ + " did not answer CQL within " +
                                    std::to_string(timeout.count()) + " s; " + log_tail());
     }
-    std::this_thread::sleep_for(milliseconds(500));
+    std::this_thread::sleep_for(milliseconds(200));
   }
 }
 
