@@ -67,7 +67,8 @@ void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
       train(image.dir, out);
     } catch (const std::exception& e) {
       out << "warning: no class archives for " << image.dir << " (" << e.what()
-          << "); its nodes start without them, slower\n";
+          << "); its nodes start without them, slower. Run datastore install again to train "
+             "them (--training-address picks another free loopback address)\n";
     }
   }
   if (!catalog) return;

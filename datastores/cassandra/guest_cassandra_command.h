@@ -46,7 +46,8 @@ struct ServerCommandSpec {
   // endpoint-collision shadow round (-Dcassandra.allow_unsafe_join), which
   // otherwise waits two ring delays for seeds that are not up yet.
   bool new_ring = false;
-  // A class archive (class_archive_path) the JVM maps at start; empty: none.
+  // A class archive the JVM maps at start (usable_archive of
+  // server_archive_file); empty: none.
   std::string class_archive;
   // Training run (train_class_archives): the JVM writes the classes it
   // loaded to this archive when it exits, and runs without the jamm agent

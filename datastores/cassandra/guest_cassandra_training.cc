@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <vector>
 
 #include "common/error.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
@@ -19,19 +20,19 @@ constexpr auto kTrainingStart = std::chrono::seconds(300);
 constexpr auto kTrainingNodetool = std::chrono::seconds(60);
 constexpr int kTrainingRamMb = 1024;
 
-// Removes a directory tree when it goes out of scope.
+// Removes its paths (files or trees) when it goes out of scope, unless kept.
 class RemovedAtExit {
  public:
-  explicit RemovedAtExit(fs::path dir) : dir_(std::move(dir)) {}
+  explicit RemovedAtExit(std::vector<fs::path> paths) : paths_(std::move(paths)) {}
   ~RemovedAtExit() {
     std::error_code ec;
-    fs::remove_all(dir_, ec);
+    for (const auto& p : paths_) fs::remove_all(p, ec);
   }
   RemovedAtExit(const RemovedAtExit&) = delete;
   RemovedAtExit& operator=(const RemovedAtExit&) = delete;
 
  private:
-  fs::path dir_;
+  std::vector<fs::path> paths_;
 };
 
 void require_written(const std::string& file, const std::string& what) {
@@ -51,14 +52,13 @@ TrainedArchives train_class_archives(const std::string& image_dir, const std::st
   const std::string nodetool_partial = out.nodetool + ".partial";
   std::error_code ec;
   fs::create_directories(fs::path(out.server).parent_path(), ec);
-  if (ec)
+  if (ec) {
     throw common::internal_error("cannot create " + fs::path(out.server).parent_path().string() +
                                  ": " + ec.message());
-  fs::remove(server_partial, ec);
-  fs::remove(nodetool_partial, ec);
-
+  }
   fs::remove_all(work_dir, ec);
-  RemovedAtExit cleanup(work_dir);
+  // The node's files always go; the partial archives go unless renamed into place.
+  RemovedAtExit cleanup({work_dir, server_partial, nodetool_partial});
   CassandraJvm jvm(CassandraLayout::under(work_dir), address, "class-archive-training", image_dir,
                    kTrainingRamMb);
   NodeSettings settings;
@@ -77,24 +77,17 @@ TrainedArchives train_class_archives(const std::string& image_dir, const std::st
     jvm.nodetool({"status"}, kTrainingNodetool);
   } catch (...) {
     jvm.stop();
-    fs::remove(server_partial, ec);
-    fs::remove(nodetool_partial, ec);
     throw;
   }
   jvm.stop();  // the node writes its archive while it exits
-  try {
-    require_written(nodetool_partial, "nodetool run");
-    require_written(server_partial, "node");
-  } catch (...) {
-    fs::remove(server_partial, ec);
-    fs::remove(nodetool_partial, ec);
-    throw;
-  }
+  require_written(nodetool_partial, "nodetool run");
+  require_written(server_partial, "node");
   fs::rename(nodetool_partial, out.nodetool, ec);
   if (!ec) fs::rename(server_partial, out.server, ec);
-  if (ec)
+  if (ec) {
     throw common::internal_error("cannot move the class archives into " + image_dir +
                                  "/cds: " + ec.message());
+  }
   out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return out;
 }
