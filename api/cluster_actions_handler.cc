@@ -49,7 +49,7 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
   const db::Cluster cluster = find_cluster(services_, ctx, id);
   const ApiLimits& limits = services_.limits;
   const ClusterAction action = parse_cluster_action(
-      parse_json_body(ctx.request.body), VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
+      ctx.body(), VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   switch (action.kind) {
     case ClusterActionKind::kGrow:
       return grow(ctx, cluster, action.grow);
@@ -63,7 +63,7 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
 
 Response ClusterActionsHandler::add_nodes(const RequestContext& ctx, const std::string& id) const {
   const db::Cluster cluster = find_cluster(services_, ctx, id);
-  return grow(ctx, cluster, parse_add_nodes(parse_json_body(ctx.request.body)));
+  return grow(ctx, cluster, parse_add_nodes(ctx.body()));
 }
 
 Response ClusterActionsHandler::remove_node(const RequestContext& ctx, const std::string& id,

@@ -61,7 +61,7 @@ const db::Node* active_node(const db::Cluster& cluster) {
 }  // namespace
 
 Response ClustersHandler::create(const RequestContext& ctx) const {
-  const json doc = parse_json_body(ctx.request.body);
+  const json doc = ctx.body();
   const ApiLimits& limits = services_.limits;
   const ClusterCreateRequest req =
       parse_cluster_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});

@@ -51,7 +51,7 @@ void refuse_master_with_replicas(const std::string& id, const std::vector<std::s
 }  // namespace
 
 Response InstancesHandler::create(const RequestContext& ctx) const {
-  const json doc = parse_json_body(ctx.request.body);
+  const json doc = ctx.body();
   if (is_replica_create(doc)) return ReplicasHandler(services_).create(ctx, doc);
   const ApiLimits& limits = services_.limits;
   InstanceCreateRequest req =

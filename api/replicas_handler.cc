@@ -136,12 +136,12 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
 }
 
 Response ReplicasHandler::update(const RequestContext& ctx, const std::string& id) const {
-  const json doc = parse_json_body(ctx.request.body);
+  const json doc = ctx.body();
   return start(ctx, id, parse_instance_update(doc));
 }
 
 Response ReplicasHandler::action(const RequestContext& ctx, const std::string& id) const {
-  const json doc = parse_json_body(ctx.request.body);
+  const json doc = ctx.body();
   return start(ctx, id, parse_instance_action(doc));
 }
 

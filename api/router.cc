@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include "api/body_schemas.h"
+#include "api/openapi.h"
 #include "api/responses.h"
 #include "api/views.h"
 #include "common/error.h"
@@ -41,6 +43,12 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
+// The body schemas of the published description, compiled once.
+const BodySchemas& published_body_schemas() {
+  static const BodySchemas schemas(openapi_document());
+  return schemas;
+}
+
 bool usable_host(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
   for (char c : host) {
@@ -77,7 +85,9 @@ Router::Router(const ApiServices& services, std::string default_base_url)
       flavors_(services),
       operations_(services),
       clusters_(services),
-      cluster_actions_(services) {}
+      cluster_actions_(services) {
+  add_routes();
+}
 
 Response Router::handle(const Request& request) const noexcept {
   try {
@@ -92,6 +102,13 @@ Response Router::handle(const Request& request) const noexcept {
   }
   return error_response(common::ErrorCode::kInternal,
                         "the server failed to handle this request; the api log has details");
+}
+
+std::vector<std::pair<Method, std::string>> Router::routes() const {
+  std::vector<std::pair<Method, std::string>> out{{Method::kGet, "/"}};
+  for (const Route& r : table_.routes())
+    out.emplace_back(r.method, "/v1.0/{tenant_id}" + r.pattern);
+  return out;
 }
 
 Response Router::dispatch(const Request& request) const {
@@ -111,68 +128,15 @@ Response Router::dispatch(const Request& request) const {
   RequestContext ctx{request, auth_.authenticate(request.auth_token),
                      LinkBase{base_url(request), segments[1]}};
   Authenticator::authorize(*ctx.principal, ctx.tenant_id());
-  if (segments.size() == kFirst) throw no_resource(path);
-  return route_tenant(ctx, segments, path);
-}
-
-Response Router::route_tenant(const RequestContext& ctx, const std::vector<std::string>& segments,
-                              const std::string& path) const {
-  const std::string& resource = segments[kFirst];
-  const size_t n = segments.size() - kFirst;
-  const Method m = ctx.request.method;
-  if (resource == "instances") return route_instances(ctx, segments, path);
-  if (resource == "datastores") return route_datastores(ctx, segments, path);
-  if (resource == "clusters") return route_clusters(ctx, segments, path);
-  if (resource == "flavors" && n <= 2) {
-    if (m != Method::kGet) return method_not_allowed(m, path, "GET");
-    return n == 1 ? flavors_.list(ctx) : flavors_.show(ctx, segments[kFirst + 1]);
+  const std::vector<std::string> rest(segments.begin() + kFirst, segments.end());
+  auto match = table_.match(request.method, rest);
+  if (!match) throw no_resource(path);
+  if (!match->route) return method_not_allowed(request.method, path, match->allow);
+  const std::string pattern = "/v1.0/{tenant_id}" + match->route->pattern;
+  if (published_body_schemas().has(request.method, pattern)) {
+    published_body_schemas().check(request.method, pattern, ctx.body());
   }
-  if (resource == "operations" && n == 2) {
-    if (m != Method::kGet) return method_not_allowed(m, path, "GET");
-    return operations_.show(ctx, segments[kFirst + 1]);
-  }
-  throw no_resource(path);
-}
-
-Response Router::route_instances(const RequestContext& ctx,
-                                 const std::vector<std::string>& segments,
-                                 const std::string& path) const {
-  const size_t n = segments.size() - kFirst;
-  const Method m = ctx.request.method;
-  if (n == 1) {
-    if (m == Method::kGet) return instances_.list(ctx);
-    if (m == Method::kPost) return instances_.create(ctx);
-    return method_not_allowed(m, path, "GET, POST");
-  }
-  if (n == 3 && segments[kFirst + 2] == "action") {
-    if (m == Method::kPost) return replicas_.action(ctx, segments[kFirst + 1]);
-    return method_not_allowed(m, path, "POST");
-  }
-  if (n != 2) throw no_resource(path);
-  const std::string& id = segments[kFirst + 1];
-  if (id == "detail") {
-    if (m == Method::kGet) return instances_.list(ctx);
-    return method_not_allowed(m, path, "GET");
-  }
-  if (m == Method::kGet) return instances_.show(ctx, id);
-  if (m == Method::kDelete) return instances_.remove(ctx, id);
-  if (m == Method::kPut) return replicas_.update(ctx, id);
-  return method_not_allowed(m, path, "GET, PUT, DELETE");
-}
-
-Response Router::route_datastores(const RequestContext& ctx,
-                                  const std::vector<std::string>& segments,
-                                  const std::string& path) const {
-  const size_t n = segments.size() - kFirst;
-  const bool versions = n >= 3 && segments[kFirst + 2] == "versions";
-  if (n > 4 || (n >= 3 && !versions)) throw no_resource(path);
-  if (ctx.request.method != Method::kGet)
-    return method_not_allowed(ctx.request.method, path, "GET");
-  if (n == 1) return datastores_.list(ctx);
-  const std::string& ds = segments[kFirst + 1];
-  if (n == 2) return datastores_.show(ctx, ds);
-  if (n == 3) return datastores_.versions(ctx, ds);
-  return datastores_.version(ctx, ds, segments[kFirst + 3]);
+  return match->route->handler(ctx, match->params);
 }
 
 std::string Router::base_url(const Request& request) const {

@@ -1,25 +1,14 @@
 #pragma once
 // Maps a Request to its handler and turns every failure into Trove's JSON
-// error body. Paths (all under /v1.0/{tenant_id}/ need an X-Auth-Token whose
-// tenant is tenant_id, or an admin token):
-//   GET  /                                    versions document (no token)
-//   GET  POST    instances                    list, create
-//   GET          instances/detail             list
-//   GET  DELETE  instances/{id}               show, delete
-//   GET          datastores, datastores/{ds}, datastores/{ds}/versions,
-//                datastores/{ds}/versions/{v}
-//   GET          flavors, flavors/{id}
-//   GET          operations/{id}
-//   GET  POST    clusters                     list, create
-//   GET  POST  DELETE clusters/{id}           show, action (grow|shrink|replace_node), delete
-//   POST         clusters/{id}/action         action
-//   GET  POST    clusters/{id}/nodes          list nodes, add nodes (grow)
-//   GET  DELETE  clusters/{id}/nodes/{node}   show node, remove node (shrink)
-//   GET          clusters/{id}/instances/{node}  show node (Trove)
-//   POST         clusters/{id}/root           enable root
-// Unknown paths answer 404 itemNotFound, known paths with another method 405.
+// error body. GET / answers the versions document without a token; every
+// other path is /v1.0/{tenant_id}/... and needs an X-Auth-Token whose tenant
+// is tenant_id, or an admin token. The routes are data (route_table.h),
+// listed in router_routes.cc and published in docs/openapi.yaml. Unknown
+// paths answer 404 itemNotFound, known paths with another method 405 with
+// an Allow header.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/authenticator.h"
@@ -32,6 +21,7 @@
 #include "api/operations_handler.h"
 #include "api/replicas_handler.h"
 #include "api/request_context.h"
+#include "api/route_table.h"
 #include "api/services.h"
 
 namespace automat::api {
@@ -47,17 +37,14 @@ class Router {
   // JSON 400, anything else 500 (logged, never shown). Thread-safe.
   Response handle(const Request& request) const noexcept;
 
+  // Every route served, as (method, full path pattern): "/" and
+  // "/v1.0/{tenant_id}/instances/{instance_id}", ...
+  std::vector<std::pair<Method, std::string>> routes() const;
+
  private:
   Response dispatch(const Request& request) const;
-  Response route_tenant(const RequestContext& ctx, const std::vector<std::string>& segments,
-                        const std::string& path) const;
-  Response route_instances(const RequestContext& ctx, const std::vector<std::string>& segments,
-                           const std::string& path) const;
-  // In router_clusters.cc. 501 when no ClusterRepository is wired.
-  Response route_clusters(const RequestContext& ctx, const std::vector<std::string>& segments,
-                          const std::string& path) const;
-  Response route_datastores(const RequestContext& ctx, const std::vector<std::string>& segments,
-                            const std::string& path) const;
+  // In router_routes.cc: fills table_.
+  void add_routes();
   std::string base_url(const Request& request) const;
 
   const ApiServices& services_;
@@ -70,6 +57,7 @@ class Router {
   OperationsHandler operations_;
   ClustersHandler clusters_;
   ClusterActionsHandler cluster_actions_;
+  RouteTable table_;
 };
 
 // The path's segments, percent-decoded, without empty ones and without the

@@ -99,7 +99,7 @@ TEST(InstanceCreate, RefusalsWriteAndPublishNothing) {
        {{"name", "mysql"}},
        "instance.databases[1].name 'mysql' is reserved"},
       {"/instance/users/0/name", "root", "instance.users[0].name 'root' is reserved"},
-      {"/instance/volume/size", 0, "instance.volume.size must be between 1 and 1024"},
+      {"/instance/volume/size", 0, "instance.volume.size must be at least 1"},
       {"/instance/name", nullptr, "instance.name is required"},
   };
   for (const auto& c : cases) {

@@ -94,10 +94,10 @@ TEST(ReplicaCreate, RefusalsSayWhyAndWriteNothing) {
        "read_only must be true"},
       {{{"name", "r"}, {"replica_of", env.master}, {"datastore", {{"type", "cassandra"}}}}, 400,
        "a replica runs its master's datastore (mysql 10.11)"},
-      {{{"name", "r"}, {"replica_of", env.master}, {"users", {{{"name", "u"}}}}}, 400,
+      {{{"name", "r"}, {"replica_of", env.master}, {"users", {{{"name", "u"}, {"password", "s3cret-pass"}}}}}, 400,
        "cannot be given for a replica"},
       {{{"replica_of", env.master}}, 400, "instance.name is required"},
-      {{{"name", "r"}, {"replica_of", 42}}, 400, "instance.replica_of must be the id"},
+      {{{"name", "r"}, {"replica_of", 42}}, 400, "instance.replica_of must be a string"},
   };
   for (const auto& c : cases) {
     const Response r = env.create(c.instance);

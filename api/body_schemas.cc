@@ -1,0 +1,333 @@
+#include "api/body_schemas.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "common/error.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+const std::map<std::string, Method>& methods_by_name() {
+  static const std::map<std::string, Method> m = {{"get", Method::kGet},
+                                                  {"post", Method::kPost},
+                                                  {"put", Method::kPut},
+                                                  {"patch", Method::kPatch},
+                                                  {"delete", Method::kDelete}};
+  return m;
+}
+
+// The schema at a JSON pointer "#/components/schemas/X" of `root`.
+const json* resolve(const json& root, const json& node) {
+  const json* cur = &node;
+  for (int hops = 0; hops < 16 && cur->is_object() && cur->contains("$ref"); ++hops) {
+    const std::string ref = (*cur)["$ref"].get<std::string>();
+    if (ref.rfind("#/", 0) != 0) return nullptr;
+    cur = &root.at(json::json_pointer(ref.substr(1)));
+  }
+  return cur;
+}
+
+// The subschema a valijson context step ("[instance]", "[0]") leads to.
+const json* step_into(const json& root, const json* schema, const std::string& step) {
+  schema = schema ? resolve(root, *schema) : nullptr;
+  if (!schema || !schema->is_object() || step.size() < 2) return nullptr;
+  const std::string key = step.substr(1, step.size() - 2);
+  if (schema->contains("properties") && (*schema)["properties"].contains(key)) {
+    return &(*schema)["properties"][key];
+  }
+  if (schema->contains("items") && !key.empty() &&
+      key.find_first_not_of("0123456789") == std::string::npos) {
+    return &(*schema)["items"];
+  }
+  for (const char* combinator : {"allOf", "anyOf", "oneOf"}) {
+    if (!schema->contains(combinator)) continue;
+    for (const json& sub : (*schema)[combinator]) {
+      if (const json* found = step_into(root, &sub, step)) return found;
+    }
+  }
+  return nullptr;
+}
+
+std::string field_name(const std::vector<std::string>& context) {
+  std::string out;
+  for (size_t i = 1; i < context.size(); ++i) {  // [0] is "<root>"
+    const std::string& step = context[i];
+    const std::string key = step.size() >= 2 ? step.substr(1, step.size() - 2) : step;
+    const bool index = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
+    if (index) {
+      out += "[" + key + "]";
+    } else {
+      out += (out.empty() ? "" : ".") + key;
+    }
+  }
+  return out;
+}
+
+std::string article_type(const std::string& type) {
+  if (type == "integer") return "an integer";
+  if (type == "object") return "an object";
+  if (type == "array") return "an array";
+  if (type == "string") return "a string";
+  if (type == "boolean") return "true or false";
+  if (type == "number") return "a number";
+  if (type == "null") return "null";
+  return type;
+}
+
+// The types a schema admits, null left out, through oneOf/anyOf/allOf.
+void collect_types(const json& root, const json* schema, std::vector<std::string>& names,
+                   int depth = 0) {
+  schema = schema ? resolve(root, *schema) : nullptr;
+  if (!schema || !schema->is_object() || depth > 8) return;
+  const auto add = [&](const json& t) {
+    const std::string name = article_type(t.get<std::string>());
+    if (name != "null" && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
+  };
+  if (schema->contains("type")) {
+    const json& t = (*schema)["type"];
+    if (t.is_string()) add(t);
+    if (t.is_array()) {
+      for (const json& each : t) add(each);
+    }
+  }
+  for (const char* combinator : {"oneOf", "anyOf", "allOf"}) {
+    if (!schema->contains(combinator)) continue;
+    for (const json& sub : (*schema)[combinator]) collect_types(root, &sub, names, depth + 1);
+  }
+}
+
+// "a string or an integer" for a schema's type / oneOf alternatives.
+std::string expected_types(const json& root, const json* schema) {
+  std::vector<std::string> names;
+  collect_types(root, schema, names);
+  if (names.empty()) return "of another type";
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// The body's value at a valijson context; nullptr when it is not there.
+const json* value_at(const json& body, const std::vector<std::string>& context) {
+  const json* cur = &body;
+  for (size_t i = 1; i < context.size() && cur; ++i) {
+    const std::string& step = context[i];
+    const std::string key = step.size() >= 2 ? step.substr(1, step.size() - 2) : step;
+    if (cur->is_object()) {
+      auto it = cur->find(key);
+      cur = it == cur->end() ? nullptr : &*it;
+    } else if (cur->is_array() && !key.empty() &&
+               key.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(key) < cur->size()) {
+      cur = &(*cur)[std::stoul(key)];
+    } else {
+      cur = nullptr;
+    }
+  }
+  return cur;
+}
+
+std::string number_text(const json& v) {
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
+  return v.dump();
+}
+
+std::string keyword_number(const json* schema, const char* keyword) {
+  return schema && schema->contains(keyword) ? number_text((*schema)[keyword]) : "the limit";
+}
+
+std::string list_keys(const json* schema) {
+  std::string out;
+  if (!schema || !schema->contains("properties")) return out;
+  for (auto it = (*schema)["properties"].begin(); it != (*schema)["properties"].end(); ++it) {
+    out += (out.empty() ? "" : ", ") + it.key();
+  }
+  return out;
+}
+
+// What is wrong, as the end of "<field> ...": from valijson's description
+// and the schema that was violated.
+std::string problem(const json& root, const json* raw_schema, const std::string& description) {
+  const json* schema = raw_schema ? resolve(root, *raw_schema) : nullptr;
+  const auto has_text = [&](const char* key) {
+    return schema && schema->contains(key) && (*schema)[key].is_string();
+  };
+  const auto starts = [&](const char* prefix) { return description.rfind(prefix, 0) == 0; };
+  if (starts("Missing required property '")) {
+    const size_t from = std::string("Missing required property '").size();
+    return "." + description.substr(from, description.rfind('\'') - from) + " is required";
+  }
+  if (starts("Value type not permitted")) return " must be " + expected_types(root, raw_schema);
+  if (starts("Failed to validate against exactly one") ||
+      starts("Failed to validate against any")) {
+    return " must be " + expected_types(root, raw_schema);
+  }
+  if (has_text("x-error")) return " " + (*schema)["x-error"].get<std::string>();
+  if (starts("String should be no more than")) {
+    return " must be at most " + keyword_number(schema, "maxLength") + " characters";
+  }
+  if (starts("String should be no fewer than")) {
+    const std::string n = keyword_number(schema, "minLength");
+    return n == "1" ? " must not be empty" : " must be at least " + n + " characters";
+  }
+  if (starts("Expected number greater than")) {
+    return " must be at least " + keyword_number(schema, "minimum");
+  }
+  if (starts("Expected number less than")) {
+    return " must be at most " + keyword_number(schema, "maximum");
+  }
+  if (starts("Array should contain no fewer than")) {
+    return " must list at least " + keyword_number(schema, "minItems") + " item(s)";
+  }
+  if (starts("Array should contain no more than")) {
+    return " must list at most " + keyword_number(schema, "maxItems") + " items";
+  }
+  if (starts("Object should have no") && schema && schema->contains("maxProperties") &&
+      (*schema)["maxProperties"] == 1) {
+    return " must hold exactly one of: " + list_keys(schema);
+  }
+  if (starts("Failed to match against any enum values") && schema && schema->contains("enum")) {
+    std::string values;
+    for (const json& v : (*schema)["enum"]) values += (values.empty() ? "" : ", ") + v.dump();
+    return " must be one of: " + values;
+  }
+  if (starts("Failed to match regex")) return " has characters or a length that are not allowed";
+  return " is not valid: " + description;
+}
+
+// The most specific error: the one whose context is deepest, first of those.
+const valijson::ValidationResults::Error* deepest(const valijson::ValidationResults& results) {
+  const valijson::ValidationResults::Error* best = nullptr;
+  for (const auto& e : results) {
+    if (!best || e.context.size() > best->context.size()) best = &e;
+  }
+  return best;
+}
+
+// Throws when a "pattern" could make std::regex (which valijson uses, and
+// which recurses once per repetition) overflow the stack on a long string:
+// only bounded quantifiers ({1,64}) are allowed.
+void refuse_unbounded_patterns(const json& node, const std::string& where) {
+  if (node.is_array()) {
+    for (const json& each : node) refuse_unbounded_patterns(each, where);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == "pattern" && it.value().is_string()) {
+      const std::string p = it.value();
+      if (p.find_first_of("*+") != std::string::npos || p.find(",}") != std::string::npos) {
+        throw std::runtime_error("the pattern " + p + " of " + where +
+                                 " has an unbounded repetition; use {min,max}");
+      }
+    }
+    refuse_unbounded_patterns(it.value(), where);
+  }
+}
+
+}  // namespace
+
+json json_schema_of(const json& node) {
+  if (node.is_array()) {
+    json out = json::array();
+    for (const json& each : node) out.push_back(json_schema_of(each));
+    return out;
+  }
+  if (!node.is_object()) return node;
+  json out = json::object();
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == "nullable") continue;
+    // "properties" holds names, not keywords: convert each member's schema.
+    out[it.key()] = json_schema_of(it.value());
+  }
+  if (node.value("nullable", false)) {
+    if (out.contains("type") && out["type"].is_string()) {
+      out["type"] = json::array({out["type"], "null"});
+    } else {
+      out = json{{"anyOf", json::array({out, json{{"type", "null"}}})}};
+    }
+  }
+  return out;
+}
+
+BodySchemas::BodySchemas(const json& openapi) {
+  refuse_unbounded_patterns(openapi, "docs/openapi.yaml");
+  const json components = json_schema_of(openapi.value("components", json::object()));
+  const json& paths = openapi.at("paths");
+  for (auto p = paths.begin(); p != paths.end(); ++p) {
+    for (auto op = p.value().begin(); op != p.value().end(); ++op) {
+      const auto method = methods_by_name().find(op.key());
+      if (method == methods_by_name().end()) continue;
+      const json* schema = nullptr;
+      try {
+        schema = &op.value().at("requestBody").at("content").at("application/json").at("schema");
+      } catch (const json::exception&) {
+        continue;
+      }
+      Entry entry;
+      entry.root =
+          json{{"allOf", json::array({json_schema_of(*schema)})}, {"components", components}};
+      entry.schema = std::make_unique<valijson::Schema>();
+      valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+      valijson::adapters::NlohmannJsonAdapter adapter(entry.root);
+      try {
+        parser.populateSchema(adapter, *entry.schema);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("the body schema of " + op.key() + " " + p.key() +
+                                 " does not compile: " + e.what());
+      }
+      entries_.emplace(std::pair{method->second, p.key()}, std::move(entry));
+    }
+  }
+}
+
+BodySchemas::~BodySchemas() = default;
+
+bool BodySchemas::has(Method method, const std::string& path) const {
+  return entries_.count({method, path}) > 0;
+}
+
+void BodySchemas::check(Method method, const std::string& path, const json& body) const {
+  const auto found = entries_.find({method, path});
+  if (found == entries_.end()) return;
+  const Entry& entry = found->second;
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(body);
+  if (validator.validate(*entry.schema, target, &results)) return;
+  const auto* error = deepest(results);
+  if (!error) throw common::bad_request("the request body does not match its schema");
+  // The schema at the error's place, walked from the body schema.
+  const json* schema = &entry.root["allOf"][0];
+  for (size_t i = 1; i < error->context.size() && schema; ++i) {
+    schema = step_into(entry.root, schema, error->context[i]);
+  }
+  const std::string field = field_name(error->context);
+  std::string what = problem(entry.root, schema, error->description);
+  // A required member given as null reads as missing.
+  const json* value = value_at(body, error->context);
+  if (value && value->is_null() && what.rfind(" must be ", 0) == 0) what = " is required";
+  if (field.empty()) {
+    if (what.rfind(" must be ", 0) == 0) {
+      throw common::bad_request("the request body must be " + what.substr(9));
+    }
+    if (!what.empty() && what[0] == '.') what.erase(0, 1);  // ".instance is required"
+    throw common::bad_request(what[0] == ' ' ? "the request body" + what : what);
+  }
+  throw common::bad_request(field + what);
+}
+
+}  // namespace automat::api

@@ -1,0 +1,90 @@
+// The routes of automat-api, under /v1.0/{tenant_id}. docs/openapi.yaml
+// describes each one; tests/unit/api_openapi_test.cc keeps the two equal.
+#include "api/router.h"
+#include "common/error.h"
+
+namespace automat::api {
+namespace {
+
+constexpr Method kGet = Method::kGet;
+constexpr Method kPost = Method::kPost;
+constexpr Method kPut = Method::kPut;
+constexpr Method kDelete = Method::kDelete;
+
+}  // namespace
+
+void Router::add_routes() {
+  RouteTable& t = table_;
+  // Instances (and MySQL replication, which acts through them).
+  t.add(kGet, "/instances", [this](auto& ctx, auto&) { return instances_.list(ctx); });
+  t.add(kPost, "/instances", [this](auto& ctx, auto&) { return instances_.create(ctx); });
+  t.add(kGet, "/instances/detail", [this](auto& ctx, auto&) { return instances_.list(ctx); });
+  t.add(kGet, "/instances/{instance_id}",
+        [this](auto& ctx, auto& p) { return instances_.show(ctx, p["instance_id"]); });
+  t.add(kPut, "/instances/{instance_id}",
+        [this](auto& ctx, auto& p) { return replicas_.update(ctx, p["instance_id"]); });
+  t.add(kDelete, "/instances/{instance_id}",
+        [this](auto& ctx, auto& p) { return instances_.remove(ctx, p["instance_id"]); });
+  t.add(kPost, "/instances/{instance_id}/action",
+        [this](auto& ctx, auto& p) { return replicas_.action(ctx, p["instance_id"]); });
+
+  // The catalog.
+  t.add(kGet, "/datastores", [this](auto& ctx, auto&) { return datastores_.list(ctx); });
+  t.add(kGet, "/datastores/{datastore}",
+        [this](auto& ctx, auto& p) { return datastores_.show(ctx, p["datastore"]); });
+  t.add(kGet, "/datastores/{datastore}/versions",
+        [this](auto& ctx, auto& p) { return datastores_.versions(ctx, p["datastore"]); });
+  t.add(kGet, "/datastores/{datastore}/versions/{version}", [this](auto& ctx, auto& p) {
+    return datastores_.version(ctx, p["datastore"], p["version"]);
+  });
+  t.add(kGet, "/flavors", [this](auto& ctx, auto&) { return flavors_.list(ctx); });
+  t.add(kGet, "/flavors/{flavor_id}",
+        [this](auto& ctx, auto& p) { return flavors_.show(ctx, p["flavor_id"]); });
+
+  t.add(kGet, "/operations/{operation_id}",
+        [this](auto& ctx, auto& p) { return operations_.show(ctx, p["operation_id"]); });
+
+  // Clusters: 501 when this server has no cluster repository.
+  auto clusters = [this](auto handler) {
+    return [this, handler](const RequestContext& ctx, const PathParams& p) {
+      if (!services_.clusters) {
+        throw common::Error(common::ErrorCode::kNotImplemented,
+                            "clusters are not available on this API server");
+      }
+      return handler(ctx, p);
+    };
+  };
+  t.add(kGet, "/clusters", clusters([this](auto& ctx, auto&) { return clusters_.list(ctx); }));
+  t.add(kPost, "/clusters", clusters([this](auto& ctx, auto&) { return clusters_.create(ctx); }));
+  t.add(kGet, "/clusters/{cluster_id}",
+        clusters([this](auto& ctx, auto& p) { return clusters_.show(ctx, p["cluster_id"]); }));
+  t.add(kPost, "/clusters/{cluster_id}", clusters([this](auto& ctx, auto& p) {
+          return cluster_actions_.act(ctx, p["cluster_id"]);
+        }));
+  t.add(kDelete, "/clusters/{cluster_id}", clusters([this](auto& ctx, auto& p) {
+          return cluster_actions_.remove(ctx, p["cluster_id"]);
+        }));
+  t.add(kPost, "/clusters/{cluster_id}/action", clusters([this](auto& ctx, auto& p) {
+          return cluster_actions_.act(ctx, p["cluster_id"]);
+        }));
+  t.add(kGet, "/clusters/{cluster_id}/nodes", clusters([this](auto& ctx, auto& p) {
+          return clusters_.list_nodes(ctx, p["cluster_id"]);
+        }));
+  t.add(kPost, "/clusters/{cluster_id}/nodes", clusters([this](auto& ctx, auto& p) {
+          return cluster_actions_.add_nodes(ctx, p["cluster_id"]);
+        }));
+  t.add(kGet, "/clusters/{cluster_id}/nodes/{node_id}", clusters([this](auto& ctx, auto& p) {
+          return clusters_.show_node(ctx, p["cluster_id"], p["node_id"], "node");
+        }));
+  t.add(kDelete, "/clusters/{cluster_id}/nodes/{node_id}", clusters([this](auto& ctx, auto& p) {
+          return cluster_actions_.remove_node(ctx, p["cluster_id"], p["node_id"]);
+        }));
+  t.add(kGet, "/clusters/{cluster_id}/instances/{node_id}", clusters([this](auto& ctx, auto& p) {
+          return clusters_.show_node(ctx, p["cluster_id"], p["node_id"], "instance");
+        }));
+  t.add(kPost, "/clusters/{cluster_id}/root", clusters([this](auto& ctx, auto& p) {
+          return clusters_.enable_root(ctx, p["cluster_id"]);
+        }));
+}
+
+}  // namespace automat::api
