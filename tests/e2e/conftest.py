@@ -74,10 +74,13 @@ def mariadb_version():
 class Stack:
     """The services of one e2e session and what the tests need to reach them."""
 
-    def __init__(self):
+    def __init__(self, services=SERVICES, amqp_url=None):
+        """services: which Automat services to run; amqp_url: another broker
+        than run_tests.sh's (tests/fuzz runs the api alone, publishing nowhere)."""
+        self.services = tuple(services)
         self.build_dir = os.path.abspath(required_env("AUTOMAT_BUILD_DIR"))
         self.admin_dsn = required_env("AUTOMAT_TEST_DATABASE_URL")
-        self.amqp_url = required_env("AUTOMAT_TEST_AMQP_URL")
+        self.amqp_url = amqp_url or required_env("AUTOMAT_TEST_AMQP_URL")
         parent = os.environ.get("AUTOMAT_E2E_TMPDIR") or None
         self.state_dir = tempfile.mkdtemp(prefix="e2e-", dir=parent)
         # The mysql user must traverse down to each instance's data dir.
@@ -170,7 +173,7 @@ class Stack:
             self.manage("flavor", "create", "--id", fid, "--name", name, "--ram", str(ram),
                         "--vcpus", str(vcpus), "--disk", str(disk))
         self.tenants = {"a": self.make_tenant("e2e-a"), "b": self.make_tenant("e2e-b")}
-        for svc in SERVICES:
+        for svc in self.services:
             self.start(svc)
         wait_for(lambda: support.port_open("127.0.0.1", self.api_port) or self._check_alive(),
                  30, 0.1, "automat-api to listen")
@@ -228,7 +231,7 @@ class Stack:
 
     def diagnostics(self, lines=40):
         parts = [f"===== {svc}.log (last {lines} lines) =====\n{self.log_tail(svc, lines)}"
-                 for svc in SERVICES]
+                 for svc in self.services]
         if os.path.isdir(self.instances_dir):
             for inst in sorted(os.listdir(self.instances_dir)):
                 for name in INSTANCE_LOGS:
@@ -262,7 +265,7 @@ class Stack:
                         pass
 
     def tear_down(self):
-        for svc in reversed(SERVICES):
+        for svc in reversed(self.services):
             self.stop(svc)
         self.stop_guests()
         try:
