@@ -194,6 +194,11 @@ write_openrc() {
 export AUTOMAT_URL=$endpoint/v1.0/$TENANT_ID
 export AUTOMAT_TOKEN=$TOKEN
 export AUTOMAT_CONFIG=$CONF
+# Trove's clients (python-troveclient, \`openstack database ...\`) without
+# Keystone: keystoneauth's admin_token plugin, this endpoint and token.
+export OS_AUTH_TYPE=admin_token
+export OS_ENDPOINT=$endpoint/v1.0/$TENANT_ID
+export OS_TOKEN=$TOKEN
 case ":\$PATH:" in *":$BIN:"*) ;; *) export PATH="$BIN:\$PATH" ;; esac
 EOF
   umask 022
