@@ -4,7 +4,7 @@
 # RabbitMQ in a temporary directory on free loopback ports, so it never
 # touches a developer's stack (.automat/). Arguments go to ctest, e.g.
 #   ./run_tests.sh -R e2e        only the end-to-end group
-#   ./run_tests.sh -L unit -j2   unit tests, two at a time
+#   ./run_tests.sh -L unit -j2   unit tests, two at a time (starts no service)
 # Exits with ctest's status; stops everything it started on the way out.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
@@ -52,11 +52,29 @@ pick_ports() {
   done
 }
 
+# True when the ctest arguments select the unit label only (-L unit, -L
+# '^unit$'): those tests need no PostgreSQL, RabbitMQ or Cassandra image.
+unit_only() {
+  local prev="" arg
+  for arg in "$@"; do
+    if [ "$prev" = "-L" ] || [ "$prev" = "--label-regex" ]; then
+      case $arg in unit | '^unit$') return 0 ;; esac
+    fi
+    prev=$arg
+  done
+  return 1
+}
+
 main() {
   echo "==> Installing missing packages"
   scripts/install_deps.sh
   echo "==> Building"
   BUILD_DIR=$BUILD_DIR scripts/build.sh
+  if unit_only "$@"; then
+    echo "==> ctest (unit tests: no services started)"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure "$@" </dev/null
+    return
+  fi
   echo "==> Cassandra $CASSANDRA_VERSION image"
   "$BUILD_DIR/bin/automat-manage" datastore install cassandra --version "$CASSANDRA_VERSION" \
     --images-dir "$CASSANDRA_IMAGES" --maven-repo "$CASSANDRA_M2" --no-register

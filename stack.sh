@@ -208,7 +208,8 @@ main() {
   step "Installing missing packages"
   scripts/install_deps.sh
   step "Building"
-  scripts/build.sh
+  # The product binaries only; ./run_tests.sh builds the tests.
+  scripts/build.sh automat_products
   step "State directory $STATE"
   make_state_dirs
   write_config

@@ -12,10 +12,10 @@ add_executable(api_unit_test
   unit/api_openapi_test.cc)
 target_compile_options(api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(api_unit_test PRIVATE automat_api_core automat_ds_api automat_test_support)
-gtest_discover_tests(api_unit_test DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(api_unit_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 
 add_executable(api_integration_test integration/api_server_test.cc)
 target_compile_options(api_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(api_integration_test PRIVATE automat_api_core automat_ds_api automat_db
   automat_test_support)
-gtest_discover_tests(api_integration_test DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT 120)
+gtest_discover_tests(api_integration_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS integration TIMEOUT 120)

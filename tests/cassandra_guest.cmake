@@ -6,7 +6,7 @@ foreach(t ${CASSANDRA_GUEST_UNIT_TESTS})
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
   target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(${t} PRIVATE automat_guestagent automat_test_support)
-  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST)
+  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endforeach()
 # `nodetool status` and nodetool errors captured from real 5.0.9 rings.
 target_compile_definitions(cassandra_guest_ring_test PRIVATE
@@ -21,4 +21,4 @@ target_compile_options(cassandra_guest_integration_test PRIVATE ${AUTOMAT_WARNIN
 target_link_libraries(cassandra_guest_integration_test PRIVATE
   automat_guestagent automat_test_support)
 add_test(NAME cassandra_guest_integration COMMAND cassandra_guest_integration_test)
-set_tests_properties(cassandra_guest_integration PROPERTIES TIMEOUT 900)
+set_tests_properties(cassandra_guest_integration PROPERTIES LABELS integration TIMEOUT 900)

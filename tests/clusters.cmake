@@ -6,13 +6,13 @@ add_executable(cluster_db_integration_test integration/db_clusters_test.cc)
 target_compile_options(cluster_db_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_db_integration_test PRIVATE automat_db automat_test_support)
 gtest_discover_tests(cluster_db_integration_test TEST_PREFIX "cluster_db." DISCOVERY_MODE PRE_TEST
-  PROPERTIES TIMEOUT 120)
+  PROPERTIES LABELS integration TIMEOUT 120)
 
 add_executable(cassandra_rules_test unit/cassandra_topology_test.cc
   unit/cassandra_shrink_checks_test.cc)
 target_compile_options(cassandra_rules_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cassandra_rules_test PRIVATE automat_ds_common automat_test_support)
-gtest_discover_tests(cassandra_rules_test DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(cassandra_rules_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 
 add_executable(cluster_api_unit_test
   unit/api_cluster_request_test.cc
@@ -22,11 +22,11 @@ add_executable(cluster_api_unit_test
 target_compile_options(cluster_api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_api_unit_test PRIVATE automat_api_core automat_ds_api
   automat_test_support)
-gtest_discover_tests(cluster_api_unit_test DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(cluster_api_unit_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 
 add_executable(cluster_api_integration_test integration/api_clusters_pg_test.cc)
 target_compile_options(cluster_api_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_api_integration_test PRIVATE automat_api_core automat_ds_api
   automat_db automat_test_support)
 gtest_discover_tests(cluster_api_integration_test TEST_PREFIX "cluster_api_pg." DISCOVERY_MODE
-  PRE_TEST PROPERTIES TIMEOUT 120)
+  PRE_TEST PROPERTIES LABELS integration TIMEOUT 120)

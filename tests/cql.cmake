@@ -6,7 +6,7 @@ foreach(name cql_frame cql_result cql_session)
   add_executable(common_${name}_test unit/common_${name}_test.cc)
   target_compile_options(common_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(common_${name}_test PRIVATE automat_common automat_test_support)
-  gtest_discover_tests(common_${name}_test TEST_PREFIX "cql." DISCOVERY_MODE PRE_TEST)
+  gtest_discover_tests(common_${name}_test TEST_PREFIX "cql." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endforeach()
 
 # One Cassandra JVM per test process (tests/support/cassandra_node.h), for
@@ -20,4 +20,4 @@ target_compile_options(cql_cassandra_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cql_cassandra_test PRIVATE automat_test_cassandra_node)
 # One ctest test for the whole binary, so its cases share one JVM.
 add_test(NAME cql_cassandra_integration COMMAND cql_cassandra_test)
-set_tests_properties(cql_cassandra_integration PROPERTIES TIMEOUT 300)
+set_tests_properties(cql_cassandra_integration PROPERTIES LABELS integration TIMEOUT 300)

@@ -2,7 +2,7 @@
 add_executable(db_fakes_test unit/db_fakes_test.cc)
 target_compile_options(db_fakes_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_fakes_test PRIVATE automat_db automat_test_support)
-gtest_discover_tests(db_fakes_test TEST_PREFIX "db_fakes." DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(db_fakes_test TEST_PREFIX "db_fakes." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 
 # Against the real PostgreSQL of AUTOMAT_TEST_DATABASE_URL: each test process
 # creates its own database (tests/integration/pg_test_db.h) and drops it.
@@ -20,9 +20,9 @@ target_compile_definitions(db_integration_test PRIVATE
   AUTOMAT_MANAGE_BIN="$<TARGET_FILE:automat-manage>")
 add_dependencies(db_integration_test automat-manage)
 gtest_discover_tests(db_integration_test TEST_PREFIX "db_integration." DISCOVERY_MODE PRE_TEST
-  PROPERTIES TIMEOUT 120)
+  PROPERTIES LABELS integration TIMEOUT 120)
 
 add_executable(db_manage_test unit/db_manage_test.cc)
 target_compile_options(db_manage_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_manage_test PRIVATE automat_manage_commands automat_test_support)
-gtest_discover_tests(db_manage_test TEST_PREFIX "db_manage." DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(db_manage_test TEST_PREFIX "db_manage." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)

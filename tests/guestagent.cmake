@@ -6,7 +6,7 @@ foreach(t ${GUEST_UNIT_TESTS})
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
   target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(${t} PRIVATE automat_guestagent automat_test_support)
-  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST)
+  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endforeach()
 
 # Integration: the real MariaDB (one process per suite, the tests build on
@@ -16,7 +16,7 @@ add_executable(guest_mysql_integration_test
 target_compile_options(guest_mysql_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(guest_mysql_integration_test PRIVATE automat_guestagent automat_test_support)
 add_test(NAME guest_mysql_integration COMMAND guest_mysql_integration_test)
-set_tests_properties(guest_mysql_integration PROPERTIES TIMEOUT 600)
+set_tests_properties(guest_mysql_integration PROPERTIES LABELS integration TIMEOUT 600)
 
 add_executable(guest_agent_integration_test
   ${CMAKE_CURRENT_SOURCE_DIR}/integration/guest_agent_test.cc)
@@ -26,4 +26,4 @@ target_compile_definitions(guest_agent_integration_test PRIVATE
   AUTOMAT_GUESTAGENT_BINARY="$<TARGET_FILE:automat-guestagent>")
 add_dependencies(guest_agent_integration_test automat-guestagent)
 add_test(NAME guest_agent_integration COMMAND guest_agent_integration_test)
-set_tests_properties(guest_agent_integration PROPERTIES TIMEOUT 120)
+set_tests_properties(guest_agent_integration PROPERTIES LABELS integration TIMEOUT 120)

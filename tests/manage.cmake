@@ -7,7 +7,7 @@ add_executable(manage_cassandra_image_test unit/manage_cassandra_image_test.cc)
 target_compile_options(manage_cassandra_image_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(manage_cassandra_image_test PRIVATE automat_manage_commands
   automat_test_support)
-gtest_discover_tests(manage_cassandra_image_test TEST_PREFIX "manage." DISCOVERY_MODE PRE_TEST)
+gtest_discover_tests(manage_cassandra_image_test TEST_PREFIX "manage." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 
 add_executable(manage_install_integration_test integration/manage_install_test.cc)
 target_compile_options(manage_install_integration_test PRIVATE ${AUTOMAT_WARNINGS})
@@ -16,4 +16,4 @@ target_compile_definitions(manage_install_integration_test PRIVATE
   AUTOMAT_MANAGE_BIN="$<TARGET_FILE:automat-manage>")
 add_dependencies(manage_install_integration_test automat-manage)
 gtest_discover_tests(manage_install_integration_test TEST_PREFIX "manage_install."
-  DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT 180)
+  DISCOVERY_MODE PRE_TEST PROPERTIES LABELS integration TIMEOUT 180)

@@ -6,7 +6,7 @@ foreach(t ${REPLICATION_UNIT_TESTS})
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
   target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(${t} PRIVATE automat_guestagent automat_test_support)
-  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST)
+  gtest_discover_tests(${t} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endforeach()
 
 # Integration: two real MariaDB servers on free loopback addresses, a source
@@ -17,4 +17,4 @@ target_compile_options(guest_replication_integration_test PRIVATE ${AUTOMAT_WARN
 target_link_libraries(guest_replication_integration_test PRIVATE
   automat_guestagent automat_test_support)
 add_test(NAME guest_replication_integration COMMAND guest_replication_integration_test)
-set_tests_properties(guest_replication_integration PROPERTIES TIMEOUT 180)
+set_tests_properties(guest_replication_integration PROPERTIES LABELS integration TIMEOUT 180)
