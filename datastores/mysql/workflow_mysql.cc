@@ -46,7 +46,9 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
 
 void MysqlWorkflowFactory::on_failure(Services& services, const db::Operation& op,
                                       const std::string& message) {
-  mark_instance_operation_failed(services, op, message);
+  const std::string rolled_back = roll_back_promote(services, op);
+  mark_instance_operation_failed(services, op,
+                                 rolled_back.empty() ? message : message + "; " + rolled_back);
 }
 
 std::unique_ptr<WorkflowFactory> make_workflow_factory() {

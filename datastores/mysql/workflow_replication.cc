@@ -1,6 +1,7 @@
 #include "datastores/mysql/workflow_replication.h"
 
 #include <cctype>
+#include <functional>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -305,7 +306,56 @@ void add(StepList& steps, Args&&... args) {
   steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
 }
 
+// Promote's steps, in order (add_promote_steps): the index of the failing
+// step tells what a rollback has to undo.
+constexpr int kPromoteCandidateStep = 2;  // the candidate may be detached from here on
+constexpr int kRecordTopologyStep = 4;    // from here on the switch is recorded
+
 }  // namespace
+
+std::string roll_back_promote(Services& services, const db::Operation& op) {
+  if (op.type != "instance.promote" || op.step >= kRecordTopologyStep) return "";
+  if (!op.params.is_object() || !op.params.contains("old_master") ||
+      !op.params["old_master"].is_string()) {
+    return "";  // the source was never frozen: nothing to undo
+  }
+  db::Operation copy = op;
+  StepContext ctx{services, copy};
+  const std::string master_id = op.params["old_master"].get<std::string>();
+  std::vector<std::string> unreachable;
+  const auto attempt = [&](const std::string& host, const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      unreachable.push_back(host);
+      common::log::warn("replication.rollback_step_failed",
+                        {{"op", op.id}, {"host", host}, {"error", e.what()}});
+    }
+  };
+  const auto master = services.instances->find_any(master_id);
+  if (!master) return "";
+  if (op.step >= kPromoteCandidateStep) {
+    // The candidate may run alone already, and the old master may follow it
+    // (repoint-others): the old master stops following, every replica of
+    // the recorded topology follows the old master again.
+    attempt(master_id, [&] { act(ctx, master_id, "detach", json::object(), kQuick * 3); });
+    for (const auto& r : services.instances->replicas_of(master_id)) {
+      attempt(r.id, [&] { repoint(ctx, *master, r.id); });
+    }
+  }
+  attempt(master_id, [&] { act(ctx, master_id, "read_only", {{"on", false}}, kQuick); });
+  common::log::info("replication.promote_rolled_back",
+                    {{"op", op.id}, {"old_master", master_id},
+                     {"unreachable", std::to_string(unreachable.size())}});
+  if (unreachable.empty()) {
+    return "the promote was rolled back: " + master_id +
+           " is the master again and takes writes; its replicas follow it";
+  }
+  std::string hosts;
+  for (const auto& h : unreachable) hosts += (hosts.empty() ? "" : ", ") + h;
+  return "the promote was rolled back where possible: " + master_id +
+         " is the master again, but these did not answer and need a look: " + hosts;
+}
 
 std::string replication_user_for(const std::string& instance_id) {
   std::string id;

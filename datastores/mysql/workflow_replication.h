@@ -12,6 +12,9 @@
 //                     record-topology, mark-active
 // Steps save what later steps need (the frozen GTID, the chosen candidate)
 // in the operation's params, so a resumed operation continues correctly.
+// A promote that fails after freeze-source and before record-topology is
+// rolled back (roll_back_promote): every replica follows the old master
+// again and the old master takes writes, as before the request.
 #include <string>
 
 #include "taskmanager/workflow.h"
@@ -27,5 +30,13 @@ void add_replica_seed_steps(taskmanager::StepList& steps);
 void add_detach_steps(taskmanager::StepList& steps);
 void add_promote_steps(taskmanager::StepList& steps);
 void add_eject_steps(taskmanager::StepList& steps);
+
+// After a failed instance.promote `op`: when the source was frozen and the
+// new topology not yet recorded, re-points the candidate and the other
+// replicas at the old master (they hold its data up to the frozen GTID) and
+// makes the old master writable. Best effort and idempotent: an unreachable
+// host is logged and named in the answer. Returns a sentence for the
+// candidate's fault ("" when there was nothing to undo).
+std::string roll_back_promote(taskmanager::Services& services, const db::Operation& op);
 
 }  // namespace automat::datastores::mysql

@@ -1,0 +1,176 @@
+// A failed promote leaves the replication set as it was: the old master
+// takes writes again and every replica follows it (datastores/mysql/
+// workflow_replication.cc, roll_back_promote), driven by the real
+// OperationRunner against fake guests.
+#include <gtest/gtest.h>
+
+#include "datastores/registry.h"
+#include "tests/unit/taskmanager_test_world.h"
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using taskmanager::OperationRunner;
+using Outcome = OperationRunner::Outcome;
+
+class PromoteRollbackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    master = add_instance("10.0.0.1", std::nullopt);
+    candidate = add_instance("10.0.0.2", master);
+    other = add_instance("10.0.0.3", master);
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    auto ok = [](FakeGuest&, const json&) { return json::object(); };
+    FakeGuest& m = world.guests.guest(master);
+    m.actions["read_only"] = ok;
+    m.actions["detach"] = ok;
+    m.actions["current_gtid"] = [](FakeGuest&, const json&) { return json{{"gtid", "0-1-42"}}; };
+    m.actions["enable_source"] = [](FakeGuest&, const json& args) {
+      return json{{"user", args.at("user")}, {"password", "repl-secret"}};
+    };
+    for (const std::string& id : {candidate, other}) {
+      FakeGuest& g = world.guests.guest(id);
+      g.actions["follow_current"] = ok;
+      g.actions["detach"] = ok;
+      g.actions["wait_caught_up"] = [](FakeGuest&, const json&) {
+        return json{{"caught_up", true}};
+      };
+      g.actions["enable_source"] = [](FakeGuest&, const json& args) {
+        return json{{"user", args.at("user")}, {"password", "repl-secret"}};
+      };
+    }
+  }
+
+  std::string add_instance(const std::string& address, std::optional<std::string> slave_of) {
+    db::Operation create = world.create_instance();
+    const std::string id = create.resource_id;
+    world.instances.set_task(id, "NONE");
+    world.instances.set_address(id, address);
+    world.instances.set_service_status(id, "RUNNING");
+    if (slave_of) world.instances.set_slave_of(id, slave_of);
+    compute::ServerSpec spec;
+    spec.instance_id = id;
+    world.compute.create(spec);
+    return id;
+  }
+
+  // Starts a promote of the candidate and runs it to its end.
+  Outcome promote() {
+    db::Operation op;
+    op.id = common::crypto::uuid4();
+    op.tenant_id = world.tenant_id;
+    op.type = "instance.promote";
+    op.resource_type = "instance";
+    op.resource_id = candidate;
+    EXPECT_TRUE(world.instances.start_operation(candidate, "PROMOTING", {"NONE"}, op));
+    op_id = op.id;
+    OperationRunner runner(world.services, datastores::workflow_factory,
+                           taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+    auto claimed = world.ops.claim(op.id, "tm-1", 30s);
+    EXPECT_TRUE(claimed);
+    return runner.run(*claimed);
+  }
+
+  std::vector<std::pair<std::string, json>> acts(const std::string& id) {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    return world.guests.guest(id).acts;
+  }
+
+  World world;
+  std::string master, candidate, other, op_id;
+};
+
+TEST_F(PromoteRollbackTest, FailedCatchUpMakesTheOldMasterWritableAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(candidate).actions["wait_caught_up"] = [](FakeGuest&, const json&) -> json {
+      throw common::internal_error("replication stopped: Duplicate entry '7' for key 'PRIMARY'");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+
+  const auto on_master = acts(master);
+  ASSERT_GE(on_master.size(), 2u);
+  EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
+  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
+  // Nothing else changed: the candidate was never detached, nobody re-pointed.
+  for (const auto& [action, args] : acts(candidate)) EXPECT_NE(action, "detach");
+  EXPECT_EQ(world.instance(candidate).slave_of, master);
+  EXPECT_EQ(world.instance(other).slave_of, master);
+  EXPECT_FALSE(world.instance(master).slave_of);
+  // The failure stays on the operation; the candidate says what was undone.
+  const db::Operation op = world.op(op_id);
+  EXPECT_EQ(op.state, "FAILED");
+  ASSERT_EQ(op.errors.size(), 1u);
+  EXPECT_NE(op.errors[0].message.find("Duplicate entry"), std::string::npos);
+  const db::Instance c = world.instance(candidate);
+  EXPECT_EQ(c.task, "NONE");
+  ASSERT_TRUE(c.fault);
+  EXPECT_NE(c.fault->find("rolled back: " + master + " is the master again"), std::string::npos)
+      << *c.fault;
+}
+
+TEST_F(PromoteRollbackTest, FailureAfterTheCandidateRanAloneRepointsEveryoneBack) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    // repoint-others: the old master cannot follow the candidate.
+    world.guests.guest(master).actions["follow_current"] = [](FakeGuest&, const json&) -> json {
+      throw common::internal_error("CHANGE MASTER failed");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+
+  // The candidate was detached (promote-candidate), then put back under the
+  // old master; the other replica follows the old master too.
+  const auto on_candidate = acts(candidate);
+  ASSERT_FALSE(on_candidate.empty());
+  EXPECT_EQ(on_candidate.back().first, "follow_current");
+  EXPECT_EQ(on_candidate.back().second["source"]["address"], "10.0.0.1");
+  EXPECT_EQ(acts(other).back().first, "follow_current");
+  EXPECT_EQ(acts(other).back().second["source"]["address"], "10.0.0.1");
+  const auto on_master = acts(master);
+  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
+  bool master_detached = false;
+  for (const auto& [action, args] : on_master) master_detached |= action == "detach";
+  EXPECT_TRUE(master_detached);
+  EXPECT_EQ(world.instance(candidate).slave_of, master);
+  EXPECT_FALSE(world.instance(master).slave_of);
+}
+
+TEST_F(PromoteRollbackTest, AnUnreachableMasterIsNamedInTheFault) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(candidate).actions["wait_caught_up"] = [this](FakeGuest&,
+                                                                     const json&) -> json {
+      world.guests.guest(master).reachable = false;  // the master died meanwhile
+      throw common::internal_error("the replica stopped applying");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+  const db::Instance c = world.instance(candidate);
+  ASSERT_TRUE(c.fault);
+  EXPECT_NE(c.fault->find("did not answer and need a look: " + master), std::string::npos)
+      << *c.fault;
+}
+
+TEST_F(PromoteRollbackTest, ASuccessfulPromoteIsNotRolledBack) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(master).actions["follow_current"] = [](FakeGuest&, const json&) {
+      return json::object();
+    };
+    world.guests.guest(candidate).actions["drop_replication_user"] = [](FakeGuest&, const json&) {
+      return json::object();
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kCompleted);
+  EXPECT_EQ(world.instance(master).slave_of, candidate);
+  EXPECT_FALSE(world.instance(candidate).slave_of);
+  EXPECT_EQ(acts(master).front().second, (json{{"on", true}}));
+  for (const auto& [action, args] : acts(master)) EXPECT_NE(args, (json{{"on", false}}));
+}
+
+}  // namespace
+}  // namespace automat::testing
