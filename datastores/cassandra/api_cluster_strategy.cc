@@ -12,16 +12,6 @@ std::vector<SeedCandidate> seed_candidates(const std::vector<db::Node>& nodes) {
   return out;
 }
 
-std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {
-  std::vector<ShrinkMember> out;
-  out.reserve(nodes.size());
-  for (const auto& n : nodes) {
-    out.push_back({n.instance_id, n.instance.name.empty() ? n.instance_id : n.instance.name, n.dc,
-                   n.rack, n.detail});
-  }
-  return out;
-}
-
 void CassandraClusterStrategy::validate_node_flavor(const db::Flavor& flavor,
                                                     const db::DatastoreVersion& version,
                                                     const std::string& field) const {

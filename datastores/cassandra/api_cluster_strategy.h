@@ -21,8 +21,8 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
                     const std::vector<std::string>& leaving) const override;
 };
 
-// The cluster's nodes as topology.h and shrink_checks.h see them.
+// The cluster's nodes as common_topology.h sees them (shrink_members, their
+// shrink-check view, is in common_shrink_checks.h).
 std::vector<SeedCandidate> seed_candidates(const std::vector<db::Node>& nodes);
-std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes);
 
 }  // namespace automat::datastores::cassandra

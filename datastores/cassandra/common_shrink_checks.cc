@@ -219,19 +219,41 @@ std::optional<std::string> lost_rack(const std::vector<ShrinkMember>& members, c
 
 }  // namespace
 
-std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& members,
-                                          const std::vector<std::string>& leaving) {
+ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
+                             const std::vector<std::string>& leaving) {
+  using Kind = ShrinkVerdict::Kind;
   const Split split(members, leaving);
-  if (split.leaving.empty()) return std::nullopt;
-  if (auto why = unreported(members)) return why;
+  if (split.leaving.empty()) return {};
+  if (auto why = unreported(members)) return {Kind::kAwaitingReports, *why};
   const bool any_keyspaces = std::any_of(members.begin(), members.end(), [](const auto& m) {
     return member(report(m), "keyspaces").is_array();
   });
-  if (!any_keyspaces) return "no node has reported its keyspaces yet; retry shortly";
+  if (!any_keyspaces) {
+    return {Kind::kAwaitingReports, "no node has reported its keyspaces yet; retry shortly"};
+  }
   const std::vector<Need> needs = all_needs(members);
-  if (auto why = too_few_replicas(members, split, needs)) return why;
-  if (auto why = too_little_disk(members, split)) return why;
-  return lost_rack(members, split, needs);
+  auto why = too_few_replicas(members, split, needs);
+  if (!why) why = too_little_disk(members, split);
+  if (!why) why = lost_rack(members, split, needs);
+  if (why) return {Kind::kUnsafe, *why};
+  return {};
+}
+
+std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& members,
+                                          const std::vector<std::string>& leaving) {
+  ShrinkVerdict verdict = shrink_verdict(members, leaving);
+  if (verdict.kind == ShrinkVerdict::Kind::kSafe) return std::nullopt;
+  return std::move(verdict.reason);
+}
+
+std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {
+  std::vector<ShrinkMember> out;
+  out.reserve(nodes.size());
+  for (const auto& n : nodes) {
+    out.push_back({n.instance_id, n.instance.name.empty() ? n.instance_id : n.instance.name, n.dc,
+                   n.rack, n.detail});
+  }
+  return out;
 }
 
 std::string human_bytes(double bytes) {

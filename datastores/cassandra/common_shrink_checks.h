@@ -6,12 +6,14 @@
 //                  "keyspaces": [{"name","class","replication": {"replication_factor": "3"}
 //                                                            or {"dc1": "3"}}],
 //                  "load_bytes": N, "free_disk_bytes": N}}
-// The API refuses an unsafe shrink with 422; a shrink workflow may check
-// again right before decommissioning.
+// The API refuses an unsafe shrink with 422; the shrink workflow checks
+// again right before each decommission (the ring may have changed since).
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "db/models.h"
 
 namespace automat::datastores::cassandra {
 
@@ -44,6 +46,20 @@ struct ShrinkMember {
 // wins). Ids in `leaving` that are not members are ignored.
 std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& members,
                                           const std::vector<std::string>& leaving);
+
+// shrink_refusal's answer with its kind: a missing report passes with time
+// (the next heartbeats bring it), an unsafe shrink does not.
+struct ShrinkVerdict {
+  enum class Kind { kSafe, kAwaitingReports, kUnsafe };
+  Kind kind = Kind::kSafe;
+  std::string reason;  // empty when safe
+};
+ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
+                             const std::vector<std::string>& leaving);
+
+// A cluster's live nodes as the shrink checks see them (name, dc, rack and
+// the last heartbeat detail).
+std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes);
 
 // "512 B", "3.0 KiB", "1.5 GiB": a byte count for messages.
 std::string human_bytes(double bytes);

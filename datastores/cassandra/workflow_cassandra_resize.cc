@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_shrink_checks.h"
 #include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
@@ -73,8 +74,8 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
     add_listed(ctx, "prepared", node.instance_id);
   }
   try {
-    const auto ring = ring_from(act_on(ctx, node.instance_id, "ring_status", json::object(),
-                                       kQuickCall));
+    const auto ring =
+        ring_from(act_on(ctx, node.instance_id, "ring_status", json::object(), kQuickCall));
     if (auto gap = ring_gap(ring, {node})) return StepResult::retry(kPoll, label + ": " + *gap);
   } catch (const std::exception& e) {
     return guest_error(ctx, node, "reading the ring", e);
@@ -82,9 +83,9 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
   add_listed(ctx, "joined", node.instance_id);
   ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
   ctx.services.instances->set_task(node.instance_id, common::task::kNone);
-  common::log::info("cassandra.node_joined", {{"op", ctx.operation.id},
-                                              {"cluster", cluster.id},
-                                              {"instance", node.instance_id}});
+  common::log::info(
+      "cassandra.node_joined",
+      {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"instance", node.instance_id}});
   return StepResult::retry(kNow, label + " joined");
 }
 
@@ -213,9 +214,9 @@ class ReseedStep : public NamedStep {
         return guest_error(ctx, n, "updating the seeds", e);
       }
     }
-    common::log::info("cassandra.reseeded",
-                      {{"op", ctx.operation.id}, {"cluster", cluster.id},
-                       {"seeds", std::to_string(seeds.size())}});
+    common::log::info("cassandra.reseeded", {{"op", ctx.operation.id},
+                                             {"cluster", cluster.id},
+                                             {"seeds", std::to_string(seeds.size())}});
     return StepResult::next();
   }
 };
@@ -241,6 +242,30 @@ class CleanupStep : public NamedStep {
     return StepResult::next();
   }
 };
+
+// The shrink checks of the API (common_shrink_checks.h), run again on the
+// nodes that still have to leave: nullopt when it is safe; a retry while a
+// node's report is missing; a failure (the API's 422 reason) when unsafe.
+std::optional<StepResult> still_safe(StepContext& ctx, const db::Cluster& cluster) {
+  std::vector<std::string> to_leave;
+  for (const auto& id : op_nodes(ctx)) {
+    if (!listed(ctx, "removed", id)) to_leave.push_back(id);
+  }
+  const ShrinkVerdict verdict = shrink_verdict(shrink_members(cluster.nodes), to_leave);
+  switch (verdict.kind) {
+    case ShrinkVerdict::Kind::kSafe:
+      return std::nullopt;
+    case ShrinkVerdict::Kind::kAwaitingReports:
+      return StepResult::retry(kPoll, "checking the shrink again: " + verdict.reason);
+    case ShrinkVerdict::Kind::kUnsafe:
+      break;
+  }
+  common::log::warn(
+      "cassandra.shrink_refused",
+      {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"reason", verdict.reason}});
+  return StepResult::failed(
+      cluster.id, "cannot shrink cluster " + cluster.name + " any more: " + verdict.reason);
+}
 
 // Shrink: each leaving node in turn decommissions, leaves the ring (as
 // another node sees it), and is destroyed.
@@ -268,6 +293,10 @@ class DecommissionStep : public NamedStep {
                     const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
     if (!listed(ctx, "decommissioned", node.instance_id)) {
+      // The ring may have changed since the API checked the request (a node
+      // down, a keyspace's replication raised, disks filled): check again,
+      // on the nodes' latest reports, before any data moves.
+      if (auto refused = still_safe(ctx, cluster)) return *refused;
       if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
         return *shown;
       }
@@ -298,9 +327,9 @@ class DecommissionStep : public NamedStep {
     // The others' seed lists still name it: reseed pushes new ones.
     if (node.seed) ctx.operation.params["seed_left"] = true;
     add_listed(ctx, "removed", node.instance_id);
-    common::log::info("cassandra.node_removed", {{"op", ctx.operation.id},
-                                                 {"cluster", cluster.id},
-                                                 {"instance", node.instance_id}});
+    common::log::info(
+        "cassandra.node_removed",
+        {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"instance", node.instance_id}});
     return StepResult::retry(kNow, label + " left the ring");
   }
 };

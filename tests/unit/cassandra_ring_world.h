@@ -21,9 +21,14 @@ struct RingWorld {
   std::string cluster_id = "cluster-1";
 
   std::mutex ring_mu;
-  std::set<std::string> up;            // node ids in the ring, UN
-  std::vector<std::string> joined;     // in the order their prepare completed
-  bool publish = true;                 // whether joins update the heartbeats
+  std::set<std::string> up;         // node ids in the ring, UN
+  std::vector<std::string> joined;  // in the order their prepare completed
+  bool publish = true;              // whether joins update the heartbeats
+  // The keyspaces every node reports (the shrink checks read them); by
+  // default one with replication factor 2 over the ring.
+  nlohmann::json keyspaces = nlohmann::json::parse(
+      R"([{"name": "app", "class": "org.apache.cassandra.locator.SimpleStrategy",
+           "replication": {"replication_factor": "2"}}])");
 
   RingWorld() {
     world.services.clusters = &clusters;
@@ -121,7 +126,11 @@ struct RingWorld {
     std::lock_guard<std::mutex> l(ring_mu);
     const nlohmann::json ring = ring_locked();
     for (const auto& id : up) {
-      clusters.set_detail(id, {{"cassandra", {{"ring", ring}}}});
+      clusters.set_detail(id, {{"cassandra",
+                                {{"ring", ring},
+                                 {"keyspaces", keyspaces},
+                                 {"load_bytes", 1000},
+                                 {"free_disk_bytes", 1000000000}}}});
       world.instances.set_service_status(id, "RUNNING");
     }
   }

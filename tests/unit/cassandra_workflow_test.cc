@@ -382,6 +382,29 @@ TEST_F(CassandraResizeTest, AFailingDecommissionFailsWithTheHostsErrorAndKeepsTh
   EXPECT_EQ(w.world.compute.servers.count("n3"), 1u) << "the node keeps serving";
 }
 
+TEST_F(CassandraResizeTest, AShrinkThatBecameUnsafeStopsBeforeAnyDecommission) {
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
+  // After the API accepted the shrink, a keyspace's replication was raised
+  // to 3: two nodes can no longer hold it.
+  w.keyspaces[0]["replication"]["replication_factor"] = "3";
+  w.publish_ring();
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  EXPECT_TRUE(w.acts("n3", "decommission").empty()) << "nothing may be decommissioned";
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_NE(done.errors[0].message.find("cannot shrink cluster"), std::string::npos)
+      << done.errors[0].message;
+  EXPECT_NE(done.errors[0].message.find("replication factor 3"), std::string::npos)
+      << done.errors[0].message;
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 3u);
+  EXPECT_EQ(c.status, "ACTIVE");
+  EXPECT_EQ(c.task, "NONE");
+  EXPECT_EQ(w.world.compute.servers.count("n3"), 1u);
+}
+
 TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesTheOldOne) {
   const std::string old_address = w.address("n2");
   db::Node fresh = w.node("n5", "r2", true, 4);
