@@ -2,7 +2,8 @@
 // The seams over PostgreSQL. Every SQL statement of the project lives under
 // db/; callers see only these interfaces. Pg* implementations in db/pg_*.cc,
 // in-memory fakes in tests/fakes/. All methods are thread-safe and throw
-// common::Error (kUnavailable when the database cannot be reached).
+// common::Error; when the database cannot be reached, its subclass
+// DatabaseUnavailable (kUnavailable).
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "db/database_unavailable.h"
 #include "db/models.h"
 
 namespace automat::db {
@@ -65,10 +67,9 @@ class InstanceRepository {
     bool started = false;
     std::vector<std::string> live_replicas;
   };
-  virtual StartOutcome start_operation_unless_replicas(const std::string& instance_id,
-                                                       const std::string& task,
-                                                       const std::vector<std::string>& allowed_tasks,
-                                                       const Operation& op) = 0;
+  virtual StartOutcome start_operation_unless_replicas(
+      const std::string& instance_id, const std::string& task,
+      const std::vector<std::string>& allowed_tasks, const Operation& op) = 0;
   // Inserts each replica (slave_of = master_id, service status NEW) with its
   // operation in one transaction under the master's row lock, only if the
   // master is live, idle (task NONE) and not itself a replica. Returns false
