@@ -38,6 +38,17 @@ std::vector<OrphanReaper::Removal> OrphanReaper::scan_once() {
   // Read after the footprints: an instance's record is written before its
   // server exists, so a footprint whose record is missing now never had one.
   const auto states = instances_.record_states(ids);
+  size_t without_record = 0;
+  for (const auto& [id, state] : states) without_record += state == RecordState::kMissing;
+  if (without_record >= kMassOrphans && 2 * without_record > footprints.size()) {
+    common::log::error("orphan.scan_refused",
+                       {{"servers", std::to_string(footprints.size())},
+                        {"without_record", std::to_string(without_record)},
+                        {"reason",
+                         "most servers have no instance record: is database_url the "
+                         "right database? nothing removed"}});
+    return {};
+  }
   std::vector<Removal> removed;
   for (const auto& fp : footprints) {
     if (stop_.requested()) break;

@@ -10,6 +10,11 @@
 // time before signalling it), and one log line per orphan says what was
 // removed and why. Runs in the taskmanager every [taskmanager]
 // orphan_scan_seconds; several taskmanagers may (removal is idempotent).
+//
+// A safety valve: when most servers on the host look like orphans with no
+// record (kMassOrphans of them or more, and more than half), the records
+// are more likely the wrong database than lost, so nothing is removed and an
+// error line says so.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -26,6 +31,8 @@ class OrphanReaper {
     compute::Footprint what;
     std::string why;  // "no instance record", "instance deleted, its delete finished"
   };
+
+  static constexpr size_t kMassOrphans = 5;
 
   // Every reference must outlive the reaper.
   OrphanReaper(db::InstanceRepository& instances, compute::ComputeDriver& compute,

@@ -148,6 +148,19 @@ TEST_F(OrphanReaperTest, NothingIsRemovedWhenTheFootprintsCannotBeRead) {
   EXPECT_TRUE(world.compute.destroys.empty());
 }
 
+TEST_F(OrphanReaperTest, RemovesNothingWhenMostServersHaveNoRecord) {
+  // Five servers without records and one live instance: more likely the
+  // wrong database than five lost creates.
+  active_instance(kGrace + 1s);
+  for (int i = 0; i < 5; ++i) stray("unknown-" + std::to_string(i), kGrace + 1s);
+  EXPECT_TRUE(reaper.scan_once().empty());
+  EXPECT_TRUE(world.compute.destroys.empty());
+  // Fewer of them are removed as usual.
+  world.compute.strays.erase("unknown-0");
+  world.compute.strays.erase("unknown-1");
+  EXPECT_EQ(reaper.scan_once().size(), 3u);
+}
+
 TEST_F(OrphanReaperTest, RunScansUntilStopped) {
   stray("lost-create", kGrace + 1s);
   OrphanReaper fast(world.instances, world.compute, world.stop, 1s, kGrace);
