@@ -80,6 +80,9 @@ main() {
 
   export AUTOMAT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
   export AUTOMAT_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+  # Where that broker lives, for tests that add a virtual host of their own
+  # (add_rabbitmq_vhost in scripts/services.sh).
+  export AUTOMAT_TEST_RABBITMQ_DIR="$TMP/rabbitmq"
   export AUTOMAT_BUILD_DIR="$BUILD_DIR"
   # Short: an instance's unix socket path lives under it.
   export AUTOMAT_E2E_TMPDIR="$TMP"

@@ -33,7 +33,14 @@ start_postgres() {
   fi
   local action=start
   if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    [ "$(postgres_durability "$dir" "$port")" != "$durability" ] || return 0
+    local current
+    current=$(postgres_durability "$dir" "$port")
+    [ "$current" != "$durability" ] || return 0
+    if [ "$current" = unknown ]; then
+      echo "PostgreSQL in $dir runs (pg_ctl status) but does not answer on port $port;" \
+        "see $dir/postgres.log" >&2
+      return 1
+    fi
     echo "  PostgreSQL in $dir runs with other durability settings; restarting it with fsync, synchronous_commit and full_page_writes $durability"
     action=restart
   fi
@@ -42,13 +49,16 @@ start_postgres() {
 }
 
 # postgres_durability DIR PORT: "on" when the running server has fsync,
-# synchronous_commit and full_page_writes all on, "off" when all off, else
-# "mixed".
+# synchronous_commit and full_page_writes all on, "off" when all off,
+# "mixed" otherwise, "unknown" when it does not answer.
 postgres_durability() {
   local dir=$1 port=$2 values
   values=$(runuser -u postgres -- "$PG_BIN/psql" -X -tA -h "$dir" -p "$port" -U postgres \
     -d postgres -c "SELECT current_setting('fsync') || current_setting('synchronous_commit')
-                    || current_setting('full_page_writes')" 2>/dev/null || true)
+                    || current_setting('full_page_writes')" 2>/dev/null) || {
+    echo unknown
+    return 0
+  }
   case $values in
     ononon) echo on ;;
     offoffoff) echo off ;;
@@ -112,4 +122,28 @@ wait_port() {
     sleep 0.1
   done
   return 1
+}
+
+# rabbitmqctl_node DIR PORT ARGS...: rabbitmqctl against the node that
+# start_rabbitmq DIR PORT started (its name, cookie and epmd address). Runs
+# the tool itself: Debian's wrapper would look for the cookie elsewhere.
+rabbitmqctl_node() {
+  local dir=$1 port=$2
+  shift 2
+  env HOME="$dir" RABBITMQ_NODENAME="automat-$port@localhost" ERL_EPMD_ADDRESS=127.0.0.1 \
+    runuser -u rabbitmq -p -- /usr/lib/rabbitmq/bin/rabbitmqctl -q "$@"
+}
+
+# add_rabbitmq_vhost DIR PORT VHOST: a virtual host on that node that the
+# guest user may use, so a second stack shares the broker without sharing
+# queues (amqp://guest:guest@127.0.0.1:PORT/VHOST).
+add_rabbitmq_vhost() {
+  local dir=$1 port=$2 vhost=$3
+  rabbitmqctl_node "$dir" "$port" add_vhost "$vhost" &&
+    rabbitmqctl_node "$dir" "$port" set_permissions -p "$vhost" guest '.*' '.*' '.*'
+}
+
+# delete_rabbitmq_vhost DIR PORT VHOST: removes it with its queues.
+delete_rabbitmq_vhost() {
+  rabbitmqctl_node "$1" "$2" delete_vhost "$3"
 }
