@@ -88,11 +88,19 @@ main() {
   chmod 755 "$TMP"
   pick_ports
   echo "==> PostgreSQL on 127.0.0.1:$PG_PORT, RabbitMQ on 127.0.0.1:$AMQP_PORT (in $TMP)"
-  start_postgres "$TMP/pg" "$PG_PORT"
+  # --unsafe-fast (fsync, synchronous_commit, full_page_writes off): safe here
+  # because this database lives in a temporary directory removed at exit and
+  # nothing crashes this server on purpose; a crash of the machine loses only
+  # a test run. The crash drills (tests/e2e/test_crash_drills.py) kill
+  # PostgreSQL, so they start a durable one of their own instead.
+  start_postgres "$TMP/pg" "$PG_PORT" --unsafe-fast
   start_rabbitmq "$TMP/rabbitmq" "$AMQP_PORT" "$AMQP_DIST_PORT"
 
   export AUTOMAT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
   export AUTOMAT_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+  # Where that broker lives, for tests that add a virtual host of their own
+  # (add_rabbitmq_vhost in scripts/services.sh).
+  export AUTOMAT_TEST_RABBITMQ_DIR="$TMP/rabbitmq"
   export AUTOMAT_BUILD_DIR="$BUILD_DIR"
   # Short: an instance's unix socket path lives under it.
   export AUTOMAT_E2E_TMPDIR="$TMP"

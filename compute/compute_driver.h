@@ -3,9 +3,11 @@
 // hides whether that is a local directory plus a process (compute/local), a
 // network namespace, or a Nova server. Implementations register under a name
 // in compute/registry.cc; [compute] driver in automat.conf picks one.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace automat::common {
 class Config;
@@ -22,6 +24,19 @@ struct ServerSpec {
   int vcpus = 0;
   int volume_gb = 0;
   std::string availability_zone;
+};
+
+// What a driver finds of one instance's server by looking at where servers
+// run (and at its address leases), never at the instance records: the
+// reaper compares these with the records to find orphans.
+struct Footprint {
+  std::string instance_id;
+  std::string directory;               // its files, "" when there are none
+  std::vector<std::string> processes;  // "<pid> <program>" of each live one
+  std::string address;                 // its leased address, "" when none
+  // How long the server has existed as it is: the youngest of its directory
+  // (last entry added or removed), its oldest process and its lease.
+  std::chrono::seconds age{0};
 };
 
 struct Server {
@@ -45,6 +60,10 @@ class ComputeDriver {
   // Stops the guest agent and whatever datastore processes it left, removes
   // the server's files and releases its address. Idempotent.
   virtual void destroy(const std::string& instance_id) = 0;
+  // Every server footprint the driver finds (see Footprint), those of live
+  // instances included. Starts and stops nothing. Throws common::Error when
+  // it cannot look (e.g. the address leases are unreachable).
+  virtual std::vector<Footprint> footprints() = 0;
 };
 
 }  // namespace automat::compute

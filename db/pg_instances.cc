@@ -80,12 +80,12 @@ void pg::prepare_instance_statements(pqxx::connection& conn) {
 
 void pg::insert_instance(pqxx::transaction_base& t, const Instance& instance) {
   t.exec_params(
-        "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
-        " datastore_version_id, task, address, availability_zone, slave_of, cluster_id, fault)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        instance.id, instance.tenant_id, instance.name, instance.flavor_id, instance.volume_size_gb,
-        instance.datastore_version_id, instance.task, instance.address, instance.availability_zone,
-        instance.slave_of, instance.cluster_id, instance.fault);
+      "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
+      " datastore_version_id, task, address, availability_zone, slave_of, cluster_id, fault)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      instance.id, instance.tenant_id, instance.name, instance.flavor_id, instance.volume_size_gb,
+      instance.datastore_version_id, instance.task, instance.address, instance.availability_zone,
+      instance.slave_of, instance.cluster_id, instance.fault);
   t.exec_params("INSERT INTO service_statuses (instance_id, status) VALUES ($1, $2)", instance.id,
                 common::service_status::kNew);
 }
@@ -193,6 +193,33 @@ void PgInstanceRepository::mark_deleted(const std::string& id) {
     t.exec_params("DELETE FROM agent_heartbeats WHERE instance_id = $1", id);
     t.exec_params("DELETE FROM conductor_lastseen WHERE instance_id = $1", id);
     t.commit();
+  });
+}
+
+std::map<std::string, InstanceRepository::RecordState> PgInstanceRepository::record_states(
+    const std::vector<std::string>& ids) {
+  return pg::run(pool_, [&](pqxx::connection& c) {
+    pqxx::nontransaction t(c);
+    // One statement, one snapshot: an operation finishing meanwhile is seen
+    // either running (live) or finished, never neither.
+    auto rows = t.exec_params(
+        "SELECT c.id, CASE"
+        "  WHEN EXISTS (SELECT 1 FROM operations o WHERE o.state IN ('SUBMITTED', 'RUNNING')"
+        "    AND (o.resource_id = c.id OR o.resource_id = i.cluster_id)) THEN 'live'"
+        "  WHEN i.id IS NULL THEN 'missing'"
+        "  WHEN i.deleted THEN 'deleted'"
+        "  ELSE 'live' END"
+        " FROM unnest($1::text[]) AS c(id) LEFT JOIN instances i ON i.id = c.id",
+        pg::text_array(ids));
+    std::map<std::string, RecordState> out;
+    for (const auto& id : ids) out[id] = RecordState::kLive;  // unless the database says otherwise
+    for (const auto& r : rows) {
+      const std::string state = r[1].as<std::string>();
+      out[r[0].as<std::string>()] = state == "missing"   ? RecordState::kMissing
+                                    : state == "deleted" ? RecordState::kDeleted
+                                                         : RecordState::kLive;
+    }
+    return out;
   });
 }
 

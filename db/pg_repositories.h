@@ -52,6 +52,7 @@ class PgInstanceRepository : public InstanceRepository {
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override;
   void set_service_status(const std::string& id, const std::string& status) override;
   void mark_deleted(const std::string& id) override;
+  std::map<std::string, RecordState> record_states(const std::vector<std::string>& ids) override;
   // pg_replicas.cc
   StartOutcome start_operation_unless_replicas(const std::string& instance_id,
                                                const std::string& task,
@@ -108,9 +109,12 @@ class PgAddressLeaseRepository : public AddressLeaseRepository {
   explicit PgAddressLeaseRepository(ConnectionPool& pool) : pool_(pool) {}
   // Host addresses exclude the network and broadcast addresses of `cidr`.
   // Throws Error(kBadRequest) when `cidr` is not an IPv4 network.
-  std::string lease(const std::string& instance_id, const std::string& cidr) override;
+  // Throws Error(kBadRequest) for an address in `skip` that is not IPv4.
+  std::string lease(const std::string& instance_id, const std::string& cidr,
+                    const std::set<std::string>& skip) override;
   std::optional<std::string> find(const std::string& instance_id) override;
   void release(const std::string& instance_id) override;
+  std::vector<AddressLease> list() override;
 
  private:
   ConnectionPool& pool_;

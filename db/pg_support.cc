@@ -22,15 +22,15 @@ std::string iso(const std::string& column) {
   return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 }
 
-common::Error translate(const pqxx::broken_connection& e) {
-  return common::unavailable("database unavailable: " + headline(e.what()));
+DatabaseUnavailable translate(const pqxx::broken_connection& e) {
+  return DatabaseUnavailable("database unavailable: " + headline(e.what()));
 }
 
 common::Error translate(const pqxx::sql_error& e) {
   const std::string& state = e.sqlstate();
   if (state == "23505") return common::conflict("already exists: " + headline(e.what()));
   if (state == "23503") return common::bad_request("unknown reference: " + headline(e.what()));
-  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
+  if (connection_lost(e) || state == "57P03") {
     return common::unavailable("database unavailable: " + headline(e.what()));
   }
   return common::internal_error("database error: " + headline(e.what()));
@@ -38,6 +38,20 @@ common::Error translate(const pqxx::sql_error& e) {
 
 bool retryable(const pqxx::sql_error& e) {
   return e.sqlstate() == "40P01" || e.sqlstate() == "40001";
+}
+
+bool connection_lost(const pqxx::sql_error& e) {
+  const std::string& state = e.sqlstate();
+  // 08xxx connection exceptions; 57P01 admin_shutdown, 57P02 crash_shutdown.
+  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02";
+}
+
+bool replace_broken(ConnectionPool& pool, ConnectionPool::Lease& lease, bool& replaced) {
+  lease.discard();
+  pool.discard_idle();
+  if (replaced) return false;
+  replaced = true;
+  return true;
 }
 
 std::optional<std::string> opt_text(const pqxx::field& f) {

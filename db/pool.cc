@@ -1,9 +1,24 @@
 #include "db/pool.h"
 
-#include "common/error.h"
+#include <poll.h>
+
+#include "db/database_unavailable.h"
 #include "db/pg_statements.h"
 
 namespace automat::db {
+namespace {
+
+// Whether an idle connection can still carry a query. libpq learns that the
+// server closed a connection only when it next reads from it; an idle
+// connection has nothing to read unless the server said goodbye (the FATAL
+// of a shutdown, then end of file), so anything readable means it is gone.
+bool usable(const pqxx::connection& conn) {
+  if (!conn.is_open()) return false;
+  pollfd p{conn.sock(), POLLIN, 0};
+  return p.fd >= 0 && ::poll(&p, 1, 0) == 0;
+}
+
+}  // namespace
 
 ConnectionPool::ConnectionPool(std::string dsn, size_t size)
     : dsn_(std::move(dsn)), size_(size == 0 ? 1 : size) {}
@@ -28,7 +43,7 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   while (!idle_.empty()) {
     std::unique_ptr<pqxx::connection> conn = std::move(idle_.back());
     idle_.pop_back();
-    if (conn->is_open()) return Lease(this, std::move(conn));
+    if (usable(*conn)) return Lease(this, std::move(conn));
     --open_;  // closed while idle: replace it below
   }
   ++open_;
@@ -45,8 +60,18 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     cv_.notify_one();
     std::string reason = e.what();
     reason = reason.substr(0, reason.find('\n'));
-    throw common::unavailable("database unavailable: " + reason);
+    throw DatabaseUnavailable("database unavailable: " + reason);
   }
+}
+
+void ConnectionPool::discard_idle() {
+  std::vector<std::unique_ptr<pqxx::connection>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing.swap(idle_);
+    open_ -= closing.size();
+  }
+  cv_.notify_all();
 }
 
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn, bool broken) {

@@ -1,12 +1,12 @@
 #pragma once
 // A fixed-size pool of libpqxx connections. acquire() blocks until one is
-// free; the lease returns it on destruction. A connection found broken is
-// replaced on the next acquire. Thread-safe.
-#include <pqxx/pqxx>
-
+// free; the lease returns it on destruction. An idle connection the server
+// closed meanwhile (PostgreSQL restarted, the backend was terminated) is
+// never handed out: acquire() opens a new one in its place. Thread-safe.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -36,8 +36,12 @@ class ConnectionPool {
     bool broken_ = false;
   };
 
-  // Throws common::Error(kUnavailable) when no connection can be made.
+  // Throws DatabaseUnavailable when no connection can be made.
   Lease acquire();
+  // Closes every idle connection, so the next acquire() opens new ones. For
+  // after a connection was found broken: whatever broke it (a restart of
+  // the server) broke its idle siblings too.
+  void discard_idle();
   const std::string& dsn() const { return dsn_; }
 
  private:

@@ -2,14 +2,18 @@
 // The seams over PostgreSQL. Every SQL statement of the project lives under
 // db/; callers see only these interfaces. Pg* implementations in db/pg_*.cc,
 // in-memory fakes in tests/fakes/. All methods are thread-safe and throw
-// common::Error (kUnavailable when the database cannot be reached).
+// common::Error; when the database cannot be reached, its subclass
+// DatabaseUnavailable (kUnavailable).
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "db/database_unavailable.h"
 #include "db/models.h"
 
 namespace automat::db {
@@ -65,10 +69,9 @@ class InstanceRepository {
     bool started = false;
     std::vector<std::string> live_replicas;
   };
-  virtual StartOutcome start_operation_unless_replicas(const std::string& instance_id,
-                                                       const std::string& task,
-                                                       const std::vector<std::string>& allowed_tasks,
-                                                       const Operation& op) = 0;
+  virtual StartOutcome start_operation_unless_replicas(
+      const std::string& instance_id, const std::string& task,
+      const std::vector<std::string>& allowed_tasks, const Operation& op) = 0;
   // Inserts each replica (slave_of = master_id, service status NEW) with its
   // operation in one transaction under the master's row lock, only if the
   // master is live, idle (task NONE) and not itself a replica. Returns false
@@ -96,6 +99,16 @@ class InstanceRepository {
   virtual void set_service_status(const std::string& id, const std::string& status) = 0;
   // Marks deleted (hidden from every read) and drops its observed state.
   virtual void mark_deleted(const std::string& id) = 0;
+
+  // What the records say of an instance id, for the orphan reaper.
+  enum class RecordState {
+    kLive,     // a row not deleted, or something still runs on it: an
+               // unfinished operation on the instance or on its cluster
+    kDeleted,  // its row is marked deleted and nothing runs on it any more
+    kMissing,  // no row, and no unfinished operation names it
+  };
+  // The state of each of `ids` (every id gets an entry).
+  virtual std::map<std::string, RecordState> record_states(const std::vector<std::string>& ids) = 0;
 };
 
 // Clusters and their nodes. A node is an instance row (cluster_id set) plus
@@ -178,15 +191,27 @@ class HeartbeatRepository {
   virtual std::vector<std::string> mark_expired(std::chrono::seconds expiry) = 0;
 };
 
+// An address handed out to an instance, and how long ago.
+struct AddressLease {
+  std::string instance_id;
+  std::string address;
+  std::chrono::seconds age{0};
+};
+
 class AddressLeaseRepository {
  public:
   virtual ~AddressLeaseRepository() = default;
   // The address leased to `instance_id`, leasing the lowest free host
-  // address of `cidr` (e.g. "127.10.0.0/16") if it has none. Safe against
-  // concurrent callers. Throws Error(kUnavailable) when the pool is full.
-  virtual std::string lease(const std::string& instance_id, const std::string& cidr) = 0;
+  // address of `cidr` (e.g. "127.10.0.0/16") that is not in `skip` if it
+  // has none (`skip`: addresses found in use by something the leases do not
+  // know). Safe against concurrent callers. Throws Error(kUnavailable) when
+  // the pool has no such address left.
+  virtual std::string lease(const std::string& instance_id, const std::string& cidr,
+                            const std::set<std::string>& skip) = 0;
   virtual std::optional<std::string> find(const std::string& instance_id) = 0;
   virtual void release(const std::string& instance_id) = 0;
+  // Every lease, oldest first.
+  virtual std::vector<AddressLease> list() = 0;
 };
 
 }  // namespace automat::db

@@ -5,9 +5,24 @@
 
 PG_BIN=/usr/lib/postgresql/15/bin
 
-# start_postgres DIR PORT: initdb on first use, start if not running.
+# start_postgres DIR PORT [--unsafe-fast]: initdb on first use, start if not
+# running. Durable by default: fsync, full_page_writes and synchronous_commit
+# on, so every commit PostgreSQL acknowledged (and so every write the API
+# answered for, or a workflow step saved) survives a kill -9 of the
+# postmaster or a crash of the machine. --unsafe-fast turns all three off: a
+# crash may then lose acknowledged commits or corrupt the data directory, so
+# pass it only for a throw-away database nothing crashes on purpose. A server
+# already running with the other settings is restarted to take these.
 start_postgres() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 mode=${3:-}
+  local durability=on
+  case $mode in
+    "") ;;
+    --unsafe-fast) durability=off ;;
+    *) echo "start_postgres: unknown option '$mode' (known: --unsafe-fast)" >&2; return 1 ;;
+  esac
+  local settings="-c fsync=$durability -c synchronous_commit=$durability -c full_page_writes=$durability"
+  local opts="-h 127.0.0.1 -p $port -k $dir -c max_connections=200 $settings"
   mkdir -p "$dir"
   chown postgres:postgres "$dir"
   chmod 700 "$dir"
@@ -16,12 +31,39 @@ start_postgres() {
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
       cat "$dir/initdb.log" >&2; return 1; }
   fi
+  local action=start
   if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    return 0
+    local current
+    current=$(postgres_durability "$dir" "$port")
+    [ "$current" != "$durability" ] || return 0
+    if [ "$current" = unknown ]; then
+      echo "PostgreSQL in $dir runs (pg_ctl status) but does not answer on port $port;" \
+        "see $dir/postgres.log" >&2
+      return 1
+    fi
+    echo "  PostgreSQL in $dir runs with other durability settings; restarting it with fsync, synchronous_commit and full_page_writes $durability"
+    action=restart
   fi
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || { tail -20 "$dir/postgres.log" >&2; return 1; }
+    -m fast -o "$opts" "$action" >/dev/null || { tail -20 "$dir/postgres.log" >&2; return 1; }
+}
+
+# postgres_durability DIR PORT: "on" when the running server has fsync,
+# synchronous_commit and full_page_writes all on, "off" when all off,
+# "mixed" otherwise, "unknown" when it does not answer.
+postgres_durability() {
+  local dir=$1 port=$2 values
+  values=$(runuser -u postgres -- "$PG_BIN/psql" -X -tA -h "$dir" -p "$port" -U postgres \
+    -d postgres -c "SELECT current_setting('fsync') || current_setting('synchronous_commit')
+                    || current_setting('full_page_writes')" 2>/dev/null) || {
+    echo unknown
+    return 0
+  }
+  case $values in
+    ononon) echo on ;;
+    offoffoff) echo off ;;
+    *) echo mixed ;;
+  esac
 }
 
 stop_postgres() {
@@ -80,4 +122,28 @@ wait_port() {
     sleep 0.1
   done
   return 1
+}
+
+# rabbitmqctl_node DIR PORT ARGS...: rabbitmqctl against the node that
+# start_rabbitmq DIR PORT started (its name, cookie and epmd address). Runs
+# the tool itself: Debian's wrapper would look for the cookie elsewhere.
+rabbitmqctl_node() {
+  local dir=$1 port=$2
+  shift 2
+  env HOME="$dir" RABBITMQ_NODENAME="automat-$port@localhost" ERL_EPMD_ADDRESS=127.0.0.1 \
+    runuser -u rabbitmq -p -- /usr/lib/rabbitmq/bin/rabbitmqctl -q "$@"
+}
+
+# add_rabbitmq_vhost DIR PORT VHOST: a virtual host on that node that the
+# guest user may use, so a second stack shares the broker without sharing
+# queues (amqp://guest:guest@127.0.0.1:PORT/VHOST).
+add_rabbitmq_vhost() {
+  local dir=$1 port=$2 vhost=$3
+  rabbitmqctl_node "$dir" "$port" add_vhost "$vhost" &&
+    rabbitmqctl_node "$dir" "$port" set_permissions -p "$vhost" guest '.*' '.*' '.*'
+}
+
+# delete_rabbitmq_vhost DIR PORT VHOST: removes it with its queues.
+delete_rabbitmq_vhost() {
+  rabbitmqctl_node "$1" "$2" delete_vhost "$3"
 }

@@ -10,10 +10,49 @@ namespace automat::taskmanager {
 LeaseKeeper::LeaseKeeper(db::OperationRepository& ops, std::string op_id, std::string owner,
                          std::chrono::seconds lease)
     : ops_(ops), op_id_(std::move(op_id)), owner_(std::move(owner)), lease_(lease) {
+  // Until the first renewal answers (it raises this to when it was sent,
+  // plus the lease; the claim was sent earlier still).
+  held_until_.store((Clock::now() + lease_).time_since_epoch().count());
+  if (!renew_now()) {
+    common::log::warn("operation.lease_lost", {{"op", op_id_}, {"owner", owner_}});
+  }
   thread_ = std::thread([this] { loop(); });
 }
 
 LeaseKeeper::~LeaseKeeper() { stop(); }
+
+std::chrono::milliseconds LeaseKeeper::renew_interval(std::chrono::seconds lease) {
+  return std::max<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(lease) / 5,
+      std::chrono::milliseconds(100));
+}
+
+bool LeaseKeeper::lost() const {
+  if (lost_.load()) return true;
+  if (Clock::now().time_since_epoch().count() < held_until_.load()) return false;
+  // It may have lapsed, and another owner may hold it: never act on it again.
+  if (!lost_.exchange(true)) {
+    common::log::warn(
+        "operation.lease_may_have_lapsed",
+        {{"op", op_id_}, {"owner", owner_}, {"lease_seconds", std::to_string(lease_.count())}});
+  }
+  return true;
+}
+
+bool LeaseKeeper::renew_now() {
+  if (lost()) return false;
+  const Clock::time_point sent = Clock::now();
+  if (!ops_.renew_lease(op_id_, owner_, lease_)) {
+    mark_lost();
+    return false;
+  }
+  // The database stamped the lease no earlier than `sent`.
+  const Clock::rep until = (sent + lease_).time_since_epoch().count();
+  Clock::rep seen = held_until_.load();
+  while (seen < until && !held_until_.compare_exchange_weak(seen, until)) {
+  }
+  return !lost();
+}
 
 void LeaseKeeper::stop() {
   {
@@ -25,16 +64,13 @@ void LeaseKeeper::stop() {
 }
 
 void LeaseKeeper::loop() {
-  const auto interval = std::max<std::chrono::milliseconds>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(lease_) / 3,
-      std::chrono::milliseconds(100));
+  const auto interval = renew_interval(lease_);
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {
     lock.unlock();
     try {
-      if (!ops_.renew_lease(op_id_, owner_, lease_)) {
+      if (!renew_now()) {
         common::log::warn("operation.lease_lost", {{"op", op_id_}, {"owner", owner_}});
-        mark_lost();
         return;
       }
     } catch (const std::exception& e) {

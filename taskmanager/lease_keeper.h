@@ -1,8 +1,12 @@
 #pragma once
-// Keeps an operation's lease alive while its owner works on it: a thread
-// renews it every third of the lease. When a renewal answers that the owner
-// lost the lease (another taskmanager took over), lost() turns true and the
-// runner stops working on the operation.
+// Keeps an operation's lease alive while its owner works on it: renews it
+// once at construction, then every fifth of the lease on a thread of its
+// own. The owner holds the lease for certain only until one lease length
+// after the last renewal it sent that succeeded (PostgreSQL stamps the lease
+// from its own clock no earlier than that); past that point another
+// taskmanager may have taken the operation over, so lost() turns true and
+// the runner stops at the next step boundary. lost() also turns true when a
+// renewal answers that someone else holds the lease.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,7 +20,11 @@ namespace automat::taskmanager {
 
 class LeaseKeeper {
  public:
-  // Starts renewing at once. `ops` must outlive the keeper.
+  using Clock = std::chrono::steady_clock;
+
+  // Renews the lease at once (throws what the repository throws, e.g.
+  // db::DatabaseUnavailable), then keeps renewing. `ops` must outlive the
+  // keeper.
   LeaseKeeper(db::OperationRepository& ops, std::string op_id, std::string owner,
               std::chrono::seconds lease);
   // Stops renewing (does not release the lease).
@@ -24,10 +32,18 @@ class LeaseKeeper {
   LeaseKeeper(const LeaseKeeper&) = delete;
   LeaseKeeper& operator=(const LeaseKeeper&) = delete;
 
-  // True once a renewal (or the caller, through mark_lost) found the lease
-  // held by someone else. Thread-safe.
-  bool lost() const { return lost_.load(); }
+  // How often a lease of `lease` is renewed: a fifth of it, at least every
+  // 100 ms, so four renewals in a row may fail before it lapses.
+  static std::chrono::milliseconds renew_interval(std::chrono::seconds lease);
+
+  // True once the lease is or may be someone else's: a renewal (or the
+  // caller, through mark_lost) found another owner, or no renewal succeeded
+  // for a whole lease length. Stays true. Thread-safe.
+  bool lost() const;
   void mark_lost() { lost_.store(true); }
+  // Renews now: true while the lease is still this owner's (and extends
+  // it), false once lost. Throws when the database cannot be reached.
+  bool renew_now();
   // Stops the renewal thread; idempotent.
   void stop();
 
@@ -38,7 +54,9 @@ class LeaseKeeper {
   const std::string op_id_;
   const std::string owner_;
   const std::chrono::seconds lease_;
-  std::atomic<bool> lost_{false};
+  mutable std::atomic<bool> lost_{false};
+  // Until when (steady clock) the lease is certainly held.
+  std::atomic<Clock::rep> held_until_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

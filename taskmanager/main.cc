@@ -1,5 +1,6 @@
 // automat-taskmanager: consumes operations from the task queue and resumes
-// those nobody drives, running each as a workflow of persisted steps.
+// those nobody drives, running each as a workflow of persisted steps; and
+// removes the servers of no live instance (orphans).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -17,9 +18,11 @@
 #include "db/pool.h"
 #include "taskmanager/grpc_guest_client.h"
 #include "taskmanager/operation_dispatcher.h"
+#include "taskmanager/orphan_reaper.h"
 #include "taskmanager/owner_id.h"
 #include "taskmanager/resume_scanner.h"
 #include "taskmanager/task_consumer.h"
+#include "taskmanager/taskmanager_settings.h"
 
 namespace tmgr = automat::taskmanager;
 using automat::common::Config;
@@ -31,12 +34,11 @@ namespace {
 constexpr std::chrono::seconds kStopGrace{20};
 
 int run(const Config& cfg, const sigset_t& signals) {
+  const auto settings = tmgr::TaskmanagerSettings::from(cfg);
   const std::string owner = tmgr::make_owner_id();
-  const std::chrono::seconds lease(cfg.get_int("taskmanager", "lease_seconds", 30));
-  const int workers = std::max(1, cfg.get_int("taskmanager", "workers", 4));
 
-  automat::db::ConnectionPool pool(cfg.get("DEFAULT", "database_url"),
-                                   cfg.get_int("taskmanager", "db_pool_size", 4));
+  automat::db::ConnectionPool pool(settings.database_url,
+                                   static_cast<size_t>(settings.db_pool_size));
   automat::db::PgInstanceRepository instances(pool);
   automat::db::PgOperationRepository operations(pool);
   automat::db::PgCatalogRepository catalog(pool);
@@ -49,27 +51,34 @@ int run(const Config& cfg, const sigset_t& signals) {
 
   automat::common::StopSignal stop;
   tmgr::OperationRunner runner(services, automat::datastores::workflow_factory,
-                               tmgr::RunnerOptions{owner, lease}, stop);
-  tmgr::WorkerPool workers_pool(static_cast<size_t>(workers));
-  tmgr::OperationDispatcher dispatcher(workers_pool, operations, runner, owner, lease);
+                               tmgr::RunnerOptions{owner, settings.lease}, stop);
+  tmgr::WorkerPool workers_pool(static_cast<size_t>(settings.workers));
+  tmgr::OperationDispatcher dispatcher(workers_pool, operations, runner, owner, settings.lease);
   auto consumer = automat::common::make_amqp_consumer(
-      cfg.get("DEFAULT", "amqp_url"), automat::common::kTaskQueue, static_cast<uint16_t>(workers));
+      settings.amqp_url, automat::common::kTaskQueue, static_cast<uint16_t>(settings.workers));
   tmgr::TaskConsumer tasks(*consumer, dispatcher, stop);
-  tmgr::ResumeScanner scanner(
-      operations, dispatcher, stop,
-      std::chrono::seconds(cfg.get_int("taskmanager", "resume_scan_seconds", 5)),
-      std::chrono::seconds(cfg.get_int("taskmanager", "unclaimed_grace_seconds", 10)));
+  tmgr::ResumeScanner scanner(operations, dispatcher, stop, settings.resume_scan_interval,
+                              settings.unclaimed_grace);
+  tmgr::OrphanReaper reaper(instances, *compute, stop, settings.orphan_scan_interval,
+                            settings.orphan_grace);
 
-  automat::common::log::info("taskmanager.started",
-                             {{"owner", owner}, {"workers", std::to_string(workers)}});
+  automat::common::log::info(
+      "taskmanager.started",
+      {{"owner", owner},
+       {"workers", std::to_string(settings.workers)},
+       {"lease_seconds", std::to_string(settings.lease.count())},
+       {"takeover_within_seconds", std::to_string(settings.takeover_bound().count())}});
   std::thread consume_thread([&] { tasks.run(); });
   std::thread scan_thread([&] { scanner.run(); });
+  std::thread reap_thread;
+  if (settings.orphan_scan_interval.count() > 0) reap_thread = std::thread([&] { reaper.run(); });
 
   const int sig = automat::common::wait_for_stop_signal(signals);
   automat::common::log::info("taskmanager.stopping", {{"signal", std::to_string(sig)}});
   stop.request();
   consume_thread.join();
   scan_thread.join();
+  if (reap_thread.joinable()) reap_thread.join();
   if (!workers_pool.wait_idle(kStopGrace)) {
     // Steps still running (a long prepare): their operations keep their
     // cursor and lease and resume in the next taskmanager.

@@ -144,6 +144,10 @@ StepResult OperationRunner::run_once(Step& step, db::Operation& op) {
   StepContext ctx{services_, op};
   try {
     return step.run(ctx);
+  } catch (const db::DatabaseUnavailable&) {
+    // Not the step's fault: the operation is let go and resumes from its
+    // cursor once the database is back (see run()).
+    throw;
   } catch (const common::Error& e) {
     return StepResult::failed(op.resource_id, e.what());
   } catch (const std::exception& e) {
@@ -170,9 +174,7 @@ bool OperationRunner::save(Progress& p, int index, const std::string& message) {
 }
 
 bool OperationRunner::still_held(const db::Operation& op, LeaseKeeper& keeper) {
-  if (keeper.lost()) return false;
-  if (services_.operations->renew_lease(op.id, options_.owner, options_.lease)) return true;
-  keeper.mark_lost();
+  if (keeper.renew_now()) return true;
   common::log::warn("operation.lease_lost", {{"op", op.id}, {"owner", options_.owner}});
   return false;
 }

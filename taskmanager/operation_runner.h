@@ -2,16 +2,19 @@
 // Runs one claimed operation: finds its datastore's workflow, runs the steps
 // from the saved cursor, saves the cursor after every step, retries waiting
 // steps until their timeout, and finishes the operation COMPLETED or FAILED
-// (with the failing host and why). Stops at once when it loses the lease, so
-// two taskmanagers never drive one operation.
+// (with the failing host and why). Starts a step attempt, saves the cursor,
+// fails or completes only while its lease is certainly held (LeaseKeeper),
+// so two taskmanagers never drive one operation at once: once the lease is
+// or may be lost it stops at the next step boundary and writes nothing more
+// (an attempt already under way ends first; steps are idempotent).
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "common/stop_signal.h"
 #include "db/models.h"
 #include "taskmanager/lease_keeper.h"
-#include "common/stop_signal.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::taskmanager {
@@ -21,8 +24,8 @@ namespace automat::taskmanager {
 using WorkflowLookup = std::function<std::unique_ptr<WorkflowFactory>(const std::string& manager)>;
 
 struct RunnerOptions {
-  std::string owner;               // this taskmanager's id (hostname:pid:random)
-  std::chrono::seconds lease{30};  // renewed while the operation runs
+  std::string owner;              // this taskmanager's id (hostname:pid:random)
+  std::chrono::seconds lease{5};  // renewed while the operation runs (LeaseKeeper)
 };
 
 class OperationRunner {
@@ -30,9 +33,11 @@ class OperationRunner {
   enum class Outcome {
     kCompleted,  // every step done; operation COMPLETED
     kFailed,     // a step failed or timed out; operation FAILED, on_failure ran
-    kLeaseLost,  // another owner holds it now; nothing more was written
-    kAbandoned,  // stop requested or the database failed; the lease is let go
-                 // so the operation resumes from its cursor later
+    kLeaseLost,  // another owner holds it now, or may (no renewal succeeded
+                 // for a lease length); nothing more was written
+    kAbandoned,  // stop requested or the database failed (also inside a
+                 // step); the lease is let go so the operation resumes from
+                 // its cursor later
   };
 
   // `services`, `stop` must outlive the runner. Thread-safe: run() may be

@@ -2,12 +2,13 @@
 // Finds operations nobody is driving — RUNNING ones whose owner's lease
 // lapsed (a taskmanager was killed), SUBMITTED ones whose message was lost —
 // and runs them from their saved cursor. Scans at start and every
-// [taskmanager] resume_scan_seconds; this is what makes kill -9 safe.
+// [taskmanager] resume_scan_seconds; this is what makes kill -9 safe: a
+// killed owner's operation is claimed here within its lease plus one scan.
 #include <chrono>
 
+#include "common/stop_signal.h"
 #include "db/repositories.h"
 #include "taskmanager/operation_dispatcher.h"
-#include "common/stop_signal.h"
 
 namespace automat::taskmanager {
 

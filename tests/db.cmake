@@ -26,3 +26,13 @@ add_executable(db_manage_test unit/db_manage_test.cc)
 target_compile_options(db_manage_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_manage_test PRIVATE automat_manage_commands automat_test_support)
 gtest_discover_tests(db_manage_test TEST_PREFIX "db_manage." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+
+# The pool under a PostgreSQL of the test's own that it restarts and kills -9
+# (tests/integration/private_postgres.h, through scripts/services.sh).
+add_executable(db_pool_reconnect_test integration/db_pool_reconnect_test.cc)
+target_compile_options(db_pool_reconnect_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_pool_reconnect_test PRIVATE automat_db automat_test_support)
+target_compile_definitions(db_pool_reconnect_test PRIVATE
+  AUTOMAT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+gtest_discover_tests(db_pool_reconnect_test TEST_PREFIX "db_pool." DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 180)

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "common/crypto.h"
 #include "common/error.h"
@@ -64,9 +65,11 @@ LocalDriverOptions LocalDriverOptions::from_config(const common::Config& config)
   return o;
 }
 
-LocalDriver::LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases)
-    : options_(std::move(options)), leases_(leases) {
+LocalDriver::LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases,
+                         std::unique_ptr<ListenerProbe> probe)
+    : options_(std::move(options)), leases_(leases), probe_(std::move(probe)) {
   options_.state_dir = absolute_path(options_.state_dir);
+  if (!probe_) probe_ = std::make_unique<ProcNetListenerProbe>();
 }
 
 std::string LocalDriver::instance_dir(const std::string& instance_id) const {
@@ -95,31 +98,55 @@ Server LocalDriver::create(const ServerSpec& spec) {
   const std::string dir = instance_dir(spec.instance_id);
   auto lock = lock_for(spec.instance_id);
   std::lock_guard<std::mutex> g(*lock);
-  const std::string address = leases_.lease(spec.instance_id, options_.address_pool);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
     throw common::internal_error("cannot create instance directory " + dir + ": " + ec.message());
   }
-  write_guest_config(spec, address);
-  Server server{spec.instance_id, address, options_.guest_port};
   if (auto pid = guest_pid(spec.instance_id)) {
+    const std::string address = leases_.lease(spec.instance_id, options_.address_pool, {});
+    write_guest_config(spec, address);
     common::log::info("compute.guest_already_running",
                       {{"instance", spec.instance_id}, {"pid", std::to_string(*pid)}});
-    return server;
+    return Server{spec.instance_id, address, options_.guest_port};
   }
   // What a dead guest left running (its datastore) would fight the new one
   // for the address and the data directory.
-  const auto left = terminate_sessions(guest_sessions(spec.instance_id), options_.stop_grace);
+  const auto left =
+      terminate_sessions(guest_sessions(spec.instance_id, process_table()), options_.stop_grace);
   if (!left.empty()) {
     throw common::internal_error("could not stop the processes a dead guest of instance " +
                                  spec.instance_id + " left behind");
   }
+  const std::string address = free_address(spec.instance_id);
+  write_guest_config(spec, address);
   const pid_t pid = start_guest(spec.instance_id);
   common::log::info(
       "compute.guest_started",
       {{"instance", spec.instance_id}, {"pid", std::to_string(pid)}, {"address", address}});
-  return server;
+  return Server{spec.instance_id, address, options_.guest_port};
+}
+
+std::string LocalDriver::free_address(const std::string& instance_id) {
+  std::set<std::string> busy;
+  for (int tried = 0; tried < kMaxBusyAddresses; ++tried) {
+    const std::string address = leases_.lease(instance_id, options_.address_pool, busy);
+    const auto ports = probe_->listening_ports(address);
+    if (ports.empty()) return address;
+    std::string list;
+    for (int port : ports) list += (list.empty() ? "" : ",") + std::to_string(port);
+    // Not ours (this instance's own leftovers were stopped just before): an
+    // orphan guest or its datastore, which the orphan reaper will remove.
+    common::log::warn("compute.address_in_use", {{"instance", instance_id},
+                                                 {"address", address},
+                                                 {"listening_ports", list},
+                                                 {"action", "skipped; leasing another"}});
+    leases_.release(instance_id);
+    busy.insert(address);
+  }
+  throw common::unavailable("no usable address in " + options_.address_pool + ": the " +
+                            std::to_string(busy.size()) +
+                            " free addresses tried all have something listening on them");
 }
 
 std::optional<Server> LocalDriver::find(const std::string& instance_id) {
@@ -168,20 +195,32 @@ pid_t LocalDriver::start_guest(const std::string& instance_id) const {
   return spawn_detached(cmd);
 }
 
-std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id) const {
+std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id,
+                                               const std::vector<ProcessIdentity>& table) const {
   std::vector<pid_t> sids;
+  auto add = [&](pid_t sid) {
+    if (std::find(sids.begin(), sids.end(), sid) == sids.end()) sids.push_back(sid);
+  };
   if (auto pid = read_pid_file(pid_path(instance_id))) {
     reap_if_child(*pid);
     // A dead leader's session id can still be carried by its children (the
     // kernel does not reuse it meanwhile); a live leader must be our guest.
-    if (!process_alive(*pid) || has_arg(*pid, config_path(instance_id))) sids.push_back(*pid);
+    if (!process_alive(*pid) || has_arg(*pid, config_path(instance_id))) add(*pid);
   }
-  // Guests whose pid file was lost still name our config on their command line.
-  for (pid_t pid : processes_with_arg(config_path(instance_id))) {
-    auto st = read_stat(pid);
-    if (st && std::find(sids.begin(), sids.end(), st->session) == sids.end()) {
-      sids.push_back(st->session);
+  const std::string config = config_path(instance_id);
+  const std::string under_dir = instance_dir(instance_id) + "/";
+  for (const auto& p : table) {
+    // Guests whose pid file was lost still name our config on their command line.
+    if (std::find(p.args.begin(), p.args.end(), config) != p.args.end()) {
+      add(p.session);
+      continue;
     }
+    // A datastore whose guest died (and whose pid file went with the
+    // directory) names the instance's files; its session has no leader.
+    const bool names_dir = std::any_of(p.args.begin(), p.args.end(), [&](const std::string& a) {
+      return a.find(under_dir) != std::string::npos;
+    });
+    if (names_dir && !process_alive(p.session)) add(p.session);
   }
   return sids;
 }
@@ -191,7 +230,7 @@ void LocalDriver::destroy(const std::string& instance_id) {
   auto lock = lock_for(instance_id);
   {
     std::lock_guard<std::mutex> g(*lock);
-    const auto sids = guest_sessions(instance_id);
+    const auto sids = guest_sessions(instance_id, process_table());
     const auto left = terminate_sessions(sids, options_.stop_grace);
     if (!left.empty()) {
       throw common::internal_error("could not stop " + std::to_string(left.size()) +

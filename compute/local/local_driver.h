@@ -4,7 +4,9 @@
 // bound to its own loopback address from [compute] address_pool, as ccm
 // does for Cassandra nodes. The guest runs in its own session, so it and the
 // datastore it starts survive the taskmanager, and destroy() can find every
-// one of them by session id.
+// one of them by session id. A new guest is never started on an address
+// something still listens on (see ListenerProbe): such an address is skipped
+// and logged, and another one leased.
 #include <sys/types.h>
 
 #include <chrono>
@@ -17,6 +19,8 @@
 
 #include "common/config.h"
 #include "compute/compute_driver.h"
+#include "compute/local/listener_probe.h"
+#include "compute/local/processes.h"
 #include "db/repositories.h"
 
 namespace automat::compute::local {
@@ -42,13 +46,23 @@ struct LocalDriverOptions {
 
 class LocalDriver : public ComputeDriver {
  public:
-  // `leases` must outlive the driver.
-  LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases);
+  // `leases` must outlive the driver. `probe` tells which addresses are in
+  // use (default: ProcNetListenerProbe).
+  LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases,
+              std::unique_ptr<ListenerProbe> probe = nullptr);
 
+  // Throws common::Error(kUnavailable) when every free address it tried
+  // (kMaxBusyAddresses at most) has something listening on it.
   Server create(const ServerSpec& spec) override;
   std::optional<Server> find(const std::string& instance_id) override;
   bool guest_running(const std::string& instance_id) override;
   void destroy(const std::string& instance_id) override;
+  // From <state_dir>/instances/*, every process of a guest session (or
+  // left by a dead guest) of an instance there, and every address lease.
+  std::vector<Footprint> footprints() override;
+
+  // How many in-use addresses create() skips before it gives up.
+  static constexpr int kMaxBusyAddresses = 64;
 
   // <state_dir>/instances/<id>; throws common::Error(kBadRequest) for an id
   // that is not a plain name.
@@ -61,12 +75,22 @@ class LocalDriver : public ComputeDriver {
   std::string pid_path(const std::string& instance_id) const;
   void write_guest_config(const ServerSpec& spec, const std::string& address) const;
   pid_t start_guest(const std::string& instance_id) const;
-  std::vector<pid_t> guest_sessions(const std::string& instance_id) const;
+  // An address for a new guest of `instance_id`: its lease when nothing
+  // listens there, else a new lease of an address where nothing does.
+  std::string free_address(const std::string& instance_id);
+  // The sessions of the instance's guests, alive or dead: the one its pid
+  // file names, those of processes running with its guest.conf, and those
+  // whose leader died leaving processes that name the instance's directory.
+  std::vector<pid_t> guest_sessions(const std::string& instance_id,
+                                    const std::vector<ProcessIdentity>& table) const;
+  Footprint footprint(const std::string& instance_id, const std::vector<ProcessIdentity>& table,
+                      const std::optional<db::AddressLease>& lease) const;
   void remove_instance_dir(const std::string& instance_id) const;
   std::shared_ptr<std::mutex> lock_for(const std::string& instance_id);
 
   LocalDriverOptions options_;
   db::AddressLeaseRepository& leases_;
+  std::unique_ptr<ListenerProbe> probe_;
   std::mutex locks_mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> locks_;  // one per instance
 };

@@ -5,11 +5,16 @@ PostgreSQL superuser DSN) and AUTOMAT_TEST_AMQP_URL, plus AUTOMAT_BUILD_DIR
 (the build tree holding bin/) and AUTOMAT_CASSANDRA_IMAGE (the Cassandra
 image directory run_tests.sh lays out). The stack gets its own database, its
 own state directory and config (api on a free port, instance addresses from
-support.ADDRESS_POOL, short heartbeat and lease timings), the mysql datastore
-(default) and a cluster-enabled cassandra one, two tenants, and runs the real
-automat-api, automat-taskmanager and automat-conductor. Everything it
-started, guest agents and their datastores (MariaDB, Cassandra JVMs)
-included, is stopped at the end.
+support.ADDRESS_POOL, short heartbeat and orphan-reaper timings; the lease
+timings of etc/automat.conf), the mysql datastore (default) and a
+cluster-enabled cassandra one, two tenants, and runs the real automat-api,
+automat-taskmanager and automat-conductor. Everything it started, guest
+agents and their datastores (MariaDB, Cassandra JVMs) included, is stopped at
+the end.
+
+A test may build a Stack of its own (e.g. on a PostgreSQL it kills, see
+test_crash_drills.py): Stack(admin_dsn=..., amqp_url=..., address_pool=...,
+primary=False); only the session's stack sets support.API_ROOT.
 """
 import configparser
 import os
@@ -17,7 +22,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,9 +30,9 @@ import urllib.parse
 import pytest
 
 import support
-from support import (ADDRESS_POOL, AGENT_HEARTBEAT_EXPIRY, HEARTBEAT_INTERVAL, LEASE_SECONDS,
-                     RESUME_SCAN_SECONDS, SWEEP_INTERVAL, Tenant, kill_session, read_pid,
-                     wait_for)
+from support import (ADDRESS_POOL, AGENT_HEARTBEAT_EXPIRY, HEARTBEAT_INTERVAL,
+                     ORPHAN_GRACE_SECONDS, ORPHAN_SCAN_SECONDS, SWEEP_INTERVAL, Tenant, free_port,
+                     kill_session, read_pid, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("automat-conductor", "automat-taskmanager", "automat-api")
@@ -45,12 +49,6 @@ def required_env(name):
         pytest.fail(f"{name} is not set: run the end-to-end tests through ./run_tests.sh "
                     f"(e.g. ./run_tests.sh -R e2e)", pytrace=False)
     return value
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cassandra_image():
@@ -72,15 +70,22 @@ def mariadb_version():
 
 
 class Stack:
-    """The services of one e2e session and what the tests need to reach them."""
+    """The services of one e2e stack and what the tests need to reach them.
 
-    def __init__(self, services=SERVICES, amqp_url=None):
-        """services: which Automat services to run; amqp_url: another broker
-        than run_tests.sh's (tests/fuzz runs the api alone, publishing nowhere)."""
+    By default on the PostgreSQL and RabbitMQ of ./run_tests.sh, with
+    support.ADDRESS_POOL; `primary` makes support's helpers talk to it.
+    `services` chooses which Automat services run (tests/fuzz runs the api
+    alone, with an `amqp_url` on which nothing listens).
+    """
+
+    def __init__(self, admin_dsn=None, amqp_url=None, address_pool=None, primary=True,
+                 services=SERVICES):
         self.services = tuple(services)
         self.build_dir = os.path.abspath(required_env("AUTOMAT_BUILD_DIR"))
-        self.admin_dsn = required_env("AUTOMAT_TEST_DATABASE_URL")
+        self.admin_dsn = admin_dsn or required_env("AUTOMAT_TEST_DATABASE_URL")
         self.amqp_url = amqp_url or required_env("AUTOMAT_TEST_AMQP_URL")
+        self.address_pool = address_pool or ADDRESS_POOL
+        self.primary = primary
         parent = os.environ.get("AUTOMAT_E2E_TMPDIR") or None
         self.state_dir = tempfile.mkdtemp(prefix="e2e-", dir=parent)
         # The mysql user must traverse down to each instance's data dir.
@@ -124,12 +129,14 @@ class Stack:
                         "guest_secret": secrets.token_hex(32), "state_dir": self.state_dir,
                         "log_level": "debug"},
             "api": {"bind_host": "127.0.0.1", "bind_port": str(self.api_port)},
-            "taskmanager": {"lease_seconds": str(LEASE_SECONDS),
-                            "resume_scan_seconds": str(RESUME_SCAN_SECONDS),
-                            "unclaimed_grace_seconds": "3"},
+            # Lease and resume timings stay those of etc/automat.conf: the
+            # crash drills measure the takeover they give.
+            "taskmanager": {"unclaimed_grace_seconds": "3",
+                            "orphan_scan_seconds": str(ORPHAN_SCAN_SECONDS),
+                            "orphan_grace_seconds": str(ORPHAN_GRACE_SECONDS)},
             "conductor": {"agent_heartbeat_expiry": str(AGENT_HEARTBEAT_EXPIRY),
                           "sweep_interval": str(SWEEP_INTERVAL)},
-            "compute": {"address_pool": ADDRESS_POOL,
+            "compute": {"address_pool": self.address_pool,
                         "guestagent_binary": self.bin("automat-guestagent")},
             "guestagent": {"heartbeat_interval": str(HEARTBEAT_INTERVAL)},
         }
@@ -157,7 +164,8 @@ class Stack:
         line = [ln for ln in out.splitlines() if ln.strip()][-1]
         match = re.search(r"\(tenant_id ([^)]+)\)", line)
         assert match, f"unexpected token create output: {out!r}"
-        return Tenant(name=name, id=match.group(1), token=line.split()[-1])
+        return Tenant(name=name, id=match.group(1), token=line.split()[-1],
+                      api_root=self.api_root)
 
     def set_up(self):
         self.psql(self.admin_dsn, f"CREATE DATABASE {self.db_name}")
@@ -177,20 +185,34 @@ class Stack:
             self.start(svc)
         wait_for(lambda: support.port_open("127.0.0.1", self.api_port) or self._check_alive(),
                  30, 0.1, "automat-api to listen")
-        support.API_ROOT = self.api_root
-        support.BUILD_DIR = self.build_dir
+        if self.primary:
+            support.API_ROOT = self.api_root
+            support.BUILD_DIR = self.build_dir
 
     # --- services -----------------------------------------------------------
 
-    def start(self, svc):
-        """Starts a service in its own session, logging to logs/<svc>.log."""
-        log = open(os.path.join(self.logs_dir, f"{svc}.log"), "ab")
+    def start(self, svc, name=None):
+        """Starts a service in its own session, logging to logs/<name>.log.
+
+        name (default: svc) tells a second copy of a service apart, e.g. a
+        second taskmanager: start("automat-taskmanager", "automat-taskmanager-2").
+        """
+        name = name or svc
+        log = open(os.path.join(self.logs_dir, f"{name}.log"), "ab")
         log.write(f"--- {time.strftime('%H:%M:%S')} starting {svc}\n".encode())
         log.flush()
-        self.procs[svc] = subprocess.Popen(
+        self.procs[name] = subprocess.Popen(
             [self.bin(svc), "--config", self.config_path], stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
+
+    def log_text(self, name):
+        """The whole log of a service (by its start() name)."""
+        try:
+            with open(os.path.join(self.logs_dir, f"{name}.log"), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
 
     def _check_alive(self):
         for svc, proc in self.procs.items():
@@ -230,8 +252,9 @@ class Stack:
             return f"(no {path})\n"
 
     def diagnostics(self, lines=40):
+        names = list(self.services) + [n for n in self.procs if n not in self.services]
         parts = [f"===== {svc}.log (last {lines} lines) =====\n{self.log_tail(svc, lines)}"
-                 for svc in self.services]
+                 for svc in names]
         if os.path.isdir(self.instances_dir):
             for inst in sorted(os.listdir(self.instances_dir)):
                 for name in INSTANCE_LOGS:
@@ -265,7 +288,8 @@ class Stack:
                         pass
 
     def tear_down(self):
-        for svc in reversed(self.services):
+        for svc in list(reversed(self.services)) + [n for n in self.procs
+                                                     if n not in self.services]:
             self.stop(svc)
         self.stop_guests()
         try:
@@ -279,6 +303,7 @@ class Stack:
 
 
 _STACK = None
+_EXTRA_STACKS = []  # stacks of single tests, whose logs a failure report shows too
 
 
 @pytest.fixture(scope="session")
@@ -298,6 +323,20 @@ def stack():
     s.tear_down()
 
 
+@pytest.fixture
+def report_logs_of():
+    """A function to call with a test's own Stack: a failed test's report then
+    shows that stack's logs too."""
+    added = []
+
+    def add(extra_stack):
+        _EXTRA_STACKS.append(extra_stack)
+        added.append(extra_stack)
+    yield add
+    for extra_stack in added:
+        _EXTRA_STACKS.remove(extra_stack)
+
+
 @pytest.fixture(scope="session")
 def tenant_a(stack):
     return stack.tenants["a"]
@@ -315,3 +354,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and _STACK is not None:
         report.sections.append(("automat service logs", _STACK.diagnostics()))
+    if report.failed:
+        for extra in _EXTRA_STACKS:
+            report.sections.append((f"automat service logs of {extra.state_dir}",
+                                    extra.diagnostics()))

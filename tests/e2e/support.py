@@ -3,11 +3,15 @@
 The session's stack (conftest.py) sets API_ROOT and BUILD_DIR before any test
 runs; tests import what they need from here.
 """
+import ipaddress
 import json
 import os
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -24,10 +28,18 @@ BUILD_DIR = ""  # the build tree holding bin/, set by conftest.py
 HEARTBEAT_INTERVAL = 2
 AGENT_HEARTBEAT_EXPIRY = 8
 SWEEP_INTERVAL = 1
-LEASE_SECONDS = 5
-RESUME_SCAN_SECONDS = 1
+ORPHAN_SCAN_SECONDS = 2
+ORPHAN_GRACE_SECONDS = 5
 # Another pool lets a second e2e run share the machine (e.g. from a worktree).
 ADDRESS_POOL = os.environ.get("AUTOMAT_E2E_ADDRESS_POOL", "127.20.0.0/16")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def last_subnet(pool=ADDRESS_POOL):
+    """The last /24 of `pool` (a quarter of it when smaller), for a test's own
+    stack: the session's stack leases from the bottom and never gets there."""
+    net = ipaddress.ip_network(pool, strict=False)
+    return str(list(net.subnets(new_prefix=max(net.prefixlen + 2, 24)))[-1])
 
 
 @dataclass
@@ -50,9 +62,10 @@ class Tenant:
     name: str
     id: str
     token: str = field(repr=False)
+    api_root: str = ""  # its stack's API; "" for API_ROOT
 
     def url(self, path=""):
-        return f"{API_ROOT}/v1.0/{self.id}{path}"
+        return f"{self.api_root or API_ROOT}/v1.0/{self.id}{path}"
 
     def cli_env(self):
         return {"AUTOMAT_URL": self.url(), "AUTOMAT_TOKEN": self.token}
@@ -182,6 +195,12 @@ def delete_instance(tenant: Tenant, instance_id, timeout=120):
 
 # --- processes and sockets ---------------------------------------------------
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def port_open(host, port, timeout=1.0):
     """True when something accepts TCP connections on host:port."""
     try:
@@ -288,3 +307,77 @@ def http_raw(method, path, token, payload: bytes, headers=None, timeout=30):
     result = _response(resp.status, resp.headers, resp.read())
     conn.close()
     return result
+
+
+# --- the scripts' private services -------------------------------------------
+
+def services_sh(*command, timeout=180):
+    """Runs a function of scripts/services.sh (e.g. "start_postgres", dir,
+    port); asserts it succeeded; returns its output."""
+    out = subprocess.run(
+        ["bash", "-c", f'source "{ROOT}/scripts/services.sh" && "$@"', "services.sh", *command],
+        capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, (f"scripts/services.sh {' '.join(command)} failed "
+                                 f"({out.returncode}): {out.stdout}{out.stderr}")
+    return out.stdout
+
+
+class PrivatePostgres:
+    """A PostgreSQL of a test's own, started durable by scripts/services.sh as
+    ./stack.sh starts it, so the test may kill -9 it (never the shared one of
+    ./run_tests.sh, which other tests use)."""
+
+    def __init__(self, parent_dir):
+        self.root = tempfile.mkdtemp(prefix="pg-", dir=parent_dir)
+        os.chmod(self.root, 0o755)  # the postgres user owns pg/ below
+        self.dir = os.path.join(self.root, "pg")
+        self.port = free_port()
+        self.admin_dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self):
+        """Starts it (initdb on first use, crash recovery after a kill)."""
+        services_sh("start_postgres", self.dir, str(self.port))
+
+    def setting(self, name):
+        out = subprocess.run(["psql", "-X", "-tA", self.admin_dsn, "-c", f"SHOW {name}"],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    def kill_postmaster(self):
+        """kill -9 of the postmaster, as in a crash; returns once it is gone."""
+        with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
+            pid = int(f.readline().strip())  # the first of its lines
+        assert pid > 1, f"bad postmaster.pid under {self.dir}"
+        os.kill(pid, signal.SIGKILL)
+
+        def gone():
+            # Reaped, not only dead: a new postmaster refuses to start while
+            # the old pid exists, even as a zombie.
+            try:
+                os.kill(pid, 0)
+                return False
+            except ProcessLookupError:
+                return True
+        wait_for(gone, 60, 0.05, f"postmaster {pid} to be gone")
+
+    def destroy(self):
+        services_sh("stop_postgres", self.dir)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RabbitVhost:
+    """A virtual host of its own on ./run_tests.sh's RabbitMQ, so a test's own
+    stack shares the broker but none of its queues."""
+
+    def __init__(self, amqp_url):
+        self.rabbit_dir = os.environ.get("AUTOMAT_TEST_RABBITMQ_DIR", "")
+        assert self.rabbit_dir, "AUTOMAT_TEST_RABBITMQ_DIR is not set (./run_tests.sh sets it)"
+        parts = urllib.parse.urlsplit(amqp_url)
+        self.port = str(parts.port)
+        self.name = "automat-drill-" + secrets.token_hex(4)
+        self.amqp_url = urllib.parse.urlunsplit(parts._replace(path="/" + self.name))
+        services_sh("add_rabbitmq_vhost", self.rabbit_dir, self.port, self.name)
+
+    def destroy(self):
+        services_sh("delete_rabbitmq_vhost", self.rabbit_dir, self.port, self.name)

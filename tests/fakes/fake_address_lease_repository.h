@@ -7,14 +7,17 @@ namespace automat::testing {
 class FakeAddressLeaseRepository : public db::AddressLeaseRepository, public FakeBase {
  public:
   std::map<std::string, std::string> leases;  // instance id -> address
+  std::map<std::string, TimePoint> created;   // instance id -> when leased (unset: now)
 
-  std::string lease(const std::string& instance_id, const std::string& cidr) override {
+  std::string lease(const std::string& instance_id, const std::string& cidr,
+                    const std::set<std::string>& skip) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     auto it = leases.find(instance_id);
     if (it != leases.end()) return it->second;
-    std::set<std::string> used;
+    std::set<std::string> used = skip;
     for (const auto& [id, addr] : leases) used.insert(addr);
+    created[instance_id] = time->now();
     const auto [network, prefix] = parse_cidr(cidr);
     const uint64_t size = uint64_t{1} << (32 - prefix);
     for (uint64_t host = 1; host + 1 < size; ++host) {
@@ -36,6 +39,23 @@ class FakeAddressLeaseRepository : public db::AddressLeaseRepository, public Fak
     std::lock_guard<std::mutex> l(mu);
     check_available();
     leases.erase(instance_id);
+    created.erase(instance_id);
+  }
+
+  std::vector<db::AddressLease> list() override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    const TimePoint now = time->now();
+    std::vector<std::pair<TimePoint, db::AddressLease>> found;
+    for (const auto& [id, addr] : leases) {
+      const auto c = created.count(id) ? created.at(id) : now;
+      found.push_back({c, {id, addr, std::chrono::duration_cast<std::chrono::seconds>(now - c)}});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<db::AddressLease> out;
+    for (auto& [c, lease] : found) out.push_back(std::move(lease));
+    return out;
   }
 
  private:

@@ -3,6 +3,7 @@
 // workflows. Thread-safe. State lives in public members (hold `mu` when
 // another thread may use the fake). `fail_create` / `fail_destroy` make the
 // next call throw, like a driver that cannot start or stop a server.
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,11 @@ class FakeComputeDriver : public compute::ComputeDriver {
   std::optional<std::string> fail_create;    // message of the next create failure
   std::optional<std::string> fail_destroy;   // message of the next destroy failure
   int guest_port = 8780;
+  // Servers of no instance the workflows know (e.g. left by a lost create),
+  // reported by footprints() until destroyed, with their ages.
+  std::map<std::string, compute::Footprint> strays;
+  std::map<std::string, std::chrono::seconds> ages;  // footprint age by id (default 0)
+  std::optional<std::string> fail_footprints;        // message of the next footprints failure
 
   compute::Server create(const compute::ServerSpec& spec) override {
     std::lock_guard<std::mutex> l(mu);
@@ -76,6 +82,30 @@ class FakeComputeDriver : public compute::ComputeDriver {
       throw common::internal_error(m);
     }
     servers.erase(instance_id);
+    strays.erase(instance_id);
+  }
+
+  // Every server (directory "/fake/<id>", one guest process while it runs)
+  // and every stray.
+  std::vector<compute::Footprint> footprints() override {
+    std::lock_guard<std::mutex> l(mu);
+    if (fail_footprints) {
+      const std::string m = *fail_footprints;
+      fail_footprints.reset();
+      throw common::internal_error(m);
+    }
+    std::vector<compute::Footprint> out;
+    for (const auto& [id, rec] : servers) {
+      compute::Footprint fp;
+      fp.instance_id = id;
+      fp.directory = "/fake/" + id;
+      if (rec.guest_running) fp.processes.push_back("1 automat-guestagent");
+      fp.address = rec.server.address;
+      fp.age = ages.count(id) ? ages.at(id) : std::chrono::seconds(0);
+      out.push_back(fp);
+    }
+    for (const auto& [id, fp] : strays) out.push_back(fp);
+    return out;
   }
 
   // Simulates the guest agent process dying (or coming back).

@@ -1,8 +1,8 @@
 #pragma once
 // See fake_repository_base.h for how the fakes behave.
-#include "tests/fakes/fake_repository_base.h"
-#include "tests/fakes/fake_operation_repository.h"
 #include "tests/fakes/fake_catalog_repository.h"
+#include "tests/fakes/fake_operation_repository.h"
+#include "tests/fakes/fake_repository_base.h"
 
 namespace automat::testing {
 
@@ -61,7 +61,8 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
       check_available();
       StartOutcome blocked;
       for (const auto& [id, other] : instances) {
-        if (!deleted.count(id) && other.slave_of == instance_id) blocked.live_replicas.push_back(id);
+        if (!deleted.count(id) && other.slave_of == instance_id)
+          blocked.live_replicas.push_back(id);
       }
       if (!blocked.live_replicas.empty()) return blocked;
     }
@@ -70,8 +71,9 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     return out;
   }
 
-  bool create_replicas(const std::string& master_id,
-                       const std::vector<std::pair<db::Instance, db::Operation>>& replicas) override {
+  bool create_replicas(
+      const std::string& master_id,
+      const std::vector<std::pair<db::Instance, db::Operation>>& replicas) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Instance* master = live(master_id);
@@ -158,6 +160,26 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     it->second.updated = iso8601(time->now());
   }
 
+  // Needs `operation_repo` to see unfinished operations (none without it).
+  std::map<std::string, RecordState> record_states(const std::vector<std::string>& ids) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    std::map<std::string, RecordState> out;
+    for (const auto& id : ids) {
+      auto it = instances.find(id);
+      const std::string cluster =
+          it == instances.end() ? std::string() : it->second.cluster_id.value_or("");
+      if (runs_on(id) || (!cluster.empty() && runs_on(cluster))) {
+        out[id] = RecordState::kLive;
+      } else if (it == instances.end()) {
+        out[id] = RecordState::kMissing;
+      } else {
+        out[id] = deleted.count(id) ? RecordState::kDeleted : RecordState::kLive;
+      }
+    }
+    return out;
+  }
+
   // Unlocked helper for linked fakes: the live (not deleted) row, or null.
   db::Instance* live(const std::string& id) {
     auto it = instances.find(id);
@@ -166,6 +188,18 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
   }
 
  private:
+  // Whether an unfinished operation of `operation_repo` names `resource_id`.
+  bool runs_on(const std::string& resource_id) {
+    if (!operation_repo) return false;
+    std::lock_guard<std::mutex> l(operation_repo->mu);
+    for (const auto& [id, op] : operation_repo->operations) {
+      if (op.resource_id == resource_id &&
+          (op.state == common::op_state::kSubmitted || op.state == common::op_state::kRunning)) {
+        return true;
+      }
+    }
+    return false;
+  }
   void add_operation(const db::Operation& op) {
     if (operation_repo) {
       std::lock_guard<std::mutex> l(operation_repo->mu);

@@ -10,7 +10,7 @@
 // Linked fakes share one FakeTime (see the constructors).
 //
 // Set `unavailable = true` on any fake to make every call throw
-// Error(kUnavailable), as the Pg repositories do when the database is down.
+// db::DatabaseUnavailable, as the Pg repositories do when the database is down.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -86,7 +86,7 @@ struct FakeBase {
   bool unavailable = false;
 
   void check_available() const {
-    if (unavailable) throw common::unavailable("database unavailable: fake outage");
+    if (unavailable) throw db::DatabaseUnavailable("database unavailable: fake outage");
   }
 };
 

@@ -3,9 +3,13 @@
 // starts mariadbd) in a session of its own, and destroy() ends that whole
 // session, removes the directory and releases the address lease in the real
 // PostgreSQL (AUTOMAT_TEST_DATABASE_URL).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +23,7 @@
 #include "compute/local/local_driver.h"
 #include "db/pg_repositories.h"
 #include "tests/integration/pg_test_db.h"
+#include "tests/integration/process_support.h"
 
 namespace automat::testing {
 namespace {
@@ -29,39 +34,6 @@ using compute::local::LocalDriver;
 using compute::local::LocalDriverOptions;
 
 constexpr const char* kSecret = "integration-secret";
-
-// The session id of `pid` from /proc/<pid>/stat (-1 when gone or a zombie);
-// parsed here independently of the driver's own code.
-pid_t session_of(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(f, line)) return -1;
-  std::istringstream rest(line.substr(line.rfind(')') + 2));
-  char state;
-  pid_t ppid, pgrp, sid;
-  rest >> state >> ppid >> pgrp >> sid;
-  return state == 'Z' ? -1 : sid;
-}
-
-std::vector<pid_t> in_session(pid_t sid) {
-  std::vector<pid_t> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string n = e.path().filename();
-    if (!std::all_of(n.begin(), n.end(), ::isdigit)) continue;
-    if (session_of(std::stoi(n)) == sid) out.push_back(std::stoi(n));
-  }
-  return out;
-}
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
 
 std::string slurp(const fs::path& p) {
   std::ifstream f(p);
@@ -271,6 +243,155 @@ TEST_F(LocalDriverTest, AGuestBinaryThatCannotRunFailsCreateWithAReason) {
     EXPECT_NE(std::string(e.what()).find("missing-binary"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(driver->guest_running(s.instance_id));
+}
+
+// Listens on `address` (any free port) until destroyed, as an orphan guest would.
+class Listener {
+ public:
+  explicit Listener(const std::string& address) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, address.c_str(), &a.sin_addr);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(fd_, 1) != 0) {
+      throw std::runtime_error("cannot listen on " + address);
+    }
+  }
+  ~Listener() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
+// A /24 of 127.31.0.0/16 of its own per test.
+std::string fresh_pool() {
+  return "127.31." + std::to_string(std::stoi(common::crypto::random_hex(1), nullptr, 16) % 240) +
+         ".0/24";
+}
+
+// The address the driver's next new lease would get.
+std::string next_free(db::AddressLeaseRepository& leases, const std::string& pool) {
+  const std::string probe_id = "probe-" + common::crypto::random_hex(4);
+  const std::string address = leases.lease(probe_id, pool, {});
+  leases.release(probe_id);
+  return address;
+}
+
+TEST_F(LocalDriverTest, CreateSkipsAnAddressSomethingStillListensOn) {
+  options.address_pool = fresh_pool();
+  driver = std::make_unique<LocalDriver>(options, leases);
+  const std::string busy = next_free(leases, options.address_pool);
+  Listener orphan(busy);  // e.g. a guest whose instance records were lost
+
+  const auto s = spec();
+  const auto server = driver->create(s);
+  EXPECT_NE(server.address, busy);
+  EXPECT_EQ(leases.find(s.instance_id), server.address);
+  const auto conf = common::Config::load(driver->instance_dir(s.instance_id) + "/guest.conf");
+  EXPECT_EQ(conf.get("guestagent", "address"), server.address);
+  for (const auto& l : leases.list()) EXPECT_NE(l.address, busy) << l.instance_id;
+}
+
+TEST_F(LocalDriverTest, AResumedCreateMovesOffItsLeasedAddressWhenSomethingElseListensThere) {
+  options.address_pool = fresh_pool();
+  driver = std::make_unique<LocalDriver>(options, leases);
+  const auto s = spec();
+  const std::string first = leases.lease(s.instance_id, options.address_pool, {});
+  Listener squatter(first);  // the guest was never started; something else took the address
+  const auto server = driver->create(s);
+  EXPECT_NE(server.address, first);
+  EXPECT_EQ(leases.find(s.instance_id), server.address);
+}
+
+TEST_F(LocalDriverTest, CreateGivesUpWhenEveryAddressItTriesIsInUse) {
+  class EverythingBusy : public compute::local::ListenerProbe {
+   public:
+    std::vector<int> listening_ports(const std::string&) override { return {3306}; }
+  };
+  driver = std::make_unique<LocalDriver>(options, leases, std::make_unique<EverythingBusy>());
+  const auto s = spec();
+  try {
+    driver->create(s);
+    FAIL() << "expected an error";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(e.what()).find("listening"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(leases.find(s.instance_id)) << "no lease kept";
+  EXPECT_FALSE(driver->guest_running(s.instance_id));
+}
+
+TEST_F(LocalDriverTest, FootprintsShowTheDirectoryProcessesAndLeaseOfEachServer) {
+  const auto s = spec();
+  const auto server = driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  std::optional<compute::Footprint> mine;
+  for (const auto& fp : driver->footprints()) {
+    if (fp.instance_id == s.instance_id) mine = fp;
+  }
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->directory, driver->instance_dir(s.instance_id));
+  EXPECT_EQ(mine->address, server.address);
+  EXPECT_GE(mine->processes.size(), 2u) << "the guest and its child";
+  EXPECT_TRUE(std::any_of(mine->processes.begin(), mine->processes.end(), [&](const auto& p) {
+    return p.rfind(std::to_string(pid) + " ", 0) == 0;
+  })) << "\"<pid> <program>\" of the guest";
+  EXPECT_LT(mine->age, std::chrono::seconds(60));
+
+  driver->destroy(s.instance_id);
+  for (const auto& fp : driver->footprints()) EXPECT_NE(fp.instance_id, s.instance_id);
+}
+
+TEST_F(LocalDriverTest, ADatastoreLeftByADeadGuestWithoutPidFileIsFoundAndStopped) {
+  // The "datastore" names a file of the instance, as mariadbd names its my.cnf.
+  write_guest_script("dir=$(dirname \"$2\")\ntail -f \"$dir/guestagent.log\" &\nwait\n");
+  driver = std::make_unique<LocalDriver>(options, leases);
+  const auto s = spec();
+  driver->create(s);
+  const pid_t pid = pid_file(s.instance_id);
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() >= 2; }));
+  ::kill(pid, SIGKILL);  // the guest dies; its datastore lives on
+  ASSERT_TRUE(eventually([&] { return in_session(pid).size() == 1; }));
+  fs::remove(fs::path(driver->instance_dir(s.instance_id)) / "guestagent.pid");
+
+  bool found = false;
+  for (const auto& fp : driver->footprints()) {
+    if (fp.instance_id == s.instance_id) found = fp.processes.size() == 1;
+  }
+  EXPECT_TRUE(found) << "the leftover is part of the instance's footprint";
+  driver->destroy(s.instance_id);
+  EXPECT_TRUE(in_session(pid).empty());
+}
+
+TEST(ProcessIdentity, ASignalGoesOnlyToTheProcessFirstSeen) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execl("/bin/sleep", "sleep", "1000", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(child, 0);
+  compute::local::ProcessIdentity seen;
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& p : compute::local::process_table()) {
+      if (p.pid == child && !p.args.empty() && p.args[0] == "sleep") seen = p;
+    }
+    return seen.pid == child;
+  }));
+  auto reused = seen;
+  reused.start_ticks += 1;  // the same pid, started at another time: another process
+  EXPECT_FALSE(compute::local::signal_same_process(reused, SIGKILL));
+  auto other_command = seen;
+  other_command.args = {"mariadbd"};
+  EXPECT_FALSE(compute::local::signal_same_process(other_command, SIGKILL));
+  EXPECT_TRUE(compute::local::process_alive(child)) << "neither was signalled";
+
+  EXPECT_TRUE(compute::local::signal_same_process(seen, SIGKILL));
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_FALSE(compute::local::signal_same_process(seen, SIGKILL)) << "gone";
 }
 
 }  // namespace

@@ -161,3 +161,74 @@ TEST(DbInstances, SettersAndDeletion) {
 
 }  // namespace
 }  // namespace automat::testing
+
+namespace automat::testing {
+namespace {
+
+using RecordState = db::InstanceRepository::RecordState;
+
+TEST(DbInstances, RecordStatesTellLiveDeletedAndMissing) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository operations(db.pool());
+  auto created = [&](const std::string& name) {
+    db::Instance inst = new_instance(s, name);
+    db::Operation op = new_operation(inst, "instance.create");
+    instances.create_with_operation(inst, op);
+    operations.finish(op.id, "", "COMPLETED", {}, "done");
+    return inst.id;
+  };
+  const std::string live = created("live");
+  const std::string gone = created("gone");  // deleted, its delete finished
+  instances.mark_deleted(gone);
+  const std::string deleting = created("deleting");  // deleted, delete still running
+  db::Instance deleting_row = *instances.find_any(deleting);
+  ASSERT_TRUE(instances.start_operation(deleting, "DELETING", {},
+                                        new_operation(deleting_row, "instance.delete")));
+  instances.mark_deleted(deleting);
+  const std::string building = "building-" + common::crypto::random_hex(4);
+  db::Instance no_row_yet = new_instance(s, "x");
+  no_row_yet.id = building;
+  db::Operation pending = new_operation(no_row_yet, "instance.create");
+  db.query(
+      "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id)"
+      " VALUES ('" +
+      pending.id + "', '" + s.tenant_id + "', 'instance.create', 'instance', '" + building + "')");
+  const std::string missing = "missing-" + common::crypto::random_hex(4);
+
+  const auto states = instances.record_states({live, gone, deleting, building, missing});
+  ASSERT_EQ(states.size(), 5u);
+  EXPECT_EQ(states.at(live), RecordState::kLive);
+  EXPECT_EQ(states.at(gone), RecordState::kDeleted);
+  EXPECT_EQ(states.at(deleting), RecordState::kLive) << "its delete still runs";
+  EXPECT_EQ(states.at(building), RecordState::kLive) << "an unfinished operation names it";
+  EXPECT_EQ(states.at(missing), RecordState::kMissing);
+  EXPECT_TRUE(instances.record_states({}).empty());
+}
+
+TEST(DbInstances, ADeletedClusterNodeIsLiveWhileItsClustersOperationRuns) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::Instance node = new_instance(s, "node");
+  db::Operation op = new_operation(node, "instance.create");
+  instances.create_with_operation(node, op);
+  const std::string cluster = "cluster-" + common::crypto::random_hex(4);
+  db.query("INSERT INTO clusters (id, tenant_id, name, datastore_version_id) VALUES ('" + cluster +
+           "', '" + s.tenant_id + "', 'c', '" + s.version_id + "')");
+  db.query("UPDATE instances SET cluster_id = '" + cluster + "' WHERE id = '" + node.id + "'");
+  db.query("UPDATE operations SET state = 'COMPLETED' WHERE id = '" + op.id + "'");
+  db.query(
+      "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, state)"
+      " VALUES ('shrink-" +
+      cluster + "', '" + s.tenant_id + "', 'cluster.shrink', 'cluster', '" + cluster +
+      "', 'RUNNING')");
+  instances.mark_deleted(node.id);
+  EXPECT_EQ(instances.record_states({node.id}).at(node.id), RecordState::kLive);
+  db.query("UPDATE operations SET state = 'COMPLETED' WHERE id = 'shrink-" + cluster + "'");
+  EXPECT_EQ(instances.record_states({node.id}).at(node.id), RecordState::kDeleted);
+}
+
+}  // namespace
+}  // namespace automat::testing

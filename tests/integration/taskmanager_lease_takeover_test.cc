@@ -7,6 +7,7 @@
 
 #include "taskmanager/operation_dispatcher.h"
 #include "taskmanager/resume_scanner.h"
+#include "taskmanager/taskmanager_settings.h"
 #include "tests/integration/db_seed.h"
 #include "tests/unit/taskmanager_test_world.h"
 
@@ -33,7 +34,7 @@ bool eventually(Pred pred, std::chrono::milliseconds limit) {
 // the database with the others.
 struct Taskmanager {
   Taskmanager(db::ConnectionPool& pool, Script& script, std::string owner_id,
-              std::chrono::seconds lease)
+              std::chrono::seconds lease, std::chrono::seconds scan_interval = 1s)
       : instances(pool),
         operations(pool),
         catalog(pool),
@@ -43,7 +44,7 @@ struct Taskmanager {
             [&script](const std::string&) { return std::make_unique<ScriptedWorkflow>(script); },
             taskmanager::RunnerOptions{owner, lease}, stop),
         dispatcher(workers, operations, runner, owner, lease),
-        scanner(operations, dispatcher, stop, 1s, 60s) {}
+        scanner(operations, dispatcher, stop, scan_interval, 60s) {}
 
   db::PgInstanceRepository instances;
   db::PgOperationRepository operations;
@@ -157,6 +158,35 @@ TEST_F(LeaseTakeoverTest, AStaleOwnerStopsMidWorkflowWhenItsLeaseWasTaken) {
   EXPECT_EQ(now.state, "RUNNING");
   EXPECT_EQ(now.owner, "tm-b");
   EXPECT_EQ(now.step, 0);
+}
+
+TEST_F(LeaseTakeoverTest, WithTheDefaultTimingsAKilledOwnersOperationIsClaimedWithin10Seconds) {
+  const taskmanager::TaskmanagerSettings defaults;
+  Script script;
+  Gate gate;
+  script.add("step", [&](StepContext&) {
+    gate.wait();
+    return StepResult::next();
+  });
+  const auto op = new_create();
+  // tm-a claimed it and renewed it a moment ago (as its keeper does every
+  // fifth of the lease), then was killed: nobody renews it any more.
+  ASSERT_TRUE(ops.claim(op.id, "tm-a", defaults.lease));
+  const auto killed = std::chrono::steady_clock::now();
+
+  Taskmanager b(db.pool(), script, "tm-b", defaults.lease, defaults.resume_scan_interval);
+  std::thread scanning([&] { b.scanner.run(); });
+  const bool taken = eventually([&] { return row(op.id).owner == "tm-b"; }, 20s);
+  const auto took = std::chrono::steady_clock::now() - killed;
+  gate.release();
+  ASSERT_TRUE(eventually([&] { return row(op.id).state == "COMPLETED"; }, 10s));
+  b.stop.request();
+  scanning.join();
+  ASSERT_TRUE(taken);
+  EXPECT_GE(took, defaults.lease - 1s) << "not before the lease lapsed";
+  EXPECT_LE(took, defaults.takeover_bound() + 1s);
+  EXPECT_LT(took, 10s);
+  EXPECT_EQ(script.runs(), std::vector<std::string>{"step"}) << "run once, by tm-b";
 }
 
 }  // namespace

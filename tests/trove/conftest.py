@@ -19,8 +19,6 @@ import pytest
 
 E2E = os.path.join(os.path.dirname(__file__), "..", "e2e")
 sys.path.insert(0, E2E)
-os.environ.setdefault("AUTOMAT_E2E_ADDRESS_POOL",
-                      os.environ.get("AUTOMAT_TROVE_ADDRESS_POOL", "127.21.0.0/16"))
 _spec = importlib.util.spec_from_file_location("e2e_stack", os.path.join(E2E, "conftest.py"))
 e2e_stack = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(e2e_stack)
@@ -67,7 +65,7 @@ _STACK = None
 @pytest.fixture(scope="session")
 def stack():
     global _STACK
-    s = e2e_stack.Stack()
+    s = e2e_stack.Stack(address_pool=os.environ.get("AUTOMAT_TROVE_ADDRESS_POOL", "127.21.0.0/16"))
     try:
         s.set_up()
         # The admin of the quota API.

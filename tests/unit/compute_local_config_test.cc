@@ -123,7 +123,7 @@ TEST(LocalDriver, FindAnswersFromTheAddressLease) {
   o.guest_port = 8781;
   LocalDriver driver(o, leases);
   EXPECT_FALSE(driver.find("i-1"));
-  leases.lease("i-1", "127.10.0.0/16");
+  leases.lease("i-1", "127.10.0.0/16", {});
   auto server = driver.find("i-1");
   ASSERT_TRUE(server);
   EXPECT_EQ(server->address, "127.10.0.1");

@@ -141,12 +141,25 @@ TEST(FakeInstanceRepository, ScopesToTenantAndChecksAllowedTasks) {
 
 TEST(FakeAddressLeaseRepository, LeasesLowestFreeHostAddress) {
   FakeAddressLeaseRepository leases;
-  EXPECT_EQ(leases.lease("a", "127.10.0.0/30"), "127.10.0.1");
-  EXPECT_EQ(leases.lease("a", "127.10.0.0/30"), "127.10.0.1") << "stable per instance";
-  EXPECT_EQ(leases.lease("b", "127.10.0.0/30"), "127.10.0.2");
-  EXPECT_THROW(leases.lease("c", "127.10.0.0/30"), common::Error);
+  EXPECT_EQ(leases.lease("a", "127.10.0.0/30", {}), "127.10.0.1");
+  EXPECT_EQ(leases.lease("a", "127.10.0.0/30", {}), "127.10.0.1") << "stable per instance";
+  EXPECT_EQ(leases.lease("b", "127.10.0.0/30", {}), "127.10.0.2");
+  EXPECT_THROW(leases.lease("c", "127.10.0.0/30", {}), common::Error);
   leases.release("a");
-  EXPECT_EQ(leases.lease("c", "127.10.0.0/30"), "127.10.0.1");
+  EXPECT_EQ(leases.lease("c", "127.10.0.0/30", {}), "127.10.0.1");
+}
+
+TEST(FakeAddressLeaseRepository, SkipsAddressesInUseAndListsLeasesWithTheirAge) {
+  FakeAddressLeaseRepository leases;
+  EXPECT_EQ(leases.lease("a", "127.10.0.0/29", {"127.10.0.1", "127.10.0.2"}), "127.10.0.3");
+  leases.time->advance(std::chrono::seconds(90));
+  EXPECT_EQ(leases.lease("b", "127.10.0.0/29", {"127.10.0.2"}), "127.10.0.1");
+  const auto all = leases.list();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].instance_id, "a") << "oldest first";
+  EXPECT_EQ(all[0].address, "127.10.0.3");
+  EXPECT_EQ(all[0].age, std::chrono::seconds(90));
+  EXPECT_EQ(all[1].age, std::chrono::seconds(0));
 }
 
 TEST(FakeTokenRepository, ResolvesTokenToTenantAndRoles) {

@@ -291,5 +291,49 @@ TEST_F(RunnerTest, DatabaseOutageAbandonsWithoutFinishing) {
   EXPECT_EQ(script.runs(), std::vector<std::string>{"a"});
 }
 
+TEST_F(RunnerTest, ADatabaseOutageInsideAStepAbandonsInsteadOfFailing) {
+  script.add("a", [&](StepContext& ctx) -> StepResult {
+    // e.g. a repository call of the step while PostgreSQL restarts
+    world.instances.unavailable = true;
+    ctx.services.instances->find_any(ctx.operation.resource_id);
+    return StepResult::next();
+  });
+  script.add("b", [](StepContext&) { return StepResult::next(); });
+  const auto op = world.create_instance();
+  EXPECT_EQ(make_runner().run(claimed(op.id)), Outcome::kAbandoned);
+  world.instances.unavailable = false;
+  EXPECT_EQ(world.op(op.id).state, "RUNNING") << "not FAILED: it resumes from its cursor";
+  EXPECT_TRUE(script.failures.empty());
+  EXPECT_EQ(world.instance(op.resource_id).task, "BUILDING");
+  EXPECT_FALSE(world.instance(op.resource_id).fault);
+}
+
+TEST_F(RunnerTest, StopsAtTheNextStepWhenNoRenewalSucceededForALeaseLength) {
+  std::atomic<bool> outage_long_enough{false};
+  script.add("a", [&](StepContext& ctx) {
+    // The database is unreachable for longer than the 1 s lease while the
+    // step runs; nobody else claims the operation meanwhile.
+    world.ops.unavailable = true;
+    const auto until = std::chrono::steady_clock::now() + 1500ms;
+    while (std::chrono::steady_clock::now() < until) {
+      try {
+        world.ops.find_any(ctx.operation.id);
+      } catch (const db::DatabaseUnavailable&) {
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    outage_long_enough = true;
+    world.ops.unavailable = false;
+    return StepResult::next();
+  });
+  script.add("b", [](StepContext&) { return StepResult::next(); });
+  const auto op = world.create_instance();
+  EXPECT_EQ(make_runner(1s).run(claimed(op.id, 1s)), Outcome::kLeaseLost);
+  ASSERT_TRUE(outage_long_enough);
+  EXPECT_EQ(script.runs(), std::vector<std::string>{"a"}) << "b never started";
+  EXPECT_EQ(world.op(op.id).step, 0) << "nothing saved once the lease may have lapsed";
+  EXPECT_EQ(world.op(op.id).state, "RUNNING");
+}
+
 }  // namespace
 }  // namespace automat::testing
