@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "common/log.h"
+
 namespace automat::db::pg {
 namespace {
 
@@ -23,17 +25,26 @@ std::string iso(const std::string& column) {
 }
 
 common::Error translate(const pqxx::broken_connection& e) {
-  return common::unavailable("database unavailable: " + headline(e.what()));
+  common::log::warn("db.connection_lost", {{"error", headline(e.what())}});
+  return common::unavailable("the database is unavailable");
 }
 
 common::Error translate(const pqxx::sql_error& e) {
   const std::string& state = e.sqlstate();
-  if (state == "23505") return common::conflict("already exists: " + headline(e.what()));
-  if (state == "23503") return common::bad_request("unknown reference: " + headline(e.what()));
-  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
-    return common::unavailable("database unavailable: " + headline(e.what()));
+  // PostgreSQL's own words (which name constraints and encodings) go to the
+  // log; the error carries the project's sentence.
+  common::log::warn("db.statement_failed",
+                    {{"sqlstate", state.empty() ? "-" : state}, {"error", headline(e.what())}});
+  if (state == "23505") {
+    return common::conflict("it already exists: something with the same name or id is there");
   }
-  return common::internal_error("database error: " + headline(e.what()));
+  if (state == "23503") {
+    return common::bad_request("it refers to something that does not exist (any more)");
+  }
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
+    return common::unavailable("the database is unavailable");
+  }
+  return common::internal_error("database error (SQLSTATE " + (state.empty() ? "-" : state) + ")");
 }
 
 bool retryable(const pqxx::sql_error& e) {

@@ -17,7 +17,8 @@ std::string iso(const std::string& column);
 
 // The common::Error for a libpqxx failure: kUnavailable for a lost
 // connection, kConflict for a duplicate key, kBadRequest for a reference to
-// a missing row, kInternal otherwise. Messages never carry parameter values.
+// a missing row, kInternal otherwise. Messages are the project's own
+// sentences: PostgreSQL's text (its first line) goes to the log only.
 common::Error translate(const pqxx::broken_connection& e);
 common::Error translate(const pqxx::sql_error& e);
 
