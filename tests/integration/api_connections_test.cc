@@ -46,9 +46,12 @@ int connect_from(const char* source, uint16_t port, uint16_t source_port = 0) {
   to.sin_family = AF_INET;
   to.sin_port = htons(port);
   inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  // Without a source port, pick it at connect() (per destination), not here.
+  // Without a source port, pick it at connect() (per destination), not
+  // here. With one, a server binding that port with SO_REUSEADDR meanwhile
+  // is not refused.
   const int yes = 1;
   ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &yes, sizeof yes);
+  if (source_port != 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
       ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
     ::close(fd);
