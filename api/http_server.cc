@@ -174,7 +174,9 @@ class HttpServer::Impl {
 
   // Out of file descriptors: gives up the spare one to accept the waiting
   // connection, tells it 503 in one non-blocking write, closes it and takes
-  // the spare back. False when there was no spare to give.
+  // the spare back. False when no connection could be taken that way (no
+  // spare, or another thread took the descriptor first): the caller backs
+  // off a moment instead of spinning.
   bool shed_one() {
     if (spare_fd_ < 0) spare_fd_ = open_spare_descriptor();
     if (spare_fd_ < 0) return false;
@@ -182,7 +184,8 @@ class HttpServer::Impl {
     spare_fd_ = -1;
     beast::error_code ec;
     tcp::socket socket = acceptor_.accept(ec);
-    if (!ec) {
+    const bool taken = !ec;
+    if (taken) {
       const std::string answer =
           overload_answer("the server is out of connections", new_request_id());
       socket.non_blocking(true, ec);
@@ -192,7 +195,7 @@ class HttpServer::Impl {
       note_refusal("-");
     }
     spare_fd_ = open_spare_descriptor();
-    return true;
+    return taken;
   }
 
   // One log line a second at most, counting the connections refused.

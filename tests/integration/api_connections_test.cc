@@ -257,6 +257,18 @@ TEST(ApiConnections, TwentyThousandIdleSocketsDoNotStarveAnotherClient) {
   EXPECT_GE(first.overload_answers() + second.overload_answers(), 20000u - 64u);
 }
 
+TEST(ApiConnections, StartRaisesTheSoftOpenFileLimitToTheHardOne) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max <= 256) GTEST_SKIP() << "the hard limit is already tiny";
+  limit.rlim_cur = 256;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+  Server s(api::HttpServer::Options{});
+  rlimit after{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &after), 0);
+  EXPECT_EQ(after.rlim_cur, limit.rlim_max);
+}
+
 TEST(ApiConnections, TheTotalCapAnswers503ToEveryAddress) {
   api::HttpServer::Options options;
   options.header_timeout = std::chrono::seconds(60);
