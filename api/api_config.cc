@@ -17,6 +17,28 @@ int bounded(const common::Config& config, const char* key, int fallback, int min
   return value;
 }
 
+// "http://host:port" from [api] public_endpoint (checked, trailing slashes
+// dropped), or from the bind address.
+std::string public_endpoint(const common::Config& config, const HttpServer::Options& server) {
+  std::string url = config.get(kSection, "public_endpoint", "");
+  if (url.empty()) {
+    const bool v6 = server.host.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + server.host + "]" : server.host) + ":" +
+           std::to_string(server.port);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const size_t scheme = url.find("://");
+  const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+  bool clean = true;
+  for (unsigned char c : url) clean = clean && c > 0x20 && c < 0x7F && c != '?' && c != '#';
+  if (!http || !clean || scheme == std::string::npos || url.size() <= scheme + 3) {
+    throw common::bad_request(
+        "config [api] public_endpoint must be an http:// or https:// URL with a host and no "
+        "query, e.g. https://db.example.com:8779");
+  }
+  return url;
+}
+
 }  // namespace
 
 ApiConfig load_api_config(const common::Config& config) {
@@ -27,6 +49,13 @@ ApiConfig load_api_config(const common::Config& config) {
   c.limits.max_body_bytes =
       static_cast<size_t>(bounded(config, "max_body_bytes", 1 << 20, 1024, 1 << 30));
   c.server.max_body_bytes = c.limits.max_body_bytes;
+  c.server.header_timeout =
+      std::chrono::seconds(bounded(config, "header_timeout_seconds", 5, 1, 3600));
+  c.server.max_connections =
+      static_cast<size_t>(bounded(config, "max_connections", 10000, 1, 1 << 20));
+  c.server.max_connections_per_client =
+      static_cast<size_t>(bounded(config, "max_connections_per_client", 256, 1, 1 << 20));
+  c.public_endpoint = public_endpoint(config, c.server);
   c.limits.min_volume_gb = bounded(config, "min_volume_gb", 1, 1, 1 << 20);
   c.limits.max_volume_gb = bounded(config, "max_volume_gb", 1024, 1, 1 << 20);
   if (c.limits.min_volume_gb > c.limits.max_volume_gb) {

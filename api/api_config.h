@@ -11,8 +11,14 @@
 namespace automat::api {
 
 struct ApiConfig {
-  HttpServer::Options server;  // bind_host, bind_port, workers, max_body_bytes
-  ApiLimits limits;            // max_body_bytes, volume bounds, token cache
+  // bind_host, bind_port, workers, max_body_bytes, header_timeout_seconds,
+  // max_connections, max_connections_per_client
+  HttpServer::Options server;
+  // What every link in an answer starts with ("https://db.example.com"),
+  // without a trailing slash: [api] public_endpoint, by default
+  // http://<bind_host>:<bind_port>. Never taken from a request's Host.
+  std::string public_endpoint;
+  ApiLimits limits;  // max_body_bytes, volume bounds, token cache
   size_t db_pool_size = 8;
   std::string database_url;
   std::string amqp_url;
@@ -24,7 +30,8 @@ struct ApiConfig {
 };
 
 // Throws common::Error(kBadRequest) naming the option when a value is out
-// of range (e.g. workers < 1, min_volume_gb > max_volume_gb).
+// of range (e.g. workers < 1, min_volume_gb > max_volume_gb) or
+// public_endpoint is not an http(s) URL without a query.
 ApiConfig load_api_config(const common::Config& config);
 
 }  // namespace automat::api

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/client_text.h"
 #include "common/crypto.h"
 #include "common/error.h"
 
@@ -39,7 +40,7 @@ std::shared_ptr<const db::Principal> Authenticator::authenticate(std::string_vie
 void Authenticator::authorize(const db::Principal& principal, const std::string& tenant_id) {
   if (principal.tenant_id == tenant_id || principal.is_admin()) return;
   throw common::Error(common::ErrorCode::kForbidden,
-                      "this token may not act on tenant " + tenant_id);
+                      "this token may not act on tenant " + common::excerpt(tenant_id));
 }
 
 size_t Authenticator::cached() const {

@@ -8,6 +8,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -205,7 +206,7 @@ std::string problem(const json& root, const json* raw_schema, const std::string&
     return " must be one of: " + values;
   }
   if (starts("Failed to match regex")) return " has characters or a length that are not allowed";
-  return " is not valid: " + description;
+  return " is not valid: " + common::excerpt(description, 128);
 }
 
 // The most specific error: the one whose context is deepest, first of those.
@@ -315,14 +316,24 @@ void BodySchemas::check(Method method, const std::string& path, const json& body
   for (size_t i = 1; i < error->context.size() && schema; ++i) {
     schema = step_into(entry.root, schema, error->context[i]);
   }
-  const std::string field = field_name(error->context);
+  // Keys in the path can come from the client: quote a bounded excerpt.
+  const std::string field = common::excerpt(field_name(error->context), 128);
   std::string what = problem(entry.root, schema, error->description);
   // A required member given as null reads as missing.
   const json* value = value_at(body, error->context);
   if (value && value->is_null() && what.rfind(" must be ", 0) == 0) what = " is required";
   if (field.empty()) {
     if (what.rfind(" must be ", 0) == 0) {
-      throw common::bad_request("the request body must be " + what.substr(9));
+      // The shape a body must have: {"instance": {...}} for a create.
+      std::string shape;
+      const json* root = resolve(entry.root, entry.root["allOf"][0]);
+      if (root && root->contains("required")) {
+        for (const json& key : (*root)["required"]) {
+          shape += std::string(shape.empty() ? "" : ", ") + "\"" + key.get<std::string>() + "\": ...";
+        }
+      }
+      throw common::bad_request("the request body must be " + what.substr(9) +
+                                (shape.empty() ? "" : " like {" + shape + "}"));
     }
     if (!what.empty() && what[0] == '.') what.erase(0, 1);  // ".instance is required"
     throw common::bad_request(what[0] == ' ' ? "the request body" + what : what);

@@ -1,8 +1,9 @@
 #include "api/cluster_operations.h"
 
 #include "api/cluster_views.h"
-#include "api/responses.h"
 #include "api/operation_requests.h"
+#include "api/responses.h"
+#include "common/client_text.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -12,7 +13,7 @@ namespace automat::api {
 db::Cluster find_cluster(const ApiServices& services, const RequestContext& ctx,
                          const std::string& id) {
   auto cluster = services.clusters->find(ctx.tenant_id(), id);
-  if (!cluster) throw common::not_found("cluster " + id + " was not found");
+  if (!cluster) throw common::not_found("cluster " + common::excerpt(id) + " was not found");
   return std::move(*cluster);
 }
 
@@ -20,7 +21,8 @@ const db::Node& find_node(const db::Cluster& cluster, const std::string& node_id
   for (const auto& n : cluster.nodes) {
     if (n.instance_id == node_id) return n;
   }
-  throw common::not_found("node " + node_id + " is not a node of cluster " + cluster.id);
+  throw common::not_found("node " + common::excerpt(node_id) + " is not a node of cluster " +
+                          cluster.id);
 }
 
 void require_idle(const db::Cluster& cluster) {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/client_text.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/status.h"
@@ -15,8 +16,8 @@ db::DatastoreVersion resolve_version(const ClusterCreateRequest& req,
                                      db::CatalogRepository& catalog) {
   auto ds = catalog.find_datastore(req.datastore_type);
   if (!ds) {
-    throw common::bad_request("cluster.datastore.type: datastore '" + req.datastore_type +
-                              "' is not known");
+    throw common::bad_request("cluster.datastore.type: datastore " +
+                              common::in_quotes(req.datastore_type) + " is not known");
   }
   const std::string wanted = req.datastore_version.value_or(ds->default_version_id);
   if (wanted.empty()) {
@@ -25,8 +26,8 @@ db::DatastoreVersion resolve_version(const ClusterCreateRequest& req,
   }
   auto version = catalog.find_version(ds->id, wanted);
   if (!version) {
-    throw common::bad_request("cluster.datastore.version: version '" + wanted + "' of datastore '" +
-                              ds->name + "' is not known");
+    throw common::bad_request("cluster.datastore.version: version " + common::in_quotes(wanted) +
+                              " of datastore '" + ds->name + "' is not known");
   }
   if (!version->active) {
     throw common::bad_request("cluster.datastore.version: version '" + version->name +
@@ -79,8 +80,8 @@ db::Flavor resolve_shared_flavor(const std::vector<NodeSpec>& specs,
     if (!spec.flavor_ref) continue;
     auto flavor = catalog.find_flavor(*spec.flavor_ref);
     if (!flavor) {
-      throw common::bad_request(spec.field + ".flavorRef '" + *spec.flavor_ref +
-                                "' is not a known flavor");
+      throw common::bad_request(spec.field + ".flavorRef " + common::in_quotes(*spec.flavor_ref) +
+                                " is not a known flavor");
     }
     if (shared && shared->id != flavor->id) {
       throw common::bad_request("all nodes of a cluster share one flavor: " + spec.field +

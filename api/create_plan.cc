@@ -1,5 +1,6 @@
 #include "api/create_plan.h"
 
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -7,7 +8,8 @@ namespace {
 
 db::Flavor resolve_flavor(const std::string& ref, db::CatalogRepository& catalog) {
   auto flavor = catalog.find_flavor(ref);
-  if (!flavor) throw common::bad_request("flavorRef '" + ref + "' is not a known flavor");
+  if (!flavor)
+    throw common::bad_request("flavorRef " + common::in_quotes(ref) + " is not a known flavor");
   return *flavor;
 }
 
@@ -16,8 +18,8 @@ db::Datastore resolve_datastore(const InstanceCreateRequest& req, db::CatalogRep
   if (req.datastore_type) {
     auto ds = catalog.find_datastore(*req.datastore_type);
     if (!ds) {
-      throw common::bad_request("instance.datastore.type: datastore '" + *req.datastore_type +
-                                "' is not known");
+      throw common::bad_request("instance.datastore.type: datastore " +
+                                common::in_quotes(*req.datastore_type) + " is not known");
     }
     return *ds;
   }
@@ -39,8 +41,8 @@ db::DatastoreVersion resolve_version(const InstanceCreateRequest& req, const db:
   }
   auto version = catalog.find_version(ds.id, wanted);
   if (!version) {
-    throw common::bad_request("instance.datastore.version: version '" + wanted +
-                              "' of datastore '" + ds.name + "' is not known");
+    throw common::bad_request("instance.datastore.version: version " + common::in_quotes(wanted) +
+                              " of datastore '" + ds.name + "' is not known");
   }
   if (!version->active) {
     throw common::bad_request("instance.datastore.version: version '" + version->name +

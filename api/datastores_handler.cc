@@ -2,6 +2,7 @@
 
 #include "api/responses.h"
 #include "api/views.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -26,7 +27,7 @@ Response DatastoresHandler::version(const RequestContext& ctx, const std::string
   const db::Datastore ds = find(datastore);
   auto found = services_.catalog->find_version(ds.id, version);
   if (!found) {
-    throw common::not_found("version '" + version + "' of datastore '" + ds.name +
+    throw common::not_found("version " + common::in_quotes(version) + " of datastore '" + ds.name +
                             "' was not found");
   }
   return json_response(200, {{"version", version_view(*found, ctx.links)}});
@@ -34,7 +35,7 @@ Response DatastoresHandler::version(const RequestContext& ctx, const std::string
 
 db::Datastore DatastoresHandler::find(const std::string& datastore) const {
   auto ds = services_.catalog->find_datastore(datastore);
-  if (!ds) throw common::not_found("datastore '" + datastore + "' was not found");
+  if (!ds) throw common::not_found("datastore " + common::in_quotes(datastore) + " was not found");
   return *ds;
 }
 

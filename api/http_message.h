@@ -15,8 +15,10 @@ struct Request {
   Method method = Method::kGet;
   std::string target;      // path plus optional "?query", as received
   std::string auth_token;  // X-Auth-Token; empty when absent
-  std::string host;        // Host header; empty when absent (used for links)
   std::string body;
+  // "req-<uuid>", made by the server for this request (sent back as
+  // X-Openstack-Request-Id); the router makes one when it is empty.
+  std::string request_id;
 };
 
 struct Response {

@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "api/display_name.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -11,7 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxNameChars = 255;
 constexpr size_t kMaxDatabaseName = 64;
 constexpr size_t kMaxUserName = 80;
 constexpr size_t kMinPassword = 8;
@@ -28,12 +29,7 @@ common::Error field_error(const std::string& field, const std::string& problem) 
   return common::bad_request(field + " " + problem);
 }
 
-// A user-supplied value for an error message, cut short if long.
-std::string in_quotes(std::string_view v) {
-  constexpr size_t kMax = 64;
-  if (v.size() <= kMax) return "'" + std::string(v) + "'";
-  return "'" + std::string(v.substr(0, kMax)) + "...'";
-}
+using common::in_quotes;
 
 // The member `key` of `obj`, or nullptr when absent or null.
 const json* member(const json& obj, const char* key) {
@@ -60,12 +56,6 @@ std::optional<std::string> optional_string(const json& obj, const char* key,
   return string_field(*v, field);
 }
 
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -89,16 +79,7 @@ void check_token(const std::string& value, const std::string& field, const char*
 
 std::string parse_name(const json& inst) {
   std::string name = required_string(inst, "name", "instance.name");
-  if (name.find_first_not_of(" \t") == std::string::npos) {
-    throw field_error("instance.name", "must not be empty");
-  }
-  if (utf8_length(name) > kMaxNameChars) {
-    throw field_error("instance.name", "must be at most 255 characters");
-  }
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7F)
-      throw field_error("instance.name", "must not contain control characters");
-  }
+  check_display_name(name, "instance.name");
   return name;
 }
 
@@ -122,6 +103,12 @@ std::string parse_flavor_ref(const json& inst) {
   return id;
 }
 
+// An integer member as text (bounded: at most 20 digits and a sign).
+std::string integer_text(const json& v) {
+  return v.is_number_unsigned() ? std::to_string(v.get<uint64_t>())
+                                : std::to_string(v.get<int64_t>());
+}
+
 int parse_volume(const json& inst, VolumeBounds bounds) {
   const json* vol = member(inst, "volume");
   if (!vol) throw field_error("instance.volume", "is required (an object with a size in GB)");
@@ -137,7 +124,7 @@ int parse_volume(const json& inst, VolumeBounds bounds) {
   if (!in_range) {
     throw field_error("instance.volume.size", "must be between " + std::to_string(bounds.min_gb) +
                                                   " and " + std::to_string(bounds.max_gb) +
-                                                  " GB, got " + size->dump());
+                                                  " GB, got " + integer_text(*size));
   }
   return static_cast<int>(size->get<int64_t>());
 }

@@ -2,7 +2,7 @@
 // The body of POST /v1.0/{tenant}/instances, parsed and checked without any
 // I/O. Rules (each violation is a 400 whose message names the field):
 //   instance                 required object
-//   name                     required string, 1..255 characters, no control characters
+//   name                     required string: a display name (api/display_name.h)
 //   flavorRef                required string or integer: a flavor id or name,
 //                            or a URL ending in /flavors/<id>
 //   volume.size              required integer within [min_volume_gb, max_volume_gb]

@@ -3,11 +3,12 @@
 #include "api/cluster_operations.h"
 #include "api/create_plan.h"
 #include "api/instance_request.h"
-#include "api/replica_request.h"
 #include "api/operation_requests.h"
+#include "api/replica_request.h"
 #include "api/replicas_handler.h"
 #include "api/responses.h"
 #include "api/views.h"
+#include "common/client_text.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -19,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 common::Error instance_not_found(const std::string& id) {
-  return common::not_found("instance " + id + " was not found");
+  return common::not_found("instance " + common::excerpt(id) + " was not found");
 }
 
 db::Instance new_instance(const CreatePlan& plan, const std::string& tenant_id) {

@@ -11,11 +11,11 @@
 #include "api/grpc_root_enabler.h"
 #include "api/http_server.h"
 #include "api/router.h"
-#include "common/stop_signal.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/service_args.h"
+#include "common/stop_signal.h"
 #include "datastores/registry.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
@@ -47,7 +47,7 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   services.cluster_strategies = &datastores::cluster_strategy;
   api::GrpcRootEnabler root_enabler(cfg.guest_secret, cfg.guest_port);
   services.root_enabler = &root_enabler;
-  api::Router router(services, "http://" + cfg.server.host + ":" + std::to_string(cfg.server.port));
+  api::Router router(services, cfg.public_endpoint);
   api::HttpServer server(router, cfg.server);
   server.start();
 

@@ -3,6 +3,7 @@
 #include "api/operation_requests.h"
 #include "api/responses.h"
 #include "api/views.h"
+#include "common/client_text.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -36,7 +37,7 @@ ActionSpec spec_of(InstanceAction action) {
 db::Instance require(const ApiServices& services, const RequestContext& ctx,
                      const std::string& id) {
   auto inst = services.instances->find(ctx.tenant_id(), id);
-  if (!inst) throw common::not_found("instance " + id + " was not found");
+  if (!inst) throw common::not_found("instance " + common::excerpt(id) + " was not found");
   return *inst;
 }
 
@@ -57,8 +58,7 @@ void check_allowed(const db::Instance& inst, InstanceAction action) {
                                   " has no replicas; eject_replica_source applies to a master");
       }
       if (inst.service_status != common::service_status::kFailedTimeoutGuestagent) {
-        throw common::conflict("the guest of instance " + inst.id +
-                               " is still reporting (status " +
+        throw common::conflict("the guest of instance " + inst.id + " is still reporting (status " +
                                common::user_status(inst.task, inst.service_status) +
                                "); eject is for an unreachable master: promote a replica "
                                "with promote_to_replica_source instead");
@@ -73,7 +73,8 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
   const ReplicaCreateRequest req = parse_replica_create(doc);
   const auto master = services_.instances->find(ctx.tenant_id(), req.master_id);
   if (!master) {
-    throw common::bad_request("replica_of: instance " + req.master_id + " was not found");
+    throw common::bad_request("replica_of: instance " + common::excerpt(req.master_id) +
+                              " was not found");
   }
   if (master->slave_of) {
     throw common::bad_request("instance " + master->id + " is itself a replica of " +
@@ -122,10 +123,9 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
   json views = json::array();
   json ops = json::array();
   for (const auto& [in, op] : batch) {
-    common::log::info("replica.create.accepted", {{"tenant", ctx.tenant_id()},
-                                                  {"instance", in.id},
-                                                  {"master", master->id},
-                                                  {"op", op.id}});
+    common::log::info(
+        "replica.create.accepted",
+        {{"tenant", ctx.tenant_id()}, {"instance", in.id}, {"master", master->id}, {"op", op.id}});
     publish_task(services_, op.id);
     const auto stored = services_.instances->find(ctx.tenant_id(), in.id);
     views.push_back(instance_view(stored.value_or(in), ctx.links));
@@ -153,14 +153,14 @@ Response ReplicasHandler::start(const RequestContext& ctx, const std::string& id
   const db::Operation op = new_operation(ctx.tenant_id(), spec.operation, "instance", id);
   if (!services_.instances->start_operation(id, spec.task, {task::kNone}, op)) {
     const auto now = services_.instances->find(ctx.tenant_id(), id);
-    if (!now) throw common::not_found("instance " + id + " was not found");
+    if (!now) throw common::not_found("instance " + common::excerpt(id) + " was not found");
     throw common::Error(common::ErrorCode::kUnprocessable,
                         "cannot " + std::string(spec.verb) + " instance " + id + " while it is " +
                             now->task + "; wait until its current task finishes");
   }
-  common::log::info("instance.action.accepted",
-                    {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id},
-                     {"type", spec.operation}});
+  common::log::info(
+      "instance.action.accepted",
+      {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id}, {"type", spec.operation}});
   publish_task(services_, op.id);
   return accepted(json::object(), op);
 }

@@ -1,5 +1,6 @@
 #include "api/request_fields.h"
 
+#include "api/display_name.h"
 #include "api/instance_request.h"
 
 namespace automat::api::fields {
@@ -9,27 +10,21 @@ using nlohmann::json;
 
 constexpr size_t kMaxShortString = 255;
 
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 bool zone_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
+}
+
+// An integer member as text (bounded: at most 20 digits and a sign).
+std::string integer_text(const json& v) {
+  return v.is_number_unsigned() ? std::to_string(v.get<uint64_t>())
+                                : std::to_string(v.get<int64_t>());
 }
 
 }  // namespace
 
 common::Error field_error(const std::string& field, const std::string& problem) {
   return common::bad_request(field + " " + problem);
-}
-
-std::string in_quotes(std::string_view v) {
-  constexpr size_t kMax = 64;
-  if (v.size() <= kMax) return "'" + std::string(v) + "'";
-  return "'" + std::string(v.substr(0, kMax)) + "...'";
 }
 
 const json* member(const json& obj, const char* key) {
@@ -73,14 +68,7 @@ std::optional<long long> optional_integer(const json& obj, const char* key,
 
 std::string display_name(const json& obj, const char* key, const std::string& field) {
   std::string name = required_string(obj, key, field);
-  if (name.find_first_not_of(" \t") == std::string::npos) {
-    throw field_error(field, "must not be empty");
-  }
-  if (utf8_length(name) > kMaxShortString)
-    throw field_error(field, "must be at most 255 characters");
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7F) throw field_error(field, "must not contain control characters");
-  }
+  check_display_name(name, field);
   return name;
 }
 
@@ -131,7 +119,8 @@ std::optional<int> volume_size(const json& obj, const std::string& field, int mi
           : size->get<int64_t>() >= min_gb && size->get<int64_t>() <= max_gb;
   if (!in_range) {
     throw field_error(field + ".size", "must be between " + std::to_string(min_gb) + " and " +
-                                           std::to_string(max_gb) + " GB, got " + size->dump());
+                                           std::to_string(max_gb) + " GB, got " +
+                                           integer_text(*size));
   }
   return static_cast<int>(size->get<int64_t>());
 }

@@ -7,14 +7,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api::fields {
 
 common::Error field_error(const std::string& field, const std::string& problem);
 
-// A user-supplied value for a message: quoted, cut short when long.
-std::string in_quotes(std::string_view value);
+// A client's value for a message: quoted, a short excerpt (common/client_text.h).
+using common::in_quotes;
 
 // The member `key` of `obj`, or nullptr when absent or null.
 const nlohmann::json* member(const nlohmann::json& obj, const char* key);
@@ -29,7 +30,8 @@ std::optional<std::string> optional_string(const nlohmann::json& obj, const char
 std::optional<long long> optional_integer(const nlohmann::json& obj, const char* key,
                                           const std::string& field);
 
-// A display name: 1..255 characters (UTF-8), not blank, no control characters.
+// A display name by the rule of api/display_name.h (visible, no control or
+// bidirectional formatting characters, at most 255 characters).
 std::string display_name(const nlohmann::json& obj, const char* key, const std::string& field);
 
 // An optional availability zone / region: 1..255 of [A-Za-z0-9_.-].

@@ -1,5 +1,6 @@
 #include "api/responses.h"
 
+#include "api/json_reader.h"
 #include "api/views.h"
 
 namespace automat::api {
@@ -52,12 +53,7 @@ nlohmann::json parse_json_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw common::bad_request("the request body is empty; expected a JSON document");
   }
-  try {
-    return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw common::bad_request("the request body is not valid JSON (error at byte " +
-                              std::to_string(e.byte) + ")");
-  }
+  return read_json(body);
 }
 
 }  // namespace automat::api

@@ -17,8 +17,10 @@ Response error_response(common::ErrorCode code, const std::string& message);
 // (e.g. "GET, POST").
 Response method_not_allowed(Method method, const std::string& path, const std::string& allowed);
 
-// Parses a request body as JSON. Throws common::Error(kBadRequest) when it
-// is empty or not valid JSON (the message never repeats the body).
+// Parses a request body with read_json (api/json_reader.h): bounded
+// nesting, numbers in range, no duplicate keys, no U+0000. Throws
+// common::Error(kBadRequest) when it is empty or refused (the message never
+// repeats the body).
 nlohmann::json parse_json_body(const std::string& body);
 
 }  // namespace automat::api

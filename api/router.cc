@@ -1,9 +1,13 @@
 #include "api/router.h"
 
+#include <optional>
+
 #include "api/body_schemas.h"
 #include "api/openapi.h"
 #include "api/responses.h"
 #include "api/views.h"
+#include "common/client_text.h"
+#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -15,8 +19,11 @@ constexpr size_t kFirst = 2;
 
 const common::SystemClock kSystemClock{};
 
-common::Error no_resource(const std::string& path) {
-  return common::not_found("there is no resource at " + path);
+// Longest excerpt of a request path in a message, in characters.
+constexpr size_t kPathExcerptChars = 160;
+
+common::Error no_resource(std::string_view path) {
+  return common::not_found("there is no resource at " + common::excerpt(path, kPathExcerptChars));
 }
 
 int hex_value(char c) {
@@ -26,21 +33,31 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string percent_decode(std::string_view s) {
+// `s` with %XX decoded (and '+' as a space when `plus_is_space`); nullopt
+// on a bad %-escape.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '%') {
-      out += s[i];
+      out += plus_is_space && s[i] == '+' ? ' ' : s[i];
       continue;
     }
     const int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
     const int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-    if (lo < 0) throw common::bad_request("the request path has a bad %-escape");
+    if (lo < 0) return std::nullopt;
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
   return out;
+}
+
+// What a 5xx says: nothing but what happened in general and the request id.
+Response server_fault(common::ErrorCode code, const std::string& request_id) {
+  const std::string what = code == common::ErrorCode::kUnavailable
+                               ? "the service is temporarily unavailable"
+                               : "internal error";
+  return error_response(code, what + " (request " + request_id + ")");
 }
 
 // The body schemas of the published description, compiled once.
@@ -49,34 +66,60 @@ const BodySchemas& published_body_schemas() {
   return schemas;
 }
 
-bool usable_host(std::string_view host) {
-  if (host.empty() || host.size() > 255) return false;
-  for (char c : host) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<std::string> split_path(std::string_view path) {
   path = path.substr(0, path.find('?'));
+  const std::string_view whole = path;
   std::vector<std::string> segments;
   while (!path.empty()) {
     const size_t slash = path.find('/');
     const std::string_view seg = path.substr(0, slash);
-    if (!seg.empty()) segments.push_back(percent_decode(seg));
+    if (!seg.empty()) {
+      auto decoded = percent_decode(seg);
+      if (!decoded) throw common::bad_request("the request path has a bad %-escape");
+      // No resource has such a name: answer before anything is looked up.
+      if (!common::well_formed(*decoded)) throw no_resource(whole);
+      segments.push_back(std::move(*decoded));
+    }
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
   }
   return segments;
 }
 
-Router::Router(const ApiServices& services, std::string default_base_url)
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const size_t mark = target.find('?');
+  if (mark == std::string_view::npos) return out;
+  std::string_view query = target.substr(mark + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      auto name = percent_decode(pair.substr(0, eq), true);
+      auto value = eq == std::string_view::npos ? std::optional<std::string>("")
+                                                : percent_decode(pair.substr(eq + 1), true);
+      const std::string shown = common::in_quotes(name ? *name : pair.substr(0, eq));
+      if (!name || !value) {
+        throw common::bad_request("the query parameter " + shown + " has a bad %-escape");
+      }
+      if (!common::well_formed(*name) || !common::well_formed(*value)) {
+        throw common::bad_request("the query parameter " + shown +
+                                  " must be UTF-8 text without U+0000");
+      }
+      out.emplace_back(std::move(*name), std::move(*value));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+Router::Router(const ApiServices& services, std::string public_endpoint)
     : services_(services),
-      default_base_url_(std::move(default_base_url)),
+      public_endpoint_(std::move(public_endpoint)),
       auth_(*services.tokens, services.clock ? *services.clock : kSystemClock,
             std::chrono::seconds(services.limits.token_cache_seconds)),
       instances_(services),
@@ -90,18 +133,26 @@ Router::Router(const ApiServices& services, std::string default_base_url)
 }
 
 Response Router::handle(const Request& request) const noexcept {
+  std::string request_id;
   try {
-    return dispatch(request);
-  } catch (const common::Error& e) {
-    if (e.http_status() >= 500) common::log::error("api.request_failed", {{"error", e.what()}});
-    return error_response(e.code(), e.what());
-  } catch (const std::exception& e) {
-    common::log::error("api.internal_error", {{"error", e.what()}});
+    request_id = request.request_id.empty() ? "req-" + common::crypto::uuid4() : request.request_id;
+    const common::log::RequestScope scope(request_id);
+    try {
+      return dispatch(request);
+    } catch (const common::Error& e) {
+      const bool hidden =
+          e.code() == common::ErrorCode::kInternal || e.code() == common::ErrorCode::kUnavailable;
+      if (!hidden) return error_response(e.code(), e.what());
+      common::log::error("api.request_failed",
+                         {{"status", std::to_string(e.http_status())}, {"error", e.what()}});
+      return server_fault(e.code(), request_id);
+    } catch (const std::exception& e) {
+      common::log::error("api.internal_error", {{"error", e.what()}});
+    }
   } catch (...) {
     common::log::error("api.internal_error", {{"error", "unknown exception"}});
   }
-  return error_response(common::ErrorCode::kInternal,
-                        "the server failed to handle this request; the api log has details");
+  return server_fault(common::ErrorCode::kInternal, request_id.empty() ? "-" : request_id);
 }
 
 std::vector<std::pair<Method, std::string>> Router::routes() const {
@@ -119,28 +170,28 @@ Response Router::dispatch(const Request& request) const {
   }
   const std::string path = request.target.substr(0, request.target.find('?'));
   const std::vector<std::string> segments = split_path(path);
+  query_params(request.target);  // refuses what no handler may read
   if (segments.empty()) {
     if (request.method != Method::kGet) return method_not_allowed(request.method, "/", "GET");
-    return json_response(200, versions_document(base_url(request)));
+    return json_response(200, versions_document(public_endpoint_));
   }
   if (segments[0] != "v1.0" || segments.size() < 2) throw no_resource(path);
 
   RequestContext ctx{request, auth_.authenticate(request.auth_token),
-                     LinkBase{base_url(request), segments[1]}};
+                     LinkBase{public_endpoint_, segments[1]}};
   Authenticator::authorize(*ctx.principal, ctx.tenant_id());
   const std::vector<std::string> rest(segments.begin() + kFirst, segments.end());
   auto match = table_.match(request.method, rest);
   if (!match) throw no_resource(path);
-  if (!match->route) return method_not_allowed(request.method, path, match->allow);
+  if (!match->route) {
+    return method_not_allowed(request.method, common::excerpt(path, kPathExcerptChars),
+                              match->allow);
+  }
   const std::string pattern = "/v1.0/{tenant_id}" + match->route->pattern;
   if (published_body_schemas().has(request.method, pattern)) {
     published_body_schemas().check(request.method, pattern, ctx.body());
   }
   return match->route->handler(ctx, match->params);
-}
-
-std::string Router::base_url(const Request& request) const {
-  return usable_host(request.host) ? "http://" + request.host : default_base_url_;
 }
 
 }  // namespace automat::api

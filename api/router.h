@@ -5,7 +5,12 @@
 // is tenant_id, or an admin token. The routes are data (route_table.h),
 // listed in router_routes.cc and published in docs/openapi.yaml. Unknown
 // paths answer 404 itemNotFound, known paths with another method 405 with
-// an Allow header.
+// an Allow header. A path segment that is not UTF-8 or holds U+0000 (after
+// %-decoding) is a 404 and a query value like that a 400, before anything
+// is looked up. Links in answers start with the configured public
+// endpoint, never with what the client sent as Host. A 500 or 503 says only
+// "internal error" or "the service is temporarily unavailable" with the
+// request id; the detail goes to the log.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,12 +34,14 @@ namespace automat::api {
 class Router {
  public:
   // `services` (and what it points to) must outlive the router.
-  // `default_base_url` ("http://127.0.0.1:8779") is used for links when a
-  // request has no usable Host header.
-  Router(const ApiServices& services, std::string default_base_url);
+  // `public_endpoint` ("http://127.0.0.1:8779", no trailing slash) starts
+  // every link in an answer.
+  Router(const ApiServices& services, std::string public_endpoint);
 
-  // Never throws: common::Error becomes its status and fault body, invalid
-  // JSON 400, anything else 500 (logged, never shown). Thread-safe.
+  // Never throws: common::Error becomes its status and fault body (a 5xx
+  // with a generic message naming request.request_id, or a fresh id when it
+  // is empty), invalid JSON 400, anything else 500 (logged, never shown).
+  // Every log line written meanwhile carries the request id. Thread-safe.
   Response handle(const Request& request) const noexcept;
 
   // Every route served, as (method, full path pattern): "/" and
@@ -45,10 +52,9 @@ class Router {
   Response dispatch(const Request& request) const;
   // In router_routes.cc: fills table_.
   void add_routes();
-  std::string base_url(const Request& request) const;
 
   const ApiServices& services_;
-  std::string default_base_url_;
+  std::string public_endpoint_;
   mutable Authenticator auth_;
   InstancesHandler instances_;
   ReplicasHandler replicas_;
@@ -61,7 +67,14 @@ class Router {
 };
 
 // The path's segments, percent-decoded, without empty ones and without the
-// query string. Throws common::Error(kBadRequest) on a bad %-escape.
+// query string. Throws common::Error(kBadRequest) on a bad %-escape, and
+// kNotFound when a decoded segment is not UTF-8 or holds U+0000.
 std::vector<std::string> split_path(std::string_view path);
+
+// The query string's parameters of `target` ("/x?a=1&b" -> {a,1},{b,""}),
+// percent-decoded ('+' is a space), in order. Throws common::Error
+// (kBadRequest) naming the parameter on a bad %-escape, or a name or value
+// that is not UTF-8 or holds U+0000.
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target);
 
 }  // namespace automat::api

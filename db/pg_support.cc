@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "common/log.h"
+
 namespace automat::db::pg {
 namespace {
 
@@ -28,12 +30,20 @@ DatabaseUnavailable translate(const pqxx::broken_connection& e) {
 
 common::Error translate(const pqxx::sql_error& e) {
   const std::string& state = e.sqlstate();
-  if (state == "23505") return common::conflict("already exists: " + headline(e.what()));
-  if (state == "23503") return common::bad_request("unknown reference: " + headline(e.what()));
-  if (connection_lost(e) || state == "57P03") {
-    return common::unavailable("database unavailable: " + headline(e.what()));
+  // PostgreSQL's own words (which name constraints and encodings) go to the
+  // log; a 4xx carries the project's sentence.
+  common::log::warn("db.statement_failed",
+                    {{"sqlstate", state.empty() ? "-" : state}, {"error", headline(e.what())}});
+  if (state == "23505") {
+    return common::conflict("it already exists: something with the same name or id is there");
   }
-  return common::internal_error("database error: " + headline(e.what()));
+  if (state == "23503") {
+    return common::bad_request("it refers to something that does not exist (any more)");
+  }
+  if (connection_lost(e) || state == "57P03") {
+    return DatabaseUnavailable("database unavailable: " + headline(e.what()));
+  }
+  return common::internal_error("database error (SQLSTATE " + (state.empty() ? "-" : state) + ")");
 }
 
 bool retryable(const pqxx::sql_error& e) {

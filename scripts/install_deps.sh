@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librabbitmq-dev libpqxx-dev libboost-system-dev libboost-dev
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev libicu-dev
   libgtest-dev libgmock-dev
   postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client
   wrk curl python3 python3-pytest python3-yaml libvalijson-dev iproute2 procps psmisc util-linux

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::datastores::cassandra {
@@ -43,13 +44,14 @@ void check_keyspaces(const json& body) {
     const std::string field = "instance.databases[" + std::to_string(i) + "].name";
     const std::string name = text(list[i], "name");
     if (name.empty() || name.size() > kMaxKeyspaceName || !keyspace_chars(name)) {
-      throw common::bad_request(field + " '" + name +
-                                "' is not a valid Cassandra keyspace name: use 1 to 48 "
+      throw common::bad_request(field + " " + common::in_quotes(name) +
+                                " is not a valid Cassandra keyspace name: use 1 to 48 "
                                 "characters from A-Z, a-z, 0-9, _");
     }
     const std::string low = lower(name);
     if (low == "system" || low.rfind("system_", 0) == 0) {
-      throw common::bad_request(field + " '" + name + "' is reserved by Cassandra");
+      throw common::bad_request(field + " " + common::in_quotes(name) +
+                                " is reserved by Cassandra");
     }
   }
 }
@@ -60,8 +62,8 @@ void check_users(const json& body) {
     if (!list[i].is_object()) continue;
     const std::string name = text(list[i], "name");
     if (lower(name) == "cassandra") {
-      throw common::bad_request("instance.users[" + std::to_string(i) + "].name '" + name +
-                                "' is reserved by Cassandra");
+      throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
+                                common::in_quotes(name) + " is reserved by Cassandra");
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::datastores::mysql {
@@ -61,21 +62,22 @@ void check_charset(const json& db, const std::string& field) {
   const std::string charset = lower(text(db, "character_set"));
   const std::string collate = lower(text(db, "collate"));
   if (!charset.empty() && !contains(kCharsets, charset)) {
-    throw common::bad_request(field + ".character_set '" + charset +
-                              "' is not a MariaDB character set");
+    throw common::bad_request(field + ".character_set " + common::in_quotes(charset) +
+                              " is not a MariaDB character set");
   }
   if (collate.empty()) return;
   const std::string owner = collate == "binary" ? "binary" : collate.substr(0, collate.find('_'));
   if (!contains(kCharsets, owner) ||
       (collate != "binary" && collate.find('_') == std::string::npos)) {
-    throw common::bad_request(field + ".collate '" + collate + "' is not a MariaDB collation");
+    throw common::bad_request(field + ".collate " + common::in_quotes(collate) +
+                              " is not a MariaDB collation");
   }
   // utf8 and utf8mb3 are one character set under two names.
   const bool same = owner == charset || (owner == "utf8" && charset == "utf8mb3") ||
                     (owner == "utf8mb3" && charset == "utf8");
   if (!charset.empty() && !same) {
-    throw common::bad_request(field + ".collate '" + collate +
-                              "' does not belong to character set '" + charset + "'");
+    throw common::bad_request(field + ".collate " + common::in_quotes(collate) +
+                              " does not belong to character set " + common::in_quotes(charset));
   }
 }
 
@@ -86,7 +88,8 @@ void check_databases(const json& body) {
     const std::string field = "instance.databases[" + std::to_string(i) + "]";
     const std::string name = text(list[i], "name");
     if (contains(kReservedDatabases, lower(name))) {
-      throw common::bad_request(field + ".name '" + name + "' is reserved by MariaDB");
+      throw common::bad_request(field + ".name " + common::in_quotes(name) +
+                                " is reserved by MariaDB");
     }
     check_charset(list[i], field);
   }
@@ -98,8 +101,8 @@ void check_users(const json& body) {
     if (!list[i].is_object()) continue;
     const std::string name = text(list[i], "name");
     if (contains(kReservedUsers, lower(name))) {
-      throw common::bad_request("instance.users[" + std::to_string(i) + "].name '" + name +
-                                "' is reserved by MariaDB");
+      throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
+                                common::in_quotes(name) + " is reserved by MariaDB");
     }
   }
 }

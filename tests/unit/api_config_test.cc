@@ -52,5 +52,42 @@ TEST(ApiConfig, RefusesValuesOutOfRange) {
   EXPECT_THROW(load_api_config(common::Config::from_string("[api]\nworkers = 2\n")), common::Error);
 }
 
+TEST(ApiConfig, PublicEndpointDefaultsToTheBindAddress) {
+  EXPECT_EQ(load_api_config(base()).public_endpoint, "http://127.0.0.1:8779");
+  common::Config cfg = base();
+  cfg.set("api", "bind_host", "::1");
+  cfg.set("api", "bind_port", "9001");
+  EXPECT_EQ(load_api_config(cfg).public_endpoint, "http://[::1]:9001");
+  cfg.set("api", "public_endpoint", "https://db.example.com/");
+  EXPECT_EQ(load_api_config(cfg).public_endpoint, "https://db.example.com");
+  for (const char* bad : {"db.example.com", "ftp://db.example.com", "http://", "http://a b",
+                          "https://db.example.com/?x=1", "http://h/#frag"}) {
+    SCOPED_TRACE(bad);
+    cfg.set("api", "public_endpoint", bad);
+    EXPECT_THROW(load_api_config(cfg), common::Error);
+  }
+}
+
+TEST(ApiConfig, ConnectionLimitsAndHeaderTimeout) {
+  ApiConfig c = load_api_config(base());
+  EXPECT_EQ(c.server.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.server.max_connections, 10000u);
+  EXPECT_EQ(c.server.max_connections_per_client, 256u);
+  common::Config cfg = base();
+  cfg.set("api", "header_timeout_seconds", "2");
+  cfg.set("api", "max_connections", "500");
+  cfg.set("api", "max_connections_per_client", "20");
+  c = load_api_config(cfg);
+  EXPECT_EQ(c.server.header_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(c.server.max_connections, 500u);
+  EXPECT_EQ(c.server.max_connections_per_client, 20u);
+  for (const char* key :
+       {"header_timeout_seconds", "max_connections", "max_connections_per_client"}) {
+    common::Config zero = base();
+    zero.set("api", key, "0");
+    EXPECT_THROW(load_api_config(zero), common::Error) << key;
+  }
+}
+
 }  // namespace
 }  // namespace automat::api

@@ -114,7 +114,7 @@ TEST(BodySchemas, MessagesNameTheFieldAndWhatIsWrong) {
   body["instance"]["volume"]["size"] = 0;
   EXPECT_EQ(refusal(body), "instance.volume.size must be at least 1");
 
-  EXPECT_EQ(refusal(json::array()), "the request body must be an object");
+  EXPECT_EQ(refusal(json::array()), "the request body must be an object like {\"instance\": ...}");
   EXPECT_EQ(refusal(json::object()), "instance is required");
 }
 

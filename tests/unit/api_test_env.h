@@ -27,6 +27,9 @@ class ManualClock : public common::Clock {
 };
 
 struct ApiTestEnv {
+  // The configured [api] public_endpoint every link starts with.
+  static constexpr const char* kPublicEndpoint = "http://api.example:8779";
+
   FakeTokenRepository tokens;
   FakeCatalogRepository catalog;
   FakeOperationRepository operations;
@@ -64,7 +67,7 @@ struct ApiTestEnv {
     services = api::ApiServices{
         &tokens, &catalog, &instances, &operations, &publisher, &clock, &datastores::api_strategy,
         limits};
-    router = std::make_unique<api::Router>(services, "http://api.test:8779");
+    router = std::make_unique<api::Router>(services, kPublicEndpoint);
   }
 
   api::Response call(api::Method method, const std::string& target, const std::string& token,
@@ -73,7 +76,6 @@ struct ApiTestEnv {
     req.method = method;
     req.target = target;
     req.auth_token = token;
-    req.host = "api.example:8779";
     req.body = std::move(body);
     return router->handle(req);
   }
