@@ -25,7 +25,8 @@ std::string iso(const std::string& column) {
 }
 
 DatabaseUnavailable translate(const pqxx::broken_connection& e) {
-  return DatabaseUnavailable("database unavailable: " + headline(e.what()));
+  common::log::warn("db.connection_lost", {{"error", headline(e.what())}});
+  return DatabaseUnavailable("the database is unavailable");
 }
 
 common::Error translate(const pqxx::sql_error& e) {
@@ -40,9 +41,7 @@ common::Error translate(const pqxx::sql_error& e) {
   if (state == "23503") {
     return common::bad_request("it refers to something that does not exist (any more)");
   }
-  if (connection_lost(e) || state == "57P03") {
-    return DatabaseUnavailable("database unavailable: " + headline(e.what()));
-  }
+  if (connection_lost(e) || state == "57P03") return DatabaseUnavailable("the database is unavailable");
   return common::internal_error("database error (SQLSTATE " + (state.empty() ? "-" : state) + ")");
 }
 

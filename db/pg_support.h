@@ -18,9 +18,8 @@ std::string iso(const std::string& column);
 
 // The common::Error for a libpqxx failure: DatabaseUnavailable for a lost
 // connection, kConflict for a duplicate key, kBadRequest for a reference to
-// a missing row, kInternal otherwise. 4xx messages are the project's own
-// sentences (PostgreSQL's text goes to the log only); a 5xx may carry the
-// server's headline for the logs, and the API never shows it to clients.
+// a missing row, kInternal otherwise. Messages are the project's own
+// sentences: PostgreSQL's text (its first line) goes to the log only.
 DatabaseUnavailable translate(const pqxx::broken_connection& e);
 common::Error translate(const pqxx::sql_error& e);
 
