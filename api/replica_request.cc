@@ -1,6 +1,7 @@
 #include "api/replica_request.h"
 
 #include "api/instance_request.h"
+#include "api/request_fields.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -15,9 +16,7 @@ const json& instance_object(const json& doc) {
   return doc["instance"];
 }
 
-bool present(const json& obj, const char* key) {
-  return obj.contains(key) && !obj[key].is_null();
-}
+bool present(const json& obj, const char* key) { return obj.contains(key) && !obj[key].is_null(); }
 
 std::string instance_id_field(const json& value, const std::string& field) {
   if (!value.is_string() || value.get<std::string>().empty() ||
@@ -51,7 +50,8 @@ ReplicaCreateRequest parse_replica_create(const json& doc) {
   ReplicaCreateRequest req;
   req.name = parse_instance_name(inst);
   std::optional<std::string> trove, seed;
-  if (present(inst, "replica_of")) trove = instance_id_field(inst["replica_of"], "instance.replica_of");
+  if (present(inst, "replica_of"))
+    trove = instance_id_field(inst["replica_of"], "instance.replica_of");
   if (present(inst, "slave")) {
     const json& slave = inst["slave"];
     if (!slave.is_object() || !present(slave, "of")) {
@@ -71,12 +71,13 @@ ReplicaCreateRequest parse_replica_create(const json& doc) {
   }
   req.master_id = trove ? *trove : *seed;
   if (present(inst, "replica_count")) {
-    const json& n = inst["replica_count"];
-    if (!n.is_number_integer() || n.get<int64_t>() < 1 || n.get<int64_t>() > kMaxReplicaCount) {
+    // An integer or a string of digits ("2").
+    const auto n = fields::whole_number(inst["replica_count"]);
+    if (!n || *n < 1 || *n > kMaxReplicaCount) {
       throw common::bad_request("instance.replica_count must be an integer from 1 to " +
-                                std::to_string(kMaxReplicaCount) + ", got " + n.dump());
+                                std::to_string(kMaxReplicaCount));
     }
-    req.count = static_cast<int>(n.get<int64_t>());
+    req.count = static_cast<int>(*n);
   }
   for (const char* key : {"databases", "users"}) {
     if (present(inst, key) && !(inst[key].is_array() && inst[key].empty())) {
@@ -108,8 +109,7 @@ InstanceAction parse_instance_update(const json& doc) {
 }
 
 InstanceAction parse_instance_action(const json& doc) {
-  static const char* kKnown =
-      "detach, promote_to_replica_source or eject_replica_source";
+  static const char* kKnown = "detach, promote_to_replica_source or eject_replica_source";
   if (!doc.is_object() || doc.size() != 1) {
     throw common::bad_request(std::string("the body must hold exactly one action: ") + kKnown);
   }

@@ -1,6 +1,7 @@
 #include "api/replicas_handler.h"
 
 #include "api/operation_requests.h"
+#include "api/quota_charge.h"
 #include "api/responses.h"
 #include "api/views.h"
 #include "common/crypto.h"
@@ -57,8 +58,7 @@ void check_allowed(const db::Instance& inst, InstanceAction action) {
                                   " has no replicas; eject_replica_source applies to a master");
       }
       if (inst.service_status != common::service_status::kFailedTimeoutGuestagent) {
-        throw common::conflict("the guest of instance " + inst.id +
-                               " is still reporting (status " +
+        throw common::conflict("the guest of instance " + inst.id + " is still reporting (status " +
                                common::user_status(inst.task, inst.service_status) +
                                "); eject is for an unreachable master: promote a replica "
                                "with promote_to_replica_source instead");
@@ -115,17 +115,18 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
     op.params = {{"replica_of", master->id}, {"backup_key", backup_key}};
     batch.emplace_back(std::move(in), std::move(op));
   }
-  if (!services_.instances->create_replicas(master->id, batch)) {
+  const db::QuotaCharge quota = instances_charge(services_, req.count, master->volume_size_gb,
+                                                 flavor_ram_mb(services_, master->flavor_id));
+  if (!services_.instances->create_replicas(master->id, batch, quota)) {
     throw common::conflict("instance " + master->id +
                            " changed while the replicas were being created; retry");
   }
   json views = json::array();
   json ops = json::array();
   for (const auto& [in, op] : batch) {
-    common::log::info("replica.create.accepted", {{"tenant", ctx.tenant_id()},
-                                                  {"instance", in.id},
-                                                  {"master", master->id},
-                                                  {"op", op.id}});
+    common::log::info(
+        "replica.create.accepted",
+        {{"tenant", ctx.tenant_id()}, {"instance", in.id}, {"master", master->id}, {"op", op.id}});
     publish_task(services_, op.id);
     const auto stored = services_.instances->find(ctx.tenant_id(), in.id);
     views.push_back(instance_view(stored.value_or(in), ctx.links));
@@ -158,9 +159,9 @@ Response ReplicasHandler::start(const RequestContext& ctx, const std::string& id
                         "cannot " + std::string(spec.verb) + " instance " + id + " while it is " +
                             now->task + "; wait until its current task finishes");
   }
-  common::log::info("instance.action.accepted",
-                    {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id},
-                     {"type", spec.operation}});
+  common::log::info(
+      "instance.action.accepted",
+      {{"tenant", ctx.tenant_id()}, {"instance", id}, {"op", op.id}, {"type", spec.operation}});
   publish_task(services_, op.id);
   return accepted(json::object(), op);
 }
