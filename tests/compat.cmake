@@ -7,10 +7,14 @@ add_executable(compat_unit_test
   unit/db_quota_test.cc
   unit/api_trove_views_test.cc
   unit/api_pagination_test.cc
-  unit/api_quotas_test.cc)
+  unit/api_quotas_test.cc
+  unit/manage_quota_test.cc
+  unit/api_compat_config_test.cc)
 target_compile_options(compat_unit_test PRIVATE ${AUTOMAT_WARNINGS})
+target_compile_definitions(compat_unit_test PRIVATE
+  AUTOMAT_SAMPLE_CONFIG="${PROJECT_SOURCE_DIR}/etc/automat.conf")
 target_link_libraries(compat_unit_test PRIVATE automat_api_core automat_ds_api
-  automat_test_support)
+  automat_manage_commands automat_test_support)
 gtest_discover_tests(compat_unit_test TEST_PREFIX "compat." DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS unit)
 
@@ -20,3 +24,9 @@ target_link_libraries(compat_integration_test PRIVATE automat_api_core automat_d
   automat_test_support)
 gtest_discover_tests(compat_integration_test TEST_PREFIX "compat_pg." DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS integration TIMEOUT 120)
+
+add_executable(compat_cli_unit_test unit/cli_compat_test.cc)
+target_compile_options(compat_cli_unit_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(compat_cli_unit_test PRIVATE automat_cli_lib automat_test_support)
+gtest_discover_tests(compat_cli_unit_test TEST_PREFIX "compat_cli." DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS unit)
