@@ -259,6 +259,15 @@ TEST(NumericStrings, SizesAndCountsAsStringsAreAcceptedAsTroveDoes) {
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(body_of(r)["instance"]["volume"]["size"], 3);
 
+  // A grow in the seed document's form, with its count as a string.
+  const Response small = env.post("/clusters", cluster_body(1, "2"));
+  ASSERT_EQ(small.status, 202) << small.body;
+  const std::string id = body_of(small)["cluster"]["id"];
+  env.make_active(id, testing::cassandra_detail());
+  const Response grow = env.post("/clusters/" + id + "/nodes", {{"nodes", {{"num", "2"}}}});
+  EXPECT_EQ(grow.status, 202) << grow.body;
+  EXPECT_EQ(env.node_ids(id).size(), 3u);
+
   for (const json& bad : {json("three"), json(" 3"), json("+3"), json("3.0"), json("")}) {
     instance["instance"]["volume"]["size"] = bad;
     r = create_instance(env, instance);
