@@ -62,6 +62,12 @@ ApiConfig load_api_config(const common::Config& config) {
     throw common::bad_request("config [api] min_volume_gb must not exceed max_volume_gb");
   }
   c.limits.token_cache_seconds = bounded(config, "token_cache_seconds", 30, 0, 86400);
+  c.limits.max_page_size = static_cast<size_t>(bounded(config, "max_page_size", 100, 1, 10000));
+  c.region = config.get(kSection, "region", "RegionOne");
+  if (c.region.empty() || c.region.size() > 255) {
+    throw common::bad_request("config [api] region must be 1 to 255 characters");
+  }
+  c.quota_defaults = db::load_quota_limits(config);
   c.db_pool_size = static_cast<size_t>(bounded(config, "db_pool_size", 8, 1, 1000));
   c.database_url = config.get(kSection, "database_url");
   c.amqp_url = config.get(kSection, "amqp_url");

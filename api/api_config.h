@@ -7,6 +7,7 @@
 #include "api/http_server.h"
 #include "api/services.h"
 #include "common/config.h"
+#include "db/quota.h"
 
 namespace automat::api {
 
@@ -27,6 +28,10 @@ struct ApiConfig {
   // derives its token, [compute] guest_port is where it listens.
   std::string guest_secret;
   int guest_port = 8780;
+  // [api] region: the region instance views show.
+  std::string region = "RegionOne";
+  // [quota]: the limits of a tenant that has none of its own.
+  db::QuotaValues quota_defaults = db::default_quota_limits();
 };
 
 // Throws common::Error(kBadRequest) naming the option when a value is out

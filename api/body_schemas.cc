@@ -171,6 +171,10 @@ std::string problem(const json& root, const json* raw_schema, const std::string&
     const size_t from = std::string("Missing required property '").size();
     return "." + description.substr(from, description.rfind('\'') - from) + " is required";
   }
+  // A schema of alternatives (oneOf, or nullable's anyOf) with its own
+  // sentence: that sentence, whichever alternative failed and how.
+  const bool alternatives = schema && (schema->contains("oneOf") || schema->contains("anyOf"));
+  if (alternatives && has_text("x-error")) return " " + (*schema)["x-error"].get<std::string>();
   if (starts("Value type not permitted")) return " must be " + expected_types(root, raw_schema);
   if (starts("Failed to validate against exactly one") ||
       starts("Failed to validate against any")) {
@@ -258,7 +262,10 @@ json json_schema_of(const json& node) {
     if (out.contains("type") && out["type"].is_string()) {
       out["type"] = json::array({out["type"], "null"});
     } else {
-      out = json{{"anyOf", json::array({out, json{{"type", "null"}}})}};
+      // The wrapper keeps the schema's own sentence for its messages.
+      json wrapper = json{{"anyOf", json::array({out, json{{"type", "null"}}})}};
+      if (out.contains("x-error")) wrapper["x-error"] = out["x-error"];
+      out = std::move(wrapper);
     }
   }
   return out;

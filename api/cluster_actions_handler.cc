@@ -2,6 +2,7 @@
 
 #include "api/cluster_operations.h"
 #include "api/cluster_plan.h"
+#include "api/quota_charge.h"
 #include "api/responses.h"
 #include "common/error.h"
 #include "common/status.h"
@@ -48,8 +49,8 @@ void check_spec_matches(const NodeSpec& spec, const db::Instance& like,
 Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string& id) const {
   const db::Cluster cluster = find_cluster(services_, ctx, id);
   const ApiLimits& limits = services_.limits;
-  const ClusterAction action = parse_cluster_action(
-      ctx.body(), VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
+  const ClusterAction action =
+      parse_cluster_action(ctx.body(), VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   switch (action.kind) {
     case ClusterActionKind::kGrow:
       return grow(ctx, cluster, action.grow);
@@ -100,8 +101,11 @@ Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluste
   }
   const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id,
                                              {{"instance_ids", ids_of(nodes)}});
-  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kGrowing, nodes,
-                                 op);
+  const db::QuotaCharge quota =
+      instances_charge(services_, static_cast<int64_t>(nodes.size()), like.volume_size_gb,
+                       flavor_ram_mb(services_, like.flavor_id));
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kGrowing, nodes, op,
+                                 quota);
 }
 
 Response ClusterActionsHandler::shrink(const RequestContext& ctx, const db::Cluster& cluster,

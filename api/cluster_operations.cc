@@ -40,9 +40,10 @@ db::Operation cluster_operation(const std::string& tenant_id, const std::string&
 
 Response start_cluster_operation(const ApiServices& services, const RequestContext& ctx,
                                  const db::Cluster& cluster, const std::string& task,
-                                 const std::vector<db::Node>& new_nodes, const db::Operation& op) {
+                                 const std::vector<db::Node>& new_nodes, const db::Operation& op,
+                                 const db::QuotaCharge& quota) {
   const bool started = services.clusters->start_operation(
-      cluster.id, task, {common::cluster_task::kNone}, new_nodes, op);
+      cluster.id, task, {common::cluster_task::kNone}, new_nodes, op, quota);
   if (!started) {
     const db::Cluster now = find_cluster(services, ctx, cluster.id);
     require_idle(now);

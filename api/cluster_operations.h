@@ -31,10 +31,12 @@ db::Operation cluster_operation(const std::string& tenant_id, const std::string&
 // Starts `op` on `cluster`: flips its task from NONE to `task` and writes
 // `new_nodes` and `op` in one transaction; publishes the task; answers 202
 // {"cluster": view, "operation": {"id","state"}} with X-Operation-Id. A
-// concurrent action that won the flip makes this a 422 naming its task.
+// concurrent action that won the flip makes this a 422 naming its task;
+// `quota` is charged in that transaction (413 overLimit when it does not fit).
 Response start_cluster_operation(const ApiServices& services, const RequestContext& ctx,
                                  const db::Cluster& cluster, const std::string& task,
-                                 const std::vector<db::Node>& new_nodes, const db::Operation& op);
+                                 const std::vector<db::Node>& new_nodes, const db::Operation& op,
+                                 const db::QuotaCharge& quota = {});
 
 // 202 {"cluster": view of the stored cluster, "operation": ...} for `op`.
 Response accepted_cluster(const ApiServices& services, const RequestContext& ctx,

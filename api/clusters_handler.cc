@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "api/cluster_operations.h"
-#include "api/operation_requests.h"
 #include "api/cluster_plan.h"
 #include "api/cluster_request.h"
 #include "api/cluster_views.h"
+#include "api/operation_requests.h"
+#include "api/pagination.h"
+#include "api/quota_charge.h"
 #include "api/responses.h"
 #include "common/crypto.h"
 #include "common/error.h"
@@ -75,7 +77,12 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   cluster.next_ordinal = static_cast<int>(cluster.nodes.size()) + 1;
   const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
                                              {{"instance_ids", start_order(cluster.nodes)}});
-  services_.clusters->create_with_operation(cluster, op);
+  int64_t volume_gb = 0;
+  for (const auto& n : cluster.nodes) volume_gb += n.instance.volume_size_gb;
+  db::QuotaCharge quota =
+      instances_charge(services_, static_cast<int64_t>(cluster.nodes.size()), 0, flavor.ram_mb);
+  quota.delta.volumes = volume_gb;
+  services_.clusters->create_with_operation(cluster, op, quota);
   common::log::info("cluster.create.accepted", {{"tenant", ctx.tenant_id()},
                                                 {"cluster", cluster.id},
                                                 {"op", op.id},
@@ -87,7 +94,13 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
 }
 
 Response ClustersHandler::list(const RequestContext& ctx) const {
-  return json_response(200, clusters_view(services_.clusters->list(ctx.tenant_id()), ctx.links));
+  const PageRequest request = page_request(ctx, services_.limits.max_page_size);
+  const auto page = page_of(
+      services_.clusters->list(ctx.tenant_id()), request, [](const db::Cluster& c) { return c.id; },
+      "a cluster");
+  return json_response(200,
+                       paged_body(ctx, "clusters", clusters_view(page.items, ctx.links)["clusters"],
+                                  page.next_marker));
 }
 
 Response ClustersHandler::show(const RequestContext& ctx, const std::string& id) const {
@@ -96,10 +109,13 @@ Response ClustersHandler::show(const RequestContext& ctx, const std::string& id)
 }
 
 Response ClustersHandler::list_nodes(const RequestContext& ctx, const std::string& id) const {
+  const PageRequest request = page_request(ctx, services_.limits.max_page_size);
+  const auto page = page_of(
+      find_cluster(services_, ctx, id).nodes, request,
+      [](const db::Node& n) { return n.instance_id; }, "a node");
   json nodes = json::array();
-  for (const auto& n : find_cluster(services_, ctx, id).nodes)
-    nodes.push_back(node_view(n, ctx.links));
-  return json_response(200, {{"nodes", std::move(nodes)}});
+  for (const auto& n : page.items) nodes.push_back(node_view(n, ctx.links));
+  return json_response(200, paged_body(ctx, "nodes", std::move(nodes), page.next_marker));
 }
 
 Response ClustersHandler::show_node(const RequestContext& ctx, const std::string& id,

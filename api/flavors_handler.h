@@ -12,7 +12,7 @@ class FlavorsHandler {
  public:
   explicit FlavorsHandler(const ApiServices& services) : services_(services) {}
 
-  // GET /flavors: {"flavors": [...]}.
+  // GET /flavors: {"flavors": [...], "links"}, paginated (api/pagination.h).
   Response list(const RequestContext& ctx) const;
   // GET /flavors/{id}: {"flavor": ...} (by id or name); 404 when unknown.
   Response show(const RequestContext& ctx, const std::string& id) const;

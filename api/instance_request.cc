@@ -6,6 +6,7 @@
 
 #include "api/display_name.h"
 #include "common/client_text.h"
+#include "api/request_fields.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -103,30 +104,12 @@ std::string parse_flavor_ref(const json& inst) {
   return id;
 }
 
-// An integer member as text (bounded: at most 20 digits and a sign).
-std::string integer_text(const json& v) {
-  return v.is_number_unsigned() ? std::to_string(v.get<uint64_t>())
-                                : std::to_string(v.get<int64_t>());
-}
-
+// An integer or, as Trove accepts, a string of digits ("1").
 int parse_volume(const json& inst, VolumeBounds bounds) {
   const json* vol = member(inst, "volume");
   if (!vol) throw field_error("instance.volume", "is required (an object with a size in GB)");
   if (!vol->is_object()) throw field_error("instance.volume", "must be an object");
-  const json* size = member(*vol, "size");
-  if (!size) throw field_error("instance.volume.size", "is required");
-  if (!size->is_number_integer()) throw field_error("instance.volume.size", "must be an integer");
-  const bool in_range =
-      size->is_number_unsigned()
-          ? size->get<uint64_t>() <= static_cast<uint64_t>(std::max(bounds.max_gb, 0)) &&
-                size->get<uint64_t>() >= static_cast<uint64_t>(std::max(bounds.min_gb, 0))
-          : size->get<int64_t>() >= bounds.min_gb && size->get<int64_t>() <= bounds.max_gb;
-  if (!in_range) {
-    throw field_error("instance.volume.size", "must be between " + std::to_string(bounds.min_gb) +
-                                                  " and " + std::to_string(bounds.max_gb) +
-                                                  " GB, got " + integer_text(*size));
-  }
-  return static_cast<int>(size->get<int64_t>());
+  return *fields::volume_size(inst, "instance.volume", bounds.min_gb, bounds.max_gb);
 }
 
 void parse_datastore(const json& inst, InstanceCreateRequest& req) {

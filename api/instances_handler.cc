@@ -4,6 +4,9 @@
 #include "api/create_plan.h"
 #include "api/instance_request.h"
 #include "api/operation_requests.h"
+#include "api/pagination.h"
+#include "api/query_params.h"
+#include "api/quota_charge.h"
 #include "api/replica_request.h"
 #include "api/replicas_handler.h"
 #include "api/responses.h"
@@ -62,7 +65,9 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
   const db::Instance instance = new_instance(plan, ctx.tenant_id());
   db::Operation op = new_operation(ctx.tenant_id(), "instance.create", "instance", instance.id);
   op.params = create_operation_params(plan.request);
-  services_.instances->create_with_operation(instance, op);
+  services_.instances->create_with_operation(
+      instance, op,
+      instances_charge(services_, 1, plan.request.volume_size_gb, plan.flavor.ram_mb));
   common::log::info("instance.create.accepted", {{"tenant", ctx.tenant_id()},
                                                  {"instance", instance.id},
                                                  {"op", op.id},
@@ -76,7 +81,18 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
 }
 
 Response InstancesHandler::list(const RequestContext& ctx) const {
-  return json_response(200, instances_view(services_.instances->list(ctx.tenant_id()), ctx.links));
+  const bool include_clustered =
+      QueryParams::parse(ctx.request.target).get_bool("include_clustered").value_or(false);
+  const PageRequest request = page_request(ctx, services_.limits.max_page_size);
+  std::vector<db::Instance> all = services_.instances->list(ctx.tenant_id());
+  if (!include_clustered) {
+    std::erase_if(all, [](const db::Instance& i) { return i.cluster_id.has_value(); });
+  }
+  const auto page = page_of(
+      all, request, [](const db::Instance& i) { return i.id; }, "an instance");
+  return json_response(
+      200, paged_body(ctx, "instances", instances_view(page.items, ctx.links)["instances"],
+                      page.next_marker));
 }
 
 Response InstancesHandler::show(const RequestContext& ctx, const std::string& id) const {

@@ -21,7 +21,9 @@ class InstancesHandler {
   // X-Operation-Id. A failed publish is logged and still answers 202: the
   // taskmanager's resume scan picks up unclaimed operations.
   Response create(const RequestContext& ctx) const;
-  // GET /instances and /instances/detail: {"instances": [...]}.
+  // GET /instances and /instances/detail: {"instances": [...], "links"},
+  // paginated (api/pagination.h), oldest first. Cluster nodes are left out
+  // unless ?include_clustered=true, as Trove does.
   Response list(const RequestContext& ctx) const;
   // GET /instances/{id}: {"instance": ...}.
   Response show(const RequestContext& ctx, const std::string& id) const;

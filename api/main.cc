@@ -18,6 +18,7 @@
 #include "common/stop_signal.h"
 #include "datastores/registry.h"
 #include "db/pg_cluster_repository.h"
+#include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 
@@ -32,6 +33,7 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   db::PgInstanceRepository instances(pool);
   db::PgOperationRepository operations(pool);
   db::PgClusterRepository clusters(pool);
+  db::PgQuotaRepository quotas(pool);
   const auto publisher = common::make_amqp_publisher(cfg.amqp_url);
   const common::SystemClock clock;
 
@@ -45,6 +47,9 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
                             cfg.limits};
   services.clusters = &clusters;
   services.cluster_strategies = &datastores::cluster_strategy;
+  services.quotas = &quotas;
+  services.quota_defaults = cfg.quota_defaults;
+  services.region = cfg.region;
   api::GrpcRootEnabler root_enabler(cfg.guest_secret, cfg.guest_port);
   services.root_enabler = &root_enabler;
   api::Router router(services, cfg.public_endpoint);

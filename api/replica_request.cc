@@ -2,6 +2,7 @@
 
 #include "api/instance_request.h"
 #include "common/client_text.h"
+#include "api/request_fields.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -72,12 +73,13 @@ ReplicaCreateRequest parse_replica_create(const json& doc) {
   }
   req.master_id = trove ? *trove : *seed;
   if (present(inst, "replica_count")) {
-    const json& n = inst["replica_count"];
-    if (!n.is_number_integer() || n.get<int64_t>() < 1 || n.get<int64_t>() > kMaxReplicaCount) {
+    // An integer or a string of digits ("2").
+    const auto n = fields::whole_number(inst["replica_count"]);
+    if (!n || *n < 1 || *n > kMaxReplicaCount) {
       throw common::bad_request("instance.replica_count must be an integer from 1 to " +
                                 std::to_string(kMaxReplicaCount));
     }
-    req.count = static_cast<int>(n.get<int64_t>());
+    req.count = static_cast<int>(*n);
   }
   for (const char* key : {"databases", "users"}) {
     if (present(inst, key) && !(inst[key].is_array() && inst[key].empty())) {

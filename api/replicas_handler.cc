@@ -1,6 +1,7 @@
 #include "api/replicas_handler.h"
 
 #include "api/operation_requests.h"
+#include "api/quota_charge.h"
 #include "api/responses.h"
 #include "api/views.h"
 #include "common/client_text.h"
@@ -116,7 +117,9 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
     op.params = {{"replica_of", master->id}, {"backup_key", backup_key}};
     batch.emplace_back(std::move(in), std::move(op));
   }
-  if (!services_.instances->create_replicas(master->id, batch)) {
+  const db::QuotaCharge quota = instances_charge(services_, req.count, master->volume_size_gb,
+                                                 flavor_ram_mb(services_, master->flavor_id));
+  if (!services_.instances->create_replicas(master->id, batch, quota)) {
     throw common::conflict("instance " + master->id +
                            " changed while the replicas were being created; retry");
   }

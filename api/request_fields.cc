@@ -15,12 +15,6 @@ bool zone_char(char c) {
          c == '.' || c == '-';
 }
 
-// An integer member as text (bounded: at most 20 digits and a sign).
-std::string integer_text(const json& v) {
-  return v.is_number_unsigned() ? std::to_string(v.get<uint64_t>())
-                                : std::to_string(v.get<int64_t>());
-}
-
 }  // namespace
 
 common::Error field_error(const std::string& field, const std::string& problem) {
@@ -55,15 +49,30 @@ std::optional<std::string> optional_string(const json& obj, const char* key,
   return v->get<std::string>();
 }
 
+std::optional<long long> whole_number(const json& value) {
+  constexpr size_t kMaxDigits = 9;
+  if (value.is_number_unsigned()) {
+    if (value.get<unsigned long long>() > 1000000000ULL) return 1000000001LL;  // "too large"
+    return static_cast<long long>(value.get<unsigned long long>());
+  }
+  if (value.is_number_integer()) return value.get<long long>();
+  if (!value.is_string()) return std::nullopt;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.empty() || text.size() > kMaxDigits ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(text);
+}
+
 std::optional<long long> optional_integer(const json& obj, const char* key,
                                           const std::string& field) {
   const json* v = member(obj, key);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer()) throw field_error(field, "must be an integer");
-  if (v->is_number_unsigned() && v->get<unsigned long long>() > 1000000000ULL) {
-    throw field_error(field, "is too large");
-  }
-  return v->get<long long>();
+  const auto n = whole_number(*v);
+  if (!n) throw field_error(field, "must be an integer (or a string of up to 9 digits)");
+  if (*n > 1000000000LL) throw field_error(field, "is too large");
+  return n;
 }
 
 std::string display_name(const json& obj, const char* key, const std::string& field) {
@@ -111,18 +120,16 @@ std::optional<int> volume_size(const json& obj, const std::string& field, int mi
   if (!vol->is_object()) throw field_error(field, "must be an object with a size in GB");
   const json* size = member(*vol, "size");
   if (!size) throw field_error(field + ".size", "is required");
-  if (!size->is_number_integer()) throw field_error(field + ".size", "must be an integer");
-  const bool in_range =
-      size->is_number_unsigned()
-          ? size->get<uint64_t>() <= static_cast<uint64_t>(std::max(max_gb, 0)) &&
-                size->get<uint64_t>() >= static_cast<uint64_t>(std::max(min_gb, 0))
-          : size->get<int64_t>() >= min_gb && size->get<int64_t>() <= max_gb;
-  if (!in_range) {
+  const auto gb = whole_number(*size);
+  if (!gb) {
+    throw field_error(field + ".size", "must be an integer (or a string of up to 9 digits)");
+  }
+  if (*gb < min_gb || *gb > max_gb) {
     throw field_error(field + ".size", "must be between " + std::to_string(min_gb) + " and " +
                                            std::to_string(max_gb) + " GB, got " +
-                                           integer_text(*size));
+                                           (*gb > 1000000000LL ? "more" : std::to_string(*gb)));
   }
-  return static_cast<int>(size->get<int64_t>());
+  return static_cast<int>(*gb);
 }
 
 }  // namespace automat::api::fields

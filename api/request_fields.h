@@ -26,7 +26,13 @@ const nlohmann::json& required_object(const nlohmann::json& obj, const char* key
 std::string required_string(const nlohmann::json& obj, const char* key, const std::string& field);
 std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key,
                                            const std::string& field);
-// An integer member, or nullopt when absent; "must be an integer" otherwise.
+// A whole number given as a JSON integer or, as Trove's schema accepts for
+// sizes and counts, as a string of 1 to 9 digits ("1"); nullopt when
+// `value` is neither (a negative integer is returned as it is).
+std::optional<long long> whole_number(const nlohmann::json& value);
+
+// An integer member (or a string of digits, see whole_number), or nullopt
+// when absent; "must be an integer" otherwise.
 std::optional<long long> optional_integer(const nlohmann::json& obj, const char* key,
                                           const std::string& field);
 
@@ -42,7 +48,9 @@ std::optional<std::string> zone(const nlohmann::json& obj, const char* key,
 // flavor id or name; nullopt when absent.
 std::optional<std::string> flavor_ref(const nlohmann::json& obj, const std::string& field);
 
-// obj.volume.size in GB within [min_gb, max_gb]; nullopt when volume is absent.
+// obj.volume.size in GB within [min_gb, max_gb], an integer or a string of
+// digits ("1", as `openstack database cluster create` sends it); nullopt
+// when volume is absent.
 std::optional<int> volume_size(const nlohmann::json& obj, const std::string& field, int min_gb,
                                int max_gb);
 

@@ -128,7 +128,8 @@ Router::Router(const ApiServices& services, std::string public_endpoint)
       flavors_(services),
       operations_(services),
       clusters_(services),
-      cluster_actions_(services) {
+      cluster_actions_(services),
+      quotas_(services) {
   add_routes();
 }
 
@@ -178,7 +179,7 @@ Response Router::dispatch(const Request& request) const {
   if (segments[0] != "v1.0" || segments.size() < 2) throw no_resource(path);
 
   RequestContext ctx{request, auth_.authenticate(request.auth_token),
-                     LinkBase{public_endpoint_, segments[1]}};
+                     LinkBase{public_endpoint_, segments[1], services_.region}};
   Authenticator::authorize(*ctx.principal, ctx.tenant_id());
   const std::vector<std::string> rest(segments.begin() + kFirst, segments.end());
   auto match = table_.match(request.method, rest);

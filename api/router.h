@@ -24,6 +24,7 @@
 #include "api/http_message.h"
 #include "api/instances_handler.h"
 #include "api/operations_handler.h"
+#include "api/quotas_handler.h"
 #include "api/replicas_handler.h"
 #include "api/request_context.h"
 #include "api/route_table.h"
@@ -63,6 +64,7 @@ class Router {
   OperationsHandler operations_;
   ClustersHandler clusters_;
   ClusterActionsHandler cluster_actions_;
+  QuotasHandler quotas_;
   RouteTable table_;
 };
 

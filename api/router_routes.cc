@@ -37,12 +37,24 @@ void Router::add_routes() {
   t.add(kGet, "/datastores/{datastore}/versions/{version}", [this](auto& ctx, auto& p) {
     return datastores_.version(ctx, p["datastore"], p["version"]);
   });
+  t.add(kGet, "/datastores/versions/{version_id}",
+        [this](auto& ctx, auto& p) { return datastores_.version_by_id(ctx, p["version_id"]); });
+  t.add(kGet, "/datastores/{datastore}/versions/{version}/flavors", [this](auto& ctx, auto& p) {
+    return datastores_.version_flavors(ctx, p["datastore"], p["version"]);
+  });
   t.add(kGet, "/flavors", [this](auto& ctx, auto&) { return flavors_.list(ctx); });
   t.add(kGet, "/flavors/{flavor_id}",
         [this](auto& ctx, auto& p) { return flavors_.show(ctx, p["flavor_id"]); });
 
   t.add(kGet, "/operations/{operation_id}",
         [this](auto& ctx, auto& p) { return operations_.show(ctx, p["operation_id"]); });
+
+  // Limits and quotas (Trove's /limits and /mgmt/quotas).
+  t.add(kGet, "/limits", [this](auto& ctx, auto&) { return quotas_.limits(ctx); });
+  t.add(kGet, "/mgmt/quotas/{tenant}",
+        [this](auto& ctx, auto& p) { return quotas_.show(ctx, p["tenant"]); });
+  t.add(kPut, "/mgmt/quotas/{tenant}",
+        [this](auto& ctx, auto& p) { return quotas_.update(ctx, p["tenant"]); });
 
   // Clusters: 501 when this server has no cluster repository.
   auto clusters = [this](auto handler) {

@@ -26,6 +26,7 @@ struct ApiLimits {
   int min_volume_gb = 1;            // [api] min_volume_gb
   int max_volume_gb = 1024;         // [api] max_volume_gb
   int token_cache_seconds = 30;     // [api] token_cache_seconds
+  size_t max_page_size = 100;       // [api] max_page_size: the longest page of a list
 };
 
 struct ApiServices {
@@ -42,6 +43,13 @@ struct ApiServices {
   db::ClusterRepository* clusters = nullptr;
   ClusterStrategyLookup cluster_strategies = nullptr;
   RootEnabler* root_enabler = nullptr;
+  // Quotas (issue 10): limits and usage for GET /limits and /mgmt/quotas;
+  // without `quotas` those routes answer 501. Creates charge the instance
+  // and cluster repositories with `quota_defaults` ([quota]) either way.
+  db::QuotaRepository* quotas = nullptr;
+  db::QuotaValues quota_defaults = db::default_quota_limits();
+  // The region shown in instance views ([api] region).
+  std::string region = "RegionOne";
 };
 
 }  // namespace automat::api

@@ -18,6 +18,43 @@ json resource_links(const LinkBase& links, const std::string& path) {
 
 json optional_time(const std::optional<std::string>& t) { return t ? json(*t) : json(nullptr); }
 
+// Trove's operating_status: the datastore's status in Trove's words while
+// the control plane runs no task on the instance, "" while it does.
+std::string operating_status(const db::Instance& in) {
+  namespace ss = common::service_status;
+  if (in.task != common::task::kNone) return "";
+  const std::string& s = in.service_status;
+  if (s == ss::kRunning) return "HEALTHY";
+  if (s == ss::kShutdown || s == ss::kCrashed) return "SHUTDOWN";
+  if (s == ss::kBuilding) return "BUILD";
+  if (s == ss::kFailedTimeoutGuestagent || s == ss::kUnknown || s == ss::kReplicationError) {
+    return "ERROR";
+  }
+  return s;  // NEW, BLOCKED, FAILED, "" (no status yet)
+}
+
+// {"message","created","details"} of the instance's fault, or null.
+json fault_view(const db::Instance& in) {
+  if (in.fault) {
+    return {{"message", *in.fault},
+            {"created", in.fault_created.value_or(in.updated)},
+            {"details", ""}};
+  }
+  if (in.service_fault) {
+    return {{"message", *in.service_fault},
+            {"created", in.service_status_updated.value_or(in.updated)},
+            {"details", "reported by the datastore"}};
+  }
+  return nullptr;
+}
+
+// Trove shows a flavor id as an integer when it is one ("7", not "07").
+json flavor_int_id(const std::string& id) {
+  const bool numeric = !id.empty() && id.size() <= 9 && id[0] != '0' &&
+                       id.find_first_not_of("0123456789") == std::string::npos;
+  return numeric ? json(std::stoi(id)) : json(nullptr);
+}
+
 }  // namespace
 
 json instance_view(const db::Instance& in, const LinkBase& links) {
@@ -25,21 +62,28 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
       {"id", in.id},
       {"name", in.name},
       {"status", common::user_status(in.task, in.service_status)},
+      {"operating_status", operating_status(in)},
       {"task", in.task},
       {"flavor",
        {{"id", in.flavor_id}, {"links", resource_links(links, "flavors/" + in.flavor_id)}}},
-      {"datastore", {{"type", in.datastore_name}, {"version", in.datastore_version_name}}},
+      {"datastore",
+       {{"type", in.datastore_name},
+        {"version", in.datastore_version_name},
+        {"version_number", in.datastore_version_name}}},
       {"volume", {{"size", in.volume_size_gb}}},
+      {"region", links.region},
+      {"tenant_id", in.tenant_id},
+      {"access", {{"is_public", false}}},
       {"created", in.created},
       {"updated", in.updated},
+      {"service_status_updated", optional_time(in.service_status_updated)},
       {"links", resource_links(links, "instances/" + in.id)},
   };
-  if (in.address) view["ip"] = json::array({*in.address});
-  if (in.fault) {
-    view["fault"] = {{"message", *in.fault}};
-  } else if (in.service_fault) {
-    view["fault"] = {{"message", *in.service_fault}};
+  if (in.address) {
+    view["ip"] = json::array({*in.address});
+    view["addresses"] = json::array({{{"address", *in.address}, {"type", "private"}}});
   }
+  if (json fault = fault_view(in); !fault.is_null()) view["fault"] = std::move(fault);
   if (in.cluster_id) view["cluster_id"] = *in.cluster_id;
   if (in.slave_of) {
     view["replica_of"] = {{"id", *in.slave_of},
@@ -68,19 +112,22 @@ json instances_view(const std::vector<db::Instance>& instances, const LinkBase& 
   return {{"instances", std::move(list)}};
 }
 
-json version_view(const db::DatastoreVersion& v, const LinkBase& links) {
-  return {
-      {"id", v.id},
-      {"name", v.name},
-      {"datastore", v.datastore_id},
-      {"active", v.active},
-      {"links", resource_links(links, "datastores/" + v.datastore_id + "/versions/" + v.id)},
+json version_view(const db::DatastoreVersion& v, const LinkBase& links, bool admin) {
+  json view = {
+      {"id", v.id},         {"name", v.name},
+      {"version", v.name},  {"datastore", v.datastore_id},
+      {"active", v.active}, {"links", resource_links(links, "datastores/versions/" + v.id)},
   };
+  if (admin) {
+    view["image"] = v.image_location;
+    view["packages"] = v.packages;
+  }
+  return view;
 }
 
-json datastore_view(const db::Datastore& ds, const LinkBase& links) {
+json datastore_view(const db::Datastore& ds, const LinkBase& links, bool admin) {
   json versions = json::array();
-  for (const auto& v : ds.versions) versions.push_back(version_view(v, links));
+  for (const auto& v : ds.versions) versions.push_back(version_view(v, links, admin));
   return {
       {"id", ds.id},
       {"name", ds.name},
@@ -90,16 +137,23 @@ json datastore_view(const db::Datastore& ds, const LinkBase& links) {
   };
 }
 
-json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links) {
+json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links,
+                     bool admin) {
   json list = json::array();
-  for (const auto& ds : datastores) list.push_back(datastore_view(ds, links));
+  for (const auto& ds : datastores) list.push_back(datastore_view(ds, links, admin));
   return {{"datastores", std::move(list)}};
 }
 
 json flavor_view(const db::Flavor& f, const LinkBase& links) {
   return {
-      {"id", f.id},       {"name", f.name},    {"ram", f.ram_mb},
-      {"vcpus", f.vcpus}, {"disk", f.disk_gb}, {"links", resource_links(links, "flavors/" + f.id)},
+      {"id", flavor_int_id(f.id)},
+      {"str_id", f.id},
+      {"name", f.name},
+      {"ram", f.ram_mb},
+      {"vcpus", f.vcpus},
+      {"disk", f.disk_gb},
+      {"ephemeral", 0},
+      {"links", resource_links(links, "flavors/" + f.id)},
   };
 }
 

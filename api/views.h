@@ -13,14 +13,21 @@ namespace automat::api {
 struct LinkBase {
   std::string base_url;
   std::string tenant_id;
+  // The region resources are in ([api] region), shown as an instance's "region".
+  std::string region = "RegionOne";
 };
 
-// {"id","name","status","task","flavor":{"id","links"},"datastore":{"type",
-// "version"},"volume":{"size"},"ip":[addr] (when an address is set),
-// "created","updated","fault":{"message"} (when set),"links":[self,bookmark]}.
-// A replica (slave_of set) also shows "replica_of": {"id","links"} and the
-// seed's "slave": {"of": id, "read_only": true}. A cluster node also shows
-// "cluster_id".
+// {"id","name","status","operating_status","task","flavor":{"id","links"},
+// "datastore":{"type","version","version_number"},"volume":{"size"},
+// "region","tenant_id","access":{"is_public": false},"created","updated",
+// "service_status_updated" (null before the first status),
+// "links":[self,bookmark]}; once an address is set "ip": [addr] and
+// "addresses": [{"address", "type": "private"}]; when faulted "fault":
+// {"message","created","details"}. operating_status is Trove's: the
+// datastore's own status (HEALTHY, SHUTDOWN, ...) while no task runs, ""
+// during one. A replica (slave_of set) also shows "replica_of":
+// {"id","links"} and the seed's "slave": {"of": id, "read_only": true}. A
+// cluster node also shows "cluster_id".
 nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links);
 // A master (replica_ids not empty) also shows "replicas": [{"id","links"}]
 // and the seed's "slave": {"list": [{"id"}]}.
@@ -28,13 +35,21 @@ nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links
 nlohmann::json instances_view(const std::vector<db::Instance>& instances, const LinkBase& links);
 
 // {"id","name","default_version","versions":[version_view...],"links"}
-nlohmann::json datastore_view(const db::Datastore& datastore, const LinkBase& links);
+nlohmann::json datastore_view(const db::Datastore& datastore, const LinkBase& links,
+                              bool admin = false);
 // {"datastores": [datastore_view...]}
-nlohmann::json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links);
-// {"id","name","datastore","active","links"}
-nlohmann::json version_view(const db::DatastoreVersion& version, const LinkBase& links);
+nlohmann::json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links,
+                               bool admin = false);
+// Trove's version: {"id","name","version" (the name: Automat keeps no other
+// version number),"datastore","active","links" (to datastores/versions/<id>)};
+// for an admin also "image" (where its binaries come from; "" = the OS's
+// packages) and "packages".
+nlohmann::json version_view(const db::DatastoreVersion& version, const LinkBase& links,
+                            bool admin = false);
 
-// {"id","name","ram","vcpus","disk","links"}
+// Trove's flavor: {"id" (an integer when the id is one, else null),
+// "str_id" (the id as a string),"name","ram","vcpus","disk",
+// "ephemeral": 0,"links"}
 nlohmann::json flavor_view(const db::Flavor& flavor, const LinkBase& links);
 // {"flavors": [flavor_view...]}
 nlohmann::json flavors_view(const std::vector<db::Flavor>& flavors, const LinkBase& links);

@@ -1,5 +1,6 @@
 #include "cli/api_client.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -46,6 +47,52 @@ HttpResponse ApiClient::send(const std::string& method, const std::string& path,
 
 nlohmann::json ApiClient::get(const std::string& path) {
   HttpResponse response = send("GET", path, "");
+  return parse_body(response, endpoint_ + path);
+}
+
+namespace {
+
+// The raw (still %-encoded) marker of a page's "next" link; "" when none.
+std::string next_marker(const nlohmann::json& body) {
+  const auto links = body.is_object() ? body.find("links") : body.end();
+  if (!body.is_object() || links == body.end() || !links->is_array()) return "";
+  for (const auto& link : *links) {
+    if (!link.is_object() || link.value("rel", "") != "next") continue;
+    const std::string href = link.value("href", "");
+    const size_t query = href.find('?');
+    if (query == std::string::npos) continue;
+    for (size_t at = query + 1; at < href.size();) {
+      const size_t amp = std::min(href.find('&', at), href.size());
+      if (href.compare(at, 7, "marker=") == 0) return href.substr(at + 7, amp - at - 7);
+      at = amp + 1;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+nlohmann::json ApiClient::get_list(const std::string& path, const std::string& key) {
+  constexpr int kMaxPages = 1000;
+  nlohmann::json all = nlohmann::json::array();
+  std::string page = path;
+  std::string last_marker;
+  for (int pages = 0; pages < kMaxPages; ++pages) {
+    const nlohmann::json body = get(page);
+    const auto items = body.is_object() ? body.find(key) : body.end();
+    if (body.is_object() && items != body.end() && items->is_array()) {
+      for (const auto& item : *items) all.push_back(item);
+    }
+    const std::string marker = next_marker(body);
+    if (marker.empty() || marker == last_marker) break;
+    last_marker = marker;
+    page = path + (path.find('?') == std::string::npos ? "?" : "&") + "marker=" + marker;
+  }
+  return all;
+}
+
+nlohmann::json ApiClient::put(const std::string& path, const nlohmann::json& body) {
+  HttpResponse response = send("PUT", path, body.dump());
   return parse_body(response, endpoint_ + path);
 }
 

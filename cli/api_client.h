@@ -26,8 +26,14 @@ class ApiClient {
   // GET endpoint+path; returns the parsed body. Throws common::Error with the
   // server's status and message on >= 400, ConnectionError without an answer.
   nlohmann::json get(const std::string& path);
+  // GET a list endpoint and every further page its "next" links name
+  // (Trove's pagination: the same path with ?marker=...); returns body[key]
+  // of all pages, in order (an empty array when absent). Same errors as get().
+  nlohmann::json get_list(const std::string& path, const std::string& key);
   // POST `body` as JSON; same error contract as get().
   Accepted post(const std::string& path, const nlohmann::json& body);
+  // PUT `body` as JSON; returns the parsed body; same error contract as get().
+  nlohmann::json put(const std::string& path, const nlohmann::json& body);
   // DELETE; same error contract as get().
   Accepted remove(const std::string& path);
 

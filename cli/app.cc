@@ -41,6 +41,7 @@ int run(int argc, const char* const* argv, Session& session) {
   add_cluster_commands(app, session, commands);
   add_catalog_commands(app, session, commands);
   add_operation_commands(app, session, commands);
+  add_quota_commands(app, session, commands);
 
   try {
     app.parse(argc, argv);

@@ -11,7 +11,7 @@ std::string cluster_path(const std::string& id) { return "/clusters/" + path_seg
 
 std::string resolve_cluster(ApiClient& api, const std::string& ref) {
   if (looks_like_uuid(ref)) return ref;
-  return id_by_id_or_name(field_json(api.get("/clusters"), "clusters"), ref, "clusters",
+  return id_by_id_or_name(api.get_list("/clusters", "clusters"), ref, "clusters",
                           "automat cluster list");
 }
 

@@ -45,5 +45,7 @@ void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet
 void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
 // operation show
 void add_operation_commands(CLI::App& root, Session& session, CommandSet& commands);
+// limits, quota show | set
+void add_quota_commands(CLI::App& root, Session& session, CommandSet& commands);
 
 }  // namespace automat::cli

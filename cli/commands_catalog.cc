@@ -9,8 +9,7 @@ namespace {
 // GET `path` and return body[key] (an empty array when absent).
 nlohmann::json list_of(Session& session, const std::string& path, const std::string& key) {
   ApiClient api = session.api();
-  nlohmann::json items = field_json(api.get(path), key);
-  return items.is_array() ? items : nlohmann::json::array();
+  return api.get_list(path, key);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ int create_cluster(Session& session, const CreateClusterArgs& args) {
 
 int list_clusters(Session& session) {
   ApiClient api = session.api();
-  nlohmann::json clusters = field_json(api.get("/clusters"), "clusters");
+  nlohmann::json clusters = api.get_list("/clusters", "clusters");
   if (clusters.is_null()) clusters = nlohmann::json::array();
   session.print(clusters, cluster_list_table(clusters));
   return 0;

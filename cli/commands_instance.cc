@@ -49,8 +49,7 @@ int delete_instance(Session& session, const std::string& ref, bool wait) {
 
 int list_instances(Session& session) {
   ApiClient api = session.api();
-  nlohmann::json instances = field_json(api.get("/instances"), "instances");
-  if (instances.is_null()) instances = nlohmann::json::array();
+  nlohmann::json instances = api.get_list("/instances", "instances");
   session.print(instances, instance_list_table(instances));
   return 0;
 }

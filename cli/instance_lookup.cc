@@ -13,11 +13,11 @@ namespace automat::cli {
 std::string instance_path(const std::string& id) { return "/instances/" + path_segment(id); }
 
 std::string resolve_flavor(ApiClient& api, const std::string& ref) {
-  nlohmann::json flavors = field_json(api.get("/flavors"), "flavors");
+  nlohmann::json flavors = api.get_list("/flavors", "flavors");
   std::vector<std::string> by_name;
   for (const auto& flavor : flavors.is_array() ? flavors : nlohmann::json::array()) {
-    if (field_text(flavor, "id") == ref) return ref;
-    if (field_text(flavor, "name") == ref) by_name.push_back(field_text(flavor, "id"));
+    if (flavor_id_text(flavor) == ref) return ref;
+    if (field_text(flavor, "name") == ref) by_name.push_back(flavor_id_text(flavor));
   }
   if (by_name.size() == 1) return by_name.front();
   throw UsageError("no flavor with ID or name \"" + ref + "\"; `automat flavor list` shows them");
@@ -25,7 +25,7 @@ std::string resolve_flavor(ApiClient& api, const std::string& ref) {
 
 std::string resolve_instance(ApiClient& api, const std::string& ref) {
   if (looks_like_uuid(ref)) return ref;
-  return id_by_id_or_name(field_json(api.get("/instances"), "instances"), ref, "instances",
+  return id_by_id_or_name(api.get_list("/instances", "instances"), ref, "instances",
                           "automat instance list");
 }
 

@@ -34,4 +34,9 @@ nlohmann::json field_json(const nlohmann::json& object, const std::string& key) 
   return it != object.end() && it->is_structured() ? *it : nlohmann::json();
 }
 
+std::string flavor_id_text(const nlohmann::json& flavor) {
+  const std::string str_id = field_text(flavor, "str_id");
+  return str_id.empty() ? field_text(flavor, "id") : str_id;
+}
+
 }  // namespace automat::cli

@@ -140,7 +140,7 @@ Table datastore_list_table(const nlohmann::json& datastores) {
 Table flavor_list_table(const nlohmann::json& flavors) {
   Table table{{"ID", "Name", "RAM (MB)", "vCPUs", "Disk (GB)"}, {}};
   for (const auto& flavor : items(flavors)) {
-    table.rows.push_back({field_text(flavor, "id"), field_text(flavor, "name"),
+    table.rows.push_back({flavor_id_text(flavor), field_text(flavor, "name"),
                           field_text(flavor, "ram"), field_text(flavor, "vcpus"),
                           field_text(flavor, "disk")});
   }

@@ -1,11 +1,10 @@
 #pragma once
 // Plain rows, as the repositories read and write them.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace automat::db {
 
@@ -28,6 +27,8 @@ struct DatastoreVersion {
   std::string name;            // "10.11"
   std::string manager;         // guest manager: "mysql"
   std::string image_location;
+  // What its guest installs (Trove's "packages"); "" when not recorded.
+  std::string packages;
   bool active = true;
   bool enabled_cluster = false;
   bool enabled_replication = false;
@@ -62,10 +63,14 @@ struct Instance {
   std::optional<std::string> slave_of;
   std::optional<std::string> cluster_id;
   std::optional<std::string> fault;
+  // When `fault` was set (ISO 8601 UTC).
+  std::optional<std::string> fault_created;
   std::string created;  // ISO 8601 UTC, e.g. 2026-11-22T10:00:00Z
   std::string updated;
   // Joined from service_statuses (empty when none yet).
   std::string service_status;
+  // When the service status was last written (ISO 8601 UTC); nullopt when none yet.
+  std::optional<std::string> service_status_updated;
   // The status detail's "fault" (e.g. a replica's replication error).
   std::optional<std::string> service_fault;
   // Joined for views.

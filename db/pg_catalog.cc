@@ -8,7 +8,7 @@ namespace {
 
 const char* kVersionColumns =
     "v.id, v.datastore_id, d.name, v.name, v.manager, v.image_location, v.active,"
-    " v.enabled_cluster, v.enabled_replication, v.min_ram_mb";
+    " v.enabled_cluster, v.enabled_replication, v.min_ram_mb, v.packages";
 
 DatastoreVersion version_from(const pqxx::row& r) {
   DatastoreVersion v;
@@ -22,6 +22,7 @@ DatastoreVersion version_from(const pqxx::row& r) {
   v.enabled_cluster = r[7].as<bool>();
   v.enabled_replication = r[8].as<bool>();
   v.min_ram_mb = r[9].as<int>();
+  v.packages = r[10].as<std::string>();
   return v;
 }
 
@@ -124,16 +125,16 @@ std::string PgCatalogRepository::register_version(const std::string& datastore_n
     const std::string version_id =
         t.exec_params1(
              "INSERT INTO datastore_versions (id, datastore_id, name, manager, image_location,"
-             " active, enabled_cluster, enabled_replication, min_ram_mb)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+             " active, enabled_cluster, enabled_replication, min_ram_mb, packages)"
+             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
              " ON CONFLICT (datastore_id, name) DO UPDATE SET manager = EXCLUDED.manager,"
              " image_location = EXCLUDED.image_location, active = EXCLUDED.active,"
              " enabled_cluster = EXCLUDED.enabled_cluster,"
              " enabled_replication = EXCLUDED.enabled_replication,"
-             " min_ram_mb = EXCLUDED.min_ram_mb RETURNING id",
+             " min_ram_mb = EXCLUDED.min_ram_mb, packages = EXCLUDED.packages RETURNING id",
              version.id.empty() ? common::crypto::uuid4() : version.id, ds_id, version.name,
              version.manager, version.image_location, version.active, version.enabled_cluster,
-             version.enabled_replication, version.min_ram_mb)[0]
+             version.enabled_replication, version.min_ram_mb, version.packages)[0]
             .as<std::string>();
     if (make_default) {
       t.exec_params("UPDATE datastores SET default_version_id = $2 WHERE id = $1", ds_id,

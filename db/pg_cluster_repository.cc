@@ -2,6 +2,7 @@
 
 #include "common/status.h"
 #include "db/pg_operation_rows.h"
+#include "db/pg_quota_rows.h"
 #include "db/pg_support.h"
 
 namespace automat::db {
@@ -111,9 +112,11 @@ void insert_node(pqxx::transaction_base& t, const std::string& tenant_id,
 
 }  // namespace
 
-void PgClusterRepository::create_with_operation(const Cluster& cluster, const Operation& op) {
+void PgClusterRepository::create_with_operation(const Cluster& cluster, const Operation& op,
+                                                const QuotaCharge& quota) {
   pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
+    pg::charge_quota(t, cluster.tenant_id, quota);
     t.exec_params(
         "INSERT INTO clusters (id, tenant_id, name, datastore_version_id, task, status)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -127,7 +130,8 @@ void PgClusterRepository::create_with_operation(const Cluster& cluster, const Op
 
 bool PgClusterRepository::start_operation(const std::string& cluster_id, const std::string& task,
                                           const std::vector<std::string>& allowed_tasks,
-                                          const std::vector<Node>& new_nodes, const Operation& op) {
+                                          const std::vector<Node>& new_nodes, const Operation& op,
+                                          const QuotaCharge& quota) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     auto r = t.exec_params(
@@ -137,6 +141,7 @@ bool PgClusterRepository::start_operation(const std::string& cluster_id, const s
         cluster_id, task, pg::text_array(allowed_tasks));
     if (r.empty()) return false;  // the transaction rolls back unwritten
     const std::string tenant_id = r[0][0].as<std::string>();
+    pg::charge_quota(t, tenant_id, quota);
     for (const Node& n : new_nodes) insert_node(t, tenant_id, cluster_id, n);
     pg::insert_operation(t, op);
     t.commit();

@@ -11,12 +11,16 @@ namespace automat::db {
 class PgClusterRepository : public ClusterRepository {
  public:
   explicit PgClusterRepository(ConnectionPool& pool) : pool_(pool) {}
-  void create_with_operation(const Cluster& cluster, const Operation& op) override;
+  using ClusterRepository::create_with_operation;
+  using ClusterRepository::start_operation;
+  void create_with_operation(const Cluster& cluster, const Operation& op,
+                             const QuotaCharge& quota) override;
   // The task flip is one conditional UPDATE: a concurrent caller waits on
   // the row lock, then sees the new task and loses.
   bool start_operation(const std::string& cluster_id, const std::string& task,
                        const std::vector<std::string>& allowed_tasks,
-                       const std::vector<Node>& new_nodes, const Operation& op) override;
+                       const std::vector<Node>& new_nodes, const Operation& op,
+                       const QuotaCharge& quota) override;
   std::optional<Cluster> find(const std::string& tenant_id, const std::string& id) override;
   std::optional<Cluster> find_any(const std::string& id) override;
   std::vector<Cluster> list(const std::string& tenant_id) override;

@@ -3,6 +3,7 @@
 #include "common/status.h"
 #include "db/pg_instance_rows.h"
 #include "db/pg_operation_rows.h"
+#include "db/pg_quota_rows.h"
 #include "db/pg_repositories.h"
 #include "db/pg_statements.h"
 #include "db/pg_support.h"
@@ -17,7 +18,8 @@ std::string select_instances(const std::string& where) {
          pg::iso("i.created") + ", " + pg::iso("i.updated") +
          ", COALESCE(s.status, ''), d.name, v.name,"
          " (SELECT string_agg(r.id, ',' ORDER BY r.created, r.id) FROM instances r"
-         "   WHERE r.slave_of = i.id AND NOT r.deleted), s.detail->>'fault'"
+         "   WHERE r.slave_of = i.id AND NOT r.deleted), s.detail->>'fault', " +
+         pg::iso("i.fault_at") + ", " + pg::iso("s.updated") +
          " FROM instances i"
          " LEFT JOIN service_statuses s ON s.instance_id = i.id"
          " JOIN datastore_versions v ON v.id = i.datastore_version_id"
@@ -54,6 +56,8 @@ Instance instance_from(const pqxx::row& r) {
     }
   }
   i.service_fault = pg::opt_text(r[18]);
+  i.fault_created = pg::opt_text(r[19]);
+  i.service_status_updated = pg::opt_text(r[20]);
   return i;
 }
 
@@ -90,9 +94,11 @@ void pg::insert_instance(pqxx::transaction_base& t, const Instance& instance) {
                 common::service_status::kNew);
 }
 
-void PgInstanceRepository::create_with_operation(const Instance& instance, const Operation& op) {
+void PgInstanceRepository::create_with_operation(const Instance& instance, const Operation& op,
+                                                 const QuotaCharge& quota) {
   pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
+    pg::charge_quota(t, instance.tenant_id, quota);
     pg::insert_instance(t, instance);
     pg::insert_operation(t, op);
     t.commit();

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "db/pg_instance_rows.h"
 #include "db/pg_operation_rows.h"
+#include "db/pg_quota_rows.h"
 #include "db/pg_repositories.h"
 #include "db/pg_support.h"
 
@@ -17,8 +18,8 @@ InstanceRepository::StartOutcome PgInstanceRepository::start_operation_unless_re
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     StartOutcome out;
-    auto row = t.exec_params(
-        "SELECT task FROM instances WHERE id = $1 AND NOT deleted FOR UPDATE", instance_id);
+    auto row = t.exec_params("SELECT task FROM instances WHERE id = $1 AND NOT deleted FOR UPDATE",
+                             instance_id);
     if (row.empty()) return out;
     // A new statement after the lock: it sees replicas committed while we waited.
     for (const auto& r : t.exec_params(
@@ -42,7 +43,8 @@ InstanceRepository::StartOutcome PgInstanceRepository::start_operation_unless_re
 }
 
 bool PgInstanceRepository::create_replicas(
-    const std::string& master_id, const std::vector<std::pair<Instance, Operation>>& replicas) {
+    const std::string& master_id, const std::vector<std::pair<Instance, Operation>>& replicas,
+    const QuotaCharge& quota) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     auto row = t.exec_params(
@@ -50,6 +52,7 @@ bool PgInstanceRepository::create_replicas(
         " AND slave_of IS NULL FOR UPDATE",
         master_id, common::task::kNone);
     if (row.empty()) return false;
+    if (!replicas.empty()) pg::charge_quota(t, replicas.front().first.tenant_id, quota);
     for (const auto& [instance, op] : replicas) {
       Instance replica = instance;
       replica.slave_of = master_id;

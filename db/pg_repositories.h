@@ -40,7 +40,10 @@ class PgCatalogRepository : public CatalogRepository {
 class PgInstanceRepository : public InstanceRepository {
  public:
   explicit PgInstanceRepository(ConnectionPool& pool) : pool_(pool) {}
-  void create_with_operation(const Instance& instance, const Operation& op) override;
+  using InstanceRepository::create_replicas;
+  using InstanceRepository::create_with_operation;
+  void create_with_operation(const Instance& instance, const Operation& op,
+                             const QuotaCharge& quota) override;
   bool start_operation(const std::string& instance_id, const std::string& task,
                        const std::vector<std::string>& allowed_tasks, const Operation& op) override;
   std::optional<Instance> find(const std::string& tenant_id, const std::string& id) override;
@@ -59,7 +62,8 @@ class PgInstanceRepository : public InstanceRepository {
                                                const std::vector<std::string>& allowed_tasks,
                                                const Operation& op) override;
   bool create_replicas(const std::string& master_id,
-                       const std::vector<std::pair<Instance, Operation>>& replicas) override;
+                       const std::vector<std::pair<Instance, Operation>>& replicas,
+                       const QuotaCharge& quota) override;
   void set_slave_of(const std::string& id, const std::optional<std::string>& master_id) override;
   void switch_source(const std::string& old_master_id, const std::string& new_master_id,
                      bool demote_old) override;

@@ -15,6 +15,7 @@
 
 #include "db/database_unavailable.h"
 #include "db/models.h"
+#include "db/quota.h"
 
 namespace automat::db {
 
@@ -55,7 +56,16 @@ class InstanceRepository {
   virtual ~InstanceRepository() = default;
   // Inserts the instance (service status NEW) and its operation in one
   // transaction: both exist afterwards, or neither.
-  virtual void create_with_operation(const Instance& instance, const Operation& op) = 0;
+  void create_with_operation(const Instance& instance, const Operation& op) {
+    create_with_operation(instance, op, QuotaCharge{});
+  }
+  // The same, charging `quota` to the instance's tenant in that transaction
+  // (db/quota.h): under the tenant's quota row lock it counts what the
+  // tenant's live instances use and throws Error(kOverLimit), writing
+  // nothing, when adding `quota.delta` would pass one of its limits (its
+  // own, else `quota.defaults`). An empty charge checks nothing.
+  virtual void create_with_operation(const Instance& instance, const Operation& op,
+                                     const QuotaCharge& quota) = 0;
   // Sets the instance's task to `task` and inserts `op` in one transaction,
   // only if the instance's current task is one of `allowed_tasks`
   // (empty = any). Returns false (and writes nothing) otherwise.
@@ -76,8 +86,15 @@ class InstanceRepository {
   // operation in one transaction under the master's row lock, only if the
   // master is live, idle (task NONE) and not itself a replica. Returns false
   // (nothing written) otherwise.
+  bool create_replicas(const std::string& master_id,
+                       const std::vector<std::pair<Instance, Operation>>& replicas) {
+    return create_replicas(master_id, replicas, QuotaCharge{});
+  }
+  // The same, charging `quota` to the replicas' tenant as
+  // create_with_operation does (checked after the master's lock).
   virtual bool create_replicas(const std::string& master_id,
-                               const std::vector<std::pair<Instance, Operation>>& replicas) = 0;
+                               const std::vector<std::pair<Instance, Operation>>& replicas,
+                               const QuotaCharge& quota) = 0;
   // Sets (or clears) the source the instance replicates from.
   virtual void set_slave_of(const std::string& id, const std::optional<std::string>& master_id) = 0;
   // After a promote/eject, in one transaction: `new_master_id` replicates
@@ -119,15 +136,29 @@ class ClusterRepository {
   // Inserts in one transaction: the cluster row, for each of cluster.nodes
   // its instance row (service status NEW, cluster_id = cluster.id) and its
   // nodes row, and `op`. All exist afterwards, or none.
-  virtual void create_with_operation(const Cluster& cluster, const Operation& op) = 0;
+  void create_with_operation(const Cluster& cluster, const Operation& op) {
+    create_with_operation(cluster, op, QuotaCharge{});
+  }
+  // The same, charging `quota` to the cluster's tenant as
+  // InstanceRepository::create_with_operation does.
+  virtual void create_with_operation(const Cluster& cluster, const Operation& op,
+                                     const QuotaCharge& quota) = 0;
   // In one transaction, only if the cluster is live and its task is one of
   // `allowed_tasks` (empty = any): sets its task to `task`, inserts
   // `new_nodes` (instance + nodes rows, as create does) and `op`. Returns
   // false and writes nothing otherwise. Of concurrent callers allowed from
   // the same task, exactly one wins.
+  bool start_operation(const std::string& cluster_id, const std::string& task,
+                       const std::vector<std::string>& allowed_tasks,
+                       const std::vector<Node>& new_nodes, const Operation& op) {
+    return start_operation(cluster_id, task, allowed_tasks, new_nodes, op, QuotaCharge{});
+  }
+  // The same, charging `quota` to the cluster's tenant (after the cluster's
+  // task check) as InstanceRepository::create_with_operation does.
   virtual bool start_operation(const std::string& cluster_id, const std::string& task,
                                const std::vector<std::string>& allowed_tasks,
-                               const std::vector<Node>& new_nodes, const Operation& op) = 0;
+                               const std::vector<Node>& new_nodes, const Operation& op,
+                               const QuotaCharge& quota) = 0;
   // Not deleted, scoped to the tenant; nullopt for another tenant's id.
   virtual std::optional<Cluster> find(const std::string& tenant_id, const std::string& id) = 0;
   // Unscoped, for the control plane.
@@ -145,6 +176,24 @@ class ClusterRepository {
   // Hides the cluster from every read. Delete its node instances first
   // (InstanceRepository::mark_deleted); this does not touch them.
   virtual void mark_deleted(const std::string& id) = 0;
+};
+
+// Per-tenant quota limits and usage (db/quota.h). Creates enforce them
+// through the charge they pass to the instance and cluster repositories.
+class QuotaRepository {
+ public:
+  virtual ~QuotaRepository() = default;
+  // The tenant's limits: those an administrator set for it, `defaults` for
+  // the rest.
+  virtual QuotaValues limits(const std::string& tenant_id, const QuotaValues& defaults) = 0;
+  // What the tenant's live resources use now (see db/quota.h for what counts).
+  virtual QuotaValues in_use(const std::string& tenant_id) = 0;
+  // Sets the tenant's own limit of each resource in `limits` (a name of
+  // quota_resources() -> -1 or more), keeping the others. Throws
+  // Error(kNotFound) when the tenant does not exist, Error(kBadRequest) for
+  // an unknown resource or a limit out of range.
+  virtual void set_limits(const std::string& tenant_id,
+                          const std::vector<std::pair<std::string, int64_t>>& limits) = 0;
 };
 
 class OperationRepository {

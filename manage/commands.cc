@@ -52,6 +52,7 @@ void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spe
   v.enabled_cluster = spec.enable_cluster;
   v.enabled_replication = spec.enable_replication;
   v.min_ram_mb = spec.min_ram_mb;
+  v.packages = spec.packages;
   const std::string id = catalog.register_version(spec.name, v, spec.make_default);
   out << "Registered datastore " << spec.name << " version " << spec.version << " (id " << id
       << ", manager " << spec.manager << ")" << (spec.make_default ? " as the default" : "")

@@ -36,6 +36,7 @@ struct DatastoreSpec {
   bool enable_cluster = false;
   bool enable_replication = false;
   int min_ram_mb = 0;
+  std::string packages;  // what its guest installs (Trove's "packages")
 };
 
 // `datastore register ...`: creates or updates the datastore version.

@@ -3,6 +3,7 @@
 //   db sync | tenant show NAME | token create --tenant NAME [--role admin]
 //   datastore register ... | datastore install cassandra ... | datastore list
 //   flavor create ... | flavor list
+//   quota show --tenant NAME | quota set --tenant NAME [--instances N] ...
 // Exits 1 with a message on stderr when the input is bad or the database
 // cannot be reached. The database is opened only by commands that use it
 // (`datastore install --no-register` needs none).
@@ -13,6 +14,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -20,8 +22,10 @@
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_training.h"
 #include "db/migrator.h"
+#include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
 #include "manage/commands.h"
+#include "manage/quota_commands.h"
 
 namespace automat::manage {
 namespace {
@@ -60,6 +64,8 @@ struct Inputs {
   bool no_class_archives = false;
   std::string training_address = "127.254.0.1";
   db::Flavor flavor;
+  std::string quota_tenant;
+  std::optional<int64_t> quota_limits[4];  // by db::quota_resources() order
 };
 
 // Trains the image's class archives unless it has them (or --no-class-archives).
@@ -170,6 +176,8 @@ void add_datastore_commands(CLI::App& app, Inputs& in, Command& run) {
   reg->add_option("--manager", in.datastore.manager, "guest manager, e.g. mysql")->required();
   reg->add_option("--image-location", in.datastore.image_location, "where the binaries live");
   reg->add_option("--min-ram", in.datastore.min_ram_mb, "minimum flavor RAM in MB");
+  reg->add_option("--packages", in.datastore.packages,
+                  "what its guest installs, e.g. mariadb-server (shown to admins)");
   reg->add_flag("--default", in.datastore.make_default, "make it the datastore's default version");
   reg->add_flag("--enable-cluster", in.datastore.enable_cluster, "allow clusters");
   reg->add_flag("--enable-replication", in.datastore.enable_replication, "allow replicas");
@@ -211,6 +219,40 @@ void add_flavor_commands(CLI::App& app, Inputs& in, Command& run) {
   });
 }
 
+void add_quota_commands(CLI::App& app, Inputs& in, Command& run) {
+  auto* quota = app.add_subcommand("quota", "per-tenant quotas (defaults: the [quota] section)");
+  quota->require_subcommand(1);
+  auto* show = quota->add_subcommand("show", "a tenant's quotas and what it uses");
+  show->add_option("--tenant", in.quota_tenant, "tenant name (created if new)")->required();
+  show->callback([&in, &run] {
+    run = [&in](Context& ctx) {
+      db::PgTokenRepository tokens(ctx.pool());
+      db::PgQuotaRepository quotas(ctx.pool());
+      show_quota(tokens, quotas, db::load_quota_limits(ctx.config()), in.quota_tenant, std::cout);
+    };
+  });
+  auto* set = quota->add_subcommand("set", "set a tenant's limits (-1 = unlimited)");
+  set->add_option("--tenant", in.quota_tenant, "tenant name (created if new)")->required();
+  const auto& names = db::quota_resources();
+  const char* help[] = {"live instances (cluster nodes and replicas included)", "MB of flavor RAM",
+                        "GB of volumes", "backups"};
+  for (size_t k = 0; k < names.size(); ++k) {
+    set->add_option("--" + names[k], in.quota_limits[k], help[k]);
+  }
+  set->callback([&in, &run] {
+    run = [&in](Context& ctx) {
+      std::vector<std::pair<std::string, int64_t>> limits;
+      for (size_t k = 0; k < db::quota_resources().size(); ++k) {
+        if (in.quota_limits[k]) limits.emplace_back(db::quota_resources()[k], *in.quota_limits[k]);
+      }
+      db::PgTokenRepository tokens(ctx.pool());
+      db::PgQuotaRepository quotas(ctx.pool());
+      set_quota(tokens, quotas, db::load_quota_limits(ctx.config()), in.quota_tenant, limits,
+                std::cout);
+    };
+  });
+}
+
 int run_main(int argc, char** argv) {
   CLI::App app{"automat-manage: administer an Automat deployment"};
   app.fallthrough();  // --config/--set anywhere on the line
@@ -223,6 +265,7 @@ int run_main(int argc, char** argv) {
   add_token_commands(app, in, run);
   add_datastore_commands(app, in, run);
   add_flavor_commands(app, in, run);
+  add_quota_commands(app, in, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,8 +38,8 @@ REPLACE_TIMEOUT = 900
 DELETE_TIMEOUT = 300
 
 
-def node_spec(rack):
-    return {"flavorRef": FLAVOR, "volume": {"size": 1}, "availability_zone": rack}
+def node_spec(rack, size=1):
+    return {"flavorRef": FLAVOR, "volume": {"size": size}, "availability_zone": rack}
 
 
 class Ring:
@@ -146,7 +146,9 @@ def test_cassandra_cluster_lifecycle(stack, tenant_a):
     ring = Ring(stack, tenant_a)
     body = {"cluster": {"name": "e2e-cass-" + secrets.token_hex(3),
                         "datastore": {"type": "cassandra", "version": stack.cassandra_version},
-                        "instances": [node_spec(r) for r in ("rack1", "rack1", "rack2")]}}
+                        # Sizes as strings, as `openstack database cluster create
+                        # ... --instance flavor=m1.small,volume=1` sends them.
+                        "instances": [node_spec(r, "1") for r in ("rack1", "rack1", "rack2")]}}
     resp = http("POST", tenant_a.url("/clusters"), tenant_a.token, body)
     assert resp.status == 202, f"create answered {resp.status}: {resp.text}"
     ring.id = resp.json["cluster"]["id"]
@@ -172,6 +174,15 @@ def lifecycle(ring, create_op):
     assert {n["rack"] for n in originals.values() if n["seed"]} == {"rack1", "rack2"}, (
         f"every rack needs a seed: {summary(view)}")
     ring.assert_ring(view)
+    # As in Trove, the instance list leaves a cluster's members out unless
+    # include_clustered=true; a member's view names its cluster.
+    listed = http("GET", tenant.url("/instances"), tenant.token).json["instances"]
+    assert not set(originals) & {i["id"] for i in listed}, listed
+    listed = http("GET", tenant.url("/instances?include_clustered=true"),
+                  tenant.token).json["instances"]
+    members = {i["id"]: i for i in listed if i["id"] in originals}
+    assert set(members) == set(originals), listed
+    assert all(i["cluster_id"] == ring.id for i in members.values()), listed
 
     # 2. Root, a keyspace with RF 3, 1,000 rows at QUORUM.
     resp = http("POST", tenant.url(f"/clusters/{ring.id}/root"), tenant.token)

@@ -39,12 +39,17 @@ class FakeClusterRepository : public db::ClusterRepository, public FakeBase {
     details[instance_id] = std::move(detail);
   }
 
-  void create_with_operation(const db::Cluster& cluster, const db::Operation& op) override {
+  using db::ClusterRepository::create_with_operation;
+  using db::ClusterRepository::start_operation;
+
+  void create_with_operation(const db::Cluster& cluster, const db::Operation& op,
+                             const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     if (clusters.count(cluster.id)) throw common::conflict("cluster " + cluster.id + " exists");
     std::lock_guard<std::mutex> li(instance_repo->mu);
     check_nodes_free(cluster.nodes);
+    instance_repo->charge_locked(cluster.tenant_id, quota);
     insert_operation(op);
     db::Cluster row = cluster;
     row.nodes.clear();
@@ -55,7 +60,8 @@ class FakeClusterRepository : public db::ClusterRepository, public FakeBase {
 
   bool start_operation(const std::string& cluster_id, const std::string& task,
                        const std::vector<std::string>& allowed_tasks,
-                       const std::vector<db::Node>& new_nodes, const db::Operation& op) override {
+                       const std::vector<db::Node>& new_nodes, const db::Operation& op,
+                       const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Cluster* c = live(cluster_id);
@@ -66,6 +72,7 @@ class FakeClusterRepository : public db::ClusterRepository, public FakeBase {
     }
     std::lock_guard<std::mutex> li(instance_repo->mu);
     check_nodes_free(new_nodes);
+    instance_repo->charge_locked(c->tenant_id, quota);
     insert_operation(op);
     for (const auto& n : new_nodes) insert_node(*c, n);
     c->task = task;

@@ -2,6 +2,7 @@
 // See fake_repository_base.h for how the fakes behave.
 #include "tests/fakes/fake_catalog_repository.h"
 #include "tests/fakes/fake_operation_repository.h"
+#include "tests/fakes/fake_quota_book.h"
 #include "tests/fakes/fake_repository_base.h"
 
 namespace automat::testing {
@@ -16,6 +17,8 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
   // datastore names are filled from `catalog`.
   FakeOperationRepository* operation_repo = nullptr;
   FakeCatalogRepository* catalog = nullptr;
+  // The tenants' own quota limits (FakeQuotaRepository sets them).
+  std::shared_ptr<FakeQuotaBook> quota_book = std::make_shared<FakeQuotaBook>();
 
   FakeInstanceRepository() = default;
   explicit FakeInstanceRepository(FakeOperationRepository* ops,
@@ -24,14 +27,20 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     if (ops) time = ops->time;
   }
 
-  void create_with_operation(const db::Instance& instance, const db::Operation& op) override {
+  using db::InstanceRepository::create_replicas;
+  using db::InstanceRepository::create_with_operation;
+
+  void create_with_operation(const db::Instance& instance, const db::Operation& op,
+                             const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     if (instances.count(instance.id)) throw common::conflict("instance " + instance.id + " exists");
+    charge_locked(instance.tenant_id, quota);
     add_operation(op);  // throws before any write when the id is taken
     db::Instance row = instance;
     row.created = row.updated = iso8601(time->now());
     row.service_status = common::service_status::kNew;
+    row.service_status_updated = row.created;
     instances[row.id] = row;
   }
 
@@ -71,13 +80,14 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     return out;
   }
 
-  bool create_replicas(
-      const std::string& master_id,
-      const std::vector<std::pair<db::Instance, db::Operation>>& replicas) override {
+  bool create_replicas(const std::string& master_id,
+                       const std::vector<std::pair<db::Instance, db::Operation>>& replicas,
+                       const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Instance* master = live(master_id);
     if (!master || master->task != common::task::kNone || master->slave_of) return false;
+    if (!replicas.empty()) charge_locked(replicas.front().first.tenant_id, quota);
     for (const auto& [inst, op] : replicas) {
       add_operation(op);
       db::Instance row = inst;
@@ -144,10 +154,16 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     update(id, [&](db::Instance& i) { i.address = address; });
   }
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override {
-    update(id, [&](db::Instance& i) { i.fault = fault; });
+    update(id, [&](db::Instance& i) {
+      i.fault = fault;
+      i.fault_created = fault ? std::optional<std::string>(iso8601(time->now())) : std::nullopt;
+    });
   }
   void set_service_status(const std::string& id, const std::string& status) override {
-    update(id, [&](db::Instance& i) { i.service_status = status; });
+    update(id, [&](db::Instance& i) {
+      i.service_status = status;
+      i.service_status_updated = iso8601(time->now());
+    });
   }
 
   void mark_deleted(const std::string& id) override {
@@ -178,6 +194,29 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
       }
     }
     return out;
+  // Unlocked helper for linked fakes: what the tenant's live instances use
+  // (flavor RAM from `catalog` when linked).
+  db::QuotaValues usage_locked(const std::string& tenant_id) const {
+    db::QuotaValues used;
+    for (const auto& [id, inst] : instances) {
+      if (deleted.count(id) || inst.tenant_id != tenant_id) continue;
+      used.instances += 1;
+      used.volumes += inst.volume_size_gb;
+      if (catalog) {
+        std::lock_guard<std::mutex> lc(catalog->mu);
+        auto f = catalog->flavors.find(inst.flavor_id);
+        if (f != catalog->flavors.end()) used.ram += f->second.ram_mb;
+      }
+    }
+    return used;
+  }
+
+  // Unlocked helper for linked fakes: throws Error(kOverLimit) when
+  // `quota` does not fit the tenant's limits, as the Pg repositories do.
+  void charge_locked(const std::string& tenant_id, const db::QuotaCharge& quota) const {
+    if (quota.empty()) return;
+    db::check_quota(quota_book->limits_of(tenant_id, quota.defaults), usage_locked(tenant_id),
+                    quota.delta);
   }
 
   // Unlocked helper for linked fakes: the live (not deleted) row, or null.

@@ -6,3 +6,4 @@
 #include "tests/fakes/fake_instance_repository.h"
 #include "tests/fakes/fake_heartbeat_repository.h"
 #include "tests/fakes/fake_address_lease_repository.h"
+#include "tests/fakes/fake_quota_repository.h"

@@ -55,8 +55,8 @@ TEST(FlavorsApi, ListAndShow) {
   ApiTestEnv env;
   const json list = get_ok(env, "/flavors")["flavors"];
   ASSERT_EQ(list.size(), 3u);
-  EXPECT_EQ(list[0], json::parse(R"({"id": "1", "name": "m1.tiny", "ram": 512, "vcpus": 1,
-      "disk": 5, "links": [
+  EXPECT_EQ(list[0], json::parse(R"({"id": 1, "str_id": "1", "name": "m1.tiny", "ram": 512,
+      "vcpus": 1, "disk": 5, "ephemeral": 0, "links": [
         {"href": "http://api.example:8779/v1.0/)" +
                                  env.tenant_a + R"(/flavors/1", "rel": "self"},
         {"href": "http://api.example:8779/flavors/1", "rel": "bookmark"}]})"));

@@ -118,7 +118,10 @@ TEST(ClusterCreateRequest, NodeCountBounds) {
     body["cluster"]["size"] = size;
     EXPECT_REFUSED(create_refusal(body), "a cluster has 1 to 12 nodes");
   }
+  // Trove's schema takes counts as strings of digits too.
   body["cluster"]["size"] = "3";
+  EXPECT_EQ(parse_cluster_create(body, kBounds).nodes.size(), 3u);
+  body["cluster"]["size"] = "three";
   EXPECT_REFUSED(create_refusal(body), "cluster.size must be an integer");
 }
 
@@ -248,7 +251,8 @@ TEST(AddNodesRequest, Refusals) {
   EXPECT_REFUSED(add_refusal({{"nodes", {{"allocations", json::array()}}}}), "add 1 to 12 nodes");
   EXPECT_REFUSED(add_refusal({{"nodes", {{"allocations", {"west"}}}}}),
                  "nodes.allocations[0] must be an object");
-  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", "2"}}}}), "nodes.num must be an integer");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", "two"}}}}), "nodes.num must be an integer");
+  EXPECT_EQ(parse_add_nodes({{"nodes", {{"num", "2"}}}}).size(), 2u);
 }
 
 }  // namespace

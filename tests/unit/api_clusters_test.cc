@@ -238,13 +238,19 @@ TEST(ClusterRead, NodeStatusFollowsItsInstanceAndCleanupIsBlocked) {
   EXPECT_EQ(body_of(env.get("/clusters/" + id))["cluster"]["instances"][0]["status"], "ERROR");
 }
 
-TEST(ClusterNodesAsInstances, ListedWithClusterIdAndNotDeletableAlone) {
+TEST(ClusterNodesAsInstances, ListedOnlyWithIncludeClusteredAndNotDeletableAlone) {
   ClusterTestEnv env;
   const json created = env.create_cluster({"r1"});
   const std::string node = created["instances"][0]["id"];
-  const json list = body_of(env.get("/instances"))["instances"];
+  // Trove's instances.list() leaves cluster members out unless asked.
+  EXPECT_EQ(body_of(env.get("/instances"))["instances"], json::array());
+  EXPECT_EQ(body_of(env.get("/instances/detail?include_clustered=false"))["instances"],
+            json::array());
+  const json list = body_of(env.get("/instances?include_clustered=true"))["instances"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["cluster_id"], created["id"]);
+  EXPECT_EQ(body_of(env.get("/instances/" + node))["instance"]["cluster_id"], created["id"]);
+  EXPECT_EQ(env.get("/instances?include_clustered=maybe").status, 400);
 
   env.instances.set_task(node, "NONE");
   const Response r = env.del("/instances/" + node);

@@ -30,7 +30,8 @@ TEST(InstanceCreate, WritesInstanceAndOperationAndPublishesOneTask) {
   EXPECT_EQ(view["status"], "BUILD");
   EXPECT_EQ(view["task"], "BUILDING");
   EXPECT_EQ(view["flavor"]["id"], "1");
-  EXPECT_EQ(view["datastore"], json({{"type", "mysql"}, {"version", "10.11"}}));
+  EXPECT_EQ(view["datastore"],
+            json({{"type", "mysql"}, {"version", "10.11"}, {"version_number", "10.11"}}));
   EXPECT_EQ(view["volume"]["size"], 2);
   EXPECT_FALSE(view["created"].get<std::string>().empty());
   EXPECT_EQ(body["operation"]["state"], "SUBMITTED");
@@ -99,7 +100,7 @@ TEST(InstanceCreate, RefusalsWriteAndPublishNothing) {
        {{"name", "mysql"}},
        "instance.databases[1].name 'mysql' is reserved"},
       {"/instance/users/0/name", "root", "instance.users[0].name 'root' is reserved"},
-      {"/instance/volume/size", 0, "instance.volume.size must be at least 1"},
+      {"/instance/volume/size", 0, "instance.volume.size must be a whole number from 1 up"},
       {"/instance/name", nullptr, "instance.name is required"},
   };
   for (const auto& c : cases) {
@@ -193,7 +194,10 @@ TEST(InstanceShow, ViewShowsStatusAddressFaultAndLinks) {
   env.instances.set_task(id, "BUILDING_ERROR");
   view = body_of(env.call(Method::kGet, url, env.token_a))["instance"];
   EXPECT_EQ(view["ip"], json::array({"127.10.0.5"}));
-  EXPECT_EQ(view["fault"], json({{"message", "mariadbd did not start"}}));
+  EXPECT_EQ(view["addresses"], json::parse(R"([{"address": "127.10.0.5", "type": "private"}])"));
+  EXPECT_EQ(view["fault"]["message"], "mariadbd did not start");
+  EXPECT_FALSE(view["fault"]["created"].get<std::string>().empty());
+  EXPECT_EQ(view["fault"]["details"], "");
   EXPECT_EQ(view["status"], "ERROR");
 }
 

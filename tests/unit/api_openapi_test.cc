@@ -92,7 +92,9 @@ TEST(BodySchemas, AValidBodyPasses) { EXPECT_EQ(refusal(testing::valid_create_bo
 TEST(BodySchemas, MessagesNameTheFieldAndWhatIsWrong) {
   json body = testing::valid_create_body();
   body["instance"]["volume"]["size"] = "two";
-  EXPECT_EQ(refusal(body), "instance.volume.size must be an integer");
+  EXPECT_EQ(refusal(body),
+            "instance.volume.size must be a whole number from 1 up: an integer, or a string of up "
+            "to 9 digits");
 
   body = testing::valid_create_body();
   body["instance"].erase("name");
@@ -112,7 +114,9 @@ TEST(BodySchemas, MessagesNameTheFieldAndWhatIsWrong) {
 
   body = testing::valid_create_body();
   body["instance"]["volume"]["size"] = 0;
-  EXPECT_EQ(refusal(body), "instance.volume.size must be at least 1");
+  EXPECT_EQ(refusal(body),
+            "instance.volume.size must be a whole number from 1 up: an integer, or a string of up "
+            "to 9 digits");
 
   EXPECT_EQ(refusal(json::array()), "the request body must be an object like {\"instance\": ...}");
   EXPECT_EQ(refusal(json::object()), "instance is required");

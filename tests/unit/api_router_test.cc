@@ -133,7 +133,7 @@ TEST(Router, QueryStringAndTrailingSlashAreIgnored) {
   const Response r =
       env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/flavors/m1%2Etiny"), env.token_a);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body_of(r)["flavor"]["id"], "1");
+  EXPECT_EQ(body_of(r)["flavor"]["str_id"], "1");
   expect_fault(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/flavors/%zz"), env.token_a),
                400, "badRequest", "%-escape");
 }

@@ -34,6 +34,7 @@ struct ApiTestEnv {
   FakeCatalogRepository catalog;
   FakeOperationRepository operations;
   FakeInstanceRepository instances{&operations, &catalog};
+  FakeQuotaRepository quotas{&instances};
   FakePublisher publisher;
   ManualClock clock;
   api::ApiServices services;
@@ -67,6 +68,7 @@ struct ApiTestEnv {
     services = api::ApiServices{
         &tokens, &catalog, &instances, &operations, &publisher, &clock, &datastores::api_strategy,
         limits};
+    services.quotas = &quotas;
     router = std::make_unique<api::Router>(services, kPublicEndpoint);
   }
 

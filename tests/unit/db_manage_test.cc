@@ -62,11 +62,12 @@ TEST(ManageTenantShow, PrintsTheSameIdAsTokenCreate) {
 TEST(ManageDatastoreRegister, CreatesDefaultVersionWithFlags) {
   FakeCatalogRepository catalog;
   std::ostringstream out;
-  DatastoreSpec spec{"mysql", "10.11", "mysql", "", true, false, true, 512};
+  DatastoreSpec spec{"mysql", "10.11", "mysql", "", true, false, true, 512, "mariadb-server"};
   register_datastore(catalog, spec, out);
   auto v = catalog.find_version("mysql", "10.11");
   ASSERT_TRUE(v);
   EXPECT_EQ(v->manager, "mysql");
+  EXPECT_EQ(v->packages, "mariadb-server");
   EXPECT_TRUE(v->enabled_replication);
   EXPECT_FALSE(v->enabled_cluster);
   EXPECT_EQ(v->min_ram_mb, 512);

@@ -1,0 +1,20 @@
+#include "api/quota_charge.h"
+
+namespace automat::api {
+
+db::QuotaCharge instances_charge(const ApiServices& services, int64_t count, int64_t volume_gb,
+                                 int64_t ram_mb) {
+  db::QuotaCharge charge;
+  charge.defaults = services.quota_defaults;
+  charge.delta.instances = count;
+  charge.delta.volumes = count * volume_gb;
+  charge.delta.ram = count * ram_mb;
+  return charge;
+}
+
+int64_t flavor_ram_mb(const ApiServices& services, const std::string& flavor_id) {
+  const auto flavor = services.catalog->find_flavor(flavor_id);
+  return flavor ? flavor->ram_mb : 0;
+}
+
+}  // namespace automat::api

@@ -1,0 +1,98 @@
+#include "api/quotas_handler.h"
+
+#include "api/request_fields.h"
+#include "api/responses.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+common::Error forbidden(const std::string& message) {
+  return common::Error(common::ErrorCode::kForbidden, message);
+}
+
+// {"quotas": {...}} as (resource, limit) pairs; null limits skipped.
+std::vector<std::pair<std::string, int64_t>> parse_update(const json& doc) {
+  if (!doc.is_object()) {
+    throw common::bad_request("the request body must be a JSON object: {\"quotas\": {...}}");
+  }
+  const json& quotas = fields::required_object(doc, "quotas", "quotas");
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (auto it = quotas.begin(); it != quotas.end(); ++it) {
+    const std::string& resource = it.key();
+    if (!db::is_quota_resource(resource)) {
+      std::string known;
+      for (const auto& r : db::quota_resources()) known += (known.empty() ? "" : ", ") + r;
+      throw common::bad_request("quotas names " + fields::in_quotes(resource) +
+                                ", which is not a quota resource; the resources are " + known);
+    }
+    const json& value = it.value();
+    if (value.is_null()) continue;
+    const std::string field = "quotas." + resource;
+    const bool in_range =
+        value.is_number_integer() && !value.is_number_unsigned()
+            ? value.get<int64_t>() >= -1 && value.get<int64_t>() <= db::kMaxQuotaLimit
+            : value.is_number_unsigned() &&
+                  value.get<uint64_t>() <= static_cast<uint64_t>(db::kMaxQuotaLimit);
+    if (!in_range) {
+      throw fields::field_error(field, "must be an integer: -1 (unlimited) or 0 to " +
+                                           std::to_string(db::kMaxQuotaLimit));
+    }
+    out.emplace_back(resource, value.get<int64_t>());
+  }
+  return out;
+}
+
+}  // namespace
+
+db::QuotaRepository& QuotasHandler::repository() const {
+  if (!services_.quotas) {
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "quotas are not available on this API server");
+  }
+  return *services_.quotas;
+}
+
+Response QuotasHandler::limits(const RequestContext& ctx) const {
+  const db::QuotaValues limits = repository().limits(ctx.tenant_id(), services_.quota_defaults);
+  json absolute = {{"verb", "ABSOLUTE"}};
+  for (const auto& r : db::quota_resources()) absolute["max_" + r] = db::quota_value(limits, r);
+  return json_response(200, {{"limits", json::array({std::move(absolute)})}});
+}
+
+Response QuotasHandler::show(const RequestContext& ctx, const std::string& tenant_id) const {
+  if (tenant_id != ctx.tenant_id() && !ctx.principal->is_admin()) {
+    throw forbidden("a member token may read only its own tenant's quotas");
+  }
+  db::QuotaRepository& repo = repository();
+  const db::QuotaValues limits = repo.limits(tenant_id, services_.quota_defaults);
+  json list = json::array();
+  for (const auto& u : db::quota_usages(limits, repo.in_use(tenant_id))) {
+    list.push_back({{"resource", u.resource},
+                    {"in_use", u.in_use},
+                    {"reserved", u.reserved},
+                    {"limit", u.limit}});
+  }
+  return json_response(200, {{"quotas", std::move(list)}});
+}
+
+Response QuotasHandler::update(const RequestContext& ctx, const std::string& tenant_id) const {
+  if (!ctx.principal->is_admin()) throw forbidden("only an admin token may change quotas");
+  db::QuotaRepository& repo = repository();
+  const auto changes = parse_update(ctx.body());
+  if (!changes.empty()) repo.set_limits(tenant_id, changes);
+  json set = json::object();
+  for (const auto& [resource, limit] : changes) {
+    set[resource] = limit;
+    common::log::info("quota.updated", {{"tenant", tenant_id},
+                                        {"resource", resource},
+                                        {"limit", std::to_string(limit)},
+                                        {"by_tenant", ctx.principal->tenant_id}});
+  }
+  return json_response(200, {{"quotas", std::move(set)}});
+}
+
+}  // namespace automat::api
