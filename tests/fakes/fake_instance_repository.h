@@ -194,6 +194,21 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
       }
     }
     return out;
+  }
+
+  // Whether an unfinished operation of `operation_repo` names `resource_id`.
+  bool runs_on(const std::string& resource_id) {
+    if (!operation_repo) return false;
+    std::lock_guard<std::mutex> l(operation_repo->mu);
+    for (const auto& [id, op] : operation_repo->operations) {
+      if (op.resource_id == resource_id &&
+          (op.state == common::op_state::kSubmitted || op.state == common::op_state::kRunning)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Unlocked helper for linked fakes: what the tenant's live instances use
   // (flavor RAM from `catalog` when linked).
   db::QuotaValues usage_locked(const std::string& tenant_id) const {
@@ -227,18 +242,6 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
   }
 
  private:
-  // Whether an unfinished operation of `operation_repo` names `resource_id`.
-  bool runs_on(const std::string& resource_id) {
-    if (!operation_repo) return false;
-    std::lock_guard<std::mutex> l(operation_repo->mu);
-    for (const auto& [id, op] : operation_repo->operations) {
-      if (op.resource_id == resource_id &&
-          (op.state == common::op_state::kSubmitted || op.state == common::op_state::kRunning)) {
-        return true;
-      }
-    }
-    return false;
-  }
   void add_operation(const db::Operation& op) {
     if (operation_repo) {
       std::lock_guard<std::mutex> l(operation_repo->mu);

@@ -94,7 +94,8 @@ TEST(HostileInput, NulInAnIdNoLongerFindsTheShorterOne) {
 TEST(HostileInput, QueryValuesThatAreNotTextAre400) {
   ApiTestEnv env;
   const std::string url = ApiTestEnv::url(env.tenant_a, "/instances");
-  EXPECT_EQ(env.call(Method::kGet, url + "?limit=2&marker=abc+d", env.token_a).status, 200);
+  EXPECT_EQ(env.call(Method::kGet, url + "?limit=2&include_clustered=true", env.token_a).status,
+            200);
   for (const char* query :
        {"?marker=%FF", "?marker=a%00b", "?%C0%AF=1", "?limit=%ED%A0%80", "?marker=%G1"}) {
     SCOPED_TRACE(query);

@@ -120,7 +120,7 @@ TEST(DatastoreVersionById, ShowsTheVersionWithoutItsDatastore) {
   const Response missing = env.call(
       Method::kGet, ApiTestEnv::url(env.tenant_a, "/datastores/versions/nope"), env.token_a);
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(body_of(missing)["itemNotFound"]["message"], "datastore version nope was not found");
+  EXPECT_EQ(body_of(missing)["itemNotFound"]["message"], "datastore version 'nope' was not found");
 }
 
 TEST(DatastoreVersionFlavors, TheFlavorsWithEnoughRamForTheVersion) {
