@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "guestclient/guest_endpoint.h"
+
 namespace automat::common {
 class Config;
 }
@@ -24,11 +26,9 @@ struct ServerSpec {
   std::string availability_zone;
 };
 
-struct Server {
-  std::string instance_id;
-  std::string address;  // the address the guest agent and datastore listen on
-  int guest_port = 0;   // gRPC port of the guest agent on `address`
-};
+// A server is where its guest agent listens: the record the driver writes
+// and the guest clients (guestclient/) read.
+using Server = guestclient::GuestEndpoint;
 
 class ComputeDriver {
  public:
