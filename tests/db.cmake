@@ -26,3 +26,16 @@ add_executable(db_manage_test unit/db_manage_test.cc)
 target_compile_options(db_manage_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_manage_test PRIVATE automat_manage_commands automat_test_support)
 gtest_discover_tests(db_manage_test TEST_PREFIX "db_manage." DISCOVERY_MODE PRE_TEST)
+
+# The root-enabled history: one contract (tests/support/root_history_contract.h)
+# run against PostgreSQL and against the fake.
+add_executable(db_root_history_integration_test integration/db_root_history_test.cc)
+target_compile_options(db_root_history_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_root_history_integration_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_root_history_integration_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)
+add_executable(db_root_history_fake_test unit/db_root_history_fake_test.cc)
+target_compile_options(db_root_history_fake_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_root_history_fake_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_root_history_fake_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS unit TIMEOUT 60)
