@@ -1,6 +1,7 @@
 #pragma once
 // The [api] section of automat.conf (falling back to [DEFAULT]), checked once
 // at start-up so a bad value stops the service with a clear message.
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -17,10 +18,12 @@ struct ApiConfig {
   std::string database_url;
   std::string amqp_url;
   std::string log_level = "info";
-  // To reach a guest (POST /clusters/{id}/root): [DEFAULT] guest_secret
-  // derives its token, [compute] guest_port is where it listens.
+  // To reach a guest (databases, users, root): [DEFAULT] guest_secret
+  // derives its token, [compute] guest_port is where it listens, and
+  // [api] guest_call_timeout (seconds) bounds each call.
   std::string guest_secret;
   int guest_port = 8780;
+  std::chrono::milliseconds guest_call_timeout{30000};
 };
 
 // Throws common::Error(kBadRequest) naming the option when a value is out

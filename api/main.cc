@@ -8,18 +8,19 @@
 #include <cstdio>
 
 #include "api/api_config.h"
-#include "api/grpc_root_enabler.h"
 #include "api/http_server.h"
 #include "api/router.h"
-#include "common/stop_signal.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/service_args.h"
+#include "common/stop_signal.h"
 #include "datastores/registry.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
+#include "db/pg_root_history.h"
 #include "db/pool.h"
+#include "guestclient/grpc_database_admin_client.h"
 
 namespace {
 
@@ -45,8 +46,13 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
                             cfg.limits};
   services.clusters = &clusters;
   services.cluster_strategies = &datastores::cluster_strategy;
-  api::GrpcRootEnabler root_enabler(cfg.guest_secret, cfg.guest_port);
-  services.root_enabler = &root_enabler;
+  // Databases, users and root: through each instance's guest.
+  guestclient::GrpcDatabaseAdminClients guests(cfg.guest_secret);
+  db::PgRootHistory root_history(pool);
+  services.database_admin = &guests;
+  services.root_history = &root_history;
+  services.guest_port = cfg.guest_port;
+  services.guest_call_timeout = cfg.guest_call_timeout;
   api::Router router(services, "http://" + cfg.server.host + ":" + std::to_string(cfg.server.port));
   api::HttpServer server(router, cfg.server);
   server.start();

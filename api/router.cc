@@ -133,7 +133,7 @@ Response Router::dispatch(const Request& request) const {
   if (!match) throw no_resource(path);
   if (!match->route) return method_not_allowed(request.method, path, match->allow);
   const std::string pattern = "/v1.0/{tenant_id}" + match->route->pattern;
-  if (published_body_schemas().has(request.method, pattern)) {
+  if (published_body_schemas().expects(request.method, pattern, request.body)) {
     published_body_schemas().check(request.method, pattern, ctx.body());
   }
   return match->route->handler(ctx, match->params);

@@ -45,6 +45,7 @@ class Router {
   Response dispatch(const Request& request) const;
   // In router_routes.cc: fills table_.
   void add_routes();
+  void add_database_admin_routes();
   std::string base_url(const Request& request) const;
 
   const ApiServices& services_;
