@@ -102,6 +102,19 @@ class CassandraDatabaseAdmin::Call {
       if (std::find(all.begin(), all.end(), name) == all.end()) throw missing_keyspace(name);
     }
   }
+  // The tables of `keyspace` `role` holds permissions on (those it created).
+  std::vector<std::string> tables_granted(const std::string& role, const std::string& keyspace) {
+    std::vector<std::string> tables;
+    const auto perms = session_->execute(kListPermissionsCql, cql::Consistency::kLocalQuorum);
+    const size_t p_role = perms.column("role");
+    const size_t p_resource = perms.column("resource");
+    for (const auto& row : perms.rows) {
+      if (!row[p_role] || *row[p_role] != role || !row[p_resource]) continue;
+      const auto table = table_of_resource(*row[p_resource]);
+      if (table && table->first == keyspace) tables.push_back(table->second);
+    }
+    return tables;
+  }
   void grant(const std::string& role, const std::vector<std::string>& keyspaces) {
     for (const auto& ks : keyspaces) run(grant_keyspace_cql(ks, role));
   }
@@ -282,6 +295,9 @@ void CassandraDatabaseAdmin::revoke_access(const proto::RevokeAccessRequest& req
                             req.database() + "'");
   }
   call.run(revoke_keyspace_cql(req.database(), user.name()));
+  for (const auto& table : call.tables_granted(user.name(), req.database())) {
+    call.run(revoke_table_cql(req.database(), table, user.name()));
+  }
 }
 
 proto::RootUser CassandraDatabaseAdmin::enable_root(const proto::EnableRootRequest& req) {

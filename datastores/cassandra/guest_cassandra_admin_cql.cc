@@ -38,6 +38,18 @@ std::optional<std::string> keyspace_of_resource(const std::string& resource) {
   return rest;
 }
 
+std::optional<std::pair<std::string, std::string>> table_of_resource(const std::string& resource) {
+  constexpr std::string_view kData = "data/";
+  if (resource.rfind(kData, 0) != 0) return std::nullopt;
+  const std::string rest = resource.substr(kData.size());
+  const size_t slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
+      rest.find('/', slash + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::pair{rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
 CqlStatement create_keyspace_cql(const std::string& keyspace, const std::string& replication) {
   return {
       "CREATE KEYSPACE " + cql::quote_identifier(keyspace) + " WITH replication = " + replication,
@@ -61,6 +73,13 @@ CqlStatement grant_keyspace_cql(const std::string& keyspace, const std::string& 
 CqlStatement revoke_keyspace_cql(const std::string& keyspace, const std::string& role) {
   return {"REVOKE ALL PERMISSIONS ON KEYSPACE " + cql::quote_identifier(keyspace) + " FROM " +
               cql::quote_identifier(role),
+          {}};
+}
+
+CqlStatement revoke_table_cql(const std::string& keyspace, const std::string& table,
+                              const std::string& role) {
+  return {"REVOKE ALL PERMISSIONS ON TABLE " + cql::quote_identifier(keyspace) + "." +
+              cql::quote_identifier(table) + " FROM " + cql::quote_identifier(role),
           {}};
 }
 

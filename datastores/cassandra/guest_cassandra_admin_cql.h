@@ -5,6 +5,7 @@
 // are validated (guest_cassandra_cql.h) and quoted before they reach CQL.
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "datastores/cassandra/guest_cassandra_cql.h"
 
@@ -28,11 +29,17 @@ inline constexpr const char* kListPermissionsCql =
 
 // "data/shop" -> "shop"; nullopt for any other resource (a table, a role, all keyspaces).
 std::optional<std::string> keyspace_of_resource(const std::string& resource);
+// "data/shop/orders" -> {"shop", "orders"}; nullopt for any other resource.
+std::optional<std::pair<std::string, std::string>> table_of_resource(const std::string& resource);
 
 CqlStatement create_keyspace_cql(const std::string& keyspace, const std::string& replication);
 CqlStatement drop_keyspace_cql(const std::string& keyspace);
 CqlStatement drop_role_cql(const std::string& role);
 CqlStatement grant_keyspace_cql(const std::string& keyspace, const std::string& role);
 CqlStatement revoke_keyspace_cql(const std::string& keyspace, const std::string& role);
+// A role gets every permission on the tables it creates: revoking its access
+// to a keyspace revokes those too.
+CqlStatement revoke_table_cql(const std::string& keyspace, const std::string& table,
+                              const std::string& role);
 
 }  // namespace automat::datastores::cassandra

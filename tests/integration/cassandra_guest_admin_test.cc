@@ -193,7 +193,9 @@ TEST_F(CassandraGuestAdminTest, C_GrantRevokeAndAPasswordChangeTakeEffect) {
   *revoke.mutable_user() = ref("app");
   revoke.set_database("crm");
   admin()->revoke_access(revoke);
-  EXPECT_TRUE(unauthorized_within(*app, "SELECT * FROM crm.t"));
+  EXPECT_TRUE(unauthorized_within(*app, "CREATE TABLE crm.t2 (k int PRIMARY KEY)"));
+  EXPECT_TRUE(unauthorized_within(*app, "SELECT * FROM crm.t"))
+      << "the table it created is revoked too";
   EXPECT_EQ(code_of([&] { admin()->revoke_access(revoke); }), common::ErrorCode::kNotFound);
 
   proto::ChangePasswordsRequest change;

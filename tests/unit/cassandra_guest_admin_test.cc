@@ -149,6 +149,12 @@ TEST(CassandraAdminCql, StatementsQuoteNamesAndReadResources) {
   EXPECT_EQ(keyspace_of_resource("data/shop/orders"), std::nullopt);
   EXPECT_EQ(keyspace_of_resource("data"), std::nullopt);
   EXPECT_EQ(keyspace_of_resource("roles/app"), std::nullopt);
+  EXPECT_EQ(table_of_resource("data/shop/orders"),
+            (std::pair<std::string, std::string>{"shop", "orders"}));
+  EXPECT_EQ(table_of_resource("data/shop"), std::nullopt);
+  EXPECT_EQ(table_of_resource("data/shop/"), std::nullopt);
+  EXPECT_EQ(revoke_table_cql("shop", "orders", "app").text,
+            "REVOKE ALL PERMISSIONS ON TABLE \"shop\".\"orders\" FROM \"app\"");
   EXPECT_TRUE(is_hidden_role("cassandra", ""));
   EXPECT_TRUE(is_hidden_role("root", ""));
   EXPECT_TRUE(is_hidden_role("ring_admin", "ring_admin"));
@@ -210,10 +216,13 @@ TEST_F(CassandraAdminTest, UsersAreCreatedWithAccessChangedAndDropped) {
   EXPECT_EQ(schema_.roles.count("web"), 1u);
   EXPECT_EQ(schema_.permissions.count({"web", "data/shop"}), 1u);
 
+  schema_.permissions.insert({"web", "data/shop/orders"});  // a table web created
   proto::RevokeAccessRequest revoke;
   *revoke.mutable_user() = ref("web");
   revoke.set_database("shop");
   admin_.revoke_access(revoke);
+  EXPECT_EQ(schema_.statements.back(),
+            "REVOKE ALL PERMISSIONS ON TABLE \"shop\".\"orders\" FROM \"web\"");
   EXPECT_EQ(admin_.list_access(ref("web")).databases_size(), 0);
   EXPECT_EQ(code_of([&] { admin_.revoke_access(revoke); }), common::ErrorCode::kNotFound);
 
