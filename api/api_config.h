@@ -1,6 +1,7 @@
 #pragma once
 // The [api] section of automat.conf (falling back to [DEFAULT]), checked once
 // at start-up so a bad value stops the service with a clear message.
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -24,14 +25,16 @@ struct ApiConfig {
   std::string database_url;
   std::string amqp_url;
   std::string log_level = "info";
-  // To reach a guest (POST /clusters/{id}/root): [DEFAULT] guest_secret
-  // derives its token, [compute] guest_port is where it listens.
+  // To reach a guest (databases, users, root): [DEFAULT] guest_secret
+  // derives its token, [compute] guest_port is where it listens, and
+  // [api] guest_call_timeout (seconds) bounds each call.
   std::string guest_secret;
   int guest_port = 8780;
   // [api] region: the region instance views show.
   std::string region = "RegionOne";
   // [quota]: the limits of a tenant that has none of its own.
   db::QuotaValues quota_defaults = db::default_quota_limits();
+  std::chrono::milliseconds guest_call_timeout{30000};
 };
 
 // Throws common::Error(kBadRequest) naming the option when a value is out

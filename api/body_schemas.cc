@@ -286,6 +286,7 @@ BodySchemas::BodySchemas(const json& openapi) {
         continue;
       }
       Entry entry;
+      entry.optional = !op.value()["requestBody"].value("required", false);
       entry.root =
           json{{"allOf", json::array({json_schema_of(*schema)})}, {"components", components}};
       entry.schema = std::make_unique<valijson::Schema>();
@@ -306,6 +307,14 @@ BodySchemas::~BodySchemas() = default;
 
 bool BodySchemas::has(Method method, const std::string& path) const {
   return entries_.count({method, path}) > 0;
+}
+
+bool BodySchemas::expects(Method method, const std::string& path,
+                          const std::string& raw_body) const {
+  const auto found = entries_.find({method, path});
+  if (found == entries_.end()) return false;
+  const bool blank = raw_body.find_first_not_of(" \t\r\n") == std::string::npos;
+  return !(blank && found->second.optional);
 }
 
 void BodySchemas::check(Method method, const std::string& path, const json& body) const {

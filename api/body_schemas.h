@@ -29,6 +29,10 @@ class BodySchemas {
 
   // Whether (method, path pattern as in the document) has a body schema.
   bool has(Method method, const std::string& path) const;
+  // Whether a request with `raw_body` must be parsed and checked: it has a
+  // body schema, and a body is given or the operation's requestBody is
+  // required (an optional body may be left out entirely).
+  bool expects(Method method, const std::string& path, const std::string& raw_body) const;
   // Throws common::Error(kBadRequest) naming the first offending field when
   // `body` violates the body schema of (method, path); does nothing when
   // that operation has none.
@@ -36,7 +40,8 @@ class BodySchemas {
 
  private:
   struct Entry {
-    nlohmann::json root;  // the body schema plus the document's components
+    nlohmann::json root;    // the body schema plus the document's components
+    bool optional = false;  // requestBody.required is not true
     std::unique_ptr<valijson::Schema> schema;
   };
   std::map<std::pair<Method, std::string>, Entry> entries_;

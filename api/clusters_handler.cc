@@ -50,16 +50,6 @@ std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCre
   return nodes;
 }
 
-// An ACTIVE node to act through, seeds first; nullptr when none is.
-const db::Node* active_node(const db::Cluster& cluster) {
-  for (bool seeds : {true, false}) {
-    for (const auto& n : cluster.nodes) {
-      if (n.seed == seeds && node_status(n) == "ACTIVE") return &n;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 Response ClustersHandler::create(const RequestContext& ctx) const {
@@ -122,32 +112,6 @@ Response ClustersHandler::show_node(const RequestContext& ctx, const std::string
                                     const std::string& node_id, const char* wrapper) const {
   const db::Cluster cluster = find_cluster(services_, ctx, id);
   return json_response(200, {{wrapper, node_view(find_node(cluster, node_id), ctx.links)}});
-}
-
-Response ClustersHandler::enable_root(const RequestContext& ctx, const std::string& id) const {
-  const db::Cluster cluster = find_cluster(services_, ctx, id);
-  if (!services_.root_enabler) {
-    throw common::Error(common::ErrorCode::kNotImplemented,
-                        "enabling root is not available on this API server yet");
-  }
-  if (cluster.task == common::cluster_task::kDeleting) require_idle(cluster);
-  const db::Node* node = active_node(cluster);
-  if (!node) {
-    throw common::unprocessable("no node of cluster " + cluster.name +
-                                " is ACTIVE yet; enable root once the cluster is ACTIVE");
-  }
-  const json user = services_.root_enabler->enable_root(node->instance);
-  const bool well_formed = user.is_object() && user.contains("name") && user["name"].is_string() &&
-                           user.contains("password") && user["password"].is_string();
-  if (!well_formed) {
-    throw common::internal_error("node " + node->instance_id +
-                                 " enabled root but did not say the user's name and password");
-  }
-  common::log::info("cluster.root_enabled", {{"tenant", ctx.tenant_id()},
-                                             {"cluster", cluster.id},
-                                             {"node", node->instance_id},
-                                             {"user", user["name"].get<std::string>()}});
-  return json_response(200, {{"user", {{"name", user["name"]}, {"password", user["password"]}}}});
 }
 
 }  // namespace automat::api

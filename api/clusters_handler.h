@@ -1,6 +1,6 @@
 #pragma once
-// /v1.0/{tenant}/clusters: create (async, 202), list, show, show a node,
-// enable root. Every read and write is scoped to the URL's tenant; another
+// /v1.0/{tenant}/clusters: create (async, 202), list, show, show a node
+// (root is in root_handler.h). Every read and write is scoped to the URL's tenant; another
 // tenant's cluster answers 404 exactly like a missing one. The actions
 // (grow, shrink, replace, delete) are in cluster_actions_handler.h.
 #include <string>
@@ -32,11 +32,6 @@ class ClustersHandler {
   // GET /clusters/{id}/instances/{node_id} -> {"instance": ...} (Trove).
   Response show_node(const RequestContext& ctx, const std::string& id, const std::string& node_id,
                      const char* wrapper) const;
-  // POST /clusters/{id}/root: 200 {"user": {"name", "password"}} from the
-  // injected RootEnabler, through an ACTIVE node (a seed when one is). 501
-  // when no RootEnabler is wired; 422 while the cluster is being deleted or
-  // no node is ACTIVE.
-  Response enable_root(const RequestContext& ctx, const std::string& id) const;
 
  private:
   const ApiServices& services_;

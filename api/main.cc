@@ -8,7 +8,6 @@
 #include <cstdio>
 
 #include "api/api_config.h"
-#include "api/grpc_root_enabler.h"
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/broker.h"
@@ -20,7 +19,9 @@
 #include "db/pg_cluster_repository.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
+#include "db/pg_root_history.h"
 #include "db/pool.h"
+#include "guestclient/grpc_database_admin_client.h"
 
 namespace {
 
@@ -50,8 +51,13 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   services.quotas = &quotas;
   services.quota_defaults = cfg.quota_defaults;
   services.region = cfg.region;
-  api::GrpcRootEnabler root_enabler(cfg.guest_secret, cfg.guest_port);
-  services.root_enabler = &root_enabler;
+  // Databases, users and root: through each instance's guest.
+  guestclient::GrpcDatabaseAdminClients guests(cfg.guest_secret);
+  db::PgRootHistory root_history(pool);
+  services.database_admin = &guests;
+  services.root_history = &root_history;
+  services.guest_port = cfg.guest_port;
+  services.guest_call_timeout = cfg.guest_call_timeout;
   api::Router router(services, cfg.public_endpoint);
   api::HttpServer server(router, cfg.server);
   server.start();

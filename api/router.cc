@@ -189,7 +189,7 @@ Response Router::dispatch(const Request& request) const {
                               match->allow);
   }
   const std::string pattern = "/v1.0/{tenant_id}" + match->route->pattern;
-  if (published_body_schemas().has(request.method, pattern)) {
+  if (published_body_schemas().expects(request.method, pattern, request.body)) {
     published_body_schemas().check(request.method, pattern, ctx.body());
   }
   return match->route->handler(ctx, match->params);

@@ -53,6 +53,7 @@ class Router {
   Response dispatch(const Request& request) const;
   // In router_routes.cc: fills table_.
   void add_routes();
+  void add_database_admin_routes();
 
   const ApiServices& services_;
   std::string public_endpoint_;

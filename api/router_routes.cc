@@ -1,6 +1,9 @@
 // The routes of automat-api, under /v1.0/{tenant_id}. docs/openapi.yaml
 // describes each one; tests/unit/api_openapi_test.cc keeps the two equal.
+#include "api/databases_handler.h"
+#include "api/root_handler.h"
 #include "api/router.h"
+#include "api/users_handler.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -95,8 +98,68 @@ void Router::add_routes() {
           return clusters_.show_node(ctx, p["cluster_id"], p["node_id"], "instance");
         }));
   t.add(kPost, "/clusters/{cluster_id}/root", clusters([this](auto& ctx, auto& p) {
-          return clusters_.enable_root(ctx, p["cluster_id"]);
+          return RootHandler(services_).enable_cluster(ctx, p["cluster_id"]);
         }));
+  t.add(kGet, "/clusters/{cluster_id}/root", clusters([this](auto& ctx, auto& p) {
+          return RootHandler(services_).show_cluster(ctx, p["cluster_id"]);
+        }));
+
+  add_database_admin_routes();
+}
+
+// Databases, users and root of an instance (Trove's extensions), done by
+// its guest before the API answers.
+void Router::add_database_admin_routes() {
+  RouteTable& t = table_;
+  const std::string databases = "/instances/{instance_id}/databases";
+  t.add(kGet, databases, [this](auto& ctx, auto& p) {
+    return DatabasesHandler(services_).list(ctx, p["instance_id"]);
+  });
+  t.add(kPost, databases, [this](auto& ctx, auto& p) {
+    return DatabasesHandler(services_).create(ctx, p["instance_id"]);
+  });
+  t.add(kDelete, databases + "/{database}", [this](auto& ctx, auto& p) {
+    return DatabasesHandler(services_).remove(ctx, p["instance_id"], p["database"]);
+  });
+
+  const std::string users = "/instances/{instance_id}/users";
+  t.add(kGet, users,
+        [this](auto& ctx, auto& p) { return UsersHandler(services_).list(ctx, p["instance_id"]); });
+  t.add(kPost, users, [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).create(ctx, p["instance_id"]);
+  });
+  t.add(kPut, users, [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).change_passwords(ctx, p["instance_id"]);
+  });
+  const std::string user = users + "/{user}";
+  t.add(kGet, user, [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).show(ctx, p["instance_id"], p["user"]);
+  });
+  t.add(kPut, user, [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).update(ctx, p["instance_id"], p["user"]);
+  });
+  t.add(kDelete, user, [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).remove(ctx, p["instance_id"], p["user"]);
+  });
+  t.add(kGet, user + "/databases", [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).list_access(ctx, p["instance_id"], p["user"]);
+  });
+  t.add(kPut, user + "/databases", [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).grant(ctx, p["instance_id"], p["user"]);
+  });
+  t.add(kDelete, user + "/databases/{database}", [this](auto& ctx, auto& p) {
+    return UsersHandler(services_).revoke(ctx, p["instance_id"], p["user"], p["database"]);
+  });
+
+  const std::string root = "/instances/{instance_id}/root";
+  t.add(kPost, root, [this](auto& ctx, auto& p) {
+    return RootHandler(services_).enable(ctx, p["instance_id"]);
+  });
+  t.add(kGet, root,
+        [this](auto& ctx, auto& p) { return RootHandler(services_).show(ctx, p["instance_id"]); });
+  t.add(kDelete, root, [this](auto& ctx, auto& p) {
+    return RootHandler(services_).disable(ctx, p["instance_id"]);
+  });
 }
 
 }  // namespace automat::api

@@ -2,15 +2,17 @@
 // The collaborators and limits the handler layer works with. main.cc wires
 // the PostgreSQL repositories and the AMQP publisher; unit tests wire fakes.
 // Everything pointed to must outlive the Router and be thread-safe.
+#include <chrono>
 #include <cstddef>
 #include <string>
 
 #include "api/cluster_strategy.h"
 #include "api/datastore_strategy.h"
-#include "api/root_enabler.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "db/repositories.h"
+#include "db/root_history.h"
+#include "guestclient/database_admin_client.h"
 
 namespace automat::api {
 
@@ -38,11 +40,9 @@ struct ApiServices {
   const common::Clock* clock = nullptr;
   StrategyLookup strategies = nullptr;
   ApiLimits limits;
-  // Clusters (issue 3). Without `clusters` the /clusters routes answer 501;
-  // without `root_enabler` POST /clusters/{id}/root does.
+  // Clusters (issue 3). Without `clusters` the /clusters routes answer 501.
   db::ClusterRepository* clusters = nullptr;
   ClusterStrategyLookup cluster_strategies = nullptr;
-  RootEnabler* root_enabler = nullptr;
   // Quotas (issue 10): limits and usage for GET /limits and /mgmt/quotas;
   // without `quotas` those routes answer 501. Creates charge the instance
   // and cluster repositories with `quota_defaults` ([quota]) either way.
@@ -50,6 +50,15 @@ struct ApiServices {
   db::QuotaValues quota_defaults = db::default_quota_limits();
   // The region shown in instance views ([api] region).
   std::string region = "RegionOne";
+  // Databases, users and root (Trove's extensions), through the guests'
+  // DatabaseAdmin. Without `database_admin` (or, for root, `root_history`)
+  // those routes answer 501. A guest listens on its instance's address at
+  // `guest_port` ([compute] guest_port); each call must end within
+  // `guest_call_timeout` ([api] guest_call_timeout).
+  guestclient::DatabaseAdminClientFactory* database_admin = nullptr;
+  db::RootHistoryRepository* root_history = nullptr;
+  int guest_port = 8780;
+  std::chrono::milliseconds guest_call_timeout{30000};
 };
 
 }  // namespace automat::api

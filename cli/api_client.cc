@@ -102,6 +102,10 @@ Accepted ApiClient::post(const std::string& path, const nlohmann::json& body) {
 
 Accepted ApiClient::remove(const std::string& path) { return accepted(send("DELETE", path, "")); }
 
+Accepted ApiClient::put(const std::string& path, const nlohmann::json& body) {
+  return accepted(send("PUT", path, body.dump()));
+}
+
 Accepted ApiClient::accepted(const HttpResponse& response) const {
   Accepted result;
   result.status = response.status;

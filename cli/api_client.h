@@ -36,6 +36,8 @@ class ApiClient {
   nlohmann::json put(const std::string& path, const nlohmann::json& body);
   // DELETE; same error contract as get().
   Accepted remove(const std::string& path);
+  // PUT `body` as JSON; same error contract as get().
+  Accepted put(const std::string& path, const nlohmann::json& body);
 
   const std::string& endpoint() const { return endpoint_; }
 

@@ -42,6 +42,9 @@ int run(int argc, const char* const* argv, Session& session) {
   add_catalog_commands(app, session, commands);
   add_operation_commands(app, session, commands);
   add_quota_commands(app, session, commands);
+  add_database_commands(app, session, commands);
+  add_user_commands(app, session, commands);
+  add_root_commands(app, session, commands);
 
   try {
     app.parse(argc, argv);

@@ -37,7 +37,7 @@ void add_replication_commands(CLI::App& instance, Session& session, CommandSet& 
 // master (given by ID or name) and, with args.wait, waits for every one of
 // their operations. Returns the exit code.
 int create_replicas(Session& session, const CreateInstanceArgs& args);
-// cluster create | list | show | delete | root-enable, and the actions below
+// cluster create | list | show | delete | root-enable | root-show, and the actions below
 void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands);
 // cluster grow | shrink | replace-node, registered on the `cluster` command
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
@@ -47,5 +47,13 @@ void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands
 void add_operation_commands(CLI::App& root, Session& session, CommandSet& commands);
 // limits, quota show | set
 void add_quota_commands(CLI::App& root, Session& session, CommandSet& commands);
+// database create | list | delete (commands_database.cc)
+void add_database_commands(CLI::App& root, Session& session, CommandSet& commands);
+// root enable | show | disable of an instance (commands_database.cc)
+void add_root_commands(CLI::App& root, Session& session, CommandSet& commands);
+// GET `path` ({"rootEnabled": bool}) and print it; for instance and cluster root show.
+int show_root_enabled(Session& session, const std::string& path);
+// user create | list | show | delete | grant | revoke | password (commands_user.cc)
+void add_user_commands(CLI::App& root, Session& session, CommandSet& commands);
 
 }  // namespace automat::cli

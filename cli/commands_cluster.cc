@@ -1,4 +1,4 @@
-// automat cluster create | list | show | delete | root-enable (grow, shrink
+// automat cluster create | list | show | delete | root-enable | root-show (grow, shrink
 // and replace-node are in commands_cluster_actions.cc)
 #include <memory>
 
@@ -147,6 +147,15 @@ void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands
       "root-enable", "Create (or reset) a superuser and print its name and password once");
   root_enable->add_option("cluster", *root_ref, "Cluster ID or name")->required();
   commands.add(root_enable, [&session, root_ref] { return enable_root(session, *root_ref); });
+
+  auto root_show_ref = std::make_shared<std::string>();
+  CLI::App* root_show =
+      cluster->add_subcommand("root-show", "Whether root was enabled on a cluster");
+  root_show->add_option("cluster", *root_show_ref, "Cluster ID or name")->required();
+  commands.add(root_show, [&session, root_show_ref] {
+    ApiClient api = session.api();
+    return show_root_enabled(session, cluster_path(resolve_cluster(api, *root_show_ref)) + "/root");
+  });
 
   add_delete(*cluster, session, commands);
 }

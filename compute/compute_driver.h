@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "guestclient/guest_endpoint.h"
+
 namespace automat::common {
 class Config;
 }
@@ -39,11 +41,9 @@ struct Footprint {
   std::chrono::seconds age{0};
 };
 
-struct Server {
-  std::string instance_id;
-  std::string address;  // the address the guest agent and datastore listen on
-  int guest_port = 0;   // gRPC port of the guest agent on `address`
-};
+// A server is where its guest agent listens: the record the driver writes
+// and the guest clients (guestclient/) read.
+using Server = guestclient::GuestEndpoint;
 
 class ComputeDriver {
  public:

@@ -8,6 +8,7 @@
 #include "automat/guest.pb.h"
 #include "automat/messages.pb.h"
 #include "common/error.h"
+#include "guestagent/database_admin.h"
 
 namespace automat::guestagent {
 
@@ -46,6 +47,9 @@ class DatastoreManager {
   // This node's replication as a replica sees it; nullopt when it replicates
   // from nothing (or the datastore has no replication). Heartbeats carry it.
   virtual std::optional<proto::ReplicationHealth> replication_health() { return std::nullopt; }
+  // This datastore's databases, users and root (guestagent/database_admin.h),
+  // owned by the manager; nullptr when it offers no database administration.
+  virtual DatabaseAdmin* database_admin() { return nullptr; }
 };
 
 inline std::string DatastoreManager::act(const std::string& action, const std::string&) {

@@ -4,8 +4,8 @@
 
 namespace automat::guestagent {
 
-std::unique_ptr<grpc::Server> start_guest_server(grpc::Service& service, const std::string& address,
-                                                 int port) {
+std::unique_ptr<grpc::Server> start_guest_server(const std::vector<grpc::Service*>& services,
+                                                 const std::string& address, int port) {
   const std::string where =
       (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
       std::to_string(port);
@@ -20,7 +20,9 @@ std::unique_ptr<grpc::Server> start_guest_server(grpc::Service& service, const s
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int bound_port = 0;
   builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &bound_port);
-  builder.RegisterService(&service);
+  for (grpc::Service* service : services) {
+    if (service != nullptr) builder.RegisterService(service);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     throw common::unavailable("cannot listen for gRPC on " + where +

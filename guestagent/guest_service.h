@@ -10,15 +10,9 @@
 #include "automat/guest.grpc.pb.h"
 #include "common/error.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/rpc_guard.h"
 
 namespace automat::guestagent {
-
-// Metadata key of the rpc token on every call.
-inline constexpr const char* kTokenMetadata = "x-automat-token";
-
-// The gRPC status for a common::Error: same message, code by meaning
-// (400 -> INVALID_ARGUMENT, 404 -> NOT_FOUND, 503 -> UNAVAILABLE, ...).
-grpc::Status to_grpc_status(const common::Error& e);
 
 class GuestService final : public proto::GuestAgent::Service {
  public:
@@ -50,8 +44,6 @@ class GuestService final : public proto::GuestAgent::Service {
                    proto::ActionReply* reply) override;
 
  private:
-  // UNAUTHENTICATED unless ctx carries the instance's token.
-  grpc::Status authenticate(const grpc::ServerContext& ctx, const char* method) const;
   // Authenticates, runs `action` (which may throw), maps errors to statuses.
   grpc::Status guarded(grpc::ServerContext* ctx, const char* method,
                        const std::function<void()>& action);
@@ -64,6 +56,7 @@ class GuestService final : public proto::GuestAgent::Service {
 
   DatastoreManager& manager_;
   const Identity identity_;
+  const RpcGuard guard_;
   const std::function<void()> status_changed_;
 };
 

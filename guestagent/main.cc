@@ -8,12 +8,13 @@
 #include <iostream>
 #include <thread>
 
-#include "common/stop_signal.h"
 #include "common/broker.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/service_args.h"
 #include "common/status.h"
+#include "common/stop_signal.h"
+#include "guestagent/database_admin_service.h"
 #include "guestagent/guest_config.h"
 #include "guestagent/guest_server.h"
 #include "guestagent/guest_service.h"
@@ -48,7 +49,12 @@ int run(const GuestConfig& cfg, const sigset_t& stop_signals) {
                                std::chrono::seconds(cfg.heartbeat_interval));
   GuestService service(*manager, {cfg.instance_id, cfg.token, cfg.datastore_version},
                        [&heartbeat] { heartbeat.notify(); });
-  auto server = start_guest_server(service, cfg.address, cfg.port);
+  // The datastore's database administration, when it has one, on the same port.
+  std::unique_ptr<DatabaseAdminService> admin;
+  if (DatabaseAdmin* database_admin = manager->database_admin()) {
+    admin = std::make_unique<DatabaseAdminService>(*database_admin, cfg.instance_id, cfg.token);
+  }
+  auto server = start_guest_server({&service, admin.get()}, cfg.address, cfg.port);
   common::log::info("guestagent.started",
                     {{"instance", cfg.instance_id},
                      {"manager", cfg.manager},

@@ -16,7 +16,7 @@
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
-#include "taskmanager/grpc_guest_client.h"
+#include "guestclient/grpc_guest_client.h"
 #include "taskmanager/operation_dispatcher.h"
 #include "taskmanager/orphan_reaper.h"
 #include "taskmanager/owner_id.h"
@@ -44,7 +44,7 @@ int run(const Config& cfg, const sigset_t& signals) {
   automat::db::PgCatalogRepository catalog(pool);
   automat::db::PgAddressLeaseRepository leases(pool);
   auto compute = automat::compute::make_compute_driver(cfg, leases);
-  tmgr::GrpcGuestClientFactory guests(cfg.get("DEFAULT", "guest_secret"));
+  automat::guestclient::GrpcGuestClientFactory guests(cfg.get("DEFAULT", "guest_secret"));
   automat::db::PgClusterRepository clusters(pool);
   tmgr::Services services{&cfg,          &instances, &operations, &catalog,
                           compute.get(), &guests,    &clusters};

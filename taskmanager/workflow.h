@@ -13,7 +13,7 @@
 #include "compute/compute_driver.h"
 #include "db/models.h"
 #include "db/repositories.h"
-#include "taskmanager/guest_client.h"
+#include "guestclient/guest_client.h"
 
 namespace automat::taskmanager {
 
@@ -41,7 +41,7 @@ struct Services {
   db::OperationRepository* operations = nullptr;
   db::CatalogRepository* catalog = nullptr;
   compute::ComputeDriver* compute = nullptr;
-  GuestClientFactory* guests = nullptr;
+  guestclient::GuestClientFactory* guests = nullptr;
   db::ClusterRepository* clusters = nullptr;  // for "cluster" operations
 };
 

@@ -16,3 +16,10 @@ add_executable(automat_cli_unit_tests
 target_compile_options(automat_cli_unit_tests PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(automat_cli_unit_tests PRIVATE automat_cli_lib automat_test_support)
 gtest_discover_tests(automat_cli_unit_tests DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+
+# automat database | user | root.
+add_executable(automat_cli_database_admin_test
+  ${CMAKE_CURRENT_LIST_DIR}/unit/cli_database_admin_test.cc)
+target_compile_options(automat_cli_database_admin_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(automat_cli_database_admin_test PRIVATE automat_cli_lib automat_test_support)
+gtest_discover_tests(automat_cli_database_admin_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)

@@ -36,3 +36,16 @@ target_compile_definitions(db_pool_reconnect_test PRIVATE
   AUTOMAT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 gtest_discover_tests(db_pool_reconnect_test TEST_PREFIX "db_pool." DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS integration TIMEOUT 180)
+
+# The root-enabled history: one contract (tests/support/root_history_contract.h)
+# run against PostgreSQL and against the fake.
+add_executable(db_root_history_integration_test integration/db_root_history_test.cc)
+target_compile_options(db_root_history_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_root_history_integration_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_root_history_integration_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)
+add_executable(db_root_history_fake_test unit/db_root_history_fake_test.cc)
+target_compile_options(db_root_history_fake_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_root_history_fake_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_root_history_fake_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS unit TIMEOUT 60)

@@ -56,7 +56,6 @@ const std::map<std::string, CassandraManager::Action>& CassandraManager::actions
       {"cleanup", &CassandraManager::cleanup_action},
       {"decommission", &CassandraManager::decommission_action},
       {"remove_node", &CassandraManager::remove_node_action},
-      {"enable_root", &CassandraManager::enable_root_action},
       {"keyspaces", &CassandraManager::keyspaces_action},
   };
   return table;
@@ -129,7 +128,7 @@ std::string CassandraManager::update_seeds_action(const json& args) {
     seeds.push_back(s.get<std::string>());
   }
   validate_seeds(seeds);
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   auto settings = state().settings;
   if (!settings) {
     throw common::conflict("the Cassandra node " + instance_id_ + " was never configured");
@@ -174,17 +173,6 @@ std::string CassandraManager::remove_node_action(const json& args) {
   std::lock_guard<std::mutex> lock(maintenance_mu_);
   server_->nodetool({"removenode", host_id}, kStreamingTimeout);
   return ok();
-}
-
-// {} -> {"name": "root", "password": ...} via the stored admin login.
-std::string CassandraManager::enable_root_action(const json&) {
-  const auto admin = load_credentials(layout_.credentials);
-  if (!admin) {
-    throw common::conflict("the Cassandra node " + instance_id_ +
-                           " has no admin credentials yet; secure the cluster first");
-  }
-  const Credentials root = enable_root(*server_, *admin);
-  return json{{"name", root.username}, {"password", root.password}}.dump();
 }
 
 // {} -> {"keyspaces": [{"name","class","replication":{...}}]}

@@ -2,7 +2,6 @@
 
 #include <thread>
 
-#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
@@ -162,14 +161,6 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
   }
   common::log::info("cassandra.secured",
                     {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});
-}
-
-Credentials enable_root(CassandraServer& server, const Credentials& admin) {
-  auto session = login_until(server, admin, kLoginTimeout);
-  const Credentials root{"root", common::crypto::random_password(24)};
-  upsert_role(*session, {root.username, root.password, true});
-  common::log::info("cassandra.root_enabled");
-  return root;
 }
 
 }  // namespace automat::datastores::cassandra

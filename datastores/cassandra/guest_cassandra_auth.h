@@ -1,7 +1,8 @@
 #pragma once
 // Securing a ring through one of its nodes: system_auth replicated across
-// the ring, an admin superuser in place of the default cassandra/cassandra,
-// and a root superuser on request. Each step observes before it acts, so a
+// the ring and an admin superuser in place of the default
+// cassandra/cassandra (root is guest_cassandra_admin.h's). Each step
+// observes before it acts, so a
 // retry after a crash at any point completes the work.
 #include <chrono>
 #include <map>
@@ -38,9 +39,5 @@ inline constexpr std::chrono::milliseconds kLoginTimeout{60000};
 void secure_ring(CassandraServer& server, const Credentials& admin,
                  const std::vector<RingNode>& ring,
                  std::chrono::milliseconds login_timeout = kLoginTimeout);
-
-// CREATE (or ALTER) ROLE root as a login superuser with a new random
-// password, as `admin`; answers the root login.
-Credentials enable_root(CassandraServer& server, const Credentials& admin);
 
 }  // namespace automat::datastores::cassandra

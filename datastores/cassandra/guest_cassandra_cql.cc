@@ -30,11 +30,15 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+bool is_system_keyspace(const std::string& name) {
+  return kSystemKeyspaces.count(lower(name)) != 0;
+}
+
 void validate_keyspace_name(const std::string& name) {
   if (name.empty() || name.size() > 48 || !allowed(name, "_")) {
     throw common::bad_request("keyspace name '" + name + "' must be 1-48 letters, digits or '_'");
   }
-  if (kSystemKeyspaces.count(lower(name)) != 0) {
+  if (is_system_keyspace(name)) {
     throw common::bad_request("keyspace name '" + name + "' is reserved by Cassandra");
   }
 }

@@ -23,6 +23,9 @@ struct CqlStatement {
 };
 using CqlScript = std::vector<CqlStatement>;
 
+// Whether `name` is one of Cassandra's own keyspaces (system, system_auth, ...).
+bool is_system_keyspace(const std::string& name);
+
 // Each throws common::Error(kBadRequest) naming the offending value.
 // Keyspace: [A-Za-z0-9_], 1..48 chars, not a system keyspace.
 void validate_keyspace_name(const std::string& name);

@@ -43,7 +43,41 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
       address_(std::move(address)),
       instance_id_(std::move(instance_id)),
       timing_(timing),
-      state_(load_state(layout_.state_file)) {}
+      state_(load_state(layout_.state_file)) {
+  admin_ = std::make_unique<CassandraDatabaseAdmin>(
+      *server_, CassandraDatabaseAdmin::Node{
+                    [this] { return admin_gate(); },
+                    [this] {
+                      auto stored = load_credentials(layout_.credentials);
+                      if (!stored) {
+                        throw common::conflict("the Cassandra node " + instance_id_ +
+                                               " has no admin credentials yet; secure it first");
+                      }
+                      return *stored;
+                    },
+                    [this] {
+                      const auto settings = state().settings;
+                      return keyspace_replication(settings && settings->standalone);
+                    }});
+}
+
+std::unique_lock<std::timed_mutex> CassandraManager::admin_gate() {
+  std::unique_lock<std::timed_mutex> lock(op_mu_, std::chrono::seconds(5));
+  if (!lock.owns_lock()) {
+    throw common::conflict("the Cassandra node " + instance_id_ +
+                           " is busy with another change; retry in a moment");
+  }
+  require_prepared();
+  if (server_->health() != CassandraServer::Health::kAnswering) {
+    throw common::unavailable("Cassandra on node " + instance_id_ +
+                              " is not answering CQL; retry once it runs again");
+  }
+  return lock;
+}
+
+std::string CassandraManager::keyspace_replication(bool standalone) {
+  return standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
+}
 
 CassandraState CassandraManager::state() const {
   std::lock_guard<std::mutex> lock(state_mu_);
@@ -75,7 +109,7 @@ Credentials CassandraManager::admin_login() const {
 }
 
 void CassandraManager::prepare(const proto::PrepareRequest& req) {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   ActivityScope busy(activity_, Activity::kPreparing);
   try {
     // Validate everything before the first change on disk.
@@ -116,8 +150,7 @@ void CassandraManager::secure_standalone() {
 void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& req,
                                                  bool standalone) {
   if (req.databases_size() == 0 && req.users_size() == 0) return;
-  const std::string replication =
-      standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
+  const std::string replication = keyspace_replication(standalone);
   const Credentials admin = admin_login();
   const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
   auto session = login_until(*server_, admin, kCqlTimeout);
@@ -125,7 +158,7 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
 }
 
 void CassandraManager::start() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](CassandraState& s) { s.should_run = true; });
@@ -133,7 +166,7 @@ void CassandraManager::start() {
 }
 
 void CassandraManager::stop() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   if (!state().settings) return;  // never configured, so never started
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](CassandraState& s) { s.should_run = false; });
@@ -142,7 +175,7 @@ void CassandraManager::stop() {
 }
 
 void CassandraManager::restart() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](CassandraState& s) { s.should_run = true; });

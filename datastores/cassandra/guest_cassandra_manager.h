@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/guest_cassandra_admin.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_ring.h"
@@ -73,8 +74,13 @@ class CassandraManager : public guestagent::DatastoreManager {
   // forgotten by every changing action. Never holds secrets.
   std::string detail_json() override;
   // ring_status, secure_cluster, store_credentials, rotate_admin, update_seeds, cleanup,
-  // decommission, remove_node, enable_root, keyspaces (see the .cc table).
+  // decommission, remove_node, keyspaces (see the .cc table). Root is in
+  // database_admin().
   std::string act(const std::string& action, const std::string& args_json) override;
+  // Keyspaces, login roles and root (guest_cassandra_admin.h) while the node
+  // is prepared and answering CQL; each call waits up to a few seconds for a
+  // running prepare/start/stop/restart, then answers kConflict.
+  guestagent::DatabaseAdmin* database_admin() override { return admin_.get(); }
 
  private:
   enum class Activity { kIdle, kPreparing, kChanging };
@@ -89,6 +95,11 @@ class CassandraManager : public guestagent::DatastoreManager {
   Credentials admin_login() const;
   void secure_standalone();
   void apply_keyspaces_and_users(const proto::PrepareRequest& req, bool standalone);
+  // A new keyspace's replication: SimpleStrategy 1 on a standalone node,
+  // min(3, nodes) per dc of the ring otherwise.
+  std::string keyspace_replication(bool standalone);
+  // CassandraDatabaseAdmin's gate: op_mu_ within a few seconds, prepared, answering.
+  std::unique_lock<std::timed_mutex> admin_gate();
   nlohmann::json build_detail();
   // True when `detail` holds a ring whose every node is UN.
   static bool ring_settled(const nlohmann::json& detail);
@@ -104,7 +115,6 @@ class CassandraManager : public guestagent::DatastoreManager {
   std::string cleanup_action(const nlohmann::json& args);
   std::string decommission_action(const nlohmann::json& args);
   std::string remove_node_action(const nlohmann::json& args);
-  std::string enable_root_action(const nlohmann::json& args);
   std::string keyspaces_action(const nlohmann::json& args);
   static const std::map<std::string, Action>& actions();
 
@@ -114,7 +124,9 @@ class CassandraManager : public guestagent::DatastoreManager {
   const std::string instance_id_;
   const Timing timing_;
 
-  std::mutex op_mu_;           // one prepare/start/stop/restart/update_seeds at a time
+  // One prepare/start/stop/restart/update_seeds at a time; database
+  // administration waits for it a few seconds (admin_gate).
+  std::timed_mutex op_mu_;
   std::mutex maintenance_mu_;  // one cleanup/decommission/remove_node at a time
   std::atomic<Activity> activity_{Activity::kIdle};
   std::atomic<bool> maintenance_{false};
@@ -128,6 +140,8 @@ class CassandraManager : public guestagent::DatastoreManager {
   uint64_t detail_generation_ = 0;  // bumped by forget_detail()
   bool detail_steady_ = false;      // the cached ring had every node UN
   std::chrono::steady_clock::time_point detail_at_{};
+
+  std::unique_ptr<CassandraDatabaseAdmin> admin_;  // last: it uses the members above
 };
 
 // The Cassandra guest manager for `node`, over CassandraJvm in

@@ -27,7 +27,7 @@ class NodePrepare {
 
  private:
   db::Node node_;
-  std::unique_ptr<taskmanager::GuestClient> client_;
+  std::unique_ptr<guestclient::GuestClient> client_;
   proto::PrepareRequest request_;
   std::chrono::milliseconds deadline_{0};
   bool done_ = false;

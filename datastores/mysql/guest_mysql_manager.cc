@@ -25,14 +25,35 @@ class MysqlManager::ActivityScope {
 
 MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path,
                            std::string instance_id, int ram_mb,
-                           std::unique_ptr<MysqlReplication> replication, std::string backup_area)
+                           std::unique_ptr<MysqlReplication> replication, std::string backup_area,
+                           std::unique_ptr<MysqlRootClient> admin_client)
     : server_(std::move(server)),
       state_path_(std::move(state_path)),
       instance_id_(std::move(instance_id)),
       ram_mb_(ram_mb),
       replication_(std::move(replication)),
       backup_area_(std::move(backup_area)),
-      state_(load_state(state_path_)) {}
+      state_(load_state(state_path_)) {
+  if (admin_client) {
+    admin_ = std::make_unique<MysqlDatabaseAdmin>(std::move(admin_client),
+                                                  [this] { return admin_gate(); });
+  }
+}
+
+std::unique_lock<std::timed_mutex> MysqlManager::admin_gate() {
+  constexpr auto kAdminWait = std::chrono::seconds(5);
+  std::unique_lock<std::timed_mutex> lock(op_mu_, kAdminWait);
+  if (!lock.owns_lock()) {
+    throw common::conflict("the MySQL instance " + instance_id_ +
+                           " is busy with another change; retry in a moment");
+  }
+  require_prepared();
+  if (server_->health() != MysqlServer::Health::kAnswering) {
+    throw common::unavailable("MariaDB on instance " + instance_id_ +
+                              " is not answering; retry once it runs again");
+  }
+  return lock;
+}
 
 MysqlState MysqlManager::state() const {
   std::lock_guard<std::mutex> lock(state_mu_);
@@ -55,7 +76,7 @@ void MysqlManager::require_prepared() const {
 }
 
 void MysqlManager::prepare(const proto::PrepareRequest& req) {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   ActivityScope busy(activity_, Activity::kPreparing);
   try {
     // Validate (and render) everything before the first change on disk.
@@ -81,7 +102,7 @@ void MysqlManager::prepare(const proto::PrepareRequest& req) {
 }
 
 void MysqlManager::start() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](MysqlState& s) { s.should_run = true; });
@@ -89,7 +110,7 @@ void MysqlManager::start() {
 }
 
 void MysqlManager::stop() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   if (!state().installed) return;  // nothing was ever started
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](MysqlState& s) { s.should_run = false; });
@@ -97,7 +118,7 @@ void MysqlManager::stop() {
 }
 
 void MysqlManager::restart() {
-  std::lock_guard<std::mutex> op(op_mu_);
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ActivityScope busy(activity_, Activity::kChanging);
   update_state([](MysqlState& s) { s.should_run = true; });
@@ -127,8 +148,9 @@ std::string MysqlManager::act(const std::string& action, const std::string& args
   }
   const auto args = nlohmann::json::parse(args_json.empty() ? "{}" : args_json, nullptr,
                                           /*allow_exceptions=*/false);
-  if (args.is_discarded()) throw common::bad_request("action " + action + ": arguments are not JSON");
-  std::lock_guard<std::mutex> op(op_mu_);
+  if (args.is_discarded())
+    throw common::bad_request("action " + action + ": arguments are not JSON");
+  std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ReplicationActions actions(*replication_, backup_area_, [this] {
     ActivityScope busy(activity_, Activity::kChanging);
@@ -157,9 +179,10 @@ std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
   const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
   auto server =
       std::make_unique<MariaDbServer>(layout, node.address, node.instance_id, node.image_location);
-  return std::make_unique<MysqlManager>(std::move(server), layout.state_file, node.instance_id,
-                                        node.ram_mb, make_mysql_replication(node),
-                                        backup_area(node.instance_dir));
+  return std::make_unique<MysqlManager>(
+      std::move(server), layout.state_file, node.instance_id, node.ram_mb,
+      make_mysql_replication(node), backup_area(node.instance_dir),
+      std::make_unique<MariaDbRootClient>(layout, node.image_location));
 }
 
 }  // namespace automat::datastores::mysql

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "datastores/mysql/guest_mysql_admin.h"
 #include "datastores/mysql/guest_mysql_server.h"
 #include "datastores/mysql/guest_mysql_state.h"
 #include "datastores/mysql/guest_replication.h"
@@ -19,10 +20,13 @@ class MysqlManager : public guestagent::DatastoreManager {
   // `state_path` is where the node's record lives; `ram_mb` sizes my.cnf
   // unless a PrepareRequest names memory_mb.
   // `replication` (may be null: no replication actions) works on the same
-  // server; its backups go under `backup_area`.
+  // server; its backups go under `backup_area`. `admin_client` (may be
+  // null: no database administration) is root's connection for
+  // database_admin().
   MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path, std::string instance_id,
                int ram_mb, std::unique_ptr<MysqlReplication> replication = nullptr,
-               std::string backup_area = "");
+               std::string backup_area = "",
+               std::unique_ptr<MysqlRootClient> admin_client = nullptr);
 
   std::string name() const override { return "mysql"; }
   // Throws kBadRequest for an invalid database/user before touching
@@ -45,6 +49,10 @@ class MysqlManager : public guestagent::DatastoreManager {
   // SHOW SLAVE STATUS while mariadbd answers; nullopt otherwise (and on a
   // source). Never waits for a running action.
   std::optional<proto::ReplicationHealth> replication_health() override;
+  // Databases, accounts and root (guest_mysql_admin.h) while the instance is
+  // prepared and answering; each call waits up to a few seconds for a
+  // running prepare/start/stop/action, then answers kConflict.
+  guestagent::DatabaseAdmin* database_admin() override { return admin_.get(); }
 
  private:
   enum class Activity { kIdle, kPreparing, kChanging };
@@ -54,6 +62,8 @@ class MysqlManager : public guestagent::DatastoreManager {
   MysqlState state() const;
   void update_state(void (*change)(MysqlState&));
   void require_prepared() const;
+  // MysqlDatabaseAdmin's gate: op_mu_ within kAdminWait, prepared, answering.
+  std::unique_lock<std::timed_mutex> admin_gate();
 
   const std::unique_ptr<MysqlServer> server_;
   const std::string state_path_;
@@ -62,12 +72,16 @@ class MysqlManager : public guestagent::DatastoreManager {
   const std::unique_ptr<MysqlReplication> replication_;
   const std::string backup_area_;
 
-  std::mutex op_mu_;  // one prepare/start/stop/restart at a time
+  // One prepare/start/stop/restart/action at a time; database administration
+  // waits for it a few seconds (admin_gate).
+  std::timed_mutex op_mu_;
   std::atomic<Activity> activity_{Activity::kIdle};
   std::atomic<bool> last_prepare_failed_{false};
 
   mutable std::mutex state_mu_;
   MysqlState state_;
+
+  std::unique_ptr<MysqlDatabaseAdmin> admin_;  // last: its gate uses the members above
 };
 
 // The MySQL guest manager for `node`, over MariaDbServer in

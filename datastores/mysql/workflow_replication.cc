@@ -41,7 +41,7 @@ void save_param(StepContext& ctx, const char* key, json value) {
 }
 
 // The guest of instance `id`.
-std::unique_ptr<GuestClient> guest(StepContext& ctx, const std::string& id) {
+std::unique_ptr<guestclient::GuestClient> guest(StepContext& ctx, const std::string& id) {
   auto server = ctx.services.compute->find(id);
   if (!server) throw common::unavailable("instance " + id + " has no server");
   return ctx.services.guests->connect(*server);
@@ -78,8 +78,8 @@ StepResult guarded(StepContext& ctx, const std::string& host, const std::string&
 
 // Makes `follower` (already holding the data) follow `source`.
 void repoint(StepContext& ctx, const db::Instance& source, const std::string& follower) {
-  const json creds = act(ctx, source.id, "enable_source",
-                         {{"user", replication_user_for(follower)}}, kQuick * 6);
+  const json creds =
+      act(ctx, source.id, "enable_source", {{"user", replication_user_for(follower)}}, kQuick * 6);
   act(ctx, follower, "follow_current", {{"source", source_args(source, creds)}}, kQuick * 6);
 }
 
@@ -110,8 +110,8 @@ class SeedReplicaStep : public StepBase {
                              {{"user", replication_user_for(replica)}}, kQuick * 6);
       const json backup =
           act(ctx, master.id, "take_backup", {{"key", param(ctx, "backup_key")}}, kLong);
-      act(ctx, replica, "follow",
-          {{"backup", backup}, {"source", source_args(master, creds)}}, kLong);
+      act(ctx, replica, "follow", {{"backup", backup}, {"source", source_args(master, creds)}},
+          kLong);
       return StepResult::next();
     });
   }
@@ -158,9 +158,9 @@ class DetachReplicaStep : public StepBase {
           act(ctx, *replica.slave_of, "drop_replication_user",
               {{"user", replication_user_for(replica.id)}}, kQuick);
         } catch (const common::Error& e) {
-          common::log::warn("replication.drop_user_failed",
-                            {{"op", ctx.operation.id}, {"master", *replica.slave_of},
-                             {"error", e.what()}});
+          common::log::warn(
+              "replication.drop_user_failed",
+              {{"op", ctx.operation.id}, {"master", *replica.slave_of}, {"error", e.what()}});
         }
         ctx.services.instances->set_slave_of(replica.id, std::nullopt);
       }
@@ -203,7 +203,8 @@ class CatchUpCandidateStep : public StepBase {
         const json done =
             act(ctx, r.id, "wait_caught_up", {{"gtid", gtid}, {"timeout_seconds", 5}}, kQuick);
         if (!done.value("caught_up", false)) {
-          return StepResult::retry(kRetry, "replica " + r.id + " is applying the last transactions");
+          return StepResult::retry(kRetry,
+                                   "replica " + r.id + " is applying the last transactions");
         }
       }
       return StepResult::next();
@@ -359,7 +360,8 @@ std::string roll_back_promote(Services& services, const db::Operation& op) {
 
 std::string replication_user_for(const std::string& instance_id) {
   std::string id;
-  for (char c : instance_id.substr(0, 8)) id += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  for (char c : instance_id.substr(0, 8))
+    id += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   return "automat_repl_" + id;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// In-memory stand-in for taskmanager/guest_client.h, for unit tests of
+// In-memory stand-in for guestclient/guest_client.h, for unit tests of
 // workflows. One FakeGuest per instance id holds what that guest answers and
 // what it was asked. Thread-safe: hold `mu` of the factory while touching a
 // FakeGuest another thread may use.
@@ -8,15 +8,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/error.h"
-#include "taskmanager/guest_client.h"
+#include "guestclient/guest_client.h"
 
 namespace automat::testing {
 
@@ -50,12 +49,11 @@ struct FakeGuest {
   // act(): the handler for each action the guest knows (called under the
   // factory's lock; it may edit this FakeGuest); an action without one
   // throws Error(kBadRequest) as a real guest does. Every call is recorded.
-  std::map<std::string, std::function<nlohmann::json(FakeGuest&, const nlohmann::json&)>>
-      actions;
+  std::map<std::string, std::function<nlohmann::json(FakeGuest&, const nlohmann::json&)>> actions;
   std::vector<std::pair<std::string, nlohmann::json>> acts;
 };
 
-class FakeGuestClientFactory : public taskmanager::GuestClientFactory {
+class FakeGuestClientFactory : public guestclient::GuestClientFactory {
  public:
   mutable std::mutex mu;
   std::map<std::string, FakeGuest> guests;  // by instance id
@@ -64,10 +62,10 @@ class FakeGuestClientFactory : public taskmanager::GuestClientFactory {
   // The guest of `instance_id`, created reachable on first use. Unlocked.
   FakeGuest& guest(const std::string& instance_id) { return guests[instance_id]; }
 
-  std::unique_ptr<taskmanager::GuestClient> connect(const compute::Server& server) override;
+  std::unique_ptr<guestclient::GuestClient> connect(const compute::Server& server) override;
 };
 
-class FakeGuestClient : public taskmanager::GuestClient {
+class FakeGuestClient : public guestclient::GuestClient {
  public:
   FakeGuestClient(FakeGuestClientFactory* factory, std::string instance_id)
       : f_(factory), id_(std::move(instance_id)) {}
@@ -166,7 +164,7 @@ class FakeGuestClient : public taskmanager::GuestClient {
   std::string id_;
 };
 
-inline std::unique_ptr<taskmanager::GuestClient> FakeGuestClientFactory::connect(
+inline std::unique_ptr<guestclient::GuestClient> FakeGuestClientFactory::connect(
     const compute::Server& server) {
   std::lock_guard<std::mutex> l(mu);
   connects.push_back(server);

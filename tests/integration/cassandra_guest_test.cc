@@ -268,9 +268,9 @@ TEST_F(CassandraGuestTest, SecureClusterReplacesTheDefaultSuperuser) {
 }
 
 TEST_F(CassandraGuestTest, EnableRootGivesAWorkingSuperuser) {
-  const json root = act(1, "enable_root");
-  EXPECT_EQ(root["name"], "root");
-  const std::string password = root["password"];
+  const proto::RootUser root = manager(1).database_admin()->enable_root({});
+  EXPECT_EQ(root.name(), "root");
+  const std::string password = root.password();
   EXPECT_GE(password.size(), 16u);
   auto session = login_within(kAddresses[0], "root", password);
   session->execute(
@@ -285,7 +285,7 @@ TEST_F(CassandraGuestTest, EnableRootGivesAWorkingSuperuser) {
   ASSERT_EQ(rs.rows.size(), 1u);
   EXPECT_EQ(rs.rows[0][0], "one");
   // A second enable_root changes the password.
-  const std::string second = act(1, "enable_root")["password"];
+  const std::string second = manager(1).database_admin()->enable_root({}).password();
   EXPECT_NE(second, password);
   login_within(kAddresses[1], "root", second);
   EXPECT_TRUE(refused_within(kAddresses[1], "root", password));

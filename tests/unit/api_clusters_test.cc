@@ -274,28 +274,41 @@ TEST(ClusterRoot, NotWiredIs501) {
 
 TEST(ClusterRoot, EnablesThroughAnActiveSeed) {
   ClusterTestEnv env;
-  env.services.root_enabler = &env.root;
+  env.wire_guests();
   const json created = env.create_cluster({"r1", "r1", "r1"});
   const std::string id = created["id"];
 
   Response r = env.post("/clusters/" + id + "/root", json::object());
   EXPECT_EQ(r.status, 422) << "nothing ACTIVE yet: " << r.body;
   EXPECT_NE(r.body.find("no node of cluster ring is ACTIVE yet"), std::string::npos) << r.body;
-  EXPECT_TRUE(env.root.asked().empty());
+  EXPECT_EQ(env.get("/clusters/" + id + "/root").status, 422) << "not ready";
+  EXPECT_TRUE(env.guests.connects.empty());
 
   env.make_active(id, testing::cassandra_detail());
+  int n = 0;
+  for (const auto& node : env.node_ids(id)) {
+    env.instances.set_address(node, "127.10.0." + std::to_string(++n));
+  }
+  EXPECT_EQ(body_of(env.get("/clusters/" + id + "/root")), json({{"rootEnabled", false}}));
   r = env.post("/clusters/" + id + "/root", json::object());
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body_of(r), json({{"user", {{"name", "root"}, {"password", "Xq9-generated-secret"}}}}));
-  ASSERT_EQ(env.root.asked().size(), 1u);
-  EXPECT_EQ(env.root.asked()[0], created["instances"][0]["id"]) << "the seed";
+  EXPECT_EQ(body_of(r),
+            json({{"user", {{"name", "root"}, {"password", "generated-root-secret"}}}}));
+  ASSERT_EQ(env.guests.connects.size(), 1u);
+  EXPECT_EQ(env.guests.connects[0].first.instance_id, created["instances"][0]["id"]) << "the seed";
+  EXPECT_EQ(body_of(env.get("/clusters/" + id + "/root")), json({{"rootEnabled", true}}));
+  for (const auto& node : env.node_ids(id)) {
+    EXPECT_TRUE(env.root_history.is_enabled({node})) << "recorded for every node";
+  }
+
+  r = env.post("/clusters/" + id + "/root", {{"password", "a-chosen-password"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_of(r)["user"]["password"], "a-chosen-password");
 
   EXPECT_EQ(env.post("/clusters/" + id + "/root", json::object(), env.token_b).status, 404);
-  env.root.fail = true;
+  EXPECT_EQ(env.get("/clusters/" + id + "/root", env.token_b).status, 404);
+  env.guests.reachable = false;
   EXPECT_EQ(env.post("/clusters/" + id + "/root", json::object()).status, 503);
-  env.root.fail = false;
-  env.root.answer = {{"name", "root"}};
-  EXPECT_EQ(env.post("/clusters/" + id + "/root", json::object()).status, 500);
 }
 
 TEST(ClusterRoutes, MethodsAndUnknownPaths) {
@@ -307,7 +320,7 @@ TEST(ClusterRoutes, MethodsAndUnknownPaths) {
   EXPECT_EQ(call(Method::kPut, "/clusters").status, 405);
   EXPECT_EQ(call(Method::kPut, "/clusters/" + id).allow, "GET, POST, DELETE");
   EXPECT_EQ(call(Method::kGet, "/clusters/" + id + "/action").status, 405);
-  EXPECT_EQ(call(Method::kGet, "/clusters/" + id + "/root").status, 405);
+  EXPECT_EQ(call(Method::kPut, "/clusters/" + id + "/root").status, 405);
   EXPECT_EQ(call(Method::kPost, "/clusters/" + id + "/instances/x").status, 405);
   EXPECT_EQ(call(Method::kGet, "/clusters/" + id + "/nothing").status, 404);
   EXPECT_EQ(call(Method::kGet, "/clusters/" + id + "/nodes/a/b").status, 404);

@@ -411,19 +411,23 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
 }
 
 TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
+  guestagent::DatabaseAdmin* admin = manager_->database_admin();
+  ASSERT_NE(admin, nullptr);
+  EXPECT_THROW(admin->enable_root({}), common::Error) << "not prepared";
   manager_->prepare(cluster_request());
-  EXPECT_THROW(manager_->act("enable_root", "{}"), common::Error);
+  EXPECT_THROW(admin->enable_root({}), common::Error) << "no admin login stored";
   manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})");
   manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
   struct stat st {};
   ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  const auto root = nlohmann::json::parse(manager_->act("enable_root", "{}"));
-  EXPECT_EQ(root["name"], "root");
-  EXPECT_EQ(cluster_.roles.at("root"), root["password"]);
-  const auto again = nlohmann::json::parse(manager_->act("enable_root", "{}"));
-  EXPECT_NE(again["password"], root["password"]);  // a new password each time
-  EXPECT_EQ(cluster_.roles.at("root"), again["password"]);
+  const auto root = admin->enable_root({});
+  EXPECT_EQ(root.name(), "root");
+  EXPECT_EQ(cluster_.roles.at("root"), root.password());
+  const auto again = admin->enable_root({});
+  EXPECT_NE(again.password(), root.password());  // a new password each time
+  EXPECT_EQ(cluster_.roles.at("root"), again.password());
+  EXPECT_THROW(manager_->act("enable_root", "{}"), common::Error) << "no untyped action left";
 }
 
 TEST_F(CassandraManagerTest, RingStatusAndKeyspaces) {

@@ -2,20 +2,23 @@
 // ApiTestEnv (tests/unit/api_test_env.h) plus clusters: the cluster fake
 // linked to the instance and operation fakes, the registered cluster
 // strategies, Cassandra 5.0 (enabled for clusters, default) and 4.1 (not
-// enabled), a 2 GB flavor, and a fake RootEnabler (not wired by default).
+// enabled), a 2 GB flavor, and fake guests' database administration with a
+// root-enabled history (not wired by default: wire_guests()).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "tests/fakes/fake_cluster_repository.h"
-#include "tests/fakes/fake_root_enabler.h"
+#include "tests/fakes/fake_database_admin.h"
+#include "tests/fakes/fake_root_history.h"
 #include "tests/unit/api_test_env.h"
 
 namespace automat::testing {
 
 struct ClusterTestEnv : ApiTestEnv {
   FakeClusterRepository clusters{&instances, &operations, &catalog};
-  FakeRootEnabler root;
+  FakeDatabaseAdminClients guests;
+  FakeRootHistory root_history{&instances};
   std::string cassandra_version_id;     // cassandra 5.0, enabled_cluster, default
   std::string cassandra_41_version_id;  // cassandra 4.1, not enabled for clusters
 
@@ -31,6 +34,11 @@ struct ClusterTestEnv : ApiTestEnv {
     catalog.upsert_flavor({"3", "m1.medium", 2048, 2, 20});
     services.clusters = &clusters;
     services.cluster_strategies = &datastores::cluster_strategy;
+  }
+
+  void wire_guests() {
+    services.database_admin = &guests;
+    services.root_history = &root_history;
   }
 
   api::Response post(const std::string& path, const nlohmann::json& body,

@@ -1,17 +1,17 @@
 #pragma once
-// The control plane's typed, deadline-bound calls into one guest agent.
-// GrpcGuestClient (taskmanager/grpc_guest_client.cc) attaches the instance's
-// token; tests/fakes/fake_guest_client.h stands in for it in unit tests.
+// The control plane's typed, deadline-bound calls into one guest agent's
+// generic face (proto GuestAgent). GrpcGuestClientFactory
+// (guestclient/grpc_guest_client.h) attaches the instance's token;
+// tests/fakes/fake_guest_client.h stands in for it in unit tests.
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "automat/guest.pb.h"
-#include "compute/compute_driver.h"
+#include "guestclient/guest_endpoint.h"
 
-namespace automat::taskmanager {
+namespace automat::guestclient {
 
 class GuestClient {
  public:
@@ -36,9 +36,9 @@ class GuestClient {
 class GuestClientFactory {
  public:
   virtual ~GuestClientFactory() = default;
-  // A client for the guest of `server`, authenticating with that instance's
-  // token. Cheap; connects lazily.
-  virtual std::unique_ptr<GuestClient> connect(const compute::Server& server) = 0;
+  // A client for the guest at `endpoint`, authenticating with that
+  // instance's token. Cheap; connects lazily.
+  virtual std::unique_ptr<GuestClient> connect(const GuestEndpoint& endpoint) = 0;
 };
 
-}  // namespace automat::taskmanager
+}  // namespace automat::guestclient

@@ -14,7 +14,7 @@
 #include "automat/guest.grpc.pb.h"
 #include "common/crypto.h"
 #include "common/error.h"
-#include "taskmanager/grpc_guest_client.h"
+#include "guestclient/grpc_guest_client.h"
 
 namespace automat::testing {
 namespace {
@@ -97,14 +97,15 @@ class GrpcGuestClientTest : public ::testing::Test {
   }
   void TearDown() override { server_->Shutdown(std::chrono::system_clock::now() + 1s); }
 
-  std::unique_ptr<taskmanager::GuestClient> client(int port = 0) {
-    return factory_.connect(compute::Server{kInstance, "127.0.0.1", port ? port : port_});
+  std::unique_ptr<guestclient::GuestClient> client(int port = 0) {
+    return factory_.connect(
+        guestclient::GuestEndpoint{kInstance, "127.0.0.1", port ? port : port_});
   }
 
   RecordingGuest service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
-  taskmanager::GrpcGuestClientFactory factory_{kSecret};
+  guestclient::GrpcGuestClientFactory factory_{kSecret};
 };
 
 TEST_F(GrpcGuestClientTest, CallsCarryTheInstancesDerivedToken) {
@@ -160,13 +161,60 @@ TEST_F(GrpcGuestClientTest, ActErrorsKeepTheirMeaning) {
   EXPECT_EQ(code_of("not-json"), common::ErrorCode::kInternal);
 }
 
-TEST_F(GrpcGuestClientTest, AnUnimplementedCallIsInternal) {
+TEST_F(GrpcGuestClientTest, AnUnimplementedCallSaysSo) {
   try {
     client()->restart_datastore(5s);
     FAIL() << "expected an error";
   } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
+    EXPECT_EQ(e.code(), common::ErrorCode::kNotImplemented);
   }
+}
+
+TEST_F(GrpcGuestClientTest, ClientsOfOneGuestShareOneChannel) {
+  guestclient::ChannelCache channels;
+  guestclient::GrpcGuestClientFactory factory(kSecret, &channels);
+  const guestclient::GuestEndpoint server{kInstance, "127.0.0.1", port_};
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(factory.connect(server)->ping(5s).instance_id(), kInstance);
+  EXPECT_EQ(channels.size(), 1u);
+  factory.connect(guestclient::GuestEndpoint{"other", "127.0.0.2", port_});
+  EXPECT_EQ(channels.size(), 2u);
+}
+
+TEST(ChannelCacheTest, TheLeastRecentlyUsedChannelGoesFirst) {
+  guestclient::ChannelCache channels(2);
+  const auto a = channels.get("127.0.0.1:1");
+  channels.get("127.0.0.1:2");
+  EXPECT_EQ(channels.get("127.0.0.1:1"), a);  // a is now the most recent
+  channels.get("127.0.0.1:3");                // evicts :2
+  EXPECT_EQ(channels.size(), 2u);
+  EXPECT_EQ(channels.get("127.0.0.1:1"), a);
+}
+
+TEST_F(GrpcGuestClientTest, AGuestThatRestartsIsReachedAgainThroughItsChannel) {
+  guestclient::ChannelCache channels;
+  guestclient::GrpcGuestClientFactory factory(kSecret, &channels);
+  const guestclient::GuestEndpoint server{kInstance, "127.0.0.1", port_};
+  ASSERT_EQ(factory.connect(server)->ping(5s).instance_id(), kInstance);
+  server_->Shutdown(std::chrono::system_clock::now());
+  server_->Wait();
+  EXPECT_THROW(factory.connect(server)->ping(1s), common::Error);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:" + std::to_string(port_), grpc::InsecureServerCredentials());
+  builder.RegisterService(&service_);
+  server_ = builder.BuildAndStart();
+  ASSERT_TRUE(server_);
+  // The reconnect backoff is capped at a second: well within three.
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  bool reached = false;
+  while (!reached && std::chrono::steady_clock::now() < deadline) {
+    try {
+      reached = factory.connect(server)->ping(500ms).instance_id() == kInstance;
+    } catch (const common::Error&) {
+    }
+  }
+  EXPECT_TRUE(reached);
+  EXPECT_EQ(channels.size(), 1u);
 }
 
 TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {

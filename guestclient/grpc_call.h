@@ -1,0 +1,47 @@
+#pragma once
+// One unary call into a guest, shared by the gRPC clients of guestclient/:
+// the instance's token as metadata, a deadline, and the guest's status
+// turned into common::Error by meaning.
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <string>
+
+#include "common/error.h"
+#include "guestclient/guest_endpoint.h"
+
+namespace automat::guestclient {
+
+// Metadata key of the instance's rpc token on every call.
+inline constexpr const char* kTokenMetadata = "x-automat-token";
+
+struct CallTarget {
+  std::string instance_id;
+  std::string target;  // "address:port"
+  std::string token;   // the instance's rpc token (secret, never logged)
+};
+
+// "address:port", with an IPv6 address bracketed.
+std::string target_of(const GuestEndpoint& endpoint);
+
+// The common::Error for a failed call: UNAVAILABLE and DEADLINE_EXCEEDED ->
+// kUnavailable (naming the guest and the method), INVALID_ARGUMENT ->
+// kBadRequest, NOT_FOUND -> kNotFound, FAILED_PRECONDITION -> kConflict,
+// UNIMPLEMENTED -> kNotImplemented, anything else -> kInternal; each with
+// the guest's message.
+common::Error error_from_status(const grpc::Status& status, const CallTarget& to,
+                                const std::string& method, std::chrono::milliseconds deadline);
+
+// Runs `fn(grpc::ClientContext*) -> grpc::Status` with the token and the
+// deadline; throws error_from_status() unless it succeeded.
+template <typename Fn>
+void unary_call(const CallTarget& to, const std::string& method, std::chrono::milliseconds deadline,
+                Fn&& fn) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata(kTokenMetadata, to.token);
+  ctx.set_deadline(std::chrono::system_clock::now() + deadline);
+  const grpc::Status status = fn(&ctx);
+  if (!status.ok()) throw error_from_status(status, to, method, deadline);
+}
+
+}  // namespace automat::guestclient
