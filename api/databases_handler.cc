@@ -1,7 +1,7 @@
 #include "api/databases_handler.h"
 
 #include "api/instance_guest.h"
-#include "api/page_query.h"
+#include "api/pagination.h"
 #include "api/responses.h"
 #include "common/log.h"
 
@@ -14,20 +14,18 @@ using Use = InstanceGuest::Use;
 }  // namespace
 
 Response DatabasesHandler::list(const RequestContext& ctx, const std::string& instance_id) const {
-  const PageQuery query = page_query(ctx.request, kAdminPageSize);
+  const PageRequest query = page_request(ctx, kAdminPageSize);
   const InstanceGuest guest(services_, ctx, instance_id, Use::kRead);
   proto::PageRequest req;
-  req.set_limit(query.limit);
-  req.set_marker(query.marker);
+  req.set_limit(static_cast<int>(query.limit));
+  req.set_marker(query.marker.value_or(""));
   proto::DatabasePage page;
   guest.with([&](auto& g) { page = g.list_databases(req); });
-  json doc = {{"databases", json::array()}};
-  for (const auto& db : page.databases()) doc["databases"].push_back({{"name", db.name()}});
-  if (!page.next_marker().empty()) {
-    doc["links"] = json::array({next_link(ctx.links, "/instances/" + instance_id + "/databases",
-                                          query, page.next_marker())});
-  }
-  return json_response(200, doc);
+  json items = json::array();
+  for (const auto& db : page.databases()) items.push_back({{"name", db.name()}});
+  const auto next = page.next_marker().empty() ? std::nullopt
+                                                : std::optional<std::string>(page.next_marker());
+  return json_response(200, paged_body(ctx, "databases", std::move(items), next));
 }
 
 Response DatabasesHandler::create(const RequestContext& ctx, const std::string& instance_id) const {

@@ -2,7 +2,7 @@
 
 #include "api/databases_handler.h"
 #include "api/instance_guest.h"
-#include "api/page_query.h"
+#include "api/pagination.h"
 #include "api/responses.h"
 #include "common/log.h"
 #include "guestclient/database_admin_client.h"
@@ -36,20 +36,18 @@ void log_change(const char* event, const RequestContext& ctx, const std::string&
 }  // namespace
 
 Response UsersHandler::list(const RequestContext& ctx, const std::string& instance_id) const {
-  const PageQuery query = page_query(ctx.request, kAdminPageSize);
+  const PageRequest query = page_request(ctx, kAdminPageSize);
   const InstanceGuest guest(services_, ctx, instance_id, Use::kRead);
   proto::PageRequest req;
-  req.set_limit(query.limit);
-  req.set_marker(query.marker);
+  req.set_limit(static_cast<int>(query.limit));
+  req.set_marker(query.marker.value_or(""));
   proto::UserPage page;
   guest.with([&](auto& g) { page = g.list_users(req); });
-  json doc = {{"users", json::array()}};
-  for (const auto& u : page.users()) doc["users"].push_back(user_view(u));
-  if (!page.next_marker().empty()) {
-    doc["links"] = json::array(
-        {next_link(ctx.links, "/instances/" + instance_id + "/users", query, page.next_marker())});
-  }
-  return json_response(200, doc);
+  json items = json::array();
+  for (const auto& u : page.users()) items.push_back(user_view(u));
+  const auto next = page.next_marker().empty() ? std::nullopt
+                                                : std::optional<std::string>(page.next_marker());
+  return json_response(200, paged_body(ctx, "users", std::move(items), next));
 }
 
 Response UsersHandler::create(const RequestContext& ctx, const std::string& instance_id) const {

@@ -91,11 +91,6 @@ nlohmann::json ApiClient::get_list(const std::string& path, const std::string& k
   return all;
 }
 
-nlohmann::json ApiClient::put(const std::string& path, const nlohmann::json& body) {
-  HttpResponse response = send("PUT", path, body.dump());
-  return parse_body(response, endpoint_ + path);
-}
-
 Accepted ApiClient::post(const std::string& path, const nlohmann::json& body) {
   return accepted(send("POST", path, body.dump()));
 }

@@ -32,11 +32,10 @@ class ApiClient {
   nlohmann::json get_list(const std::string& path, const std::string& key);
   // POST `body` as JSON; same error contract as get().
   Accepted post(const std::string& path, const nlohmann::json& body);
-  // PUT `body` as JSON; returns the parsed body; same error contract as get().
-  nlohmann::json put(const std::string& path, const nlohmann::json& body);
   // DELETE; same error contract as get().
   Accepted remove(const std::string& path);
-  // PUT `body` as JSON; same error contract as get().
+  // PUT `body` as JSON (the answer's body in Accepted::body); same error
+  // contract as get().
   Accepted put(const std::string& path, const nlohmann::json& body);
 
   const std::string& endpoint() const { return endpoint_; }

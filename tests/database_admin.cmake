@@ -2,7 +2,7 @@
 # guest, the SQL/CQL text the guests run, and the guests against a real
 # MariaDB and a real Cassandra node.
 add_executable(api_database_admin_unit_test
-  unit/api_database_admin_test.cc unit/api_root_test.cc unit/api_page_query_test.cc)
+  unit/api_database_admin_test.cc unit/api_root_test.cc)
 target_compile_options(api_database_admin_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(api_database_admin_unit_test PRIVATE automat_api_core automat_ds_api
   automat_test_support)
