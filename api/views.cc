@@ -128,13 +128,16 @@ json version_view(const db::DatastoreVersion& v, const LinkBase& links, bool adm
 json datastore_view(const db::Datastore& ds, const LinkBase& links, bool admin) {
   json versions = json::array();
   for (const auto& v : ds.versions) versions.push_back(version_view(v, links, admin));
-  return {
+  json view = {
       {"id", ds.id},
       {"name", ds.name},
-      {"default_version", ds.default_version_id},
       {"versions", std::move(versions)},
       {"links", resource_links(links, "datastores/" + ds.id)},
   };
+  // Trove leaves the key out when the datastore has no default version; its
+  // clients look the id up among the versions and fail on an empty one.
+  if (!ds.default_version_id.empty()) view["default_version"] = ds.default_version_id;
+  return view;
 }
 
 json datastores_view(const std::vector<db::Datastore>& datastores, const LinkBase& links,

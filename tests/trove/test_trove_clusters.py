@@ -41,7 +41,7 @@ def test_cluster_created_grown_and_deleted_through_the_cli(clients, stack):
 
         shown = clients.openstack_json("database", "cluster", "show", cluster_id)
         assert shown["name"] == "trove-ring"
-        rows = clients.openstack_json("database", "cluster", "list-instances", cluster_id)
+        rows = clients.openstack_json("database", "cluster", "list", "instances", cluster_id)
         assert {r["ID"] for r in rows} == set(members)
 
         # Root: not enabled, then enabled once with a password shown only then.

@@ -30,7 +30,7 @@ def test_admin_sets_a_quota_that_the_tenant_meets(stack, admin_clients, member_b
         with pytest.raises(exceptions.ClientException) as err:
             member.trove.instances.create("over-quota", flavor_id="1", volume={"size": 1},
                                           datastore="mysql", datastore_version=stack.version)
-        assert err.value.code == 413, err.value
+        assert err.value.http_status == 413, err.value
         assert "instances" in str(err.value)
         assert "over-quota" not in {i.name for i in member.trove.instances.list()}
         # A member token cannot change quotas.

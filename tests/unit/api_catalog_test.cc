@@ -34,6 +34,20 @@ TEST(DatastoresApi, ListShowsVersionsAndDefault) {
                                         "/datastores/" + ds["id"].get<std::string>());
 }
 
+TEST(DatastoresApi, ADatastoreWithoutADefaultVersionOmitsTheKey) {
+  // python-troveclient's `openstack datastore show` looks default_version up
+  // among the versions and fails on a value that names none.
+  ApiTestEnv env;
+  db::DatastoreVersion v;
+  v.name = "5.0.9";
+  v.manager = "cassandra";
+  env.catalog.register_version("cassandra", v, false);
+  const json ds = get_ok(env, "/datastores/cassandra");
+  EXPECT_EQ(ds["datastore"]["name"], "cassandra") << ds;
+  EXPECT_FALSE(ds["datastore"].contains("default_version")) << ds;
+  EXPECT_EQ(get_ok(env, "/datastores/mysql")["datastore"]["default_version"], env.version_id);
+}
+
 TEST(DatastoresApi, ShowVersionsAndOneVersionByNameOrId) {
   ApiTestEnv env;
   EXPECT_EQ(get_ok(env, "/datastores/mysql")["datastore"]["name"], "mysql");
