@@ -1,23 +1,10 @@
 #include "compute/local/guest_config.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <sstream>
 
-#include "common/error.h"
+#include "common/atomic_file.h"
 
 namespace automat::compute::local {
-namespace {
-
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw common::internal_error("cannot write " + path + ": " + what + ": " + std::strerror(errno));
-}
-
-}  // namespace
 
 std::string render_guest_config(const GuestConfig& c) {
   std::ostringstream out;
@@ -39,30 +26,7 @@ std::string render_guest_config(const GuestConfig& c) {
 }
 
 void write_private_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("open", tmp);
-  // An older file may have been created with a wider mode.
-  if (::fchmod(fd, 0600) < 0) {
-    ::close(fd);
-    fail("chmod", tmp);
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      fail("write", tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) < 0) {
-    ::close(fd);
-    fail("sync", tmp);
-  }
-  if (::close(fd) < 0) fail("close", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) < 0) fail("rename", path);
+  common::write_file_atomically(path, text, 0600);
 }
 
 }  // namespace automat::compute::local

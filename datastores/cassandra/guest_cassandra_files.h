@@ -1,6 +1,6 @@
 #pragma once
-// Small file helpers for the Cassandra guest: whole-file reads and atomic
-// replacement (write to a temporary, fsync, chmod, rename).
+// Small file helpers for the Cassandra guest: whole-file reads. Files are
+// replaced through common::write_file_atomically (common/atomic_file.h).
 #include <sys/types.h>
 
 #include <optional>
@@ -11,9 +11,5 @@ namespace automat::datastores::cassandra {
 // The file's contents, nullopt when it does not exist. Throws
 // common::Error(kInternal) when it exists but cannot be read.
 std::optional<std::string> read_file(const std::string& path);
-// Replaces `path` with `text`, created with `mode` (the temporary too, so a
-// 0600 file is never readable by others, not even briefly). Throws
-// common::Error(kInternal) naming the path on failure.
-void write_file_atomic(const std::string& path, const std::string& text, mode_t mode);
 
 }  // namespace automat::datastores::cassandra

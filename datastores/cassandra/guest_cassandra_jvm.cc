@@ -13,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
@@ -113,8 +114,8 @@ void CassandraJvm::configure(const NodeSettings& settings) {
     if (ec) throw common::internal_error("cannot create " + dir + ": " + ec.message());
     ::chmod(dir.c_str(), 0750);
   }
-  write_file_atomic(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
-  write_file_atomic(layout_.rackdc, render_rackdc(settings), 0640);
+  common::write_file_atomically(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
+  common::write_file_atomically(layout_.rackdc, render_rackdc(settings), 0640);
   bootstraps_ = settings.auto_bootstrap;
   new_ring_start_ = !settings.auto_bootstrap && !settings.initial_tokens.empty() &&
                     settings.replace_address.empty();
@@ -282,7 +283,7 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   const auto argv = server_command(spec);
   std::lock_guard<std::mutex> lock(child_mu_);
   child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);
-  write_file_atomic(layout_.pid_file, std::to_string(child_.pid()) + "\n", 0644);
+  common::write_file_atomically(layout_.pid_file, std::to_string(child_.pid()) + "\n", 0644);
   common::log::info("cassandra.started", {{"instance", instance_id_},
                                           {"pid", std::to_string(child_.pid())},
                                           {"heap_mb", std::to_string(heap_mb_)},

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "datastores/cassandra/guest_cassandra_files.h"
 
@@ -28,7 +29,7 @@ CassandraState load_state(const std::string& path) {
 void save_state(const std::string& path, const CassandraState& s) {
   json j = {{"prepared", s.prepared}, {"should_run", s.should_run}};
   if (s.settings) j["settings"] = json::parse(settings_to_json(*s.settings));
-  write_file_atomic(path, j.dump(2) + "\n", 0600);
+  common::write_file_atomically(path, j.dump(2) + "\n", 0600);
 }
 
 std::optional<Credentials> load_credentials(const std::string& path) {
@@ -47,7 +48,7 @@ void store_credentials(const std::string& path, const Credentials& c) {
     throw common::bad_request("credentials need a username and a password");
   }
   const json j = {{"username", c.username}, {"password", c.password}};
-  write_file_atomic(path, j.dump() + "\n", 0600);
+  common::write_file_atomically(path, j.dump() + "\n", 0600);
 }
 
 }  // namespace automat::datastores::cassandra

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/mysql/guest_mysql_binaries.h"
@@ -79,19 +80,6 @@ void chown_to_mysql(const std::string& path, const MysqlIds& ids) {
   }
 }
 
-void write_file(const std::string& path, const std::string& text, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << text;
-    if (!f.flush()) throw common::internal_error("cannot write " + tmp);
-  }
-  ::chmod(tmp.c_str(), mode);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw common::internal_error("cannot write " + path + ": " + ec.message());
-}
-
 }  // namespace
 
 MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::string instance_id,
@@ -136,7 +124,7 @@ void MariaDbServer::configure(int ram_mb) {
                                  " is too long for a unix socket; use a shorter state dir");
   }
   prepare_directories();
-  write_file(layout_.config, render_my_cnf({address_, layout_, ram_mb}), 0644);
+  common::write_file_atomically(layout_.config, render_my_cnf({address_, layout_, ram_mb}), 0644);
   ensure_conf_dir_included(layout_);  // mariadbd refuses a missing !includedir
 }
 

@@ -1,13 +1,10 @@
 #include "datastores/mysql/guest_mysql_state.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace automat::datastores::mysql {
@@ -34,16 +31,7 @@ void save_state(const std::string& path, const MysqlState& state) {
   const std::string text = std::string("installed=") + (state.installed ? "1" : "0") +
                            "\nprepared=" + (state.prepared ? "1" : "0") +
                            "\nshould_run=" + (state.should_run ? "1" : "0") + "\n";
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ok = fd >= 0 && ::fsync(fd) == 0 && ok;
-  if (fd >= 0) ::close(fd);
-  ok = ok && std::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    throw common::internal_error("cannot write the guest state file " + path + ": " +
-                                 std::strerror(errno));
-  }
+  common::write_file_atomically(path, text, 0600);
 }
 
 }  // namespace automat::datastores::mysql

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace automat::datastores::mysql {
@@ -24,16 +25,7 @@ std::string read_file(const std::string& path) {
 }
 
 void replace_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << text;
-    if (!f.flush()) throw common::internal_error("cannot write " + tmp);
-  }
-  ::chmod(tmp.c_str(), 0644);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw common::internal_error("cannot write " + path + ": " + ec.message());
+  common::write_file_atomically(path, text, 0644);
 }
 
 bool has_line(const std::string& text, const std::string& line) {
