@@ -345,7 +345,8 @@ void BodySchemas::check(Method method, const std::string& path, const json& body
       const json* root = resolve(entry.root, entry.root["allOf"][0]);
       if (root && root->contains("required")) {
         for (const json& key : (*root)["required"]) {
-          shape += std::string(shape.empty() ? "" : ", ") + "\"" + key.get<std::string>() + "\": ...";
+          shape +=
+              std::string(shape.empty() ? "" : ", ") + "\"" + key.get<std::string>() + "\": ...";
         }
       }
       throw common::bad_request("the request body must be " + what.substr(9) +

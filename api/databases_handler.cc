@@ -23,8 +23,8 @@ Response DatabasesHandler::list(const RequestContext& ctx, const std::string& in
   guest.with([&](auto& g) { page = g.list_databases(req); });
   json items = json::array();
   for (const auto& db : page.databases()) items.push_back({{"name", db.name()}});
-  const auto next = page.next_marker().empty() ? std::nullopt
-                                                : std::optional<std::string>(page.next_marker());
+  const auto next =
+      page.next_marker().empty() ? std::nullopt : std::optional<std::string>(page.next_marker());
   return json_response(200, paged_body(ctx, "databases", std::move(items), next));
 }
 

@@ -49,7 +49,9 @@ Response DatastoresHandler::version(const RequestContext& ctx, const std::string
 Response DatastoresHandler::version_by_id(const RequestContext& ctx,
                                           const std::string& version_id) const {
   auto found = services_.catalog->find_version_by_id(version_id);
-  if (!found) throw common::not_found("datastore version " + common::in_quotes(version_id) + " was not found");
+  if (!found)
+    throw common::not_found("datastore version " + common::in_quotes(version_id) +
+                            " was not found");
   return json_response(200, {{"version", version_view(*found, ctx.links, is_admin(ctx))}});
 }
 

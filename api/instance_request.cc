@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "api/display_name.h"
-#include "common/client_text.h"
 #include "api/request_fields.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {

@@ -1,8 +1,8 @@
 #include "api/replica_request.h"
 
 #include "api/instance_request.h"
-#include "common/client_text.h"
 #include "api/request_fields.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {

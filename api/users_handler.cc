@@ -45,8 +45,8 @@ Response UsersHandler::list(const RequestContext& ctx, const std::string& instan
   guest.with([&](auto& g) { page = g.list_users(req); });
   json items = json::array();
   for (const auto& u : page.users()) items.push_back(user_view(u));
-  const auto next = page.next_marker().empty() ? std::nullopt
-                                                : std::optional<std::string>(page.next_marker());
+  const auto next =
+      page.next_marker().empty() ? std::nullopt : std::optional<std::string>(page.next_marker());
   return json_response(200, paged_body(ctx, "users", std::move(items), next));
 }
 

@@ -66,8 +66,7 @@ std::string uuid4() {
 }
 
 std::string random_password(size_t length) {
-  static const std::string alphabet =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789";
+  static const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789";
   std::string out;
   while (out.size() < length) {
     for (unsigned char c : random_bytes(length)) {

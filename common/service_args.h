@@ -4,7 +4,6 @@
 //   --set section.key=value   override one option (repeatable)
 // plus whatever extra flags the caller adds to `app` before calling parse.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 

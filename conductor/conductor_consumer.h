@@ -7,8 +7,8 @@
 #include <cstddef>
 
 #include "common/broker.h"
-#include "conductor/guest_message_handler.h"
 #include "common/stop_signal.h"
+#include "conductor/guest_message_handler.h"
 
 namespace automat::conductor {
 

@@ -15,11 +15,11 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/service_args.h"
+#include "common/stop_signal.h"
 #include "conductor/conductor_consumer.h"
 #include "conductor/conductor_settings.h"
 #include "conductor/guest_message_handler.h"
 #include "conductor/heartbeat_sweeper.h"
-#include "common/stop_signal.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 

@@ -41,7 +41,8 @@ common::Error translate(const pqxx::sql_error& e) {
   if (state == "23503") {
     return common::bad_request("it refers to something that does not exist (any more)");
   }
-  if (connection_lost(e) || state == "57P03") return DatabaseUnavailable("the database is unavailable");
+  if (connection_lost(e) || state == "57P03")
+    return DatabaseUnavailable("the database is unavailable");
   return common::internal_error("database error (SQLSTATE " + (state.empty() ? "-" : state) + ")");
 }
 

@@ -8,8 +8,8 @@
 #include <chrono>
 
 #include "common/broker.h"
-#include "taskmanager/operation_dispatcher.h"
 #include "common/stop_signal.h"
+#include "taskmanager/operation_dispatcher.h"
 
 namespace automat::taskmanager {
 
@@ -24,8 +24,8 @@ struct ConsumerOptions {
 class TaskConsumer {
  public:
   // Every reference must outlive the consumer.
-  TaskConsumer(common::Consumer& consumer, OperationDispatcher& dispatcher, common::StopSignal& stop,
-               ConsumerOptions options = {});
+  TaskConsumer(common::Consumer& consumer, OperationDispatcher& dispatcher,
+               common::StopSignal& stop, ConsumerOptions options = {});
 
   // Consumes until stop is requested. Never throws. Call from one thread.
   void run();

@@ -45,8 +45,7 @@ std::string render_cassandra_yaml(const NodeSettings& s, const std::string& addr
   y << "# Written by the Automat guest agent (seeds are rewritten by update_seeds).\n"
     << "cluster_name: " << quoted(s.cluster_name) << "\n"
     << "num_tokens: " << kNumTokens << "\n"
-    << token_choice(s)
-    << "partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n"
+    << token_choice(s) << "partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n"
     << "auto_bootstrap: " << (s.auto_bootstrap ? "true" : "false") << "\n"
     << "seed_provider:\n"
     << "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n"

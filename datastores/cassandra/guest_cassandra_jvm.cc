@@ -114,7 +114,8 @@ void CassandraJvm::configure(const NodeSettings& settings) {
     if (ec) throw common::internal_error("cannot create " + dir + ": " + ec.message());
     ::chmod(dir.c_str(), 0750);
   }
-  common::write_file_atomically(layout_.config, render_cassandra_yaml(settings, address_, layout_), 0640);
+  common::write_file_atomically(layout_.config, render_cassandra_yaml(settings, address_, layout_),
+                                0640);
   common::write_file_atomically(layout_.rackdc, render_rackdc(settings), 0640);
   bootstraps_ = settings.auto_bootstrap;
   new_ring_start_ = !settings.auto_bootstrap && !settings.initial_tokens.empty() &&

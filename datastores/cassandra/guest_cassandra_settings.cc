@@ -68,8 +68,8 @@ std::vector<int64_t> tokens_field(const json& config) {
   std::vector<int64_t> tokens;
   if (!config.contains("initial_tokens")) return tokens;
   const json& v = config["initial_tokens"];
-  const std::string wanted = "config_json.initial_tokens must list " +
-                             std::to_string(kNumTokens) + " distinct 64-bit integers";
+  const std::string wanted = "config_json.initial_tokens must list " + std::to_string(kNumTokens) +
+                             " distinct 64-bit integers";
   if (!v.is_array() || v.size() != static_cast<size_t>(kNumTokens)) {
     throw common::bad_request(wanted);
   }

@@ -82,10 +82,9 @@ void discard_unjoined(Services& services, const db::Operation& op,
       common::log::info("cassandra.node_discarded",
                         {{"op", op.id}, {"cluster", op.resource_id}, {"instance", id}});
     } catch (const std::exception& e) {
-      common::log::warn("cassandra.node_discard_failed", {{"op", op.id},
-                                                          {"cluster", op.resource_id},
-                                                          {"instance", id},
-                                                          {"error", e.what()}});
+      common::log::warn(
+          "cassandra.node_discard_failed",
+          {{"op", op.id}, {"cluster", op.resource_id}, {"instance", id}, {"error", e.what()}});
     }
   }
 }
@@ -143,7 +142,8 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
       op.params.is_object() ? op.params.value("failed_node", std::string()) : std::string();
   bool all_serving = true;
   for (const auto& n : cluster->nodes) {
-    if (!n.phase.empty()) services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+    if (!n.phase.empty())
+      services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
     const bool failed_here = n.instance_id == failed_node && added.count(n.instance_id);
     if (failed_here) {
       services.instances->set_fault(n.instance_id, message);

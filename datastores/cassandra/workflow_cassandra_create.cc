@@ -20,8 +20,8 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kNow{10};     // re-run at once (a progress message was saved)
-constexpr milliseconds kPoll{500};   // waiting on heartbeats
+constexpr milliseconds kNow{10};           // re-run at once (a progress message was saved)
+constexpr milliseconds kPoll{500};         // waiting on heartbeats
 constexpr milliseconds kAuthCall{600000};  // secure_cluster reads system_auth at ALL
 constexpr milliseconds kQuickCall{30000};
 
@@ -98,10 +98,10 @@ class StartRingStep : public NamedStep {
       // Tokens by the node's place in the new ring: nodes that start
       // together must not allocate tokens from the same view of the ring.
       const auto place = std::find(ids.begin(), ids.end(), n->instance_id) - ids.begin();
-      calls.push_back(NodePrepare::begin(
-          ctx, *n,
-          node_config(cluster, *n, seeds, /*auto_bootstrap=*/false, "",
-                      new_ring_tokens(static_cast<size_t>(place), ids.size()))));
+      calls.push_back(
+          NodePrepare::begin(ctx, *n,
+                             node_config(cluster, *n, seeds, /*auto_bootstrap=*/false, "",
+                                         new_ring_tokens(static_cast<size_t>(place), ids.size()))));
     }
     std::vector<std::future<void>> running;
     for (auto& call : calls) running.push_back(std::async(std::launch::async, [&] { call.run(); }));
@@ -165,7 +165,8 @@ class SecureRingStep : public NamedStep {
 class WaitForRingStep : public NamedStep {
  public:
   WaitForRingStep()
-      : NamedStep("wait-for-ring", "waiting until every node reports every node UN", seconds(300)) {}
+      : NamedStep("wait-for-ring", "waiting until every node reports every node UN", seconds(300)) {
+  }
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     for (const auto& node : cluster.nodes) {

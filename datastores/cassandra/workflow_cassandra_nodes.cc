@@ -107,9 +107,8 @@ std::optional<std::vector<RingMember>> reported_ring(const db::Node& node) {
 }
 
 std::vector<RingMember> ring_from(const json& ring_status) {
-  return ring_status.is_object() && ring_status.contains("nodes")
-             ? members_of(ring_status["nodes"])
-             : std::vector<RingMember>{};
+  return ring_status.is_object() && ring_status.contains("nodes") ? members_of(ring_status["nodes"])
+                                                                  : std::vector<RingMember>{};
 }
 
 std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,

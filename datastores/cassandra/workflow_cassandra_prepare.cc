@@ -16,9 +16,9 @@ NodePrepare NodePrepare::begin(StepContext& ctx, const db::Node& node, std::stri
   if (auto flavor = ctx.services.catalog->find_flavor(node.instance.flavor_id)) {
     p.request_.set_memory_mb(flavor->ram_mb);
   }
-  const int seconds = ctx.services.config
-                          ? ctx.services.config->get_int("taskmanager", "guest_prepare_timeout", 300)
-                          : 300;
+  const int seconds = ctx.services.config ? ctx.services.config->get_int(
+                                                "taskmanager", "guest_prepare_timeout", 300)
+                                          : 300;
   p.deadline_ = std::chrono::seconds(seconds);
   try {
     auto server = ctx.services.compute->find(node.instance_id);

@@ -49,7 +49,6 @@ std::optional<std::vector<GtidEntry>> parse_gtid_list(const std::string& gtid) {
   }
 }
 
-
 void validate_gtid_list(const std::string& gtid) {
   if (gtid.size() > 4096 || !parse_gtid_list(gtid)) {
     throw common::bad_request("GTID position '" + printable_prefix(gtid) +

@@ -219,8 +219,9 @@ void MariaDbServer::stop_pid(pid_t pid) {
        "--connect-timeout=5", "shutdown"},
       "", kShutdownTimeout);
   if (!r.ok()) {
-    common::log::warn("mysql.admin_shutdown_failed",
-                      {{"instance", instance_id_}, {"output", guestagent::tail_lines(r.output, 3)}});
+    common::log::warn(
+        "mysql.admin_shutdown_failed",
+        {{"instance", instance_id_}, {"output", guestagent::tail_lines(r.output, 3)}});
     guestagent::send_signal(pid, SIGTERM);
   }
   if (wait_exited(pid, kShutdownTimeout)) return;

@@ -31,9 +31,9 @@ std::string find_mariadb_binary(const std::string& name, const std::string& imag
     const fs::path p = d / name;
     if (::access(p.c_str(), X_OK) == 0) return p.string();
   }
-  throw common::internal_error(name + " not found" +
-                               (image_location.empty() ? " (install " + package_hint + ")"
-                                                       : " under " + image_location));
+  throw common::internal_error(
+      name + " not found" +
+      (image_location.empty() ? " (install " + package_hint + ")" : " under " + image_location));
 }
 
 }  // namespace automat::datastores::mysql

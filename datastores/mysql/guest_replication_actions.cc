@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::array<const char*, 10> kActions = {
-    "enable_source", "take_backup", "follow",  "follow_current",        "replication_status",
+    "enable_source", "take_backup",    "follow", "follow_current",        "replication_status",
     "current_gtid",  "wait_caught_up", "detach", "drop_replication_user", "read_only"};
 
 // Where the finished backup of a key is described; written last.
@@ -52,9 +52,10 @@ ReplicationSource source_from(const json& args, const std::string& action) {
 
 // Backup keys name a directory: [a-z0-9-], 1..64 characters.
 void validate_key(const std::string& key) {
-  const bool ok = !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  const bool ok =
+      !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      });
   if (!ok) throw common::bad_request("backup key '" + key + "' must be 1-64 of [a-z0-9-]");
 }
 

@@ -14,9 +14,8 @@
 //   read_only {on}                       -> {}
 // Arguments may hold passwords; nothing here logs them.
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "datastores/mysql/guest_replication.h"
 

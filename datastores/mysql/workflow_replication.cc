@@ -346,7 +346,8 @@ std::string roll_back_promote(Services& services, const db::Operation& op) {
   }
   attempt(master_id, [&] { act(ctx, master_id, "read_only", {{"on", false}}, kQuick); });
   common::log::info("replication.promote_rolled_back",
-                    {{"op", op.id}, {"old_master", master_id},
+                    {{"op", op.id},
+                     {"old_master", master_id},
                      {"unreachable", std::to_string(unreachable.size())}});
   if (unreachable.empty()) {
     return "the promote was rolled back: " + master_id +

@@ -1,7 +1,7 @@
 #pragma once
 // See fake_repository_base.h for how the fakes behave.
-#include "tests/fakes/fake_repository_base.h"
 #include "tests/fakes/fake_instance_repository.h"
+#include "tests/fakes/fake_repository_base.h"
 
 namespace automat::testing {
 

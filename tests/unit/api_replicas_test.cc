@@ -20,9 +20,7 @@ struct ReplicaEnv : ApiTestEnv {
     return call(Method::kPost, url(b ? tenant_b : tenant_a, path), b ? token_b : token_a,
                 body.dump());
   }
-  Response create(json instance) {
-    return post("/instances", {{"instance", std::move(instance)}});
-  }
+  Response create(json instance) { return post("/instances", {{"instance", std::move(instance)}}); }
   std::string message(const Response& r) {
     const json b = body_of(r);
     return b.begin().value()["message"].get<std::string>();
@@ -39,8 +37,8 @@ TEST(ReplicaCreate, TroveFormWritesAReplicaOfTheMasterAndPublishesItsTask) {
   const auto stored = env.instances.find_any(view["id"]);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->slave_of, env.master);
-  EXPECT_EQ(stored->flavor_id, "1");        // copied from the master
-  EXPECT_EQ(stored->volume_size_gb, 2);     // copied from the master
+  EXPECT_EQ(stored->flavor_id, "1");     // copied from the master
+  EXPECT_EQ(stored->volume_size_gb, 2);  // copied from the master
   const auto op = env.operations.find_any(r.operation_id);
   ASSERT_TRUE(op);
   EXPECT_EQ(op->type, "instance.create");
@@ -54,9 +52,8 @@ TEST(ReplicaCreate, TroveFormWritesAReplicaOfTheMasterAndPublishesItsTask) {
 
 TEST(ReplicaCreate, SeedFormAndReplicaCountShareOneBackup) {
   ReplicaEnv env;
-  const Response r = env.create({{"name", "r"},
-                                 {"slave", {{"of", env.master}, {"read_only", true}}},
-                                 {"replica_count", 3}});
+  const Response r = env.create(
+      {{"name", "r"}, {"slave", {{"of", env.master}, {"read_only", true}}}, {"replica_count", 3}});
   ASSERT_EQ(r.status, 202) << r.body;
   const json body = body_of(r);
   ASSERT_EQ(body["instances"].size(), 3u);
@@ -85,16 +82,23 @@ TEST(ReplicaCreate, RefusalsSayWhyAndWriteNothing) {
       {{{"name", "r"}, {"replica_of", "nope"}}, 400, "instance nope was not found"},
       {{{"name", "r"}, {"replica_of", other_tenants}}, 400, "was not found"},
       {{{"name", "r"}, {"replica_of", replica}}, 400, "is itself a replica of " + env.master},
-      {{{"name", "r"}, {"replica_of", env.master}, {"replica_count", 4}}, 400,
+      {{{"name", "r"}, {"replica_of", env.master}, {"replica_count", 4}},
+       400,
        "replica_count must be an integer from 1 to 3"},
       {{{"name", "r"}, {"replica_of", env.master}, {"replica_count", 0}}, 400, "from 1 to 3"},
-      {{{"name", "r"}, {"replica_of", env.master}, {"slave", {{"of", replica}}}}, 400,
+      {{{"name", "r"}, {"replica_of", env.master}, {"slave", {{"of", replica}}}},
+       400,
        "name different masters"},
-      {{{"name", "r"}, {"slave", {{"of", env.master}, {"read_only", false}}}}, 400,
+      {{{"name", "r"}, {"slave", {{"of", env.master}, {"read_only", false}}}},
+       400,
        "read_only must be true"},
-      {{{"name", "r"}, {"replica_of", env.master}, {"datastore", {{"type", "cassandra"}}}}, 400,
+      {{{"name", "r"}, {"replica_of", env.master}, {"datastore", {{"type", "cassandra"}}}},
+       400,
        "a replica runs its master's datastore (mysql 10.11)"},
-      {{{"name", "r"}, {"replica_of", env.master}, {"users", {{{"name", "u"}, {"password", "s3cret-pass"}}}}}, 400,
+      {{{"name", "r"},
+        {"replica_of", env.master},
+        {"users", {{{"name", "u"}, {"password", "s3cret-pass"}}}}},
+       400,
        "cannot be given for a replica"},
       {{{"replica_of", env.master}}, 400, "instance.name is required"},
       {{{"name", "r"}, {"replica_of", 42}}, 400, "instance.replica_of must be a string"},
@@ -114,8 +118,8 @@ TEST(ReplicaCreate, MasterMustBeActiveAndIdle) {
   const std::string building = env.add_instance(env.tenant_a, "BUILDING", "NEW");
   Response r = env.create({{"name", "r"}, {"replica_of", building}});
   EXPECT_EQ(r.status, 409) << r.body;
-  EXPECT_EQ(env.message(r), "instance " + building +
-                                " is BUILD; replicas can be made of an ACTIVE master only");
+  EXPECT_EQ(env.message(r),
+            "instance " + building + " is BUILD; replicas can be made of an ACTIVE master only");
   env.instances.set_service_status(env.master, "FAILED_TIMEOUT_GUESTAGENT");
   EXPECT_EQ(env.create({{"name", "r"}, {"replica_of", env.master}}).status, 409);
 }
@@ -157,9 +161,9 @@ TEST(ReplicaActions, OnlyAReplicaDetachesOrPromotes) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_NE(env.message(r).find("is not a replica"), std::string::npos);
   }
-  const Response put = env.call(Method::kPut,
-                                ApiTestEnv::url(env.tenant_a, "/instances/" + env.master),
-                                env.token_a, R"({"instance": {"replica_of": "x"}})");
+  const Response put =
+      env.call(Method::kPut, ApiTestEnv::url(env.tenant_a, "/instances/" + env.master), env.token_a,
+               R"({"instance": {"replica_of": "x"}})");
   EXPECT_EQ(put.status, 400);
   EXPECT_EQ(env.post("/instances/" + env.master + "/action", {{"reboot", json::object()}}).status,
             400);
@@ -175,8 +179,8 @@ TEST(ReplicaActions, PromoteAndEject) {
   const std::string replica = env.add_instance(env.tenant_a, "NONE", "RUNNING");
   env.instances.instances[replica].slave_of = env.master;
   // Eject needs an unreachable master.
-  Response r = env.post("/instances/" + env.master + "/action",
-                        {{"eject_replica_source", json::object()}});
+  Response r =
+      env.post("/instances/" + env.master + "/action", {{"eject_replica_source", json::object()}});
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(env.message(r).find("promote a replica"), std::string::npos);
   env.instances.set_service_status(env.master, "FAILED_TIMEOUT_GUESTAGENT");
@@ -189,9 +193,9 @@ TEST(ReplicaActions, PromoteAndEject) {
                {{"promote_to_replica_source", json::object()}});
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(env.operations.find_any(r.operation_id)->type, "instance.promote");
-  const json view = body_of(env.call(Method::kGet,
-                                     ApiTestEnv::url(env.tenant_a, "/instances/" + replica),
-                                     env.token_a))["instance"];
+  const json view =
+      body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + replica),
+                       env.token_a))["instance"];
   EXPECT_EQ(view["status"], "PROMOTE");
 }
 

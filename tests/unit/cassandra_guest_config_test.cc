@@ -132,8 +132,8 @@ TEST(CassandraYaml, SnitchAuthTokensAndSnapshots) {
 TEST(CassandraYaml, TokenAllocationFollowsTheRackCount) {
   // Two racks cannot hold RF 3 in the allocator ("number of racks 2 ... is
   // lower than its replication factor 3"): a joining node would fail.
-  for (const auto& [racks, rf] : {std::pair{1, 3}, std::pair{2, 2}, std::pair{3, 3},
-                                  std::pair{5, 3}}) {
+  for (const auto& [racks, rf] :
+       {std::pair{1, 3}, std::pair{2, 2}, std::pair{3, 3}, std::pair{5, 3}}) {
     NodeSettings s = cluster_node();
     s.racks = racks;
     EXPECT_TRUE(has_line(render_cassandra_yaml(s, "127.32.0.3", kLayout),
@@ -158,8 +158,9 @@ TEST(CassandraYaml, ANewRingsNodeStartsWithItsOwnTokensInsteadOfTheAllocator) {
   ASSERT_EQ(s.initial_tokens.size(), 16u);
   EXPECT_EQ(parse_node_settings(settings_to_json(s), "127.32.0.3"), s);
   const std::string y = render_cassandra_yaml(s, "127.32.0.3", kLayout);
-  EXPECT_TRUE(has_line(y, "initial_token: \"-9223372036854775808,-2,3,4,5,6,7,8,9,10,11,12,13,14,"
-                          "15,9223372036854775807\""));
+  EXPECT_TRUE(has_line(y,
+                       "initial_token: \"-9223372036854775808,-2,3,4,5,6,7,8,9,10,11,12,13,14,"
+                       "15,9223372036854775807\""));
   EXPECT_TRUE(has_line(y, "num_tokens: 16"));
   EXPECT_EQ(y.find("allocate_tokens_for_local_replication_factor"), std::string::npos);
 }

@@ -118,8 +118,8 @@ TEST_F(HandlerTest, HealthyReplicaStaysRunningWithItsLagInTheDetail) {
 }
 
 TEST_F(HandlerTest, BrokenReplicaIsReplicationErrorWithTheServersError) {
-  handler.handle({replica_heartbeat(
-      "r", 1, true, false, "SQL: Error 'Table 'shop.t' doesn't exist' on query")});
+  handler.handle({replica_heartbeat("r", 1, true, false,
+                                    "SQL: Error 'Table 'shop.t' doesn't exist' on query")});
   EXPECT_EQ(repo.fake.statuses.at("r"), common::service_status::kReplicationError);
   EXPECT_EQ(repo.fake.details.at("r")["fault"],
             "replication stopped: SQL: Error 'Table 'shop.t' doesn't exist' on query");

@@ -151,8 +151,7 @@ TEST_F(GuestServiceTest, ActRunsTheManagersActionAndAnnouncesTheStatus) {
   EXPECT_EQ(s.error_message(), "the mysql guest has no action 'rebalance'");
 
   auto ctx3 = context("wrong");
-  EXPECT_EQ(stub_->Act(ctx3.get(), req, &reply).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->Act(ctx3.get(), req, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {

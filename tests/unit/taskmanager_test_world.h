@@ -10,9 +10,9 @@
 
 #include "common/config.h"
 #include "common/crypto.h"
+#include "common/stop_signal.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_runner.h"
-#include "common/stop_signal.h"
 #include "taskmanager/workflow.h"
 #include "tests/fakes/fake_compute_driver.h"
 #include "tests/fakes/fake_guest_client.h"
