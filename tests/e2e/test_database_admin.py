@@ -172,6 +172,6 @@ def test_cassandra_keyspace_role_and_root(stack, tenant_a):
         assert http("GET", url("/root"), tenant_a.token).json == {"rootEnabled": True}
         resp = http("DELETE", url("/databases/appks"), tenant_a.token)
         assert resp.status == 202, resp.text
-        assert http("GET", url("/databases"), tenant_a.token).json == {"databases": []}
+        assert http("GET", url("/databases"), tenant_a.token).json == {"databases": [], "links": []}
     finally:
         delete_instance(tenant_a, iid, timeout=180)
