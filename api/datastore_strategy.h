@@ -1,6 +1,6 @@
 #pragma once
 // A datastore's API face: validates requests and fills defaults before
-// anything is written. Registered by manager name in datastores/registry.cc.
+// anything is written. Registered by manager name in datastores/api_registry.cc.
 #include <nlohmann/json.hpp>
 
 #include "db/models.h"

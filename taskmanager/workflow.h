@@ -66,7 +66,7 @@ class Step {
 using StepList = std::vector<std::unique_ptr<Step>>;
 
 // One datastore's workflows (its taskmanager face). Registered by manager
-// name in datastores/registry.cc.
+// name in datastores/workflow_registry.cc.
 class WorkflowFactory {
  public:
   virtual ~WorkflowFactory() = default;
