@@ -13,18 +13,9 @@
 #include "datastores/registry.h"
 #include "tests/fakes/fake_broker.h"
 #include "tests/fakes/fake_repositories.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace automat::testing {
-
-// A clock tests move by hand.
-class ManualClock : public common::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override { return now_; }
-  void advance(std::chrono::seconds d) { now_ += d; }
-
- private:
-  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
-};
 
 struct ApiTestEnv {
   // The configured [api] public_endpoint every link starts with.

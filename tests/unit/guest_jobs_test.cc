@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "common/error.h"
+#include "tests/fakes/gate.h"
 #include "tests/fakes/manual_clock.h"
 
 namespace automat::guestagent {
@@ -17,23 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using State = JobStatus::State;
-
-struct Gate {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  void release() {
-    {
-      std::lock_guard<std::mutex> l(mu);
-      open = true;
-    }
-    cv.notify_all();
-  }
-  void wait() {
-    std::unique_lock<std::mutex> l(mu);
-    cv.wait(l, [this] { return open; });
-  }
-};
+using automat::testing::Gate;
 
 class GuestJobsTest : public ::testing::Test {
  protected:

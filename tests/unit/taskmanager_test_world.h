@@ -17,26 +17,9 @@
 #include "tests/fakes/fake_compute_driver.h"
 #include "tests/fakes/fake_guest_client.h"
 #include "tests/fakes/fake_repositories.h"
+#include "tests/fakes/gate.h"
 
 namespace automat::testing {
-
-// A gate a step can wait at, so a test controls when work ends.
-struct Gate {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  void release() {
-    {
-      std::lock_guard<std::mutex> l(mu);
-      open = true;
-    }
-    cv.notify_all();
-  }
-  void wait() {
-    std::unique_lock<std::mutex> l(mu);
-    cv.wait(l, [this] { return open; });
-  }
-};
 
 // The steps a test wants, by name; every run of a step is recorded.
 struct Script {
