@@ -98,11 +98,15 @@ bool PgOperationRepository::save_progress(const std::string& id, const std::stri
   });
 }
 
-void PgOperationRepository::save_params(const std::string& id, const nlohmann::json& params) {
-  pg::run(pool_, [&](pqxx::connection& c) {
+bool PgOperationRepository::save_params(const std::string& id, const std::string& owner,
+                                        const nlohmann::json& params) {
+  return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::nontransaction t(c);
-    t.exec_params("UPDATE operations SET params = $2::jsonb, updated = now() WHERE id = $1", id,
-                  params.dump());
+    return t.exec_params(
+                "UPDATE operations SET params = $3::jsonb, updated = now()"
+                " WHERE id = $1 AND owner = $2 AND state = 'RUNNING'",
+                id, owner, params.dump())
+               .affected_rows() == 1;
   });
 }
 

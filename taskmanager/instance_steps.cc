@@ -134,7 +134,7 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
   // The guest has the passwords now; they never stay in the database.
   op.params = without_passwords(op.params);
   op.params["prepared"] = true;
-  ctx.services.operations->save_params(op.id, op.params);
+  save_params(ctx);
   common::log::info("instance.prepared", {{"op", op.id}, {"instance", inst.id}});
   return StepResult::next();
 }

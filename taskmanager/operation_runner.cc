@@ -122,7 +122,14 @@ OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepR
   while (true) {
     if (stop_.requested()) return StepEnd::kStopped;
     if (p.keeper.lost()) return StepEnd::kLeaseLost;
-    last = run_once(step, p.op);
+    try {
+      last = run_once(step, p.op);
+    } catch (const LeaseLost& e) {
+      p.keeper.mark_lost();
+      common::log::warn("operation.lease_lost",
+                        {{"op", p.op.id}, {"owner", options_.owner}, {"step", step.name()}});
+      return StepEnd::kLeaseLost;
+    }
     if (last.kind == StepResult::Kind::kNext) {
       common::log::info("operation.step_done",
                         {{"op", p.op.id}, {"instance", p.op.resource_id}, {"step", step.name()}});
@@ -140,10 +147,19 @@ OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepR
   }
 }
 
+void save_params(StepContext& ctx) {
+  const db::Operation& op = ctx.operation;
+  if (!ctx.services.operations->save_params(op.id, op.owner.value_or(""), op.params)) {
+    throw LeaseLost("operation " + op.id + " is no longer held by " + op.owner.value_or("anyone"));
+  }
+}
+
 StepResult OperationRunner::run_once(Step& step, db::Operation& op) {
   StepContext ctx{services_, op};
   try {
     return step.run(ctx);
+  } catch (const LeaseLost&) {
+    throw;  // run_step stops the operation
   } catch (const db::DatabaseUnavailable&) {
     // Not the step's fault: the operation is let go and resumes from its
     // cursor once the database is back (see run()).

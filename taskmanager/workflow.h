@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,19 @@ struct StepContext {
   Services& services;
   db::Operation& operation;  // params may be edited; call save_params to persist
 };
+
+// Thrown by save_params when this taskmanager no longer owns the operation
+// (another one took it over after the lease lapsed). The runner stops the
+// operation there, as when saving the cursor fails; it is not a failure.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Persists ctx.operation.params while the operation's owner (the claimer,
+// ctx.operation.owner) still holds it; throws LeaseLost otherwise, so a
+// taskmanager that lost its lease never writes over its successor's record.
+void save_params(StepContext& ctx);
 
 class Step {
  public:

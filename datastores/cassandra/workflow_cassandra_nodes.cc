@@ -43,7 +43,7 @@ void add_listed(StepContext& ctx, const char* key, const std::string& id) {
   json& p = ctx.operation.params;
   if (!p.contains(key) || !p[key].is_array()) p[key] = json::array();
   p[key].push_back(id);
-  ctx.services.operations->save_params(ctx.operation.id, p);
+  save_params(ctx);
 }
 
 db::Cluster cluster_of(const StepContext& ctx) {

@@ -37,7 +37,7 @@ std::string param(StepContext& ctx, const char* key) {
 
 void save_param(StepContext& ctx, const char* key, json value) {
   ctx.operation.params[key] = std::move(value);
-  ctx.services.operations->save_params(ctx.operation.id, ctx.operation.params);
+  save_params(ctx);
 }
 
 // The guest of instance `id`.

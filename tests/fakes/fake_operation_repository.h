@@ -102,13 +102,15 @@ class FakeOperationRepository : public db::OperationRepository, public FakeBase 
     return true;
   }
 
-  void save_params(const std::string& id, const nlohmann::json& params) override {
+  bool save_params(const std::string& id, const std::string& owner,
+                   const nlohmann::json& params) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
-    auto it = operations.find(id);
-    if (it == operations.end()) return;
-    it->second.params = params;
-    it->second.updated = iso8601(time->now());
+    db::Operation* op = held_by(id, owner);
+    if (!op) return false;
+    op->params = params;
+    op->updated = iso8601(time->now());
+    return true;
   }
 
   // Finishes only an unfinished operation that `owner` holds or nobody holds.

@@ -53,6 +53,8 @@ TEST(DbOperations, SecondOwnerTakesOverOnlyAfterTheLeaseLapses) {
 
   EXPECT_FALSE(ops.renew_lease(c.op.id, "tm-a", 30s)) << "tm-a lost it";
   EXPECT_FALSE(ops.save_progress(c.op.id, "tm-a", 2, "x", 0.5, "stale writer"));
+  EXPECT_FALSE(ops.save_params(c.op.id, "tm-a", {{"stale", true}})) << "nor its params";
+  EXPECT_FALSE(ops.find_any(c.op.id)->params.contains("stale"));
   EXPECT_TRUE(ops.renew_lease(c.op.id, "tm-b", 30s));
   EXPECT_FALSE(ops.claim(c.op.id, "tm-a", 30s));
   EXPECT_TRUE(ops.claim(c.op.id, "tm-b", 30s)) << "the holder may reclaim";
@@ -137,7 +139,9 @@ TEST(DbOperations, SaveParamsScrubsSecrets) {
   db::PgOperationRepository ops(db.pool());
   Created c = create(db);
   nlohmann::json params = {{"users", {{{"name", "app"}}}}};
-  ops.save_params(c.op.id, params);
+  EXPECT_FALSE(ops.save_params(c.op.id, "tm-a", params)) << "not claimed yet";
+  ASSERT_TRUE(ops.claim(c.op.id, "tm-a", 30s));
+  EXPECT_TRUE(ops.save_params(c.op.id, "tm-a", params));
   EXPECT_EQ(ops.find_any(c.op.id)->params, params);
 }
 

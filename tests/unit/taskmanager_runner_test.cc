@@ -194,6 +194,32 @@ TEST_F(RunnerTest, StopsAtOnceWhenItLosesTheLease) {
   EXPECT_TRUE(script.failures.empty());
 }
 
+TEST_F(RunnerTest, AStaleOwnerCannotWriteParamsAndStopsThere) {
+  script.add("records", [&](StepContext& ctx) {
+    ctx.operation.params["prepared"] = true;
+    taskmanager::save_params(ctx);  // still ours: written
+    {
+      std::lock_guard<std::mutex> l(world.ops.mu);
+      world.ops.operations[ctx.operation.id].owner = "tm-2";
+    }
+    ctx.operation.params["joined"] = true;
+    taskmanager::save_params(ctx);  // taken over: refused, the step ends here
+    ADD_FAILURE() << "save_params returned after the lease was lost";
+    return StepResult::next();
+  });
+  script.add("after", [](StepContext&) { return StepResult::next(); });
+  const auto op = world.create_instance();
+
+  EXPECT_EQ(make_runner().run(claimed(op.id)), Outcome::kLeaseLost);
+  EXPECT_EQ(script.runs(), (std::vector<std::string>{"records"}));
+  const auto now = world.op(op.id);
+  EXPECT_EQ(now.params.value("prepared", false), true);
+  EXPECT_FALSE(now.params.contains("joined")) << "the new owner's params are left alone";
+  EXPECT_EQ(now.state, "RUNNING");
+  EXPECT_EQ(now.step, 0) << "the lost owner wrote no cursor";
+  EXPECT_TRUE(script.failures.empty());
+}
+
 TEST_F(RunnerTest, AStaleOwnerDoesNotFailTheOperationNorTouchTheInstance) {
   script.add("boom", [&](StepContext& ctx) {
     std::lock_guard<std::mutex> l(world.ops.mu);
