@@ -142,15 +142,22 @@ random_hex() {
   head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
+# free_port: a TCP port on 127.0.0.1 that no socket uses right now, taken
+# above the kernel's ephemeral range (so an outgoing connection's local port
+# cannot claim it between this choice and the server's bind) and above the
+# Cassandra nodes' JMX ports (10000-32767, guest_cassandra_command.h).
 free_port() {
-  local port
+  local port lo hi=60999
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "${hi:-0}" -lt 65000 ] && [ "${hi:-0}" -ge 32768 ] || hi=60999
   while :; do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
+    port=$((hi + 1 + RANDOM % (65535 - hi)))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    if command -v ss >/dev/null && [ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]; then
+      continue
     fi
+    echo "$port"
+    return 0
   done
 }
 
