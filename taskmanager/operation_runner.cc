@@ -124,7 +124,7 @@ OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepR
     if (p.keeper.lost()) return StepEnd::kLeaseLost;
     try {
       last = run_once(step, p.op);
-    } catch (const LeaseLost& e) {
+    } catch (const LeaseLost&) {
       p.keeper.mark_lost();
       common::log::warn("operation.lease_lost",
                         {{"op", p.op.id}, {"owner", options_.owner}, {"step", step.name()}});

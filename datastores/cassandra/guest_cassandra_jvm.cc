@@ -18,7 +18,6 @@
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_config.h"
-#include "datastores/cassandra/guest_cassandra_files.h"
 #include "datastores/cassandra/guest_cassandra_ring.h"
 
 namespace automat::datastores::cassandra {

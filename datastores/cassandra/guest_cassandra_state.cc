@@ -4,7 +4,6 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "datastores/cassandra/guest_cassandra_files.h"
 
 namespace automat::datastores::cassandra {
 
@@ -12,7 +11,7 @@ using nlohmann::json;
 
 CassandraState load_state(const std::string& path) {
   CassandraState s;
-  const auto text = read_file(path);
+  const auto text = common::read_file(path);
   if (!text) return s;
   const json j = json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -33,7 +32,7 @@ void save_state(const std::string& path, const CassandraState& s) {
 }
 
 std::optional<Credentials> load_credentials(const std::string& path) {
-  const auto text = read_file(path);
+  const auto text = common::read_file(path);
   if (!text) return std::nullopt;
   const json j = json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.value("username", json()).is_string() ||

@@ -16,18 +16,6 @@ namespace fs = std::filesystem;
 
 constexpr int kBinlogRetentionSeconds = 7 * 24 * 3600;
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw common::internal_error("cannot read " + path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-void replace_file(const std::string& path, const std::string& text) {
-  common::write_file_atomically(path, text, 0644);
-}
-
 bool has_line(const std::string& text, const std::string& line) {
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {
@@ -70,15 +58,19 @@ void ensure_conf_dir_included(const MysqlLayout& layout) {
   fs::create_directories(conf_dir(layout), ec);
   if (ec) throw common::internal_error("cannot create " + conf_dir(layout) + ": " + ec.message());
   ::chmod(conf_dir(layout).c_str(), 0755);
-  const std::string text = read_file(layout.config);
+  const auto existing = common::read_file(layout.config);
+  if (!existing) throw common::internal_error("cannot read " + layout.config + ": it is missing");
+  const std::string& text = *existing;
   const std::string line = conf_dir_include_line(layout);
   if (has_line(text, line)) return;
-  replace_file(layout.config, text + (text.empty() || text.ends_with('\n') ? "" : "\n") +
-                                  "# Replication settings (automat-guestagent).\n" + line + "\n");
+  common::write_file_atomically(layout.config,
+                                text + (text.empty() || text.ends_with('\n') ? "" : "\n") +
+                                    "# Replication settings (automat-guestagent).\n" + line + "\n",
+                                0644);
 }
 
 void write_conf_file(const MysqlLayout& layout, const std::string& name, const std::string& text) {
-  replace_file(conf_dir(layout) + "/" + name, text);
+  common::write_file_atomically(conf_dir(layout) + "/" + name, text, 0644);
 }
 
 }  // namespace automat::datastores::mysql
