@@ -1,6 +1,11 @@
 #pragma once
 // A guest manager: how one datastore is driven on this node (its guest face).
-// guestagent/guest_service.cc exposes it over gRPC; a manager never sees RPC.
+// guestagent/guest_service.cc exposes the generic part over gRPC; the
+// datastore's own contract (datastores/<name>/<name>_guest.proto) is served
+// by the service the manager makes (make_service).
+#include <grpcpp/impl/service_type.h>
+
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +14,8 @@
 #include "automat/messages.pb.h"
 #include "common/error.h"
 #include "guestagent/database_admin.h"
+#include "guestagent/guest_jobs.h"
+#include "guestagent/rpc_guard.h"
 
 namespace automat::guestagent {
 
@@ -20,6 +27,15 @@ struct NodeContext {
   std::string datastore_version;
   std::string image_location;
   int ram_mb = 0;
+};
+
+// What a datastore's own gRPC service is built with.
+struct RpcEnvironment {
+  const RpcGuard& guard;  // authenticates every call, maps errors to statuses
+  JobRunner& jobs;        // long work runs here; GuestAgent.GetJob polls it
+  // Called after a call that may have changed the service status, so a
+  // heartbeat goes out at once.
+  std::function<void()> changed;
 };
 
 class DatastoreManager {
@@ -38,12 +54,13 @@ class DatastoreManager {
   virtual std::string status() = 0;
   // Datastore detail for heartbeats (JSON object as text), "{}" if none.
   virtual std::string detail_json() { return "{}"; }
-  // A datastore-specific action ("ring_status", "enable_source", ...) with
-  // JSON arguments; answers a JSON object as text. Arguments may hold
-  // secrets: never log them. Throws common::Error(kBadRequest) for an action
-  // this manager does not know, and kInternal/kUnavailable with a message for
-  // the operator when the action fails.
-  virtual std::string act(const std::string& action, const std::string& args_json);
+  // The datastore's own gRPC service (its typed contract), served on the
+  // guest's port next to GuestAgent; nullptr when it has none. The service
+  // borrows this manager and `env`'s members, which outlive it.
+  virtual std::unique_ptr<grpc::Service> make_service(const RpcEnvironment& env) {
+    (void)env;
+    return nullptr;
+  }
   // This node's replication as a replica sees it; nullopt when it replicates
   // from nothing (or the datastore has no replication). Heartbeats carry it.
   virtual std::optional<proto::ReplicationHealth> replication_health() { return std::nullopt; }
@@ -51,10 +68,6 @@ class DatastoreManager {
   // owned by the manager; nullptr when it offers no database administration.
   virtual DatabaseAdmin* database_admin() { return nullptr; }
 };
-
-inline std::string DatastoreManager::act(const std::string& action, const std::string&) {
-  throw common::bad_request("the " + name() + " guest has no action '" + action + "'");
-}
 
 // The manager registered for `manager_name`, or nullptr.
 std::unique_ptr<DatastoreManager> make_datastore_manager(const std::string& manager_name,

@@ -1,14 +1,16 @@
 #include "guestagent/guest_service.h"
 
 #include "common/log.h"
+#include "guestagent/job_rpc.h"
 
 namespace automat::guestagent {
 
-GuestService::GuestService(DatastoreManager& manager, Identity identity,
+GuestService::GuestService(DatastoreManager& manager, Identity identity, JobRunner& jobs,
                            std::function<void()> status_changed)
     : manager_(manager),
       identity_(std::move(identity)),
       guard_(identity_.instance_id, identity_.token),
+      jobs_(jobs),
       status_changed_(std::move(status_changed)) {}
 
 grpc::Status GuestService::guarded(grpc::ServerContext* ctx, const char* method,
@@ -88,19 +90,12 @@ grpc::Status GuestService::RestartDatastore(grpc::ServerContext* ctx, const prot
       ctx, "RestartDatastore", [&] { manager_.restart(); }, reply);
 }
 
-grpc::Status GuestService::Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
-                               proto::ActionReply* reply) {
-  // The action's name is logged, its arguments (which may hold passwords) never.
-  const std::string method = "Act:" + req->action();
-  // No StatusReply: an action answers its result and the service status
-  // only (building the heartbeat detail here would run nodetool in the call).
-  return change(
-      ctx, method.c_str(),
-      [&] {
-        reply->set_result_json(manager_.act(req->action(), req->args_json()));
-        reply->set_service_status(manager_.status());
-      },
-      nullptr);
+grpc::Status GuestService::GetJob(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                                  proto::JobReply* reply) {
+  return guarded(ctx, "GetJob", [&] {
+    validate_job_key(req->key());
+    *reply = job_reply(jobs_.status(req->key()));
+  });
 }
 
 }  // namespace automat::guestagent

@@ -1,6 +1,6 @@
 #pragma once
-// The gRPC face of a guest (proto GuestAgent): authenticates every call with
-// the instance's rpc token, then hands it to the DatastoreManager. Errors
+// The generic gRPC face of a guest (proto GuestAgent): authenticates every
+// call with the instance's rpc token, then hands it to the DatastoreManager. Errors
 // thrown by the manager travel back as gRPC statuses carrying their message.
 #include <grpcpp/grpcpp.h>
 
@@ -10,6 +10,7 @@
 #include "automat/guest.grpc.pb.h"
 #include "common/error.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/guest_jobs.h"
 #include "guestagent/rpc_guard.h"
 
 namespace automat::guestagent {
@@ -26,7 +27,9 @@ class GuestService final : public proto::GuestAgent::Service {
   // have changed the service status (prepare, start, stop, restart), so the
   // caller can publish a heartbeat at once. Calls may run concurrently;
   // the manager serializes what must be.
-  GuestService(DatastoreManager& manager, Identity identity, std::function<void()> status_changed);
+  // `jobs` holds the jobs the datastore's own service starts (GetJob).
+  GuestService(DatastoreManager& manager, Identity identity, JobRunner& jobs,
+               std::function<void()> status_changed);
 
   grpc::Status Ping(grpc::ServerContext* ctx, const proto::Empty* req,
                     proto::PingReply* reply) override;
@@ -40,8 +43,10 @@ class GuestService final : public proto::GuestAgent::Service {
                              proto::StatusReply* reply) override;
   grpc::Status RestartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
                                 proto::StatusReply* reply) override;
-  grpc::Status Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
-                   proto::ActionReply* reply) override;
+  grpc::Status GetJob(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                      proto::JobReply* reply) override;
+
+  const RpcGuard& guard() const { return guard_; }
 
  private:
   // Authenticates, runs `action` (which may throw), maps errors to statuses.
@@ -57,6 +62,7 @@ class GuestService final : public proto::GuestAgent::Service {
   DatastoreManager& manager_;
   const Identity identity_;
   const RpcGuard guard_;
+  JobRunner& jobs_;
   const std::function<void()> status_changed_;
 };
 

@@ -16,6 +16,7 @@
 #include "common/stop_signal.h"
 #include "guestagent/database_admin_service.h"
 #include "guestagent/guest_config.h"
+#include "guestagent/guest_jobs.h"
 #include "guestagent/guest_server.h"
 #include "guestagent/guest_service.h"
 #include "guestagent/heartbeat_publisher.h"
@@ -47,14 +48,21 @@ int run(const GuestConfig& cfg, const sigset_t& stop_signals) {
   common::SystemClock clock;
   HeartbeatPublisher heartbeat(*manager, *publisher, clock, cfg.instance_id, cfg.signing_key,
                                std::chrono::seconds(cfg.heartbeat_interval));
-  GuestService service(*manager, {cfg.instance_id, cfg.token, cfg.datastore_version},
+  // Long work (a decommission, a cleanup) runs as jobs recorded under the
+  // instance's directory, so a restarted agent reports its earlier ones.
+  JobRunner jobs(cfg.node().instance_dir + "/jobs", clock);
+  GuestService service(*manager, {cfg.instance_id, cfg.token, cfg.datastore_version}, jobs,
                        [&heartbeat] { heartbeat.notify(); });
+  // The datastore's own contract, when it has one, on the same port.
+  std::unique_ptr<grpc::Service> datastore_service =
+      manager->make_service({service.guard(), jobs, [&heartbeat] { heartbeat.notify(); }});
   // The datastore's database administration, when it has one, on the same port.
   std::unique_ptr<DatabaseAdminService> admin;
   if (DatabaseAdmin* database_admin = manager->database_admin()) {
     admin = std::make_unique<DatabaseAdminService>(*database_admin, cfg.instance_id, cfg.token);
   }
-  auto server = start_guest_server({&service, admin.get()}, cfg.address, cfg.port);
+  auto server =
+      start_guest_server({&service, datastore_service.get(), admin.get()}, cfg.address, cfg.port);
   common::log::info("guestagent.started",
                     {{"instance", cfg.instance_id},
                      {"manager", cfg.manager},

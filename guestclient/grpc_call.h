@@ -15,12 +15,6 @@ namespace automat::guestclient {
 // Metadata key of the instance's rpc token on every call.
 inline constexpr const char* kTokenMetadata = "x-automat-token";
 
-struct CallTarget {
-  std::string instance_id;
-  std::string target;  // "address:port"
-  std::string token;   // the instance's rpc token (secret, never logged)
-};
-
 // "address:port", with an IPv6 address bracketed.
 std::string target_of(const GuestEndpoint& endpoint);
 
@@ -42,6 +36,22 @@ void unary_call(const CallTarget& to, const std::string& method, std::chrono::mi
   ctx.set_deadline(std::chrono::system_clock::now() + deadline);
   const grpc::Status status = fn(&ctx);
   if (!status.ok()) throw error_from_status(status, to, method, deadline);
+}
+
+}  // namespace automat::guestclient
+
+namespace automat::guestclient {
+
+// One unary call of a generated stub's method, answering its reply:
+//   auto reply = call(to, "RingStatus", deadline, *stub, &Stub::RingStatus, proto::Empty());
+template <typename Reply, typename Stub, typename Request>
+Reply call(const CallTarget& to, const std::string& method, std::chrono::milliseconds deadline,
+           Stub& stub, grpc::Status (Stub::*fn)(grpc::ClientContext*, const Request&, Reply*),
+           const Request& request) {
+  Reply reply;
+  unary_call(to, method, deadline,
+             [&](grpc::ClientContext* c) { return (stub.*fn)(c, request, &reply); });
+  return reply;
 }
 
 }  // namespace automat::guestclient

@@ -12,8 +12,8 @@ namespace {
 
 class GrpcGuestClient : public GuestClient {
  public:
-  GrpcGuestClient(CallTarget to, std::shared_ptr<grpc::Channel> channel)
-      : to_(std::move(to)), stub_(proto::GuestAgent::NewStub(std::move(channel))) {}
+  explicit GrpcGuestClient(GuestLink link)
+      : to_(std::move(link.to)), stub_(proto::GuestAgent::NewStub(std::move(link.channel))) {}
 
   proto::PingReply ping(std::chrono::milliseconds deadline) override {
     proto::PingReply reply;
@@ -43,21 +43,13 @@ class GrpcGuestClient : public GuestClient {
     return status_call("RestartDatastore", deadline, &proto::GuestAgent::Stub::RestartDatastore);
   }
 
-  nlohmann::json act(const std::string& action, const nlohmann::json& args,
-                     std::chrono::milliseconds deadline) override {
-    proto::ActionRequest req;
-    req.set_action(action);
-    req.set_args_json(args.dump());
-    proto::ActionReply reply;
-    unary_call(to_, "Act:" + action, deadline,
-               [&](grpc::ClientContext* c) { return stub_->Act(c, req, &reply); });
-    try {
-      return reply.result_json().empty() ? nlohmann::json::object()
-                                         : nlohmann::json::parse(reply.result_json());
-    } catch (const nlohmann::json::exception&) {
-      throw common::internal_error("guest of instance " + to_.instance_id + " answered " + action +
-                                   " with something that is not JSON");
-    }
+  proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) override {
+    proto::JobRequest req;
+    req.set_key(key);
+    proto::JobReply reply;
+    unary_call(to_, "GetJob", deadline,
+               [&](grpc::ClientContext* c) { return stub_->GetJob(c, req, &reply); });
+    return reply;
   }
 
  private:
@@ -83,11 +75,15 @@ class GrpcGuestClient : public GuestClient {
 GrpcGuestClientFactory::GrpcGuestClientFactory(std::string guest_secret, ChannelCache* channels)
     : guest_secret_(std::move(guest_secret)), channels_(channels ? channels : &own_channels_) {}
 
-std::unique_ptr<GuestClient> GrpcGuestClientFactory::connect(const GuestEndpoint& endpoint) {
+GuestLink GrpcGuestClientFactory::link(const GuestEndpoint& endpoint) {
   CallTarget to{endpoint.instance_id, target_of(endpoint),
                 common::crypto::guest_rpc_token(guest_secret_, endpoint.instance_id)};
   auto channel = channels_->get(to.target);
-  return std::make_unique<GrpcGuestClient>(std::move(to), std::move(channel));
+  return {std::move(to), std::move(channel)};
+}
+
+std::unique_ptr<GuestClient> GrpcGuestClientFactory::connect(const GuestEndpoint& endpoint) {
+  return std::make_unique<GrpcGuestClient>(link(endpoint));
 }
 
 }  // namespace automat::guestclient

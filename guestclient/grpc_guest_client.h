@@ -20,6 +20,7 @@ class GrpcGuestClientFactory : public GuestClientFactory {
 
   // Connects lazily to endpoint.address:endpoint.guest_port.
   std::unique_ptr<GuestClient> connect(const GuestEndpoint& endpoint) override;
+  GuestLink link(const GuestEndpoint& endpoint) override;
 
  private:
   std::string guest_secret_;

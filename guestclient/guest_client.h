@@ -1,17 +1,30 @@
 #pragma once
 // The control plane's typed, deadline-bound calls into one guest agent's
-// generic face (proto GuestAgent). GrpcGuestClientFactory
-// (guestclient/grpc_guest_client.h) attaches the instance's token;
-// tests/fakes/fake_guest_client.h stands in for it in unit tests.
+// generic face (proto GuestAgent), and the link a datastore's own typed
+// client (datastores/<name>/workflow_<name>_guest.h) calls through.
+// GrpcGuestClientFactory (guestclient/grpc_guest_client.h) attaches the
+// instance's token; tests/fakes/fake_guest_client.h stands in for it in
+// unit tests.
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "automat/guest.pb.h"
 #include "guestclient/guest_endpoint.h"
 
+namespace grpc {
+class Channel;
+}
+
 namespace automat::guestclient {
+
+// Where and how to call one guest: its call target (with the instance's
+// token) and a channel to it, shared with every other client of that
+// address. A datastore's typed client is built on it.
+struct GuestLink {
+  CallTarget to;
+  std::shared_ptr<grpc::Channel> channel;
+};
 
 class GuestClient {
  public:
@@ -26,11 +39,9 @@ class GuestClient {
   virtual proto::StatusReply start_datastore(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply restart_datastore(std::chrono::milliseconds deadline) = 0;
-  // DatastoreManager::act on the guest: `args` may hold secrets (never
-  // logged); answers the action's JSON result. A guest that does not know
-  // the action throws common::Error(kBadRequest) with its message.
-  virtual nlohmann::json act(const std::string& action, const nlohmann::json& args,
-                             std::chrono::milliseconds deadline) = 0;
+  // A job one of the datastore's own calls started (proto JobReply; state
+  // UNKNOWN when the guest has no job under `key`, e.g. a fresh node).
+  virtual proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) = 0;
 };
 
 class GuestClientFactory {
@@ -39,6 +50,9 @@ class GuestClientFactory {
   // A client for the guest at `endpoint`, authenticating with that
   // instance's token. Cheap; connects lazily.
   virtual std::unique_ptr<GuestClient> connect(const GuestEndpoint& endpoint) = 0;
+  // The link to the guest at `endpoint` for a datastore's typed client.
+  // Cheap; connects lazily.
+  virtual GuestLink link(const GuestEndpoint& endpoint) = 0;
 };
 
 }  // namespace automat::guestclient

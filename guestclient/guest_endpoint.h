@@ -11,4 +11,11 @@ struct GuestEndpoint {
   int guest_port = 0;   // gRPC port of the guest agent on `address`
 };
 
+// One guest as a call addresses it.
+struct CallTarget {
+  std::string instance_id;
+  std::string target;  // "address:port"
+  std::string token;   // the instance's rpc token (secret, never logged)
+};
+
 }  // namespace automat::guestclient

@@ -1,7 +1,8 @@
 #pragma once
 // The RPC-facing half of the Cassandra guest: what the control plane may ask
 // of a Cassandra node (prepare, start, stop, restart, status, the ring's
-// detail for heartbeats, and the ring actions of act()). It keeps the node's
+// detail for heartbeats, and the ring work of its own contract,
+// cassandra_guest.proto). It keeps the node's
 // record (guest_cassandra_state.h) and leaves the OS work to a
 // CassandraServer.
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_admin.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
@@ -73,10 +75,34 @@ class CassandraManager : public guestagent::DatastoreManager {
   // Cached: 5 s while the ring changes, 60 s once every node is UN, and
   // forgotten by every changing action. Never holds secrets.
   std::string detail_json() override;
-  // ring_status, secure_cluster, store_credentials, rotate_admin, update_seeds, cleanup,
-  // decommission, remove_node, keyspaces (see the .cc table). Root is in
-  // database_admin().
-  std::string act(const std::string& action, const std::string& args_json) override;
+  // The Cassandra contract (cassandra_guest.proto), served by
+  // guest_cassandra_service.cc with cleanup and decommission as jobs.
+  std::unique_ptr<grpc::Service> make_service(const guestagent::RpcEnvironment& env) override;
+
+  // The ring work of that contract (guest_cassandra_actions.cc). Each
+  // throws common::Error: kBadRequest for an invalid argument, kConflict
+  // when the node is not in a state to do it, kInternal/kUnavailable with
+  // nodetool's or CQL's message. Each but ring_status and keyspaces makes
+  // the next heartbeat observe the ring afresh.
+  // The ring as this node's nodetool status sees it.
+  proto::cassandra::RingStatusReply ring_status();
+  // The admin superuser replaces cassandra/cassandra (idempotent).
+  void secure_cluster(const proto::cassandra::Credentials& admin);
+  // The admin login this node uses from now on.
+  void use_admin_credentials(const proto::cassandra::Credentials& admin);
+  // The stored admin login gets `password` (through this node's CQL);
+  // answers its username. The other nodes then need use_admin_credentials.
+  std::string rotate_admin(const std::string& password);
+  // cassandra.yaml's seeds rewritten, then nodetool reloadseeds.
+  void update_seeds(const std::vector<std::string>& seeds);
+  // nodetool cleanup / decommission; the node is BLOCKED meanwhile. Hours
+  // on a big node: the service runs them as jobs.
+  void cleanup();
+  void decommission();
+  // The keyspaces as the heartbeat detail lists them
+  // ([{"name","class","replication":{...}}]), through the admin login.
+  nlohmann::json keyspaces();
+
   // Keyspaces, login roles and root (guest_cassandra_admin.h) while the node
   // is prepared and answering CQL; each call waits up to a few seconds for a
   // running prepare/start/stop/restart, then answers kConflict.
@@ -85,7 +111,7 @@ class CassandraManager : public guestagent::DatastoreManager {
  private:
   enum class Activity { kIdle, kPreparing, kChanging };
   class ActivityScope;
-  using Action = std::string (CassandraManager::*)(const nlohmann::json& args);
+  class ChangeScope;
 
   CassandraState state() const;
   void update_state(const std::function<void(CassandraState&)>& change);
@@ -106,18 +132,6 @@ class CassandraManager : public guestagent::DatastoreManager {
   // Forgets the cached detail (the node was just started or stopped).
   void forget_detail();
 
-  // act() handlers (guest_cassandra_actions.cc).
-  std::string ring_status_action(const nlohmann::json& args);
-  std::string secure_cluster_action(const nlohmann::json& args);
-  std::string store_credentials_action(const nlohmann::json& args);
-  std::string rotate_admin_action(const nlohmann::json& args);
-  std::string update_seeds_action(const nlohmann::json& args);
-  std::string cleanup_action(const nlohmann::json& args);
-  std::string decommission_action(const nlohmann::json& args);
-  std::string remove_node_action(const nlohmann::json& args);
-  std::string keyspaces_action(const nlohmann::json& args);
-  static const std::map<std::string, Action>& actions();
-
   const std::unique_ptr<CassandraServer> server_;
   const CassandraLayout layout_;
   const std::string address_;
@@ -127,7 +141,7 @@ class CassandraManager : public guestagent::DatastoreManager {
   // One prepare/start/stop/restart/update_seeds at a time; database
   // administration waits for it a few seconds (admin_gate).
   std::timed_mutex op_mu_;
-  std::mutex maintenance_mu_;  // one cleanup/decommission/remove_node at a time
+  std::mutex maintenance_mu_;  // one cleanup/decommission at a time
   std::atomic<Activity> activity_{Activity::kIdle};
   std::atomic<bool> maintenance_{false};
   std::atomic<bool> last_prepare_failed_{false};

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "datastores/cassandra/common_topology.h"
+#include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
@@ -132,17 +133,17 @@ class SecureRingStep : public NamedStep {
     const auto ids = op_nodes(ctx);
     const db::Node* first = node_in(cluster, ids.at(0));
     if (!first) throw common::not_found("node " + ids.at(0) + " is gone");
-    const json admin = {{"username", kAdminUser},
-                        {"password", common::crypto::random_password(32)}};
+    proto::cassandra::Credentials admin;
+    admin.set_username(kAdminUser);
+    admin.set_password(common::crypto::random_password(32));
     try {
       try {
-        act_on(ctx, first->instance_id, "secure_cluster", admin, kAuthCall);
+        cassandra_guest(ctx, first->instance_id).secure_cluster(admin, kAuthCall);
       } catch (const common::Error& e) {
         if (e.code() != common::ErrorCode::kConflict) throw;
         // Secured by an earlier run of this step: its password is lost on
         // purpose; the first node still logs in with it and changes it.
-        act_on(ctx, first->instance_id, "rotate_admin", {{"password", admin["password"]}},
-               kQuickCall);
+        cassandra_guest(ctx, first->instance_id).rotate_admin(admin.password(), kQuickCall);
       }
     } catch (const std::exception& e) {
       return guest_error(ctx, *first, "securing the ring", e);
@@ -151,7 +152,7 @@ class SecureRingStep : public NamedStep {
       const db::Node* n = node_in(cluster, id);
       if (!n) continue;
       try {
-        act_on(ctx, id, "store_credentials", admin, kQuickCall);
+        cassandra_guest(ctx, id).store_credentials(admin, kQuickCall);
       } catch (const std::exception& e) {
         return guest_error(ctx, *n, "storing the admin login", e);
       }

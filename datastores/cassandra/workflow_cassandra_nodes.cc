@@ -75,13 +75,6 @@ std::string address_of(const db::Node& node) {
   return *node.instance.address;
 }
 
-json act_on(StepContext& ctx, const std::string& id, const std::string& action, const json& args,
-            std::chrono::milliseconds deadline) {
-  auto server = ctx.services.compute->find(id);
-  if (!server) throw common::unavailable("node " + id + " has no server");
-  return ctx.services.guests->connect(*server)->act(action, args, deadline);
-}
-
 namespace {
 
 std::vector<RingMember> members_of(const json& list) {
@@ -106,9 +99,10 @@ std::optional<std::vector<RingMember>> reported_ring(const db::Node& node) {
   return members_of(c["ring"]);
 }
 
-std::vector<RingMember> ring_from(const json& ring_status) {
-  return ring_status.is_object() && ring_status.contains("nodes") ? members_of(ring_status["nodes"])
-                                                                  : std::vector<RingMember>{};
+std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status) {
+  std::vector<RingMember> ring;
+  for (const auto& n : ring_status.nodes()) ring.push_back({n.address(), n.state(), n.rack()});
+  return ring;
 }
 
 std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,

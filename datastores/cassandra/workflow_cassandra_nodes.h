@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::datastores::cassandra {
@@ -35,11 +36,6 @@ std::string node_label(const db::Cluster& cluster, const std::string& id);
 // The node's address; throws kUnavailable when it has none yet.
 std::string address_of(const db::Node& node);
 
-// Calls act() on the guest of instance `id`. Throws as GuestClient::act.
-nlohmann::json act_on(taskmanager::StepContext& ctx, const std::string& id,
-                      const std::string& action, const nlohmann::json& args,
-                      std::chrono::milliseconds deadline);
-
 // One member of a ring as a node reported it ({"address","state","rack",...}).
 struct RingMember {
   std::string address;
@@ -48,8 +44,8 @@ struct RingMember {
 };
 // The ring in a node's heartbeat detail; nullopt when it reported none.
 std::optional<std::vector<RingMember>> reported_ring(const db::Node& node);
-// The ring in a ring_status answer ({"nodes": [...]}).
-std::vector<RingMember> ring_from(const nlohmann::json& ring_status);
+// The ring in a RingStatus answer.
+std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status);
 // Why `ring` does not show every node of `expected` UN in its rack; nullopt
 // when it does.
 std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,

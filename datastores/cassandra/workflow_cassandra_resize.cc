@@ -7,9 +7,11 @@
 #include "common/status.h"
 #include "datastores/cassandra/common_shrink_checks.h"
 #include "datastores/cassandra/common_topology.h"
+#include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/guest_job.h"
 #include "taskmanager/instance_steps.h"
 
 namespace automat::datastores::cassandra {
@@ -22,9 +24,9 @@ using std::chrono::seconds;
 
 constexpr milliseconds kNow{10};
 constexpr milliseconds kPoll{1000};
+constexpr milliseconds kJobPoll{2000};
 constexpr milliseconds kQuickCall{30000};
 constexpr milliseconds kAuthCall{600000};
-constexpr milliseconds kStreamingCall{6LL * 3600 * 1000};  // cleanup, decommission
 constexpr seconds kStreamingStep{6 * 3600};
 
 std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
@@ -52,6 +54,34 @@ const db::Node& require_node(const db::Cluster& cluster, const std::string& id) 
   return *n;
 }
 
+// Runs nodetool `kind` on `node` as a guest job (taskmanager/guest_job.h):
+// nullopt once it succeeded; a retry while it runs (the worker is not held
+// by a call meanwhile); the node's error when it failed.
+using JobCall = proto::JobReply (CassandraGuestClient::*)(const std::string& key, milliseconds);
+std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
+                                   const db::Node& node, const std::string& kind, JobCall start) {
+  const std::string doing = "nodetool " + kind;
+  GuestJobState job;
+  try {
+    CassandraGuestClient guest = cassandra_guest(ctx, node.instance_id);
+    job = drive_guest_job(guest_job_key(ctx.operation.id, kind, node.instance_id),
+                          [&](const std::string& key) { return (guest.*start)(key, kQuickCall); });
+  } catch (const std::exception& e) {
+    return guest_error(ctx, node, doing, e);
+  }
+  switch (job.kind) {
+    case GuestJobState::Kind::kSucceeded:
+      return std::nullopt;
+    case GuestJobState::Kind::kFailed:
+      return guest_error(ctx, node, doing, common::internal_error(job.message));
+    case GuestJobState::Kind::kRunning:
+      break;
+  }
+  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " + doing +
+                                         " running" +
+                                         (job.message.empty() ? "" : " (" + job.message + ")"));
+}
+
 // Shows `phase` on the node first (one run of its own, so the operation's
 // message names it); nullopt once it shows.
 std::optional<StepResult> announce(StepContext& ctx, const db::Cluster& cluster,
@@ -74,8 +104,7 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
     add_listed(ctx, "prepared", node.instance_id);
   }
   try {
-    const auto ring =
-        ring_from(act_on(ctx, node.instance_id, "ring_status", json::object(), kQuickCall));
+    const auto ring = ring_from(cassandra_guest(ctx, node.instance_id).ring_status(kQuickCall));
     if (auto gap = ring_gap(ring, {node})) return StepResult::retry(kPoll, label + ": " + *gap);
   } catch (const std::exception& e) {
     return guest_error(ctx, node, "reading the ring", e);
@@ -151,10 +180,11 @@ class ShareCredentialsStep : public NamedStep {
     const auto serving = others(cluster, excluded);
     if (serving.empty()) throw common::conflict("cluster " + cluster.id + " has no serving node");
     const db::Node& via = serving.front();
-    const json admin = {{"username", kAdminUser},
-                        {"password", common::crypto::random_password(32)}};
+    proto::cassandra::Credentials admin;
+    admin.set_username(kAdminUser);
+    admin.set_password(common::crypto::random_password(32));
     try {
-      act_on(ctx, via.instance_id, "rotate_admin", {{"password", admin["password"]}}, kQuickCall);
+      cassandra_guest(ctx, via.instance_id).rotate_admin(admin.password(), kQuickCall);
     } catch (const std::exception& e) {
       return guest_error(ctx, via, "rotating the admin login", e);
     }
@@ -163,13 +193,13 @@ class ShareCredentialsStep : public NamedStep {
           contains(excluded, n.instance_id) && !contains(newcomers_(ctx), n.instance_id);
       if (n.instance_id == via.instance_id || replaced) continue;
       try {
-        act_on(ctx, n.instance_id, "store_credentials", admin, kQuickCall);
+        cassandra_guest(ctx, n.instance_id).store_credentials(admin, kQuickCall);
       } catch (const std::exception& e) {
         return guest_error(ctx, n, "storing the admin login", e);
       }
     }
     try {
-      act_on(ctx, via.instance_id, "secure_cluster", admin, kAuthCall);
+      cassandra_guest(ctx, via.instance_id).secure_cluster(admin, kAuthCall);
     } catch (const std::exception& e) {
       return guest_error(ctx, via, "re-replicating system_auth", e);
     }
@@ -209,7 +239,7 @@ class ReseedStep : public NamedStep {
     const auto seeds = seed_addresses(reseeded);
     for (const auto& n : reseeded.nodes) {
       try {
-        act_on(ctx, n.instance_id, "update_seeds", {{"seeds", seeds}}, kQuickCall * 2);
+        cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
       } catch (const std::exception& e) {
         return guest_error(ctx, n, "updating the seeds", e);
       }
@@ -230,11 +260,8 @@ class CleanupStep : public NamedStep {
     for (const auto& node : others(cluster, op_nodes(ctx))) {
       if (listed(ctx, "cleaned", node.instance_id)) continue;
       if (auto shown = announce(ctx, cluster, node, common::node_phase::kCleanup)) return *shown;
-      try {
-        act_on(ctx, node.instance_id, "cleanup", json::object(), kStreamingCall);
-      } catch (const std::exception& e) {
-        return guest_error(ctx, node, "nodetool cleanup", e);
-      }
+      const auto job = node_job(ctx, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
+      if (job) return *job;
       add_listed(ctx, "cleaned", node.instance_id);
       ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
       return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " cleaned up");
@@ -300,18 +327,16 @@ class DecommissionStep : public NamedStep {
       if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
         return *shown;
       }
-      try {
-        act_on(ctx, node.instance_id, "decommission", json::object(), kStreamingCall);
-      } catch (const std::exception& e) {
-        return guest_error(ctx, node, "nodetool decommission", e);
-      }
+      const auto job =
+          node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
+      if (job) return *job;
       add_listed(ctx, "decommissioned", node.instance_id);
     }
     if (staying.empty()) throw common::conflict("a shrink must leave at least one node");
     const std::string address = address_of(node);
     try {
-      for (const auto& m : ring_from(act_on(ctx, staying.front().instance_id, "ring_status",
-                                            json::object(), kQuickCall))) {
+      for (const auto& m :
+           ring_from(cassandra_guest(ctx, staying.front().instance_id).ring_status(kQuickCall))) {
         if (m.address == address) return StepResult::retry(kPoll, label + " is leaving the ring");
       }
     } catch (const std::exception& e) {

@@ -142,14 +142,12 @@ std::string MysqlManager::status() {
   return s.should_run && !changing ? status::kCrashed : status::kShutdown;
 }
 
-std::string MysqlManager::act(const std::string& action, const std::string& args_json) {
-  if (!replication_ || !ReplicationActions::knows(action)) {
-    return DatastoreManager::act(action, args_json);
+void MysqlManager::replication_call(const char* what,
+                                    const std::function<void(ReplicationActions&)>& work) {
+  if (!replication_) {
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "the MySQL instance " + instance_id_ + " has no replication");
   }
-  const auto args = nlohmann::json::parse(args_json.empty() ? "{}" : args_json, nullptr,
-                                          /*allow_exceptions=*/false);
-  if (args.is_discarded())
-    throw common::bad_request("action " + action + ": arguments are not JSON");
   std::lock_guard<std::timed_mutex> op(op_mu_);
   require_prepared();
   ReplicationActions actions(*replication_, backup_area_, [this] {
@@ -157,9 +155,8 @@ std::string MysqlManager::act(const std::string& action, const std::string& args
     server_->stop();
     server_->start();
   });
-  const auto result = actions.run(action, args);
-  common::log::info("mysql.action", {{"instance", instance_id_}, {"action", action}});
-  return result.dump();
+  work(actions);
+  common::log::info("mysql.action", {{"instance", instance_id_}, {"action", what}});
 }
 
 std::optional<proto::ReplicationHealth> MysqlManager::replication_health() {

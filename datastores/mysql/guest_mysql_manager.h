@@ -1,8 +1,10 @@
 #pragma once
 // The RPC-facing half of the MySQL guest: what the control plane may ask of
-// a MySQL node (prepare, start, stop, restart, status). It keeps the node's
+// a MySQL node (prepare, start, stop, restart, status, and the replication
+// work of its own contract, mysql_guest.proto). It keeps the node's
 // record (guest_mysql_state.h) and leaves the OS work to a MysqlServer.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +13,7 @@
 #include "datastores/mysql/guest_mysql_server.h"
 #include "datastores/mysql/guest_mysql_state.h"
 #include "datastores/mysql/guest_replication.h"
+#include "datastores/mysql/guest_replication_actions.h"
 #include "guestagent/datastore_manager.h"
 
 namespace automat::datastores::mysql {
@@ -42,10 +45,12 @@ class MysqlManager : public guestagent::DatastoreManager {
   // request (or while a start/stop is under way), CRASHED when it should run
   // but is gone. Thread-safe; never waits for a running prepare.
   std::string status() override;
-  // The replication actions of guest_replication_actions.h, one at a time
-  // with prepare/start/stop/restart. Throws kConflict before the first
-  // prepare, kBadRequest for an unknown action.
-  std::string act(const std::string& action, const std::string& args_json) override;
+  // The MySQL contract (mysql_guest.proto), served by guest_mysql_service.cc.
+  std::unique_ptr<grpc::Service> make_service(const guestagent::RpcEnvironment& env) override;
+  // Runs `work` on the replication work of guest_replication_actions.h, one
+  // call at a time with prepare/start/stop/restart. Throws kConflict before
+  // the first prepare, kNotImplemented when this node has no replication.
+  void replication_call(const char* what, const std::function<void(ReplicationActions&)>& work);
   // SHOW SLAVE STATUS while mariadbd answers; nullopt otherwise (and on a
   // source). Never waits for a running action.
   std::optional<proto::ReplicationHealth> replication_health() override;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "datastores/mysql/common_gtid.h"
+#include "datastores/mysql/workflow_mysql_guest.h"
 #include "taskmanager/instance_steps.h"
 
 namespace automat::datastores::mysql {
@@ -40,24 +41,15 @@ void save_param(StepContext& ctx, const char* key, json value) {
   save_params(ctx);
 }
 
-// The guest of instance `id`.
-std::unique_ptr<guestclient::GuestClient> guest(StepContext& ctx, const std::string& id) {
-  auto server = ctx.services.compute->find(id);
-  if (!server) throw common::unavailable("instance " + id + " has no server");
-  return ctx.services.guests->connect(*server);
-}
-
-json act(StepContext& ctx, const std::string& id, const std::string& action, const json& args,
-         milliseconds deadline) {
-  return guest(ctx, id)->act(action, args, deadline);
-}
-
 // Where a follower reads from: `source`'s address and `follower`'s account.
-json source_args(const db::Instance& source, const json& credentials) {
-  return {{"address", source.address.value_or("")},
-          {"port", 3306},
-          {"user", credentials.at("user")},
-          {"password", credentials.at("password")}};
+proto::mysql::Source source_of(const db::Instance& source,
+                               const proto::mysql::ReplicationLogin& login) {
+  proto::mysql::Source s;
+  s.set_address(source.address.value_or(""));
+  s.set_port(3306);
+  s.set_user(login.user());
+  s.set_password(login.password());
+  return s;
 }
 
 // A step body run with the guest errors mapped: unreachable -> retry,
@@ -78,9 +70,9 @@ StepResult guarded(StepContext& ctx, const std::string& host, const std::string&
 
 // Makes `follower` (already holding the data) follow `source`.
 void repoint(StepContext& ctx, const db::Instance& source, const std::string& follower) {
-  const json creds =
-      act(ctx, source.id, "enable_source", {{"user", replication_user_for(follower)}}, kQuick * 6);
-  act(ctx, follower, "follow_current", {{"source", source_args(source, creds)}}, kQuick * 6);
+  const auto login =
+      mysql_guest(ctx, source.id).enable_source(replication_user_for(follower), kQuick * 6);
+  mysql_guest(ctx, follower).follow_current(source_of(source, login), kQuick * 6);
 }
 
 class StepBase : public Step {
@@ -106,12 +98,10 @@ class SeedReplicaStep : public StepBase {
     const db::Instance master = instance(ctx, param(ctx, "replica_of"));
     const std::string replica = ctx.operation.resource_id;
     return guarded(ctx, master.address.value_or(master.id), "seeding from the master", [&] {
-      const json creds = act(ctx, master.id, "enable_source",
-                             {{"user", replication_user_for(replica)}}, kQuick * 6);
-      const json backup =
-          act(ctx, master.id, "take_backup", {{"key", param(ctx, "backup_key")}}, kLong);
-      act(ctx, replica, "follow", {{"backup", backup}, {"source", source_args(master, creds)}},
-          kLong);
+      MysqlGuestClient source = mysql_guest(ctx, master.id);
+      const auto login = source.enable_source(replication_user_for(replica), kQuick * 6);
+      const auto backup = source.take_backup(param(ctx, "backup_key"), kLong);
+      mysql_guest(ctx, replica).follow(backup, source_of(master, login), kLong);
       return StepResult::next();
     });
   }
@@ -126,19 +116,17 @@ class WaitCaughtUpStep : public StepBase {
     const db::Instance master = instance(ctx, param(ctx, "replica_of"));
     const std::string replica = ctx.operation.resource_id;
     return guarded(ctx, replica, "checking replication", [&] {
-      const json health = act(ctx, replica, "replication_status", json::object(), kQuick);
-      if (!health.value("replicating", false)) {
+      MysqlGuestClient guest = mysql_guest(ctx, replica);
+      const auto health = guest.replication_status(kQuick);
+      if (!health.replicating()) {
         return StepResult::failed(replica, "the replica is not replicating");
       }
-      const std::string error = health.value("last_error", "");
-      if (!health.value("sql_running", false) && !error.empty()) {
-        return StepResult::failed(replica, "replication stopped: " + error);
+      if (!health.sql_running() && !health.last_error().empty()) {
+        return StepResult::failed(replica, "replication stopped: " + health.last_error());
       }
-      const std::string gtid =
-          act(ctx, master.id, "current_gtid", json::object(), kQuick).value("gtid", "");
-      const json done =
-          act(ctx, replica, "wait_caught_up", {{"gtid", gtid}, {"timeout_seconds", 5}}, kQuick);
-      if (done.value("caught_up", false) && health.value("io_running", false)) {
+      const std::string gtid = mysql_guest(ctx, master.id).current_gtid(kQuick);
+      const bool caught_up = guest.wait_caught_up(gtid, 5, kQuick);
+      if (caught_up && health.io_running()) {
         return StepResult::next();
       }
       return StepResult::retry(kRetry, "the replica is catching up with the master");
@@ -152,11 +140,11 @@ class DetachReplicaStep : public StepBase {
   StepResult run(StepContext& ctx) override {
     const db::Instance replica = instance(ctx, ctx.operation.resource_id);
     return guarded(ctx, replica.address.value_or(replica.id), "detaching", [&] {
-      act(ctx, replica.id, "detach", json::object(), kQuick * 3);
+      mysql_guest(ctx, replica.id).detach(kQuick * 3);
       if (replica.slave_of) {
         try {  // an unreachable master keeps an unused account; nothing breaks
-          act(ctx, *replica.slave_of, "drop_replication_user",
-              {{"user", replication_user_for(replica.id)}}, kQuick);
+          mysql_guest(ctx, *replica.slave_of)
+              .drop_replication_user(replication_user_for(replica.id), kQuick);
         } catch (const common::Error& e) {
           common::log::warn(
               "replication.drop_user_failed",
@@ -181,8 +169,9 @@ class FreezeSourceStep : public StepBase {
     }
     const std::string master = *candidate.slave_of;
     return guarded(ctx, master, "freezing the master", [&] {
-      act(ctx, master, "read_only", {{"on", true}}, kQuick);
-      const std::string gtid = act(ctx, master, "current_gtid", json::object(), kQuick)["gtid"];
+      MysqlGuestClient guest = mysql_guest(ctx, master);
+      guest.set_read_only(true, kQuick);
+      const std::string gtid = guest.current_gtid(kQuick);
       save_param(ctx, "old_master", master);
       save_param(ctx, "frozen_gtid", gtid);
       return StepResult::next();
@@ -200,9 +189,7 @@ class CatchUpCandidateStep : public StepBase {
     const std::string master = param(ctx, "old_master");
     return guarded(ctx, ctx.operation.resource_id, "catching up", [&] {
       for (const auto& r : ctx.services.instances->replicas_of(master)) {
-        const json done =
-            act(ctx, r.id, "wait_caught_up", {{"gtid", gtid}, {"timeout_seconds", 5}}, kQuick);
-        if (!done.value("caught_up", false)) {
+        if (!mysql_guest(ctx, r.id).wait_caught_up(gtid, 5, kQuick)) {
           return StepResult::retry(kRetry,
                                    "replica " + r.id + " is applying the last transactions");
         }
@@ -221,7 +208,7 @@ class ChooseCandidateStep : public StepBase {
     std::string best, best_gtid;
     for (const auto& r : ctx.services.instances->replicas_of(master)) {
       try {
-        const std::string gtid = act(ctx, r.id, "current_gtid", json::object(), kQuick)["gtid"];
+        const std::string gtid = mysql_guest(ctx, r.id).current_gtid(kQuick);
         if (best.empty() || !gtid_covers(best_gtid, gtid)) {
           best = r.id;
           best_gtid = gtid;
@@ -249,7 +236,7 @@ class PromoteCandidateStep : public StepBase {
   StepResult run(StepContext& ctx) override {
     const std::string candidate = candidate_of(ctx);
     return guarded(ctx, candidate, "promoting", [&] {
-      act(ctx, candidate, "detach", json::object(), kQuick * 3);
+      mysql_guest(ctx, candidate).detach(kQuick * 3);
       return StepResult::next();
     });
   }
@@ -292,8 +279,7 @@ class RecordTopologyStep : public StepBase {
     ctx.services.instances->switch_source(param(ctx, "old_master"), candidate, demote_old_);
     ctx.services.instances->set_task(candidate, common::task::kNone);
     return guarded(ctx, candidate, "dropping the old replication account", [&] {
-      act(ctx, candidate, "drop_replication_user", {{"user", replication_user_for(candidate)}},
-          kQuick);
+      mysql_guest(ctx, candidate).drop_replication_user(replication_user_for(candidate), kQuick);
       return StepResult::next();
     });
   }
@@ -339,12 +325,12 @@ std::string roll_back_promote(Services& services, const db::Operation& op) {
     // The candidate may run alone already, and the old master may follow it
     // (repoint-others): the old master stops following, every replica of
     // the recorded topology follows the old master again.
-    attempt(master_id, [&] { act(ctx, master_id, "detach", json::object(), kQuick * 3); });
+    attempt(master_id, [&] { mysql_guest(ctx, master_id).detach(kQuick * 3); });
     for (const auto& r : services.instances->replicas_of(master_id)) {
       attempt(r.id, [&] { repoint(ctx, *master, r.id); });
     }
   }
-  attempt(master_id, [&] { act(ctx, master_id, "read_only", {{"on", false}}, kQuick); });
+  attempt(master_id, [&] { mysql_guest(ctx, master_id).set_read_only(false, kQuick); });
   common::log::info("replication.promote_rolled_back",
                     {{"op", op.id},
                      {"old_master", master_id},

@@ -1,6 +1,6 @@
 #pragma once
 // The taskmanager steps of MySQL replication. Every guest call goes through
-// the guest's Act RPC (datastores/mysql/guest_replication_actions.h). The
+// the MySQL guest contract (workflow_mysql_guest.h, mysql_guest.proto). The
 // replication account of an instance X that follows a source is always
 // "automat_repl_<first 8 of X's id>", so detach/promote know what to drop.
 //

@@ -1,8 +1,12 @@
 #pragma once
 // In-memory stand-in for guestclient/guest_client.h, for unit tests of
 // workflows. One FakeGuest per instance id holds what that guest answers and
-// what it was asked. Thread-safe: hold `mu` of the factory while touching a
-// FakeGuest another thread may use.
+// what it was asked. A datastore's own calls (its typed client over link())
+// reach fake services served in-process (fake_datastore_guests.h), which
+// answer from FakeGuest::actions. Thread-safe: hold `mu` of the factory
+// while touching a FakeGuest another thread may use.
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -46,11 +50,19 @@ struct FakeGuest {
   std::vector<proto::PrepareRequest> prepares;
   std::vector<std::chrono::milliseconds> prepare_deadlines;
   std::vector<std::chrono::milliseconds> stop_deadlines;
-  // act(): the handler for each action the guest knows (called under the
-  // factory's lock; it may edit this FakeGuest); an action without one
-  // throws Error(kBadRequest) as a real guest does. Every call is recorded.
+  // The datastore's own calls (fake_datastore_guests.h), by action name
+  // ("ring_status", "current_gtid", ...): the handler gets the request as
+  // JSON (proto field names) and answers the reply as JSON; it runs under
+  // the factory's lock and may edit this FakeGuest. An action without one
+  // answers INVALID_ARGUMENT, a common::Error thrown answers its status.
+  // Every call is recorded in `acts`.
   std::map<std::string, std::function<nlohmann::json(FakeGuest&, const nlohmann::json&)>> actions;
   std::vector<std::pair<std::string, nlohmann::json>> acts;
+  // Jobs a job call started, by key. A job handler's answer without
+  // "state" makes the job SUCCEEDED at once; {"state": "RUNNING"} leaves
+  // it running until a test edits it here. A key that exists answers its
+  // job without calling the handler, as a real guest does.
+  std::map<std::string, proto::JobReply> jobs;
 };
 
 class FakeGuestClientFactory : public guestclient::GuestClientFactory {
@@ -63,6 +75,19 @@ class FakeGuestClientFactory : public guestclient::GuestClientFactory {
   FakeGuest& guest(const std::string& instance_id) { return guests[instance_id]; }
 
   std::unique_ptr<guestclient::GuestClient> connect(const compute::Server& server) override;
+  // A channel to the in-process server of the fake datastore services
+  // (started on first use); the token is the instance id.
+  guestclient::GuestLink link(const compute::Server& server) override;
+
+  ~FakeGuestClientFactory() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+ private:
+  std::mutex server_mu_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;  // after services_: stops first
+  std::shared_ptr<grpc::Channel> channel_;
 };
 
 class FakeGuestClient : public guestclient::GuestClient {
@@ -132,16 +157,14 @@ class FakeGuestClient : public guestclient::GuestClient {
     return status_of(g);
   }
 
-  nlohmann::json act(const std::string& action, const nlohmann::json& args,
-                     std::chrono::milliseconds) override {
+  proto::JobReply get_job(const std::string& key, std::chrono::milliseconds) override {
     std::lock_guard<std::mutex> l(f_->mu);
     FakeGuest& g = reachable_guest();
-    g.acts.emplace_back(action, args);
-    const auto it = g.actions.find(action);
-    if (it == g.actions.end()) {
-      throw common::bad_request("the fake guest " + id_ + " has no action '" + action + "'");
-    }
-    return it->second(g, args);
+    const auto it = g.jobs.find(key);
+    if (it != g.jobs.end()) return it->second;
+    proto::JobReply unknown;
+    unknown.set_key(key);
+    return unknown;
   }
 
  private:
@@ -172,3 +195,5 @@ inline std::unique_ptr<guestclient::GuestClient> FakeGuestClientFactory::connect
 }
 
 }  // namespace automat::testing
+
+#include "tests/fakes/fake_datastore_guests.h"

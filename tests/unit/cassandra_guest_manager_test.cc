@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <regex>
 
@@ -243,6 +244,13 @@ class CassandraManagerTest : public ::testing::Test {
                                    std::chrono::seconds(60)};
 };
 
+proto::cassandra::Credentials creds(const std::string& username, const std::string& password) {
+  proto::cassandra::Credentials c;
+  c.set_username(username);
+  c.set_password(password);
+  return c;
+}
+
 TEST_F(CassandraManagerTest, NewThenBuildingThenRunning) {
   EXPECT_EQ(manager_->status(), common::service_status::kNew);
   server_->hold(true);
@@ -351,8 +359,7 @@ TEST_F(CassandraManagerTest, SecondStandalonePrepareKeepsTheAdmin) {
 
 TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
   manager_->prepare(cluster_request());
-  const std::string args = R"({"username": "admin", "password": "s3cret"})";
-  EXPECT_EQ(manager_->act("secure_cluster", args), "{}");
+  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
   EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
   for (const auto& st : cluster_.log()) {  // a new role is created, never altered at once
     EXPECT_EQ(st.find("ALTER ROLE"), std::string::npos) << st;
@@ -375,13 +382,13 @@ TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
     }
   }
   const size_t statements = cluster_.log().size();
-  EXPECT_EQ(manager_->act("secure_cluster", args), "{}");
+  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
   const auto log = cluster_.log();
   for (size_t i = statements; i < log.size(); ++i) {
     EXPECT_EQ(log[i].find("CREATE ROLE"), std::string::npos) << log[i];
   }
   try {
-    manager_->act("secure_cluster", R"({"username": "other", "password": "x"})");
+    manager_->secure_cluster(creds("other", "x"));
     FAIL() << "secured twice with different admins";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
@@ -393,8 +400,7 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
   // A ring that just started: the first node does not see the replica of
   // the default role up yet, and its login at QUORUM is Unavailable.
   server_->unavailable_logins = 3;
-  EXPECT_EQ(manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})"),
-            "{}");
+  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
   EXPECT_EQ(server_->unavailable_logins, 0);
   EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
   // Unreachable until the deadline: the error says why, not "other credentials".
@@ -402,7 +408,7 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
   manager_->start();
   server_->unavailable_logins = 1'000'000;
   try {
-    manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})");
+    manager_->secure_cluster(creds("admin", "s3cret"));
     FAIL() << "secured without reaching any role";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
@@ -416,8 +422,8 @@ TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
   EXPECT_THROW(admin->enable_root({}), common::Error) << "not prepared";
   manager_->prepare(cluster_request());
   EXPECT_THROW(admin->enable_root({}), common::Error) << "no admin login stored";
-  manager_->act("secure_cluster", R"({"username": "admin", "password": "s3cret"})");
-  manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
+  manager_->secure_cluster(creds("admin", "s3cret"));
+  manager_->use_admin_credentials(creds("admin", "s3cret"));
   struct stat st {};
   ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -427,44 +433,43 @@ TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
   const auto again = admin->enable_root({});
   EXPECT_NE(again.password(), root.password());  // a new password each time
   EXPECT_EQ(cluster_.roles.at("root"), again.password());
-  EXPECT_THROW(manager_->act("enable_root", "{}"), common::Error) << "no untyped action left";
 }
 
 TEST_F(CassandraManagerTest, RingStatusAndKeyspaces) {
   manager_->prepare(cluster_request());
-  const auto ring = nlohmann::json::parse(manager_->act("ring_status", ""));
-  ASSERT_EQ(ring["nodes"].size(), 2u);
-  EXPECT_EQ(ring["nodes"][1]["rack"], "rack2");
-  const auto ks = nlohmann::json::parse(manager_->act("keyspaces", "{}"));
-  EXPECT_EQ(ks["keyspaces"][1]["name"], "system_distributed");
-  EXPECT_EQ(ks["keyspaces"][1]["replication"]["replication_factor"], "3");
+  const auto ring = manager_->ring_status();
+  ASSERT_EQ(ring.nodes_size(), 2);
+  EXPECT_EQ(ring.nodes(1).rack(), "rack2");
+  const auto ks = manager_->keyspaces();
+  EXPECT_EQ(ks[1]["name"], "system_distributed");
+  EXPECT_EQ(ks[1]["replication"]["replication_factor"], "3");
 }
 
 TEST_F(CassandraManagerTest, UpdateSeedsRewritesTheYamlAndReloads) {
-  EXPECT_THROW(manager_->act("update_seeds", R"({"seeds": ["127.32.0.11"]})"), common::Error);
+  EXPECT_THROW(manager_->update_seeds({"127.32.0.11"}), common::Error);
   manager_->prepare(cluster_request());
-  manager_->act("update_seeds", R"({"seeds": ["127.32.0.12", "127.32.0.11"]})");
+  manager_->update_seeds({"127.32.0.12", "127.32.0.11"});
   EXPECT_EQ(server_->count("configure:rack1:127.32.0.12+2"), 1u);
   EXPECT_EQ(server_->count("nodetool:reloadseeds"), 1u);
   EXPECT_EQ(load_state(layout_.state_file).settings->seeds,
             (std::vector<std::string>{"127.32.0.12", "127.32.0.11"}));
-  EXPECT_THROW(manager_->act("update_seeds", R"({"seeds": ["nope"]})"), common::Error);
+  EXPECT_THROW(manager_->update_seeds({"nope"}), common::Error);
 }
 
 TEST_F(CassandraManagerTest, BlockedDuringCleanupAndDecommissionErrorsCarryTheReason) {
   manager_->prepare(cluster_request());
   server_->hold(true);
-  auto cleanup = std::async(std::launch::async, [&] { return manager_->act("cleanup", "{}"); });
+  auto cleanup = std::async(std::launch::async, [&] { manager_->cleanup(); });
   for (int i = 0; i < 200 && server_->count("nodetool:cleanup") == 0; ++i) {
     std::this_thread::sleep_for(5ms);
   }
   EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
   server_->hold(false);
-  EXPECT_EQ(cleanup.get(), "{}");
+  EXPECT_NO_THROW(cleanup.get());
   EXPECT_EQ(manager_->status(), common::service_status::kRunning);
   server_->fail_decommission = true;
   try {
-    manager_->act("decommission", "{}");
+    manager_->decommission();
     FAIL() << "decommission error swallowed";
   } catch (const common::Error& e) {
     EXPECT_NE(std::string(e.what()).find("Not enough live nodes"), std::string::npos);
@@ -472,19 +477,24 @@ TEST_F(CassandraManagerTest, BlockedDuringCleanupAndDecommissionErrorsCarryTheRe
   EXPECT_EQ(manager_->status(), common::service_status::kRunning);
 }
 
-TEST_F(CassandraManagerTest, UnknownActionsAndBadArguments) {
-  for (const auto& [action, args] : std::vector<std::pair<std::string, std::string>>{
-           {"drop_everything", "{}"},
-           {"remove_node", R"({"host_id": "not-a-uuid"})"},
-           {"store_credentials", R"({"username": "admin"})"},
-           {"ring_status", "[1]"}}) {
+TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {
+  manager_->prepare(cluster_request());
+  const size_t statements = cluster_.log().size();
+  const std::vector<std::pair<std::string, std::function<void()>>> calls = {
+      {"no password", [&] { manager_->use_admin_credentials(creds("admin", "")); }},
+      {"no username", [&] { manager_->secure_cluster(creds("", "pw")); }},
+      {"empty rotation", [&] { manager_->rotate_admin(""); }},
+      {"seed not an address", [&] { manager_->update_seeds({"not an address"}); }}};
+  for (const auto& [what, call] : calls) {
     try {
-      manager_->act(action, args);
-      ADD_FAILURE() << action << " accepted";
+      call();
+      ADD_FAILURE() << what << " accepted";
     } catch (const common::Error& e) {
-      EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest) << action;
+      EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest) << what << ": " << e.what();
     }
   }
+  EXPECT_EQ(cluster_.log().size(), statements);
+  EXPECT_FALSE(load_credentials(layout_.credentials).has_value());
 }
 
 TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
@@ -497,12 +507,12 @@ TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
   const size_t status_calls = server_->count("nodetool:status");
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), status_calls);  // cached
-  manager_->act("ring_status", "{}");  // observes only: the cached detail stays
+  manager_->ring_status();  // observes only: the cached detail stays
   const size_t after_observing = server_->count("nodetool:status");
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), after_observing);
   // An action that changes the node: the next heartbeat reads the ring anew.
-  manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
+  manager_->use_admin_credentials(creds("admin", "s3cret"));
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), after_observing + 1);
   const std::string text = manager_->detail_json();
@@ -520,9 +530,8 @@ TEST_F(CassandraManagerTest, AnActionDoesNotWaitForADetailUnderWay) {
     std::this_thread::sleep_for(5ms);
   }
   ASSERT_EQ(server_->count("nodetool:status"), before + 1);  // the build is in nodetool
-  auto action = std::async(std::launch::async, [&] {
-    return manager_->act("store_credentials", R"({"username": "admin", "password": "s3cret"})");
-  });
+  auto action = std::async(std::launch::async,
+                           [&] { manager_->use_admin_credentials(creds("admin", "s3cret")); });
   EXPECT_EQ(action.wait_for(2s), std::future_status::ready);
   server_->hold(false);
   heartbeat.get();
@@ -556,7 +565,7 @@ TEST_F(CassandraManagerTest, ASteadyRingIsReadLessOftenThanAChangingOne) {
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), steady);
   // ...until an action changes the node.
-  manager_->act("update_seeds", R"({"seeds": ["127.32.0.11"]})");
+  manager_->update_seeds({"127.32.0.11"});
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), steady + 1);
 }

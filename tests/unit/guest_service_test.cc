@@ -2,12 +2,16 @@
 #include "guestagent/guest_service.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/status.h"
+#include "guestagent/guest_jobs.h"
 
 namespace automat::guestagent {
 namespace {
@@ -26,11 +30,6 @@ class ScriptedManager : public DatastoreManager {
   void restart() override { ++restarts; }
   std::string status() override { return status_; }
   std::string detail_json() override { return R"({"k":1})"; }
-  std::string act(const std::string& action, const std::string& args) override {
-    if (action != "double") return DatastoreManager::act(action, args);
-    status_ = common::service_status::kRunning;
-    return std::to_string(2 * std::stoi(args));
-  }
 
   std::atomic<int> prepares{0};
   std::atomic<int> restarts{0};
@@ -44,8 +43,11 @@ class ScriptedManager : public DatastoreManager {
 class GuestServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    jobs_dir_ = ::testing::TempDir() + "/guest_service_test_jobs_" + std::to_string(::getpid());
+    std::filesystem::remove_all(jobs_dir_);
+    jobs_ = std::make_unique<JobRunner>(jobs_dir_, clock_);
     service_ = std::make_unique<GuestService>(
-        manager_, GuestService::Identity{"inst-1", "right-token", "10.11"},
+        manager_, GuestService::Identity{"inst-1", "right-token", "10.11"}, *jobs_,
         [this] { ++notified_; });
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
@@ -53,7 +55,11 @@ class GuestServiceTest : public ::testing::Test {
     ASSERT_TRUE(server_);
     stub_ = proto::GuestAgent::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override {
+    server_->Shutdown();
+    jobs_.reset();
+    std::filesystem::remove_all(jobs_dir_);
+  }
 
   std::unique_ptr<grpc::ClientContext> context(const std::string& token) {
     auto ctx = std::make_unique<grpc::ClientContext>();
@@ -62,6 +68,9 @@ class GuestServiceTest : public ::testing::Test {
   }
 
   ScriptedManager manager_;
+  common::SystemClock clock_;
+  std::string jobs_dir_;
+  std::unique_ptr<JobRunner> jobs_;
   std::atomic<int> notified_{0};
   std::unique_ptr<GuestService> service_;
   std::unique_ptr<grpc::Server> server_;
@@ -133,25 +142,42 @@ TEST_F(GuestServiceTest, ManagerErrorsKeepTheirMessageAndMapToACode) {
   EXPECT_EQ(s.error_message(), "mariadbd exited while starting");
 }
 
-TEST_F(GuestServiceTest, ActRunsTheManagersActionAndAnnouncesTheStatus) {
-  proto::ActionRequest req;
-  req.set_action("double");
-  req.set_args_json("21");
-  proto::ActionReply reply;
-  auto ctx = context("right-token");
-  ASSERT_TRUE(stub_->Act(ctx.get(), req, &reply).ok());
-  EXPECT_EQ(reply.result_json(), "42");
-  EXPECT_EQ(reply.service_status(), common::service_status::kRunning);
-  EXPECT_GE(notified_, 2);
+TEST_F(GuestServiceTest, GetJobAnswersTheJobsOfThisGuest) {
+  jobs_->start("op-1:cleanup:n1", "cleanup", [](JobContext&) { return std::string(); });
+  jobs_->start("op-1:decommission:n1", "decommission", [](JobContext&) -> std::string {
+    throw common::internal_error("Not enough live nodes to maintain replication factor");
+  });
+  ASSERT_EQ(jobs_->wait("op-1:cleanup:n1", std::chrono::seconds(5)).state,
+            JobStatus::State::kSucceeded);
+  ASSERT_EQ(jobs_->wait("op-1:decommission:n1", std::chrono::seconds(5)).state,
+            JobStatus::State::kFailed);
 
-  req.set_action("rebalance");
-  auto ctx2 = context("right-token");
-  const grpc::Status s = stub_->Act(ctx2.get(), req, &reply);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "the mysql guest has no action 'rebalance'");
+  proto::JobRequest req;
+  proto::JobReply reply;
+  req.set_key("op-1:cleanup:n1");
+  auto c1 = context("right-token");
+  ASSERT_TRUE(stub_->GetJob(c1.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(reply.kind(), "cleanup");
+  EXPECT_GT(reply.finished_us(), 0);
 
-  auto ctx3 = context("wrong");
-  EXPECT_EQ(stub_->Act(ctx3.get(), req, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  req.set_key("op-1:decommission:n1");
+  auto c2 = context("right-token");
+  ASSERT_TRUE(stub_->GetJob(c2.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::FAILED);
+  EXPECT_EQ(reply.message(), "Not enough live nodes to maintain replication factor");
+
+  req.set_key("op-2:cleanup:n1");  // never started here (a fresh guest)
+  auto c3 = context("right-token");
+  ASSERT_TRUE(stub_->GetJob(c3.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::UNKNOWN);
+
+  req.set_key("../../etc/passwd");
+  auto c4 = context("right-token");
+  EXPECT_EQ(stub_->GetJob(c4.get(), req, &reply).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_key("op-1:cleanup:n1");
+  auto c5 = context("wrong");
+  EXPECT_EQ(stub_->GetJob(c5.get(), req, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {

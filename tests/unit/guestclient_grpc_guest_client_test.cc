@@ -14,6 +14,7 @@
 #include "automat/guest.grpc.pb.h"
 #include "common/crypto.h"
 #include "common/error.h"
+#include "guestclient/grpc_call.h"
 #include "guestclient/grpc_guest_client.h"
 
 namespace automat::testing {
@@ -56,26 +57,23 @@ class RecordingGuest : public proto::GuestAgent::Service {
     reply->set_service_status("SHUTDOWN");
     return grpc::Status::OK;
   }
-  grpc::Status Act(grpc::ServerContext* ctx, const proto::ActionRequest* req,
-                   proto::ActionReply* reply) override {
+  grpc::Status GetJob(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                      proto::JobReply* reply) override {
     remember_token(ctx);
-    last_action = req->action();
-    last_args = req->args_json();
-    if (req->action() == "echo") {
-      reply->set_result_json(req->args_json());
-      return grpc::Status::OK;
+    last_key = req->key();
+    if (req->key() == "busy") {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the node is draining");
     }
-    if (req->action() == "not-json") {
-      reply->set_result_json("{oops");
-      return grpc::Status::OK;
+    if (req->key() == "bad key") {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a job key must be 1-128 of ...");
     }
-    if (req->action() == "busy") {
-      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "binary logging is off");
-    }
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no action '" + req->action() + "'");
+    reply->set_key(req->key());
+    reply->set_kind("cleanup");
+    reply->set_state(proto::JobReply::RUNNING);
+    reply->set_progress(0.25);
+    return grpc::Status::OK;
   }
-  std::string last_action;
-  std::string last_args;
+  std::string last_key;
 
  private:
   void remember_token(grpc::ServerContext* ctx) {
@@ -138,27 +136,48 @@ TEST_F(GrpcGuestClientTest, AGuestErrorIsInternalWithTheGuestsMessage) {
   }
 }
 
-TEST_F(GrpcGuestClientTest, ActSendsArgumentsAndParsesTheResult) {
-  const nlohmann::json args = {{"user", "automat_repl_1"}, {"n", 3}};
-  const nlohmann::json result = client()->act("echo", args, 5s);
-  EXPECT_EQ(service_.last_action, "echo");
-  EXPECT_EQ(nlohmann::json::parse(service_.last_args), args);
-  EXPECT_EQ(result, args);
+TEST_F(GrpcGuestClientTest, GetJobSendsTheKeyAndAnswersTheJob) {
+  const proto::JobReply job = client()->get_job("op-1:cleanup:n1", 5s);
+  EXPECT_EQ(service_.last_key, "op-1:cleanup:n1");
+  EXPECT_EQ(job.state(), proto::JobReply::RUNNING);
+  EXPECT_EQ(job.kind(), "cleanup");
+  EXPECT_DOUBLE_EQ(job.progress(), 0.25);
   EXPECT_EQ(service_.last_token, common::crypto::guest_rpc_token(kSecret, kInstance));
 }
 
-TEST_F(GrpcGuestClientTest, ActErrorsKeepTheirMeaning) {
-  auto code_of = [&](const std::string& action) -> std::optional<common::ErrorCode> {
+TEST_F(GrpcGuestClientTest, GuestErrorsKeepTheirMeaning) {
+  auto code_of = [&](const std::string& key) -> std::optional<common::ErrorCode> {
     try {
-      client()->act(action, nlohmann::json::object(), 5s);
+      client()->get_job(key, 5s);
     } catch (const common::Error& e) {
       return e.code();
     }
     return std::nullopt;
   };
-  EXPECT_EQ(code_of("unknown"), common::ErrorCode::kBadRequest);
+  EXPECT_EQ(code_of("bad key"), common::ErrorCode::kBadRequest);
   EXPECT_EQ(code_of("busy"), common::ErrorCode::kConflict);
-  EXPECT_EQ(code_of("not-json"), common::ErrorCode::kInternal);
+  EXPECT_EQ(code_of("fine"), std::nullopt);
+}
+
+TEST_F(GrpcGuestClientTest, ALinkForADatastoresClientSharesTheChannelAndCarriesTheToken) {
+  guestclient::ChannelCache channels;
+  guestclient::GrpcGuestClientFactory factory(kSecret, &channels);
+  const guestclient::GuestEndpoint server{kInstance, "127.0.0.1", port_};
+  ASSERT_EQ(factory.connect(server)->ping(5s).instance_id(), kInstance);
+  const guestclient::GuestLink link = factory.link(server);
+  EXPECT_EQ(link.to.instance_id, kInstance);
+  EXPECT_EQ(link.to.target, "127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(link.to.token, common::crypto::guest_rpc_token(kSecret, kInstance));
+  EXPECT_EQ(link.channel, channels.get(link.to.target));
+  EXPECT_EQ(channels.size(), 1u);
+  // A call made through the link is the guest's own.
+  auto stub = proto::GuestAgent::NewStub(link.channel);
+  proto::PingReply reply;
+  guestclient::unary_call(link.to, "Ping", 5s, [&](grpc::ClientContext* c) {
+    return stub->Ping(c, proto::Empty(), &reply);
+  });
+  EXPECT_EQ(reply.instance_id(), kInstance);
+  EXPECT_EQ(service_.last_token, link.to.token);
 }
 
 TEST_F(GrpcGuestClientTest, AnUnimplementedCallSaysSo) {

@@ -1,0 +1,61 @@
+#include "datastores/cassandra/workflow_cassandra_guest.h"
+
+#include "common/error.h"
+#include "guestclient/grpc_call.h"
+
+namespace automat::datastores::cassandra {
+
+namespace pc = proto::cassandra;
+using guestclient::call;
+using Stub = pc::CassandraGuest::Stub;
+using std::chrono::milliseconds;
+
+CassandraGuestClient::CassandraGuestClient(guestclient::GuestLink link)
+    : to_(std::move(link.to)), stub_(pc::CassandraGuest::NewStub(std::move(link.channel))) {}
+
+pc::RingStatusReply CassandraGuestClient::ring_status(milliseconds deadline) {
+  return call(to_, "RingStatus", deadline, *stub_, &Stub::RingStatus, proto::Empty());
+}
+
+void CassandraGuestClient::secure_cluster(const pc::Credentials& admin, milliseconds deadline) {
+  call(to_, "SecureCluster", deadline, *stub_, &Stub::SecureCluster, admin);
+}
+
+void CassandraGuestClient::store_credentials(const pc::Credentials& admin,
+                                             milliseconds deadline) {
+  call(to_, "StoreCredentials", deadline, *stub_, &Stub::StoreCredentials, admin);
+}
+
+std::string CassandraGuestClient::rotate_admin(const std::string& password,
+                                               milliseconds deadline) {
+  pc::RotateAdminRequest req;
+  req.set_password(password);
+  return call(to_, "RotateAdmin", deadline, *stub_, &Stub::RotateAdmin, req).username();
+}
+
+void CassandraGuestClient::update_seeds(const std::vector<std::string>& seeds,
+                                        milliseconds deadline) {
+  pc::UpdateSeedsRequest req;
+  for (const auto& s : seeds) req.add_seeds(s);
+  call(to_, "UpdateSeeds", deadline, *stub_, &Stub::UpdateSeeds, req);
+}
+
+proto::JobReply CassandraGuestClient::cleanup(const std::string& key, milliseconds deadline) {
+  proto::JobRequest req;
+  req.set_key(key);
+  return call(to_, "Cleanup", deadline, *stub_, &Stub::Cleanup, req);
+}
+
+proto::JobReply CassandraGuestClient::decommission(const std::string& key, milliseconds deadline) {
+  proto::JobRequest req;
+  req.set_key(key);
+  return call(to_, "Decommission", deadline, *stub_, &Stub::Decommission, req);
+}
+
+CassandraGuestClient cassandra_guest(taskmanager::StepContext& ctx, const std::string& id) {
+  auto server = ctx.services.compute->find(id);
+  if (!server) throw common::unavailable("node " + id + " has no server");
+  return CassandraGuestClient(ctx.services.guests->link(*server));
+}
+
+}  // namespace automat::datastores::cassandra

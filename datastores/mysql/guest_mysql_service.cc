@@ -1,0 +1,83 @@
+// The MySQL guest contract (mysql_guest.proto) over gRPC: each call
+// authenticated by the instance's token, errors mapped to statuses with
+// their message (guestagent/rpc_guard.h), the work done through
+// MysqlManager::replication_call. Requests and replies may hold passwords:
+// only method names are logged.
+#include "datastores/mysql/guest_mysql_manager.h"
+#include "datastores/mysql/mysql_guest.grpc.pb.h"
+
+namespace automat::datastores::mysql {
+namespace {
+
+namespace pm = proto::mysql;
+
+class MysqlGuestService final : public pm::MysqlGuest::Service {
+ public:
+  MysqlGuestService(MysqlManager& manager, const guestagent::RpcEnvironment& env)
+      : m_(manager), env_(env) {}
+
+  grpc::Status EnableSource(grpc::ServerContext* ctx, const pm::ReplicationUserRequest* req,
+                            pm::ReplicationLogin* reply) override {
+    return call(ctx, "EnableSource", [&](ReplicationActions& a) { *reply = a.enable_source(*req); });
+  }
+  grpc::Status TakeBackup(grpc::ServerContext* ctx, const pm::BackupRequest* req,
+                          pm::Backup* reply) override {
+    return call(ctx, "TakeBackup", [&](ReplicationActions& a) { *reply = a.take_backup(*req); });
+  }
+  grpc::Status Follow(grpc::ServerContext* ctx, const pm::FollowRequest* req,
+                      proto::Empty*) override {
+    return call(ctx, "Follow", [&](ReplicationActions& a) { a.follow(*req); });
+  }
+  grpc::Status FollowCurrent(grpc::ServerContext* ctx, const pm::FollowCurrentRequest* req,
+                             proto::Empty*) override {
+    return call(ctx, "FollowCurrent", [&](ReplicationActions& a) { a.follow_current(*req); });
+  }
+  grpc::Status ReplicationStatus(grpc::ServerContext* ctx, const proto::Empty*,
+                                 pm::ReplicationStatusReply* reply) override {
+    return call(ctx, "ReplicationStatus",
+                [&](ReplicationActions& a) { *reply = a.replication_status(); });
+  }
+  grpc::Status CurrentGtid(grpc::ServerContext* ctx, const proto::Empty*,
+                           pm::Gtid* reply) override {
+    return call(ctx, "CurrentGtid", [&](ReplicationActions& a) { *reply = a.current_gtid(); });
+  }
+  grpc::Status WaitCaughtUp(grpc::ServerContext* ctx, const pm::WaitCaughtUpRequest* req,
+                            pm::WaitCaughtUpReply* reply) override {
+    return call(ctx, "WaitCaughtUp",
+                [&](ReplicationActions& a) { *reply = a.wait_caught_up(*req); });
+  }
+  grpc::Status Detach(grpc::ServerContext* ctx, const proto::Empty*, proto::Empty*) override {
+    return call(ctx, "Detach", [&](ReplicationActions& a) { a.detach(); });
+  }
+  grpc::Status DropReplicationUser(grpc::ServerContext* ctx, const pm::ReplicationUserRequest* req,
+                                   proto::Empty*) override {
+    return call(ctx, "DropReplicationUser",
+                [&](ReplicationActions& a) { a.drop_replication_user(*req); });
+  }
+  grpc::Status SetReadOnly(grpc::ServerContext* ctx, const pm::ReadOnlyRequest* req,
+                           proto::Empty*) override {
+    return call(ctx, "SetReadOnly", [&](ReplicationActions& a) { a.set_read_only(req->on()); });
+  }
+
+ private:
+  // Every call may change what a heartbeat reports (replication health,
+  // read-only): one goes out after it.
+  grpc::Status call(grpc::ServerContext* ctx, const char* method,
+                    const std::function<void(ReplicationActions&)>& work) {
+    const grpc::Status status =
+        env_.guard.run(ctx, method, [&] { m_.replication_call(method, work); });
+    if (env_.changed) env_.changed();
+    return status;
+  }
+
+  MysqlManager& m_;
+  const guestagent::RpcEnvironment env_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MysqlManager::make_service(const guestagent::RpcEnvironment& env) {
+  return std::make_unique<MysqlGuestService>(*this, env);
+}
+
+}  // namespace automat::datastores::mysql

@@ -1,0 +1,79 @@
+#include "datastores/mysql/workflow_mysql_guest.h"
+
+#include "common/error.h"
+#include "guestclient/grpc_call.h"
+
+namespace automat::datastores::mysql {
+
+namespace pm = proto::mysql;
+using guestclient::call;
+using Stub = pm::MysqlGuest::Stub;
+using ms = MysqlGuestClient::ms;
+
+MysqlGuestClient::MysqlGuestClient(guestclient::GuestLink link)
+    : to_(std::move(link.to)), stub_(pm::MysqlGuest::NewStub(std::move(link.channel))) {}
+
+pm::ReplicationLogin MysqlGuestClient::enable_source(const std::string& user, ms deadline) {
+  pm::ReplicationUserRequest req;
+  req.set_user(user);
+  return call(to_, "EnableSource", deadline, *stub_, &Stub::EnableSource, req);
+}
+
+pm::Backup MysqlGuestClient::take_backup(const std::string& key, ms deadline) {
+  pm::BackupRequest req;
+  req.set_key(key);
+  return call(to_, "TakeBackup", deadline, *stub_, &Stub::TakeBackup, req);
+}
+
+void MysqlGuestClient::follow(const pm::Backup& backup, const pm::Source& source, ms deadline) {
+  pm::FollowRequest req;
+  *req.mutable_backup() = backup;
+  *req.mutable_source() = source;
+  call(to_, "Follow", deadline, *stub_, &Stub::Follow, req);
+}
+
+void MysqlGuestClient::follow_current(const pm::Source& source, ms deadline) {
+  pm::FollowCurrentRequest req;
+  *req.mutable_source() = source;
+  call(to_, "FollowCurrent", deadline, *stub_, &Stub::FollowCurrent, req);
+}
+
+pm::ReplicationStatusReply MysqlGuestClient::replication_status(ms deadline) {
+  return call(to_, "ReplicationStatus", deadline, *stub_, &Stub::ReplicationStatus,
+              proto::Empty());
+}
+
+std::string MysqlGuestClient::current_gtid(ms deadline) {
+  return call(to_, "CurrentGtid", deadline, *stub_, &Stub::CurrentGtid, proto::Empty()).gtid();
+}
+
+bool MysqlGuestClient::wait_caught_up(const std::string& gtid, int timeout_seconds, ms deadline) {
+  pm::WaitCaughtUpRequest req;
+  req.set_gtid(gtid);
+  req.set_timeout_seconds(timeout_seconds);
+  return call(to_, "WaitCaughtUp", deadline, *stub_, &Stub::WaitCaughtUp, req).caught_up();
+}
+
+void MysqlGuestClient::detach(ms deadline) {
+  call(to_, "Detach", deadline, *stub_, &Stub::Detach, proto::Empty());
+}
+
+void MysqlGuestClient::drop_replication_user(const std::string& user, ms deadline) {
+  pm::ReplicationUserRequest req;
+  req.set_user(user);
+  call(to_, "DropReplicationUser", deadline, *stub_, &Stub::DropReplicationUser, req);
+}
+
+void MysqlGuestClient::set_read_only(bool on, ms deadline) {
+  pm::ReadOnlyRequest req;
+  req.set_on(on);
+  call(to_, "SetReadOnly", deadline, *stub_, &Stub::SetReadOnly, req);
+}
+
+MysqlGuestClient mysql_guest(taskmanager::StepContext& ctx, const std::string& id) {
+  auto server = ctx.services.compute->find(id);
+  if (!server) throw common::unavailable("instance " + id + " has no server");
+  return MysqlGuestClient(ctx.services.guests->link(*server));
+}
+
+}  // namespace automat::datastores::mysql
