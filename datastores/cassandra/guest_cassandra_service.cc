@@ -41,11 +41,13 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
   }
   grpc::Status Cleanup(grpc::ServerContext* ctx, const proto::JobRequest* req,
                        proto::JobReply* reply) override {
-    return job(ctx, "Cleanup", *req, "cleanup", [this] { m_.cleanup(); }, reply);
+    return job(
+        ctx, "Cleanup", *req, "cleanup", [this] { m_.cleanup(); }, reply);
   }
   grpc::Status Decommission(grpc::ServerContext* ctx, const proto::JobRequest* req,
                             proto::JobReply* reply) override {
-    return job(ctx, "Decommission", *req, "decommission", [this] { m_.decommission(); }, reply);
+    return job(
+        ctx, "Decommission", *req, "decommission", [this] { m_.decommission(); }, reply);
   }
 
  private:

@@ -21,13 +21,11 @@ void CassandraGuestClient::secure_cluster(const pc::Credentials& admin, millisec
   call(to_, "SecureCluster", deadline, *stub_, &Stub::SecureCluster, admin);
 }
 
-void CassandraGuestClient::store_credentials(const pc::Credentials& admin,
-                                             milliseconds deadline) {
+void CassandraGuestClient::store_credentials(const pc::Credentials& admin, milliseconds deadline) {
   call(to_, "StoreCredentials", deadline, *stub_, &Stub::StoreCredentials, admin);
 }
 
-std::string CassandraGuestClient::rotate_admin(const std::string& password,
-                                               milliseconds deadline) {
+std::string CassandraGuestClient::rotate_admin(const std::string& password, milliseconds deadline) {
   pc::RotateAdminRequest req;
   req.set_password(password);
   return call(to_, "RotateAdmin", deadline, *stub_, &Stub::RotateAdmin, req).username();

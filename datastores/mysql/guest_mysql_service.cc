@@ -18,7 +18,8 @@ class MysqlGuestService final : public pm::MysqlGuest::Service {
 
   grpc::Status EnableSource(grpc::ServerContext* ctx, const pm::ReplicationUserRequest* req,
                             pm::ReplicationLogin* reply) override {
-    return call(ctx, "EnableSource", [&](ReplicationActions& a) { *reply = a.enable_source(*req); });
+    return call(ctx, "EnableSource",
+                [&](ReplicationActions& a) { *reply = a.enable_source(*req); });
   }
   grpc::Status TakeBackup(grpc::ServerContext* ctx, const pm::BackupRequest* req,
                           pm::Backup* reply) override {

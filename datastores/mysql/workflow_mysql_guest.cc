@@ -39,8 +39,7 @@ void MysqlGuestClient::follow_current(const pm::Source& source, ms deadline) {
 }
 
 pm::ReplicationStatusReply MysqlGuestClient::replication_status(ms deadline) {
-  return call(to_, "ReplicationStatus", deadline, *stub_, &Stub::ReplicationStatus,
-              proto::Empty());
+  return call(to_, "ReplicationStatus", deadline, *stub_, &Stub::ReplicationStatus, proto::Empty());
 }
 
 std::string MysqlGuestClient::current_gtid(ms deadline) {

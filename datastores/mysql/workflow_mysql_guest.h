@@ -20,8 +20,7 @@ class MysqlGuestClient {
 
   proto::mysql::ReplicationLogin enable_source(const std::string& user, ms deadline);
   proto::mysql::Backup take_backup(const std::string& key, ms deadline);
-  void follow(const proto::mysql::Backup& backup, const proto::mysql::Source& source,
-              ms deadline);
+  void follow(const proto::mysql::Backup& backup, const proto::mysql::Source& source, ms deadline);
   void follow_current(const proto::mysql::Source& source, ms deadline);
   proto::mysql::ReplicationStatusReply replication_status(ms deadline);
   std::string current_gtid(ms deadline);

@@ -40,8 +40,7 @@ inline nlohmann::json fake_request_json(const google::protobuf::Message& req) {
 
 // One call of a fake datastore service; `job`: a job call (see FakeGuest::jobs).
 inline grpc::Status fake_guest_call(FakeGuestClientFactory& f, grpc::ServerContext* ctx,
-                                    const std::string& action,
-                                    const google::protobuf::Message& req,
+                                    const std::string& action, const google::protobuf::Message& req,
                                     google::protobuf::Message* reply, bool job = false) {
   const auto token = ctx->client_metadata().find("x-automat-token");
   if (token == ctx->client_metadata().end()) {

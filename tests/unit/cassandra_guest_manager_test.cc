@@ -1,5 +1,6 @@
 // CassandraManager's decisions, status transitions and actions over a
 // scripted server whose CQL side keeps roles the way Cassandra does.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -11,8 +12,10 @@
 #include <future>
 #include <regex>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/status.h"
+#include "datastores/cassandra/cassandra_guest.grpc.pb.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
 
 namespace automat::datastores::cassandra {
@@ -131,7 +134,8 @@ class FakeCassandraServer : public CassandraServer {
   }
   std::string nodetool(const std::vector<std::string>& args, std::chrono::milliseconds) override {
     record("nodetool:" + args.front());
-    if (args.front() == "cleanup" || (args.front() == "status" && hold_status)) {
+    if (args.front() == "cleanup" || args.front() == "decommission" ||
+        (args.front() == "status" && hold_status)) {
       std::unique_lock<std::mutex> lock(mu_);
       gate_cv_.wait(lock, [this] { return !hold_; });
     }
@@ -475,6 +479,60 @@ TEST_F(CassandraManagerTest, BlockedDuringCleanupAndDecommissionErrorsCarryTheRe
     EXPECT_NE(std::string(e.what()).find("Not enough live nodes"), std::string::npos);
   }
   EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraManagerTest, TheServiceRunsADecommissionAsAJobOnceUnderItsKey) {
+  manager_->prepare(cluster_request());
+  common::SystemClock clock;
+  guestagent::JobRunner jobs((dir_ / "jobs").string(), clock);
+  guestagent::RpcGuard guard("inst-1", "tok");
+  std::atomic<int> changed{0};
+  auto service = manager_->make_service({guard, jobs, [&] { ++changed; }});
+  ASSERT_TRUE(service);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(service.get());
+  auto server = builder.BuildAndStart();
+  auto stub =
+      proto::cassandra::CassandraGuest::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto call = [&](const std::string& key, bool cleanup = false) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::JobRequest req;
+    req.set_key(key);
+    proto::JobReply reply;
+    const grpc::Status s =
+        cleanup ? stub->Cleanup(&ctx, req, &reply) : stub->Decommission(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+
+  server_->hold(true);  // nodetool decommission runs until released
+  const auto [started, first] = call("op-1:decommission:inst-1");
+  ASSERT_TRUE(started.ok()) << started.error_message();
+  EXPECT_EQ(first.state(), proto::JobReply::RUNNING);  // answered at once
+  EXPECT_EQ(first.kind(), "decommission");
+  for (int i = 0; i < 200 && server_->count("nodetool:decommission") == 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
+  const auto [again, second] = call("op-1:decommission:inst-1");  // a retried call
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(second.state(), proto::JobReply::RUNNING);
+  const auto [other_kind, _] = call("op-1:decommission:inst-1", /*cleanup=*/true);
+  EXPECT_EQ(other_kind.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  const auto [bad_key, __] = call("no spaces allowed");
+  EXPECT_EQ(bad_key.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  server_->hold(false);
+
+  const auto done = jobs.wait("op-1:decommission:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, guestagent::JobStatus::State::kSucceeded);
+  EXPECT_EQ(server_->count("nodetool:decommission"), 1u) << "started once";
+  EXPECT_GE(changed.load(), 1) << "a heartbeat follows the job's end";
+  server_->fail_decommission = true;
+  call("op-2:decommission:inst-1");
+  const auto failed = jobs.wait("op-2:decommission:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(failed.state, guestagent::JobStatus::State::kFailed);
+  EXPECT_NE(failed.message.find("Not enough live nodes"), std::string::npos) << failed.message;
+  server->Shutdown();
 }
 
 TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {

@@ -382,6 +382,80 @@ TEST_F(CassandraResizeTest, AFailingDecommissionFailsWithTheHostsErrorAndKeepsTh
   EXPECT_EQ(w.world.compute.servers.count("n3"), 1u) << "the node keeps serving";
 }
 
+TEST_F(CassandraResizeTest, ADecommissionRunsAsAGuestJobPolledUntilItEndsAndStartedOnce) {
+  // The guest starts the job and answers at once; it runs until the node
+  // left the ring.
+  w.world.guests.guest("n3").actions["decommission"] = [](FakeGuest&, const json&) -> json {
+    return {{"state", "RUNNING"}, {"message", "streaming 3 ranges"}};
+  };
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
+  std::string seen_while_running;
+  std::thread guest([&] {
+    for (int i = 0; i < 2000; ++i) {
+      {
+        std::lock_guard<std::mutex> l(w.world.guests.mu);
+        auto& jobs = w.world.guests.guest("n3").jobs;
+        const std::string message = w.world.op(op.id).message;
+        if (!jobs.empty() && message.find("running") != std::string::npos) {
+          seen_while_running = message;
+          jobs.begin()->second.set_state(proto::JobReply::SUCCEEDED);
+          break;
+        }
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    std::lock_guard<std::mutex> l(w.ring_mu);
+    w.up.erase("n3");
+  });
+
+  const auto outcome = w.run(op.id);
+  guest.join();
+  ASSERT_EQ(outcome, Outcome::kCompleted) << w.world.op(op.id).message;
+
+  // Started once under the operation's key, however often the step looked.
+  const auto started = w.acts("n3", "decommission");
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(started[0]["key"], op.id + ":decommission:n3");
+  EXPECT_NE(seen_while_running.find("nodetool decommission running (streaming 3 ranges)"),
+            std::string::npos)
+      << seen_while_running;
+  EXPECT_FALSE(w.world.instances.find_any("n3"));
+}
+
+TEST_F(CassandraResizeTest, AJobTheGuestLostIsStartedAgainUnderTheNextKey) {
+  int calls = 0;
+  w.world.guests.guest("n2").actions["decommission"] = [&](FakeGuest&, const json&) -> json {
+    if (++calls == 1) return {{"state", "LOST"}};  // the guest restarted while it ran
+    std::lock_guard<std::mutex> l(w.ring_mu);
+    w.up.erase("n2");
+    return json::object();
+  };
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  const auto started = w.acts("n2", "decommission");
+  ASSERT_EQ(started.size(), 2u);
+  EXPECT_EQ(started[0]["key"], op.id + ":decommission:n2");
+  EXPECT_EQ(started[1]["key"], op.id + ":decommission:n2.2");
+}
+
+TEST_F(CassandraResizeTest, AGuestThatKeepsLosingTheJobFailsTheOperation) {
+  w.world.guests.guest("n2").actions["decommission"] = [](FakeGuest&, const json&) -> json {
+    return {{"state", "LOST"}};
+  };
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  EXPECT_EQ(w.acts("n2", "decommission").size(), 3u);
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_NE(done.errors[0].message.find("restarted 3 times"), std::string::npos)
+      << done.errors[0].message;
+  EXPECT_EQ(w.world.compute.servers.count("n2"), 1u) << "the node keeps serving";
+}
+
 TEST_F(CassandraResizeTest, AShrinkThatBecameUnsafeStopsBeforeAnyDecommission) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
   // After the API accepted the shrink, a keyspace's replication was raised
