@@ -81,8 +81,7 @@ struct Instance {
 };
 
 // A member of a cluster: its nodes row joined with its instance. A node's id
-// is its instance's id. Its address is the instance's (nodes.address is not
-// used).
+// is its instance's id; its address is the instance's.
 struct Node {
   std::string instance_id;
   std::string cluster_id;

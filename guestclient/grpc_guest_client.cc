@@ -33,14 +33,8 @@ class GrpcGuestClient : public GuestClient {
   proto::StatusReply get_status(std::chrono::milliseconds deadline) override {
     return status_call("GetStatus", deadline, &proto::GuestAgent::Stub::GetStatus);
   }
-  proto::StatusReply start_datastore(std::chrono::milliseconds deadline) override {
-    return status_call("StartDatastore", deadline, &proto::GuestAgent::Stub::StartDatastore);
-  }
   proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) override {
     return status_call("StopDatastore", deadline, &proto::GuestAgent::Stub::StopDatastore);
-  }
-  proto::StatusReply restart_datastore(std::chrono::milliseconds deadline) override {
-    return status_call("RestartDatastore", deadline, &proto::GuestAgent::Stub::RestartDatastore);
   }
 
   proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) override {

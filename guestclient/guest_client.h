@@ -36,9 +36,7 @@ class GuestClient {
   virtual proto::StatusReply prepare(const proto::PrepareRequest& req,
                                      std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply get_status(std::chrono::milliseconds deadline) = 0;
-  virtual proto::StatusReply start_datastore(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
-  virtual proto::StatusReply restart_datastore(std::chrono::milliseconds deadline) = 0;
   // A job one of the datastore's own calls started (proto JobReply; state
   // UNKNOWN when the guest has no job under `key`, e.g. a fresh node).
   virtual proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) = 0;

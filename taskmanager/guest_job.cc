@@ -1,16 +1,19 @@
 #include "taskmanager/guest_job.h"
 
+#include "common/error.h"
+
 namespace automat::taskmanager {
 
 namespace {
 constexpr int kMaxAttempts = 3;
-}
+constexpr auto kLookDeadline = std::chrono::seconds(10);
+}  // namespace
 
-GuestJobState drive_guest_job(const std::string& key,
-                              const std::function<proto::JobReply(const std::string&)>& start) {
+GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start) {
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     const std::string k = attempt == 1 ? key : key + "." + std::to_string(attempt);
-    const proto::JobReply job = start(k);
+    proto::JobReply job = look(k);
+    if (job.state() == proto::JobReply::UNKNOWN) job = start(k);
     switch (job.state()) {
       case proto::JobReply::SUCCEEDED:
         return {GuestJobState::Kind::kSucceeded, job.message(), 1.0};
@@ -29,6 +32,15 @@ GuestJobState drive_guest_job(const std::string& key,
           "the guest restarted " + std::to_string(kMaxAttempts) + " times while its job " + key +
               " ran",
           0};
+}
+
+GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
+                              const std::string& key, const JobCall& start) {
+  auto server = ctx.services.compute->find(instance_id);
+  if (!server) throw common::unavailable("instance " + instance_id + " has no server");
+  auto guest = ctx.services.guests->connect(*server);
+  return drive_guest_job(
+      key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start);
 }
 
 std::string guest_job_key(const std::string& op_id, const std::string& kind,

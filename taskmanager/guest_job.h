@@ -1,8 +1,9 @@
 #pragma once
-// Long guest work from a step, without waiting on a call: the step starts
-// the work on the guest as a job under a key (a datastore's job call, e.g.
-// CassandraGuestClient::decommission) and looks again on its next run;
-// starting a key that exists answers that job, so a step run twice never
+// Long guest work from a step, without waiting on a call: the step looks the
+// job up on the guest (GuestClient::get_job) and, when the guest has none
+// under the key, starts it (a datastore's job call, e.g.
+// CassandraGuestClient::decommission); it looks again on its next run.
+// Starting a key that exists answers that job, so a step run twice never
 // does the work twice. A job the guest lost (it restarted meanwhile) is
 // started again under the next key ("<key>.2", "<key>.3"); the third loss
 // fails the step.
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "automat/guest.pb.h"
+#include "taskmanager/workflow.h"
 
 namespace automat::taskmanager {
 
@@ -20,10 +22,17 @@ struct GuestJobState {
   double progress = 0;  // 0..1 when the work reports it
 };
 
-// `start(key)` starts the job or answers the one under `key`; throws what
-// it throws (an unreachable guest: the step decides).
-GuestJobState drive_guest_job(const std::string& key,
-                              const std::function<proto::JobReply(const std::string&)>& start);
+using JobCall = std::function<proto::JobReply(const std::string& key)>;
+
+// `look(key)` answers the guest's job under `key` (state UNKNOWN when it
+// has none); `start(key)` starts it. Both throw what the guest call throws
+// (an unreachable guest: the step decides).
+GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start);
+
+// The same for the job of instance `instance_id`'s guest, looked up through
+// its generic face (ctx.services.guests).
+GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
+                              const std::string& key, const JobCall& start);
 
 // A job key for `kind` on `node_id` within operation `op_id`.
 std::string guest_job_key(const std::string& op_id, const std::string& kind,

@@ -116,7 +116,7 @@ OperationRunner::Outcome OperationRunner::run_steps(Progress& p) {
 
 OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepResult& last) {
   Step& step = *p.steps[index];
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = options_.now();
   common::log::info("operation.step_started",
                     {{"op", p.op.id}, {"instance", p.op.resource_id}, {"step", step.name()}});
   while (true) {
@@ -136,14 +136,14 @@ OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepR
       return StepEnd::kNext;
     }
     if (last.kind == StepResult::Kind::kFailed) return StepEnd::kFailed;
-    if (std::chrono::steady_clock::now() - started >= step.timeout()) {
+    if (options_.now() - started >= step.timeout()) {
       last = StepResult::failed(
           p.op.resource_id,
           step.name() + " timed out after " + seconds_text(step.timeout()) + ": " + last.message);
       return StepEnd::kFailed;
     }
     if (!save(p, index, last.message)) return StepEnd::kLeaseLost;
-    if (stop_.wait_for(std::max(last.retry_after, kMinRetryWait))) return StepEnd::kStopped;
+    if (options_.pause(stop_, std::max(last.retry_after, kMinRetryWait))) return StepEnd::kStopped;
   }
 }
 

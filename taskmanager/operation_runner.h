@@ -24,8 +24,17 @@ namespace automat::taskmanager {
 using WorkflowLookup = std::function<std::unique_ptr<WorkflowFactory>(const std::string& manager)>;
 
 struct RunnerOptions {
+  using TimePoint = std::chrono::steady_clock::time_point;
   std::string owner;              // this taskmanager's id (hostname:pid:random)
   std::chrono::seconds lease{5};  // renewed while the operation runs (LeaseKeeper)
+  // The time a step's timeout is measured in, and the pause between its
+  // retries (true: stop was requested meanwhile). The service's are steady
+  // time and a wait on the stop signal; a unit test's move a fake time at
+  // once (tests/fakes/fake_runner_timing.h), so no test sleeps through
+  // retries and a timeout is reached without waiting for it.
+  std::function<TimePoint()> now = [] { return std::chrono::steady_clock::now(); };
+  std::function<bool(common::StopSignal&, std::chrono::milliseconds)> pause =
+      [](common::StopSignal& stop, std::chrono::milliseconds d) { return stop.wait_for(d); };
 };
 
 class OperationRunner {

@@ -64,7 +64,8 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
   GuestJobState job;
   try {
     CassandraGuestClient guest = cassandra_guest(ctx, node.instance_id);
-    job = drive_guest_job(guest_job_key(ctx.operation.id, kind, node.instance_id),
+    job = drive_guest_job(ctx, node.instance_id,
+                          guest_job_key(ctx.operation.id, kind, node.instance_id),
                           [&](const std::string& key) { return (guest.*start)(key, kQuickCall); });
   } catch (const std::exception& e) {
     return guest_error(ctx, node, doing, e);
@@ -320,12 +321,16 @@ class DecommissionStep : public NamedStep {
                     const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
     if (!listed(ctx, "decommissioned", node.instance_id)) {
-      // The ring may have changed since the API checked the request (a node
-      // down, a keyspace's replication raised, disks filled): check again,
-      // on the nodes' latest reports, before any data moves.
-      if (auto refused = still_safe(ctx, cluster)) return *refused;
-      if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
-        return *shown;
+      if (!listed(ctx, "leaving", node.instance_id)) {
+        // The ring may have changed since the API checked the request (a
+        // node down, a keyspace's replication raised, disks filled): check
+        // again, on the nodes' latest reports, before any data moves. Only
+        // before: once the job runs, the leaving node reports no ring.
+        if (auto refused = still_safe(ctx, cluster)) return *refused;
+        if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
+          return *shown;
+        }
+        add_listed(ctx, "leaving", node.instance_id);
       }
       const auto job =
           node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);

@@ -44,9 +44,7 @@ struct FakeGuest {
   // What the guest was asked.
   int pings = 0;
   int status_calls = 0;
-  int starts = 0;
   int stops = 0;
-  int restarts = 0;
   std::vector<proto::PrepareRequest> prepares;
   std::vector<std::chrono::milliseconds> prepare_deadlines;
   std::vector<std::chrono::milliseconds> stop_deadlines;
@@ -133,13 +131,6 @@ class FakeGuestClient : public guestclient::GuestClient {
     return status_of(g);
   }
 
-  proto::StatusReply start_datastore(std::chrono::milliseconds) override {
-    std::lock_guard<std::mutex> l(f_->mu);
-    FakeGuest& g = reachable_guest();
-    ++g.starts;
-    return status_of(g);
-  }
-
   proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) override {
     std::lock_guard<std::mutex> l(f_->mu);
     FakeGuest& g = reachable_guest();
@@ -147,13 +138,6 @@ class FakeGuestClient : public guestclient::GuestClient {
     g.stop_deadlines.push_back(deadline);
     if (g.stop_error) throw common::internal_error(*g.stop_error);
     g.status = "SHUTDOWN";
-    return status_of(g);
-  }
-
-  proto::StatusReply restart_datastore(std::chrono::milliseconds) override {
-    std::lock_guard<std::mutex> l(f_->mu);
-    FakeGuest& g = reachable_guest();
-    ++g.restarts;
     return status_of(g);
   }
 

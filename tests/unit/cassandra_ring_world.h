@@ -11,6 +11,7 @@
 #include "common/crypto.h"
 #include "datastores/registry.h"
 #include "tests/fakes/fake_cluster_repository.h"
+#include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 
 namespace automat::testing {
@@ -19,6 +20,9 @@ struct RingWorld {
   World world{"cassandra"};
   FakeClusterRepository clusters{&world.instances, &world.ops, &world.catalog};
   std::string cluster_id = "cluster-1";
+  // The runner's time: retries happen at once; a test plays the ring's
+  // next move in timing.on_pause.
+  FakeRunnerTiming timing;
 
   std::mutex ring_mu;
   std::set<std::string> up;         // node ids in the ring, UN
@@ -185,7 +189,8 @@ struct RingWorld {
   taskmanager::OperationRunner::Outcome run(const std::string& op_id) {
     using namespace std::chrono_literals;
     taskmanager::OperationRunner runner(world.services, datastores::workflow_factory,
-                                        taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+                                        timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}),
+                                        world.stop);
     auto op = world.ops.claim(op_id, "tm-1", 30s);
     if (!op) throw std::runtime_error("claim failed");
     return runner.run(*op);

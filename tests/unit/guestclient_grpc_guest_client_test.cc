@@ -181,8 +181,12 @@ TEST_F(GrpcGuestClientTest, ALinkForADatastoresClientSharesTheChannelAndCarriesT
 }
 
 TEST_F(GrpcGuestClientTest, AnUnimplementedCallSaysSo) {
+  const guestclient::GuestLink link =
+      factory_.link(guestclient::GuestEndpoint{kInstance, "127.0.0.1", port_});
+  auto stub = proto::GuestAgent::NewStub(link.channel);
   try {
-    client()->restart_datastore(5s);
+    guestclient::call(link.to, "RestartDatastore", 5s, *stub,
+                      &proto::GuestAgent::Stub::RestartDatastore, proto::Empty());
     FAIL() << "expected an error";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kNotImplemented);

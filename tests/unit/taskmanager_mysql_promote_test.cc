@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "datastores/registry.h"
+#include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 
 namespace automat::testing {
@@ -67,11 +68,13 @@ class PromoteRollbackTest : public ::testing::Test {
     EXPECT_TRUE(world.instances.start_operation(candidate, "PROMOTING", {"NONE"}, op));
     op_id = op.id;
     OperationRunner runner(world.services, datastores::workflow_factory,
-                           taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+                           timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}), world.stop);
     auto claimed = world.ops.claim(op.id, "tm-1", 30s);
     EXPECT_TRUE(claimed);
     return runner.run(*claimed);
   }
+
+  FakeRunnerTiming timing;  // retries at once, in the runner's fake time
 
   std::vector<std::pair<std::string, json>> acts(const std::string& id) {
     std::lock_guard<std::mutex> l(world.guests.mu);

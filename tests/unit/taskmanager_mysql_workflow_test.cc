@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "datastores/registry.h"
+#include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 
 namespace automat::testing {
@@ -28,7 +29,7 @@ class MysqlWorkflowTest : public ::testing::Test {
  protected:
   Outcome run(const std::string& op_id) {
     OperationRunner runner(world.services, datastores::workflow_factory,
-                           taskmanager::RunnerOptions{"tm-1", 30s}, world.stop);
+                           timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}), world.stop);
     auto op = world.ops.claim(op_id, "tm-1", 30s);
     EXPECT_TRUE(op);
     return runner.run(*op);
@@ -46,6 +47,7 @@ class MysqlWorkflowTest : public ::testing::Test {
   }
 
   World world;
+  FakeRunnerTiming timing;  // retries at once; the test moves the world in on_pause
 };
 
 TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
@@ -103,20 +105,16 @@ TEST_F(MysqlWorkflowTest, WaitsForTheConductorToRecordRunning) {
   world.guests.guest(op.resource_id).on_prepare = [&](const proto::PrepareRequest&) {
     world.instances.set_service_status(op.resource_id, "BUILDING");
   };
-  std::thread conductor([&] {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (world.instance(op.resource_id).service_status != "BUILDING" &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(10ms);
-    }
-    std::this_thread::sleep_for(700ms);
-    world.instances.set_service_status(op.resource_id, "RUNNING");
-  });
-  const auto started = std::chrono::steady_clock::now();
+  // The conductor records RUNNING 700 ms (of the runner's time) later.
+  std::chrono::milliseconds building_for{0};
+  timing.on_pause = [&](std::chrono::milliseconds d) {
+    if (world.instance(op.resource_id).service_status != "BUILDING") return;
+    building_for += d;
+    if (building_for >= 700ms) world.instances.set_service_status(op.resource_id, "RUNNING");
+  };
   const Outcome outcome = run(op.id);
-  conductor.join();
   ASSERT_EQ(outcome, Outcome::kCompleted);
-  EXPECT_GE(std::chrono::steady_clock::now() - started, 700ms);
+  EXPECT_GE(building_for, 700ms) << "ACTIVE before the conductor recorded RUNNING";
   EXPECT_EQ(world.instance(op.resource_id).task, "NONE");
 }
 
