@@ -152,7 +152,15 @@ def test_broken_replica_shows_error_with_the_servers_message(stack, tenant_a):
     assert made.returncode == 0, f"replica create failed: {made.stdout}{made.stderr}"
     listed = json.loads(made.stdout)
     assert isinstance(listed, list) and len(listed) == 2, made.stdout
-    assert all(i["status"] == "ACTIVE" for i in listed), listed
+    # Once both creates completed, each replica is ACTIVE. Its status comes
+    # from its latest heartbeat; one CI run (2026-12-02) saw a replica listed
+    # not ACTIVE right at completion (status not captured), so the statuses
+    # are named and the next 30 s allowed before this fails.
+    statuses = {i["id"]: i["status"] for i in listed}
+    for i in listed:
+        if i["status"] != "ACTIVE":
+            print(f"replica {i['id']} listed {i['status']} at completion: {statuses}")
+            wait_status(tenant_a, i["id"], "ACTIVE", timeout=30)
     replica_id, other_id = listed[0]["id"], listed[1]["id"]
     assert sorted(r["id"] for r in view_of(tenant_a, master_id)["replicas"]) == sorted(
         [replica_id, other_id])
