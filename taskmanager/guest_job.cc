@@ -36,11 +36,15 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
 
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
                               const std::string& key, const JobCall& start) {
-  auto server = ctx.services.compute->find(instance_id);
-  if (!server) throw common::unavailable("instance " + instance_id + " has no server");
-  auto guest = ctx.services.guests->connect(*server);
+  auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
   return drive_guest_job(
       key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start);
+}
+
+compute::Server server_of(StepContext& ctx, const std::string& instance_id) {
+  auto server = ctx.services.compute->find(instance_id);
+  if (!server) throw common::unavailable("instance " + instance_id + " has no server");
+  return *server;
 }
 
 std::string guest_job_key(const std::string& op_id, const std::string& kind,

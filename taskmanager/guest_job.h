@@ -34,6 +34,11 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
                               const std::string& key, const JobCall& start);
 
+// The server (and so the guest endpoint) of instance `instance_id` as the
+// compute driver records it; throws common::Error(kUnavailable) when it has
+// none yet. How a step reaches a node's guest, generic face or typed.
+compute::Server server_of(StepContext& ctx, const std::string& instance_id);
+
 // A job key for `kind` on `node_id` within operation `op_id`.
 std::string guest_job_key(const std::string& op_id, const std::string& kind,
                           const std::string& node_id);

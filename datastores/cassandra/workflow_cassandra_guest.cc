@@ -1,7 +1,7 @@
 #include "datastores/cassandra/workflow_cassandra_guest.h"
 
-#include "common/error.h"
 #include "guestclient/grpc_call.h"
+#include "taskmanager/guest_job.h"
 
 namespace automat::datastores::cassandra {
 
@@ -51,9 +51,7 @@ proto::JobReply CassandraGuestClient::decommission(const std::string& key, milli
 }
 
 CassandraGuestClient cassandra_guest(taskmanager::StepContext& ctx, const std::string& id) {
-  auto server = ctx.services.compute->find(id);
-  if (!server) throw common::unavailable("node " + id + " has no server");
-  return CassandraGuestClient(ctx.services.guests->link(*server));
+  return CassandraGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }
 
 }  // namespace automat::datastores::cassandra

@@ -1,7 +1,7 @@
 #include "datastores/mysql/workflow_mysql_guest.h"
 
-#include "common/error.h"
 #include "guestclient/grpc_call.h"
+#include "taskmanager/guest_job.h"
 
 namespace automat::datastores::mysql {
 
@@ -70,9 +70,7 @@ void MysqlGuestClient::set_read_only(bool on, ms deadline) {
 }
 
 MysqlGuestClient mysql_guest(taskmanager::StepContext& ctx, const std::string& id) {
-  auto server = ctx.services.compute->find(id);
-  if (!server) throw common::unavailable("instance " + id + " has no server");
-  return MysqlGuestClient(ctx.services.guests->link(*server));
+  return MysqlGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }
 
 }  // namespace automat::datastores::mysql

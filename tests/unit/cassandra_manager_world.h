@@ -21,7 +21,6 @@
 #include "datastores/cassandra/cassandra_guest.grpc.pb.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
 
-
 namespace automat::datastores::cassandra::manager_world {
 
 using namespace std::chrono_literals;
