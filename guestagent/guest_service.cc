@@ -1,9 +1,25 @@
 #include "guestagent/guest_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
+#include "common/status.h"
 #include "guestagent/job_rpc.h"
 
 namespace automat::guestagent {
+namespace {
+
+// The reason a FAILED datastore gives in its status detail, if any.
+std::string failure_reason(const std::string& detail_json) {
+  const auto detail = nlohmann::json::parse(detail_json, nullptr, false);
+  if (!detail.is_object()) return "";
+  for (const char* key : {"message", "error", "reason"}) {
+    if (detail.contains(key) && detail[key].is_string()) return detail[key].get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
 
 GuestService::GuestService(DatastoreManager& manager, Identity identity, JobRunner& jobs,
                            std::function<void()> status_changed)
@@ -61,10 +77,29 @@ grpc::Status GuestService::Ping(grpc::ServerContext* ctx, const proto::Empty*,
   });
 }
 
-grpc::Status GuestService::Prepare(grpc::ServerContext* ctx, const proto::PrepareRequest* req,
-                                   proto::StatusReply* reply) {
-  return change(
-      ctx, "Prepare", [&] { manager_.prepare(*req); }, reply);
+grpc::Status GuestService::StartPrepare(grpc::ServerContext* ctx, const proto::PrepareJob* req,
+                                        proto::JobReply* reply) {
+  proto::JobRequest job;
+  job.set_key(req->key());
+  return start_job(
+      guard_, jobs_, ctx, "StartPrepare", job, "prepare",
+      [this, request = req->request()](JobContext&) -> std::string {
+        announce();
+        try {
+          manager_.prepare(request);
+        } catch (...) {
+          announce();
+          throw;
+        }
+        announce();
+        if (manager_.status() == common::service_status::kFailed) {
+          const std::string reason = failure_reason(manager_.detail_json());
+          throw common::internal_error(reason.empty() ? "the datastore reports FAILED" : reason);
+        }
+        common::log::info("guest.prepared", {{"instance", identity_.instance_id}});
+        return "prepared";
+      },
+      reply);
 }
 
 grpc::Status GuestService::GetStatus(grpc::ServerContext* ctx, const proto::Empty*,

@@ -22,11 +22,14 @@ class GrpcGuestClient : public GuestClient {
     return reply;
   }
 
-  proto::StatusReply prepare(const proto::PrepareRequest& req,
-                             std::chrono::milliseconds deadline) override {
-    proto::StatusReply reply;
-    unary_call(to_, "Prepare", deadline,
-               [&](grpc::ClientContext* c) { return stub_->Prepare(c, req, &reply); });
+  proto::JobReply start_prepare(const std::string& key, const proto::PrepareRequest& req,
+                                std::chrono::milliseconds deadline) override {
+    proto::PrepareJob job;
+    job.set_key(key);
+    *job.mutable_request() = req;
+    proto::JobReply reply;
+    unary_call(to_, "StartPrepare", deadline,
+               [&](grpc::ClientContext* c) { return stub_->StartPrepare(c, job, &reply); });
     return reply;
   }
 

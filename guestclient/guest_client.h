@@ -33,11 +33,13 @@ class GuestClient {
   // reached within the deadline, and common::Error(kInternal) carrying the
   // guest's message when the guest answered with an error.
   virtual proto::PingReply ping(std::chrono::milliseconds deadline) = 0;
-  virtual proto::StatusReply prepare(const proto::PrepareRequest& req,
-                                     std::chrono::milliseconds deadline) = 0;
+  // Starts preparing the datastore as a job under `key` (or answers the job
+  // already under it); follow it with get_job.
+  virtual proto::JobReply start_prepare(const std::string& key, const proto::PrepareRequest& req,
+                                        std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply get_status(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
-  // A job one of the datastore's own calls started (proto JobReply; state
+  // A job start_prepare or one of the datastore's own calls started (proto JobReply; state
   // UNKNOWN when the guest has no job under `key`, e.g. a fresh node).
   virtual proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) = 0;
 };

@@ -1,5 +1,6 @@
 #include "taskmanager/guest_job.h"
 
+#include "common/config.h"
 #include "common/error.h"
 
 namespace automat::taskmanager {
@@ -7,6 +8,7 @@ namespace automat::taskmanager {
 namespace {
 constexpr int kMaxAttempts = 3;
 constexpr auto kLookDeadline = std::chrono::seconds(10);
+constexpr int kPrepareSeconds = 300;
 }  // namespace
 
 GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start) {
@@ -25,7 +27,7 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
         continue;  // the guest restarted while it ran: once more, under the next key
       case proto::JobReply::RUNNING:
       default:
-        return {GuestJobState::Kind::kRunning, job.message(), job.progress()};
+        return {GuestJobState::Kind::kRunning, job.message(), job.progress(), job.started_us()};
     }
   }
   return {GuestJobState::Kind::kFailed,
@@ -39,6 +41,31 @@ GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
   auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
   return drive_guest_job(
       key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start);
+}
+
+GuestJobState drive_prepare(StepContext& ctx, const std::string& instance_id,
+                            const proto::PrepareRequest& req) {
+  auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
+  GuestJobState state = drive_guest_job(
+      guest_job_key(ctx.operation.id, "prepare", instance_id),
+      [&](const std::string& k) { return guest->get_job(k, kLookDeadline); },
+      [&](const std::string& k) { return guest->start_prepare(k, req, kLookDeadline); });
+  if (state.kind != GuestJobState::Kind::kRunning || state.started_us <= 0) return state;
+  const int limit =
+      ctx.services.config
+          ? ctx.services.config->get_int("taskmanager", "guest_prepare_timeout", kPrepareSeconds)
+          : kPrepareSeconds;
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (now_us - state.started_us > int64_t{limit} * 1000000) {
+    return {GuestJobState::Kind::kFailed,
+            "preparing did not finish within " + std::to_string(limit) +
+                " s (guest_prepare_timeout); last: " +
+                (state.message.empty() ? "no progress reported" : state.message),
+            state.progress};
+  }
+  return state;
 }
 
 compute::Server server_of(StepContext& ctx, const std::string& instance_id) {

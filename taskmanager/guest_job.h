@@ -7,6 +7,7 @@
 // does the work twice. A job the guest lost (it restarted meanwhile) is
 // started again under the next key ("<key>.2", "<key>.3"); the third loss
 // fails the step.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -18,8 +19,9 @@ namespace automat::taskmanager {
 struct GuestJobState {
   enum class Kind { kRunning, kSucceeded, kFailed };
   Kind kind = Kind::kRunning;
-  std::string message;  // the guest's progress line, or why it failed
-  double progress = 0;  // 0..1 when the work reports it
+  std::string message;     // the guest's progress line, or why it failed
+  double progress = 0;     // 0..1 when the work reports it
+  int64_t started_us = 0;  // when the guest started it (its clock), while running
 };
 
 using JobCall = std::function<proto::JobReply(const std::string& key)>;
@@ -33,6 +35,15 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
 // its generic face (ctx.services.guests).
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
                               const std::string& key, const JobCall& start);
+
+// Prepares instance `instance_id`'s datastore (GuestAgent.StartPrepare) as
+// the guest job guest_job_key(op, "prepare", instance_id): kSucceeded once
+// prepared, kRunning meanwhile, kFailed with the guest's reason, or once the
+// job has run longer than [taskmanager] guest_prepare_timeout (the job's own
+// deadline, read against the guest's start time). Throws what the guest
+// call throws (an unreachable guest: the step decides).
+GuestJobState drive_prepare(StepContext& ctx, const std::string& instance_id,
+                            const proto::PrepareRequest& req);
 
 // The server (and so the guest endpoint) of instance `instance_id` as the
 // compute driver records it; throws common::Error(kUnavailable) when it has

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "taskmanager/guest_job.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -12,6 +13,7 @@ using std::chrono::seconds;
 
 constexpr milliseconds kPollInterval{500};
 constexpr milliseconds kPingDeadline{2000};
+constexpr milliseconds kPreparePoll{500};  // a MySQL prepare ends within seconds
 
 db::Instance require_instance(StepContext& ctx) {
   auto inst = ctx.services.instances->find_any(ctx.operation.resource_id);
@@ -113,10 +115,9 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
     req.set_memory_mb(flavor->ram_mb);
   }
   req.set_config_json(config_json_ ? config_json_(ctx) : "{}");
-  proto::StatusReply reply;
+  GuestJobState job;
   try {
-    auto guest = ctx.services.guests->connect(server);
-    reply = guest->prepare(req, config_seconds(ctx, "guest_prepare_timeout", 300));
+    job = drive_prepare(ctx, inst.id, req);
   } catch (const common::Error& e) {
     if (e.code() != common::ErrorCode::kUnavailable) {
       return StepResult::failed(server.address,
@@ -126,10 +127,14 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
     return StepResult::retry(seconds(2), "waiting for the guest agent at " + endpoint(server) +
                                              " to prepare " + label_.name);
   }
-  if (reply.service_status() == common::service_status::kFailed) {
-    const std::string reason = detail_reason(reply.detail_json());
-    return StepResult::failed(
-        server.address, label_.name + " failed to start" + (reason.empty() ? "" : ": " + reason));
+  if (job.kind == GuestJobState::Kind::kRunning) {
+    // The guest prepares on its own; the worker is free until the next look.
+    return StepResult::retry(
+        kPreparePoll, "preparing " + label_.name + (job.message.empty() ? "" : ": " + job.message));
+  }
+  if (job.kind == GuestJobState::Kind::kFailed) {
+    return StepResult::failed(server.address, label_.name + " failed to start" +
+                                                  (job.message.empty() ? "" : ": " + job.message));
   }
   // The guest has the passwords now; they never stay in the database.
   op.params = without_passwords(op.params);

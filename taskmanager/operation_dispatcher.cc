@@ -1,5 +1,7 @@
 #include "taskmanager/operation_dispatcher.h"
 
+#include <memory>
+
 #include "common/log.h"
 
 namespace automat::taskmanager {
@@ -23,8 +25,13 @@ OperationDispatcher::Result OperationDispatcher::start(WorkerPool::Ticket ticket
   }
   common::log::info("operation.claimed",
                     {{"op", op_id}, {"owner", owner_}, {"step", std::to_string(op->step)}});
-  pool_.run(std::move(ticket),
-            [this, claimed = std::move(*op)]() mutable { runner_.run(std::move(claimed)); });
+  // Between a step's retries the operation is parked, not waited for on the
+  // worker: the pool runs other operations meanwhile.
+  std::shared_ptr<OperationRunner::Run> run = runner_.start(std::move(*op));
+  pool_.run_parkable(std::move(ticket), [run]() -> std::optional<std::chrono::milliseconds> {
+    if (run->advance()) return std::nullopt;
+    return run->retry_in();
+  });
   return Result::kStarted;
 }
 

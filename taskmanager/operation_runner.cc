@@ -16,31 +16,40 @@ std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count
 
 }  // namespace
 
-struct OperationRunner::Progress {
-  db::Operation& op;
-  WorkflowFactory& factory;
-  StepList steps;
-  LeaseKeeper& keeper;
-
-  int total() const { return static_cast<int>(steps.size()); }
-};
-
 OperationRunner::OperationRunner(Services& services, WorkflowLookup lookup, RunnerOptions options,
                                  common::StopSignal& stop)
     : services_(services), lookup_(std::move(lookup)), options_(std::move(options)), stop_(stop) {}
 
+std::unique_ptr<OperationRunner::Run> OperationRunner::start(db::Operation op) {
+  return std::unique_ptr<Run>(new Run(*this, std::move(op)));
+}
+
 OperationRunner::Outcome OperationRunner::run(db::Operation op) {
+  auto r = start(std::move(op));
+  // A stop requested during the pause is seen by the next advance().
+  while (!r->advance()) options_.pause(stop_, r->retry_in());
+  return r->outcome();
+}
+
+bool OperationRunner::Run::advance() {
+  if (outcome_) return true;
   try {
-    return run_workflow(op);
+    if (!begun_) outcome_ = runner_.begin(*this);
+    if (!outcome_) outcome_ = runner_.advance_steps(*this);
   } catch (const std::exception& e) {
     // The database (or something under the steps) failed outside a step:
     // leave the cursor where it is; the operation resumes later.
-    return abandon(op, nullptr, e.what());
+    if (keeper_) keeper_->stop();
+    outcome_ = runner_.abandon(op_, nullptr, e.what());
   }
+  return outcome_.has_value();
 }
 
-OperationRunner::Outcome OperationRunner::run_workflow(db::Operation& op) {
-  LeaseKeeper keeper(*services_.operations, op.id, options_.owner, options_.lease);
+std::optional<OperationRunner::Outcome> OperationRunner::begin(Run& r) {
+  db::Operation& op = r.op_;
+  r.keeper_ =
+      std::make_unique<LeaseKeeper>(*services_.operations, op.id, options_.owner, options_.lease);
+  LeaseKeeper& keeper = *r.keeper_;
   common::log::info("operation.started", {{"op", op.id},
                                           {"type", op.type},
                                           {"instance", op.resource_id},
@@ -70,81 +79,74 @@ OperationRunner::Outcome OperationRunner::run_workflow(db::Operation& op) {
                                                        " resources are not supported"));
   }
   auto version = services_.catalog->find_version_by_id(version_id);
-  auto factory = version ? lookup_(version->manager) : nullptr;
-  if (!factory) {
+  r.factory_ = version ? lookup_(version->manager) : nullptr;
+  if (!r.factory_) {
     const std::string why =
         version ? "no workflow is registered for datastore manager '" + version->manager + "'"
                 : "the datastore version of " + op.resource_type + " " + op.resource_id +
                       " no longer exists";
     return fail(op, nullptr, keeper, StepResult::failed(op.resource_id, why));
   }
-  StepList steps;
   try {
-    steps = factory->steps_for(op);
+    r.steps_ = r.factory_->steps_for(op);
   } catch (const common::Error& e) {
-    return fail(op, factory.get(), keeper, StepResult::failed(op.resource_id, e.what()));
+    return fail(op, r.factory_.get(), keeper, StepResult::failed(op.resource_id, e.what()));
   }
-  Progress p{op, *factory, std::move(steps), keeper};
-  return run_steps(p);
-}
-
-OperationRunner::Outcome OperationRunner::run_steps(Progress& p) {
-  const int total = p.total();
-  int index = std::clamp(p.op.step, 0, total);
+  const int total = r.total();
+  const int index = std::clamp(op.step, 0, total);
   // Also proves the lease is still ours before anything runs.
-  if (!save(p, index, index < total ? p.steps[index]->description() : "all steps done")) {
+  if (!save(r, index, index < total ? r.steps_[index]->description() : "all steps done")) {
     return Outcome::kLeaseLost;
   }
-  for (; index < total; ++index) {
-    StepResult last;
-    switch (run_step(p, index, last)) {
-      case StepEnd::kFailed:
-        return fail(p.op, &p.factory, p.keeper, last);
-      case StepEnd::kLeaseLost:
-        return Outcome::kLeaseLost;
-      case StepEnd::kStopped:
-        return abandon(p.op, &p.keeper, "the taskmanager is stopping");
-      case StepEnd::kNext:
-        break;
-    }
-    const int next = index + 1;
-    const std::string message = next < total ? p.steps[next]->description() : "all steps done";
-    if (!save(p, next, message)) return Outcome::kLeaseLost;
-  }
-  return complete(p.op, p.keeper, "completed");
+  r.begun_ = true;
+  return std::nullopt;
 }
 
-OperationRunner::StepEnd OperationRunner::run_step(Progress& p, int index, StepResult& last) {
-  Step& step = *p.steps[index];
-  const auto started = options_.now();
-  common::log::info("operation.step_started",
-                    {{"op", p.op.id}, {"instance", p.op.resource_id}, {"step", step.name()}});
-  while (true) {
-    if (stop_.requested()) return StepEnd::kStopped;
-    if (p.keeper.lost()) return StepEnd::kLeaseLost;
+std::optional<OperationRunner::Outcome> OperationRunner::advance_steps(Run& r) {
+  db::Operation& op = r.op_;
+  LeaseKeeper& keeper = *r.keeper_;
+  const int total = r.total();
+  while (op.step < total) {
+    if (stop_.requested()) return abandon(op, &keeper, "the taskmanager is stopping");
+    if (keeper.lost()) return Outcome::kLeaseLost;
+    const int index = op.step;
+    Step& step = *r.steps_[index];
+    if (!r.step_begun_) {
+      r.step_begun_ = true;
+      r.step_started_ = options_.now();
+      common::log::info("operation.step_started",
+                        {{"op", op.id}, {"instance", op.resource_id}, {"step", step.name()}});
+    }
+    StepResult last;
     try {
-      last = run_once(step, p.op);
+      last = run_once(step, op);
     } catch (const LeaseLost&) {
-      p.keeper.mark_lost();
+      keeper.mark_lost();
       common::log::warn("operation.lease_lost",
-                        {{"op", p.op.id}, {"owner", options_.owner}, {"step", step.name()}});
-      return StepEnd::kLeaseLost;
+                        {{"op", op.id}, {"owner", options_.owner}, {"step", step.name()}});
+      return Outcome::kLeaseLost;
     }
-    if (last.kind == StepResult::Kind::kNext) {
-      common::log::info("operation.step_done",
-                        {{"op", p.op.id}, {"instance", p.op.resource_id}, {"step", step.name()}});
-      return StepEnd::kNext;
+    if (last.kind == StepResult::Kind::kFailed) return fail(op, r.factory_.get(), keeper, last);
+    if (last.kind == StepResult::Kind::kRetry) {
+      if (options_.now() - r.step_started_ >= step.timeout()) {
+        return fail(op, r.factory_.get(), keeper,
+                    StepResult::failed(op.resource_id, step.name() + " timed out after " +
+                                                           seconds_text(step.timeout()) + ": " +
+                                                           last.message));
+      }
+      if (!save(r, index, last.message)) return Outcome::kLeaseLost;
+      r.retry_in_ = std::max(last.retry_after, kMinRetryWait);
+      return std::nullopt;
     }
-    if (last.kind == StepResult::Kind::kFailed) return StepEnd::kFailed;
-    if (options_.now() - started >= step.timeout()) {
-      last = StepResult::failed(
-          p.op.resource_id,
-          step.name() + " timed out after " + seconds_text(step.timeout()) + ": " + last.message);
-      return StepEnd::kFailed;
+    common::log::info("operation.step_done",
+                      {{"op", op.id}, {"instance", op.resource_id}, {"step", step.name()}});
+    r.step_begun_ = false;
+    const int next = index + 1;
+    if (!save(r, next, next < total ? r.steps_[next]->description() : "all steps done")) {
+      return Outcome::kLeaseLost;
     }
-    if (!save(p, index, last.message)) return StepEnd::kLeaseLost;
-    if (options_.pause(stop_, std::max(last.retry_after, kMinRetryWait))) return StepEnd::kStopped;
   }
+  return complete(op, keeper, "completed");
 }
 
 void save_params(StepContext& ctx) {
@@ -171,21 +173,22 @@ StepResult OperationRunner::run_once(Step& step, db::Operation& op) {
   }
 }
 
-bool OperationRunner::save(Progress& p, int index, const std::string& message) {
-  if (p.keeper.lost()) return false;
-  const int total = p.total();
-  const std::string name = index < total ? p.steps[index]->name() : "done";
+bool OperationRunner::save(Run& r, int index, const std::string& message) {
+  LeaseKeeper& keeper = *r.keeper_;
+  if (keeper.lost()) return false;
+  const int total = r.total();
+  const std::string name = index < total ? r.steps_[index]->name() : "done";
   const double progress = total == 0 ? 1.0 : static_cast<double>(index) / total;
-  if (!services_.operations->save_progress(p.op.id, options_.owner, index, name, progress,
+  if (!services_.operations->save_progress(r.op_.id, options_.owner, index, name, progress,
                                            message)) {
-    p.keeper.mark_lost();
-    common::log::warn("operation.lease_lost", {{"op", p.op.id}, {"owner", options_.owner}});
+    keeper.mark_lost();
+    common::log::warn("operation.lease_lost", {{"op", r.op_.id}, {"owner", options_.owner}});
     return false;
   }
-  p.op.step = index;
-  p.op.step_name = name;
-  p.op.progress = progress;
-  p.op.message = message;
+  r.op_.step = index;
+  r.op_.step_name = name;
+  r.op_.progress = progress;
+  r.op_.message = message;
   return true;
 }
 

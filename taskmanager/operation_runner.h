@@ -7,9 +7,15 @@
 // so two taskmanagers never drive one operation at once: once the lease is
 // or may be lost it stops at the next step boundary and writes nothing more
 // (an attempt already under way ends first; steps are idempotent).
+//
+// A step that answers "retry after" does not hold a thread while it waits:
+// start() gives a Run that advance()s to the step's next retry and returns,
+// and the service's WorkerPool parks it (lease still renewed) and lets other
+// operations use the worker until it is due (OperationDispatcher).
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/stop_signal.h"
@@ -54,19 +60,50 @@ class OperationRunner {
   OperationRunner(Services& services, WorkflowLookup lookup, RunnerOptions options,
                   common::StopSignal& stop);
 
-  // Runs `op`, which options.owner has just claimed, from op.step to its end.
-  // Never throws.
+  // One operation on its way through its steps, resumable between a step's
+  // retries. Not thread-safe; one thread at a time advances it.
+  class Run {
+   public:
+    // Runs steps until the operation ends (true: outcome() says how) or the
+    // current step asks to be retried (false: call again after retry_in()).
+    // Never throws. A stop requested meanwhile abandons the operation on the
+    // next call.
+    bool advance();
+    Outcome outcome() const { return *outcome_; }
+    std::chrono::milliseconds retry_in() const { return retry_in_; }
+    const std::string& op_id() const { return op_.id; }
+
+   private:
+    friend class OperationRunner;
+    Run(OperationRunner& runner, db::Operation op) : runner_(runner), op_(std::move(op)) {}
+    int total() const { return static_cast<int>(steps_.size()); }
+
+    OperationRunner& runner_;
+    db::Operation op_;
+    std::unique_ptr<LeaseKeeper> keeper_;
+    std::unique_ptr<WorkflowFactory> factory_;
+    StepList steps_;
+    bool begun_ = false;       // the workflow is found and the cursor saved
+    bool step_begun_ = false;  // the current step's first attempt ran
+    RunnerOptions::TimePoint step_started_{};
+    std::chrono::milliseconds retry_in_{0};
+    std::optional<Outcome> outcome_;
+  };
+
+  // `op`, which options.owner has just claimed, ready to run from op.step.
+  std::unique_ptr<Run> start(db::Operation op);
+
+  // Runs `op` to its end on this thread, pausing between retries
+  // (options.pause). Never throws.
   Outcome run(db::Operation op);
 
  private:
-  struct Progress;  // a running operation: its steps, factory and lease
-  enum class StepEnd { kNext, kFailed, kLeaseLost, kStopped };
-
-  Outcome run_workflow(db::Operation& op);
-  Outcome run_steps(Progress& p);
-  StepEnd run_step(Progress& p, int index, StepResult& last);
+  // The operation's end when it ended before its first step could run.
+  std::optional<Outcome> begin(Run& r);
+  // The operation's end, or nullopt when the current step asked for a retry.
+  std::optional<Outcome> advance_steps(Run& r);
   StepResult run_once(Step& step, db::Operation& op);
-  bool save(Progress& p, int index, const std::string& message);
+  bool save(Run& r, int index, const std::string& message);
   // Whether this owner still holds the lease (asks the database); a stale
   // owner must not finish the operation nor touch its instance.
   bool still_held(const db::Operation& op, LeaseKeeper& keeper);

@@ -39,8 +39,16 @@ std::optional<WorkerPool::Ticket> WorkerPool::reserve(std::chrono::milliseconds 
 }
 
 void WorkerPool::run(Ticket ticket, std::function<void()> work) {
+  run_parkable(std::move(ticket),
+               [work = std::move(work)]() -> std::optional<std::chrono::milliseconds> {
+                 work();
+                 return std::nullopt;
+               });
+}
+
+void WorkerPool::run_parkable(Ticket ticket, Parkable work) {
   std::lock_guard<std::mutex> l(mu_);
-  queue_.emplace_back(ticket.op_id_, std::move(work));
+  queue_.push_back(Item{ticket.op_id_, std::make_shared<Parkable>(std::move(work))});
   ticket.pool_ = nullptr;  // the worker releases it when the work is done
   cv_.notify_all();
 }
@@ -59,6 +67,11 @@ size_t WorkerPool::busy() const {
   return reserved_;
 }
 
+size_t WorkerPool::parked() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return parked_.size();
+}
+
 bool WorkerPool::wait_idle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> l(mu_);
   return cv_.wait_for(l, timeout, [this] { return reserved_ == 0; });
@@ -75,24 +88,61 @@ void WorkerPool::join() {
   }
 }
 
+std::optional<WorkerPool::Item> WorkerPool::next_item() {
+  if (!queue_.empty()) {
+    Item item = std::move(queue_.front());
+    queue_.pop_front();
+    return item;
+  }
+  // Every running item holds a reservation, so a free reservation means a
+  // free worker (this one).
+  if (parked_.empty() || reserved_ >= capacity_) return std::nullopt;
+  const auto first = parked_.begin();
+  if (!stopping_ && first->first > Clock::now()) return std::nullopt;
+  Item item = std::move(first->second);
+  parked_.erase(first);
+  ++reserved_;
+  return item;
+}
+
 void WorkerPool::worker_loop() {
   while (true) {
-    std::pair<std::string, std::function<void()>> item;
+    Item item;
     {
       std::unique_lock<std::mutex> l(mu_);
-      // Work already handed out still runs when stopping: its ticket was
-      // reserved, and the operation claimed, before the stop.
-      cv_.wait(l, [this] { return !queue_.empty() || (stopping_ && reserved_ == 0); });
-      if (queue_.empty()) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      while (true) {
+        if (auto next = next_item()) {
+          item = std::move(*next);
+          break;
+        }
+        // Work already handed out still runs when stopping: its ticket was
+        // reserved, and the operation claimed, before the stop.
+        if (stopping_ && reserved_ == 0 && parked_.empty()) return;
+        if (!parked_.empty() && reserved_ < capacity_) {
+          cv_.wait_until(l, parked_.begin()->first);
+        } else {
+          cv_.wait(l);
+        }
+      }
     }
+    std::optional<std::chrono::milliseconds> again;
     try {
-      item.second();
+      again = (*item.work)();
     } catch (const std::exception& e) {
-      common::log::error("worker.unexpected_error", {{"op", item.first}, {"error", e.what()}});
+      common::log::error("worker.unexpected_error", {{"op", item.op_id}, {"error", e.what()}});
     }
-    release(item.first);
+    if (again) {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!stopping_) {
+        // Frees the worker; the operation stays bound here while parked.
+        --reserved_;
+        parked_.emplace(Clock::now() + *again, std::move(item));
+        cv_.notify_all();
+        continue;
+      }
+      common::log::warn("worker.parked_work_dropped", {{"op", item.op_id}});
+    }
+    release(item.op_id);
   }
 }
 

@@ -5,10 +5,19 @@
 // operation never waits in a queue while its lease runs out. A ticket is
 // bound to an operation id, so the same operation never runs twice here
 // (a redelivered message and the resume scan may both name it).
+//
+// Work that waits parks instead of holding its worker: a parkable work
+// returns how long until it wants to run again, and the pool keeps it aside
+// (its operation id still bound here) and frees the worker for other work;
+// once due, it runs again on the next free worker. So an operation polling a
+// long guest job, or waiting for a node to join, never starves another
+// tenant's create (issue 11, section 2).
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -49,24 +58,43 @@ class WorkerPool {
   std::optional<Ticket> reserve(std::chrono::milliseconds timeout);
   // Runs `work` on the ticket's worker; frees it when `work` returns.
   void run(Ticket ticket, std::function<void()> work);
-  // Reserved plus running.
+  // Work that may ask to run again later: it answers how long from now, or
+  // nullopt when it is done.
+  using Parkable = std::function<std::optional<std::chrono::milliseconds>()>;
+  // Runs `work` on the ticket's worker; while `work` waits between its runs
+  // the worker is free for other work (reserve() may hand it out).
+  void run_parkable(Ticket ticket, Parkable work);
+  // Reserved plus running (parked work not counted).
   size_t busy() const;
-  // Waits up to `timeout` until nothing is reserved or running.
+  // Work waiting to run again.
+  size_t parked() const;
+  // Waits up to `timeout` until nothing is reserved or running (parked
+  // work may remain: join() runs it at once, so it sees the stop).
   bool wait_idle(std::chrono::milliseconds timeout);
-  // Refuses new reservations, waits for the work handed out to end and joins
-  // the threads. Idempotent.
+  // Refuses new reservations, runs parked work at once (its next run is its
+  // last: what asks to wait again is dropped), waits for the work handed out
+  // to end and joins the threads. Idempotent.
   void join();
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Item {
+    std::string op_id;
+    std::shared_ptr<Parkable> work;
+  };
   void worker_loop();
+  // Caller holds mu_: the next item to run, if any may run now; a parked one
+  // taken here is counted in reserved_.
+  std::optional<Item> next_item();
   void release(const std::string& op_id);
 
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  size_t reserved_ = 0;           // tickets alive or work running
-  std::set<std::string> op_ids_;  // operations bound to those
-  std::deque<std::pair<std::string, std::function<void()>>> queue_;
+  size_t reserved_ = 0;                            // tickets alive or work running
+  std::set<std::string> op_ids_;                   // operations bound to those
+  std::deque<Item> queue_;                         // handed out, not yet running
+  std::multimap<Clock::time_point, Item> parked_;  // by when they are due
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -104,9 +104,9 @@ class StartRingStep : public NamedStep {
                              node_config(cluster, *n, seeds, /*auto_bootstrap=*/false, "",
                                          new_ring_tokens(static_cast<size_t>(place), ids.size()))));
     }
-    std::vector<std::future<void>> running;
-    for (auto& call : calls) running.push_back(std::async(std::launch::async, [&] { call.run(); }));
-    for (auto& f : running) f.wait();
+    // Each call only starts or looks at the node's prepare job: the batch
+    // starts together, and nothing here waits for Cassandra.
+    for (auto& call : calls) call.run(ctx);
     for (auto& call : calls) {
       if (!call.ok()) continue;
       add_listed(ctx, "started", call.node().instance_id);
@@ -114,6 +114,9 @@ class StartRingStep : public NamedStep {
       common::log::info("cassandra.node_started", {{"op", ctx.operation.id},
                                                    {"cluster", cluster.id},
                                                    {"instance", call.node().instance_id}});
+    }
+    for (auto& call : calls) {
+      if (call.failed()) return call.result(ctx, "starting Cassandra");
     }
     for (auto& call : calls) {
       if (!call.ok()) return call.result(ctx, "starting Cassandra");

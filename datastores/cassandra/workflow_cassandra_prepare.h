@@ -1,12 +1,13 @@
 #pragma once
-// One node's prepare call, split so several nodes can be prepared at once:
-// begin() (on the step's thread) finds the server and builds the request,
-// run() (on any thread) makes the blocking call, result() (on the step's
-// thread again) turns what happened into a StepResult.
+// One node's prepare, as a guest job (GuestAgent.StartPrepare): begin()
+// builds the request, run() starts the job or looks at it (a quick call;
+// the node bootstraps on its own meanwhile), result() turns what the guest
+// said into a StepResult. Several nodes of a batch are run one after the
+// other in one step attempt; no call waits for Cassandra to start.
 #include <exception>
-#include <memory>
 #include <string>
 
+#include "taskmanager/guest_job.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::datastores::cassandra {
@@ -16,23 +17,24 @@ class NodePrepare {
   // `config_json` as for the Cassandra guest's PrepareRequest.config_json.
   static NodePrepare begin(taskmanager::StepContext& ctx, const db::Node& node,
                            std::string config_json);
-  // Prepares the node (blocks until its Cassandra answers CQL or failed).
-  // Never throws; what went wrong is kept for result().
-  void run();
-  // Whether the guest prepared the node and reports it started.
-  bool ok() const { return done_ && !error_ && failure_.empty(); }
+  // Starts the node's prepare job or looks at it. Never throws; what went
+  // wrong is kept for result().
+  void run(taskmanager::StepContext& ctx);
+  // Whether the guest prepared the node (Cassandra answers CQL).
+  bool ok() const;
+  // Whether the guest's job failed (not: still running, guest unreachable).
+  bool failed() const;
   const db::Node& node() const { return node_; }
-  // next() when ok(); else retry (guest unreachable) or failed naming the node.
+  // next() when ok(); retry while the job runs or the guest is unreachable;
+  // failed naming the node and the guest's reason.
   taskmanager::StepResult result(taskmanager::StepContext& ctx, const std::string& doing) const;
 
  private:
   db::Node node_;
-  std::unique_ptr<guestclient::GuestClient> client_;
   proto::PrepareRequest request_;
-  std::chrono::milliseconds deadline_{0};
-  bool done_ = false;
+  bool looked_ = false;
+  taskmanager::GuestJobState job_;
   std::exception_ptr error_;
-  std::string failure_;  // the guest answered FAILED: its reason
 };
 
 }  // namespace automat::datastores::cassandra

@@ -100,7 +100,7 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
   if (!listed(ctx, "prepared", node.instance_id)) {
     NodePrepare call = NodePrepare::begin(
         ctx, node, node_config(cluster, node, seeds, /*auto_bootstrap=*/true, replace_address));
-    call.run();
+    call.run(ctx);
     if (!call.ok()) return call.result(ctx, "joining the ring");
     add_listed(ctx, "prepared", node.instance_id);
   }

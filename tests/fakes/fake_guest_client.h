@@ -30,14 +30,16 @@ struct FakeGuest {
   int unavailable_pings = 0;
   // What ping answers as instance id; empty = the instance's own id.
   std::string ping_instance_id;
-  // When set, prepare throws Error(kInternal) with this message.
+  // When set, the prepare job FAILS with this message.
   std::optional<std::string> prepare_error;
+  // When true, a prepare job stays RUNNING (until a test edits `jobs`).
+  bool prepare_runs = false;
   // When set, stop_datastore throws Error(kInternal) with this message.
   std::optional<std::string> stop_error;
   // service_status answered by every call, and detail_json of get_status.
   std::string status = "RUNNING";
   std::string detail_json = "{}";
-  // Called (without the lock) after a successful prepare, e.g. to play the
+  // Called (without the lock) when a prepare job succeeds, e.g. to play the
   // conductor recording a RUNNING heartbeat.
   std::function<void(const proto::PrepareRequest&)> on_prepare;
 
@@ -45,8 +47,7 @@ struct FakeGuest {
   int pings = 0;
   int status_calls = 0;
   int stops = 0;
-  std::vector<proto::PrepareRequest> prepares;
-  std::vector<std::chrono::milliseconds> prepare_deadlines;
+  std::vector<proto::PrepareRequest> prepares;  // one per prepare job started
   std::vector<std::chrono::milliseconds> stop_deadlines;
   // The datastore's own calls (fake_datastore_guests.h), by action name
   // ("ring_status", "current_gtid", ...): the handler gets the request as
@@ -107,21 +108,38 @@ class FakeGuestClient : public guestclient::GuestClient {
     return r;
   }
 
-  proto::StatusReply prepare(const proto::PrepareRequest& req,
-                             std::chrono::milliseconds deadline) override {
+  // As a guest does: a key that exists answers its job; otherwise the
+  // prepare "runs" at once, SUCCEEDED, FAILED (prepare_error, or a FAILED
+  // status with detail_json's message) or RUNNING (prepare_runs).
+  proto::JobReply start_prepare(const std::string& key, const proto::PrepareRequest& req,
+                                std::chrono::milliseconds) override {
     std::function<void(const proto::PrepareRequest&)> hook;
-    proto::StatusReply reply;
+    proto::JobReply job;
     {
       std::lock_guard<std::mutex> l(f_->mu);
       FakeGuest& g = reachable_guest();
+      if (auto it = g.jobs.find(key); it != g.jobs.end()) return it->second;
       g.prepares.push_back(req);
-      g.prepare_deadlines.push_back(deadline);
-      if (g.prepare_error) throw common::internal_error(*g.prepare_error);
-      hook = g.on_prepare;
-      reply = status_of(g);
+      job.set_key(key);
+      job.set_kind("prepare");
+      if (g.prepare_error) {
+        job.set_state(proto::JobReply::FAILED);
+        job.set_message(*g.prepare_error);
+      } else if (g.status == "FAILED") {
+        job.set_state(proto::JobReply::FAILED);
+        const auto detail = nlohmann::json::parse(g.detail_json, nullptr, false);
+        job.set_message(detail.is_object() ? detail.value("message", "") : "");
+      } else if (g.prepare_runs) {
+        job.set_state(proto::JobReply::RUNNING);
+        job.set_message("starting");
+      } else {
+        job.set_state(proto::JobReply::SUCCEEDED);
+        hook = g.on_prepare;
+      }
+      g.jobs[key] = job;
     }
     if (hook) hook(req);
-    return reply;
+    return job;
   }
 
   proto::StatusReply get_status(std::chrono::milliseconds) override {

@@ -249,14 +249,32 @@ TEST_F(GuestAgentBinaryTest, DatastoreOutlivesTheAgentAndTheNextAgentTakesItBack
   user->set_name("app_user");
   user->set_password("app-pass-1");
   user->add_databases("app");
-  proto::StatusReply reply;
+  proto::PrepareJob job;
+  job.set_key("op-1:prepare:" + instance_id_);
+  *job.mutable_request() = req;
+  proto::JobReply progress;
   {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + 180s);
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
     ctx.AddMetadata("x-automat-token", token_);
-    const grpc::Status s = stub_->Prepare(&ctx, req, &reply);
+    const grpc::Status s = stub_->StartPrepare(&ctx, job, &progress);
     ASSERT_TRUE(s.ok()) << s.error_message() << "\n" << log();
   }
+  // The call answers at once; the job is followed with GetJob.
+  const auto prepared_by = std::chrono::steady_clock::now() + 180s;
+  while (progress.state() == proto::JobReply::RUNNING) {
+    ASSERT_LT(std::chrono::steady_clock::now(), prepared_by) << log();
+    std::this_thread::sleep_for(200ms);
+    proto::JobRequest look;
+    look.set_key(job.key());
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    ctx.AddMetadata("x-automat-token", token_);
+    ASSERT_TRUE(stub_->GetJob(&ctx, look, &progress).ok()) << log();
+  }
+  ASSERT_EQ(progress.state(), proto::JobReply::SUCCEEDED) << progress.message() << "\n" << log();
+  proto::StatusReply reply;
+  ASSERT_TRUE(call_status(&reply).ok());
   EXPECT_EQ(reply.service_status(), "RUNNING");
   // Prepare announces RUNNING at once (the interval here is an hour).
   const std::string running_beat =

@@ -317,6 +317,32 @@ TEST_F(CassandraResizeTest, GrowWaitsUntilTheNewNodeIsUn) {
   EXPECT_EQ(w.guest("n4").prepares.size(), 1u) << "prepared once, then only observed";
 }
 
+// The joining node bootstraps in a guest job: the step starts it once and
+// only looks at it between retries, never waiting on a call while Cassandra
+// starts; the operation shows the guest's progress line.
+TEST_F(CassandraResizeTest, AJoiningNodeBootstrapsInAGuestJobLookedAtBetweenRetries) {
+  const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4"}}},
+                          {w.node("n4", "r1", false, 4)});
+  w.world.guests.guest("n4").prepare_runs = true;
+  const std::string key = op.id + ":prepare:n4";
+  std::string shown;
+  int looks = 0;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    const std::string message = w.world.op(op.id).message;
+    if (!shown.empty() || message.find("joining the ring on") == std::string::npos) return;
+    if (++looks < 3) return;
+    shown = message;
+    {
+      std::lock_guard<std::mutex> l(w.world.guests.mu);
+      w.world.guests.guest("n4").jobs.at(key).set_state(proto::JobReply::SUCCEEDED);
+    }
+    w.join("n4");
+  };
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+  EXPECT_EQ(w.guest("n4").prepares.size(), 1u) << "started once, then only looked at";
+  EXPECT_NE(shown.find(": starting"), std::string::npos) << shown;
+}
+
 TEST_F(CassandraResizeTest, AGrowWhoseNodeCannotJoinDiscardsThatNodeAndStaysActive) {
   const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4", "n5"}}},
                           {w.node("n4", "r1", false, 4), w.node("n5", "r2", false, 5)});
@@ -402,8 +428,9 @@ TEST_F(CassandraResizeTest, ADecommissionRunsAsAGuestJobPolledUntilItEndsAndStar
     {
       std::lock_guard<std::mutex> l(w.world.guests.mu);
       auto& jobs = w.world.guests.guest("n3").jobs;
-      ASSERT_EQ(jobs.size(), 1u);
-      jobs.begin()->second.set_state(proto::JobReply::SUCCEEDED);
+      const auto job = jobs.find(op.id + ":decommission:n3");
+      ASSERT_NE(job, jobs.end());
+      job->second.set_state(proto::JobReply::SUCCEEDED);
     }
     std::lock_guard<std::mutex> l(w.ring_mu);
     w.up.erase("n3");

@@ -61,6 +61,11 @@ class GuestServiceTest : public ::testing::Test {
     std::filesystem::remove_all(jobs_dir_);
   }
 
+  static proto::PrepareJob prepare_job(const std::string& key) {
+    proto::PrepareJob job;
+    job.set_key(key);
+    return job;
+  }
   std::unique_ptr<grpc::ClientContext> context(const std::string& token) {
     auto ctx = std::make_unique<grpc::ClientContext>();
     if (!token.empty()) ctx->AddMetadata(kTokenMetadata, token);
@@ -95,8 +100,9 @@ TEST_F(GuestServiceTest, WrongOrMissingTokenIsUnauthenticatedOnEveryCall) {
               grpc::StatusCode::UNAUTHENTICATED)
         << token;
     proto::StatusReply st;
+    proto::JobReply job;
     auto c2 = context(token);
-    EXPECT_EQ(stub_->Prepare(c2.get(), proto::PrepareRequest(), &st).error_code(),
+    EXPECT_EQ(stub_->StartPrepare(c2.get(), prepare_job("k1"), &job).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
     auto c3 = context(token);
     EXPECT_EQ(stub_->StopDatastore(c3.get(), proto::Empty(), &st).error_code(),
@@ -111,35 +117,54 @@ TEST_F(GuestServiceTest, WrongOrMissingTokenIsUnauthenticatedOnEveryCall) {
   EXPECT_EQ(manager_.status(), common::service_status::kNew);
 }
 
-TEST_F(GuestServiceTest, PrepareRunsTheManagerAndAnnouncesTheNewStatus) {
-  proto::PrepareRequest req;
-  req.add_users()->set_name("alice");
-  proto::StatusReply reply;
+TEST_F(GuestServiceTest, PrepareRunsTheManagerAsAJobAndAnnouncesTheNewStatus) {
+  proto::PrepareJob req = prepare_job("op-1:prepare:inst-1");
+  req.mutable_request()->add_users()->set_name("alice");
+  proto::JobReply reply;
   auto ctx = context("right-token");
-  const grpc::Status s = stub_->Prepare(ctx.get(), req, &reply);
+  const grpc::Status s = stub_->StartPrepare(ctx.get(), req, &reply);
   ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reply.key(), "op-1:prepare:inst-1");
+  EXPECT_EQ(reply.kind(), "prepare");
+  const JobStatus done = jobs_->wait("op-1:prepare:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kSucceeded) << done.message;
   EXPECT_EQ(manager_.prepares, 1);
   EXPECT_EQ(manager_.last_users, 1);
-  EXPECT_EQ(reply.service_status(), "RUNNING");
-  EXPECT_EQ(reply.detail_json(), R"({"k":1})");
+  EXPECT_EQ(manager_.status(), "RUNNING");
   // Once before (BUILDING) and once after (RUNNING).
   EXPECT_GE(notified_, 2);
+
+  // The same key answers the same job: the manager is not asked again.
+  auto again = context("right-token");
+  ASSERT_TRUE(stub_->StartPrepare(again.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(manager_.prepares, 1);
 }
 
-TEST_F(GuestServiceTest, ManagerErrorsKeepTheirMessageAndMapToACode) {
-  manager_.fail_with = common::bad_request("user name 'ro`ot' is invalid");
-  proto::StatusReply reply;
+TEST_F(GuestServiceTest, APrepareThatFailsFailsItsJobWithTheManagersMessage) {
+  manager_.fail_with = common::internal_error("mariadbd exited while starting");
+  proto::JobReply reply;
   auto ctx = context("right-token");
-  grpc::Status s = stub_->Prepare(ctx.get(), proto::PrepareRequest(), &reply);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "user name 'ro`ot' is invalid");
+  ASSERT_TRUE(stub_->StartPrepare(ctx.get(), prepare_job("op-2:prepare:inst-1"), &reply).ok());
+  const JobStatus done = jobs_->wait("op-2:prepare:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kFailed);
+  EXPECT_EQ(done.message, "mariadbd exited while starting");
   EXPECT_GE(notified_, 2);  // a failed prepare changes the status too
 
-  manager_.fail_with = common::internal_error("mariadbd exited while starting");
+  proto::JobRequest look;
+  look.set_key("op-2:prepare:inst-1");
   auto ctx2 = context("right-token");
-  s = stub_->Prepare(ctx2.get(), proto::PrepareRequest(), &reply);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INTERNAL);
-  EXPECT_EQ(s.error_message(), "mariadbd exited while starting");
+  ASSERT_TRUE(stub_->GetJob(ctx2.get(), look, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::FAILED);
+  EXPECT_EQ(reply.message(), "mariadbd exited while starting");
+}
+
+TEST_F(GuestServiceTest, APrepareJobKeyIsChecked) {
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  const grpc::Status s = stub_->StartPrepare(ctx.get(), prepare_job("no spaces/allowed"), &reply);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(manager_.prepares, 0);
 }
 
 TEST_F(GuestServiceTest, GetJobAnswersTheJobsOfThisGuest) {

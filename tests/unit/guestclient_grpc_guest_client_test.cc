@@ -30,6 +30,7 @@ class RecordingGuest : public proto::GuestAgent::Service {
   std::string last_token;
   std::atomic<int> prepare_sleep_ms{0};
   proto::PrepareRequest last_prepare;
+  std::string last_prepare_key;
 
   grpc::Status Ping(grpc::ServerContext* ctx, const proto::Empty*,
                     proto::PingReply* reply) override {
@@ -38,12 +39,14 @@ class RecordingGuest : public proto::GuestAgent::Service {
     reply->set_manager("mysql");
     return grpc::Status::OK;
   }
-  grpc::Status Prepare(grpc::ServerContext* ctx, const proto::PrepareRequest* req,
-                       proto::StatusReply* reply) override {
+  grpc::Status StartPrepare(grpc::ServerContext* ctx, const proto::PrepareJob* req,
+                            proto::JobReply* reply) override {
     remember_token(ctx);
-    last_prepare = *req;
+    last_prepare = req->request();
+    last_prepare_key = req->key();
     std::this_thread::sleep_for(std::chrono::milliseconds(prepare_sleep_ms.load()));
-    reply->set_service_status("RUNNING");
+    reply->set_key(req->key());
+    reply->set_state(proto::JobReply::RUNNING);
     return grpc::Status::OK;
   }
   grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
@@ -119,8 +122,10 @@ TEST_F(GrpcGuestClientTest, PrepareSendsTheRequest) {
   auto* user = req.add_users();
   user->set_name("app");
   user->set_password("pw");
-  const auto reply = client()->prepare(req, 5s);
-  EXPECT_EQ(reply.service_status(), "RUNNING");
+  const auto reply = client()->start_prepare("op-1:prepare:n1", req, 5s);
+  EXPECT_EQ(reply.state(), proto::JobReply::RUNNING);
+  EXPECT_EQ(reply.key(), "op-1:prepare:n1");
+  EXPECT_EQ(service_.last_prepare_key, "op-1:prepare:n1");
   EXPECT_EQ(service_.last_prepare.databases(0).name(), "shop");
   EXPECT_EQ(service_.last_prepare.users(0).password(), "pw");
   EXPECT_EQ(client()->get_status(5s).service_status(), "SHUTDOWN");
@@ -244,7 +249,7 @@ TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {
   service_.prepare_sleep_ms = 1500;
   const auto started = std::chrono::steady_clock::now();
   try {
-    client()->prepare(proto::PrepareRequest(), 200ms);
+    client()->start_prepare("k", proto::PrepareRequest(), 200ms);
     FAIL() << "expected an error";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);

@@ -82,7 +82,7 @@ TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
   ASSERT_EQ(req.users(0).databases_size(), 1);
   EXPECT_EQ(req.users(0).databases(0), "shop");
   EXPECT_EQ(req.memory_mb(), 512);
-  EXPECT_EQ(g.prepare_deadlines.at(0), 300s) << "guest_prepare_timeout";
+  EXPECT_EQ(g.jobs.count(op.id + ":prepare:" + op.resource_id), 1u) << "prepared as a guest job";
 
   const auto done = world.op(op.id);
   EXPECT_EQ(done.state, "COMPLETED");
@@ -116,6 +116,50 @@ TEST_F(MysqlWorkflowTest, WaitsForTheConductorToRecordRunning) {
   ASSERT_EQ(outcome, Outcome::kCompleted);
   EXPECT_GE(building_for, 700ms) << "ACTIVE before the conductor recorded RUNNING";
   EXPECT_EQ(world.instance(op.resource_id).task, "NONE");
+}
+
+// A prepare runs on the guest as a job: the step starts it once, then only
+// looks at it between retries (the worker is free meanwhile), showing the
+// guest's progress line, until the job ends.
+TEST_F(MysqlWorkflowTest, PrepareIsAGuestJobStartedOnceAndFollowedUntilItEnds) {
+  const auto op = world.create_instance(create_params());
+  const std::string id = op.resource_id;
+  const std::string key = op.id + ":prepare:" + id;
+  world.guests.guest(id).prepare_runs = true;
+  std::string shown;
+  int looks = 0;
+  timing.on_pause = [&](std::chrono::milliseconds) {
+    const auto now = world.op(op.id);
+    if (now.step_name != "prepare-datastore" || !shown.empty()) return;
+    if (++looks < 4) return;
+    shown = now.message;
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(id).jobs.at(key).set_state(proto::JobReply::SUCCEEDED);
+    world.instances.set_service_status(id, "RUNNING");
+  };
+  ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
+  EXPECT_EQ(guest(id).prepares.size(), 1u) << "started once, then only looked at";
+  EXPECT_EQ(shown, "preparing MariaDB: starting");
+  EXPECT_EQ(world.op(op.id).params.dump().find(kPassword), std::string::npos);
+}
+
+TEST_F(MysqlWorkflowTest, APrepareJobTheGuestLostIsStartedAgainUnderTheNextKey) {
+  const auto op = world.create_instance(create_params());
+  const std::string id = op.resource_id;
+  heartbeat_after_prepare(id, "RUNNING");
+  {
+    // The guest restarted while the first prepare ran.
+    proto::JobReply lost;
+    lost.set_key(op.id + ":prepare:" + id);
+    lost.set_kind("prepare");
+    lost.set_state(proto::JobReply::LOST);
+    world.guests.guest(id).jobs[lost.key()] = lost;
+  }
+  ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
+  const FakeGuest g = guest(id);
+  EXPECT_EQ(g.prepares.size(), 1u);
+  ASSERT_EQ(g.jobs.count(op.id + ":prepare:" + id + ".2"), 1u);
+  EXPECT_EQ(g.jobs.at(op.id + ":prepare:" + id + ".2").state(), proto::JobReply::SUCCEEDED);
 }
 
 TEST_F(MysqlWorkflowTest, GuestPrepareErrorFailsTheCreateWithTheGuestsMessage) {

@@ -288,6 +288,52 @@ TEST_F(RunnerTest, StopRequestAbandonsAndReleasesTheLease) {
   EXPECT_EQ(resumable, std::vector<std::string>{op.id}) << "another owner may resume it now";
 }
 
+// The service's workers never wait out a retry: advance() returns to the
+// caller (the WorkerPool parks the operation) with the step's own wait, and
+// the next advance() goes on from the same step, under the same lease.
+TEST_F(RunnerTest, ARetryReturnsToTheCallerWithTheStepsWait) {
+  int calls = 0;
+  script.add("join", [&](StepContext&) {
+    if (++calls < 3)
+      return StepResult::retry(2500ms, "node 2 joining (" + std::to_string(calls) + ")");
+    return StepResult::next();
+  });
+  script.add("after", [](StepContext&) { return StepResult::next(); });
+  const auto op = world.create_instance();
+  auto runner = make_runner();
+  auto run = runner.start(claimed(op.id));
+
+  EXPECT_FALSE(run->advance());
+  EXPECT_EQ(run->retry_in(), 2500ms);
+  auto between = world.op(op.id);
+  EXPECT_EQ(between.state, "RUNNING");
+  EXPECT_EQ(between.owner, std::optional<std::string>(kOwner))
+      << "the lease stays held while parked";
+  EXPECT_EQ(between.step_name, "join");
+  EXPECT_EQ(between.message, "node 2 joining (1)");
+  EXPECT_FALSE(run->advance());
+  EXPECT_EQ(world.op(op.id).message, "node 2 joining (2)");
+  EXPECT_TRUE(run->advance());
+  EXPECT_EQ(run->outcome(), Outcome::kCompleted);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(script.runs(), (std::vector<std::string>{"join", "join", "join", "after"}));
+  EXPECT_EQ(world.op(op.id).state, "COMPLETED");
+  EXPECT_TRUE(run->advance()) << "an ended run stays ended";
+}
+
+TEST_F(RunnerTest, AStopWhileParkedAbandonsOnTheNextAdvance) {
+  script.add("wait", [](StepContext&) { return StepResult::retry(1s, "waiting"); });
+  const auto op = world.create_instance();
+  auto runner = make_runner();
+  auto run = runner.start(claimed(op.id));
+  ASSERT_FALSE(run->advance());
+  world.stop.request();
+  EXPECT_TRUE(run->advance());
+  EXPECT_EQ(run->outcome(), Outcome::kAbandoned);
+  EXPECT_EQ(script.runs(), std::vector<std::string>{"wait"}) << "no step ran after the stop";
+  EXPECT_EQ(world.op(op.id).state, "RUNNING") << "resumable from its cursor";
+}
+
 TEST_F(RunnerTest, UnknownDatastoreManagerFailsWithAReason) {
   World other("cassandra-not-registered");
   OperationRunner runner(
