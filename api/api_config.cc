@@ -73,7 +73,6 @@ ApiConfig load_api_config(const common::Config& config) {
   c.amqp_url = config.get(kSection, "amqp_url");
   c.log_level = config.get(kSection, "log_level", "info");
   c.guest_secret = config.get("DEFAULT", "guest_secret");
-  c.guest_port = config.get_int("compute", "guest_port", 8780);
   c.guest_call_timeout = std::chrono::seconds(bounded(config, "guest_call_timeout", 30, 1, 600));
   if (c.database_url.empty()) throw common::bad_request("config: database_url is not set");
   if (c.amqp_url.empty()) throw common::bad_request("config: amqp_url is not set");

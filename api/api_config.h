@@ -26,10 +26,9 @@ struct ApiConfig {
   std::string amqp_url;
   std::string log_level = "info";
   // To reach a guest (databases, users, root): [DEFAULT] guest_secret
-  // derives its token, [compute] guest_port is where it listens, and
-  // [api] guest_call_timeout (seconds) bounds each call.
+  // derives its token and [api] guest_call_timeout (seconds) bounds each
+  // call; where it listens is the instance's record.
   std::string guest_secret;
-  int guest_port = 8780;
   // [api] region: the region instance views show.
   std::string region = "RegionOne";
   // [quota]: the limits of a tenant that has none of its own.

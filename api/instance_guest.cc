@@ -27,13 +27,16 @@ InstanceGuest::InstanceGuest(const ApiServices& services, const RequestContext& 
         "instance " + instance_.id + " is a read-only replica of " + *instance_.slave_of +
         ": it copies its source's databases and users; change them on " + *instance_.slave_of);
   }
-  if (!instance_.address) {
+  if (!instance_.address || !instance_.guest_port) {
     throw common::unavailable("instance " + instance_.id + " has no address yet; retry shortly");
   }
 }
 
 void InstanceGuest::with(const std::function<void(guestclient::DatabaseAdminClient&)>& call) const {
-  const guestclient::GuestEndpoint endpoint{instance_.id, *instance_.address, services_.guest_port};
+  // Where the compute driver said the guest listens (recorded with the
+  // address when the server was made), not a port from the API's config.
+  const guestclient::GuestEndpoint endpoint{instance_.id, *instance_.address,
+                                            *instance_.guest_port};
   const auto client = services_.database_admin->connect(endpoint, services_.guest_call_timeout);
   try {
     call(*client);

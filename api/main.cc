@@ -56,7 +56,6 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   db::PgRootHistory root_history(pool);
   services.database_admin = &guests;
   services.root_history = &root_history;
-  services.guest_port = cfg.guest_port;
   services.guest_call_timeout = cfg.guest_call_timeout;
   api::Router router(services, cfg.public_endpoint);
   api::HttpServer server(router, cfg.server);

@@ -52,12 +52,11 @@ struct ApiServices {
   std::string region = "RegionOne";
   // Databases, users and root (Trove's extensions), through the guests'
   // DatabaseAdmin. Without `database_admin` (or, for root, `root_history`)
-  // those routes answer 501. A guest listens on its instance's address at
-  // `guest_port` ([compute] guest_port); each call must end within
-  // `guest_call_timeout` ([api] guest_call_timeout).
+  // those routes answer 501. A guest listens where the instance row says
+  // (address, guest_port: the compute driver's record); each call must end
+  // within `guest_call_timeout` ([api] guest_call_timeout).
   guestclient::DatabaseAdminClientFactory* database_admin = nullptr;
   db::RootHistoryRepository* root_history = nullptr;
-  int guest_port = 8780;
   std::chrono::milliseconds guest_call_timeout{30000};
 };
 

@@ -59,6 +59,9 @@ struct Instance {
   std::string datastore_version_id;
   std::string task = "BUILDING";
   std::optional<std::string> address;
+  // Where its guest agent listens on `address`, as the compute driver
+  // recorded it when the server was made (compute::Server::guest_port).
+  std::optional<int> guest_port;
   std::string availability_zone = "rack1";
   std::optional<std::string> slave_of;
   std::optional<std::string> cluster_id;

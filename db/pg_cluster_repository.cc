@@ -10,7 +10,7 @@ namespace {
 
 // One row per (cluster, live node); a cluster without live nodes comes as
 // one row whose node columns are NULL. Columns 0..10 are the cluster's,
-// 11..19 the node's, 20.. its instance's.
+// 11..19 the node's, 20..32 its instance's.
 std::string select_clusters(const std::string& where) {
   return "SELECT c.id, c.tenant_id, c.name, c.datastore_version_id, c.task, c.status, " +
          pg::iso("c.created") + ", " + pg::iso("c.updated") +
@@ -21,7 +21,7 @@ std::string select_clusters(const std::string& where) {
          " i.tenant_id, i.name, i.flavor_id, i.volume_size_gb, i.datastore_version_id, i.task,"
          " i.address, i.availability_zone, i.fault, " +
          pg::iso("i.created") + ", " + pg::iso("i.updated") +
-         ", COALESCE(s.status, '')"
+         ", COALESCE(s.status, ''), i.guest_port"
          " FROM clusters c"
          " JOIN datastore_versions v ON v.id = c.datastore_version_id"
          " JOIN datastores d ON d.id = v.datastore_id"
@@ -76,6 +76,7 @@ Node node_from(const pqxx::row& r, const Cluster& c) {
   i.created = r[29].as<std::string>();
   i.updated = r[30].as<std::string>();
   i.service_status = r[31].as<std::string>();
+  if (!r[32].is_null()) i.guest_port = r[32].as<int>();
   i.datastore_name = c.datastore_name;
   i.datastore_version_name = c.datastore_version_name;
   return n;

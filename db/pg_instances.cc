@@ -20,6 +20,7 @@ std::string select_instances(const std::string& where) {
          " (SELECT string_agg(r.id, ',' ORDER BY r.created, r.id) FROM instances r"
          "   WHERE r.slave_of = i.id AND NOT r.deleted), s.detail->>'fault', " +
          pg::iso("i.fault_at") + ", " + pg::iso("s.updated") +
+         ", i.guest_port"
          " FROM instances i"
          " LEFT JOIN service_statuses s ON s.instance_id = i.id"
          " JOIN datastore_versions v ON v.id = i.datastore_version_id"
@@ -58,6 +59,7 @@ Instance instance_from(const pqxx::row& r) {
   i.service_fault = pg::opt_text(r[18]);
   i.fault_created = pg::opt_text(r[19]);
   i.service_status_updated = pg::opt_text(r[20]);
+  if (!r[21].is_null()) i.guest_port = r[21].as<int>();
   return i;
 }
 
@@ -164,12 +166,14 @@ void PgInstanceRepository::set_task(const std::string& id, const std::string& ta
 }
 
 void PgInstanceRepository::set_address(const std::string& id,
-                                       const std::optional<std::string>& address) {
+                                       const std::optional<std::string>& address,
+                                       std::optional<int> guest_port) {
   pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::nontransaction t(c);
     t.exec_params(
-        "UPDATE instances SET address = $2, updated = now() WHERE id = $1 AND NOT deleted", id,
-        address);
+        "UPDATE instances SET address = $2, guest_port = $3, updated = now()"
+        " WHERE id = $1 AND NOT deleted",
+        id, address, guest_port);
   });
 }
 

@@ -51,7 +51,8 @@ class PgInstanceRepository : public InstanceRepository {
   std::vector<Instance> list(const std::string& tenant_id) override;
   std::vector<Instance> replicas_of(const std::string& instance_id) override;
   void set_task(const std::string& id, const std::string& task) override;
-  void set_address(const std::string& id, const std::optional<std::string>& address) override;
+  void set_address(const std::string& id, const std::optional<std::string>& address,
+                   std::optional<int> guest_port) override;
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override;
   void set_service_status(const std::string& id, const std::string& status) override;
   void mark_deleted(const std::string& id) override;

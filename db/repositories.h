@@ -110,7 +110,10 @@ class InstanceRepository {
   virtual std::vector<Instance> list(const std::string& tenant_id) = 0;
   virtual std::vector<Instance> replicas_of(const std::string& instance_id) = 0;
   virtual void set_task(const std::string& id, const std::string& task) = 0;
-  virtual void set_address(const std::string& id, const std::optional<std::string>& address) = 0;
+  // Where the instance's guest is reached (the compute driver's record);
+  // nullopt for both once its server is gone.
+  virtual void set_address(const std::string& id, const std::optional<std::string>& address,
+                           std::optional<int> guest_port) = 0;
   // Sets (or clears, with nullopt) the user-visible fault message.
   virtual void set_fault(const std::string& id, const std::optional<std::string>& fault) = 0;
   virtual void set_service_status(const std::string& id, const std::string& status) = 0;

@@ -5,6 +5,17 @@
 
 namespace automat::guestagent {
 
+NodeContext node_context(const common::GuestConf& conf) {
+  NodeContext n;
+  n.instance_id = conf.instance_id;
+  n.address = conf.address;
+  n.instance_dir = conf.instance_dir;
+  n.datastore_version = conf.datastore_version;
+  n.image_location = conf.image_location;
+  n.ram_mb = conf.ram_mb;
+  return n;
+}
+
 std::unique_ptr<DatastoreManager> make_datastore_manager(const std::string& manager_name,
                                                          const NodeContext& node) {
   return datastores::guest_manager(manager_name, node);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/guest_conf.h"
 #include "automat/guest.pb.h"
 #include "automat/messages.pb.h"
 #include "common/error.h"
@@ -68,6 +69,9 @@ class DatastoreManager {
   // owned by the manager; nullptr when it offers no database administration.
   virtual DatabaseAdmin* database_admin() { return nullptr; }
 };
+
+// What the manager of the guest configured by `conf` is told about its node.
+NodeContext node_context(const common::GuestConf& conf);
 
 // The manager registered for `manager_name`, or nullptr.
 std::unique_ptr<DatastoreManager> make_datastore_manager(const std::string& manager_name,

@@ -15,7 +15,7 @@
 #include "common/status.h"
 #include "common/stop_signal.h"
 #include "guestagent/database_admin_service.h"
-#include "guestagent/guest_config.h"
+#include "common/guest_conf.h"
 #include "guestagent/guest_jobs.h"
 #include "guestagent/guest_server.h"
 #include "guestagent/guest_service.h"
@@ -38,8 +38,8 @@ void resume_datastore(DatastoreManager& manager, const std::string& instance_id)
   }
 }
 
-int run(const GuestConfig& cfg, const sigset_t& stop_signals) {
-  auto manager = make_datastore_manager(cfg.manager, cfg.node());
+int run(const common::GuestConf& cfg, const sigset_t& stop_signals) {
+  auto manager = make_datastore_manager(cfg.manager, node_context(cfg));
   if (!manager) {
     common::log::error("guestagent.unknown_manager", {{"manager", cfg.manager}});
     return 2;
@@ -50,7 +50,7 @@ int run(const GuestConfig& cfg, const sigset_t& stop_signals) {
                                std::chrono::seconds(cfg.heartbeat_interval));
   // Long work (a decommission, a cleanup) runs as jobs recorded under the
   // instance's directory, so a restarted agent reports its earlier ones.
-  JobRunner jobs(cfg.node().instance_dir + "/jobs", clock);
+  JobRunner jobs(cfg.instance_dir + "/jobs", clock);
   GuestService service(*manager, {cfg.instance_id, cfg.token, cfg.datastore_version}, jobs,
                        [&heartbeat] { heartbeat.notify(); });
   // The datastore's own contract, when it has one, on the same port.
@@ -97,9 +97,9 @@ int main(int argc, char** argv) {
   const sigset_t stop_signals = automat::common::block_stop_signals();
   // Children reset it; a closed client socket must not kill the guest.
   signal(SIGPIPE, SIG_IGN);
-  guestagent::GuestConfig cfg;
+  common::GuestConf cfg;
   try {
-    cfg = guestagent::load_guest_config(args.load());
+    cfg = common::parse_guest_conf(args.load());
   } catch (const std::exception& e) {
     std::cerr << "automat-guestagent: " << e.what() << "\n";
     return 2;

@@ -31,7 +31,7 @@ StepResult DestroyServerStep::run(StepContext& ctx) {
   } catch (const common::Error& e) {
     return StepResult::retry(std::chrono::seconds(2), e.what());
   }
-  ctx.services.instances->set_address(id, std::nullopt);
+  ctx.services.instances->set_address(id, std::nullopt, std::nullopt);
   common::log::info("instance.server_destroyed", {{"op", ctx.operation.id}, {"instance", id}});
   return StepResult::next();
 }

@@ -74,7 +74,9 @@ StepResult AllocateServerStep::run(StepContext& ctx) {
   spec.volume_gb = inst.volume_size_gb;
   spec.availability_zone = inst.availability_zone;
   const compute::Server server = ctx.services.compute->create(spec);
-  if (inst.address != server.address) ctx.services.instances->set_address(inst.id, server.address);
+  if (inst.address != server.address || inst.guest_port != server.guest_port) {
+    ctx.services.instances->set_address(inst.id, server.address, server.guest_port);
+  }
   common::log::info("instance.server_allocated",
                     {{"op", ctx.operation.id}, {"instance", inst.id}, {"address", server.address}});
   return StepResult::next();

@@ -21,7 +21,15 @@ OperationRunner::OperationRunner(Services& services, WorkflowLookup lookup, Runn
     : services_(services), lookup_(std::move(lookup)), options_(std::move(options)), stop_(stop) {}
 
 std::unique_ptr<OperationRunner::Run> OperationRunner::start(db::Operation op) {
-  return std::unique_ptr<Run>(new Run(*this, std::move(op)));
+  auto r = std::unique_ptr<Run>(new Run(*this, std::move(op)));
+  try {
+    // Renewed from the claim on, also while the run waits for a worker.
+    r->keeper_ = std::make_unique<LeaseKeeper>(*services_.operations, r->op_.id, options_.owner,
+                                               options_.lease);
+  } catch (const std::exception&) {
+    // begin() tries again, and abandons the run when it cannot.
+  }
+  return r;
 }
 
 OperationRunner::Outcome OperationRunner::run(db::Operation op) {
@@ -47,8 +55,10 @@ bool OperationRunner::Run::advance() {
 
 std::optional<OperationRunner::Outcome> OperationRunner::begin(Run& r) {
   db::Operation& op = r.op_;
-  r.keeper_ =
-      std::make_unique<LeaseKeeper>(*services_.operations, op.id, options_.owner, options_.lease);
+  if (!r.keeper_) {
+    r.keeper_ =
+        std::make_unique<LeaseKeeper>(*services_.operations, op.id, options_.owner, options_.lease);
+  }
   LeaseKeeper& keeper = *r.keeper_;
   common::log::info("operation.started", {{"op", op.id},
                                           {"type", op.type},

@@ -90,7 +90,9 @@ class OperationRunner {
     std::optional<Outcome> outcome_;
   };
 
-  // `op`, which options.owner has just claimed, ready to run from op.step.
+  // `op`, which options.owner has just claimed, ready to run from op.step;
+  // its lease is renewed from here on (LeaseKeeper), so it may wait for a
+  // worker. Never throws.
   std::unique_ptr<Run> start(db::Operation op);
 
   // Runs `op` to its end on this thread, pausing between retries

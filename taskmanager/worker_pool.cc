@@ -94,15 +94,24 @@ std::optional<WorkerPool::Item> WorkerPool::next_item() {
     queue_.pop_front();
     return item;
   }
-  // Every running item holds a reservation, so a free reservation means a
-  // free worker (this one).
-  if (parked_.empty() || reserved_ >= capacity_) return std::nullopt;
+  if (parked_.empty()) return std::nullopt;
   const auto first = parked_.begin();
   if (!stopping_ && first->first > Clock::now()) return std::nullopt;
   Item item = std::move(first->second);
   parked_.erase(first);
-  ++reserved_;
   return item;
+}
+
+void WorkerPool::finished(const Item& item) {
+  if (item.reserved) {
+    release(item.op_id);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    op_ids_.erase(item.op_id);
+  }
+  cv_.notify_all();
 }
 
 void WorkerPool::worker_loop() {
@@ -118,7 +127,7 @@ void WorkerPool::worker_loop() {
         // Work already handed out still runs when stopping: its ticket was
         // reserved, and the operation claimed, before the stop.
         if (stopping_ && reserved_ == 0 && parked_.empty()) return;
-        if (!parked_.empty() && reserved_ < capacity_) {
+        if (!parked_.empty()) {
           cv_.wait_until(l, parked_.begin()->first);
         } else {
           cv_.wait(l);
@@ -134,15 +143,17 @@ void WorkerPool::worker_loop() {
     if (again) {
       std::lock_guard<std::mutex> l(mu_);
       if (!stopping_) {
-        // Frees the worker; the operation stays bound here while parked.
-        --reserved_;
+        // Frees the worker and the reservation; the operation stays bound
+        // here while parked.
+        if (item.reserved) --reserved_;
+        item.reserved = false;
         parked_.emplace(Clock::now() + *again, std::move(item));
         cv_.notify_all();
         continue;
       }
       common::log::warn("worker.parked_work_dropped", {{"op", item.op_id}});
     }
-    release(item.op_id);
+    finished(item);
   }
 }
 

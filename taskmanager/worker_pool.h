@@ -8,10 +8,15 @@
 //
 // Work that waits parks instead of holding its worker: a parkable work
 // returns how long until it wants to run again, and the pool keeps it aside
-// (its operation id still bound here) and frees the worker for other work;
-// once due, it runs again on the next free worker. So an operation polling a
-// long guest job, or waiting for a node to join, never starves another
-// tenant's create (issue 11, section 2).
+// (its operation id still bound here), gives its reservation back and frees
+// the worker for other work; once due, it runs again on the next idle worker
+// thread. A resumed run needs no reservation: a ticket reserved while
+// nothing came yet (the task consumer waiting for a message) must not keep
+// parked work from its worker. Handed-out work goes first, so a newly
+// claimed operation waits at most for one retry attempt already under way
+// (its lease is renewed from the claim on: OperationRunner::start). So an
+// operation polling a long guest job, or waiting for a node to join, never
+// starves another tenant's create (issue 11, section 2).
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -68,8 +73,9 @@ class WorkerPool {
   size_t busy() const;
   // Work waiting to run again.
   size_t parked() const;
-  // Waits up to `timeout` until nothing is reserved or running (parked
-  // work may remain: join() runs it at once, so it sees the stop).
+  // Waits up to `timeout` until nothing is reserved (parked work, and a
+  // resumed run of it, may remain: join() runs it at once and waits for it,
+  // so it sees the stop).
   bool wait_idle(std::chrono::milliseconds timeout);
   // Refuses new reservations, runs parked work at once (its next run is its
   // last: what asks to wait again is dropped), waits for the work handed out
@@ -81,17 +87,19 @@ class WorkerPool {
   struct Item {
     std::string op_id;
     std::shared_ptr<Parkable> work;
+    bool reserved = true;  // holds a reservation (handed out, not yet parked)
   };
   void worker_loop();
-  // Caller holds mu_: the next item to run, if any may run now; a parked one
-  // taken here is counted in reserved_.
+  // Caller holds mu_ and is an idle worker: the next item to run, if any
+  // may run now (handed-out work first, then parked work that is due).
   std::optional<Item> next_item();
   void release(const std::string& op_id);
+  void finished(const Item& item);
 
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  size_t reserved_ = 0;                            // tickets alive or work running
+  size_t reserved_ = 0;  // tickets alive, or their work queued or running (not yet parked)
   std::set<std::string> op_ids_;                   // operations bound to those
   std::deque<Item> queue_;                         // handed out, not yet running
   std::multimap<Clock::time_point, Item> parked_;  // by when they are due

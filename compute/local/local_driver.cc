@@ -9,7 +9,8 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "compute/local/guest_config.h"
+#include "common/atomic_file.h"
+#include "common/guest_conf.h"
 #include "compute/local/processes.h"
 #include "compute/local/spawn.h"
 
@@ -169,7 +170,7 @@ std::optional<pid_t> LocalDriver::guest_pid(const std::string& instance_id) cons
 }
 
 void LocalDriver::write_guest_config(const ServerSpec& spec, const std::string& address) const {
-  GuestConfig c;
+  common::GuestConf c;
   c.instance_id = spec.instance_id;
   c.address = address;
   c.port = options_.guest_port;
@@ -183,7 +184,8 @@ void LocalDriver::write_guest_config(const ServerSpec& spec, const std::string& 
   c.instance_dir = instance_dir(spec.instance_id);
   c.heartbeat_interval = options_.heartbeat_interval;
   c.log_level = options_.guest_log_level;
-  write_private_file(config_path(spec.instance_id), render_guest_config(c));
+  // Mode 0600: it holds the instance's secrets.
+  common::write_file_atomically(config_path(spec.instance_id), common::render_guest_conf(c), 0600);
 }
 
 pid_t LocalDriver::start_guest(const std::string& instance_id) const {

@@ -150,8 +150,12 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
   void set_task(const std::string& id, const std::string& task) override {
     update(id, [&](db::Instance& i) { i.task = task; });
   }
-  void set_address(const std::string& id, const std::optional<std::string>& address) override {
-    update(id, [&](db::Instance& i) { i.address = address; });
+  void set_address(const std::string& id, const std::optional<std::string>& address,
+                   std::optional<int> guest_port) override {
+    update(id, [&](db::Instance& i) {
+      i.address = address;
+      i.guest_port = guest_port;
+    });
   }
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override {
     update(id, [&](db::Instance& i) {

@@ -251,8 +251,12 @@ TEST(DbClusters, WorkflowSettersPhaseSeedsStatusAndDeletion) {
   clusters.set_seeds(c.id, {n2, n3});
   const nlohmann::json detail = {{"cassandra", {{"load_bytes", 1234}, {"free_disk_bytes", 99}}}};
   ASSERT_EQ(heartbeats.record_batch({{n3, "heartbeat", 10, "RUNNING", detail}}), 1u);
+  instances.set_address(n1, "127.10.0.3", 8782);
 
   auto got = clusters.find_any(c.id);
+  EXPECT_EQ(got->nodes[0].instance.address, "127.10.0.3");
+  EXPECT_EQ(got->nodes[0].instance.guest_port, 8782);
+  EXPECT_FALSE(got->nodes[1].instance.guest_port);
   EXPECT_EQ(got->status, "ACTIVE");
   EXPECT_EQ(got->task, "NONE");
   EXPECT_FALSE(got->nodes[0].seed);

@@ -133,11 +133,12 @@ TEST(DbInstances, SettersAndDeletion) {
   replica.slave_of = master.id;
   instances.create_with_operation(replica, new_operation(replica, "instance.create"));
 
-  instances.set_address(master.id, "127.10.0.9");
+  instances.set_address(master.id, "127.10.0.9", 8781);
   instances.set_fault(master.id, "prepare failed: disk full");
   instances.set_service_status(master.id, "RUNNING");
   auto got = instances.find_any(master.id);
   EXPECT_EQ(got->address, "127.10.0.9");
+  EXPECT_EQ(got->guest_port, 8781) << "where the compute driver said its guest listens";
   EXPECT_EQ(got->fault, "prepare failed: disk full");
   EXPECT_EQ(got->service_status, "RUNNING");
   instances.set_fault(master.id, std::nullopt);

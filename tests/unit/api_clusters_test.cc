@@ -222,7 +222,7 @@ TEST(ClusterRead, NodeStatusFollowsItsInstanceAndCleanupIsBlocked) {
   const std::string id = created["id"];
   env.make_active(id, testing::cassandra_detail());
   const std::string n1 = created["instances"][0]["id"];
-  env.instances.set_address(n1, "127.10.0.7");
+  env.instances.set_address(n1, "127.10.0.7", 8780);
   env.clusters.set_node_phase(created["instances"][1]["id"], "cleanup");
 
   const json view = body_of(env.get("/clusters/" + id))["cluster"];
@@ -287,7 +287,7 @@ TEST(ClusterRoot, EnablesThroughAnActiveSeed) {
   env.make_active(id, testing::cassandra_detail());
   int n = 0;
   for (const auto& node : env.node_ids(id)) {
-    env.instances.set_address(node, "127.10.0." + std::to_string(++n));
+    env.instances.set_address(node, "127.10.0." + std::to_string(++n), 8780);
   }
   EXPECT_EQ(body_of(env.get("/clusters/" + id + "/root")), json({{"rootEnabled", false}}));
   r = env.post("/clusters/" + id + "/root", json::object());

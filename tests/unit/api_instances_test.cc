@@ -189,7 +189,7 @@ TEST(InstanceShow, ViewShowsStatusAddressFaultAndLinks) {
   EXPECT_EQ(view["flavor"]["links"][0]["href"],
             "http://api.example:8779/v1.0/" + env.tenant_a + "/flavors/1");
 
-  env.instances.set_address(id, "127.10.0.5");
+  env.instances.set_address(id, "127.10.0.5", 8780);
   env.instances.set_fault(id, "mariadbd did not start");
   env.instances.set_task(id, "BUILDING_ERROR");
   view = body_of(env.call(Method::kGet, url, env.token_a))["instance"];

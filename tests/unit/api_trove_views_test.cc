@@ -22,7 +22,7 @@ json get_ok(ApiTestEnv& env, const std::string& path, const std::string& token =
 TEST(TroveInstanceView, CarriesTheFieldsTheClientsRead) {
   ApiTestEnv env;
   const std::string id = env.add_instance(env.tenant_a, "NONE", "RUNNING");
-  env.instances.set_address(id, "127.10.0.9");
+  env.instances.set_address(id, "127.10.0.9", 8780);
   const json view = get_ok(env, "/instances/" + id)["instance"];
   EXPECT_EQ(view["operating_status"], "HEALTHY");
   EXPECT_EQ(view["addresses"], json::parse(R"([{"address": "127.10.0.9", "type": "private"}])"));

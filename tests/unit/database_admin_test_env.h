@@ -18,7 +18,6 @@ struct DatabaseAdminTestEnv : ApiTestEnv {
   DatabaseAdminTestEnv() {
     services.database_admin = &guests;
     services.root_history = &root_history;
-    services.guest_port = 8790;
     services.guest_call_timeout = std::chrono::seconds(7);
   }
 
@@ -26,7 +25,7 @@ struct DatabaseAdminTestEnv : ApiTestEnv {
   std::string active_instance(const std::string& address = "127.10.0.5",
                               const std::string& tenant = "") {
     const std::string id = add_instance(tenant.empty() ? tenant_a : tenant, "NONE", "RUNNING");
-    instances.set_address(id, address);
+    instances.set_address(id, address, 8790);
     return id;
   }
 

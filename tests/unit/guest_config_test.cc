@@ -1,9 +1,10 @@
-// Reading the guest.conf the compute driver writes.
-#include "guestagent/guest_config.h"
-
+// The compute -> guest contract (common/guest_conf.h): what a driver renders
+// is exactly what the guest parses, and a bad file names its option.
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "common/guest_conf.h"
+#include "guestagent/datastore_manager.h"
 
 namespace automat::guestagent {
 namespace {
@@ -24,8 +25,8 @@ heartbeat_interval = 3
 log_level = debug
 )";
 
-TEST(GuestConfig, ReadsEveryOption) {
-  const GuestConfig g = load_guest_config(common::Config::from_string(kConf));
+TEST(GuestConf, ReadsEveryOption) {
+  const common::GuestConf g = common::parse_guest_conf(common::Config::from_string(kConf));
   EXPECT_EQ(g.instance_id, "6f1c");
   EXPECT_EQ(g.address, "127.10.0.5");
   EXPECT_EQ(g.port, 8790);
@@ -35,14 +36,49 @@ TEST(GuestConfig, ReadsEveryOption) {
   EXPECT_EQ(g.ram_mb, 512);
   EXPECT_EQ(g.heartbeat_interval, 3);
   EXPECT_EQ(g.log_level, "debug");
-  const NodeContext n = g.node();
+  const NodeContext n = node_context(g);
   EXPECT_EQ(n.instance_dir, "/abs/.automat/instances/6f1c");
   EXPECT_EQ(n.address, "127.10.0.5");
   EXPECT_EQ(n.datastore_version, "10.11");
   EXPECT_EQ(n.ram_mb, 512);
 }
 
-TEST(GuestConfig, MissingOrInvalidOptionsAreNamed) {
+// The driver's side and the guest's side of one contract: every field the
+// driver writes comes back as it was.
+TEST(GuestConf, WhatTheDriverRendersTheGuestReadsBack) {
+  common::GuestConf c;
+  c.instance_id = "i-1";
+  c.address = "127.10.0.5";
+  c.port = 8781;
+  c.token = "tok";
+  c.signing_key = "key";
+  c.amqp_url = "amqp://guest:guest@127.0.0.1:5672/";
+  c.manager = "cassandra";
+  c.datastore_version = "5.0.9";
+  c.image_location = "/abs/images/cassandra/5.0.9";
+  c.ram_mb = 2048;
+  c.instance_dir = "/abs/.automat/instances/i-1";
+  c.heartbeat_interval = 7;
+  c.log_level = "debug";
+  const std::string text = common::render_guest_conf(c);
+  EXPECT_EQ(text.rfind("[guestagent]\n", 0), 0u);
+  const common::GuestConf back = common::parse_guest_conf(common::Config::from_string(text));
+  EXPECT_EQ(back.instance_id, c.instance_id);
+  EXPECT_EQ(back.address, c.address);
+  EXPECT_EQ(back.port, c.port);
+  EXPECT_EQ(back.token, c.token);
+  EXPECT_EQ(back.signing_key, c.signing_key);
+  EXPECT_EQ(back.amqp_url, c.amqp_url);
+  EXPECT_EQ(back.manager, c.manager);
+  EXPECT_EQ(back.datastore_version, c.datastore_version);
+  EXPECT_EQ(back.image_location, c.image_location);
+  EXPECT_EQ(back.ram_mb, c.ram_mb);
+  EXPECT_EQ(back.instance_dir, c.instance_dir);
+  EXPECT_EQ(back.heartbeat_interval, c.heartbeat_interval);
+  EXPECT_EQ(back.log_level, c.log_level);
+}
+
+TEST(GuestConf, MissingOrInvalidOptionsAreNamed) {
   struct Case {
     std::string from, to, named;
   };
@@ -55,7 +91,7 @@ TEST(GuestConfig, MissingOrInvalidOptionsAreNamed) {
     std::string text = kConf;
     text.replace(text.find(c.from), c.from.size(), c.to);
     try {
-      load_guest_config(common::Config::from_string(text));
+      common::parse_guest_conf(common::Config::from_string(text));
       ADD_FAILURE() << "accepted a config without a valid " << c.named;
     } catch (const common::Error& e) {
       EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);

@@ -48,7 +48,7 @@ class PromoteRollbackTest : public ::testing::Test {
     db::Operation create = world.create_instance();
     const std::string id = create.resource_id;
     world.instances.set_task(id, "NONE");
-    world.instances.set_address(id, address);
+    world.instances.set_address(id, address, 8780);
     world.instances.set_service_status(id, "RUNNING");
     if (slave_of) world.instances.set_slave_of(id, slave_of);
     compute::ServerSpec spec;

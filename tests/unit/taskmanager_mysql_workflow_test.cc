@@ -65,6 +65,8 @@ TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
   EXPECT_EQ(spec.ram_mb, 512);
   const auto inst = world.instance(id);
   EXPECT_EQ(inst.address, world.compute.servers.at(id).server.address);
+  EXPECT_EQ(inst.guest_port, world.compute.servers.at(id).server.guest_port)
+      << "the API reaches the guest where the driver said it listens";
   EXPECT_EQ(inst.task, "NONE");
   EXPECT_FALSE(inst.fault);
 

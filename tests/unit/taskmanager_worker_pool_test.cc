@@ -135,6 +135,29 @@ TEST(WorkerPoolTest, DueWorkWaitsForAFreeWorker) {
   EXPECT_EQ(runs.load(), 2);
 }
 
+// The task consumer holds a reservation while it waits for a message; that
+// idle reservation must not keep due parked work from the pool's only
+// worker thread (it did: every retry then waited out the consumer's poll).
+TEST(WorkerPoolTest, AnIdleReservationDoesNotHoldParkedWorkBack) {
+  WorkerPool pool(1);
+  std::atomic<int> runs{0};
+  std::promise<void> done;
+  auto ticket = pool.reserve(0ms);
+  ASSERT_TRUE(ticket && ticket->bind("op-1"));
+  pool.run_parkable(std::move(*ticket), [&]() -> Again {
+    if (++runs < 5) return 1ms;
+    done.set_value();
+    return std::nullopt;
+  });
+  ASSERT_TRUE(parks(pool, 1));
+  auto waiting_for_a_message = pool.reserve(kPatience);
+  ASSERT_TRUE(waiting_for_a_message) << "the parked work gave its reservation back";
+  EXPECT_EQ(done.get_future().wait_for(kPatience), std::future_status::ready)
+      << "parked work waited for an idle reservation";
+  EXPECT_EQ(runs.load(), 5);
+  EXPECT_EQ(pool.busy(), 1u) << "only the idle reservation";
+}
+
 TEST(WorkerPoolTest, WorkAskingToWaitWhileStoppingIsDropped) {
   WorkerPool pool(1);
   std::atomic<int> runs{0};
