@@ -115,7 +115,12 @@ def mysql_create(name):
             time.sleep(0.1)
         raise SystemExit(f"instance {instance_id} not ACTIVE after {TIMEOUT} s")
     finally:
+        # Waited out, so the next measurement starts on an idle taskmanager
+        # (with one worker, a delete under way would delay the next create).
         api("DELETE", f"/instances/{instance_id}")
+        gone_by = time.monotonic() + 120
+        while api("GET", f"/instances/{instance_id}")[0] != 404 and time.monotonic() < gone_by:
+            time.sleep(0.2)
 
 
 # --- Cassandra clusters ------------------------------------------------------

@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 
-#include "common/guest_conf.h"
 #include "automat/guest.pb.h"
 #include "automat/messages.pb.h"
 #include "common/error.h"
+#include "common/guest_conf.h"
 #include "guestagent/database_admin.h"
 #include "guestagent/guest_jobs.h"
 #include "guestagent/rpc_guard.h"

@@ -10,12 +10,12 @@
 
 #include "common/broker.h"
 #include "common/clock.h"
+#include "common/guest_conf.h"
 #include "common/log.h"
 #include "common/service_args.h"
 #include "common/status.h"
 #include "common/stop_signal.h"
 #include "guestagent/database_admin_service.h"
-#include "common/guest_conf.h"
 #include "guestagent/guest_jobs.h"
 #include "guestagent/guest_server.h"
 #include "guestagent/guest_service.h"

@@ -99,9 +99,9 @@ class WorkerPool {
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  size_t reserved_ = 0;  // tickets alive, or their work queued or running (not yet parked)
-  std::set<std::string> op_ids_;                   // operations bound to those
-  std::deque<Item> queue_;                         // handed out, not yet running
+  size_t reserved_ = 0;           // tickets alive, or their work queued or running (not yet parked)
+  std::set<std::string> op_ids_;  // operations bound to those
+  std::deque<Item> queue_;        // handed out, not yet running
   std::multimap<Clock::time_point, Item> parked_;  // by when they are due
   bool stopping_ = false;
   std::vector<std::thread> threads_;

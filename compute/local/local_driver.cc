@@ -6,11 +6,11 @@
 #include <fstream>
 #include <set>
 
+#include "common/atomic_file.h"
 #include "common/crypto.h"
 #include "common/error.h"
-#include "common/log.h"
-#include "common/atomic_file.h"
 #include "common/guest_conf.h"
+#include "common/log.h"
 #include "compute/local/processes.h"
 #include "compute/local/spawn.h"
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/integration/db_seed.h"
+#include "tests/support/operation_repository_contract.h"
 
 namespace automat::testing {
 namespace {
@@ -24,6 +25,22 @@ Created create(PgTestDb& db) {
   c.op = new_operation(c.instance, "instance.create");
   instances.create_with_operation(c.instance, c.op);
   return c;
+}
+
+// The same contract the fakes pass (db_fakes_test).
+TEST(DbOperations, KeepsTheOperationRepositoryContract) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository ops(db.pool());
+  check_operation_repository_contract(instances, ops, new_instance(s), s.other_tenant_id);
+}
+
+TEST(DbInstances, KeepsTheInstanceWritesContract) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  check_instance_writes_contract(instances, new_instance(s), s.other_tenant_id);
 }
 
 TEST(DbOperations, SecondOwnerTakesOverOnlyAfterTheLeaseLapses) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/fake_repositories.h"
+#include "tests/support/operation_repository_contract.h"
 
 namespace automat::testing {
 namespace {
@@ -28,6 +29,21 @@ db::Instance make_instance(const std::string& id, const std::string& tenant = "t
   inst.volume_size_gb = 1;
   inst.datastore_version_id = "v1";
   return inst;
+}
+
+// The same contract the PostgreSQL repositories pass (db_integration_test).
+TEST(FakeOperationRepository, KeepsTheOperationRepositoryContract) {
+  FakeOperationRepository ops;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&ops, &catalog};
+  check_operation_repository_contract(instances, ops, make_instance("model"), "t2");
+}
+
+TEST(FakeInstanceRepository, KeepsTheInstanceWritesContract) {
+  FakeOperationRepository ops;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&ops, &catalog};
+  check_instance_writes_contract(instances, make_instance("model"), "t2");
 }
 
 TEST(FakeOperationRepository, ClaimHoldsLeaseUntilItLapses) {

@@ -1,0 +1,197 @@
+#pragma once
+// The promises of db::OperationRepository and the instance writes the
+// workflows lean on (db/repositories.h), checked on any implementation: the
+// PostgreSQL ones (db_integration_test) and the fakes of tests/fakes/
+// (db_fakes_test) run the same checks, so a unit test on the fakes sees the
+// semantics production has.
+//
+// `instances` and `ops` must share one store (an instance's create writes
+// its operation). `model` is a valid instance of `tenant_id` (flavor and
+// datastore version exist); `other_tenant_id` is another tenant. The store
+// may hold rows of other tests: nothing here assumes it is empty.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "common/crypto.h"
+#include "common/status.h"
+#include "db/repositories.h"
+
+namespace automat::testing {
+namespace contract {
+
+struct Made {
+  db::Instance instance;
+  db::Operation op;
+};
+
+inline Made make(db::InstanceRepository& instances, const db::Instance& model,
+                 const std::string& name) {
+  Made m{model, {}};
+  m.instance.id = common::crypto::uuid4();
+  m.instance.name = name;
+  m.op.id = common::crypto::uuid4();
+  m.op.tenant_id = model.tenant_id;
+  m.op.type = "instance.create";
+  m.op.resource_type = "instance";
+  m.op.resource_id = m.instance.id;
+  m.op.params = {{"name", name}};
+  instances.create_with_operation(m.instance, m.op);
+  return m;
+}
+
+// Claims `id` for `owner` once its lease (of another owner) has lapsed,
+// trying for up to 5 s: a zero-length lease lapses as soon as the store's
+// clock moves on.
+inline std::optional<db::Operation> claim_after_lapse(db::OperationRepository& ops,
+                                                      const std::string& id,
+                                                      const std::string& owner) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    if (auto op = ops.claim(id, owner, std::chrono::seconds(30))) return op;
+    std::this_thread::yield();
+  }
+  return std::nullopt;
+}
+
+inline bool listed(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace contract
+
+inline void check_operation_repository_contract(db::InstanceRepository& instances,
+                                                db::OperationRepository& ops,
+                                                const db::Instance& model,
+                                                const std::string& other_tenant_id) {
+  using namespace std::chrono_literals;
+  namespace ss = common::op_state;
+  const contract::Made a = contract::make(instances, model, "contract-a");
+
+  // A new operation: SUBMITTED, scoped to its tenant, params kept.
+  auto fresh = ops.find(model.tenant_id, a.op.id);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->state, ss::kSubmitted);
+  EXPECT_FALSE(fresh->owner);
+  EXPECT_EQ(fresh->params["name"], "contract-a");
+  EXPECT_FALSE(ops.find(other_tenant_id, a.op.id)) << "another tenant's operation";
+  EXPECT_TRUE(ops.find_any(a.op.id));
+  EXPECT_FALSE(ops.find_any(common::crypto::uuid4()));
+
+  // Claimed once: RUNNING under its owner; another owner is refused while
+  // the lease lives; the holder may claim again.
+  auto claimed = ops.claim(a.op.id, "tm-a", 30s);
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->state, ss::kRunning);
+  EXPECT_EQ(claimed->owner, std::optional<std::string>("tm-a"));
+  EXPECT_TRUE(claimed->started);
+  EXPECT_FALSE(ops.claim(a.op.id, "tm-b", 30s));
+  EXPECT_TRUE(ops.claim(a.op.id, "tm-a", 30s));
+  EXPECT_FALSE(contract::listed(ops.list_resumable(0s, 1000), a.op.id)) << "its lease lives";
+
+  // Only the holder writes progress, params and renewals.
+  EXPECT_TRUE(ops.save_progress(a.op.id, "tm-a", 2, "prepare", 0.5, "preparing"));
+  EXPECT_TRUE(ops.save_params(a.op.id, "tm-a", {{"name", "contract-a"}, {"prepared", true}}));
+  EXPECT_TRUE(ops.renew_lease(a.op.id, "tm-a", 30s));
+  EXPECT_FALSE(ops.save_progress(a.op.id, "tm-b", 3, "stale", 0.75, "stale writer"));
+  EXPECT_FALSE(ops.save_params(a.op.id, "tm-b", {{"stale", true}}));
+  EXPECT_FALSE(ops.renew_lease(a.op.id, "tm-b", 30s));
+  auto held = ops.find_any(a.op.id);
+  EXPECT_EQ(held->step, 2);
+  EXPECT_EQ(held->step_name, "prepare");
+  EXPECT_DOUBLE_EQ(held->progress, 0.5);
+  EXPECT_EQ(held->message, "preparing");
+  EXPECT_EQ(held->params["prepared"], true);
+  EXPECT_FALSE(held->params.contains("stale"));
+
+  // A lapsed lease (a zero-length renewal lets go at once) is resumable,
+  // and another owner takes it over with the cursor as it was.
+  EXPECT_TRUE(ops.renew_lease(a.op.id, "tm-a", 0s));
+  auto taken = contract::claim_after_lapse(ops, a.op.id, "tm-b");
+  ASSERT_TRUE(taken) << "a zero-length lease never lapsed";
+  EXPECT_EQ(taken->owner, std::optional<std::string>("tm-b"));
+  EXPECT_EQ(taken->step, 2) << "the cursor survives the takeover";
+  EXPECT_EQ(taken->started, claimed->started);
+  EXPECT_FALSE(ops.renew_lease(a.op.id, "tm-a", 30s)) << "tm-a lost it";
+  EXPECT_FALSE(ops.save_progress(a.op.id, "tm-a", 3, "x", 0.6, "stale writer"));
+
+  // Finished by a stranger: nothing happens. By the holder: final, owner
+  // gone, errors and message kept; a second finish changes nothing.
+  ops.finish(a.op.id, "tm-a", ss::kFailed, {{"h", "stale"}}, "stale");
+  EXPECT_EQ(ops.find_any(a.op.id)->state, ss::kRunning);
+  ops.finish(a.op.id, "tm-b", ss::kFailed, {{"127.10.0.5", "disk full"}}, "disk full");
+  auto failed = ops.find_any(a.op.id);
+  EXPECT_EQ(failed->state, ss::kFailed);
+  EXPECT_FALSE(failed->owner);
+  ASSERT_EQ(failed->errors.size(), 1u);
+  EXPECT_EQ(failed->errors[0].host, "127.10.0.5");
+  EXPECT_EQ(failed->errors[0].message, "disk full");
+  EXPECT_EQ(failed->message, "disk full");
+  EXPECT_TRUE(failed->finished);
+  ops.finish(a.op.id, "tm-b", ss::kCompleted, {}, "again");
+  EXPECT_EQ(ops.find_any(a.op.id)->state, ss::kFailed);
+  EXPECT_FALSE(ops.claim(a.op.id, "tm-c", 30s)) << "a finished operation is never claimed";
+  EXPECT_FALSE(contract::listed(ops.list_resumable(0s, 1000), a.op.id));
+
+  // Completed: progress 1.
+  const contract::Made b = contract::make(instances, model, "contract-b");
+  ASSERT_TRUE(ops.claim(b.op.id, "tm-a", 30s));
+  ops.finish(b.op.id, "tm-a", ss::kCompleted, {}, "completed");
+  auto done = ops.find_any(b.op.id);
+  EXPECT_EQ(done->state, ss::kCompleted);
+  EXPECT_DOUBLE_EQ(done->progress, 1.0);
+  EXPECT_TRUE(done->errors.empty());
+
+  // Never claimed: resumable only once older than the grace.
+  const contract::Made c = contract::make(instances, model, "contract-c");
+  EXPECT_FALSE(contract::listed(ops.list_resumable(3600s, 1000), c.op.id));
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (!contract::listed(ops.list_resumable(0s, 1000), c.op.id) &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(contract::listed(ops.list_resumable(0s, 1000), c.op.id));
+  EXPECT_LE(ops.list_resumable(0s, 1).size(), 1u) << "the limit holds";
+}
+
+// The instance writes a workflow makes as it goes.
+inline void check_instance_writes_contract(db::InstanceRepository& instances,
+                                           const db::Instance& model,
+                                           const std::string& other_tenant_id) {
+  const contract::Made m = contract::make(instances, model, "contract-i");
+  const std::string& id = m.instance.id;
+  auto got = instances.find(model.tenant_id, id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->task, "BUILDING");
+  EXPECT_FALSE(got->address);
+  EXPECT_FALSE(got->guest_port);
+  EXPECT_FALSE(instances.find(other_tenant_id, id)) << "another tenant's instance";
+
+  instances.set_address(id, "127.10.0.9", 8781);
+  instances.set_task(id, "NONE");
+  instances.set_fault(id, "prepare failed: disk full");
+  instances.set_service_status(id, "RUNNING");
+  got = instances.find_any(id);
+  EXPECT_EQ(got->address, std::optional<std::string>("127.10.0.9"));
+  EXPECT_EQ(got->guest_port, std::optional<int>(8781));
+  EXPECT_EQ(got->task, "NONE");
+  EXPECT_EQ(got->fault, std::optional<std::string>("prepare failed: disk full"));
+  EXPECT_TRUE(got->fault_created);
+  EXPECT_EQ(got->service_status, "RUNNING");
+
+  instances.set_fault(id, std::nullopt);
+  instances.set_address(id, std::nullopt, std::nullopt);
+  got = instances.find_any(id);
+  EXPECT_FALSE(got->fault);
+  EXPECT_FALSE(got->fault_created);
+  EXPECT_FALSE(got->address);
+  EXPECT_FALSE(got->guest_port);
+
+  instances.mark_deleted(id);
+  EXPECT_FALSE(instances.find_any(id));
+  EXPECT_FALSE(instances.find(model.tenant_id, id));
+}
+
+}  // namespace automat::testing
