@@ -206,7 +206,7 @@ std::string CassandraManager::detail_json() {
   {
     std::lock_guard<std::mutex> lock(detail_mu_);
     const auto ttl = detail_steady_ ? timing_.steady_detail_ttl : timing_.detail_ttl;
-    if (!detail_.empty() && Clock::now() - detail_at_ < ttl) return detail_;
+    if (!detail_.empty() && timing_.now() - detail_at_ < ttl) return detail_;
     generation = detail_generation_;
   }
   // Built without the lock: an action's forget_detail() must not wait for
@@ -217,7 +217,7 @@ std::string CassandraManager::detail_json() {
   std::lock_guard<std::mutex> lock(detail_mu_);
   if (generation == detail_generation_) {  // nothing changed the node meanwhile
     detail_ = built;
-    detail_at_ = Clock::now();
+    detail_at_ = timing_.now();
     detail_steady_ = ring_settled(detail);
   }
   return built;

@@ -39,6 +39,10 @@ class CassandraManager : public guestagent::DatastoreManager {
     // quarter of a core on it at one run per 10 s heartbeat.
     std::chrono::milliseconds detail_ttl = std::chrono::seconds(5);
     std::chrono::milliseconds steady_detail_ttl = std::chrono::seconds(60);
+    // The clock those TTLs are measured in (a unit test's moves at once).
+    std::function<std::chrono::steady_clock::time_point()> now = [] {
+      return std::chrono::steady_clock::now();
+    };
   };
   CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
                    std::string address, std::string instance_id, Timing timing);

@@ -18,7 +18,7 @@ TEST_F(CassandraManagerTest, NewThenBuildingThenRunning) {
   EXPECT_EQ(manager_->status(), common::service_status::kNew);
   server_->hold(true);
   auto done = std::async(std::launch::async, [&] { manager_->prepare(cluster_request()); });
-  for (int i = 0; i < 200 && server_->count("start:") == 0; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(server_->made("start:"));
   EXPECT_EQ(manager_->status(), common::service_status::kBuilding);
   server_->hold(false);
   done.get();
@@ -223,9 +223,7 @@ TEST_F(CassandraManagerTest, BlockedDuringCleanupAndDecommissionErrorsCarryTheRe
   manager_->prepare(cluster_request());
   server_->hold(true);
   auto cleanup = std::async(std::launch::async, [&] { manager_->cleanup(); });
-  for (int i = 0; i < 200 && server_->count("nodetool:cleanup") == 0; ++i) {
-    std::this_thread::sleep_for(5ms);
-  }
+  ASSERT_TRUE(server_->made("nodetool:cleanup"));
   EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
   server_->hold(false);
   EXPECT_NO_THROW(cleanup.get());
@@ -269,9 +267,7 @@ TEST_F(CassandraManagerTest, TheServiceRunsADecommissionAsAJobOnceUnderItsKey) {
   ASSERT_TRUE(started.ok()) << started.error_message();
   EXPECT_EQ(first.state(), proto::JobReply::RUNNING);  // answered at once
   EXPECT_EQ(first.kind(), "decommission");
-  for (int i = 0; i < 200 && server_->count("nodetool:decommission") == 0; ++i) {
-    std::this_thread::sleep_for(5ms);
-  }
+  ASSERT_TRUE(server_->made("nodetool:decommission"));
   EXPECT_EQ(manager_->status(), common::service_status::kBlocked);
   const auto [again, second] = call("op-1:decommission:inst-1");  // a retried call
   ASSERT_TRUE(again.ok());
@@ -343,10 +339,8 @@ TEST_F(CassandraManagerTest, AnActionDoesNotWaitForADetailUnderWay) {
   server_->hold(true);
   const size_t before = server_->count("nodetool:status");
   auto heartbeat = std::async(std::launch::async, [&] { return manager_->detail_json(); });
-  for (int i = 0; i < 400 && server_->count("nodetool:status") == before; ++i) {
-    std::this_thread::sleep_for(5ms);
-  }
-  ASSERT_EQ(server_->count("nodetool:status"), before + 1);  // the build is in nodetool
+  ASSERT_TRUE(server_->made("nodetool:status", before + 1));  // the build is in nodetool
+  ASSERT_EQ(server_->count("nodetool:status"), before + 1);
   auto action = std::async(std::launch::async,
                            [&] { manager_->use_admin_credentials(creds("admin", "s3cret")); });
   EXPECT_EQ(action.wait_for(2s), std::future_status::ready);
@@ -369,16 +363,16 @@ TEST_F(CassandraManagerTest, ASteadyRingIsReadLessOftenThanAChangingOne) {
       std::regex_replace(kStatus, std::regex("UN  127.32.0.12"), "DN  127.32.0.12");
   manager_->detail_json();
   const size_t changing = server_->count("nodetool:status");
-  std::this_thread::sleep_for(40ms);
+  clock_ += 40ms;  // past the short TTL, in the manager's clock
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), changing + 1);
   // Every node UN: the detail is reused past the short TTL...
   server_->status_text = kStatus;
-  std::this_thread::sleep_for(40ms);
+  clock_ += 40ms;           // past the short TTL, in the manager's clock
   manager_->detail_json();  // reads the settled ring
   const size_t steady = server_->count("nodetool:status");
   EXPECT_EQ(steady, changing + 2);
-  std::this_thread::sleep_for(40ms);
+  clock_ += 40ms;  // past the short TTL, in the manager's clock
   manager_->detail_json();
   EXPECT_EQ(server_->count("nodetool:status"), steady);
   // ...until an action changes the node.

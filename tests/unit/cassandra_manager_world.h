@@ -187,18 +187,31 @@ class FakeCassandraServer : public CassandraServer {
     const auto c = calls();
     return static_cast<size_t>(std::count(c.begin(), c.end(), call));
   }
+  // Whether `call` has been made `n` times within `patience` (woken by each
+  // call, never sleeping).
+  bool made(const std::string& call, size_t n = 1,
+            std::chrono::milliseconds patience = std::chrono::seconds(5)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return calls_cv_.wait_for(lock, patience, [&] {
+      return static_cast<size_t>(std::count(calls_.begin(), calls_.end(), call)) >= n;
+    });
+  }
   bool fail_start = false;
   bool fail_decommission = false;
   std::string status_text = kStatus;
 
  private:
   void record(const std::string& c) {
-    std::lock_guard<std::mutex> lock(mu_);
-    calls_.push_back(c);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      calls_.push_back(c);
+    }
+    calls_cv_.notify_all();
   }
   FakeCluster& cluster_;
   std::mutex mu_;
   std::condition_variable gate_cv_;
+  std::condition_variable calls_cv_;  // notified on every call
   bool hold_ = false;
   Health health_ = Health::kDown;
   std::vector<std::string> calls_;
@@ -246,8 +259,10 @@ class CassandraManagerTest : public ::testing::Test {
   FakeCassandraServer* server_ = nullptr;
   std::unique_ptr<CassandraManager> manager_;
   // Logins a test refuses on purpose are given up after a second, not 60.
+  // Its detail TTLs run on `clock_`, which only a test moves.
+  std::chrono::steady_clock::time_point clock_{};
   CassandraManager::Timing timing_{std::chrono::seconds(1), std::chrono::seconds(5),
-                                   std::chrono::seconds(60)};
+                                   std::chrono::seconds(60), [this] { return clock_; }};
 };
 
 proto::cassandra::Credentials creds(const std::string& username, const std::string& password) {

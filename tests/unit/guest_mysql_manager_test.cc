@@ -60,6 +60,11 @@ class FakeMysqlServer : public MysqlServer {
     std::lock_guard<std::mutex> lock(mu_);
     return calls_;
   }
+  // Whether `n` calls were made within `patience` (woken by each call).
+  bool made(size_t n, std::chrono::milliseconds patience = std::chrono::seconds(5)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return calls_cv_.wait_for(lock, patience, [&] { return calls_.size() >= n; });
+  }
   std::vector<std::string> scripts() const {
     std::lock_guard<std::mutex> lock(mu_);
     return scripts_;
@@ -68,11 +73,15 @@ class FakeMysqlServer : public MysqlServer {
 
  private:
   void record(const std::string& c) {
-    std::lock_guard<std::mutex> lock(mu_);
-    calls_.push_back(c);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      calls_.push_back(c);
+    }
+    calls_cv_.notify_all();
   }
   mutable std::mutex mu_;
   std::condition_variable gate_cv_;
+  std::condition_variable calls_cv_;  // notified on every call
   bool hold_start_ = false;
   Health health_ = Health::kDown;
   std::vector<std::string> calls_;
@@ -126,10 +135,7 @@ TEST_F(MysqlManagerTest, NewUntilPreparedThenRunning) {
 TEST_F(MysqlManagerTest, BuildingWhilePrepareRuns) {
   server_->hold_start(true);
   auto done = std::async(std::launch::async, [this] { manager_->prepare(request()); });
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (server_->calls().size() < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(2ms);
-  }
+  ASSERT_TRUE(server_->made(3));
   ASSERT_EQ(server_->calls().back(), "start");
   EXPECT_EQ(manager_->status(), "BUILDING");  // answers without waiting for prepare
   server_->hold_start(false);
