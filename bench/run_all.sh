@@ -7,6 +7,8 @@
 #   bench/replica_bench.py        replica of a 100 MB master -> ACTIVE, replication lag
 #   bench/cassandra_bench.py      Cassandra clusters: 1 and 3 nodes -> ACTIVE, grow,
 #                                 shrink, JVM RSS; 3 nodes one after another as baseline
+#   bench/worker_parking_bench.py one worker: a MySQL create while a Cassandra node
+#                                 joins, against idle (restarts the taskmanager)
 #   bench/rss.sh                  idle RSS of automat-api and a guest agent
 # Each prints result rows "| metric | target | measured |" on stdout, gathered
 # here; everything a benchmark prints is shown on stderr as well.
@@ -75,6 +77,7 @@ fi
 run_bench mysql_create_bench.sh "$BENCH/mysql_create_bench.sh"
 run_bench replica_bench.py /usr/bin/python3 "$BENCH/replica_bench.py"
 run_bench cassandra_bench.py /usr/bin/python3 "$BENCH/cassandra_bench.py"
+run_bench worker_parking_bench.py /usr/bin/python3 "$BENCH/worker_parking_bench.py"
 run_bench rss.sh "$BENCH/rss.sh"
 
 mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
