@@ -10,8 +10,7 @@ constexpr std::chrono::seconds kStopDeadline{60};
 
 }  // namespace
 
-StepResult StopDatastoreStep::run(StepContext& ctx) {
-  const std::string& id = ctx.operation.resource_id;
+StepResult StopDatastoreStep::run_on(StepContext& ctx, const std::string& id) {
   auto server = ctx.services.compute->find(id);
   if (!server || !ctx.services.compute->guest_running(id)) return StepResult::next();
   try {
@@ -24,8 +23,7 @@ StepResult StopDatastoreStep::run(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult DestroyServerStep::run(StepContext& ctx) {
-  const std::string& id = ctx.operation.resource_id;
+StepResult DestroyServerStep::run_on(StepContext& ctx, const std::string& id) {
   try {
     ctx.services.compute->destroy(id);
   } catch (const common::Error& e) {
@@ -36,8 +34,8 @@ StepResult DestroyServerStep::run(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult MarkDeletedStep::run(StepContext& ctx) {
-  ctx.services.instances->mark_deleted(ctx.operation.resource_id);
+StepResult MarkDeletedStep::run_on(StepContext& ctx, const std::string& id) {
+  ctx.services.instances->mark_deleted(id);
   return StepResult::next();
 }
 

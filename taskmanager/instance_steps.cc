@@ -15,18 +15,22 @@ constexpr milliseconds kPollInterval{500};
 constexpr milliseconds kPingDeadline{2000};
 constexpr milliseconds kPreparePoll{500};  // a MySQL prepare ends within seconds
 
-db::Instance require_instance(StepContext& ctx) {
-  auto inst = ctx.services.instances->find_any(ctx.operation.resource_id);
-  if (!inst) throw common::not_found("instance " + ctx.operation.resource_id + " no longer exists");
+db::Instance require_instance(StepContext& ctx, const std::string& id) {
+  auto inst = ctx.services.instances->find_any(id);
+  if (!inst) throw common::not_found("instance " + id + " no longer exists");
   return *inst;
 }
+db::Instance require_instance(StepContext& ctx) {
+  return require_instance(ctx, ctx.operation.resource_id);
+}
 
-compute::Server require_server(StepContext& ctx) {
-  auto server = ctx.services.compute->find(ctx.operation.resource_id);
-  if (!server) {
-    throw common::internal_error("instance " + ctx.operation.resource_id + " has no server");
-  }
+compute::Server require_server(StepContext& ctx, const std::string& id) {
+  auto server = ctx.services.compute->find(id);
+  if (!server) throw common::internal_error("instance " + id + " has no server");
   return *server;
+}
+compute::Server require_server(StepContext& ctx) {
+  return require_server(ctx, ctx.operation.resource_id);
 }
 
 milliseconds config_seconds(StepContext& ctx, const char* key, int fallback) {
@@ -57,8 +61,8 @@ std::string detail_reason(const std::string& detail_json) {
 
 }  // namespace
 
-StepResult AllocateServerStep::run(StepContext& ctx) {
-  const db::Instance inst = require_instance(ctx);
+StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& instance_id) {
+  const db::Instance inst = require_instance(ctx, instance_id);
   auto version = ctx.services.catalog->find_version_by_id(inst.datastore_version_id);
   if (!version)
     throw common::not_found("the datastore version of instance " + inst.id + " is gone");
@@ -82,8 +86,8 @@ StepResult AllocateServerStep::run(StepContext& ctx) {
   return StepResult::next();
 }
 
-StepResult WaitForGuestStep::run(StepContext& ctx) {
-  const compute::Server server = require_server(ctx);
+StepResult WaitForGuestStep::run_on(StepContext& ctx, const std::string& instance_id) {
+  const compute::Server server = require_server(ctx, instance_id);
   if (!ctx.services.compute->guest_running(server.instance_id)) {
     return StepResult::failed(server.address, "the guest agent of instance " + server.instance_id +
                                                   " is not running (it exited; see its log)");
@@ -168,8 +172,7 @@ StepResult WaitForRunningStep::run(StepContext& ctx) {
                                               (status.empty() ? "unknown" : status) + ")");
 }
 
-StepResult MarkActiveStep::run(StepContext& ctx) {
-  const std::string& id = ctx.operation.resource_id;
+StepResult MarkActiveStep::run_on(StepContext& ctx, const std::string& id) {
   ctx.services.instances->set_task(id, common::task::kNone);
   ctx.services.instances->set_fault(id, std::nullopt);
   return StepResult::next();

@@ -1,9 +1,9 @@
 #pragma once
-// Steps on one instance (the operation's resource) that any datastore's
-// workflow can reuse: allocate the server, wait for its guest, prepare the
-// datastore, wait until the conductor recorded it RUNNING, mark it active;
-// and for delete: stop the datastore, destroy the server, mark it deleted.
-// Each observes real state first, so running one twice is harmless.
+// Steps on one instance (the operation's resource, or a cluster's node by
+// id through InstanceStep::run_on) that any datastore's workflow can reuse: allocate the server,
+// wait for its guest, prepare the datastore, wait until the conductor recorded it RUNNING, mark it
+// active; and for delete: stop the datastore, destroy the server, mark it deleted. Each observes
+// real state first, so running one twice is harmless.
 #include <chrono>
 #include <functional>
 #include <string>
@@ -17,21 +17,30 @@ struct DatastoreLabel {
   std::string name;
 };
 
+// A step on one instance named by its id: the operation's own resource
+// when it runs as a step of an instance operation, or any node of a
+// cluster operation (run_on), without copying the operation.
+class InstanceStep : public Step {
+ public:
+  StepResult run(StepContext& ctx) final { return run_on(ctx, ctx.operation.resource_id); }
+  virtual StepResult run_on(StepContext& ctx, const std::string& instance_id) = 0;
+};
+
 // Creates (or finds) the instance's server and records its address.
-class AllocateServerStep : public Step {
+class AllocateServerStep : public InstanceStep {
  public:
   std::string name() const override { return "allocate-server"; }
   std::string description() const override { return "allocating the server"; }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
 // Waits until the guest agent answers a ping for this instance.
-class WaitForGuestStep : public Step {
+class WaitForGuestStep : public InstanceStep {
  public:
   std::string name() const override { return "wait-for-guest"; }
   std::string description() const override { return "waiting for the guest agent"; }
   std::chrono::seconds timeout() const override { return std::chrono::seconds(60); }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
 // Asks the guest to install, start and secure the datastore with the
@@ -70,41 +79,41 @@ class WaitForRunningStep : public Step {
 };
 
 // Task NONE, fault cleared: the user sees ACTIVE.
-class MarkActiveStep : public Step {
+class MarkActiveStep : public InstanceStep {
  public:
   std::string name() const override { return "mark-active"; }
   std::string description() const override { return "marking the instance active"; }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
 // Asks the guest to stop the datastore gracefully; an unreachable guest is
 // no error (the server's destruction stops every process anyway).
-class StopDatastoreStep : public Step {
+class StopDatastoreStep : public InstanceStep {
  public:
   explicit StopDatastoreStep(DatastoreLabel label) : label_(std::move(label)) {}
   std::string name() const override { return "stop-datastore"; }
   std::string description() const override { return "stopping " + label_.name; }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 
  private:
   DatastoreLabel label_;
 };
 
 // Destroys the server (processes, files, address).
-class DestroyServerStep : public Step {
+class DestroyServerStep : public InstanceStep {
  public:
   std::string name() const override { return "destroy-server"; }
   std::string description() const override { return "destroying the server"; }
   std::chrono::seconds timeout() const override { return std::chrono::seconds(120); }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
 // Marks the instance deleted; it disappears from every view.
-class MarkDeletedStep : public Step {
+class MarkDeletedStep : public InstanceStep {
  public:
   std::string name() const override { return "mark-deleted"; }
   std::string description() const override { return "removing the instance record"; }
-  StepResult run(StepContext& ctx) override;
+  StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
 // What a failed instance operation leaves for the user: the fault message

@@ -32,7 +32,7 @@ std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, 
 class EachNodeStep : public NamedStep {
  public:
   EachNodeStep(std::string name, std::string description, NodeIds ids,
-               std::function<std::unique_ptr<Step>()> make, seconds timeout)
+               std::function<std::unique_ptr<InstanceStep>()> make, seconds timeout)
       : NamedStep(std::move(name), std::move(description), timeout),
         ids_(std::move(ids)),
         make_(std::move(make)) {}
@@ -47,7 +47,7 @@ class EachNodeStep : public NamedStep {
 
  private:
   NodeIds ids_;
-  std::function<std::unique_ptr<Step>()> make_;
+  std::function<std::unique_ptr<InstanceStep>()> make_;
 };
 
 // A new ring in start_batches' order, each node prepared with auto_bootstrap
@@ -212,10 +212,7 @@ class StopNodesStep : public NamedStep {
     for (const auto& id : op_nodes(ctx)) {
       stops.push_back(std::async(std::launch::async, [&ctx, id] {
         StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
-        db::Operation one = ctx.operation;
-        one.resource_id = id;
-        StepContext node_ctx{ctx.services, one};
-        return stop.run(node_ctx);
+        return stop.run_on(ctx, id);
       }));
     }
     for (auto& s : stops) s.get();  // a stop that fails is only logged

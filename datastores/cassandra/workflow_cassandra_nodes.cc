@@ -155,12 +155,8 @@ std::string node_config(const db::Cluster& cluster, const db::Node& node,
   return config.dump();
 }
 
-StepResult run_for_node(taskmanager::Step& step, StepContext& ctx, const std::string& id) {
-  db::Operation one = ctx.operation;
-  one.resource_type = "instance";
-  one.resource_id = id;
-  StepContext node_ctx{ctx.services, one};
-  StepResult r = step.run(node_ctx);
+StepResult run_for_node(taskmanager::InstanceStep& step, StepContext& ctx, const std::string& id) {
+  StepResult r = step.run_on(ctx, id);
   if (r.kind == StepResult::Kind::kFailed) note_failed_node(ctx, id);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "taskmanager/instance_steps.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::datastores::cassandra {
@@ -61,9 +62,9 @@ std::string node_config(const db::Cluster& cluster, const db::Node& node,
                         const std::string& replace_address = "",
                         const std::vector<int64_t>& initial_tokens = {});
 
-// Runs `step` (an instance step of taskmanager/instance_steps.h that works
-// on the operation's resource) for instance `id` of this cluster operation.
-taskmanager::StepResult run_for_node(taskmanager::Step& step, taskmanager::StepContext& ctx,
+// Runs `step` (an instance step of taskmanager/instance_steps.h) on node
+// `id` of this cluster operation; a failure names the node (failed_node).
+taskmanager::StepResult run_for_node(taskmanager::InstanceStep& step, taskmanager::StepContext& ctx,
                                      const std::string& id);
 
 // A step with a fixed name, description and timeout.

@@ -349,7 +349,7 @@ class DecommissionStep : public NamedStep {
     }
     StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
     DestroyServerStep destroy;
-    for (Step* step : std::initializer_list<Step*>{&stop, &destroy}) {
+    for (InstanceStep* step : std::initializer_list<InstanceStep*>{&stop, &destroy}) {
       StepResult r = run_for_node(*step, ctx, node.instance_id);
       if (r.kind != StepResult::Kind::kNext) return r;
     }
@@ -373,7 +373,7 @@ class RemoveOldNodeStep : public NamedStep {
     if (!ctx.services.instances->find_any(id)) return StepResult::next();
     StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
     DestroyServerStep destroy;
-    for (Step* step : std::initializer_list<Step*>{&stop, &destroy}) {
+    for (InstanceStep* step : std::initializer_list<InstanceStep*>{&stop, &destroy}) {
       StepResult r = run_for_node(*step, ctx, id);
       if (r.kind != StepResult::Kind::kNext) return r;
     }
