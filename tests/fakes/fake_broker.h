@@ -10,6 +10,7 @@
 
 #include "common/broker.h"
 #include "common/error.h"
+#include "tests/fakes/changes.h"
 
 namespace automat::testing {
 
@@ -18,13 +19,17 @@ namespace automat::testing {
 class FakePublisher : public common::Publisher {
  public:
   void publish(const std::string& queue, const std::string& body) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (failures_left_ > 0) {
-      --failures_left_;
-      throw common::unavailable("message broker unavailable: fake failure");
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (failures_left_ > 0) {
+        --failures_left_;
+        throw common::unavailable("message broker unavailable: fake failure");
+      }
+      published_.emplace_back(queue, body);
     }
-    published_.emplace_back(queue, body);
+    changes.bump();
   }
+  Changes changes;  // bumped on every publish
 
   void fail_next(int n = 1) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -91,14 +96,22 @@ class FakeConsumer : public common::Consumer {
   }
 
   void ack(uint64_t tag, bool multiple) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    acks_.push_back({tag, multiple});
-    std::erase_if(unacked_, [&](const common::Delivery& d) {
-      return d.tag == tag || (multiple && d.tag < tag);
-    });
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      acks_.push_back({tag, multiple});
+      std::erase_if(unacked_, [&](const common::Delivery& d) {
+        return d.tag == tag || (multiple && d.tag < tag);
+      });
+    }
+    changes.bump();
   }
+  Changes changes;  // bumped on every ack and reject
 
   void reject(uint64_t tag, bool requeue) override {
+    record_reject(tag, requeue);
+    changes.bump();
+  }
+  void record_reject(uint64_t tag, bool requeue) {
     std::lock_guard<std::mutex> lock(mu_);
     rejects_.push_back({tag, requeue});
     for (auto it = unacked_.begin(); it != unacked_.end(); ++it) {

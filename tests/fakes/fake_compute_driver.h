@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "compute/compute_driver.h"
+#include "tests/fakes/changes.h"
 
 namespace automat::testing {
 
@@ -74,16 +75,20 @@ class FakeComputeDriver : public compute::ComputeDriver {
   }
 
   void destroy(const std::string& instance_id) override {
-    std::lock_guard<std::mutex> l(mu);
-    destroys.push_back(instance_id);
-    if (fail_destroy) {
-      const std::string m = *fail_destroy;
-      fail_destroy.reset();
-      throw common::internal_error(m);
+    std::optional<std::string> failure;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      destroys.push_back(instance_id);
+      failure.swap(fail_destroy);
+      if (!failure) {
+        servers.erase(instance_id);
+        strays.erase(instance_id);
+      }
     }
-    servers.erase(instance_id);
-    strays.erase(instance_id);
+    changes.bump();
+    if (failure) throw common::internal_error(*failure);
   }
+  Changes changes;  // bumped on every destroy
 
   // Every server (directory "/fake/<id>", one guest process while it runs)
   // and every stray.

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "conductor/guest_message_handler.h"
 #include "conductor/heartbeat_sweeper.h"
+#include "tests/fakes/changes.h"
 #include "tests/unit/conductor_test_util.h"
 
 namespace automat::conductor {
@@ -82,10 +83,15 @@ class FlakyHeartbeatRepository : public db::HeartbeatRepository {
   }
   std::vector<std::string> mark_expired(std::chrono::seconds expiry) override {
     ++calls;
+    struct Bump {
+      testing::Changes& c;
+      ~Bump() { c.bump(); }  // after the sweep, whether it failed or not
+    } bump{changes};
     if (failures_-- > 0) throw common::unavailable("database unavailable: test outage");
     return inner_.mark_expired(expiry);
   }
   std::atomic<int> calls{0};
+  testing::Changes changes;  // bumped after every sweep
 
  private:
   db::HeartbeatRepository& inner_;
@@ -104,10 +110,7 @@ TEST_F(SweeperTest, RunSweepsUntilStoppedAndSurvivesOutages) {
     std::lock_guard<std::mutex> lock(instances.mu);
     return instances.instances.at("silent").service_status == ss::kFailedTimeoutGuestagent;
   };
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!marked() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
+  flaky.changes.await(marked);
   stop.request();
   loop.join();
   EXPECT_TRUE(marked());

@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "guestclient/grpc_call.h"
 #include "guestclient/grpc_guest_client.h"
+#include "tests/fakes/gate.h"
 
 namespace automat::testing {
 namespace {
@@ -28,7 +29,9 @@ constexpr const char* kInstance = "5b1f0c7e-1111-4222-8333-944445555666";
 class RecordingGuest : public proto::GuestAgent::Service {
  public:
   std::string last_token;
-  std::atomic<int> prepare_sleep_ms{0};
+  // While set, StartPrepare answers only once the test opens the gate.
+  std::atomic<bool> prepare_held{false};
+  testing::Gate prepare_gate;
   proto::PrepareRequest last_prepare;
   std::string last_prepare_key;
 
@@ -44,7 +47,7 @@ class RecordingGuest : public proto::GuestAgent::Service {
     remember_token(ctx);
     last_prepare = req->request();
     last_prepare_key = req->key();
-    std::this_thread::sleep_for(std::chrono::milliseconds(prepare_sleep_ms.load()));
+    if (prepare_held) prepare_gate.wait();
     reply->set_key(req->key());
     reply->set_state(proto::JobReply::RUNNING);
     return grpc::Status::OK;
@@ -246,16 +249,17 @@ TEST_F(GrpcGuestClientTest, AGuestThatRestartsIsReachedAgainThroughItsChannel) {
 }
 
 TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {
-  service_.prepare_sleep_ms = 1500;
+  service_.prepare_held = true;  // the guest answers only after the deadline
   const auto started = std::chrono::steady_clock::now();
   try {
     client()->start_prepare("k", proto::PrepareRequest(), 200ms);
-    FAIL() << "expected an error";
+    ADD_FAILURE() << "expected an error";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
     EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1200ms);
+  service_.prepare_gate.release();
 }
 
 TEST_F(GrpcGuestClientTest, NobodyListeningIsUnavailable) {

@@ -165,14 +165,12 @@ TEST_F(OrphanReaperTest, RunScansUntilStopped) {
   stray("lost-create", kGrace + 1s);
   OrphanReaper fast(world.instances, world.compute, world.stop, 1s, kGrace);
   std::thread loop([&] { fast.run(); });
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard<std::mutex> l(world.compute.mu);
-      if (!world.compute.destroys.empty()) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
+  EXPECT_TRUE(world.compute.changes.await(
+      [&] {
+        std::lock_guard<std::mutex> l(world.compute.mu);
+        return !world.compute.destroys.empty();
+      },
+      10s));
   world.stop.request();
   loop.join();
   EXPECT_EQ(world.compute.destroys, std::vector<std::string>{"lost-create"});
