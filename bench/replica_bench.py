@@ -10,49 +10,14 @@
    interval (5 ms) of sampling error.
 Prints "| metric | target | measured |" rows; everything else on stderr.
 """
-import json
-import os
 import secrets
 import statistics
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import api, log  # bench/, this script's folder, is on sys.path
 
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def openrc():
-    url, token = os.environ.get("AUTOMAT_URL"), os.environ.get("AUTOMAT_TOKEN")
-    if url and token:
-        return url, token
-    env = {}
-    with open(os.path.join(ROOT, ".automat", "openrc")) as f:
-        for line in f:
-            if line.startswith("export ") and "=" in line:
-                k, v = line[len("export "):].strip().split("=", 1)
-                env[k] = v.strip("'\"")
-    return env["AUTOMAT_URL"], env["AUTOMAT_TOKEN"]
-
-
-URL, TOKEN = openrc()
-
-
-def api(method, path, body=None):
-    req = urllib.request.Request(URL + path, method=method,
-                                 data=json.dumps(body).encode() if body else None,
-                                 headers={"X-Auth-Token": TOKEN,
-                                          "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 def wait_active(instance_id, timeout):

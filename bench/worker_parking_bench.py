@@ -31,10 +31,9 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, api, log  # bench/, this script's folder, is on sys.path
+
 STATE = os.path.join(ROOT, ".automat")
 FLAVOR = os.environ.get("BENCH_CASSANDRA_FLAVOR", "2")
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
@@ -43,42 +42,6 @@ TM = "automat-taskmanager"
 TM_PID = os.path.join(STATE, "run", f"{TM}.pid")
 TM_LOG = os.path.join(STATE, "logs", f"{TM}.log")
 TM_BIN = os.path.join(ROOT, "build", "bin", TM)
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def openrc():
-    url, token = os.environ.get("AUTOMAT_URL"), os.environ.get("AUTOMAT_TOKEN")
-    if url and token:
-        return url, token
-    env = {}
-    with open(os.path.join(STATE, "openrc")) as f:
-        for line in f:
-            if line.startswith("export ") and "=" in line:
-                k, v = line[len("export "):].strip().split("=", 1)
-                env[k] = v.strip("'\"")
-    return env["AUTOMAT_URL"], env["AUTOMAT_TOKEN"]
-
-
-URL, TOKEN = openrc()
-
-
-def api(method, path, body=None):
-    req = urllib.request.Request(URL + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"X-Auth-Token": TOKEN,
-                                          "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        text = e.read()
-        try:
-            return e.code, json.loads(text or b"{}")
-        except ValueError:
-            return e.code, {"raw": text.decode(errors="replace")}
 
 
 def processes(script, *args):

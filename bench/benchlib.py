@@ -1,0 +1,49 @@
+"""What the Python benchmarks share: the running ./stack.sh stack's
+credentials (AUTOMAT_URL/AUTOMAT_TOKEN, else .automat/openrc), the API call,
+and progress on stderr. Imported by the bench/*.py scripts (their own folder
+is on sys.path when they run)."""
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def openrc():
+    url, token = os.environ.get("AUTOMAT_URL"), os.environ.get("AUTOMAT_TOKEN")
+    if url and token:
+        return url, token
+    env = {}
+    with open(os.path.join(ROOT, ".automat", "openrc")) as f:
+        for line in f:
+            if line.startswith("export ") and "=" in line:
+                k, v = line[len("export "):].strip().split("=", 1)
+                env[k] = v.strip("'\"")
+    return env["AUTOMAT_URL"], env["AUTOMAT_TOKEN"]
+
+
+URL, TOKEN = openrc()
+
+
+def api(method, path, body=None):
+    """(HTTP status, JSON answer) of one call; an error body that is not JSON
+    comes back as {"raw": text}."""
+    req = urllib.request.Request(URL + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"X-Auth-Token": TOKEN,
+                                          "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        try:
+            return e.code, json.loads(text or b"{}")
+        except ValueError:
+            return e.code, {"raw": text.decode(errors="replace")}
