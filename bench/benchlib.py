@@ -47,3 +47,13 @@ def api(method, path, body=None):
             return e.code, json.loads(text or b"{}")
         except ValueError:
             return e.code, {"raw": text.decode(errors="replace")}
+
+
+def cluster_view(cluster_id):
+    """The cluster as GET /clusters/{id} shows it; None once it is gone."""
+    status, body = api("GET", f"/clusters/{cluster_id}")
+    if status == 404:
+        return None
+    if status != 200:
+        raise SystemExit(f"GET cluster {cluster_id} answered {status}: {body}")
+    return body["cluster"]

@@ -34,7 +34,7 @@ import os
 import statistics
 import time
 
-from benchlib import api, log  # bench/, this script's folder, is on sys.path
+from benchlib import api, cluster_view as view, log  # bench/, this script's folder, is on sys.path
 
 FLAVOR = os.environ.get("BENCH_CASSANDRA_FLAVOR", "2")
 VERSION = os.environ.get("BENCH_CASSANDRA_VERSION")
@@ -45,15 +45,6 @@ REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 
 def node(rack):
     return {"flavorRef": FLAVOR, "volume": {"size": 1}, "availability_zone": rack}
-
-
-def view(cluster_id):
-    status, body = api("GET", f"/clusters/{cluster_id}")
-    if status == 404:
-        return None
-    if status != 200:
-        raise SystemExit(f"GET cluster {cluster_id} answered {status}: {body}")
-    return body["cluster"]
 
 
 def wait_active(cluster_id, size, start):

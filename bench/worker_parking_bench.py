@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import ROOT, api, log  # bench/, this script's folder, is on sys.path
+from benchlib import ROOT, api, cluster_view as view, log  # bench/, this script's folder, is on sys.path
 
 STATE = os.path.join(ROOT, ".automat")
 FLAVOR = os.environ.get("BENCH_CASSANDRA_FLAVOR", "2")
@@ -90,15 +90,6 @@ def mysql_create(name):
 
 def node(rack):
     return {"flavorRef": FLAVOR, "volume": {"size": 1}, "availability_zone": rack}
-
-
-def view(cluster_id):
-    status, body = api("GET", f"/clusters/{cluster_id}")
-    if status == 404:
-        return None
-    if status != 200:
-        raise SystemExit(f"GET cluster {cluster_id} answered {status}: {body}")
-    return body["cluster"]
 
 
 def active(c, size):
