@@ -159,6 +159,19 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
     throw common::internal_error(
         "the default cassandra role is still on a replica of system_auth after DROP ROLE");
   }
+  // A dropped role still logs in on this node until its credentials cache
+  // lets go (credentials_validity, 2 s by default). Secured means refused,
+  // so the node is not reported prepared (nor shown ACTIVE) before then.
+  const auto refused_by = Clock::now() + login_timeout;
+  for (;;) {
+    std::string unavailable;
+    if (!try_login(server, default_login(), unavailable) && unavailable.empty()) break;
+    if (Clock::now() >= refused_by) {
+      throw common::internal_error(
+          "the default cassandra login is still accepted after its role was dropped");
+    }
+    std::this_thread::sleep_for(milliseconds(250));
+  }
   common::log::info("cassandra.secured",
                     {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});
 }
