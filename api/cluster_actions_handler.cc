@@ -76,7 +76,7 @@ Response ClusterActionsHandler::remove(const RequestContext& ctx, const std::str
   const db::Cluster cluster = find_cluster(services_, ctx, id);
   require_idle(cluster);
   const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.delete", cluster.id,
-                                             {{"instance_ids", ids_of(cluster.nodes)}});
+                                             nodes_input(ids_of(cluster.nodes)));
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kDeleting, {}, op);
 }
 
@@ -99,8 +99,8 @@ Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluste
     nodes.push_back(make_node(cluster, cluster.next_ordinal + static_cast<int>(k), rack,
                               like.flavor_id, like.volume_size_gb));
   }
-  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id,
-                                             {{"instance_ids", ids_of(nodes)}});
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id, nodes_input(ids_of(nodes)));
   const db::QuotaCharge quota =
       instances_charge(services_, static_cast<int64_t>(nodes.size()), like.volume_size_gb,
                        flavor_ram_mb(services_, like.flavor_id));
@@ -118,7 +118,7 @@ Response ClusterActionsHandler::shrink(const RequestContext& ctx, const db::Clus
   }
   existing_cluster_target(cluster, services_).strategy->check_shrink(cluster, ids);
   const db::Operation op =
-      cluster_operation(ctx.tenant_id(), "cluster.shrink", cluster.id, {{"instance_ids", ids}});
+      cluster_operation(ctx.tenant_id(), "cluster.shrink", cluster.id, nodes_input(ids));
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kShrinking, {}, op);
 }
 
@@ -133,9 +133,11 @@ Response ClusterActionsHandler::replace_node(const RequestContext& ctx, const db
   fresh.type = old.type;
   fresh.seed = old.seed;
   fresh.region = old.region;
-  const db::Operation op = cluster_operation(
-      ctx.tenant_id(), "cluster.replace_node", cluster.id,
-      {{"old_instance_id", old.instance_id}, {"new_instance_id", fresh.instance_id}});
+  proto::ReplaceNodeInput input;
+  input.set_old_instance_id(old.instance_id);
+  input.set_new_instance_id(fresh.instance_id);
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.replace_node", cluster.id, input);
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kReplacing, {fresh},
                                  op);
 }

@@ -3,12 +3,13 @@
 // replace a node, delete. Each starts only while the cluster's task is NONE
 // (else 422 naming the task), and writes its operation in the transaction
 // that flips the task, so of two concurrent actions exactly one starts.
-// Operation contract (operations.params, read by the cluster workflows):
-//   cluster.create        task BUILDING   {"instance_ids": [ids, seeds first]}
-//   cluster.grow          task GROWING    {"instance_ids": [new node ids]}
-//   cluster.shrink        task SHRINKING  {"instance_ids": [leaving node ids]}
-//   cluster.replace_node  task REPLACING  {"old_instance_id", "new_instance_id"}
-//   cluster.delete        task DELETING   {"instance_ids": [every node id]}
+// Operation contract (the operation's input, proto/automat/operations.proto,
+// read by the cluster workflows):
+//   cluster.create        task BUILDING   ClusterNodesInput (ids, seeds first)
+//   cluster.grow          task GROWING    ClusterNodesInput (new node ids)
+//   cluster.shrink        task SHRINKING  ClusterNodesInput (leaving node ids)
+//   cluster.replace_node  task REPLACING  ReplaceNodeInput
+//   cluster.delete        task DELETING   ClusterNodesInput (every node id)
 #include <string>
 #include <vector>
 

@@ -6,6 +6,7 @@
 #include "common/client_text.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 
 namespace automat::api {
@@ -32,10 +33,17 @@ void require_idle(const db::Cluster& cluster) {
 }
 
 db::Operation cluster_operation(const std::string& tenant_id, const std::string& type,
-                                const std::string& cluster_id, nlohmann::json params) {
+                                const std::string& cluster_id,
+                                const google::protobuf::Message& input) {
   db::Operation op = new_operation(tenant_id, type, "cluster", cluster_id);
-  op.params = std::move(params);
+  op.input = common::proto_json::encode(input);
   return op;
+}
+
+proto::ClusterNodesInput nodes_input(const std::vector<std::string>& ids) {
+  proto::ClusterNodesInput input;
+  for (const auto& id : ids) input.add_instance_ids(id);
+  return input;
 }
 
 Response start_cluster_operation(const ApiServices& services, const RequestContext& ctx,

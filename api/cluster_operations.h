@@ -9,6 +9,7 @@
 #include "api/http_message.h"
 #include "api/request_context.h"
 #include "api/services.h"
+#include "automat/operations.pb.h"
 #include "db/models.h"
 
 namespace automat::api {
@@ -24,9 +25,13 @@ const db::Node& find_node(const db::Cluster& cluster, const std::string& node_id
 // unless the cluster's task is NONE.
 void require_idle(const db::Cluster& cluster);
 
-// A SUBMITTED operation of `type` ("cluster.grow") on `cluster_id`.
+// A SUBMITTED operation of `type` ("cluster.grow") on `cluster_id` with its
+// typed input (proto/automat/operations.proto).
 db::Operation cluster_operation(const std::string& tenant_id, const std::string& type,
-                                const std::string& cluster_id, nlohmann::json params);
+                                const std::string& cluster_id,
+                                const google::protobuf::Message& input);
+// The input of a create, grow, shrink or delete: the nodes it names.
+proto::ClusterNodesInput nodes_input(const std::vector<std::string>& ids);
 
 // Starts `op` on `cluster`: flips its task from NONE to `task` and writes
 // `new_nodes` and `op` in one transaction; publishes the task; answers 202

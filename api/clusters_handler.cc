@@ -66,7 +66,7 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   cluster.nodes = initial_nodes(cluster, req, flavor, *target.strategy);
   cluster.next_ordinal = static_cast<int>(cluster.nodes.size()) + 1;
   const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
-                                             {{"instance_ids", start_order(cluster.nodes)}});
+                                             nodes_input(start_order(cluster.nodes)));
   int64_t volume_gb = 0;
   for (const auto& n : cluster.nodes) volume_gb += n.instance.volume_size_gb;
   db::QuotaCharge quota =

@@ -264,21 +264,22 @@ InstanceCreateRequest parse_instance_create(const nlohmann::json& doc, VolumeBou
   return req;
 }
 
-nlohmann::json create_operation_params(const InstanceCreateRequest& req) {
-  json databases = json::array();
+proto::InstanceCreateInput create_operation_input(const InstanceCreateRequest& req) {
+  proto::InstanceCreateInput input;
   for (const auto& db : req.databases) {
-    json d = {{"name", db.name}};
-    if (db.character_set) d["character_set"] = *db.character_set;
-    if (db.collate) d["collate"] = *db.collate;
-    databases.push_back(std::move(d));
+    auto* d = input.add_databases();
+    d->set_name(db.name);
+    d->set_character_set(db.character_set.value_or(""));
+    d->set_collate(db.collate.value_or(""));
   }
-  json users = json::array();
   for (const auto& u : req.users) {
-    json user = {{"name", u.name}, {"password", u.password}, {"databases", u.databases}};
-    if (u.host) user["host"] = *u.host;
-    users.push_back(std::move(user));
+    auto* user = input.add_users();
+    user->set_name(u.name);
+    user->set_password(u.password);
+    user->set_host(u.host.value_or(""));
+    for (const auto& name : u.databases) user->add_databases(name);
   }
-  return {{"databases", std::move(databases)}, {"users", std::move(users)}};
+  return input;
 }
 
 }  // namespace automat::api

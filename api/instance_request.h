@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "automat/operations.pb.h"
+
 namespace automat::api {
 
 struct DatabaseSpec {
@@ -56,11 +58,9 @@ struct VolumeBounds {
 // common::Error(kBadRequest) naming the first offending field.
 InstanceCreateRequest parse_instance_create(const nlohmann::json& doc, VolumeBounds bounds);
 
-// The params of the instance.create operation, as the taskmanager reads them:
-// {"databases": [{"name", "character_set"?, "collate"?}],
-//  "users": [{"name", "password", "host"?, "databases": [names]}]}.
-// Holds passwords: store it, never show or log it.
-nlohmann::json create_operation_params(const InstanceCreateRequest& req);
+// The input of the instance.create operation, as the taskmanager reads it
+// (its databases and users). Holds passwords: store it, never show or log it.
+proto::InstanceCreateInput create_operation_input(const InstanceCreateRequest& req);
 
 // instance.name by the rule above. Throws kBadRequest.
 std::string parse_instance_name(const nlohmann::json& instance);

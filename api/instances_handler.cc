@@ -15,6 +15,7 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 
 namespace automat::api {
@@ -64,7 +65,7 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
 
   const db::Instance instance = new_instance(plan, ctx.tenant_id());
   db::Operation op = new_operation(ctx.tenant_id(), "instance.create", "instance", instance.id);
-  op.params = create_operation_params(plan.request);
+  op.input = common::proto_json::encode(create_operation_input(plan.request));
   services_.instances->create_with_operation(
       instance, op,
       instances_charge(services_, 1, plan.request.volume_size_gb, plan.flavor.ram_mb));

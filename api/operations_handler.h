@@ -1,6 +1,7 @@
 #pragma once
 // /v1.0/{tenant}/operations/{id}: the progress of an async action. Scoped to
-// the tenant; params (which may hold passwords) are never shown.
+// the tenant; their input and checkpoint (which may hold passwords) are
+// never shown.
 #include <string>
 
 #include "api/http_message.h"

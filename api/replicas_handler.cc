@@ -4,10 +4,12 @@
 #include "api/quota_charge.h"
 #include "api/responses.h"
 #include "api/views.h"
+#include "automat/operations.pb.h"
 #include "common/client_text.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 
 namespace automat::api {
@@ -114,7 +116,10 @@ Response ReplicasHandler::create(const RequestContext& ctx, const json& doc) con
     in.task = task::kBuilding;
     in.slave_of = master->id;
     db::Operation op = new_operation(ctx.tenant_id(), "instance.create", "instance", in.id);
-    op.params = {{"replica_of", master->id}, {"backup_key", backup_key}};
+    proto::InstanceCreateInput input;
+    input.set_replica_of(master->id);
+    input.set_backup_key(backup_key);
+    op.input = common::proto_json::encode(input);
     batch.emplace_back(std::move(in), std::move(op));
   }
   const db::QuotaCharge quota = instances_charge(services_, req.count, master->volume_size_gb,

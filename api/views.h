@@ -1,6 +1,7 @@
 #pragma once
 // The JSON shapes of the API (Trove v1.0 compatible). Views never contain
-// secrets: operation params (which hold passwords) are never shown.
+// secrets: an operation's input and checkpoint (which may hold passwords)
+// are never shown.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

@@ -139,7 +139,12 @@ struct Operation {
   std::string step_name;
   std::string message;
   std::vector<HostError> errors;
-  nlohmann::json params = nlohmann::json::object();
+  // What the request asked and what the steps have done: typed records
+  // (proto/automat/operations.proto) kept as JSON; read and written only
+  // through taskmanager/operation_data.h (workflows) and the API's
+  // operation builders, never by key.
+  nlohmann::json input = nlohmann::json::object();
+  nlohmann::json checkpoint = nlohmann::json::object();
   std::optional<std::string> owner;
   std::string created;
   std::string updated;

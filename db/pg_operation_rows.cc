@@ -7,7 +7,7 @@ namespace automat::db::pg {
 const std::string& operation_columns() {
   static const std::string columns =
       "o.id, o.tenant_id, o.type, o.resource_type, o.resource_id, o.state, o.progress, o.step,"
-      " o.step_name, o.message, o.errors::text, o.params::text, o.owner, " +
+      " o.step_name, o.message, o.errors::text, o.input::text, o.checkpoint::text, o.owner, " +
       iso("o.created") + ", " + iso("o.updated") + ", " + iso("o.started") + ", " +
       iso("o.finished");
   return columns;
@@ -28,12 +28,13 @@ Operation operation_from(const pqxx::row& r) {
   for (const auto& e : nlohmann::json::parse(r[10].as<std::string>())) {
     op.errors.push_back(HostError{e.value("host", ""), e.value("message", "")});
   }
-  op.params = nlohmann::json::parse(r[11].as<std::string>());
-  op.owner = opt_text(r[12]);
-  op.created = r[13].as<std::string>();
-  op.updated = r[14].as<std::string>();
-  op.started = opt_text(r[15]);
-  op.finished = opt_text(r[16]);
+  op.input = nlohmann::json::parse(r[11].as<std::string>());
+  op.checkpoint = nlohmann::json::parse(r[12].as<std::string>());
+  op.owner = opt_text(r[13]);
+  op.created = r[14].as<std::string>();
+  op.updated = r[15].as<std::string>();
+  op.started = opt_text(r[16]);
+  op.finished = opt_text(r[17]);
   return op;
 }
 
@@ -46,10 +47,11 @@ nlohmann::json errors_json(const std::vector<HostError>& errors) {
 void insert_operation(pqxx::transaction_base& t, const Operation& op) {
   t.exec_params(
       "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, state, progress,"
-      " step, step_name, message, errors, params)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb)",
+      " step, step_name, message, errors, input, checkpoint)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb)",
       op.id, op.tenant_id, op.type, op.resource_type, op.resource_id, op.state, op.progress,
-      op.step, op.step_name, op.message, errors_json(op.errors).dump(), op.params.dump());
+      op.step, op.step_name, op.message, errors_json(op.errors).dump(), op.input.dump(),
+      op.checkpoint.dump());
 }
 
 }  // namespace automat::db::pg

@@ -98,14 +98,15 @@ bool PgOperationRepository::save_progress(const std::string& id, const std::stri
   });
 }
 
-bool PgOperationRepository::save_params(const std::string& id, const std::string& owner,
-                                        const nlohmann::json& params) {
+bool PgOperationRepository::save_record(const std::string& id, const std::string& owner,
+                                        const nlohmann::json& input,
+                                        const nlohmann::json& checkpoint) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::nontransaction t(c);
     return t.exec_params(
-                "UPDATE operations SET params = $3::jsonb, updated = now()"
+                "UPDATE operations SET input = $3::jsonb, checkpoint = $4::jsonb, updated = now()"
                 " WHERE id = $1 AND owner = $2 AND state = 'RUNNING'",
-                id, owner, params.dump())
+                id, owner, input.dump(), checkpoint.dump())
                .affected_rows() == 1;
   });
 }

@@ -86,8 +86,8 @@ class PgOperationRepository : public OperationRepository {
   bool save_progress(const std::string& id, const std::string& owner, int step,
                      const std::string& step_name, double progress,
                      const std::string& message) override;
-  bool save_params(const std::string& id, const std::string& owner,
-                   const nlohmann::json& params) override;
+  bool save_record(const std::string& id, const std::string& owner, const nlohmann::json& input,
+                   const nlohmann::json& checkpoint) override;
   // Finishes only an unfinished operation that `owner` holds or nobody
   // holds; a no-op otherwise (the lease was lost to another owner).
   void finish(const std::string& id, const std::string& owner, const std::string& state,

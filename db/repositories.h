@@ -222,11 +222,11 @@ class OperationRepository {
   virtual bool save_progress(const std::string& id, const std::string& owner, int step,
                              const std::string& step_name, double progress,
                              const std::string& message) = 0;
-  // Replaces params (what a step recorded, or the input with its secrets
-  // scrubbed once a step consumed them). Only while `owner` holds the lease,
-  // like save_progress; false otherwise (nothing written).
-  virtual bool save_params(const std::string& id, const std::string& owner,
-                           const nlohmann::json& params) = 0;
+  // Replaces the input (with its secrets scrubbed once a step consumed
+  // them) and the checkpoint (what the steps have done). Only while `owner`
+  // holds the lease, like save_progress; false otherwise (nothing written).
+  virtual bool save_record(const std::string& id, const std::string& owner,
+                           const nlohmann::json& input, const nlohmann::json& checkpoint) = 0;
   // Finishes: COMPLETED (progress 1) or FAILED with `errors`; clears owner.
   virtual void finish(const std::string& id, const std::string& owner, const std::string& state,
                       const std::vector<HostError>& errors, const std::string& message) = 0;

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "taskmanager/guest_job.h"
+#include "taskmanager/operation_data.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -41,12 +42,6 @@ milliseconds config_seconds(StepContext& ctx, const char* key, int fallback) {
 
 std::string endpoint(const compute::Server& s) {
   return s.address + ":" + std::to_string(s.guest_port);
-}
-
-const nlohmann::json& array_at(const nlohmann::json& params, const char* key) {
-  static const nlohmann::json empty = nlohmann::json::array();
-  if (!params.is_object() || !params.contains(key) || !params[key].is_array()) return empty;
-  return params[key];
 }
 
 // A short reason from a guest status detail ({"message": ...} or {"error": ...}).
@@ -113,10 +108,12 @@ StepResult WaitForGuestStep::run_on(StepContext& ctx, const std::string& instanc
 
 StepResult PrepareDatastoreStep::run(StepContext& ctx) {
   db::Operation& op = ctx.operation;
-  if (op.params.is_object() && op.params.value("prepared", false)) return StepResult::next();
+  auto checkpoint = checkpoint_of<proto::InstanceCreateCheckpoint>(op);
+  if (checkpoint.prepared()) return StepResult::next();
+  const auto input = input_of<proto::InstanceCreateInput>(op);
   const db::Instance inst = require_instance(ctx);
   const compute::Server server = require_server(ctx);
-  proto::PrepareRequest req = prepare_request_from(op.params);
+  proto::PrepareRequest req = prepare_request_from(input);
   if (auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id)) {
     req.set_memory_mb(flavor->ram_mb);
   }
@@ -143,9 +140,9 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
                                                   (job.message.empty() ? "" : ": " + job.message));
   }
   // The guest has the passwords now; they never stay in the database.
-  op.params = without_passwords(op.params);
-  op.params["prepared"] = true;
-  save_params(ctx);
+  set_input(op, without_passwords(input));
+  checkpoint.set_prepared(true);
+  save_checkpoint(ctx, checkpoint);
   common::log::info("instance.prepared", {{"op", op.id}, {"instance", inst.id}});
   return StepResult::next();
 }
@@ -187,38 +184,17 @@ void mark_instance_operation_failed(Services& services, const db::Operation& op,
                                                    : common::task::kNone);
 }
 
-nlohmann::json without_passwords(nlohmann::json params) {
-  if (params.contains("users") && params["users"].is_array()) {
-    for (auto& user : params["users"]) {
-      if (user.is_object()) user.erase("password");
-    }
-  }
-  return params;
+proto::InstanceCreateInput without_passwords(proto::InstanceCreateInput input) {
+  for (auto& user : *input.mutable_users()) user.clear_password();
+  return input;
 }
 
-proto::PrepareRequest prepare_request_from(const nlohmann::json& params) {
+proto::PrepareRequest prepare_request_from(const proto::InstanceCreateInput& input) {
   proto::PrepareRequest req;
-  auto str = [](const nlohmann::json& o, const char* key) {
-    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
-  };
-  for (const auto& d : array_at(params, "databases")) {
-    if (!d.is_object()) continue;
-    auto* db = req.add_databases();
-    db->set_name(str(d, "name"));
-    db->set_character_set(str(d, "character_set"));
-    db->set_collate(str(d, "collate"));
-  }
-  for (const auto& u : array_at(params, "users")) {
-    if (!u.is_object()) continue;
-    auto* user = req.add_users();
-    user->set_name(str(u, "name"));
-    user->set_password(str(u, "password"));
-    user->set_host(u.contains("host") && u["host"].is_string() ? str(u, "host") : "%");
-    for (const auto& name : array_at(u, "databases")) {
-      if (name.is_string()) user->add_databases(name.get<std::string>());
-      // Trove also accepts {"name": ...} objects here.
-      if (name.is_object()) user->add_databases(str(name, "name"));
-    }
+  *req.mutable_databases() = input.databases();
+  *req.mutable_users() = input.users();
+  for (auto& user : *req.mutable_users()) {
+    if (user.host().empty()) user.set_host("%");
   }
   return req;
 }

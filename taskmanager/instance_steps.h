@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "automat/operations.pb.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::taskmanager {
@@ -44,8 +45,9 @@ class WaitForGuestStep : public InstanceStep {
 };
 
 // Asks the guest to install, start and secure the datastore with the
-// databases and users of the operation's params, then removes every
-// password from the params. Skipped once done (params "prepared": true).
+// databases and users of the operation's input (proto::InstanceCreateInput),
+// then removes every password from the stored input. Skipped once done
+// (checkpoint proto::InstanceCreateCheckpoint.prepared).
 class PrepareDatastoreStep : public Step {
  public:
   // `config_json` may add datastore-specific settings to the request.
@@ -122,11 +124,11 @@ class MarkDeletedStep : public InstanceStep {
 void mark_instance_operation_failed(Services& services, const db::Operation& op,
                                     const std::string& message);
 
-// The operation's params with every user "password" removed.
-nlohmann::json without_passwords(nlohmann::json params);
+// The input with every user's password removed.
+proto::InstanceCreateInput without_passwords(proto::InstanceCreateInput input);
 
-// The PrepareRequest for the databases and users of `params` (see the
-// "instance.create" params contract).
-proto::PrepareRequest prepare_request_from(const nlohmann::json& params);
+// The PrepareRequest for the databases and users of an instance.create
+// (a user without a host gets "%").
+proto::PrepareRequest prepare_request_from(const proto::InstanceCreateInput& input);
 
 }  // namespace automat::taskmanager

@@ -159,9 +159,10 @@ std::optional<OperationRunner::Outcome> OperationRunner::advance_steps(Run& r) {
   return complete(op, keeper, "completed");
 }
 
-void save_params(StepContext& ctx) {
+void save_record(StepContext& ctx) {
   const db::Operation& op = ctx.operation;
-  if (!ctx.services.operations->save_params(op.id, op.owner.value_or(""), op.params)) {
+  if (!ctx.services.operations->save_record(op.id, op.owner.value_or(""), op.input,
+                                            op.checkpoint)) {
     throw LeaseLost("operation " + op.id + " is no longer held by " + op.owner.value_or("anyone"));
   }
 }

@@ -48,10 +48,10 @@ struct Services {
 
 struct StepContext {
   Services& services;
-  db::Operation& operation;  // params may be edited; call save_params to persist
+  db::Operation& operation;  // its input/checkpoint: through operation_data.h
 };
 
-// Thrown by save_params when this taskmanager no longer owns the operation
+// Thrown by save_record when this taskmanager no longer owns the operation
 // (another one took it over after the lease lapsed). The runner stops the
 // operation there, as when saving the cursor fails; it is not a failure.
 class LeaseLost : public std::runtime_error {
@@ -59,10 +59,11 @@ class LeaseLost : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Persists ctx.operation.params while the operation's owner (the claimer,
-// ctx.operation.owner) still holds it; throws LeaseLost otherwise, so a
-// taskmanager that lost its lease never writes over its successor's record.
-void save_params(StepContext& ctx);
+// Persists ctx.operation's input and checkpoint while the operation's owner
+// (the claimer, ctx.operation.owner) still holds it; throws LeaseLost
+// otherwise, so a taskmanager that lost its lease never writes over its
+// successor's record. Steps call it through operation_data.h.
+void save_record(StepContext& ctx);
 
 class Step {
  public:

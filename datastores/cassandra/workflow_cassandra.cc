@@ -38,28 +38,14 @@ std::string standalone_config(StepContext& ctx) {
       .dump();
 }
 
-std::vector<std::string> strings_at(const json& params, const char* key) {
-  std::vector<std::string> out;
-  if (!params.is_object() || !params.contains(key)) return out;
-  const json& v = params[key];
-  if (v.is_string()) out.push_back(v.get<std::string>());
-  if (v.is_array()) {
-    for (const auto& s : v) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
-    }
-  }
-  return out;
-}
-
 // The nodes the operation adds (they may not be serving when it fails).
 std::set<std::string> new_nodes_of(const db::Operation& op) {
-  std::vector<std::string> ids;
   if (op.type == "cluster.create" || op.type == "cluster.grow") {
-    ids = strings_at(op.params, "instance_ids");
-  } else if (op.type == "cluster.replace_node") {
-    ids = strings_at(op.params, "new_instance_id");
+    const auto ids = input_nodes(op);
+    return {ids.begin(), ids.end()};
   }
-  return {ids.begin(), ids.end()};
+  if (op.type == "cluster.replace_node") return {replace_input(op).new_instance_id()};
+  return {};
 }
 
 // A grow or replace that failed: every added node that had not joined the
@@ -71,7 +57,7 @@ void discard_unjoined(Services& services, const db::Operation& op,
   db::Operation one = op;
   StepContext ctx{services, one};
   for (const auto& id : added) {
-    if (listed(ctx, "joined", id) || !services.instances->find_any(id)) continue;
+    if (marked(ctx.operation, NodeMark::kJoined, id) || !services.instances->find_any(id)) continue;
     try {
       StopDatastoreStep stop(kCassandra);
       DestroyServerStep destroy;
@@ -138,8 +124,12 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
   }
   auto cluster = services.clusters->find_any(op.resource_id);
   if (!cluster) return;
-  const std::string failed_node =
-      op.params.is_object() ? op.params.value("failed_node", std::string()) : std::string();
+  std::string failed_node;
+  try {
+    failed_node = ring_checkpoint(op).failed_node();
+  } catch (const common::Error& e) {
+    common::log::warn("cassandra.checkpoint_unreadable", {{"op", op.id}, {"error", e.what()}});
+  }
   bool all_serving = true;
   for (const auto& n : cluster->nodes) {
     if (!n.phase.empty())

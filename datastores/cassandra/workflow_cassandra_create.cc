@@ -26,7 +26,7 @@ constexpr milliseconds kPoll{500};         // waiting on heartbeats
 constexpr milliseconds kAuthCall{600000};  // secure_cluster reads system_auth at ALL
 constexpr milliseconds kQuickCall{30000};
 
-std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
+std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
 
 // Runs an instance step on each node in turn; the first that is not done decides.
 class EachNodeStep : public NamedStep {
@@ -52,8 +52,9 @@ class EachNodeStep : public NamedStep {
 
 // A new ring in start_batches' order, each node prepared with auto_bootstrap
 // off and its own initial tokens (new_ring_tokens). Started nodes are listed
-// in params "started"; a batch's nodes show phase "joining" (saved in a run of its own,
-// so the operation's message says which nodes are joining).
+// in the checkpoint's "started"; a batch's nodes show phase "joining" (saved
+// in a run of its own, so the operation's message says which nodes are
+// joining).
 class StartRingStep : public NamedStep {
  public:
   StartRingStep() : NamedStep("start-ring", "starting the ring's nodes", seconds(1200)) {}
@@ -69,7 +70,7 @@ class StartRingStep : public NamedStep {
       for (const auto& id : batch) {
         const db::Node* n = node_in(cluster, id);
         if (!n) throw common::not_found("node " + id + " of cluster " + cluster.id + " is gone");
-        if (!listed(ctx, "started", id)) pending.push_back(n);
+        if (!marked(ctx.operation, NodeMark::kStarted, id)) pending.push_back(n);
       }
       if (pending.empty()) continue;
       return start_batch(ctx, cluster, pending);
@@ -109,7 +110,7 @@ class StartRingStep : public NamedStep {
     for (auto& call : calls) call.run(ctx);
     for (auto& call : calls) {
       if (!call.ok()) continue;
-      add_listed(ctx, "started", call.node().instance_id);
+      mark(ctx, NodeMark::kStarted, call.node().instance_id);
       ctx.services.clusters->set_node_phase(call.node().instance_id, common::node_phase::kIdle);
       common::log::info("cassandra.node_started", {{"op", ctx.operation.id},
                                                    {"cluster", cluster.id},
@@ -127,7 +128,7 @@ class StartRingStep : public NamedStep {
 
 // The admin superuser replaces cassandra/cassandra through the first node;
 // every node stores its login. The password is made here and never leaves
-// this step (not in params, not in logs).
+// this step (not in the operation, not in logs).
 class SecureRingStep : public NamedStep {
  public:
   SecureRingStep() : NamedStep("secure-ring", "creating the ring's admin login", seconds(900)) {}

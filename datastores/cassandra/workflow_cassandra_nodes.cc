@@ -5,6 +5,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
+#include "taskmanager/operation_data.h"
 
 namespace automat::datastores::cassandra {
 
@@ -12,38 +14,62 @@ using nlohmann::json;
 using taskmanager::StepContext;
 using taskmanager::StepResult;
 
-std::vector<std::string> id_list(const StepContext& ctx, const char* key) {
-  const json& p = ctx.operation.params;
-  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) {
-    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "' list");
-  }
-  std::vector<std::string> ids;
-  for (const auto& v : p[key]) {
-    if (v.is_string()) ids.push_back(v.get<std::string>());
-  }
-  return ids;
+std::vector<std::string> input_nodes(const db::Operation& op) {
+  const auto input = taskmanager::input_of<proto::ClusterNodesInput>(op);
+  return {input.instance_ids().begin(), input.instance_ids().end()};
 }
 
-std::string id_param(const StepContext& ctx, const char* key) {
-  const json& p = ctx.operation.params;
-  if (!p.is_object() || !p.contains(key) || !p[key].is_string()) {
-    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "'");
+proto::ReplaceNodeInput replace_input(const db::Operation& op) {
+  auto input = taskmanager::input_of<proto::ReplaceNodeInput>(op);
+  if (input.old_instance_id().empty() || input.new_instance_id().empty()) {
+    throw common::internal_error("operation " + op.id + " does not name the node to replace");
   }
-  return p[key].get<std::string>();
+  return input;
 }
 
-bool listed(const StepContext& ctx, const char* key, const std::string& id) {
-  const json& p = ctx.operation.params;
-  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) return false;
-  return std::find(p[key].begin(), p[key].end(), json(id)) != p[key].end();
+proto::cassandra::RingCheckpoint ring_checkpoint(const db::Operation& op) {
+  return taskmanager::checkpoint_of<proto::cassandra::RingCheckpoint>(op);
 }
 
-void add_listed(StepContext& ctx, const char* key, const std::string& id) {
-  if (listed(ctx, key, id)) return;
-  json& p = ctx.operation.params;
-  if (!p.contains(key) || !p[key].is_array()) p[key] = json::array();
-  p[key].push_back(id);
-  save_params(ctx);
+namespace {
+
+google::protobuf::RepeatedPtrField<std::string>& marks(proto::cassandra::RingCheckpoint& c,
+                                                       NodeMark point) {
+  switch (point) {
+    case NodeMark::kStarted:
+      return *c.mutable_started();
+    case NodeMark::kPrepared:
+      return *c.mutable_prepared();
+    case NodeMark::kJoined:
+      return *c.mutable_joined();
+    case NodeMark::kOldStopped:
+      return *c.mutable_old_stopped();
+    case NodeMark::kCleaned:
+      return *c.mutable_cleaned();
+    case NodeMark::kLeaving:
+      return *c.mutable_leaving();
+    case NodeMark::kDecommissioned:
+      return *c.mutable_decommissioned();
+    case NodeMark::kRemoved:
+      break;
+  }
+  return *c.mutable_removed();
+}
+
+}  // namespace
+
+bool marked(const db::Operation& op, NodeMark point, const std::string& id) {
+  auto checkpoint = ring_checkpoint(op);
+  const auto& ids = marks(checkpoint, point);
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+void mark(StepContext& ctx, NodeMark point, const std::string& id) {
+  auto checkpoint = ring_checkpoint(ctx.operation);
+  auto& ids = marks(checkpoint, point);
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+  ids.Add(std::string(id));
+  taskmanager::save_checkpoint(ctx, checkpoint);
 }
 
 db::Cluster cluster_of(const StepContext& ctx) {
@@ -163,7 +189,14 @@ StepResult run_for_node(taskmanager::InstanceStep& step, StepContext& ctx, const
 
 void note_failed_node(StepContext& ctx, const std::string& id) {
   // Read by on_failure from the same operation object; not saved.
-  ctx.operation.params["failed_node"] = id;
+  try {
+    auto checkpoint = ring_checkpoint(ctx.operation);
+    checkpoint.set_failed_node(id);
+    ctx.operation.checkpoint = common::proto_json::encode(checkpoint);
+  } catch (const common::Error& e) {
+    common::log::warn("cassandra.checkpoint_unreadable",
+                      {{"op", ctx.operation.id}, {"error", e.what()}});
+  }
 }
 
 StepResult guest_error(StepContext& ctx, const db::Node& node, const std::string& doing,

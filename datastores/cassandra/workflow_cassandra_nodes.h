@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "automat/operations.pb.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/cassandra_operations.pb.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/operation_data.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::datastores::cassandra {
@@ -19,14 +22,32 @@ namespace automat::datastores::cassandra {
 // stored by the control plane).
 inline constexpr const char* kAdminUser = "automat_admin";
 
-// The id list `key` of the operation's params (e.g. "instance_ids").
-// Throws common::Error(kInternal) when it is missing.
-std::vector<std::string> id_list(const taskmanager::StepContext& ctx, const char* key);
-// The string `key` of the operation's params; throws kInternal when missing.
-std::string id_param(const taskmanager::StepContext& ctx, const char* key);
-// Whether `id` is in the params list `key`; adds it (and saves the params).
-bool listed(const taskmanager::StepContext& ctx, const char* key, const std::string& id);
-void add_listed(taskmanager::StepContext& ctx, const char* key, const std::string& id);
+// The nodes a create, grow, shrink or delete names (its input,
+// proto::ClusterNodesInput). Throws common::Error(kInternal) when the input
+// does not parse.
+std::vector<std::string> input_nodes(const db::Operation& op);
+// A replace's input; throws kInternal when it does not name both nodes.
+proto::ReplaceNodeInput replace_input(const db::Operation& op);
+
+// The per-node points of a workflow's checkpoint (RingCheckpoint,
+// cassandra_operations.proto) a resumed operation skips past.
+enum class NodeMark {
+  kStarted,
+  kPrepared,
+  kJoined,
+  kOldStopped,
+  kCleaned,
+  kLeaving,
+  kDecommissioned,
+  kRemoved
+};
+// The operation's checkpoint; throws kInternal when it does not parse.
+proto::cassandra::RingCheckpoint ring_checkpoint(const db::Operation& op);
+// Whether node `id` is past `mark`.
+bool marked(const db::Operation& op, NodeMark point, const std::string& id);
+// Records node `id` past `mark` (saved at once; taskmanager::LeaseLost when
+// the operation is no longer held).
+void mark(taskmanager::StepContext& ctx, NodeMark point, const std::string& id);
 
 // The operation's cluster (live nodes by ordinal); throws kNotFound when gone.
 db::Cluster cluster_of(const taskmanager::StepContext& ctx);
@@ -86,7 +107,8 @@ class NamedStep : public taskmanager::Step {
 // the node's address (and the failing node recorded for on_failure).
 taskmanager::StepResult guest_error(taskmanager::StepContext& ctx, const db::Node& node,
                                     const std::string& doing, const std::exception& e);
-// Records `id` as the node an operation failed on (params "failed_node").
+// Records `id` as the node an operation failed on (the checkpoint's
+// failed_node, kept in memory for on_failure; not saved).
 void note_failed_node(taskmanager::StepContext& ctx, const std::string& id);
 
 }  // namespace automat::datastores::cassandra

@@ -29,11 +29,13 @@ constexpr milliseconds kQuickCall{30000};
 constexpr milliseconds kAuthCall{600000};
 constexpr seconds kStreamingStep{6 * 3600};
 
-std::vector<std::string> op_nodes(const StepContext& ctx) { return id_list(ctx, "instance_ids"); }
+std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
 std::vector<std::string> new_node(const StepContext& ctx) {
-  return {id_param(ctx, "new_instance_id")};
+  return {replace_input(ctx.operation).new_instance_id()};
 }
-std::string old_node(const StepContext& ctx) { return id_param(ctx, "old_instance_id"); }
+std::string old_node(const StepContext& ctx) {
+  return replace_input(ctx.operation).old_instance_id();
+}
 
 bool contains(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -92,17 +94,17 @@ std::optional<StepResult> announce(StepContext& ctx, const db::Cluster& cluster,
   return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " " + phase);
 }
 
-// Prepares `node` bootstrapping into the ring (params "prepared"), then waits
-// until the node itself reports UN (params "joined").
+// Prepares `node` bootstrapping into the ring (checkpoint "prepared"), then
+// waits until the node itself reports UN (checkpoint "joined").
 StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
                      const std::vector<std::string>& seeds, const std::string& replace_address) {
   const std::string label = node_label(cluster, node.instance_id);
-  if (!listed(ctx, "prepared", node.instance_id)) {
+  if (!marked(ctx.operation, NodeMark::kPrepared, node.instance_id)) {
     NodePrepare call = NodePrepare::begin(
         ctx, node, node_config(cluster, node, seeds, /*auto_bootstrap=*/true, replace_address));
     call.run(ctx);
     if (!call.ok()) return call.result(ctx, "joining the ring");
-    add_listed(ctx, "prepared", node.instance_id);
+    mark(ctx, NodeMark::kPrepared, node.instance_id);
   }
   try {
     const auto ring = ring_from(cassandra_guest(ctx, node.instance_id).ring_status(kQuickCall));
@@ -110,7 +112,7 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
   } catch (const std::exception& e) {
     return guest_error(ctx, node, "reading the ring", e);
   }
-  add_listed(ctx, "joined", node.instance_id);
+  mark(ctx, NodeMark::kJoined, node.instance_id);
   ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
   ctx.services.instances->set_task(node.instance_id, common::task::kNone);
   common::log::info(
@@ -127,7 +129,7 @@ class JoinNodesStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     const auto ids = op_nodes(ctx);
     for (const auto& id : ids) {
-      if (listed(ctx, "joined", id)) continue;
+      if (marked(ctx.operation, NodeMark::kJoined, id)) continue;
       const db::Node& node = require_node(cluster, id);
       if (auto shown = announce(ctx, cluster, node, common::node_phase::kJoining)) return *shown;
       return bootstrap(ctx, cluster, node, seed_addresses(cluster), "");
@@ -144,15 +146,15 @@ class JoinReplacementStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     const std::string id = new_node(ctx).front();
-    if (listed(ctx, "joined", id)) return StepResult::next();
+    if (marked(ctx.operation, NodeMark::kJoined, id)) return StepResult::next();
     const db::Node& node = require_node(cluster, id);
     const db::Node& old = require_node(cluster, old_node(ctx));
     if (auto shown = announce(ctx, cluster, node, common::node_phase::kReplacing)) return *shown;
-    if (!listed(ctx, "old_stopped", old.instance_id)) {
+    if (!marked(ctx.operation, NodeMark::kOldStopped, old.instance_id)) {
       // Cassandra replaces only a dead node.
       StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
       run_for_node(stop, ctx, old.instance_id);
-      add_listed(ctx, "old_stopped", old.instance_id);
+      mark(ctx, NodeMark::kOldStopped, old.instance_id);
     }
     const std::string old_address = address_of(old);
     std::vector<std::string> seeds;
@@ -212,7 +214,7 @@ class ShareCredentialsStep : public NamedStep {
 };
 
 // Seeds recomputed over the live ring (plan_seeds), recorded, and pushed to
-// every node when they changed or a seed left (params "seed_left"), and
+// every node when they changed or a seed left (checkpoint "seed_left"), and
 // always after a replace (addresses moved).
 class ReseedStep : public NamedStep {
  public:
@@ -231,7 +233,7 @@ class ReseedStep : public NamedStep {
       return v;
     };
     const bool changed = sorted(planned) != sorted(current);
-    const bool seed_left = ctx.operation.params.value("seed_left", false);
+    const bool seed_left = ring_checkpoint(ctx.operation).seed_left();
     if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
       return StepResult::next();
     }
@@ -259,11 +261,11 @@ class CleanupStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     for (const auto& node : others(cluster, op_nodes(ctx))) {
-      if (listed(ctx, "cleaned", node.instance_id)) continue;
+      if (marked(ctx.operation, NodeMark::kCleaned, node.instance_id)) continue;
       if (auto shown = announce(ctx, cluster, node, common::node_phase::kCleanup)) return *shown;
       const auto job = node_job(ctx, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
       if (job) return *job;
-      add_listed(ctx, "cleaned", node.instance_id);
+      mark(ctx, NodeMark::kCleaned, node.instance_id);
       ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
       return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " cleaned up");
     }
@@ -277,7 +279,7 @@ class CleanupStep : public NamedStep {
 std::optional<StepResult> still_safe(StepContext& ctx, const db::Cluster& cluster) {
   std::vector<std::string> to_leave;
   for (const auto& id : op_nodes(ctx)) {
-    if (!listed(ctx, "removed", id)) to_leave.push_back(id);
+    if (!marked(ctx.operation, NodeMark::kRemoved, id)) to_leave.push_back(id);
   }
   const ShrinkVerdict verdict = shrink_verdict(shrink_members(cluster.nodes), to_leave);
   switch (verdict.kind) {
@@ -305,10 +307,10 @@ class DecommissionStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     const auto leaving = op_nodes(ctx);
     for (const auto& id : leaving) {
-      if (listed(ctx, "removed", id)) continue;
+      if (marked(ctx.operation, NodeMark::kRemoved, id)) continue;
       const db::Node* node = node_in(cluster, id);
       if (!node) {
-        add_listed(ctx, "removed", id);
+        mark(ctx, NodeMark::kRemoved, id);
         continue;
       }
       return remove(ctx, cluster, *node, others(cluster, leaving));
@@ -320,8 +322,8 @@ class DecommissionStep : public NamedStep {
   StepResult remove(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
                     const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
-    if (!listed(ctx, "decommissioned", node.instance_id)) {
-      if (!listed(ctx, "leaving", node.instance_id)) {
+    if (!marked(ctx.operation, NodeMark::kDecommissioned, node.instance_id)) {
+      if (!marked(ctx.operation, NodeMark::kLeaving, node.instance_id)) {
         // The ring may have changed since the API checked the request (a
         // node down, a keyspace's replication raised, disks filled): check
         // again, on the nodes' latest reports, before any data moves. Only
@@ -330,12 +332,12 @@ class DecommissionStep : public NamedStep {
         if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
           return *shown;
         }
-        add_listed(ctx, "leaving", node.instance_id);
+        mark(ctx, NodeMark::kLeaving, node.instance_id);
       }
       const auto job =
           node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
       if (job) return *job;
-      add_listed(ctx, "decommissioned", node.instance_id);
+      mark(ctx, NodeMark::kDecommissioned, node.instance_id);
     }
     if (staying.empty()) throw common::conflict("a shrink must leave at least one node");
     const std::string address = address_of(node);
@@ -355,8 +357,12 @@ class DecommissionStep : public NamedStep {
     }
     ctx.services.instances->mark_deleted(node.instance_id);
     // The others' seed lists still name it: reseed pushes new ones.
-    if (node.seed) ctx.operation.params["seed_left"] = true;
-    add_listed(ctx, "removed", node.instance_id);
+    if (node.seed) {
+      auto checkpoint = ring_checkpoint(ctx.operation);
+      checkpoint.set_seed_left(true);
+      taskmanager::save_checkpoint(ctx, checkpoint);
+    }
+    mark(ctx, NodeMark::kRemoved, node.instance_id);
     common::log::info(
         "cassandra.node_removed",
         {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"instance", node.instance_id}});

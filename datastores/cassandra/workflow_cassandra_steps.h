@@ -1,8 +1,9 @@
 #pragma once
 // The steps of each Cassandra cluster operation (docs/clusters-api.md has
-// the params each one reads). Every step observes before it acts and keeps
-// per-node progress in the operation's params, so a resumed operation does
-// not redo a node's work; secrets live only inside one step.
+// the input each one reads). Every step observes before it acts and keeps
+// per-node progress in the operation's checkpoint (RingCheckpoint,
+// cassandra_operations.proto), so a resumed operation does not redo a
+// node's work; secrets live only inside one step.
 #include <functional>
 #include <string>
 #include <vector>

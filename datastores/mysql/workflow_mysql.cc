@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "datastores/mysql/workflow_replication.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/operation_data.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -25,7 +26,9 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     add<WaitForGuestStep>(steps);
     add<PrepareDatastoreStep>(steps, kMariaDb);
     add<WaitForRunningStep>(steps, kMariaDb);
-    if (op.params.is_object() && op.params.contains("replica_of")) add_replica_seed_steps(steps);
+    if (!input_of<proto::InstanceCreateInput>(op).replica_of().empty()) {
+      add_replica_seed_steps(steps);
+    }
     add<MarkActiveStep>(steps);
   } else if (op.type == "instance.detach") {
     add_detach_steps(steps);

@@ -7,14 +7,15 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "datastores/mysql/common_gtid.h"
+#include "datastores/mysql/mysql_operations.pb.h"
 #include "datastores/mysql/workflow_mysql_guest.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/operation_data.h"
 
 namespace automat::datastores::mysql {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -28,17 +29,28 @@ db::Instance instance(StepContext& ctx, const std::string& id) {
   return *inst;
 }
 
-std::string param(StepContext& ctx, const char* key) {
-  const json& p = ctx.operation.params;
-  if (!p.is_object() || !p.contains(key) || !p[key].is_string()) {
-    throw common::internal_error("operation " + ctx.operation.id + " has no '" + key + "'");
+using proto::mysql::ReplicationCheckpoint;
+
+// The master a replica create follows (its input's replica_of).
+std::string replica_of(const StepContext& ctx) {
+  const auto input = input_of<proto::InstanceCreateInput>(ctx.operation);
+  if (input.replica_of().empty()) {
+    throw common::internal_error("operation " + ctx.operation.id + " names no master to follow");
   }
-  return p[key].get<std::string>();
+  return input.replica_of();
 }
 
-void save_param(StepContext& ctx, const char* key, json value) {
-  ctx.operation.params[key] = std::move(value);
-  save_params(ctx);
+ReplicationCheckpoint checkpoint(const StepContext& ctx) {
+  return checkpoint_of<ReplicationCheckpoint>(ctx.operation);
+}
+
+// The promote's or eject's old master, as an earlier step recorded it.
+std::string old_master(const StepContext& ctx) {
+  const std::string master = checkpoint(ctx).old_master();
+  if (master.empty()) {
+    throw common::internal_error("operation " + ctx.operation.id + " recorded no old master");
+  }
+  return master;
 }
 
 // Where a follower reads from: `source`'s address and `follower`'s account.
@@ -95,12 +107,13 @@ class SeedReplicaStep : public StepBase {
       : StepBase("seed-replica", "copying the master's data and starting replication",
                  seconds(3600)) {}
   StepResult run(StepContext& ctx) override {
-    const db::Instance master = instance(ctx, param(ctx, "replica_of"));
+    const db::Instance master = instance(ctx, replica_of(ctx));
+    const std::string backup_key = input_of<proto::InstanceCreateInput>(ctx.operation).backup_key();
     const std::string replica = ctx.operation.resource_id;
     return guarded(ctx, master.address.value_or(master.id), "seeding from the master", [&] {
       MysqlGuestClient source = mysql_guest(ctx, master.id);
       const auto login = source.enable_source(replication_user_for(replica), kQuick * 6);
-      const auto backup = source.take_backup(param(ctx, "backup_key"), kLong);
+      const auto backup = source.take_backup(backup_key, kLong);
       mysql_guest(ctx, replica).follow(backup, source_of(master, login), kLong);
       return StepResult::next();
     });
@@ -113,7 +126,7 @@ class WaitCaughtUpStep : public StepBase {
   WaitCaughtUpStep()
       : StepBase("wait-caught-up", "waiting for the replica to catch up", seconds(1800)) {}
   StepResult run(StepContext& ctx) override {
-    const db::Instance master = instance(ctx, param(ctx, "replica_of"));
+    const db::Instance master = instance(ctx, replica_of(ctx));
     const std::string replica = ctx.operation.resource_id;
     return guarded(ctx, replica, "checking replication", [&] {
       MysqlGuestClient guest = mysql_guest(ctx, replica);
@@ -172,8 +185,10 @@ class FreezeSourceStep : public StepBase {
       MysqlGuestClient guest = mysql_guest(ctx, master);
       guest.set_read_only(true, kQuick);
       const std::string gtid = guest.current_gtid(kQuick);
-      save_param(ctx, "old_master", master);
-      save_param(ctx, "frozen_gtid", gtid);
+      ReplicationCheckpoint done = checkpoint(ctx);
+      done.set_old_master(master);
+      done.set_frozen_gtid(gtid);
+      save_checkpoint(ctx, done);
       return StepResult::next();
     });
   }
@@ -185,8 +200,8 @@ class CatchUpCandidateStep : public StepBase {
       : StepBase("catch-up-candidate", "waiting for the replicas to apply every transaction",
                  seconds(600)) {}
   StepResult run(StepContext& ctx) override {
-    const std::string gtid = param(ctx, "frozen_gtid");
-    const std::string master = param(ctx, "old_master");
+    const std::string gtid = checkpoint(ctx).frozen_gtid();
+    const std::string master = old_master(ctx);
     return guarded(ctx, ctx.operation.resource_id, "catching up", [&] {
       for (const auto& r : ctx.services.instances->replicas_of(master)) {
         if (!mysql_guest(ctx, r.id).wait_caught_up(gtid, 5, kQuick)) {
@@ -219,15 +234,17 @@ class ChooseCandidateStep : public StepBase {
       }
     }
     if (best.empty()) return StepResult::retry(kRetry, "no replica of " + master + " answers");
-    save_param(ctx, "old_master", master);
-    save_param(ctx, "candidate", best);
+    ReplicationCheckpoint done = checkpoint(ctx);
+    done.set_old_master(master);
+    done.set_candidate(best);
+    save_checkpoint(ctx, done);
     return StepResult::next();
   }
 };
 
 std::string candidate_of(StepContext& ctx) {
-  const json& p = ctx.operation.params;
-  return p.contains("candidate") ? p["candidate"].get<std::string>() : ctx.operation.resource_id;
+  const std::string candidate = checkpoint(ctx).candidate();
+  return candidate.empty() ? ctx.operation.resource_id : candidate;
 }
 
 class PromoteCandidateStep : public StepBase {
@@ -250,7 +267,7 @@ class RepointOthersStep : public StepBase {
         include_old_(include_old_master) {}
   StepResult run(StepContext& ctx) override {
     const db::Instance candidate = instance(ctx, candidate_of(ctx));
-    const std::string master = param(ctx, "old_master");
+    const std::string master = old_master(ctx);
     std::vector<std::string> followers;
     if (include_old_) followers.push_back(master);
     for (const auto& r : ctx.services.instances->replicas_of(master)) {
@@ -276,7 +293,7 @@ class RecordTopologyStep : public StepBase {
       : StepBase("record-topology", "recording the new master"), demote_old_(demote_old) {}
   StepResult run(StepContext& ctx) override {
     const std::string candidate = candidate_of(ctx);
-    ctx.services.instances->switch_source(param(ctx, "old_master"), candidate, demote_old_);
+    ctx.services.instances->switch_source(old_master(ctx), candidate, demote_old_);
     ctx.services.instances->set_task(candidate, common::task::kNone);
     return guarded(ctx, candidate, "dropping the old replication account", [&] {
       mysql_guest(ctx, candidate).drop_replication_user(replication_user_for(candidate), kQuick);
@@ -302,13 +319,16 @@ constexpr int kRecordTopologyStep = 4;    // from here on the switch is recorded
 
 std::string roll_back_promote(Services& services, const db::Operation& op) {
   if (op.type != "instance.promote" || op.step >= kRecordTopologyStep) return "";
-  if (!op.params.is_object() || !op.params.contains("old_master") ||
-      !op.params["old_master"].is_string()) {
-    return "";  // the source was never frozen: nothing to undo
+  std::string master_id;
+  try {
+    master_id = checkpoint_of<ReplicationCheckpoint>(op).old_master();
+  } catch (const common::Error& e) {
+    common::log::warn("replication.rollback_unreadable", {{"op", op.id}, {"error", e.what()}});
+    return "";
   }
+  if (master_id.empty()) return "";  // the source was never frozen: nothing to undo
   db::Operation copy = op;
   StepContext ctx{services, copy};
-  const std::string master_id = op.params["old_master"].get<std::string>();
   std::vector<std::string> unreachable;
   const auto attempt = [&](const std::string& host, const std::function<void()>& fn) {
     try {

@@ -11,7 +11,8 @@
 //   instance.eject:   choose-candidate, promote-candidate, repoint-others,
 //                     record-topology, mark-active
 // Steps save what later steps need (the frozen GTID, the chosen candidate)
-// in the operation's params, so a resumed operation continues correctly.
+// in the operation's checkpoint (proto::mysql::ReplicationCheckpoint,
+// mysql_operations.proto), so a resumed operation continues correctly.
 // A promote that fails after freeze-source and before record-topology is
 // rolled back (roll_back_promote): every replica follows the old master
 // again and the old master takes writes, as before the request.
@@ -25,7 +26,8 @@ namespace automat::datastores::mysql {
 std::string replication_user_for(const std::string& instance_id);
 
 // The steps after prepare that make the operation's instance a caught-up
-// replica of params.replica_of (seeded from params.backup_key's backup).
+// replica of its input's replica_of (seeded from the backup named by the
+// input's backup_key; proto::InstanceCreateInput).
 void add_replica_seed_steps(taskmanager::StepList& steps);
 void add_detach_steps(taskmanager::StepList& steps);
 void add_promote_steps(taskmanager::StepList& steps);

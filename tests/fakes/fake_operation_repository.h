@@ -102,13 +102,14 @@ class FakeOperationRepository : public db::OperationRepository, public FakeBase 
     return true;
   }
 
-  bool save_params(const std::string& id, const std::string& owner,
-                   const nlohmann::json& params) override {
+  bool save_record(const std::string& id, const std::string& owner, const nlohmann::json& input,
+                   const nlohmann::json& checkpoint) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Operation* op = held_by(id, owner);
     if (!op) return false;
-    op->params = params;
+    op->input = input;
+    op->checkpoint = checkpoint;
     op->updated = iso8601(time->now());
     return true;
   }

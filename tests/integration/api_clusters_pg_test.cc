@@ -151,7 +151,7 @@ TEST(ClustersApiOnPg, ShrinkIsCheckedAgainstStoredHeartbeatDetails) {
   const auto op = env.operations.find(env.seed.tenant_id, r.operation_id);
   ASSERT_TRUE(op);
   EXPECT_EQ(op->type, "cluster.shrink");
-  EXPECT_EQ(op->params, json({{"instance_ids", {leaving}}}));
+  EXPECT_EQ(op->input, json({{"instance_ids", {leaving}}}));
   EXPECT_EQ(env.clusters.find_any(id)->task, "SHRINKING");
 }
 

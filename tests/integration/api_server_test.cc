@@ -149,14 +149,14 @@ TEST(ApiServer, CreateShowAndDeleteOnOneKeepAliveConnection) {
   EXPECT_EQ(body_of(created)["instance"]["status"], "BUILD");
   EXPECT_EQ(created.body().find("it-password-1"), std::string::npos);
 
-  // Both rows exist in PostgreSQL; the operation carries the params.
+  // Both rows exist in PostgreSQL; the operation carries its input.
   auto& db = PgTestDb::get();
   EXPECT_EQ(db.query("SELECT task FROM instances WHERE id = '" + id + "'")[0][0].as<std::string>(),
             "BUILDING");
-  EXPECT_EQ(db.query("SELECT params->'users'->0->>'name' FROM operations WHERE id = '" + op_id +
-                     "'")[0][0]
-                .as<std::string>(),
-            "app");
+  EXPECT_EQ(
+      db.query("SELECT input->'users'->0->>'name' FROM operations WHERE id = '" + op_id + "'")[0][0]
+          .as<std::string>(),
+      "app");
 
   // Same connection (keep-alive): show, then the operation.
   const auto shown = client.send(http::verb::get, env.url("/instances/" + id), env.token_a);

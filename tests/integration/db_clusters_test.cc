@@ -81,7 +81,7 @@ TEST(DbClusters, CreateWritesClusterNodesInstancesAndOperation) {
   db::PgOperationRepository operations(db.pool());
   const db::Cluster c = new_cluster(s, {"r1", "r2", "r1"});
   db::Operation op = cluster_op(c, "cluster.create");
-  op.params = {{"instance_ids", {c.nodes[0].instance_id, c.nodes[1].instance_id}}};
+  op.input = {{"instance_ids", {c.nodes[0].instance_id, c.nodes[1].instance_id}}};
   clusters.create_with_operation(c, op);
 
   auto got = clusters.find(s.base.tenant_id, c.id);
@@ -119,7 +119,7 @@ TEST(DbClusters, CreateWritesClusterNodesInstancesAndOperation) {
   ASSERT_TRUE(got_op);
   EXPECT_EQ(got_op->type, "cluster.create");
   EXPECT_EQ(got_op->resource_type, "cluster");
-  EXPECT_EQ(got_op->params["instance_ids"][1], c.nodes[1].instance_id);
+  EXPECT_EQ(got_op->input["instance_ids"][1], c.nodes[1].instance_id);
 }
 
 TEST(DbClusters, FailedCreateLeavesNoRowBehind) {

@@ -15,7 +15,7 @@ TEST(DbInstances, CreateWithOperationWritesBothAndJoinsViews) {
   db::PgOperationRepository operations(db.pool());
   db::Instance inst = new_instance(s);
   db::Operation op = new_operation(inst, "instance.create");
-  op.params = {{"databases", {{{"name", "shop"}}}}};
+  op.input = {{"databases", {{{"name", "shop"}}}}};
   instances.create_with_operation(inst, op);
 
   auto got = instances.find(s.tenant_id, inst.id);
@@ -32,7 +32,8 @@ TEST(DbInstances, CreateWithOperationWritesBothAndJoinsViews) {
   ASSERT_TRUE(got_op);
   EXPECT_EQ(got_op->state, "SUBMITTED");
   EXPECT_EQ(got_op->resource_id, inst.id);
-  EXPECT_EQ(got_op->params["databases"][0]["name"], "shop");
+  EXPECT_EQ(got_op->input, op.input);
+  EXPECT_EQ(got_op->checkpoint, nlohmann::json::object());
 }
 
 TEST(DbInstances, FailedOperationInsertLeavesNoInstance) {

@@ -2,6 +2,7 @@
 // from two callers at the same time.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/error.h"
@@ -70,6 +71,59 @@ TEST(DbMigrations, FailingMigrationAppliesNothing) {
   }
   auto rows = db.query("SELECT to_regclass('it_should_vanish') IS NULL");
   EXPECT_TRUE(rows[0][0].as<bool>()) << "the whole sync rolled back";
+}
+
+// 008 splits an operation's params into its input and its checkpoint: a row
+// written before it (a grow half done, a promote past its freeze) keeps
+// every value, each on its side.
+TEST(DbMigrations, OperationParamsSplitIntoInputAndCheckpoint) {
+  auto& shared = PgTestDb::get();
+  const std::string name = shared.name() + "_m8";
+  const std::string admin = PgTestDb::admin_dsn();
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction t(c);
+    t.exec("CREATE DATABASE " + name);
+  }
+  {
+    db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
+    std::vector<db::Migration> before;
+    for (const auto& m : db::embedded_migrations()) {
+      if (m.version < "008") before.push_back(m);
+    }
+    db::Migrator(pool, before).sync();
+    auto lease = pool.acquire();
+    pqxx::nontransaction t(*lease);
+    t.exec("INSERT INTO tenants (id, name) VALUES ('t1', 't1')");
+    t.exec(
+        "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, params) VALUES"
+        " ('g', 't1', 'cluster.grow', 'cluster', 'c1',"
+        "  '{\"instance_ids\": [\"n4\"], \"prepared\": [\"n4\"], \"joined\": [\"n4\"]}'),"
+        " ('p', 't1', 'instance.promote', 'instance', 'i2',"
+        "  '{\"old_master\": \"i1\", \"frozen_gtid\": \"0-1-5\"}'),"
+        " ('c', 't1', 'instance.create', 'instance', 'i3',"
+        "  '{\"users\": [{\"name\": \"app\"}], \"replica_of\": \"i1\", \"prepared\": true}')");
+  }
+  db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
+  EXPECT_EQ(db::Migrator(pool).sync(), std::vector<std::string>{"008_operation_input_checkpoint"});
+  {
+    auto lease = pool.acquire();
+    pqxx::nontransaction t(*lease);
+    const auto rows =
+        t.exec("SELECT id, input::text, checkpoint::text FROM operations ORDER BY id");
+    ASSERT_EQ(rows.size(), 3u);
+    auto doc = [&](int row, int col) { return nlohmann::json::parse(rows[row][col].c_str()); };
+    EXPECT_EQ(doc(0, 1), nlohmann::json::parse(R"({"users": [{"name": "app"}],
+                                                   "replica_of": "i1"})"));
+    EXPECT_EQ(doc(0, 2), nlohmann::json::parse(R"({"prepared": true})"));
+    EXPECT_EQ(doc(1, 1), nlohmann::json::parse(R"({"instance_ids": ["n4"]})"));
+    EXPECT_EQ(doc(1, 2), nlohmann::json::parse(R"({"prepared": ["n4"], "joined": ["n4"]})"));
+    EXPECT_EQ(doc(2, 1), nlohmann::json::object());
+    EXPECT_EQ(doc(2, 2), nlohmann::json::parse(R"({"old_master": "i1", "frozen_gtid": "0-1-5"})"));
+  }
+  pqxx::connection c(admin);
+  pqxx::nontransaction t(c);
+  t.exec("DROP DATABASE " + name + " WITH (FORCE)");
 }
 
 TEST(DbPool, UnreachableDatabaseIsUnavailable) {

@@ -70,8 +70,10 @@ TEST(DbOperations, SecondOwnerTakesOverOnlyAfterTheLeaseLapses) {
 
   EXPECT_FALSE(ops.renew_lease(c.op.id, "tm-a", 30s)) << "tm-a lost it";
   EXPECT_FALSE(ops.save_progress(c.op.id, "tm-a", 2, "x", 0.5, "stale writer"));
-  EXPECT_FALSE(ops.save_params(c.op.id, "tm-a", {{"stale", true}})) << "nor its params";
-  EXPECT_FALSE(ops.find_any(c.op.id)->params.contains("stale"));
+  EXPECT_FALSE(ops.save_record(c.op.id, "tm-a", {{"stale", true}}, {{"stale", true}}))
+      << "nor its input and checkpoint";
+  EXPECT_FALSE(ops.find_any(c.op.id)->input.contains("stale"));
+  EXPECT_FALSE(ops.find_any(c.op.id)->checkpoint.contains("stale"));
   EXPECT_TRUE(ops.renew_lease(c.op.id, "tm-b", 30s));
   EXPECT_FALSE(ops.claim(c.op.id, "tm-a", 30s));
   EXPECT_TRUE(ops.claim(c.op.id, "tm-b", 30s)) << "the holder may reclaim";
@@ -151,15 +153,17 @@ TEST(DbOperations, FinishRecordsOutcomeAndClearsOwner) {
   EXPECT_EQ(failed->message, "prepare failed");
 }
 
-TEST(DbOperations, SaveParamsScrubsSecrets) {
+TEST(DbOperations, SaveRecordScrubsSecretsAndKeepsTheCheckpoint) {
   auto& db = PgTestDb::get();
   db::PgOperationRepository ops(db.pool());
   Created c = create(db);
-  nlohmann::json params = {{"users", {{{"name", "app"}}}}};
-  EXPECT_FALSE(ops.save_params(c.op.id, "tm-a", params)) << "not claimed yet";
+  const nlohmann::json input = {{"users", {{{"name", "app"}}}}};
+  const nlohmann::json checkpoint = {{"prepared", true}};
+  EXPECT_FALSE(ops.save_record(c.op.id, "tm-a", input, checkpoint)) << "not claimed yet";
   ASSERT_TRUE(ops.claim(c.op.id, "tm-a", 30s));
-  EXPECT_TRUE(ops.save_params(c.op.id, "tm-a", params));
-  EXPECT_EQ(ops.find_any(c.op.id)->params, params);
+  EXPECT_TRUE(ops.save_record(c.op.id, "tm-a", input, checkpoint));
+  EXPECT_EQ(ops.find_any(c.op.id)->input, input);
+  EXPECT_EQ(ops.find_any(c.op.id)->checkpoint, checkpoint);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ inline Made make(db::InstanceRepository& instances, const db::Instance& model,
   m.op.type = "instance.create";
   m.op.resource_type = "instance";
   m.op.resource_id = m.instance.id;
-  m.op.params = {{"name", name}};
+  m.op.input = {{"name", name}};
   instances.create_with_operation(m.instance, m.op);
   return m;
 }
@@ -70,12 +70,13 @@ inline void check_operation_repository_contract(db::InstanceRepository& instance
   namespace ss = common::op_state;
   const contract::Made a = contract::make(instances, model, "contract-a");
 
-  // A new operation: SUBMITTED, scoped to its tenant, params kept.
+  // A new operation: SUBMITTED, scoped to its tenant, input kept, no checkpoint.
   auto fresh = ops.find(model.tenant_id, a.op.id);
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->state, ss::kSubmitted);
   EXPECT_FALSE(fresh->owner);
-  EXPECT_EQ(fresh->params["name"], "contract-a");
+  EXPECT_EQ(fresh->input, nlohmann::json({{"name", "contract-a"}}));
+  EXPECT_EQ(fresh->checkpoint, nlohmann::json::object());
   EXPECT_FALSE(ops.find(other_tenant_id, a.op.id)) << "another tenant's operation";
   EXPECT_TRUE(ops.find_any(a.op.id));
   EXPECT_FALSE(ops.find_any(common::crypto::uuid4()));
@@ -91,20 +92,20 @@ inline void check_operation_repository_contract(db::InstanceRepository& instance
   EXPECT_TRUE(ops.claim(a.op.id, "tm-a", 30s));
   EXPECT_FALSE(contract::listed(ops.list_resumable(0s, 1000), a.op.id)) << "its lease lives";
 
-  // Only the holder writes progress, params and renewals.
+  // Only the holder writes progress, input and checkpoint, and renewals.
   EXPECT_TRUE(ops.save_progress(a.op.id, "tm-a", 2, "prepare", 0.5, "preparing"));
-  EXPECT_TRUE(ops.save_params(a.op.id, "tm-a", {{"name", "contract-a"}, {"prepared", true}}));
+  EXPECT_TRUE(ops.save_record(a.op.id, "tm-a", {{"name", "scrubbed"}}, {{"prepared", true}}));
   EXPECT_TRUE(ops.renew_lease(a.op.id, "tm-a", 30s));
   EXPECT_FALSE(ops.save_progress(a.op.id, "tm-b", 3, "stale", 0.75, "stale writer"));
-  EXPECT_FALSE(ops.save_params(a.op.id, "tm-b", {{"stale", true}}));
+  EXPECT_FALSE(ops.save_record(a.op.id, "tm-b", {{"stale", true}}, {{"stale", true}}));
   EXPECT_FALSE(ops.renew_lease(a.op.id, "tm-b", 30s));
   auto held = ops.find_any(a.op.id);
   EXPECT_EQ(held->step, 2);
   EXPECT_EQ(held->step_name, "prepare");
   EXPECT_DOUBLE_EQ(held->progress, 0.5);
   EXPECT_EQ(held->message, "preparing");
-  EXPECT_EQ(held->params["prepared"], true);
-  EXPECT_FALSE(held->params.contains("stale"));
+  EXPECT_EQ(held->input, nlohmann::json({{"name", "scrubbed"}}));
+  EXPECT_EQ(held->checkpoint, nlohmann::json({{"prepared", true}}));
 
   // A lapsed lease (a zero-length renewal lets go at once) is resumable,
   // and another owner takes it over with the cursor as it was.

@@ -105,7 +105,8 @@ TEST(OperationsApi, ShowsProgressButNeverParams) {
   EXPECT_EQ(op["errors"], json::array());
   EXPECT_TRUE(op["started"].is_string());
   EXPECT_TRUE(op["finished"].is_null());
-  EXPECT_FALSE(op.contains("params"));
+  EXPECT_FALSE(op.contains("input"));
+  EXPECT_FALSE(op.contains("checkpoint"));
   EXPECT_EQ(r.body.find("s3cret-pass-1"), std::string::npos);
 }
 
@@ -118,7 +119,7 @@ TEST(Views, OperationErrorsAndFinish) {
   op.state = "FAILED";
   op.errors = {{"127.10.0.5", "guest unreachable"}};
   op.finished = "2026-01-01T00:00:00Z";
-  op.params = {{"users", {{{"password", "pw-secret"}}}}};
+  op.input = {{"users", {{{"password", "pw-secret"}}}}};
   const json view = operation_view(op);
   EXPECT_EQ(view["errors"],
             json::parse(R"([{"host": "127.10.0.5", "message": "guest unreachable"}])"));

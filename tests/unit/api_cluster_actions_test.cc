@@ -53,7 +53,7 @@ TEST(ClusterGrow, AddsNodesAndStartsAGrowOperation) {
   const db::Operation op = stored_op(env, r);
   EXPECT_EQ(op.type, "cluster.grow");
   EXPECT_EQ(op.resource_id, id);
-  EXPECT_EQ(op.params, json({{"instance_ids", {added["id"], view["instances"][3]["id"]}}}));
+  EXPECT_EQ(op.input, json({{"instance_ids", {added["id"], view["instances"][3]["id"]}}}));
   EXPECT_EQ(env.publisher.published().size(), published + 1);
   EXPECT_EQ(env.instances.find_any(added["id"])->flavor_id, "2");
 }
@@ -146,7 +146,7 @@ TEST(ClusterShrink, StartsAShrinkOfTheListedNodes) {
   EXPECT_EQ(body_of(r)["cluster"]["task"]["name"], "SHRINKING");
   const db::Operation op = stored_op(env, r);
   EXPECT_EQ(op.type, "cluster.shrink");
-  EXPECT_EQ(op.params, json({{"instance_ids", {nodes[3]}}}));
+  EXPECT_EQ(op.input, json({{"instance_ids", {nodes[3]}}}));
   EXPECT_EQ(env.clusters.find_any(id)->nodes.size(), 4u) << "the workflow removes them";
 }
 
@@ -156,7 +156,7 @@ TEST(ClusterShrink, DeleteOfOneNodeIsAShrink) {
   const auto nodes = env.node_ids(id);
   const Response r = env.del("/clusters/" + id + "/nodes/" + nodes[1]);
   ASSERT_EQ(r.status, 202) << r.body;
-  EXPECT_EQ(stored_op(env, r).params, json({{"instance_ids", {nodes[1]}}}));
+  EXPECT_EQ(stored_op(env, r).input, json({{"instance_ids", {nodes[1]}}}));
   EXPECT_EQ(env.del("/clusters/" + id + "/nodes/stranger").status, 404);
 }
 
@@ -223,7 +223,7 @@ TEST(ClusterReplace, AddsANodeInTheSameRackWithItsSeedFlag) {
   EXPECT_EQ(fresh["flavor"]["id"], "2");
   const db::Operation op = stored_op(env, r);
   EXPECT_EQ(op.type, "cluster.replace_node");
-  EXPECT_EQ(op.params,
+  EXPECT_EQ(op.input,
             json({{"old_instance_id", before[1].instance_id}, {"new_instance_id", fresh["id"]}}));
 }
 
@@ -235,7 +235,7 @@ TEST(ClusterDelete, StartsADeleteListingEveryNode) {
   EXPECT_EQ(body_of(r)["cluster"]["task"]["name"], "DELETING");
   const db::Operation op = stored_op(env, r);
   EXPECT_EQ(op.type, "cluster.delete");
-  EXPECT_EQ(op.params, json({{"instance_ids", env.node_ids(id)}}));
+  EXPECT_EQ(op.input, json({{"instance_ids", env.node_ids(id)}}));
   const Response again = env.del("/clusters/" + id);
   EXPECT_EQ(again.status, 422);
   EXPECT_NE(again.body.find("is DELETING"), std::string::npos);

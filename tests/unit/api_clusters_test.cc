@@ -74,7 +74,7 @@ TEST(ClusterCreate, WritesClusterNodesAndOperationAndPublishesOneTask) {
   EXPECT_EQ(op->type, "cluster.create");
   EXPECT_EQ(op->resource_type, "cluster");
   EXPECT_EQ(op->resource_id, id);
-  EXPECT_EQ(op->params["instance_ids"], json({nodes[0]["id"], nodes[1]["id"], nodes[2]["id"]}));
+  EXPECT_EQ(op->input["instance_ids"], json({nodes[0]["id"], nodes[1]["id"], nodes[2]["id"]}));
 
   const auto tasks = env.publisher.bodies(common::kTaskQueue);
   ASSERT_EQ(tasks.size(), 1u);
@@ -89,7 +89,7 @@ TEST(ClusterCreate, StartOrderPutsSeedsFirst) {
   ASSERT_EQ(r.status, 202) << r.body;
   const json nodes = body_of(r)["cluster"]["instances"];
   const auto op = env.operations.find(env.tenant_a, r.operation_id);
-  EXPECT_EQ(op->params["instance_ids"], json({nodes[0]["id"], nodes[2]["id"], nodes[1]["id"]}));
+  EXPECT_EQ(op->input["instance_ids"], json({nodes[0]["id"], nodes[2]["id"], nodes[1]["id"]}));
 }
 
 TEST(ClusterCreate, SeedFormWithSizeAndRegions) {

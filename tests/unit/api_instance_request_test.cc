@@ -5,6 +5,7 @@
 
 #include "api/instance_request.h"
 #include "common/error.h"
+#include "common/proto_json.h"
 #include "tests/unit/api_test_env.h"
 
 namespace automat::api {
@@ -188,17 +189,20 @@ TEST(InstanceRequest, PasswordIsNeverInTheMessage) {
   EXPECT_EQ(message->find("secret"), std::string::npos) << *message;
 }
 
-TEST(InstanceRequest, OperationParamsCarryDatabasesAndUsers) {
+TEST(InstanceRequest, OperationInputCarriesDatabasesAndUsers) {
   json doc = valid_create_body();
   doc["instance"]["users"].push_back(
       {{"name", "ro"}, {"password", "read-only-pw"}, {"host", "localhost"}});
-  const json params = create_operation_params(parse_instance_create(doc, kBounds));
-  EXPECT_EQ(params["databases"], json::parse(R"([{"name": "shop", "character_set": "utf8mb4"}])"));
-  ASSERT_EQ(params["users"].size(), 2u);
-  EXPECT_EQ(params["users"][0],
+  const auto input = create_operation_input(parse_instance_create(doc, kBounds));
+  // As stored (protobuf's JSON mapping; empty fields left out).
+  const json stored = common::proto_json::encode(input);
+  EXPECT_EQ(stored["databases"], json::parse(R"([{"name": "shop", "character_set": "utf8mb4"}])"));
+  ASSERT_EQ(stored["users"].size(), 2u);
+  EXPECT_EQ(stored["users"][0],
             json::parse(R"({"name": "app", "password": "s3cret-pass-1", "databases": ["shop"]})"));
-  EXPECT_EQ(params["users"][1]["host"], "localhost");
-  EXPECT_EQ(params["users"][1]["databases"], json::array());
+  EXPECT_EQ(stored["users"][1]["host"], "localhost");
+  EXPECT_FALSE(stored["users"][1].contains("databases"));
+  EXPECT_FALSE(stored.contains("replica_of")) << "not a replica";
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ TEST(InstanceCreate, WritesInstanceAndOperationAndPublishesOneTask) {
   EXPECT_EQ(op->resource_type, "instance");
   EXPECT_EQ(op->resource_id, id);
   EXPECT_EQ(op->state, "SUBMITTED");
-  EXPECT_EQ(op->params["users"][0]["password"], "s3cret-pass-1");
-  EXPECT_EQ(op->params["databases"][0]["name"], "shop");
+  EXPECT_EQ(op->input["users"][0]["password"], "s3cret-pass-1");
+  EXPECT_EQ(op->input["databases"][0]["name"], "shop");
 
   // Exactly one task, naming the operation.
   const auto tasks = env.publisher.bodies(common::kTaskQueue);

@@ -42,8 +42,8 @@ TEST(ReplicaCreate, TroveFormWritesAReplicaOfTheMasterAndPublishesItsTask) {
   const auto op = env.operations.find_any(r.operation_id);
   ASSERT_TRUE(op);
   EXPECT_EQ(op->type, "instance.create");
-  EXPECT_EQ(op->params["replica_of"], env.master);
-  EXPECT_TRUE(op->params["backup_key"].is_string());
+  EXPECT_EQ(op->input["replica_of"], env.master);
+  EXPECT_TRUE(op->input["backup_key"].is_string());
   EXPECT_EQ(env.publisher.published().size(), 1u);
   // The master lists it.
   EXPECT_EQ(env.instances.find_any(env.master)->replica_ids,
@@ -61,7 +61,7 @@ TEST(ReplicaCreate, SeedFormAndReplicaCountShareOneBackup) {
   EXPECT_EQ(body["instances"][1]["name"], "r-2");
   std::set<std::string> keys;
   for (const auto& ref : body["operations"]) {
-    keys.insert(env.operations.find_any(ref["id"])->params["backup_key"].get<std::string>());
+    keys.insert(env.operations.find_any(ref["id"])->input["backup_key"].get<std::string>());
   }
   EXPECT_EQ(keys.size(), 1u);
   EXPECT_EQ(env.publisher.published().size(), 3u);

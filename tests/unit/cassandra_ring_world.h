@@ -56,14 +56,14 @@ struct RingWorld {
     return n;
   }
 
-  db::Operation new_op(const std::string& type, nlohmann::json params) {
+  db::Operation new_op(const std::string& type, nlohmann::json input) {
     db::Operation op;
     op.id = common::crypto::uuid4();
     op.tenant_id = world.tenant_id;
     op.type = type;
     op.resource_type = "cluster";
     op.resource_id = cluster_id;
-    op.params = std::move(params);
+    op.input = std::move(input);
     return op;
   }
 
@@ -86,10 +86,10 @@ struct RingWorld {
   }
 
   // Starts `type` (task `task`) adding `new_nodes`.
-  db::Operation start(const std::string& type, const std::string& task, nlohmann::json params,
+  db::Operation start(const std::string& type, const std::string& task, nlohmann::json input,
                       const std::vector<db::Node>& new_nodes = {}) {
     for (const auto& n : new_nodes) script_guest(n.instance_id);
-    db::Operation op = new_op(type, std::move(params));
+    db::Operation op = new_op(type, std::move(input));
     if (!clusters.start_operation(cluster_id, task, {}, new_nodes, op)) {
       throw std::runtime_error("start_operation refused");
     }

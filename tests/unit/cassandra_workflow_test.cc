@@ -95,7 +95,8 @@ TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecure
   }
   const auto done = w.world.op(op.id);
   EXPECT_EQ(done.state, "COMPLETED");
-  EXPECT_EQ(done.params.dump().find(password), std::string::npos) << "the secret stays in memory";
+  EXPECT_EQ((done.input.dump() + done.checkpoint.dump()).find(password), std::string::npos)
+      << "the secret stays in memory";
 
   const db::Cluster c = w.cluster();
   EXPECT_EQ(c.status, "ACTIVE");
@@ -276,7 +277,7 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
     ASSERT_EQ(pushed.size(), 1u) << id;
     EXPECT_EQ(pushed[0]["seeds"], seeds) << id;
   }
-  // The login reaches n4 through a rotation on n1, never in the params.
+  // The login reaches n4 through a rotation on n1, never in the operation.
   const auto rotated = w.acts("n1", "rotate_admin");
   ASSERT_EQ(rotated.size(), 1u);
   const std::string password = rotated[0]["password"];
@@ -286,7 +287,8 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
   const auto stored_n2 = w.acts("n2", "store_credentials");
   ASSERT_EQ(stored_n2.size(), 2u) << "once at create, once at grow";
   EXPECT_EQ(stored_n2[1]["password"], password);
-  EXPECT_EQ(w.world.op(op.id).params.dump().find(password), std::string::npos);
+  const auto grown = w.world.op(op.id);
+  EXPECT_EQ((grown.input.dump() + grown.checkpoint.dump()).find(password), std::string::npos);
   // Cleanup on each old node, none on the new one, after the reseed.
   for (const std::string id : {"n1", "n2", "n3"}) {
     const auto order = action_order(id);

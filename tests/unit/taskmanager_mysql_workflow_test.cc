@@ -2,6 +2,8 @@
 // OperationRunner against fake compute, guest and repositories.
 #include <gtest/gtest.h>
 
+#include "automat/operations.pb.h"
+#include "common/proto_json.h"
 #include "datastores/registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
@@ -15,7 +17,7 @@ using Outcome = OperationRunner::Outcome;
 
 constexpr const char* kPassword = "Sup3rSecretPw";
 
-nlohmann::json create_params() {
+nlohmann::json create_input() {
   return nlohmann::json::parse(R"({
     "databases": [{"name": "shop", "character_set": "utf8mb4"}, {"name": "logs"}],
     "users": [{"name": "app", "password": ")" +
@@ -51,7 +53,7 @@ class MysqlWorkflowTest : public ::testing::Test {
 };
 
 TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   const std::string id = op.resource_id;
   heartbeat_after_prepare(id, "RUNNING");
 
@@ -88,13 +90,34 @@ TEST_F(MysqlWorkflowTest, CreateAllocatesPreparesAndEndsActive) {
 
   const auto done = world.op(op.id);
   EXPECT_EQ(done.state, "COMPLETED");
-  EXPECT_EQ(done.params.dump().find(kPassword), std::string::npos) << done.params.dump();
-  EXPECT_EQ(done.params.dump().find("other-pw"), std::string::npos);
-  EXPECT_EQ(done.params["users"][0]["name"], "app") << "only passwords are removed";
+  EXPECT_EQ(done.input.dump().find(kPassword), std::string::npos) << done.input.dump();
+  EXPECT_EQ(done.input.dump().find("other-pw"), std::string::npos);
+  const auto stored = common::proto_json::decode<proto::InstanceCreateInput>(done.input, "input");
+  EXPECT_EQ(stored.users(0).name(), "app") << "only passwords are removed";
+  EXPECT_EQ(stored.users(1).databases(0), "logs");
+  EXPECT_EQ(done.checkpoint, nlohmann::json({{"prepared", true}}));
+}
+
+// A stored input that does not fit its message fails the operation with a
+// message naming the operation, the message type and the field, before
+// anything is made; never a json type_error.
+TEST_F(MysqlWorkflowTest, AnInputThatDoesNotParseFailsTheOperationClearly) {
+  const auto op = world.create_instance({{"users", {{{"name", 7}}}}});
+  ASSERT_EQ(run(op.id), Outcome::kFailed);
+  const auto failed = world.op(op.id);
+  ASSERT_EQ(failed.errors.size(), 1u);
+  const std::string& why = failed.errors[0].message;
+  EXPECT_NE(why.find("the input of operation " + op.id + " (instance.create)"), std::string::npos)
+      << why;
+  EXPECT_NE(why.find("does not parse as automat.proto.InstanceCreateInput"), std::string::npos)
+      << why;
+  EXPECT_EQ(why.find("type_error"), std::string::npos) << why;
+  EXPECT_FALSE(world.compute.find(op.resource_id)) << "no server was made";
+  EXPECT_EQ(world.instance(op.resource_id).task, "BUILDING_ERROR");
 }
 
 TEST_F(MysqlWorkflowTest, WaitsForAGuestThatAnswersLate) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "RUNNING");
   world.guests.guest(op.resource_id).unavailable_pings = 3;
   ASSERT_EQ(run(op.id), Outcome::kCompleted);
@@ -102,7 +125,7 @@ TEST_F(MysqlWorkflowTest, WaitsForAGuestThatAnswersLate) {
 }
 
 TEST_F(MysqlWorkflowTest, WaitsForTheConductorToRecordRunning) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   // The heartbeat saying RUNNING comes a while after prepare.
   world.guests.guest(op.resource_id).on_prepare = [&](const proto::PrepareRequest&) {
     world.instances.set_service_status(op.resource_id, "BUILDING");
@@ -124,7 +147,7 @@ TEST_F(MysqlWorkflowTest, WaitsForTheConductorToRecordRunning) {
 // looks at it between retries (the worker is free meanwhile), showing the
 // guest's progress line, until the job ends.
 TEST_F(MysqlWorkflowTest, PrepareIsAGuestJobStartedOnceAndFollowedUntilItEnds) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   const std::string id = op.resource_id;
   const std::string key = op.id + ":prepare:" + id;
   world.guests.guest(id).prepare_runs = true;
@@ -142,11 +165,11 @@ TEST_F(MysqlWorkflowTest, PrepareIsAGuestJobStartedOnceAndFollowedUntilItEnds) {
   ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
   EXPECT_EQ(guest(id).prepares.size(), 1u) << "started once, then only looked at";
   EXPECT_EQ(shown, "preparing MariaDB: starting");
-  EXPECT_EQ(world.op(op.id).params.dump().find(kPassword), std::string::npos);
+  EXPECT_EQ(world.op(op.id).input.dump().find(kPassword), std::string::npos);
 }
 
 TEST_F(MysqlWorkflowTest, APrepareJobTheGuestLostIsStartedAgainUnderTheNextKey) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   const std::string id = op.resource_id;
   heartbeat_after_prepare(id, "RUNNING");
   {
@@ -165,7 +188,7 @@ TEST_F(MysqlWorkflowTest, APrepareJobTheGuestLostIsStartedAgainUnderTheNextKey) 
 }
 
 TEST_F(MysqlWorkflowTest, GuestPrepareErrorFailsTheCreateWithTheGuestsMessage) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   world.guests.guest(op.resource_id).prepare_error = "mariadb-install-db exited with status 1";
   ASSERT_EQ(run(op.id), Outcome::kFailed);
 
@@ -182,7 +205,7 @@ TEST_F(MysqlWorkflowTest, GuestPrepareErrorFailsTheCreateWithTheGuestsMessage) {
 }
 
 TEST_F(MysqlWorkflowTest, GuestReportingFailedFailsTheCreate) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "FAILED");
   world.guests.guest(op.resource_id).status = "FAILED";
   world.guests.guest(op.resource_id).detail_json = R"({"message": "mariadbd would not start"})";
@@ -194,7 +217,7 @@ TEST_F(MysqlWorkflowTest, GuestReportingFailedFailsTheCreate) {
 }
 
 TEST_F(MysqlWorkflowTest, HeartbeatFailedAfterPrepareFailsWaitForRunning) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "FAILED");
   ASSERT_EQ(run(op.id), Outcome::kFailed);
   const auto failed = world.op(op.id);
@@ -203,7 +226,7 @@ TEST_F(MysqlWorkflowTest, HeartbeatFailedAfterPrepareFailsWaitForRunning) {
 }
 
 TEST_F(MysqlWorkflowTest, AGuestThatExitedFailsFastWithAReason) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   // The server exists (allocate-server done), but its guest agent died.
   world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
   world.compute.set_guest_running(op.resource_id, false);
@@ -219,7 +242,7 @@ TEST_F(MysqlWorkflowTest, AGuestThatExitedFailsFastWithAReason) {
 }
 
 TEST_F(MysqlWorkflowTest, ResumedCreateDoesNotRedoFinishedSteps) {
-  const auto op = world.create_instance(create_params());
+  const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "RUNNING");
   // A taskmanager allocated the server, then was killed.
   world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
@@ -237,9 +260,9 @@ TEST_F(MysqlWorkflowTest, ResumedCreateDoesNotRedoFinishedSteps) {
 TEST_F(MysqlWorkflowTest, PrepareIsNotRepeatedOnceItsPasswordsAreScrubbed) {
   // Killed after prepare scrubbed the passwords but before the cursor moved:
   // asking again would hand the guest users without passwords.
-  auto params = taskmanager::without_passwords(create_params());
-  params["prepared"] = true;
-  const auto op = world.create_instance(params);
+  const auto scrubbed = taskmanager::without_passwords(
+      common::proto_json::decode<proto::InstanceCreateInput>(create_input(), "input"));
+  const auto op = world.create_instance(common::proto_json::encode(scrubbed), {{"prepared", true}});
   world.instances.set_service_status(op.resource_id, "RUNNING");
   world.compute.create({op.resource_id, "mysql", "10.11", "", 512, 1, 1, "rack1"});
   ASSERT_TRUE(world.ops.claim(op.id, "tm-dead", 30s));
@@ -251,7 +274,7 @@ TEST_F(MysqlWorkflowTest, PrepareIsNotRepeatedOnceItsPasswordsAreScrubbed) {
 }
 
 TEST_F(MysqlWorkflowTest, DeleteStopsDestroysAndMarksDeleted) {
-  const auto create = world.create_instance(create_params());
+  const auto create = world.create_instance(create_input());
   heartbeat_after_prepare(create.resource_id, "RUNNING");
   ASSERT_EQ(run(create.id), Outcome::kCompleted);
   const auto del = world.delete_instance(create.resource_id);
@@ -267,7 +290,7 @@ TEST_F(MysqlWorkflowTest, DeleteStopsDestroysAndMarksDeleted) {
 }
 
 TEST_F(MysqlWorkflowTest, DeleteGoesOnWhenTheGuestIsUnreachable) {
-  const auto create = world.create_instance(create_params());
+  const auto create = world.create_instance(create_input());
   heartbeat_after_prepare(create.resource_id, "RUNNING");
   ASSERT_EQ(run(create.id), Outcome::kCompleted);
   world.guests.guest(create.resource_id).reachable = false;
@@ -279,7 +302,7 @@ TEST_F(MysqlWorkflowTest, DeleteGoesOnWhenTheGuestIsUnreachable) {
 }
 
 TEST_F(MysqlWorkflowTest, DeleteOfAnInstanceWithoutServerStillCompletes) {
-  const auto create = world.create_instance(create_params());
+  const auto create = world.create_instance(create_input());
   world.instances.set_task(create.resource_id, "BUILDING_ERROR");
   const auto del = world.delete_instance(create.resource_id);
   ASSERT_EQ(run(del.id), Outcome::kCompleted);
@@ -311,14 +334,17 @@ TEST_F(MysqlWorkflowTest, UnsupportedOperationTypeIsNotImplemented) {
   EXPECT_EQ(datastores::workflow_factory("no-such-manager"), nullptr);
 }
 
-TEST(PrepareRequest, ReadsTheCreateParamsContract) {
-  const auto req = taskmanager::prepare_request_from(create_params());
+TEST(PrepareRequest, ReadsTheCreateInput) {
+  const auto req = taskmanager::prepare_request_from(
+      common::proto_json::decode<proto::InstanceCreateInput>(create_input(), "input"));
   ASSERT_EQ(req.users_size(), 2);
   EXPECT_EQ(req.users(1).name(), "ro");
   EXPECT_EQ(req.users(1).password(), "other-pw");
   EXPECT_EQ(req.users(1).databases(0), "logs");
   EXPECT_EQ(req.databases(1).collate(), "");
-  EXPECT_EQ(taskmanager::prepare_request_from(nlohmann::json::array()).users_size(), 0);
+  EXPECT_EQ(req.users(0).host(), "%") << "a user without a host";
+  EXPECT_EQ(req.users(1).host(), "127.%");
+  EXPECT_EQ(taskmanager::prepare_request_from(proto::InstanceCreateInput()).users_size(), 0);
 }
 
 }  // namespace

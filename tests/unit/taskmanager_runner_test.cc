@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "taskmanager/operation_data.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 
@@ -203,17 +204,18 @@ TEST_F(RunnerTest, StopsAtOnceWhenItLosesTheLease) {
   EXPECT_TRUE(script.failures.empty());
 }
 
-TEST_F(RunnerTest, AStaleOwnerCannotWriteParamsAndStopsThere) {
+TEST_F(RunnerTest, AStaleOwnerCannotWriteItsCheckpointAndStopsThere) {
   script.add("records", [&](StepContext& ctx) {
-    ctx.operation.params["prepared"] = true;
-    taskmanager::save_params(ctx);  // still ours: written
+    proto::InstanceCreateCheckpoint done;
+    done.set_prepared(true);
+    taskmanager::save_checkpoint(ctx, done);  // still ours: written
     {
       std::lock_guard<std::mutex> l(world.ops.mu);
       world.ops.operations[ctx.operation.id].owner = "tm-2";
     }
-    ctx.operation.params["joined"] = true;
-    taskmanager::save_params(ctx);  // taken over: refused, the step ends here
-    ADD_FAILURE() << "save_params returned after the lease was lost";
+    ctx.operation.input = {{"users", nlohmann::json::array()}};
+    taskmanager::save_checkpoint(ctx, proto::InstanceCreateCheckpoint());  // taken over: refused
+    ADD_FAILURE() << "save_checkpoint returned after the lease was lost";
     return StepResult::next();
   });
   script.add("after", [](StepContext&) { return StepResult::next(); });
@@ -222,8 +224,8 @@ TEST_F(RunnerTest, AStaleOwnerCannotWriteParamsAndStopsThere) {
   EXPECT_EQ(make_runner().run(claimed(op.id)), Outcome::kLeaseLost);
   EXPECT_EQ(script.runs(), (std::vector<std::string>{"records"}));
   const auto now = world.op(op.id);
-  EXPECT_EQ(now.params.value("prepared", false), true);
-  EXPECT_FALSE(now.params.contains("joined")) << "the new owner's params are left alone";
+  EXPECT_EQ(now.checkpoint, nlohmann::json({{"prepared", true}}));
+  EXPECT_EQ(now.input, nlohmann::json::object()) << "the new owner's record is left alone";
   EXPECT_EQ(now.state, "RUNNING");
   EXPECT_EQ(now.step, 0) << "the lost owner wrote no cursor";
   EXPECT_TRUE(script.failures.empty());

@@ -107,8 +107,11 @@ struct World {
     catalog.upsert_flavor({"1", "m1.tiny", 512, 1, 5});
   }
 
-  // A new instance (task BUILDING) with its create operation; returns the op.
-  db::Operation create_instance(nlohmann::json params = nlohmann::json::object()) {
+  // A new instance (task BUILDING) with its create operation (its stored
+  // input and checkpoint, proto::InstanceCreateInput/Checkpoint as JSON);
+  // returns the op.
+  db::Operation create_instance(nlohmann::json input = nlohmann::json::object(),
+                                nlohmann::json checkpoint = nlohmann::json::object()) {
     db::Instance inst;
     inst.id = common::crypto::uuid4();
     inst.tenant_id = tenant_id;
@@ -122,7 +125,8 @@ struct World {
     op.type = "instance.create";
     op.resource_type = "instance";
     op.resource_id = inst.id;
-    op.params = std::move(params);
+    op.input = std::move(input);
+    op.checkpoint = std::move(checkpoint);
     instances.create_with_operation(inst, op);
     return op;
   }
