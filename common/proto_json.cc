@@ -14,8 +14,8 @@ nlohmann::json encode(const google::protobuf::Message& message) {
   std::string text;
   const auto status = pbutil::MessageToJsonString(message, &text, options);
   if (!status.ok()) {
-    throw internal_error("cannot write " + message.GetTypeName() + " as JSON: " +
-                         std::string(status.message()));
+    throw internal_error("cannot write " + message.GetTypeName() +
+                         " as JSON: " + std::string(status.message()));
   }
   return nlohmann::json::parse(text);
 }

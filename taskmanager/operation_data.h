@@ -15,14 +15,14 @@ namespace automat::taskmanager {
 
 template <typename M>
 M input_of(const db::Operation& op) {
-  return common::proto_json::decode<M>(op.input, "the input of operation " + op.id + " (" +
-                                                     op.type + ")");
+  return common::proto_json::decode<M>(op.input,
+                                       "the input of operation " + op.id + " (" + op.type + ")");
 }
 
 template <typename M>
 M checkpoint_of(const db::Operation& op) {
-  return common::proto_json::decode<M>(op.checkpoint, "the checkpoint of operation " + op.id +
-                                                          " (" + op.type + ")");
+  return common::proto_json::decode<M>(
+      op.checkpoint, "the checkpoint of operation " + op.id + " (" + op.type + ")");
 }
 
 // Records the checkpoint and persists it (save_record; LeaseLost when the

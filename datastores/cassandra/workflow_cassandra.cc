@@ -83,6 +83,14 @@ bool serving(const std::string& service_status) {
 }  // namespace
 
 StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
+  // The operation's records must parse before anything runs: a bad row
+  // fails here, naming its message, with nothing done.
+  if (op.type == "cluster.replace_node") {
+    replace_input(op);
+  } else if (op.resource_type == "cluster") {
+    input_nodes(op);
+  }
+  if (op.resource_type == "cluster") ring_checkpoint(op);
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
@@ -117,7 +125,12 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     mark_instance_operation_failed(services, op, message);
     return;
   }
-  const auto added = new_nodes_of(op);
+  std::set<std::string> added;
+  try {
+    added = new_nodes_of(op);
+  } catch (const common::Error& e) {  // its input never parsed: nothing was added
+    common::log::warn("cassandra.input_unreadable", {{"op", op.id}, {"error", e.what()}});
+  }
   const bool create = op.type == "cluster.create";
   if (!create && !added.empty() && services.clusters->find_any(op.resource_id)) {
     discard_unjoined(services, op, added);

@@ -21,7 +21,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kNow{10};           // re-run at once (a progress message was saved)
 constexpr milliseconds kPoll{500};         // waiting on heartbeats
 constexpr milliseconds kAuthCall{600000};  // secure_cluster reads system_auth at ALL
 constexpr milliseconds kQuickCall{30000};
@@ -61,68 +60,57 @@ class StartRingStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     const auto ids = op_nodes(ctx);
+    std::vector<db::Node> nodes;
+    for (const auto& id : ids) {
+      const db::Node* n = node_in(cluster, id);
+      if (!n) throw common::not_found("node " + id + " of cluster " + cluster.id + " is gone");
+      nodes.push_back(*n);
+    }
     const auto batches = start_batches(ids, [&](const std::string& id) {
       const db::Node* n = node_in(cluster, id);
       return n && n->seed;
     });
-    for (const auto& batch : batches) {
-      std::vector<const db::Node*> pending;
-      for (const auto& id : batch) {
-        const db::Node* n = node_in(cluster, id);
-        if (!n) throw common::not_found("node " + id + " of cluster " + cluster.id + " is gone");
-        if (!marked(ctx.operation, NodeMark::kStarted, id)) pending.push_back(n);
-      }
-      if (pending.empty()) continue;
-      return start_batch(ctx, cluster, pending);
-    }
-    return StepResult::next();
-  }
-
- private:
-  StepResult start_batch(StepContext& ctx, const db::Cluster& cluster,
-                         const std::vector<const db::Node*>& batch) {
-    std::string labels;
-    bool announced = true;
-    for (const auto* n : batch) {
-      labels += (labels.empty() ? "" : ", ") + node_label(cluster, n->instance_id);
-      if (n->phase != common::node_phase::kJoining) announced = false;
-    }
-    if (!announced) {
-      for (const auto* n : batch) {
-        ctx.services.clusters->set_node_phase(n->instance_id, common::node_phase::kJoining);
-      }
-      return StepResult::retry(kNow, labels + " joining");
-    }
     const auto seeds = seed_addresses(cluster);
-    const auto ids = op_nodes(ctx);
-    std::vector<NodePrepare> calls;
-    for (const auto* n : batch) {
+    NodePhase start;
+    start.phase = common::node_phase::kJoining;
+    start.done_message = "started";
+    // A batch's pending nodes start together.
+    start.turn = [&](const std::vector<db::Node>& pending) {
+      for (const auto& batch : batches) {
+        std::vector<db::Node> turn;
+        for (const auto& n : pending) {
+          if (std::find(batch.begin(), batch.end(), n.instance_id) != batch.end()) {
+            turn.push_back(n);
+          }
+        }
+        if (!turn.empty()) return turn;
+      }
+      return pending;
+    };
+    start.done = [](const StepContext& c, const db::Node& n) {
+      return marked(c.operation, NodeMark::kStarted, n.instance_id);
+    };
+    start.record = [&](StepContext& c, const db::Node& n) {
+      mark(c, NodeMark::kStarted, n.instance_id);
+      common::log::info(
+          "cassandra.node_started",
+          {{"op", c.operation.id}, {"cluster", cluster.id}, {"instance", n.instance_id}});
+    };
+    // Only starts or looks at the node's prepare job: the batch starts
+    // together, and nothing here waits for Cassandra.
+    start.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
       // Tokens by the node's place in the new ring: nodes that start
       // together must not allocate tokens from the same view of the ring.
-      const auto place = std::find(ids.begin(), ids.end(), n->instance_id) - ids.begin();
-      calls.push_back(
-          NodePrepare::begin(ctx, *n,
-                             node_config(cluster, *n, seeds, /*auto_bootstrap=*/false, "",
-                                         new_ring_tokens(static_cast<size_t>(place), ids.size()))));
-    }
-    // Each call only starts or looks at the node's prepare job: the batch
-    // starts together, and nothing here waits for Cassandra.
-    for (auto& call : calls) call.run(ctx);
-    for (auto& call : calls) {
-      if (!call.ok()) continue;
-      mark(ctx, NodeMark::kStarted, call.node().instance_id);
-      ctx.services.clusters->set_node_phase(call.node().instance_id, common::node_phase::kIdle);
-      common::log::info("cassandra.node_started", {{"op", ctx.operation.id},
-                                                   {"cluster", cluster.id},
-                                                   {"instance", call.node().instance_id}});
-    }
-    for (auto& call : calls) {
-      if (call.failed()) return call.result(ctx, "starting Cassandra");
-    }
-    for (auto& call : calls) {
-      if (!call.ok()) return call.result(ctx, "starting Cassandra");
-    }
-    return StepResult::retry(kNow, labels + " started");
+      const auto place = std::find(ids.begin(), ids.end(), n.instance_id) - ids.begin();
+      NodePrepare call =
+          NodePrepare::begin(c, n,
+                             node_config(cluster, n, seeds, /*auto_bootstrap=*/false, "",
+                                         new_ring_tokens(static_cast<size_t>(place), ids.size())));
+      call.run(c);
+      if (call.ok()) return std::nullopt;
+      return call.result(c, "starting Cassandra");
+    };
+    return run_node_phase(ctx, cluster, nodes, start);
   }
 };
 

@@ -85,15 +85,6 @@ const db::Node* node_in(const db::Cluster& cluster, const std::string& id) {
   return nullptr;
 }
 
-std::string node_label(const db::Cluster& cluster, const std::string& id) {
-  for (size_t i = 0; i < cluster.nodes.size(); ++i) {
-    if (cluster.nodes[i].instance_id == id) {
-      return "node " + std::to_string(i + 1) + "/" + std::to_string(cluster.nodes.size());
-    }
-  }
-  return "node " + id;
-}
-
 std::string address_of(const db::Node& node) {
   if (!node.instance.address || node.instance.address->empty()) {
     throw common::unavailable("node " + node.instance_id + " has no address yet");

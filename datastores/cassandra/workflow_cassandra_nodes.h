@@ -13,6 +13,7 @@
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/cassandra_operations.pb.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/node_phase.h"
 #include "taskmanager/operation_data.h"
 #include "taskmanager/workflow.h"
 
@@ -53,8 +54,7 @@ void mark(taskmanager::StepContext& ctx, NodeMark point, const std::string& id);
 db::Cluster cluster_of(const taskmanager::StepContext& ctx);
 // The live node `id` of `cluster`, or nullptr.
 const db::Node* node_in(const db::Cluster& cluster, const std::string& id);
-// "node 2/3": the node's place among the cluster's live nodes.
-std::string node_label(const db::Cluster& cluster, const std::string& id);
+using taskmanager::node_label;  // "node 2/3" (taskmanager/node_phase.h)
 // The node's address; throws kUnavailable when it has none yet.
 std::string address_of(const db::Node& node);
 

@@ -22,7 +22,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kNow{10};
 constexpr milliseconds kPoll{1000};
 constexpr milliseconds kJobPoll{2000};
 constexpr milliseconds kQuickCall{30000};
@@ -85,19 +84,24 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
                                          (job.message.empty() ? "" : " (" + job.message + ")"));
 }
 
-// Shows `phase` on the node first (one run of its own, so the operation's
-// message names it); nullopt once it shows.
-std::optional<StepResult> announce(StepContext& ctx, const db::Cluster& cluster,
-                                   const db::Node& node, const char* phase) {
-  if (node.phase == phase) return std::nullopt;
-  ctx.services.clusters->set_node_phase(node.instance_id, phase);
-  return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " " + phase);
+// The node phase of `mark` (taskmanager/node_phase.h): a node is done once
+// the checkpoint lists it under `mark`, and is listed there when it is.
+NodePhase marked_phase(const char* phase, NodeMark point, std::string done_message) {
+  NodePhase p;
+  p.phase = phase;
+  p.done_message = std::move(done_message);
+  p.done = [point](const StepContext& ctx, const db::Node& n) {
+    return marked(ctx.operation, point, n.instance_id);
+  };
+  p.record = [point](StepContext& ctx, const db::Node& n) { mark(ctx, point, n.instance_id); };
+  return p;
 }
 
 // Prepares `node` bootstrapping into the ring (checkpoint "prepared"), then
-// waits until the node itself reports UN (checkpoint "joined").
-StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
-                     const std::vector<std::string>& seeds, const std::string& replace_address) {
+// waits until the node itself reports UN; nullopt once it has joined.
+std::optional<StepResult> bootstrap(StepContext& ctx, const db::Cluster& cluster,
+                                    const db::Node& node, const std::vector<std::string>& seeds,
+                                    const std::string& replace_address) {
   const std::string label = node_label(cluster, node.instance_id);
   if (!marked(ctx.operation, NodeMark::kPrepared, node.instance_id)) {
     NodePrepare call = NodePrepare::begin(
@@ -112,13 +116,28 @@ StepResult bootstrap(StepContext& ctx, const db::Cluster& cluster, const db::Nod
   } catch (const std::exception& e) {
     return guest_error(ctx, node, "reading the ring", e);
   }
-  mark(ctx, NodeMark::kJoined, node.instance_id);
-  ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
-  ctx.services.instances->set_task(node.instance_id, common::task::kNone);
-  common::log::info(
-      "cassandra.node_joined",
-      {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"instance", node.instance_id}});
-  return StepResult::retry(kNow, label + " joined");
+  return std::nullopt;
+}
+
+// A joining node's phase: done once it reported itself UN ("joined").
+NodePhase join_phase(const char* phase) {
+  NodePhase p = marked_phase(phase, NodeMark::kJoined, "joined");
+  p.record = [](StepContext& ctx, const db::Node& n) {
+    mark(ctx, NodeMark::kJoined, n.instance_id);
+    ctx.services.instances->set_task(n.instance_id, common::task::kNone);
+    common::log::info("cassandra.node_joined", {{"op", ctx.operation.id},
+                                                {"cluster", ctx.operation.resource_id},
+                                                {"instance", n.instance_id}});
+  };
+  return p;
+}
+
+// The live nodes `ids` of `cluster`, in that order; throws kNotFound when
+// one is gone.
+std::vector<db::Node> nodes_of(const db::Cluster& cluster, const std::vector<std::string>& ids) {
+  std::vector<db::Node> out;
+  for (const auto& id : ids) out.push_back(require_node(cluster, id));
+  return out;
 }
 
 // Grow: each new node in turn, bootstrapping from the current seeds.
@@ -127,14 +146,15 @@ class JoinNodesStep : public NamedStep {
   JoinNodesStep() : NamedStep("join-nodes", "joining the new nodes one at a time", seconds(3600)) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const auto ids = op_nodes(ctx);
-    for (const auto& id : ids) {
-      if (marked(ctx.operation, NodeMark::kJoined, id)) continue;
-      const db::Node& node = require_node(cluster, id);
-      if (auto shown = announce(ctx, cluster, node, common::node_phase::kJoining)) return *shown;
-      return bootstrap(ctx, cluster, node, seed_addresses(cluster), "");
+    std::vector<std::string> ids;
+    for (const auto& id : op_nodes(ctx)) {
+      if (!marked(ctx.operation, NodeMark::kJoined, id)) ids.push_back(id);
     }
-    return StepResult::next();
+    NodePhase join = join_phase(common::node_phase::kJoining);
+    join.act = [&](StepContext& c, const db::Node& node) {
+      return bootstrap(c, cluster, node, seed_addresses(cluster), "");
+    };
+    return run_node_phase(ctx, cluster, nodes_of(cluster, ids), join);
   }
 };
 
@@ -147,24 +167,26 @@ class JoinReplacementStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     const std::string id = new_node(ctx).front();
     if (marked(ctx.operation, NodeMark::kJoined, id)) return StepResult::next();
-    const db::Node& node = require_node(cluster, id);
     const db::Node& old = require_node(cluster, old_node(ctx));
-    if (auto shown = announce(ctx, cluster, node, common::node_phase::kReplacing)) return *shown;
-    if (!marked(ctx.operation, NodeMark::kOldStopped, old.instance_id)) {
-      // Cassandra replaces only a dead node.
-      StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
-      run_for_node(stop, ctx, old.instance_id);
-      mark(ctx, NodeMark::kOldStopped, old.instance_id);
-    }
-    const std::string old_address = address_of(old);
-    std::vector<std::string> seeds;
-    for (const auto& s : seed_addresses(cluster)) {
-      if (s != old_address && s != node.instance.address.value_or("")) seeds.push_back(s);
-    }
-    for (const auto& n : others(cluster, {id, old.instance_id})) {
-      if (seeds.empty() && n.instance.address) seeds.push_back(*n.instance.address);
-    }
-    return bootstrap(ctx, cluster, node, seeds, old_address);
+    NodePhase join = join_phase(common::node_phase::kReplacing);
+    join.act = [&](StepContext& c, const db::Node& node) {
+      if (!marked(c.operation, NodeMark::kOldStopped, old.instance_id)) {
+        // Cassandra replaces only a dead node.
+        StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
+        run_for_node(stop, c, old.instance_id);
+        mark(c, NodeMark::kOldStopped, old.instance_id);
+      }
+      const std::string old_address = address_of(old);
+      std::vector<std::string> seeds;
+      for (const auto& s : seed_addresses(cluster)) {
+        if (s != old_address && s != node.instance.address.value_or("")) seeds.push_back(s);
+      }
+      for (const auto& n : others(cluster, {id, old.instance_id})) {
+        if (seeds.empty() && n.instance.address) seeds.push_back(*n.instance.address);
+      }
+      return bootstrap(c, cluster, node, seeds, old_address);
+    };
+    return run_node_phase(ctx, cluster, nodes_of(cluster, {id}), join);
   }
 };
 
@@ -260,16 +282,12 @@ class CleanupStep : public NamedStep {
   CleanupStep() : NamedStep("cleanup", "cleaning up the old nodes one at a time", kStreamingStep) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    for (const auto& node : others(cluster, op_nodes(ctx))) {
-      if (marked(ctx.operation, NodeMark::kCleaned, node.instance_id)) continue;
-      if (auto shown = announce(ctx, cluster, node, common::node_phase::kCleanup)) return *shown;
-      const auto job = node_job(ctx, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
-      if (job) return *job;
-      mark(ctx, NodeMark::kCleaned, node.instance_id);
-      ctx.services.clusters->set_node_phase(node.instance_id, common::node_phase::kIdle);
-      return StepResult::retry(kNow, node_label(cluster, node.instance_id) + " cleaned up");
-    }
-    return StepResult::next();
+    NodePhase cleanup =
+        marked_phase(common::node_phase::kCleanup, NodeMark::kCleaned, "cleaned up");
+    cleanup.act = [&](StepContext& c, const db::Node& node) {
+      return node_job(c, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
+    };
+    return run_node_phase(ctx, cluster, others(cluster, op_nodes(ctx)), cleanup);
   }
 };
 
@@ -306,34 +324,38 @@ class DecommissionStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     const auto leaving = op_nodes(ctx);
+    std::vector<db::Node> live;
     for (const auto& id : leaving) {
       if (marked(ctx.operation, NodeMark::kRemoved, id)) continue;
-      const db::Node* node = node_in(cluster, id);
-      if (!node) {
+      if (const db::Node* node = node_in(cluster, id)) {
+        live.push_back(*node);
+      } else {
         mark(ctx, NodeMark::kRemoved, id);
-        continue;
       }
-      return remove(ctx, cluster, *node, others(cluster, leaving));
     }
-    return StepResult::next();
+    NodePhase leave =
+        marked_phase(common::node_phase::kDecommissioning, NodeMark::kRemoved, "left the ring");
+    leave.idle_when_done = false;  // its record is deleted
+    leave.may_start = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+      if (marked(c.operation, NodeMark::kLeaving, node.instance_id)) return std::nullopt;
+      // The ring may have changed since the API checked the request (a node
+      // down, a keyspace's replication raised, disks filled): check again,
+      // on the nodes' latest reports, before any data moves. Only before:
+      // once the job runs, the leaving node reports no ring.
+      return still_safe(c, cluster);
+    };
+    leave.act = [&](StepContext& c, const db::Node& node) {
+      return remove(c, cluster, node, others(cluster, leaving));
+    };
+    return run_node_phase(ctx, cluster, live, leave);
   }
 
  private:
-  StepResult remove(StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
-                    const std::vector<db::Node>& staying) {
+  std::optional<StepResult> remove(StepContext& ctx, const db::Cluster& cluster,
+                                   const db::Node& node, const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
     if (!marked(ctx.operation, NodeMark::kDecommissioned, node.instance_id)) {
-      if (!marked(ctx.operation, NodeMark::kLeaving, node.instance_id)) {
-        // The ring may have changed since the API checked the request (a
-        // node down, a keyspace's replication raised, disks filled): check
-        // again, on the nodes' latest reports, before any data moves. Only
-        // before: once the job runs, the leaving node reports no ring.
-        if (auto refused = still_safe(ctx, cluster)) return *refused;
-        if (auto shown = announce(ctx, cluster, node, common::node_phase::kDecommissioning)) {
-          return *shown;
-        }
-        mark(ctx, NodeMark::kLeaving, node.instance_id);
-      }
+      mark(ctx, NodeMark::kLeaving, node.instance_id);
       const auto job =
           node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
       if (job) return *job;
@@ -362,11 +384,10 @@ class DecommissionStep : public NamedStep {
       checkpoint.set_seed_left(true);
       taskmanager::save_checkpoint(ctx, checkpoint);
     }
-    mark(ctx, NodeMark::kRemoved, node.instance_id);
     common::log::info(
         "cassandra.node_removed",
         {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"instance", node.instance_id}});
-    return StepResult::retry(kNow, label + " left the ring");
+    return std::nullopt;  // recorded "removed" by the phase
   }
 };
 

@@ -1,6 +1,7 @@
 #include "datastores/mysql/workflow_mysql.h"
 
 #include "common/error.h"
+#include "datastores/mysql/mysql_operations.pb.h"
 #include "datastores/mysql/workflow_replication.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
@@ -20,6 +21,12 @@ void add(StepList& steps, Args&&... args) {
 }  // namespace
 
 StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
+  // The operation's records must parse before anything runs (the input of
+  // a create is read just below).
+  if (op.type == "instance.create") checkpoint_of<proto::InstanceCreateCheckpoint>(op);
+  if (op.type == "instance.promote" || op.type == "instance.eject") {
+    checkpoint_of<proto::mysql::ReplicationCheckpoint>(op);
+  }
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);

@@ -368,6 +368,29 @@ TEST_F(CassandraResizeTest, AGrowWhoseNodeCannotJoinDiscardsThatNodeAndStaysActi
   EXPECT_EQ(c.task, "NONE");
 }
 
+// A stored input that does not fit its message (a row written by hand, or
+// by a broken release) fails the shrink before any step runs, naming the
+// operation and the message; no node is touched and the ring stays ACTIVE.
+TEST_F(CassandraResizeTest, AShrinkWhoseInputDoesNotParseFailsBeforeAnyStep) {
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"nodes", {"n2"}}});
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+  const auto failed = w.world.op(op.id);
+  ASSERT_EQ(failed.errors.size(), 1u);
+  EXPECT_NE(failed.errors[0].message.find("the input of operation " + op.id +
+                                          " (cluster.shrink) does not parse as "
+                                          "automat.proto.ClusterNodesInput"),
+            std::string::npos)
+      << failed.errors[0].message;
+  EXPECT_EQ(failed.step, 0) << "no step ran";
+  EXPECT_TRUE(w.world.compute.servers.count("n2"));
+  EXPECT_EQ(w.cluster().nodes.size(), 3u);
+  EXPECT_EQ(w.cluster().status, "ACTIVE");
+  EXPECT_EQ(w.cluster().task, "NONE");
+  for (const auto& [key, job] : w.world.guests.guest("n2").jobs) {
+    EXPECT_EQ(key.find("decommission"), std::string::npos) << "no decommission started";
+  }
+}
+
 TEST_F(CassandraResizeTest, ShrinkDecommissionsWaitsForTheRingDestroysAndReseeds) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
 

@@ -1,10 +1,9 @@
 // common/proto_json.h: the codec of the typed records kept in jsonb.
-#include "common/proto_json.h"
-
 #include <gtest/gtest.h>
 
 #include "automat/operations.pb.h"
 #include "common/error.h"
+#include "common/proto_json.h"
 
 namespace automat::testing {
 namespace {
