@@ -6,13 +6,38 @@
 #include "common/log.h"
 
 namespace automat::taskmanager {
+namespace {
+
+class SteadyLeaseTimer final : public LeaseTimer {
+ public:
+  Clock::time_point now() override { return Clock::now(); }
+  bool wait_until(Clock::time_point deadline, const std::function<bool()>& stopping) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_until(lock, deadline, stopping);
+  }
+  void wake() override {
+    { std::lock_guard<std::mutex> lock(mu_); }  // a waiter checks under the lock
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace
+
+LeaseTimer& steady_lease_timer() {
+  static SteadyLeaseTimer timer;
+  return timer;
+}
 
 LeaseKeeper::LeaseKeeper(db::OperationRepository& ops, std::string op_id, std::string owner,
-                         std::chrono::seconds lease)
-    : ops_(ops), op_id_(std::move(op_id)), owner_(std::move(owner)), lease_(lease) {
+                         std::chrono::seconds lease, LeaseTimer& timer)
+    : ops_(ops), op_id_(std::move(op_id)), owner_(std::move(owner)), lease_(lease), timer_(timer) {
   // Until the first renewal answers (it raises this to when it was sent,
   // plus the lease; the claim was sent earlier still).
-  held_until_.store((Clock::now() + lease_).time_since_epoch().count());
+  held_until_.store((timer_.now() + lease_).time_since_epoch().count());
   if (!renew_now()) {
     common::log::warn("operation.lease_lost", {{"op", op_id_}, {"owner", owner_}});
   }
@@ -29,7 +54,7 @@ std::chrono::milliseconds LeaseKeeper::renew_interval(std::chrono::seconds lease
 
 bool LeaseKeeper::lost() const {
   if (lost_.load()) return true;
-  if (Clock::now().time_since_epoch().count() < held_until_.load()) return false;
+  if (timer_.now().time_since_epoch().count() < held_until_.load()) return false;
   // It may have lapsed, and another owner may hold it: never act on it again.
   if (!lost_.exchange(true)) {
     common::log::warn(
@@ -41,7 +66,7 @@ bool LeaseKeeper::lost() const {
 
 bool LeaseKeeper::renew_now() {
   if (lost()) return false;
-  const Clock::time_point sent = Clock::now();
+  const Clock::time_point sent = timer_.now();
   if (!ops_.renew_lease(op_id_, owner_, lease_)) {
     mark_lost();
     return false;
@@ -55,30 +80,26 @@ bool LeaseKeeper::renew_now() {
 }
 
 void LeaseKeeper::stop() {
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  stopping_.store(true);
+  timer_.wake();
   if (thread_.joinable()) thread_.join();
 }
 
 void LeaseKeeper::loop() {
   const auto interval = renew_interval(lease_);
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {
-    lock.unlock();
+  const auto stopping = [this] { return stopping_.load(); };
+  while (!timer_.wait_until(timer_.now() + interval, stopping)) {
     try {
       if (!renew_now()) {
         common::log::warn("operation.lease_lost", {{"op", op_id_}, {"owner", owner_}});
-        return;
+        break;
       }
     } catch (const std::exception& e) {
       // The database may come back before the lease lapses; keep trying.
       common::log::warn("operation.lease_renew_failed", {{"op", op_id_}, {"error", e.what()}});
     }
-    lock.lock();
   }
+  timer_.leave();
 }
 
 }  // namespace automat::taskmanager

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,15 +19,36 @@
 
 namespace automat::taskmanager {
 
-class LeaseKeeper {
+// The time a keeper reads, and its wait between renewals. The service's is
+// the steady clock (steady_lease_timer()); a unit test's moves only when the
+// test says (tests/fakes/manual_lease_timer.h), so no test waits out a real
+// lease.
+class LeaseTimer {
  public:
   using Clock = std::chrono::steady_clock;
+  virtual ~LeaseTimer() = default;
+  virtual Clock::time_point now() = 0;
+  // Blocks until `deadline` or until `stopping()` holds (checked again on
+  // each wake()); answers stopping().
+  virtual bool wait_until(Clock::time_point deadline, const std::function<bool()>& stopping) = 0;
+  // Makes every waiter check its `stopping` again.
+  virtual void wake() = 0;
+  // A keeper's thread ends (it waits no more).
+  virtual void leave() {}
+};
+
+// The steady clock, shared by every keeper of the process.
+LeaseTimer& steady_lease_timer();
+
+class LeaseKeeper {
+ public:
+  using Clock = LeaseTimer::Clock;
 
   // Renews the lease at once (throws what the repository throws, e.g.
-  // db::DatabaseUnavailable), then keeps renewing. `ops` must outlive the
-  // keeper.
+  // db::DatabaseUnavailable), then keeps renewing. `ops` and `timer` must
+  // outlive the keeper.
   LeaseKeeper(db::OperationRepository& ops, std::string op_id, std::string owner,
-              std::chrono::seconds lease);
+              std::chrono::seconds lease, LeaseTimer& timer = steady_lease_timer());
   // Stops renewing (does not release the lease).
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
@@ -54,12 +76,11 @@ class LeaseKeeper {
   const std::string op_id_;
   const std::string owner_;
   const std::chrono::seconds lease_;
+  LeaseTimer& timer_;
   mutable std::atomic<bool> lost_{false};
-  // Until when (steady clock) the lease is certainly held.
+  // Until when (the timer's clock) the lease is certainly held.
   std::atomic<Clock::rep> held_until_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 

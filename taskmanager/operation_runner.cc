@@ -25,7 +25,7 @@ std::unique_ptr<OperationRunner::Run> OperationRunner::start(db::Operation op) {
   try {
     // Renewed from the claim on, also while the run waits for a worker.
     r->keeper_ = std::make_unique<LeaseKeeper>(*services_.operations, r->op_.id, options_.owner,
-                                               options_.lease);
+                                               options_.lease, lease_timer());
   } catch (const std::exception&) {
     // begin() tries again, and abandons the run when it cannot.
   }
@@ -56,8 +56,8 @@ bool OperationRunner::Run::advance() {
 std::optional<OperationRunner::Outcome> OperationRunner::begin(Run& r) {
   db::Operation& op = r.op_;
   if (!r.keeper_) {
-    r.keeper_ =
-        std::make_unique<LeaseKeeper>(*services_.operations, op.id, options_.owner, options_.lease);
+    r.keeper_ = std::make_unique<LeaseKeeper>(*services_.operations, op.id, options_.owner,
+                                              options_.lease, lease_timer());
   }
   LeaseKeeper& keeper = *r.keeper_;
   common::log::info("operation.started", {{"op", op.id},

@@ -41,6 +41,9 @@ struct RunnerOptions {
   std::function<TimePoint()> now = [] { return std::chrono::steady_clock::now(); };
   std::function<bool(common::StopSignal&, std::chrono::milliseconds)> pause =
       [](common::StopSignal& stop, std::chrono::milliseconds d) { return stop.wait_for(d); };
+  // The lease keepers' time (null: steady_lease_timer()); a unit test's
+  // moves by hand (tests/fakes/manual_lease_timer.h).
+  LeaseTimer* lease_timer = nullptr;
 };
 
 class OperationRunner {
@@ -109,6 +112,9 @@ class OperationRunner {
   // Whether this owner still holds the lease (asks the database); a stale
   // owner must not finish the operation nor touch its instance.
   bool still_held(const db::Operation& op, LeaseKeeper& keeper);
+  LeaseTimer& lease_timer() {
+    return options_.lease_timer ? *options_.lease_timer : steady_lease_timer();
+  }
   Outcome fail(db::Operation& op, WorkflowFactory* factory, LeaseKeeper& keeper,
                const StepResult& why);
   Outcome complete(db::Operation& op, LeaseKeeper& keeper, const std::string& message);

@@ -9,7 +9,10 @@ namespace automat::testing {
 class ManualClock : public common::Clock {
  public:
   std::chrono::system_clock::time_point now() const override { return now_; }
-  void advance(std::chrono::seconds d) { now_ += d; }
+  template <typename Rep, typename Period>
+  void advance(std::chrono::duration<Rep, Period> d) {
+    now_ += std::chrono::duration_cast<std::chrono::system_clock::duration>(d);
+  }
 
  private:
   std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,7 +27,7 @@ using std::chrono::milliseconds;
 struct Step {
   uint8_t reply_opcode = 0x02;  // READY
   std::string reply_body;
-  bool byte_by_byte = false;  // send the reply one byte per write, with pauses
+  bool byte_by_byte = false;  // send the reply one byte at a time, each read before the next
   bool silent = false;        // never answer
   bool close = false;         // close the connection instead of answering
   std::string before;         // raw bytes sent ahead of the reply (e.g. an event)
@@ -93,10 +94,37 @@ class FakeCqlServer {
       ::send(conn_fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       return;
     }
+    // Each byte goes once the client has read the one before, so every
+    // read of the session gets exactly one byte (no sleeping: the client's
+    // socket, in this process, says what it has not read yet).
+    const int client = client_fd();
     for (char c : bytes) {
       ::send(conn_fd_, &c, 1, MSG_NOSIGNAL);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      int unread = 1;
+      while (client >= 0 && unread > 0 && std::chrono::steady_clock::now() < until) {
+        if (::ioctl(client, FIONREAD, &unread) != 0) break;
+        std::this_thread::yield();
+      }
     }
+  }
+  // The session's end of the connection: the socket of this process whose
+  // own address is the server's peer; -1 when not found.
+  int client_fd() const {
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    if (::getpeername(conn_fd_, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return -1;
+    for (int fd = 0; fd < 4096; ++fd) {
+      if (fd == conn_fd_ || fd == listen_fd_) continue;
+      sockaddr_in self{};
+      socklen_t self_len = sizeof self;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&self), &self_len) != 0) continue;
+      if (self.sin_family == AF_INET && self.sin_port == peer.sin_port &&
+          self.sin_addr.s_addr == peer.sin_addr.s_addr) {
+        return fd;
+      }
+    }
+    return -1;
   }
   void serve() {
     conn_fd_ = ::accept(listen_fd_, nullptr, nullptr);

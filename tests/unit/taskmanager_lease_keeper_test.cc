@@ -1,13 +1,15 @@
 // LeaseKeeper over the fake operation repository: renews every fifth of the
 // lease, and says the lease is lost once another owner holds it or once no
 // renewal succeeded for a whole lease length (another owner may hold it).
+// Its time is a ManualLeaseTimer: each advance() is one settled round of
+// the keeper's thread, so nothing here waits out a real lease.
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <thread>
 
 #include "taskmanager/lease_keeper.h"
 #include "tests/fakes/fake_repositories.h"
+#include "tests/fakes/manual_lease_timer.h"
 
 namespace automat::testing {
 namespace {
@@ -32,16 +34,6 @@ class CountingOperations : public FakeOperationRepository {
   }
 };
 
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
 class LeaseKeeperTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -58,7 +50,16 @@ class LeaseKeeperTest : public ::testing::Test {
     }
     ASSERT_TRUE(ops.claim("op-1", "tm-a", 1s));
   }
+  // Moves the keeper's time and the repository's together.
+  void advance(std::chrono::milliseconds d) {
+    {
+      std::lock_guard<std::mutex> l(ops.mu);
+      ops.time->advance(d);
+    }
+    timer.advance(d);
+  }
   CountingOperations ops;
+  ManualLeaseTimer timer;
 };
 
 TEST(LeaseKeeperInterval, RenewsEveryFifthOfTheLeaseAndAtMostEvery100ms) {
@@ -67,36 +68,59 @@ TEST(LeaseKeeperInterval, RenewsEveryFifthOfTheLeaseAndAtMostEvery100ms) {
   EXPECT_EQ(LeaseKeeper::renew_interval(0s), 100ms);
 }
 
-TEST_F(LeaseKeeperTest, RenewsAtOnceThenOften) {
-  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s);
-  EXPECT_GE(ops.renewals.load(), 1) << "a first renewal before the keeper is used";
-  EXPECT_TRUE(eventually([&] { return ops.renewals.load() >= 5; }, 3s));
+TEST_F(LeaseKeeperTest, RenewsAtOnceThenEveryFifthOfTheLease) {
+  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s, timer);
+  EXPECT_EQ(ops.renewals.load(), 1) << "a first renewal before the keeper is used";
+  timer.await_waiters(1);
+  advance(199ms);
+  EXPECT_EQ(ops.renewals.load(), 1) << "not before a fifth of the lease";
+  advance(1ms);
+  EXPECT_EQ(ops.renewals.load(), 2);
+  for (int i = 0; i < 3; ++i) advance(200ms);
+  EXPECT_EQ(ops.renewals.load(), 5);
   EXPECT_FALSE(keeper.lost());
 }
 
 TEST_F(LeaseKeeperTest, KeepsTheLeaseAliveForLongerThanItsLength) {
-  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s);
-  const int after = ops.renewals.load() + 10;  // two lease lengths of renewals
-  ASSERT_TRUE(eventually([&] { return ops.renewals.load() >= after; }, 5s));
+  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s, timer);
+  timer.await_waiters(1);
+  for (int i = 0; i < 15; ++i) advance(200ms);  // three lease lengths
+  EXPECT_EQ(ops.renewals.load(), 16);
   EXPECT_FALSE(keeper.lost());
   EXPECT_FALSE(ops.claim("op-1", "tm-b", 30s)) << "another owner cannot take it";
 }
 
+TEST_F(LeaseKeeperTest, WithoutItTheLeaseLapsesAndAnotherOwnerTakesIt) {
+  // The control of the test above: the same time with no keeper.
+  for (int i = 0; i < 15; ++i) advance(200ms);
+  EXPECT_TRUE(ops.claim("op-1", "tm-b", 30s));
+}
+
 TEST_F(LeaseKeeperTest, LostOnceAnotherOwnerHoldsTheLease) {
-  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s);
+  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s, timer);
+  timer.await_waiters(1);
   {
     std::lock_guard<std::mutex> l(ops.mu);
     ops.operations["op-1"].owner = "tm-b";
   }
-  EXPECT_TRUE(eventually([&] { return keeper.lost(); }, 3s));
+  EXPECT_FALSE(keeper.lost()) << "nobody has looked yet";
+  advance(200ms);  // the next renewal finds tm-b
+  EXPECT_TRUE(keeper.lost());
   EXPECT_FALSE(keeper.renew_now());
+  const int renewals = ops.renewals.load();
+  advance(1s);
+  EXPECT_EQ(ops.renewals.load(), renewals) << "a keeper that lost the lease stops renewing";
 }
 
 TEST_F(LeaseKeeperTest, LostOnceNoRenewalSucceededForALeaseLengthAndStaysLost) {
-  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s);
+  LeaseKeeper keeper(ops, "op-1", "tm-a", 1s, timer);
+  timer.await_waiters(1);
   ops.unavailable = true;  // the database is gone; nobody said the lease is lost
-  EXPECT_TRUE(eventually([&] { return keeper.lost(); }, 3s));
-  EXPECT_GE(ops.failed_renewals.load(), 1);
+  for (int i = 0; i < 4; ++i) advance(200ms);
+  EXPECT_EQ(ops.failed_renewals.load(), 4);
+  EXPECT_FALSE(keeper.lost()) << "800 ms after the last renewal: still certainly held";
+  advance(200ms);
+  EXPECT_TRUE(keeper.lost()) << "a whole lease length without a renewal";
   ops.unavailable = false;
   // Meanwhile another taskmanager may have taken it: never act on it again.
   EXPECT_FALSE(keeper.renew_now());
@@ -108,13 +132,13 @@ TEST_F(LeaseKeeperTest, ALeaseAlreadyTakenIsLostFromTheStart) {
     std::lock_guard<std::mutex> l(ops.mu);
     ops.operations["op-1"].owner = "tm-b";
   }
-  LeaseKeeper keeper(ops, "op-1", "tm-a", 30s);
+  LeaseKeeper keeper(ops, "op-1", "tm-a", 30s, timer);
   EXPECT_TRUE(keeper.lost());
 }
 
 TEST_F(LeaseKeeperTest, TheFirstRenewalThrowsWhenTheDatabaseIsDown) {
   ops.unavailable = true;
-  EXPECT_THROW(LeaseKeeper(ops, "op-1", "tm-a", 1s), db::DatabaseUnavailable);
+  EXPECT_THROW(LeaseKeeper(ops, "op-1", "tm-a", 1s, timer), db::DatabaseUnavailable);
 }
 
 }  // namespace

@@ -1,11 +1,10 @@
 // taskmanager/node_phase.h: one phase over a cluster's nodes, round by round
 // as the runner calls a step (no sleeping: each round is one call).
-#include "taskmanager/node_phase.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "taskmanager/node_phase.h"
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/unit/taskmanager_test_world.h"
 
@@ -48,7 +47,9 @@ class NodePhaseTest : public ::testing::Test {
     clusters.create_with_operation(c, op);
     phase.phase = "cleanup";
     phase.done_message = "cleaned up";
-    phase.done = [this](const StepContext&, const db::Node& n) { return done.count(n.instance_id); };
+    phase.done = [this](const StepContext&, const db::Node& n) {
+      return done.count(n.instance_id);
+    };
     phase.record = [this](StepContext&, const db::Node& n) { done.insert(n.instance_id); };
     phase.act = [this](StepContext&, const db::Node& n) -> std::optional<StepResult> {
       acted.push_back(n.instance_id);
@@ -66,8 +67,9 @@ class NodePhaseTest : public ::testing::Test {
     StepContext ctx{world.services, op};
     return taskmanager::run_node_phase(ctx, c, c.nodes, phase);
   }
-  std::string phase_of(const std::string& id) { return clusters.find_any("c1")->nodes.at(
-      std::stoi(id.substr(1)) - 1).phase; }
+  std::string phase_of(const std::string& id) {
+    return clusters.find_any("c1")->nodes.at(std::stoi(id.substr(1)) - 1).phase;
+  }
 
   World world{"cassandra"};
   FakeClusterRepository clusters{&world.instances, &world.ops, &world.catalog};

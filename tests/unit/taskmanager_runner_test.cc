@@ -29,9 +29,25 @@ class RunnerTest : public ::testing::Test {
           if (manager != "mysql") return nullptr;
           return std::make_unique<ScriptedWorkflow>(script);
         },
-        fake_time ? timing.apply(taskmanager::RunnerOptions{std::move(owner), lease})
-                  : taskmanager::RunnerOptions{std::move(owner), lease},
-        world.stop);
+        options(std::move(owner), lease), world.stop);
+  }
+  taskmanager::RunnerOptions options(std::string owner, std::chrono::seconds lease) {
+    if (fake_time) return timing.apply(taskmanager::RunnerOptions{std::move(owner), lease});
+    taskmanager::RunnerOptions real{std::move(owner), lease};
+    real.lease_timer = &timing.lease;  // the runner's own time is real; the lease's is not
+    return real;
+  }
+  // Moves the lease keepers' time and the repository's together, one
+  // renewal interval of a 1 s lease at a time.
+  void lease_time_passes(std::chrono::milliseconds total) {
+    timing.lease.await_waiters(1);  // the operation's keeper runs
+    for (std::chrono::milliseconds done{0}; done < total; done += 200ms) {
+      {
+        std::lock_guard<std::mutex> l(world.ops.mu);
+        world.ops.time->advance(200ms);
+      }
+      timing.lease.advance(200ms);
+    }
   }
   db::Operation claimed(const std::string& id, std::chrono::seconds lease = 30s) {
     auto op = world.ops.claim(id, kOwner, lease);
@@ -261,7 +277,7 @@ TEST_F(RunnerTest, AStaleOwnerWithAFinishedCursorDoesNotComplete) {
 TEST_F(RunnerTest, RenewsTheLeaseWhileALongStepRuns) {
   bool other_could_claim = true;
   script.add("slow", [&](StepContext& ctx) {
-    std::this_thread::sleep_for(2500ms);  // longer than the 1 s lease
+    lease_time_passes(2600ms);  // longer than the 1 s lease
     other_could_claim = world.ops.claim(ctx.operation.id, "tm-2", 30s).has_value();
     return StepResult::next();
   });
@@ -397,14 +413,7 @@ TEST_F(RunnerTest, StopsAtTheNextStepWhenNoRenewalSucceededForALeaseLength) {
     // The database is unreachable for longer than the 1 s lease while the
     // step runs; nobody else claims the operation meanwhile.
     world.ops.unavailable = true;
-    const auto until = std::chrono::steady_clock::now() + 1500ms;
-    while (std::chrono::steady_clock::now() < until) {
-      try {
-        world.ops.find_any(ctx.operation.id);
-      } catch (const db::DatabaseUnavailable&) {
-      }
-      std::this_thread::sleep_for(50ms);
-    }
+    lease_time_passes(1600ms);
     outage_long_enough = true;
     world.ops.unavailable = false;
     return StepResult::next();
