@@ -98,8 +98,9 @@ struct Node {
   // The node's instance row (id, name, task, flavor, volume, address,
   // service_status, ...). Written with the node on create/grow/replace.
   Instance instance;
-  // service_statuses.detail: the node's last heartbeat detail, as the guest
-  // reported it ({"cassandra": {"ring": [...], ...}}); {} when none yet.
+  // service_statuses.detail: the node's last heartbeat detail, as the
+  // conductor stored it (a proto::StatusDetail, common/status_detail.h; its
+  // datastore's report is decoded in the datastore's folder); {} when none yet.
   nlohmann::json detail = nlohmann::json::object();
 };
 

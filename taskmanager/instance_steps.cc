@@ -49,16 +49,6 @@ const nlohmann::json& array_at(const nlohmann::json& params, const char* key) {
   return params[key];
 }
 
-// A short reason from a guest status detail ({"message": ...} or {"error": ...}).
-std::string detail_reason(const std::string& detail_json) {
-  const auto detail = nlohmann::json::parse(detail_json, nullptr, false);
-  if (!detail.is_object()) return "";
-  for (const char* key : {"message", "error"}) {
-    if (detail.contains(key) && detail[key].is_string()) return detail[key].get<std::string>();
-  }
-  return "";
-}
-
 }  // namespace
 
 StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& instance_id) {
@@ -158,8 +148,7 @@ StepResult WaitForRunningStep::run(StepContext& ctx) {
     std::string reason;
     try {
       auto guest = ctx.services.guests->connect(require_server(ctx));
-      reason = detail_reason(
-          guest->get_status(config_seconds(ctx, "guest_call_timeout", 15)).detail_json());
+      reason = guest->get_status(config_seconds(ctx, "guest_call_timeout", 15)).report().fault();
     } catch (const common::Error&) {
       // The status alone says enough.
     }

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "datastores/cassandra/common_node_report.h"
 
 namespace automat::datastores::cassandra {
 
@@ -75,28 +76,10 @@ std::string address_of(const db::Node& node) {
   return *node.instance.address;
 }
 
-namespace {
-
-std::vector<RingMember> members_of(const json& list) {
-  std::vector<RingMember> ring;
-  if (!list.is_array()) return ring;
-  for (const auto& n : list) {
-    if (!n.is_object()) continue;
-    ring.push_back({n.value("address", ""), n.value("state", ""), n.value("rack", "")});
-  }
-  return ring;
-}
-
-}  // namespace
-
 std::optional<std::vector<RingMember>> reported_ring(const db::Node& node) {
-  const json& d = node.detail;
-  if (!d.is_object() || !d.contains("cassandra") || !d["cassandra"].is_object()) {
-    return std::nullopt;
-  }
-  const json& c = d["cassandra"];
-  if (!c.contains("ring") || !c["ring"].is_array()) return std::nullopt;
-  return members_of(c["ring"]);
+  const auto report = node_report(node.detail, node.instance_id);
+  if (!report || !report->has_ring()) return std::nullopt;
+  return ring_from(report->ring());
 }
 
 std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status) {

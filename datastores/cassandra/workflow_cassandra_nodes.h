@@ -37,13 +37,14 @@ std::string node_label(const db::Cluster& cluster, const std::string& id);
 // The node's address; throws kUnavailable when it has none yet.
 std::string address_of(const db::Node& node);
 
-// One member of a ring as a node reported it ({"address","state","rack",...}).
+// One member of a ring as a node reported it (a RingNode, cassandra_guest.proto).
 struct RingMember {
   std::string address;
   std::string state;  // "UN", "UJ", "DN", ...
   std::string rack;
 };
-// The ring in a node's heartbeat detail; nullopt when it reported none.
+// The ring in a node's last report (node_report(), common_node_report.h);
+// nullopt when it reported none.
 std::optional<std::vector<RingMember>> reported_ring(const db::Node& node);
 // The ring in a RingStatus answer.
 std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status);

@@ -134,11 +134,12 @@ TEST_F(CassandraClusterTest, CreateIsActiveOnlyOnceEveryHeartbeatShowsEveryNodeU
 TEST_F(CassandraClusterTest, TheRingIsNotReadyWhileANodeReportsAnotherRack) {
   const auto op = create_three();
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted);
-  json detail = w.clusters.details.at("n2");
-  for (auto& m : detail["cassandra"]["ring"]) {
-    if (m["address"] == w.address("n3")) m["rack"] = "r9";
+  auto report = datastores::cassandra::node_report(w.clusters.details.at("n2"), "n2");
+  ASSERT_TRUE(report);
+  for (auto& m : *report->mutable_ring()->mutable_nodes()) {
+    if (m.address() == w.address("n3")) m.set_rack("r9");
   }
-  w.clusters.set_detail("n2", detail);
+  w.clusters.set_detail("n2", datastores::cassandra::stored_detail(*report));
   db::Operation copy = w.world.op(op.id);
   taskmanager::StepContext ctx{w.world.services, copy};
   auto step = datastores::cassandra::wait_for_ring_step();
@@ -486,7 +487,7 @@ TEST_F(CassandraResizeTest, AShrinkThatBecameUnsafeStopsBeforeAnyDecommission) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
   // After the API accepted the shrink, a keyspace's replication was raised
   // to 3: two nodes can no longer hold it.
-  w.keyspaces[0]["replication"]["replication_factor"] = "3";
+  (*w.keyspaces[0].mutable_replication())["replication_factor"] = "3";
   w.publish_ring();
 
   ASSERT_EQ(w.run(op.id), Outcome::kFailed);
