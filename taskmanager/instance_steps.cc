@@ -110,7 +110,7 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
   if (auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id)) {
     req.set_memory_mb(flavor->ram_mb);
   }
-  req.set_config_json(config_json_ ? config_json_(ctx) : "{}");
+  if (settings_) *req.mutable_settings() = settings_(ctx);
   GuestJobState job;
   try {
     job = drive_prepare(ctx, inst.id, req);

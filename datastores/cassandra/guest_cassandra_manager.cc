@@ -113,7 +113,7 @@ void CassandraManager::prepare(const proto::PrepareRequest& req) {
   ActivityScope busy(activity_, Activity::kPreparing);
   try {
     // Validate everything before the first change on disk.
-    const NodeSettings settings = parse_node_settings(req.config_json(), address_);
+    const NodeSettings settings = node_settings(req.settings(), address_);
     validate_keyspaces_and_users(req, admin_login().username);
     const CassandraState before = state();
     if (!before.prepared) {

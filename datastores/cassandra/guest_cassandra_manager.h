@@ -53,7 +53,7 @@ class CassandraManager : public guestagent::DatastoreManager {
                          std::move(instance_id), Timing{}) {}
 
   std::string name() const override { return "cassandra"; }
-  // Parses config_json (guest_cassandra_settings.h) and validates the
+  // Checks the request's settings (node_settings, guest_cassandra_settings.h) and the
   // users/databases before touching anything (kBadRequest); on the first
   // prepare writes the yaml and rackdc; starts the node (with
   // replace_address_first_boot until a prepare completed) and waits until

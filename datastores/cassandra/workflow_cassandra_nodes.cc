@@ -122,20 +122,22 @@ static int racks_in_dc(const db::Cluster& cluster, const std::string& dc) {
   return std::max<int>(1, static_cast<int>(racks.size()));
 }
 
-std::string node_config(const db::Cluster& cluster, const db::Node& node,
-                        const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address,
-                        const std::vector<int64_t>& initial_tokens) {
-  json config = {{"cluster_name", cluster.id},
-                 {"seeds", seeds},
-                 {"rack", node.rack},
-                 {"dc", node.dc},
-                 {"auto_bootstrap", auto_bootstrap},
-                 {"standalone", false},
-                 {"racks", racks_in_dc(cluster, node.dc)}};
-  if (!replace_address.empty()) config["replace_address"] = replace_address;
-  if (!initial_tokens.empty()) config["initial_tokens"] = initial_tokens;
-  return config.dump();
+proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const db::Node& node,
+                                              const std::vector<std::string>& seeds,
+                                              bool auto_bootstrap,
+                                              const std::string& replace_address,
+                                              const std::vector<int64_t>& initial_tokens) {
+  proto::cassandra::PrepareSettings settings;
+  settings.set_cluster_name(cluster.id);
+  for (const auto& seed : seeds) settings.add_seeds(seed);
+  settings.set_rack(node.rack);
+  settings.set_dc(node.dc);
+  settings.set_auto_bootstrap(auto_bootstrap);
+  settings.set_standalone(false);
+  settings.set_racks(racks_in_dc(cluster, node.dc));
+  settings.set_replace_address(replace_address);
+  for (const int64_t token : initial_tokens) settings.add_initial_tokens(token);
+  return settings;
 }
 
 StepResult run_for_node(taskmanager::InstanceStep& step, StepContext& ctx, const std::string& id) {

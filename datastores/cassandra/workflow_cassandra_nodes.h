@@ -56,12 +56,13 @@ std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
 // The addresses of the cluster's seeds (live nodes flagged seed, with an address).
 std::vector<std::string> seed_addresses(const db::Cluster& cluster);
 
-// The config_json a cluster node is prepared with.
+// The settings a cluster node is prepared with (PrepareRequest.settings).
 // `initial_tokens` only for a node of a new ring (auto_bootstrap false).
-std::string node_config(const db::Cluster& cluster, const db::Node& node,
-                        const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address = "",
-                        const std::vector<int64_t>& initial_tokens = {});
+proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const db::Node& node,
+                                              const std::vector<std::string>& seeds,
+                                              bool auto_bootstrap,
+                                              const std::string& replace_address = "",
+                                              const std::vector<int64_t>& initial_tokens = {});
 
 // Runs `step` (an instance step of taskmanager/instance_steps.h) on node
 // `id` of this cluster operation; a failure names the node (failed_node).

@@ -154,14 +154,14 @@ class CassandraGuestTest : public ::testing::Test {
   }
 
   static proto::PrepareRequest ring_request(const std::string& rack) {
+    proto::cassandra::PrepareSettings settings;
+    settings.set_cluster_name("it ring");
+    settings.add_seeds(kAddresses[0]);
+    settings.set_rack(rack);
+    settings.set_dc("dc1");
+    settings.set_auto_bootstrap(false);
     proto::PrepareRequest req;
-    req.set_config_json(json{
-        {"cluster_name", "it ring"},
-        {"seeds", {kAddresses[0]}},
-        {"rack", rack},
-        {"dc", "dc1"},
-        {"auto_bootstrap",
-         false}}.dump());
+    req.mutable_settings()->PackFrom(settings);
     return req;
   }
 
@@ -418,8 +418,10 @@ TEST_F(CassandraGuestTest, StopLeavesNoJvm) {
 }
 
 TEST_F(CassandraGuestTest, StandaloneNodeServesItsUser) {
+  proto::cassandra::PrepareSettings standalone;
+  standalone.set_standalone(true);
   proto::PrepareRequest req;
-  req.set_config_json(R"({"standalone": true})");
+  req.mutable_settings()->PackFrom(standalone);
   req.add_databases()->set_name("shop");
   auto* u = req.add_users();
   u->set_name("alice");

@@ -56,16 +56,23 @@ TEST_F(CassandraManagerTest, InvalidRequestTouchesNothing) {
   req.add_databases()->set_name("bad-name");
   EXPECT_THROW(manager_->prepare(req), common::Error);
   EXPECT_TRUE(server_->calls().empty());
+  proto::cassandra::PrepareSettings seedless;
+  seedless.set_cluster_name("c1");
   proto::PrepareRequest no_seeds;
-  no_seeds.set_config_json(R"({"cluster_name": "c1"})");
+  no_seeds.mutable_settings()->PackFrom(seedless);
   EXPECT_THROW(manager_->prepare(no_seeds), common::Error);
+  proto::PrepareRequest no_settings;  // a cassandra node needs them
+  EXPECT_THROW(manager_->prepare(no_settings), common::Error);
+  proto::PrepareRequest foreign = cluster_request();
+  foreign.mutable_settings()->PackFrom(proto::Empty());  // another datastore's settings
+  EXPECT_THROW(manager_->prepare(foreign), common::Error);
   EXPECT_TRUE(server_->calls().empty());
   EXPECT_THROW(manager_->start(), common::Error);  // never prepared
 }
 
 TEST_F(CassandraManagerTest, ReplaceAddressOnlyOnTheFirstBoot) {
-  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
-  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
+  manager_->prepare(cluster_request("127.32.0.9"));
+  manager_->prepare(cluster_request("127.32.0.9"));
   const auto calls = server_->calls();
   EXPECT_EQ(server_->count("start:127.32.0.9"), 1u);
   EXPECT_EQ(server_->count("start:"), 1u);
