@@ -154,6 +154,8 @@ struct HeartbeatRecord {
   std::string method;  // "heartbeat"
   int64_t sent_us = 0;
   std::string service_status;
+  // service_statuses.detail to write: a proto::StatusDetail as
+  // common::encode_status_detail maps it.
   nlohmann::json detail = nlohmann::json::object();
 };
 
