@@ -162,7 +162,10 @@ class Guest {
     last_us_ = std::max(last_us_ + 1, now);
     proto::Heartbeat hb;
     hb.set_service_status(status);
-    hb.set_detail_json(R"({"bench":true})");
+    // A small packed report, so the conductor maps one to JSON per beat.
+    proto::PingReply report;
+    report.set_manager("bench");
+    hb.mutable_report()->mutable_datastore()->PackFrom(report);
     proto::GuestEnvelope env;
     env.set_instance_id(id_);
     env.set_method("heartbeat");

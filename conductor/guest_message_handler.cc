@@ -5,6 +5,7 @@
 #include "common/guest_envelope.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/status_detail.h"
 
 namespace automat::conductor {
 namespace {
@@ -15,28 +16,26 @@ constexpr size_t kMaxCachedKeys = 100000;
 
 // Records a replica's health in the detail; a replica whose replication
 // stopped on an error is REPLICATION_ERROR (shown as ERROR) with the
-// server's error as the detail's "fault".
-void add_replication(const proto::ReplicationHealth& health, db::HeartbeatRecord& record) {
-  record.detail["replication"] = {{"io_running", health.io_running()},
-                                  {"sql_running", health.sql_running()},
-                                  {"seconds_behind", health.seconds_behind()},
-                                  {"last_error", health.last_error()}};
+// server's error as the detail's fault.
+void add_replication(const proto::ReplicationHealth& health, db::HeartbeatRecord& record,
+                     proto::StatusDetail& detail) {
+  *detail.mutable_replication() = health;
   const bool stopped = !health.io_running() || !health.sql_running();
   if (stopped && !health.last_error().empty() &&
       record.service_status == common::service_status::kRunning) {
     record.service_status = common::service_status::kReplicationError;
-    record.detail["fault"] = "replication stopped: " + health.last_error();
+    detail.set_fault("replication stopped: " + health.last_error());
   }
 }
 
-nlohmann::json parse_detail(const std::string& detail_json, const std::string& instance_id) {
-  if (detail_json.empty()) return nlohmann::json::object();
-  auto detail = nlohmann::json::parse(detail_json, nullptr, /*allow_exceptions=*/false);
-  if (detail.is_discarded() || !detail.is_object()) {
-    common::log::warn("conductor.bad_detail", {{"instance", instance_id}});
-    return nlohmann::json::object();
-  }
-  return detail;
+// The detail as stored; a datastore report whose type this conductor does
+// not link is left out (the node then counts as not having reported).
+nlohmann::json stored_detail(proto::StatusDetail detail, const std::string& instance_id) {
+  if (auto stored = common::encode_status_detail(detail)) return std::move(*stored);
+  common::log::warn("conductor.report_unknown",
+                    {{"instance", instance_id}, {"type", detail.datastore().type_url()}});
+  detail.clear_datastore();
+  return common::encode_status_detail(detail).value_or(nlohmann::json::object());
 }
 
 }  // namespace
@@ -91,8 +90,11 @@ std::optional<db::HeartbeatRecord> GuestMessageHandler::decode_heartbeat(
   record.method = env.method();
   record.sent_us = env.sent_us();
   record.service_status = hb.service_status();
-  record.detail = parse_detail(hb.detail_json(), env.instance_id());
-  if (hb.has_replication()) add_replication(hb.replication(), record);
+  proto::StatusDetail detail;
+  detail.set_fault(hb.report().fault());
+  if (hb.report().has_datastore()) *detail.mutable_datastore() = hb.report().datastore();
+  if (hb.has_replication()) add_replication(hb.replication(), record, detail);
+  record.detail = stored_detail(std::move(detail), env.instance_id());
   return record;
 }
 

@@ -98,8 +98,9 @@ struct Node {
   // The node's instance row (id, name, task, flavor, volume, address,
   // service_status, ...). Written with the node on create/grow/replace.
   Instance instance;
-  // service_statuses.detail: the node's last heartbeat detail, as the guest
-  // reported it ({"cassandra": {"ring": [...], ...}}); {} when none yet.
+  // service_statuses.detail: the node's last heartbeat detail, as the
+  // conductor stored it (a proto::StatusDetail, common/status_detail.h; its
+  // datastore's report is decoded in the datastore's folder); {} when none yet.
   nlohmann::json detail = nlohmann::json::object();
 };
 
@@ -158,6 +159,8 @@ struct HeartbeatRecord {
   std::string method;  // "heartbeat"
   int64_t sent_us = 0;
   std::string service_status;
+  // service_statuses.detail to write: a proto::StatusDetail as
+  // common::encode_status_detail maps it.
   nlohmann::json detail = nlohmann::json::object();
 };
 

@@ -53,8 +53,10 @@ class DatastoreManager {
   // Observes the datastore now: NEW (never prepared), BUILDING (prepare
   // running), RUNNING, SHUTDOWN, CRASHED (should run, is not) ...
   virtual std::string status() = 0;
-  // Datastore detail for heartbeats (JSON object as text), "{}" if none.
-  virtual std::string detail_json() { return "{}"; }
+  // What the datastore says beyond its status, for heartbeats and status
+  // answers: a fault for the operator when it failed, and the datastore's
+  // own typed report packed in `datastore` (none by default).
+  virtual proto::DatastoreReport report() { return {}; }
   // The datastore's own gRPC service (its typed contract), served on the
   // guest's port next to GuestAgent; nullptr when it has none. The service
   // borrows this manager and `env`'s members, which outlive it.

@@ -1,25 +1,10 @@
 #include "guestagent/guest_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include "common/log.h"
 #include "common/status.h"
 #include "guestagent/job_rpc.h"
 
 namespace automat::guestagent {
-namespace {
-
-// The reason a FAILED datastore gives in its status detail, if any.
-std::string failure_reason(const std::string& detail_json) {
-  const auto detail = nlohmann::json::parse(detail_json, nullptr, false);
-  if (!detail.is_object()) return "";
-  for (const char* key : {"message", "error", "reason"}) {
-    if (detail.contains(key) && detail[key].is_string()) return detail[key].get<std::string>();
-  }
-  return "";
-}
-
-}  // namespace
 
 GuestService::GuestService(DatastoreManager& manager, Identity identity, JobRunner& jobs,
                            std::function<void()> status_changed)
@@ -65,7 +50,7 @@ void GuestService::announce() {
 
 void GuestService::fill_status(proto::StatusReply* reply) {
   reply->set_service_status(manager_.status());
-  reply->set_detail_json(manager_.detail_json());
+  *reply->mutable_report() = manager_.report();
 }
 
 grpc::Status GuestService::Ping(grpc::ServerContext* ctx, const proto::Empty*,
@@ -93,7 +78,7 @@ grpc::Status GuestService::StartPrepare(grpc::ServerContext* ctx, const proto::P
         }
         announce();
         if (manager_.status() == common::service_status::kFailed) {
-          const std::string reason = failure_reason(manager_.detail_json());
+          const std::string reason = manager_.report().fault();
           throw common::internal_error(reason.empty() ? "the datastore reports FAILED" : reason);
         }
         common::log::info("guest.prepared", {{"instance", identity_.instance_id}});

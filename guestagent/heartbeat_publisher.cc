@@ -76,13 +76,13 @@ bool HeartbeatPublisher::publish_once() {
   proto::Heartbeat hb;
   try {
     hb.set_service_status(manager_.status());
-    hb.set_detail_json(manager_.detail_json());
+    *hb.mutable_report() = manager_.report();
     if (auto health = manager_.replication_health()) *hb.mutable_replication() = *health;
   } catch (const std::exception& e) {
     // A manager that cannot observe its datastore still reports the agent alive.
     common::log::warn("heartbeat.status_failed", {{"instance", instance_id_}, {"error", e.what()}});
     hb.set_service_status(common::service_status::kUnknown);
-    hb.set_detail_json("{}");
+    hb.clear_report();
   }
   const proto::GuestEnvelope env = make_envelope(hb);
   try {

@@ -44,16 +44,6 @@ std::string endpoint(const compute::Server& s) {
   return s.address + ":" + std::to_string(s.guest_port);
 }
 
-// A short reason from a guest status detail ({"message": ...} or {"error": ...}).
-std::string detail_reason(const std::string& detail_json) {
-  const auto detail = nlohmann::json::parse(detail_json, nullptr, false);
-  if (!detail.is_object()) return "";
-  for (const char* key : {"message", "error"}) {
-    if (detail.contains(key) && detail[key].is_string()) return detail[key].get<std::string>();
-  }
-  return "";
-}
-
 }  // namespace
 
 StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& instance_id) {
@@ -117,7 +107,7 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
   if (auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id)) {
     req.set_memory_mb(flavor->ram_mb);
   }
-  req.set_config_json(config_json_ ? config_json_(ctx) : "{}");
+  if (settings_) *req.mutable_settings() = settings_(ctx);
   GuestJobState job;
   try {
     job = drive_prepare(ctx, inst.id, req);
@@ -155,8 +145,7 @@ StepResult WaitForRunningStep::run(StepContext& ctx) {
     std::string reason;
     try {
       auto guest = ctx.services.guests->connect(require_server(ctx));
-      reason = detail_reason(
-          guest->get_status(config_seconds(ctx, "guest_call_timeout", 15)).detail_json());
+      reason = guest->get_status(config_seconds(ctx, "guest_call_timeout", 15)).report().fault();
     } catch (const common::Error&) {
       // The status alone says enough.
     }

@@ -4,6 +4,8 @@
 // wait for its guest, prepare the datastore, wait until the conductor recorded it RUNNING, mark it
 // active; and for delete: stop the datastore, destroy the server, mark it deleted. Each observes
 // real state first, so running one twice is harmless.
+#include <google/protobuf/any.pb.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -50,10 +52,11 @@ class WaitForGuestStep : public InstanceStep {
 // (checkpoint proto::InstanceCreateCheckpoint.prepared).
 class PrepareDatastoreStep : public Step {
  public:
-  // `config_json` may add datastore-specific settings to the request.
-  using ConfigJson = std::function<std::string(StepContext&)>;
-  explicit PrepareDatastoreStep(DatastoreLabel label, ConfigJson config_json = {})
-      : label_(std::move(label)), config_json_(std::move(config_json)) {}
+  // `settings` may give the request the datastore's own settings, packed
+  // (PrepareRequest.settings).
+  using Settings = std::function<google::protobuf::Any(StepContext&)>;
+  explicit PrepareDatastoreStep(DatastoreLabel label, Settings settings = {})
+      : label_(std::move(label)), settings_(std::move(settings)) {}
   std::string name() const override { return "prepare-datastore"; }
   std::string description() const override { return "installing and starting " + label_.name; }
   std::chrono::seconds timeout() const override { return std::chrono::seconds(900); }
@@ -61,7 +64,7 @@ class PrepareDatastoreStep : public Step {
 
  private:
   DatastoreLabel label_;
-  ConfigJson config_json_;
+  Settings settings_;
 };
 
 // Waits until the instance's service status (written by the conductor from

@@ -11,6 +11,9 @@ add_executable(conductor_service_test integration/conductor_service_test.cc)
 target_compile_options(conductor_service_test PRIVATE ${AUTOMAT_WARNINGS})
 target_compile_definitions(conductor_service_test PRIVATE
   AUTOMAT_CONDUCTOR_BIN="$<TARGET_FILE:automat-conductor>")
-target_link_libraries(conductor_service_test PRIVATE automat_db automat_test_support)
+# automat_ds_common: the test reads a stored Cassandra report back as the
+# workflow does (common_node_report.h).
+target_link_libraries(conductor_service_test PRIVATE automat_db automat_ds_common
+  automat_test_support)
 add_dependencies(conductor_service_test automat-conductor)
 gtest_discover_tests(conductor_service_test TEST_PREFIX "conductor." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS integration)

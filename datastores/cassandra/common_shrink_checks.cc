@@ -5,23 +5,15 @@
 #include <map>
 #include <set>
 
+#include "datastores/cassandra/common_node_report.h"
+
 namespace automat::datastores::cassandra {
 namespace {
 
-using nlohmann::json;
+using proto::cassandra::Keyspace;
+using proto::cassandra::NodeReport;
 
 constexpr const char* kNts = "NetworkTopologyStrategy";
-
-// obj[key] without inserting (and without undefined behaviour on a const
-// json): null when `obj` is not an object or has no such member.
-const json& member(const json& obj, const char* key) {
-  static const json kNull;
-  if (!obj.is_object()) return kNull;
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
-
-const json& report(const ShrinkMember& m) { return member(m.detail, "cassandra"); }
 
 // A replication factor a keyspace asks: in one DC (NetworkTopologyStrategy)
 // or over the whole ring (dc empty: SimpleStrategy and the like).
@@ -32,11 +24,8 @@ struct Need {
   int factor = 0;
 };
 
-// "3", "3/1" (transient replicas) or 3 -> 3; nullopt for anything else.
-std::optional<int> factor_of(const json& v) {
-  if (v.is_number_integer()) return v.get<int>();
-  if (!v.is_string()) return std::nullopt;
-  const std::string s = v.get<std::string>();
+// "3" or "3/1" (transient replicas) -> 3; nullopt for anything else.
+std::optional<int> factor_of(const std::string& s) {
   int n = 0;
   size_t k = 0;
   for (; k < s.size() && s[k] >= '0' && s[k] <= '9' && n < 1000000; ++k) n = n * 10 + (s[k] - '0');
@@ -44,34 +33,31 @@ std::optional<int> factor_of(const json& v) {
   return n;
 }
 
-std::string short_class(const json& keyspace, const json& replication) {
-  std::string cls;
-  if (keyspace.contains("class") && keyspace["class"].is_string()) {
-    cls = keyspace["class"].get<std::string>();
-  } else if (replication.contains("class") && replication["class"].is_string()) {
-    cls = replication["class"].get<std::string>();
+std::string short_class(const Keyspace& ks) {
+  std::string cls = ks.strategy();
+  if (cls.empty()) {
+    const auto it = ks.replication().find("class");
+    if (it != ks.replication().end()) cls = it->second;
   }
   return cls.substr(cls.rfind('.') + 1);
 }
 
-// What one keyspace entry of a report asks, appended to `needs`.
-void needs_of(const json& ks, std::vector<Need>& needs) {
-  if (!ks.is_object() || !ks.contains("name") || !ks["name"].is_string()) return;
-  if (!ks.contains("replication") || !ks["replication"].is_object()) return;
-  const json& replication = ks["replication"];
-  const std::string cls = short_class(ks, replication);
-  const std::string name = member(ks, "name").get<std::string>();
+// What one keyspace of a report asks, appended to `needs`.
+void needs_of(const Keyspace& ks, std::vector<Need>& needs) {
+  if (ks.name().empty()) return;
+  const std::string cls = short_class(ks);
   if (cls == "LocalStrategy") return;
   if (cls == kNts) {
-    for (const auto& [dc, value] : replication.items()) {
+    for (const auto& [dc, value] : ks.replication()) {
       const auto f = factor_of(value);
-      if (dc != "class" && f) needs.push_back({name, cls, dc, *f});
+      if (dc != "class" && f) needs.push_back({ks.name(), cls, dc, *f});
     }
     return;
   }
-  if (!replication.contains("replication_factor")) return;
-  if (const auto f = factor_of(replication["replication_factor"])) {
-    needs.push_back({name, cls.empty() ? "SimpleStrategy" : cls, "", *f});
+  const auto rf = ks.replication().find("replication_factor");
+  if (rf == ks.replication().end()) return;
+  if (const auto f = factor_of(rf->second)) {
+    needs.push_back({ks.name(), cls.empty() ? "SimpleStrategy" : cls, "", *f});
   }
 }
 
@@ -79,10 +65,9 @@ void needs_of(const json& ks, std::vector<Need>& needs) {
 std::vector<Need> all_needs(const std::vector<ShrinkMember>& members) {
   std::map<std::pair<std::string, std::string>, Need> merged;
   for (const auto& m : members) {
-    const json& list = member(report(m), "keyspaces");
-    if (!list.is_array()) continue;
+    if (!m.report || !m.report->has_keyspaces()) continue;
     std::vector<Need> needs;
-    for (const auto& ks : list) needs_of(ks, needs);
+    for (const auto& ks : m.report->keyspaces().keyspaces()) needs_of(ks, needs);
     for (auto& n : needs) {
       auto& slot = merged[{n.keyspace, n.dc}];
       if (n.factor > slot.factor) slot = std::move(n);
@@ -94,9 +79,8 @@ std::vector<Need> all_needs(const std::vector<ShrinkMember>& members) {
 }
 
 bool has_reported(const ShrinkMember& m) {
-  const json& c = report(m);
-  return member(c, "ring").is_array() && member(c, "load_bytes").is_number() &&
-         member(c, "free_disk_bytes").is_number();
+  return m.report && m.report->has_ring() && m.report->has_load_bytes() &&
+         m.report->has_free_disk_bytes();
 }
 
 std::string nodes_word(size_t n) { return std::to_string(n) + (n == 1 ? " node" : " nodes"); }
@@ -165,21 +149,16 @@ std::optional<std::string> too_few_replicas(const std::vector<ShrinkMember>& mem
   return std::nullopt;
 }
 
-// A number of a member's report (checked present by unreported()).
-double number(const ShrinkMember& m, const char* key) {
-  return member(report(m), key).get<double>();
-}
-
 std::optional<std::string> too_little_disk(const std::vector<ShrinkMember>& members,
                                            const Split& split) {
   for (const auto& dc : split.dcs) {
     double leaving_load = 0;
     for (const auto& m : members) {
-      if (m.dc == dc && split.leaves(m)) leaving_load += number(m, "load_bytes");
+      if (m.dc == dc && split.leaves(m)) leaving_load += double(m.report->load_bytes());
     }
     for (const auto& m : members) {
       if (m.dc != dc || split.leaves(m)) continue;
-      const double free = number(m, "free_disk_bytes");
+      const double free = double(m.report->free_disk_bytes());
       if (free >= leaving_load) continue;
       return "node " + m.name + " has " + human_bytes(free) +
              " of free disk, but the leaving nodes hold " + human_bytes(leaving_load) +
@@ -226,7 +205,7 @@ ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
   if (split.leaving.empty()) return {};
   if (auto why = unreported(members)) return {Kind::kAwaitingReports, *why};
   const bool any_keyspaces = std::any_of(members.begin(), members.end(), [](const auto& m) {
-    return member(report(m), "keyspaces").is_array();
+    return m.report && m.report->has_keyspaces();
   });
   if (!any_keyspaces) {
     return {Kind::kAwaitingReports, "no node has reported its keyspaces yet; retry shortly"};
@@ -251,7 +230,7 @@ std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {
   out.reserve(nodes.size());
   for (const auto& n : nodes) {
     out.push_back({n.instance_id, n.instance.name.empty() ? n.instance_id : n.instance.name, n.dc,
-                   n.rack, n.detail});
+                   n.rack, node_report(n.detail, n.instance_id)});
   }
   return out;
 }

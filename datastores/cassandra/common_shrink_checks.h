@@ -1,18 +1,15 @@
 #pragma once
 // Whether a Cassandra ring may lose some of its nodes. Pure (no I/O): fed
-// from the nodes' last heartbeat details, as the conductor stores them in
-// service_statuses.detail (the guest's contract):
-//   {"cassandra": {"ring": [{"address","state","rack","dc","load_bytes","host_id"}],
-//                  "keyspaces": [{"name","class","replication": {"replication_factor": "3"}
-//                                                            or {"dc1": "3"}}],
-//                  "load_bytes": N, "free_disk_bytes": N}}
+// from the nodes' last reports (NodeReport in cassandra_guest.proto: the
+// ring, the keyspaces with their replication, load_bytes, free_disk_bytes),
+// as shrink_members() decodes them from service_statuses.detail.
 // The API refuses an unsafe shrink with 422; the shrink workflow checks
 // again right before each decommission (the ring may have changed since).
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "db/models.h"
 
 namespace automat::datastores::cassandra {
@@ -23,13 +20,15 @@ struct ShrinkMember {
   std::string name;  // shown in messages
   std::string dc;
   std::string rack;
-  nlohmann::json detail;  // its heartbeat detail; {} when it has not reported
+  // Its last report; nullopt when it has not reported (or its detail did
+  // not decode).
+  std::optional<proto::cassandra::NodeReport> report;
 };
 
 // Why removing the members whose ids are in `leaving` from `members` is
 // unsafe, as a message a user can act on; nullopt when it is safe. Checked
 // in this order, for each DC that loses nodes:
-//  1. every member has reported its ring (detail.cassandra with a ring,
+//  1. every member has reported its ring (a report with a ring,
 //     load_bytes and free_disk_bytes), else "node X has not reported its
 //     ring yet; retry shortly"; and at least one member has reported its
 //     keyspaces (they are the same on every node), else "no node has
@@ -58,7 +57,8 @@ ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
                              const std::vector<std::string>& leaving);
 
 // A cluster's live nodes as the shrink checks see them (name, dc, rack and
-// the last heartbeat detail).
+// the report decoded from the last heartbeat detail by node_report(),
+// common_node_report.h).
 std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes);
 
 // "512 B", "3.0 KiB", "1.5 GiB": a byte count for messages.

@@ -57,19 +57,7 @@ class CassandraManager::ChangeScope {
   CassandraManager& m_;
 };
 
-proto::cassandra::RingStatusReply CassandraManager::ring_status() {
-  proto::cassandra::RingStatusReply reply;
-  for (const RingNode& n : ring()) {
-    auto* node = reply.add_nodes();
-    node->set_address(n.address);
-    node->set_state(n.state);
-    node->set_rack(n.rack);
-    node->set_dc(n.dc);
-    if (n.load_bytes) node->set_load_bytes(*n.load_bytes);
-    node->set_host_id(n.host_id);
-  }
-  return reply;
-}
+proto::cassandra::RingStatusReply CassandraManager::ring_status() { return ring_reply(ring()); }
 
 void CassandraManager::secure_cluster(const proto::cassandra::Credentials& admin) {
   const Credentials login = credentials_of(admin);

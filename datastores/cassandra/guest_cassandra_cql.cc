@@ -182,26 +182,48 @@ void run_script(cql::Session& session, const CqlScript& script) {
   }
 }
 
-nlohmann::json list_keyspaces(cql::Session& session) {
+proto::cassandra::KeyspaceList keyspace_list(cql::Session& session) {
   const auto rs = session.execute("SELECT keyspace_name, replication FROM system_schema.keyspaces");
   const size_t name_col = rs.column("keyspace_name");
   const size_t repl_col = rs.column("replication");
-  std::vector<nlohmann::json> keyspaces;
+  std::vector<proto::cassandra::Keyspace> keyspaces;
   for (const auto& row : rs.rows) {
     if (!row[name_col]) continue;
-    nlohmann::json options = nlohmann::json::object();
-    if (row[repl_col]) {
-      options = nlohmann::json::parse(*row[repl_col], nullptr, false);
-      if (options.is_discarded() || !options.is_object()) options = nlohmann::json::object();
+    proto::cassandra::Keyspace ks;
+    ks.set_name(*row[name_col]);
+    // The driver renders the replication map<text, text> as a JSON object.
+    const auto options = row[repl_col] ? nlohmann::json::parse(*row[repl_col], nullptr, false)
+                                       : nlohmann::json::object();
+    if (options.is_object()) {
+      for (const auto& [key, value] : options.items()) {
+        if (!value.is_string()) continue;
+        if (key == "class") {
+          const std::string cls = value.get<std::string>();
+          ks.set_strategy(cls.substr(cls.rfind('.') + 1));
+        } else {
+          (*ks.mutable_replication())[key] = value.get<std::string>();
+        }
+      }
     }
-    std::string cls = options.value("class", "");
-    options.erase("class");
-    if (const auto dot = cls.rfind('.'); dot != std::string::npos) cls = cls.substr(dot + 1);
-    keyspaces.push_back({{"name", *row[name_col]}, {"class", cls}, {"replication", options}});
+    keyspaces.push_back(std::move(ks));
   }
   std::sort(keyspaces.begin(), keyspaces.end(),
-            [](const auto& a, const auto& b) { return a["name"] < b["name"]; });
-  return nlohmann::json(keyspaces);
+            [](const auto& a, const auto& b) { return a.name() < b.name(); });
+  proto::cassandra::KeyspaceList list;
+  for (auto& ks : keyspaces) *list.add_keyspaces() = std::move(ks);
+  return list;
+}
+
+nlohmann::json list_keyspaces(cql::Session& session) {
+  nlohmann::json keyspaces = nlohmann::json::array();
+  const proto::cassandra::KeyspaceList list = keyspace_list(session);
+  for (const auto& ks : list.keyspaces()) {
+    nlohmann::json replication = nlohmann::json::object();
+    for (const auto& [key, value] : ks.replication()) replication[key] = value;
+    keyspaces.push_back(
+        {{"name", ks.name()}, {"class", ks.strategy()}, {"replication", replication}});
+  }
+  return keyspaces;
 }
 
 }  // namespace automat::datastores::cassandra

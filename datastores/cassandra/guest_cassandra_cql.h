@@ -11,6 +11,7 @@
 
 #include "automat/guest.pb.h"
 #include "common/cql_client.h"
+#include "datastores/cassandra/cassandra_guest.pb.h"
 
 namespace automat::datastores::cassandra {
 
@@ -84,9 +85,11 @@ void run_script(common::cql::Session& session, const CqlScript& script);
 // `text` with every occurrence of each non-empty secret replaced by "***".
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
-// [{"name", "class" (short, e.g. "NetworkTopologyStrategy"), "replication":
-// {option: value as text, without "class"}}] sorted by name, from
-// system_schema.keyspaces.
+// Every keyspace of system_schema.keyspaces, sorted by name: its short
+// strategy class (e.g. "NetworkTopologyStrategy") and its replication
+// options as text, without "class".
+proto::cassandra::KeyspaceList keyspace_list(common::cql::Session& session);
+// keyspace_list as [{"name", "class", "replication": {option: value}}].
 nlohmann::json list_keyspaces(common::cql::Session& session);
 
 }  // namespace automat::datastores::cassandra

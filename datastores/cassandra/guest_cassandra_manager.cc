@@ -113,7 +113,7 @@ void CassandraManager::prepare(const proto::PrepareRequest& req) {
   ActivityScope busy(activity_, Activity::kPreparing);
   try {
     // Validate everything before the first change on disk.
-    const NodeSettings settings = parse_node_settings(req.config_json(), address_);
+    const NodeSettings settings = node_settings(req.settings(), address_);
     validate_keyspaces_and_users(req, admin_login().username);
     const CassandraState before = state();
     if (!before.prepared) {
@@ -201,46 +201,50 @@ std::string CassandraManager::status() {
   return s.should_run && !changing ? status::kCrashed : status::kShutdown;
 }
 
-std::string CassandraManager::detail_json() {
+proto::DatastoreReport CassandraManager::report() {
+  proto::DatastoreReport report;
+  report.mutable_datastore()->PackFrom(node_report());
+  return report;
+}
+
+proto::cassandra::NodeReport CassandraManager::node_report() {
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(detail_mu_);
     const auto ttl = detail_steady_ ? timing_.steady_detail_ttl : timing_.detail_ttl;
-    if (!detail_.empty() && timing_.now() - detail_at_ < ttl) return detail_;
+    if (detail_ && timing_.now() - detail_at_ < ttl) return *detail_;
     generation = detail_generation_;
   }
   // Built without the lock: an action's forget_detail() must not wait for
   // a nodetool run under way (it did, adding a second to every
   // store_credentials of a ring being secured).
-  const nlohmann::json detail = build_detail();
-  std::string built = nlohmann::json{{"cassandra", detail}}.dump();
+  proto::cassandra::NodeReport built = build_report();
   std::lock_guard<std::mutex> lock(detail_mu_);
   if (generation == detail_generation_) {  // nothing changed the node meanwhile
     detail_ = built;
     detail_at_ = timing_.now();
-    detail_steady_ = ring_settled(detail);
+    detail_steady_ = ring_settled(built);
   }
   return built;
 }
 
 void CassandraManager::forget_detail() {
   std::lock_guard<std::mutex> lock(detail_mu_);
-  detail_.clear();
+  detail_.reset();
   ++detail_generation_;
 }
 
-bool CassandraManager::ring_settled(const nlohmann::json& detail) {
-  if (!detail.contains("ring") || !detail["ring"].is_array() || detail["ring"].empty()) {
-    return false;
-  }
-  for (const auto& n : detail["ring"]) {
-    if (n.value("state", "") != "UN") return false;
+bool CassandraManager::ring_settled(const proto::cassandra::NodeReport& report) {
+  if (!report.has_ring() || report.ring().nodes().empty()) return false;
+  for (const auto& n : report.ring().nodes()) {
+    if (n.state() != "UN") return false;
   }
   return true;
 }
 
-nlohmann::json CassandraManager::build_detail() {
-  nlohmann::json c = {{"free_disk_bytes", server_->free_disk_bytes()}};
+proto::cassandra::NodeReport CassandraManager::build_report() {
+  proto::cassandra::NodeReport c;
+  c.set_free_disk_bytes(server_->free_disk_bytes());
   // Only a node that answers CQL reports the ring: a nodetool run costs
   // about a CPU-second, and while a node starts (when its ring says
   // nothing the control plane waits for) that second is taken from the
@@ -248,9 +252,9 @@ nlohmann::json CassandraManager::build_detail() {
   if (server_->health() != CassandraServer::Health::kAnswering) return c;
   try {
     const auto nodes = ring();
-    c["ring"] = ring_to_json(nodes);
+    *c.mutable_ring() = ring_reply(nodes);
     for (const auto& n : nodes) {
-      if (n.address == address_ && n.load_bytes) c["load_bytes"] = *n.load_bytes;
+      if (n.address == address_ && n.load_bytes) c.set_load_bytes(*n.load_bytes);
     }
   } catch (const common::Error& e) {
     common::log::debug("cassandra.detail_ring_failed",
@@ -258,7 +262,7 @@ nlohmann::json CassandraManager::build_detail() {
   }
   try {
     auto session = server_->cql(admin_login());
-    c["keyspaces"] = list_keyspaces(*session);
+    *c.mutable_keyspaces() = keyspace_list(*session);
   } catch (const common::Error& e) {
     common::log::debug("cassandra.detail_keyspaces_failed",
                        {{"instance", instance_id_}, {"error", e.what()}});

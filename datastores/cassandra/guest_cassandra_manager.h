@@ -1,7 +1,7 @@
 #pragma once
 // The RPC-facing half of the Cassandra guest: what the control plane may ask
-// of a Cassandra node (prepare, start, stop, restart, status, the ring's
-// detail for heartbeats, and the ring work of its own contract,
+// of a Cassandra node (prepare, start, stop, restart, status, the node's
+// report for heartbeats, and the ring work of its own contract,
 // cassandra_guest.proto). It keeps the node's
 // record (guest_cassandra_state.h) and leaves the OS work to a
 // CassandraServer.
@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,8 @@ class CassandraManager : public guestagent::DatastoreManager {
     // How long securing waits for the default or admin login to be
     // accepted (a ring's roles are set up a moment after start).
     std::chrono::milliseconds login_timeout = std::chrono::seconds(60);
-    // How long a heartbeat's detail is reused while the ring changes (a
-    // node not UN) and once it is steady (every node UN). A detail runs
+    // How long a heartbeat's report is reused while the ring changes (a
+    // node not UN) and once it is steady (every node UN). A report runs
     // nodetool status, about a CPU-second: an idle 3-node ring spent a
     // quarter of a core on it at one run per 10 s heartbeat.
     std::chrono::milliseconds detail_ttl = std::chrono::seconds(5);
@@ -52,7 +53,7 @@ class CassandraManager : public guestagent::DatastoreManager {
                          std::move(instance_id), Timing{}) {}
 
   std::string name() const override { return "cassandra"; }
-  // Parses config_json (guest_cassandra_settings.h) and validates the
+  // Checks the request's settings (node_settings, guest_cassandra_settings.h) and the
   // users/databases before touching anything (kBadRequest); on the first
   // prepare writes the yaml and rackdc; starts the node (with
   // replace_address_first_boot until a prepare completed) and waits until
@@ -74,11 +75,14 @@ class CassandraManager : public guestagent::DatastoreManager {
   // start/stop is under way), CRASHED when it should run but is gone.
   // Thread-safe; never waits for a running prepare or action.
   std::string status() override;
-  // {"cassandra": {"ring": [...], "keyspaces": [...], "load_bytes": N,
-  // "free_disk_bytes": N}}; ring, load and keyspaces only while CQL answers.
-  // Cached: 5 s while the ring changes, 60 s once every node is UN, and
-  // forgotten by every changing action. Never holds secrets.
-  std::string detail_json() override;
+  // node_report() packed as the report's datastore; no fault.
+  proto::DatastoreReport report() override;
+  // What this node reports of itself (NodeReport, cassandra_guest.proto):
+  // free_disk_bytes always; the ring, this node's load and the keyspaces
+  // only while CQL answers. Cached: 5 s while the ring changes, 60 s once
+  // every node is UN, and forgotten by every changing action. Never holds
+  // secrets.
+  proto::cassandra::NodeReport node_report();
   // The Cassandra contract (cassandra_guest.proto), served by
   // guest_cassandra_service.cc with cleanup and decommission as jobs.
   std::unique_ptr<grpc::Service> make_service(const guestagent::RpcEnvironment& env) override;
@@ -130,10 +134,10 @@ class CassandraManager : public guestagent::DatastoreManager {
   std::string keyspace_replication(bool standalone);
   // CassandraDatabaseAdmin's gate: op_mu_ within a few seconds, prepared, answering.
   std::unique_lock<std::timed_mutex> admin_gate();
-  nlohmann::json build_detail();
-  // True when `detail` holds a ring whose every node is UN.
-  static bool ring_settled(const nlohmann::json& detail);
-  // Forgets the cached detail (the node was just started or stopped).
+  proto::cassandra::NodeReport build_report();
+  // True when `report` holds a ring whose every node is UN.
+  static bool ring_settled(const proto::cassandra::NodeReport& report);
+  // Forgets the cached report (the node was just started or stopped).
   void forget_detail();
 
   const std::unique_ptr<CassandraServer> server_;
@@ -153,8 +157,8 @@ class CassandraManager : public guestagent::DatastoreManager {
   mutable std::mutex state_mu_;
   CassandraState state_;
 
-  std::mutex detail_mu_;  // guards the cached detail and its generation
-  std::string detail_;
+  std::mutex detail_mu_;  // guards the cached report and its generation
+  std::optional<proto::cassandra::NodeReport> detail_;
   uint64_t detail_generation_ = 0;  // bumped by forget_detail()
   bool detail_steady_ = false;      // the cached ring had every node UN
   std::chrono::steady_clock::time_point detail_at_{};

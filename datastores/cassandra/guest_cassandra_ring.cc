@@ -94,17 +94,18 @@ std::vector<RingNode> parse_nodetool_status(const std::string& output) {
   return ring;
 }
 
-nlohmann::json ring_to_json(const std::vector<RingNode>& ring) {
-  nlohmann::json nodes = nlohmann::json::array();
-  for (const auto& n : ring) {
-    nodes.push_back({{"address", n.address},
-                     {"state", n.state},
-                     {"rack", n.rack},
-                     {"dc", n.dc},
-                     {"load_bytes", n.load_bytes ? nlohmann::json(*n.load_bytes) : nullptr},
-                     {"host_id", n.host_id}});
+proto::cassandra::RingStatusReply ring_reply(const std::vector<RingNode>& ring) {
+  proto::cassandra::RingStatusReply reply;
+  for (const RingNode& n : ring) {
+    auto* node = reply.add_nodes();
+    node->set_address(n.address);
+    node->set_state(n.state);
+    node->set_rack(n.rack);
+    node->set_dc(n.dc);
+    if (n.load_bytes) node->set_load_bytes(*n.load_bytes);
+    node->set_host_id(n.host_id);
   }
-  return nodes;
+  return reply;
 }
 
 std::string nodetool_error_message(const std::string& output) {

@@ -2,10 +2,11 @@
 // The ring as `nodetool status` prints it, parsed into one record per node,
 // and the one-line reason from a failed nodetool run.
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "datastores/cassandra/cassandra_guest.pb.h"
 
 namespace automat::datastores::cassandra {
 
@@ -30,8 +31,9 @@ std::vector<RingNode> parse_nodetool_status(const std::string& output);
 // KB/MB/GB/TB as 1024-based). nullopt for "?" or anything unparseable.
 std::optional<int64_t> parse_size(const std::string& number, const std::string& unit);
 
-// [{"address","state","rack","dc","load_bytes" (null when unknown),"host_id"}]
-nlohmann::json ring_to_json(const std::vector<RingNode>& ring);
+// The ring as the contract carries it (RingStatus, NodeReport.ring); a node
+// whose load is unknown has no load_bytes.
+proto::cassandra::RingStatusReply ring_reply(const std::vector<RingNode>& ring);
 
 // What a failed nodetool said, without the stack trace or the help hint:
 // the text after "error: " or "nodetool: ", else the last lines of the output.

@@ -1,6 +1,8 @@
 #pragma once
-// What the control plane tells a Cassandra node about its ring, from
-// PrepareRequest.config_json:
+// What the control plane tells a Cassandra node about its ring: a
+// PrepareSettings (cassandra_guest.proto) packed in PrepareRequest.settings.
+// The node keeps them in its record (guest_cassandra_state.h) as the JSON
+// object settings_to_json writes:
 //   {"cluster_name": str, "seeds": [addr...], "rack": str (default "rack1"),
 //    "dc": str (default "dc1"), "auto_bootstrap": bool (default true),
 //    "replace_address": str (optional), "standalone": bool (default false),
@@ -8,9 +10,13 @@
 //    a new ring's node only: auto_bootstrap false)}
 // A standalone node (a one-node POST /instances) may omit seeds (it seeds
 // itself) and cluster_name ("automat"); a cluster node must give both.
+#include <google/protobuf/any.pb.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "datastores/cassandra/cassandra_guest.pb.h"
 
 namespace automat::datastores::cassandra {
 
@@ -31,9 +37,17 @@ struct NodeSettings {
   bool operator==(const NodeSettings&) const = default;
 };
 
-// Parses and validates config_json for the node at `own_address`. Throws
-// common::Error(kBadRequest) naming the offending field.
-NodeSettings parse_node_settings(const std::string& config_json, const std::string& own_address);
+// The settings packed in a PrepareRequest for the node at `own_address`,
+// checked. Throws common::Error(kBadRequest) naming the offending field, or
+// when `packed` is unset or holds anything but a PrepareSettings.
+NodeSettings node_settings(const google::protobuf::Any& packed, const std::string& own_address);
+// The same from the message itself.
+NodeSettings node_settings(const proto::cassandra::PrepareSettings& settings,
+                           const std::string& own_address);
+
+// Parses and checks settings as settings_to_json wrote them (the node's
+// record). Throws common::Error(kBadRequest) naming the offending field.
+NodeSettings parse_node_settings(const std::string& settings_json, const std::string& own_address);
 
 // The settings as a JSON object (the same shape parse_node_settings reads).
 std::string settings_to_json(const NodeSettings& settings);

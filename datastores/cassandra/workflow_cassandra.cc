@@ -24,18 +24,21 @@ void add(StepList& steps, Args&&... args) {
 }
 
 // A one-node ring of its own that secures itself.
-std::string standalone_config(StepContext& ctx) {
+google::protobuf::Any standalone_settings(StepContext& ctx) {
   auto inst = ctx.services.instances->find_any(ctx.operation.resource_id);
   if (!inst || !inst->address) {
     throw common::internal_error("instance " + ctx.operation.resource_id + " has no address");
   }
-  return json{{"standalone", true},
-              {"cluster_name", inst->id},
-              {"seeds", {*inst->address}},
-              {"rack", inst->availability_zone.empty() ? "rack1" : inst->availability_zone},
-              {"dc", "dc1"},
-              {"auto_bootstrap", false}}
-      .dump();
+  proto::cassandra::PrepareSettings settings;
+  settings.set_standalone(true);
+  settings.set_cluster_name(inst->id);
+  settings.add_seeds(*inst->address);
+  settings.set_rack(inst->availability_zone.empty() ? "rack1" : inst->availability_zone);
+  settings.set_dc("dc1");
+  settings.set_auto_bootstrap(false);
+  google::protobuf::Any packed;
+  packed.PackFrom(settings);
+  return packed;
 }
 
 // The nodes the operation adds (they may not be serving when it fails).
@@ -95,7 +98,7 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
     add<WaitForGuestStep>(steps);
-    add<PrepareDatastoreStep>(steps, kCassandra, standalone_config);
+    add<PrepareDatastoreStep>(steps, kCassandra, standalone_settings);
     add<WaitForRunningStep>(steps, kCassandra);
     add<MarkActiveStep>(steps);
   } else if (op.type == "instance.delete") {

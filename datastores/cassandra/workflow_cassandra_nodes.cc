@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/proto_json.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "taskmanager/operation_data.h"
 
 namespace automat::datastores::cassandra {
@@ -92,28 +93,10 @@ std::string address_of(const db::Node& node) {
   return *node.instance.address;
 }
 
-namespace {
-
-std::vector<RingMember> members_of(const json& list) {
-  std::vector<RingMember> ring;
-  if (!list.is_array()) return ring;
-  for (const auto& n : list) {
-    if (!n.is_object()) continue;
-    ring.push_back({n.value("address", ""), n.value("state", ""), n.value("rack", "")});
-  }
-  return ring;
-}
-
-}  // namespace
-
 std::optional<std::vector<RingMember>> reported_ring(const db::Node& node) {
-  const json& d = node.detail;
-  if (!d.is_object() || !d.contains("cassandra") || !d["cassandra"].is_object()) {
-    return std::nullopt;
-  }
-  const json& c = d["cassandra"];
-  if (!c.contains("ring") || !c["ring"].is_array()) return std::nullopt;
-  return members_of(c["ring"]);
+  const auto report = node_report(node.detail, node.instance_id);
+  if (!report || !report->has_ring()) return std::nullopt;
+  return ring_from(report->ring());
 }
 
 std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status) {
@@ -156,20 +139,22 @@ static int racks_in_dc(const db::Cluster& cluster, const std::string& dc) {
   return std::max<int>(1, static_cast<int>(racks.size()));
 }
 
-std::string node_config(const db::Cluster& cluster, const db::Node& node,
-                        const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address,
-                        const std::vector<int64_t>& initial_tokens) {
-  json config = {{"cluster_name", cluster.id},
-                 {"seeds", seeds},
-                 {"rack", node.rack},
-                 {"dc", node.dc},
-                 {"auto_bootstrap", auto_bootstrap},
-                 {"standalone", false},
-                 {"racks", racks_in_dc(cluster, node.dc)}};
-  if (!replace_address.empty()) config["replace_address"] = replace_address;
-  if (!initial_tokens.empty()) config["initial_tokens"] = initial_tokens;
-  return config.dump();
+proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const db::Node& node,
+                                              const std::vector<std::string>& seeds,
+                                              bool auto_bootstrap,
+                                              const std::string& replace_address,
+                                              const std::vector<int64_t>& initial_tokens) {
+  proto::cassandra::PrepareSettings settings;
+  settings.set_cluster_name(cluster.id);
+  for (const auto& seed : seeds) settings.add_seeds(seed);
+  settings.set_rack(node.rack);
+  settings.set_dc(node.dc);
+  settings.set_auto_bootstrap(auto_bootstrap);
+  settings.set_standalone(false);
+  settings.set_racks(racks_in_dc(cluster, node.dc));
+  settings.set_replace_address(replace_address);
+  for (const int64_t token : initial_tokens) settings.add_initial_tokens(token);
+  return settings;
 }
 
 StepResult run_for_node(taskmanager::InstanceStep& step, StepContext& ctx, const std::string& id) {

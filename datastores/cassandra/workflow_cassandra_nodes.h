@@ -58,13 +58,14 @@ using taskmanager::node_label;  // "node 2/3" (taskmanager/node_phase.h)
 // The node's address; throws kUnavailable when it has none yet.
 std::string address_of(const db::Node& node);
 
-// One member of a ring as a node reported it ({"address","state","rack",...}).
+// One member of a ring as a node reported it (a RingNode, cassandra_guest.proto).
 struct RingMember {
   std::string address;
   std::string state;  // "UN", "UJ", "DN", ...
   std::string rack;
 };
-// The ring in a node's heartbeat detail; nullopt when it reported none.
+// The ring in a node's last report (node_report(), common_node_report.h);
+// nullopt when it reported none.
 std::optional<std::vector<RingMember>> reported_ring(const db::Node& node);
 // The ring in a RingStatus answer.
 std::vector<RingMember> ring_from(const proto::cassandra::RingStatusReply& ring_status);
@@ -76,12 +77,13 @@ std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
 // The addresses of the cluster's seeds (live nodes flagged seed, with an address).
 std::vector<std::string> seed_addresses(const db::Cluster& cluster);
 
-// The config_json a cluster node is prepared with.
+// The settings a cluster node is prepared with (PrepareRequest.settings).
 // `initial_tokens` only for a node of a new ring (auto_bootstrap false).
-std::string node_config(const db::Cluster& cluster, const db::Node& node,
-                        const std::vector<std::string>& seeds, bool auto_bootstrap,
-                        const std::string& replace_address = "",
-                        const std::vector<int64_t>& initial_tokens = {});
+proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const db::Node& node,
+                                              const std::vector<std::string>& seeds,
+                                              bool auto_bootstrap,
+                                              const std::string& replace_address = "",
+                                              const std::vector<int64_t>& initial_tokens = {});
 
 // Runs `step` (an instance step of taskmanager/instance_steps.h) on node
 // `id` of this cluster operation; a failure names the node (failed_node).

@@ -14,10 +14,11 @@ namespace {
 constexpr std::chrono::milliseconds kPreparePoll{2000};
 }  // namespace
 
-NodePrepare NodePrepare::begin(StepContext& ctx, const db::Node& node, std::string config_json) {
+NodePrepare NodePrepare::begin(StepContext& ctx, const db::Node& node,
+                               const proto::cassandra::PrepareSettings& settings) {
   NodePrepare p;
   p.node_ = node;
-  p.request_.set_config_json(std::move(config_json));
+  p.request_.mutable_settings()->PackFrom(settings);
   if (auto flavor = ctx.services.catalog->find_flavor(node.instance.flavor_id)) {
     p.request_.set_memory_mb(flavor->ram_mb);
   }

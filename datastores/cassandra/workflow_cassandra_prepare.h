@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "taskmanager/guest_job.h"
 #include "taskmanager/workflow.h"
 
@@ -14,9 +15,9 @@ namespace automat::datastores::cassandra {
 
 class NodePrepare {
  public:
-  // `config_json` as for the Cassandra guest's PrepareRequest.config_json.
+  // `settings` go packed in the PrepareRequest (node_config builds them).
   static NodePrepare begin(taskmanager::StepContext& ctx, const db::Node& node,
-                           std::string config_json);
+                           const proto::cassandra::PrepareSettings& settings);
   // Starts the node's prepare job or looks at it. Never throws; what went
   // wrong is kept for result().
   void run(taskmanager::StepContext& ctx);

@@ -36,9 +36,9 @@ struct FakeGuest {
   bool prepare_runs = false;
   // When set, stop_datastore throws Error(kInternal) with this message.
   std::optional<std::string> stop_error;
-  // service_status answered by every call, and detail_json of get_status.
+  // service_status answered by every call, and the report of get_status.
   std::string status = "RUNNING";
-  std::string detail_json = "{}";
+  proto::DatastoreReport report;
   // Called (without the lock) when a prepare job succeeds, e.g. to play the
   // conductor recording a RUNNING heartbeat.
   std::function<void(const proto::PrepareRequest&)> on_prepare;
@@ -110,7 +110,7 @@ class FakeGuestClient : public guestclient::GuestClient {
 
   // As a guest does: a key that exists answers its job; otherwise the
   // prepare "runs" at once, SUCCEEDED, FAILED (prepare_error, or a FAILED
-  // status with detail_json's message) or RUNNING (prepare_runs).
+  // status with the report's fault) or RUNNING (prepare_runs).
   proto::JobReply start_prepare(const std::string& key, const proto::PrepareRequest& req,
                                 std::chrono::milliseconds) override {
     std::function<void(const proto::PrepareRequest&)> hook;
@@ -127,8 +127,7 @@ class FakeGuestClient : public guestclient::GuestClient {
         job.set_message(*g.prepare_error);
       } else if (g.status == "FAILED") {
         job.set_state(proto::JobReply::FAILED);
-        const auto detail = nlohmann::json::parse(g.detail_json, nullptr, false);
-        job.set_message(detail.is_object() ? detail.value("message", "") : "");
+        job.set_message(g.report.fault());
       } else if (g.prepare_runs) {
         job.set_state(proto::JobReply::RUNNING);
         job.set_message("starting");
@@ -181,7 +180,7 @@ class FakeGuestClient : public guestclient::GuestClient {
   static proto::StatusReply status_of(const FakeGuest& g) {
     proto::StatusReply r;
     r.set_service_status(g.status);
-    r.set_detail_json(g.detail_json);
+    *r.mutable_report() = g.report;
     return r;
   }
 

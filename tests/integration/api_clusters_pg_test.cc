@@ -10,6 +10,7 @@
 
 #include "api/router.h"
 #include "common/crypto.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "datastores/registry.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
@@ -94,15 +95,17 @@ struct PgApiEnv {
   }
 };
 
+// The stored detail of a node reporting keyspace "ks" with factor `rf`.
 json detail_with_rf(const std::string& rf) {
-  return {{"cassandra",
-           {{"ring", json::array()},
-            {"keyspaces",
-             {{{"name", "ks"},
-               {"class", "org.apache.cassandra.locator.SimpleStrategy"},
-               {"replication", {{"replication_factor", rf}}}}}},
-            {"load_bytes", 100},
-            {"free_disk_bytes", 1000}}}};
+  proto::cassandra::NodeReport report;
+  report.mutable_ring();
+  auto* ks = report.mutable_keyspaces()->add_keyspaces();
+  ks->set_name("ks");
+  ks->set_strategy("SimpleStrategy");
+  (*ks->mutable_replication())["replication_factor"] = rf;
+  report.set_load_bytes(100);
+  report.set_free_disk_bytes(1000);
+  return datastores::cassandra::stored_detail(report);
 }
 
 TEST(ClustersApiOnPg, CreateShowAndNodesAsInstances) {

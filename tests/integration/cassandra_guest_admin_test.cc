@@ -14,6 +14,7 @@
 
 #include "common/cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/registry.h"
 
@@ -100,8 +101,10 @@ class CassandraGuestAdminTest : public ::testing::Test {
     node.ram_mb = 1024;
     std::filesystem::create_directories(node.instance_dir);
     manager_ = datastores::guest_manager("cassandra", node).release();
+    proto::cassandra::PrepareSettings standalone;
+    standalone.set_standalone(true);
     proto::PrepareRequest req;
-    req.set_config_json(R"({"standalone": true})");
+    req.mutable_settings()->PackFrom(standalone);
     manager_->prepare(req);
   }
 

@@ -154,14 +154,14 @@ class CassandraGuestTest : public ::testing::Test {
   }
 
   static proto::PrepareRequest ring_request(const std::string& rack) {
+    proto::cassandra::PrepareSettings settings;
+    settings.set_cluster_name("it ring");
+    settings.add_seeds(kAddresses[0]);
+    settings.set_rack(rack);
+    settings.set_dc("dc1");
+    settings.set_auto_bootstrap(false);
     proto::PrepareRequest req;
-    req.set_config_json(json{
-        {"cluster_name", "it ring"},
-        {"seeds", {kAddresses[0]}},
-        {"rack", rack},
-        {"dc", "dc1"},
-        {"auto_bootstrap",
-         false}}.dump());
+    req.mutable_settings()->PackFrom(settings);
     return req;
   }
 
@@ -331,13 +331,15 @@ TEST_F(CassandraGuestTest, KeyspacesDetailAndSeeds) {
   EXPECT_EQ(by_name["root_ks"]["replication"], json({{"dc1", "2"}}));
 
   const auto start = Clock::now();
-  const std::string text = manager(0).detail_json();
-  std::cout << "[ timing ] detail_json took " << seconds_since(start) << " s\n";
-  const json detail = json::parse(text)["cassandra"];
-  EXPECT_EQ(detail["ring"].size(), 2u) << text;
-  EXPECT_GT(detail["load_bytes"].get<int64_t>(), 0);
-  EXPECT_GT(detail["free_disk_bytes"].get<int64_t>(), 0);
-  EXPECT_TRUE(detail["keyspaces"].is_array());
+  const proto::DatastoreReport sent = manager(0).report();
+  std::cout << "[ timing ] report took " << seconds_since(start) << " s\n";
+  proto::cassandra::NodeReport report;
+  ASSERT_TRUE(sent.datastore().UnpackTo(&report)) << sent.DebugString();
+  const std::string text = report.DebugString();
+  EXPECT_EQ(report.ring().nodes_size(), 2) << text;
+  EXPECT_GT(report.load_bytes(), 0);
+  EXPECT_GT(report.free_disk_bytes(), 0);
+  EXPECT_TRUE(report.has_keyspaces());
   EXPECT_EQ(text.find(kAdminPassword), std::string::npos);
 
   EXPECT_NO_THROW(cassandra(1).update_seeds({kAddresses[0], kAddresses[1]}));
@@ -408,15 +410,18 @@ TEST_F(CassandraGuestTest, StopLeavesNoJvm) {
     EXPECT_TRUE(jvm_pids(CassandraLayout::under(nodes_[i].instance_dir).config).empty());
     EXPECT_EQ(manager(i).status(), common::service_status::kShutdown);
   }
-  // A stop drops the cached detail: no ring from a stopped node.
-  const json detail = json::parse(manager(0).detail_json())["cassandra"];
-  EXPECT_FALSE(detail.contains("ring")) << detail.dump();
-  EXPECT_FALSE(detail.contains("keyspaces")) << detail.dump();
+  // A stop drops the cached report: no ring from a stopped node.
+  proto::cassandra::NodeReport report;
+  ASSERT_TRUE(manager(0).report().datastore().UnpackTo(&report));
+  EXPECT_FALSE(report.has_ring()) << report.DebugString();
+  EXPECT_FALSE(report.has_keyspaces()) << report.DebugString();
 }
 
 TEST_F(CassandraGuestTest, StandaloneNodeServesItsUser) {
+  proto::cassandra::PrepareSettings standalone;
+  standalone.set_standalone(true);
   proto::PrepareRequest req;
-  req.set_config_json(R"({"standalone": true})");
+  req.mutable_settings()->PackFrom(standalone);
   req.add_databases()->set_name("shop");
   auto* u = req.add_users();
   u->set_name("alice");

@@ -17,6 +17,7 @@
 #include "common/crypto.h"
 #include "common/guest_envelope.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "db/pg_repositories.h"
 #include "tests/integration/amqp_test_support.h"
 #include "tests/integration/db_seed.h"
@@ -114,7 +115,12 @@ class ConductorServiceTest : public ::testing::Test {
             const std::string& key = "") {
     proto::Heartbeat hb;
     hb.set_service_status(status);
-    hb.set_detail_json(R"({"sent":)" + std::to_string(sent_us) + "}");
+    // A datastore's own report (here Cassandra's), which the conductor
+    // names nowhere in its code, and a fault.
+    proto::cassandra::NodeReport report;
+    report.set_free_disk_bytes(sent_us);
+    hb.mutable_report()->mutable_datastore()->PackFrom(report);
+    hb.mutable_report()->set_fault("sent " + std::to_string(sent_us));
     proto::GuestEnvelope env;
     env.set_instance_id(instance_id);
     env.set_method("heartbeat");
@@ -147,9 +153,15 @@ TEST_F(ConductorServiceTest, RecordsHeartbeatsAndDropsStaleAndForgedOnes) {
   send(a, 1000, ss::kRunning);
   ASSERT_TRUE(eventually([&] { return status(a) == ss::kRunning; })) << conductor.log();
   EXPECT_EQ(lastseen(a), "1000");
-  auto detail =
-      db_.query("SELECT detail->>'sent' FROM service_statuses WHERE instance_id = '" + a + "'");
-  EXPECT_EQ(detail[0][0].as<std::string>(), "1000");
+  auto detail = db_.query(
+      "SELECT detail->>'fault', detail::text FROM service_statuses"
+      " WHERE instance_id = '" +
+      a + "'");
+  EXPECT_EQ(detail[0][0].as<std::string>(), "sent 1000");  // what the instance views read
+  const auto report =
+      datastores::cassandra::node_report(nlohmann::json::parse(detail[0][1].as<std::string>()), a);
+  ASSERT_TRUE(report.has_value()) << detail[0][1].as<std::string>();
+  EXPECT_EQ(report->free_disk_bytes(), 1000);
   EXPECT_EQ(db_.query("SELECT sent_us FROM agent_heartbeats WHERE instance_id = '" + a + "'")[0][0]
                 .as<std::string>(),
             "1000");

@@ -187,8 +187,7 @@ TEST(ClusterShrink, UnreportedNodeIsRetryShortly) {
 
 TEST(ClusterShrink, LosingARackANetworkTopologyKeyspaceNeedsIs422) {
   ClusterTestEnv env;
-  const json nts = {
-      {"name", "orders"}, {"class", "NetworkTopologyStrategy"}, {"replication", {{"dc1", "3"}}}};
+  const auto nts = testing::cassandra_keyspace("orders", "NetworkTopologyStrategy", {{"dc1", "3"}});
   const std::string id = active_cluster(env, {"r1", "r2", "r3", "r1"}, cassandra_detail({nts}));
   const auto nodes = env.node_ids(id);
   const Response r = env.post("/clusters/" + id, {{"shrink", {{{"id", nodes[2]}}}}});

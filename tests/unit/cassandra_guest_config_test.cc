@@ -1,4 +1,5 @@
-// Cassandra node settings (config_json), cassandra.yaml and rackdc rendering.
+// Cassandra node settings (PrepareSettings as the workflow sends them, and
+// the JSON of the node's record), cassandra.yaml and rackdc rendering.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,79 @@ NodeSettings cluster_node() {
 
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+// Packed as PrepareRequest.settings.
+google::protobuf::Any packed(const proto::cassandra::PrepareSettings& settings) {
+  google::protobuf::Any any;
+  any.PackFrom(settings);
+  return any;
+}
+
+TEST(CassandraSettings, ReadsEveryFieldOfThePackedSettings) {
+  proto::cassandra::PrepareSettings p;
+  p.set_cluster_name("c1");
+  p.add_seeds("127.32.0.1");
+  p.set_rack("r2");
+  p.set_dc("dc9");
+  p.set_auto_bootstrap(false);
+  p.set_racks(2);
+  for (int64_t t = 1; t <= 16; ++t) p.add_initial_tokens(t * 1000);
+  const NodeSettings s = node_settings(packed(p), "127.32.0.5");
+  EXPECT_EQ(s.cluster_name, "c1");
+  EXPECT_EQ(s.seeds, std::vector<std::string>{"127.32.0.1"});
+  EXPECT_EQ(s.rack, "r2");
+  EXPECT_EQ(s.dc, "dc9");
+  EXPECT_FALSE(s.auto_bootstrap);
+  EXPECT_EQ(s.racks, 2);
+  ASSERT_EQ(s.initial_tokens.size(), 16u);
+  EXPECT_EQ(s.initial_tokens[15], 16000);
+  EXPECT_FALSE(s.standalone);
+  // What the node keeps in its record reads back the same.
+  EXPECT_EQ(parse_node_settings(settings_to_json(s), "127.32.0.5"), s);
+}
+
+TEST(CassandraSettings, PackedSettingsDefaultAndAreCheckedAsTheRecordIs) {
+  proto::cassandra::PrepareSettings standalone;
+  standalone.set_standalone(true);
+  const NodeSettings s = node_settings(packed(standalone), "127.32.0.5");
+  EXPECT_EQ(s.seeds, std::vector<std::string>{"127.32.0.5"});
+  EXPECT_EQ(s.cluster_name, "automat");
+  EXPECT_EQ(s.rack, "rack1");
+  EXPECT_EQ(s.dc, "dc1");
+  EXPECT_TRUE(s.auto_bootstrap);
+
+  proto::cassandra::PrepareSettings bad;
+  bad.set_cluster_name("c1");
+  try {
+    node_settings(packed(bad), "127.32.0.5");
+    FAIL() << "no seeds accepted";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
+    EXPECT_NE(std::string(e.what()).find("settings.seeds"), std::string::npos) << e.what();
+  }
+  bad.add_seeds("127.32.0.1");
+  bad.set_racks(0);
+  EXPECT_THROW(node_settings(packed(bad), "127.32.0.5"), common::Error);
+  bad.clear_racks();
+  bad.set_auto_bootstrap(false);
+  bad.add_initial_tokens(1);  // not 16
+  EXPECT_THROW(node_settings(packed(bad), "127.32.0.5"), common::Error);
+}
+
+TEST(CassandraSettings, MissingOrForeignSettingsAreABadRequest) {
+  for (const google::protobuf::Any& any : {google::protobuf::Any(), packed({}), [] {
+                                             google::protobuf::Any other;
+                                             other.PackFrom(proto::cassandra::Credentials());
+                                             return other;
+                                           }()}) {
+    try {
+      node_settings(any, "127.32.0.5");
+      ADD_FAILURE() << "accepted " << any.type_url();
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest) << any.type_url();
+    }
+  }
 }
 
 TEST(CassandraSettings, ParsesEveryField) {

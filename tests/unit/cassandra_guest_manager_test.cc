@@ -56,16 +56,23 @@ TEST_F(CassandraManagerTest, InvalidRequestTouchesNothing) {
   req.add_databases()->set_name("bad-name");
   EXPECT_THROW(manager_->prepare(req), common::Error);
   EXPECT_TRUE(server_->calls().empty());
+  proto::cassandra::PrepareSettings seedless;
+  seedless.set_cluster_name("c1");
   proto::PrepareRequest no_seeds;
-  no_seeds.set_config_json(R"({"cluster_name": "c1"})");
+  no_seeds.mutable_settings()->PackFrom(seedless);
   EXPECT_THROW(manager_->prepare(no_seeds), common::Error);
+  proto::PrepareRequest no_settings;  // a cassandra node needs them
+  EXPECT_THROW(manager_->prepare(no_settings), common::Error);
+  proto::PrepareRequest foreign = cluster_request();
+  foreign.mutable_settings()->PackFrom(proto::Empty());  // another datastore's settings
+  EXPECT_THROW(manager_->prepare(foreign), common::Error);
   EXPECT_TRUE(server_->calls().empty());
   EXPECT_THROW(manager_->start(), common::Error);  // never prepared
 }
 
 TEST_F(CassandraManagerTest, ReplaceAddressOnlyOnTheFirstBoot) {
-  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
-  manager_->prepare(cluster_request(R"(, "replace_address": "127.32.0.9")"));
+  manager_->prepare(cluster_request("127.32.0.9"));
+  manager_->prepare(cluster_request("127.32.0.9"));
   const auto calls = server_->calls();
   EXPECT_EQ(server_->count("start:127.32.0.9"), 1u);
   EXPECT_EQ(server_->count("start:"), 1u);
@@ -310,35 +317,49 @@ TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {
   EXPECT_FALSE(load_credentials(layout_.credentials).has_value());
 }
 
-TEST_F(CassandraManagerTest, DetailIsCachedAndHoldsNoSecret) {
+TEST_F(CassandraManagerTest, ReportIsCachedAndHoldsNoSecret) {
   manager_->prepare(standalone_request());
-  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
-  EXPECT_EQ(detail["ring"].size(), 2u);
-  EXPECT_EQ(detail["load_bytes"], 3334472);  // 3.18 MiB, this node's row
-  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
-  EXPECT_EQ(detail["keyspaces"][0]["name"], "system_auth");
+  const auto report = manager_->node_report();
+  ASSERT_TRUE(report.has_ring());
+  EXPECT_EQ(report.ring().nodes_size(), 2);
+  EXPECT_EQ(report.load_bytes(), 3334472);  // 3.18 MiB, this node's row
+  EXPECT_EQ(report.free_disk_bytes(), 5'000'000'000);
+  ASSERT_TRUE(report.has_keyspaces());
+  EXPECT_EQ(report.keyspaces().keyspaces(0).name(), "system_auth");
+  const auto& distributed = report.keyspaces().keyspaces(1);
+  EXPECT_EQ(distributed.name(), "system_distributed");
+  EXPECT_EQ(distributed.strategy(), "SimpleStrategy");  // the short class name
+  EXPECT_EQ(distributed.replication().size(), 1u);      // without the class
+  EXPECT_EQ(distributed.replication().count("replication_factor"), 1u);
+  EXPECT_EQ(distributed.replication().at("replication_factor"), "3");
+  // The heartbeat carries it packed, with no fault.
+  const proto::DatastoreReport sent = manager_->report();
+  EXPECT_EQ(sent.fault(), "");
+  proto::cassandra::NodeReport unpacked;
+  ASSERT_TRUE(sent.datastore().UnpackTo(&unpacked));
+  EXPECT_EQ(unpacked.SerializeAsString(), report.SerializeAsString());
   const size_t status_calls = server_->count("nodetool:status");
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), status_calls);  // cached
-  manager_->ring_status();  // observes only: the cached detail stays
+  manager_->ring_status();  // observes only: the cached report stays
   const size_t after_observing = server_->count("nodetool:status");
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), after_observing);
   // An action that changes the node: the next heartbeat reads the ring anew.
   manager_->use_admin_credentials(creds("admin", "s3cret"));
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), after_observing + 1);
-  const std::string text = manager_->detail_json();
+  const std::string text = manager_->node_report().DebugString();
   EXPECT_EQ(text.find(load_credentials(layout_.credentials)->password), std::string::npos);
   EXPECT_EQ(text.find("alice-pw"), std::string::npos);
 }
 
-TEST_F(CassandraManagerTest, AnActionDoesNotWaitForADetailUnderWay) {
+TEST_F(CassandraManagerTest, AnActionDoesNotWaitForAReportUnderWay) {
   manager_->prepare(standalone_request());
   server_->hold_status = true;
   server_->hold(true);
   const size_t before = server_->count("nodetool:status");
-  auto heartbeat = std::async(std::launch::async, [&] { return manager_->detail_json(); });
+  auto heartbeat = std::async(std::launch::async, [&] { return manager_->node_report(); });
   ASSERT_TRUE(server_->made("nodetool:status", before + 1));  // the build is in nodetool
   ASSERT_EQ(server_->count("nodetool:status"), before + 1);
   auto action = std::async(std::launch::async,
@@ -347,9 +368,9 @@ TEST_F(CassandraManagerTest, AnActionDoesNotWaitForADetailUnderWay) {
   server_->hold(false);
   heartbeat.get();
   action.get();
-  // What was built before the action is not kept: the next detail reads anew.
+  // What was built before the action is not kept: the next report reads anew.
   server_->hold_status = false;
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), before + 2);
 }
 
@@ -361,42 +382,43 @@ TEST_F(CassandraManagerTest, ASteadyRingIsReadLessOftenThanAChangingOne) {
   // One node DN: read again once the short TTL passed.
   server_->status_text =
       std::regex_replace(kStatus, std::regex("UN  127.32.0.12"), "DN  127.32.0.12");
-  manager_->detail_json();
+  manager_->node_report();
   const size_t changing = server_->count("nodetool:status");
   clock_ += 40ms;  // past the short TTL, in the manager's clock
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), changing + 1);
-  // Every node UN: the detail is reused past the short TTL...
+  // Every node UN: the report is reused past the short TTL...
   server_->status_text = kStatus;
   clock_ += 40ms;           // past the short TTL, in the manager's clock
-  manager_->detail_json();  // reads the settled ring
+  manager_->node_report();  // reads the settled ring
   const size_t steady = server_->count("nodetool:status");
   EXPECT_EQ(steady, changing + 2);
   clock_ += 40ms;  // past the short TTL, in the manager's clock
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), steady);
   // ...until an action changes the node.
   manager_->update_seeds({"127.32.0.11"});
-  manager_->detail_json();
+  manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), steady + 1);
 }
 
-TEST_F(CassandraManagerTest, DetailOfADownNodeHasNoRing) {
-  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
-  EXPECT_FALSE(detail.contains("ring"));
-  EXPECT_FALSE(detail.contains("keyspaces"));
-  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
+TEST_F(CassandraManagerTest, ReportOfADownNodeHasNoRing) {
+  const auto report = manager_->node_report();
+  EXPECT_FALSE(report.has_ring());
+  EXPECT_FALSE(report.has_keyspaces());
+  EXPECT_FALSE(report.has_load_bytes());
+  EXPECT_EQ(report.free_disk_bytes(), 5'000'000'000);
   EXPECT_EQ(server_->count("nodetool:status"), 0u);
 }
 
-TEST_F(CassandraManagerTest, AStartingNodeSpendsNoNodetoolOnItsDetail) {
+TEST_F(CassandraManagerTest, AStartingNodeSpendsNoNodetoolOnItsReport) {
   manager_->prepare(cluster_request());
   server_->set_health(CassandraServer::Health::kUnresponsive);  // JVM up, CQL not yet
   const size_t before = server_->count("nodetool:status");
-  const auto detail = nlohmann::json::parse(manager_->detail_json())["cassandra"];
-  EXPECT_FALSE(detail.contains("ring"));
-  EXPECT_FALSE(detail.contains("keyspaces"));
-  EXPECT_EQ(detail["free_disk_bytes"], 5'000'000'000);
+  const auto report = manager_->node_report();
+  EXPECT_FALSE(report.has_ring());
+  EXPECT_FALSE(report.has_keyspaces());
+  EXPECT_EQ(report.free_disk_bytes(), 5'000'000'000);
   EXPECT_EQ(server_->count("nodetool:status"), before);
 }
 

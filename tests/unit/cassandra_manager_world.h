@@ -236,15 +236,22 @@ class CassandraManagerTest : public ::testing::Test {
         std::make_unique<CassandraManager>(std::move(server), layout_, kAddress, "inst-1", timing_);
   }
 
-  static proto::PrepareRequest cluster_request(const std::string& extra = "") {
+  // A cluster node's request; `replace_address` names a dead node it replaces.
+  static proto::PrepareRequest cluster_request(const std::string& replace_address = "") {
+    proto::cassandra::PrepareSettings settings;
+    settings.set_cluster_name("c1");
+    settings.add_seeds("127.32.0.11");
+    settings.set_rack("rack1");
+    settings.set_replace_address(replace_address);
     proto::PrepareRequest req;
-    req.set_config_json(R"({"cluster_name": "c1", "seeds": ["127.32.0.11"], "rack": "rack1")" +
-                        extra + "}");
+    req.mutable_settings()->PackFrom(settings);
     return req;
   }
   static proto::PrepareRequest standalone_request() {
+    proto::cassandra::PrepareSettings settings;
+    settings.set_standalone(true);
     proto::PrepareRequest req;
-    req.set_config_json(R"({"standalone": true})");
+    req.mutable_settings()->PackFrom(settings);
     req.add_databases()->set_name("shop");
     auto* u = req.add_users();
     u->set_name("alice");

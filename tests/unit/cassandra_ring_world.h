@@ -1,14 +1,15 @@
 #pragma once
 // A taskmanager World (tests/unit/taskmanager_test_world.h) with a cluster
 // fake and Cassandra guests that play a ring: a prepared node joins the ring
-// (UN in its rack) and every node's heartbeat detail shows the ring, as the
-// conductor would record it. Decommission takes a node out of the ring.
+// (UN in its rack) and every node's heartbeat detail shows the ring (a
+// NodeReport), as the conductor would record it. Decommission takes a node out of the ring.
 #include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "common/crypto.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "datastores/registry.h"
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_runner_timing.h"
@@ -30,9 +31,13 @@ struct RingWorld {
   bool publish = true;              // whether joins update the heartbeats
   // The keyspaces every node reports (the shrink checks read them); by
   // default one with replication factor 2 over the ring.
-  nlohmann::json keyspaces = nlohmann::json::parse(
-      R"([{"name": "app", "class": "org.apache.cassandra.locator.SimpleStrategy",
-           "replication": {"replication_factor": "2"}}])");
+  std::vector<proto::cassandra::Keyspace> keyspaces = [] {
+    proto::cassandra::Keyspace app;
+    app.set_name("app");
+    app.set_strategy("SimpleStrategy");
+    (*app.mutable_replication())["replication_factor"] = "2";
+    return std::vector<proto::cassandra::Keyspace>{app};
+  }();
 
   RingWorld() {
     world.services.clusters = &clusters;
@@ -102,20 +107,35 @@ struct RingWorld {
   }
 
   // The ring of the `up` nodes; caller holds ring_mu.
-  nlohmann::json ring_locked() {
-    nlohmann::json ring = nlohmann::json::array();
+  proto::cassandra::RingStatusReply ring_reply_locked() {
+    proto::cassandra::RingStatusReply ring;
     for (const auto& id : up) {
       {
         std::lock_guard<std::mutex> l(world.compute.mu);
         if (!world.compute.servers.count(id)) continue;  // destroyed
       }
       const db::Node n = clusters_node(id);
-      ring.push_back({{"address", address(id)},
-                      {"state", "UN"},
-                      {"rack", n.rack},
-                      {"dc", "dc1"},
-                      {"load_bytes", 1000},
-                      {"host_id", "00000000-0000-0000-0000-000000000000"}});
+      auto* node = ring.add_nodes();
+      node->set_address(address(id));
+      node->set_state("UN");
+      node->set_rack(n.rack);
+      node->set_dc("dc1");
+      node->set_load_bytes(1000);
+      node->set_host_id("00000000-0000-0000-0000-000000000000");
+    }
+    return ring;
+  }
+  // The same as the fake guest's ring_status action answers it.
+  nlohmann::json ring_locked() {
+    nlohmann::json ring = nlohmann::json::array();
+    const proto::cassandra::RingStatusReply reply = ring_reply_locked();
+    for (const auto& n : reply.nodes()) {
+      ring.push_back({{"address", n.address()},
+                      {"state", n.state()},
+                      {"rack", n.rack()},
+                      {"dc", n.dc()},
+                      {"load_bytes", n.load_bytes()},
+                      {"host_id", n.host_id()}});
     }
     return ring;
   }
@@ -128,13 +148,13 @@ struct RingWorld {
   // Every up node reports the ring (RUNNING), as heartbeats would.
   void publish_ring() {
     std::lock_guard<std::mutex> l(ring_mu);
-    const nlohmann::json ring = ring_locked();
+    proto::cassandra::NodeReport report;
+    *report.mutable_ring() = ring_reply_locked();
+    for (const auto& ks : keyspaces) *report.mutable_keyspaces()->add_keyspaces() = ks;
+    report.set_load_bytes(1000);
+    report.set_free_disk_bytes(1000000000);
     for (const auto& id : up) {
-      clusters.set_detail(id, {{"cassandra",
-                                {{"ring", ring},
-                                 {"keyspaces", keyspaces},
-                                 {"load_bytes", 1000},
-                                 {"free_disk_bytes", 1000000000}}}});
+      clusters.set_detail(id, datastores::cassandra::stored_detail(report));
       world.instances.set_service_status(id, "RUNNING");
     }
   }

@@ -1,55 +1,66 @@
-// Shrink safety (datastores/cassandra/common_shrink_checks.h) over heartbeat
-// details shaped as the guest reports them.
+// Shrink safety (datastores/cassandra/common_shrink_checks.h) over node
+// reports shaped as the guest sends them (NodeReport, cassandra_guest.proto).
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "common/status_detail.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_shrink_checks.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
-using nlohmann::json;
+using proto::cassandra::Keyspace;
+using proto::cassandra::NodeReport;
+using Keyspaces = std::vector<Keyspace>;
 
 constexpr double kGiB = 1024.0 * 1024 * 1024;
 
-json simple(const std::string& name, const std::string& rf) {
-  return {{"name", name},
-          {"class", "org.apache.cassandra.locator.SimpleStrategy"},
-          {"replication", {{"replication_factor", rf}}}};
+Keyspace keyspace(const std::string& name, const std::string& strategy,
+                  const std::map<std::string, std::string>& replication) {
+  Keyspace ks;
+  ks.set_name(name);
+  ks.set_strategy(strategy);
+  for (const auto& [key, value] : replication) (*ks.mutable_replication())[key] = value;
+  return ks;
 }
 
-json nts(const std::string& name, json per_dc) {
-  per_dc["class"] = "org.apache.cassandra.locator.NetworkTopologyStrategy";
-  return {{"name", name}, {"class", "NetworkTopologyStrategy"}, {"replication", per_dc}};
+Keyspace simple(const std::string& name, const std::string& rf) {
+  return keyspace(name, "SimpleStrategy", {{"replication_factor", rf}});
 }
 
-json local(const std::string& name) {
-  return {{"name", name},
-          {"class", "org.apache.cassandra.locator.LocalStrategy"},
-          {"replication", json::object()}};
+Keyspace nts(const std::string& name, const std::map<std::string, std::string>& per_dc) {
+  return keyspace(name, "NetworkTopologyStrategy", per_dc);
 }
+
+Keyspace local(const std::string& name) { return keyspace(name, "LocalStrategy", {}); }
 
 // Cassandra 5.0's own keyspaces on a fresh ring.
-json system_keyspaces() {
-  return json::array({local("system"), local("system_schema"), simple("system_auth", "1"),
-                      simple("system_distributed", "3"), simple("system_traces", "2")});
+Keyspaces system_keyspaces() {
+  return {local("system"), local("system_schema"), simple("system_auth", "1"),
+          simple("system_distributed", "3"), simple("system_traces", "2")};
 }
 
-json report(json keyspaces, double load, double free) {
-  return {{"cassandra",
-           {{"ring", json::array({{{"address", "127.10.0.2"},
-                                   {"state", "UN"},
-                                   {"rack", "r1"},
-                                   {"dc", "dc1"},
-                                   {"load_bytes", load},
-                                   {"host_id", "h"}}})},
-            {"keyspaces", std::move(keyspaces)},
-            {"load_bytes", load},
-            {"free_disk_bytes", free}}}};
+NodeReport report(const Keyspaces& keyspaces, double load, double free) {
+  NodeReport r;
+  auto* node = r.mutable_ring()->add_nodes();
+  node->set_address("127.10.0.2");
+  node->set_state("UN");
+  node->set_rack("r1");
+  node->set_dc("dc1");
+  node->set_load_bytes(int64_t(load));
+  node->set_host_id("h");
+  for (const auto& ks : keyspaces) *r.mutable_keyspaces()->add_keyspaces() = ks;
+  r.set_load_bytes(int64_t(load));
+  r.set_free_disk_bytes(int64_t(free));
+  return r;
 }
 
 // Members n1..nN in `racks` of dc1, each with the same keyspaces, 1 GiB of
 // load and 10 GiB free.
-std::vector<ShrinkMember> members(const std::vector<std::string>& racks, const json& keyspaces) {
+std::vector<ShrinkMember> members(const std::vector<std::string>& racks,
+                                  const Keyspaces& keyspaces) {
   std::vector<ShrinkMember> out;
   for (size_t k = 0; k < racks.size(); ++k) {
     const std::string id = "n" + std::to_string(k + 1);
@@ -59,7 +70,7 @@ std::vector<ShrinkMember> members(const std::vector<std::string>& racks, const j
   return out;
 }
 
-json with(json keyspaces, const json& extra) {
+Keyspaces with(Keyspaces keyspaces, const Keyspace& extra) {
   keyspaces.push_back(extra);
   return keyspaces;
 }
@@ -92,7 +103,7 @@ TEST(CassandraShrink, NamesTheKeyspaceWithTheLargestFactor) {
 
 TEST(CassandraShrink, NetworkTopologyFactorCountsTheNodesOfItsDc) {
   // Four nodes in dc1 and a keyspace with dc1: 4.
-  auto ring = members({"r1", "r2", "r1", "r2"}, json::array({nts("ks", {{"dc1", "4"}})}));
+  auto ring = members({"r1", "r2", "r1", "r2"}, {nts("ks", {{"dc1", "4"}})});
   const auto why = shrink_refusal(ring, {"n2"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("would leave 3 nodes in dc1"), std::string::npos) << *why;
@@ -100,78 +111,84 @@ TEST(CassandraShrink, NetworkTopologyFactorCountsTheNodesOfItsDc) {
       << *why;
 
   // A factor asked in another DC does not hold dc1 back.
-  ring = members({"r1", "r2", "r1", "r2"}, json::array({nts("ks", {{"dc2", "4"}})}));
+  ring = members({"r1", "r2", "r1", "r2"}, {nts("ks", {{"dc2", "4"}})});
   EXPECT_EQ(shrink_refusal(ring, {"n2"}), std::nullopt);
 }
 
-TEST(CassandraShrink, TransientAndNumericFactorsAreRead) {
-  const json ks = {
-      {"name", "t"}, {"class", "SimpleStrategy"}, {"replication", {{"replication_factor", "3/1"}}}};
-  EXPECT_TRUE(shrink_refusal(members({"r1", "r1", "r1"}, json::array({ks})), {"n1"}));
-  const json numeric = {
-      {"name", "n"},
-      {"replication",
-       {{"class", "org.apache.cassandra.locator.SimpleStrategy"}, {"replication_factor", 3}}}};
-  EXPECT_TRUE(shrink_refusal(members({"r1", "r1", "r1"}, json::array({numeric})), {"n1"}));
+TEST(CassandraShrink, TransientFactorsAndAClassAmongTheOptionsAreRead) {
+  EXPECT_TRUE(shrink_refusal(members({"r1", "r1", "r1"}, {simple("t", "3/1")}), {"n1"}));
+  // No strategy of its own: the class option names it (long or short).
+  const Keyspace in_options = keyspace(
+      "n", "",
+      {{"class", "org.apache.cassandra.locator.SimpleStrategy"}, {"replication_factor", "3"}});
+  EXPECT_TRUE(shrink_refusal(members({"r1", "r1", "r1"}, {in_options}), {"n1"}));
 }
 
 TEST(CassandraShrink, KeyspacesAreMergedOverAllReports) {
   // Only n1 knows about keyspace "late" yet: its factor still counts.
-  auto ring = members({"r1", "r1", "r1"}, json::array({simple("ks", "1")}));
-  ring[0].detail["cassandra"]["keyspaces"].push_back(simple("late", "3"));
+  auto ring = members({"r1", "r1", "r1"}, {simple("ks", "1")});
+  *ring[0].report->mutable_keyspaces()->add_keyspaces() = simple("late", "3");
   const auto why = shrink_refusal(ring, {"n2"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("'late'"), std::string::npos) << *why;
 }
 
 TEST(CassandraShrink, MissingReportIsRetryShortly) {
-  auto ring = members({"r1", "r1", "r1", "r1"}, json::array({simple("ks", "1")}));
-  ring[2].detail = json::object();
+  auto ring = members({"r1", "r1", "r1", "r1"}, {simple("ks", "1")});
+  ring[2].report.reset();
   auto why = shrink_refusal(ring, {"n4"});
   ASSERT_TRUE(why);
   EXPECT_EQ(*why, "node ring-3 has not reported its ring yet; retry shortly");
 
-  ring[2].detail = {{"cassandra", {{"ring", json::array()}, {"load_bytes", 1}}}};
+  ring[2].report = NodeReport();
+  ring[2].report->mutable_ring();
+  ring[2].report->set_load_bytes(1);
   why = shrink_refusal(ring, {"n4"});
   ASSERT_TRUE(why) << "free_disk_bytes missing";
+  EXPECT_NE(why->find("ring-3"), std::string::npos);
+
+  ring[2].report = report({simple("ks", "1")}, 1 * kGiB, 10 * kGiB);
+  ring[2].report->clear_ring();
+  why = shrink_refusal(ring, {"n4"});
+  ASSERT_TRUE(why) << "ring missing";
   EXPECT_NE(why->find("ring-3"), std::string::npos);
 }
 
 TEST(CassandraShrink, KeyspacesMustBeKnownFromAtLeastOneNode) {
   // A guest whose CQL does not answer reports no keyspaces; without any
   // keyspace list the factors are unknown, so nothing may leave.
-  auto ring = members({"r1", "r1", "r1", "r1"}, json::array({simple("ks", "3")}));
-  for (auto& m : ring) m.detail["cassandra"].erase("keyspaces");
+  auto ring = members({"r1", "r1", "r1", "r1"}, {simple("ks", "3")});
+  for (auto& m : ring) m.report->clear_keyspaces();
   auto why = shrink_refusal(ring, {"n4"});
   ASSERT_TRUE(why);
   EXPECT_EQ(*why, "no node has reported its keyspaces yet; retry shortly");
   // One node's list is enough (the schema is the same everywhere).
-  ring[1].detail["cassandra"]["keyspaces"] = json::array({simple("ks", "4")});
+  *ring[1].report->mutable_keyspaces()->add_keyspaces() = simple("ks", "4");
   why = shrink_refusal(ring, {"n4"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("replication factor 4"), std::string::npos) << *why;
 }
 
 TEST(CassandraShrink, RemainingNodeWithoutFreeDiskForTheLeavingLoadIsRefused) {
-  auto ring = members({"r1", "r1", "r1", "r1"}, json::array({simple("ks", "2")}));
-  ring[3].detail["cassandra"]["load_bytes"] = 6 * kGiB;  // leaving
-  ring[1].detail["cassandra"]["free_disk_bytes"] = 5 * kGiB;
+  auto ring = members({"r1", "r1", "r1", "r1"}, {simple("ks", "2")});
+  ring[3].report->set_load_bytes(int64_t(6 * kGiB));  // leaving
+  ring[1].report->set_free_disk_bytes(int64_t(5 * kGiB));
   const auto why = shrink_refusal(ring, {"n4"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("node ring-2 has 5.0 GiB of free disk"), std::string::npos) << *why;
   EXPECT_NE(why->find("hold 6.0 GiB"), std::string::npos) << *why;
 
   // The loads of several leaving nodes add up: 2 x 1 GiB > 1.5 GiB free.
-  ring = members({"r1", "r1", "r1", "r1", "r1"}, json::array({simple("ks", "1")}));
-  ring[0].detail["cassandra"]["free_disk_bytes"] = 1.5 * kGiB;
+  ring = members({"r1", "r1", "r1", "r1", "r1"}, {simple("ks", "1")});
+  ring[0].report->set_free_disk_bytes(int64_t(1.5 * kGiB));
   EXPECT_TRUE(shrink_refusal(ring, {"n4", "n5"}));
   EXPECT_FALSE(shrink_refusal(ring, {"n5"}));
 }
 
 TEST(CassandraShrink, LosingARackIsRefusedWhenANetworkTopologyKeyspaceNeedsIt) {
   // Three racks, one node in r3; ks keeps 3 replicas on separate racks.
-  const auto ring = members({"r1", "r1", "r2", "r2", "r3"},
-                            json::array({nts("ks", {{"dc1", "3"}}), simple("s", "1")}));
+  const auto ring =
+      members({"r1", "r1", "r2", "r2", "r3"}, {nts("ks", {{"dc1", "3"}}), simple("s", "1")});
   const auto why = shrink_refusal(ring, {"n5"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("last node of rack 'r3'"), std::string::npos) << *why;
@@ -183,20 +200,66 @@ TEST(CassandraShrink, LosingARackIsRefusedWhenANetworkTopologyKeyspaceNeedsIt) {
 
 TEST(CassandraShrink, LosingARackIsAllowedWhenNoKeyspaceNeedsThatManyRacks) {
   // NTS with 2 replicas still finds 2 racks after r3 goes.
-  auto ring = members({"r1", "r1", "r2", "r2", "r3"}, json::array({nts("ks", {{"dc1", "2"}})}));
+  auto ring = members({"r1", "r1", "r2", "r2", "r3"}, {nts("ks", {{"dc1", "2"}})});
   EXPECT_FALSE(shrink_refusal(ring, {"n5"}));
   // SimpleStrategy ignores racks.
-  ring = members({"r1", "r1", "r2", "r2", "r3"}, json::array({simple("ks", "3")}));
+  ring = members({"r1", "r1", "r2", "r2", "r3"}, {simple("ks", "3")});
   EXPECT_FALSE(shrink_refusal(ring, {"n5"}));
 }
 
 TEST(CassandraShrink, ChecksRunInOrderReplicasBeforeDiskBeforeRacks) {
   // Both the factor and the disk are violated: the factor is named.
-  auto ring = members({"r1", "r2", "r3"}, json::array({nts("ks", {{"dc1", "3"}})}));
-  ring[0].detail["cassandra"]["free_disk_bytes"] = 0;
+  auto ring = members({"r1", "r2", "r3"}, {nts("ks", {{"dc1", "3"}})});
+  ring[0].report->set_free_disk_bytes(0);
   const auto why = shrink_refusal(ring, {"n3"});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("replication factor 3"), std::string::npos) << *why;
+}
+
+// A cluster node as the repository reads it, with `detail` stored.
+db::Node node(const std::string& id, const nlohmann::json& detail) {
+  db::Node n;
+  n.instance_id = id;
+  n.instance.name = "ring-" + id;
+  n.rack = "r1";
+  n.detail = detail;
+  return n;
+}
+
+TEST(CassandraShrink, MembersCarryTheReportsDecodedFromTheStoredDetails) {
+  const NodeReport sent = report(system_keyspaces(), 1 * kGiB, 10 * kGiB);
+  const auto members = shrink_members({node("1", stored_detail(sent))});
+  ASSERT_EQ(members.size(), 1u);
+  ASSERT_TRUE(members[0].report.has_value());
+  EXPECT_EQ(members[0].report->SerializeAsString(), sent.SerializeAsString());
+  EXPECT_EQ(members[0].name, "ring-1");
+  EXPECT_EQ(members[0].rack, "r1");
+}
+
+TEST(CassandraShrink, ADetailThatDoesNotDecodeIsANodeThatHasNotReported) {
+  const NodeReport sent = report({simple("ks", "1")}, 1 * kGiB, 10 * kGiB);
+  auto nodes = std::vector<db::Node>{node("1", stored_detail(sent)), node("2", stored_detail(sent)),
+                                     node("3", stored_detail(sent))};
+  // The shape written before NodeReport: keys walked by hand once.
+  nodes[1].detail = {{"cassandra", {{"ring", nlohmann::json::array()}, {"load_bytes", 1}}}};
+  EXPECT_FALSE(node_report(nodes[1].detail, "2").has_value());
+  auto why = shrink_refusal(shrink_members(nodes), {"3"});
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, "node ring-2 has not reported its ring yet; retry shortly");
+  // Fields of the wrong type, and a detail that is no object at all.
+  nodes[1].detail = stored_detail(sent);
+  nodes[1].detail["datastore"]["load_bytes"] = nlohmann::json::array({1});
+  EXPECT_EQ(shrink_refusal(shrink_members(nodes), {"3"}), why);
+  nodes[1].detail = nlohmann::json::array({1, 2});
+  EXPECT_EQ(shrink_refusal(shrink_members(nodes), {"3"}), why);
+  // Another datastore's report (or none) is no Cassandra report either.
+  proto::StatusDetail other;
+  other.set_fault("disk full");
+  nodes[1].detail = common::encode_status_detail(other).value();
+  EXPECT_EQ(shrink_refusal(shrink_members(nodes), {"3"}), why);
+  // Reported again: the shrink may go on.
+  nodes[1].detail = stored_detail(sent);
+  EXPECT_EQ(shrink_refusal(shrink_members(nodes), {"3"}), std::nullopt);
 }
 
 TEST(CassandraShrink, HumanBytes) {

@@ -15,8 +15,15 @@ using namespace std::chrono_literals;
 using Outcome = taskmanager::OperationRunner::Outcome;
 using nlohmann::json;
 
-json config_of(const FakeGuest& g, size_t i = 0) {
-  return json::parse(g.prepares.at(i).config_json());
+// The settings the `i`th prepare of `g` carried.
+proto::cassandra::PrepareSettings config_of(const FakeGuest& g, size_t i = 0) {
+  proto::cassandra::PrepareSettings settings;
+  EXPECT_TRUE(g.prepares.at(i).settings().UnpackTo(&settings));
+  return settings;
+}
+
+std::vector<std::string> seeds_of(const proto::cassandra::PrepareSettings& settings) {
+  return {settings.seeds().begin(), settings.seeds().end()};
 }
 
 class CassandraClusterTest : public ::testing::Test {
@@ -68,16 +75,16 @@ TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecure
   for (const std::string id : {"n1", "n2", "n3"}) {
     const FakeGuest g = w.guest(id);
     ASSERT_EQ(g.prepares.size(), 1u) << id;
-    const json config = config_of(g);
-    EXPECT_EQ(config["auto_bootstrap"], false) << id;
-    EXPECT_EQ(config["seeds"], json(seeds)) << id;
-    EXPECT_EQ(config["cluster_name"], w.cluster_id);
-    EXPECT_EQ(config["rack"], id == "n2" ? "r2" : "r1");
-    EXPECT_EQ(config["dc"], "dc1");
+    const auto config = config_of(g);
+    EXPECT_EQ(config.auto_bootstrap(), false) << id;
+    EXPECT_EQ(seeds_of(config), seeds) << id;
+    EXPECT_EQ(config.cluster_name(), w.cluster_id);
+    EXPECT_EQ(config.rack(), id == "n2" ? "r2" : "r1");
+    EXPECT_EQ(config.dc(), "dc1");
     EXPECT_EQ(g.prepares[0].memory_mb(), 2048);
-    ASSERT_EQ(config["initial_tokens"].size(), 16u) << id;
-    for (const auto& t : config["initial_tokens"]) {
-      EXPECT_TRUE(tokens.insert(t.get<int64_t>()).second) << id << " shares token " << t;
+    ASSERT_EQ(config.initial_tokens_size(), 16) << id;
+    for (const int64_t t : config.initial_tokens()) {
+      EXPECT_TRUE(tokens.insert(t).second) << id << " shares token " << t;
     }
   }
   EXPECT_EQ(tokens.size(), 48u) << "every node of the new ring has tokens of its own";
@@ -135,11 +142,12 @@ TEST_F(CassandraClusterTest, CreateIsActiveOnlyOnceEveryHeartbeatShowsEveryNodeU
 TEST_F(CassandraClusterTest, TheRingIsNotReadyWhileANodeReportsAnotherRack) {
   const auto op = create_three();
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted);
-  json detail = w.clusters.details.at("n2");
-  for (auto& m : detail["cassandra"]["ring"]) {
-    if (m["address"] == w.address("n3")) m["rack"] = "r9";
+  auto report = datastores::cassandra::node_report(w.clusters.details.at("n2"), "n2");
+  ASSERT_TRUE(report);
+  for (auto& m : *report->mutable_ring()->mutable_nodes()) {
+    if (m.address() == w.address("n3")) m.set_rack("r9");
   }
-  w.clusters.set_detail("n2", detail);
+  w.clusters.set_detail("n2", datastores::cassandra::stored_detail(*report));
   db::Operation copy = w.world.op(op.id);
   taskmanager::StepContext ctx{w.world.services, copy};
   auto step = datastores::cassandra::wait_for_ring_step();
@@ -216,11 +224,11 @@ TEST_F(CassandraClusterTest, StandaloneInstanceIsItsOwnSecuredRing) {
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
-  const json config = config_of(w.guest("solo"));
-  EXPECT_EQ(config["standalone"], true);
-  EXPECT_EQ(config["seeds"], json({w.address("solo")}));
-  EXPECT_EQ(config["cluster_name"], "solo");
-  EXPECT_EQ(config["rack"], "az7");
+  const auto config = config_of(w.guest("solo"));
+  EXPECT_EQ(config.standalone(), true);
+  EXPECT_EQ(seeds_of(config), std::vector<std::string>{w.address("solo")});
+  EXPECT_EQ(config.cluster_name(), "solo");
+  EXPECT_EQ(config.rack(), "az7");
   EXPECT_EQ(w.world.instance("solo").task, "NONE");
 
   const auto del = w.world.delete_instance("solo");
@@ -262,11 +270,11 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
-  const json config = json::parse(w.guest("n4").prepares.at(0).config_json());
-  EXPECT_EQ(config["auto_bootstrap"], true);
-  EXPECT_FALSE(config.contains("initial_tokens")) << "a joining node's tokens come from the ring";
-  EXPECT_EQ(config["seeds"], json({w.address("n1"), w.address("n2")}));
-  EXPECT_EQ(config["rack"], "r3");
+  const auto config = config_of(w.guest("n4"));
+  EXPECT_EQ(config.auto_bootstrap(), true);
+  EXPECT_TRUE(config.initial_tokens().empty()) << "a joining node's tokens come from the ring";
+  EXPECT_EQ(seeds_of(config), (std::vector<std::string>{w.address("n1"), w.address("n2")}));
+  EXPECT_EQ(config.rack(), "r3");
   // The new rack r3 gets a seed; every node hears of it.
   const db::Cluster c = w.cluster();
   ASSERT_EQ(c.nodes.size(), 4u);
@@ -511,7 +519,7 @@ TEST_F(CassandraResizeTest, AShrinkThatBecameUnsafeStopsBeforeAnyDecommission) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
   // After the API accepted the shrink, a keyspace's replication was raised
   // to 3: two nodes can no longer hold it.
-  w.keyspaces[0]["replication"]["replication_factor"] = "3";
+  (*w.keyspaces[0].mutable_replication())["replication_factor"] = "3";
   w.publish_ring();
 
   ASSERT_EQ(w.run(op.id), Outcome::kFailed);
@@ -539,11 +547,11 @@ TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesT
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
   EXPECT_GE(w.guest("n2").stops, 1) << "a live node cannot be replaced";
-  const json config = json::parse(w.guest("n5").prepares.at(0).config_json());
-  EXPECT_EQ(config["replace_address"], old_address);
-  EXPECT_EQ(config["auto_bootstrap"], true);
-  EXPECT_EQ(config["rack"], "r2");
-  EXPECT_EQ(config["seeds"], json({w.address("n1")})) << "not the dead seed";
+  const auto config = config_of(w.guest("n5"));
+  EXPECT_EQ(config.replace_address(), old_address);
+  EXPECT_EQ(config.auto_bootstrap(), true);
+  EXPECT_EQ(config.rack(), "r2");
+  EXPECT_EQ(seeds_of(config), std::vector<std::string>{w.address("n1")}) << "not the dead seed";
   EXPECT_FALSE(w.world.instances.find_any("n2"));
   EXPECT_EQ(w.acts("n5", "store_credentials").size(), 1u);
   const db::Cluster c = w.cluster();

@@ -4,10 +4,12 @@
 // strategies, Cassandra 5.0 (enabled for clusters, default) and 4.1 (not
 // enabled), a 2 GB flavor, and fake guests' database administration with a
 // root-enabled history (not wired by default: wire_guests()).
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "datastores/cassandra/common_node_report.h"
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_database_admin.h"
 #include "tests/fakes/fake_root_history.h"
@@ -96,21 +98,30 @@ struct ClusterTestEnv : ApiTestEnv {
   }
 };
 
-// A heartbeat detail of a healthy Cassandra node with the system keyspaces
-// (system_distributed RF 3) plus `extra` keyspaces.
-inline nlohmann::json cassandra_detail(nlohmann::json extra = nlohmann::json::array()) {
-  using nlohmann::json;
-  json keyspaces = json::array(
-      {{{"name", "system"}, {"class", "LocalStrategy"}, {"replication", json::object()}},
-       {{"name", "system_distributed"},
-        {"class", "SimpleStrategy"},
-        {"replication", {{"replication_factor", "3"}}}}});
-  for (auto& ks : extra) keyspaces.push_back(ks);
-  return {{"cassandra",
-           {{"ring", json::array()},
-            {"keyspaces", keyspaces},
-            {"load_bytes", 1000},
-            {"free_disk_bytes", 1000000}}}};
+// A keyspace as a Cassandra node reports it.
+inline proto::cassandra::Keyspace cassandra_keyspace(
+    const std::string& name, const std::string& strategy,
+    const std::map<std::string, std::string>& replication) {
+  proto::cassandra::Keyspace ks;
+  ks.set_name(name);
+  ks.set_strategy(strategy);
+  for (const auto& [key, value] : replication) (*ks.mutable_replication())[key] = value;
+  return ks;
+}
+
+// The stored heartbeat detail of a healthy Cassandra node with the system
+// keyspaces (system_distributed RF 3) plus `extra` keyspaces.
+inline nlohmann::json cassandra_detail(const std::vector<proto::cassandra::Keyspace>& extra = {}) {
+  proto::cassandra::NodeReport report;
+  report.mutable_ring();
+  auto* keyspaces = report.mutable_keyspaces();
+  *keyspaces->add_keyspaces() = cassandra_keyspace("system", "LocalStrategy", {});
+  *keyspaces->add_keyspaces() =
+      cassandra_keyspace("system_distributed", "SimpleStrategy", {{"replication_factor", "3"}});
+  for (const auto& ks : extra) *keyspaces->add_keyspaces() = ks;
+  report.set_load_bytes(1000);
+  report.set_free_disk_bytes(1000000);
+  return datastores::cassandra::stored_detail(report);
 }
 
 }  // namespace automat::testing

@@ -47,7 +47,7 @@ TEST_F(ConsumerTest, RecordsABatchThenAcksItAllAtOnce) {
 
 TEST_F(ConsumerTest, ForgedMessagesAreAckedToo) {
   // A forged message must not come back forever: it is dropped and acked.
-  broker.push(heartbeat_message("a", 1, "FAILED", "", "forged-key"));
+  broker.push(heartbeat_message("a", 1, "FAILED", {}, "forged-key"));
   EXPECT_EQ(consumer.poll_once(), 1u);
   EXPECT_EQ(broker.unacked(), 0u);
   EXPECT_EQ(broker.ready(), 0u);

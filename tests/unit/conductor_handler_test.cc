@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/status.h"
+#include "common/status_detail.h"
 #include "conductor/guest_message_handler.h"
 #include "tests/unit/conductor_test_util.h"
 
@@ -17,9 +18,20 @@ class HandlerTest : public ::testing::Test {
   GuestMessageHandler handler{repo, kGuestSecret};
 };
 
+// A report with `fault` and, as its datastore's own report, a message the
+// conductor knows nothing special about.
+proto::DatastoreReport report_of(const std::string& fault, const std::string& manager) {
+  proto::DatastoreReport report;
+  report.set_fault(fault);
+  proto::PingReply own;
+  own.set_manager(manager);
+  report.mutable_datastore()->PackFrom(own);
+  return report;
+}
+
 TEST_F(HandlerTest, RecordsAValidBatchInOneCall) {
   const auto result = handler.handle({
-      heartbeat_message("a", 100, "RUNNING", R"({"rack":"r1"})"),
+      heartbeat_message("a", 100, "RUNNING", report_of("", "kvstore")),
       heartbeat_message("b", 100, "BUILDING"),
       heartbeat_message("c", 100, "RUNNING"),
   });
@@ -29,7 +41,10 @@ TEST_F(HandlerTest, RecordsAValidBatchInOneCall) {
   EXPECT_EQ(repo.batches, 1);
   EXPECT_EQ(repo.fake.statuses.at("a"), "RUNNING");
   EXPECT_EQ(repo.fake.statuses.at("b"), "BUILDING");
-  EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json({{"rack", "r1"}}));
+  EXPECT_EQ(repo.fake.details.at("a"),
+            nlohmann::json({{"datastore",
+                             {{"@type", "type.googleapis.com/automat.proto.PingReply"},
+                              {"manager", "kvstore"}}}}));
   EXPECT_EQ(repo.fake.details.at("b"), nlohmann::json::object());
   EXPECT_EQ((repo.fake.lastseen.at({"a", "heartbeat"})), 100);
 }
@@ -40,8 +55,8 @@ TEST_F(HandlerTest, DropsForgedMessagesButKeepsTheRest) {
   // Signed with a key derived from the wrong deployment secret.
   const std::string wrong_secret = common::crypto::guest_signing_key("other-secret", "c");
   const auto result = handler.handle({
-      heartbeat_message("a", 100, "FAILED", "", key_b),
-      heartbeat_message("c", 100, "FAILED", "", wrong_secret),
+      heartbeat_message("a", 100, "FAILED", {}, key_b),
+      heartbeat_message("c", 100, "FAILED", {}, wrong_secret),
       heartbeat_message("b", 100, "RUNNING"),
   });
   EXPECT_EQ(result.rejected, 2u);
@@ -87,11 +102,26 @@ TEST_F(HandlerTest, SurvivesGarbage) {
   EXPECT_EQ(repo.fake.statuses.size(), 1u);
 }
 
-TEST_F(HandlerTest, MalformedDetailBecomesEmptyObject) {
-  handler.handle({heartbeat_message("a", 1, "RUNNING", "{not json"),
-                  heartbeat_message("b", 1, "RUNNING", "[1,2]")});
-  EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json::object());
-  EXPECT_EQ(repo.fake.details.at("b"), nlohmann::json::object());
+TEST_F(HandlerTest, StoredDetailDecodesBackToWhatTheGuestSaid) {
+  handler.handle({heartbeat_message("a", 1, "FAILED", report_of("disk full", "kvstore"))});
+  EXPECT_EQ(repo.fake.details.at("a")["fault"], "disk full");  // what the instance views read
+  const auto detail = common::decode_status_detail(repo.fake.details.at("a"), "a");
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->fault(), "disk full");
+  proto::PingReply own;
+  ASSERT_TRUE(detail->datastore().UnpackTo(&own));
+  EXPECT_EQ(own.manager(), "kvstore");
+}
+
+TEST_F(HandlerTest, AReportOfAnUnknownTypeIsLeftOutButTheStatusIsRecorded) {
+  proto::DatastoreReport report;
+  report.set_fault("it broke");
+  report.mutable_datastore()->set_type_url("type.googleapis.com/automat.proto.nosuch.Report");
+  report.mutable_datastore()->set_value("\x08\x01");
+  const auto result = handler.handle({heartbeat_message("a", 1, "FAILED", report)});
+  EXPECT_EQ(result.accepted, 1u);
+  EXPECT_EQ(repo.fake.statuses.at("a"), "FAILED");
+  EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json({{"fault", "it broke"}}));
 }
 
 // A signed heartbeat from `id` carrying replication health.
@@ -113,7 +143,10 @@ std::string replica_heartbeat(const std::string& id, int64_t sent_us, bool io, b
 TEST_F(HandlerTest, HealthyReplicaStaysRunningWithItsLagInTheDetail) {
   handler.handle({replica_heartbeat("r", 1, true, true, "")});
   EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
-  EXPECT_EQ(repo.fake.details.at("r")["replication"]["seconds_behind"], 2);
+  const auto detail = common::decode_status_detail(repo.fake.details.at("r"), "r");
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->replication().seconds_behind(), 2);
+  EXPECT_TRUE(detail->replication().io_running());
   EXPECT_FALSE(repo.fake.details.at("r").contains("fault"));
 }
 

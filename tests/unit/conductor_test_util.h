@@ -14,14 +14,16 @@ namespace automat::testing {
 
 inline constexpr const char* kGuestSecret = "unit-test-guest-secret";
 
-// A serialized heartbeat envelope for `instance_id`, signed with the key the
-// conductor derives (or with `signing_key` when given, to forge one).
+// A serialized heartbeat envelope for `instance_id` carrying `report`,
+// signed with the key the conductor derives (or with `signing_key` when
+// given, to forge one).
 inline std::string heartbeat_message(const std::string& instance_id, int64_t sent_us,
-                                     const std::string& status, const std::string& detail_json = "",
+                                     const std::string& status,
+                                     const proto::DatastoreReport& report = {},
                                      const std::string& signing_key = "") {
   proto::Heartbeat hb;
   hb.set_service_status(status);
-  hb.set_detail_json(detail_json);
+  *hb.mutable_report() = report;
   proto::GuestEnvelope env;
   env.set_instance_id(instance_id);
   env.set_method("heartbeat");

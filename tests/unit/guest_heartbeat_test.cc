@@ -39,7 +39,14 @@ class StatusManager : public DatastoreManager {
     std::lock_guard<std::mutex> lock(mu_);
     return status_;
   }
-  std::string detail_json() override { return R"({"pid":42})"; }
+  proto::DatastoreReport report() override {
+    proto::DatastoreReport r;
+    r.set_fault("pid 42 is slow");
+    proto::PingReply own;  // stands for a datastore's own report
+    own.set_instance_id("pid-42");
+    r.mutable_datastore()->PackFrom(own);
+    return r;
+  }
   void set_status(const std::string& s) {
     std::lock_guard<std::mutex> lock(mu_);
     status_ = s;
@@ -82,7 +89,10 @@ TEST(HeartbeatPublisher, PublishesASignedHeartbeatToTheConductorQueue) {
   proto::Heartbeat beat;
   ASSERT_TRUE(beat.ParseFromString(env.payload()));
   EXPECT_EQ(beat.service_status(), "RUNNING");
-  EXPECT_EQ(beat.detail_json(), R"({"pid":42})");
+  EXPECT_EQ(beat.report().fault(), "pid 42 is slow");
+  proto::PingReply own;
+  ASSERT_TRUE(beat.report().datastore().UnpackTo(&own));
+  EXPECT_EQ(own.instance_id(), "pid-42");
 }
 
 TEST(HeartbeatPublisher, SentTimeIsStrictlyIncreasingEvenWhenTheClockStallsOrGoesBack) {

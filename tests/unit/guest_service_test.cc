@@ -23,18 +23,28 @@ class ScriptedManager : public DatastoreManager {
     ++prepares;
     last_users = req.users_size();
     if (fail_with) throw *fail_with;
-    status_ = common::service_status::kRunning;
+    status_ = fault.empty() ? common::service_status::kRunning : common::service_status::kFailed;
   }
   void start() override { status_ = common::service_status::kRunning; }
   void stop() override { status_ = common::service_status::kShutdown; }
   void restart() override { ++restarts; }
   std::string status() override { return status_; }
-  std::string detail_json() override { return R"({"k":1})"; }
+  // The fault given (prepare then leaves the datastore FAILED), and a
+  // datastore report of a type the service knows nothing of.
+  proto::DatastoreReport report() override {
+    proto::DatastoreReport r;
+    r.set_fault(fault);
+    proto::PingReply own;
+    own.set_version("own-report");
+    r.mutable_datastore()->PackFrom(own);
+    return r;
+  }
 
   std::atomic<int> prepares{0};
   std::atomic<int> restarts{0};
   int last_users = 0;
   std::optional<common::Error> fail_with;
+  std::string fault;
 
  private:
   std::string status_ = common::service_status::kNew;
@@ -159,6 +169,16 @@ TEST_F(GuestServiceTest, APrepareThatFailsFailsItsJobWithTheManagersMessage) {
   EXPECT_EQ(reply.message(), "mariadbd exited while starting");
 }
 
+TEST_F(GuestServiceTest, APrepareThatLeavesTheDatastoreFailedFailsItsJobWithTheReportsFault) {
+  manager_.fault = "mariadbd would not start: ibdata1 is damaged";
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  ASSERT_TRUE(stub_->StartPrepare(ctx.get(), prepare_job("op-3:prepare:inst-1"), &reply).ok());
+  const JobStatus done = jobs_->wait("op-3:prepare:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kFailed);
+  EXPECT_EQ(done.message, "mariadbd would not start: ibdata1 is damaged");
+}
+
 TEST_F(GuestServiceTest, APrepareJobKeyIsChecked) {
   proto::JobReply reply;
   auto ctx = context("right-token");
@@ -216,6 +236,11 @@ TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {
   auto c3 = context("right-token");
   ASSERT_TRUE(stub_->GetStatus(c3.get(), proto::Empty(), &reply).ok());
   EXPECT_EQ(reply.service_status(), "SHUTDOWN");
+  // The manager's report, as it made it.
+  proto::PingReply own;
+  ASSERT_TRUE(reply.report().datastore().UnpackTo(&own));
+  EXPECT_EQ(own.version(), "own-report");
+  EXPECT_EQ(reply.report().fault(), "");
 }
 
 TEST(GrpcStatusMapping, CodesFollowMeaning) {

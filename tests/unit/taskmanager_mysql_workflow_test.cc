@@ -208,7 +208,7 @@ TEST_F(MysqlWorkflowTest, GuestReportingFailedFailsTheCreate) {
   const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "FAILED");
   world.guests.guest(op.resource_id).status = "FAILED";
-  world.guests.guest(op.resource_id).detail_json = R"({"message": "mariadbd would not start"})";
+  world.guests.guest(op.resource_id).report.set_fault("mariadbd would not start");
   ASSERT_EQ(run(op.id), Outcome::kFailed);
   const auto failed = world.op(op.id);
   EXPECT_EQ(failed.step_name, "prepare-datastore") << "prepare answered FAILED already";
@@ -219,10 +219,14 @@ TEST_F(MysqlWorkflowTest, GuestReportingFailedFailsTheCreate) {
 TEST_F(MysqlWorkflowTest, HeartbeatFailedAfterPrepareFailsWaitForRunning) {
   const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "FAILED");
+  // The guest's status answer says why, in its report's fault.
+  world.guests.guest(op.resource_id).report.set_fault("ibdata1 is damaged");
   ASSERT_EQ(run(op.id), Outcome::kFailed);
   const auto failed = world.op(op.id);
   EXPECT_EQ(failed.step_name, "wait-for-running");
   EXPECT_NE(failed.errors.at(0).message.find("FAILED"), std::string::npos);
+  EXPECT_NE(failed.errors.at(0).message.find("(ibdata1 is damaged)"), std::string::npos)
+      << failed.errors.at(0).message;
 }
 
 TEST_F(MysqlWorkflowTest, AGuestThatExitedFailsFastWithAReason) {
