@@ -8,6 +8,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "api/openapi.h"
 #include "common/client_text.h"
 #include "common/error.h"
 
@@ -146,8 +147,19 @@ std::string number_text(const json& v) {
   return v.dump();
 }
 
-std::string keyword_number(const json* schema, const char* keyword) {
-  return schema && schema->contains(keyword) ? number_text((*schema)[keyword]) : "the limit";
+// The value of `keyword` in `schema` or, for a schema of alternatives (a
+// nullable wrapper, a oneOf of forms), in the first alternative that has it.
+const json* find_keyword(const json& root, const json* schema, const char* keyword, int depth = 0) {
+  schema = schema ? resolve(root, *schema) : nullptr;
+  if (!schema || !schema->is_object() || depth > 8) return nullptr;
+  if (schema->contains(keyword)) return &(*schema)[keyword];
+  for (const char* combinator : {"allOf", "anyOf", "oneOf"}) {
+    if (!schema->contains(combinator)) continue;
+    for (const json& sub : (*schema)[combinator]) {
+      if (const json* found = find_keyword(root, &sub, keyword, depth + 1)) return found;
+    }
+  }
+  return nullptr;
 }
 
 std::string list_keys(const json* schema) {
@@ -163,6 +175,10 @@ std::string list_keys(const json* schema) {
 // and the schema that was violated.
 std::string problem(const json& root, const json* raw_schema, const std::string& description) {
   const json* schema = raw_schema ? resolve(root, *raw_schema) : nullptr;
+  const auto keyword_number = [&](const json*, const char* keyword) -> std::string {
+    const json* value = find_keyword(root, schema, keyword);
+    return value ? number_text(*value) : "the limit";
+  };
   const auto has_text = [&](const char* key) {
     return schema && schema->contains(key) && (*schema)[key].is_string();
   };
@@ -304,6 +320,11 @@ BodySchemas::BodySchemas(const json& openapi) {
 }
 
 BodySchemas::~BodySchemas() = default;
+
+const BodySchemas& published_body_schemas() {
+  static const BodySchemas schemas(openapi_document());
+  return schemas;
+}
 
 bool BodySchemas::has(Method method, const std::string& path) const {
   return entries_.count({method, path}) > 0;

@@ -47,6 +47,10 @@ class BodySchemas {
   std::map<std::pair<Method, std::string>, Entry> entries_;
 };
 
+// The body schemas of docs/openapi.yaml (openapi.h), compiled once.
+// Thread-safe.
+const BodySchemas& published_body_schemas();
+
 // The schemas of `openapi` rewritten for a JSON Schema validator: OpenAPI
 // 3.0's "nullable: true" becomes a type that also admits null.
 nlohmann::json json_schema_of(const nlohmann::json& openapi_schema);

@@ -1,20 +1,16 @@
 #pragma once
-// The body of POST /v1.0/{tenant}/instances, parsed and checked without any
-// I/O. Rules (each violation is a 400 whose message names the field):
-//   instance                 required object
-//   name                     required string: a display name (api/display_name.h)
-//   flavorRef                required string or integer: a flavor id or name,
-//                            or a URL ending in /flavors/<id>
-//   volume.size              required integer within [min_volume_gb, max_volume_gb]
-//   datastore.type/.version  optional strings (defaults resolved by the handler)
-//   databases[]              {name, character_set?, collate?}; name 1..64 of
-//                            [A-Za-z0-9_$-]; character_set/collate 1..64 of [A-Za-z0-9_]
-//   users[]                  {name 1..80 of [A-Za-z0-9_$.-], password 8..128 printable
-//                            ASCII characters, host? 1..255 of [A-Za-z0-9.%_:-],
-//                            databases: [name] or [{name}], each one of databases[]}
-//   availability_zone        optional string, 1..255 of [A-Za-z0-9_.-]
-// Fields not listed are ignored. Duplicate database names or (user, host)
-// pairs are refused.
+// The body of POST /v1.0/{tenant}/instances, parsed without any I/O. Its
+// schema (InstanceCreateRequest in docs/openapi.yaml) states the types,
+// required members, patterns and lengths of every field and is checked
+// first; what is left here is what a schema cannot say, each a 400 that
+// names the field:
+//   name                     a display name (api/display_name.h)
+//   flavorRef                required (the schema leaves it out for replicas);
+//                            a flavor id or name, or a URL ending in /flavors/<id>
+//   volume.size              required, within [min_volume_gb, max_volume_gb]
+//   databases[].name         not listed twice
+//   users[]                  (name, host) not listed twice; each of databases
+//                            one of instance.databases
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -62,7 +58,13 @@ InstanceCreateRequest parse_instance_create(const nlohmann::json& doc, VolumeBou
 // (its databases and users). Holds passwords: store it, never show or log it.
 proto::InstanceCreateInput create_operation_input(const InstanceCreateRequest& req);
 
-// instance.name by the rule above. Throws kBadRequest.
+// parent.volume.size (parent's place in the body is `field`'s parent:
+// "instance.volume", "cluster.instances[2].volume") within `bounds`, of a
+// body its schema admitted. Throws kBadRequest: required, out of bounds.
+int volume_gb(const nlohmann::json& parent, const std::string& field, VolumeBounds bounds);
+
+// instance.name of a body its schema admitted, by the display-name rule.
+// Throws kBadRequest.
 std::string parse_instance_name(const nlohmann::json& instance);
 
 // "5", "m1.tiny" or "http://host/v1.0/t/flavors/5" -> "5"/"m1.tiny"/"5".

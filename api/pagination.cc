@@ -1,7 +1,7 @@
 #include "api/pagination.h"
 
 #include "api/query_params.h"
-#include "api/request_fields.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -39,7 +39,7 @@ PageRequest page_request(const RequestContext& ctx, size_t max_page_size) {
 }
 
 void throw_unknown_marker(const std::string& marker, const std::string& what) {
-  throw common::bad_request("marker " + fields::in_quotes(marker) + " is not the id of " + what +
+  throw common::bad_request("marker " + common::in_quotes(marker) + " is not the id of " + what +
                             " in this list; list again without a marker");
 }
 

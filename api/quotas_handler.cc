@@ -1,7 +1,8 @@
 #include "api/quotas_handler.h"
 
-#include "api/request_fields.h"
+#include "api/request_body.h"
 #include "api/responses.h"
+#include "common/client_text.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -16,17 +17,15 @@ common::Error forbidden(const std::string& message) {
 
 // {"quotas": {...}} as (resource, limit) pairs; null limits skipped.
 std::vector<std::pair<std::string, int64_t>> parse_update(const json& doc) {
-  if (!doc.is_object()) {
-    throw common::bad_request("the request body must be a JSON object: {\"quotas\": {...}}");
-  }
-  const json& quotas = fields::required_object(doc, "quotas", "quotas");
+  body::check(Method::kPut, "/v1.0/{tenant_id}/mgmt/quotas/{tenant}", doc);
+  const json& quotas = doc["quotas"];
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto it = quotas.begin(); it != quotas.end(); ++it) {
     const std::string& resource = it.key();
     if (!db::is_quota_resource(resource)) {
       std::string known;
       for (const auto& r : db::quota_resources()) known += (known.empty() ? "" : ", ") + r;
-      throw common::bad_request("quotas names " + fields::in_quotes(resource) +
+      throw common::bad_request("quotas names " + common::in_quotes(resource) +
                                 ", which is not a quota resource; the resources are " + known);
     }
     const json& value = it.value();
@@ -38,8 +37,8 @@ std::vector<std::pair<std::string, int64_t>> parse_update(const json& doc) {
             : value.is_number_unsigned() &&
                   value.get<uint64_t>() <= static_cast<uint64_t>(db::kMaxQuotaLimit);
     if (!in_range) {
-      throw fields::field_error(field, "must be an integer: -1 (unlimited) or 0 to " +
-                                           std::to_string(db::kMaxQuotaLimit));
+      throw common::bad_request(field + " must be an integer: -1 (unlimited) or 0 to " +
+                                std::to_string(db::kMaxQuotaLimit));
     }
     out.emplace_back(resource, value.get<int64_t>());
   }

@@ -1,7 +1,7 @@
 #include "api/replica_request.h"
 
 #include "api/instance_request.h"
-#include "api/request_fields.h"
+#include "api/request_body.h"
 #include "common/client_text.h"
 #include "common/error.h"
 
@@ -19,25 +19,6 @@ const json& instance_object(const json& doc) {
 
 bool present(const json& obj, const char* key) { return obj.contains(key) && !obj[key].is_null(); }
 
-std::string instance_id_field(const json& value, const std::string& field) {
-  if (!value.is_string() || value.get<std::string>().empty() ||
-      value.get<std::string>().size() > 64) {
-    throw common::bad_request(field + " must be the id of an instance (a string)");
-  }
-  return value.get<std::string>();
-}
-
-std::optional<std::string> datastore_field(const json& inst, const char* key) {
-  if (!present(inst, "datastore")) return std::nullopt;
-  const json& ds = inst["datastore"];
-  if (!ds.is_object()) throw common::bad_request("instance.datastore must be an object");
-  if (!present(ds, key)) return std::nullopt;
-  if (!ds[key].is_string()) {
-    throw common::bad_request(std::string("instance.datastore.") + key + " must be a string");
-  }
-  return ds[key].get<std::string>();
-}
-
 }  // namespace
 
 bool is_replica_create(const json& doc) {
@@ -47,24 +28,15 @@ bool is_replica_create(const json& doc) {
 }
 
 ReplicaCreateRequest parse_replica_create(const json& doc) {
-  const json& inst = instance_object(doc);
+  body::check(Method::kPost, "/v1.0/{tenant_id}/instances", doc);
+  const json& inst = doc["instance"];
   ReplicaCreateRequest req;
   req.name = parse_instance_name(inst);
-  std::optional<std::string> trove, seed;
-  if (present(inst, "replica_of"))
-    trove = instance_id_field(inst["replica_of"], "instance.replica_of");
-  if (present(inst, "slave")) {
-    const json& slave = inst["slave"];
-    if (!slave.is_object() || !present(slave, "of")) {
-      throw common::bad_request("instance.slave must be an object with \"of\": the master's id");
-    }
-    seed = instance_id_field(slave["of"], "instance.slave.of");
-    if (present(slave, "read_only") &&
-        (!slave["read_only"].is_boolean() || !slave["read_only"].get<bool>())) {
-      throw common::bad_request(
-          "instance.slave.read_only must be true: a replica is read-only until it is detached "
-          "or promoted");
-    }
+  const std::optional<std::string> trove = body::text(inst, "replica_of");
+  const json* slave = body::member(inst, "slave");
+  const std::optional<std::string> seed = slave ? body::text(*slave, "of") : std::nullopt;
+  if (!trove && !seed) {
+    throw common::bad_request("instance.replica_of is required: the id of the master");
   }
   if (trove && seed && *trove != *seed) {
     throw common::bad_request("instance.replica_of (" + common::excerpt(*trove) +
@@ -72,24 +44,26 @@ ReplicaCreateRequest parse_replica_create(const json& doc) {
                               ") name different masters; give one of them");
   }
   req.master_id = trove ? *trove : *seed;
-  if (present(inst, "replica_count")) {
-    // An integer or a string of digits ("2").
-    const auto n = fields::whole_number(inst["replica_count"]);
-    if (!n || *n < 1 || *n > kMaxReplicaCount) {
+  if (const auto n = body::whole(inst, "replica_count")) {
+    // The schema bounds an integer; a string of digits is bounded here.
+    if (*n < 1 || *n > kMaxReplicaCount) {
       throw common::bad_request("instance.replica_count must be an integer from 1 to " +
                                 std::to_string(kMaxReplicaCount));
     }
     req.count = static_cast<int>(*n);
   }
   for (const char* key : {"databases", "users"}) {
-    if (present(inst, key) && !(inst[key].is_array() && inst[key].empty())) {
+    const json* list = body::member(inst, key);
+    if (list && !list->empty()) {
       throw common::bad_request(std::string("instance.") + key +
                                 " cannot be given for a replica: it copies the master's "
                                 "databases and users");
     }
   }
-  req.datastore_type = datastore_field(inst, "type");
-  req.datastore_version = datastore_field(inst, "version");
+  if (const json* ds = body::member(inst, "datastore")) {
+    req.datastore_type = body::text(*ds, "type");
+    req.datastore_version = body::text(*ds, "version");
+  }
   return req;
 }
 

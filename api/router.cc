@@ -60,12 +60,6 @@ Response server_fault(common::ErrorCode code, const std::string& request_id) {
   return error_response(code, what + " (request " + request_id + ")");
 }
 
-// The body schemas of the published description, compiled once.
-const BodySchemas& published_body_schemas() {
-  static const BodySchemas schemas(openapi_document());
-  return schemas;
-}
-
 }  // namespace
 
 std::vector<std::string> split_path(std::string_view path) {

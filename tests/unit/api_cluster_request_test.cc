@@ -109,20 +109,23 @@ TEST(ClusterCreateRequest, BothFormsOrNeitherAreRefused) {
 }
 
 TEST(ClusterCreateRequest, NodeCountBounds) {
-  EXPECT_REFUSED(create_refusal(trove_body(0)), "a cluster has 1 to 12 nodes");
-  EXPECT_REFUSED(create_refusal(trove_body(13)), "asks for 13 nodes");
+  EXPECT_REFUSED(create_refusal(trove_body(0)), "cluster.instances must list at least 1 item");
+  EXPECT_REFUSED(create_refusal(trove_body(13)), "cluster.instances must list at most 12 items");
   EXPECT_EQ(parse_cluster_create(trove_body(12), kBounds).nodes.size(), 12u);
   json body = seed_body();
   body["cluster"].erase("nodes");
   for (int size : {0, -1, 13}) {
     body["cluster"]["size"] = size;
-    EXPECT_REFUSED(create_refusal(body), "a cluster has 1 to 12 nodes");
+    EXPECT_REFUSED(create_refusal(body), "cluster.size must be a node count from 1 to 12");
   }
+  // A count given as a string of digits is bounded after the schema.
+  body["cluster"]["size"] = "13";
+  EXPECT_REFUSED(create_refusal(body), "cluster.size asks for 13 nodes; a cluster has 1 to 12");
   // Trove's schema takes counts as strings of digits too.
   body["cluster"]["size"] = "3";
   EXPECT_EQ(parse_cluster_create(body, kBounds).nodes.size(), 3u);
   body["cluster"]["size"] = "three";
-  EXPECT_REFUSED(create_refusal(body), "cluster.size must be an integer");
+  EXPECT_REFUSED(create_refusal(body), "cluster.size must be a node count");
 }
 
 TEST(ClusterCreateRequest, NodesShareOneVolumeSize) {
@@ -145,7 +148,8 @@ TEST(ClusterCreateRequest, EachTroveInstanceNeedsFlavorAndVolume) {
   EXPECT_REFUSED(create_refusal(body), "between 1 and 100 GB");
   body = trove_body();
   body["cluster"]["instances"][0]["availability_zone"] = "bad zone!";
-  EXPECT_REFUSED(create_refusal(body), "not a valid availability zone");
+  EXPECT_REFUSED(create_refusal(body),
+                 "cluster.instances[0].availability_zone must be 1 to 255 characters");
   body = trove_body();
   body["cluster"]["instances"][0] = "node";
   EXPECT_REFUSED(create_refusal(body), "cluster.instances[0] must be an object");
@@ -164,7 +168,8 @@ TEST(ClusterCreateRequest, SeedFormNeedsClusterFlavorAndVolume) {
 }
 
 TEST(ClusterCreateRequest, NameAndDatastoreRules) {
-  EXPECT_REFUSED(create_refusal(json::array()), "must be a JSON object");
+  EXPECT_REFUSED(create_refusal(json::array()),
+                 "the request body must be an object like {\"cluster\"");
   EXPECT_REFUSED(create_refusal({{"instance", {}}}), "cluster is required");
   EXPECT_REFUSED(create_refusal({{"cluster", "x"}}), "cluster must be an object");
   json body = trove_body();
@@ -182,6 +187,14 @@ TEST(ClusterCreateRequest, NameAndDatastoreRules) {
   body = trove_body();
   body["cluster"]["datastore"].erase("type");
   EXPECT_REFUSED(create_refusal(body), "cluster.datastore.type is required");
+  // Nulls where the parser reads a value read as missing, never as a crash.
+  body["cluster"]["datastore"]["type"] = nullptr;
+  EXPECT_REFUSED(create_refusal(body), "cluster.datastore.type is required");
+  body["cluster"]["datastore"] = nullptr;
+  EXPECT_REFUSED(create_refusal(body), "cluster.datastore is required");
+  body = trove_body();
+  body["cluster"]["name"] = nullptr;
+  EXPECT_REFUSED(create_refusal(body), "cluster.name is required");
 }
 
 std::string action_refusal(const json& body) {
@@ -208,16 +221,26 @@ TEST(ClusterActionRequest, GrowShrinkAndReplaceNode) {
 }
 
 TEST(ClusterActionRequest, Refusals) {
-  EXPECT_REFUSED(action_refusal(json::object()), "exactly one key");
-  EXPECT_REFUSED(action_refusal({{"grow", json::array()}, {"shrink", json::array()}}),
-                 "exactly one key");
+  EXPECT_REFUSED(action_refusal(json::object()),
+                 "the request body must hold exactly one of: grow, replace_node, shrink");
+  EXPECT_REFUSED(action_refusal({{"grow", {json::object()}}, {"shrink", {{{"id", "a"}}}}}),
+                 "the request body must hold exactly one of: grow, replace_node, shrink");
   EXPECT_REFUSED(action_refusal({{"restart", json::object()}}),
                  "unknown cluster action 'restart'; use one of grow, shrink, replace_node");
-  EXPECT_REFUSED(action_refusal({{"grow", json::array()}}), "grow must list at least one node");
+  EXPECT_REFUSED(action_refusal({{"grow", json::array()}}), "grow must list at least 1 item");
   EXPECT_REFUSED(action_refusal({{"grow", json::object()}}), "grow must be an array");
   EXPECT_REFUSED(action_refusal({{"grow", {{{"volume", {{"size", 0}}}}}}}),
-                 "grow[0].volume.size must be between 1 and 100 GB");
-  EXPECT_REFUSED(action_refusal({{"shrink", json::array()}}), "shrink must list at least one node");
+                 "grow[0].volume.size must be a whole number from 1 up");
+  EXPECT_REFUSED(action_refusal({{"grow", {{{"volume", {{"size", "101"}}}}}}}),
+                 "grow[0].volume.size must be between 1 and 100 GB, got 101");
+  EXPECT_REFUSED(
+      action_refusal(
+          {{"grow", json::array({json::object(), json::object(), json::object(), json::object(),
+                                 json::object(), json::object(), json::object(), json::object(),
+                                 json::object(), json::object(), json::object(), json::object(),
+                                 json::object()})}}),
+      "grow must list at most 12 items");
+  EXPECT_REFUSED(action_refusal({{"shrink", json::array()}}), "shrink must list at least 1 item");
   EXPECT_REFUSED(action_refusal({{"shrink", {{{"name", "x"}}}}}), "shrink[0].id is required");
   EXPECT_REFUSED(action_refusal({{"shrink", {{{"id", "a"}}, {{"id", "a"}}}}}),
                  "shrink[1].id 'a' is listed twice");
@@ -246,12 +269,17 @@ TEST(AddNodesRequest, Refusals) {
                  "nodes.num is 3 but nodes.allocations lists 1");
   EXPECT_REFUSED(add_refusal({{"nodes", json::object()}}), "nodes.num or nodes.allocations");
   EXPECT_REFUSED(add_refusal({{"node", json::object()}}), "nodes is required");
-  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", 0}}}}), "add 1 to 12 nodes");
-  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", 13}}}}), "add 1 to 12 nodes");
-  EXPECT_REFUSED(add_refusal({{"nodes", {{"allocations", json::array()}}}}), "add 1 to 12 nodes");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", 0}}}}),
+                 "nodes.num must be a node count from 1 to 12");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", 13}}}}),
+                 "nodes.num must be a node count from 1 to 12");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", "13"}}}}),
+                 "nodes.num asks for 13 nodes; add 1 to 12 nodes");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"allocations", json::array()}}}}),
+                 "nodes.allocations must list at least 1 item");
   EXPECT_REFUSED(add_refusal({{"nodes", {{"allocations", {"west"}}}}}),
                  "nodes.allocations[0] must be an object");
-  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", "two"}}}}), "nodes.num must be an integer");
+  EXPECT_REFUSED(add_refusal({{"nodes", {{"num", "two"}}}}), "nodes.num must be a node count");
   EXPECT_EQ(parse_add_nodes({{"nodes", {{"num", "2"}}}}).size(), 2u);
 }
 

@@ -1,0 +1,35 @@
+#pragma once
+// Reading a request body that its schema has already admitted. The schemas
+// of docs/openapi.yaml (body_schemas.h) decide every type, required member,
+// pattern and length, and answer a violation with a 400 naming the field;
+// the parsers (instance_request.cc, replica_request.cc, cluster_request.cc)
+// check the body against its schema first and then only read it, leaving
+// them the rules a schema cannot state (a count that must match a list, a
+// name given twice, the server's volume bounds).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/body_schemas.h"
+#include "api/http_message.h"
+
+namespace automat::api::body {
+
+// Throws the schema's kBadRequest when `doc` violates the body schema of
+// (method, `path` as docs/openapi.yaml spells it, e.g.
+// "/v1.0/{tenant_id}/instances"). Throws std::logic_error when that
+// operation has no body schema (a parser reading a body nobody checks).
+void check(Method method, const std::string& path, const nlohmann::json& doc);
+
+// The member `key` of a checked object, or nullptr when absent or null.
+const nlohmann::json* member(const nlohmann::json& obj, const char* key);
+// A string member, or nullopt when absent or null.
+std::optional<std::string> text(const nlohmann::json& obj, const char* key);
+// A WholeNumber member (an integer, or a string of 1 to 9 digits); nullopt
+// when absent or null. An integer above 10^9 reads as 10^9 + 1, so a bound
+// check still refuses it.
+std::optional<long long> whole(const nlohmann::json& obj, const char* key);
+// A FlavorRef member (string or integer) as written; nullopt when absent.
+std::optional<std::string> flavor_ref(const nlohmann::json& obj);
+
+}  // namespace automat::api::body
