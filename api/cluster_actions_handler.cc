@@ -83,7 +83,8 @@ Response ClusterActionsHandler::remove(const RequestContext& ctx, const std::str
 Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluster& cluster,
                                      const std::vector<NodeSpec>& specs) const {
   require_idle(cluster);
-  existing_cluster_target(cluster, services_);  // the datastore still builds clusters
+  // The datastore still builds clusters, and gives the new nodes their roles.
+  const ClusterStrategy& strategy = *existing_cluster_target(cluster, services_).strategy;
   const size_t total = cluster.nodes.size() + specs.size();
   if (total > static_cast<size_t>(kMaxClusterNodes)) {
     throw common::bad_request("growing cluster " + cluster.name + " by " +
@@ -99,6 +100,7 @@ Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluste
     nodes.push_back(make_node(cluster, cluster.next_ordinal + static_cast<int>(k), rack,
                               like.flavor_id, like.volume_size_gb));
   }
+  strategy.assign_roles(cluster.nodes, nodes);
   const db::Operation op =
       cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id, nodes_input(ids_of(nodes)));
   const db::QuotaCharge quota =
@@ -127,11 +129,12 @@ Response ClusterActionsHandler::replace_node(const RequestContext& ctx, const db
   const db::Node& old = find_node(cluster, node_id);
   require_idle(cluster);
   existing_cluster_target(cluster, services_);
-  db::Node fresh = make_node(cluster, cluster.next_ordinal, old.rack, old.instance.flavor_id,
+  // The replacement takes the old node's place: its zone, region, type and
+  // role (a seed's replacement is a seed).
+  db::Node fresh = make_node(cluster, cluster.next_ordinal, old.zone, old.instance.flavor_id,
                              old.instance.volume_size_gb);
-  fresh.dc = old.dc;
   fresh.type = old.type;
-  fresh.seed = old.seed;
+  fresh.role = old.role;
   fresh.region = old.region;
   proto::ReplaceNodeInput input;
   input.set_old_instance_id(old.instance_id);

@@ -97,12 +97,12 @@ db::Flavor resolve_shared_flavor(const std::vector<NodeSpec>& specs,
   return *shared;
 }
 
-db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& rack,
+db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& zone,
                    const std::string& flavor_id, int volume_size_gb) {
   db::Node n;
   n.instance_id = common::crypto::uuid4();
   n.cluster_id = cluster.id;
-  n.rack = rack;
+  n.zone = zone;
   n.ordinal = ordinal;
   db::Instance& i = n.instance;
   i.id = n.instance_id;
@@ -112,7 +112,7 @@ db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& r
   i.volume_size_gb = volume_size_gb;
   i.datastore_version_id = cluster.datastore_version_id;
   i.task = common::task::kBuilding;
-  i.availability_zone = rack;
+  i.availability_zone = zone;
   i.cluster_id = cluster.id;
   i.service_status = common::service_status::kNew;
   i.datastore_name = cluster.datastore_name;
@@ -122,24 +122,13 @@ db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& r
 
 std::string default_rack(const db::Cluster& cluster, const std::string& field) {
   std::set<std::string> racks;
-  for (const auto& n : cluster.nodes) racks.insert(n.rack);
+  for (const auto& n : cluster.nodes) racks.insert(n.zone);
   if (racks.empty()) return kDefaultRack;
   if (racks.size() == 1) return *racks.begin();
   std::string list;
   for (const auto& r : racks) list += (list.empty() ? "" : ", ") + r;
   throw common::bad_request(field + " needs a rack: cluster " + cluster.name + " spans racks " +
                             list + "; give each new node an availability_zone (or a region)");
-}
-
-std::vector<std::string> start_order(const std::vector<db::Node>& nodes) {
-  std::vector<std::string> out;
-  for (const auto& n : nodes) {
-    if (n.seed) out.push_back(n.instance_id);
-  }
-  for (const auto& n : nodes) {
-    if (!n.seed) out.push_back(n.instance_id);
-  }
-  return out;
 }
 
 }  // namespace automat::api

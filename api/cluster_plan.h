@@ -33,18 +33,14 @@ db::Flavor resolve_shared_flavor(const std::vector<NodeSpec>& specs,
                                  db::CatalogRepository& catalog);
 
 // A new node of `cluster` (instance and nodes row): named
-// "<cluster name>-<ordinal>", task BUILDING, availability zone = rack,
-// dc "dc1", type member, not a seed.
-db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& rack,
+// "<cluster name>-<ordinal>", task BUILDING, in `zone` (its instance's
+// availability zone too), type member, no role yet (ClusterStrategy).
+db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& zone,
                    const std::string& flavor_id, int volume_size_gb);
 
 // The rack of a new node without one: the cluster's only rack (rack1 for a
 // cluster without nodes). Throws kBadRequest naming `field` when the
 // cluster spans several racks.
 std::string default_rack(const db::Cluster& cluster, const std::string& field);
-
-// `nodes`' ids, seeds first, then the others, each group in `nodes` order:
-// the order a brand-new ring starts them in.
-std::vector<std::string> start_order(const std::vector<db::Node>& nodes);
 
 }  // namespace automat::api

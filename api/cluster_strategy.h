@@ -1,6 +1,7 @@
 #pragma once
 // A datastore's cluster rules, on the API side: what a cluster's nodes must
-// be, where its seeds go, and when losing nodes is unsafe. Registered by
+// be, each node's role (db::Node::role: for Cassandra, where its seeds go),
+// the order its nodes start in, and when losing nodes is unsafe. Registered by
 // manager name next to the DatastoreStrategy (datastores/api_registry.cc);
 // a datastore without one does not build clusters.
 #include <string>
@@ -17,9 +18,19 @@ class ClusterStrategy {
   // common::Error(kBadRequest) naming `field` (e.g. "cluster.instances[0].flavorRef").
   virtual void validate_node_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
                                     const std::string& field) const = 0;
-  // The ids of the nodes that should be seeds of a cluster made of `nodes`
-  // (ordinal order, with their current seed flags).
-  virtual std::vector<std::string> place_seeds(const std::vector<db::Node>& nodes) const = 0;
+  // Sets the role (db::Node::role, the datastore's own typed record) of
+  // each of `added`, new nodes of a cluster whose live nodes are `existing`
+  // (empty for a new cluster), in ordinal order.
+  virtual void assign_roles(const std::vector<db::Node>& existing,
+                            std::vector<db::Node>& added) const = 0;
+  // The ids of `nodes` in the order a new cluster starts them, which is
+  // also the order to pick a node to act through (Cassandra: seeds first).
+  // By default, as given.
+  virtual std::vector<std::string> node_order(const std::vector<db::Node>& nodes) const {
+    std::vector<std::string> ids;
+    for (const auto& n : nodes) ids.push_back(n.instance_id);
+    return ids;
+  }
   // Throws common::Error(kUnprocessable) with a message a user can act on
   // when removing the nodes `leaving` (instance ids, all nodes of `cluster`)
   // would be unsafe, judged from the nodes' heartbeat details.

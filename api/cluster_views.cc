@@ -48,16 +48,14 @@ json node_view(const db::Node& node, const LinkBase& links) {
   const db::Instance& in = node.instance;
   json ip = json::array();
   if (in.address) ip.push_back(*in.address);
-  return {
+  json view = {
       {"id", node.instance_id},
       {"name", in.name},
       {"type", node.type},
       {"status", node_status(node)},
       {"phase", node.phase},
       {"ip", std::move(ip)},
-      {"rack", node.rack},
-      {"dc", node.dc},
-      {"seed", node.seed},
+      {"rack", node.zone},
       {"flavor", {{"id", in.flavor_id}, {"links", links_to(links, "flavors/" + in.flavor_id)}}},
       {"volume", {{"size", in.volume_size_gb}}},
       {"created", in.created},
@@ -65,6 +63,14 @@ json node_view(const db::Node& node, const LinkBase& links) {
       {"cluster_id", node.cluster_id},
       {"links", links_to(links, "clusters/" + node.cluster_id + "/nodes/" + node.instance_id)},
   };
+  // The datastore's own members of the node (Cassandra: seed, dc), as it
+  // recorded them; the generic members above win a clash.
+  if (node.role.is_object()) {
+    for (const auto& [key, value] : node.role.items()) {
+      if (!view.contains(key)) view[key] = value;
+    }
+  }
+  return view;
 }
 
 json cluster_view(const db::Cluster& c, const LinkBase& links) {

@@ -34,7 +34,7 @@ db::Cluster new_cluster(const ClusterCreateRequest& req, const ClusterTarget& ta
   return c;
 }
 
-// The nodes of a new cluster, seeds placed by the datastore.
+// The nodes of a new cluster, their roles given by the datastore.
 std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCreateRequest& req,
                                     const db::Flavor& flavor, const ClusterStrategy& strategy) {
   std::vector<db::Node> nodes;
@@ -43,10 +43,7 @@ std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCre
     nodes.push_back(make_node(cluster, static_cast<int>(k) + 1, spec.rack.value_or("rack1"),
                               flavor.id, *spec.volume_size_gb));
   }
-  const std::vector<std::string> seeds = strategy.place_seeds(nodes);
-  for (auto& n : nodes) {
-    n.seed = std::find(seeds.begin(), seeds.end(), n.instance_id) != seeds.end();
-  }
+  strategy.assign_roles({}, nodes);
   return nodes;
 }
 
@@ -65,8 +62,9 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   db::Cluster cluster = new_cluster(req, target, ctx.tenant_id());
   cluster.nodes = initial_nodes(cluster, req, flavor, *target.strategy);
   cluster.next_ordinal = static_cast<int>(cluster.nodes.size()) + 1;
-  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
-                                             nodes_input(start_order(cluster.nodes)));
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
+                        nodes_input(target.strategy->node_order(cluster.nodes)));
   int64_t volume_gb = 0;
   for (const auto& n : cluster.nodes) volume_gb += n.instance.volume_size_gb;
   db::QuotaCharge quota =

@@ -1,6 +1,7 @@
 #include "api/root_handler.h"
 
 #include "api/cluster_operations.h"
+#include "api/cluster_plan.h"
 #include "api/cluster_views.h"
 #include "api/instance_guest.h"
 #include "api/responses.h"
@@ -26,11 +27,13 @@ json root_user_view(const proto::RootUser& root) {
   return {{"user", {{"name", root.name()}, {"password", root.password()}}}};
 }
 
-// An ACTIVE node to act through, seeds first; nullptr when none is.
-const db::Node* active_node(const db::Cluster& cluster) {
-  for (bool seeds : {true, false}) {
+// An ACTIVE node to act through, in the datastore's node order (Cassandra:
+// seeds first); nullptr when none is.
+const db::Node* active_node(const db::Cluster& cluster, const ApiServices& services) {
+  const auto order = existing_cluster_target(cluster, services).strategy->node_order(cluster.nodes);
+  for (const auto& id : order) {
     for (const auto& n : cluster.nodes) {
-      if (n.seed == seeds && node_status(n) == "ACTIVE") return &n;
+      if (n.instance_id == id && node_status(n) == "ACTIVE") return &n;
     }
   }
   return nullptr;
@@ -89,7 +92,7 @@ Response RootHandler::enable_cluster(const RequestContext& ctx,
   const db::Cluster cluster = find_cluster(services_, ctx, cluster_id);
   require_wired();
   if (cluster.task == common::cluster_task::kDeleting) require_idle(cluster);
-  const db::Node* node = active_node(cluster);
+  const db::Node* node = active_node(cluster, services_);
   if (!node) {
     throw common::unprocessable("no node of cluster " + cluster.name +
                                 " is ACTIVE yet; enable root once the cluster is ACTIVE");
@@ -110,7 +113,7 @@ Response RootHandler::enable_cluster(const RequestContext& ctx,
 Response RootHandler::show_cluster(const RequestContext& ctx, const std::string& cluster_id) const {
   const db::Cluster cluster = find_cluster(services_, ctx, cluster_id);
   require_wired();
-  if (!active_node(cluster)) {
+  if (!active_node(cluster, services_)) {
     throw common::unprocessable("cluster " + cluster.name + " is not ready: no node is ACTIVE");
   }
   return json_response(200,

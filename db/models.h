@@ -89,10 +89,15 @@ struct Node {
   std::string instance_id;
   std::string cluster_id;
   std::string type = "member";  // member | arbiter
-  bool seed = false;
-  std::string dc = "dc1";
-  std::string rack = "rack1";
+  // Where it was placed: its availability zone (a Cassandra rack; the same
+  // as instance.availability_zone) and region.
+  std::string zone = "rack1";
   std::optional<std::string> region;
+  // The datastore's own record of the node, a typed message of the
+  // datastore's folder stored through protobuf's JSON mapping (Cassandra:
+  // NodeRole, seed and dc); {} when the datastore keeps none. Generic code
+  // copies it and never reads into it.
+  nlohmann::json role = nlohmann::json::object();
   int ordinal = 0;    // 1-based, never reused within a cluster; the name's suffix
   std::string phase;  // common::node_phase: "" (idle), "joining", "cleanup", ...
   // The node's instance row (id, name, task, flavor, volume, address,

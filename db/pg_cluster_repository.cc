@@ -10,13 +10,13 @@ namespace {
 
 // One row per (cluster, live node); a cluster without live nodes comes as
 // one row whose node columns are NULL. Columns 0..10 are the cluster's,
-// 11..19 the node's, 20..32 its instance's.
+// 11..17 the node's, 18 its status detail, 19..31 its instance's.
 std::string select_clusters(const std::string& where) {
   return "SELECT c.id, c.tenant_id, c.name, c.datastore_version_id, c.task, c.status, " +
          pg::iso("c.created") + ", " + pg::iso("c.updated") +
          ", d.name, v.name,"
          " (SELECT COALESCE(max(a.ordinal), 0) + 1 FROM nodes a WHERE a.cluster_id = c.id),"
-         " n.instance_id, n.type, n.seed, n.dc, n.rack, n.region, n.ordinal, n.phase,"
+         " n.instance_id, n.type, n.role::text, n.zone, n.region, n.ordinal, n.phase,"
          " COALESCE(s.detail, '{}'::jsonb)::text,"
          " i.tenant_id, i.name, i.flavor_id, i.volume_size_gb, i.datastore_version_id, i.task,"
          " i.address, i.availability_zone, i.fault, " +
@@ -54,29 +54,28 @@ Node node_from(const pqxx::row& r, const Cluster& c) {
   n.instance_id = r[11].as<std::string>();
   n.cluster_id = c.id;
   n.type = r[12].as<std::string>();
-  n.seed = r[13].as<bool>();
-  n.dc = r[14].as<std::string>();
-  n.rack = r[15].as<std::string>();
-  n.region = pg::opt_text(r[16]);
-  n.ordinal = r[17].as<int>();
-  n.phase = r[18].as<std::string>();
-  n.detail = nlohmann::json::parse(r[19].as<std::string>());
+  n.role = nlohmann::json::parse(r[13].as<std::string>());
+  n.zone = r[14].as<std::string>();
+  n.region = pg::opt_text(r[15]);
+  n.ordinal = r[16].as<int>();
+  n.phase = r[17].as<std::string>();
+  n.detail = nlohmann::json::parse(r[18].as<std::string>());
   Instance& i = n.instance;
   i.id = n.instance_id;
-  i.tenant_id = r[20].as<std::string>();
-  i.name = r[21].as<std::string>();
-  i.flavor_id = r[22].as<std::string>();
-  i.volume_size_gb = r[23].as<int>();
-  i.datastore_version_id = r[24].as<std::string>();
-  i.task = r[25].as<std::string>();
-  i.address = pg::opt_text(r[26]);
-  i.availability_zone = r[27].as<std::string>();
+  i.tenant_id = r[19].as<std::string>();
+  i.name = r[20].as<std::string>();
+  i.flavor_id = r[21].as<std::string>();
+  i.volume_size_gb = r[22].as<int>();
+  i.datastore_version_id = r[23].as<std::string>();
+  i.task = r[24].as<std::string>();
+  i.address = pg::opt_text(r[25]);
+  i.availability_zone = r[26].as<std::string>();
   i.cluster_id = c.id;
-  i.fault = pg::opt_text(r[28]);
-  i.created = r[29].as<std::string>();
-  i.updated = r[30].as<std::string>();
-  i.service_status = r[31].as<std::string>();
-  if (!r[32].is_null()) i.guest_port = r[32].as<int>();
+  i.fault = pg::opt_text(r[27]);
+  i.created = r[28].as<std::string>();
+  i.updated = r[29].as<std::string>();
+  i.service_status = r[30].as<std::string>();
+  if (!r[31].is_null()) i.guest_port = r[31].as<int>();
   i.datastore_name = c.datastore_name;
   i.datastore_version_name = c.datastore_version_name;
   return n;
@@ -106,9 +105,9 @@ void insert_node(pqxx::transaction_base& t, const std::string& tenant_id,
   t.exec_params("INSERT INTO service_statuses (instance_id, status) VALUES ($1, $2)", n.instance_id,
                 common::service_status::kNew);
   t.exec_params(
-      "INSERT INTO nodes (instance_id, cluster_id, type, seed, dc, rack, region, ordinal, phase)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-      n.instance_id, cluster_id, n.type, n.seed, n.dc, n.rack, n.region, n.ordinal, n.phase);
+      "INSERT INTO nodes (instance_id, cluster_id, type, role, zone, region, ordinal, phase)"
+      " VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)",
+      n.instance_id, cluster_id, n.type, n.role.dump(), n.zone, n.region, n.ordinal, n.phase);
 }
 
 }  // namespace
@@ -201,14 +200,17 @@ void PgClusterRepository::set_node_phase(const std::string& instance_id, const s
   });
 }
 
-void PgClusterRepository::set_seeds(const std::string& cluster_id,
-                                    const std::vector<std::string>& seed_instance_ids) {
+void PgClusterRepository::set_roles(const std::string& cluster_id,
+                                    const std::map<std::string, nlohmann::json>& roles) {
   pg::run(pool_, [&](pqxx::connection& c) {
-    pqxx::nontransaction t(c);
-    t.exec_params(
-        "UPDATE nodes SET seed = (instance_id = ANY($2::text[])), updated = now()"
-        " WHERE cluster_id = $1 AND seed IS DISTINCT FROM (instance_id = ANY($2::text[]))",
-        cluster_id, pg::text_array(seed_instance_ids));
+    pqxx::work t(c);
+    for (const auto& [instance_id, role] : roles) {
+      t.exec_params(
+          "UPDATE nodes SET role = $3::jsonb, updated = now()"
+          " WHERE cluster_id = $1 AND instance_id = $2 AND role IS DISTINCT FROM $3::jsonb",
+          cluster_id, instance_id, role.dump());
+    }
+    t.commit();
   });
 }
 

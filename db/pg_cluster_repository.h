@@ -27,8 +27,8 @@ class PgClusterRepository : public ClusterRepository {
   void set_task(const std::string& id, const std::string& task) override;
   void set_status(const std::string& id, const std::string& status) override;
   void set_node_phase(const std::string& instance_id, const std::string& phase) override;
-  void set_seeds(const std::string& cluster_id,
-                 const std::vector<std::string>& seed_instance_ids) override;
+  void set_roles(const std::string& cluster_id,
+                 const std::map<std::string, nlohmann::json>& roles) override;
   void mark_deleted(const std::string& id) override;
 
  private:

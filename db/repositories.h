@@ -172,10 +172,11 @@ class ClusterRepository {
   virtual void set_status(const std::string& id, const std::string& status) = 0;
   // Sets the node's phase (common::node_phase); "" when it is idle again.
   virtual void set_node_phase(const std::string& instance_id, const std::string& phase) = 0;
-  // Marks as seeds exactly the live nodes of the cluster whose ids are in
-  // `seed_instance_ids`; every other node of the cluster loses the flag.
-  virtual void set_seeds(const std::string& cluster_id,
-                         const std::vector<std::string>& seed_instance_ids) = 0;
+  // Writes the role (db::Node::role, the datastore's own record of the
+  // node) of each node of the cluster named in `roles`, by instance id, in
+  // one transaction; other nodes keep theirs.
+  virtual void set_roles(const std::string& cluster_id,
+                         const std::map<std::string, nlohmann::json>& roles) = 0;
   // Hides the cluster from every read. Delete its node instances first
   // (InstanceRepository::mark_deleted); this does not touch them.
   virtual void mark_deleted(const std::string& id) = 0;

@@ -37,9 +37,9 @@ NodePhase::Turn NodePhase::concurrently(int n) {
   };
 }
 
-NodePhase::Turn NodePhase::by_rack() {
+NodePhase::Turn NodePhase::by_zone() {
   return [](const std::vector<db::Node>& pending) {
-    // The rack in progress (a node there shows a phase), else the first's.
+    // The zone in progress (a node there shows a phase), else the first's.
     const db::Node* first = &pending.front();
     for (const auto& n : pending) {
       if (!n.phase.empty()) {
@@ -49,7 +49,7 @@ NodePhase::Turn NodePhase::by_rack() {
     }
     std::vector<db::Node> out;
     for (const auto& n : pending) {
-      if (n.dc == first->dc && n.rack == first->rack) out.push_back(n);
+      if (n.region == first->region && n.zone == first->zone) out.push_back(n);
     }
     return out;
   };

@@ -30,10 +30,10 @@ struct NodePhase {
   static Turn in_turn();
   // The first `n` nodes (at least one): as one finishes, the next starts.
   static Turn concurrently(int n);
-  // Every pending node of one rack (and dc): the rack in progress (a node
-  // there shows a phase), else the first node's; the next rack starts once
-  // every node of this one is done.
-  static Turn by_rack();
+  // Every pending node of one zone (and region; a Cassandra rack): the zone
+  // in progress (a node there shows a phase), else the first node's; the
+  // next zone starts once every node of this one is done.
+  static Turn by_zone();
 
   // Shown on each node while the phase runs on it (common::node_phase);
   // empty: the phase shows nothing.

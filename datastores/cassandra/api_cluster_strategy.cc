@@ -2,15 +2,9 @@
 
 #include "common/error.h"
 #include "datastores/cassandra/api_strategy.h"
+#include "datastores/cassandra/common_node_role.h"
 
 namespace automat::datastores::cassandra {
-
-std::vector<SeedCandidate> seed_candidates(const std::vector<db::Node>& nodes) {
-  std::vector<SeedCandidate> out;
-  out.reserve(nodes.size());
-  for (const auto& n : nodes) out.push_back({n.instance_id, n.dc, n.rack, n.seed});
-  return out;
-}
 
 void CassandraClusterStrategy::validate_node_flavor(const db::Flavor& flavor,
                                                     const db::DatastoreVersion& version,
@@ -18,9 +12,24 @@ void CassandraClusterStrategy::validate_node_flavor(const db::Flavor& flavor,
   check_node_ram(flavor, version, field);
 }
 
-std::vector<std::string> CassandraClusterStrategy::place_seeds(
+void CassandraClusterStrategy::assign_roles(const std::vector<db::Node>& existing,
+                                            std::vector<db::Node>& added) const {
+  for (auto& n : added) n.role = role_json(false, kDefaultDc);
+  // Nodes join a running ring as non-seeds; the workflow moves the seeds
+  // once they have joined (ReseedStep, workflow_cassandra_resize.cc).
+  if (!existing.empty()) return;
+  const auto roles = roles_with_seeds(added, plan_seeds(seed_candidates(added)));
+  for (auto& n : added) n.role = roles.at(n.instance_id);
+}
+
+std::vector<std::string> CassandraClusterStrategy::node_order(
     const std::vector<db::Node>& nodes) const {
-  return plan_seeds(seed_candidates(nodes));
+  const auto candidates = seed_candidates(nodes);
+  std::vector<std::string> seeds;
+  for (const auto& c : candidates) {
+    if (c.seed) seeds.push_back(c.id);
+  }
+  return start_order(candidates, seeds);
 }
 
 void CassandraClusterStrategy::check_shrink(const db::Cluster& cluster,

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "datastores/cassandra/common_node_report.h"
+#include "datastores/cassandra/common_node_role.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -229,8 +230,8 @@ std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {
   std::vector<ShrinkMember> out;
   out.reserve(nodes.size());
   for (const auto& n : nodes) {
-    out.push_back({n.instance_id, n.instance.name.empty() ? n.instance_id : n.instance.name, n.dc,
-                   n.rack, node_report(n.detail, n.instance_id)});
+    out.push_back({n.instance_id, n.instance.name.empty() ? n.instance_id : n.instance.name,
+                   dc_of(n), n.zone, node_report(n.detail, n.instance_id)});
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
@@ -68,7 +69,7 @@ class StartRingStep : public NamedStep {
     }
     const auto batches = start_batches(ids, [&](const std::string& id) {
       const db::Node* n = node_in(cluster, id);
-      return n && n->seed;
+      return n && is_seed(*n);
     });
     const auto seeds = seed_addresses(cluster);
     NodePhase start;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/proto_json.h"
 #include "datastores/cassandra/common_node_report.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "taskmanager/operation_data.h"
 
 namespace automat::datastores::cassandra {
@@ -113,8 +114,8 @@ std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
                                  [&](const RingMember& m) { return m.address == address; });
     if (it == ring.end()) return address + " is not in the ring yet";
     if (it->state != "UN") return address + " is " + it->state + ", not UN";
-    if (it->rack != node.rack) {
-      return address + " is in rack " + it->rack + ", expected " + node.rack;
+    if (it->rack != node.zone) {
+      return address + " is in rack " + it->rack + ", expected " + node.zone;
     }
   }
   return std::nullopt;
@@ -123,7 +124,7 @@ std::optional<std::string> ring_gap(const std::vector<RingMember>& ring,
 std::vector<std::string> seed_addresses(const db::Cluster& cluster) {
   std::vector<std::string> seeds;
   for (const auto& n : cluster.nodes) {
-    if (n.seed && n.instance.address && !n.instance.address->empty()) {
+    if (is_seed(n) && n.instance.address && !n.instance.address->empty()) {
       seeds.push_back(*n.instance.address);
     }
   }
@@ -134,7 +135,7 @@ std::vector<std::string> seed_addresses(const db::Cluster& cluster) {
 static int racks_in_dc(const db::Cluster& cluster, const std::string& dc) {
   std::set<std::string> racks;
   for (const auto& n : cluster.nodes) {
-    if (n.dc == dc) racks.insert(n.rack);
+    if (dc_of(n) == dc) racks.insert(n.zone);
   }
   return std::max<int>(1, static_cast<int>(racks.size()));
 }
@@ -147,11 +148,11 @@ proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const 
   proto::cassandra::PrepareSettings settings;
   settings.set_cluster_name(cluster.id);
   for (const auto& seed : seeds) settings.add_seeds(seed);
-  settings.set_rack(node.rack);
-  settings.set_dc(node.dc);
+  settings.set_rack(node.zone);
+  settings.set_dc(dc_of(node));
   settings.set_auto_bootstrap(auto_bootstrap);
   settings.set_standalone(false);
-  settings.set_racks(racks_in_dc(cluster, node.dc));
+  settings.set_racks(racks_in_dc(cluster, dc_of(node)));
   settings.set_replace_address(replace_address);
   for (const int64_t token : initial_tokens) settings.add_initial_tokens(token);
   return settings;

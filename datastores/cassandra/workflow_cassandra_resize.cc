@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "datastores/cassandra/common_shrink_checks.h"
 #include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
@@ -243,11 +244,10 @@ class ReseedStep : public NamedStep {
   ReseedStep() : NamedStep("reseed", "updating the seed list on every node") {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    std::vector<SeedCandidate> candidates;
+    const std::vector<SeedCandidate> candidates = seed_candidates(cluster.nodes);
     std::vector<std::string> current;
-    for (const auto& n : cluster.nodes) {
-      candidates.push_back({n.instance_id, n.dc, n.rack, n.seed});
-      if (n.seed) current.push_back(n.instance_id);
+    for (const auto& c : candidates) {
+      if (c.seed) current.push_back(c.id);
     }
     const auto planned = plan_seeds(candidates);
     auto sorted = [](std::vector<std::string> v) {
@@ -259,7 +259,7 @@ class ReseedStep : public NamedStep {
     if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
       return StepResult::next();
     }
-    ctx.services.clusters->set_seeds(cluster.id, planned);
+    ctx.services.clusters->set_roles(cluster.id, roles_with_seeds(cluster.nodes, planned));
     const db::Cluster reseeded = cluster_of(ctx);
     const auto seeds = seed_addresses(reseeded);
     for (const auto& n : reseeded.nodes) {
@@ -379,7 +379,7 @@ class DecommissionStep : public NamedStep {
     }
     ctx.services.instances->mark_deleted(node.instance_id);
     // The others' seed lists still name it: reseed pushes new ones.
-    if (node.seed) {
+    if (is_seed(node)) {
       auto checkpoint = ring_checkpoint(ctx.operation);
       checkpoint.set_seed_left(true);
       taskmanager::save_checkpoint(ctx, checkpoint);

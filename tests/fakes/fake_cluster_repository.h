@@ -123,14 +123,13 @@ class FakeClusterRepository : public db::ClusterRepository, public FakeBase {
     if (it != nodes.end()) it->second.phase = phase;
   }
 
-  void set_seeds(const std::string& cluster_id,
-                 const std::vector<std::string>& seed_instance_ids) override {
+  void set_roles(const std::string& cluster_id,
+                 const std::map<std::string, nlohmann::json>& roles) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
-    for (auto& [id, n] : nodes) {
-      if (n.cluster_id != cluster_id) continue;
-      n.seed = std::find(seed_instance_ids.begin(), seed_instance_ids.end(), id) !=
-               seed_instance_ids.end();
+    for (const auto& [id, role] : roles) {
+      auto it = nodes.find(id);
+      if (it != nodes.end() && it->second.cluster_id == cluster_id) it->second.role = role;
     }
   }
 

@@ -34,8 +34,8 @@ db::Node new_node(const ClusterSeed& s, const std::string& cluster_name, int ord
                   const std::string& rack, bool seed) {
   db::Node n;
   n.instance_id = common::crypto::uuid4();
-  n.rack = rack;
-  n.seed = seed;
+  n.zone = rack;
+  n.role = {{"seed", seed}, {"dc", "dc1"}};
   n.ordinal = ordinal;
   db::Instance& i = n.instance;
   i.id = n.instance_id;
@@ -98,16 +98,15 @@ TEST(DbClusters, CreateWritesClusterNodesInstancesAndOperation) {
     const db::Node& n = got->nodes[k];
     EXPECT_EQ(n.instance_id, c.nodes[k].instance_id) << "ordered by ordinal";
     EXPECT_EQ(n.ordinal, static_cast<int>(k) + 1);
-    EXPECT_EQ(n.rack, c.nodes[k].rack);
-    EXPECT_EQ(n.dc, "dc1");
+    EXPECT_EQ(n.zone, c.nodes[k].zone);
     EXPECT_EQ(n.type, "member");
-    EXPECT_EQ(n.seed, k == 0);
+    EXPECT_EQ(n.role, nlohmann::json({{"seed", k == 0}, {"dc", "dc1"}})) << "stored as written";
     EXPECT_EQ(n.phase, "");
     EXPECT_EQ(n.detail, nlohmann::json::object());
     EXPECT_EQ(n.instance.name, c.nodes[k].instance.name);
     EXPECT_EQ(n.instance.task, "BUILDING");
     EXPECT_EQ(n.instance.service_status, "NEW");
-    EXPECT_EQ(n.instance.availability_zone, c.nodes[k].rack);
+    EXPECT_EQ(n.instance.availability_zone, c.nodes[k].zone);
     EXPECT_EQ(n.instance.datastore_name, "cassandra");
   }
   // The node instances are instances of the tenant, marked with the cluster.
@@ -248,7 +247,8 @@ TEST(DbClusters, WorkflowSettersPhaseSeedsStatusAndDeletion) {
   clusters.set_status(c.id, "ACTIVE");
   clusters.set_task(c.id, "NONE");
   clusters.set_node_phase(n2, "cleanup");
-  clusters.set_seeds(c.id, {n2, n3});
+  clusters.set_roles(
+      c.id, {{n2, {{"seed", true}, {"dc", "dc1"}}}, {n3, {{"seed", true}, {"dc", "dc2"}}}});
   const nlohmann::json detail = {{"cassandra", {{"load_bytes", 1234}, {"free_disk_bytes", 99}}}};
   ASSERT_EQ(heartbeats.record_batch({{n3, "heartbeat", 10, "RUNNING", detail}}), 1u);
   instances.set_address(n1, "127.10.0.3", 8782);
@@ -259,9 +259,10 @@ TEST(DbClusters, WorkflowSettersPhaseSeedsStatusAndDeletion) {
   EXPECT_FALSE(got->nodes[1].instance.guest_port);
   EXPECT_EQ(got->status, "ACTIVE");
   EXPECT_EQ(got->task, "NONE");
-  EXPECT_FALSE(got->nodes[0].seed);
-  EXPECT_TRUE(got->nodes[1].seed);
-  EXPECT_TRUE(got->nodes[2].seed);
+  EXPECT_EQ(got->nodes[0].role, nlohmann::json({{"seed", true}, {"dc", "dc1"}}))
+      << "a node set_roles does not name keeps its role";
+  EXPECT_EQ(got->nodes[1].role, nlohmann::json({{"seed", true}, {"dc", "dc1"}}));
+  EXPECT_EQ(got->nodes[2].role, nlohmann::json({{"seed", true}, {"dc", "dc2"}}));
   EXPECT_EQ(got->nodes[1].phase, "cleanup");
   EXPECT_EQ(got->nodes[0].phase, "");
   EXPECT_EQ(got->nodes[2].detail, detail);

@@ -105,7 +105,9 @@ TEST(DbMigrations, OperationParamsSplitIntoInputAndCheckpoint) {
         "  '{\"users\": [{\"name\": \"app\"}], \"replica_of\": \"i1\", \"prepared\": true}')");
   }
   db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
-  EXPECT_EQ(db::Migrator(pool).sync(), std::vector<std::string>{"008_operation_input_checkpoint"});
+  const auto applied = db::Migrator(pool).sync();
+  ASSERT_FALSE(applied.empty());
+  EXPECT_EQ(applied.front(), "008_operation_input_checkpoint");
   {
     auto lease = pool.acquire();
     pqxx::nontransaction t(*lease);
@@ -120,6 +122,65 @@ TEST(DbMigrations, OperationParamsSplitIntoInputAndCheckpoint) {
     EXPECT_EQ(doc(1, 2), nlohmann::json::parse(R"({"prepared": ["n4"], "joined": ["n4"]})"));
     EXPECT_EQ(doc(2, 1), nlohmann::json::object());
     EXPECT_EQ(doc(2, 2), nlohmann::json::parse(R"({"old_master": "i1", "frozen_gtid": "0-1-5"})"));
+  }
+  pqxx::connection c(admin);
+  pqxx::nontransaction t(c);
+  t.exec("DROP DATABASE " + name + " WITH (FORCE)");
+}
+
+// 009 splits a node's placement from its datastore's record: the rack
+// becomes the node's zone, and a Cassandra node's seed flag and dc move into
+// its role; a node of another datastore gets an empty role.
+TEST(DbMigrations, NodeSeedAndDcMoveIntoTheDatastoresRole) {
+  auto& shared = PgTestDb::get();
+  const std::string name = shared.name() + "_m9";
+  const std::string admin = PgTestDb::admin_dsn();
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction t(c);
+    t.exec("CREATE DATABASE " + name);
+  }
+  {
+    db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
+    std::vector<db::Migration> before;
+    for (const auto& m : db::embedded_migrations()) {
+      if (m.version < "009") before.push_back(m);
+    }
+    db::Migrator(pool, before).sync();
+    auto lease = pool.acquire();
+    pqxx::nontransaction t(*lease);
+    t.exec(
+        "INSERT INTO tenants (id, name) VALUES ('t1', 't1');"
+        "INSERT INTO datastores (id, name) VALUES ('dc', 'cassandra'), ('dm', 'mongodb');"
+        "INSERT INTO datastore_versions (id, datastore_id, name, manager) VALUES"
+        " ('vc', 'dc', '5.0', 'cassandra'), ('vm', 'dm', '7.0', 'mongodb');"
+        "INSERT INTO flavors (id, name, ram_mb, vcpus, disk_gb) VALUES ('f', 'f', 1024, 1, 1);"
+        "INSERT INTO clusters (id, tenant_id, name, datastore_version_id) VALUES"
+        " ('cc', 't1', 'ring', 'vc'), ('cm', 't1', 'set', 'vm');"
+        "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
+        " datastore_version_id, cluster_id) VALUES"
+        " ('n1', 't1', 'ring-1', 'f', 1, 'vc', 'cc'), ('n2', 't1', 'ring-2', 'f', 1, 'vc', 'cc'),"
+        " ('m1', 't1', 'set-1', 'f', 1, 'vm', 'cm');"
+        "INSERT INTO nodes (instance_id, cluster_id, seed, dc, rack, ordinal) VALUES"
+        " ('n1', 'cc', true, 'dc1', 'r1', 1), ('n2', 'cc', false, 'dc2', 'r2', 2),"
+        " ('m1', 'cm', false, 'dc1', 'az1', 1)");
+  }
+  db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
+  EXPECT_EQ(db::Migrator(pool).sync().front(), "009_node_role");
+  {
+    auto lease = pool.acquire();
+    pqxx::nontransaction t(*lease);
+    const auto rows =
+        t.exec("SELECT instance_id, zone, role::text FROM nodes ORDER BY instance_id");
+    ASSERT_EQ(rows.size(), 3u);
+    auto role = [&](int row) { return nlohmann::json::parse(rows[row][2].c_str()); };
+    EXPECT_EQ(rows[0][0].as<std::string>(), "m1");
+    EXPECT_EQ(rows[0][1].as<std::string>(), "az1");
+    EXPECT_EQ(role(0), nlohmann::json::object());
+    EXPECT_EQ(rows[1][1].as<std::string>(), "r1");
+    EXPECT_EQ(role(1), nlohmann::json::parse(R"({"seed": true, "dc": "dc1"})"));
+    EXPECT_EQ(rows[2][1].as<std::string>(), "r2");
+    EXPECT_EQ(role(2), nlohmann::json::parse(R"({"seed": false, "dc": "dc2"})"));
   }
   pqxx::connection c(admin);
   pqxx::nontransaction t(c);

@@ -208,7 +208,7 @@ TEST(ClusterReplace, AddsANodeInTheSameRackWithItsSeedFlag) {
   ClusterTestEnv env;
   const std::string id = active_cluster(env, {"r1", "r2", "r2"});
   const auto before = env.clusters.find_any(id)->nodes;
-  ASSERT_TRUE(before[1].seed);
+  ASSERT_EQ(before[1].role["seed"], true);
   const Response r =
       env.post("/clusters/" + id + "/action", {{"replace_node", {{"id", before[1].instance_id}}}});
   ASSERT_EQ(r.status, 202) << r.body;

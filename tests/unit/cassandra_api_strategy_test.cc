@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "datastores/cassandra/api_cluster_strategy.h"
 #include "datastores/cassandra/api_strategy.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "datastores/registry.h"
 
 namespace automat::datastores::cassandra {
@@ -83,11 +84,21 @@ TEST(CassandraClusterStrategy, FlavorSeedsAndShrinkRefusal) {
   for (const char* rack : {"r1", "r1", "r2"}) {
     db::Node n;
     n.instance_id = "n" + std::to_string(c.nodes.size() + 1);
-    n.rack = rack;
+    n.zone = rack;
     n.instance.name = "ring-" + std::to_string(c.nodes.size() + 1);
     c.nodes.push_back(n);
   }
-  EXPECT_EQ(rules.place_seeds(c.nodes), (std::vector<std::string>{"n1", "n3"}));
+  std::vector<db::Node> ring = c.nodes;
+  rules.assign_roles({}, ring);
+  EXPECT_EQ(ring[0].role, role_json(true, "dc1"));
+  EXPECT_EQ(ring[1].role, role_json(false, "dc1"));
+  EXPECT_EQ(ring[2].role, role_json(true, "dc1")) << "one seed per rack";
+  EXPECT_EQ(rules.node_order(ring), (std::vector<std::string>{"n1", "n3", "n2"}))
+      << "seeds start first";
+  // Nodes added to a running ring start as non-seeds.
+  std::vector<db::Node> added = {c.nodes[2]};
+  rules.assign_roles(ring, added);
+  EXPECT_EQ(added[0].role, role_json(false, "dc1"));
   try {
     rules.check_shrink(c, {"n2"});
     ADD_FAILURE() << "shrink without reports accepted";

@@ -10,6 +10,7 @@
 
 #include "common/crypto.h"
 #include "datastores/cassandra/common_node_report.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "datastores/registry.h"
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_runner_timing.h"
@@ -48,8 +49,8 @@ struct RingWorld {
   db::Node node(const std::string& id, const std::string& rack, bool seed, int ordinal) {
     db::Node n;
     n.instance_id = id;
-    n.rack = rack;
-    n.seed = seed;
+    n.zone = rack;
+    n.role = datastores::cassandra::role_json(seed, "dc1");
     n.ordinal = ordinal;
     n.instance.id = id;
     n.instance.name = "ring-" + std::to_string(ordinal);
@@ -118,7 +119,7 @@ struct RingWorld {
       auto* node = ring.add_nodes();
       node->set_address(address(id));
       node->set_state("UN");
-      node->set_rack(n.rack);
+      node->set_rack(n.zone);
       node->set_dc("dc1");
       node->set_load_bytes(1000);
       node->set_host_id("00000000-0000-0000-0000-000000000000");

@@ -221,7 +221,7 @@ db::Node node(const std::string& id, const nlohmann::json& detail) {
   db::Node n;
   n.instance_id = id;
   n.instance.name = "ring-" + id;
-  n.rack = "r1";
+  n.zone = "r1";
   n.detail = detail;
   return n;
 }

@@ -5,7 +5,8 @@
 #include <condition_variable>
 #include <thread>
 
-#include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "datastores//cassandra/workflow_cassandra_steps.h"
+#include "datastores/cassandra/common_node_role.h"
 #include "tests/unit/cassandra_ring_world.h"
 
 namespace automat::testing {
@@ -278,7 +279,9 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
   // The new rack r3 gets a seed; every node hears of it.
   const db::Cluster c = w.cluster();
   ASSERT_EQ(c.nodes.size(), 4u);
-  EXPECT_TRUE(c.nodes[3].seed) << "a new rack needs a seed";
+  EXPECT_TRUE(datastores::cassandra::is_seed(c.nodes[3])) << "a new rack needs a seed";
+  EXPECT_EQ(c.nodes[3].role, datastores::cassandra::role_json(true, "dc1"))
+      << "the role is stored whole";
   const json seeds = {w.address("n1"), w.address("n2"), w.address("n4")};
   for (const std::string id : {"n1", "n2", "n3", "n4"}) {
     const auto pushed = w.acts(id, "update_seeds");
@@ -410,8 +413,8 @@ TEST_F(CassandraResizeTest, ShrinkDecommissionsWaitsForTheRingDestroysAndReseeds
   const db::Cluster c = w.cluster();
   ASSERT_EQ(c.nodes.size(), 2u);
   // Rack r2 is gone: n1 stays the only seed; the survivors are told.
-  EXPECT_TRUE(c.nodes[0].seed);
-  EXPECT_FALSE(c.nodes[1].seed);
+  EXPECT_TRUE(datastores::cassandra::is_seed(c.nodes[0]));
+  EXPECT_FALSE(datastores::cassandra::is_seed(c.nodes[1]));
   const auto pushed = w.acts("n3", "update_seeds");
   ASSERT_EQ(pushed.size(), 1u) << "a seed left: the survivors need a new list";
   EXPECT_EQ(pushed[0]["seeds"], json({w.address("n1")}));

@@ -31,7 +31,7 @@ class NodePhaseTest : public ::testing::Test {
       db::Node n;
       n.instance_id = "n" + std::to_string(i + 1);
       n.cluster_id = c.id;
-      n.rack = racks[i];
+      n.zone = racks[i];
       n.ordinal = static_cast<int>(i) + 1;
       n.instance.id = n.instance_id;
       n.instance.tenant_id = world.tenant_id;
@@ -134,7 +134,7 @@ TEST_F(NodePhaseTest, ConcurrentlyWorksOnNNodesAndWaitsAsLittleAsOneOfThemAsks) 
 }
 
 TEST_F(NodePhaseTest, ByRackTakesOneRackAtATime) {
-  phase.turn = NodePhase::by_rack();
+  phase.turn = NodePhase::by_zone();
   EXPECT_EQ(round().message, "node 1/4, node 3/4 cleanup");
   EXPECT_EQ(phase_of("n2"), "");
   EXPECT_EQ(round().message, "node 1/4, node 3/4 cleaned up");
@@ -145,7 +145,7 @@ TEST_F(NodePhaseTest, ByRackTakesOneRackAtATime) {
 }
 
 TEST_F(NodePhaseTest, ByRackFinishesTheRackInProgressBeforeTheNext) {
-  phase.turn = NodePhase::by_rack();
+  phase.turn = NodePhase::by_zone();
   answers["n3"] = {StepResult::retry(1s, "node 3/4 cleanup running")};
   EXPECT_EQ(round().message, "node 1/4, node 3/4 cleanup");
   EXPECT_EQ(round().message, "node 3/4 cleanup running");  // n1 done, n3 works
