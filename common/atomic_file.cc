@@ -32,6 +32,17 @@ void write_all(int fd, std::string_view text, const std::string& path) {
   }
 }
 
+// rename(2) `from` over `to`, then fsyncs their directory: the rename
+// itself is durable once the directory is.
+void rename_durably(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) < 0) fail("replace", to, errno);
+  const int dir = ::open(parent_of(to).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
@@ -54,17 +65,24 @@ void write_file_atomically(const std::string& path, std::string_view text, mode_
     ::unlink(tmp.c_str());
     fail("close", tmp, err);
   }
-  if (::rename(tmp.c_str(), path.c_str()) < 0) {
-    const int err = errno;
+  try {
+    rename_durably(tmp, path);
+  } catch (...) {
     ::unlink(tmp.c_str());
-    fail("replace", path, err);
+    throw;
   }
-  // The rename itself is durable once the directory is.
-  const int dir = ::open(parent_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+}
+
+void replace_file_with(const std::string& path, const std::string& written) {
+  const int fd = ::open(written.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open", written, errno);
+  if (::fsync(fd) < 0) {
+    const int err = errno;
+    ::close(fd);
+    fail("sync", written, err);
   }
+  ::close(fd);
+  rename_durably(written, path);
 }
 
 std::optional<std::string> read_file(const std::string& path) {

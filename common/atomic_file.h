@@ -16,6 +16,12 @@ namespace automat::common {
 // common::Error(kInternal) naming the path and the system's reason.
 void write_file_atomically(const std::string& path, std::string_view text, mode_t mode = 0644);
 
+// Moves `written` (a complete file another program wrote beside `path`, e.g.
+// a JVM's class archive) over `path` the same way: `written` fsynced,
+// renamed, the directory fsynced. Throws common::Error(kInternal) naming the
+// path and the system's reason; `written` is left in place then.
+void replace_file_with(const std::string& path, const std::string& written);
+
 // The whole file, or nullopt when it does not exist. Throws
 // common::Error(kInternal) when it exists but cannot be read.
 std::optional<std::string> read_file(const std::string& path);

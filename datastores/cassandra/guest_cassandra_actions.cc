@@ -92,14 +92,14 @@ std::string CassandraManager::rotate_admin(const std::string& password) {
 void CassandraManager::update_seeds(const std::vector<std::string>& seeds) {
   validate_seeds(seeds);
   ChangeScope change(*this, "update_seeds");
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  auto settings = state().settings;
+  const auto turn = lifecycle_.begin();
+  auto settings = record_.get().settings;
   if (!settings) {
     throw common::conflict("the Cassandra node " + instance_id_ + " was never configured");
   }
   settings->seeds = seeds;
   server_->configure(*settings);
-  update_state([&](CassandraState& s) { s.settings = settings; });
+  record_.update([&](CassandraState& s) { s.settings = settings; });
   // A stopped node reads the new yaml when it starts.
   if (server_->health() != CassandraServer::Health::kDown) {
     server_->nodetool({"reloadseeds"}, kReloadTimeout);

@@ -49,23 +49,6 @@ bool port_free(const std::string& address, int port) {
   return ok;
 }
 
-// True while any thread of `pid` runs. A JVM's main thread can show as a
-// zombie while other threads still exit and hold its sockets, so "the leader
-// is a zombie" is not yet "gone" for a process that is not our child.
-bool any_thread_alive(pid_t pid) {
-  std::error_code ec;
-  for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    std::ifstream stat(t.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos || close + 2 >= line.size()) continue;
-    const char state = line[close + 2];
-    if (state != 'Z' && state != 'X') return true;
-  }
-  return false;
-}
-
 std::string file_tail(const std::string& path, size_t lines) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return "";
@@ -77,14 +60,6 @@ std::string file_tail(const std::string& path, size_t lines) {
   return guestagent::tail_lines(text, lines);
 }
 
-std::string describe_exit(const guestagent::ChildProcess& child) {
-  const auto status = child.wait_status();
-  if (!status || *status < 0) return "exited";
-  if (WIFEXITED(*status)) return "exited with code " + std::to_string(WEXITSTATUS(*status));
-  if (WIFSIGNALED(*status)) return "was killed by signal " + std::to_string(WTERMSIG(*status));
-  return "exited";
-}
-
 }  // namespace
 
 CassandraJvm::CassandraJvm(CassandraLayout layout, std::string address, std::string instance_id,
@@ -94,7 +69,10 @@ CassandraJvm::CassandraJvm(CassandraLayout layout, std::string address, std::str
       instance_id_(std::move(instance_id)),
       image_dir_(std::move(image_dir)),
       heap_mb_(heap_mb_for(ram_mb)),
-      jmx_port_(jmx_port_for(address_)) {}
+      jmx_port_(jmx_port_for(address_)),
+      process_({"cassandra", instance_id_, layout_.pid_file,
+                /*writes_pid_file=*/false, "-Dcassandra.config=file://" + layout_.config,
+                layout_.out_file}) {}
 
 void CassandraJvm::require_image() const {
   if (image_dir_.empty() || !fs::is_directory(image_dir_ + "/lib") ||
@@ -122,17 +100,15 @@ void CassandraJvm::configure(const NodeSettings& settings) {
 }
 
 void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
-  if (const auto pid = live_pid()) {
-    if (guestagent::session_of(*pid) == ::getsid(0)) {
-      wait_ready(timeout);
-      return;
-    }
-    // Left by an earlier agent: the compute driver ends this agent's session
-    // on delete, so the JVM must live in it.
-    common::log::info("cassandra.adopt",
-                      {{"instance", instance_id_}, {"pid", std::to_string(*pid)}});
-    stop_pid(*pid);
+  using Found = guestagent::SupervisedProcess::Found;
+  const Found found = process_.find();
+  if (found == Found::kInOurSession) {
+    wait_ready(timeout);
+    return;
   }
+  // Left by an earlier agent: the compute driver ends this agent's session
+  // on delete, so the JVM must live in it.
+  if (found == Found::kLeftByEarlierAgent) stop();
   check_ports_free();
   spawn(replace_address);
   wait_ready(timeout);
@@ -145,17 +121,24 @@ void CassandraJvm::record_class_archives(std::string server_archive, std::string
 }
 
 void CassandraJvm::stop() {
-  if (const auto pid = live_pid()) stop_pid(*pid);
+  const auto who = process_.live();
+  guestagent::SupervisedProcess::StopPlan plan;  // SIGTERM drains memtables first
+  plan.grace = kTermTimeout;
+  plan.final_signal = SIGKILL;
+  plan.final_wait = kKillTimeout;
+  if (!who || process_.stop(plan)) return;
+  throw common::internal_error("the Cassandra JVM (pid " + std::to_string(who->pid) +
+                               ") did not exit even after SIGKILL");
 }
 
 CassandraServer::Health CassandraJvm::health() {
-  if (!live_pid()) return Health::kDown;
+  if (!process_.alive()) return Health::kDown;
   return answers() ? Health::kAnswering : Health::kUnresponsive;
 }
 
 std::string CassandraJvm::nodetool(const std::vector<std::string>& args, milliseconds timeout) {
   const std::string what = args.empty() ? "nodetool" : "nodetool " + args.front();
-  if (!live_pid()) {
+  if (!process_.alive()) {
     throw common::unavailable(what + ": Cassandra is not running on " + address_);
   }
   NodetoolSpec spec;
@@ -197,45 +180,6 @@ int64_t CassandraJvm::free_disk_bytes() {
   const std::string& dir = fs::exists(layout_.data_dir) ? layout_.data_dir : layout_.root;
   if (::statvfs(dir.c_str(), &st) != 0) return 0;
   return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
-}
-
-std::optional<pid_t> CassandraJvm::live_pid() {
-  std::lock_guard<std::mutex> lock(child_mu_);
-  if (child_.running()) return child_.pid();
-  std::ifstream f(layout_.pid_file);
-  pid_t pid = 0;
-  if (!(f >> pid) || !guestagent::process_alive(pid)) return std::nullopt;
-  const std::string cmd = guestagent::command_line_of(pid);
-  if (cmd.find("-Dcassandra.config=file://" + layout_.config) == std::string::npos) {
-    return std::nullopt;
-  }
-  return pid;
-}
-
-bool CassandraJvm::exited(pid_t pid) {
-  std::lock_guard<std::mutex> lock(child_mu_);
-  if (pid == child_.pid()) return !child_.running();  // reaped: every thread gone
-  return !any_thread_alive(pid);
-}
-
-bool CassandraJvm::wait_exited(pid_t pid, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!exited(pid)) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return true;
-}
-
-void CassandraJvm::stop_pid(pid_t pid) {
-  common::log::info("cassandra.stop", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
-  guestagent::send_signal(pid, SIGTERM);
-  if (wait_exited(pid, kTermTimeout)) return;
-  common::log::warn("cassandra.kill", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
-  guestagent::send_signal(pid, SIGKILL);
-  if (wait_exited(pid, kKillTimeout)) return;
-  throw common::internal_error("the Cassandra JVM (pid " + std::to_string(pid) +
-                               ") did not exit even after SIGKILL");
 }
 
 void CassandraJvm::check_ports_free() const {
@@ -280,12 +224,9 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   if (spec.archive_at_exit.empty()) {
     spec.class_archive = usable_archive(server_archive_file(image_dir_));
   }
-  const auto argv = server_command(spec);
-  std::lock_guard<std::mutex> lock(child_mu_);
-  child_ = guestagent::ChildProcess::spawn(argv, layout_.out_file);
-  common::write_file_atomically(layout_.pid_file, std::to_string(child_.pid()) + "\n", 0644);
+  const pid_t pid = process_.start(server_command(spec));
   common::log::info("cassandra.started", {{"instance", instance_id_},
-                                          {"pid", std::to_string(child_.pid())},
+                                          {"pid", std::to_string(pid)},
                                           {"heap_mb", std::to_string(heap_mb_)},
                                           {"class_archive", spec.class_archive},
                                           {"jmx_port", std::to_string(jmx_port_)},
@@ -293,23 +234,15 @@ void CassandraJvm::spawn(const std::string& replace_address) {
 }
 
 void CassandraJvm::wait_ready(seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (!live_pid()) {
-      std::string how = "exited";
-      {
-        std::lock_guard<std::mutex> lock(child_mu_);
-        how = describe_exit(child_);
-      }
-      throw common::internal_error("Cassandra on " + address_ + " " + how + " while starting; " +
-                                   log_tail());
-    }
-    if (answers()) return;
-    if (Clock::now() >= deadline) {
-      throw common::internal_error("Cassandra on " + address_ + " did not answer CQL within " +
-                                   std::to_string(timeout.count()) + " s; " + log_tail());
-    }
-    std::this_thread::sleep_for(milliseconds(200));
+  using Readiness = guestagent::SupervisedProcess::Readiness;
+  const Readiness r = process_.wait_ready([this] { return answers(); }, timeout, milliseconds(200));
+  if (r == Readiness::kExited) {
+    throw common::internal_error("Cassandra on " + address_ + " " + process_.exit_description() +
+                                 " while starting; " + log_tail());
+  }
+  if (r == Readiness::kTimedOut) {
+    throw common::internal_error("Cassandra on " + address_ + " did not answer CQL within " +
+                                 std::to_string(timeout.count()) + " s; " + log_tail());
   }
 }
 

@@ -4,12 +4,11 @@
 // nodetool over JMX on 127.0.0.1:<per-node port>, CQL on <address>:9042.
 #include <atomic>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_server.h"
-#include "guestagent/child_process.h"
+#include "guestagent/supervised_process.h"
 
 namespace automat::datastores::cassandra {
 
@@ -36,12 +35,6 @@ class CassandraJvm : public CassandraServer {
   void record_class_archives(std::string server_archive, std::string nodetool_archive);
 
  private:
-  // The pid of the JVM of this node: our child, or the one named by the pid
-  // file if its command line reads our cassandra.yaml.
-  std::optional<pid_t> live_pid();
-  bool exited(pid_t pid);
-  bool wait_exited(pid_t pid, std::chrono::milliseconds timeout);
-  void stop_pid(pid_t pid);
   void check_ports_free() const;
   void spawn(const std::string& replace_address);
   void wait_ready(std::chrono::seconds timeout);
@@ -63,8 +56,8 @@ class CassandraJvm : public CassandraServer {
   std::mutex training_mu_;               // guards the two below
   std::string record_server_archive_;    // non-empty: the next spawn records to it
   std::string record_nodetool_archive_;  // non-empty: the next nodetool records to it
-  std::mutex child_mu_;                  // guards child_
-  guestagent::ChildProcess child_;
+  // The JVM: the pid file the agent writes, recognised by our cassandra.yaml.
+  guestagent::SupervisedProcess process_;
 };
 
 }  // namespace automat::datastores::cassandra

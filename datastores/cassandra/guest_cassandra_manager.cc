@@ -3,14 +3,13 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "common/status.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_jvm.h"
 
 namespace automat::datastores::cassandra {
 
-namespace status = common::service_status;
+using guestagent::NodeLifecycle;
 using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
 
@@ -23,19 +22,6 @@ constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
 
 }  // namespace
 
-class CassandraManager::ActivityScope {
- public:
-  ActivityScope(std::atomic<Activity>& activity, Activity now) : activity_(activity) {
-    activity_ = now;
-  }
-  ~ActivityScope() { activity_ = Activity::kIdle; }
-  ActivityScope(const ActivityScope&) = delete;
-  ActivityScope& operator=(const ActivityScope&) = delete;
-
- private:
-  std::atomic<Activity>& activity_;
-};
-
 CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
                                    std::string address, std::string instance_id, Timing timing)
     : server_(std::move(server)),
@@ -43,10 +29,19 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
       address_(std::move(address)),
       instance_id_(std::move(instance_id)),
       timing_(timing),
-      state_(load_state(layout_.state_file)) {
+      record_(layout_.state_file, load_state(layout_.state_file), save_state),
+      lifecycle_(
+          {"the Cassandra node " + instance_id_,
+           "Cassandra on node " + instance_id_ + " is not answering CQL; retry once it runs again",
+           [this] { return server_->health(); },
+           [this] {
+             const CassandraState s = record_.get();
+             return NodeLifecycle::Record{s.prepared, s.should_run};
+           },
+           [this] { return maintenance_.load(); }}) {
   admin_ = std::make_unique<CassandraDatabaseAdmin>(
       *server_, CassandraDatabaseAdmin::Node{
-                    [this] { return admin_gate(); },
+                    [this] { return lifecycle_.admin_gate(); },
                     [this] {
                       auto stored = load_credentials(layout_.credentials);
                       if (!stored) {
@@ -56,47 +51,13 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
                       return *stored;
                     },
                     [this] {
-                      const auto settings = state().settings;
+                      const auto settings = record_.get().settings;
                       return keyspace_replication(settings && settings->standalone);
                     }});
 }
 
-std::unique_lock<std::timed_mutex> CassandraManager::admin_gate() {
-  std::unique_lock<std::timed_mutex> lock(op_mu_, std::chrono::seconds(5));
-  if (!lock.owns_lock()) {
-    throw common::conflict("the Cassandra node " + instance_id_ +
-                           " is busy with another change; retry in a moment");
-  }
-  require_prepared();
-  if (server_->health() != CassandraServer::Health::kAnswering) {
-    throw common::unavailable("Cassandra on node " + instance_id_ +
-                              " is not answering CQL; retry once it runs again");
-  }
-  return lock;
-}
-
 std::string CassandraManager::keyspace_replication(bool standalone) {
   return standalone ? simple_replication(1) : network_replication(replication_per_dc(ring()));
-}
-
-CassandraState CassandraManager::state() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
-  return state_;
-}
-
-void CassandraManager::update_state(const std::function<void(CassandraState&)>& change) {
-  std::lock_guard<std::mutex> lock(state_mu_);
-  CassandraState next = state_;
-  change(next);
-  save_state(layout_.state_file, next);
-  state_ = next;
-}
-
-void CassandraManager::require_prepared() const {
-  if (!state().prepared) {
-    throw common::conflict("the Cassandra node " + instance_id_ +
-                           " was never prepared; prepare it first");
-  }
 }
 
 std::vector<RingNode> CassandraManager::ring() {
@@ -109,28 +70,22 @@ Credentials CassandraManager::admin_login() const {
 }
 
 void CassandraManager::prepare(const proto::PrepareRequest& req) {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  ActivityScope busy(activity_, Activity::kPreparing);
-  try {
-    // Validate everything before the first change on disk.
-    const NodeSettings settings = node_settings(req.settings(), address_);
-    validate_keyspaces_and_users(req, admin_login().username);
-    const CassandraState before = state();
-    if (!before.prepared) {
-      server_->configure(settings);
-      update_state([&](CassandraState& s) { s.settings = settings; });
-    }
-    update_state([](CassandraState& s) { s.should_run = true; });
-    // replace_address_first_boot only until the replacement completed once.
-    server_->start(before.prepared ? "" : settings.replace_address, kStartTimeout);
-    if (settings.standalone) secure_standalone();
-    apply_keyspaces_and_users(req, settings.standalone);
-    update_state([](CassandraState& s) { s.prepared = true; });
-    last_prepare_failed_ = false;
-  } catch (...) {
-    last_prepare_failed_ = true;
-    throw;
+  auto turn = lifecycle_.begin_prepare();
+  // Validate everything before the first change on disk.
+  const NodeSettings settings = node_settings(req.settings(), address_);
+  validate_keyspaces_and_users(req, admin_login().username);
+  const CassandraState before = record_.get();
+  if (!before.prepared) {
+    server_->configure(settings);
+    record_.update([&](CassandraState& s) { s.settings = settings; });
   }
+  record_.update([](CassandraState& s) { s.should_run = true; });
+  // replace_address_first_boot only until the replacement completed once.
+  server_->start(before.prepared ? "" : settings.replace_address, kStartTimeout);
+  if (settings.standalone) secure_standalone();
+  apply_keyspaces_and_users(req, settings.standalone);
+  record_.update([](CassandraState& s) { s.prepared = true; });
+  turn.succeeded();
   common::log::info("cassandra.prepared", {{"instance", instance_id_},
                                            {"databases", std::to_string(req.databases_size())},
                                            {"users", std::to_string(req.users_size())}});
@@ -158,48 +113,29 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
 }
 
 void CassandraManager::start() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  require_prepared();
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](CassandraState& s) { s.should_run = true; });
+  const auto turn = lifecycle_.begin_change();
+  record_.update([](CassandraState& s) { s.should_run = true; });
   server_->start("", kStartTimeout);
 }
 
 void CassandraManager::stop() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  if (!state().settings) return;  // never configured, so never started
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](CassandraState& s) { s.should_run = false; });
+  auto turn = lifecycle_.begin();
+  if (!record_.get().settings) return;  // never configured, so never started
+  turn.show(NodeLifecycle::Activity::kChanging);
+  record_.update([](CassandraState& s) { s.should_run = false; });
   server_->stop();
   forget_detail();
 }
 
 void CassandraManager::restart() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  require_prepared();
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](CassandraState& s) { s.should_run = true; });
+  const auto turn = lifecycle_.begin_change();
+  record_.update([](CassandraState& s) { s.should_run = true; });
   server_->stop();
   forget_detail();
   server_->start("", kStartTimeout);
 }
 
-std::string CassandraManager::status() {
-  if (activity_ == Activity::kPreparing) return status::kBuilding;
-  const CassandraState s = state();
-  if (!s.prepared) return last_prepare_failed_ ? status::kFailed : status::kNew;
-  if (maintenance_) return status::kBlocked;
-  const bool changing = activity_ == Activity::kChanging;
-  switch (server_->health()) {
-    case CassandraServer::Health::kAnswering:
-      return status::kRunning;
-    case CassandraServer::Health::kUnresponsive:
-      return changing ? status::kShutdown : status::kBlocked;
-    case CassandraServer::Health::kDown:
-      break;
-  }
-  return s.should_run && !changing ? status::kCrashed : status::kShutdown;
-}
+std::string CassandraManager::status() { return lifecycle_.status(); }
 
 proto::DatastoreReport CassandraManager::report() {
   proto::DatastoreReport report;

@@ -25,6 +25,8 @@
 #include "datastores/cassandra/guest_cassandra_server.h"
 #include "datastores/cassandra/guest_cassandra_state.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/node_lifecycle.h"
+#include "guestagent/node_record.h"
 
 namespace automat::datastores::cassandra {
 
@@ -68,11 +70,9 @@ class CassandraManager : public guestagent::DatastoreManager {
   void start() override;
   void stop() override;
   void restart() override;
-  // BUILDING while a prepare runs; NEW before the first prepare completed
-  // (FAILED if the last attempt failed); BLOCKED while a cleanup or
-  // decommission runs; then RUNNING when CQL answers, BLOCKED when the JVM
-  // is alive but not answering, SHUTDOWN when stopped on request (or while a
-  // start/stop is under way), CRASHED when it should run but is gone.
+  // NodeLifecycle::status() over the JVM's health, BLOCKED while a cleanup
+  // or decommission runs: RUNNING when CQL answers, BLOCKED when the JVM is
+  // alive but not answering, CRASHED when it should run but is gone.
   // Thread-safe; never waits for a running prepare or action.
   std::string status() override;
   // node_report() packed as the report's datastore; no fault.
@@ -117,13 +117,8 @@ class CassandraManager : public guestagent::DatastoreManager {
   guestagent::DatabaseAdmin* database_admin() override { return admin_.get(); }
 
  private:
-  enum class Activity { kIdle, kPreparing, kChanging };
-  class ActivityScope;
   class ChangeScope;
 
-  CassandraState state() const;
-  void update_state(const std::function<void(CassandraState&)>& change);
-  void require_prepared() const;
   std::vector<RingNode> ring();
   // The stored admin login, or the default one before the ring is secured.
   Credentials admin_login() const;
@@ -132,8 +127,6 @@ class CassandraManager : public guestagent::DatastoreManager {
   // A new keyspace's replication: SimpleStrategy 1 on a standalone node,
   // min(3, nodes) per dc of the ring otherwise.
   std::string keyspace_replication(bool standalone);
-  // CassandraDatabaseAdmin's gate: op_mu_ within a few seconds, prepared, answering.
-  std::unique_lock<std::timed_mutex> admin_gate();
   proto::cassandra::NodeReport build_report();
   // True when `report` holds a ring whose every node is UN.
   static bool ring_settled(const proto::cassandra::NodeReport& report);
@@ -146,16 +139,12 @@ class CassandraManager : public guestagent::DatastoreManager {
   const std::string instance_id_;
   const Timing timing_;
 
-  // One prepare/start/stop/restart/update_seeds at a time; database
-  // administration waits for it a few seconds (admin_gate).
-  std::timed_mutex op_mu_;
+  guestagent::NodeRecord<CassandraState> record_;
   std::mutex maintenance_mu_;  // one cleanup/decommission at a time
-  std::atomic<Activity> activity_{Activity::kIdle};
   std::atomic<bool> maintenance_{false};
-  std::atomic<bool> last_prepare_failed_{false};
-
-  mutable std::mutex state_mu_;
-  CassandraState state_;
+  // One prepare/start/stop/restart/update_seeds at a time; database
+  // administration waits for it a few seconds (NodeLifecycle::admin_gate).
+  guestagent::NodeLifecycle lifecycle_;
 
   std::mutex detail_mu_;  // guards the cached report and its generation
   std::optional<proto::cassandra::NodeReport> detail_;

@@ -12,16 +12,16 @@
 #include "common/cql_client.h"
 #include "datastores/cassandra/guest_cassandra_settings.h"
 #include "datastores/cassandra/guest_cassandra_state.h"
+#include "guestagent/node_lifecycle.h"
 
 namespace automat::datastores::cassandra {
 
 class CassandraServer {
  public:
-  enum class Health {
-    kDown,          // no JVM for this node
-    kUnresponsive,  // JVM alive but CQL not answering (starting, joining, draining)
-    kAnswering,     // CQL answers (a login prompt counts: no credentials needed)
-  };
+  // kDown: no JVM for this node; kUnresponsive: the JVM is alive but CQL
+  // does not answer (starting, joining, draining); kAnswering: CQL answers
+  // (a login prompt counts: no credentials needed).
+  using Health = guestagent::ServerHealth;
 
   virtual ~CassandraServer() = default;
   // Creates the node's directories and writes cassandra.yaml and

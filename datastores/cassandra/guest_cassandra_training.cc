@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
@@ -82,12 +83,9 @@ TrainedArchives train_class_archives(const std::string& image_dir, const std::st
   jvm.stop();  // the node writes its archive while it exits
   require_written(nodetool_partial, "nodetool run");
   require_written(server_partial, "node");
-  fs::rename(nodetool_partial, out.nodetool, ec);
-  if (!ec) fs::rename(server_partial, out.server, ec);
-  if (ec) {
-    throw common::internal_error("cannot move the class archives into " + image_dir +
-                                 "/cds: " + ec.message());
-  }
+  // The JVMs wrote the archives; they replace the old ones whole, durably.
+  common::replace_file_with(out.nodetool, nodetool_partial);
+  common::replace_file_with(out.server, server_partial);
   out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return out;
 }

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -24,7 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using Clock = std::chrono::steady_clock;
 
 constexpr auto kInstallTimeout = seconds(180);
 constexpr auto kStartTimeout = seconds(60);
@@ -87,7 +85,9 @@ MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::strin
     : layout_(std::move(layout)),
       address_(std::move(address)),
       instance_id_(std::move(instance_id)),
-      image_location_(std::move(image_location)) {}
+      image_location_(std::move(image_location)),
+      process_({"mysql", instance_id_, layout_.pid_file, /*writes_pid_file=*/true,
+                "--defaults-file=" + layout_.config, layout_.error_log}) {}
 
 std::string MariaDbServer::binary(const std::string& name) const {
   return find_mariadb_binary(name, image_location_, "mariadb-server");
@@ -152,26 +152,29 @@ void MariaDbServer::install() {
 }
 
 void MariaDbServer::start() {
-  if (const auto pid = live_pid()) {
-    if (guestagent::session_of(*pid) == ::getsid(0)) {
-      wait_ready(kStartTimeout);
-      return;
-    }
-    // Left by an earlier agent: the compute driver ends this agent's session
-    // on delete, so the datastore must live in it.
-    common::log::info("mysql.adopt", {{"instance", instance_id_}, {"pid", std::to_string(*pid)}});
-    stop_pid(*pid);
+  using Found = guestagent::SupervisedProcess::Found;
+  const Found found = process_.find();
+  if (found == Found::kInOurSession) {
+    wait_ready(kStartTimeout);
+    return;
   }
+  // Left by an earlier agent: the compute driver ends this agent's session
+  // on delete, so the datastore must live in it.
+  if (found == Found::kLeftByEarlierAgent) stop();
   spawn();
   wait_ready(kStartTimeout);
 }
 
 void MariaDbServer::stop() {
-  if (const auto pid = live_pid()) stop_pid(*pid);
+  const auto who = process_.live();
+  if (!who || process_.stop(stop_plan())) return;
+  throw common::internal_error("mariadbd (pid " + std::to_string(who->pid) +
+                               ") did not stop; last lines of " + layout_.error_log + ": " +
+                               error_log_tail());
 }
 
 MysqlServer::Health MariaDbServer::health() {
-  if (!live_pid()) return Health::kDown;
+  if (!process_.alive()) return Health::kDown;
   return answers() ? Health::kAnswering : Health::kUnresponsive;
 }
 
@@ -186,50 +189,26 @@ void MariaDbServer::run_sql(const SqlScript& script) {
   }
 }
 
-std::optional<pid_t> MariaDbServer::live_pid() {
-  std::lock_guard<std::mutex> lock(child_mu_);
-  if (child_.running()) return child_.pid();
-  std::ifstream f(layout_.pid_file);
-  pid_t pid = 0;
-  if (!(f >> pid) || !guestagent::process_alive(pid)) return std::nullopt;
-  const std::string cmd = guestagent::command_line_of(pid);
-  if (cmd.find("--defaults-file=" + layout_.config) == std::string::npos) return std::nullopt;
-  return pid;
-}
-
-bool MariaDbServer::exited(pid_t pid) {
-  std::lock_guard<std::mutex> lock(child_mu_);
-  if (pid == child_.pid()) return !child_.running();
-  return !guestagent::process_alive(pid);
-}
-
-bool MariaDbServer::wait_exited(pid_t pid, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!exited(pid)) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
-
-void MariaDbServer::stop_pid(pid_t pid) {
-  common::log::info("mysql.stop", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
-  const auto r = guestagent::run_command(
-      {binary("mariadb-admin"), "--no-defaults", "--socket=" + layout_.socket, "--user=root",
-       "--connect-timeout=5", "shutdown"},
-      "", kShutdownTimeout);
-  if (!r.ok()) {
-    common::log::warn(
-        "mysql.admin_shutdown_failed",
-        {{"instance", instance_id_}, {"output", guestagent::tail_lines(r.output, 3)}});
-    guestagent::send_signal(pid, SIGTERM);
-  }
-  if (wait_exited(pid, kShutdownTimeout)) return;
-  guestagent::send_signal(pid, SIGTERM);
-  if (wait_exited(pid, kTermTimeout)) return;
-  throw common::internal_error("mariadbd (pid " + std::to_string(pid) +
-                               ") did not stop; last lines of " + layout_.error_log + ": " +
-                               error_log_tail());
+guestagent::SupervisedProcess::StopPlan MariaDbServer::stop_plan() {
+  guestagent::SupervisedProcess::StopPlan plan;
+  plan.ask = [this](pid_t) {
+    const auto r = guestagent::run_command(
+        {binary("mariadb-admin"), "--no-defaults", "--socket=" + layout_.socket, "--user=root",
+         "--connect-timeout=5", "shutdown"},
+        "", kShutdownTimeout);
+    if (!r.ok()) {
+      common::log::warn(
+          "mysql.admin_shutdown_failed",
+          {{"instance", instance_id_}, {"output", guestagent::tail_lines(r.output, 3)}});
+    }
+    return r.ok();
+  };
+  plan.grace = kShutdownTimeout;
+  // mariadbd is not SIGKILLed: after the grace it gets a second SIGTERM,
+  // and a stop that still fails says so with its error log.
+  plan.final_signal = SIGTERM;
+  plan.final_wait = kTermTimeout;
+  return plan;
 }
 
 void MariaDbServer::spawn() {
@@ -238,28 +217,23 @@ void MariaDbServer::spawn() {
     std::ofstream(layout_.error_log, std::ios::app).flush();
   }
   chown_to_mysql(layout_.error_log, ids);
-  std::lock_guard<std::mutex> lock(child_mu_);
-  child_ = guestagent::ChildProcess::spawn(
-      {binary("mariadbd"), "--defaults-file=" + layout_.config, "--user=mysql"}, layout_.error_log);
-  common::log::info("mysql.started",
-                    {{"instance", instance_id_}, {"pid", std::to_string(child_.pid())}});
+  const pid_t pid =
+      process_.start({binary("mariadbd"), "--defaults-file=" + layout_.config, "--user=mysql"});
+  common::log::info("mysql.started", {{"instance", instance_id_}, {"pid", std::to_string(pid)}});
 }
 
 void MariaDbServer::wait_ready(milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const auto pid = live_pid();
-    if (!pid) {
-      throw common::internal_error("mariadbd exited while starting; last lines of " +
-                                   layout_.error_log + ": " + error_log_tail());
-    }
-    if (fs::exists(layout_.socket) && answers()) return;
-    if (Clock::now() >= deadline) {
-      throw common::internal_error("mariadbd did not accept connections within " +
-                                   std::to_string(timeout.count() / 1000) + " s; last lines of " +
-                                   layout_.error_log + ": " + error_log_tail());
-    }
-    std::this_thread::sleep_for(milliseconds(100));
+  using Readiness = guestagent::SupervisedProcess::Readiness;
+  const Readiness r = process_.wait_ready(
+      [this] { return fs::exists(layout_.socket) && answers(); }, timeout, milliseconds(100));
+  if (r == Readiness::kExited) {
+    throw common::internal_error("mariadbd exited while starting; last lines of " +
+                                 layout_.error_log + ": " + error_log_tail());
+  }
+  if (r == Readiness::kTimedOut) {
+    throw common::internal_error("mariadbd did not accept connections within " +
+                                 std::to_string(timeout.count() / 1000) + " s; last lines of " +
+                                 layout_.error_log + ": " + error_log_tail());
   }
 }
 

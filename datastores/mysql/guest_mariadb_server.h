@@ -1,14 +1,12 @@
 #pragma once
-// MysqlServer over Debian's MariaDB: mariadb-install-db, mariadbd as a child
-// of the agent (user mysql, bound to the node's address), and the mariadb /
-// mariadb-admin clients as OS root over the unix socket.
-#include <mutex>
-#include <optional>
+// MysqlServer over Debian's MariaDB: mariadb-install-db, mariadbd as a
+// supervised child of the agent (user mysql, bound to the node's address),
+// and the mariadb / mariadb-admin clients as OS root over the unix socket.
 #include <string>
 
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_mysql_server.h"
-#include "guestagent/child_process.h"
+#include "guestagent/supervised_process.h"
 
 namespace automat::datastores::mysql {
 
@@ -27,12 +25,9 @@ class MariaDbServer : public MysqlServer {
   void run_sql(const SqlScript& script) override;
 
  private:
-  // The pid of the mariadbd serving this data dir: our child, or the one
-  // named by the pid file if its command line uses our my.cnf.
-  std::optional<pid_t> live_pid();
-  bool exited(pid_t pid);
-  bool wait_exited(pid_t pid, std::chrono::milliseconds timeout);
-  void stop_pid(pid_t pid);
+  // mariadb-admin shutdown (SIGTERM if it cannot be asked), then SIGTERM
+  // again if it is still there after the grace.
+  guestagent::SupervisedProcess::StopPlan stop_plan();
   void spawn();
   void wait_ready(std::chrono::milliseconds timeout);
   bool answers();
@@ -44,9 +39,8 @@ class MariaDbServer : public MysqlServer {
   const std::string address_;
   const std::string instance_id_;
   const std::string image_location_;
-
-  std::mutex child_mu_;  // guards child_
-  guestagent::ChildProcess child_;
+  // mariadbd: the pid file it writes itself, recognised by our my.cnf.
+  guestagent::SupervisedProcess process_;
 };
 
 }  // namespace automat::datastores::mysql

@@ -2,26 +2,12 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "common/status.h"
 #include "datastores/mysql/guest_mariadb_server.h"
 #include "datastores/mysql/guest_replication_actions.h"
 
 namespace automat::datastores::mysql {
 
-namespace status = common::service_status;
-
-class MysqlManager::ActivityScope {
- public:
-  ActivityScope(std::atomic<Activity>& activity, Activity now) : activity_(activity) {
-    activity_ = now;
-  }
-  ~ActivityScope() { activity_ = Activity::kIdle; }
-  ActivityScope(const ActivityScope&) = delete;
-  ActivityScope& operator=(const ActivityScope&) = delete;
-
- private:
-  std::atomic<Activity>& activity_;
-};
+using guestagent::NodeLifecycle;
 
 MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path,
                            std::string instance_id, int ram_mb,
@@ -33,114 +19,64 @@ MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string stat
       ram_mb_(ram_mb),
       replication_(std::move(replication)),
       backup_area_(std::move(backup_area)),
-      state_(load_state(state_path_)) {
+      record_(state_path_, load_state(state_path_), save_state),
+      lifecycle_(
+          {"the MySQL instance " + instance_id_,
+           "MariaDB on instance " + instance_id_ + " is not answering; retry once it runs again",
+           [this] { return server_->health(); },
+           [this] {
+             const MysqlState s = record_.get();
+             return NodeLifecycle::Record{s.prepared, s.should_run};
+           },
+           nullptr}) {
   if (admin_client) {
     admin_ = std::make_unique<MysqlDatabaseAdmin>(std::move(admin_client),
-                                                  [this] { return admin_gate(); });
-  }
-}
-
-std::unique_lock<std::timed_mutex> MysqlManager::admin_gate() {
-  constexpr auto kAdminWait = std::chrono::seconds(5);
-  std::unique_lock<std::timed_mutex> lock(op_mu_, kAdminWait);
-  if (!lock.owns_lock()) {
-    throw common::conflict("the MySQL instance " + instance_id_ +
-                           " is busy with another change; retry in a moment");
-  }
-  require_prepared();
-  if (server_->health() != MysqlServer::Health::kAnswering) {
-    throw common::unavailable("MariaDB on instance " + instance_id_ +
-                              " is not answering; retry once it runs again");
-  }
-  return lock;
-}
-
-MysqlState MysqlManager::state() const {
-  std::lock_guard<std::mutex> lock(state_mu_);
-  return state_;
-}
-
-void MysqlManager::update_state(void (*change)(MysqlState&)) {
-  std::lock_guard<std::mutex> lock(state_mu_);
-  MysqlState next = state_;
-  change(next);
-  save_state(state_path_, next);
-  state_ = next;
-}
-
-void MysqlManager::require_prepared() const {
-  if (!state().prepared) {
-    throw common::conflict("the MySQL instance " + instance_id_ +
-                           " was never prepared; prepare it first");
+                                                  [this] { return lifecycle_.admin_gate(); });
   }
 }
 
 void MysqlManager::prepare(const proto::PrepareRequest& req) {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  ActivityScope busy(activity_, Activity::kPreparing);
-  try {
-    // Validate (and render) everything before the first change on disk.
-    SqlScript script = secure_installation_sql();
-    script += databases_and_users_sql(req);
-    server_->configure(req.memory_mb() > 0 ? static_cast<int>(req.memory_mb()) : ram_mb_);
-    if (!state().installed) {
-      server_->install();
-      update_state([](MysqlState& s) { s.installed = true; });
-    }
-    update_state([](MysqlState& s) { s.should_run = true; });
-    server_->start();
-    server_->run_sql(script);
-    update_state([](MysqlState& s) { s.prepared = true; });
-    last_prepare_failed_ = false;
-  } catch (...) {
-    last_prepare_failed_ = true;
-    throw;
+  auto turn = lifecycle_.begin_prepare();
+  // Validate (and render) everything before the first change on disk.
+  SqlScript script = secure_installation_sql();
+  script += databases_and_users_sql(req);
+  server_->configure(req.memory_mb() > 0 ? static_cast<int>(req.memory_mb()) : ram_mb_);
+  if (!record_.get().installed) {
+    server_->install();
+    record_.update([](MysqlState& s) { s.installed = true; });
   }
+  record_.update([](MysqlState& s) { s.should_run = true; });
+  server_->start();
+  server_->run_sql(script);
+  record_.update([](MysqlState& s) { s.prepared = true; });
+  turn.succeeded();
   common::log::info("mysql.prepared", {{"instance", instance_id_},
                                        {"databases", std::to_string(req.databases_size())},
                                        {"users", std::to_string(req.users_size())}});
 }
 
 void MysqlManager::start() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  require_prepared();
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](MysqlState& s) { s.should_run = true; });
+  const auto turn = lifecycle_.begin_change();
+  record_.update([](MysqlState& s) { s.should_run = true; });
   server_->start();
 }
 
 void MysqlManager::stop() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  if (!state().installed) return;  // nothing was ever started
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](MysqlState& s) { s.should_run = false; });
+  auto turn = lifecycle_.begin();
+  if (!record_.get().installed) return;  // nothing was ever started
+  turn.show(NodeLifecycle::Activity::kChanging);
+  record_.update([](MysqlState& s) { s.should_run = false; });
   server_->stop();
 }
 
 void MysqlManager::restart() {
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  require_prepared();
-  ActivityScope busy(activity_, Activity::kChanging);
-  update_state([](MysqlState& s) { s.should_run = true; });
+  const auto turn = lifecycle_.begin_change();
+  record_.update([](MysqlState& s) { s.should_run = true; });
   server_->stop();
   server_->start();
 }
 
-std::string MysqlManager::status() {
-  if (activity_ == Activity::kPreparing) return status::kBuilding;
-  const MysqlState s = state();
-  if (!s.prepared) return last_prepare_failed_ ? status::kFailed : status::kNew;
-  const bool changing = activity_ == Activity::kChanging;
-  switch (server_->health()) {
-    case MysqlServer::Health::kAnswering:
-      return status::kRunning;
-    case MysqlServer::Health::kUnresponsive:
-      return changing ? status::kShutdown : status::kBlocked;
-    case MysqlServer::Health::kDown:
-      break;
-  }
-  return s.should_run && !changing ? status::kCrashed : status::kShutdown;
-}
+std::string MysqlManager::status() { return lifecycle_.status(); }
 
 void MysqlManager::replication_call(const char* what,
                                     const std::function<void(ReplicationActions&)>& work) {
@@ -148,10 +84,10 @@ void MysqlManager::replication_call(const char* what,
     throw common::Error(common::ErrorCode::kNotImplemented,
                         "the MySQL instance " + instance_id_ + " has no replication");
   }
-  std::lock_guard<std::timed_mutex> op(op_mu_);
-  require_prepared();
-  ReplicationActions actions(*replication_, backup_area_, [this] {
-    ActivityScope busy(activity_, Activity::kChanging);
+  auto turn = lifecycle_.begin();
+  lifecycle_.require_prepared();
+  ReplicationActions actions(*replication_, backup_area_, [this, &turn] {
+    NodeLifecycle::Showing changing(turn, NodeLifecycle::Activity::kChanging);
     server_->stop();
     server_->start();
   });
@@ -160,7 +96,10 @@ void MysqlManager::replication_call(const char* what,
 }
 
 std::optional<proto::ReplicationHealth> MysqlManager::replication_health() {
-  if (!replication_ || activity_ != Activity::kIdle || !state().prepared) return std::nullopt;
+  if (!replication_ || lifecycle_.activity() != NodeLifecycle::Activity::kIdle ||
+      !record_.get().prepared) {
+    return std::nullopt;
+  }
   if (server_->health() != MysqlServer::Health::kAnswering) return std::nullopt;
   try {
     return replication_->health();

@@ -3,10 +3,8 @@
 // a MySQL node (prepare, start, stop, restart, status, and the replication
 // work of its own contract, mysql_guest.proto). It keeps the node's
 // record (guest_mysql_state.h) and leaves the OS work to a MysqlServer.
-#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "datastores/mysql/guest_mysql_admin.h"
@@ -15,6 +13,8 @@
 #include "datastores/mysql/guest_replication.h"
 #include "datastores/mysql/guest_replication_actions.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/node_lifecycle.h"
+#include "guestagent/node_record.h"
 
 namespace automat::datastores::mysql {
 
@@ -39,11 +39,9 @@ class MysqlManager : public guestagent::DatastoreManager {
   void start() override;
   void stop() override;
   void restart() override;
-  // BUILDING while a prepare runs; NEW before the first prepare completed
-  // (FAILED if the last attempt failed); then RUNNING when mariadbd answers,
-  // BLOCKED when it is alive but not answering, SHUTDOWN when stopped on
-  // request (or while a start/stop is under way), CRASHED when it should run
-  // but is gone. Thread-safe; never waits for a running prepare.
+  // NodeLifecycle::status() over mariadbd's health: RUNNING when it answers,
+  // BLOCKED alive but not answering, CRASHED when it should run but is gone.
+  // Thread-safe; never waits for a running prepare.
   std::string status() override;
   // The MySQL contract (mysql_guest.proto), served by guest_mysql_service.cc.
   std::unique_ptr<grpc::Service> make_service(const guestagent::RpcEnvironment& env) override;
@@ -60,16 +58,6 @@ class MysqlManager : public guestagent::DatastoreManager {
   guestagent::DatabaseAdmin* database_admin() override { return admin_.get(); }
 
  private:
-  enum class Activity { kIdle, kPreparing, kChanging };
-  // Sets activity_ for a scope.
-  class ActivityScope;
-
-  MysqlState state() const;
-  void update_state(void (*change)(MysqlState&));
-  void require_prepared() const;
-  // MysqlDatabaseAdmin's gate: op_mu_ within kAdminWait, prepared, answering.
-  std::unique_lock<std::timed_mutex> admin_gate();
-
   const std::unique_ptr<MysqlServer> server_;
   const std::string state_path_;
   const std::string instance_id_;
@@ -77,14 +65,10 @@ class MysqlManager : public guestagent::DatastoreManager {
   const std::unique_ptr<MysqlReplication> replication_;
   const std::string backup_area_;
 
+  guestagent::NodeRecord<MysqlState> record_;
   // One prepare/start/stop/restart/action at a time; database administration
-  // waits for it a few seconds (admin_gate).
-  std::timed_mutex op_mu_;
-  std::atomic<Activity> activity_{Activity::kIdle};
-  std::atomic<bool> last_prepare_failed_{false};
-
-  mutable std::mutex state_mu_;
-  MysqlState state_;
+  // waits for it a few seconds (NodeLifecycle::admin_gate).
+  guestagent::NodeLifecycle lifecycle_;
 
   std::unique_ptr<MysqlDatabaseAdmin> admin_;  // last: its gate uses the members above
 };

@@ -4,16 +4,15 @@
 // decides what to do; a MysqlServer does it. MariaDbServer drives Debian's
 // MariaDB; unit tests replace it with a fake.
 #include "datastores/mysql/guest_mysql_sql.h"
+#include "guestagent/node_lifecycle.h"
 
 namespace automat::datastores::mysql {
 
 class MysqlServer {
  public:
-  enum class Health {
-    kDown,          // no mariadbd for this data dir
-    kUnresponsive,  // mariadbd alive but not answering SELECT 1 on the socket
-    kAnswering,     // alive and answering
-  };
+  // kDown: no mariadbd for this data dir; kUnresponsive: mariadbd alive but
+  // not answering SELECT 1 on the socket; kAnswering: alive and answering.
+  using Health = guestagent::ServerHealth;
 
   virtual ~MysqlServer() = default;
   // Writes my.cnf for a node of `ram_mb` (creating the directories).

@@ -1,4 +1,5 @@
-// common/atomic_file.h: whole replacements with the asked mode, reads.
+// common/atomic_file.h: whole replacements with the asked mode, a file
+// another program wrote moved into place, reads.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,6 +58,28 @@ TEST_F(AtomicFileTest, AFailedWriteKeepsTheOldFileAndSaysWhy) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
   EXPECT_EQ(read_file(path), "old");
+}
+
+TEST_F(AtomicFileTest, AWrittenFileReplacesTheOldOneWhole) {
+  const std::string path = dir + "/server.jsa";
+  write_file_atomically(path, "old archive");
+  write_file_atomically(path + ".partial", "new archive");
+  replace_file_with(path, path + ".partial");
+  EXPECT_EQ(read_file(path), "new archive");
+  EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
+}
+
+TEST_F(AtomicFileTest, AMissingWrittenFileKeepsTheOldOneAndSaysWhich) {
+  const std::string path = dir + "/server.jsa";
+  write_file_atomically(path, "old archive");
+  try {
+    replace_file_with(path, path + ".partial");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    EXPECT_NE(std::string(e.what()).find(path + ".partial"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(path), "old archive");
 }
 
 TEST_F(AtomicFileTest, ReadingAMissingFileIsNullopt) {

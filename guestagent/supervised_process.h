@@ -1,0 +1,124 @@
+#pragma once
+// A datastore's server process as the guest supervises it: started as a
+// child of the agent (in the agent's session, so the compute driver's delete
+// ends it), found again through a pid file after the agent restarted, and
+// stopped gracefully, then killed after a deadline. Pids are reused fast, so
+// a process is named by its pid and its start time (DaemonIdentity) and is
+// signalled only while both still match. What is datastore-specific (its
+// command line, how it is asked to shut down, how to tell it answers, its
+// log) stays with the datastore (MariaDbServer, CassandraJvm).
+#include <sys/types.h>
+
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guestagent/child_process.h"
+
+namespace automat::guestagent {
+
+// A process as seen once: its pid and its start time (clock ticks after
+// boot, /proc/<pid>/stat field 22). A pid reused by another process has
+// another start time.
+struct DaemonIdentity {
+  pid_t pid = 0;
+  unsigned long long start_ticks = 0;
+  bool operator==(const DaemonIdentity&) const = default;
+};
+
+// The identity of the live (not zombie) process `pid`, nullopt when none.
+std::optional<DaemonIdentity> identify(pid_t pid);
+// True while `who` still runs: its pid names a process with the same start
+// time, one of whose threads has not exited (a JVM's main thread can be a
+// zombie while other threads still hold its sockets).
+bool still_running(const DaemonIdentity& who);
+// Sends `signal` to `who` only if its pid still names that process, through
+// a pidfd so the pid cannot be reused between the check and the signal.
+// False when it is gone or was replaced.
+bool signal_same_process(const DaemonIdentity& who, int signal);
+
+class SupervisedProcess {
+ public:
+  struct Spec {
+    std::string event;     // the log events' prefix: "mysql" → "mysql.stop"
+    std::string instance;  // the instance id, for logs
+    // Where its pid is found after an agent restart. Written by start()
+    // when `writes_pid_file` is false; else the server writes it itself.
+    std::string pid_file;
+    bool writes_pid_file = false;
+    // An argument its command line must contain for a pid from the pid file
+    // to be taken as this node's server ("--defaults-file=<my.cnf>").
+    std::string marker;
+    std::string log_path;  // stdout and stderr are appended here
+  };
+
+  // How stop() ends it.
+  struct StopPlan {
+    // The graceful request (e.g. an admin client's shutdown); false when it
+    // could not be made, and then SIGTERM is sent. Empty: SIGTERM.
+    std::function<bool(pid_t)> ask;
+    std::chrono::milliseconds grace{std::chrono::seconds(120)};
+    // Sent when `grace` passed; then up to `final_wait` for it to go.
+    int final_signal = SIGKILL;
+    std::chrono::milliseconds final_wait{std::chrono::seconds(15)};
+  };
+
+  enum class Readiness { kReady, kExited, kTimedOut };
+
+  explicit SupervisedProcess(Spec spec);
+  // The child is not stopped: the datastore outlives the agent object.
+  ~SupervisedProcess() = default;
+  SupervisedProcess(const SupervisedProcess&) = delete;
+  SupervisedProcess& operator=(const SupervisedProcess&) = delete;
+
+  // Starts argv as a child of this agent with stdin from /dev/null and
+  // stdout/stderr appended to Spec::log_path; records its identity and,
+  // unless the server writes its own, the pid file. Returns its pid. Throws
+  // common::Error(kInternal) when it cannot start or the pid file cannot be
+  // written.
+  pid_t start(const std::vector<std::string>& argv);
+
+  // The live server of this node: this agent's child while it runs, else
+  // the process the pid file names if it is alive and its command line
+  // holds Spec::marker. Nullopt when there is none. Thread-safe.
+  std::optional<DaemonIdentity> live();
+  bool alive() { return live().has_value(); }
+
+  enum class Found {
+    kNone,               // no live server
+    kInOurSession,       // this agent started it (or an earlier one in its session)
+    kLeftByEarlierAgent  // alive in another session: the compute driver's
+                         // delete would miss it, so it is to be restarted
+  };
+  // Looks for the live server (live()) and says whose it is.
+  Found find();
+
+  // Stops the live server, if any: `plan.ask`, up to `plan.grace` for it to
+  // exit, then `plan.final_signal` and up to `plan.final_wait`. True once it
+  // is gone (or none ran); false when it outlived the plan.
+  bool stop(const StopPlan& plan);
+
+  // Polls `answers` every `every` until it is true (kReady), the server is
+  // no longer live (kExited) or `timeout` passed (kTimedOut).
+  Readiness wait_ready(const std::function<bool()>& answers, std::chrono::milliseconds timeout,
+                       std::chrono::milliseconds every);
+
+  // How this agent's last child ended ("exited with code 1", "was killed by
+  // signal 9"), "exited" when unknown.
+  std::string exit_description();
+
+ private:
+  bool gone(const DaemonIdentity& who);
+  bool wait_gone(const DaemonIdentity& who, std::chrono::milliseconds timeout);
+
+  const Spec spec_;
+  std::mutex mu_;  // guards child_ and child_id_
+  ChildProcess child_;
+  DaemonIdentity child_id_;
+};
+
+}  // namespace automat::guestagent
