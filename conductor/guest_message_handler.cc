@@ -14,20 +14,6 @@ constexpr const char* kHeartbeatMethod = "heartbeat";
 // Bounds the signing-key cache; past it the cache starts over.
 constexpr size_t kMaxCachedKeys = 100000;
 
-// Records a replica's health in the detail; a replica whose replication
-// stopped on an error is REPLICATION_ERROR (shown as ERROR) with the
-// server's error as the detail's fault.
-void add_replication(const proto::ReplicationHealth& health, db::HeartbeatRecord& record,
-                     proto::StatusDetail& detail) {
-  *detail.mutable_replication() = health;
-  const bool stopped = !health.io_running() || !health.sql_running();
-  if (stopped && !health.last_error().empty() &&
-      record.service_status == common::service_status::kRunning) {
-    record.service_status = common::service_status::kReplicationError;
-    detail.set_fault("replication stopped: " + health.last_error());
-  }
-}
-
 // The detail as stored; a datastore report whose type this conductor does
 // not link is left out (the node then counts as not having reported).
 nlohmann::json stored_detail(proto::StatusDetail detail, const std::string& instance_id) {
@@ -93,7 +79,6 @@ std::optional<db::HeartbeatRecord> GuestMessageHandler::decode_heartbeat(
   proto::StatusDetail detail;
   detail.set_fault(hb.report().fault());
   if (hb.report().has_datastore()) *detail.mutable_datastore() = hb.report().datastore();
-  if (hb.has_replication()) add_replication(hb.replication(), record, detail);
   record.detail = stored_detail(std::move(detail), env.instance_id());
   return record;
 }

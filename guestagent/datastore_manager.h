@@ -64,9 +64,6 @@ class DatastoreManager {
     (void)env;
     return nullptr;
   }
-  // This node's replication as a replica sees it; nullopt when it replicates
-  // from nothing (or the datastore has no replication). Heartbeats carry it.
-  virtual std::optional<proto::ReplicationHealth> replication_health() { return std::nullopt; }
   // This datastore's databases, users and root (guestagent/database_admin.h),
   // owned by the manager; nullptr when it offers no database administration.
   virtual DatabaseAdmin* database_admin() { return nullptr; }

@@ -77,7 +77,10 @@ bool HeartbeatPublisher::publish_once() {
   try {
     hb.set_service_status(manager_.status());
     *hb.mutable_report() = manager_.report();
-    if (auto health = manager_.replication_health()) *hb.mutable_replication() = *health;
+    if (!hb.report().degraded_status().empty() &&
+        hb.service_status() == common::service_status::kRunning) {
+      hb.set_service_status(hb.report().degraded_status());
+    }
   } catch (const std::exception& e) {
     // A manager that cannot observe its datastore still reports the agent alive.
     common::log::warn("heartbeat.status_failed", {{"instance", instance_id_}, {"error", e.what()}});

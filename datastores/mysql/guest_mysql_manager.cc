@@ -2,8 +2,10 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/status.h"
 #include "datastores/mysql/guest_mariadb_server.h"
 #include "datastores/mysql/guest_replication_actions.h"
+#include "datastores/mysql/guest_replication_status.h"
 
 namespace automat::datastores::mysql {
 
@@ -95,7 +97,7 @@ void MysqlManager::replication_call(const char* what,
   common::log::info("mysql.action", {{"instance", instance_id_}, {"action", what}});
 }
 
-std::optional<proto::ReplicationHealth> MysqlManager::replication_health() {
+std::optional<proto::mysql::ReplicationHealth> MysqlManager::replication_health() {
   if (!replication_ || lifecycle_.activity() != NodeLifecycle::Activity::kIdle ||
       !record_.get().prepared) {
     return std::nullopt;
@@ -109,6 +111,8 @@ std::optional<proto::ReplicationHealth> MysqlManager::replication_health() {
     return std::nullopt;
   }
 }
+
+proto::DatastoreReport MysqlManager::report() { return replica_report(replication_health()); }
 
 std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
     const guestagent::NodeContext& node) {

@@ -5,6 +5,7 @@
 // record (guest_mysql_state.h) and leaves the OS work to a MysqlServer.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "datastores/mysql/guest_mysql_admin.h"
@@ -49,9 +50,15 @@ class MysqlManager : public guestagent::DatastoreManager {
   // call at a time with prepare/start/stop/restart. Throws kConflict before
   // the first prepare, kNotImplemented when this node has no replication.
   void replication_call(const char* what, const std::function<void(ReplicationActions&)>& work);
+  // A replica's replication health (NodeReport, mysql_guest.proto) packed
+  // as the report's datastore while mariadbd answers and nothing else runs;
+  // a replication stopped on an error is the report's fault with
+  // degraded_status REPLICATION_ERROR. Empty on a source. Never waits for
+  // a running action.
+  proto::DatastoreReport report() override;
   // SHOW SLAVE STATUS while mariadbd answers; nullopt otherwise (and on a
   // source). Never waits for a running action.
-  std::optional<proto::ReplicationHealth> replication_health() override;
+  std::optional<proto::mysql::ReplicationHealth> replication_health();
   // Databases, accounts and root (guest_mysql_admin.h) while the instance is
   // prepared and answering; each call waits up to a few seconds for a
   // running prepare/start/stop/action, then answers kConflict.

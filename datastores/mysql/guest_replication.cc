@@ -185,7 +185,7 @@ void MysqlReplication::follow_from_current_position(const ReplicationSource& sou
                      {"user", source.user}});
 }
 
-std::optional<proto::ReplicationHealth> MysqlReplication::health() {
+std::optional<proto::mysql::ReplicationHealth> MysqlReplication::health() {
   return parse_slave_status(client_->query(sql("SHOW SLAVE STATUS;\n")));
 }
 

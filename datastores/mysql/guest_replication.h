@@ -13,10 +13,10 @@
 #include <optional>
 #include <string>
 
-#include "automat/messages.pb.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_replication_client.h"
 #include "datastores/mysql/guest_replication_sql.h"
+#include "datastores/mysql/mysql_guest.pb.h"
 #include "guestagent/datastore_manager.h"
 
 namespace automat::datastores::mysql {
@@ -85,7 +85,7 @@ class MysqlReplication {
 
   // SHOW SLAVE STATUS as health; nullopt when this instance replicates from
   // nothing. Throws kInternal when the server cannot be asked.
-  std::optional<proto::ReplicationHealth> health();
+  std::optional<proto::mysql::ReplicationHealth> health();
 
   // Stops replicating and forgets the source (STOP SLAVE, RESET SLAVE ALL),
   // then read_only OFF (persisted). Idempotent.

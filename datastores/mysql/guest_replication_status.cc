@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/error.h"
+#include "common/status.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -101,7 +102,7 @@ std::string single_value(const std::string& output, const std::string& column,
   return rows[0].at(column);
 }
 
-std::optional<proto::ReplicationHealth> parse_slave_status(const std::string& output) {
+std::optional<proto::mysql::ReplicationHealth> parse_slave_status(const std::string& output) {
   const auto rows = parse_batch_rows(output);
   if (rows.empty()) return std::nullopt;
   if (rows.size() != 1) {
@@ -109,7 +110,7 @@ std::optional<proto::ReplicationHealth> parse_slave_status(const std::string& ou
                                  " rows; only the default connection is supported");
   }
   const BatchRow& row = rows[0];
-  proto::ReplicationHealth h;
+  proto::mysql::ReplicationHealth h;
   h.set_io_running(field(row, "Slave_IO_Running") == "Yes");
   h.set_sql_running(field(row, "Slave_SQL_Running") == "Yes");
   h.set_seconds_behind(seconds_behind(field(row, "Seconds_Behind_Master")));
@@ -137,6 +138,21 @@ void DumpGtidScanner::add_line(const std::string& line) {
 std::optional<std::string> DumpGtidScanner::gtid() const {
   if (!completed_) return std::nullopt;
   return gtid_;
+}
+
+proto::DatastoreReport replica_report(
+    const std::optional<proto::mysql::ReplicationHealth>& health) {
+  proto::DatastoreReport out;
+  if (!health) return out;
+  proto::mysql::NodeReport node;
+  *node.mutable_replication() = *health;
+  out.mutable_datastore()->PackFrom(node);
+  const bool stopped = !health->io_running() || !health->sql_running();
+  if (stopped && !health->last_error().empty()) {
+    out.set_fault("replication stopped: " + health->last_error());
+    out.set_degraded_status(common::service_status::kReplicationError);
+  }
+  return out;
 }
 
 }  // namespace automat::datastores::mysql

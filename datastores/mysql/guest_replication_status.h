@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "automat/messages.pb.h"
+#include "automat/guest.pb.h"
+#include "datastores/mysql/mysql_guest.pb.h"
 
 namespace automat::datastores::mysql {
 
@@ -30,7 +31,7 @@ std::string single_value(const std::string& output, const std::string& column,
 // the server has no replication configured (empty result).
 // seconds_behind is -1 when the server does not know (NULL); last_error is
 // the SQL thread's error, else the I/O thread's, prefixed with the thread.
-std::optional<proto::ReplicationHealth> parse_slave_status(const std::string& output);
+std::optional<proto::mysql::ReplicationHealth> parse_slave_status(const std::string& output);
 
 // Scans a dump line by line: the position from the last
 // "-- SET GLOBAL gtid_slave_pos='...';" line, once the dump's closing
@@ -44,5 +45,12 @@ class DumpGtidScanner {
   std::optional<std::string> gtid_;
   bool completed_ = false;
 };
+
+// What a MySQL node reports (DatastoreReport) given its replication health
+// (nullopt on a source or while it cannot be read): the health packed as a
+// NodeReport; a replication stopped on an error is also the fault
+// ("replication stopped: <error>") and the degraded status
+// REPLICATION_ERROR, which the heartbeat shows instead of RUNNING.
+proto::DatastoreReport replica_report(const std::optional<proto::mysql::ReplicationHealth>& health);
 
 }  // namespace automat::datastores::mysql

@@ -4,6 +4,7 @@
 #include "common/status.h"
 #include "common/status_detail.h"
 #include "conductor/guest_message_handler.h"
+#include "datastores/mysql/mysql_guest.pb.h"
 #include "tests/unit/conductor_test_util.h"
 
 namespace automat::conductor {
@@ -124,33 +125,43 @@ TEST_F(HandlerTest, AReportOfAnUnknownTypeIsLeftOutButTheStatusIsRecorded) {
   EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json({{"fault", "it broke"}}));
 }
 
-// A signed heartbeat from `id` carrying replication health.
+// A signed heartbeat from `id` as a MySQL replica's guest sends it: its
+// replication health in the report (mysql_guest.proto's NodeReport) and, once
+// the replication stopped on an error, REPLICATION_ERROR with the fault.
 std::string replica_heartbeat(const std::string& id, int64_t sent_us, bool io, bool sql,
                               const std::string& last_error) {
   proto::GuestEnvelope env;
   EXPECT_TRUE(env.ParseFromString(heartbeat_message(id, sent_us, "RUNNING")));
+  proto::mysql::NodeReport node;
+  node.mutable_replication()->set_io_running(io);
+  node.mutable_replication()->set_sql_running(sql);
+  node.mutable_replication()->set_seconds_behind(sql ? 2 : -1);
+  node.mutable_replication()->set_last_error(last_error);
   proto::Heartbeat hb;
-  hb.set_service_status("RUNNING");
-  hb.mutable_replication()->set_io_running(io);
-  hb.mutable_replication()->set_sql_running(sql);
-  hb.mutable_replication()->set_seconds_behind(sql ? 2 : -1);
-  hb.mutable_replication()->set_last_error(last_error);
+  const bool broken = (!io || !sql) && !last_error.empty();
+  hb.set_service_status(broken ? common::service_status::kReplicationError : "RUNNING");
+  hb.mutable_report()->mutable_datastore()->PackFrom(node);
+  if (broken) hb.mutable_report()->set_fault("replication stopped: " + last_error);
   env.set_payload(hb.SerializeAsString());
   common::sign_envelope(env, common::crypto::guest_signing_key(kGuestSecret, id));
   return env.SerializeAsString();
 }
 
-TEST_F(HandlerTest, HealthyReplicaStaysRunningWithItsLagInTheDetail) {
+// The conductor stores a replica's report without knowing MySQL: the detail
+// keeps the packed NodeReport, which the MySQL folder alone decodes.
+TEST_F(HandlerTest, AReplicasReportIsStoredWithItsLag) {
   handler.handle({replica_heartbeat("r", 1, true, true, "")});
   EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
   const auto detail = common::decode_status_detail(repo.fake.details.at("r"), "r");
   ASSERT_TRUE(detail.has_value());
-  EXPECT_EQ(detail->replication().seconds_behind(), 2);
-  EXPECT_TRUE(detail->replication().io_running());
+  proto::mysql::NodeReport node;
+  ASSERT_TRUE(detail->datastore().UnpackTo(&node));
+  EXPECT_EQ(node.replication().seconds_behind(), 2);
+  EXPECT_TRUE(node.replication().io_running());
   EXPECT_FALSE(repo.fake.details.at("r").contains("fault"));
 }
 
-TEST_F(HandlerTest, BrokenReplicaIsReplicationErrorWithTheServersError) {
+TEST_F(HandlerTest, ABrokenReplicaIsStoredAsReplicationErrorWithTheServersError) {
   handler.handle({replica_heartbeat("r", 1, true, false,
                                     "SQL: Error 'Table 'shop.t' doesn't exist' on query")});
   EXPECT_EQ(repo.fake.statuses.at("r"), common::service_status::kReplicationError);
@@ -161,11 +172,6 @@ TEST_F(HandlerTest, BrokenReplicaIsReplicationErrorWithTheServersError) {
   handler.handle({replica_heartbeat("r", 2, true, true, "")});
   EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
   EXPECT_FALSE(repo.fake.details.at("r").contains("fault"));
-}
-
-TEST_F(HandlerTest, AReplicaStoppedWithoutAnErrorIsNotBroken) {
-  handler.handle({replica_heartbeat("r", 1, false, false, "")});
-  EXPECT_EQ(repo.fake.statuses.at("r"), "RUNNING");
 }
 
 TEST_F(HandlerTest, StaleMessagesAreDropped) {

@@ -45,7 +45,13 @@ class StatusManager : public DatastoreManager {
     proto::PingReply own;  // stands for a datastore's own report
     own.set_instance_id("pid-42");
     r.mutable_datastore()->PackFrom(own);
+    std::lock_guard<std::mutex> lock(mu_);
+    r.set_degraded_status(degraded_);
     return r;
+  }
+  void set_degraded(const std::string& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    degraded_ = s;
   }
   void set_status(const std::string& s) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -56,6 +62,7 @@ class StatusManager : public DatastoreManager {
  private:
   std::mutex mu_;
   std::string status_ = common::service_status::kRunning;
+  std::string degraded_;
 };
 
 proto::GuestEnvelope parse_envelope(const std::string& body) {
@@ -122,6 +129,34 @@ TEST(HeartbeatPublisher, BrokerFailureIsReportedAndTheNextOneGoesThrough) {
   EXPECT_FALSE(hb.publish_once());
   EXPECT_TRUE(hb.publish_once());
   EXPECT_EQ(broker.published().size(), 1u);
+}
+
+// A datastore that answers but cannot do its whole job (a replica whose
+// replication stopped) shows its degraded status instead of RUNNING; a
+// status other than RUNNING is never overridden.
+TEST(HeartbeatPublisher, ARunningDatastoresDegradedStatusIsWhatTheHeartbeatSays) {
+  StatusManager manager;
+  manager.set_degraded(common::service_status::kReplicationError);
+  testing::FakePublisher broker;
+  SettableClock clock;
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s);
+  ASSERT_TRUE(hb.publish_once());
+  manager.set_status(common::service_status::kShutdown);
+  ASSERT_TRUE(hb.publish_once());
+  manager.set_status(common::service_status::kRunning);
+  manager.set_degraded("");
+  ASSERT_TRUE(hb.publish_once());
+  const auto msgs = broker.published();
+  ASSERT_EQ(msgs.size(), 3u);
+  std::vector<std::string> statuses;
+  for (const auto& m : msgs) {
+    proto::Heartbeat beat;
+    ASSERT_TRUE(beat.ParseFromString(parse_envelope(m.second).payload()));
+    statuses.push_back(beat.service_status());
+  }
+  EXPECT_EQ(statuses, (std::vector<std::string>{common::service_status::kReplicationError,
+                                                common::service_status::kShutdown,
+                                                common::service_status::kRunning}));
 }
 
 TEST(HeartbeatPublisher, ManagerThatCannotObserveReportsUnknown) {

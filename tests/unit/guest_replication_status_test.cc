@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/status.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -168,4 +169,30 @@ TEST(ReplicationStatusTest, TruncatedOrPositionlessDumpHasNoGtid) {
 }
 
 }  // namespace
+// A replica whose replication stopped on an error reports it as its fault
+// and degrades to REPLICATION_ERROR; a healthy one, one stopped on request
+// (no error) and a source do not.
+TEST(ReplicaReportTest, AStoppedReplicationWithAnErrorIsTheFaultAndDegradesTheStatus) {
+  EXPECT_FALSE(replica_report(std::nullopt).has_datastore()) << "a source reports nothing";
+
+  proto::mysql::ReplicationHealth h;
+  h.set_io_running(true);
+  h.set_sql_running(true);
+  h.set_seconds_behind(4);
+  proto::DatastoreReport healthy = replica_report(h);
+  proto::mysql::NodeReport node;
+  ASSERT_TRUE(healthy.datastore().UnpackTo(&node));
+  EXPECT_EQ(node.replication().seconds_behind(), 4);
+  EXPECT_EQ(healthy.fault(), "");
+  EXPECT_EQ(healthy.degraded_status(), "");
+
+  h.set_sql_running(false);
+  EXPECT_EQ(replica_report(h).degraded_status(), "") << "stopped without an error";
+
+  h.set_last_error("replication SQL thread: Duplicate entry '7'");
+  const proto::DatastoreReport broken = replica_report(h);
+  EXPECT_EQ(broken.fault(), "replication stopped: replication SQL thread: Duplicate entry '7'");
+  EXPECT_EQ(broken.degraded_status(), common::service_status::kReplicationError);
+}
+
 }  // namespace automat::datastores::mysql
