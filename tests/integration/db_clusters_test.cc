@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "db/pg_cluster_repository.h"
 #include "tests/integration/db_seed.h"
+#include "tests/support/cluster_repository_contract.h"
 
 namespace automat::testing {
 namespace {
@@ -72,6 +73,16 @@ db::Operation cluster_op(const db::Cluster& c, const std::string& type) {
 }
 
 int count(PgTestDb& db, const std::string& sql) { return db.query(sql)[0][0].as<int>(); }
+
+// The same contract the fake passes (db_fakes_test).
+TEST(DbClusters, KeepsTheClusterRepositoryContract) {
+  auto& db = PgTestDb::get();
+  const ClusterSeed s = seed_cassandra(db.pool());
+  db::PgClusterRepository clusters(db.pool());
+  check_cluster_repository_contract(
+      clusters, [&](const std::vector<std::string>& zones) { return new_cluster(s, zones); },
+      s.base.other_tenant_id);
+}
 
 TEST(DbClusters, CreateWritesClusterNodesInstancesAndOperation) {
   auto& db = PgTestDb::get();

@@ -2,7 +2,9 @@
 // tests built on them exercise the same semantics as the Pg ones.
 #include <gtest/gtest.h>
 
+#include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_repositories.h"
+#include "tests/support/cluster_repository_contract.h"
 #include "tests/support/operation_repository_contract.h"
 
 namespace automat::testing {
@@ -37,6 +39,36 @@ TEST(FakeOperationRepository, KeepsTheOperationRepositoryContract) {
   FakeCatalogRepository catalog;
   FakeInstanceRepository instances{&ops, &catalog};
   check_operation_repository_contract(instances, ops, make_instance("model"), "t2");
+}
+
+// The same contract the PostgreSQL repository passes (cluster_db).
+TEST(FakeClusterRepository, KeepsTheClusterRepositoryContract) {
+  FakeOperationRepository ops;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&ops, &catalog};
+  FakeClusterRepository clusters{&instances, &ops, &catalog};
+  const auto make_cluster = [](const std::vector<std::string>& zones) {
+    db::Cluster c;
+    c.id = common::crypto::uuid4();
+    c.tenant_id = "t1";
+    c.name = "ring-" + c.id.substr(0, 6);
+    c.datastore_version_id = "v1";
+    for (size_t k = 0; k < zones.size(); ++k) {
+      db::Node n;
+      n.instance_id = common::crypto::uuid4();
+      n.cluster_id = c.id;
+      n.zone = zones[k];
+      n.role = {{"seed", k == 0}, {"dc", "dc1"}};
+      n.ordinal = static_cast<int>(k) + 1;
+      n.instance = make_instance(n.instance_id);
+      n.instance.name = c.name + "-" + std::to_string(k + 1);
+      n.instance.availability_zone = zones[k];
+      n.instance.cluster_id = c.id;
+      c.nodes.push_back(n);
+    }
+    return c;
+  };
+  check_cluster_repository_contract(clusters, make_cluster, "t2");
 }
 
 TEST(FakeInstanceRepository, KeepsTheInstanceWritesContract) {
