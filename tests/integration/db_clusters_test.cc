@@ -63,13 +63,7 @@ db::Cluster new_cluster(const ClusterSeed& s, const std::vector<std::string>& ra
 }
 
 db::Operation cluster_op(const db::Cluster& c, const std::string& type) {
-  db::Operation op;
-  op.id = common::crypto::uuid4();
-  op.tenant_id = c.tenant_id;
-  op.type = type;
-  op.resource_type = "cluster";
-  op.resource_id = c.id;
-  return op;
+  return contract::cluster_operation(c, type);
 }
 
 int count(PgTestDb& db, const std::string& sql) { return db.query(sql)[0][0].as<int>(); }

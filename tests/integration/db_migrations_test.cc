@@ -2,6 +2,7 @@
 // from two callers at the same time.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -73,118 +74,112 @@ TEST(DbMigrations, FailingMigrationAppliesNothing) {
   EXPECT_TRUE(rows[0][0].as<bool>()) << "the whole sync rolled back";
 }
 
+// A database of its own, migrated up to (not including) the migration
+// `before`, and dropped at the end: to check what that migration does to
+// rows written before it.
+class DatabaseBefore {
+ public:
+  DatabaseBefore(const std::string& suffix, const std::string& before)
+      : name_(PgTestDb::get().name() + suffix), admin_(PgTestDb::admin_dsn()) {
+    {
+      pqxx::connection c(admin_);
+      pqxx::nontransaction t(c);
+      t.exec("CREATE DATABASE " + name_);
+    }
+    pool_ = std::make_unique<db::ConnectionPool>(PgTestDb::with_database(admin_, name_), 1);
+    std::vector<db::Migration> earlier;
+    for (const auto& m : db::embedded_migrations()) {
+      if (m.version < before) earlier.push_back(m);
+    }
+    db::Migrator(*pool_, earlier).sync();
+  }
+  ~DatabaseBefore() {
+    pool_.reset();
+    pqxx::connection c(admin_);
+    pqxx::nontransaction t(c);
+    t.exec("DROP DATABASE " + name_ + " WITH (FORCE)");
+  }
+  DatabaseBefore(const DatabaseBefore&) = delete;
+  DatabaseBefore& operator=(const DatabaseBefore&) = delete;
+
+  pqxx::result exec(const std::string& sql) {
+    auto lease = pool_->acquire();
+    pqxx::nontransaction t(*lease);
+    return t.exec(sql);
+  }
+  // Applies the remaining embedded migrations; answers their versions.
+  std::vector<std::string> migrate_rest() { return db::Migrator(*pool_).sync(); }
+
+ private:
+  std::string name_;
+  std::string admin_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+};
+
+nlohmann::json json_at(const pqxx::result& rows, int row, int col) {
+  return nlohmann::json::parse(rows[row][col].c_str());
+}
+
 // 008 splits an operation's params into its input and its checkpoint: a row
 // written before it (a grow half done, a promote past its freeze) keeps
 // every value, each on its side.
 TEST(DbMigrations, OperationParamsSplitIntoInputAndCheckpoint) {
-  auto& shared = PgTestDb::get();
-  const std::string name = shared.name() + "_m8";
-  const std::string admin = PgTestDb::admin_dsn();
-  {
-    pqxx::connection c(admin);
-    pqxx::nontransaction t(c);
-    t.exec("CREATE DATABASE " + name);
-  }
-  {
-    db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
-    std::vector<db::Migration> before;
-    for (const auto& m : db::embedded_migrations()) {
-      if (m.version < "008") before.push_back(m);
-    }
-    db::Migrator(pool, before).sync();
-    auto lease = pool.acquire();
-    pqxx::nontransaction t(*lease);
-    t.exec("INSERT INTO tenants (id, name) VALUES ('t1', 't1')");
-    t.exec(
-        "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, params) VALUES"
-        " ('g', 't1', 'cluster.grow', 'cluster', 'c1',"
-        "  '{\"instance_ids\": [\"n4\"], \"prepared\": [\"n4\"], \"joined\": [\"n4\"]}'),"
-        " ('p', 't1', 'instance.promote', 'instance', 'i2',"
-        "  '{\"old_master\": \"i1\", \"frozen_gtid\": \"0-1-5\"}'),"
-        " ('c', 't1', 'instance.create', 'instance', 'i3',"
-        "  '{\"users\": [{\"name\": \"app\"}], \"replica_of\": \"i1\", \"prepared\": true}')");
-  }
-  db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
-  const auto applied = db::Migrator(pool).sync();
+  DatabaseBefore db("_m8", "008");
+  db.exec("INSERT INTO tenants (id, name) VALUES ('t1', 't1')");
+  db.exec(
+      "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, params) VALUES"
+      " ('g', 't1', 'cluster.grow', 'cluster', 'c1',"
+      "  '{\"instance_ids\": [\"n4\"], \"prepared\": [\"n4\"], \"joined\": [\"n4\"]}'),"
+      " ('p', 't1', 'instance.promote', 'instance', 'i2',"
+      "  '{\"old_master\": \"i1\", \"frozen_gtid\": \"0-1-5\"}'),"
+      " ('c', 't1', 'instance.create', 'instance', 'i3',"
+      "  '{\"users\": [{\"name\": \"app\"}], \"replica_of\": \"i1\", \"prepared\": true}')");
+  const auto applied = db.migrate_rest();
   ASSERT_FALSE(applied.empty());
   EXPECT_EQ(applied.front(), "008_operation_input_checkpoint");
-  {
-    auto lease = pool.acquire();
-    pqxx::nontransaction t(*lease);
-    const auto rows =
-        t.exec("SELECT id, input::text, checkpoint::text FROM operations ORDER BY id");
-    ASSERT_EQ(rows.size(), 3u);
-    auto doc = [&](int row, int col) { return nlohmann::json::parse(rows[row][col].c_str()); };
-    EXPECT_EQ(doc(0, 1), nlohmann::json::parse(R"({"users": [{"name": "app"}],
-                                                   "replica_of": "i1"})"));
-    EXPECT_EQ(doc(0, 2), nlohmann::json::parse(R"({"prepared": true})"));
-    EXPECT_EQ(doc(1, 1), nlohmann::json::parse(R"({"instance_ids": ["n4"]})"));
-    EXPECT_EQ(doc(1, 2), nlohmann::json::parse(R"({"prepared": ["n4"], "joined": ["n4"]})"));
-    EXPECT_EQ(doc(2, 1), nlohmann::json::object());
-    EXPECT_EQ(doc(2, 2), nlohmann::json::parse(R"({"old_master": "i1", "frozen_gtid": "0-1-5"})"));
-  }
-  pqxx::connection c(admin);
-  pqxx::nontransaction t(c);
-  t.exec("DROP DATABASE " + name + " WITH (FORCE)");
+  const auto rows = db.exec("SELECT id, input::text, checkpoint::text FROM operations ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(json_at(rows, 0, 1), nlohmann::json::parse(R"({"users": [{"name": "app"}],
+                                                           "replica_of": "i1"})"));
+  EXPECT_EQ(json_at(rows, 0, 2), nlohmann::json::parse(R"({"prepared": true})"));
+  EXPECT_EQ(json_at(rows, 1, 1), nlohmann::json::parse(R"({"instance_ids": ["n4"]})"));
+  EXPECT_EQ(json_at(rows, 1, 2),
+            nlohmann::json::parse(R"({"prepared": ["n4"], "joined": ["n4"]})"));
+  EXPECT_EQ(json_at(rows, 2, 1), nlohmann::json::object());
+  EXPECT_EQ(json_at(rows, 2, 2),
+            nlohmann::json::parse(R"({"old_master": "i1", "frozen_gtid": "0-1-5"})"));
 }
 
 // 009 splits a node's placement from its datastore's record: the rack
 // becomes the node's zone, and a Cassandra node's seed flag and dc move into
 // its role; a node of another datastore gets an empty role.
 TEST(DbMigrations, NodeSeedAndDcMoveIntoTheDatastoresRole) {
-  auto& shared = PgTestDb::get();
-  const std::string name = shared.name() + "_m9";
-  const std::string admin = PgTestDb::admin_dsn();
-  {
-    pqxx::connection c(admin);
-    pqxx::nontransaction t(c);
-    t.exec("CREATE DATABASE " + name);
-  }
-  {
-    db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
-    std::vector<db::Migration> before;
-    for (const auto& m : db::embedded_migrations()) {
-      if (m.version < "009") before.push_back(m);
-    }
-    db::Migrator(pool, before).sync();
-    auto lease = pool.acquire();
-    pqxx::nontransaction t(*lease);
-    t.exec(
-        "INSERT INTO tenants (id, name) VALUES ('t1', 't1');"
-        "INSERT INTO datastores (id, name) VALUES ('dc', 'cassandra'), ('dm', 'mongodb');"
-        "INSERT INTO datastore_versions (id, datastore_id, name, manager) VALUES"
-        " ('vc', 'dc', '5.0', 'cassandra'), ('vm', 'dm', '7.0', 'mongodb');"
-        "INSERT INTO flavors (id, name, ram_mb, vcpus, disk_gb) VALUES ('f', 'f', 1024, 1, 1);"
-        "INSERT INTO clusters (id, tenant_id, name, datastore_version_id) VALUES"
-        " ('cc', 't1', 'ring', 'vc'), ('cm', 't1', 'set', 'vm');"
-        "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
-        " datastore_version_id, cluster_id) VALUES"
-        " ('n1', 't1', 'ring-1', 'f', 1, 'vc', 'cc'), ('n2', 't1', 'ring-2', 'f', 1, 'vc', 'cc'),"
-        " ('m1', 't1', 'set-1', 'f', 1, 'vm', 'cm');"
-        "INSERT INTO nodes (instance_id, cluster_id, seed, dc, rack, ordinal) VALUES"
-        " ('n1', 'cc', true, 'dc1', 'r1', 1), ('n2', 'cc', false, 'dc2', 'r2', 2),"
-        " ('m1', 'cm', false, 'dc1', 'az1', 1)");
-  }
-  db::ConnectionPool pool(PgTestDb::with_database(admin, name), 1);
-  EXPECT_EQ(db::Migrator(pool).sync().front(), "009_node_role");
-  {
-    auto lease = pool.acquire();
-    pqxx::nontransaction t(*lease);
-    const auto rows =
-        t.exec("SELECT instance_id, zone, role::text FROM nodes ORDER BY instance_id");
-    ASSERT_EQ(rows.size(), 3u);
-    auto role = [&](int row) { return nlohmann::json::parse(rows[row][2].c_str()); };
-    EXPECT_EQ(rows[0][0].as<std::string>(), "m1");
-    EXPECT_EQ(rows[0][1].as<std::string>(), "az1");
-    EXPECT_EQ(role(0), nlohmann::json::object());
-    EXPECT_EQ(rows[1][1].as<std::string>(), "r1");
-    EXPECT_EQ(role(1), nlohmann::json::parse(R"({"seed": true, "dc": "dc1"})"));
-    EXPECT_EQ(rows[2][1].as<std::string>(), "r2");
-    EXPECT_EQ(role(2), nlohmann::json::parse(R"({"seed": false, "dc": "dc2"})"));
-  }
-  pqxx::connection c(admin);
-  pqxx::nontransaction t(c);
-  t.exec("DROP DATABASE " + name + " WITH (FORCE)");
+  DatabaseBefore db("_m9", "009");
+  db.exec(
+      "INSERT INTO tenants (id, name) VALUES ('t1', 't1');"
+      "INSERT INTO datastores (id, name) VALUES ('dc', 'cassandra'), ('dm', 'mongodb');"
+      "INSERT INTO datastore_versions (id, datastore_id, name, manager) VALUES"
+      " ('vc', 'dc', '5.0', 'cassandra'), ('vm', 'dm', '7.0', 'mongodb');"
+      "INSERT INTO flavors (id, name, ram_mb, vcpus, disk_gb) VALUES ('f', 'f', 1024, 1, 1);"
+      "INSERT INTO clusters (id, tenant_id, name, datastore_version_id) VALUES"
+      " ('cc', 't1', 'ring', 'vc'), ('cm', 't1', 'set', 'vm');"
+      "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
+      " datastore_version_id, cluster_id) VALUES"
+      " ('n1', 't1', 'ring-1', 'f', 1, 'vc', 'cc'), ('n2', 't1', 'ring-2', 'f', 1, 'vc', 'cc'),"
+      " ('m1', 't1', 'set-1', 'f', 1, 'vm', 'cm');"
+      "INSERT INTO nodes (instance_id, cluster_id, seed, dc, rack, ordinal) VALUES"
+      " ('n1', 'cc', true, 'dc1', 'r1', 1), ('n2', 'cc', false, 'dc2', 'r2', 2),"
+      " ('m1', 'cm', false, 'dc1', 'az1', 1)");
+  EXPECT_EQ(db.migrate_rest().front(), "009_node_role");
+  const auto rows = db.exec("SELECT instance_id, zone, role::text FROM nodes ORDER BY instance_id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0].as<std::string>(), "m1");
+  EXPECT_EQ(rows[0][1].as<std::string>(), "az1");
+  EXPECT_EQ(json_at(rows, 0, 2), nlohmann::json::object());
+  EXPECT_EQ(rows[1][1].as<std::string>(), "r1");
+  EXPECT_EQ(json_at(rows, 1, 2), nlohmann::json::parse(R"({"seed": true, "dc": "dc1"})"));
+  EXPECT_EQ(rows[2][1].as<std::string>(), "r2");
+  EXPECT_EQ(json_at(rows, 2, 2), nlohmann::json::parse(R"({"seed": false, "dc": "dc2"})"));
 }
 
 TEST(DbPool, UnreachableDatabaseIsUnavailable) {
