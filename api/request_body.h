@@ -5,7 +5,11 @@
 // the parsers (instance_request.cc, replica_request.cc, cluster_request.cc)
 // check the body against its schema first and then only read it, leaving
 // them the rules a schema cannot state (a count that must match a list, a
-// name given twice, the server's volume bounds).
+// name given twice, the server's volume bounds). The router checks every
+// body too (router.cc), so a parsed body is validated twice (in memory, on
+// a body of at most the API's size limit, beside the create's database
+// transaction); kept so that no parser can ever read a body nobody checked,
+// a unit test or a new caller included.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

@@ -11,12 +11,17 @@ proto::cassandra::NodeRole node_role(const db::Node& node) {
       node.role, "the role of node " + node.instance_id);
 }
 
+namespace {
+
+std::string dc_in(const proto::cassandra::NodeRole& role) {
+  return role.dc().empty() ? kDefaultDc : role.dc();
+}
+
+}  // namespace
+
 bool is_seed(const db::Node& node) { return node_role(node).seed(); }
 
-std::string dc_of(const db::Node& node) {
-  const std::string dc = node_role(node).dc();
-  return dc.empty() ? kDefaultDc : dc;
-}
+std::string dc_of(const db::Node& node) { return dc_in(node_role(node)); }
 
 nlohmann::json role_json(bool seed, const std::string& dc) {
   return {{"seed", seed}, {"dc", dc.empty() ? std::string(kDefaultDc) : dc}};
@@ -24,7 +29,10 @@ nlohmann::json role_json(bool seed, const std::string& dc) {
 
 std::vector<SeedCandidate> seed_candidates(const std::vector<db::Node>& nodes) {
   std::vector<SeedCandidate> out;
-  for (const auto& n : nodes) out.push_back({n.instance_id, dc_of(n), n.zone, is_seed(n)});
+  for (const auto& n : nodes) {
+    const auto role = node_role(n);  // decoded once per node
+    out.push_back({n.instance_id, dc_in(role), n.zone, role.seed()});
+  }
   return out;
 }
 
