@@ -1,5 +1,7 @@
 #include "api/cluster_actions_handler.h"
 
+#include <algorithm>
+
 #include "api/cluster_operations.h"
 #include "api/cluster_plan.h"
 #include "api/quota_charge.h"
@@ -58,6 +60,8 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
       return shrink(ctx, cluster, action.ids);
     case ClusterActionKind::kReplaceNode:
       return replace_node(ctx, cluster, action.ids.front());
+    case ClusterActionKind::kOwn:
+      return own_action(ctx, cluster, action.name, action.body);
   }
   throw common::internal_error("unhandled cluster action");
 }
@@ -143,6 +147,24 @@ Response ClusterActionsHandler::replace_node(const RequestContext& ctx, const db
       cluster_operation(ctx.tenant_id(), "cluster.replace_node", cluster.id, input);
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kReplacing, {fresh},
                                  op);
+}
+
+Response ClusterActionsHandler::own_action(const RequestContext& ctx, const db::Cluster& cluster,
+                                           const std::string& name,
+                                           const nlohmann::json& body) const {
+  const ClusterStrategy& strategy = *existing_cluster_target(cluster, services_).strategy;
+  const std::vector<std::string> own = strategy.own_actions();
+  if (std::find(own.begin(), own.end(), name) == own.end()) {
+    std::string known = kCommonClusterActions;
+    for (const auto& a : own) known += ", " + a;
+    throw common::bad_request("unknown cluster action '" + name + "' for a " +
+                              cluster.datastore_name + " cluster; use one of " + known);
+  }
+  require_idle(cluster);
+  const OwnClusterAction planned = strategy.plan_own_action(name, body, cluster);
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), planned.operation_type, cluster.id, *planned.input);
+  return start_cluster_operation(services_, ctx, cluster, planned.task, {}, op);
 }
 
 }  // namespace automat::api

@@ -10,6 +10,8 @@
 //   cluster.shrink        task SHRINKING  ClusterNodesInput (leaving node ids)
 //   cluster.replace_node  task REPLACING  ReplaceNodeInput
 //   cluster.delete        task DELETING   ClusterNodesInput (every node id)
+// plus each datastore's own actions (ClusterStrategy::own_actions), whose
+// operation type, task and input the datastore chooses.
 #include <string>
 #include <vector>
 
@@ -25,7 +27,7 @@ class ClusterActionsHandler {
   explicit ClusterActionsHandler(const ApiServices& services) : services_(services) {}
 
   // POST /clusters/{id} and /clusters/{id}/action: one of grow, shrink,
-  // replace_node (cluster_request.h).
+  // replace_node (cluster_request.h) or an action of the datastore's own.
   Response act(const RequestContext& ctx, const std::string& id) const;
   // POST /clusters/{id}/nodes {"nodes": {"num", "allocations"}}: a grow.
   Response add_nodes(const RequestContext& ctx, const std::string& id) const;
@@ -50,6 +52,10 @@ class ClusterActionsHandler {
   // volume.
   Response replace_node(const RequestContext& ctx, const db::Cluster& cluster,
                         const std::string& node_id) const;
+  // 400 naming the actions a cluster of its datastore has when `name` is
+  // none of them; else the datastore's plan (ClusterStrategy::plan_own_action).
+  Response own_action(const RequestContext& ctx, const db::Cluster& cluster,
+                      const std::string& name, const nlohmann::json& body) const;
 
   const ApiServices& services_;
 };

@@ -154,6 +154,8 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
   return req;
 }
 
+const char* const kCommonClusterActions = "grow, shrink, replace_node";
+
 ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   body::check(Method::kPost, kActionPath, doc);
   const auto it = doc.begin();
@@ -169,8 +171,9 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
     action.kind = ClusterActionKind::kReplaceNode;
     action.ids.push_back(*body::text(it.value(), "id"));
   } else {
-    throw common::bad_request("unknown cluster action " + in_quotes(key) +
-                              "; use one of grow, shrink, replace_node");
+    action.kind = ClusterActionKind::kOwn;
+    action.name = key;
+    action.body = it.value();
   }
   return action;
 }

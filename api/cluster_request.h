@@ -14,6 +14,8 @@
 //   {"grow": [{flavorRef?, volume{size}?, availability_zone?}]}  (not empty)
 //   {"shrink": [{"id"}]}                                         (not empty, no repeats)
 //   {"replace_node": {"id"}}
+//   {"<own action>": {...}}  any other key: a datastore's own (kOwn), its
+//                             body checked by the published schema only
 // POST /clusters/{id}/nodes: {"nodes": {"num"?: N, "allocations"?: [{region?}]}}
 //   (at least one of them; num must match allocations when both are given).
 #include <nlohmann/json.hpp>
@@ -42,13 +44,19 @@ struct ClusterCreateRequest {
   std::vector<NodeSpec> nodes;
 };
 
-enum class ClusterActionKind { kGrow, kShrink, kReplaceNode };
+// kOwn: an action only some datastores have (ClusterStrategy::own_actions).
+enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kOwn };
 
 struct ClusterAction {
   ClusterActionKind kind = ClusterActionKind::kGrow;
   std::vector<NodeSpec> grow;    // kGrow: the nodes to add
   std::vector<std::string> ids;  // kShrink: the nodes to remove; kReplaceNode: one node
+  std::string name;              // kOwn: the body's key ("cleanup")
+  nlohmann::json body;           // kOwn: its value
 };
+
+// The actions every cluster has, for messages: "grow, shrink, replace_node".
+extern const char* const kCommonClusterActions;
 
 // Throws common::Error(kBadRequest) naming the first offending field.
 ClusterCreateRequest parse_cluster_create(const nlohmann::json& doc, VolumeBounds bounds);

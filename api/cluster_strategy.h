@@ -4,12 +4,25 @@
 // the order its nodes start in, and when losing nodes is unsafe. Registered by
 // manager name next to the DatastoreStrategy (datastores/api_registry.cc);
 // a datastore without one does not build clusters.
+#include <google/protobuf/message.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "db/models.h"
 
 namespace automat::api {
+
+// A cluster action of a datastore's own, ready to start: the operation its
+// workflow runs and the cluster's task meanwhile.
+struct OwnClusterAction {
+  std::string operation_type;  // "cluster.cleanup"; the datastore's workflow runs it
+  std::string task;            // the cluster's task while it runs: "CLEANING"
+  std::unique_ptr<google::protobuf::Message> input;  // the operation's typed input
+};
 
 class ClusterStrategy {
  public:
@@ -36,6 +49,18 @@ class ClusterStrategy {
   // would be unsafe, judged from the nodes' heartbeat details.
   virtual void check_shrink(const db::Cluster& cluster,
                             const std::vector<std::string>& leaving) const = 0;
+
+  // The actions of POST /clusters/{id}/action this datastore has beyond
+  // those of every cluster (grow, shrink, replace_node): their body keys.
+  virtual std::vector<std::string> own_actions() const { return {}; }
+  // Plans the own action `name` (one of own_actions()) whose body `body`
+  // passed the published schema, on the idle cluster `cluster`. Throws
+  // common::Error (kBadRequest, kUnprocessable) with a message a user can
+  // act on when it cannot run.
+  virtual OwnClusterAction plan_own_action(const std::string& name, const nlohmann::json& /*body*/,
+                                           const db::Cluster& /*cluster*/) const {
+    throw common::internal_error("the datastore lists no cluster action '" + name + "'");
+  }
 };
 
 }  // namespace automat::api

@@ -40,7 +40,6 @@ json cluster_task_view(const std::string& task) {
 }
 
 std::string node_status(const db::Node& node) {
-  if (node.phase == common::node_phase::kCleanup) return common::service_status::kBlocked;
   return common::user_status(node.instance.task, node.instance.service_status);
 }
 

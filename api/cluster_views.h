@@ -14,7 +14,8 @@ namespace automat::api {
 nlohmann::json cluster_task_view(const std::string& task);
 
 // What a user sees of a node's state: its instance's user status
-// (common::user_status), BLOCKED while its phase is cleanup.
+// (common::user_status). Work of the datastore's own that keeps a node from
+// serving (a Cassandra cleanup) shows because its guest reports BLOCKED.
 std::string node_status(const db::Node& node);
 
 // {"id","name","type","status","phase","ip":[addr],"rack","dc","seed",

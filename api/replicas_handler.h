@@ -1,6 +1,8 @@
 #pragma once
-// MySQL replication through /v1.0/{tenant}/instances (api/replica_request.h
-// has the request forms): create replicas of a master, detach a replica,
+// Trove's replication API through /v1.0/{tenant}/instances
+// (api/replica_request.h has the request forms), for any datastore version
+// with enabled_replication (today MySQL's workflows implement it): create
+// replicas of a master, detach a replica,
 // promote a replica to master, eject an unreachable master. Each answers
 // 202 with the operation the taskmanager runs; every lookup is scoped to the
 // caller's tenant.

@@ -55,4 +55,6 @@ nlohmann::json replace_node_request(const std::string& node_id) {
   return {{"replace_node", {{"id", node_id}}}};
 }
 
+nlohmann::json cleanup_request() { return {{"cleanup", nlohmann::json::object()}}; }
+
 }  // namespace automat::cli

@@ -46,4 +46,7 @@ nlohmann::json shrink_request(const std::vector<std::string>& node_ids);
 // {"replace_node": {"id"}}
 nlohmann::json replace_node_request(const std::string& node_id);
 
+// {"cleanup": {}} (Cassandra's own action)
+nlohmann::json cleanup_request();
+
 }  // namespace automat::cli

@@ -1,4 +1,4 @@
-// automat cluster grow | shrink | replace-node: POST /clusters/<id> with
+// automat cluster grow | shrink | replace-node | cleanup: POST /clusters/<id> with
 // one action each, a 202 with the operation that carries it out.
 #include <memory>
 #include <string>
@@ -64,6 +64,13 @@ int replace_node(Session& session, const NodeActionArgs& args) {
                        args.wait);
 }
 
+int cleanup_cluster(Session& session, const NodeActionArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  Accepted accepted = api.post(cluster_path(id), cleanup_request());
+  return finish_action(session, api, accepted, "clean up cluster " + id, id, args.wait);
+}
+
 // --nodes defaults to one node per --rack (at least one); throws
 // CLI::ValidationError (exit 64) for a count or racks that cannot be sent.
 void check_grow_options(const CLI::App& grow, GrowArgs& args) {
@@ -116,12 +123,24 @@ void add_replace_node(CLI::App& cluster, Session& session, CommandSet& commands)
   commands.add(replace, [&session, args] { return replace_node(session, *args); });
 }
 
+void add_cleanup(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<NodeActionArgs>();
+  CLI::App* cleanup = cluster.add_subcommand(
+      "cleanup",
+      "Cassandra: run nodetool cleanup on every node, one at a time (drops data a node no "
+      "longer owns)");
+  cleanup->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  cleanup->add_flag("--wait", args->wait, "Wait until every node is cleaned, showing progress");
+  commands.add(cleanup, [&session, args] { return cleanup_cluster(session, *args); });
+}
+
 }  // namespace
 
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands) {
   add_grow(cluster, session, commands);
   add_shrink(cluster, session, commands);
   add_replace_node(cluster, session, commands);
+  add_cleanup(cluster, session, commands);
 }
 
 }  // namespace automat::cli

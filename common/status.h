@@ -48,17 +48,6 @@ inline constexpr const char* kActive = "ACTIVE";
 inline constexpr const char* kError = "ERROR";
 }  // namespace cluster_status
 
-// A cluster node's phase (nodes.phase): the step of the current cluster
-// operation it is in, shown to users; "" when idle. A node in kCleanup is
-// shown BLOCKED.
-namespace node_phase {
-inline constexpr const char* kIdle = "";
-inline constexpr const char* kJoining = "joining";
-inline constexpr const char* kCleanup = "cleanup";
-inline constexpr const char* kDecommissioning = "decommissioning";
-inline constexpr const char* kReplacing = "replacing";
-}  // namespace node_phase
-
 namespace op_state {
 inline constexpr const char* kSubmitted = "SUBMITTED";
 inline constexpr const char* kRunning = "RUNNING";

@@ -92,7 +92,7 @@ StepResult run_node_phase(StepContext& ctx, const db::Cluster& cluster,
     if (!r || r->kind == StepResult::Kind::kNext) {
       phase.record(ctx, n);
       if (phase.idle_when_done && !phase.phase.empty()) {
-        ctx.services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+        ctx.services.clusters->set_node_phase(n.instance_id, kNoPhase);
       }
       continue;
     }

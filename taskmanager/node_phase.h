@@ -19,6 +19,11 @@
 
 namespace automat::taskmanager {
 
+// A node's phase (nodes.phase) names the step of the current cluster
+// operation it is in, for users to see; each datastore names its own
+// phases. This is the phase of a node no operation works on.
+inline constexpr const char* kNoPhase = "";
+
 // "node 2/3": the node's place among the cluster's live nodes (by ordinal).
 std::string node_label(const db::Cluster& cluster, const std::string& id);
 
@@ -35,7 +40,7 @@ struct NodePhase {
   // next zone starts once every node of this one is done.
   static Turn by_zone();
 
-  // Shown on each node while the phase runs on it (common::node_phase);
+  // Shown on each node while the phase runs on it (nodes.phase);
   // empty: the phase shows nothing.
   std::string phase;
   // Says what a node that finished the phase went through ("cleaned up").

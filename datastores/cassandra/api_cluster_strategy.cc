@@ -1,7 +1,10 @@
 #include "datastores/cassandra/api_cluster_strategy.h"
 
+#include "automat/operations.pb.h"
 #include "common/error.h"
+#include "common/status.h"
 #include "datastores/cassandra/api_strategy.h"
+#include "datastores/cassandra/common_cluster_actions.h"
 #include "datastores/cassandra/common_node_role.h"
 
 namespace automat::datastores::cassandra {
@@ -37,6 +40,27 @@ void CassandraClusterStrategy::check_shrink(const db::Cluster& cluster,
   if (auto why = shrink_refusal(shrink_members(cluster.nodes), leaving)) {
     throw common::unprocessable("cannot shrink cluster " + cluster.name + ": " + *why);
   }
+}
+
+std::vector<std::string> CassandraClusterStrategy::own_actions() const { return {kCleanupAction}; }
+
+api::OwnClusterAction CassandraClusterStrategy::plan_own_action(const std::string& name,
+                                                                const nlohmann::json& /*body*/,
+                                                                const db::Cluster& cluster) const {
+  if (name != kCleanupAction) return ClusterStrategy::plan_own_action(name, {}, cluster);
+  // A cleanup on a ring with a node down would fail on that node; say so
+  // now rather than after the others were cleaned.
+  for (const auto& n : cluster.nodes) {
+    const std::string status = common::user_status(n.instance.task, n.instance.service_status);
+    if (status != "ACTIVE") {
+      throw common::unprocessable("cannot clean up cluster " + cluster.name + ": node " +
+                                  n.instance.name + " is " + status +
+                                  "; a cleanup needs every node ACTIVE");
+    }
+  }
+  auto input = std::make_unique<proto::ClusterNodesInput>();
+  for (const auto& id : node_order(cluster.nodes)) input->add_instance_ids(id);
+  return {kCleanupOperation, kCleaningTask, std::move(input)};
 }
 
 }  // namespace automat::datastores::cassandra

@@ -2,7 +2,8 @@
 // Cassandra's cluster rules on the API side: every node has at least 1 GB
 // of RAM; seeds one per rack, at most three per DC (common_topology.h), kept
 // in each node's role (common_node_role.h); a shrink
-// is refused when the shrink checks (shrink_checks.h) find it unsafe.
+// is refused when the shrink checks (common_shrink_checks.h) find it unsafe;
+// its own action is cleanup (common_cluster_actions.h).
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
   // 422 with shrink_refusal()'s message.
   void check_shrink(const db::Cluster& cluster,
                     const std::vector<std::string>& leaving) const override;
+  // cleanup (common_cluster_actions.h).
+  std::vector<std::string> own_actions() const override;
+  // cleanup: every node in node_order; 422 unless every node is ACTIVE.
+  api::OwnClusterAction plan_own_action(const std::string& name, const nlohmann::json& body,
+                                        const db::Cluster& cluster) const override;
 };
 
 }  // namespace automat::datastores::cassandra

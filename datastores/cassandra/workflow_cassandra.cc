@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_cluster_actions.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/instance_steps.h"
@@ -115,6 +116,8 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     add_shrink_steps(steps);
   } else if (op.type == "cluster.replace_node") {
     add_replace_steps(steps);
+  } else if (op.type == kCleanupOperation) {
+    add_cleanup_steps(steps);
   } else {
     throw common::Error(common::ErrorCode::kNotImplemented,
                         "Cassandra does not support operation '" + op.type + "'");
@@ -148,8 +151,7 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
   }
   bool all_serving = true;
   for (const auto& n : cluster->nodes) {
-    if (!n.phase.empty())
-      services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+    if (!n.phase.empty()) services.clusters->set_node_phase(n.instance_id, kNoPhase);
     const bool failed_here = n.instance_id == failed_node && added.count(n.instance_id);
     if (failed_here) {
       services.instances->set_fault(n.instance_id, message);

@@ -73,7 +73,7 @@ class StartRingStep : public NamedStep {
     });
     const auto seeds = seed_addresses(cluster);
     NodePhase start;
-    start.phase = common::node_phase::kJoining;
+    start.phase = node_phase::kJoining;
     start.done_message = "started";
     // A batch's pending nodes start together.
     start.turn = [&](const std::vector<db::Node>& pending) {
@@ -184,7 +184,7 @@ class MarkActiveStep : public NamedStep {
       ctx.services.instances->set_task(n.instance_id, common::task::kNone);
       ctx.services.instances->set_fault(n.instance_id, std::nullopt);
       if (!n.phase.empty()) {
-        ctx.services.clusters->set_node_phase(n.instance_id, common::node_phase::kIdle);
+        ctx.services.clusters->set_node_phase(n.instance_id, kNoPhase);
       }
     }
     ctx.services.clusters->set_status(cluster.id, common::cluster_status::kActive);

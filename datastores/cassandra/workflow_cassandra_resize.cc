@@ -151,7 +151,7 @@ class JoinNodesStep : public NamedStep {
     for (const auto& id : op_nodes(ctx)) {
       if (!marked(ctx.operation, NodeMark::kJoined, id)) ids.push_back(id);
     }
-    NodePhase join = join_phase(common::node_phase::kJoining);
+    NodePhase join = join_phase(node_phase::kJoining);
     join.act = [&](StepContext& c, const db::Node& node) {
       return bootstrap(c, cluster, node, seed_addresses(cluster), "");
     };
@@ -169,7 +169,7 @@ class JoinReplacementStep : public NamedStep {
     const std::string id = new_node(ctx).front();
     if (marked(ctx.operation, NodeMark::kJoined, id)) return StepResult::next();
     const db::Node& old = require_node(cluster, old_node(ctx));
-    NodePhase join = join_phase(common::node_phase::kReplacing);
+    NodePhase join = join_phase(node_phase::kReplacing);
     join.act = [&](StepContext& c, const db::Node& node) {
       if (!marked(c.operation, NodeMark::kOldStopped, old.instance_id)) {
         // Cassandra replaces only a dead node.
@@ -276,20 +276,40 @@ class ReseedStep : public NamedStep {
   }
 };
 
-// Grow: nodetool cleanup on each pre-existing node in turn (shown BLOCKED).
+// nodetool cleanup on each node `targets` picks, in turn (each shown
+// BLOCKED by its guest while its job runs): after a grow, the nodes that
+// were there before; for cluster.cleanup, the nodes its input names.
 class CleanupStep : public NamedStep {
  public:
-  CleanupStep() : NamedStep("cleanup", "cleaning up the old nodes one at a time", kStreamingStep) {}
+  using Targets = std::function<std::vector<db::Node>(const StepContext&, const db::Cluster&)>;
+  CleanupStep(std::string description, Targets targets)
+      : NamedStep("cleanup", std::move(description), kStreamingStep),
+        targets_(std::move(targets)) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    NodePhase cleanup =
-        marked_phase(common::node_phase::kCleanup, NodeMark::kCleaned, "cleaned up");
+    NodePhase cleanup = marked_phase(node_phase::kCleanup, NodeMark::kCleaned, "cleaned up");
     cleanup.act = [&](StepContext& c, const db::Node& node) {
       return node_job(c, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
     };
-    return run_node_phase(ctx, cluster, others(cluster, op_nodes(ctx)), cleanup);
+    return run_node_phase(ctx, cluster, targets_(ctx, cluster), cleanup);
   }
+
+ private:
+  Targets targets_;
 };
+
+std::vector<db::Node> nodes_before_the_grow(const StepContext& ctx, const db::Cluster& cluster) {
+  return others(cluster, op_nodes(ctx));
+}
+
+// The nodes the input names that are still in the cluster, in its order.
+std::vector<db::Node> named_nodes(const StepContext& ctx, const db::Cluster& cluster) {
+  std::vector<db::Node> out;
+  for (const auto& id : op_nodes(ctx)) {
+    if (const db::Node* n = node_in(cluster, id)) out.push_back(*n);
+  }
+  return out;
+}
 
 // The shrink checks of the API (common_shrink_checks.h), run again on the
 // nodes that still have to leave: nullopt when it is safe; a retry while a
@@ -334,7 +354,7 @@ class DecommissionStep : public NamedStep {
       }
     }
     NodePhase leave =
-        marked_phase(common::node_phase::kDecommissioning, NodeMark::kRemoved, "left the ring");
+        marked_phase(node_phase::kDecommissioning, NodeMark::kRemoved, "left the ring");
     leave.idle_when_done = false;  // its record is deleted
     leave.may_start = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
       if (marked(c.operation, NodeMark::kLeaving, node.instance_id)) return std::nullopt;
@@ -417,7 +437,14 @@ void add_grow_steps(StepList& steps) {
   steps.push_back(std::make_unique<JoinNodesStep>());
   steps.push_back(std::make_unique<ShareCredentialsStep>(op_nodes));
   steps.push_back(std::make_unique<ReseedStep>());
-  steps.push_back(std::make_unique<CleanupStep>());
+  steps.push_back(std::make_unique<CleanupStep>("cleaning up the old nodes one at a time",
+                                                nodes_before_the_grow));
+  steps.push_back(mark_active_step());
+}
+
+void add_cleanup_steps(StepList& steps) {
+  steps.push_back(
+      std::make_unique<CleanupStep>("cleaning up every node one at a time", named_nodes));
   steps.push_back(mark_active_step());
 }
 

@@ -12,6 +12,15 @@
 
 namespace automat::datastores::cassandra {
 
+// What a node shows as its phase (nodes.phase) while a step works on it.
+// A node in kCleanup also reports itself BLOCKED (its guest's cleanup job).
+namespace node_phase {
+inline constexpr const char* kJoining = "joining";
+inline constexpr const char* kCleanup = "cleanup";
+inline constexpr const char* kDecommissioning = "decommissioning";
+inline constexpr const char* kReplacing = "replacing";
+}  // namespace node_phase
+
 // cluster.create: allocate-servers, wait-for-guests, start-ring (the first
 // seed alone, then every other node together: a new ring, auto_bootstrap
 // off), secure-ring, wait-for-ring (every heartbeat shows every node UN in
@@ -26,6 +35,9 @@ void add_grow_steps(taskmanager::StepList& steps);
 // cluster.shrink: decommission-nodes (each in turn: decommission, wait until
 // it left the ring, destroy it), reseed, mark-active.
 void add_shrink_steps(taskmanager::StepList& steps);
+// cluster.cleanup (common_cluster_actions.h): cleanup (each node its input
+// names, in turn), mark-active.
+void add_cleanup_steps(taskmanager::StepList& steps);
 // cluster.replace_node: allocate-servers, wait-for-guests, join-replacement,
 // share-credentials, remove-old-node, reseed, mark-active.
 void add_replace_steps(taskmanager::StepList& steps);

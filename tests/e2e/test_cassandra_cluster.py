@@ -224,6 +224,21 @@ def lifecycle(ring, create_op):
     ring.assert_ring(view)
     read_rows(list(node_ips(view).values()), user, password)
 
+    # 4b. Cassandra's own action, cleanup: nodetool cleanup on every node,
+    #     through the generic action route; the rows stay.
+    since = log_stamp()
+    resp = cluster_action(tenant, ring.id, {"cleanup": {}}, path="/action")
+    assert resp.status == 202, f"cleanup answered {resp.status}: {resp.text}"
+    assert resp.json["cluster"]["task"]["name"] == "CLEANING", resp.text
+    op = ring.run("clean up every node", resp.json["operation"]["id"], GROW_TIMEOUT)
+    view = ring.active(3)
+    for node in view["instances"]:
+        actions = guest_actions(ring.dir(node["id"]), since)
+        assert actions.count("cleanup") == 1, (
+            f"the cleanup action ran nodetool cleanup {actions.count('cleanup')} times on "
+            f"node {node['id']} (its guest's actions: {actions}); operation: {op}")
+    read_rows(list(node_ips(view).values()), user, password)
+
     # 5. A shrink to 2 is refused: the keyspace keeps 3 replicas in dc1.
     # The victim of step 6: a non-seed when there is one.
     victim = sorted(view["instances"], key=lambda n: n["seed"])[0]
@@ -232,6 +247,10 @@ def lifecycle(ring, create_op):
     assert resp.status == 422, f"a shrink to 2 nodes answered {resp.status}: {resp.text}"
     assert "replication factor 3" in resp.fault()[2], resp.text
     view = ring.active(3)
+    # An action Cassandra does not have is named as such.
+    resp = cluster_action(tenant, ring.id, {"restart": {}}, path="/action")
+    assert resp.status == 400, f"an unknown action answered {resp.status}: {resp.text}"
+    assert "use one of grow, shrink, replace_node, cleanup" in resp.fault()[2], resp.text
 
     # 6. kill -9 a node's JVM; replace it; every row still readable.
     pid = jvm_pid(ring.dir(victim["id"]))

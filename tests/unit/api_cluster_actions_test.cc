@@ -125,7 +125,10 @@ TEST(ClusterActions, UnknownActionsAndIdsAreClear) {
   const std::string id = active_cluster(env, {"r1", "r1", "r1", "r1"});
   Response r = env.post("/clusters/" + id, {{"restart", json::object()}});
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("unknown cluster action 'restart'"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("unknown cluster action 'restart' for a cassandra cluster; use one of "
+                        "grow, shrink, replace_node, cleanup"),
+            std::string::npos)
+      << r.body;
   r = env.post("/clusters/" + id, {{"shrink", {{{"id", "stranger"}}}}});
   EXPECT_EQ(r.status, 404);
   EXPECT_NE(r.body.find("node stranger is not a node of cluster " + id), std::string::npos);
@@ -134,6 +137,48 @@ TEST(ClusterActions, UnknownActionsAndIdsAreClear) {
   r = env.post("/clusters/" + id, {{"grow", json::array()}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(env.post("/clusters/missing", {{"grow", {json::object()}}}).status, 404);
+  EXPECT_EQ(env.clusters.find_any(id)->task, "NONE");
+}
+
+// A datastore's own action (Cassandra's cleanup) goes through the same
+// handler: its operation type, task and input are the datastore's.
+TEST(ClusterOwnAction, CleanupStartsTheDatastoresOperationOnEveryNodeSeedsFirst) {
+  ClusterTestEnv env;
+  const std::string id = active_cluster(env, {"r1", "r1", "r2"});
+  const size_t published = env.publisher.published().size();
+  const Response r = env.post("/clusters/" + id + "/action", {{"cleanup", json::object()}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(body_of(r)["cluster"]["task"]["name"], "CLEANING");
+  const db::Operation op = stored_op(env, r);
+  EXPECT_EQ(op.type, "cluster.cleanup");
+  EXPECT_EQ(op.resource_id, id);
+  // Seeds first (r1's first node and r2's), then the other r1 node.
+  const db::Cluster c = *env.clusters.find_any(id);
+  EXPECT_EQ(op.input,
+            json({{"instance_ids",
+                   {c.nodes[0].instance_id, c.nodes[2].instance_id, c.nodes[1].instance_id}}}));
+  EXPECT_EQ(env.publisher.published().size(), published + 1);
+  EXPECT_EQ(c.task, "CLEANING");
+
+  const Response again = env.post("/clusters/" + id, {{"cleanup", json::object()}});
+  EXPECT_EQ(again.status, 422) << again.body;
+  EXPECT_NE(again.body.find("is CLEANING; wait until its current task finishes"), std::string::npos)
+      << again.body;
+}
+
+TEST(ClusterOwnAction, CleanupWithANodeNotActiveIs422AndWritesNothing) {
+  ClusterTestEnv env;
+  const std::string id = active_cluster(env, {"r1", "r1", "r1"});
+  const db::Cluster c = *env.clusters.find_any(id);
+  env.instances.set_service_status(c.nodes[1].instance_id, "SHUTDOWN");
+  const size_t ops = env.operation_count();
+  const Response r = env.post("/clusters/" + id + "/action", {{"cleanup", json::object()}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("node " + c.nodes[1].instance.name +
+                        " is SHUTDOWN; a cleanup needs every node ACTIVE"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(env.operation_count(), ops);
   EXPECT_EQ(env.clusters.find_any(id)->task, "NONE");
 }
 

@@ -218,15 +218,21 @@ TEST(ClusterActionRequest, GrowShrinkAndReplaceNode) {
   auto replace = parse_cluster_action({{"replace_node", {{"id", "n1"}}}}, kBounds);
   EXPECT_EQ(replace.kind, ClusterActionKind::kReplaceNode);
   EXPECT_EQ(replace.ids, std::vector<std::string>{"n1"});
+
+  // Any other key is some datastore's own action: the handler asks the
+  // cluster's datastore whether it has it.
+  auto own = parse_cluster_action({{"restart", {{"by", "rack"}}}}, kBounds);
+  EXPECT_EQ(own.kind, ClusterActionKind::kOwn);
+  EXPECT_EQ(own.name, "restart");
+  EXPECT_EQ(own.body, json({{"by", "rack"}}));
 }
 
 TEST(ClusterActionRequest, Refusals) {
   EXPECT_REFUSED(action_refusal(json::object()),
-                 "the request body must hold exactly one of: grow, replace_node, shrink");
+                 "the request body must hold exactly one of: cleanup, grow, replace_node, shrink");
   EXPECT_REFUSED(action_refusal({{"grow", {json::object()}}, {"shrink", {{{"id", "a"}}}}}),
-                 "the request body must hold exactly one of: grow, replace_node, shrink");
-  EXPECT_REFUSED(action_refusal({{"restart", json::object()}}),
-                 "unknown cluster action 'restart'; use one of grow, shrink, replace_node");
+                 "the request body must hold exactly one of: cleanup, grow, replace_node, shrink");
+  EXPECT_REFUSED(action_refusal({{"cleanup", 5}}), "cleanup must be an object");
   EXPECT_REFUSED(action_refusal({{"grow", json::array()}}), "grow must list at least 1 item");
   EXPECT_REFUSED(action_refusal({{"grow", json::object()}}), "grow must be an array");
   EXPECT_REFUSED(action_refusal({{"grow", {{{"volume", {{"size", 0}}}}}}}),

@@ -1,4 +1,4 @@
-// automat cluster grow | shrink | replace-node, as whole command lines
+// automat cluster grow | shrink | replace-node | cleanup, as whole command lines
 // against a scripted HttpClient.
 #include <gtest/gtest.h>
 
@@ -48,6 +48,24 @@ TEST_F(CliClusterActionsTest, GrowSendsTheNodesWithRacksRoundRobin) {
                                                             {{"availability_zone", "rack1"}}}}}));
   EXPECT_EQ(out_.str(), accepted_line(std::string("grow cluster ") + kClusterId, "opG"));
   EXPECT_EQ(http_.count("GET", "/operations/opG"), 0);
+}
+
+TEST_F(CliClusterActionsTest, CleanupSendsTheAction) {
+  script_cluster_list();
+  script_action_accepted("opC", "CLEANING");
+  EXPECT_EQ(run_cli({"cluster", "cleanup", "c1"}), 0) << err_.str();
+  EXPECT_EQ(sent("POST", cluster_path()), (nlohmann::json{{"cleanup", nlohmann::json::object()}}));
+  EXPECT_EQ(out_.str(), accepted_line(std::string("clean up cluster ") + kClusterId, "opC"));
+}
+
+TEST_F(CliClusterActionsTest, CleanupWaitShowsEachNodesPhaseThenTheCluster) {
+  script_action_accepted("opC", "CLEANING");
+  script_operation("opC", "cluster.cleanup", {{0.5, "node 2/3 cleanup"}},
+                   cluster_operation("opC", "cluster.cleanup", "COMPLETED", 1, "cleaned up"));
+  script_cluster(cluster_view("ACTIVE", "NONE", testing::three_nodes()));
+  EXPECT_EQ(run_cli({"cluster", "cleanup", kClusterId, "--wait"}), 0) << err_.str();
+  EXPECT_TRUE(err_has("50%  node 2/3 cleanup")) << err_.str();
+  EXPECT_TRUE(out_has("| status            | ACTIVE")) << out_.str();
 }
 
 TEST_F(CliClusterActionsTest, GrowDefaultsToOneNodePerRackElseOneInTheClustersRack) {
