@@ -63,6 +63,8 @@ ApiConfig load_api_config(const common::Config& config) {
   }
   c.limits.token_cache_seconds = bounded(config, "token_cache_seconds", 30, 0, 86400);
   c.limits.max_page_size = static_cast<size_t>(bounded(config, "max_page_size", 100, 1, 10000));
+  c.limits.operation_expiry =
+      std::chrono::seconds(bounded(config, "operation_expiry", 3600, 0, 366 * 86400));
   c.region = config.get(kSection, "region", "RegionOne");
   if (c.region.empty() || c.region.size() > 255) {
     throw common::bad_request("config [api] region must be 1 to 255 characters");

@@ -49,6 +49,7 @@ void Router::add_routes() {
   t.add(kGet, "/flavors/{flavor_id}",
         [this](auto& ctx, auto& p) { return flavors_.show(ctx, p["flavor_id"]); });
 
+  t.add(kGet, "/operations", [this](auto& ctx, auto&) { return operations_.list(ctx); });
   t.add(kGet, "/operations/{operation_id}",
         [this](auto& ctx, auto& p) { return operations_.show(ctx, p["operation_id"]); });
 

@@ -29,6 +29,9 @@ struct ApiLimits {
   int max_volume_gb = 1024;         // [api] max_volume_gb
   int token_cache_seconds = 30;     // [api] token_cache_seconds
   size_t max_page_size = 100;       // [api] max_page_size: the longest page of a list
+  // [api] operation_expiry: how long a finished operation stays in
+  // GET /operations.
+  std::chrono::seconds operation_expiry{3600};
 };
 
 struct ApiServices {

@@ -15,8 +15,10 @@ inline constexpr const char* kCrashed = "CRASHED";
 inline constexpr const char* kFailed = "FAILED";
 inline constexpr const char* kFailedTimeoutGuestagent = "FAILED_TIMEOUT_GUESTAGENT";
 inline constexpr const char* kUnknown = "UNKNOWN";
-// Set by the conductor: the datastore runs but its replication stopped on
-// an error (the error is in the status detail's "fault").
+// Reported by a replica's guest (DatastoreReport.degraded_status, decided by
+// the datastore: MySQL's replica_report): the datastore runs but its
+// replication stopped on an error (the error is in the status detail's
+// "fault"). Replication is Trove's generic API, so its status is generic.
 inline constexpr const char* kReplicationError = "REPLICATION_ERROR";
 }  // namespace service_status
 

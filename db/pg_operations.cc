@@ -33,6 +33,25 @@ void pg::prepare_operation_statements(pqxx::connection& conn) {
                " updated = now() WHERE id = $1 AND owner = $2 AND state = 'RUNNING'");
 }
 
+std::vector<Operation> PgOperationRepository::list(const std::string& tenant_id,
+                                                   const OperationFilter& filter) {
+  return pg::run(pool_, [&](pqxx::connection& c) {
+    pqxx::nontransaction t(c);
+    auto rows = t.exec_params(
+        "SELECT " + pg::operation_columns() +
+            " FROM operations o WHERE o.tenant_id = $1"
+            " AND ($2::text IS NULL OR o.state = $2) AND ($3::text IS NULL OR o.type = $3)"
+            " AND ($4::text IS NULL OR o.resource_id = $4)"
+            " AND (o.finished IS NULL OR o.finished > now() - make_interval(secs => $5::int))"
+            " ORDER BY o.created, o.id",
+        tenant_id, filter.state, filter.type, filter.resource_id,
+        static_cast<int>(filter.finished_within.count()));
+    std::vector<Operation> out;
+    for (const auto& r : rows) out.push_back(pg::operation_from(r));
+    return out;
+  });
+}
+
 std::optional<Operation> PgOperationRepository::find(const std::string& tenant_id,
                                                      const std::string& id) {
   return pg::run(pool_, [&](pqxx::connection& c) -> std::optional<Operation> {

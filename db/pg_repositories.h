@@ -76,6 +76,7 @@ class PgInstanceRepository : public InstanceRepository {
 class PgOperationRepository : public OperationRepository {
  public:
   explicit PgOperationRepository(ConnectionPool& pool) : pool_(pool) {}
+  std::vector<Operation> list(const std::string& tenant_id, const OperationFilter& filter) override;
   std::optional<Operation> find(const std::string& tenant_id, const std::string& id) override;
   std::optional<Operation> find_any(const std::string& id) override;
   std::optional<Operation> claim(const std::string& id, const std::string& owner,

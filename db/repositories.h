@@ -200,9 +200,24 @@ class QuotaRepository {
                           const std::vector<std::pair<std::string, int64_t>>& limits) = 0;
 };
 
+// What a tenant's list of operations holds (GET /operations). Unset
+// members do not filter.
+struct OperationFilter {
+  std::optional<std::string> state;        // common::op_state
+  std::optional<std::string> type;         // "cluster.grow"
+  std::optional<std::string> resource_id;  // the instance's or cluster's id
+  // A finished operation is listed only while it finished less than this
+  // long ago; an unfinished one always is.
+  std::chrono::seconds finished_within{3600};
+};
+
 class OperationRepository {
  public:
   virtual ~OperationRepository() = default;
+  // `tenant_id`'s operations that `filter` keeps, oldest first (created,
+  // then id).
+  virtual std::vector<Operation> list(const std::string& tenant_id,
+                                      const OperationFilter& filter) = 0;
   virtual std::optional<Operation> find(const std::string& tenant_id, const std::string& id) = 0;
   virtual std::optional<Operation> find_any(const std::string& id) = 0;
   // Atomically takes `id` for `owner` until now+lease: succeeds when it is

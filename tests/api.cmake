@@ -5,6 +5,7 @@ add_executable(api_unit_test
   unit/api_config_test.cc
   unit/api_instance_request_test.cc
   unit/api_router_test.cc
+  unit/api_operations_test.cc
   unit/api_instances_test.cc
   unit/api_replicas_test.cc
   unit/api_catalog_test.cc

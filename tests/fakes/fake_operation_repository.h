@@ -19,6 +19,27 @@ class FakeOperationRepository : public db::OperationRepository, public FakeBase 
     operations[op.id] = std::move(op);
   }
 
+  std::vector<db::Operation> list(const std::string& tenant_id,
+                                  const db::OperationFilter& filter) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    const TimePoint cutoff = time->now() - filter.finished_within;
+    std::vector<db::Operation> out;
+    for (const auto& [id, op] : operations) {
+      if (op.tenant_id != tenant_id) continue;
+      if (filter.state && op.state != *filter.state) continue;
+      if (filter.type && op.type != *filter.type) continue;
+      if (filter.resource_id && op.resource_id != *filter.resource_id) continue;
+      if (op.finished && !(parse_iso8601(*op.finished) > cutoff)) continue;
+      out.push_back(op);
+    }
+    std::sort(out.begin(), out.end(), [](const db::Operation& a, const db::Operation& b) {
+      const TimePoint ta = parse_iso8601(a.created), tb = parse_iso8601(b.created);
+      return ta != tb ? ta < tb : a.id < b.id;
+    });
+    return out;
+  }
+
   std::optional<db::Operation> find(const std::string& tenant_id, const std::string& id) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();

@@ -155,6 +155,44 @@ inline void check_operation_repository_contract(db::InstanceRepository& instance
   }
   EXPECT_TRUE(contract::listed(ops.list_resumable(0s, 1000), c.op.id));
   EXPECT_LE(ops.list_resumable(0s, 1).size(), 1u) << "the limit holds";
+
+  // A tenant's list: its own operations only, filtered by state, type and
+  // resource; a finished one leaves it once it finished longer ago than
+  // finished_within, an unfinished one never does.
+  const auto ids_of = [](const std::vector<db::Operation>& list) {
+    std::vector<std::string> ids;
+    for (const auto& op : list) ids.push_back(op.id);
+    return ids;
+  };
+  const std::vector<std::string> everything = ids_of(ops.list(model.tenant_id, {}));
+  for (const auto* id : {&a.op.id, &b.op.id, &c.op.id}) {
+    EXPECT_TRUE(contract::listed(everything, *id)) << *id;
+  }
+  EXPECT_FALSE(contract::listed(ids_of(ops.list(other_tenant_id, {})), a.op.id));
+  db::OperationFilter of_a;
+  of_a.resource_id = a.instance.id;
+  EXPECT_EQ(ids_of(ops.list(model.tenant_id, of_a)), std::vector<std::string>{a.op.id});
+  EXPECT_TRUE(ops.list(other_tenant_id, of_a).empty()) << "another tenant's filter";
+  of_a.state = ss::kCompleted;
+  EXPECT_TRUE(ops.list(model.tenant_id, of_a).empty()) << "a is FAILED";
+  of_a.state = ss::kFailed;
+  EXPECT_EQ(ops.list(model.tenant_id, of_a).size(), 1u);
+  of_a.type = "instance.delete";
+  EXPECT_TRUE(ops.list(model.tenant_id, of_a).empty()) << "a is an instance.create";
+  of_a.type = "instance.create";
+  EXPECT_EQ(ops.list(model.tenant_id, of_a).size(), 1u);
+  db::OperationFilter of_c;
+  of_c.resource_id = c.instance.id;
+  of_c.finished_within = 0s;
+  EXPECT_EQ(ops.list(model.tenant_id, of_c).size(), 1u) << "an unfinished operation stays";
+  of_a = {};
+  of_a.resource_id = a.instance.id;
+  of_a.finished_within = 0s;
+  const auto gone_by = std::chrono::steady_clock::now() + 5s;
+  while (!ops.list(model.tenant_id, of_a).empty() && std::chrono::steady_clock::now() < gone_by) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(ops.list(model.tenant_id, of_a).empty()) << "a finished operation leaves the list";
 }
 
 // The instance writes a workflow makes as it goes.

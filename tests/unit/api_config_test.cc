@@ -23,6 +23,7 @@ TEST(ApiConfig, DefaultsMatchTheSample) {
   EXPECT_EQ(c.limits.min_volume_gb, 1);
   EXPECT_EQ(c.limits.max_volume_gb, 1024);
   EXPECT_EQ(c.limits.token_cache_seconds, 30);
+  EXPECT_EQ(c.limits.operation_expiry, std::chrono::seconds(3600));
   EXPECT_EQ(c.db_pool_size, 8u);
   EXPECT_EQ(c.database_url, "postgresql://x@127.0.0.1/db");
 }
@@ -32,7 +33,9 @@ TEST(ApiConfig, ReadsTheApiSection) {
   cfg.set("api", "bind_port", "9000");
   cfg.set("api", "workers", "2");
   cfg.set("api", "max_volume_gb", "50");
+  cfg.set("api", "operation_expiry", "60");
   const ApiConfig c = load_api_config(cfg);
+  EXPECT_EQ(c.limits.operation_expiry, std::chrono::seconds(60));
   EXPECT_EQ(c.server.port, 9000);
   EXPECT_EQ(c.server.workers, 2);
   EXPECT_EQ(c.limits.max_volume_gb, 50);
@@ -42,7 +45,8 @@ TEST(ApiConfig, RefusesValuesOutOfRange) {
   const std::pair<const char*, const char*> bad[] = {{"workers", "0"},
                                                      {"bind_port", "70000"},
                                                      {"max_body_bytes", "10"},
-                                                     {"min_volume_gb", "2000"}};
+                                                     {"min_volume_gb", "2000"},
+                                                     {"operation_expiry", "-1"}};
   for (const auto& [key, value] : bad) {
     SCOPED_TRACE(key);
     common::Config cfg = base();

@@ -94,7 +94,7 @@ TEST(Router, UnknownPathsAre404) {
   ApiTestEnv env;
   expect_fault(env.call(Method::kGet, "/nothing", ""), 404, "itemNotFound", "/nothing");
   for (const char* path : {"/widgets", "/instances/a/b", "/datastores/mysql/other",
-                           "/datastores/mysql/versions/1/x", "/operations", "/flavors/1/x"}) {
+                           "/datastores/mysql/versions/1/x", "/operations/a/b", "/flavors/1/x"}) {
     SCOPED_TRACE(path);
     expect_fault(env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, path), env.token_a), 404,
                  "itemNotFound");
