@@ -10,8 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "common/error.h"
@@ -134,20 +132,6 @@ std::optional<int> reap_until(pid_t pid, Clock::time_point deadline) {
   }
 }
 
-// Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, session, ...
-std::vector<std::string> stat_fields(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!f || !std::getline(f, line)) return {};
-  const auto close = line.rfind(')');
-  if (close == std::string::npos) return {};
-  std::istringstream rest(line.substr(close + 1));
-  std::vector<std::string> fields;
-  std::string field;
-  while (fields.size() < 4 && rest >> field) fields.push_back(field);
-  return fields;
-}
-
 }  // namespace
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
@@ -228,28 +212,6 @@ bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
-}
-
-bool process_alive(pid_t pid) {
-  if (pid <= 0) return false;
-  const auto fields = stat_fields(pid);
-  return !fields.empty() && fields[0] != "Z" && fields[0] != "X";
-}
-
-std::optional<pid_t> session_of(pid_t pid) {
-  const auto fields = stat_fields(pid);
-  if (fields.size() < 4) return std::nullopt;
-  return static_cast<pid_t>(std::stol(fields[3]));
-}
-
-std::string command_line_of(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  while (!raw.empty() && raw.back() == '\0') raw.pop_back();
-  for (char& c : raw) {
-    if (c == '\0') c = ' ';
-  }
-  return raw;
 }
 
 bool send_signal(pid_t pid, int signal) { return pid > 0 && ::kill(pid, signal) == 0; }

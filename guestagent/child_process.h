@@ -60,14 +60,10 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
-// True when `pid` names a live process (not a zombie) that is not our child.
-// For our own children use ChildProcess::running(), which also reaps them.
-bool process_alive(pid_t pid);
-// The session id of `pid` (field 6 of /proc/<pid>/stat), nullopt if gone.
-std::optional<pid_t> session_of(pid_t pid);
-// The command line of `pid` with arguments separated by spaces, "" if gone.
-std::string command_line_of(pid_t pid);
-// Sends `signal` to `pid`; false if no such process.
+// Sends `signal` to `pid`; false if no such process. Whether another process
+// lives, its session and its command line are read from /proc by
+// common/process_table.h; for our own children use ChildProcess::running(),
+// which also reaps them.
 bool send_signal(pid_t pid, int signal);
 
 }  // namespace automat::guestagent

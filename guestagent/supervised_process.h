@@ -3,8 +3,9 @@
 // child of the agent (in the agent's session, so the compute driver's delete
 // ends it), found again through a pid file after the agent restarted, and
 // stopped gracefully, then killed after a deadline. Pids are reused fast, so
-// a process is named by its pid and its start time (DaemonIdentity) and is
-// signalled only while both still match. What is datastore-specific (its
+// a process is named by its pid and its start time (common::ProcessStart,
+// read from /proc by common/process_table.h) and is signalled only while
+// both still match. What is datastore-specific (its
 // command line, how it is asked to shut down, how to tell it answers, its
 // log) stays with the datastore (MariaDbServer, CassandraJvm).
 #include <sys/types.h>
@@ -17,29 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "common/process_table.h"
 #include "guestagent/child_process.h"
 
 namespace automat::guestagent {
-
-// A process as seen once: its pid and its start time (clock ticks after
-// boot, /proc/<pid>/stat field 22). A pid reused by another process has
-// another start time.
-struct DaemonIdentity {
-  pid_t pid = 0;
-  unsigned long long start_ticks = 0;
-  bool operator==(const DaemonIdentity&) const = default;
-};
-
-// The identity of the live (not zombie) process `pid`, nullopt when none.
-std::optional<DaemonIdentity> identify(pid_t pid);
-// True while `who` still runs: its pid names a process with the same start
-// time, one of whose threads has not exited (a JVM's main thread can be a
-// zombie while other threads still hold its sockets).
-bool still_running(const DaemonIdentity& who);
-// Sends `signal` to `who` only if its pid still names that process, through
-// a pidfd so the pid cannot be reused between the check and the signal.
-// False when it is gone or was replaced.
-bool signal_same_process(const DaemonIdentity& who, int signal);
 
 class SupervisedProcess {
  public:
@@ -85,7 +67,7 @@ class SupervisedProcess {
   // The live server of this node: this agent's child while it runs, else
   // the process the pid file names if it is alive and its command line
   // holds Spec::marker. Nullopt when there is none. Thread-safe.
-  std::optional<DaemonIdentity> live();
+  std::optional<common::ProcessStart> live();
   bool alive() { return live().has_value(); }
 
   enum class Found {
@@ -112,13 +94,13 @@ class SupervisedProcess {
   std::string exit_description();
 
  private:
-  bool gone(const DaemonIdentity& who);
-  bool wait_gone(const DaemonIdentity& who, std::chrono::milliseconds timeout);
+  bool gone(const common::ProcessStart& who);
+  bool wait_gone(const common::ProcessStart& who, std::chrono::milliseconds timeout);
 
   const Spec spec_;
   std::mutex mu_;  // guards child_ and child_id_
   ChildProcess child_;
-  DaemonIdentity child_id_;
+  common::ProcessStart child_id_;
 };
 
 }  // namespace automat::guestagent

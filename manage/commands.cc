@@ -12,6 +12,18 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw common::bad_request(message);
 }
 
+// Validates and stores `v` as a version of datastore `name`, and says so.
+void register_version(db::CatalogRepository& catalog, const std::string& name,
+                      const db::DatastoreVersion& v, bool make_default, std::ostream& out) {
+  require(!name.empty(), "--name must not be empty");
+  require(!v.name.empty(), "--version must not be empty");
+  require(!v.manager.empty(), "--manager must not be empty");
+  require(v.min_ram_mb >= 0, "--min-ram must not be negative");
+  const std::string id = catalog.register_version(name, v, make_default);
+  out << "Registered datastore " << name << " version " << v.name << " (id " << id << ", manager "
+      << v.manager << ")" << (make_default ? " as the default" : "") << "\n";
+}
+
 }  // namespace
 
 void sync_db(db::Migrator& migrator, std::ostream& out) {
@@ -41,10 +53,6 @@ void create_token(db::TokenRepository& tokens, const std::string& tenant, const 
 
 void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spec,
                         std::ostream& out) {
-  require(!spec.name.empty(), "--name must not be empty");
-  require(!spec.version.empty(), "--version must not be empty");
-  require(!spec.manager.empty(), "--manager must not be empty");
-  require(spec.min_ram_mb >= 0, "--min-ram must not be negative");
   db::DatastoreVersion v;
   v.name = spec.version;
   v.manager = spec.manager;
@@ -53,36 +61,14 @@ void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spe
   v.enabled_replication = spec.enable_replication;
   v.min_ram_mb = spec.min_ram_mb;
   v.packages = spec.packages;
-  const std::string id = catalog.register_version(spec.name, v, spec.make_default);
-  out << "Registered datastore " << spec.name << " version " << spec.version << " (id " << id
-      << ", manager " << spec.manager << ")" << (spec.make_default ? " as the default" : "")
-      << "\n";
+  register_version(catalog, spec.name, v, spec.make_default, out);
 }
 
-void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
-                       db::CatalogRepository* catalog, std::ostream& out,
-                       const ImageTrainer& train) {
-  const CassandraImage image = install_cassandra_image(spec, runner, out);
-  if (train) {
-    try {
-      train(image.dir, out);
-    } catch (const std::exception& e) {
-      out << "warning: no class archives for " << image.dir << " (" << e.what()
-          << "); its nodes start without them, slower. Run datastore install again to train "
-             "them (--training-address picks another free loopback address)\n";
-    }
-  }
-  if (!catalog) return;
-  const auto datastore = catalog->find_datastore("cassandra");
-  DatastoreSpec reg;
-  reg.name = "cassandra";
-  reg.version = spec.version;
-  reg.manager = "cassandra";
-  reg.image_location = image.dir;
-  reg.enable_cluster = true;
-  reg.min_ram_mb = 1024;
-  reg.make_default = !datastore || datastore->default_version_id.empty();
-  register_datastore(*catalog, reg, out);
+void register_installed(db::CatalogRepository& catalog, const db::DatastoreVersion& version,
+                        std::ostream& out) {
+  const auto datastore = catalog.find_datastore(version.datastore_name);
+  register_version(catalog, version.datastore_name, version,
+                   !datastore || datastore->default_version_id.empty(), out);
 }
 
 void list_datastores(db::CatalogRepository& catalog, std::ostream& out) {

@@ -2,14 +2,11 @@
 // The work behind each automat-manage subcommand, written against the
 // repository interfaces so it can run on fakes. Each prints its result to
 // `out` and throws common::Error (kBadRequest for bad input) on failure.
-#include <functional>
 #include <ostream>
 #include <string>
 
 #include "db/migrator.h"
 #include "db/repositories.h"
-#include "manage/cassandra_image.h"
-#include "manage/program_runner.h"
 
 namespace automat::manage {
 
@@ -42,20 +39,13 @@ struct DatastoreSpec {
 // `datastore register ...`: creates or updates the datastore version.
 void register_datastore(db::CatalogRepository& catalog, const DatastoreSpec& spec,
                         std::ostream& out);
-// `datastore install cassandra --version V [--images-dir D] [--maven-repo R]
-// [--offline] [--no-register]`: lays out the image (install_cassandra_image)
-// and, when `catalog` is given, registers datastore cassandra version V with
-// manager cassandra, image_location = the image's absolute directory,
-// enabled_cluster and min_ram 1024 MB -- as the datastore's default version
-// when it has none yet. Re-running updates the registration.
-// `train`, when given, runs on the image's directory after it is laid out
-// (automat-manage passes one that trains the image's class archives); its
-// failure is reported on `out` and does not fail the install: nodes start
-// without the archives, only slower.
-using ImageTrainer = std::function<void(const std::string& image_dir, std::ostream& out)>;
-void install_cassandra(const CassandraImageSpec& spec, ProgramRunner& runner,
-                       db::CatalogRepository* catalog, std::ostream& out,
-                       const ImageTrainer& train = nullptr);
+// `datastore install NAME ...`: registers the version a datastore's
+// installer laid out and described (datastores/<name>/manage_*.h, e.g.
+// datastores::cassandra::install_cassandra) under its datastore_name -- as
+// the datastore's default version when it has none yet. Re-running updates
+// the registration.
+void register_installed(db::CatalogRepository& catalog, const db::DatastoreVersion& version,
+                        std::ostream& out);
 // `datastore list`: every datastore and version, the default marked.
 void list_datastores(db::CatalogRepository& catalog, std::ostream& out);
 

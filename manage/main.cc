@@ -7,8 +7,6 @@
 // Exits 1 with a message on stderr when the input is bad or the database
 // cannot be reached. The database is opened only by commands that use it
 // (`datastore install --no-register` needs none).
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
@@ -18,9 +16,9 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/program_runner.h"
 #include "common/service_args.h"
-#include "datastores/cassandra/guest_cassandra_command.h"
-#include "datastores/cassandra/guest_cassandra_training.h"
+#include "datastores/cassandra/manage_cassandra_install.h"
 #include "db/migrator.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
@@ -59,7 +57,7 @@ struct Inputs {
   std::string role = "member";
   DatastoreSpec datastore;
   std::string install_datastore;
-  CassandraImageSpec image;
+  datastores::cassandra::CassandraImageSpec image;
   bool no_register = false;
   bool no_class_archives = false;
   std::string training_address = "127.254.0.1";
@@ -67,27 +65,6 @@ struct Inputs {
   std::string quota_tenant;
   std::optional<int64_t> quota_limits[4];  // by db::quota_resources() order
 };
-
-// Trains the image's class archives unless it has them (or --no-class-archives).
-ImageTrainer class_archive_trainer(const Inputs& in) {
-  if (in.no_class_archives) return nullptr;
-  const std::string address = in.training_address;
-  return [address](const std::string& image_dir, std::ostream& out) {
-    namespace ds = datastores::cassandra;
-    if (!ds::usable_archive(ds::server_archive_file(image_dir)).empty() &&
-        !ds::usable_archive(ds::nodetool_archive_file(image_dir)).empty()) {
-      out << "class archives already in " << image_dir << "/cds\n";
-      return;
-    }
-    out << "training the class archives: a throwaway node on " << address << " starts and stops"
-        << std::endl;
-    const auto trained = ds::train_class_archives(
-        image_dir, image_dir + "/cds/training." + std::to_string(::getpid()), address);
-    out.precision(1);
-    out << std::fixed << "wrote " << trained.server << " and " << trained.nodetool << " in "
-        << trained.seconds << " s\n";
-  };
-}
 
 void add_db_commands(CLI::App& app, Command& run) {
   auto* schema = app.add_subcommand("db", "database schema");
@@ -150,19 +127,22 @@ void add_install_command(CLI::App& ds, Inputs& in, Command& run) {
       ->capture_default_str();
   install->callback([&in, &run] {
     run = [&in](Context& ctx) {
-      CassandraImageSpec spec = in.image;
+      namespace cassandra = datastores::cassandra;
+      cassandra::CassandraImageSpec spec = in.image;
       if (spec.images_dir.empty()) {
         spec.images_dir =
             (std::filesystem::path(ctx.config().get("DEFAULT", "state_dir", ".automat")) / "images")
                 .string();
       }
-      auto runner = make_process_runner();
-      if (in.no_register) {
-        install_cassandra(spec, *runner, nullptr, std::cout, class_archive_trainer(in));
-      } else {
-        db::PgCatalogRepository catalog(ctx.pool());
-        install_cassandra(spec, *runner, &catalog, std::cout, class_archive_trainer(in));
-      }
+      // The database is reached before the image is laid out: a bad
+      // database_url fails at once, not after minutes of downloads.
+      std::unique_ptr<db::PgCatalogRepository> catalog;
+      if (!in.no_register) catalog = std::make_unique<db::PgCatalogRepository>(ctx.pool());
+      auto runner = common::make_process_runner();
+      const auto version = cassandra::install_cassandra(
+          spec, *runner, std::cout,
+          in.no_class_archives ? nullptr : cassandra::class_archive_trainer(in.training_address));
+      if (catalog) register_installed(*catalog, version, std::cout);
     };
   });
 }

@@ -3,13 +3,14 @@
 # Sourced by stack.sh, unstack.sh and run_tests.sh.
 
 # pid_alive PIDFILE NAME: true when PIDFILE names a live process whose command
-# line mentions NAME (so a recycled pid is not mistaken for our service).
+# line mentions NAME, a fixed string (so a recycled pid is not mistaken for
+# our service).
 pid_alive() {
   local pidfile=$1 name=$2 pid
   pid=$(cat "$pidfile" 2>/dev/null) || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$name"
 }
 
 # start_service NAME PIDFILE LOGFILE CMD...: starts CMD detached (own session,
@@ -62,7 +63,8 @@ session_pids() {
 
 # kill_session SID: SIGTERM to every process of session SID, up to 10 s, then
 # SIGKILL to what is left. A guest agent leads its own session, and the
-# datastore it starts (mariadbd) stays in it, so this stops both.
+# datastore it starts (mariadbd, a Cassandra JVM) stays in it, so this stops
+# both.
 kill_session() {
   local sid=$1 pids i
   [[ "$sid" =~ ^[0-9]+$ ]] && [ "$sid" -gt 1 ] || return 0
@@ -85,10 +87,15 @@ kill_session() {
 
 # stop_guest_sessions INSTANCES_DIR: stops every guest agent under
 # INSTANCES_DIR/<id>/ with everything in its session, plus a datastore left
-# running after its guest's session was broken up (by its own pid file).
+# running after its guest's session was broken up: any other *.pid file under
+# INSTANCES_DIR/<id>/ (a datastore's own, e.g. mysql/mariadbd.pid or
+# cassandra/cassandra.pid) whose process is alive and whose command line
+# mentions INSTANCES_DIR/<id>/ (its config file lives there), so a pid file
+# naming a recycled pid never gets another program signalled.
 stop_guest_sessions() {
-  local dir=$1 pidfile pid count=0
+  local dir=$1 inst pidfile pid count=0
   [ -d "$dir" ] || return 0
+  dir=$(cd "$dir" && pwd)
   for pidfile in "$dir"/*/guestagent.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile" 2>/dev/null || true)
@@ -97,14 +104,16 @@ stop_guest_sessions() {
       count=$((count + 1))
     fi
   done
-  for pidfile in "$dir"/*/mysql/mariadbd.pid; do
-    [ -f "$pidfile" ] || continue
-    if pid_alive "$pidfile" mariadbd; then
-      pid=$(cat "$pidfile")
-      kill -TERM "$pid" 2>/dev/null || true
-      wait_pid_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
-      count=$((count + 1))
-    fi
+  for inst in "$dir"/*/; do
+    inst=${inst%/}
+    while IFS= read -r pidfile; do
+      if pid_alive "$pidfile" "$inst/"; then
+        pid=$(cat "$pidfile")
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_pid_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
+        count=$((count + 1))
+      fi
+    done < <(find "$inst" -type f -name '*.pid' ! -path "$inst/guestagent.pid" 2>/dev/null)
   done
   [ "$count" -eq 0 ] || echo "  stopped $count guest session(s) under $dir"
 }

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/guest_conf.h"
 #include "common/log.h"
+#include "common/process_table.h"
 #include "compute/local/processes.h"
 #include "compute/local/spawn.h"
 
@@ -43,7 +44,7 @@ std::optional<pid_t> read_pid_file(const std::string& path) {
 }
 
 bool has_arg(pid_t pid, const std::string& arg) {
-  const auto args = process_cmdline(pid);
+  const auto args = common::process_cmdline(pid);
   return std::find(args.begin(), args.end(), arg) != args.end();
 }
 
@@ -113,8 +114,8 @@ Server LocalDriver::create(const ServerSpec& spec) {
   }
   // What a dead guest left running (its datastore) would fight the new one
   // for the address and the data directory.
-  const auto left =
-      terminate_sessions(guest_sessions(spec.instance_id, process_table()), options_.stop_grace);
+  const auto left = terminate_sessions(guest_sessions(spec.instance_id, common::process_table()),
+                                       options_.stop_grace);
   if (!left.empty()) {
     throw common::internal_error("could not stop the processes a dead guest of instance " +
                                  spec.instance_id + " left behind");
@@ -165,7 +166,7 @@ std::optional<pid_t> LocalDriver::guest_pid(const std::string& instance_id) cons
   if (!pid) return std::nullopt;
   reap_if_child(*pid);
   // A live pid running something else is a reused pid, not our guest.
-  if (!process_alive(*pid) || !has_arg(*pid, config_path(instance_id))) return std::nullopt;
+  if (!common::process_alive(*pid) || !has_arg(*pid, config_path(instance_id))) return std::nullopt;
   return pid;
 }
 
@@ -197,8 +198,8 @@ pid_t LocalDriver::start_guest(const std::string& instance_id) const {
   return spawn_detached(cmd);
 }
 
-std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id,
-                                               const std::vector<ProcessIdentity>& table) const {
+std::vector<pid_t> LocalDriver::guest_sessions(
+    const std::string& instance_id, const std::vector<common::ProcessIdentity>& table) const {
   std::vector<pid_t> sids;
   auto add = [&](pid_t sid) {
     if (std::find(sids.begin(), sids.end(), sid) == sids.end()) sids.push_back(sid);
@@ -207,7 +208,7 @@ std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id,
     reap_if_child(*pid);
     // A dead leader's session id can still be carried by its children (the
     // kernel does not reuse it meanwhile); a live leader must be our guest.
-    if (!process_alive(*pid) || has_arg(*pid, config_path(instance_id))) add(*pid);
+    if (!common::process_alive(*pid) || has_arg(*pid, config_path(instance_id))) add(*pid);
   }
   const std::string config = config_path(instance_id);
   const std::string under_dir = instance_dir(instance_id) + "/";
@@ -222,7 +223,7 @@ std::vector<pid_t> LocalDriver::guest_sessions(const std::string& instance_id,
     const bool names_dir = std::any_of(p.args.begin(), p.args.end(), [&](const std::string& a) {
       return a.find(under_dir) != std::string::npos;
     });
-    if (names_dir && !process_alive(p.session)) add(p.session);
+    if (names_dir && !common::process_alive(p.session)) add(p.session);
   }
   return sids;
 }
@@ -232,7 +233,7 @@ void LocalDriver::destroy(const std::string& instance_id) {
   auto lock = lock_for(instance_id);
   {
     std::lock_guard<std::mutex> g(*lock);
-    const auto sids = guest_sessions(instance_id, process_table());
+    const auto sids = guest_sessions(instance_id, common::process_table());
     const auto left = terminate_sessions(sids, options_.stop_grace);
     if (!left.empty()) {
       throw common::internal_error("could not stop " + std::to_string(left.size()) +

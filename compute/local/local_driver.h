@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/process_table.h"
 #include "compute/compute_driver.h"
 #include "compute/local/listener_probe.h"
-#include "compute/local/processes.h"
 #include "db/repositories.h"
 
 namespace automat::compute::local {
@@ -82,8 +82,9 @@ class LocalDriver : public ComputeDriver {
   // file names, those of processes running with its guest.conf, and those
   // whose leader died leaving processes that name the instance's directory.
   std::vector<pid_t> guest_sessions(const std::string& instance_id,
-                                    const std::vector<ProcessIdentity>& table) const;
-  Footprint footprint(const std::string& instance_id, const std::vector<ProcessIdentity>& table,
+                                    const std::vector<common::ProcessIdentity>& table) const;
+  Footprint footprint(const std::string& instance_id,
+                      const std::vector<common::ProcessIdentity>& table,
                       const std::optional<db::AddressLease>& lease) const;
   void remove_instance_dir(const std::string& instance_id) const;
   std::shared_ptr<std::mutex> lock_for(const std::string& instance_id);

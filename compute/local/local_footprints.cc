@@ -34,7 +34,7 @@ std::string instance_named(const std::string& arg, const std::string& root) {
   return plain_name(id) ? id : "";
 }
 
-std::string program_of(const ProcessIdentity& p) {
+std::string program_of(const common::ProcessIdentity& p) {
   if (p.args.empty()) return "?";
   return fs::path(p.args[0]).filename().string();
 }
@@ -50,7 +50,7 @@ std::vector<Footprint> LocalDriver::footprints() {
     std::error_code type_ec;
     if (plain_name(name) && entry.is_directory(type_ec)) ids[name];
   }
-  const auto table = process_table();
+  const auto table = common::process_table();
   for (const auto& p : table) {
     for (const auto& arg : p.args) {
       const std::string id = instance_named(arg, root);
@@ -69,7 +69,7 @@ std::vector<Footprint> LocalDriver::footprints() {
 }
 
 Footprint LocalDriver::footprint(const std::string& instance_id,
-                                 const std::vector<ProcessIdentity>& table,
+                                 const std::vector<common::ProcessIdentity>& table,
                                  const std::optional<db::AddressLease>& lease) const {
   Footprint fp;
   fp.instance_id = instance_id;
@@ -96,7 +96,7 @@ Footprint LocalDriver::footprint(const std::string& instance_id,
   for (const auto& p : table) {
     if (std::find(sids.begin(), sids.end(), p.session) == sids.end()) continue;
     fp.processes.push_back(std::to_string(p.pid) + " " + program_of(p));
-    const auto age = process_age(p.start_ticks);
+    const auto age = common::process_age(p.start_ticks);
     oldest_process = oldest_process ? std::max(*oldest_process, age) : age;
   }
   if (oldest_process) saw(*oldest_process);

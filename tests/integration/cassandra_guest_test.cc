@@ -19,6 +19,7 @@
 
 #include "common/cql_client.h"
 #include "common/error.h"
+#include "common/process_table.h"
 #include "common/status.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
@@ -45,8 +46,8 @@ std::vector<pid_t> jvm_pids(const std::string& yaml) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
-    if (!guestagent::process_alive(pid)) continue;
-    if (guestagent::command_line_of(pid).find("-Dcassandra.config=file://" + yaml) !=
+    if (!common::process_alive(pid)) continue;
+    if (common::command_line_of(pid).find("-Dcassandra.config=file://" + yaml) !=
         std::string::npos) {
       pids.push_back(pid);
     }
@@ -245,12 +246,12 @@ TEST_F(CassandraGuestTest, TwoNodeRingAcrossTwoRacks) {
     const CassandraLayout l = CassandraLayout::under(nodes_[i].instance_dir);
     const auto pids = jvm_pids(l.config);
     ASSERT_EQ(pids.size(), 1u);
-    EXPECT_EQ(guestagent::session_of(pids[0]), ::getsid(0));
+    EXPECT_EQ(common::session_of(pids[0]), ::getsid(0));
     std::ifstream pid_file(l.pid_file);
     pid_t recorded = 0;
     pid_file >> recorded;
     EXPECT_EQ(recorded, pids[0]);
-    EXPECT_NE(guestagent::command_line_of(pids[0]).find("-Xmx256M"), std::string::npos);
+    EXPECT_NE(common::command_line_of(pids[0]).find("-Xmx256M"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(l.log_dir + "/system.log"));
     // Its classes are mapped from the image's class archive, which
     // automat-manage datastore install trained.

@@ -20,6 +20,7 @@
 
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/process_table.h"
 #include "compute/local/local_driver.h"
 #include "db/pg_repositories.h"
 #include "tests/integration/pg_test_db.h"
@@ -372,26 +373,26 @@ TEST(ProcessIdentity, ASignalGoesOnlyToTheProcessFirstSeen) {
     ::_exit(127);
   }
   ASSERT_GT(child, 0);
-  compute::local::ProcessIdentity seen;
+  common::ProcessIdentity seen;
   ASSERT_TRUE(eventually([&] {
-    for (const auto& p : compute::local::process_table()) {
+    for (const auto& p : common::process_table()) {
       if (p.pid == child && !p.args.empty() && p.args[0] == "sleep") seen = p;
     }
     return seen.pid == child;
   }));
   auto reused = seen;
   reused.start_ticks += 1;  // the same pid, started at another time: another process
-  EXPECT_FALSE(compute::local::signal_same_process(reused, SIGKILL));
+  EXPECT_FALSE(common::signal_same_process(reused, SIGKILL));
   auto other_command = seen;
   other_command.args = {"mariadbd"};
-  EXPECT_FALSE(compute::local::signal_same_process(other_command, SIGKILL));
-  EXPECT_TRUE(compute::local::process_alive(child)) << "neither was signalled";
+  EXPECT_FALSE(common::signal_same_process(other_command, SIGKILL));
+  EXPECT_TRUE(common::process_alive(child)) << "neither was signalled";
 
-  EXPECT_TRUE(compute::local::signal_same_process(seen, SIGKILL));
+  EXPECT_TRUE(common::signal_same_process(seen, SIGKILL));
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFSIGNALED(status));
-  EXPECT_FALSE(compute::local::signal_same_process(seen, SIGKILL)) << "gone";
+  EXPECT_FALSE(common::signal_same_process(seen, SIGKILL)) << "gone";
 }
 
 }  // namespace

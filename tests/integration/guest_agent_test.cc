@@ -17,6 +17,7 @@
 
 #include "automat/guest.grpc.pb.h"
 #include "common/crypto.h"
+#include "common/process_table.h"
 #include "guestagent/child_process.h"
 
 namespace automat::guestagent {
@@ -64,8 +65,8 @@ std::vector<pid_t> processes_naming(const std::string& text) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
-    if (pid != ::getpid() && process_alive(pid) &&
-        command_line_of(pid).find(text) != std::string::npos) {
+    if (pid != ::getpid() && common::process_alive(pid) &&
+        common::command_line_of(pid).find(text) != std::string::npos) {
       pids.push_back(pid);
     }
   }
@@ -79,7 +80,7 @@ std::vector<pid_t> session_members(pid_t sid) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
-    if (process_alive(pid) && session_of(pid) == sid) pids.push_back(pid);
+    if (common::process_alive(pid) && common::session_of(pid) == sid) pids.push_back(pid);
   }
   return pids;
 }
@@ -290,11 +291,11 @@ TEST_F(GuestAgentBinaryTest, DatastoreOutlivesTheAgentAndTheNextAgentTakesItBack
   const pid_t first_agent = agent_.pid();
   const pid_t db = mariadbd_pid();
   ASSERT_GT(db, 0);
-  EXPECT_EQ(session_of(db), first_agent) << "mariadbd must live in the agent's session";
+  EXPECT_EQ(common::session_of(db), first_agent) << "mariadbd must live in the agent's session";
 
   // The agent exits on SIGTERM; the datastore keeps serving.
   expect_clean_stop();
-  EXPECT_TRUE(process_alive(db));
+  EXPECT_TRUE(common::process_alive(db));
   EXPECT_TRUE(listening(address_, 3306));
 
   // A new agent (new session) takes the datastore into its own session.
@@ -302,14 +303,14 @@ TEST_F(GuestAgentBinaryTest, DatastoreOutlivesTheAgentAndTheNextAgentTakesItBack
   const auto deadline = std::chrono::steady_clock::now() + 90s;
   for (;;) {
     const pid_t now = mariadbd_pid();
-    if (now > 0 && process_alive(now) && session_of(now) == agent_.pid() &&
+    if (now > 0 && common::process_alive(now) && common::session_of(now) == agent_.pid() &&
         call_status(&reply).ok() && reply.service_status() == "RUNNING") {
       break;
     }
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << log();
     std::this_thread::sleep_for(200ms);
   }
-  EXPECT_FALSE(process_alive(db));
+  EXPECT_FALSE(common::process_alive(db));
 
   // Deleting the node the compute driver's way: end the agent's session.
   const pid_t sid = agent_.pid();

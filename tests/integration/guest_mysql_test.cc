@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/process_table.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
@@ -54,8 +55,8 @@ std::vector<pid_t> mariadbd_pids(const std::string& config) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
-    if (!guestagent::process_alive(pid)) continue;
-    const std::string cmd = guestagent::command_line_of(pid);
+    if (!common::process_alive(pid)) continue;
+    const std::string cmd = common::command_line_of(pid);
     if (cmd.find("mariadbd") != std::string::npos && cmd.find(config) != std::string::npos) {
       pids.push_back(pid);
     }
@@ -197,7 +198,7 @@ TEST_F(GuestMysqlTest, PrepareServesTheUserOverTcpAndNothingElse) {
   pid_t from_file = 0;
   pidfile >> from_file;
   EXPECT_EQ(from_file, pids[0]);
-  EXPECT_EQ(guestagent::session_of(pids[0]), ::getsid(0));
+  EXPECT_EQ(common::session_of(pids[0]), ::getsid(0));
   EXPECT_EQ(std::filesystem::status(l.data_dir).permissions() & std::filesystem::perms::others_read,
             std::filesystem::perms::none);
 }

@@ -20,6 +20,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/process_table.h"
 #include "datastores/mysql/guest_mysql_config.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_replication_config.h"
@@ -62,8 +63,8 @@ std::vector<pid_t> mariadbd_pids(const std::string& config) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
-    if (!guestagent::process_alive(pid)) continue;
-    const std::string cmd = guestagent::command_line_of(pid);
+    if (!common::process_alive(pid)) continue;
+    const std::string cmd = common::command_line_of(pid);
     if (cmd.find("mariadbd") != std::string::npos && cmd.find(config) != std::string::npos) {
       pids.push_back(pid);
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The process table as the integration tests of the local driver (and of the
 // orphan reaper over it) see it: parsed here independently of the driver's
-// own code (compute/local/processes.h), so a test checks the driver against
+// own reader (common/process_table.h), so a test checks the driver against
 // a second reading.
 #include <sys/types.h>
 

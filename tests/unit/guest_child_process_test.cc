@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/process_table.h"
 #include "guestagent/child_process.h"
 
 namespace automat::guestagent {
@@ -64,22 +65,22 @@ TEST(ChildProcess, RunsInOurSessionAndIsReaped) {
   ChildProcess child = ChildProcess::spawn({"sleep", "30"}, "/dev/null");
   ASSERT_GT(child.pid(), 0);
   EXPECT_TRUE(child.running());
-  EXPECT_EQ(session_of(child.pid()), ::getsid(0));
+  EXPECT_EQ(common::session_of(child.pid()), ::getsid(0));
   // The new image's arguments show up a moment after posix_spawn returns
   // (the kernel signals nothing: look again without sleeping).
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (command_line_of(child.pid()) != "sleep 30" &&
+  while (common::command_line_of(child.pid()) != "sleep 30" &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
   }
-  EXPECT_EQ(command_line_of(child.pid()), "sleep 30");
+  EXPECT_EQ(common::command_line_of(child.pid()), "sleep 30");
   EXPECT_FALSE(child.wait_exit(50ms));
   ASSERT_TRUE(send_signal(child.pid(), SIGTERM));
   ASSERT_TRUE(child.wait_exit(10s));
   EXPECT_FALSE(child.running());
   ASSERT_TRUE(child.wait_status());
   EXPECT_TRUE(WIFSIGNALED(*child.wait_status()));
-  EXPECT_FALSE(process_alive(child.pid()));  // reaped, not a zombie
+  EXPECT_FALSE(common::process_alive(child.pid()));  // reaped, not a zombie
 }
 
 TEST(ChildProcess, AppendsOutputToTheLogFile) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/atomic_file.h"
+#include "common/process_table.h"
 #include "guestagent/supervised_process.h"
 
 namespace automat::guestagent {
@@ -30,7 +31,7 @@ class SupervisedProcessTest : public ::testing::Test {
   }
   void TearDown() override {
     // A test that failed half-way leaves no child behind.
-    if (auto who = SupervisedProcess(spec()).live()) signal_same_process(*who, SIGKILL);
+    if (auto who = SupervisedProcess(spec()).live()) common::signal_same_process(*who, SIGKILL);
     std::filesystem::remove_all(dir);
   }
 
@@ -42,8 +43,9 @@ class SupervisedProcessTest : public ::testing::Test {
   // returns (nothing signals it: look again without sleeping).
   static bool shows_command(pid_t pid, const std::string& cmd) {
     const auto deadline = Clock::now() + 10s;
-    while (command_line_of(pid) != cmd && Clock::now() < deadline) std::this_thread::yield();
-    return command_line_of(pid) == cmd;
+    while (common::command_line_of(pid) != cmd && Clock::now() < deadline)
+      std::this_thread::yield();
+    return common::command_line_of(pid) == cmd;
   }
 
   static SupervisedProcess::StopPlan plan(std::chrono::milliseconds grace) {
@@ -64,7 +66,7 @@ TEST_F(SupervisedProcessTest, AStartedServerIsLiveUnderItsPidAndStartTime) {
   const auto who = server.live();
   ASSERT_TRUE(who);
   EXPECT_EQ(who->pid, pid);
-  EXPECT_EQ(who, identify(pid)) << "the start time recorded is the kernel's";
+  EXPECT_EQ(who, common::process_start(pid)) << "the start time recorded is the kernel's";
   EXPECT_EQ(common::read_file(dir + "/server.pid"), std::to_string(pid) + "\n");
   EXPECT_EQ(server.find(), Found::kInOurSession);
   EXPECT_TRUE(server.stop(plan(10s)));
@@ -78,7 +80,7 @@ TEST_F(SupervisedProcessTest, AnAgentRestartedFindsItsServerByThePidFile) {
   SupervisedProcess restarted(spec());  // the same node, a new agent object
   const auto who = restarted.live();
   ASSERT_TRUE(who);
-  EXPECT_EQ(*who, *identify(pid));
+  EXPECT_EQ(*who, *common::process_start(pid));
   EXPECT_EQ(restarted.find(), Found::kInOurSession);
   EXPECT_TRUE(restarted.stop(plan(10s)));
   EXPECT_FALSE(restarted.alive());
@@ -97,12 +99,12 @@ TEST_F(SupervisedProcessTest, APidFileNamingAnotherProgramIsNotTheServer) {
 TEST_F(SupervisedProcessTest, AProcessWithAnotherStartTimeIsNeitherRunningNorSignalled) {
   SupervisedProcess server(spec());
   const pid_t pid = server.start({"sleep", "30"});
-  const DaemonIdentity who = *server.live();
-  EXPECT_TRUE(still_running(who));
+  const common::ProcessStart who = *server.live();
+  EXPECT_TRUE(common::still_running(who));
   // What a reused pid looks like: the same number, another process.
-  const DaemonIdentity reused{pid, who.start_ticks + 1};
-  EXPECT_FALSE(still_running(reused));
-  EXPECT_FALSE(signal_same_process(reused, SIGKILL));
+  const common::ProcessStart reused{pid, who.start_ticks + 1};
+  EXPECT_FALSE(common::still_running(reused));
+  EXPECT_FALSE(common::signal_same_process(reused, SIGKILL));
   EXPECT_TRUE(server.alive()) << "the signal went nowhere";
   EXPECT_TRUE(server.stop(plan(10s)));
 }

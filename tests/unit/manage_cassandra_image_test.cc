@@ -1,6 +1,7 @@
 // `datastore install cassandra` on a fake mvn/tar: the order of attempts
 // (distribution, offline, online), the layout it leaves, the cache, errors
-// with Maven's reason, and the registration.
+// with Maven's reason, the class-archive trainer, and the registration
+// (manage::register_installed) of what it installed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,11 +12,12 @@
 
 #include "common/crypto.h"
 #include "common/error.h"
-#include "manage/cassandra_conf_files.h"
+#include "datastores/cassandra/manage_cassandra_conf_files.h"
+#include "datastores/cassandra/manage_cassandra_install.h"
 #include "manage/commands.h"
 #include "tests/fakes/fake_repositories.h"
 
-namespace automat::manage {
+namespace automat::datastores::cassandra {
 namespace {
 
 namespace fs = std::filesystem;
@@ -50,7 +52,7 @@ void touch(const fs::path& p) {
 
 // Plays mvn and tar: records each call and answers as configured, creating
 // the files the real tools would.
-class FakeRunner : public ProgramRunner {
+class FakeRunner : public common::ProgramRunner {
  public:
   bool distribution_on_central = false;
   bool offline_copy_works = true;
@@ -59,8 +61,8 @@ class FakeRunner : public ProgramRunner {
   bool mvn_installed = true;
   std::vector<std::vector<std::string>> calls;
 
-  ProgramRun run(const std::vector<std::string>& argv,
-                 const std::map<std::string, std::string>&) override {
+  common::ProgramRun run(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>&) override {
     calls.push_back(argv);
     if (argv[0] == "tar") return untar(argv);
     if (!mvn_installed) return {-1, "cannot run mvn: No such file or directory"};
@@ -93,7 +95,7 @@ class FakeRunner : public ProgramRunner {
       return a.starts_with("org.apache.maven.plugins:") && a.ends_with(suffix);
     });
   }
-  static ProgramRun untar(const std::vector<std::string>& argv) {
+  static common::ProgramRun untar(const std::vector<std::string>& argv) {
     const fs::path into = argv[4];  // tar -xzf FILE -C DIR
     touch(into / "lib" / "apache-cassandra-5.0.9.jar");
     touch(into / "lib" / "jamm-0.4.0.jar");
@@ -292,7 +294,7 @@ TEST(MavenReason, OneLineFromMavensOutput) {
 
 TEST_F(CassandraImageTest, InstallRegistersTheVersionForClusters) {
   testing::FakeCatalogRepository catalog;
-  install_cassandra(spec_, runner_, &catalog, out_);
+  manage::register_installed(catalog, install_cassandra(spec_, runner_, out_), out_);
   const auto v = catalog.find_version("cassandra", "5.0.9");
   ASSERT_TRUE(v);
   EXPECT_EQ(v->manager, "cassandra");
@@ -304,27 +306,33 @@ TEST_F(CassandraImageTest, InstallRegistersTheVersionForClusters) {
   // A second version does not take the default; re-running keeps the id.
   CassandraImageSpec other = spec_;
   other.version = "5.0.8";
-  install_cassandra(other, runner_, &catalog, out_);
+  manage::register_installed(catalog, install_cassandra(other, runner_, out_), out_);
   EXPECT_EQ(catalog.find_datastore("cassandra")->default_version_id, v->id);
-  install_cassandra(spec_, runner_, &catalog, out_);
+  manage::register_installed(catalog, install_cassandra(spec_, runner_, out_), out_);
   EXPECT_EQ(catalog.find_version("cassandra", "5.0.9")->id, v->id);
 
-  testing::FakeCatalogRepository untouched;
-  install_cassandra(spec_, runner_, nullptr, out_);
-  EXPECT_FALSE(untouched.find_datastore("cassandra"));
+  // What --no-register leaves: the image, and a description nobody stored.
+  const db::DatastoreVersion described = install_cassandra(spec_, runner_, out_);
+  EXPECT_EQ(described.datastore_name, "cassandra");
+  EXPECT_EQ(described.name, "5.0.9");
+  EXPECT_EQ(described.image_location, image_dir().string());
 }
 
 TEST_F(CassandraImageTest, TheTrainerRunsOnTheImageAndItsFailureOnlyWarns) {
-  testing::FakeCatalogRepository catalog;
   std::vector<std::string> trained;
-  install_cassandra(spec_, runner_, &catalog, out_,
+  install_cassandra(spec_, runner_, out_,
                     [&](const std::string& dir, std::ostream&) { trained.push_back(dir); });
   EXPECT_EQ(trained, (std::vector<std::string>{image_dir().string()}));
   // A training that fails (port taken, no CDS in this java) costs speed, not the image.
   testing::FakeCatalogRepository other;
-  install_cassandra(spec_, runner_, &other, out_, [](const std::string&, std::ostream&) {
-    throw common::conflict("port 7000 on 127.254.0.1 is in use by another process");
-  });
+  manage::register_installed(
+      other,
+      install_cassandra(spec_, runner_, out_,
+                        [](const std::string&, std::ostream&) {
+                          throw common::conflict(
+                              "port 7000 on 127.254.0.1 is in use by another process");
+                        }),
+      out_);
   EXPECT_TRUE(other.find_version("cassandra", "5.0.9"));
   EXPECT_NE(out_.str().find("warning: no class archives for " + image_dir().string() +
                             " (port 7000 on 127.254.0.1 is in use by another process); its "
@@ -334,4 +342,4 @@ TEST_F(CassandraImageTest, TheTrainerRunsOnTheImageAndItsFailureOnlyWarns) {
 }
 
 }  // namespace
-}  // namespace automat::manage
+}  // namespace automat::datastores::cassandra

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace automat::manage {
+namespace automat::datastores::cassandra {
 
 struct ConfFile {
   const char* name;  // file name under conf/
@@ -22,4 +22,4 @@ struct ConfFile {
 
 const std::vector<ConfFile>& cassandra_conf_files();
 
-}  // namespace automat::manage
+}  // namespace automat::datastores::cassandra

@@ -1,12 +1,13 @@
 #pragma once
-// Running an external program (mvn, tar) from automat-manage, behind an
-// interface so the image installer can be tested without Maven.
+// Running an external program (mvn, tar) from an admin tool (automat-manage
+// and the datastores' image installers it calls), behind an interface so an
+// installer can be tested without the programs.
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace automat::manage {
+namespace automat::common {
 
 struct ProgramRun {
   int exit_code = -1;  // -1 when it could not start or died by a signal
@@ -28,4 +29,4 @@ class ProgramRunner {
 // The real thing: posix_spawnp, output through a pipe.
 std::unique_ptr<ProgramRunner> make_process_runner();
 
-}  // namespace automat::manage
+}  // namespace automat::common

@@ -1,6 +1,6 @@
-#include "manage/cassandra_conf_files.h"
+#include "datastores/cassandra/manage_cassandra_conf_files.h"
 
-namespace automat::manage {
+namespace automat::datastores::cassandra {
 
 // The files the measurements in docs/cassandra-image.md were taken with.
 const std::vector<ConfFile>& cassandra_conf_files() {
@@ -121,4 +121,4 @@ const std::vector<ConfFile>& cassandra_conf_files() {
   return files;
 }
 
-}  // namespace automat::manage
+}  // namespace automat::datastores::cassandra

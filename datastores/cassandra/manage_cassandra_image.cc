@@ -1,4 +1,4 @@
-#include "manage/cassandra_image.h"
+#include "datastores/cassandra/manage_cassandra_image.h"
 
 #include <unistd.h>
 
@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "manage/cassandra_conf_files.h"
+#include "datastores/cassandra/manage_cassandra_conf_files.h"
 
-namespace automat::manage {
+namespace automat::datastores::cassandra {
 namespace {
 
 namespace fs = std::filesystem;
@@ -85,7 +85,7 @@ bool means_missing(const std::string& reason) {
 // One build of an image in its staging directory, removed unless published.
 class ImageBuild {
  public:
-  ImageBuild(const CassandraImageSpec& spec, ProgramRunner& runner, std::ostream& out)
+  ImageBuild(const CassandraImageSpec& spec, common::ProgramRunner& runner, std::ostream& out)
       : spec_(spec),
         runner_(runner),
         out_(out),
@@ -105,7 +105,7 @@ class ImageBuild {
   std::string artifact_dir(const std::string& artifact) const {
     return (repo_ / "org/apache/cassandra" / artifact / spec_.version).string();
   }
-  ProgramRun mvn(const std::vector<std::string>& goal_args, bool offline);
+  common::ProgramRun mvn(const std::vector<std::string>& goal_args, bool offline);
   bool try_binary_distribution();
   void copy_cassandra_all();
   CassandraImage publish(int jars, const std::string& source);
@@ -114,18 +114,18 @@ class ImageBuild {
   }
 
   const CassandraImageSpec& spec_;
-  ProgramRunner& runner_;
+  common::ProgramRunner& runner_;
   std::ostream& out_;
   fs::path dest_, stage_, work_, repo_;
 };
 
-ProgramRun ImageBuild::mvn(const std::vector<std::string>& goal_args, bool offline) {
+common::ProgramRun ImageBuild::mvn(const std::vector<std::string>& goal_args, bool offline) {
   std::vector<std::string> argv{"mvn", "-B", "-q", "-Dstyle.color=never"};
   if (offline) argv.push_back("-o");
   argv.insert(argv.end(),
               {"-f", (work_ / "pom.xml").string(), "-Dmaven.repo.local=" + repo_.string()});
   argv.insert(argv.end(), goal_args.begin(), goal_args.end());
-  ProgramRun run = runner_.run(argv, maven_environment());
+  common::ProgramRun run = runner_.run(argv, maven_environment());
   if (run.exit_code == -1) {
     throw common::unavailable("cannot run mvn (scripts/install_deps.sh installs Debian's maven): " +
                               run.output);
@@ -145,7 +145,7 @@ bool ImageBuild::try_binary_distribution() {
       say("the binary distribution is not in the local Maven repository; using cassandra-all");
       return false;
     }
-    const ProgramRun got =
+    const common::ProgramRun got =
         mvn({std::string(kDependencyPlugin) + ":copy", "-Dartifact=" + coordinates,
              "-DoutputDirectory=" + (work_ / "dist").string()},
             false);
@@ -157,9 +157,10 @@ bool ImageBuild::try_binary_distribution() {
     tarball = work_ / "dist" / tarball.filename();
   }
   say("unpacking the binary distribution " + coordinates);
-  const ProgramRun untar = runner_.run({"tar", "-xzf", tarball.string(), "-C", stage_.string(),
-                                        "--strip-components=1", "--no-same-owner"},
-                                       {});
+  const common::ProgramRun untar =
+      runner_.run({"tar", "-xzf", tarball.string(), "-C", stage_.string(), "--strip-components=1",
+                   "--no-same-owner"},
+                  {});
   if (!untar.ok()) {
     throw common::unavailable("cannot unpack " + tarball.string() + ": " + untar.output);
   }
@@ -174,7 +175,7 @@ void ImageBuild::copy_cassandra_all() {
                                       "-DoutputDirectory=" + (stage_ / "lib").string()};
   const bool cached = fs::exists(fs::path(artifact_dir("cassandra-all")) /
                                  ("cassandra-all-" + spec_.version + ".pom"));
-  ProgramRun run;
+  common::ProgramRun run;
   if (spec_.offline || cached) {
     run = mvn(copy, true);
     if (run.ok()) say("resolved cassandra-all from the local Maven repository " + repo_.string());
@@ -267,8 +268,8 @@ std::string maven_reason(const std::string& output) {
   return "mvn failed without an [ERROR] line";
 }
 
-CassandraImage install_cassandra_image(const CassandraImageSpec& spec, ProgramRunner& runner,
-                                       std::ostream& out) {
+CassandraImage install_cassandra_image(const CassandraImageSpec& spec,
+                                       common::ProgramRunner& runner, std::ostream& out) {
   if (!std::regex_match(spec.version, std::regex("[0-9]+\\.[0-9]+\\.[0-9]+"))) {
     throw common::bad_request("--version must be a Cassandra release like 5.0.9, got '" +
                               spec.version + "'");
@@ -287,4 +288,4 @@ CassandraImage install_cassandra_image(const CassandraImageSpec& spec, ProgramRu
   return ImageBuild(spec, runner, out).run();
 }
 
-}  // namespace automat::manage
+}  // namespace automat::datastores::cassandra

@@ -1,4 +1,4 @@
-#include "manage/program_runner.h"
+#include "common/program_runner.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -10,7 +10,7 @@
 
 extern char** environ;
 
-namespace automat::manage {
+namespace automat::common {
 namespace {
 
 constexpr size_t kMaxOutput = 1 << 20;
@@ -86,4 +86,4 @@ class ProcessRunner : public ProgramRunner {
 
 std::unique_ptr<ProgramRunner> make_process_runner() { return std::make_unique<ProcessRunner>(); }
 
-}  // namespace automat::manage
+}  // namespace automat::common

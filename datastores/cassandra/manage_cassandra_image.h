@@ -14,9 +14,9 @@
 #include <ostream>
 #include <string>
 
-#include "manage/program_runner.h"
+#include "common/program_runner.h"
 
-namespace automat::manage {
+namespace automat::datastores::cassandra {
 
 struct CassandraImageSpec {
   std::string version;     // "5.0.9"
@@ -37,11 +37,11 @@ struct CassandraImage {
 // `out`. Throws common::Error: kBadRequest for a malformed version,
 // kNotFound when Maven has no such version (the message is Maven's reason),
 // kUnavailable when mvn or tar is missing or fails otherwise.
-CassandraImage install_cassandra_image(const CassandraImageSpec& spec, ProgramRunner& runner,
-                                       std::ostream& out);
+CassandraImage install_cassandra_image(const CassandraImageSpec& spec,
+                                       common::ProgramRunner& runner, std::ostream& out);
 
 // Maven's one-line reason from its output: the first [ERROR] line without
 // the "Failed to execute goal … on project …:" preamble and "-> [Help 1]".
 std::string maven_reason(const std::string& output);
 
-}  // namespace automat::manage
+}  // namespace automat::datastores::cassandra
