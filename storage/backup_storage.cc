@@ -30,6 +30,17 @@ void check_key(const std::string& key) {
   }
 }
 
+bool prefix_can_match(const std::string& prefix) {
+  const size_t slash = prefix.rfind('/');
+  if (slash == std::string::npos) return true;
+  try {
+    check_key(prefix.substr(0, slash));
+    return true;
+  } catch (const common::Error&) {
+    return false;
+  }
+}
+
 ObjectInfo get_file(BackupStorage& storage, const std::string& key, const std::string& path) {
   const std::string partial = path + ".partial-" + common::crypto::random_hex(6);
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);

@@ -98,4 +98,9 @@ ObjectInfo get_file(BackupStorage& storage, const std::string& key, const std::s
 // (see above). Drivers call it first in every call taking a key.
 void check_key(const std::string& key);
 
+// False when no key can start with `prefix` (its whole segments are not a
+// key: "../", "/a", "a//"): list() answers such a prefix with nothing,
+// without looking.
+bool prefix_can_match(const std::string& prefix);
+
 }  // namespace automat::storage

@@ -137,9 +137,11 @@ ObjectInfo FileStorage::get(const std::string& key, std::ostream& out) {
 std::vector<ObjectInfo> FileStorage::list(const std::string& prefix) {
   const fs::path objects = root_ / "objects";
   // Walk only the directory the prefix's complete segments name.
+  std::vector<ObjectInfo> found;
+  // Never a walk outside objects/ ("../").
+  if (!prefix_can_match(prefix)) return found;
   const size_t slash = prefix.rfind('/');
   const fs::path start = slash == std::string::npos ? objects : objects / prefix.substr(0, slash);
-  std::vector<ObjectInfo> found;
   std::error_code ec;
   if (!fs::is_directory(start, ec)) return found;
   for (auto it = fs::recursive_directory_iterator(start, ec);

@@ -252,6 +252,20 @@ void S3Storage::set_checksum(const std::string& key, const std::string& sha256) 
   check(perform(request), "store the checksum of backup object " + key, key);
 }
 
+void S3Storage::store_checksum_or_remove(const std::string& key, const std::string& sha256) {
+  try {
+    set_checksum(key, sha256);
+  } catch (...) {
+    // An object without its checksum is never read; it goes rather than
+    // lingering (over 5 GiB, S3 refuses to copy it in one request).
+    try {
+      remove(key);
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+}
+
 ObjectInfo S3Storage::upload(const std::string& key, std::istream& source,
                              const std::string& known_sha256) {
   std::string part;
@@ -308,7 +322,7 @@ ObjectInfo S3Storage::upload_parts(const std::string& key, std::string part, std
     complete.body = body;
     complete.body_sha256 = Sha256::of(body);
     check(perform(complete), "complete the multipart upload of " + key, "");
-    if (known_sha256.empty()) set_checksum(key, sha256);
+    if (known_sha256.empty()) store_checksum_or_remove(key, sha256);
     return ObjectInfo{key, size, sha256};
   } catch (...) {
     Request abort;
@@ -388,6 +402,7 @@ std::optional<ObjectInfo> S3Storage::head(const std::string& key) {
 
 std::vector<ObjectInfo> S3Storage::list(const std::string& prefix) {
   std::vector<ObjectInfo> found;
+  if (!prefix_can_match(prefix)) return found;
   std::optional<std::string> token;
   do {
     s3::QueryParams query{{"list-type", "2"},

@@ -37,9 +37,10 @@ class S3Storage : public BackupStorage {
 
   // put() of a source larger than one part learns its SHA-256 only at the
   // end: the object is completed without it and then copied onto itself
-  // with it (CopyObject, so at most 5 GiB that way). Until then a get()
-  // fails with ChecksumMismatch. put_file() hashes the file first and has
-  // neither limit nor window.
+  // with it (CopyObject, so at most 5 GiB that way: a larger stream's put
+  // fails and its object is deleted). Until then a get() fails with
+  // ChecksumMismatch. put_file() hashes the file first and has neither
+  // limit nor window.
   ObjectInfo put(const std::string& key, std::istream& source) override;
   ObjectInfo put_file(const std::string& key, const std::string& path) override;
   ObjectInfo get(const std::string& key, std::ostream& out) override;
@@ -63,6 +64,7 @@ class S3Storage : public BackupStorage {
                           const std::string& known_sha256);
   void put_object(const std::string& key, const std::string& body, const std::string& sha256);
   void set_checksum(const std::string& key, const std::string& sha256);
+  void store_checksum_or_remove(const std::string& key, const std::string& sha256);
   std::string url(const std::string& key, s3::QueryParams query = {}) const;
 
   S3Options options_;

@@ -83,6 +83,7 @@ class FakeBackupStorage : public storage::BackupStorage {
   std::vector<storage::ObjectInfo> list(const std::string& prefix) override {
     std::lock_guard lock(mu);
     std::vector<storage::ObjectInfo> found;
+    if (!storage::prefix_can_match(prefix)) return found;
     for (auto it = objects.lower_bound(prefix); it != objects.end(); ++it) {
       if (!it->first.starts_with(prefix)) break;
       found.push_back(storage::ObjectInfo{it->first, it->second.bytes.size(), ""});

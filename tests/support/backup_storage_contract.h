@@ -175,6 +175,9 @@ TEST_P(BackupStorageContract, ListsByPrefixSortedAcrossPages) {
   EXPECT_EQ(storage().list("").size(), 7u);
   EXPECT_TRUE(storage().list("p/c").empty());
   EXPECT_TRUE(storage().list("nothing/").empty());
+  EXPECT_TRUE(storage().list("../").empty());
+  EXPECT_TRUE(storage().list("p/../").empty());
+  EXPECT_TRUE(storage().list("/p/").empty());
 }
 
 TEST_P(BackupStorageContract, DeletesAnObjectAndAPrefix) {

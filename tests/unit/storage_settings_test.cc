@@ -128,5 +128,14 @@ TEST(BackupObjectKey, AnythingThatCouldEscapeOrBeAmbiguousIsRefused) {
   }
 }
 
+TEST(BackupObjectKey, APrefixMatchesOnlyIfItsWholeSegmentsCouldBeAKey) {
+  for (const char* prefix : {"", "a", "a/", "a/b", "backups/1/no"}) {
+    EXPECT_TRUE(prefix_can_match(prefix)) << prefix;
+  }
+  for (const char* prefix : {"/", "/a", "../", "a/../", "a//b", "./x"}) {
+    EXPECT_FALSE(prefix_can_match(prefix)) << prefix;
+  }
+}
+
 }  // namespace
 }  // namespace automat::storage
