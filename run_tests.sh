@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit, integration, end to end) with ctest.
-# Installs missing packages, builds, then starts a private PostgreSQL and
-# RabbitMQ in a temporary directory on free loopback ports, so it never
-# touches a developer's stack (.automat/). Arguments go to ctest, e.g.
+# Installs missing packages, builds, then starts a private PostgreSQL,
+# RabbitMQ and S3 server (s3proxy) in a temporary directory on free loopback
+# ports, so it never touches a developer's stack (.automat/). Arguments go to
+# ctest, e.g.
 #   ./run_tests.sh -R e2e        only the end-to-end group
 #   ./run_tests.sh -L unit -j2   unit tests, two at a time (starts no service)
 # Exits with ctest's status; stops everything it started on the way out.
@@ -23,6 +24,9 @@ TMP=""
 CASSANDRA_VERSION=5.0.9
 CASSANDRA_IMAGES="$ROOT/.cache/images"
 CASSANDRA_M2="$ROOT/.cache/cassandra/.m2"
+# s3proxy, the S3 server of the storage tests, is one jar kept in that same
+# Maven repository (fetched once, ~41 MB, cached with it).
+S3PROXY_M2="$CASSANDRA_M2"
 
 cleanup() {
   local status=$?
@@ -35,6 +39,7 @@ cleanup() {
       stop_guest_sessions "$dir"
     done < <(find "$TMP" -maxdepth 2 -type d -name instances 2>/dev/null)
     stop_config_users "$TMP"
+    stop_s3proxy "$TMP/s3proxy"
     stop_rabbitmq "$TMP/rabbitmq"
     stop_postgres "$TMP/pg"
     rm -rf "$TMP"
@@ -50,10 +55,16 @@ pick_ports() {
   while [ "$AMQP_DIST_PORT" = "$PG_PORT" ] || [ "$AMQP_DIST_PORT" = "$AMQP_PORT" ]; do
     AMQP_DIST_PORT=$(free_port)
   done
+  S3_PORT=$(free_port)
+  while [ "$S3_PORT" = "$PG_PORT" ] || [ "$S3_PORT" = "$AMQP_PORT" ] ||
+    [ "$S3_PORT" = "$AMQP_DIST_PORT" ]; do
+    S3_PORT=$(free_port)
+  done
 }
 
 # True when the ctest arguments select the unit label only (-L unit, -L
-# '^unit$'): those tests need no PostgreSQL, RabbitMQ or Cassandra image.
+# '^unit$'): those tests need no PostgreSQL, RabbitMQ, S3 server or Cassandra
+# image.
 unit_only() {
   local prev="" arg
   for arg in "$@"; do
@@ -80,6 +91,8 @@ main() {
     --images-dir "$CASSANDRA_IMAGES" --maven-repo "$CASSANDRA_M2" --no-register
   export AUTOMAT_CASSANDRA_IMAGE="$CASSANDRA_IMAGES/cassandra/$CASSANDRA_VERSION"
   export AUTOMAT_CASSANDRA_M2="$CASSANDRA_M2"
+  echo "==> s3proxy $S3PROXY_VERSION"
+  fetch_s3proxy "$S3PROXY_M2"
 
   TMP=$(mktemp -d /tmp/automat-tests.XXXXXX)
   trap cleanup EXIT
@@ -95,12 +108,25 @@ main() {
   # PostgreSQL, so they start a durable one of their own instead.
   start_postgres "$TMP/pg" "$PG_PORT" --unsafe-fast
   start_rabbitmq "$TMP/rabbitmq" "$AMQP_PORT" "$AMQP_DIST_PORT"
+  echo "==> s3proxy on 127.0.0.1:$S3_PORT"
+  local s3_access_key s3_secret_key
+  s3_access_key="automat-tests"
+  s3_secret_key=$(random_hex 16)
+  start_s3proxy "$TMP/s3proxy" "$S3_PORT" "$s3_access_key" "$s3_secret_key" \
+    "$(s3proxy_jar "$S3PROXY_M2")"
 
   export AUTOMAT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
   export AUTOMAT_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
   # Where that broker lives, for tests that add a virtual host of their own
   # (add_rabbitmq_vhost in scripts/services.sh).
   export AUTOMAT_TEST_RABBITMQ_DIR="$TMP/rabbitmq"
+  # The S3 server of the storage tests, and the directory it serves (a
+  # bucket is a directory in it, an object a file), where tests damage
+  # objects behind its back.
+  export AUTOMAT_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+  export AUTOMAT_TEST_S3_ACCESS_KEY="$s3_access_key"
+  export AUTOMAT_TEST_S3_SECRET_KEY="$s3_secret_key"
+  export AUTOMAT_TEST_S3_DIR="$TMP/s3proxy/data"
   export AUTOMAT_BUILD_DIR="$BUILD_DIR"
   # Short: an instance's unix socket path lives under it.
   export AUTOMAT_E2E_TMPDIR="$TMP"

@@ -147,3 +147,74 @@ add_rabbitmq_vhost() {
 delete_rabbitmq_vhost() {
   rabbitmqctl_node "$1" "$2" delete_vhost "$3"
 }
+
+# The S3-compatible server of the storage tests: s3proxy, one jar from Maven
+# Central run on the Java 17 the Cassandra nodes use, serving S3 (SigV4,
+# multipart uploads, ListObjectsV2) out of a local directory.
+S3PROXY_VERSION=2.6.0
+
+# java17_home: the JDK 17 Maven and s3proxy run on (JAVA_HOME may name
+# another release); empty when only the java on PATH is known.
+java17_home() {
+  local home
+  for home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64; do
+    [ -x "$home/bin/java" ] && { echo "$home"; return 0; }
+  done
+  echo ""
+}
+
+# s3proxy_jar M2: where fetch_s3proxy leaves the jar in Maven repository M2.
+s3proxy_jar() {
+  echo "$1/org/gaul/s3proxy/$S3PROXY_VERSION/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar"
+}
+
+# fetch_s3proxy M2: downloads org.gaul:s3proxy (classifier
+# jar-with-dependencies, no transitive dependencies: the jar holds them) into
+# the Maven repository M2 unless it is there already.
+fetch_s3proxy() {
+  local m2=$1 jar home
+  jar=$(s3proxy_jar "$m2")
+  [ -f "$jar" ] && return 0
+  home=$(java17_home)
+  echo "  downloading s3proxy $S3PROXY_VERSION into $m2"
+  env ${home:+JAVA_HOME="$home"} mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$m2" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.6.1:get \
+    -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" -Dtransitive=false \
+    </dev/null || { echo "cannot download s3proxy $S3PROXY_VERSION from Maven Central" >&2; return 1; }
+  [ -f "$jar" ] || { echo "s3proxy: $jar is missing after mvn" >&2; return 1; }
+}
+
+# start_s3proxy DIR PORT ACCESS_KEY SECRET_KEY JAR: serves S3 on
+# 127.0.0.1:PORT with that key pair, its buckets as directories under
+# DIR/data; pid file, properties and log in DIR.
+start_s3proxy() {
+  local dir=$1 port=$2 identity=$3 credential=$4 jar=$5 home java=java
+  home=$(java17_home)
+  [ -z "$home" ] || java="$home/bin/java"
+  mkdir -p "$dir/data"
+  (
+    umask 077
+    cat >"$dir/s3proxy.properties" <<PROPERTIES
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$identity
+s3proxy.credential=$credential
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$dir/data
+PROPERTIES
+  )
+  start_service s3proxy "$dir/s3proxy.pid" "$dir/s3proxy.log" \
+    "$java" -Xmx256m -jar "$jar" --properties "$dir/s3proxy.properties"
+  if wait_port 127.0.0.1 "$port" 60; then
+    return 0
+  fi
+  echo "s3proxy did not start; see $dir/s3proxy.log" >&2
+  tail -20 "$dir/s3proxy.log" >&2
+  return 1
+}
+
+# stop_s3proxy DIR: stops the s3proxy whose pid file is in DIR (only when
+# that pid's command line still names s3proxy).
+stop_s3proxy() {
+  stop_service s3proxy "$1/s3proxy.pid"
+}
