@@ -347,7 +347,9 @@ TEST_F(LocalDriverTest, FootprintsShowTheDirectoryProcessesAndLeaseOfEachServer)
 
 TEST_F(LocalDriverTest, ADatastoreLeftByADeadGuestWithoutPidFileIsFoundAndStopped) {
   // The "datastore" names a file of the instance, as mariadbd names its my.cnf.
-  write_guest_script("dir=$(dirname \"$2\")\ntail -f \"$dir/guestagent.log\" &\nwait\n");
+  // No command substitution: its short-lived fork would count as the
+  // session's second process before the datastore started.
+  write_guest_script("tail -f \"${2%/*}/guestagent.log\" &\nwait\n");
   driver = std::make_unique<LocalDriver>(options, leases);
   const auto s = spec();
   driver->create(s);

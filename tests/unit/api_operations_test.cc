@@ -78,8 +78,7 @@ TEST(OperationList, FiltersByStateTypeAndResource) {
   EXPECT_EQ(ids(list(env, "?state=FAILED")), std::vector<std::string>{op_a});
   EXPECT_EQ(ids(list(env, "?state=SUBMITTED")), std::vector<std::string>{op_b});
   EXPECT_EQ(ids(list(env, "?resource=" + b)), std::vector<std::string>{op_b});
-  EXPECT_EQ(ids(list(env, "?type=instance.create&resource=" + a)),
-            std::vector<std::string>{op_a});
+  EXPECT_EQ(ids(list(env, "?type=instance.create&resource=" + a)), std::vector<std::string>{op_a});
   EXPECT_TRUE(ids(list(env, "?type=cluster.grow")).empty());
   const json failed = list(env, "?state=FAILED")["operations"][0];
   EXPECT_EQ(failed["errors"], json::array({{{"host", "127.10.0.9"}, {"message", "disk full"}}}));
