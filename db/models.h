@@ -99,7 +99,7 @@ struct Node {
   // copies it and never reads into it.
   nlohmann::json role = nlohmann::json::object();
   int ordinal = 0;    // 1-based, never reused within a cluster; the name's suffix
-  std::string phase;  // common::node_phase: "" (idle), "joining", "cleanup", ...
+  std::string phase;  // the datastore's name of its current step ("joining"); "" when idle
   // The node's instance row (id, name, task, flavor, volume, address,
   // service_status, ...). Written with the node on create/grow/replace.
   Instance instance;

@@ -170,7 +170,7 @@ class ClusterRepository {
   virtual std::vector<Cluster> list(const std::string& tenant_id) = 0;
   virtual void set_task(const std::string& id, const std::string& task) = 0;
   virtual void set_status(const std::string& id, const std::string& status) = 0;
-  // Sets the node's phase (common::node_phase); "" when it is idle again.
+  // Sets the node's phase (named by its datastore); "" when it is idle again.
   virtual void set_node_phase(const std::string& instance_id, const std::string& phase) = 0;
   // Writes the role (db::Node::role, the datastore's own record of the
   // node) of each node of the cluster named in `roles`, by instance id, in
