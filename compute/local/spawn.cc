@@ -20,6 +20,7 @@ struct ChildPlan {
   std::vector<std::string> argv_storage;
   std::vector<char*> argv;
   std::string pid_tmp;
+  std::string pid_dir;  // where the pid file is renamed into place, fsynced after
 };
 
 ChildPlan plan_for(const DetachedCommand& cmd) {
@@ -29,6 +30,10 @@ ChildPlan plan_for(const DetachedCommand& cmd) {
   for (auto& a : plan.argv_storage) plan.argv.push_back(a.data());
   plan.argv.push_back(nullptr);
   plan.pid_tmp = cmd.pid_path + ".tmp";
+  const auto slash = cmd.pid_path.rfind('/');
+  plan.pid_dir = slash == std::string::npos ? "."
+                 : slash == 0               ? "/"
+                                            : cmd.pid_path.substr(0, slash);
   return plan;
 }
 
@@ -73,9 +78,14 @@ bool write_pid(int fd, pid_t value) {
   }
 
   const int pf = ::open(plan.pid_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (pf < 0 || !write_pid(pf, ::getpid())) child_fail(report_fd, 3);
+  // Written as common::write_file_atomically does (temporary, fsync,
+  // rename, directory fsync), with async-signal-safe calls only.
+  if (pf < 0 || !write_pid(pf, ::getpid()) || ::fsync(pf) < 0) child_fail(report_fd, 3);
   ::close(pf);
   if (::rename(plan.pid_tmp.c_str(), cmd.pid_path.c_str()) < 0) child_fail(report_fd, 3);
+  const int dir = ::open(plan.pid_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 || ::fsync(dir) < 0) child_fail(report_fd, 3);
+  ::close(dir);
 
   ::execv(plan.argv[0], plan.argv.data());
   child_fail(report_fd, 4);
