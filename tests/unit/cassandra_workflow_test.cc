@@ -402,44 +402,6 @@ TEST_F(CassandraResizeTest, AShrinkWhoseInputDoesNotParseFailsBeforeAnyStep) {
   }
 }
 
-// Cassandra's own cluster action (common_cluster_actions.h): cleanup on
-// every node the input names, in its order, and nothing else.
-TEST_F(CassandraResizeTest, ACleanupActionCleansEveryNamedNodeOnceAndEndsActive) {
-  const auto op = w.start("cluster.cleanup", "CLEANING", {{"instance_ids", {"n2", "n1", "n3"}}});
-
-  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
-
-  for (const std::string id : {"n1", "n2", "n3"}) {
-    EXPECT_EQ(w.acts(id, "cleanup").size(), 1u) << id;
-    EXPECT_TRUE(w.acts(id, "update_seeds").empty()) << id << ": a cleanup changes no seeds";
-  }
-  const db::Cluster c = w.cluster();
-  ASSERT_EQ(c.nodes.size(), 3u);
-  EXPECT_EQ(c.status, "ACTIVE");
-  EXPECT_EQ(c.task, "NONE");
-  for (const auto& n : c.nodes) EXPECT_EQ(n.phase, "") << n.instance_id;
-}
-
-TEST_F(CassandraResizeTest, ACleanupFailingOnANodeStopsThereWithTheHostsError) {
-  w.world.guests.guest("n2").actions["cleanup"] = [](FakeGuest&, const json&) -> json {
-    throw common::internal_error("Cleanup failed: disk full");
-  };
-  const auto op = w.start("cluster.cleanup", "CLEANING", {{"instance_ids", {"n1", "n2", "n3"}}});
-
-  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
-
-  const auto done = w.world.op(op.id);
-  ASSERT_EQ(done.errors.size(), 1u);
-  EXPECT_EQ(done.errors[0].host, w.address("n2"));
-  EXPECT_NE(done.errors[0].message.find("disk full"), std::string::npos);
-  EXPECT_EQ(w.acts("n1", "cleanup").size(), 1u);
-  EXPECT_TRUE(w.acts("n3", "cleanup").empty()) << "one node at a time: n3 never started";
-  const db::Cluster c = w.cluster();
-  EXPECT_EQ(c.task, "NONE");
-  EXPECT_EQ(c.status, "ACTIVE") << "every node still serves";
-  for (const auto& n : c.nodes) EXPECT_EQ(n.phase, "") << n.instance_id;
-}
-
 TEST_F(CassandraResizeTest, ShrinkDecommissionsWaitsForTheRingDestroysAndReseeds) {
   const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2"}}});
 
