@@ -11,24 +11,8 @@
 namespace automat::api {
 namespace {
 
-constexpr size_t kMaxFilter = 255;
-
-// The query parameter `name`, if given: 1 to 255 characters, none of them a
-// control character.
-std::optional<std::string> filter_text(const QueryParams& query, const std::string& name) {
-  auto value = query.get(name);
-  if (!value) return std::nullopt;
-  bool ok = !value->empty() && value->size() <= kMaxFilter;
-  for (unsigned char c : *value) ok = ok && c >= 0x20 && c != 0x7F;
-  if (!ok) {
-    throw common::bad_request(name +
-                              " must be 1 to 255 characters, none of them control characters");
-  }
-  return value;
-}
-
 std::optional<std::string> filter_state(const QueryParams& query) {
-  auto state = filter_text(query, "state");
+  auto state = query.get_text("state");
   namespace os = common::op_state;
   if (state && *state != os::kSubmitted && *state != os::kRunning && *state != os::kCompleted &&
       *state != os::kFailed) {
@@ -45,8 +29,8 @@ Response OperationsHandler::list(const RequestContext& ctx) const {
   const QueryParams query = QueryParams::parse(ctx.request.target);
   db::OperationFilter filter;
   filter.state = filter_state(query);
-  filter.type = filter_text(query, "type");
-  filter.resource_id = filter_text(query, "resource");
+  filter.type = query.get_text("type");
+  filter.resource_id = query.get_text("resource");
   filter.finished_within = services_.limits.operation_expiry;
   const PageRequest request = page_request(ctx, services_.limits.max_page_size);
   const std::vector<db::Operation> all = services_.operations->list(ctx.tenant_id(), filter);

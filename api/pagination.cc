@@ -8,7 +8,6 @@ namespace automat::api {
 namespace {
 
 constexpr size_t kMaxLimitDigits = 18;
-constexpr size_t kMaxMarker = 255;
 
 size_t parse_limit(const std::string& text, size_t max_page_size) {
   const bool digits = !text.empty() && text.size() <= kMaxLimitDigits &&
@@ -18,15 +17,6 @@ size_t parse_limit(const std::string& text, size_t max_page_size) {
   return static_cast<size_t>(std::min<unsigned long long>(value, max_page_size));
 }
 
-std::string parse_marker(const std::string& text) {
-  bool ok = !text.empty() && text.size() <= kMaxMarker;
-  for (unsigned char c : text) ok = ok && c >= 0x20 && c != 0x7F;
-  if (!ok)
-    throw common::bad_request(
-        "marker must be 1 to 255 characters, none of them control characters");
-  return text;
-}
-
 }  // namespace
 
 PageRequest page_request(const RequestContext& ctx, size_t max_page_size) {
@@ -34,7 +24,7 @@ PageRequest page_request(const RequestContext& ctx, size_t max_page_size) {
   PageRequest page;
   page.limit = std::max<size_t>(max_page_size, 1);
   if (auto limit = query.get("limit")) page.limit = parse_limit(*limit, page.limit);
-  if (auto marker = query.get("marker")) page.marker = parse_marker(*marker);
+  page.marker = query.get_text("marker");
   return page;
 }
 

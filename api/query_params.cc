@@ -100,6 +100,19 @@ std::optional<bool> QueryParams::get_bool(const std::string& name) const {
   throw common::bad_request("the query parameter " + name + " must be true or false");
 }
 
+std::optional<std::string> QueryParams::get_text(const std::string& name) const {
+  constexpr size_t kMaxText = 255;
+  auto value = get(name);
+  if (!value) return std::nullopt;
+  bool ok = !value->empty() && value->size() <= kMaxText;
+  for (unsigned char c : *value) ok = ok && c >= 0x20 && c != 0x7F;
+  if (!ok) {
+    throw common::bad_request(name +
+                              " must be 1 to 255 characters, none of them control characters");
+  }
+  return value;
+}
+
 std::string QueryParams::encode(const std::vector<std::pair<std::string, std::string>>& items) {
   std::string out;
   for (const auto& [name, value] : items) {

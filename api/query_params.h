@@ -21,6 +21,10 @@ class QueryParams {
   // `name` as a boolean: true/false (any case) or nullopt when absent;
   // anything else is a 400.
   std::optional<bool> get_bool(const std::string& name) const;
+  // `name` as text to look up (a marker, an id, a type): 1 to 255
+  // characters, none of them a control character, or nullopt when absent;
+  // anything else is a 400 naming it.
+  std::optional<std::string> get_text(const std::string& name) const;
 
   // The parameters in the order given.
   const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
