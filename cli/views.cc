@@ -34,17 +34,6 @@ std::string version_names(const nlohmann::json& datastore) {
   return names;
 }
 
-std::string errors_text(const nlohmann::json& errors) {
-  std::string text;
-  for (const auto& error : items(errors)) {
-    std::string host = field_text(error, "host");
-    std::string message = error.is_object() ? field_text(error, "message") : display_text(error);
-    if (!text.empty()) text += "\n";
-    text += host.empty() ? message : host + ": " + message;
-  }
-  return text;
-}
-
 std::string percent_text(const nlohmann::json& operation) {
   double progress = field_number(operation, "progress", 0);
   return std::to_string(static_cast<int>(std::lround(progress * 100))) + "%";
@@ -73,6 +62,17 @@ std::string replica_ids(const nlohmann::json& replicas) {
 }
 
 }  // namespace
+
+std::string errors_text(const nlohmann::json& errors) {
+  std::string text;
+  for (const auto& error : items(errors)) {
+    std::string host = field_text(error, "host");
+    std::string message = error.is_object() ? field_text(error, "message") : display_text(error);
+    if (!text.empty()) text += "\n";
+    text += host.empty() ? message : host + ": " + message;
+  }
+  return text;
+}
 
 Table instance_list_table(const nlohmann::json& instances) {
   Table table{

@@ -2,10 +2,15 @@
 // Server objects as tables. Pure: JSON in, Table out; fields the server left
 // out show as empty cells.
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli/table.h"
 
 namespace automat::cli {
+
+// An "errors" array ([{host, message}] of an operation or a backup) as one
+// "host: message" line each (just the message when there is no host).
+std::string errors_text(const nlohmann::json& errors);
 
 // Columns: ID, Name, Datastore, Datastore Version, Status, Addresses,
 // Flavor ID, Size. `instances` is the array of GET /instances.

@@ -124,6 +124,40 @@ WaitOutcome OperationWaiter::wait_until(const std::function<bool()>& probe,
   return WaitOutcome::kCompleted;
 }
 
+WaitOutcome OperationWaiter::poll_until(const std::function<PollStep()>& poll) {
+  start_clock();
+  double progress = 0;
+  while (true) {
+    std::string message;
+    try {
+      PollStep step = poll();
+      progress = step.progress;
+      message = step.message;
+      if (step.outcome != WaitOutcome::kTimedOut) {
+        if (step.outcome == WaitOutcome::kCompleted) {
+          progress_.update(progress, message, elapsed_seconds());
+        }
+        progress_.finish();
+        return step.outcome;
+      }
+    } catch (const ConnectionError&) {
+      message = "automat-api unreachable, retrying";
+    } catch (const common::Error& error) {
+      if (error.http_status() < 500) {
+        progress_.finish();
+        throw;
+      }
+      message = std::string("server error, retrying: ") + error.what();
+    }
+    progress_.update(progress, message, elapsed_seconds());
+    if (past_deadline()) {
+      progress_.finish();
+      return WaitOutcome::kTimedOut;
+    }
+    pause();
+  }
+}
+
 std::string describe_failure(const nlohmann::json& operation) {
   std::string text = "operation " + field_text(operation, "id");
   std::string type = field_text(operation, "type");

@@ -19,6 +19,14 @@ struct WaitResult {
   nlohmann::json operation;  // the last operation object seen (null if none)
 };
 
+// One look at a resource being waited on: whether it is done, and what the
+// progress line should say.
+struct PollStep {
+  WaitOutcome outcome = WaitOutcome::kTimedOut;  // kTimedOut: still going on
+  double progress = 0;                           // 0..1
+  std::string message;
+};
+
 struct WaitOptions {
   std::chrono::milliseconds poll_interval{500};
   std::chrono::milliseconds timeout{600000};
@@ -43,6 +51,13 @@ class OperationWaiter {
   // the deadline passes (kTimedOut), showing `message`. The deadline is the
   // same one wait_for_operation started (or starts now if none was).
   WaitOutcome wait_until(const std::function<bool()>& probe, const std::string& message);
+
+  // Calls `poll` every poll_interval until it answers kCompleted or kFailed
+  // (returned as is) or the deadline passes (kTimedOut), showing its
+  // progress and message. Like wait_for_operation, an unreachable API or a
+  // 5xx answer thrown by `poll` is shown and retried; any other
+  // common::Error is thrown. Shares the deadline of the waits before it.
+  WaitOutcome poll_until(const std::function<PollStep()>& poll);
 
   // Seconds since the first wait started.
   double elapsed_seconds() const;
