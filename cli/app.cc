@@ -45,6 +45,7 @@ int run(int argc, const char* const* argv, Session& session) {
   add_database_commands(app, session, commands);
   add_user_commands(app, session, commands);
   add_root_commands(app, session, commands);
+  add_backup_commands(app, session, commands);
 
   try {
     app.parse(argc, argv);

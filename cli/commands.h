@@ -41,6 +41,8 @@ int create_replicas(Session& session, const CreateInstanceArgs& args);
 void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands);
 // cluster grow | shrink | replace-node, registered on the `cluster` command
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
+// backup create | list | show | delete (commands_backup.cc)
+void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands);
 // datastore list, flavor list
 void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
 // operation show

@@ -86,6 +86,11 @@ void check_create_options(const CLI::App& create, CreateInstanceArgs& args) {
                                  "master's databases and users");
     }
   }
+  if (given("--backup")) {
+    throw CLI::ValidationError("--backup",
+                               "cannot be given with --replica-of: a replica starts from its "
+                               "master's data, not from a backup");
+  }
   for (const char* name : {"--flavor", "--size", "--availability-zone"}) {
     if (given(name)) {
       throw CLI::ValidationError(name,
@@ -110,6 +115,8 @@ void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
                      "User to create, NAME:PASSWORD[:db1,db2] granted on those databases "
                      "(repeatable)");
   create->add_option("--availability-zone", args->availability_zone, "Availability zone");
+  create->add_option("--backup", args->backup_id,
+                     "Restore this backup (ID, automat backup list) into the new instance");
   create->add_option("--replica-of", args->replica_of,
                      "Make a replica of this master (ID or name), with the master's flavor, "
                      "volume, datastore, databases and users");

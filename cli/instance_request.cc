@@ -18,6 +18,7 @@ nlohmann::json create_instance_request(const CreateInstanceArgs& args,
       {"name", args.name},      {"flavorRef", flavor_id}, {"volume", {{"size", args.size_gb}}},
       {"datastore", datastore}, {"databases", databases}, {"users", users}};
   if (!args.availability_zone.empty()) instance["availability_zone"] = args.availability_zone;
+  if (!args.backup_id.empty()) instance["restorePoint"] = {{"backupRef", args.backup_id}};
   return {{"instance", instance}};
 }
 

@@ -16,6 +16,7 @@ struct CreateInstanceArgs {
   std::vector<std::string> databases;
   std::vector<std::string> users;  // NAME:PASSWORD[:db1,db2]
   std::string availability_zone;
+  std::string backup_id;  // restore this backup into the new instance; empty: none
   bool wait = false;
   // A replica: the master's ID or name (resolved before the request is
   // built); empty for an ordinary instance.
@@ -27,7 +28,8 @@ struct CreateInstanceArgs {
 // Trove's body: {"instance": {"name", "flavorRef", "volume": {"size"},
 // "datastore": {"type"[, "version"]}, "databases": [{"name"}],
 // "users": [{"name", "password", "databases": [{"name"}]}]
-// [, "availability_zone"]}}. Throws cli::UsageError for a bad --user.
+// [, "availability_zone"] [, "restorePoint": {"backupRef"}]}}. Throws
+// cli::UsageError for a bad --user.
 nlohmann::json create_instance_request(const CreateInstanceArgs& args,
                                        const std::string& flavor_id);
 

@@ -2,6 +2,7 @@
 # against tests/fakes/fake_http_client.h; the curl client against sockets the
 # test opens itself.
 add_executable(automat_cli_unit_tests
+  ${CMAKE_CURRENT_LIST_DIR}/unit/cli_backup_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_actions_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_commands_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_views_test.cc
