@@ -29,3 +29,12 @@ target_compile_definitions(guest_agent_integration_test PRIVATE
 add_dependencies(guest_agent_integration_test automat-guestagent)
 add_test(NAME guest_agent_integration COMMAND guest_agent_integration_test)
 set_tests_properties(guest_agent_integration PROPERTIES LABELS integration TIMEOUT 120)
+
+# Backups and restores through mariadb-backup into the file storage.
+add_executable(guest_mysql_backup_integration_test
+  ${CMAKE_CURRENT_SOURCE_DIR}/integration/guest_mysql_backup_test.cc)
+target_compile_options(guest_mysql_backup_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(guest_mysql_backup_integration_test PRIVATE automat_guestagent
+  automat_test_support)
+add_test(NAME guest_mysql_backup_integration COMMAND guest_mysql_backup_integration_test)
+set_tests_properties(guest_mysql_backup_integration PROPERTIES LABELS integration TIMEOUT 600)

@@ -61,6 +61,17 @@ void check_store_backup_job(const proto::mysql::StoreBackupJob& job) {
   }
 }
 
+void check_incremental_lsns(const std::string& from_lsn, const std::string& to_lsn) {
+  if (from_lsn.empty()) return;
+  // Decimal strings without leading zeros: the longer one is the larger.
+  const bool below =
+      to_lsn.size() != from_lsn.size() ? to_lsn.size() < from_lsn.size() : to_lsn < from_lsn;
+  if (below) {
+    throw common::bad_request("from_lsn " + from_lsn + " is beyond this server's LSN " + to_lsn +
+                              ": the parent backup was not taken of this server");
+  }
+}
+
 std::string backup_progress_message(uint64_t streamed, uint64_t estimate) {
   return "streamed " + mib(streamed) + " of about " + mib(std::max(streamed, estimate));
 }

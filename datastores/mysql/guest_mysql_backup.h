@@ -38,6 +38,12 @@ Checkpoints parse_checkpoints(const std::string& text);
 // backup none.
 void check_store_backup_job(const proto::mysql::StoreBackupJob& job);
 
+// mariadb-backup accepts any --incremental-lsn, also one the server never
+// reached (a parent taken of another server), and then stores nothing
+// usable. Throws common::Error(kBadRequest) when `to_lsn` is below a
+// non-empty `from_lsn` (both decimal numbers).
+void check_incremental_lsns(const std::string& from_lsn, const std::string& to_lsn);
+
 // A backup stream once stored: its object and the LSNs it spans.
 struct StreamedBackup {
   storage::ObjectInfo data;

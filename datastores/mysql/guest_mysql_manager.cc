@@ -175,6 +175,7 @@ proto::BackupManifest MysqlManager::store_backup(const proto::mysql::StoreBackup
           const double done = estimate ? static_cast<double>(streamed) / estimate : 0;
           ctx.progress(std::min(done, 0.99), backup_progress_message(streamed, estimate));
         });
+    check_incremental_lsns(job.from_lsn(), streamed.to_lsn);
     manifest =
         make_backup_manifest(job, streamed, common::to_micros(std::chrono::system_clock::now()));
     std::istringstream text(backup_manifest_json(manifest));

@@ -113,6 +113,14 @@ TEST(MysqlBackupFacts, AnInvalidJobIsABadRequest) {
   check_store_backup_job(full_job("/srv/backups"));
 }
 
+TEST(MysqlBackupFacts, AnIncrementalEndingBeforeItsStartIsRefused) {
+  check_incremental_lsns("", "5");
+  check_incremental_lsns("45213", "45213");
+  check_incremental_lsns("999", "1000");
+  error_of([] { check_incremental_lsns("1000", "999"); }, common::ErrorCode::kBadRequest);
+  error_of([] { check_incremental_lsns("45214", "45213"); }, common::ErrorCode::kBadRequest);
+}
+
 TEST(MysqlBackupFacts, ProgressSaysHowMuchOfTheEstimate) {
   EXPECT_EQ(backup_progress_message(120ull << 20, 400ull << 20),
             "streamed 120 MiB of about 400 MiB");
@@ -211,6 +219,16 @@ TEST_F(MysqlManagerBackupTest, AFailedBackupLeavesNothingUnderItsPrefix) {
   const std::string message = error_of(
       [&] { manager_->store_backup(full_job(storage_dir()), ctx); }, common::ErrorCode::kInternal);
   EXPECT_NE(message.find("error 2002"), std::string::npos);
+  EXPECT_TRUE(storage_->list("backups/b1/").empty());
+}
+
+TEST_F(MysqlManagerBackupTest, AnIncrementalFromAnLsnBeyondTheServersIsRemoved) {
+  manager_->prepare(proto::PrepareRequest());
+  proto::mysql::StoreBackupJob job = full_job(storage_dir());
+  job.set_parent_id("b0");
+  job.set_from_lsn("99999");  // the fake's to_lsn is 4242
+  RecordingJobContext ctx;
+  error_of([&] { manager_->store_backup(job, ctx); }, common::ErrorCode::kBadRequest);
   EXPECT_TRUE(storage_->list("backups/b1/").empty());
 }
 
