@@ -87,7 +87,10 @@ MariaDbServer::MariaDbServer(MysqlLayout layout, std::string address, std::strin
       instance_id_(std::move(instance_id)),
       image_location_(std::move(image_location)),
       process_({"mysql", instance_id_, layout_.pid_file, /*writes_pid_file=*/true,
-                "--defaults-file=" + layout_.config, layout_.error_log}) {}
+                "--defaults-file=" + layout_.config, layout_.error_log}),
+      backups_(layout_, instance_id_, [this](const std::string& name) {
+        return find_mariadb_binary(name, image_location_, "mariadb-backup");
+      }) {}
 
 std::string MariaDbServer::binary(const std::string& name) const {
   return find_mariadb_binary(name, image_location_, "mariadb-server");
@@ -187,6 +190,18 @@ void MariaDbServer::run_sql(const SqlScript& script) {
                                  std::string(r.timed_out ? " (timed out)" : "") + ": " +
                                  redact(guestagent::tail_lines(r.output, 5), script.secrets));
   }
+}
+
+StreamedBackup MariaDbServer::stream_backup(storage::BackupStorage& storage, const std::string& key,
+                                            const std::string& from_lsn,
+                                            const BackupProgress& progress) {
+  return backups_.stream(storage, key, from_lsn, progress);
+}
+
+void MariaDbServer::restore(storage::BackupStorage& storage,
+                            const std::vector<proto::mysql::RestoreLink>& chain) {
+  prepare_directories();
+  backups_.restore(storage, chain);
 }
 
 guestagent::SupervisedProcess::StopPlan MariaDbServer::stop_plan() {

@@ -4,6 +4,7 @@
 // and the mariadb / mariadb-admin clients as OS root over the unix socket.
 #include <string>
 
+#include "datastores/mysql/guest_mariadb_backup.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_mysql_server.h"
 #include "guestagent/supervised_process.h"
@@ -23,6 +24,11 @@ class MariaDbServer : public MysqlServer {
   void stop() override;
   Health health() override;
   void run_sql(const SqlScript& script) override;
+  StreamedBackup stream_backup(storage::BackupStorage& storage, const std::string& key,
+                               const std::string& from_lsn,
+                               const BackupProgress& progress) override;
+  void restore(storage::BackupStorage& storage,
+               const std::vector<proto::mysql::RestoreLink>& chain) override;
 
  private:
   // mariadb-admin shutdown (SIGTERM if it cannot be asked), then SIGTERM
@@ -41,6 +47,7 @@ class MariaDbServer : public MysqlServer {
   const std::string image_location_;
   // mariadbd: the pid file it writes itself, recognised by our my.cnf.
   guestagent::SupervisedProcess process_;
+  const MariaDbBackupTool backups_;
 };
 
 }  // namespace automat::datastores::mysql

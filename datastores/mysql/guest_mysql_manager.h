@@ -14,6 +14,7 @@
 #include "datastores/mysql/guest_replication.h"
 #include "datastores/mysql/guest_replication_actions.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/guest_jobs.h"
 #include "guestagent/node_lifecycle.h"
 #include "guestagent/node_record.h"
 
@@ -35,6 +36,10 @@ class MysqlManager : public guestagent::DatastoreManager {
   std::string name() const override { return "mysql"; }
   // Throws kBadRequest for an invalid database/user before touching
   // anything, kInternal (with the server's message) when a step fails.
+  // When req.settings packs a PrepareSettings with a restore_chain, a new
+  // instance's data dir is restored from that chain instead of installed
+  // empty (it keeps the source's accounts); the databases and users of the
+  // request are applied on top.
   void prepare(const proto::PrepareRequest& req) override;
   // Throws kConflict when the instance was never prepared.
   void start() override;
@@ -56,6 +61,19 @@ class MysqlManager : public guestagent::DatastoreManager {
   // degraded_status REPLICATION_ERROR. Empty on a source. Never waits for
   // a running action.
   proto::DatastoreReport report() override;
+  // What StartStoreBackup checks before starting the job: kBadRequest for
+  // an invalid job, kConflict when the instance was never prepared.
+  void check_store_backup(const proto::mysql::StoreBackupJob& job) const;
+  // The backup job (kind "backup"): streams a hot backup of the running
+  // server into job.storage under job.prefix and writes its manifest last,
+  // reporting progress on `ctx`. Holds the node's change turn meanwhile
+  // (no stop, restart or action; database administration waits and then
+  // answers kConflict) while the status stays RUNNING. Throws as
+  // check_store_backup, kUnavailable when the server does not answer, and
+  // common::Error with the tool's reason when the backup fails; a failed
+  // backup leaves no object under its prefix. Returns the manifest.
+  proto::BackupManifest store_backup(const proto::mysql::StoreBackupJob& job,
+                                     guestagent::JobContext& ctx);
   // SHOW SLAVE STATUS while mariadbd answers; nullopt otherwise (and on a
   // source). Never waits for a running action.
   std::optional<proto::mysql::ReplicationHealth> replication_health();
@@ -71,6 +89,11 @@ class MysqlManager : public guestagent::DatastoreManager {
   const int ram_mb_;
   const std::unique_ptr<MysqlReplication> replication_;
   const std::string backup_area_;
+
+  // Removes what a failed backup stored; logs (never throws) if it cannot.
+  void remove_backup_objects(storage::BackupStorage& storage, const std::string& prefix) const;
+  // install(), or restore() from `settings`' chain when it has one.
+  void build_data_dir(const std::optional<proto::mysql::PrepareSettings>& settings);
 
   guestagent::NodeRecord<MysqlState> record_;
   // One prepare/start/stop/restart/action at a time; database administration

@@ -3,8 +3,14 @@
 // the root SQL connection of one instance. MysqlManager (the RPC-facing half)
 // decides what to do; a MysqlServer does it. MariaDbServer drives Debian's
 // MariaDB; unit tests replace it with a fake.
+#include <string>
+#include <vector>
+
+#include "datastores/mysql/guest_mysql_backup.h"
 #include "datastores/mysql/guest_mysql_sql.h"
+#include "datastores/mysql/mysql_guest.pb.h"
 #include "guestagent/node_lifecycle.h"
+#include "storage/backup_storage.h"
 
 namespace automat::datastores::mysql {
 
@@ -32,6 +38,23 @@ class MysqlServer {
   // Runs `script` as root over the socket, stopping at the first error;
   // throws common::Error(kInternal) with the client's message, secrets redacted.
   virtual void run_sql(const SqlScript& script) = 0;
+
+  // Streams a hot backup of the answering server (it keeps running) into
+  // `storage` as `key`, compressed: everything, or with `from_lsn` only the
+  // pages changed since. Calls `progress` as it goes; an exception thrown
+  // by `progress` abandons the backup. Throws common::Error with the tool's
+  // reason; a failed call may leave a partial object under `key`, which
+  // the caller removes.
+  virtual StreamedBackup stream_backup(storage::BackupStorage& storage, const std::string& key,
+                                       const std::string& from_lsn,
+                                       const BackupProgress& progress) = 0;
+  // Instead of install(): builds the data dir from `chain` (a full backup's
+  // link first, then its incrementals oldest first), each read from its
+  // manifest in `storage`. Requires configure(); never called on an
+  // installed instance. On failure the data dir is left empty (a retry
+  // starts over) and common::Error says why.
+  virtual void restore(storage::BackupStorage& storage,
+                       const std::vector<proto::mysql::RestoreLink>& chain) = 0;
 };
 
 }  // namespace automat::datastores::mysql

@@ -1,10 +1,13 @@
 // The MySQL guest contract (mysql_guest.proto) over gRPC: each call
 // authenticated by the instance's token, errors mapped to statuses with
 // their message (guestagent/rpc_guard.h), the work done through
-// MysqlManager::replication_call. Requests and replies may hold passwords:
-// only method names are logged.
+// MysqlManager::replication_call; a backup runs as a guest job
+// (guestagent/job_rpc.h). Requests and replies may hold passwords or the
+// storage's secret: only method names are logged.
+#include "datastores/mysql/guest_mysql_backup.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/mysql_guest.grpc.pb.h"
+#include "guestagent/job_rpc.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -58,6 +61,22 @@ class MysqlGuestService final : public pm::MysqlGuest::Service {
   grpc::Status SetReadOnly(grpc::ServerContext* ctx, const pm::ReadOnlyRequest* req,
                            proto::Empty*) override {
     return call(ctx, "SetReadOnly", [&](ReplicationActions& a) { a.set_read_only(req->on()); });
+  }
+  // Checks the instance and the job at once (kConflict before a prepare),
+  // then starts the job, whose result is the manifest's JSON.
+  grpc::Status StartStoreBackup(grpc::ServerContext* ctx, const pm::StoreBackupJob* req,
+                                proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartStoreBackup", [&] { m_.check_store_backup(*req); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, "StartStoreBackup", job, "backup",
+        [this, backup = *req](guestagent::JobContext& jc) {
+          return backup_manifest_json(m_.store_backup(backup, jc));
+        },
+        reply);
   }
 
  private:

@@ -10,83 +10,14 @@
 
 #include "common/error.h"
 #include "common/status.h"
+#include "tests/fakes/fake_mysql_server.h"
 
 namespace automat::datastores::mysql {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Records calls; health follows start/stop unless the test crashes it.
-class FakeMysqlServer : public MysqlServer {
- public:
-  void configure(int ram_mb) override { record("configure:" + std::to_string(ram_mb)); }
-  void install() override {
-    record("install");
-    if (fail_install) throw common::internal_error("mariadb-install-db failed: disk full");
-  }
-  void start() override {
-    record("start");
-    std::unique_lock<std::mutex> lock(mu_);
-    gate_cv_.wait(lock, [this] { return !hold_start_; });
-    health_ = Health::kAnswering;
-  }
-  void stop() override {
-    record("stop");
-    std::lock_guard<std::mutex> lock(mu_);
-    health_ = Health::kDown;
-  }
-  Health health() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return health_;
-  }
-  void run_sql(const SqlScript& script) override {
-    record("sql");
-    std::lock_guard<std::mutex> lock(mu_);
-    scripts_.push_back(script.text);
-  }
-
-  void crash(Health h = Health::kDown) {
-    std::lock_guard<std::mutex> lock(mu_);
-    health_ = h;
-  }
-  void hold_start(bool hold) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      hold_start_ = hold;
-    }
-    gate_cv_.notify_all();
-  }
-  std::vector<std::string> calls() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return calls_;
-  }
-  // Whether `n` calls were made within `patience` (woken by each call).
-  bool made(size_t n, std::chrono::milliseconds patience = std::chrono::seconds(5)) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return calls_cv_.wait_for(lock, patience, [&] { return calls_.size() >= n; });
-  }
-  std::vector<std::string> scripts() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return scripts_;
-  }
-  bool fail_install = false;
-
- private:
-  void record(const std::string& c) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      calls_.push_back(c);
-    }
-    calls_cv_.notify_all();
-  }
-  mutable std::mutex mu_;
-  std::condition_variable gate_cv_;
-  std::condition_variable calls_cv_;  // notified on every call
-  bool hold_start_ = false;
-  Health health_ = Health::kDown;
-  std::vector<std::string> calls_;
-  std::vector<std::string> scripts_;
-};
+using testing::FakeMysqlServer;
 
 class MysqlManagerTest : public ::testing::Test {
  protected:
