@@ -245,6 +245,8 @@ Automat is running ($endpoint, logs in .automat/logs/). Now:
   automat flavor list
   automat datastore list
   automat instance create mydb --flavor m1.tiny --size 1 --database appdb --user app:app-password:appdb --wait
+  automat backup create first --instance mydb --wait      # into .automat/backups
+  automat instance create mycopy --flavor m1.tiny --size 1 --backup <backup id> --wait
   automat cluster create ring --datastore cassandra --flavor m1.small --size 1 --nodes 3 --rack rack1 --rack rack2 --wait
 
 ./unstack.sh stops it all.

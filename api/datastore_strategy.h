@@ -14,6 +14,10 @@ class DatastoreStrategy {
   // (kBadRequest) naming the field. `body` is the "instance" object.
   virtual void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
                                         const db::DatastoreVersion& version) const = 0;
+  // Whether POST /backups may back up one of its instances (and
+  // restorePoint restore one): its workflows handle backup.create,
+  // backup.delete and a restoring instance.create.
+  virtual bool supports_backups() const { return false; }
 };
 
 }  // namespace automat::api

@@ -10,6 +10,7 @@
 #include "api/replica_request.h"
 #include "api/replicas_handler.h"
 #include "api/responses.h"
+#include "api/restore_point.h"
 #include "api/views.h"
 #include "common/client_text.h"
 #include "common/crypto.h"
@@ -63,9 +64,13 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
       parse_instance_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   const CreatePlan plan = resolve_create(std::move(req), doc.at("instance"), services_);
 
+  const auto restore = resolve_restore_point(doc.at("instance"), plan, services_, ctx.tenant_id());
+
   const db::Instance instance = new_instance(plan, ctx.tenant_id());
   db::Operation op = new_operation(ctx.tenant_id(), "instance.create", "instance", instance.id);
-  op.input = common::proto_json::encode(create_operation_input(plan.request));
+  proto::InstanceCreateInput input = create_operation_input(plan.request);
+  if (restore) input.set_restore_backup_id(restore->id);
+  op.input = common::proto_json::encode(input);
   services_.instances->create_with_operation(
       instance, op,
       instances_charge(services_, 1, plan.request.volume_size_gb, plan.flavor.ram_mb));
@@ -73,7 +78,8 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
                                                  {"instance", instance.id},
                                                  {"op", op.id},
                                                  {"flavor", plan.flavor.id},
-                                                 {"datastore_version", plan.version.id}});
+                                                 {"datastore_version", plan.version.id},
+                                                 {"restore_from", restore ? restore->id : ""}});
   publish_task(services_, op.id);
 
   // Read back what was stored (timestamps); the built row if it vanished.

@@ -16,6 +16,7 @@
 #include "common/service_args.h"
 #include "common/stop_signal.h"
 #include "datastores/registry.h"
+#include "db/pg_backup_repository.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
@@ -56,6 +57,8 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   db::PgRootHistory root_history(pool);
   services.database_admin = &guests;
   services.root_history = &root_history;
+  db::PgBackupRepository backups(pool);
+  services.backups = &backups;
   services.guest_call_timeout = cfg.guest_call_timeout;
   api::Router router(services, cfg.public_endpoint);
   api::HttpServer server(router, cfg.server);

@@ -123,7 +123,8 @@ Router::Router(const ApiServices& services, std::string public_endpoint)
       operations_(services),
       clusters_(services),
       cluster_actions_(services),
-      quotas_(services) {
+      quotas_(services),
+      backups_(services) {
   add_routes();
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/authenticator.h"
+#include "api/backups_handler.h"
 #include "api/cluster_actions_handler.h"
 #include "api/clusters_handler.h"
 #include "api/datastores_handler.h"
@@ -66,6 +67,7 @@ class Router {
   ClustersHandler clusters_;
   ClusterActionsHandler cluster_actions_;
   QuotasHandler quotas_;
+  BackupsHandler backups_;
   RouteTable table_;
 };
 

@@ -53,6 +53,26 @@ void Router::add_routes() {
   t.add(kGet, "/operations/{operation_id}",
         [this](auto& ctx, auto& p) { return operations_.show(ctx, p["operation_id"]); });
 
+  // Backups: 501 when this server keeps none.
+  auto backups = [this](auto handler) {
+    return [this, handler](const RequestContext& ctx, const PathParams& p) {
+      if (!services_.backups) {
+        throw common::Error(common::ErrorCode::kNotImplemented,
+                            "backups are not available on this API server");
+      }
+      return handler(ctx, p);
+    };
+  };
+  t.add(kGet, "/backups", backups([this](auto& ctx, auto&) { return backups_.list(ctx); }));
+  t.add(kPost, "/backups", backups([this](auto& ctx, auto&) { return backups_.create(ctx); }));
+  t.add(kGet, "/backups/{backup_id}",
+        backups([this](auto& ctx, auto& p) { return backups_.show(ctx, p["backup_id"]); }));
+  t.add(kDelete, "/backups/{backup_id}",
+        backups([this](auto& ctx, auto& p) { return backups_.remove(ctx, p["backup_id"]); }));
+  t.add(kGet, "/instances/{instance_id}/backups", backups([this](auto& ctx, auto& p) {
+          return backups_.list_of_instance(ctx, p["instance_id"]);
+        }));
+
   // Limits and quotas (Trove's /limits and /mgmt/quotas).
   t.add(kGet, "/limits", [this](auto& ctx, auto&) { return quotas_.limits(ctx); });
   t.add(kGet, "/mgmt/quotas/{tenant}",

@@ -10,6 +10,7 @@
 #include "api/datastore_strategy.h"
 #include "common/broker.h"
 #include "common/clock.h"
+#include "db/backup_repository.h"
 #include "db/repositories.h"
 #include "db/root_history.h"
 #include "guestclient/database_admin_client.h"
@@ -60,6 +61,8 @@ struct ApiServices {
   // within `guest_call_timeout` ([api] guest_call_timeout).
   guestclient::DatabaseAdminClientFactory* database_admin = nullptr;
   db::RootHistoryRepository* root_history = nullptr;
+  // Backups (issue 12). Without `backups` the /backups routes answer 501.
+  db::BackupRepository* backups = nullptr;
   std::chrono::milliseconds guest_call_timeout{30000};
 };
 

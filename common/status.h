@@ -30,6 +30,8 @@ inline constexpr const char* kBuildingError = "BUILDING_ERROR";
 inline constexpr const char* kDetaching = "DETACHING";
 inline constexpr const char* kPromoting = "PROMOTING";
 inline constexpr const char* kEjecting = "EJECTING";
+// A backup of the instance runs (its data is streamed to the backup storage).
+inline constexpr const char* kBackup = "BACKUP";
 }  // namespace task
 
 // A cluster's task (what the control plane is doing to it). Every action

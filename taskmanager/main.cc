@@ -13,6 +13,7 @@
 #include "common/service_args.h"
 #include "compute/registry.h"
 #include "datastores/registry.h"
+#include "db/pg_backup_repository.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
@@ -48,6 +49,12 @@ int run(const Config& cfg, const sigset_t& signals) {
   automat::db::PgClusterRepository clusters(pool);
   tmgr::Services services{&cfg,          &instances, &operations, &catalog,
                           compute.get(), &guests,    &clusters};
+  // Backups: their rows, and the storage their objects go to (the guests
+  // get it with each backup or restore call).
+  automat::db::PgBackupRepository backups(pool);
+  const auto backup_storage = automat::storage::BackupStorageSettings::from(cfg);
+  services.backups = &backups;
+  services.backup_storage = &backup_storage;
 
   automat::common::StopSignal stop;
   tmgr::OperationRunner runner(services, automat::datastores::workflow_factory,

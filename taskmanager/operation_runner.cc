@@ -83,6 +83,16 @@ std::optional<OperationRunner::Outcome> OperationRunner::begin(Run& r) {
           StepResult::failed(op.resource_id, "cluster " + op.resource_id + " no longer exists"));
     }
     version_id = cluster->datastore_version_id;
+  } else if (op.resource_type == "backup" && services_.backups) {
+    // A backup's workflow is its datastore's, as recorded with the backup.
+    auto backup = services_.backups->find_any(op.resource_id);
+    if (!backup) {
+      if (op.type == "backup.delete") return complete(op, keeper, "the backup is deleted");
+      return fail(
+          op, nullptr, keeper,
+          StepResult::failed(op.resource_id, "backup " + op.resource_id + " no longer exists"));
+    }
+    version_id = backup->datastore_version_id;
   } else {
     return fail(op, nullptr, keeper,
                 StepResult::failed(op.resource_id, "operations on " + op.resource_type +
@@ -144,7 +154,7 @@ std::optional<OperationRunner::Outcome> OperationRunner::advance_steps(Run& r) {
                                                            seconds_text(step.timeout()) + ": " +
                                                            last.message));
       }
-      if (!save(r, index, last.message)) return Outcome::kLeaseLost;
+      if (!save(r, index, last.message, last.step_progress)) return Outcome::kLeaseLost;
       r.retry_in_ = std::max(last.retry_after, kMinRetryWait);
       return std::nullopt;
     }
@@ -184,12 +194,13 @@ StepResult OperationRunner::run_once(Step& step, db::Operation& op) {
   }
 }
 
-bool OperationRunner::save(Run& r, int index, const std::string& message) {
+bool OperationRunner::save(Run& r, int index, const std::string& message, double step_done) {
   LeaseKeeper& keeper = *r.keeper_;
   if (keeper.lost()) return false;
   const int total = r.total();
   const std::string name = index < total ? r.steps_[index]->name() : "done";
-  const double progress = total == 0 ? 1.0 : static_cast<double>(index) / total;
+  const double within = index < total ? std::clamp(step_done, 0.0, 1.0) : 0.0;
+  const double progress = total == 0 ? 1.0 : (static_cast<double>(index) + within) / total;
   if (!services_.operations->save_progress(r.op_.id, options_.owner, index, name, progress,
                                            message)) {
     keeper.mark_lost();

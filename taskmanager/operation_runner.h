@@ -108,7 +108,8 @@ class OperationRunner {
   // The operation's end, or nullopt when the current step asked for a retry.
   std::optional<Outcome> advance_steps(Run& r);
   StepResult run_once(Step& step, db::Operation& op);
-  bool save(Run& r, int index, const std::string& message);
+  // `step_done`: the share of step `index` done (StepResult::step_progress).
+  bool save(Run& r, int index, const std::string& message, double step_done = 0);
   // Whether this owner still holds the lease (asks the database); a stale
   // owner must not finish the operation nor touch its instance.
   bool still_held(const db::Operation& op, LeaseKeeper& keeper);

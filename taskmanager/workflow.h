@@ -12,9 +12,11 @@
 
 #include "common/config.h"
 #include "compute/compute_driver.h"
+#include "db/backup_repository.h"
 #include "db/models.h"
 #include "db/repositories.h"
 #include "guestclient/guest_client.h"
+#include "storage/storage_settings.h"
 
 namespace automat::taskmanager {
 
@@ -27,8 +29,12 @@ struct StepResult {
   std::string message;  // for kRetry: what it is waiting for; for kFailed: why
 
   static StepResult next() { return {}; }
-  static StepResult retry(std::chrono::milliseconds after, std::string waiting_for) {
-    return {Kind::kRetry, after, "", std::move(waiting_for)};
+  // kRetry: how much of this step is done (0..1), when the step can tell
+  // (a backup's bytes streamed); the operation's progress counts it.
+  double step_progress = 0;
+  static StepResult retry(std::chrono::milliseconds after, std::string waiting_for,
+                          double step_progress = 0) {
+    return {Kind::kRetry, after, "", std::move(waiting_for), step_progress};
   }
   static StepResult failed(std::string host, std::string why) {
     return {Kind::kFailed, std::chrono::milliseconds{0}, std::move(host), std::move(why)};
@@ -44,6 +50,10 @@ struct Services {
   compute::ComputeDriver* compute = nullptr;
   guestclient::GuestClientFactory* guests = nullptr;
   db::ClusterRepository* clusters = nullptr;  // for "cluster" operations
+  // Backups: their rows (for "backup" operations and restores) and where
+  // their objects live ([backup_storage]); null when not configured.
+  db::BackupRepository* backups = nullptr;
+  const storage::BackupStorageSettings* backup_storage = nullptr;
 };
 
 struct StepContext {

@@ -49,3 +49,16 @@ target_compile_options(db_root_history_fake_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_root_history_fake_test PRIVATE automat_db automat_test_support)
 gtest_discover_tests(db_root_history_fake_test DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS unit TIMEOUT 60)
+
+# Backups: one contract (tests/support/backup_repository_contract.h) run
+# against PostgreSQL and against the fake.
+add_executable(db_backups_integration_test integration/db_backups_test.cc)
+target_compile_options(db_backups_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_backups_integration_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_backups_integration_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)
+add_executable(db_backups_fake_test unit/db_backups_fake_test.cc)
+target_compile_options(db_backups_fake_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_backups_fake_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_backups_fake_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS unit TIMEOUT 60)

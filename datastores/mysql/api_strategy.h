@@ -22,6 +22,8 @@ class MysqlApiStrategy : public api::DatastoreStrategy {
 
   void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
+  // mariadb-backup, full and incremental (workflow_backup.h).
+  bool supports_backups() const override { return true; }
 };
 
 }  // namespace automat::datastores::mysql

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "datastores/mysql/mysql_operations.pb.h"
+#include "datastores/mysql/workflow_backup.h"
 #include "datastores/mysql/workflow_replication.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
@@ -31,7 +32,7 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
     add<WaitForGuestStep>(steps);
-    add<PrepareDatastoreStep>(steps, kMariaDb);
+    add<PrepareDatastoreStep>(steps, kMariaDb, restore_settings);
     add<WaitForRunningStep>(steps, kMariaDb);
     if (!input_of<proto::InstanceCreateInput>(op).replica_of().empty()) {
       add_replica_seed_steps(steps);
@@ -43,6 +44,10 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     add_promote_steps(steps);
   } else if (op.type == "instance.eject") {
     add_eject_steps(steps);
+  } else if (op.type == "backup.create") {
+    add_backup_create_steps(steps);
+  } else if (op.type == "backup.delete") {
+    add_backup_delete_steps(steps);
   } else if (op.type == "instance.delete") {
     add<StopDatastoreStep>(steps, kMariaDb);
     add<DestroyServerStep>(steps);
@@ -56,6 +61,10 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
 
 void MysqlWorkflowFactory::on_failure(Services& services, const db::Operation& op,
                                       const std::string& message) {
+  if (op.resource_type == "backup") {
+    backup_operation_failed(services, op, message);
+    return;
+  }
   const std::string rolled_back = roll_back_promote(services, op);
   mark_instance_operation_failed(services, op,
                                  rolled_back.empty() ? message : message + "; " + rolled_back);

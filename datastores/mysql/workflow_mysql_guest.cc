@@ -69,6 +69,10 @@ void MysqlGuestClient::set_read_only(bool on, ms deadline) {
   call(to_, "SetReadOnly", deadline, *stub_, &Stub::SetReadOnly, req);
 }
 
+proto::JobReply MysqlGuestClient::start_store_backup(const pm::StoreBackupJob& job, ms deadline) {
+  return call(to_, "StartStoreBackup", deadline, *stub_, &Stub::StartStoreBackup, job);
+}
+
 MysqlGuestClient mysql_guest(taskmanager::StepContext& ctx, const std::string& id) {
   return MysqlGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }

@@ -29,6 +29,8 @@ class MysqlGuestClient {
   void detach(ms deadline);
   void drop_replication_user(const std::string& user, ms deadline);
   void set_read_only(bool on, ms deadline);
+  // Starts (or answers) the backup job under job.key(); GetJob follows it.
+  proto::JobReply start_store_backup(const proto::mysql::StoreBackupJob& job, ms deadline);
 
  private:
   guestclient::CallTarget to_;

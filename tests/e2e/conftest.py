@@ -140,6 +140,17 @@ class Stack:
                         "guestagent_binary": self.bin("automat-guestagent")},
             "guestagent": {"heartbeat_interval": str(HEARTBEAT_INTERVAL)},
         }
+        # Backups go to the run's S3 server when ./run_tests.sh started one
+        # (a bucket of this stack's own: a directory of s3proxy's data dir),
+        # else to the file driver's default under state_dir.
+        s3_endpoint = os.environ.get("AUTOMAT_TEST_S3_ENDPOINT")
+        if s3_endpoint:
+            bucket = "e2e-" + secrets.token_hex(4)
+            os.makedirs(os.path.join(required_env("AUTOMAT_TEST_S3_DIR"), bucket))
+            overrides["backup_storage"] = {
+                "driver": "s3", "endpoint": s3_endpoint, "bucket": bucket,
+                "access_key": required_env("AUTOMAT_TEST_S3_ACCESS_KEY"),
+                "secret_key": required_env("AUTOMAT_TEST_S3_SECRET_KEY")}
         for section, values in overrides.items():
             if section != "DEFAULT" and not ini.has_section(section):
                 ini.add_section(section)

@@ -176,6 +176,10 @@ class FakeMysqlGuestService final : public proto::mysql::MysqlGuest::Service {
                            proto::Empty* r) override {
     return fake_guest_call(f_, c, "read_only", *q, r);
   }
+  grpc::Status StartStoreBackup(Ctx* c, const proto::mysql::StoreBackupJob* q,
+                                proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "store_backup", *q, r, /*job=*/true);
+  }
 
  private:
   FakeGuestClientFactory& f_;

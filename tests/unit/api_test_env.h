@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "datastores/registry.h"
+#include "tests/fakes/fake_backup_repository.h"
 #include "tests/fakes/fake_broker.h"
 #include "tests/fakes/fake_repositories.h"
 #include "tests/fakes/manual_clock.h"
@@ -26,6 +27,7 @@ struct ApiTestEnv {
   FakeOperationRepository operations;
   FakeInstanceRepository instances{&operations, &catalog};
   FakeQuotaRepository quotas{&instances};
+  FakeBackupRepository backups{instances, operations, catalog};
   FakePublisher publisher;
   ManualClock clock;
   api::ApiServices services;
@@ -60,6 +62,7 @@ struct ApiTestEnv {
         &tokens, &catalog, &instances, &operations, &publisher, &clock, &datastores::api_strategy,
         limits};
     services.quotas = &quotas;
+    services.backups = &backups;
     router = std::make_unique<api::Router>(services, kPublicEndpoint);
   }
 

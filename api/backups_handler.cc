@@ -1,0 +1,290 @@
+#include "api/backups_handler.h"
+
+#include <cmath>
+
+#include "api/display_name.h"
+#include "api/operation_requests.h"
+#include "api/pagination.h"
+#include "api/query_params.h"
+#include "api/responses.h"
+#include "api/views.h"
+#include "common/client_text.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+constexpr size_t kMaxDescription = 255;
+
+common::Error backup_not_found(const std::string& id) {
+  return common::not_found("backup " + common::excerpt(id) + " was not found");
+}
+
+const json& member(const json& obj, const char* key) {
+  static const json null_value;
+  auto it = obj.find(key);
+  return it == obj.end() ? null_value : *it;
+}
+
+std::string text_field(const json& obj, const char* key, size_t max_len, bool required) {
+  const json& v = member(obj, key);
+  const std::string field = std::string("backup.") + key;
+  if (v.is_null()) {
+    if (required) throw common::bad_request(field + " is required");
+    return "";
+  }
+  if (!v.is_string()) throw common::bad_request(field + " must be a string");
+  const std::string s = v.get<std::string>();
+  if (!common::well_formed(s)) {
+    throw common::bad_request(field + " must be UTF-8 text without control characters");
+  }
+  if (s.size() > max_len) {
+    throw common::bad_request(field + " is longer than " + std::to_string(max_len) + " bytes");
+  }
+  if (required && s.empty()) throw common::bad_request(field + " must not be empty");
+  return s;
+}
+
+struct BackupCreateRequest {
+  std::string name;
+  std::string instance;
+  std::string description;
+  bool incremental = false;
+  std::optional<std::string> parent_id;
+};
+
+BackupCreateRequest parse_backup_create(const json& doc) {
+  if (!doc.is_object() || !doc.contains("backup") || !doc["backup"].is_object()) {
+    throw common::bad_request("the body must be {\"backup\": {...}}");
+  }
+  const json& b = doc["backup"];
+  BackupCreateRequest req;
+  req.name = text_field(b, "name", 255, true);
+  check_display_name(req.name, "backup.name");
+  req.instance = text_field(b, "instance", 255, true);
+  req.description = text_field(b, "description", kMaxDescription, false);
+  const json& inc = member(b, "incremental");
+  if (!inc.is_null() && !inc.is_boolean()) {
+    throw common::bad_request("backup.incremental must be true or false");
+  }
+  req.incremental = inc.is_boolean() && inc.get<bool>();
+  const std::string parent = text_field(b, "parent_id", 64, false);
+  if (!parent.empty()) {
+    req.parent_id = parent;
+    req.incremental = true;  // Trove: a parent makes it incremental
+  }
+  return req;
+}
+
+// The tenant's instance named by id, else by name (which must be unique).
+db::Instance find_instance(const ApiServices& services, const std::string& tenant,
+                           const std::string& ref) {
+  if (auto by_id = services.instances->find(tenant, ref)) return *by_id;
+  std::optional<db::Instance> found;
+  for (const auto& i : services.instances->list(tenant)) {
+    if (i.name != ref) continue;
+    if (found) {
+      throw common::bad_request("backup.instance: more than one instance is named " +
+                                common::in_quotes(ref) + "; give its id");
+    }
+    found = i;
+  }
+  if (!found) throw common::not_found("instance " + common::excerpt(ref) + " was not found");
+  return *found;
+}
+
+// The parent of an incremental backup: checked to be a COMPLETED backup of
+// the same instance, so the chain restores.
+db::Backup resolve_parent(const ApiServices& services, const std::string& tenant,
+                          const BackupCreateRequest& req, const db::Instance& instance) {
+  if (!req.parent_id) {
+    auto latest = services.backups->latest_completed(instance.id);
+    if (!latest) {
+      throw common::bad_request("instance " + instance.id +
+                                " has no COMPLETED backup to base an incremental backup on;"
+                                " create a full backup first");
+    }
+    return *latest;
+  }
+  auto parent = services.backups->find(tenant, *req.parent_id);
+  if (!parent) {
+    throw common::bad_request("backup.parent_id: backup " + common::excerpt(*req.parent_id) +
+                              " was not found");
+  }
+  if (parent->instance_id != instance.id) {
+    throw common::bad_request("backup.parent_id: backup " + parent->id +
+                              " is not a backup of instance " + instance.id);
+  }
+  if (parent->status != db::backup_status::kCompleted) {
+    throw common::bad_request("backup.parent_id: backup " + parent->id + " is " + parent->status +
+                              "; an incremental backup needs a COMPLETED parent");
+  }
+  return *parent;
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out;
+}
+
+json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+}  // namespace
+
+json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const {
+  const bool completed = b.status == db::backup_status::kCompleted;
+  json errors = json::array();
+  double progress = completed ? 1.0 : 0.0;
+  // Progress and per-host errors are the operation's while it runs or
+  // after it failed; a finished operation may have left GET /operations,
+  // but its row stays readable here.
+  if (!completed && !b.operation_id.empty()) {
+    if (auto op = services_.operations->find(ctx.tenant_id(), b.operation_id)) {
+      progress = op->progress;
+      for (const auto& e : op->errors) errors.push_back({{"host", e.host}, {"message", e.message}});
+    }
+  }
+  if (errors.empty() && b.fault) {
+    errors.push_back({{"host", b.instance_id.value_or("")}, {"message", *b.fault}});
+  }
+  json size = nullptr;
+  if (completed) size = std::round(static_cast<double>(b.size) / (1 << 30) * 1e6) / 1e6;
+  return {{"id", b.id},
+          {"name", b.name},
+          {"description", b.description},
+          {"instance_id", nullable(b.instance_id)},
+          {"cluster_id", nullable(b.cluster_id)},
+          {"parent_id", nullable(b.parent_id)},
+          {"incremental", b.parent_id.has_value()},
+          {"locationRef", completed ? json(b.location) : json(nullptr)},
+          {"size", size},
+          {"size_bytes", completed ? json(b.size) : json(nullptr)},
+          {"status", b.status},
+          {"progress", progress},
+          {"errors", errors},
+          {"datastore",
+           {{"type", b.datastore_name},
+            {"version", b.datastore_version_name},
+            {"version_id", b.datastore_version_id}}},
+          {"operation_id", b.operation_id},
+          {"created", b.created},
+          {"updated", b.updated}};
+}
+
+Response BackupsHandler::create(const RequestContext& ctx) const {
+  const BackupCreateRequest req = parse_backup_create(ctx.body());
+  const db::Instance instance = find_instance(services_, ctx.tenant_id(), req.instance);
+  if (instance.cluster_id) {
+    throw common::bad_request("instance " + instance.id + " is a node of cluster " +
+                              *instance.cluster_id + "; back up the cluster instead");
+  }
+  const auto version = services_.catalog->find_version_by_id(instance.datastore_version_id);
+  const DatastoreStrategy* strategy =
+      version && services_.strategies ? services_.strategies(version->manager) : nullptr;
+  if (!strategy || !strategy->supports_backups()) {
+    throw common::bad_request("instance " + instance.id + " runs " +
+                              (version ? version->datastore_name : std::string("a datastore")) +
+                              ", which this service cannot back up");
+  }
+  if (instance.task != common::task::kNone ||
+      instance.service_status != common::service_status::kRunning) {
+    throw common::conflict("instance " + instance.id + " is " +
+                           common::user_status(instance.task, instance.service_status) +
+                           "; a backup needs it ACTIVE");
+  }
+  db::Backup backup;
+  backup.id = common::crypto::uuid4();
+  backup.tenant_id = ctx.tenant_id();
+  backup.name = req.name;
+  backup.description = req.description;
+  backup.instance_id = instance.id;
+  if (req.incremental) backup.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
+  backup.datastore_version_id = instance.datastore_version_id;
+  backup.location = "backups/" + backup.id + "/";
+  const db::Operation op = new_operation(ctx.tenant_id(), "backup.create", "backup", backup.id);
+  backup.operation_id = op.id;
+  if (!services_.backups->create_for_instance(backup, common::task::kBackup,
+                                              {common::task::kNone}, op)) {
+    const auto now = services_.instances->find(ctx.tenant_id(), instance.id);
+    if (!now) throw common::not_found("instance " + instance.id + " was not found");
+    throw common::conflict("instance " + instance.id + " is " + now->task +
+                           "; wait until it finishes");
+  }
+  common::log::info("backup.create.accepted", {{"tenant", ctx.tenant_id()},
+                                               {"backup", backup.id},
+                                               {"instance", instance.id},
+                                               {"op", op.id},
+                                               {"parent", backup.parent_id.value_or("")}});
+  publish_task(services_, op.id);
+  const auto stored = services_.backups->find(ctx.tenant_id(), backup.id);
+  return accepted({{"backup", view(ctx, stored.value_or(backup))}}, op);
+}
+
+Response BackupsHandler::page(const RequestContext& ctx, const db::BackupFilter& filter) const {
+  const PageRequest request = page_request(ctx, services_.limits.max_page_size);
+  const auto all = services_.backups->list(ctx.tenant_id(), filter);
+  const auto p = page_of(
+      all, request, [](const db::Backup& b) { return b.id; }, "a backup");
+  json items = json::array();
+  for (const auto& b : p.items) items.push_back(view(ctx, b));
+  return json_response(200, paged_body(ctx, "backups", std::move(items), p.next_marker));
+}
+
+Response BackupsHandler::list(const RequestContext& ctx) const {
+  const QueryParams query = QueryParams::parse(ctx.request.target);
+  db::BackupFilter filter;
+  filter.instance_id = query.get_text("instance_id");
+  filter.datastore = query.get_text("datastore");
+  return page(ctx, filter);
+}
+
+Response BackupsHandler::list_of_instance(const RequestContext& ctx,
+                                          const std::string& instance_id) const {
+  if (!services_.instances->find(ctx.tenant_id(), instance_id)) {
+    throw common::not_found("instance " + common::excerpt(instance_id) + " was not found");
+  }
+  db::BackupFilter filter;
+  filter.instance_id = instance_id;
+  return page(ctx, filter);
+}
+
+Response BackupsHandler::show(const RequestContext& ctx, const std::string& id) const {
+  auto backup = services_.backups->find(ctx.tenant_id(), id);
+  if (!backup) throw backup_not_found(id);
+  return json_response(200, {{"backup", view(ctx, *backup)}});
+}
+
+Response BackupsHandler::remove(const RequestContext& ctx, const std::string& id) const {
+  const auto backup = services_.backups->find(ctx.tenant_id(), id);
+  if (!backup) throw backup_not_found(id);
+  if (backup->status == db::backup_status::kNew || backup->status == db::backup_status::kBuilding) {
+    throw common::conflict("backup " + id + " is " + backup->status +
+                           "; wait until it is COMPLETED or FAILED");
+  }
+  const db::Operation op = new_operation(ctx.tenant_id(), "backup.delete", "backup", id);
+  const auto outcome = services_.backups->start_delete(id, op);
+  if (!outcome.dependents.children.empty()) {
+    throw common::conflict("backup " + id + " is the parent of incremental backup(s) " +
+                           joined(outcome.dependents.children) + "; delete those first");
+  }
+  if (!outcome.dependents.restores.empty()) {
+    throw common::conflict("instance(s) " + joined(outcome.dependents.restores) +
+                           " are being restored from backup " + id +
+                           "; delete it once they are built");
+  }
+  if (!outcome.started) {
+    if (!services_.backups->find(ctx.tenant_id(), id)) throw backup_not_found(id);
+    throw common::conflict("backup " + id + " is already being deleted");
+  }
+  common::log::info("backup.delete.accepted",
+                    {{"tenant", ctx.tenant_id()}, {"backup", id}, {"op", op.id}});
+  publish_task(services_, op.id);
+  return accepted(json::object(), op);
+}
+
+}  // namespace automat::api

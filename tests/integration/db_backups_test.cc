@@ -1,0 +1,37 @@
+// PgBackupRepository against the real PostgreSQL keeps db/backup_repository.h's
+// promises.
+#include <gtest/gtest.h>
+
+#include "db/pg_backup_repository.h"
+#include "tests/integration/db_seed.h"
+#include "tests/support/backup_repository_contract.h"
+
+namespace automat::testing {
+namespace {
+
+TEST(PgBackupRepository, KeepsTheBackupRepositoryContract) {
+  auto& db = PgTestDb::get();
+  const Seed seed = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  db::PgOperationRepository operations(db.pool());
+  db::PgBackupRepository backups(db.pool());
+  BackupContractWorld w;
+  w.backups = &backups;
+  w.instances = &instances;
+  w.operations = &operations;
+  w.tenant_id = seed.tenant_id;
+  w.other_tenant_id = seed.other_tenant_id;
+  w.version_id = seed.version_id;
+  w.datastore_name = "mysql";
+  for (std::string* id : {&w.instance_a, &w.instance_b}) {
+    db::Instance i = new_instance(seed);
+    i.task = "NONE";
+    instances.create_with_operation(i, new_operation(i, "instance.create"));
+    *id = i.id;
+  }
+  w.advance = [] {};  // PostgreSQL's timestamps are microseconds apart
+  check_backup_repository_contract(w);
+}
+
+}  // namespace
+}  // namespace automat::testing
