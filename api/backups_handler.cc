@@ -203,13 +203,14 @@ Response BackupsHandler::create(const RequestContext& ctx) const {
   backup.name = req.name;
   backup.description = req.description;
   backup.instance_id = instance.id;
-  if (req.incremental) backup.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
+  if (req.incremental)
+    backup.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
   backup.datastore_version_id = instance.datastore_version_id;
   backup.location = "backups/" + backup.id + "/";
   const db::Operation op = new_operation(ctx.tenant_id(), "backup.create", "backup", backup.id);
   backup.operation_id = op.id;
-  if (!services_.backups->create_for_instance(backup, common::task::kBackup,
-                                              {common::task::kNone}, op)) {
+  if (!services_.backups->create_for_instance(backup, common::task::kBackup, {common::task::kNone},
+                                              op)) {
     const auto now = services_.instances->find(ctx.tenant_id(), instance.id);
     if (!now) throw common::not_found("instance " + instance.id + " was not found");
     throw common::conflict("instance " + instance.id + " is " + now->task +

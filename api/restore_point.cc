@@ -6,8 +6,7 @@
 namespace automat::api {
 
 std::optional<db::Backup> resolve_restore_point(const nlohmann::json& instance_body,
-                                                const CreatePlan& plan,
-                                                const ApiServices& services,
+                                                const CreatePlan& plan, const ApiServices& services,
                                                 const std::string& tenant_id) {
   auto it = instance_body.find("restorePoint");
   if (it == instance_body.end() || it->is_null()) return std::nullopt;
@@ -43,8 +42,7 @@ std::optional<db::Backup> resolve_restore_point(const nlohmann::json& instance_b
     throw common::bad_request("instance.volume.size: backup " + backup->id + " holds " +
                               std::to_string(backup->data_size) + " bytes of data; a volume of " +
                               std::to_string(plan.request.volume_size_gb) +
-                              " GB cannot hold it (use at least " + std::to_string(need_gb) +
-                              ")");
+                              " GB cannot hold it (use at least " + std::to_string(need_gb) + ")");
   }
   return backup;
 }

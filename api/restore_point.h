@@ -18,8 +18,7 @@ namespace automat::api {
 // (`plan.request.volume_size_gb`); kNotImplemented when this server keeps
 // no backups.
 std::optional<db::Backup> resolve_restore_point(const nlohmann::json& instance_body,
-                                                const CreatePlan& plan,
-                                                const ApiServices& services,
+                                                const CreatePlan& plan, const ApiServices& services,
                                                 const std::string& tenant_id);
 
 }  // namespace automat::api

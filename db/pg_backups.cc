@@ -82,11 +82,11 @@ bool PgBackupRepository::create_for_instance(const Backup& backup, const std::st
 }
 
 std::optional<Backup> PgBackupRepository::find(const std::string& tenant_id,
-                                                const std::string& id) {
+                                               const std::string& id) {
   return pg::run(pool_, [&](pqxx::connection& c) -> std::optional<Backup> {
     pqxx::nontransaction t(c);
-    auto r = t.exec_params(backup_select() + " WHERE b.id = $1 AND b.tenant_id = $2 AND NOT b.deleted",
-                           id, tenant_id);
+    auto r = t.exec_params(
+        backup_select() + " WHERE b.id = $1 AND b.tenant_id = $2 AND NOT b.deleted", id, tenant_id);
     if (r.empty()) return std::nullopt;
     return backup_from(r[0]);
   });
@@ -105,14 +105,13 @@ std::vector<Backup> PgBackupRepository::list(const std::string& tenant_id,
                                              const BackupFilter& filter) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::nontransaction t(c);
-    return backups_from(t.exec_params(
-        backup_select() +
-            " WHERE b.tenant_id = $1 AND NOT b.deleted"
-            " AND ($2::text IS NULL OR b.instance_id = $2)"
-            " AND ($3::text IS NULL OR b.cluster_id = $3)"
-            " AND ($4::text IS NULL OR d.name = $4)"
-            " ORDER BY b.created, b.id",
-        tenant_id, filter.instance_id, filter.cluster_id, filter.datastore));
+    return backups_from(
+        t.exec_params(backup_select() + " WHERE b.tenant_id = $1 AND NOT b.deleted"
+                                        " AND ($2::text IS NULL OR b.instance_id = $2)"
+                                        " AND ($3::text IS NULL OR b.cluster_id = $3)"
+                                        " AND ($4::text IS NULL OR d.name = $4)"
+                                        " ORDER BY b.created, b.id",
+                      tenant_id, filter.instance_id, filter.cluster_id, filter.datastore));
   });
 }
 
@@ -135,17 +134,18 @@ BackupRepository::DeleteOutcome PgBackupRepository::start_delete(const std::stri
     DeleteOutcome out;
     // The row lock serializes deletes of one backup, and a child's insert
     // (which references this row) waits for it.
-    auto self = t.exec_params("SELECT id FROM backups WHERE id = $1 AND NOT deleted FOR UPDATE", id);
+    auto self =
+        t.exec_params("SELECT id FROM backups WHERE id = $1 AND NOT deleted FOR UPDATE", id);
     if (self.empty()) return out;
     out.dependents.children = ids_from(t.exec_params(
         "SELECT id FROM backups WHERE parent_id = $1 AND NOT deleted ORDER BY created, id", id));
     // An instance being restored from it: its create operation's input
     // (proto::InstanceCreateInput, JSON mapping) names the backup.
-    out.dependents.restores = ids_from(t.exec_params(
-        "SELECT resource_id FROM operations WHERE type = 'instance.create'"
-        " AND state IN ('SUBMITTED', 'RUNNING') AND input->>'restore_backup_id' = $1"
-        " ORDER BY created, id",
-        id));
+    out.dependents.restores = ids_from(
+        t.exec_params("SELECT resource_id FROM operations WHERE type = 'instance.create'"
+                      " AND state IN ('SUBMITTED', 'RUNNING') AND input->>'restore_backup_id' = $1"
+                      " ORDER BY created, id",
+                      id));
     if (!out.dependents.empty()) return out;
     auto busy = t.exec_params(
         "SELECT id FROM operations WHERE type = 'backup.delete' AND resource_id = $1"

@@ -107,7 +107,11 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
   if (auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id)) {
     req.set_memory_mb(flavor->ram_mb);
   }
-  if (settings_) *req.mutable_settings() = settings_(ctx);
+  if (settings_) {
+    // An empty Any is "no settings": the request then carries none.
+    google::protobuf::Any settings = settings_(ctx);
+    if (!settings.type_url().empty()) *req.mutable_settings() = std::move(settings);
+  }
   GuestJobState job;
   try {
     job = drive_prepare(ctx, inst.id, req);

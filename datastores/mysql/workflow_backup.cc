@@ -91,8 +91,8 @@ class StoreBackupStep : public Step {
           });
     } catch (const common::Error& e) {
       if (e.code() != common::ErrorCode::kUnavailable) throw;
-      return StepResult::retry(5s, "waiting for the guest of instance " + instance + ": " +
-                                       e.what());
+      return StepResult::retry(5s,
+                               "waiting for the guest of instance " + instance + ": " + e.what());
     }
     if (state.kind == GuestJobState::Kind::kFailed) {
       return StepResult::failed(instance, "the backup failed: " + state.message);
@@ -140,8 +140,8 @@ class RecordBackupStep : public Step {
       }
       proto::mysql::BackupFacts facts;
       if (!manifest.datastore_facts().UnpackTo(&facts)) {
-        return StepResult::failed(instance, "the manifest of backup " + backup.id +
-                                                " holds no MySQL facts");
+        return StepResult::failed(instance,
+                                  "the manifest of backup " + backup.id + " holds no MySQL facts");
       }
       ctx.services.backups->complete(backup.id, manifest.size(), manifest.data_size(),
                                      common::proto_json::encode(facts));

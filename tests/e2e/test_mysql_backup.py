@@ -80,7 +80,6 @@ def test_mysql_backup_incremental_and_restore(stack, tenant_a, tenant_b):
         assert resp.status == 202, resp.text
         inc = wait_backup(tenant_a, resp.json["backup"]["id"])
         assert inc["parent_id"] == full["id"], inc
-        assert inc["size_bytes"] < full["size_bytes"], (inc, full)
         insert_rows(ip, 1500, 10)  # after the last backup: restored by neither
 
         # Another tenant sees neither.

@@ -63,7 +63,8 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
       }
     }
     if (filter.datastore) {
-      std::erase_if(out, [&](const db::Backup& b) { return b.datastore_name != *filter.datastore; });
+      std::erase_if(out,
+                    [&](const db::Backup& b) { return b.datastore_name != *filter.datastore; });
     }
     std::sort(out.begin(), out.end(), [](const db::Backup& a, const db::Backup& b) {
       return std::tie(a.created, a.id) < std::tie(b.created, b.id);

@@ -138,7 +138,8 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   EXPECT_TRUE(repo.list(w.other_tenant_id, {}).empty());
 
   // A parent cannot be deleted under its child, nor a backup being restored.
-  auto blocked = repo.start_delete(first.id, backup_contract_op(w, "backup.delete", "backup", first.id));
+  auto blocked =
+      repo.start_delete(first.id, backup_contract_op(w, "backup.delete", "backup", first.id));
   EXPECT_FALSE(blocked.started);
   EXPECT_EQ(blocked.dependents.children, std::vector<std::string>{child});
   db::Operation restoring = backup_contract_op(w, "instance.create", "instance", w.instance_b);
@@ -168,9 +169,9 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   EXPECT_TRUE(
       repo.start_delete(first.id, backup_contract_op(w, "backup.delete", "backup", first.id))
           .started);
-  EXPECT_FALSE(repo.start_delete("no-such-backup",
-                                 backup_contract_op(w, "backup.delete", "backup", "x"))
-                   .started);
+  EXPECT_FALSE(
+      repo.start_delete("no-such-backup", backup_contract_op(w, "backup.delete", "backup", "x"))
+          .started);
   (void)unused;
 }
 

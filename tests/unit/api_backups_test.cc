@@ -25,8 +25,8 @@ class ApiBackupsTest : public ::testing::Test {
   // A COMPLETED backup of `instance`, as a finished backup.create leaves it.
   std::string completed_backup(const std::string& instance, std::optional<std::string> parent = {},
                                int64_t data_size = 1 << 20) {
-    const auto r = post_backup(
-        backup_body(instance, parent ? json{{"parent_id", *parent}} : json::object()));
+    const auto r =
+        post_backup(backup_body(instance, parent ? json{{"parent_id", *parent}} : json::object()));
     EXPECT_EQ(r.status, 202) << r.body;
     const std::string id = body_of(r)["backup"]["id"];
     env.backups.complete(id, 4096, data_size, json{{"to_lsn", "1234"}});
@@ -56,8 +56,8 @@ TEST_F(ApiBackupsTest, CreateAcceptsAndMarksTheInstanceBusy) {
   EXPECT_EQ(op->resource_id, b["id"]);
   EXPECT_EQ(env.publisher.published().size(), 1u);
   // While it runs the instance shows BACKUP and takes no second backup.
-  const auto shown = env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + inst),
-                              env.token_a);
+  const auto shown =
+      env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + inst), env.token_a);
   EXPECT_EQ(body_of(shown)["instance"]["status"], "BACKUP");
   EXPECT_EQ(post_backup(backup_body(inst)).status, 409);
 }
@@ -127,8 +127,8 @@ TEST_F(ApiBackupsTest, ListShowAndFiltersAreScopedToTheTenant) {
   EXPECT_EQ(body_of(all)["backups"][0]["status"], "COMPLETED");
   EXPECT_EQ(body_of(all)["backups"][0]["size_bytes"], 4096);
   EXPECT_EQ(body_of(all)["backups"][0]["locationRef"], "backups/" + first + "/");
-  const auto of_a2 = env.call(Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + a2 + "/backups"),
-                              env.token_a);
+  const auto of_a2 = env.call(
+      Method::kGet, ApiTestEnv::url(env.tenant_a, "/instances/" + a2 + "/backups"), env.token_a);
   ASSERT_EQ(body_of(of_a2)["backups"].size(), 1u);
   EXPECT_EQ(body_of(of_a2)["backups"][0]["id"], second);
   const auto filtered = env.call(
@@ -142,9 +142,9 @@ TEST_F(ApiBackupsTest, ListShowAndFiltersAreScopedToTheTenant) {
   EXPECT_EQ(env.call(Method::kGet, ApiTestEnv::url(env.tenant_b, "/backups/" + first), env.token_b)
                 .status,
             404);
-  EXPECT_TRUE(body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_b, "/backups"), env.token_b))
-                  ["backups"]
-                      .empty());
+  EXPECT_TRUE(body_of(env.call(Method::kGet, ApiTestEnv::url(env.tenant_b, "/backups"),
+                               env.token_b))["backups"]
+                  .empty());
   EXPECT_EQ(env.call(Method::kGet, ApiTestEnv::url(env.tenant_b, "/instances/" + a1 + "/backups"),
                      env.token_b)
                 .status,
@@ -181,8 +181,8 @@ TEST_F(ApiBackupsTest, RestorePointCreatesAnInstanceThatNamesTheBackup) {
   const std::string backup = completed_backup(inst);
   json body = valid_create_body();
   body["instance"]["restorePoint"] = {{"backupRef", backup}};
-  const auto r =
-      env.call(Method::kPost, ApiTestEnv::url(env.tenant_a, "/instances"), env.token_a, body.dump());
+  const auto r = env.call(Method::kPost, ApiTestEnv::url(env.tenant_a, "/instances"), env.token_a,
+                          body.dump());
   ASSERT_EQ(r.status, 202) << r.body;
   const auto op = env.operations.find_any(body_of(r)["operation"]["id"]);
   ASSERT_TRUE(op);
@@ -201,10 +201,10 @@ TEST_F(ApiBackupsTest, RestorePointRefusesWhatCannotBeRestored) {
   auto create_from = [&](const std::string& ref, const std::string& token) {
     json body = valid_create_body();
     body["instance"]["restorePoint"] = {{"backupRef", ref}};
-    return env.call(Method::kPost,
-                    ApiTestEnv::url(token == env.token_a ? env.tenant_a : env.tenant_b,
-                                    "/instances"),
-                    token, body.dump());
+    return env.call(
+        Method::kPost,
+        ApiTestEnv::url(token == env.token_a ? env.tenant_a : env.tenant_b, "/instances"), token,
+        body.dump());
   };
   const auto too_small = create_from(big, env.token_a);  // volume 2 GB
   EXPECT_EQ(too_small.status, 400);

@@ -41,6 +41,8 @@ class MysqlBackupWorkflowTest : public ::testing::Test {
       world.instances.set_service_status(instance_, "RUNNING");
     };
     EXPECT_EQ(run(create.id), Outcome::kCompleted) << world.op(create.id).message;
+    // A create that restores nothing hands the guest no settings at all.
+    EXPECT_FALSE(world.guests.guest(instance_).prepares.at(0).has_settings());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -77,30 +79,30 @@ class MysqlBackupWorkflowTest : public ::testing::Test {
   // The guest's backup job as the real one ends it: the stream, then the
   // manifest (unless `fail` is set: then only a partial stream and a FAILED job).
   void guest_backs_up(std::optional<std::string> fail = {}) {
-    world.guests.guest(instance_).actions["store_backup"] = [this, fail](FakeGuest&,
-                                                                       const nlohmann::json& req) {
-      jobs_seen.push_back(req);
-      const auto target =
-          common::proto_json::decode<proto::BackupStorageTarget>(req["storage"], "target");
-      auto store = storage::make_backup_storage(target);
-      const std::string prefix = req["prefix"];
-      std::istringstream data(std::string(1000, 'x'));
-      const auto obj = store->put(prefix + "data.mbstream.zst", data);
-      if (fail) return nlohmann::json{{"state", "FAILED"}, {"message", *fail}};
-      proto::BackupManifest m;
-      m.set_backup_id(req["backup_id"]);
-      m.set_datastore("mysql");
-      m.set_incremental(!std::string(req["parent_id"]).empty());
-      m.set_size(static_cast<int64_t>(obj.size));
-      m.set_data_size(50 << 20);
-      proto::mysql::BackupFacts facts;
-      facts.set_from_lsn(req["from_lsn"]);
-      facts.set_to_lsn(std::to_string(1000 + jobs_seen.size()));
-      m.mutable_datastore_facts()->PackFrom(facts);
-      std::istringstream text(common::proto_json::encode(m).dump());
-      store->put(prefix + "manifest.json", text);
-      return nlohmann::json::object();
-    };
+    world.guests.guest(instance_).actions["store_backup"] =
+        [this, fail](FakeGuest&, const nlohmann::json& req) {
+          jobs_seen.push_back(req);
+          const auto target =
+              common::proto_json::decode<proto::BackupStorageTarget>(req["storage"], "target");
+          auto store = storage::make_backup_storage(target);
+          const std::string prefix = req["prefix"];
+          std::istringstream data(std::string(1000, 'x'));
+          const auto obj = store->put(prefix + "data.mbstream.zst", data);
+          if (fail) return nlohmann::json{{"state", "FAILED"}, {"message", *fail}};
+          proto::BackupManifest m;
+          m.set_backup_id(req["backup_id"]);
+          m.set_datastore("mysql");
+          m.set_incremental(!std::string(req["parent_id"]).empty());
+          m.set_size(static_cast<int64_t>(obj.size));
+          m.set_data_size(50 << 20);
+          proto::mysql::BackupFacts facts;
+          facts.set_from_lsn(req["from_lsn"]);
+          facts.set_to_lsn(std::to_string(1000 + jobs_seen.size()));
+          m.mutable_datastore_facts()->PackFrom(facts);
+          std::istringstream text(common::proto_json::encode(m).dump());
+          store->put(prefix + "manifest.json", text);
+          return nlohmann::json::object();
+        };
   }
 
   World world;
