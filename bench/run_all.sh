@@ -76,6 +76,7 @@ fi
 
 run_bench mysql_create_bench.sh "$BENCH/mysql_create_bench.sh"
 run_bench replica_bench.py /usr/bin/python3 "$BENCH/replica_bench.py"
+run_bench backup_bench.py /usr/bin/python3 "$BENCH/backup_bench.py"
 run_bench cassandra_bench.py /usr/bin/python3 "$BENCH/cassandra_bench.py"
 run_bench worker_parking_bench.py /usr/bin/python3 "$BENCH/worker_parking_bench.py"
 run_bench rss.sh "$BENCH/rss.sh"
