@@ -94,7 +94,6 @@ def main():
             sql(ip, password, "INSERT INTO bulk (pad) SELECT pad FROM bulk;")
             rows *= 2
         data_dir = os.path.join(ROOT, ".automat", "instances", source, "mysql", "data")
-        sql(ip, password, "FLUSH TABLES;")
         data = dir_bytes(data_dir)
         log(f"{rows} rows; data dir {data / MB:.0f} MB")
 
