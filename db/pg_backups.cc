@@ -1,4 +1,5 @@
 #include "db/pg_backup_repository.h"
+#include "db/pg_instance_rows.h"
 #include "db/pg_operation_rows.h"
 #include "db/pg_support.h"
 
@@ -62,12 +63,9 @@ bool PgBackupRepository::create_for_instance(const Backup& backup, const std::st
                                              const Operation& op) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
-    auto r = t.exec_params(
-        "UPDATE instances SET task = $2, updated = now()"
-        " WHERE id = $1 AND NOT deleted AND (cardinality($3::text[]) = 0 OR task = ANY($3::text[]))"
-        " RETURNING id",
-        backup.instance_id.value_or(""), task, pg::text_array(allowed_tasks));
-    if (r.empty()) return false;  // the transaction rolls back unwritten
+    if (!pg::claim_instance_task(t, backup.instance_id.value_or(""), task, allowed_tasks)) {
+      return false;  // the transaction rolls back unwritten
+    }
     t.exec_params(
         "INSERT INTO backups (id, tenant_id, name, description, instance_id, cluster_id,"
         " parent_id, datastore_version_id, status, location, operation_id)"

@@ -84,6 +84,17 @@ void pg::prepare_instance_statements(pqxx::connection& conn) {
                " updated = now()");
 }
 
+bool pg::claim_instance_task(pqxx::transaction_base& t, const std::string& instance_id,
+                             const std::string& task,
+                             const std::vector<std::string>& allowed_tasks) {
+  return !t.exec_params(
+               "UPDATE instances SET task = $2, updated = now()"
+               " WHERE id = $1 AND NOT deleted"
+               " AND (cardinality($3::text[]) = 0 OR task = ANY($3::text[])) RETURNING id",
+               instance_id, task, pg::text_array(allowed_tasks))
+              .empty();
+}
+
 void pg::insert_instance(pqxx::transaction_base& t, const Instance& instance) {
   t.exec_params(
       "INSERT INTO instances (id, tenant_id, name, flavor_id, volume_size_gb,"
@@ -112,12 +123,9 @@ bool PgInstanceRepository::start_operation(const std::string& instance_id, const
                                            const Operation& op) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
-    auto r = t.exec_params(
-        "UPDATE instances SET task = $2, updated = now()"
-        " WHERE id = $1 AND NOT deleted AND (cardinality($3::text[]) = 0 OR task = ANY($3::text[]))"
-        " RETURNING id",
-        instance_id, task, pg::text_array(allowed_tasks));
-    if (r.empty()) return false;  // the transaction rolls back unwritten
+    if (!pg::claim_instance_task(t, instance_id, task, allowed_tasks)) {
+      return false;  // the transaction rolls back unwritten
+    }
     pg::insert_operation(t, op);
     t.commit();
     return true;

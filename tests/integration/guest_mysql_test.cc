@@ -1,11 +1,8 @@
 // The real MySQL guest manager against Debian's MariaDB, in a temporary
 // instance dir on a free loopback address. Needs root (mariadbd runs as the
 // mysql user; root reaches it over the unix socket).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,50 +16,16 @@
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
+#include "tests/integration/mariadb_test_support.h"
 
 namespace automat::datastores::mysql {
 namespace {
 
 using namespace std::chrono_literals;
+using automat::testing::free_loopback_address;
+using automat::testing::listening;
+using automat::testing::mariadbd_pids;
 using guestagent::run_command;
-
-// True when something accepts TCP connections on address:port.
-bool listening(const std::string& address, int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::string free_loopback_address() {
-  std::mt19937 rng(std::random_device{}());
-  for (int i = 0; i < 200; ++i) {
-    const std::string a =
-        "127.77." + std::to_string(rng() % 250 + 1) + "." + std::to_string(rng() % 250 + 2);
-    if (!listening(a, 3306)) return a;
-  }
-  throw std::runtime_error("no free 127.77.x.y address");
-}
-
-// Pids of mariadbd processes whose command line names `config`.
-std::vector<pid_t> mariadbd_pids(const std::string& config) {
-  std::vector<pid_t> pids;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = std::stoi(name);
-    if (!common::process_alive(pid)) continue;
-    const std::string cmd = common::command_line_of(pid);
-    if (cmd.find("mariadbd") != std::string::npos && cmd.find(config) != std::string::npos) {
-      pids.push_back(pid);
-    }
-  }
-  return pids;
-}
 
 class GuestMysqlTest : public ::testing::Test {
  protected:

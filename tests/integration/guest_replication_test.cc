@@ -4,11 +4,8 @@
 // it over the unix socket). The tests build on each other, in order.
 #include "datastores/mysql/guest_replication.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +23,7 @@
 #include "datastores/mysql/guest_replication_config.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
+#include "tests/integration/mariadb_test_support.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -33,44 +31,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using automat::testing::free_loopback_address;
+using automat::testing::listening;
+using automat::testing::mariadbd_pids;
 using guestagent::run_command;
-
-bool listening(const std::string& address, int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::string free_loopback_address(const std::string& not_this = "") {
-  std::mt19937 rng(std::random_device{}());
-  for (int i = 0; i < 200; ++i) {
-    const std::string a =
-        "127.77." + std::to_string(rng() % 250 + 1) + "." + std::to_string(rng() % 250 + 2);
-    if (a != not_this && !listening(a, 3306)) return a;
-  }
-  throw std::runtime_error("no free 127.77.x.y address");
-}
-
-// Pids of mariadbd processes whose command line names `config`.
-std::vector<pid_t> mariadbd_pids(const std::string& config) {
-  std::vector<pid_t> pids;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = std::stoi(name);
-    if (!common::process_alive(pid)) continue;
-    const std::string cmd = common::command_line_of(pid);
-    if (cmd.find("mariadbd") != std::string::npos && cmd.find(config) != std::string::npos) {
-      pids.push_back(pid);
-    }
-  }
-  return pids;
-}
 
 long ms_since(Clock::time_point start) {
   return static_cast<long>(
@@ -96,7 +60,7 @@ class GuestReplicationTest : public ::testing::Test {
     fs::permissions(*dir_, fs::perms::others_exec, fs::perm_options::add);
     const auto started = Clock::now();
     source_ = make_node("source", free_loopback_address());
-    replica_ = make_node("replica", free_loopback_address(source_->ctx.address));
+    replica_ = make_node("replica", free_loopback_address({source_->ctx.address}));
     // The source serves an application database and user; the replica is a
     // fresh, secured server that will receive both from the backup.
     proto::PrepareRequest req;
@@ -223,9 +187,9 @@ Node* GuestReplicationTest::follower_ = nullptr;
 ReplicationUser* GuestReplicationTest::repl_user_ = nullptr;
 
 TEST_F(GuestReplicationTest, SourceGetsBinlogGtidAndAReplicationAccount) {
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   const SourceSetup setup = source_->repl->enable_source();
-  std::string logs = testing::internal::GetCapturedStderr();
+  std::string logs = ::testing::internal::GetCapturedStderr();
   EXPECT_TRUE(setup.restart_needed);
   EXPECT_NE(logs.find("mysql.replication.source_enabled"), std::string::npos) << logs;
   EXPECT_EQ(logs.find(setup.user.password), std::string::npos) << "password logged";
@@ -273,12 +237,12 @@ TEST_F(GuestReplicationTest, ReplicaRestoredFromBackupFollowsTheSource) {
   replica_->manager->restart();
   std::cout << "[ timing ] replica restart for binlog: " << ms_since(started) << " ms\n";
 
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   started = Clock::now();
   replica_->repl->restore_and_follow(
       backup, {source_->ctx.address, kMysqlPort, repl_user_->name, repl_user_->password});
   const long follow_ms = ms_since(started);
-  const std::string logs = testing::internal::GetCapturedStderr();
+  const std::string logs = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(logs.find("mysql.replication.following"), std::string::npos) << logs;
   EXPECT_EQ(logs.find(repl_user_->password), std::string::npos) << "password logged";
   std::cout << "[ timing ] restore and follow: " << follow_ms << " ms\n";
