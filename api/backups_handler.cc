@@ -6,6 +6,7 @@
 #include "api/operation_requests.h"
 #include "api/pagination.h"
 #include "api/query_params.h"
+#include "api/request_body.h"
 #include "api/responses.h"
 #include "api/views.h"
 #include "common/client_text.h"
@@ -18,35 +19,9 @@ namespace automat::api {
 namespace {
 
 using nlohmann::json;
-constexpr size_t kMaxDescription = 255;
 
 common::Error backup_not_found(const std::string& id) {
   return common::not_found("backup " + common::excerpt(id) + " was not found");
-}
-
-const json& member(const json& obj, const char* key) {
-  static const json null_value;
-  auto it = obj.find(key);
-  return it == obj.end() ? null_value : *it;
-}
-
-std::string text_field(const json& obj, const char* key, size_t max_len, bool required) {
-  const json& v = member(obj, key);
-  const std::string field = std::string("backup.") + key;
-  if (v.is_null()) {
-    if (required) throw common::bad_request(field + " is required");
-    return "";
-  }
-  if (!v.is_string()) throw common::bad_request(field + " must be a string");
-  const std::string s = v.get<std::string>();
-  if (!common::well_formed(s)) {
-    throw common::bad_request(field + " must be UTF-8 text without control characters");
-  }
-  if (s.size() > max_len) {
-    throw common::bad_request(field + " is longer than " + std::to_string(max_len) + " bytes");
-  }
-  if (required && s.empty()) throw common::bad_request(field + " must not be empty");
-  return s;
 }
 
 struct BackupCreateRequest {
@@ -57,24 +32,23 @@ struct BackupCreateRequest {
   std::optional<std::string> parent_id;
 };
 
+// The body of POST /backups, once its schema (BackupCreateRequest in
+// docs/openapi.yaml: types, required members, lengths) admitted it.
 BackupCreateRequest parse_backup_create(const json& doc) {
-  if (!doc.is_object() || !doc.contains("backup") || !doc["backup"].is_object()) {
-    throw common::bad_request("the body must be {\"backup\": {...}}");
-  }
-  const json& b = doc["backup"];
+  body::check(Method::kPost, "/v1.0/{tenant_id}/backups", doc);
+  const json& b = doc.at("backup");
   BackupCreateRequest req;
-  req.name = text_field(b, "name", 255, true);
+  req.name = body::text(b, "name").value_or("");
   check_display_name(req.name, "backup.name");
-  req.instance = text_field(b, "instance", 255, true);
-  req.description = text_field(b, "description", kMaxDescription, false);
-  const json& inc = member(b, "incremental");
-  if (!inc.is_null() && !inc.is_boolean()) {
-    throw common::bad_request("backup.incremental must be true or false");
+  req.instance = body::text(b, "instance").value_or("");
+  req.description = body::text(b, "description").value_or("");
+  if (!common::well_formed(req.description)) {
+    throw common::bad_request("backup.description must be UTF-8 text without control characters");
   }
-  req.incremental = inc.is_boolean() && inc.get<bool>();
-  const std::string parent = text_field(b, "parent_id", 64, false);
-  if (!parent.empty()) {
-    req.parent_id = parent;
+  const json* inc = body::member(b, "incremental");
+  req.incremental = inc && inc->get<bool>();
+  if (auto parent = body::text(b, "parent_id")) {
+    req.parent_id = *parent;
     req.incremental = true;  // Trove: a parent makes it incremental
   }
   return req;

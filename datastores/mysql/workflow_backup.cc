@@ -35,11 +35,24 @@ db::Backup require_backup(StepContext& ctx) {
   return *backup;
 }
 
-storage::BackupStoragePtr open_storage(const Services& services) {
+const storage::BackupStorageSettings& storage_settings(const Services& services) {
   if (!services.backup_storage) {
     throw common::internal_error("this taskmanager has no [backup_storage]");
   }
-  return storage::make_backup_storage(*services.backup_storage);
+  return *services.backup_storage;
+}
+
+storage::BackupStoragePtr open_storage(const Services& services) {
+  return storage::make_backup_storage(storage_settings(services));
+}
+
+// The instance leaves BACKUP (it is ACTIVE again) once its backup ended.
+void release_instance(Services& services, const std::optional<std::string>& instance) {
+  if (!instance) return;
+  auto row = services.instances->find_any(*instance);
+  if (row && row->task == common::task::kBackup) {
+    services.instances->set_task(row->id, common::task::kNone);
+  }
 }
 
 // The to_lsn its manifest gave the parent (the incremental starts there).
@@ -65,7 +78,7 @@ class StoreBackupStep : public Step {
     if (backup.status == db::backup_status::kCompleted) return StepResult::next();
     const std::string instance = backup.instance_id.value_or("");
     proto::mysql::StoreBackupJob job;
-    *job.mutable_storage() = storage::to_target(*require_settings(ctx));
+    *job.mutable_storage() = storage::to_target(storage_settings(ctx.services));
     job.set_prefix(backup.location);
     job.set_backup_id(backup.id);
     job.set_datastore_version(backup.datastore_version_name);
@@ -102,14 +115,6 @@ class StoreBackupStep : public Step {
                                state.progress);
     }
     return StepResult::next();
-  }
-
- private:
-  static const storage::BackupStorageSettings* require_settings(StepContext& ctx) {
-    if (!ctx.services.backup_storage) {
-      throw common::internal_error("this taskmanager has no [backup_storage]");
-    }
-    return ctx.services.backup_storage;
   }
 };
 
@@ -151,15 +156,8 @@ class RecordBackupStep : public Step {
                                              {"bytes", std::to_string(manifest.size())},
                                              {"to_lsn", facts.to_lsn()}});
     }
-    release_instance(ctx.services, instance);
+    release_instance(ctx.services, backup.instance_id);
     return StepResult::next();
-  }
-
-  static void release_instance(Services& services, const std::string& instance) {
-    auto row = services.instances->find_any(instance);
-    if (row && row->task == common::task::kBackup) {
-      services.instances->set_task(instance, common::task::kNone);
-    }
   }
 };
 
@@ -221,20 +219,15 @@ void backup_operation_failed(Services& services, const db::Operation& op,
   } catch (const std::exception& e) {
     common::log::warn("backup.cleanup_failed", {{"backup", backup->id}, {"error", e.what()}});
   }
-  if (backup->instance_id) {
-    auto row = services.instances->find_any(*backup->instance_id);
-    if (row && row->task == common::task::kBackup) {
-      services.instances->set_task(row->id, common::task::kNone);
-    }
-  }
+  release_instance(services, backup->instance_id);
 }
 
 google::protobuf::Any restore_settings(StepContext& ctx) {
   const auto input = taskmanager::input_of<proto::InstanceCreateInput>(ctx.operation);
   google::protobuf::Any any;
   if (input.restore_backup_id().empty()) return any;
-  if (!ctx.services.backups || !ctx.services.backup_storage) {
-    throw common::internal_error("this taskmanager has no backup storage to restore from");
+  if (!ctx.services.backups) {
+    throw common::internal_error("this taskmanager keeps no backups to restore from");
   }
   std::vector<db::Backup> chain;
   std::optional<std::string> next = input.restore_backup_id();
@@ -252,7 +245,7 @@ google::protobuf::Any restore_settings(StepContext& ctx) {
   }
   std::reverse(chain.begin(), chain.end());
   proto::mysql::PrepareSettings settings;
-  *settings.mutable_storage() = storage::to_target(*ctx.services.backup_storage);
+  *settings.mutable_storage() = storage::to_target(storage_settings(ctx.services));
   for (const auto& b : chain) {
     auto* link = settings.add_restore_chain();
     link->set_prefix(b.location);
