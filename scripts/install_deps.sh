@@ -7,7 +7,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config mold
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librabbitmq-dev libpqxx-dev libboost-system-dev libboost-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev libicu-dev
