@@ -161,6 +161,35 @@ TEST_F(MysqlBackupWorkflowTest, AFailedBackupLeavesNoObjectAndFreesTheInstance) 
   EXPECT_EQ(world.op(op).errors[0].host, instance_);
 }
 
+// The guest restarted mid-stream: it reports the job lost, with half a
+// stream in the storage. The step starts the job again under the next key;
+// the second stream replaces the half one and the backup completes.
+TEST_F(MysqlBackupWorkflowTest, AGuestRestartedMidBackupStreamsItAgainAndCompletes) {
+  guest_backs_up();
+  auto& actions = world.guests.guest(instance_).actions;
+  auto whole = actions["store_backup"];
+  int calls = 0;
+  actions["store_backup"] = [&, whole](FakeGuest& g, const nlohmann::json& req) {
+    if (++calls > 1) return whole(g, req);
+    jobs_seen.push_back(req);
+    std::istringstream half(std::string(500, 'h'));
+    storage_->put(std::string(req["prefix"]) + "data.mbstream.zst", half);
+    return nlohmann::json{{"state", "LOST"}};
+  };
+  const auto [id, op] = start_backup();
+  ASSERT_EQ(run(op), Outcome::kCompleted) << world.op(op).message;
+  ASSERT_EQ(jobs_seen.size(), 2u);
+  const std::string first_key = jobs_seen[0]["key"];
+  EXPECT_EQ(jobs_seen[1]["key"], first_key + ".2");
+  const auto b = backups.find_any(id);
+  EXPECT_EQ(b->status, "COMPLETED");
+  EXPECT_EQ(b->size, 1000);
+  const auto data = storage_->head("backups/" + id + "/data.mbstream.zst");
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->size, 1000u) << "the half stream was replaced";
+  EXPECT_EQ(world.instance(instance_).task, "NONE");
+}
+
 TEST_F(MysqlBackupWorkflowTest, AGuestThatEndsWithoutAManifestFailsTheBackup) {
   world.guests.guest(instance_).actions["store_backup"] = [](FakeGuest&, const nlohmann::json&) {
     return nlohmann::json::object();  // "succeeded", but wrote nothing
