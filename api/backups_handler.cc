@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "api/backup_checks.h"
 #include "api/display_name.h"
 #include "api/operation_requests.h"
 #include "api/pagination.h"
@@ -10,10 +11,10 @@
 #include "api/responses.h"
 #include "api/views.h"
 #include "common/client_text.h"
-#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "db/instance_backup.h"
 
 namespace automat::api {
 namespace {
@@ -135,6 +136,7 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
           {"cluster_id", nullable(b.cluster_id)},
           {"parent_id", nullable(b.parent_id)},
           {"incremental", b.parent_id.has_value()},
+          {"scheduled", b.scheduled},
           {"locationRef", completed ? json(b.location) : json(nullptr)},
           {"size", size},
           {"size_bytes", completed ? json(b.size) : json(nullptr)},
@@ -153,43 +155,28 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
 Response BackupsHandler::create(const RequestContext& ctx) const {
   const BackupCreateRequest req = parse_backup_create(ctx.body());
   const db::Instance instance = find_instance(services_, ctx.tenant_id(), req.instance);
-  if (instance.cluster_id) {
-    throw common::bad_request("instance " + instance.id + " is a node of cluster " +
-                              *instance.cluster_id + "; back up the cluster instead");
-  }
-  const auto version = services_.catalog->find_version_by_id(instance.datastore_version_id);
-  const DatastoreStrategy* strategy =
-      version && services_.strategies ? services_.strategies(version->manager) : nullptr;
-  if (!strategy || !strategy->supports_backups()) {
-    throw common::bad_request("instance " + instance.id + " runs " +
-                              (version ? version->datastore_name : std::string("a datastore")) +
-                              ", which this service cannot back up");
-  }
+  check_backs_up(services_, instance);
   if (instance.task != common::task::kNone ||
       instance.service_status != common::service_status::kRunning) {
     throw common::conflict("instance " + instance.id + " is " +
                            common::user_status(instance.task, instance.service_status) +
                            "; a backup needs it ACTIVE");
   }
-  db::Backup backup;
-  backup.id = common::crypto::uuid4();
-  backup.tenant_id = ctx.tenant_id();
-  backup.name = req.name;
-  backup.description = req.description;
-  backup.instance_id = instance.id;
-  if (req.incremental)
-    backup.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
-  backup.datastore_version_id = instance.datastore_version_id;
-  backup.location = "backups/" + backup.id + "/";
-  const db::Operation op = new_operation(ctx.tenant_id(), "backup.create", "backup", backup.id);
-  backup.operation_id = op.id;
-  if (!services_.backups->create_for_instance(backup, common::task::kBackup, {common::task::kNone},
-                                              op)) {
+  db::InstanceBackupRequest request;
+  request.name = req.name;
+  request.description = req.description;
+  if (req.incremental) {
+    request.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
+  }
+  const auto started = db::start_instance_backup(*services_.backups, instance, request);
+  if (!started) {
     const auto now = services_.instances->find(ctx.tenant_id(), instance.id);
     if (!now) throw common::not_found("instance " + instance.id + " was not found");
     throw common::conflict("instance " + instance.id + " is " + now->task +
                            "; wait until it finishes");
   }
+  const db::Backup& backup = started->backup;
+  const db::Operation& op = started->operation;
   common::log::info("backup.create.accepted", {{"tenant", ctx.tenant_id()},
                                                {"backup", backup.id},
                                                {"instance", instance.id},

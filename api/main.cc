@@ -17,6 +17,7 @@
 #include "common/stop_signal.h"
 #include "datastores/registry.h"
 #include "db/pg_backup_repository.h"
+#include "db/pg_backup_schedule_repository.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
@@ -59,6 +60,8 @@ int run(const api::ApiConfig& cfg, const sigset_t& signals) {
   services.root_history = &root_history;
   db::PgBackupRepository backups(pool);
   services.backups = &backups;
+  db::PgBackupScheduleRepository backup_schedules(pool);
+  services.backup_schedules = &backup_schedules;
   services.guest_call_timeout = cfg.guest_call_timeout;
   api::Router router(services, cfg.public_endpoint);
   api::HttpServer server(router, cfg.server);

@@ -7,12 +7,12 @@
 #include "api/http_message.h"
 #include "api/services.h"
 #include "db/models.h"
+#include "db/new_operation.h"
 
 namespace automat::api {
 
-// A SUBMITTED operation with a fresh id.
-db::Operation new_operation(const std::string& tenant_id, const std::string& type,
-                            const std::string& resource_type, const std::string& resource_id);
+// A SUBMITTED operation with a fresh id (db/new_operation.h).
+using db::new_operation;
 
 // 202 with `body` plus "operation": {"id", "state"} and X-Operation-Id.
 Response accepted(nlohmann::json body, const db::Operation& op);

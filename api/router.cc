@@ -124,7 +124,8 @@ Router::Router(const ApiServices& services, std::string public_endpoint)
       clusters_(services),
       cluster_actions_(services),
       quotas_(services),
-      backups_(services) {
+      backups_(services),
+      backup_schedules_(services) {
   add_routes();
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/authenticator.h"
+#include "api/backup_schedules_handler.h"
 #include "api/backups_handler.h"
 #include "api/cluster_actions_handler.h"
 #include "api/clusters_handler.h"
@@ -68,6 +69,7 @@ class Router {
   ClusterActionsHandler cluster_actions_;
   QuotasHandler quotas_;
   BackupsHandler backups_;
+  BackupSchedulesHandler backup_schedules_;
   RouteTable table_;
 };
 

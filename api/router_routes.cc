@@ -72,6 +72,25 @@ void Router::add_routes() {
   t.add(kGet, "/instances/{instance_id}/backups", backups([this](auto& ctx, auto& p) {
           return backups_.list_of_instance(ctx, p["instance_id"]);
         }));
+  auto schedules = [this](auto handler) {
+    return [this, handler](const RequestContext& ctx, const PathParams& p) {
+      if (!services_.backups || !services_.backup_schedules) {
+        throw common::Error(common::ErrorCode::kNotImplemented,
+                            "backup schedules are not available on this API server");
+      }
+      return handler(ctx, p);
+    };
+  };
+  const std::string schedule = "/instances/{instance_id}/backup_schedule";
+  t.add(kPut, schedule, schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.put(ctx, p["instance_id"]);
+        }));
+  t.add(kGet, schedule, schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.show(ctx, p["instance_id"]);
+        }));
+  t.add(kDelete, schedule, schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.remove(ctx, p["instance_id"]);
+        }));
 
   // Limits and quotas (Trove's /limits and /mgmt/quotas).
   t.add(kGet, "/limits", [this](auto& ctx, auto&) { return quotas_.limits(ctx); });

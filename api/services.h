@@ -11,6 +11,7 @@
 #include "common/broker.h"
 #include "common/clock.h"
 #include "db/backup_repository.h"
+#include "db/backup_schedule_repository.h"
 #include "db/repositories.h"
 #include "db/root_history.h"
 #include "guestclient/database_admin_client.h"
@@ -63,6 +64,9 @@ struct ApiServices {
   db::RootHistoryRepository* root_history = nullptr;
   // Backups (issue 12). Without `backups` the /backups routes answer 501.
   db::BackupRepository* backups = nullptr;
+  // Backup schedules; without them /instances/{id}/backup_schedule answers
+  // 501.
+  db::BackupScheduleRepository* backup_schedules = nullptr;
   std::chrono::milliseconds guest_call_timeout{30000};
 };
 

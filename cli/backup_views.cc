@@ -76,6 +76,20 @@ Table backup_table(const nlohmann::json& backup) {
   });
 }
 
+Table backup_schedule_table(const nlohmann::json& schedule) {
+  const std::string daily_at = field_text(schedule, "daily_at");
+  return field_value_table({
+      {"instance_id", field_text(schedule, "instance_id")},
+      {daily_at.empty() ? "interval" : "daily_at",
+       daily_at.empty() ? field_text(schedule, "interval") : daily_at + " UTC"},
+      {"retention", field_text(schedule, "retention")},
+      {"next_run", field_text(schedule, "next_run")},
+      {"last_run", field_text(schedule, "last_run")},
+      {"last_backup_id", field_text(schedule, "last_backup_id")},
+      {"last_error", field_text(schedule, "last_error")},
+  });
+}
+
 std::string backup_errors_lines(const nlohmann::json& backup) {
   std::string text = errors_text(field_json(backup, "errors"));
   if (text.empty()) return "";

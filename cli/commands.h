@@ -43,6 +43,9 @@ void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
 // backup create | list | show | delete (commands_backup.cc)
 void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands);
+// backup schedule set | show | clear, registered on the `backup` command
+// (commands_backup_schedule.cc)
+void add_backup_schedule_commands(CLI::App& backup, Session& session, CommandSet& commands);
 // datastore list, flavor list
 void add_catalog_commands(CLI::App& root, Session& session, CommandSet& commands);
 // operation show

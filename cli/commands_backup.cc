@@ -1,4 +1,4 @@
-// automat backup create | list | show | delete
+// automat backup create | list | show | delete (and schedule: commands_backup_schedule.cc)
 #include <memory>
 
 #include "cli/backup_request.h"
@@ -106,6 +106,7 @@ void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands)
   commands.add(show, [&session, id] { return show_backup(session, *id); });
 
   add_delete(*backup, session, commands);
+  add_backup_schedule_commands(*backup, session, commands);
 }
 
 }  // namespace automat::cli

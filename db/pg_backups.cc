@@ -13,7 +13,7 @@ const std::string& backup_select() {
       " b.parent_id, b.datastore_version_id, b.status, b.location, b.size, b.data_size,"
       " b.facts::text, b.fault, b.operation_id, " +
       pg::iso("b.created") + ", " + pg::iso("b.updated") +
-      ", d.name, v.name"
+      ", d.name, v.name, b.scheduled"
       " FROM backups b JOIN datastore_versions v ON v.id = b.datastore_version_id"
       " JOIN datastores d ON d.id = v.datastore_id";
   return sql;
@@ -40,6 +40,7 @@ Backup backup_from(const pqxx::row& r) {
   b.updated = r[16].as<std::string>();
   b.datastore_name = r[17].as<std::string>();
   b.datastore_version_name = r[18].as<std::string>();
+  b.scheduled = r[19].as<bool>();
   return b;
 }
 
@@ -68,11 +69,11 @@ bool PgBackupRepository::create_for_instance(const Backup& backup, const std::st
     }
     t.exec_params(
         "INSERT INTO backups (id, tenant_id, name, description, instance_id, cluster_id,"
-        " parent_id, datastore_version_id, status, location, operation_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        " parent_id, datastore_version_id, status, location, operation_id, scheduled)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         backup.id, backup.tenant_id, backup.name, backup.description, backup.instance_id,
         backup.cluster_id, backup.parent_id, backup.datastore_version_id, backup.status,
-        backup.location, backup.operation_id);
+        backup.location, backup.operation_id, backup.scheduled);
     pg::insert_operation(t, op);
     t.commit();
     return true;

@@ -1,6 +1,7 @@
 // automat-taskmanager: consumes operations from the task queue and resumes
-// those nobody drives, running each as a workflow of persisted steps; and
-// removes the servers of no live instance (orphans).
+// those nobody drives, running each as a workflow of persisted steps;
+// removes the servers of no live instance (orphans); and starts the backups
+// the instances' schedules call for.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -14,10 +15,12 @@
 #include "compute/registry.h"
 #include "datastores/registry.h"
 #include "db/pg_backup_repository.h"
+#include "db/pg_backup_schedule_repository.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "db/pool.h"
 #include "guestclient/grpc_guest_client.h"
+#include "taskmanager/backup_scheduler.h"
 #include "taskmanager/operation_dispatcher.h"
 #include "taskmanager/orphan_reaper.h"
 #include "taskmanager/owner_id.h"
@@ -68,6 +71,12 @@ int run(const Config& cfg, const sigset_t& signals) {
                               settings.unclaimed_grace);
   tmgr::OrphanReaper reaper(instances, *compute, stop, settings.orphan_scan_interval,
                             settings.orphan_grace);
+  // Scheduled backups start as POST /backups starts one: rows, then a task.
+  automat::db::PgBackupScheduleRepository backup_schedules(pool);
+  auto publisher = automat::common::make_amqp_publisher(settings.amqp_url);
+  const automat::common::SystemClock clock;
+  tmgr::BackupScheduler backup_scheduler(backup_schedules, backups, instances, *publisher, clock,
+                                         stop, settings.backup_schedule_scan_interval);
 
   automat::common::log::info(
       "taskmanager.started",
@@ -79,6 +88,10 @@ int run(const Config& cfg, const sigset_t& signals) {
   std::thread scan_thread([&] { scanner.run(); });
   std::thread reap_thread;
   if (settings.orphan_scan_interval.count() > 0) reap_thread = std::thread([&] { reaper.run(); });
+  std::thread schedule_thread;
+  if (settings.backup_schedule_scan_interval.count() > 0) {
+    schedule_thread = std::thread([&] { backup_scheduler.run(); });
+  }
 
   const int sig = automat::common::wait_for_stop_signal(signals);
   automat::common::log::info("taskmanager.stopping", {{"signal", std::to_string(sig)}});
@@ -86,6 +99,7 @@ int run(const Config& cfg, const sigset_t& signals) {
   consume_thread.join();
   scan_thread.join();
   if (reap_thread.joinable()) reap_thread.join();
+  if (schedule_thread.joinable()) schedule_thread.join();
   if (!workers_pool.wait_idle(kStopGrace)) {
     // Steps still running (a long prepare): their operations keep their
     // cursor and lease and resume in the next taskmanager.

@@ -34,6 +34,8 @@ TaskmanagerSettings TaskmanagerSettings::from(const common::Config& cfg) {
   s.unclaimed_grace = seconds_of(cfg, "unclaimed_grace_seconds", s.unclaimed_grace);
   s.orphan_scan_interval = seconds_of(cfg, "orphan_scan_seconds", s.orphan_scan_interval);
   s.orphan_grace = seconds_of(cfg, "orphan_grace_seconds", s.orphan_grace);
+  s.backup_schedule_scan_interval =
+      seconds_of(cfg, "backup_schedule_scan_seconds", s.backup_schedule_scan_interval);
 
   if (s.database_url.empty()) throw common::bad_request("[DEFAULT] database_url is not set");
   if (s.amqp_url.empty()) throw common::bad_request("[DEFAULT] amqp_url is not set");
@@ -44,6 +46,7 @@ TaskmanagerSettings TaskmanagerSettings::from(const common::Config& cfg) {
   require_range("unclaimed_grace_seconds", s.unclaimed_grace.count(), 0, kDay);
   require_range("orphan_scan_seconds", s.orphan_scan_interval.count(), 0, kDay);
   require_range("orphan_grace_seconds", s.orphan_grace.count(), 1, 365 * kDay);
+  require_range("backup_schedule_scan_seconds", s.backup_schedule_scan_interval.count(), 0, 3600);
   return s;
 }
 

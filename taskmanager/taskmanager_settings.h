@@ -27,6 +27,10 @@ struct TaskmanagerSettings {
   std::chrono::seconds orphan_scan_interval{60};
   // An orphan is removed only once its youngest part is this old.
   std::chrono::seconds orphan_grace{300};
+  // Between scans of the backup schedules (due backups, retention); zero
+  // turns the backup scheduler off. A due backup starts within one scan of
+  // its slot.
+  std::chrono::seconds backup_schedule_scan_interval{60};
 
   // The longest a killed owner's operation waits before another
   // taskmanager claims it: the rest of its lease, then up to one scan.

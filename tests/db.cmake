@@ -62,3 +62,16 @@ target_compile_options(db_backups_fake_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_backups_fake_test PRIVATE automat_db automat_test_support)
 gtest_discover_tests(db_backups_fake_test DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS unit TIMEOUT 60)
+
+# Backup schedules: one contract (tests/support/backup_schedule_contract.h)
+# run against PostgreSQL and against the fake.
+add_executable(db_backup_schedules_integration_test integration/db_backup_schedules_test.cc)
+target_compile_options(db_backup_schedules_integration_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_backup_schedules_integration_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_backup_schedules_integration_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)
+add_executable(db_backup_schedules_fake_test unit/db_backup_schedules_fake_test.cc)
+target_compile_options(db_backup_schedules_fake_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(db_backup_schedules_fake_test PRIVATE automat_db automat_test_support)
+gtest_discover_tests(db_backup_schedules_fake_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS unit TIMEOUT 60)

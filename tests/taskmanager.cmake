@@ -2,6 +2,7 @@
 # tests/fakes, integration tests against the real PostgreSQL
 # (AUTOMAT_TEST_DATABASE_URL).
 foreach(name runner mysql_workflow mysql_backup mysql_promote consumer lease_keeper orphan_reaper settings
+    backup_scheduler
     worker_pool dispatcher node_phase)
   add_executable(taskmanager_${name}_test unit/taskmanager_${name}_test.cc)
   target_compile_options(taskmanager_${name}_test PRIVATE ${AUTOMAT_WARNINGS})

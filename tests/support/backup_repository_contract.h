@@ -56,8 +56,10 @@ inline db::Backup backup_contract_row(const BackupContractWorld& w, const std::s
 
 inline void check_backup_repository_contract(BackupContractWorld& w) {
   db::BackupRepository& repo = *w.backups;
-  auto start = [&](const std::string& instance, std::optional<std::string> parent = {}) {
+  auto start = [&](const std::string& instance, std::optional<std::string> parent = {},
+                   bool scheduled = false) {
     db::Backup b = backup_contract_row(w, instance, std::move(parent));
+    b.scheduled = scheduled;
     db::Operation op = backup_contract_op(w, "backup.create", "backup", b.id);
     b.operation_id = op.id;
     EXPECT_TRUE(repo.create_for_instance(b, "BACKUP", {"NONE"}, op));
@@ -117,7 +119,7 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   // The newest COMPLETED one is the next incremental's parent.
   const std::string child = start(w.instance_a, first.id);
   repo.complete(child, 10, 1 << 20, nlohmann::json::object());
-  const std::string of_b = start(w.instance_b);
+  const std::string of_b = start(w.instance_b, {}, true);  // by its schedule
   EXPECT_EQ(repo.latest_completed(w.instance_a)->id, child);
   EXPECT_FALSE(repo.latest_completed(w.instance_b));  // NEW only
 
@@ -127,6 +129,8 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   EXPECT_EQ(all[0].id, first.id);
   EXPECT_EQ(all[1].id, child);
   EXPECT_EQ(all[2].id, of_b);
+  EXPECT_FALSE(all[0].scheduled);
+  EXPECT_TRUE(all[2].scheduled);
   db::BackupFilter only_b;
   only_b.instance_id = w.instance_b;
   ASSERT_EQ(repo.list(w.tenant_id, only_b).size(), 1u);

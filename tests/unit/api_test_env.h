@@ -12,6 +12,7 @@
 #include "common/crypto.h"
 #include "datastores/registry.h"
 #include "tests/fakes/fake_backup_repository.h"
+#include "tests/fakes/fake_backup_schedule_repository.h"
 #include "tests/fakes/fake_broker.h"
 #include "tests/fakes/fake_repositories.h"
 #include "tests/fakes/manual_clock.h"
@@ -28,6 +29,7 @@ struct ApiTestEnv {
   FakeInstanceRepository instances{&operations, &catalog};
   FakeQuotaRepository quotas{&instances};
   FakeBackupRepository backups{instances, operations, catalog};
+  FakeBackupScheduleRepository backup_schedules{instances};
   FakePublisher publisher;
   ManualClock clock;
   api::ApiServices services;
@@ -63,6 +65,7 @@ struct ApiTestEnv {
         limits};
     services.quotas = &quotas;
     services.backups = &backups;
+    services.backup_schedules = &backup_schedules;
     router = std::make_unique<api::Router>(services, kPublicEndpoint);
   }
 

@@ -1,4 +1,4 @@
-// automat backup create | list | show | delete and instance create --backup,
+// automat backup create | list | show | delete | schedule and instance create --backup,
 // run as whole command lines (cli::run) against a scripted HttpClient.
 #include <gtest/gtest.h>
 
@@ -247,6 +247,75 @@ TEST_F(CliBackupTest, UsageErrorsSendNothing) {
   EXPECT_EQ(run_cli({"instance", "create", "r1", "--replica-of", "db1", "--backup", kBackupId}),
             kExitUsage);
   EXPECT_TRUE(err_has("--backup: cannot be given with --replica-of")) << err_.str();
+  EXPECT_TRUE(http_.requests.empty());
+}
+
+// A backup schedule view as the API sends it.
+nlohmann::json schedule_view(nlohmann::json rule) {
+  nlohmann::json view = {
+      {"instance_id", kInstanceId},         {"retention", 7},
+      {"next_run", "2024-05-01T06:00:00Z"}, {"last_run", nullptr},
+      {"last_backup_id", nullptr},          {"last_error", "instance was RESIZE"}};
+  view.update(rule);
+  return {{"backup_schedule", view}};
+}
+
+TEST_F(CliBackupTest, ScheduleSetSendsTheRuleAndRetentionAndPrintsTheSchedule) {
+  const std::string path = std::string("/instances/") + kInstanceId + "/backup_schedule";
+  http_.on("GET", "/instances",
+           json_response(200, {{"instances", {{{"id", kInstanceId}, {"name", "db1"}}}}}));
+  http_.on("PUT", path, json_response(200, schedule_view({{"interval", "6h"}})));
+  http_.on("PUT", path, json_response(200, schedule_view({{"daily_at", "02:30"}})));
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", "db1", "--interval", "6h", "--retention", "7"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(sent("PUT", path),
+            (nlohmann::json{{"backup_schedule", {{"interval", "6h"}, {"retention", 7}}}}));
+  EXPECT_TRUE(out_has("| interval       | 6h ")) << out_.str();
+  EXPECT_TRUE(out_has("| next_run       | 2024-05-01T06:00:00Z ")) << out_.str();
+
+  out_.str("");
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", kInstanceId, "--daily-at", "02:30", "--retention",
+                     "3"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(sent("PUT", path),
+            (nlohmann::json{{"backup_schedule", {{"daily_at", "02:30"}, {"retention", 3}}}}));
+  EXPECT_TRUE(out_has("| daily_at       | 02:30 UTC ")) << out_.str();
+}
+
+TEST_F(CliBackupTest, ScheduleShowAndClear) {
+  const std::string path = std::string("/instances/") + kInstanceId + "/backup_schedule";
+  http_.on("GET", path, json_response(200, schedule_view({{"interval", "1d"}})));
+  http_.on(
+      "GET", path,
+      json_response(404, {{"itemNotFound",
+                           {{"code", 404}, {"message", "instance x has no backup schedule"}}}}));
+  EXPECT_EQ(run_cli({"backup", "schedule", "show", kInstanceId}), 0) << err_.str();
+  EXPECT_TRUE(out_has("| last_error     | instance was RESIZE ")) << out_.str();
+  EXPECT_TRUE(out_has("| retention      | 7 ")) << out_.str();
+
+  http_.on("DELETE", path, json_response(204, nullptr));
+  out_.str("");
+  EXPECT_EQ(run_cli({"backup", "schedule", "clear", kInstanceId}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), std::string("Backup schedule of instance ") + kInstanceId + " cleared.\n");
+  EXPECT_EQ(http_.count("DELETE", path), 1);
+
+  EXPECT_EQ(run_cli({"backup", "schedule", "show", kInstanceId}), 1);
+  EXPECT_TRUE(err_has("ERROR (404): instance x has no backup schedule")) << err_.str();
+}
+
+TEST_F(CliBackupTest, ScheduleSetNeedsOneRuleAndARetention) {
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", kInstanceId, "--retention", "7"}), kExitUsage);
+  EXPECT_TRUE(err_has("--interval")) << err_.str();
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", kInstanceId, "--interval", "6h", "--daily-at",
+                     "02:30", "--retention", "7"}),
+            kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", kInstanceId, "--interval", "6h"}), kExitUsage);
+  EXPECT_EQ(
+      run_cli({"backup", "schedule", "set", kInstanceId, "--interval", "6h", "--retention", "0"}),
+      kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule"}), kExitUsage);
   EXPECT_TRUE(http_.requests.empty());
 }
 

@@ -31,6 +31,7 @@ TEST(TaskmanagerSettings, Defaults) {
   EXPECT_EQ(s.unclaimed_grace, 10s);
   EXPECT_EQ(s.orphan_scan_interval, 60s);
   EXPECT_EQ(s.orphan_grace, 300s);
+  EXPECT_EQ(s.backup_schedule_scan_interval, 60s);
 }
 
 TEST(TaskmanagerSettings, ByDefaultAKilledOwnersOperationIsTakenOverWithin10Seconds) {
@@ -48,12 +49,14 @@ TEST(TaskmanagerSettings, TheSampleConfigurationStatesTheDefaults) {
   EXPECT_EQ(sample.unclaimed_grace, defaults.unclaimed_grace);
   EXPECT_EQ(sample.orphan_scan_interval, defaults.orphan_scan_interval);
   EXPECT_EQ(sample.orphan_grace, defaults.orphan_grace);
+  EXPECT_EQ(sample.backup_schedule_scan_interval, defaults.backup_schedule_scan_interval);
 }
 
 TEST(TaskmanagerSettings, ReadsTheTaskmanagerSection) {
   const auto s = TaskmanagerSettings::from(
       config("workers = 2\ndb_pool_size = 6\nlease_seconds = 8\nresume_scan_seconds = 1\n"
-             "unclaimed_grace_seconds = 3\norphan_scan_seconds = 0\norphan_grace_seconds = 5\n"));
+             "unclaimed_grace_seconds = 3\norphan_scan_seconds = 0\norphan_grace_seconds = 5\n"
+             "backup_schedule_scan_seconds = 0\n"));
   EXPECT_EQ(s.workers, 2);
   EXPECT_EQ(s.db_pool_size, 6);
   EXPECT_EQ(s.lease, 8s);
@@ -61,6 +64,7 @@ TEST(TaskmanagerSettings, ReadsTheTaskmanagerSection) {
   EXPECT_EQ(s.unclaimed_grace, 3s);
   EXPECT_EQ(s.orphan_scan_interval, 0s) << "zero turns the reaper off";
   EXPECT_EQ(s.orphan_grace, 5s);
+  EXPECT_EQ(s.backup_schedule_scan_interval, 0s) << "zero turns the backup scheduler off";
   EXPECT_EQ(s.takeover_bound(), 9s);
 }
 
@@ -73,6 +77,8 @@ TEST(TaskmanagerSettings, RejectsBadValuesNamingTheOption) {
       {"unclaimed_grace_seconds = -1\n", "unclaimed_grace_seconds"},
       {"orphan_scan_seconds = -1\n", "orphan_scan_seconds"},
       {"orphan_grace_seconds = 0\n", "orphan_grace_seconds"},
+      {"backup_schedule_scan_seconds = -1\n", "backup_schedule_scan_seconds"},
+      {"backup_schedule_scan_seconds = 3601\n", "backup_schedule_scan_seconds"},
   };
   for (const auto& [line, option] : bad) {
     try {

@@ -1,0 +1,101 @@
+#include "api/backup_schedules_handler.h"
+
+#include "api/backup_checks.h"
+#include "api/backup_schedule_request.h"
+#include "api/responses.h"
+#include "common/client_text.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "db/backup_schedule_repository.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+json view(const db::BackupSchedule& s, int64_t now) {
+  json out = {{"instance_id", s.instance_id}};
+  if (s.interval_seconds) {
+    out["interval"] = interval_text(*s.interval_seconds);
+    out["interval_seconds"] = *s.interval_seconds;
+  }
+  if (s.daily_minute) out["daily_at"] = daily_text(*s.daily_minute);
+  const int64_t next = s.last_slot ? s.slot_start(*s.last_slot + 1) : now;
+  out["retention"] = s.retention;
+  out["next_run"] = common::iso8601_utc(next);
+  out["last_run"] = nullable(s.last_run);
+  out["last_backup_id"] = nullable(s.last_backup_id);
+  out["last_error"] = nullable(s.last_error);
+  out["created"] = s.created;
+  out["updated"] = s.updated;
+  return {{"backup_schedule", out}};
+}
+
+common::Error no_schedule(const std::string& instance_id) {
+  return common::not_found("instance " + instance_id + " has no backup schedule");
+}
+
+}  // namespace
+
+db::Instance BackupSchedulesHandler::find_instance(const RequestContext& ctx,
+                                                   const std::string& instance_id) const {
+  auto instance = services_.instances->find(ctx.tenant_id(), instance_id);
+  if (!instance) {
+    throw common::not_found("instance " + common::excerpt(instance_id) + " was not found");
+  }
+  return *instance;
+}
+
+Response BackupSchedulesHandler::put(const RequestContext& ctx,
+                                     const std::string& instance_id) const {
+  const BackupScheduleRequest req = parse_backup_schedule(ctx.body());
+  const db::Instance instance = find_instance(ctx, instance_id);
+  check_backs_up(services_, instance);
+  db::BackupSchedule schedule;
+  schedule.instance_id = instance.id;
+  schedule.tenant_id = ctx.tenant_id();
+  schedule.interval_seconds = req.interval_seconds;
+  schedule.daily_minute = req.daily_minute;
+  schedule.retention = req.retention;
+  const int64_t now = common::to_unix_seconds(services_.clock->now());
+  // The slot it is set in has begun already: the first backup waits for
+  // the next one.
+  schedule.last_slot = schedule.slot_at(now);
+  if (!services_.backup_schedules->put(schedule)) {
+    throw common::not_found("instance " + instance.id + " was not found");
+  }
+  const auto stored = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
+  if (!stored) throw no_schedule(instance.id);
+  common::log::info("backup_schedule.set",
+                    {{"tenant", ctx.tenant_id()},
+                     {"instance", instance.id},
+                     {"interval_seconds", std::to_string(req.interval_seconds.value_or(0))},
+                     {"daily_minute", std::to_string(req.daily_minute.value_or(-1))},
+                     {"retention", std::to_string(req.retention)}});
+  return json_response(200, view(*stored, now));
+}
+
+Response BackupSchedulesHandler::show(const RequestContext& ctx,
+                                      const std::string& instance_id) const {
+  const db::Instance instance = find_instance(ctx, instance_id);
+  const auto schedule = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
+  if (!schedule) throw no_schedule(instance.id);
+  return json_response(200, view(*schedule, common::to_unix_seconds(services_.clock->now())));
+}
+
+Response BackupSchedulesHandler::remove(const RequestContext& ctx,
+                                        const std::string& instance_id) const {
+  const db::Instance instance = find_instance(ctx, instance_id);
+  if (!services_.backup_schedules->remove(ctx.tenant_id(), instance.id)) {
+    throw no_schedule(instance.id);
+  }
+  common::log::info("backup_schedule.cleared",
+                    {{"tenant", ctx.tenant_id()}, {"instance", instance.id}});
+  Response cleared;
+  cleared.status = 204;
+  return cleared;
+}
+
+}  // namespace automat::api

@@ -1,0 +1,146 @@
+#include "taskmanager/backup_scheduler.h"
+
+#include "common/log.h"
+#include "common/status.h"
+#include "common/task_queue.h"
+#include "db/instance_backup.h"
+#include "db/new_operation.h"
+
+namespace automat::taskmanager {
+namespace {
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+}  // namespace
+
+BackupScheduler::BackupScheduler(db::BackupScheduleRepository& schedules,
+                                 db::BackupRepository& backups, db::InstanceRepository& instances,
+                                 common::Publisher& publisher, const common::Clock& clock,
+                                 common::StopSignal& stop, std::chrono::seconds interval)
+    : schedules_(schedules),
+      backups_(backups),
+      instances_(instances),
+      publisher_(publisher),
+      clock_(clock),
+      stop_(stop),
+      interval_(interval) {}
+
+void BackupScheduler::run() {
+  while (!stop_.wait_for(interval_)) {
+    try {
+      scan_once();
+    } catch (const std::exception& e) {
+      common::log::warn("backup_schedule.scan_failed", {{"error", e.what()}});
+    }
+  }
+}
+
+BackupScheduler::Report BackupScheduler::scan_once() {
+  Report report;
+  const int64_t now = common::to_unix_seconds(clock_.now());
+  for (const auto& schedule : schedules_.list_live()) {
+    if (stop_.requested()) break;
+    try {
+      prune(schedule, report);
+      start_due(schedule, now, report);
+    } catch (const std::exception& e) {
+      common::log::warn("backup_schedule.failed",
+                        {{"instance", schedule.instance_id}, {"error", e.what()}});
+    }
+  }
+  return report;
+}
+
+void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now, Report& report) {
+  const int64_t slot = schedule.slot_at(now);
+  if (schedule.last_slot && *schedule.last_slot >= slot) return;  // not due
+  if (!schedules_.claim_slot(schedule, slot)) return;             // another taskmanager has it
+  const std::string slot_time = common::iso8601_utc(schedule.slot_start(slot));
+  const auto instance = instances_.find_any(schedule.instance_id);
+  if (!instance) return;  // deleted since the list: its schedule is over
+  if (instance->task != common::task::kNone ||
+      instance->service_status != common::service_status::kRunning) {
+    skip(schedule,
+         "the backup of " + slot_time + " was skipped: instance " + instance->id + " was " +
+             common::user_status(instance->task, instance->service_status) +
+             "; a backup needs it ACTIVE",
+         report);
+    return;
+  }
+  db::InstanceBackupRequest request;
+  request.name = "scheduled " + slot_time;
+  request.description = "started by the instance's backup schedule";
+  request.scheduled = true;
+  const auto started = db::start_instance_backup(backups_, *instance, request);
+  if (!started) {
+    const auto now_instance = instances_.find_any(schedule.instance_id);
+    skip(schedule,
+         "the backup of " + slot_time + " was skipped: instance " + instance->id + " was " +
+             (now_instance ? now_instance->task : std::string("deleted")) +
+             "; a backup needs it ACTIVE",
+         report);
+    return;
+  }
+  schedules_.record_run(schedule.instance_id, started->backup.id, std::nullopt);
+  common::log::info("backup_schedule.backup_started", {{"tenant", schedule.tenant_id},
+                                                       {"instance", schedule.instance_id},
+                                                       {"backup", started->backup.id},
+                                                       {"op", started->operation.id},
+                                                       {"slot", slot_time}});
+  common::publish_task(publisher_, started->operation.id);
+  report.started.push_back(started->backup.id);
+}
+
+void BackupScheduler::skip(const db::BackupSchedule& schedule, const std::string& why,
+                           Report& report) {
+  common::log::warn(
+      "backup_schedule.slot_skipped",
+      {{"tenant", schedule.tenant_id}, {"instance", schedule.instance_id}, {"reason", why}});
+  schedules_.record_run(schedule.instance_id, std::nullopt, why);
+  report.skipped.push_back(schedule.instance_id);
+}
+
+void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) {
+  db::BackupFilter filter;
+  filter.instance_id = schedule.instance_id;
+  std::vector<db::Backup> kept_by_schedule;  // oldest first
+  for (auto& b : backups_.list(schedule.tenant_id, filter)) {
+    if (b.scheduled && b.status == db::backup_status::kCompleted) {
+      kept_by_schedule.push_back(std::move(b));
+    }
+  }
+  const size_t retention = static_cast<size_t>(schedule.retention);
+  if (kept_by_schedule.size() <= retention) return;
+  const size_t excess = kept_by_schedule.size() - retention;
+  for (size_t i = 0; i < excess; ++i) {
+    const db::Backup& old = kept_by_schedule[i];
+    const db::Operation op =
+        db::new_operation(schedule.tenant_id, "backup.delete", "backup", old.id);
+    const auto outcome = backups_.start_delete(old.id, op);
+    if (!outcome.dependents.empty()) {
+      common::log::info("backup_schedule.retention_kept",
+                        {{"tenant", schedule.tenant_id},
+                         {"instance", schedule.instance_id},
+                         {"backup", old.id},
+                         {"incremental_children", joined(outcome.dependents.children)},
+                         {"restoring_instances", joined(outcome.dependents.restores)}});
+      report.kept.push_back(old.id);
+      continue;
+    }
+    if (!outcome.started) continue;  // its delete runs already
+    common::log::info("backup_schedule.retention_delete",
+                      {{"tenant", schedule.tenant_id},
+                       {"instance", schedule.instance_id},
+                       {"backup", old.id},
+                       {"op", op.id},
+                       {"retention", std::to_string(retention)}});
+    common::publish_task(publisher_, op.id);
+    report.pruned.push_back(old.id);
+  }
+}
+
+}  // namespace automat::taskmanager

@@ -1,0 +1,68 @@
+#pragma once
+// Runs the instances' backup schedules (db/backup_schedule_repository.h):
+// every [taskmanager] backup_schedule_scan_seconds, for each schedule of a
+// live instance,
+//   - retention: when it has more COMPLETED scheduled backups than its
+//     retention, starts the delete of the oldest ones beyond it the way
+//     DELETE /backups does (BackupRepository::start_delete plus the task); a
+//     backup with incremental children or a restore running from it is kept
+//     and logged. Backups the tenant made by hand are never touched.
+//   - due: when the slot the clock is in is newer than the last one claimed,
+//     claims it (one taskmanager wins a slot, however many scan) and starts
+//     a full backup the way POST /backups does (db::start_instance_backup
+//     plus the task). An instance that is busy or not ACTIVE then misses
+//     that slot: a log line, and the reason in the schedule's last_error.
+// Missed slots (no taskmanager ran) are not made up: one backup, in the
+// current slot. Several taskmanagers may scan at once.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/broker.h"
+#include "common/clock.h"
+#include "common/stop_signal.h"
+#include "db/backup_repository.h"
+#include "db/backup_schedule_repository.h"
+#include "db/repositories.h"
+
+namespace automat::taskmanager {
+
+class BackupScheduler {
+ public:
+  // What one scan did, by id.
+  struct Report {
+    std::vector<std::string> started;  // backups started
+    std::vector<std::string> skipped;  // instances whose slot started nothing
+    std::vector<std::string> pruned;   // backups whose delete was started
+    std::vector<std::string> kept;     // backups beyond retention kept (dependents)
+  };
+
+  // Every reference must outlive the scheduler.
+  BackupScheduler(db::BackupScheduleRepository& schedules, db::BackupRepository& backups,
+                  db::InstanceRepository& instances, common::Publisher& publisher,
+                  const common::Clock& clock, common::StopSignal& stop,
+                  std::chrono::seconds interval);
+
+  // Scans every interval until stop is requested. Never throws. Call from
+  // one thread.
+  void run();
+  // One scan. A schedule whose rows cannot be read or written is logged and
+  // left for the next scan; throws common::Error only when the schedules
+  // themselves cannot be listed.
+  Report scan_once();
+
+ private:
+  void prune(const db::BackupSchedule& schedule, Report& report);
+  void start_due(const db::BackupSchedule& schedule, int64_t now, Report& report);
+  void skip(const db::BackupSchedule& schedule, const std::string& why, Report& report);
+
+  db::BackupScheduleRepository& schedules_;
+  db::BackupRepository& backups_;
+  db::InstanceRepository& instances_;
+  common::Publisher& publisher_;
+  const common::Clock& clock_;
+  common::StopSignal& stop_;
+  const std::chrono::seconds interval_;
+};
+
+}  // namespace automat::taskmanager

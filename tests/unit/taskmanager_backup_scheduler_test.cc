@@ -1,0 +1,277 @@
+// BackupScheduler over fakes and a frozen clock: when a schedule is due, one
+// backup per slot however many schedulers scan, a busy instance's slot
+// skipped with its reason, retention pruning only scheduled backups.
+#include <gtest/gtest.h>
+
+#include "automat/messages.pb.h"
+#include "db/new_operation.h"
+#include "taskmanager/backup_scheduler.h"
+#include "tests/fakes/fake_backup_repository.h"
+#include "tests/fakes/fake_backup_schedule_repository.h"
+#include "tests/fakes/fake_broker.h"
+#include "tests/fakes/fake_repositories.h"
+
+namespace automat::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using taskmanager::BackupScheduler;
+
+// 2024-05-01T01:00:00Z: five hours before a "6h" slot begins at 06:00.
+constexpr int64_t kStart = 1714525200;
+
+// The fakes' FakeTime seen as the scheduler's common::Clock, so the rows'
+// timestamps and the slots agree.
+class FakeTimeClock : public common::Clock {
+ public:
+  explicit FakeTimeClock(std::shared_ptr<FakeTime> time) : time_(std::move(time)) {}
+  std::chrono::system_clock::time_point now() const override { return time_->now(); }
+
+ private:
+  std::shared_ptr<FakeTime> time_;
+};
+
+class BackupSchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    operations.time->set(std::chrono::system_clock::from_time_t(kStart));
+    db::DatastoreVersion v;
+    v.name = "10.11";
+    v.manager = "mysql";
+    version_id = catalog.register_version("mysql", v, true);
+    instance = add_instance();
+  }
+
+  std::string add_instance() {
+    db::Instance in;
+    in.id = common::crypto::uuid4();
+    in.tenant_id = "tenant-a";
+    in.name = "orders";
+    in.flavor_id = "1";
+    in.volume_size_gb = 2;
+    in.datastore_version_id = version_id;
+    in.task = common::task::kNone;
+    instances.create_with_operation(
+        in, db::new_operation(in.tenant_id, "instance.create", "instance", in.id));
+    instances.set_service_status(in.id, common::service_status::kRunning);
+    return in.id;
+  }
+
+  // A schedule set now, as PUT does it.
+  void set_schedule(std::optional<int64_t> interval, std::optional<int> daily_minute,
+                    int retention = 7, const std::string& of = "") {
+    db::BackupSchedule s;
+    s.instance_id = of.empty() ? instance : of;
+    s.tenant_id = "tenant-a";
+    s.interval_seconds = interval;
+    s.daily_minute = daily_minute;
+    s.retention = retention;
+    s.last_slot = s.slot_at(now());
+    ASSERT_TRUE(schedules.put(s));
+  }
+
+  int64_t now() const { return common::to_unix_seconds(operations.time->now()); }
+  void at(int64_t unix_seconds) {
+    operations.time->set(std::chrono::system_clock::from_time_t(unix_seconds));
+  }
+  db::BackupSchedule schedule() { return *schedules.find("tenant-a", instance); }
+  std::vector<std::string> published_ops() {
+    std::vector<std::string> out;
+    for (const auto& body : publisher.bodies(common::kTaskQueue)) {
+      proto::TaskMessage m;
+      m.ParseFromString(body);
+      out.push_back(m.operation_id());
+    }
+    return out;
+  }
+  // The backup ends, the instance is idle again.
+  void finish_backup(const std::string& id) {
+    backups.complete(id, 10, 100, nlohmann::json::object());
+    instances.set_task(instance, common::task::kNone);
+    operations.finish(backups.backups.at(id).operation_id, "", "COMPLETED", {}, "done");
+  }
+  // A backup row of `instance`, made at `created`.
+  std::string seed_backup(bool scheduled, const std::string& status, int64_t created,
+                          std::optional<std::string> parent = {}) {
+    db::Backup b;
+    b.id = common::crypto::uuid4();
+    b.tenant_id = "tenant-a";
+    b.name = "b";
+    b.instance_id = instance;
+    b.parent_id = std::move(parent);
+    b.scheduled = scheduled;
+    b.status = status;
+    b.datastore_version_id = version_id;
+    b.location = "backups/" + b.id + "/";
+    b.operation_id = "op-" + b.id;
+    b.created = b.updated = iso8601(std::chrono::system_clock::from_time_t(created));
+    backups.backups[b.id] = b;
+    return b.id;
+  }
+
+  FakeOperationRepository operations;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&operations, &catalog};
+  FakeBackupRepository backups{instances, operations, catalog};
+  FakeBackupScheduleRepository schedules{instances};
+  FakePublisher publisher;
+  FakeTimeClock clock{operations.time};
+  common::StopSignal stop;
+  BackupScheduler scheduler{schedules, backups, instances, publisher, clock, stop, 60s};
+  std::string version_id;
+  std::string instance;
+};
+
+TEST_F(BackupSchedulerTest, AScheduleFirstRunsWhenTheNextSlotBeginsThenOncePerSlot) {
+  set_schedule(6 * 3600, std::nullopt);
+  EXPECT_TRUE(scheduler.scan_once().started.empty()) << "its own slot had begun when it was set";
+  at(kStart + 5 * 3600 - 1);  // 05:59:59
+  EXPECT_TRUE(scheduler.scan_once().started.empty());
+
+  at(kStart + 5 * 3600);  // 06:00, the next slot
+  auto report = scheduler.scan_once();
+  ASSERT_EQ(report.started.size(), 1u);
+  const db::Backup b = *backups.find_any(report.started[0]);
+  EXPECT_TRUE(b.scheduled);
+  EXPECT_FALSE(b.parent_id) << "scheduled backups are full ones";
+  EXPECT_EQ(b.name, "scheduled 2024-05-01T06:00:00Z");
+  EXPECT_EQ(instances.find_any(instance)->task, common::task::kBackup);
+  const auto op = operations.find_any(b.operation_id);
+  ASSERT_TRUE(op);
+  EXPECT_EQ(op->type, "backup.create");
+  EXPECT_EQ(op->resource_id, b.id);
+  EXPECT_EQ(published_ops(), std::vector<std::string>{b.operation_id});
+  EXPECT_EQ(schedule().last_backup_id, std::optional<std::string>(b.id));
+  EXPECT_FALSE(schedule().last_error);
+
+  // The same slot never runs twice, even once the instance is idle again.
+  finish_backup(b.id);
+  at(kStart + 11 * 3600 - 1);
+  report = scheduler.scan_once();
+  EXPECT_TRUE(report.started.empty());
+  EXPECT_TRUE(report.skipped.empty());
+  at(kStart + 11 * 3600);  // 12:00
+  EXPECT_EQ(scheduler.scan_once().started.size(), 1u);
+  EXPECT_EQ(backups.list("tenant-a", {}).size(), 2u);
+}
+
+TEST_F(BackupSchedulerTest, TwoSchedulersScanningTheSameSlotStartOneBackup) {
+  set_schedule(3600, std::nullopt);
+  BackupScheduler other{schedules, backups, instances, publisher, clock, stop, 60s};
+  at(kStart + 3600);
+  const auto a = scheduler.scan_once();
+  const auto b = other.scan_once();
+  EXPECT_EQ(a.started.size() + b.started.size(), 1u);
+  EXPECT_TRUE(b.skipped.empty()) << "the loser of a slot records nothing";
+  EXPECT_EQ(backups.list("tenant-a", {}).size(), 1u);
+  EXPECT_EQ(published_ops().size(), 1u);
+}
+
+TEST_F(BackupSchedulerTest, ABusyOrStoppedInstanceMissesTheSlotAndTheScheduleSaysWhy) {
+  set_schedule(3600, std::nullopt);
+  instances.set_task(instance, "RESIZE");
+  at(kStart + 3600);
+  auto report = scheduler.scan_once();
+  EXPECT_TRUE(report.started.empty());
+  EXPECT_EQ(report.skipped, std::vector<std::string>{instance});
+  ASSERT_TRUE(schedule().last_error);
+  EXPECT_NE(schedule().last_error->find("the backup of 2024-05-01T02:00:00Z was skipped"),
+            std::string::npos)
+      << *schedule().last_error;
+  EXPECT_NE(schedule().last_error->find("a backup needs it ACTIVE"), std::string::npos);
+  EXPECT_TRUE(operations.operations.size() == 1u) << "only the instance's create";
+
+  // Idle again within the slot: the slot stays missed.
+  instances.set_task(instance, common::task::kNone);
+  at(kStart + 3600 + 1800);
+  report = scheduler.scan_once();
+  EXPECT_TRUE(report.started.empty());
+  EXPECT_TRUE(report.skipped.empty());
+
+  // Not running (e.g. SHUTDOWN) is skipped too.
+  instances.set_service_status(instance, "SHUTDOWN");
+  at(kStart + 2 * 3600);
+  EXPECT_EQ(scheduler.scan_once().skipped.size(), 1u);
+
+  // The next slot of an ACTIVE instance backs it up and clears the error.
+  instances.set_service_status(instance, common::service_status::kRunning);
+  at(kStart + 3 * 3600);
+  EXPECT_EQ(scheduler.scan_once().started.size(), 1u);
+  EXPECT_FALSE(schedule().last_error);
+}
+
+TEST_F(BackupSchedulerTest, ADailyScheduleRunsOnceADayAtItsUtcTime) {
+  set_schedule(std::nullopt, 2 * 60 + 30);  // 02:30; set at 01:00
+  at(kStart + 3600 + 29 * 60);              // 02:29
+  EXPECT_TRUE(scheduler.scan_once().started.empty());
+  at(kStart + 3600 + 30 * 60);  // 02:30
+  auto report = scheduler.scan_once();
+  ASSERT_EQ(report.started.size(), 1u);
+  finish_backup(report.started[0]);
+  at(kStart + 23 * 3600);  // 2024-05-02 00:00
+  EXPECT_TRUE(scheduler.scan_once().started.empty());
+  at(kStart + 25 * 3600 + 30 * 60);  // 2024-05-02 02:30
+  EXPECT_EQ(scheduler.scan_once().started.size(), 1u);
+}
+
+TEST_F(BackupSchedulerTest, RetentionDeletesOnlyTheOldestScheduledCompletedBackupsBeyondIt) {
+  set_schedule(6 * 3600, std::nullopt, 2);
+  const std::string by_hand = seed_backup(false, "COMPLETED", kStart - 5000);
+  const std::string oldest = seed_backup(true, "COMPLETED", kStart - 4000);
+  const std::string failed = seed_backup(true, "FAILED", kStart - 3500);
+  const std::string middle = seed_backup(true, "COMPLETED", kStart - 3000);
+  const std::string newest = seed_backup(true, "COMPLETED", kStart - 2000);
+  const std::string by_hand_new = seed_backup(false, "COMPLETED", kStart - 1000);
+
+  auto report = scheduler.scan_once();
+  EXPECT_EQ(report.pruned, std::vector<std::string>{oldest});
+  std::vector<db::Operation> deletes;
+  for (const auto& [id, op] : operations.operations) {
+    if (op.type == "backup.delete") deletes.push_back(op);
+  }
+  ASSERT_EQ(deletes.size(), 1u);
+  EXPECT_EQ(deletes[0].resource_id, oldest);
+  EXPECT_EQ(deletes[0].tenant_id, "tenant-a");
+  EXPECT_EQ(published_ops(), std::vector<std::string>{deletes[0].id});
+
+  // While that delete runs, the next scan starts no other.
+  report = scheduler.scan_once();
+  EXPECT_TRUE(report.pruned.empty());
+  EXPECT_EQ(published_ops().size(), 1u);
+  (void)by_hand, (void)failed, (void)middle, (void)newest, (void)by_hand_new;
+}
+
+TEST_F(BackupSchedulerTest, RetentionKeepsABackupThatAnIncrementalBackupDependsOn) {
+  set_schedule(6 * 3600, std::nullopt, 1);
+  const std::string base = seed_backup(true, "COMPLETED", kStart - 4000);
+  seed_backup(false, "COMPLETED", kStart - 3500, base);  // the tenant's incremental on it
+  const std::string newest = seed_backup(true, "COMPLETED", kStart - 3000);
+  const auto report = scheduler.scan_once();
+  EXPECT_TRUE(report.pruned.empty());
+  EXPECT_EQ(report.kept, std::vector<std::string>{base});
+  EXPECT_TRUE(backups.find_any(base));
+  EXPECT_TRUE(backups.find_any(newest));
+  EXPECT_TRUE(published_ops().empty());
+}
+
+TEST_F(BackupSchedulerTest, ADeletedInstancesScheduleNeverRuns) {
+  set_schedule(3600, std::nullopt);
+  instances.mark_deleted(instance);
+  at(kStart + 3600);
+  const auto report = scheduler.scan_once();
+  EXPECT_TRUE(report.started.empty());
+  EXPECT_TRUE(report.skipped.empty());
+  EXPECT_TRUE(schedules.claims.empty());
+}
+
+TEST_F(BackupSchedulerTest, AnUnreadableScheduleIsLeftForTheNextScan) {
+  set_schedule(3600, std::nullopt);
+  at(kStart + 3600);
+  backups.unavailable = true;
+  EXPECT_NO_THROW(scheduler.scan_once());
+  backups.unavailable = false;
+  EXPECT_EQ(scheduler.scan_once().started.size(), 1u) << "the slot was not taken";
+}
+
+}  // namespace
+}  // namespace automat::testing
