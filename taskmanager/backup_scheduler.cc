@@ -107,17 +107,37 @@ void BackupScheduler::skip(const db::BackupSchedule& schedule, const std::string
 void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) {
   db::BackupFilter filter;
   filter.instance_id = schedule.instance_id;
-  std::vector<db::Backup> kept_by_schedule;  // oldest first
+  // Oldest first: the scheduled backups COMPLETED, and the FAILED ones (they
+  // hold no object, their failure removed them).
+  std::vector<db::Backup> scheduled;
+  size_t completed = 0;
   for (auto& b : backups_.list(schedule.tenant_id, filter)) {
-    if (b.scheduled && b.status == db::backup_status::kCompleted) {
-      kept_by_schedule.push_back(std::move(b));
+    if (!b.scheduled) continue;
+    if (b.status == db::backup_status::kCompleted) ++completed;
+    if (b.status == db::backup_status::kCompleted || b.status == db::backup_status::kFailed) {
+      scheduled.push_back(std::move(b));
     }
   }
   const size_t retention = static_cast<size_t>(schedule.retention);
-  if (kept_by_schedule.size() <= retention) return;
-  const size_t excess = kept_by_schedule.size() - retention;
-  for (size_t i = 0; i < excess; ++i) {
-    const db::Backup& old = kept_by_schedule[i];
+  // Deleted: the oldest COMPLETED beyond the retention, and every FAILED one
+  // older than the newest COMPLETED (a later slot succeeded; the failure's
+  // row has told what it had to).
+  std::vector<const db::Backup*> doomed;
+  size_t excess = completed > retention ? completed - retention : 0;
+  size_t completed_seen = 0;
+  for (const db::Backup& b : scheduled) {
+    if (b.status == db::backup_status::kCompleted) {
+      ++completed_seen;
+      if (excess > 0) {
+        doomed.push_back(&b);
+        --excess;
+      }
+    } else if (completed_seen < completed) {
+      doomed.push_back(&b);
+    }
+  }
+  for (const db::Backup* doomed_backup : doomed) {
+    const db::Backup& old = *doomed_backup;
     const db::Operation op =
         db::new_operation(schedule.tenant_id, "backup.delete", "backup", old.id);
     const auto outcome = backups_.start_delete(old.id, op);

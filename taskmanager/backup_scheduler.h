@@ -6,7 +6,8 @@
 //     retention, starts the delete of the oldest ones beyond it the way
 //     DELETE /backups does (BackupRepository::start_delete plus the task); a
 //     backup with incremental children or a restore running from it is kept
-//     and logged. Backups the tenant made by hand are never touched.
+//     and logged. Scheduled FAILED backups older than the newest COMPLETED
+//     one go the same way. Backups the tenant made by hand are never touched.
 //   - due: when the slot the clock is in is newer than the last one claimed,
 //     claims it (one taskmanager wins a slot, however many scan) and starts
 //     a full backup the way POST /backups does (db::start_instance_backup

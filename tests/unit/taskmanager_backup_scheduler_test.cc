@@ -3,6 +3,8 @@
 // skipped with its reason, retention pruning only scheduled backups.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "automat/messages.pb.h"
 #include "db/new_operation.h"
 #include "taskmanager/backup_scheduler.h"
@@ -214,6 +216,9 @@ TEST_F(BackupSchedulerTest, ADailyScheduleRunsOnceADayAtItsUtcTime) {
   EXPECT_EQ(scheduler.scan_once().started.size(), 1u);
 }
 
+// Beyond the retention the oldest scheduled COMPLETED backups go, and so do
+// the scheduled FAILED ones older than the newest COMPLETED; never a backup
+// the tenant made by hand, nor a failure newer than every success.
 TEST_F(BackupSchedulerTest, RetentionDeletesOnlyTheOldestScheduledCompletedBackupsBeyondIt) {
   set_schedule(6 * 3600, std::nullopt, 2);
   const std::string by_hand = seed_backup(false, "COMPLETED", kStart - 5000);
@@ -222,23 +227,24 @@ TEST_F(BackupSchedulerTest, RetentionDeletesOnlyTheOldestScheduledCompletedBacku
   const std::string middle = seed_backup(true, "COMPLETED", kStart - 3000);
   const std::string newest = seed_backup(true, "COMPLETED", kStart - 2000);
   const std::string by_hand_new = seed_backup(false, "COMPLETED", kStart - 1000);
+  const std::string failed_latest = seed_backup(true, "FAILED", kStart - 500);
 
   auto report = scheduler.scan_once();
-  EXPECT_EQ(report.pruned, std::vector<std::string>{oldest});
-  std::vector<db::Operation> deletes;
+  EXPECT_EQ(report.pruned, (std::vector<std::string>{oldest, failed}));
+  std::map<std::string, db::Operation> deletes;  // by backup
   for (const auto& [id, op] : operations.operations) {
-    if (op.type == "backup.delete") deletes.push_back(op);
+    if (op.type == "backup.delete") deletes[op.resource_id] = op;
   }
-  ASSERT_EQ(deletes.size(), 1u);
-  EXPECT_EQ(deletes[0].resource_id, oldest);
-  EXPECT_EQ(deletes[0].tenant_id, "tenant-a");
-  EXPECT_EQ(published_ops(), std::vector<std::string>{deletes[0].id});
+  ASSERT_EQ(deletes.size(), 2u);
+  ASSERT_TRUE(deletes.count(oldest) && deletes.count(failed));
+  EXPECT_EQ(deletes[oldest].tenant_id, "tenant-a");
+  EXPECT_EQ(published_ops().size(), 2u);
 
-  // While that delete runs, the next scan starts no other.
+  // While those deletes run, the next scan starts no other.
   report = scheduler.scan_once();
   EXPECT_TRUE(report.pruned.empty());
-  EXPECT_EQ(published_ops().size(), 1u);
-  (void)by_hand, (void)failed, (void)middle, (void)newest, (void)by_hand_new;
+  EXPECT_EQ(published_ops().size(), 2u);
+  (void)by_hand, (void)middle, (void)newest, (void)by_hand_new, (void)failed_latest;
 }
 
 TEST_F(BackupSchedulerTest, RetentionKeepsABackupThatAnIncrementalBackupDependsOn) {
