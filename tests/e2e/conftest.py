@@ -133,7 +133,8 @@ class Stack:
             # crash drills measure the takeover they give.
             "taskmanager": {"unclaimed_grace_seconds": "3",
                             "orphan_scan_seconds": str(ORPHAN_SCAN_SECONDS),
-                            "orphan_grace_seconds": str(ORPHAN_GRACE_SECONDS)},
+                            "orphan_grace_seconds": str(ORPHAN_GRACE_SECONDS),
+                            "backup_schedule_scan_seconds": "2"},
             "conductor": {"agent_heartbeat_expiry": str(AGENT_HEARTBEAT_EXPIRY),
                           "sweep_interval": str(SWEEP_INTERVAL)},
             "compute": {"address_pool": self.address_pool,

@@ -2,7 +2,9 @@
 (the run's S3 server when ./run_tests.sh started one): rows -> full backup ->
 more rows -> incremental backup -> each restored into a new instance holds
 exactly the rows of its moment, and its users log in; bad input is refused
-with nothing created; a parent cannot be deleted under its incremental."""
+with nothing created; a parent cannot be deleted under its incremental; a
+daily schedule starts a real backup when its minute comes."""
+import datetime
 import json
 import secrets
 
@@ -117,6 +119,35 @@ def test_mysql_backup_incremental_and_restore(stack, tenant_a, tenant_b):
         shown = cli(["backup", "list", "-f", "json"], env=tenant_a.cli_env())
         assert shown.returncode == 0, shown.stderr
         assert all(b["id"] not in (full["id"], inc["id"]) for b in json.loads(shown.stdout))
+
+        # A daily schedule whose time is the next whole minute (at least 5 s
+        # away, so that the schedule is set before its slot begins): the
+        # taskmanager (scanning every 2 s here) starts a full backup then.
+        at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=65)
+        daily_at = at.strftime("%H:%M")
+        set_out = cli(["backup", "schedule", "set", source["id"], "--daily-at", daily_at,
+                       "--retention", "2"], env=tenant_a.cli_env())
+        assert set_out.returncode == 0, set_out.stdout + set_out.stderr
+        schedule_url = tenant_a.url(f"/instances/{source['id']}/backup_schedule")
+        assert http("GET", tenant_b.url(f"/instances/{source['id']}/backup_schedule"),
+                    tenant_b.token).status == 404
+
+        def scheduled_backup():
+            resp = http("GET", schedule_url, tenant_a.token)
+            assert resp.status == 200, resp.text
+            schedule = resp.json["backup_schedule"]
+            assert schedule["last_error"] is None, resp.text
+            return schedule["last_backup_id"]
+        scheduled_id = wait_for(scheduled_backup, 180, interval=2,
+                                message=f"the schedule at {daily_at} UTC to start a backup")
+        scheduled = wait_backup(tenant_a, scheduled_id)
+        assert scheduled["scheduled"] is True and scheduled["instance_id"] == source["id"]
+        assert scheduled["parent_id"] is None and scheduled["size_bytes"] > 0, scheduled
+        cleared = cli(["backup", "schedule", "clear", source["id"]], env=tenant_a.cli_env())
+        assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+        assert http("GET", schedule_url, tenant_a.token).status == 404
+        gone = cli(["backup", "delete", scheduled_id, "--wait"], env=tenant_a.cli_env())
+        assert gone.returncode == 0, gone.stdout + gone.stderr
     finally:
         for instance_id in made:
             delete_instance(tenant_a, instance_id)
