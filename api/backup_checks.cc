@@ -1,5 +1,9 @@
 #include "api/backup_checks.h"
 
+#include <algorithm>
+#include <cctype>
+
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -16,6 +20,32 @@ void check_backs_up(const ApiServices& services, const db::Instance& instance) {
     throw common::bad_request("instance " + instance.id + " runs " +
                               (version ? version->datastore_name : std::string("a datastore")) +
                               ", which this service cannot back up");
+  }
+}
+
+void check_backup_keyspace(const std::string& entry, const std::string& field) {
+  auto word = [](const std::string& w) {
+    return !w.empty() && w.size() <= 48 && std::all_of(w.begin(), w.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+  };
+  const auto dot = entry.find('.');
+  const bool ok = dot == std::string::npos
+                      ? word(entry)
+                      : word(entry.substr(0, dot)) && word(entry.substr(dot + 1));
+  if (!ok) {
+    throw common::bad_request(field + ": " + common::in_quotes(common::excerpt(entry)) +
+                              " is not a keyspace or keyspace.table of letters, digits and '_'");
+  }
+  const std::string keyspace = entry.substr(0, dot);
+  std::string lower;
+  for (char c : keyspace) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* const kOwn[] = {
+      "system",        "system_auth",  "system_schema",        "system_distributed",
+      "system_traces", "system_views", "system_virtual_schema"};
+  if (std::find(std::begin(kOwn), std::end(kOwn), lower) != std::end(kOwn)) {
+    throw common::bad_request(field + ": " + keyspace +
+                              " is Cassandra's own keyspace; it is not backed up");
   }
 }
 

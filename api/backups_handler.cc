@@ -1,5 +1,7 @@
 #include "api/backups_handler.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "api/backup_checks.h"
@@ -10,9 +12,12 @@
 #include "api/request_body.h"
 #include "api/responses.h"
 #include "api/views.h"
+#include "automat/operations.pb.h"
 #include "common/client_text.h"
+#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 #include "db/instance_backup.h"
 
@@ -107,6 +112,23 @@ std::string joined(const std::vector<std::string>& ids) {
   return out;
 }
 
+// What a COMPLETED cluster backup sent to the storage (its facts, as
+// protobuf's JSON mapping writes an int64: a string); null otherwise.
+json uploaded_bytes(const db::Backup& b) {
+  if (b.status != db::backup_status::kCompleted || !b.cluster_id) return nullptr;
+  const auto it = b.facts.find("uploaded_bytes");
+  if (it == b.facts.end()) return 0;
+  if (it->is_number_integer()) return *it;
+  if (it->is_string()) {
+    try {
+      return std::stoll(it->get<std::string>());
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
 json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 }  // namespace
@@ -125,7 +147,8 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
     }
   }
   if (errors.empty() && b.fault) {
-    errors.push_back({{"host", b.instance_id.value_or("")}, {"message", *b.fault}});
+    errors.push_back(
+        {{"host", b.instance_id.value_or(b.cluster_id.value_or(""))}, {"message", *b.fault}});
   }
   json size = nullptr;
   if (completed) size = std::round(static_cast<double>(b.size) / (1 << 30) * 1e6) / 1e6;
@@ -147,6 +170,7 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
            {{"type", b.datastore_name},
             {"version", b.datastore_version_name},
             {"version_id", b.datastore_version_id}}},
+          {"uploaded_bytes", uploaded_bytes(b)},
           {"operation_id", b.operation_id},
           {"created", b.created},
           {"updated", b.updated}};
@@ -185,6 +209,79 @@ Response BackupsHandler::create(const RequestContext& ctx) const {
   publish_task(services_, op.id);
   const auto stored = services_.backups->find(ctx.tenant_id(), backup.id);
   return accepted({{"backup", view(ctx, stored.value_or(backup))}}, op);
+}
+
+Response BackupsHandler::create_for_cluster(const RequestContext& ctx,
+                                            const std::string& cluster_id) const {
+  body::check(Method::kPost, "/v1.0/{tenant_id}/clusters/{cluster_id}/backups", ctx.body());
+  const json& b = ctx.body().at("backup");
+  const std::string name = body::text(b, "name").value_or("");
+  check_display_name(name, "backup.name");
+  const std::string description = body::text(b, "description").value_or("");
+  if (!common::well_formed(description)) {
+    throw common::bad_request("backup.description must be UTF-8 text without control characters");
+  }
+  proto::ClusterBackupInput input;
+  if (const json* keyspaces = body::member(b, "keyspaces")) {
+    for (const auto& k : *keyspaces) {
+      const std::string entry = k.get<std::string>();
+      check_backup_keyspace(entry, "backup.keyspaces");
+      input.add_keyspaces(entry);
+    }
+  }
+  const auto cluster = services_.clusters->find(ctx.tenant_id(), cluster_id);
+  if (!cluster) {
+    throw common::not_found("cluster " + common::excerpt(cluster_id) + " was not found");
+  }
+  const auto version = services_.catalog->find_version_by_id(cluster->datastore_version_id);
+  const ClusterStrategy* strategy = version && services_.cluster_strategies
+                                        ? services_.cluster_strategies(version->manager)
+                                        : nullptr;
+  if (!strategy || !strategy->supports_backups()) {
+    throw common::bad_request("cluster " + cluster->id + " runs " +
+                              (version ? version->datastore_name : std::string("a datastore")) +
+                              ", whose clusters this service cannot back up");
+  }
+  if (cluster->status != common::cluster_status::kActive ||
+      cluster->task != common::cluster_task::kNone) {
+    throw common::unprocessable("cluster " + cluster->name + " is " + cluster->status + " (task " +
+                                cluster->task + "); a backup needs it ACTIVE and idle");
+  }
+  for (const auto& n : cluster->nodes) input.add_instance_ids(n.instance_id);
+
+  db::Backup backup;
+  backup.id = common::crypto::uuid4();
+  backup.tenant_id = ctx.tenant_id();
+  backup.name = name;
+  backup.description = description;
+  backup.cluster_id = cluster->id;
+  backup.datastore_version_id = cluster->datastore_version_id;
+  backup.location = "backups/" + backup.id + "/";
+  db::Operation op = new_operation(ctx.tenant_id(), "backup.create", "backup", backup.id);
+  op.input = common::proto_json::encode(input);
+  backup.operation_id = op.id;
+  if (!services_.backups->create_for_cluster(backup, common::cluster_task::kBackingUp,
+                                             {common::cluster_task::kNone}, op)) {
+    throw common::unprocessable("cluster " + cluster->name +
+                                " changed while this request was handled; retry it");
+  }
+  common::log::info("backup.create.accepted", {{"tenant", ctx.tenant_id()},
+                                               {"backup", backup.id},
+                                               {"cluster", cluster->id},
+                                               {"op", op.id}});
+  publish_task(services_, op.id);
+  const auto stored = services_.backups->find(ctx.tenant_id(), backup.id);
+  return accepted({{"backup", view(ctx, stored.value_or(backup))}}, op);
+}
+
+Response BackupsHandler::list_of_cluster(const RequestContext& ctx,
+                                         const std::string& cluster_id) const {
+  if (!services_.clusters->find(ctx.tenant_id(), cluster_id)) {
+    throw common::not_found("cluster " + common::excerpt(cluster_id) + " was not found");
+  }
+  db::BackupFilter filter;
+  filter.cluster_id = cluster_id;
+  return page(ctx, filter);
 }
 
 Response BackupsHandler::page(const RequestContext& ctx, const db::BackupFilter& filter) const {

@@ -27,6 +27,15 @@ class BackupsHandler {
   Response list(const RequestContext& ctx) const;
   // GET /instances/{id}/backups; 404 when the instance is not the tenant's.
   Response list_of_instance(const RequestContext& ctx, const std::string& instance_id) const;
+  // POST /clusters/{id}/backups {"backup": {name, description?,
+  // keyspaces?}} -> 202 {"backup": view}: every node of the cluster,
+  // through its datastore's workflow (the cluster's task BACKUP
+  // meanwhile). 400: a bad field or keyspace name, a datastore without
+  // cluster backups; 404: not the tenant's cluster; 422: the cluster is
+  // not ACTIVE or busy.
+  Response create_for_cluster(const RequestContext& ctx, const std::string& cluster_id) const;
+  // GET /clusters/{id}/backups; 404 when the cluster is not the tenant's.
+  Response list_of_cluster(const RequestContext& ctx, const std::string& cluster_id) const;
   Response show(const RequestContext& ctx, const std::string& id) const;
   // DELETE /backups/{id} -> 202; 409 naming the incremental backups that
   // depend on it, or the instances being restored from it.

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "api/backup_checks.h"
 #include "api/display_name.h"
 #include "api/request_body.h"
 #include "common/client_text.h"
@@ -145,12 +146,25 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
     throw common::bad_request(
         "give either cluster.instances or cluster.size/cluster.nodes, not both");
   }
-  if (!instances && !seed) {
+  if (const json* restore = body::member(cluster, "restore")) {
+    ClusterRestoreRequest r;
+    r.backup_id = *body::text(*restore, "backup");
+    if (const json* keyspaces = body::member(*restore, "keyspaces")) {
+      for (const auto& k : *keyspaces) {
+        r.keyspaces.push_back(k.get<std::string>());
+        check_backup_keyspace(r.keyspaces.back(), "cluster.restore.keyspaces");
+      }
+    }
+    req.restore = std::move(r);
+  }
+  if (!instances && !seed && !req.restore) {
     throw field_error("cluster.instances",
                       "is required: list the nodes, or give cluster.size (and cluster.nodes)");
   }
-  req.nodes = instances ? trove_nodes(*instances, bounds) : seed_nodes(cluster, bounds);
-  check_same_volume(req.nodes);
+  if (instances || seed) {
+    req.nodes = instances ? trove_nodes(*instances, bounds) : seed_nodes(cluster, bounds);
+    check_same_volume(req.nodes);
+  }
   return req;
 }
 

@@ -37,11 +37,19 @@ struct NodeSpec {
   std::string field;  // where it came from, for messages: "cluster.instances[1]"
 };
 
+// cluster.restore: a cluster built from a cluster backup.
+struct ClusterRestoreRequest {
+  std::string backup_id;
+  std::vector<std::string> keyspaces;  // "ks" or "ks.table"; empty: all
+};
+
 struct ClusterCreateRequest {
   std::string name;
   std::string datastore_type;
   std::optional<std::string> datastore_version;
+  // Empty only with `restore` (the backup's nodes are copied then).
   std::vector<NodeSpec> nodes;
+  std::optional<ClusterRestoreRequest> restore;
 };
 
 // kOwn: an action only some datastores have (ClusterStrategy::own_actions).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "db/backup_repository.h"
 #include "db/models.h"
 
 namespace automat::api {
@@ -22,6 +23,16 @@ struct OwnClusterAction {
   std::string operation_type;  // "cluster.cleanup"; the datastore's workflow runs it
   std::string task;            // the cluster's task while it runs: "CLEANING"
   std::unique_ptr<google::protobuf::Message> input;  // the operation's typed input
+};
+
+// A node a cluster backup holds, as a restore recreates it: the node it
+// was, its rack, and what held it.
+struct BackedUpNode {
+  std::string instance_id;
+  std::string rack;
+  std::string flavor_id;
+  int volume_size_gb = 0;
+  int64_t bytes = 0;  // its files' size: a new node's volume must hold them
 };
 
 class ClusterStrategy {
@@ -49,6 +60,16 @@ class ClusterStrategy {
   // would be unsafe, judged from the nodes' heartbeat details.
   virtual void check_shrink(const db::Cluster& cluster,
                             const std::vector<std::string>& leaving) const = 0;
+
+  // Whether POST /clusters/{id}/backups may back up its clusters: its
+  // workflows handle a cluster's backup.create and backup.delete.
+  virtual bool supports_backups() const { return false; }
+  // The nodes the COMPLETED cluster backup `backup` (of this datastore)
+  // holds, as its facts record them. Throws common::Error(kBadRequest)
+  // when the backup's facts are not this datastore's cluster backup.
+  virtual std::vector<BackedUpNode> backed_up_nodes(const db::Backup& backup) const {
+    throw common::bad_request("backup " + backup.id + " cannot be restored into a cluster");
+  }
 
   // The actions of POST /clusters/{id}/action this datastore has beyond
   // those of every cluster (grow, shrink, replace_node): their body keys.

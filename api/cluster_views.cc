@@ -28,6 +28,7 @@ constexpr TaskInfo kTasks[] = {
     {common::cluster_task::kGrowing, 4, "Increasing the size of the cluster."},
     {common::cluster_task::kShrinking, 5, "Decreasing the size of the cluster."},
     {common::cluster_task::kReplacing, 6, "Replacing a node of the cluster."},
+    {common::cluster_task::kBackingUp, 7, "Backing up every node of the cluster."},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "api/cluster_operations.h"
 #include "api/cluster_plan.h"
 #include "api/cluster_request.h"
+#include "api/cluster_restore.h"
 #include "api/cluster_views.h"
 #include "api/operation_requests.h"
 #include "api/pagination.h"
@@ -52,9 +53,14 @@ std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCre
 Response ClustersHandler::create(const RequestContext& ctx) const {
   const json doc = ctx.body();
   const ApiLimits& limits = services_.limits;
-  const ClusterCreateRequest req =
+  ClusterCreateRequest req =
       parse_cluster_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   const ClusterTarget target = resolve_cluster_target(req, services_);
+  // A restore names the backed-up node each new node takes over (and, with
+  // no nodes given, copies the backup's).
+  const std::vector<std::string> sources =
+      req.restore ? plan_cluster_restore(req, target, services_, ctx.tenant_id())
+                  : std::vector<std::string>{};
   const db::Flavor flavor = resolve_shared_flavor(req.nodes, *services_.catalog);
   target.strategy->validate_node_flavor(flavor, target.version,
                                         req.nodes.front().field + ".flavorRef");
@@ -62,21 +68,29 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   db::Cluster cluster = new_cluster(req, target, ctx.tenant_id());
   cluster.nodes = initial_nodes(cluster, req, flavor, *target.strategy);
   cluster.next_ordinal = static_cast<int>(cluster.nodes.size()) + 1;
-  const db::Operation op =
-      cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id,
-                        nodes_input(target.strategy->node_order(cluster.nodes)));
+  proto::ClusterNodesInput input = nodes_input(target.strategy->node_order(cluster.nodes));
+  if (req.restore) {
+    input.set_restore_backup_id(req.restore->backup_id);
+    for (const auto& k : req.restore->keyspaces) input.add_restore_keyspaces(k);
+    for (size_t k = 0; k < cluster.nodes.size(); ++k) {
+      (*input.mutable_restore_sources())[cluster.nodes[k].instance_id] = sources.at(k);
+    }
+  }
+  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.create", cluster.id, input);
   int64_t volume_gb = 0;
   for (const auto& n : cluster.nodes) volume_gb += n.instance.volume_size_gb;
   db::QuotaCharge quota =
       instances_charge(services_, static_cast<int64_t>(cluster.nodes.size()), 0, flavor.ram_mb);
   quota.delta.volumes = volume_gb;
   services_.clusters->create_with_operation(cluster, op, quota);
-  common::log::info("cluster.create.accepted", {{"tenant", ctx.tenant_id()},
-                                                {"cluster", cluster.id},
-                                                {"op", op.id},
-                                                {"nodes", std::to_string(cluster.nodes.size())},
-                                                {"flavor", flavor.id},
-                                                {"datastore_version", target.version.id}});
+  common::log::info("cluster.create.accepted",
+                    {{"tenant", ctx.tenant_id()},
+                     {"cluster", cluster.id},
+                     {"op", op.id},
+                     {"nodes", std::to_string(cluster.nodes.size())},
+                     {"flavor", flavor.id},
+                     {"datastore_version", target.version.id},
+                     {"restore", req.restore ? req.restore->backup_id : ""}});
   publish_task(services_, op.id);
   return accepted_cluster(services_, ctx, cluster, op);
 }

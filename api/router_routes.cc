@@ -69,6 +69,12 @@ void Router::add_routes() {
         backups([this](auto& ctx, auto& p) { return backups_.show(ctx, p["backup_id"]); }));
   t.add(kDelete, "/backups/{backup_id}",
         backups([this](auto& ctx, auto& p) { return backups_.remove(ctx, p["backup_id"]); }));
+  t.add(kPost, "/clusters/{cluster_id}/backups", backups([this](auto& ctx, auto& p) {
+          return backups_.create_for_cluster(ctx, p["cluster_id"]);
+        }));
+  t.add(kGet, "/clusters/{cluster_id}/backups", backups([this](auto& ctx, auto& p) {
+          return backups_.list_of_cluster(ctx, p["cluster_id"]);
+        }));
   t.add(kGet, "/instances/{instance_id}/backups", backups([this](auto& ctx, auto& p) {
           return backups_.list_of_instance(ctx, p["instance_id"]);
         }));

@@ -13,7 +13,12 @@ nlohmann::json create_backup_request(const CreateBackupArgs& args) {
   return {{"backup", backup}};
 }
 
-std::string backup_list_path(const std::string& instance_id, const std::string& datastore) {
+std::string backup_list_path(const std::string& instance_id, const std::string& datastore,
+                             const std::string& cluster_id) {
+  if (!cluster_id.empty()) {
+    return "/clusters/" + path_segment(cluster_id) + "/backups" +
+           (datastore.empty() ? "" : "?datastore=" + path_segment(datastore));
+  }
   std::string query;
   auto add = [&query](const std::string& key, const std::string& value) {
     if (value.empty()) return;

@@ -24,7 +24,8 @@ nlohmann::json create_backup_request(const CreateBackupArgs& args);
 
 // "/backups", with "?instance_id=...&datastore=..." for the filters that are
 // not empty (values percent-encoded).
-std::string backup_list_path(const std::string& instance_id, const std::string& datastore);
+std::string backup_list_path(const std::string& instance_id, const std::string& datastore,
+                             const std::string& cluster_id = "");
 
 // "/backups/<id>" with `id` percent-encoded.
 std::string backup_path(const std::string& id);

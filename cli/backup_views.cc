@@ -44,13 +44,16 @@ nlohmann::json items(const nlohmann::json& array) {
 }  // namespace
 
 Table backup_list_table(const nlohmann::json& backups) {
-  Table table{{"ID", "Name", "Instance ID", "Datastore", "Status", "Size", "Parent ID", "Created"},
-              {}};
+  Table table{
+      {"ID", "Name", "Instance/Cluster ID", "Datastore", "Status", "Size", "Parent ID", "Created"},
+      {}};
   for (const auto& backup : items(backups)) {
-    table.rows.push_back(
-        {field_text(backup, "id"), field_text(backup, "name"), field_text(backup, "instance_id"),
-         field_text(field_json(backup, "datastore"), "type"), field_text(backup, "status"),
-         size_of(backup), field_text(backup, "parent_id"), field_text(backup, "created")});
+    std::string owner = field_text(backup, "instance_id");
+    if (owner.empty()) owner = field_text(backup, "cluster_id");
+    table.rows.push_back({field_text(backup, "id"), field_text(backup, "name"), owner,
+                          field_text(field_json(backup, "datastore"), "type"),
+                          field_text(backup, "status"), size_of(backup),
+                          field_text(backup, "parent_id"), field_text(backup, "created")});
   }
   return table;
 }
@@ -64,10 +67,12 @@ Table backup_table(const nlohmann::json& backup) {
       {"status", field_text(backup, "status")},
       {"progress", percent_of(backup)},
       {"instance_id", field_text(backup, "instance_id")},
+      {"cluster_id", field_text(backup, "cluster_id")},
       {"parent_id", field_text(backup, "parent_id")},
       {"datastore", field_text(datastore, "type")},
       {"datastore_version", field_text(datastore, "version")},
       {"size", size_of(backup)},
+      {"uploaded_bytes", field_text(backup, "uploaded_bytes")},
       {"locationRef", field_text(backup, "locationRef")},
       {"errors", errors_text(field_json(backup, "errors"))},
       {"operation", field_text(backup, "operation_id")},

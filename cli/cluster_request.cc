@@ -23,15 +23,38 @@ std::string rack_problem(int nodes, const std::vector<std::string>& racks) {
 nlohmann::json create_cluster_request(const CreateClusterArgs& args, const std::string& flavor_id) {
   nlohmann::json datastore = {{"type", args.datastore}};
   if (!args.datastore_version.empty()) datastore["version"] = args.datastore_version;
-  std::vector<std::string> racks = racks_round_robin(
-      args.nodes, args.racks.empty() ? std::vector<std::string>{kDefaultRack} : args.racks);
-  nlohmann::json instances = nlohmann::json::array();
-  for (const auto& rack : racks) {
-    instances.push_back({{"flavorRef", flavor_id},
-                         {"volume", {{"size", args.size_gb}}},
-                         {"availability_zone", rack}});
+  nlohmann::json cluster = {{"name", args.name}, {"datastore", datastore}};
+  if (args.nodes > 0) {
+    std::vector<std::string> racks = racks_round_robin(
+        args.nodes, args.racks.empty() ? std::vector<std::string>{kDefaultRack} : args.racks);
+    nlohmann::json instances = nlohmann::json::array();
+    for (const auto& rack : racks) {
+      instances.push_back({{"flavorRef", flavor_id},
+                           {"volume", {{"size", args.size_gb}}},
+                           {"availability_zone", rack}});
+    }
+    cluster["instances"] = instances;
   }
-  return {{"cluster", {{"name", args.name}, {"datastore", datastore}, {"instances", instances}}}};
+  if (!args.restore_from.empty()) {
+    nlohmann::json restore = {{"backup", args.restore_from}};
+    if (!args.restore_keyspaces.empty()) restore["keyspaces"] = args.restore_keyspaces;
+    cluster["restore"] = restore;
+  }
+  return {{"cluster", cluster}};
+}
+
+std::string create_options_problem(const CreateClusterArgs& args) {
+  const int given = !args.flavor.empty() + (args.size_gb != 0) + (args.nodes != 0);
+  if (args.restore_from.empty()) {
+    if (!args.restore_keyspaces.empty()) return "--keyspace needs --restore-from";
+    if (given < 3) return "--flavor, --size and --nodes are required (or --restore-from)";
+    return "";
+  }
+  if (given != 0 && given != 3) {
+    return "with --restore-from give --flavor, --size and --nodes together, or none of them "
+           "(the backup's are used)";
+  }
+  return "";
 }
 
 nlohmann::json grow_request(int count, const std::vector<std::string>& racks) {

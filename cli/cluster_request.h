@@ -18,6 +18,10 @@ struct CreateClusterArgs {
   int size_gb = 0;
   int nodes = 0;
   std::vector<std::string> racks;  // empty: every node in kDefaultRack
+  // --restore-from: a cluster backup the new cluster is built from; then
+  // flavor, size and nodes may all be left out (the backup's are used).
+  std::string restore_from;
+  std::vector<std::string> restore_keyspaces;  // --keyspace: what of it to load
   bool wait = false;
 };
 
@@ -29,10 +33,16 @@ std::vector<std::string> racks_round_robin(int count, const std::vector<std::str
 // racks than nodes, which would leave a rack empty); "" when they can.
 std::string rack_problem(int nodes, const std::vector<std::string>& racks);
 
+// Why `cluster create`'s node options do not go together ("" when they
+// do): without --restore-from, --flavor, --size and --nodes are required;
+// with it, all three or none.
+std::string create_options_problem(const CreateClusterArgs& args);
+
 // Trove's form: {"cluster": {"name", "datastore": {"type"[, "version"]},
 // "instances": [{"flavorRef", "volume": {"size"}, "availability_zone"}]}},
 // one instance per node, zones from racks_round_robin (kDefaultRack when no
-// rack is given).
+// rack is given); with restore_from, "restore": {"backup", "keyspaces"?}
+// too, and no instances when args.nodes is 0.
 nlohmann::json create_cluster_request(const CreateClusterArgs& args, const std::string& flavor_id);
 
 // {"grow": [{"availability_zone"?} x count]}: the new nodes take the

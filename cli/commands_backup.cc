@@ -4,6 +4,7 @@
 #include "cli/backup_request.h"
 #include "cli/backup_views.h"
 #include "cli/backup_wait.h"
+#include "cli/cluster_lookup.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/instance_lookup.h"
@@ -29,10 +30,13 @@ int create_backup(Session& session, const CreateBackupArgs& args) {
   return wait_for_backup(session, api, id);
 }
 
-int list_backups(Session& session, const std::string& instance, const std::string& datastore) {
+int list_backups(Session& session, const std::string& instance, const std::string& datastore,
+                 const std::string& cluster) {
   ApiClient api = session.api();
   std::string instance_id = instance.empty() ? "" : resolve_instance(api, instance);
-  nlohmann::json backups = api.get_list(backup_list_path(instance_id, datastore), "backups");
+  std::string cluster_id = cluster.empty() ? "" : resolve_cluster(api, cluster);
+  nlohmann::json backups =
+      api.get_list(backup_list_path(instance_id, datastore, cluster_id), "backups");
   session.print(backups, backup_list_table(backups));
   return 0;
 }
@@ -75,11 +79,14 @@ void add_create(CLI::App& backup, Session& session, CommandSet& commands) {
 void add_list(CLI::App& backup, Session& session, CommandSet& commands) {
   auto instance = std::make_shared<std::string>();
   auto datastore = std::make_shared<std::string>();
+  auto cluster = std::make_shared<std::string>();
   CLI::App* list = backup.add_subcommand("list", "List your backups");
   list->add_option("--instance", *instance, "Only the backups of this instance (ID or name)");
   list->add_option("--datastore", *datastore, "Only the backups of this datastore (e.g. mysql)");
-  commands.add(list, [&session, instance, datastore] {
-    return list_backups(session, *instance, *datastore);
+  list->add_option("--cluster", *cluster, "Only the backups of this cluster (ID or name)")
+      ->excludes("--instance");
+  commands.add(list, [&session, instance, datastore, cluster] {
+    return list_backups(session, *instance, *datastore, *cluster);
   });
 }
 
@@ -95,7 +102,7 @@ void add_delete(CLI::App& backup, Session& session, CommandSet& commands) {
 }  // namespace
 
 void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands) {
-  CLI::App* backup = root.add_subcommand("backup", "Backups of instances");
+  CLI::App* backup = root.add_subcommand("backup", "Backups of instances and clusters");
   backup->require_subcommand(1);
   add_create(*backup, session, commands);
   add_list(*backup, session, commands);

@@ -29,7 +29,8 @@ void print_accepted_cluster(Session& session, const Accepted& accepted,
 
 int create_cluster(Session& session, const CreateClusterArgs& args) {
   ApiClient api = session.api();
-  nlohmann::json request = create_cluster_request(args, resolve_flavor(api, args.flavor));
+  nlohmann::json request =
+      create_cluster_request(args, args.flavor.empty() ? "" : resolve_flavor(api, args.flavor));
   Accepted accepted = api.post("/clusters", request);
   nlohmann::json cluster = field_json(accepted.body, "cluster");
   if (!args.wait) {
@@ -92,16 +93,30 @@ void add_create(CLI::App& cluster, Session& session, CommandSet& commands) {
   create->add_option("--datastore", args->datastore, "Datastore type (cassandra)")->required();
   create->add_option("--datastore-version", args->datastore_version,
                      "Datastore version (default: the datastore's default)");
-  create->add_option("--flavor", args->flavor, "Flavor ID or name of every node")->required();
-  create->add_option("--size", args->size_gb, "Volume size in GB of every node")->required();
-  create->add_option("--nodes", args->nodes, "Number of nodes")->required();
+  create->add_option("--flavor", args->flavor, "Flavor ID or name of every node");
+  create->add_option("--size", args->size_gb, "Volume size in GB of every node");
+  create->add_option("--nodes", args->nodes, "Number of nodes");
+  create->add_option("--restore-from", args->restore_from,
+                     "Build the cluster from this cluster backup (ID): each node takes over a "
+                     "backed-up node's tokens and data; without --flavor/--size/--nodes the "
+                     "backup's nodes are copied");
+  create->add_option("--keyspace", args->restore_keyspaces,
+                     "With --restore-from: load only this keyspace (ks) or table (ks.table); "
+                     "repeatable");
   create
       ->add_option("--rack", args->racks,
                    "Rack (availability zone) for the nodes, repeatable: nodes take the given "
                    "racks in turn (default: every node in rack1)")
       ->allow_extra_args(false);
   create->add_flag("--wait", args->wait, "Wait until the cluster is built, showing progress");
-  create->callback([args] {
+  create->callback([args, create] {
+    if (create->count("--nodes") && args->nodes < 1) {
+      throw CLI::ValidationError("--nodes",
+                                 "must be 1 or more, got " + std::to_string(args->nodes));
+    }
+    const std::string options = create_options_problem(*args);
+    if (!options.empty()) throw CLI::ValidationError("cluster create", options);
+    if (args->nodes == 0 && !args->restore_from.empty()) return;
     if (args->nodes < 1) {
       throw CLI::ValidationError("--nodes",
                                  "must be 1 or more, got " + std::to_string(args->nodes));

@@ -4,10 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/backup_views.h"
+#include "cli/backup_wait.h"
 #include "cli/cluster_lookup.h"
 #include "cli/cluster_request.h"
 #include "cli/commands.h"
+#include "cli/json_fields.h"
 #include "cli/operation_wait.h"
+#include "common/error.h"
 
 namespace automat::cli {
 namespace {
@@ -16,6 +20,14 @@ struct GrowArgs {
   std::string cluster;
   int nodes = 0;  // 0: not given (one per --rack, or 1)
   std::vector<std::string> racks;
+  bool wait = false;
+};
+
+struct ClusterBackupArgs {
+  std::string cluster;
+  std::string name;
+  std::string description;
+  std::vector<std::string> keyspaces;
   bool wait = false;
 };
 
@@ -134,6 +146,44 @@ void add_cleanup(CLI::App& cluster, Session& session, CommandSet& commands) {
   commands.add(cleanup, [&session, args] { return cleanup_cluster(session, *args); });
 }
 
+// POST /clusters/<id>/backups; --wait follows the backup to COMPLETED or FAILED.
+int backup_cluster(Session& session, const ClusterBackupArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  nlohmann::json backup = {{"name", args.name}};
+  if (!args.description.empty()) backup["description"] = args.description;
+  if (!args.keyspaces.empty()) backup["keyspaces"] = args.keyspaces;
+  Accepted accepted = api.post(cluster_path(id) + "/backups", {{"backup", backup}});
+  nlohmann::json view = field_json(accepted.body, "backup");
+  if (!args.wait) {
+    session.print(accepted.body, backup_table(view));
+    return 0;
+  }
+  const std::string backup_id = field_text(view, "id");
+  if (backup_id.empty()) {
+    throw common::Error(common::ErrorCode::kInternal,
+                        "the server accepted the backup but sent no backup id to wait on");
+  }
+  return wait_for_backup(session, api, backup_id);
+}
+
+void add_backup(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<ClusterBackupArgs>();
+  CLI::App* backup = cluster.add_subcommand(
+      "backup",
+      "Back up every node of a cluster: snapshots on every node at once, then stored (files an "
+      "earlier backup stored are not sent again)");
+  backup->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  backup->add_option("--name", args->name, "Name of the new backup")->required();
+  backup->add_option("--description", args->description, "A description of the backup");
+  backup->add_option("--keyspace", args->keyspaces,
+                     "Back up only this keyspace (ks) or table (ks.table); repeatable");
+  backup->add_flag("--wait", args->wait,
+                   "Wait until the backup is COMPLETED (exit 0) or FAILED (exit 1), showing "
+                   "progress");
+  commands.add(backup, [&session, args] { return backup_cluster(session, *args); });
+}
+
 }  // namespace
 
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands) {
@@ -141,6 +191,7 @@ void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet
   add_shrink(cluster, session, commands);
   add_replace_node(cluster, session, commands);
   add_cleanup(cluster, session, commands);
+  add_backup(cluster, session, commands);
 }
 
 }  // namespace automat::cli

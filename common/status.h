@@ -43,6 +43,8 @@ inline constexpr const char* kGrowing = "GROWING";
 inline constexpr const char* kShrinking = "SHRINKING";
 inline constexpr const char* kReplacing = "REPLACING";
 inline constexpr const char* kDeleting = "DELETING";
+// A cluster backup runs (its snapshots, uploads and their clearing).
+inline constexpr const char* kBackingUp = "BACKUP";
 }  // namespace cluster_task
 
 // A cluster's status (what it is): set by the cluster workflows.

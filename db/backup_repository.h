@@ -70,6 +70,13 @@ class BackupRepository {
   virtual bool create_for_instance(const Backup& backup, const std::string& task,
                                    const std::vector<std::string>& allowed_tasks,
                                    const Operation& op) = 0;
+  // The same for a cluster backup: only while the cluster is live and its
+  // task one of `allowed_tasks`, sets the cluster's task to `task` and
+  // inserts `backup` (its cluster_id set) and `op`. False (nothing
+  // written) otherwise; of concurrent callers exactly one wins.
+  virtual bool create_for_cluster(const Backup& backup, const std::string& task,
+                                  const std::vector<std::string>& allowed_tasks,
+                                  const Operation& op) = 0;
   // Live (not deleted) backups.
   virtual std::optional<Backup> find(const std::string& tenant_id, const std::string& id) = 0;
   virtual std::optional<Backup> find_any(const std::string& id) = 0;
@@ -80,7 +87,8 @@ class BackupRepository {
   virtual std::optional<Backup> latest_completed(const std::string& instance_id) = 0;
 
   // Why `id` may not be deleted now: ids of the live backups whose parent
-  // it is, and of the unfinished instance.create operations restoring it.
+  // it is, and of the unfinished instance.create and cluster.create operations
+  // restoring it.
   struct Dependents {
     std::vector<std::string> children;
     std::vector<std::string> restores;

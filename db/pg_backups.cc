@@ -59,6 +59,20 @@ std::vector<std::string> ids_from(const pqxx::result& rows) {
 
 }  // namespace
 
+namespace {
+
+void insert_backup(pqxx::work& t, const Backup& backup) {
+  t.exec_params(
+      "INSERT INTO backups (id, tenant_id, name, description, instance_id, cluster_id,"
+      " parent_id, datastore_version_id, status, location, operation_id, scheduled)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      backup.id, backup.tenant_id, backup.name, backup.description, backup.instance_id,
+      backup.cluster_id, backup.parent_id, backup.datastore_version_id, backup.status,
+      backup.location, backup.operation_id, backup.scheduled);
+}
+
+}  // namespace
+
 bool PgBackupRepository::create_for_instance(const Backup& backup, const std::string& task,
                                              const std::vector<std::string>& allowed_tasks,
                                              const Operation& op) {
@@ -67,13 +81,25 @@ bool PgBackupRepository::create_for_instance(const Backup& backup, const std::st
     if (!pg::claim_instance_task(t, backup.instance_id.value_or(""), task, allowed_tasks)) {
       return false;  // the transaction rolls back unwritten
     }
-    t.exec_params(
-        "INSERT INTO backups (id, tenant_id, name, description, instance_id, cluster_id,"
-        " parent_id, datastore_version_id, status, location, operation_id, scheduled)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        backup.id, backup.tenant_id, backup.name, backup.description, backup.instance_id,
-        backup.cluster_id, backup.parent_id, backup.datastore_version_id, backup.status,
-        backup.location, backup.operation_id, backup.scheduled);
+    insert_backup(t, backup);
+    pg::insert_operation(t, op);
+    t.commit();
+    return true;
+  });
+}
+
+bool PgBackupRepository::create_for_cluster(const Backup& backup, const std::string& task,
+                                            const std::vector<std::string>& allowed_tasks,
+                                            const Operation& op) {
+  return pg::run(pool_, [&](pqxx::connection& c) {
+    pqxx::work t(c);
+    const auto claimed = t.exec_params(
+        "UPDATE clusters SET task = $2, updated = now()"
+        " WHERE id = $1 AND NOT deleted"
+        " AND (cardinality($3::text[]) = 0 OR task = ANY($3::text[])) RETURNING id",
+        backup.cluster_id.value_or(""), task, pg::text_array(allowed_tasks));
+    if (claimed.empty()) return false;  // the transaction rolls back unwritten
+    insert_backup(t, backup);
     pg::insert_operation(t, op);
     t.commit();
     return true;
@@ -138,10 +164,12 @@ BackupRepository::DeleteOutcome PgBackupRepository::start_delete(const std::stri
     if (self.empty()) return out;
     out.dependents.children = ids_from(t.exec_params(
         "SELECT id FROM backups WHERE parent_id = $1 AND NOT deleted ORDER BY created, id", id));
-    // An instance being restored from it: its create operation's input
-    // (proto::InstanceCreateInput, JSON mapping) names the backup.
+    // An instance or cluster being restored from it: its create operation's
+    // input (proto::InstanceCreateInput or ClusterNodesInput, JSON mapping)
+    // names the backup.
     out.dependents.restores = ids_from(
-        t.exec_params("SELECT resource_id FROM operations WHERE type = 'instance.create'"
+        t.exec_params("SELECT resource_id FROM operations"
+                      " WHERE type IN ('instance.create', 'cluster.create')"
                       " AND state IN ('SUBMITTED', 'RUNNING') AND input->>'restore_backup_id' = $1"
                       " ORDER BY created, id",
                       id));

@@ -2,8 +2,10 @@
 
 #include "automat/operations.pb.h"
 #include "common/error.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 #include "datastores/cassandra/api_strategy.h"
+#include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/common_cluster_actions.h"
 #include "datastores/cassandra/common_node_role.h"
 
@@ -61,6 +63,25 @@ api::OwnClusterAction CassandraClusterStrategy::plan_own_action(const std::strin
   auto input = std::make_unique<proto::ClusterNodesInput>();
   for (const auto& id : node_order(cluster.nodes)) input->add_instance_ids(id);
   return {kCleanupOperation, kCleaningTask, std::move(input)};
+}
+
+std::vector<api::BackedUpNode> CassandraClusterStrategy::backed_up_nodes(
+    const db::Backup& backup) const {
+  proto::cassandra::ClusterBackupFacts facts;
+  try {
+    facts = common::proto_json::decode<proto::cassandra::ClusterBackupFacts>(
+        backup.facts, "the facts of backup " + backup.id);
+  } catch (const common::Error&) {
+    throw common::bad_request("backup " + backup.id + " is not a Cassandra cluster backup");
+  }
+  if (facts.nodes().empty()) {
+    throw common::bad_request("backup " + backup.id + " records no nodes to restore");
+  }
+  std::vector<api::BackedUpNode> out;
+  for (const auto& n : facts.nodes()) {
+    out.push_back({n.instance_id(), n.rack(), n.flavor_id(), n.volume_size(), n.bytes()});
+  }
+  return out;
 }
 
 }  // namespace automat::datastores::cassandra

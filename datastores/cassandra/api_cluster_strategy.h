@@ -28,6 +28,8 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
                     const std::vector<std::string>& leaving) const override;
   // cleanup (common_cluster_actions.h).
   std::vector<std::string> own_actions() const override;
+  bool supports_backups() const override { return true; }
+  std::vector<api::BackedUpNode> backed_up_nodes(const db::Backup& backup) const override;
   // cleanup: every node in node_order; 422 unless every node is ACTIVE.
   api::OwnClusterAction plan_own_action(const std::string& name, const nlohmann::json& body,
                                         const db::Cluster& cluster) const override;

@@ -25,6 +25,7 @@
 #include "datastores/cassandra/guest_cassandra_server.h"
 #include "datastores/cassandra/guest_cassandra_state.h"
 #include "guestagent/datastore_manager.h"
+#include "guestagent/guest_jobs.h"
 #include "guestagent/node_lifecycle.h"
 #include "guestagent/node_record.h"
 
@@ -110,6 +111,29 @@ class CassandraManager : public guestagent::DatastoreManager {
   // The keyspaces as the heartbeat detail lists them
   // ([{"name","class","replication":{...}}]), through the admin login.
   nlohmann::json keyspaces();
+
+  // A cluster backup's part on this node (guest_cassandra_snapshots.cc):
+  // nodetool snapshot under the request's tag unless that snapshot exists
+  // (kConflict when the JVM does not answer); clearsnapshot (the
+  // directories removed by hand when no JVM runs; nothing to clear is no
+  // error); and the upload of a snapshot (guest_cassandra_backup.h) with
+  // the node's tokens, rack, dc and schema, the node's manifest last,
+  // answering a JSON summary. check_upload_snapshot checks the job and
+  // that the snapshot exists, before the job starts.
+  void snapshot(const proto::cassandra::SnapshotRequest& req);
+  void clear_snapshot(const std::string& tag);
+  void check_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job);
+  std::string upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
+                              guestagent::JobContext& jc);
+  // A cluster restore's part on this node: the schema's statements as
+  // CREATE ... IF NOT EXISTS through the admin login; and the source node's
+  // files (restore_files) fetched, verified, and imported table by table
+  // (each table waited for until the schema reached this node), answering
+  // a JSON summary.
+  void apply_schema(const std::vector<std::string>& statements);
+  void check_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job);
+  std::string restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
+                               guestagent::JobContext& jc);
 
   // Keyspaces, login roles and root (guest_cassandra_admin.h) while the node
   // is prepared and answering CQL; each call waits up to a few seconds for a

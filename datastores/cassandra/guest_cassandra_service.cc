@@ -49,6 +49,50 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
     return job(
         ctx, "Decommission", *req, "decommission", [this] { m_.decommission(); }, reply);
   }
+  grpc::Status Snapshot(grpc::ServerContext* ctx, const pc::SnapshotRequest* req,
+                        proto::Empty*) override {
+    return env_.guard.run(ctx, "Snapshot", [&] { m_.snapshot(*req); });
+  }
+  grpc::Status ClearSnapshot(grpc::ServerContext* ctx, const pc::SnapshotTag* req,
+                             proto::Empty*) override {
+    return env_.guard.run(ctx, "ClearSnapshot", [&] { m_.clear_snapshot(req->tag()); });
+  }
+  // Checks the job and the snapshot at once, then starts the upload, whose
+  // result is a JSON summary (the manifest is in the storage).
+  grpc::Status StartUploadSnapshot(grpc::ServerContext* ctx, const pc::UploadSnapshotJob* req,
+                                   proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartUploadSnapshot", [&] { m_.check_upload_snapshot(*req); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, "StartUploadSnapshot", job, "backup",
+        [this, upload = *req](guestagent::JobContext& jc) {
+          return m_.upload_snapshot(upload, jc);
+        },
+        reply);
+  }
+  grpc::Status ApplySchema(grpc::ServerContext* ctx, const pc::SchemaRequest* req,
+                           proto::Empty*) override {
+    return env_.guard.run(ctx, "ApplySchema", [&] {
+      m_.apply_schema(std::vector<std::string>(req->statements().begin(), req->statements().end()));
+    });
+  }
+  grpc::Status StartRestoreSnapshot(grpc::ServerContext* ctx, const pc::RestoreSnapshotJob* req,
+                                    proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartRestoreSnapshot", [&] { m_.check_restore_snapshot(*req); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, "StartRestoreSnapshot", job, "restore",
+        [this, restore = *req](guestagent::JobContext& jc) {
+          return m_.restore_snapshot(restore, jc);
+        },
+        reply);
+  }
 
  private:
   grpc::Status changing(grpc::ServerContext* ctx, const char* method,

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "datastores/cassandra/common_cluster_actions.h"
+#include "datastores/cassandra/workflow_cassandra_backup.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/instance_steps.h"
@@ -94,9 +95,14 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
   } else if (op.resource_type == "cluster") {
     input_nodes(op);
   }
-  if (op.resource_type == "cluster") ring_checkpoint(op);
+  if (op.resource_type == "cluster" || op.resource_type == "backup") ring_checkpoint(op);
   StepList steps;
-  if (op.type == "instance.create") {
+  if (op.resource_type == "backup" && op.type == "backup.create") {
+    taskmanager::input_of<proto::ClusterBackupInput>(op);
+    add_cluster_backup_steps(steps);
+  } else if (op.resource_type == "backup" && op.type == "backup.delete") {
+    add_cluster_backup_delete_steps(steps);
+  } else if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
     add<WaitForGuestStep>(steps);
     add<PrepareDatastoreStep>(steps, kCassandra, standalone_settings);
@@ -127,6 +133,10 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
 
 void CassandraWorkflowFactory::on_failure(Services& services, const db::Operation& op,
                                           const std::string& message) {
+  if (op.resource_type == "backup") {
+    cluster_backup_failed(services, op, message);
+    return;
+  }
   if (op.resource_type != "cluster") {
     mark_instance_operation_failed(services, op, message);
     return;

@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "datastores/cassandra/common_node_role.h"
 #include "datastores/cassandra/common_topology.h"
+#include "datastores/cassandra/workflow_cassandra_backup.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
@@ -102,11 +103,15 @@ class StartRingStep : public NamedStep {
     start.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
       // Tokens by the node's place in the new ring: nodes that start
       // together must not allocate tokens from the same view of the ring.
+      // A restored ring's node takes its source node's tokens, so the
+      // files it loads are its own.
       const auto place = std::find(ids.begin(), ids.end(), n.instance_id) - ids.begin();
-      NodePrepare call =
-          NodePrepare::begin(c, n,
-                             node_config(cluster, n, seeds, /*auto_bootstrap=*/false, "",
-                                         new_ring_tokens(static_cast<size_t>(place), ids.size())));
+      const auto restored = restored_tokens(c, n.instance_id);
+      NodePrepare call = NodePrepare::begin(
+          c, n,
+          node_config(
+              cluster, n, seeds, /*auto_bootstrap=*/false, "",
+              restored ? *restored : new_ring_tokens(static_cast<size_t>(place), ids.size())));
       call.run(c);
       if (call.ok()) return std::nullopt;
       return call.result(c, "starting Cassandra");
@@ -258,6 +263,7 @@ void add_create_steps(StepList& steps) {
   steps.push_back(std::make_unique<StartRingStep>());
   steps.push_back(std::make_unique<SecureRingStep>());
   steps.push_back(wait_for_ring_step());
+  add_cluster_restore_steps(steps);
   steps.push_back(mark_active_step());
 }
 

@@ -50,6 +50,33 @@ proto::JobReply CassandraGuestClient::decommission(const std::string& key, milli
   return call(to_, "Decommission", deadline, *stub_, &Stub::Decommission, req);
 }
 
+void CassandraGuestClient::snapshot(const pc::SnapshotRequest& req, milliseconds deadline) {
+  call(to_, "Snapshot", deadline, *stub_, &Stub::Snapshot, req);
+}
+
+void CassandraGuestClient::clear_snapshot(const std::string& tag, milliseconds deadline) {
+  pc::SnapshotTag req;
+  req.set_tag(tag);
+  call(to_, "ClearSnapshot", deadline, *stub_, &Stub::ClearSnapshot, req);
+}
+
+proto::JobReply CassandraGuestClient::start_upload_snapshot(const pc::UploadSnapshotJob& job,
+                                                            milliseconds deadline) {
+  return call(to_, "StartUploadSnapshot", deadline, *stub_, &Stub::StartUploadSnapshot, job);
+}
+
+void CassandraGuestClient::apply_schema(const std::vector<std::string>& statements,
+                                        milliseconds deadline) {
+  pc::SchemaRequest req;
+  for (const auto& s : statements) req.add_statements(s);
+  call(to_, "ApplySchema", deadline, *stub_, &Stub::ApplySchema, req);
+}
+
+proto::JobReply CassandraGuestClient::start_restore_snapshot(const pc::RestoreSnapshotJob& job,
+                                                             milliseconds deadline) {
+  return call(to_, "StartRestoreSnapshot", deadline, *stub_, &Stub::StartRestoreSnapshot, job);
+}
+
 CassandraGuestClient cassandra_guest(taskmanager::StepContext& ctx, const std::string& id) {
   return CassandraGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }

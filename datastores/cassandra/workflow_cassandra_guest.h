@@ -29,6 +29,15 @@ class CassandraGuestClient {
   // Start (or find) the job under `key`; GuestClient::get_job polls it.
   proto::JobReply cleanup(const std::string& key, std::chrono::milliseconds deadline);
   proto::JobReply decommission(const std::string& key, std::chrono::milliseconds deadline);
+  // A cluster backup's phases on this node (the job carries the storage's secret).
+  void snapshot(const proto::cassandra::SnapshotRequest& req, std::chrono::milliseconds deadline);
+  void clear_snapshot(const std::string& tag, std::chrono::milliseconds deadline);
+  proto::JobReply start_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
+                                        std::chrono::milliseconds deadline);
+  // A cluster restore's part on this node.
+  void apply_schema(const std::vector<std::string>& statements, std::chrono::milliseconds deadline);
+  proto::JobReply start_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
+                                         std::chrono::milliseconds deadline);
 
  private:
   guestclient::CallTarget to_;

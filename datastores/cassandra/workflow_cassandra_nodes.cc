@@ -52,6 +52,14 @@ google::protobuf::RepeatedPtrField<std::string>& marks(proto::cassandra::RingChe
       return *c.mutable_leaving();
     case NodeMark::kDecommissioned:
       return *c.mutable_decommissioned();
+    case NodeMark::kSnapshotted:
+      return *c.mutable_snapshotted();
+    case NodeMark::kStored:
+      return *c.mutable_stored();
+    case NodeMark::kSnapshotCleared:
+      return *c.mutable_snapshot_cleared();
+    case NodeMark::kRestored:
+      return *c.mutable_restored();
     case NodeMark::kRemoved:
       break;
   }

@@ -40,7 +40,11 @@ enum class NodeMark {
   kCleaned,
   kLeaving,
   kDecommissioned,
-  kRemoved
+  kRemoved,
+  kSnapshotted,
+  kStored,
+  kSnapshotCleared,
+  kRestored
 };
 // The operation's checkpoint; throws kInternal when it does not parse.
 proto::cassandra::RingCheckpoint ring_checkpoint(const db::Operation& op);

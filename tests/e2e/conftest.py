@@ -145,9 +145,14 @@ class Stack:
         # (a bucket of this stack's own: a directory of s3proxy's data dir),
         # else to the file driver's default under state_dir.
         s3_endpoint = os.environ.get("AUTOMAT_TEST_S3_ENDPOINT")
+        # Where the objects land on this disk (s3proxy's filesystem backend
+        # keeps a key as a file under its bucket's directory); None: the
+        # file driver's default.
+        self.backup_objects_dir = None
         if s3_endpoint:
             bucket = "e2e-" + secrets.token_hex(4)
-            os.makedirs(os.path.join(required_env("AUTOMAT_TEST_S3_DIR"), bucket))
+            self.backup_objects_dir = os.path.join(required_env("AUTOMAT_TEST_S3_DIR"), bucket)
+            os.makedirs(self.backup_objects_dir)
             overrides["backup_storage"] = {
                 "driver": "s3", "endpoint": s3_endpoint, "bucket": bucket,
                 "access_key": required_env("AUTOMAT_TEST_S3_ACCESS_KEY"),

@@ -5,14 +5,20 @@ create 3 nodes over 2 racks -> nodetool status on a node shows 3 UN with the
 right racks -> enable root; a keyspace with RF 3 (NetworkTopologyStrategy
 dc1: 3) and 1,000 rows written at QUORUM -> grow to 4 (nodetool cleanup ran
 on the 3 old nodes) -> shrink one of the original nodes -> all 1,000 rows
-read back at QUORUM -> a shrink to 2 is refused (422: RF 3) -> kill -9 one
-node's JVM and replace_node it -> every row still readable -> delete -> no
-Cassandra JVM, no node directory, the cluster 404.
+read back at QUORUM -> cleanup -> two cluster backups to the run's S3
+server, the second of unchanged data sending under 5 % of the first's bytes,
+no snapshot left (issue 12) -> 500 more rows, then a new cluster restored
+from the first backup holds exactly the first 1,000, each node with its
+source's tokens and rack -> a shrink to 2 is refused (422: RF 3) -> kill -9
+one node's JVM; a backup then FAILS naming that host, leaving no snapshot ->
+replace_node it -> every row still readable -> delete -> no Cassandra JVM,
+no node directory, the cluster 404.
 
 The steps build on each other, so they are one test. Every wait has a
 deadline; a failure shows the operation, the cluster and (conftest) the
 services', guests' and nodes' logs.
 """
+import glob
 import os
 import secrets
 import signal
@@ -23,9 +29,9 @@ from cassandra.concurrent import execute_concurrent_with_args
 from cassandra.query import SimpleStatement
 
 from cassandra_support import (cluster_action, cluster_view, guest_actions, java_pids_under,
-                               jvm_pid, log_stamp, node_ips, ring_status, summary,
+                               jvm_pid, log_stamp, node_ips, nodetool, ring_status, summary,
                                wait_cluster_operation, with_session)
-from support import http, pid_alive, wait_for
+from support import get_operation, http, pid_alive, wait_for
 
 FLAVOR = "2"  # m1.small, 1024 MB: the least Cassandra accepts
 ROWS = 1000
@@ -104,30 +110,33 @@ class Ring:
         assert not os.path.exists(self.dir(node_id)), f"{self.dir(node_id)} is still there"
 
 
-def write_rows(ips, user, password):
+def write_rows(ips, user, password, first=0, count=ROWS):
     def work(session):
-        session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
-                        "{'class': 'NetworkTopologyStrategy', 'dc1': 3}")
-        session.execute(f"CREATE TABLE {KEYSPACE}.kv (id int PRIMARY KEY, v text)")
+        if first == 0:
+            session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
+                            "{'class': 'NetworkTopologyStrategy', 'dc1': 3}")
+            session.execute(f"CREATE TABLE {KEYSPACE}.kv (id int PRIMARY KEY, v text)")
         insert = session.prepare(f"INSERT INTO {KEYSPACE}.kv (id, v) VALUES (?, ?)")
         insert.consistency_level = ConsistencyLevel.QUORUM
         results = execute_concurrent_with_args(session, insert,
-                                               [(i, f"value-{i}") for i in range(ROWS)],
+                                               [(i, f"value-{i}")
+                                                for i in range(first, first + count)],
                                                concurrency=32, raise_on_first_error=False)
         failed = [r.result_or_exc for r in results if not r.success]
         assert not failed, f"{len(failed)} QUORUM writes failed, e.g. {failed[0]}"
     with_session(ips, user, password, work)
 
 
-def read_rows(ips, user, password):
-    """Every row of the table read at QUORUM (one scan, plus a QUORUM read per key)."""
+def read_rows(ips, user, password, count=ROWS):
+    """Every row of the table read at QUORUM (one scan, plus a QUORUM read per key):
+    exactly ids 0..count-1, each with its value."""
     def work(session):
         scan = SimpleStatement(f"SELECT id, v FROM {KEYSPACE}.kv",
                                consistency_level=ConsistencyLevel.QUORUM, fetch_size=250)
         rows = {r.id: r.v for r in session.execute(scan)}
         one = session.prepare(f"SELECT v FROM {KEYSPACE}.kv WHERE id = ?")
         one.consistency_level = ConsistencyLevel.QUORUM
-        results = execute_concurrent_with_args(session, one, [(i,) for i in range(ROWS)],
+        results = execute_concurrent_with_args(session, one, [(i,) for i in range(count + 5)],
                                                concurrency=32, raise_on_first_error=False)
         by_key = {}
         for i, r in enumerate(results):
@@ -137,13 +146,56 @@ def read_rows(ips, user, password):
                 by_key[i] = found[0].v
         return rows, by_key
     rows, by_key = with_session(ips, user, password, work)
-    expected = {i: f"value-{i}" for i in range(ROWS)}
-    assert rows == expected, f"the QUORUM scan found {len(rows)} of {ROWS} rows intact"
-    assert by_key == expected, f"QUORUM reads by key found {len(by_key)} of {ROWS} rows intact"
+    expected = {i: f"value-{i}" for i in range(count)}
+    assert rows == expected, (f"the QUORUM scan found {len(rows)} rows; expected exactly ids "
+                              f"0..{count - 1}, {len(set(rows) & set(expected))} of them intact")
+    assert by_key == expected, f"QUORUM reads by key found {len(by_key)} rows, expected {count}"
 
 
-def test_cassandra_cluster_lifecycle(stack, tenant_a):
+def cluster_backup(ring, name, timeout=600):
+    """POST /clusters/{id}/backups, waited for: the COMPLETED backup's view."""
+    tenant = ring.tenant
+    resp = http("POST", tenant.url(f"/clusters/{ring.id}/backups"), tenant.token,
+                {"backup": {"name": name}})
+    assert resp.status == 202, f"cluster backup answered {resp.status}: {resp.text}"
+    backup = wait_backup_end(tenant, resp.json["backup"]["id"], timeout)
+    assert backup["status"] == "COMPLETED", backup
+    assert backup["cluster_id"] == ring.id, backup
+    ring.active(len(ring.view()["instances"]))
+    return backup
+
+
+def wait_backup_end(tenant, backup_id, timeout=600):
+    """The backup's view once it is COMPLETED or FAILED."""
+    def ended():
+        resp = http("GET", tenant.url(f"/backups/{backup_id}"), tenant.token)
+        assert resp.status == 200, resp.text
+        b = resp.json["backup"]
+        return b if b["status"] in ("COMPLETED", "FAILED") else None
+    return wait_for(ended, timeout, 1, f"backup {backup_id} to end")
+
+
+def node_tokens(stack, address):
+    """The node's tokens, as `nodetool info -T` lists them (a frozenset)."""
+    out = nodetool(stack.cassandra_image, address, "info", "-T")
+    tokens = frozenset(line.split(":", 1)[1].strip() for line in out.splitlines()
+                       if line.startswith("Token"))
+    assert tokens, f"nodetool info -T on {address} listed no tokens: {out}"
+    return tokens
+
+
+def snapshots_left(ring, view):
+    """Every snapshot directory under the data of the cluster's nodes."""
+    found = []
+    for node in view["instances"]:
+        found += glob.glob(os.path.join(ring.dir(node["id"]), "cassandra", "data", "*", "*",
+                                        "snapshots", "*"))
+    return found
+
+
+def test_cassandra_cluster_lifecycle(stack, tenant_a, tenant_b):
     ring = Ring(stack, tenant_a)
+    ring.other_tenant = tenant_b
     body = {"cluster": {"name": "e2e-cass-" + secrets.token_hex(3),
                         "datastore": {"type": "cassandra", "version": stack.cassandra_version},
                         # Sizes as strings, as `openstack database cluster create
@@ -239,6 +291,72 @@ def lifecycle(ring, create_op):
             f"node {node['id']} (its guest's actions: {actions}); operation: {op}")
     read_rows(list(node_ips(view).values()), user, password)
 
+    # 4c. Cluster backups (issue 12, section 4): a snapshot on every node,
+    #     each node's snapshot stored, the snapshots cleared; the backup
+    #     names every node; a second backup of unchanged data sends under
+    #     5 % of the first's bytes. One SSTable per node first (flush and
+    #     major compaction), so no compaction rewrites files in between.
+    for node in view["instances"]:
+        nodetool(stack.cassandra_image, node["ip"][0], "flush", KEYSPACE)
+        nodetool(stack.cassandra_image, node["ip"][0], "compact", KEYSPACE)
+    first = cluster_backup(ring, "e2e-first")
+    assert first["size_bytes"] > 0 and first["uploaded_bytes"] > 0, first
+    assert not snapshots_left(ring, view), f"snapshots left: {snapshots_left(ring, view)}"
+    second = cluster_backup(ring, "e2e-second")
+    assert second["uploaded_bytes"] < 0.05 * first["uploaded_bytes"], (
+        f"the second backup of unchanged data sent {second['uploaded_bytes']} bytes, the first "
+        f"{first['uploaded_bytes']}")
+    assert second["size_bytes"] >= first["size_bytes"] * 0.9, (first, second)
+    print(f"cassandra e2e: backups sent {first['uploaded_bytes']} then "
+          f"{second['uploaded_bytes']} bytes of {second['size_bytes']}")
+    listed = http("GET", tenant.url(f"/clusters/{ring.id}/backups"), tenant.token)
+    assert [b["id"] for b in listed.json["backups"]] == [first["id"], second["id"]], listed.text
+    other = ring.other_tenant
+    resp = http("GET", other.url(f"/backups/{first['id']}"), other.token)
+    assert resp.status == 404, f"another tenant's GET answered {resp.status}: {resp.text}"
+    resp = http("GET", other.url(f"/clusters/{ring.id}/backups"), other.token)
+    assert resp.status == 404, f"another tenant's list answered {resp.status}: {resp.text}"
+    objects = stack.backup_objects_dir
+    if objects:
+        stored = [os.path.join(d, f) for d, _, fs in os.walk(objects) for f in fs]
+        assert any(f"/backups/{first['id']}/manifest.json" in p for p in stored), stored[:20]
+    read_rows(list(node_ips(view).values()), user, password)
+
+    # 4d. Restore into a new cluster (issue 12, section 2): 500 more rows
+    #     on the source, then a cluster from the first backup holds exactly
+    #     the first 1,000, and each new node the tokens (and rack) of the
+    #     node it took over. The restored cluster is deleted after.
+    write_rows(list(node_ips(view).values()), user, password, first=ROWS, count=500)
+    read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500)
+    source_tokens = {node_tokens(stack, n["ip"][0]): n["rack"] for n in view["instances"]}
+    restored = Ring(stack, tenant)
+    resp = http("POST", tenant.url("/clusters"), tenant.token,
+                {"cluster": {"name": "e2e-restored-" + secrets.token_hex(3),
+                             "datastore": {"type": "cassandra", "version": stack.cassandra_version},
+                             "restore": {"backup": first["id"]}}})
+    assert resp.status == 202, f"restore answered {resp.status}: {resp.text}"
+    restored.id = resp.json["cluster"]["id"]
+    try:
+        restored.run("restore into a new cluster", resp.json["operation"]["id"], CREATE_TIMEOUT)
+        rview = restored.active(3)
+        got = {node_tokens(stack, n["ip"][0]): n["rack"] for n in rview["instances"]}
+        assert got == source_tokens, (
+            f"the restored nodes' tokens and racks differ from their sources': {got} vs "
+            f"{source_tokens}")
+        resp = http("POST", tenant.url(f"/clusters/{restored.id}/root"), tenant.token)
+        assert resp.status == 200, f"enable root answered {resp.status}: {resp.text}"
+        read_rows(list(node_ips(rview).values()), resp.json["user"]["name"],
+                  resp.json["user"]["password"], count=ROWS)
+        # The restore left the backup as it was: COMPLETED, usable again.
+        shown = http("GET", tenant.url(f"/backups/{first['id']}"), tenant.token).json["backup"]
+        assert shown["status"] == "COMPLETED", shown
+    finally:
+        resp = http("DELETE", tenant.url(f"/clusters/{restored.id}"), tenant.token)
+        assert resp.status == 202, f"DELETE of the restored cluster answered {resp.status}"
+        wait_for(lambda: restored.view() is None, DELETE_TIMEOUT, 1,
+                 f"restored cluster {restored.id} to be gone")
+    rows_now = ROWS + 500
+
     # 5. A shrink to 2 is refused: the keyspace keeps 3 replicas in dc1.
     # The victim of step 6: a non-seed when there is one.
     victim = sorted(view["instances"], key=lambda n: n["seed"])[0]
@@ -256,6 +374,27 @@ def lifecycle(ring, create_op):
     pid = jvm_pid(ring.dir(victim["id"]))
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: not pid_alive(pid), 30, 0.2, f"JVM {pid} to die")
+    # 5b. A backup while a node's JVM is dead: FAILED naming that host, no
+    #     snapshot left on any node, nothing stored under the backup, the
+    #     cluster idle again for the replace.
+    resp = http("POST", tenant.url(f"/clusters/{ring.id}/backups"), tenant.token,
+                {"backup": {"name": "e2e-doomed"}})
+    assert resp.status == 202, f"backup answered {resp.status}: {resp.text}"
+    doomed = wait_backup_end(tenant, resp.json["backup"]["id"])
+    assert doomed["status"] == "FAILED", doomed
+    # Its operation records the host it failed on once it has ended.
+    op = wait_for(lambda: (lambda o: o if o["state"] in ("COMPLETED", "FAILED") else None)(
+        get_operation(tenant, doomed["operation_id"])), 120, 1, "the backup's operation to end")
+    assert op["state"] == "FAILED", op
+    doomed = http("GET", tenant.url(f"/backups/{doomed['id']}"), tenant.token).json["backup"]
+    hosts = {e["host"] for e in doomed["errors"]}
+    assert victim["ip"][0] in hosts or victim["id"] in hosts, doomed["errors"]
+    assert not snapshots_left(ring, view), f"snapshots left: {snapshots_left(ring, view)}"
+    if stack.backup_objects_dir:
+        left = os.path.join(stack.backup_objects_dir, "backups", doomed["id"])
+        assert not os.path.exists(left) or not any(fs for _, _, fs in os.walk(left)), left
+    wait_for(lambda: ring.view()["task"]["name"] == "NONE", 30, 1,
+             f"cluster {ring.id} to be idle after the failed backup")
 
     def victim_down():
         node = next(n for n in ring.view()["instances"] if n["id"] == victim["id"])
@@ -272,7 +411,7 @@ def lifecycle(ring, create_op):
              {g["id"] for g in grown}]
     assert len(fresh) == 1 and fresh[0]["rack"] == victim["rack"], summary(view)
     ring.assert_ring(view)
-    read_rows(list(node_ips(view).values()), user, password)
+    read_rows(list(node_ips(view).values()), user, password, count=rows_now)
 
     # 7. Delete: no JVM, no directory, the cluster and its nodes 404.
     resp = http("DELETE", tenant.url(f"/clusters/{ring.id}"), tenant.token)

@@ -3,6 +3,7 @@
 // tasks, operations and datastore names live in the fakes it is linked to.
 #include "db/backup_repository.h"
 #include "tests/fakes/fake_catalog_repository.h"
+#include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_instance_repository.h"
 #include "tests/fakes/fake_operation_repository.h"
 #include "tests/fakes/fake_repository_base.h"
@@ -29,6 +30,25 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
     if (!instances_.start_operation(backup.instance_id.value_or(""), task, allowed_tasks, op)) {
       return false;
     }
+    db::Backup row = backup;
+    row.created = row.updated = iso8601(time->now());
+    backups[row.id] = row;
+    return true;
+  }
+
+  // Cluster backups claim the cluster's task here; set when a test needs them.
+  FakeClusterRepository* clusters = nullptr;
+
+  bool create_for_cluster(const db::Backup& backup, const std::string& task,
+                          const std::vector<std::string>& allowed_tasks,
+                          const db::Operation& op) override {
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
+    if (!clusters) throw common::internal_error("this fake keeps no clusters");
+    if (backups.count(backup.id)) throw common::conflict("backup " + backup.id + " exists");
+    const auto cluster = clusters->find_any(backup.cluster_id.value_or(""));
+    if (!cluster) return false;
+    if (!clusters->start_operation(cluster->id, task, allowed_tasks, {}, op)) return false;
     db::Backup row = backup;
     row.created = row.updated = iso8601(time->now());
     backups[row.id] = row;
@@ -98,7 +118,8 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
     for (const auto& [op_id, o] : operations_.operations) {
       const bool unfinished = o.state == "SUBMITTED" || o.state == "RUNNING";
       if (!unfinished) continue;
-      if (o.type == "instance.create" && o.input.value("restore_backup_id", "") == id) {
+      const bool create = o.type == "instance.create" || o.type == "cluster.create";
+      if (create && o.input.value("restore_backup_id", "") == id) {
         out.dependents.restores.push_back(o.resource_id);
       }
       if (o.type == "backup.delete" && o.resource_id == id) busy = true;

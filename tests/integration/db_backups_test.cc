@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "db/pg_backup_repository.h"
+#include "db/pg_cluster_repository.h"
 #include "tests/integration/db_seed.h"
 #include "tests/support/backup_repository_contract.h"
 
@@ -31,6 +32,24 @@ TEST(PgBackupRepository, KeepsTheBackupRepositoryContract) {
   }
   w.advance = [] {};  // PostgreSQL's timestamps are microseconds apart
   check_backup_repository_contract(w);
+
+  db::PgClusterRepository clusters(db.pool());
+  db::Cluster c;
+  c.id = common::crypto::uuid4();
+  c.tenant_id = seed.tenant_id;
+  c.name = "ring-" + common::crypto::random_hex(3);
+  c.datastore_version_id = seed.version_id;
+  c.task = "NONE";
+  db::Operation op;
+  op.id = common::crypto::uuid4();
+  op.tenant_id = seed.tenant_id;
+  op.type = "cluster.create";
+  op.resource_type = "cluster";
+  op.resource_id = c.id;
+  clusters.create_with_operation(c, op);
+  w.clusters = &clusters;
+  w.cluster_id = c.id;
+  check_cluster_backup_contract(w);
 }
 
 }  // namespace

@@ -26,6 +26,10 @@ struct BackupContractWorld {
   std::string instance_b;
   // Moves the repository's clock on, so the next rows are strictly newer.
   std::function<void()> advance;
+  // For cluster backups: the cluster repository the backups share, and a
+  // live cluster of tenant_id with task NONE.
+  db::ClusterRepository* clusters = nullptr;
+  std::string cluster_id;
 };
 
 inline db::Operation backup_contract_op(const BackupContractWorld& w, const std::string& type,
@@ -177,6 +181,55 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
       repo.start_delete("no-such-backup", backup_contract_op(w, "backup.delete", "backup", "x"))
           .started);
   (void)unused;
+}
+
+// create_for_cluster: one backup per cluster at a time, with its
+// operation, the cluster busy meanwhile; read back and listed by cluster.
+inline void check_cluster_backup_contract(BackupContractWorld& w) {
+  ASSERT_TRUE(w.clusters);
+  db::BackupRepository& repo = *w.backups;
+  auto row = [&] {
+    db::Backup b = backup_contract_row(w, "");
+    b.instance_id.reset();
+    b.cluster_id = w.cluster_id;
+    return b;
+  };
+  db::Backup first = row();
+  db::Operation op = backup_contract_op(w, "backup.create", "backup", first.id);
+  first.operation_id = op.id;
+  ASSERT_TRUE(repo.create_for_cluster(first, "BACKUP", {"NONE"}, op));
+  EXPECT_EQ(w.clusters->find_any(w.cluster_id)->task, "BACKUP");
+  EXPECT_TRUE(w.operations->find_any(op.id));
+
+  db::Backup second = row();
+  db::Operation op2 = backup_contract_op(w, "backup.create", "backup", second.id);
+  second.operation_id = op2.id;
+  EXPECT_FALSE(repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2));
+  EXPECT_FALSE(repo.find_any(second.id));
+  EXPECT_FALSE(w.operations->find_any(op2.id));
+
+  const auto got = repo.find(w.tenant_id, first.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->cluster_id, w.cluster_id);
+  EXPECT_FALSE(got->instance_id);
+  EXPECT_EQ(got->status, "NEW");
+  db::BackupFilter filter;
+  filter.cluster_id = w.cluster_id;
+  const auto listed = repo.list(w.tenant_id, filter);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, first.id);
+  EXPECT_TRUE(repo.list(w.other_tenant_id, filter).empty());
+
+  // Idle again, the cluster takes the next one; a deleted cluster none.
+  w.clusters->set_task(w.cluster_id, "NONE");
+  EXPECT_TRUE(repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2));
+  w.clusters->set_task(w.cluster_id, "NONE");
+  w.clusters->mark_deleted(w.cluster_id);
+  db::Backup third = row();
+  db::Operation op3 = backup_contract_op(w, "backup.create", "backup", third.id);
+  third.operation_id = op3.id;
+  EXPECT_FALSE(repo.create_for_cluster(third, "BACKUP", {"NONE"}, op3));
+  EXPECT_FALSE(repo.find_any(third.id));
 }
 
 }  // namespace automat::testing

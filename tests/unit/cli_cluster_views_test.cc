@@ -39,6 +39,33 @@ TEST(CliClusterRequest, CreateBodyHasOneInstancePerNode) {
   EXPECT_EQ(body["cluster"]["datastore"], (nlohmann::json{{"type", "cassandra"}}));
 }
 
+TEST(CliClusterRequest, ARestoreMayLeaveTheNodesToTheBackup) {
+  CreateClusterArgs args;
+  args.name = "c2";
+  args.datastore = "cassandra";
+  args.restore_from = "b-1";
+  EXPECT_EQ(create_options_problem(args), "");
+  nlohmann::json body = create_cluster_request(args, "");
+  EXPECT_FALSE(body["cluster"].contains("instances"));
+  EXPECT_EQ(body["cluster"]["restore"], (nlohmann::json{{"backup", "b-1"}}));
+  args.restore_keyspaces = {"shop", "logs.events"};
+  EXPECT_EQ(create_cluster_request(args, "")["cluster"]["restore"]["keyspaces"],
+            (nlohmann::json{"shop", "logs.events"}));
+
+  args.nodes = 3;
+  EXPECT_NE(create_options_problem(args).find("together, or none"), std::string::npos);
+  args.flavor = "m1.small";
+  args.size_gb = 2;
+  EXPECT_EQ(create_options_problem(args), "");
+  EXPECT_EQ(create_cluster_request(args, "2")["cluster"]["instances"].size(), 3u);
+
+  CreateClusterArgs plain;
+  plain.nodes = 3;
+  EXPECT_NE(create_options_problem(plain).find("are required"), std::string::npos);
+  plain.restore_keyspaces = {"shop"};
+  EXPECT_EQ(create_options_problem(plain), "--keyspace needs --restore-from");
+}
+
 TEST(CliClusterRequest, ActionBodies) {
   EXPECT_EQ(grow_request(2, {}),
             (nlohmann::json{{"grow", {nlohmann::json::object(), nlohmann::json::object()}}}));

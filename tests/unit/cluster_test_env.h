@@ -36,6 +36,7 @@ struct ClusterTestEnv : ApiTestEnv {
     catalog.upsert_flavor({"3", "m1.medium", 2048, 2, 20});
     services.clusters = &clusters;
     services.cluster_strategies = &datastores::cluster_strategy;
+    backups.clusters = &clusters;
   }
 
   void wire_guests() {

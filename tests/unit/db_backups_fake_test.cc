@@ -44,6 +44,25 @@ TEST(FakeBackupRepository, KeepsTheBackupRepositoryContract) {
   }
   w.advance = [&] { operations.time->advance(std::chrono::seconds(2)); };
   check_backup_repository_contract(w);
+
+  FakeClusterRepository clusters(&instances, &operations, &catalog);
+  backups.clusters = &clusters;
+  db::Cluster c;
+  c.id = common::crypto::uuid4();
+  c.tenant_id = w.tenant_id;
+  c.name = "ring";
+  c.datastore_version_id = w.version_id;
+  c.task = "NONE";
+  db::Operation op;
+  op.id = common::crypto::uuid4();
+  op.tenant_id = w.tenant_id;
+  op.type = "cluster.create";
+  op.resource_type = "cluster";
+  op.resource_id = c.id;
+  clusters.create_with_operation(c, op);
+  w.clusters = &clusters;
+  w.cluster_id = c.id;
+  check_cluster_backup_contract(w);
 }
 
 }  // namespace

@@ -1,0 +1,639 @@
+#include "datastores/cassandra/workflow_cassandra_backup.h"
+
+#include <chrono>
+#include <exception>
+#include <future>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "automat/backup.pb.h"
+#include "automat/operations.pb.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/proto_json.h"
+#include "common/status.h"
+#include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/workflow_cassandra_guest.h"
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
+#include "storage/storage_target.h"
+#include "taskmanager/guest_job.h"
+#include "taskmanager/node_phase.h"
+#include "taskmanager/operation_data.h"
+
+namespace automat::datastores::cassandra {
+namespace {
+
+using namespace std::chrono_literals;
+using taskmanager::GuestJobState;
+using taskmanager::NodePhase;
+using taskmanager::Services;
+using taskmanager::StepContext;
+using taskmanager::StepResult;
+namespace pc = proto::cassandra;
+
+// A flush and snapshot of a busy node takes minutes; a call to start or
+// look up a job, seconds.
+constexpr auto kSnapshotCall = std::chrono::milliseconds(10min);
+constexpr auto kClearCall = std::chrono::milliseconds(2min);
+constexpr auto kQuickCall = std::chrono::milliseconds(30s);
+constexpr auto kJobPoll = 2s;
+const std::string kManifest = "manifest.json";
+constexpr const char* kStorePhase = "backup";
+
+db::Backup require_backup(const Services& services, const std::string& id) {
+  auto backup = services.backups ? services.backups->find_any(id) : std::nullopt;
+  if (!backup) throw common::not_found("backup " + id + " no longer exists");
+  if (!backup->cluster_id) throw common::internal_error("backup " + id + " is not a cluster's");
+  return *backup;
+}
+
+storage::BackupStoragePtr open_storage(const Services& services) {
+  if (!services.backup_storage) {
+    throw common::internal_error("this taskmanager has no [backup_storage]");
+  }
+  return storage::make_backup_storage(*services.backup_storage);
+}
+
+std::string tag_of(const db::Backup& b) { return "automat-" + b.id; }
+std::string pool_prefix(const std::string& cluster_id) {
+  return "cassandra-sstables/" + cluster_id + "/";
+}
+std::string node_prefix(const db::Backup& b, const std::string& node_id) {
+  return b.location + "nodes/" + node_id + "/";
+}
+
+proto::ClusterBackupInput backup_input(const db::Operation& op) {
+  return taskmanager::input_of<proto::ClusterBackupInput>(op);
+}
+
+// The nodes the backup covers (as the request found them), in that order;
+// kConflict when one has left the cluster meanwhile.
+std::vector<db::Node> backup_nodes(const db::Cluster& cluster, const db::Operation& op) {
+  std::vector<db::Node> out;
+  const auto input = backup_input(op);
+  for (const auto& id : input.instance_ids()) {
+    const db::Node* n = node_in(cluster, id);
+    if (!n) throw common::conflict("node " + id + " left cluster " + cluster.id + " meanwhile");
+    out.push_back(*n);
+  }
+  return out;
+}
+
+db::Cluster backup_cluster(const Services& services, const db::Backup& b) {
+  auto cluster = services.clusters->find_any(*b.cluster_id);
+  if (!cluster) throw common::not_found("cluster " + *b.cluster_id + " is gone");
+  return *cluster;
+}
+
+std::string read_text(storage::BackupStorage& storage, const std::string& key) {
+  std::ostringstream text;
+  storage.get(key, text);
+  return text.str();
+}
+
+template <typename M>
+M read_json(storage::BackupStorage& storage, const std::string& key) {
+  const auto doc = nlohmann::json::parse(read_text(storage, key), nullptr, false);
+  if (doc.is_discarded()) throw common::internal_error(key + " is not JSON");
+  return common::proto_json::decode<M>(doc, key);
+}
+
+// The pool objects some COMPLETED backup of the cluster (but `skip`)
+// references. Throws when a manifest cannot be read: nothing may be
+// collected then.
+std::set<std::string> referenced(const Services& services, storage::BackupStorage& storage,
+                                 const std::string& tenant_id, const std::string& cluster_id,
+                                 const std::string& skip) {
+  std::set<std::string> keep;
+  db::BackupFilter filter;
+  filter.cluster_id = cluster_id;
+  for (const auto& b : services.backups->list(tenant_id, filter)) {
+    if (b.id == skip || b.status != db::backup_status::kCompleted) continue;
+    const auto manifest = read_json<proto::BackupManifest>(storage, b.location + kManifest);
+    pc::ClusterBackupFacts facts;
+    if (!manifest.datastore_facts().UnpackTo(&facts)) {
+      throw common::internal_error("the manifest of backup " + b.id + " holds no Cassandra facts");
+    }
+    for (const auto& node : facts.nodes()) {
+      const auto files = read_json<pc::NodeBackupManifest>(storage, node.manifest_key());
+      for (const auto& f : files.files()) keep.insert(f.key());
+    }
+  }
+  return keep;
+}
+
+// Removes the pool objects of the cluster no COMPLETED backup references
+// (but `skip`). Best effort: a failure is logged, nothing else happens.
+void collect_pool(const Services& services, storage::BackupStorage& storage,
+                  const std::string& tenant_id, const std::string& cluster_id,
+                  const std::string& skip = "") {
+  try {
+    const auto keep = referenced(services, storage, tenant_id, cluster_id, skip);
+    size_t removed = 0;
+    for (const auto& object : storage.list(pool_prefix(cluster_id))) {
+      if (keep.count(object.key)) continue;
+      storage.remove(object.key);
+      ++removed;
+    }
+    if (removed) {
+      common::log::info("backup.pool_collected",
+                        {{"cluster", cluster_id}, {"removed", std::to_string(removed)}});
+    }
+  } catch (const std::exception& e) {
+    common::log::warn("backup.pool_collect_failed", {{"cluster", cluster_id}, {"error", e.what()}});
+  }
+}
+
+void release_cluster(Services& services, const std::string& cluster_id) {
+  auto cluster = services.clusters->find_any(cluster_id);
+  if (!cluster) return;
+  for (const auto& n : cluster->nodes) {
+    if (n.phase == kStorePhase)
+      services.clusters->set_node_phase(n.instance_id, taskmanager::kNoPhase);
+  }
+  if (cluster->task == common::cluster_task::kBackingUp) {
+    services.clusters->set_task(cluster->id, common::cluster_task::kNone);
+  }
+}
+
+// Phase 1: nodetool snapshot on every node at once (each call flushes the
+// node first), so the nodes' snapshots are as close in time as can be.
+class SnapshotNodesStep : public NamedStep {
+ public:
+  SnapshotNodesStep()
+      : NamedStep("snapshot-nodes", "flushing and snapshotting every node at once", 15min) {}
+
+  StepResult run(StepContext& ctx) override {
+    const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
+    if (backup.status == db::backup_status::kCompleted) return StepResult::next();
+    if (backup.status == db::backup_status::kNew) {
+      ctx.services.backups->set_status(backup.id, db::backup_status::kBuilding, std::nullopt);
+    }
+    const db::Cluster cluster = backup_cluster(ctx.services, backup);
+    pc::SnapshotRequest req;
+    req.set_tag(tag_of(backup));
+    const auto input = backup_input(ctx.operation);
+    for (const auto& k : input.keyspaces()) req.add_keyspaces(k);
+
+    struct Call {
+      db::Node node;
+      std::future<void> done;
+    };
+    std::vector<Call> calls;
+    for (const auto& node : backup_nodes(cluster, ctx.operation)) {
+      if (marked(ctx.operation, NodeMark::kSnapshotted, node.instance_id)) continue;
+      try {
+        auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
+        calls.push_back({node, std::async(std::launch::async,
+                                          [guest, req] { guest->snapshot(req, kSnapshotCall); })});
+      } catch (const std::exception& e) {
+        for (auto& c : calls) c.done.wait();
+        return guest_error(ctx, node, "nodetool snapshot", e);
+      }
+    }
+    std::optional<StepResult> first_error;
+    for (auto& c : calls) {
+      try {
+        c.done.get();
+        mark(ctx, NodeMark::kSnapshotted, c.node.instance_id);
+      } catch (const std::exception& e) {
+        if (!first_error) first_error = guest_error(ctx, c.node, "nodetool snapshot", e);
+      }
+    }
+    if (first_error) return *first_error;
+    return StepResult::next();
+  }
+};
+
+// Phase 2: every node stores its snapshot as a guest job, all at once.
+class StoreSnapshotsStep : public NamedStep {
+ public:
+  StoreSnapshotsStep() : NamedStep("store-snapshots", "storing every node's snapshot", 12h) {}
+
+  StepResult run(StepContext& ctx) override {
+    const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
+    if (backup.status == db::backup_status::kCompleted) return StepResult::next();
+    const db::Cluster cluster = backup_cluster(ctx.services, backup);
+    const auto nodes = backup_nodes(cluster, ctx.operation);
+    const auto input = backup_input(ctx.operation);
+    if (!ctx.services.backup_storage) {
+      throw common::internal_error("this taskmanager has no [backup_storage]");
+    }
+    std::map<std::string, double> progress;
+
+    NodePhase phase;
+    phase.phase = kStorePhase;
+    phase.done_message = "stored";
+    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
+    phase.done = [](const StepContext& c, const db::Node& n) {
+      return marked(c.operation, NodeMark::kStored, n.instance_id);
+    };
+    phase.record = [](StepContext& c, const db::Node& n) {
+      mark(c, NodeMark::kStored, n.instance_id);
+    };
+    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+      pc::UploadSnapshotJob job;
+      *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
+      job.set_tag(tag_of(backup));
+      job.set_prefix(node_prefix(backup, node.instance_id));
+      job.set_pool(pool_prefix(cluster.id) + node.instance_id + "/");
+      job.set_backup_id(backup.id);
+      for (const auto& k : input.keyspaces()) job.add_keyspaces(k);
+      const std::string doing = "storing the snapshot";
+      GuestJobState state;
+      try {
+        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
+        state = taskmanager::drive_guest_job(
+            c, node.instance_id,
+            taskmanager::guest_job_key(c.operation.id, "backup", node.instance_id),
+            [&](const std::string& key) {
+              job.set_key(key);
+              return guest.start_upload_snapshot(job, kQuickCall);
+            });
+      } catch (const std::exception& e) {
+        return guest_error(c, node, doing, e);
+      }
+      switch (state.kind) {
+        case GuestJobState::Kind::kSucceeded:
+          progress[node.instance_id] = 1;
+          return std::nullopt;
+        case GuestJobState::Kind::kFailed:
+          return guest_error(c, node, doing, common::internal_error(state.message));
+        case GuestJobState::Kind::kRunning:
+          break;
+      }
+      progress[node.instance_id] = state.progress;
+      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
+                                             (state.message.empty() ? doing : state.message));
+    };
+    StepResult r = run_node_phase(ctx, cluster, nodes, phase);
+    if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
+      double sum = 0;
+      for (const auto& n : nodes) {
+        sum +=
+            marked(ctx.operation, NodeMark::kStored, n.instance_id) ? 1.0 : progress[n.instance_id];
+      }
+      r.step_progress = sum / static_cast<double>(nodes.size());
+    }
+    return r;
+  }
+};
+
+// Phase 3: every node's snapshot cleared (its hard links would otherwise
+// keep every compacted SSTable on disk).
+class ClearSnapshotsStep : public NamedStep {
+ public:
+  ClearSnapshotsStep() : NamedStep("clear-snapshots", "clearing every node's snapshot", 10min) {}
+
+  StepResult run(StepContext& ctx) override {
+    const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
+    if (backup.status == db::backup_status::kCompleted) return StepResult::next();
+    const db::Cluster cluster = backup_cluster(ctx.services, backup);
+    for (const auto& node : backup_nodes(cluster, ctx.operation)) {
+      if (marked(ctx.operation, NodeMark::kSnapshotCleared, node.instance_id)) continue;
+      try {
+        cassandra_guest(ctx, node.instance_id).clear_snapshot(tag_of(backup), kClearCall);
+      } catch (const std::exception& e) {
+        return guest_error(ctx, node, "nodetool clearsnapshot", e);
+      }
+      mark(ctx, NodeMark::kSnapshotCleared, node.instance_id);
+    }
+    return StepResult::next();
+  }
+};
+
+// The backup's manifest, naming every node's, written last: from then on
+// the backup is whole. COMPLETED, the pool collected, the cluster idle.
+class RecordClusterBackupStep : public NamedStep {
+ public:
+  RecordClusterBackupStep() : NamedStep("record-backup", "writing the backup's manifest") {}
+
+  StepResult run(StepContext& ctx) override {
+    const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
+    auto storage = open_storage(ctx.services);
+    if (backup.status != db::backup_status::kCompleted) {
+      const auto input = backup_input(ctx.operation);
+      const db::Cluster cluster = backup_cluster(ctx.services, backup);
+      pc::ClusterBackupFacts facts;
+      facts.set_tag(tag_of(backup));
+      for (const auto& k : input.keyspaces()) facts.add_keyspaces(k);
+      proto::BackupManifest manifest;
+      manifest.set_backup_id(backup.id);
+      manifest.set_datastore("cassandra");
+      manifest.set_datastore_version(backup.datastore_version_name);
+      int64_t total = 0, uploaded = 0;
+      for (const auto& id : input.instance_ids()) {
+        const std::string key = node_prefix(backup, id) + kManifest;
+        pc::NodeBackupManifest node;
+        try {
+          node = read_json<pc::NodeBackupManifest>(*storage, key);
+        } catch (const storage::ObjectNotFound&) {
+          return StepResult::failed(id, "node " + id + " stored no manifest at " + key);
+        }
+        if (node.backup_id() != backup.id) {
+          return StepResult::failed(id, key + " belongs to backup " + node.backup_id());
+        }
+        auto* n = facts.add_nodes();
+        n->set_instance_id(id);
+        n->set_rack(node.rack());
+        n->set_dc(node.dc());
+        n->set_manifest_key(key);
+        n->set_tokens(node.tokens_size());
+        n->set_bytes(node.total_bytes());
+        if (const db::Node* member = node_in(cluster, id)) {
+          n->set_flavor_id(member->instance.flavor_id);
+          n->set_volume_size(member->instance.volume_size_gb);
+        }
+        const auto head = storage->head(key);
+        auto* object = manifest.add_objects();
+        object->set_key(key);
+        object->set_size(head ? static_cast<int64_t>(head->size) : 0);
+        object->set_sha256(head ? head->sha256 : "");
+        total += node.total_bytes();
+        uploaded += node.uploaded_bytes();
+      }
+      facts.set_uploaded_bytes(uploaded);
+      manifest.set_size(total);
+      manifest.set_data_size(total);
+      manifest.set_created_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
+      manifest.mutable_datastore_facts()->PackFrom(facts);
+      std::istringstream text(common::proto_json::encode(manifest).dump(2) + "\n");
+      storage->put(backup.location + kManifest, text);
+      ctx.services.backups->complete(backup.id, total, total, common::proto_json::encode(facts));
+      common::log::info("backup.completed", {{"op", ctx.operation.id},
+                                             {"backup", backup.id},
+                                             {"cluster", *backup.cluster_id},
+                                             {"bytes", std::to_string(total)},
+                                             {"uploaded", std::to_string(uploaded)}});
+    }
+    // Only a backup holds the cluster's task: nothing else adds to the pool now.
+    collect_pool(ctx.services, *storage, backup.tenant_id, *backup.cluster_id);
+    release_cluster(ctx.services, *backup.cluster_id);
+    return StepResult::next();
+  }
+};
+
+class RemoveClusterBackupStep : public NamedStep {
+ public:
+  RemoveClusterBackupStep() : NamedStep("remove-backup-objects", "removing the backup's objects") {}
+
+  StepResult run(StepContext& ctx) override {
+    const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
+    auto storage = open_storage(ctx.services);
+    // The manifest first: from then on no reader takes the backup as whole.
+    storage->remove(backup.location + kManifest);
+    const size_t removed = storage->remove_prefix(backup.location);
+    common::log::info("backup.objects_removed",
+                      {{"backup", backup.id}, {"objects", std::to_string(removed)}});
+    // While the cluster lives its next backup collects the pool (it alone
+    // may add to it); once it is gone nothing adds to it any more.
+    if (!ctx.services.clusters->find_any(*backup.cluster_id)) {
+      collect_pool(ctx.services, *storage, backup.tenant_id, *backup.cluster_id, backup.id);
+    }
+    ctx.services.backups->mark_deleted(backup.id);
+    return StepResult::next();
+  }
+};
+
+// --- restore into a new cluster ---------------------------------------------
+
+proto::ClusterNodesInput create_input(const db::Operation& op) {
+  return taskmanager::input_of<proto::ClusterNodesInput>(op);
+}
+
+// The restoring create's backup, COMPLETED, and its facts.
+struct RestoreSource {
+  db::Backup backup;
+  pc::ClusterBackupFacts facts;
+};
+
+RestoreSource restore_source(const Services& services, storage::BackupStorage& storage,
+                             const std::string& backup_id) {
+  auto backup = services.backups ? services.backups->find_any(backup_id) : std::nullopt;
+  if (!backup || backup->status != db::backup_status::kCompleted) {
+    throw common::conflict("backup " + backup_id + " is no longer a COMPLETED backup");
+  }
+  const auto manifest = read_json<proto::BackupManifest>(storage, backup->location + kManifest);
+  pc::ClusterBackupFacts facts;
+  if (!manifest.datastore_facts().UnpackTo(&facts)) {
+    throw common::conflict("backup " + backup_id + " is not a Cassandra cluster backup");
+  }
+  return {*backup, facts};
+}
+
+// The manifest key of the source node of new node `node_id`.
+std::string source_manifest_key(const RestoreSource& source, const proto::ClusterNodesInput& input,
+                                const std::string& node_id) {
+  const auto it = input.restore_sources().find(node_id);
+  if (it == input.restore_sources().end()) {
+    throw common::internal_error("node " + node_id + " has no source node in the restore");
+  }
+  for (const auto& n : source.facts.nodes()) {
+    if (n.instance_id() == it->second) return n.manifest_key();
+  }
+  throw common::conflict("backup " + source.backup.id + " holds no node " + it->second);
+}
+
+bool restored_keyspace(const proto::ClusterNodesInput& input, const std::string& keyspace) {
+  if (input.restore_keyspaces().empty()) return true;
+  for (const auto& entry : input.restore_keyspaces()) {
+    if (entry.substr(0, entry.find('.')) == keyspace) return true;
+  }
+  return false;
+}
+
+// The backup's schema, applied once through the first node of the new ring.
+class RestoreSchemaStep : public NamedStep {
+ public:
+  RestoreSchemaStep() : NamedStep("restore-schema", "creating the backup's keyspaces and tables") {}
+
+  StepResult run(StepContext& ctx) override {
+    const auto input = create_input(ctx.operation);
+    if (input.restore_backup_id().empty()) return StepResult::next();
+    if (ring_checkpoint(ctx.operation).schema_applied()) return StepResult::next();
+    auto storage = open_storage(ctx.services);
+    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+    const db::Cluster cluster = cluster_of(ctx);
+    const db::Node* first = node_in(cluster, input.instance_ids(0));
+    if (!first) throw common::not_found("node " + input.instance_ids(0) + " is gone");
+    const auto manifest = read_json<pc::NodeBackupManifest>(
+        *storage, source_manifest_key(source, input, first->instance_id));
+    std::vector<std::string> statements;
+    for (const auto& ks : manifest.schema()) {
+      if (!restored_keyspace(input, ks.keyspace())) continue;
+      statements.insert(statements.end(), ks.statements().begin(), ks.statements().end());
+    }
+    try {
+      cassandra_guest(ctx, first->instance_id).apply_schema(statements, kClearCall);
+    } catch (const std::exception& e) {
+      return guest_error(ctx, *first, "creating the backup's schema", e);
+    }
+    auto checkpoint = ring_checkpoint(ctx.operation);
+    checkpoint.set_schema_applied(true);
+    taskmanager::save_checkpoint(ctx, checkpoint);
+    common::log::info("cassandra.schema_restored",
+                      {{"op", ctx.operation.id},
+                       {"cluster", cluster.id},
+                       {"backup", source.backup.id},
+                       {"statements", std::to_string(statements.size())}});
+    return StepResult::next();
+  }
+};
+
+// Every node loads its source node's files, all at once.
+class RestoreDataStep : public NamedStep {
+ public:
+  RestoreDataStep()
+      : NamedStep("restore-data", "loading every node's files from the backup", 12h) {}
+
+  StepResult run(StepContext& ctx) override {
+    const auto input = create_input(ctx.operation);
+    if (input.restore_backup_id().empty()) return StepResult::next();
+    auto storage = open_storage(ctx.services);
+    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+    const db::Cluster cluster = cluster_of(ctx);
+    std::vector<db::Node> nodes;
+    for (const auto& id : input.instance_ids()) {
+      const db::Node* n = node_in(cluster, id);
+      if (!n) throw common::not_found("node " + id + " is gone");
+      nodes.push_back(*n);
+    }
+    std::map<std::string, double> progress;
+    NodePhase phase;
+    phase.phase = "restoring";
+    phase.done_message = "restored";
+    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
+    phase.done = [](const StepContext& c, const db::Node& n) {
+      return marked(c.operation, NodeMark::kRestored, n.instance_id);
+    };
+    phase.record = [](StepContext& c, const db::Node& n) {
+      mark(c, NodeMark::kRestored, n.instance_id);
+    };
+    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+      pc::RestoreSnapshotJob job;
+      *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
+      job.set_manifest_key(source_manifest_key(source, input, node.instance_id));
+      job.set_backup_id(source.backup.id);
+      for (const auto& k : input.restore_keyspaces()) job.add_keyspaces(k);
+      const std::string doing = "loading the backup";
+      GuestJobState state;
+      try {
+        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
+        state = taskmanager::drive_guest_job(
+            c, node.instance_id,
+            taskmanager::guest_job_key(c.operation.id, "restore", node.instance_id),
+            [&](const std::string& key) {
+              job.set_key(key);
+              return guest.start_restore_snapshot(job, kQuickCall);
+            });
+      } catch (const std::exception& e) {
+        return guest_error(c, node, doing, e);
+      }
+      switch (state.kind) {
+        case GuestJobState::Kind::kSucceeded:
+          return std::nullopt;
+        case GuestJobState::Kind::kFailed:
+          return guest_error(c, node, doing, common::internal_error(state.message));
+        case GuestJobState::Kind::kRunning:
+          break;
+      }
+      progress[node.instance_id] = state.progress;
+      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
+                                             (state.message.empty() ? doing : state.message));
+    };
+    StepResult r = run_node_phase(ctx, cluster, nodes, phase);
+    if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
+      double sum = 0;
+      for (const auto& n : nodes) {
+        sum += marked(ctx.operation, NodeMark::kRestored, n.instance_id) ? 1.0
+                                                                         : progress[n.instance_id];
+      }
+      r.step_progress = sum / static_cast<double>(nodes.size());
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+void add_cluster_backup_steps(taskmanager::StepList& steps) {
+  steps.push_back(std::make_unique<SnapshotNodesStep>());
+  steps.push_back(std::make_unique<StoreSnapshotsStep>());
+  steps.push_back(std::make_unique<ClearSnapshotsStep>());
+  steps.push_back(std::make_unique<RecordClusterBackupStep>());
+}
+
+void add_cluster_backup_delete_steps(taskmanager::StepList& steps) {
+  steps.push_back(std::make_unique<RemoveClusterBackupStep>());
+}
+
+std::optional<std::vector<int64_t>> restored_tokens(StepContext& ctx, const std::string& node_id) {
+  const auto input = create_input(ctx.operation);
+  if (input.restore_backup_id().empty()) return std::nullopt;
+  auto storage = open_storage(ctx.services);
+  const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+  const auto manifest =
+      read_json<pc::NodeBackupManifest>(*storage, source_manifest_key(source, input, node_id));
+  std::vector<int64_t> tokens;
+  for (const auto& t : manifest.tokens()) {
+    try {
+      tokens.push_back(std::stoll(t));
+    } catch (const std::exception&) {
+      throw common::conflict("backup " + source.backup.id + " records a token '" + t +
+                             "' that is not a Murmur3 token");
+    }
+  }
+  if (tokens.empty()) {
+    throw common::conflict("backup " + source.backup.id + " records no tokens for the source of " +
+                           node_id);
+  }
+  return tokens;
+}
+
+void add_cluster_restore_steps(taskmanager::StepList& steps) {
+  steps.push_back(std::make_unique<RestoreSchemaStep>());
+  steps.push_back(std::make_unique<RestoreDataStep>());
+}
+
+void cluster_backup_failed(Services& services, const db::Operation& op,
+                           const std::string& message) {
+  if (!services.backups) return;
+  auto backup = services.backups->find_any(op.resource_id);
+  if (!backup || !backup->cluster_id) return;
+  if (op.type == "backup.delete") {
+    services.backups->set_status(backup->id, db::backup_status::kDeleteFailed, message);
+    return;
+  }
+  if (backup->status == db::backup_status::kCompleted) return;
+  // FAILED once the cleanup is done (a reader seeing FAILED sees no
+  // snapshot and no object of it left). No snapshot stays behind on a node
+  // that answers.
+  if (auto cluster = services.clusters->find_any(*backup->cluster_id)) {
+    db::Operation one = op;
+    StepContext ctx{services, one};
+    for (const auto& n : cluster->nodes) {
+      try {
+        cassandra_guest(ctx, n.instance_id).clear_snapshot(tag_of(*backup), kClearCall);
+      } catch (const std::exception& e) {
+        common::log::warn(
+            "backup.snapshot_left",
+            {{"backup", backup->id}, {"instance", n.instance_id}, {"error", e.what()}});
+      }
+    }
+  }
+  // Nothing of a failed backup stays in the storage.
+  try {
+    auto storage = open_storage(services);
+    storage->remove_prefix(backup->location);
+    collect_pool(services, *storage, backup->tenant_id, *backup->cluster_id);
+  } catch (const std::exception& e) {
+    common::log::warn("backup.cleanup_failed", {{"backup", backup->id}, {"error", e.what()}});
+  }
+  services.backups->set_status(backup->id, db::backup_status::kFailed, message);
+  release_cluster(services, *backup->cluster_id);
+}
+
+}  // namespace automat::datastores::cassandra
