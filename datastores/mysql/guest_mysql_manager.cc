@@ -141,11 +141,14 @@ void MysqlManager::replication_call(const char* what,
   }
   auto turn = lifecycle_.begin();
   lifecycle_.require_prepared();
-  ReplicationActions actions(*replication_, backup_area_, [this, &turn] {
-    NodeLifecycle::Showing changing(turn, NodeLifecycle::Activity::kChanging);
-    server_->stop();
-    server_->start();
-  });
+  ReplicationActions actions(*replication_, *server_, backup_area_,
+                             [this, &turn](const std::function<void()>& while_down) {
+                               NodeLifecycle::Showing changing(turn,
+                                                               NodeLifecycle::Activity::kChanging);
+                               server_->stop();
+                               while_down();
+                               server_->start();
+                             });
   work(actions);
   common::log::info("mysql.action", {{"instance", instance_id_}, {"action", what}});
 }

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/log.h"
+#include "datastores/mysql/guest_mysql_backup.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -13,8 +17,58 @@ namespace {
 namespace fs = std::filesystem;
 namespace pm = proto::mysql;
 
-// Where the finished backup of a key is described; written last.
+// Where the finished copy of a key is described; written last.
 constexpr const char* kBackupRecord = "backup.json";
+constexpr const char* kCopyDir = "copy";
+
+// What a key's backup.json says: its copy, the copy's GTID position and
+// who still holds it.
+struct CopyRecord {
+  std::string path;
+  std::string gtid;
+  std::set<std::string> holders;
+};
+
+// The key's record, if it names a copy still on disk (the record is
+// written once the copy is complete).
+std::optional<CopyRecord> read_record(const fs::path& key_dir) {
+  const auto text = common::read_file((key_dir / kBackupRecord).string());
+  if (!text) return std::nullopt;
+  const auto doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || doc.value("format", "") != kPhysicalCopyFormat) return std::nullopt;
+  CopyRecord r;
+  r.path = doc.value("path", "");
+  r.gtid = doc.value("gtid", "");
+  if (doc.contains("holders") && doc["holders"].is_array()) {
+    for (const auto& h : doc["holders"]) {
+      if (h.is_string()) r.holders.insert(h.get<std::string>());
+    }
+  }
+  if (r.path.empty() || !fs::is_directory(r.path)) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+void write_record(const fs::path& key_dir, const CopyRecord& r) {
+  const nlohmann::json doc{
+      {"path", r.path}, {"gtid", r.gtid}, {"format", kPhysicalCopyFormat}, {"holders", r.holders}};
+  common::write_file_atomically((key_dir / kBackupRecord).string(), doc.dump(), 0600);
+}
+
+pm::Backup backup_of(const CopyRecord& r) {
+  pm::Backup backup;
+  backup.set_path(r.path);
+  backup.set_gtid(r.gtid);
+  backup.set_format(kPhysicalCopyFormat);
+  return backup;
+}
+
+std::string holders_text(const std::set<std::string>& holders) {
+  std::string out;
+  for (const auto& h : holders) out += (out.empty() ? "" : ",") + h;
+  return out;
+}
 
 const std::string& need(const std::string& value, const char* call, const char* field) {
   if (value.empty()) {
@@ -44,14 +98,15 @@ void validate_key(const std::string& key) {
 
 }  // namespace
 
-ReplicationActions::ReplicationActions(MysqlReplication& replication, std::string backup_area,
-                                       std::function<void()> restart)
+ReplicationActions::ReplicationActions(MysqlReplication& replication, MysqlServer& server,
+                                       std::string backup_area, WhileStopped while_stopped)
     : replication_(replication),
+      server_(server),
       backup_area_(std::move(backup_area)),
-      restart_(std::move(restart)) {}
+      while_stopped_(std::move(while_stopped)) {}
 
 void ReplicationActions::restart_if(bool needed) {
-  if (needed) restart_();
+  if (needed) while_stopped_([] {});
 }
 
 pm::ReplicationLogin ReplicationActions::enable_source(const pm::ReplicationUserRequest& req) {
@@ -64,12 +119,20 @@ pm::ReplicationLogin ReplicationActions::enable_source(const pm::ReplicationUser
 }
 
 void ReplicationActions::follow(const pm::FollowRequest& req) {
-  ReplicationBackup backup;
-  backup.path = need(req.backup().path(), "Follow", "backup.path");
-  backup.gtid = req.backup().gtid();
+  const std::string& dir = need(req.backup().path(), "Follow", "backup.path");
+  if (req.backup().format() != kPhysicalCopyFormat) {
+    throw common::bad_request("Follow takes a physical copy (format '" +
+                              std::string(kPhysicalCopyFormat) + "'); " + dir +
+                              " is a dump of an older guest: take the backup again");
+  }
+  const std::string& gtid = req.backup().gtid();
+  validate_gtid_list(gtid);
   const ReplicationSource source = source_from(req.source(), "Follow");
-  restart_if(replication_.apply_binlog_settings());
-  replication_.restore_and_follow(backup, source);
+  // It comes back up with binary logging and read-only: nothing but
+  // replication writes to it from its first moment.
+  replication_.write_replica_settings();
+  while_stopped_([&] { server_.replace_data(dir); });
+  replication_.follow_from_copy(gtid, source);
 }
 
 void ReplicationActions::follow_current(const pm::FollowCurrentRequest& req) {
@@ -117,31 +180,77 @@ pm::Backup ReplicationActions::take_backup(const pm::BackupRequest& req) {
   const std::string& key = req.key();
   validate_key(key);
   const fs::path dir = fs::path(backup_area_) / key;
-  const fs::path record = dir / kBackupRecord;
-  if (const auto text = common::read_file(record.string())) {
-    const auto done = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (done.is_object() && done.value("path", "") != "" && fs::exists(done.value("path", ""))) {
-      // Another replica of the same batch already asked for it.
-      pm::Backup backup;
-      backup.set_path(done.value("path", ""));
-      backup.set_gtid(done.value("gtid", ""));
-      return backup;
+  if (auto record = read_record(dir)) {
+    // Another replica of the same batch took it already, or this is a retry.
+    if (!req.holder().empty() && record->holders.insert(req.holder()).second) {
+      write_record(dir, *record);
     }
+    return backup_of(*record);
   }
-  // One backup at a time lives here: older batches' dumps go.
+  replication_.require_binlog("take a copy for a replica");
+  remove_stale_copies(key);
   std::error_code ec;
-  if (fs::is_directory(backup_area_)) {
-    for (const auto& entry : fs::directory_iterator(backup_area_, ec)) {
-      if (entry.path().filename() != key) fs::remove_all(entry.path(), ec);
+  fs::remove_all(dir, ec);  // a partial copy of a crashed attempt, or a released one
+  fs::create_directories(dir, ec);
+  if (ec) throw common::internal_error("cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  CopyRecord record;
+  record.path = (dir / kCopyDir).string();
+  try {
+    record.gtid = server_.take_copy(record.path).gtid;
+    if (!req.holder().empty()) record.holders.insert(req.holder());
+    write_record(dir, record);  // last: the copy is complete
+  } catch (...) {
+    fs::remove_all(dir, ec);
+    throw;
+  }
+  common::log::info("mysql.replication.copy_taken", {{"key", key},
+                                                     {"path", record.path},
+                                                     {"gtid", record.gtid},
+                                                     {"holders", holders_text(record.holders)}});
+  return backup_of(record);
+}
+
+void ReplicationActions::release_backup(const pm::BackupRequest& req) {
+  validate_key(req.key());
+  const std::string& holder = need(req.holder(), "ReleaseBackup", "holder");
+  const fs::path dir = fs::path(backup_area_) / req.key();
+  auto record = read_record(dir);
+  if (record) {
+    record->holders.erase(holder);
+    if (!record->holders.empty()) {
+      write_record(dir, *record);
+      common::log::info(
+          "mysql.replication.copy_released",
+          {{"key", req.key()}, {"holder", holder}, {"holders", holders_text(record->holders)}});
+      return;
     }
   }
-  const ReplicationBackup taken = replication_.take_backup(dir.string());
-  common::write_file_atomically(
-      record.string(), nlohmann::json{{"path", taken.path}, {"gtid", taken.gtid}}.dump(), 0600);
-  pm::Backup backup;
-  backup.set_path(taken.path);
-  backup.set_gtid(taken.gtid);
-  return backup;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  fs::remove_all(dir, ec);
+  if (ec) throw common::internal_error("cannot remove " + dir.string() + ": " + ec.message());
+  common::log::info("mysql.replication.copy_removed", {{"key", req.key()}, {"holder", holder}});
+}
+
+void ReplicationActions::remove_stale_copies(const std::string& key) {
+  std::error_code ec;
+  if (!fs::is_directory(backup_area_, ec)) return;
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(backup_area_, ec)) {
+    if (entry.path().filename() == key) continue;
+    const auto record = read_record(entry.path());
+    std::error_code age_ec;
+    const auto written = fs::last_write_time(entry.path() / kBackupRecord, age_ec);
+    const bool held =
+        record && !record->holders.empty() && !age_ec && now - written < kHeldCopyLifetime;
+    if (held) continue;
+    std::error_code rm_ec;
+    fs::remove_all(entry.path(), rm_ec);
+    common::log::info("mysql.replication.copy_removed",
+                      {{"key", entry.path().filename().string()},
+                       {"reason", record && !record->holders.empty() ? "abandoned" : "unheld"}});
+  }
 }
 
 }  // namespace automat::datastores::mysql
