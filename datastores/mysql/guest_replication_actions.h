@@ -1,15 +1,15 @@
 #pragma once
 // The replication work of the MySQL guest contract (mysql_guest.proto), each
-// a thin typed face over MysqlReplication. guest_mysql_service.cc serves it
-// through MysqlManager::replication_call, one call at a time with
+// a thin typed face over MysqlReplication, MysqlServer and SeedCopies. guest_mysql_service.cc
+// serves it through MysqlManager::replication_call, one call at a time with
 // prepare/start/stop/restart. Requests may hold passwords; nothing here
 // logs them.
-#include <chrono>
 #include <functional>
 #include <string>
 
 #include "datastores/mysql/guest_mysql_server.h"
 #include "datastores/mysql/guest_replication.h"
+#include "datastores/mysql/guest_seed_copies.h"
 #include "datastores/mysql/mysql_guest.pb.h"
 
 namespace automat::datastores::mysql {
@@ -21,23 +21,20 @@ class ReplicationActions {
 
   // `replication` and `server` drive the same instance; `while_stopped`
   // restarts it around a piece of work (binary logging takes effect on
-  // restart; a replica's data is replaced while it is down). Copies of this
-  // instance for replicas go under `backup_area`.
-  ReplicationActions(MysqlReplication& replication, MysqlServer& server, std::string backup_area,
+  // restart; a replica's data is replaced while it is down). `copies` keeps
+  // this instance's copies for its replicas.
+  ReplicationActions(MysqlReplication& replication, MysqlServer& server, SeedCopies& copies,
                      WhileStopped while_stopped);
 
   // Each throws common::Error(kBadRequest) for a missing or invalid
   // argument, and whatever MysqlReplication or MysqlServer throws.
   // Binary logging on (restarting once if needed) and req.user's login.
   proto::mysql::ReplicationLogin enable_source(const proto::mysql::ReplicationUserRequest& req);
-  // One prepared physical copy per key, in <backup_area>/<key>/copy: a
-  // second call with the key answers the first's copy while it is still
-  // there, and req.holder (if any) holds it until release_backup(). Other
-  // keys' copies go first unless held and younger than kHeldCopyLifetime.
-  // Throws kConflict when binary logging is off.
+  // A prepared physical copy of this instance per key (SeedCopies::take),
+  // held by req.holder (if any) until release_backup(). Throws kConflict
+  // when binary logging is off.
   proto::mysql::Backup take_backup(const proto::mysql::BackupRequest& req);
-  // req.holder is done with req.key's copy; once nobody holds it, the copy
-  // is removed. Idempotent.
+  // req.holder is done with req.key's copy (SeedCopies::release).
   void release_backup(const proto::mysql::BackupRequest& req);
   // Replaces this instance's data by the source's prepared copy
   // (format "physical"): the replica settings are written, mariadbd stops,
@@ -53,19 +50,12 @@ class ReplicationActions {
   void drop_replication_user(const proto::mysql::ReplicationUserRequest& req);
   void set_read_only(bool on);
 
-  // A held copy older than this is taken for abandoned (its seed failed
-  // without releasing it): longer than the taskmanager's seed step.
-  static constexpr std::chrono::hours kHeldCopyLifetime{2};
-
  private:
   void restart_if(bool needed);
-  // Removes the copies of keys other than `key` that nobody holds or that
-  // are older than kHeldCopyLifetime.
-  void remove_stale_copies(const std::string& key);
 
   MysqlReplication& replication_;
   MysqlServer& server_;
-  const std::string backup_area_;
+  SeedCopies& copies_;
   const WhileStopped while_stopped_;
 };
 

@@ -277,7 +277,8 @@ class ReplicaSeedTest : public ReplicationFlowTest {
   void SetUp() override {
     ReplicationFlowTest::SetUp();
     area_ = dir_ + "/backups";
-    actions_ = std::make_unique<ReplicationActions>(*repl_, server_, area_,
+    copies_ = std::make_unique<SeedCopies>(area_, "inst-1");
+    actions_ = std::make_unique<ReplicationActions>(*repl_, server_, *copies_,
                                                     [this](const std::function<void()>& work) {
                                                       server_.stop();
                                                       work();
@@ -307,6 +308,7 @@ class ReplicaSeedTest : public ReplicationFlowTest {
 
   std::string area_;
   testing::FakeMysqlServer server_;
+  std::unique_ptr<SeedCopies> copies_;
   std::unique_ptr<ReplicationActions> actions_;
 };
 
@@ -366,9 +368,9 @@ TEST_F(ReplicaSeedTest, ANewKeyRemovesUnheldAndAbandonedCopiesButNotHeldOnes) {
   EXPECT_TRUE(fs::exists(area_ + "/held/copy"));
 
   // Held for longer than any seed takes: its replica is gone.
-  fs::last_write_time(area_ + "/held/backup.json", fs::file_time_type::clock::now() -
-                                                       ReplicationActions::kHeldCopyLifetime -
-                                                       std::chrono::minutes(1));
+  fs::last_write_time(
+      area_ + "/held/backup.json",
+      fs::file_time_type::clock::now() - SeedCopies::kHeldLifetime - std::chrono::minutes(1));
   actions_->take_backup(request("newest", "replica-c"));
   EXPECT_FALSE(fs::exists(area_ + "/held"));
   EXPECT_TRUE(fs::exists(area_ + "/other/copy"));

@@ -1,5 +1,5 @@
-// Parsing the mariadb client's --batch output (SHOW SLAVE STATUS) and the
-// GTID position at the end of a mariadb-dump.
+// Parsing the mariadb client's --batch output (SHOW SLAVE STATUS) and what
+// a node reports of its replication.
 #include "datastores/mysql/guest_replication_status.h"
 
 #include <gtest/gtest.h>
