@@ -17,4 +17,4 @@ target_compile_options(guest_replication_integration_test PRIVATE ${AUTOMAT_WARN
 target_link_libraries(guest_replication_integration_test PRIVATE
   automat_guestagent automat_test_support)
 add_test(NAME guest_replication_integration COMMAND guest_replication_integration_test)
-set_tests_properties(guest_replication_integration PROPERTIES LABELS integration TIMEOUT 300)
+set_tests_properties(guest_replication_integration PROPERTIES LABELS integration TIMEOUT 180)
