@@ -228,6 +228,20 @@ TEST_F(GuestReplicationTest, SourceGetsBinlogGtidAndAReplicationAccount) {
   EXPECT_FALSE(fs::exists(*dir_ + "/source/backups"));  // no backup taken yet
 }
 
+TEST_F(GuestReplicationTest, ACopyOfASourceThatWroteNoGtidYetStartsAtTheEmptyPosition) {
+  ASSERT_EQ(source_->repl->current_gtid(), "") << "the source wrote with binary logging already";
+  proto::mysql::BackupRequest take;
+  take.set_key("fresh");
+  take.set_holder("it-repl-nobody");
+  proto::mysql::Backup backup;
+  actions(*source_, [&](ReplicationActions& a) { backup = a.take_backup(take); });
+  EXPECT_EQ(backup.format(), "physical");
+  EXPECT_EQ(backup.gtid(), "");
+  EXPECT_TRUE(fs::is_directory(backup.path()));
+  actions(*source_, [&](ReplicationActions& a) { a.release_backup(take); });
+  EXPECT_FALSE(fs::exists(*dir_ + "/source/backups/fresh"));
+}
+
 TEST_F(GuestReplicationTest, ReplicaSeededFromAPhysicalCopyFollowsTheSource) {
   ASSERT_TRUE(repl_user_);
   auto r = sql_as(*source_, "alice", "CREATE TABLE shop_db.t (id INT PRIMARY KEY);");
