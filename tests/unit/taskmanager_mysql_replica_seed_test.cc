@@ -16,9 +16,8 @@ using nlohmann::json;
 using taskmanager::OperationRunner;
 using Outcome = OperationRunner::Outcome;
 
-const json kCopy = {{"path", "/state/master/backups/batch-1/copy"},
-                    {"gtid", "0-1-42"},
-                    {"format", "physical"}};
+const json kCopy = {
+    {"path", "/state/master/backups/batch-1/copy"}, {"gtid", "0-1-42"}, {"format", "physical"}};
 
 class ReplicaSeedWorkflowTest : public ::testing::Test {
  protected:
@@ -51,9 +50,7 @@ class ReplicaSeedWorkflowTest : public ::testing::Test {
     r.actions["replication_status"] = [](FakeGuest&, const json&) {
       return json{{"replicating", true}, {"io_running", true}, {"sql_running", true}};
     };
-    r.actions["wait_caught_up"] = [](FakeGuest&, const json&) {
-      return json{{"caught_up", true}};
-    };
+    r.actions["wait_caught_up"] = [](FakeGuest&, const json&) { return json{{"caught_up", true}}; };
   }
 
   Outcome run() {
