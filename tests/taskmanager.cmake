@@ -1,7 +1,8 @@
 # Tests of taskmanager/ and the datastores' workflows: unit tests against
 # tests/fakes, integration tests against the real PostgreSQL
 # (AUTOMAT_TEST_DATABASE_URL).
-foreach(name runner mysql_workflow mysql_backup mysql_promote consumer lease_keeper orphan_reaper settings
+foreach(name runner mysql_workflow mysql_backup mysql_promote mysql_replica_seed consumer lease_keeper
+    orphan_reaper settings
     backup_scheduler
     worker_pool dispatcher node_phase)
   add_executable(taskmanager_${name}_test unit/taskmanager_${name}_test.cc)

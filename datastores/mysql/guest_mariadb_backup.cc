@@ -40,6 +40,15 @@ std::string log_tail(const std::string& path) {
   return guestagent::tail_lines(text, 10);
 }
 
+// The binlog info of the copy in `dir` (kBinlogInfoFiles), or "" if none.
+std::string binlog_info_of(const std::string& dir) {
+  for (const char* name : kBinlogInfoFiles) {
+    const std::string path = dir + "/" + name;
+    if (fs::is_regular_file(path)) return path;
+  }
+  return "";
+}
+
 // Removes what `dir` holds, keeping `dir` itself. Never throws: it also
 // runs while an error is on its way out.
 void empty_directory(const std::string& dir) noexcept {
@@ -173,11 +182,7 @@ void MariaDbBackupTool::restore(storage::BackupStorage& storage,
            "--incremental-dir=" + work.path() + "/" + std::to_string(n)},
           "mariadb-backup --prepare of incremental backup " + std::to_string(n), kPrepareTimeout);
     }
-    empty_directory(layout_.data_dir);
-    run({binary_("mariadb-backup"), "--defaults-file=" + layout_.config, "--move-back", full,
-         "--datadir=" + layout_.data_dir},
-        "mariadb-backup --move-back", kMoveTimeout);
-    run({"chown", "-R", "mysql:mysql", layout_.root}, "chown of " + layout_.root, kMoveTimeout);
+    install_prepared(work.path() + "/0", "--move-back");
   } catch (...) {
     empty_directory(layout_.data_dir);  // a retry starts from nothing
     throw;
@@ -185,6 +190,57 @@ void MariaDbBackupTool::restore(storage::BackupStorage& storage,
   common::log::info("mysql.restored", {{"instance", instance_id_},
                                        {"backups", std::to_string(chain.size())},
                                        {"from", chain.front().prefix()}});
+}
+
+BinlogPosition MariaDbBackupTool::copy(const std::string& dir) const {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) throw common::internal_error("the copy's directory " + dir + " exists");
+  BinlogPosition position;
+  try {
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all);
+    const std::string target = "--target-dir=" + dir;
+    run({binary_("mariadb-backup"), "--defaults-file=" + layout_.config, "--backup", "--user=root",
+         "--socket=" + layout_.socket, target},
+        "mariadb-backup --backup", kPrepareTimeout);
+    run({binary_("mariadb-backup"), "--defaults-file=" + layout_.config, "--prepare", target},
+        "mariadb-backup --prepare of the copy", kPrepareTimeout);
+    const std::string info = binlog_info_of(dir);
+    if (info.empty()) {
+      throw common::internal_error("mariadb-backup wrote no binlog info into " + dir +
+                                   ": is binary logging on?");
+    }
+    position = parse_binlog_info(read_text(info));
+  } catch (...) {
+    fs::remove_all(dir, ec);
+    throw;
+  }
+  common::log::info("mysql.copied", {{"instance", instance_id_},
+                                     {"dir", dir},
+                                     {"bytes", std::to_string(directory_size(dir))},
+                                     {"gtid", position.gtid}});
+  return position;
+}
+
+void MariaDbBackupTool::copy_back(const std::string& dir) const {
+  if (binlog_info_of(dir).empty()) {
+    throw common::bad_request(dir + " holds no prepared copy on this host");
+  }
+  install_prepared(dir, "--copy-back");
+  common::log::info("mysql.copied_back", {{"instance", instance_id_}, {"from", dir}});
+}
+
+void MariaDbBackupTool::install_prepared(const std::string& dir, const std::string& how) const {
+  try {
+    empty_directory(layout_.data_dir);
+    run({binary_("mariadb-backup"), "--defaults-file=" + layout_.config, how, "--target-dir=" + dir,
+         "--datadir=" + layout_.data_dir},
+        "mariadb-backup " + how, kMoveTimeout);
+    run({"chown", "-R", "mysql:mysql", layout_.root}, "chown of " + layout_.root, kMoveTimeout);
+  } catch (...) {
+    empty_directory(layout_.data_dir);  // a retry starts from nothing
+    throw;
+  }
 }
 
 proto::mysql::BackupFacts MariaDbBackupTool::extract(storage::BackupStorage& storage,

@@ -204,6 +204,17 @@ void MariaDbServer::restore(storage::BackupStorage& storage,
   backups_.restore(storage, chain);
 }
 
+BinlogPosition MariaDbServer::take_copy(const std::string& dir) { return backups_.copy(dir); }
+
+void MariaDbServer::replace_data(const std::string& dir) {
+  if (process_.alive()) {
+    throw common::internal_error("mariadbd of instance " + instance_id_ +
+                                 " still runs; its data cannot be replaced");
+  }
+  prepare_directories();
+  backups_.copy_back(dir);
+}
+
 guestagent::SupervisedProcess::StopPlan MariaDbServer::stop_plan() {
   guestagent::SupervisedProcess::StopPlan plan;
   plan.ask = [this](pid_t) {

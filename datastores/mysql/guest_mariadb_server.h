@@ -29,6 +29,8 @@ class MariaDbServer : public MysqlServer {
                                const BackupProgress& progress) override;
   void restore(storage::BackupStorage& storage,
                const std::vector<proto::mysql::RestoreLink>& chain) override;
+  BinlogPosition take_copy(const std::string& dir) override;
+  void replace_data(const std::string& dir) override;
 
  private:
   // mariadb-admin shutdown (SIGTERM if it cannot be asked), then SIGTERM

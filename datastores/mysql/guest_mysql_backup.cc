@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/proto_json.h"
+#include "datastores/mysql/common_gtid.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -43,6 +44,31 @@ Checkpoints parse_checkpoints(const std::string& text) {
     throw common::internal_error("mariadb-backup's xtrabackup_checkpoints names no to_lsn");
   }
   return c;
+}
+
+BinlogPosition parse_binlog_info(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line) && trim(line).empty()) {
+  }
+  BinlogPosition p;
+  std::istringstream fields(line);
+  std::getline(fields, p.file, '\t');
+  std::getline(fields, p.position, '\t');
+  std::getline(fields, p.gtid);
+  p.file = trim(p.file);
+  p.position = trim(p.position);
+  p.gtid = trim(p.gtid);
+  if (p.file.empty() || !all_digits(p.position)) {
+    throw common::internal_error(
+        "mariadb-backup's binlog info names no binlog file and position: '" + line.substr(0, 200) +
+        "'");
+  }
+  if (!parse_gtid_list(p.gtid)) {
+    throw common::internal_error("mariadb-backup's binlog info holds a malformed GTID list '" +
+                                 p.gtid + "'");
+  }
+  return p;
 }
 
 void check_store_backup_job(const proto::mysql::StoreBackupJob& job) {

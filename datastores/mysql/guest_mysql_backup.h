@@ -3,6 +3,7 @@
 // LSNs mariadb-backup writes in xtrabackup_checkpoints, and the manifest
 // (automat.proto.BackupManifest with BackupFacts) written last under its
 // prefix. Pure functions; the OS work is in guest_mariadb_backup.h.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,6 +16,13 @@ namespace automat::datastores::mysql {
 
 inline constexpr const char* kBackupFormat = "mbstream";
 inline constexpr const char* kBackupCompression = "zstd";
+// proto::mysql::Backup.format of a replica's seed: a prepared mariadb-backup
+// copy in a directory of the source's host.
+inline constexpr const char* kPhysicalCopyFormat = "physical";
+// The file of a mariadb-backup copy naming the binlog position it holds:
+// its name in newer MariaDB releases, then the one 10.11 writes.
+inline constexpr std::array<const char*, 2> kBinlogInfoFiles = {"mariadb_backup_binlog_info",
+                                                                "xtrabackup_binlog_info"};
 
 // <prefix>data.mbstream.zst: the compressed mbstream of the backup.
 std::string backup_data_key(const std::string& prefix);
@@ -31,6 +39,19 @@ struct Checkpoints {
 // Parses xtrabackup_checkpoints ("key = value" lines). Throws
 // common::Error(kInternal) when to_lsn is missing or not a number.
 Checkpoints parse_checkpoints(const std::string& text);
+
+// The binlog position a mariadb-backup copy is consistent with, as its
+// kBinlogInfoFiles says: "<file>\t<position>\t<GTID list>".
+struct BinlogPosition {
+  std::string file;      // "mysql-bin.000003"
+  std::string position;  // a byte offset in `file`
+  std::string gtid;      // "" when the source had written no GTID yet
+};
+
+// Parses that file (its first line; the GTID field may be
+// empty or missing). Throws common::Error(kInternal) when the file or the
+// position is missing or the GTID list is malformed.
+BinlogPosition parse_binlog_info(const std::string& text);
 
 // Throws common::Error(kBadRequest) naming the field unless `job` can be
 // taken: key, backup_id and a prefix ending in '/' present; from_lsn

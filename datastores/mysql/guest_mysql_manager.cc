@@ -58,7 +58,7 @@ MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string stat
       instance_id_(std::move(instance_id)),
       ram_mb_(ram_mb),
       replication_(std::move(replication)),
-      backup_area_(std::move(backup_area)),
+      seed_copies_(std::move(backup_area), instance_id_),
       record_(state_path_, load_state(state_path_), save_state),
       lifecycle_(
           {"the MySQL instance " + instance_id_,
@@ -141,11 +141,14 @@ void MysqlManager::replication_call(const char* what,
   }
   auto turn = lifecycle_.begin();
   lifecycle_.require_prepared();
-  ReplicationActions actions(*replication_, backup_area_, [this, &turn] {
-    NodeLifecycle::Showing changing(turn, NodeLifecycle::Activity::kChanging);
-    server_->stop();
-    server_->start();
-  });
+  ReplicationActions actions(*replication_, *server_, seed_copies_,
+                             [this, &turn](const std::function<void()>& while_down) {
+                               NodeLifecycle::Showing changing(turn,
+                                                               NodeLifecycle::Activity::kChanging);
+                               server_->stop();
+                               while_down();
+                               server_->start();
+                             });
   work(actions);
   common::log::info("mysql.action", {{"instance", instance_id_}, {"action", what}});
 }

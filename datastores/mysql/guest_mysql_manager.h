@@ -25,7 +25,7 @@ class MysqlManager : public guestagent::DatastoreManager {
   // `state_path` is where the node's record lives; `ram_mb` sizes my.cnf
   // unless a PrepareRequest names memory_mb.
   // `replication` (may be null: no replication actions) works on the same
-  // server; its backups go under `backup_area`. `admin_client` (may be
+  // server; its copies for replicas go under `backup_area`. `admin_client` (may be
   // null: no database administration) is root's connection for
   // database_admin().
   MysqlManager(std::unique_ptr<MysqlServer> server, std::string state_path, std::string instance_id,
@@ -88,7 +88,7 @@ class MysqlManager : public guestagent::DatastoreManager {
   const std::string instance_id_;
   const int ram_mb_;
   const std::unique_ptr<MysqlReplication> replication_;
-  const std::string backup_area_;
+  SeedCopies seed_copies_;  // under backup_area
 
   // Removes what a failed backup stored; logs (never throws) if it cannot.
   void remove_backup_objects(storage::BackupStorage& storage, const std::string& prefix) const;

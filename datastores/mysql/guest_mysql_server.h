@@ -55,6 +55,17 @@ class MysqlServer {
   // starts over) and common::Error says why.
   virtual void restore(storage::BackupStorage& storage,
                        const std::vector<proto::mysql::RestoreLink>& chain) = 0;
+
+  // A replica's seed: a prepared physical copy of the answering server (it
+  // keeps running) in `dir`, a new directory, and the binlog position it
+  // is consistent with. Throws common::Error with the tool's reason and
+  // then leaves no `dir`.
+  virtual BinlogPosition take_copy(const std::string& dir) = 0;
+  // With mariadbd stopped: the data dir becomes a copy of the prepared copy
+  // `dir` (of another instance on this host; only read). Throws
+  // common::Error(kBadRequest) when `dir` holds no prepared copy, else with
+  // the tool's reason, and then leaves the data dir empty.
+  virtual void replace_data(const std::string& dir) = 0;
 };
 
 }  // namespace automat::datastores::mysql

@@ -28,6 +28,10 @@ class MysqlGuestService final : public pm::MysqlGuest::Service {
                           pm::Backup* reply) override {
     return call(ctx, "TakeBackup", [&](ReplicationActions& a) { *reply = a.take_backup(*req); });
   }
+  grpc::Status ReleaseBackup(grpc::ServerContext* ctx, const pm::BackupRequest* req,
+                             proto::Empty*) override {
+    return call(ctx, "ReleaseBackup", [&](ReplicationActions& a) { a.release_backup(*req); });
+  }
   grpc::Status Follow(grpc::ServerContext* ctx, const pm::FollowRequest* req,
                       proto::Empty*) override {
     return call(ctx, "Follow", [&](ReplicationActions& a) { a.follow(*req); });

@@ -1,14 +1,8 @@
 #include "datastores/mysql/guest_replication.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include "common/crypto.h"
 #include "common/error.h"
@@ -49,29 +43,6 @@ uint32_t server_id_of(const BatchRow& row) {
     throw common::internal_error("the MariaDB server reported server_id '" + v + "'");
   }
   return id;
-}
-
-std::string utc_stamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-// An empty file only we can read or write (it will hold password hashes).
-void create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw common::internal_error("cannot create the backup file " + path);
-  ::close(fd);
-}
-
-std::optional<std::string> dump_gtid(const std::string& path) {
-  std::ifstream in(path);
-  DumpGtidScanner scanner;
-  for (std::string line; std::getline(in, line);) scanner.add_line(line);
-  return scanner.gtid();
 }
 
 }  // namespace
@@ -120,58 +91,24 @@ void MysqlReplication::require_binlog(const std::string& why) {
   }
 }
 
-ReplicationBackup MysqlReplication::take_backup(const std::string& dir) {
-  require_binlog("take a replication backup");
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw common::internal_error("cannot create " + dir + ": " + ec.message());
-  ::chmod(dir.c_str(), 0700);
-  ReplicationBackup backup;
-  backup.path =
-      (fs::path(dir) / ("mysql-" + utc_stamp() + "-" + common::crypto::random_hex(4) + ".sql"))
-          .string();
-  create_private_file(backup.path);
-  try {
-    client_->dump_all(backup.path);
-    const auto gtid = dump_gtid(backup.path);
-    if (!gtid) {
-      throw common::internal_error("the dump " + backup.path +
-                                   " is incomplete or has no GTID position");
-    }
-    validate_gtid_list(*gtid);
-    backup.gtid = *gtid;
-  } catch (...) {
-    fs::remove(backup.path, ec);
-    throw;
-  }
-  common::log::info("mysql.replication.backup",
-                    {{"instance", instance_id_},
-                     {"path", backup.path},
-                     {"gtid", backup.gtid},
-                     {"bytes", std::to_string(fs::file_size(backup.path, ec))}});
-  return backup;
+void MysqlReplication::write_replica_settings() {
+  ensure_conf_dir_included(layout_);
+  write_conf_file(layout_, "replication.cnf",
+                  render_replication_cnf(layout_, server_id_for(address_)));
+  write_conf_file(layout_, "read_only.cnf", render_read_only_cnf(true));
 }
 
-void MysqlReplication::restore_and_follow(const ReplicationBackup& backup,
-                                          const ReplicationSource& source) {
-  const SqlScript follow = follow_sql(source, backup.gtid);  // validates first
-  if (!fs::is_regular_file(backup.path)) {
-    throw common::bad_request("backup " + backup.path + " does not exist on this node");
-  }
+void MysqlReplication::follow_from_copy(const std::string& gtid, const ReplicationSource& source) {
+  const SqlScript follow = follow_sql(source, gtid);  // validates first
   require_binlog("follow a replication source");
   make_read_only(true);
   client_->query(sql(reset_for_restore_sql()));
-  const auto started = Clock::now();
-  client_->restore(backup.path);
-  const auto restore_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   client_->query(follow);
   common::log::info("mysql.replication.following",
                     {{"instance", instance_id_},
                      {"source", source.address + ":" + std::to_string(source.port)},
                      {"user", source.user},
-                     {"gtid", backup.gtid},
-                     {"restore_ms", std::to_string(restore_ms)}});
+                     {"gtid", gtid}});
 }
 
 void MysqlReplication::follow_from_current_position(const ReplicationSource& source) {

@@ -1,7 +1,8 @@
 #pragma once
 // GTID replication of one MariaDB instance, on the guest: the source's
-// binlog settings and replication account, a consistent backup with its
-// GTID position, seeding a replica from it and following the source, the
+// binlog settings and replication account, following the source from the
+// position of a copy of its data (guest_replication_actions.h takes and
+// installs the copy) or from its own position, the
 // replica's health, detach, read-only, and the GTID checks that promote and
 // eject need. It works on a running, prepared instance (MysqlManager starts,
 // stops and restarts it) through a MysqlRootClient.
@@ -33,12 +34,6 @@ struct SourceSetup {
   ReplicationUser user;
 };
 
-// A dump of a source and the GTID position it is consistent with.
-struct ReplicationBackup {
-  std::string path;  // the dump file (mode 0600)
-  std::string gtid;  // "" when the source had written no GTID yet
-};
-
 class MysqlReplication {
  public:
   // `address` is the instance's bind address (it makes the server_id).
@@ -60,21 +55,25 @@ class MysqlReplication {
   // Throws kBadRequest for an invalid name, kInternal when the server fails.
   SourceSetup enable_source(const std::string& user_name = kReplicationUser);
 
-  // Dumps every database consistently (mariadb-dump --single-transaction
-  // --master-data=2 --gtid) into a new file under `dir` (created 0700) and
-  // returns it with its GTID position. Throws kConflict when binary logging
-  // is off (apply settings and restart first), kInternal when the dump
-  // fails or is incomplete (the partial file is removed).
-  ReplicationBackup take_backup(const std::string& dir);
+  // Throws kConflict, naming `why`, unless binary logging with
+  // log_slave_updates is on (a source's copy needs its GTID position, and a
+  // replica must be promotable).
+  void require_binlog(const std::string& why);
 
-  // Turns this (fresh) instance into a replica of `source`: read_only ON
-  // (persisted), forgets its own replication and binlog, restores `backup`
-  // without binlogging it, sets gtid_slave_pos to the backup's position and
-  // starts replicating with MASTER_USE_GTID=slave_pos. Everything on this
-  // instance is replaced by the source's data and accounts. Throws
-  // kBadRequest for an invalid source or GTID, kConflict when binary logging
-  // is off here (a replica must be promotable), kInternal when a step fails.
-  void restore_and_follow(const ReplicationBackup& backup, const ReplicationSource& source);
+  // Writes the settings a replica starts with (binlog/GTID as
+  // apply_binlog_settings(), read_only ON) without asking the server, which
+  // may be down: the next start applies them. Idempotent.
+  void write_replica_settings();
+
+  // For this instance whose data dir was just replaced by a source's copy
+  // at `gtid` and restarted (MysqlServer::replace_data): read_only ON
+  // (persisted), forgets the replication and binlog it had, sets
+  // gtid_slave_pos (and the binlog state) to `gtid` and starts replicating
+  // with MASTER_USE_GTID=slave_pos. The copy brought the source's accounts
+  // along, root@localhost by unix socket (as every Automat instance keeps
+  // it) included. Throws kBadRequest for an invalid source or GTID,
+  // kConflict when binary logging is off here, kInternal when a step fails.
+  void follow_from_copy(const std::string& gtid, const ReplicationSource& source);
 
   // Makes this server, which already holds the data, follow `source` from
   // the position it has (gtid_current_pos): for promote, the demoted source
@@ -107,8 +106,6 @@ class MysqlReplication {
   bool wait_caught_up(const std::string& gtid, std::chrono::steady_clock::time_point deadline);
 
  private:
-  void require_binlog(const std::string& why);
-
   const MysqlLayout layout_;
   const std::string address_;
   const std::string instance_id_;

@@ -1,20 +1,14 @@
 #include "datastores/mysql/guest_replication_actions.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <nlohmann/json.hpp>
 
-#include "common/atomic_file.h"
 #include "common/error.h"
+#include "datastores/mysql/guest_mysql_backup.h"
 
 namespace automat::datastores::mysql {
 namespace {
 
-namespace fs = std::filesystem;
 namespace pm = proto::mysql;
-
-// Where the finished backup of a key is described; written last.
-constexpr const char* kBackupRecord = "backup.json";
 
 const std::string& need(const std::string& value, const char* call, const char* field) {
   if (value.empty()) {
@@ -33,25 +27,17 @@ ReplicationSource source_from(const pm::Source& s, const char* call) {
   return source;
 }
 
-// Backup keys name a directory: [a-z0-9-], 1..64 characters.
-void validate_key(const std::string& key) {
-  const bool ok =
-      !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-      });
-  if (!ok) throw common::bad_request("backup key '" + key + "' must be 1-64 of [a-z0-9-]");
-}
-
 }  // namespace
 
-ReplicationActions::ReplicationActions(MysqlReplication& replication, std::string backup_area,
-                                       std::function<void()> restart)
+ReplicationActions::ReplicationActions(MysqlReplication& replication, MysqlServer& server,
+                                       SeedCopies& copies, WhileStopped while_stopped)
     : replication_(replication),
-      backup_area_(std::move(backup_area)),
-      restart_(std::move(restart)) {}
+      server_(server),
+      copies_(copies),
+      while_stopped_(std::move(while_stopped)) {}
 
 void ReplicationActions::restart_if(bool needed) {
-  if (needed) restart_();
+  if (needed) while_stopped_([] {});
 }
 
 pm::ReplicationLogin ReplicationActions::enable_source(const pm::ReplicationUserRequest& req) {
@@ -64,12 +50,20 @@ pm::ReplicationLogin ReplicationActions::enable_source(const pm::ReplicationUser
 }
 
 void ReplicationActions::follow(const pm::FollowRequest& req) {
-  ReplicationBackup backup;
-  backup.path = need(req.backup().path(), "Follow", "backup.path");
-  backup.gtid = req.backup().gtid();
+  const std::string& dir = need(req.backup().path(), "Follow", "backup.path");
+  if (req.backup().format() != kPhysicalCopyFormat) {
+    throw common::bad_request("Follow takes a physical copy (format '" +
+                              std::string(kPhysicalCopyFormat) + "'); " + dir +
+                              " is a dump of an older guest: take the backup again");
+  }
+  const std::string& gtid = req.backup().gtid();
+  validate_gtid_list(gtid);
   const ReplicationSource source = source_from(req.source(), "Follow");
-  restart_if(replication_.apply_binlog_settings());
-  replication_.restore_and_follow(backup, source);
+  // It comes back up with binary logging and read-only: nothing but
+  // replication writes to it from its first moment.
+  replication_.write_replica_settings();
+  while_stopped_([&] { server_.replace_data(dir); });
+  replication_.follow_from_copy(gtid, source);
 }
 
 void ReplicationActions::follow_current(const pm::FollowCurrentRequest& req) {
@@ -114,34 +108,20 @@ void ReplicationActions::drop_replication_user(const pm::ReplicationUserRequest&
 void ReplicationActions::set_read_only(bool on) { replication_.make_read_only(on); }
 
 pm::Backup ReplicationActions::take_backup(const pm::BackupRequest& req) {
-  const std::string& key = req.key();
-  validate_key(key);
-  const fs::path dir = fs::path(backup_area_) / key;
-  const fs::path record = dir / kBackupRecord;
-  if (const auto text = common::read_file(record.string())) {
-    const auto done = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (done.is_object() && done.value("path", "") != "" && fs::exists(done.value("path", ""))) {
-      // Another replica of the same batch already asked for it.
-      pm::Backup backup;
-      backup.set_path(done.value("path", ""));
-      backup.set_gtid(done.value("gtid", ""));
-      return backup;
-    }
-  }
-  // One backup at a time lives here: older batches' dumps go.
-  std::error_code ec;
-  if (fs::is_directory(backup_area_)) {
-    for (const auto& entry : fs::directory_iterator(backup_area_, ec)) {
-      if (entry.path().filename() != key) fs::remove_all(entry.path(), ec);
-    }
-  }
-  const ReplicationBackup taken = replication_.take_backup(dir.string());
-  common::write_file_atomically(
-      record.string(), nlohmann::json{{"path", taken.path}, {"gtid", taken.gtid}}.dump(), 0600);
+  const SeedCopies::Copy copy =
+      copies_.take(req.key(), req.holder(), [this](const std::string& dir) {
+        replication_.require_binlog("take a copy for a replica");
+        return server_.take_copy(dir);
+      });
   pm::Backup backup;
-  backup.set_path(taken.path);
-  backup.set_gtid(taken.gtid);
+  backup.set_path(copy.path);
+  backup.set_gtid(copy.gtid);
+  backup.set_format(kPhysicalCopyFormat);
   return backup;
+}
+
+void ReplicationActions::release_backup(const pm::BackupRequest& req) {
+  copies_.release(req.key(), req.holder());
 }
 
 }  // namespace automat::datastores::mysql

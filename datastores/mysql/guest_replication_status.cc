@@ -124,22 +124,6 @@ std::optional<proto::mysql::ReplicationHealth> parse_slave_status(const std::str
   return h;
 }
 
-void DumpGtidScanner::add_line(const std::string& line) {
-  static const std::string kGtidPrefix = "-- SET GLOBAL gtid_slave_pos='";
-  static const std::string kGtidSuffix = "';";
-  if (line.starts_with(kGtidPrefix) && line.ends_with(kGtidSuffix) &&
-      line.size() >= kGtidPrefix.size() + kGtidSuffix.size()) {
-    gtid_ = line.substr(kGtidPrefix.size(), line.size() - kGtidPrefix.size() - kGtidSuffix.size());
-  } else if (line.starts_with("-- Dump completed")) {
-    completed_ = true;
-  }
-}
-
-std::optional<std::string> DumpGtidScanner::gtid() const {
-  if (!completed_) return std::nullopt;
-  return gtid_;
-}
-
 proto::DatastoreReport replica_report(
     const std::optional<proto::mysql::ReplicationHealth>& health) {
   proto::DatastoreReport out;

@@ -1,7 +1,6 @@
 #pragma once
 // Reading what MariaDB says about replication: the mariadb client's --batch
-// output (SHOW SLAVE STATUS, single-value queries) and the GTID position
-// that mariadb-dump --master-data=2 --gtid writes into a dump.
+// output (SHOW SLAVE STATUS, single-value queries).
 #include <map>
 #include <optional>
 #include <string>
@@ -32,19 +31,6 @@ std::string single_value(const std::string& output, const std::string& column,
 // seconds_behind is -1 when the server does not know (NULL); last_error is
 // the SQL thread's error, else the I/O thread's, prefixed with the thread.
 std::optional<proto::mysql::ReplicationHealth> parse_slave_status(const std::string& output);
-
-// Scans a dump line by line: the position from the last
-// "-- SET GLOBAL gtid_slave_pos='...';" line, once the dump's closing
-// "-- Dump completed" line was seen. nullopt if either is missing.
-class DumpGtidScanner {
- public:
-  void add_line(const std::string& line);
-  std::optional<std::string> gtid() const;
-
- private:
-  std::optional<std::string> gtid_;
-  bool completed_ = false;
-};
 
 // What a MySQL node reports (DatastoreReport) given its replication health
 // (nullopt on a source or while it cannot be read): the health packed as a

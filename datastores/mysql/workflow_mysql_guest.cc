@@ -19,10 +19,20 @@ pm::ReplicationLogin MysqlGuestClient::enable_source(const std::string& user, ms
   return call(to_, "EnableSource", deadline, *stub_, &Stub::EnableSource, req);
 }
 
-pm::Backup MysqlGuestClient::take_backup(const std::string& key, ms deadline) {
+pm::Backup MysqlGuestClient::take_backup(const std::string& key, const std::string& holder,
+                                         ms deadline) {
   pm::BackupRequest req;
   req.set_key(key);
+  req.set_holder(holder);
   return call(to_, "TakeBackup", deadline, *stub_, &Stub::TakeBackup, req);
+}
+
+void MysqlGuestClient::release_backup(const std::string& key, const std::string& holder,
+                                      ms deadline) {
+  pm::BackupRequest req;
+  req.set_key(key);
+  req.set_holder(holder);
+  call(to_, "ReleaseBackup", deadline, *stub_, &Stub::ReleaseBackup, req);
 }
 
 void MysqlGuestClient::follow(const pm::Backup& backup, const pm::Source& source, ms deadline) {

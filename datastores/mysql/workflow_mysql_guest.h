@@ -19,7 +19,10 @@ class MysqlGuestClient {
   explicit MysqlGuestClient(guestclient::GuestLink link);
 
   proto::mysql::ReplicationLogin enable_source(const std::string& user, ms deadline);
-  proto::mysql::Backup take_backup(const std::string& key, ms deadline);
+  // The copy under `key` (taken once per key), held by `holder` until it
+  // calls release_backup.
+  proto::mysql::Backup take_backup(const std::string& key, const std::string& holder, ms deadline);
+  void release_backup(const std::string& key, const std::string& holder, ms deadline);
   void follow(const proto::mysql::Backup& backup, const proto::mysql::Source& source, ms deadline);
   void follow_current(const proto::mysql::Source& source, ms deadline);
   proto::mysql::ReplicationStatusReply replication_status(ms deadline);

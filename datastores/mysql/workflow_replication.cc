@@ -20,7 +20,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr milliseconds kQuick{10000};
-constexpr milliseconds kLong{30 * 60 * 1000};  // dumps and restores of big data sets
+constexpr milliseconds kLong{30 * 60 * 1000};  // copies of big data sets
 constexpr milliseconds kRetry{1000};
 
 db::Instance instance(StepContext& ctx, const std::string& id) {
@@ -100,7 +100,23 @@ class StepBase : public Step {
   seconds timeout_;
 };
 
-// Replica create: the master's account and backup, restored here.
+// Lets go of `replica`'s hold on the master's copy under `key`, so that the
+// last replica of a batch removes it. Best effort: a copy left behind goes
+// with the master's next copy for another key.
+void release_copy(StepContext& ctx, const db::Instance& master, const std::string& key,
+                  const std::string& replica) {
+  try {
+    mysql_guest(ctx, master.id).release_backup(key, replica, kQuick);
+  } catch (const common::Error& e) {
+    common::log::warn("replication.copy_release_failed", {{"op", ctx.operation.id},
+                                                          {"instance", replica},
+                                                          {"master", master.id},
+                                                          {"error", e.what()}});
+  }
+}
+
+// Replica create: the master's account and a physical copy of its data
+// (one per batch of replicas, on the master's host), installed here.
 class SeedReplicaStep : public StepBase {
  public:
   SeedReplicaStep()
@@ -113,8 +129,14 @@ class SeedReplicaStep : public StepBase {
     return guarded(ctx, master.address.value_or(master.id), "seeding from the master", [&] {
       MysqlGuestClient source = mysql_guest(ctx, master.id);
       const auto login = source.enable_source(replication_user_for(replica), kQuick * 6);
-      const auto backup = source.take_backup(backup_key, kLong);
-      mysql_guest(ctx, replica).follow(backup, source_of(master, login), kLong);
+      const auto backup = source.take_backup(backup_key, replica, kLong);
+      try {
+        mysql_guest(ctx, replica).follow(backup, source_of(master, login), kLong);
+      } catch (const common::Error&) {
+        release_copy(ctx, master, backup_key, replica);  // a retry takes it again
+        throw;
+      }
+      release_copy(ctx, master, backup_key, replica);
       return StepResult::next();
     });
   }

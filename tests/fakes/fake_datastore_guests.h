@@ -147,6 +147,10 @@ class FakeMysqlGuestService final : public proto::mysql::MysqlGuest::Service {
                           proto::mysql::Backup* r) override {
     return fake_guest_call(f_, c, "take_backup", *q, r);
   }
+  grpc::Status ReleaseBackup(Ctx* c, const proto::mysql::BackupRequest* q,
+                             proto::Empty* r) override {
+    return fake_guest_call(f_, c, "release_backup", *q, r);
+  }
   grpc::Status Follow(Ctx* c, const proto::mysql::FollowRequest* q, proto::Empty* r) override {
     return fake_guest_call(f_, c, "follow", *q, r);
   }

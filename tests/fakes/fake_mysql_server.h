@@ -2,8 +2,11 @@
 // A scripted MysqlServer (datastores/mysql/guest_mysql_server.h) for unit
 // tests of MysqlManager: records every call in order; health follows
 // start/stop unless the test crashes it; start() can be held; backups store
-// `backup_bytes` and restores only record their chain.
+// `backup_bytes` and restores only record their chain; a copy is a
+// directory holding only its binlog info.
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -66,6 +69,20 @@ class FakeMysqlServer : public datastores::mysql::MysqlServer {
     restored_.push_back(chain);
   }
 
+  // Writes a binlog info naming `copy_gtid` into `dir`.
+  datastores::mysql::BinlogPosition take_copy(const std::string& dir) override {
+    record("take_copy:" + dir);
+    if (fail_copy) throw common::internal_error(*fail_copy);
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/" + datastores::mysql::kBinlogInfoFiles[1])
+        << "mysql-bin.000002\t328\t" << copy_gtid << "\n";
+    return {"mysql-bin.000002", "328", copy_gtid};
+  }
+  void replace_data(const std::string& dir) override {
+    record("replace_data:" + dir);
+    if (health() != Health::kDown) throw common::internal_error("mariadbd still runs");
+  }
+
   void crash(Health h = Health::kDown) {
     std::lock_guard<std::mutex> lock(mu_);
     health_ = h;
@@ -98,6 +115,8 @@ class FakeMysqlServer : public datastores::mysql::MysqlServer {
   std::string backup_bytes = "mbstream bytes";
   std::string to_lsn = "4242";
   std::optional<std::string> fail_backup;  // stream_backup's error
+  std::string copy_gtid = "0-1-42";
+  std::optional<std::string> fail_copy;  // take_copy's error
 
  private:
   void record(const std::string& c) {

@@ -1,7 +1,7 @@
 // GTID replication between two real MariaDB servers prepared by the MySQL
 // guest manager on free loopback addresses: a source and a replica seeded
-// from its backup. Needs root (mariadbd runs as the mysql user; root reaches
-// it over the unix socket). The tests build on each other, in order.
+// from a physical copy of it (mariadb-backup), as the seed step asks. Needs root (mariadbd runs as
+// the mysql user; root reaches it over the unix socket). The tests build on each other, in order.
 #include "datastores/mysql/guest_replication.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "common/process_table.h"
 #include "datastores/mysql/guest_mysql_config.h"
 #include "datastores/mysql/guest_mysql_layout.h"
+#include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/guest_replication_config.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
@@ -156,6 +158,17 @@ class GuestReplicationTest : public ::testing::Test {
   }
   static void insert_on_source(const std::string& ids) { insert_on(*source_, ids); }
 
+  // Runs `work` as the guest service does (MysqlManager::replication_call).
+  static void actions(Node& node, const std::function<void(ReplicationActions&)>& work) {
+    auto* manager = dynamic_cast<MysqlManager*>(node.manager.get());
+    ASSERT_NE(manager, nullptr);
+    try {
+      manager->replication_call("test", work);
+    } catch (const common::Error& e) {
+      FAIL() << node.ctx.instance_id << ": " << e.what();
+    }
+  }
+
   static bool has_id(const Node& node, int id) {
     const auto r =
         sql_as(node, "alice", "SELECT COUNT(*) FROM shop_db.t WHERE id = " + std::to_string(id));
@@ -215,37 +228,70 @@ TEST_F(GuestReplicationTest, SourceGetsBinlogGtidAndAReplicationAccount) {
   EXPECT_FALSE(fs::exists(*dir_ + "/source/backups"));  // no backup taken yet
 }
 
-TEST_F(GuestReplicationTest, ReplicaRestoredFromBackupFollowsTheSource) {
+TEST_F(GuestReplicationTest, ACopyOfASourceThatWroteNoGtidYetStartsAtTheEmptyPosition) {
+  ASSERT_EQ(source_->repl->current_gtid(), "") << "the source wrote with binary logging already";
+  proto::mysql::BackupRequest take;
+  take.set_key("fresh");
+  take.set_holder("it-repl-nobody");
+  proto::mysql::Backup backup;
+  actions(*source_, [&](ReplicationActions& a) { backup = a.take_backup(take); });
+  EXPECT_EQ(backup.format(), "physical");
+  EXPECT_EQ(backup.gtid(), "");
+  EXPECT_TRUE(fs::is_directory(backup.path()));
+  actions(*source_, [&](ReplicationActions& a) { a.release_backup(take); });
+  EXPECT_FALSE(fs::exists(*dir_ + "/source/backups/fresh"));
+}
+
+TEST_F(GuestReplicationTest, ReplicaSeededFromAPhysicalCopyFollowsTheSource) {
   ASSERT_TRUE(repl_user_);
   auto r = sql_as(*source_, "alice", "CREATE TABLE shop_db.t (id INT PRIMARY KEY);");
   ASSERT_TRUE(r.ok()) << r.output;
   insert_on_source("(1), (2), (3)");
 
+  // TakeBackup as the seed step asks it, twice (a retry): one copy.
+  proto::mysql::BackupRequest take;
+  take.set_key("batch-1");
+  take.set_holder("it-repl-replica");
+  proto::mysql::Backup backup;
   auto started = Clock::now();
-  const ReplicationBackup backup =
-      source_->repl->take_backup(backup_area(source_->ctx.instance_dir));
-  std::cout << "[ timing ] backup " << ms_since(started) << " ms, " << fs::file_size(backup.path)
-            << " bytes, gtid " << backup.gtid << "\n";
-  EXPECT_FALSE(backup.gtid.empty());
-  EXPECT_TRUE(gtid_covers(source_->repl->current_gtid(), backup.gtid));
-  EXPECT_EQ(fs::path(backup.path).parent_path(), fs::path(*dir_ + "/source/backups"));
-  // Written after the backup: only replication can bring these.
+  actions(*source_, [&](ReplicationActions& a) { backup = a.take_backup(take); });
+  std::cout << "[ timing ] physical copy (backup + prepare) " << ms_since(started) << " ms, gtid "
+            << backup.gtid() << "\n";
+  EXPECT_EQ(backup.format(), "physical");
+  EXPECT_EQ(backup.path(), *dir_ + "/source/backups/batch-1/copy");
+  EXPECT_FALSE(backup.gtid().empty());
+  EXPECT_TRUE(gtid_covers(source_->repl->current_gtid(), backup.gtid()));
+  proto::mysql::Backup again;
+  actions(*source_, [&](ReplicationActions& a) { again = a.take_backup(take); });
+  EXPECT_EQ(again.path(), backup.path());
+  EXPECT_EQ(again.gtid(), backup.gtid());
+  // Written after the copy: only replication can bring these.
   insert_on_source("(4), (5)");
 
-  ASSERT_TRUE(replica_->repl->apply_binlog_settings());
-  started = Clock::now();
-  replica_->manager->restart();
-  std::cout << "[ timing ] replica restart for binlog: " << ms_since(started) << " ms\n";
-
+  proto::mysql::FollowRequest follow;
+  *follow.mutable_backup() = backup;
+  follow.mutable_source()->set_address(source_->ctx.address);
+  follow.mutable_source()->set_user(repl_user_->name);
+  follow.mutable_source()->set_password(repl_user_->password);
   ::testing::internal::CaptureStderr();
   started = Clock::now();
-  replica_->repl->restore_and_follow(
-      backup, {source_->ctx.address, kMysqlPort, repl_user_->name, repl_user_->password});
+  actions(*replica_, [&](ReplicationActions& a) { a.follow(follow); });
   const long follow_ms = ms_since(started);
   const std::string logs = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(logs.find("mysql.replication.following"), std::string::npos) << logs;
   EXPECT_EQ(logs.find(repl_user_->password), std::string::npos) << "password logged";
-  std::cout << "[ timing ] restore and follow: " << follow_ms << " ms\n";
+  std::cout << "[ timing ] copy back, restart and follow: " << follow_ms << " ms\n";
+
+  // A retried Follow (its reply was lost) seeds again from the same copy.
+  started = Clock::now();
+  actions(*replica_, [&](ReplicationActions& a) { a.follow(follow); });
+  std::cout << "[ timing ] Follow again: " << ms_since(started) << " ms\n";
+
+  // The replica's guest still logs in as root; the copy came intact.
+  EXPECT_EQ(replica_->manager->status(), "RUNNING");
+  EXPECT_EQ(root_sql(*replica_, "SELECT @@read_only, @@log_bin;"), "1\t1\n");
+  actions(*source_, [&](ReplicationActions& a) { a.release_backup(take); });
+  EXPECT_FALSE(fs::exists(*dir_ + "/source/backups/batch-1")) << "the copy was left behind";
 
   insert_on_source("(6)");
   const std::string gtid = source_->repl->current_gtid();

@@ -151,8 +151,6 @@ class FakeMariaDb : public MysqlRootClient {
     changes.push_back(script);
     return "";
   }
-  void dump_all(const std::string&) override {}
-  void restore(const std::string&) override {}
 };
 
 class MysqlAdminTest : public ::testing::Test {

@@ -57,6 +57,31 @@ TEST(MysqlBackupFacts, CheckpointsWithoutToLsnAreAnError) {
   error_of([] { parse_checkpoints("to_lsn = 12ab\n"); }, common::ErrorCode::kInternal);
 }
 
+// mariadb_backup_binlog_info as mariadb-backup 10.11 writes it: file,
+// position and the GTID list, tab-separated.
+TEST(MysqlBackupFacts, BinlogInfoGivesTheCopysGtidPosition) {
+  const BinlogPosition p = parse_binlog_info("mysql-bin.000003\t1234\t0-1-42\n");
+  EXPECT_EQ(p.file, "mysql-bin.000003");
+  EXPECT_EQ(p.position, "1234");
+  EXPECT_EQ(p.gtid, "0-1-42");
+  EXPECT_EQ(parse_binlog_info("mysql-bin.000001\t99\t0-1-5,1-7-3\n").gtid, "0-1-5,1-7-3");
+}
+
+TEST(MysqlBackupFacts, BinlogInfoOfAMasterWithoutGtidHasAnEmptyPosition) {
+  EXPECT_EQ(parse_binlog_info("mysql-bin.000001\t328\t\n").gtid, "");
+  EXPECT_EQ(parse_binlog_info("mysql-bin.000001\t328\n").gtid, "");
+  EXPECT_EQ(parse_binlog_info("mysql-bin.000001\t328").position, "328");
+}
+
+TEST(MysqlBackupFacts, BinlogInfoWithoutPositionOrWithABadGtidIsAnError) {
+  error_of([] { parse_binlog_info(""); }, common::ErrorCode::kInternal);
+  error_of([] { parse_binlog_info("mysql-bin.000001\n"); }, common::ErrorCode::kInternal);
+  error_of([] { parse_binlog_info("mysql-bin.000001\tx12\t0-1-2\n"); },
+           common::ErrorCode::kInternal);
+  error_of([] { parse_binlog_info("mysql-bin.000001\t12\t0-1-2'; DROP\n"); },
+           common::ErrorCode::kInternal);
+}
+
 TEST(MysqlBackupFacts, TheManifestNamesTheDataObjectAndRoundTripsThroughJson) {
   proto::mysql::StoreBackupJob job = full_job("/srv/backups");
   job.set_parent_id("b0");

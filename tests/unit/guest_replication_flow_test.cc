@@ -1,4 +1,6 @@
-// MysqlReplication's steps and decisions over a scripted root client.
+// MysqlReplication's steps and decisions over a scripted root client, and
+// the replica seed of ReplicationActions (a physical copy per key, held and
+// released; installed while mariadbd is down) over a fake server too.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -11,7 +13,9 @@
 #include "common/error.h"
 #include "datastores/mysql/guest_mysql_config.h"
 #include "datastores/mysql/guest_replication.h"
+#include "datastores/mysql/guest_replication_actions.h"
 #include "datastores/mysql/guest_replication_config.h"
+#include "tests/fakes/fake_mysql_server.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -29,7 +33,7 @@ std::string read(const std::string& path) {
 }
 
 // Answers the queries MysqlReplication makes from its fields and records
-// every script (as "sql:<text>"), dump ("dump:<path>") and restore.
+// every script (as "sql:<text>").
 class FakeRootClient : public MysqlRootClient {
  public:
   std::string query(const SqlScript& script) override {
@@ -50,11 +54,6 @@ class FakeRootClient : public MysqlRootClient {
     }
     return "";
   }
-  void dump_all(const std::string& path) override {
-    log.push_back("dump:" + path);
-    std::ofstream(path, std::ios::trunc) << dump_text;
-  }
-  void restore(const std::string& path) override { log.push_back("restore:" + path); }
 
   bool log_bin = false;
   std::string binlog_format = "MIXED";
@@ -63,9 +62,6 @@ class FakeRootClient : public MysqlRootClient {
   std::string slave_status;
   std::string current_gtid = "0-1-5";
   std::deque<std::string> wait_results;
-  std::string dump_text =
-      "-- MariaDB dump\nDATA\n-- SET GLOBAL gtid_slave_pos='0-2131361797-17';\n"
-      "-- Dump completed on 2026-01-01\n";
   std::vector<std::string> log;
   std::vector<std::string> secrets;
 };
@@ -106,11 +102,6 @@ class ReplicationFlowTest : public ::testing::Test {
     return -1;
   }
   ReplicationSource source() const { return {"127.10.0.9", 3306, "automat_repl", "pw-123"}; }
-  std::string backup_file() const {
-    const std::string path = dir_ + "/seed.sql";
-    std::ofstream(path) << "-- dump\n";
-    return path;
-  }
 
   std::string dir_;
   MysqlLayout layout_;
@@ -138,12 +129,12 @@ TEST_F(ReplicationFlowTest, SettingsNeedARestartUntilBinlogIsOn) {
 }
 
 TEST_F(ReplicationFlowTest, EnableSourceGivesAFreshPasswordEachTime) {
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
   const SourceSetup a = repl_->enable_source();
   const SourceSetup b = repl_->enable_source("repl_b");
-  const std::string out = testing::internal::GetCapturedStdout();
-  const std::string err = testing::internal::GetCapturedStderr();
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_TRUE(a.restart_needed);
   EXPECT_EQ(a.user.name, "automat_repl");
   EXPECT_EQ(b.user.name, "repl_b");
@@ -159,74 +150,55 @@ TEST_F(ReplicationFlowTest, EnableSourceGivesAFreshPasswordEachTime) {
   EXPECT_THROW(repl_->enable_source("root"), common::Error);
 }
 
-TEST_F(ReplicationFlowTest, BackupNeedsBinlog) {
-  try {
-    repl_->take_backup(dir_ + "/backups");
-    ADD_FAILURE() << "took a backup without binary logging";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
-    EXPECT_NE(std::string(e.what()).find("binary logging is off"), std::string::npos);
-  }
-  EXPECT_FALSE(logged("dump:"));
-}
-
-TEST_F(ReplicationFlowTest, BackupIsAPrivateFileWithItsGtid) {
+TEST_F(ReplicationFlowTest, FollowFromACopyIsReadOnlyThenForgetsItsBinlogThenFollows) {
   client_->log_bin = true;
-  const ReplicationBackup b = repl_->take_backup(dir_ + "/backups");
-  EXPECT_EQ(b.gtid, "0-2131361797-17");
-  EXPECT_EQ(fs::path(b.path).parent_path(), fs::path(dir_ + "/backups"));
-  EXPECT_TRUE(logged("dump:" + b.path));
-  struct stat st {};
-  ASSERT_EQ(::stat(b.path.c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
-  ASSERT_EQ(::stat((dir_ + "/backups").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0700u);
-  // A second backup never overwrites the first.
-  EXPECT_NE(repl_->take_backup(dir_ + "/backups").path, b.path);
-}
-
-TEST_F(ReplicationFlowTest, IncompleteDumpIsRemoved) {
-  client_->log_bin = true;
-  client_->dump_text = "-- MariaDB dump\n-- SET GLOBAL gtid_slave_pos='0-1-2';\n";  // cut short
-  EXPECT_THROW(repl_->take_backup(dir_ + "/backups"), common::Error);
-  EXPECT_TRUE(fs::is_empty(dir_ + "/backups"));
-}
-
-TEST_F(ReplicationFlowTest, RestoreIsReadOnlyBeforeItTouchesDataAndFollowsLast) {
-  client_->log_bin = true;
-  const std::string path = backup_file();
-  repl_->restore_and_follow({path, "0-9-42"}, source());
+  repl_->follow_from_copy("0-9-42", source());
   const int read_only = position("SET GLOBAL read_only = ON");
   const int reset = position("RESET MASTER");
-  const int restore = position("restore:" + path);
   const int follow = position("CHANGE MASTER TO MASTER_HOST = '127.10.0.9'");
   ASSERT_GE(read_only, 0);
   EXPECT_LT(read_only, reset);
-  EXPECT_LT(reset, restore);
-  EXPECT_LT(restore, follow);
+  EXPECT_LT(reset, follow);
   EXPECT_NE(client_->log[follow].find("SET GLOBAL gtid_slave_pos = '0-9-42'"), std::string::npos);
+  EXPECT_NE(client_->log[follow].find("MASTER_USE_GTID = slave_pos"), std::string::npos)
+      << client_->log[follow];
   EXPECT_NE(client_->log[follow].find("START SLAVE"), std::string::npos);
   EXPECT_EQ(read(conf_dir(layout_) + "/read_only.cnf"), render_read_only_cnf(true));
 }
 
-TEST_F(ReplicationFlowTest, RestoreRefusesBadInputBeforeAnyChange) {
+TEST_F(ReplicationFlowTest, FollowFromACopyWithoutGtidStartsAtTheEmptyPosition) {
   client_->log_bin = true;
-  const std::string path = backup_file();
-  EXPECT_THROW(repl_->restore_and_follow({path, "0-9-x"}, source()), common::Error);
+  repl_->follow_from_copy("", source());
+  const int follow = position("CHANGE MASTER TO");
+  ASSERT_GE(follow, 0);
+  EXPECT_NE(client_->log[follow].find("SET GLOBAL gtid_slave_pos = ''"), std::string::npos);
+  EXPECT_EQ(client_->log[follow].find("gtid_binlog_state"), std::string::npos);
+}
+
+TEST_F(ReplicationFlowTest, FollowFromACopyRefusesBadInputBeforeAnyChange) {
+  client_->log_bin = true;
+  EXPECT_THROW(repl_->follow_from_copy("0-9-x", source()), common::Error);
   ReplicationSource bad = source();
   bad.address = "x';--";
-  EXPECT_THROW(repl_->restore_and_follow({path, "0-9-1"}, bad), common::Error);
-  EXPECT_THROW(repl_->restore_and_follow({dir_ + "/missing.sql", "0-9-1"}, source()),
-               common::Error);
+  EXPECT_THROW(repl_->follow_from_copy("0-9-1", bad), common::Error);
   EXPECT_TRUE(client_->log.empty());
   client_->log_bin = false;
   try {
-    repl_->restore_and_follow({path, "0-9-1"}, source());
+    repl_->follow_from_copy("0-9-1", source());
     ADD_FAILURE() << "followed without binary logging";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
   }
   EXPECT_FALSE(logged("read_only"));
+}
+
+TEST_F(ReplicationFlowTest, ReplicaSettingsAreWrittenWithoutAskingTheServer) {
+  repl_->write_replica_settings();
+  EXPECT_TRUE(client_->log.empty());
+  EXPECT_EQ(read(conf_dir(layout_) + "/replication.cnf"),
+            render_replication_cnf(layout_, server_id_for(kAddress)));
+  EXPECT_EQ(read(conf_dir(layout_) + "/read_only.cnf"), render_read_only_cnf(true));
+  EXPECT_NE(read(layout_.config).find(conf_dir_include_line(layout_)), std::string::npos);
 }
 
 TEST_F(ReplicationFlowTest, RepointIsReadOnlyFirstAndKeepsTheData) {
@@ -296,6 +268,146 @@ TEST_F(ReplicationFlowTest, WaitFailsFastWhenReplicationIsBroken) {
   client_->slave_status = "";
   EXPECT_THROW(repl_->wait_caught_up("0-1-9", std::chrono::steady_clock::now() + 60s),
                common::Error);
+}
+
+// ReplicationActions' seed over the same scripted client and a fake server;
+// while_stopped stops, runs its work and starts the fake as the manager does.
+class ReplicaSeedTest : public ReplicationFlowTest {
+ protected:
+  void SetUp() override {
+    ReplicationFlowTest::SetUp();
+    area_ = dir_ + "/backups";
+    copies_ = std::make_unique<SeedCopies>(area_, "inst-1");
+    actions_ = std::make_unique<ReplicationActions>(*repl_, server_, *copies_,
+                                                    [this](const std::function<void()>& work) {
+                                                      server_.stop();
+                                                      work();
+                                                      server_.start();
+                                                    });
+    client_->log_bin = true;
+  }
+  static proto::mysql::BackupRequest request(const std::string& key, const std::string& holder) {
+    proto::mysql::BackupRequest req;
+    req.set_key(key);
+    req.set_holder(holder);
+    return req;
+  }
+  size_t copies_taken() const {
+    const auto calls = server_.calls();
+    return std::count_if(calls.begin(), calls.end(),
+                         [](const std::string& c) { return c.starts_with("take_copy:"); });
+  }
+  proto::mysql::FollowRequest follow_request(const proto::mysql::Backup& backup) const {
+    proto::mysql::FollowRequest req;
+    *req.mutable_backup() = backup;
+    req.mutable_source()->set_address("127.10.0.9");
+    req.mutable_source()->set_user("automat_repl");
+    req.mutable_source()->set_password("pw-123");
+    return req;
+  }
+
+  std::string area_;
+  testing::FakeMysqlServer server_;
+  std::unique_ptr<SeedCopies> copies_;
+  std::unique_ptr<ReplicationActions> actions_;
+};
+
+TEST_F(ReplicaSeedTest, ABatchSharesOneCopyAndTheLastHolderOutRemovesIt) {
+  const auto a = actions_->take_backup(request("batch-1", "replica-a"));
+  EXPECT_EQ(a.format(), "physical");
+  EXPECT_EQ(a.gtid(), "0-1-42");
+  EXPECT_EQ(a.path(), area_ + "/batch-1/copy");
+  // The second replica of the batch, and a retry of the first: the same copy.
+  const auto b = actions_->take_backup(request("batch-1", "replica-b"));
+  const auto again = actions_->take_backup(request("batch-1", "replica-a"));
+  EXPECT_EQ(b.path(), a.path());
+  EXPECT_EQ(again.gtid(), a.gtid());
+  EXPECT_EQ(copies_taken(), 1u);
+
+  actions_->release_backup(request("batch-1", "replica-a"));
+  actions_->release_backup(request("batch-1", "replica-a"));  // a retried release
+  EXPECT_TRUE(fs::exists(a.path())) << "replica-b still holds it";
+  actions_->release_backup(request("batch-1", "replica-b"));
+  EXPECT_FALSE(fs::exists(area_ + "/batch-1"));
+  actions_->release_backup(request("batch-1", "replica-b"));  // nothing left: no error
+
+  // A replica of the batch that comes late gets a fresh copy.
+  EXPECT_EQ(actions_->take_backup(request("batch-1", "replica-c")).path(), a.path());
+  EXPECT_EQ(copies_taken(), 2u);
+}
+
+TEST_F(ReplicaSeedTest, ACopyNeedsBinaryLoggingAndAKeyAndAReleaseAHolder) {
+  client_->log_bin = false;
+  try {
+    actions_->take_backup(request("batch-1", "replica-a"));
+    ADD_FAILURE() << "copied without binary logging";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
+  }
+  client_->log_bin = true;
+  EXPECT_THROW(actions_->take_backup(request("../x", "replica-a")), common::Error);
+  EXPECT_THROW(actions_->release_backup(request("batch-1", "")), common::Error);
+  EXPECT_EQ(copies_taken(), 0u);
+}
+
+TEST_F(ReplicaSeedTest, AFailedCopyLeavesNothingBehind) {
+  server_.fail_copy = "mariadb-backup --backup failed: disk full";
+  EXPECT_THROW(actions_->take_backup(request("batch-1", "replica-a")), common::Error);
+  EXPECT_FALSE(fs::exists(area_ + "/batch-1"));
+  server_.fail_copy.reset();
+  EXPECT_EQ(actions_->take_backup(request("batch-1", "replica-a")).gtid(), "0-1-42");
+}
+
+TEST_F(ReplicaSeedTest, ANewKeyRemovesUnheldAndAbandonedCopiesButNotHeldOnes) {
+  actions_->take_backup(request("unheld", ""));
+  fs::create_directories(area_ + "/crashed/copy");  // no record: never completed
+  actions_->take_backup(request("held", "replica-a"));
+  EXPECT_FALSE(fs::exists(area_ + "/unheld"));
+  EXPECT_FALSE(fs::exists(area_ + "/crashed"));
+  actions_->take_backup(request("other", "replica-b"));
+  EXPECT_TRUE(fs::exists(area_ + "/held/copy"));
+
+  // Held for longer than any seed takes: its replica is gone.
+  fs::last_write_time(
+      area_ + "/held/backup.json",
+      fs::file_time_type::clock::now() - SeedCopies::kHeldLifetime - std::chrono::minutes(1));
+  actions_->take_backup(request("newest", "replica-c"));
+  EXPECT_FALSE(fs::exists(area_ + "/held"));
+  EXPECT_TRUE(fs::exists(area_ + "/other/copy"));
+}
+
+TEST_F(ReplicaSeedTest, FollowReplacesTheDataWhileDownThenFollowsFromTheCopysGtid) {
+  const auto backup = actions_->take_backup(request("batch-1", "replica-a"));
+  server_.start();
+  const size_t before = server_.calls().size();
+  actions_->follow(follow_request(backup));
+  const auto calls = server_.calls();
+  ASSERT_EQ(calls.size(), before + 3);
+  EXPECT_EQ(calls[before], "stop");
+  EXPECT_EQ(calls[before + 1], "replace_data:" + backup.path());
+  EXPECT_EQ(calls[before + 2], "start");
+  // It came back up read-only with binary logging, then followed.
+  EXPECT_EQ(read(conf_dir(layout_) + "/read_only.cnf"), render_read_only_cnf(true));
+  EXPECT_TRUE(fs::exists(conf_dir(layout_) + "/replication.cnf"));
+  const int follow = position("CHANGE MASTER TO MASTER_HOST = '127.10.0.9'");
+  ASSERT_GE(follow, 0);
+  EXPECT_NE(client_->log[follow].find("SET GLOBAL gtid_slave_pos = '0-1-42'"), std::string::npos);
+  EXPECT_LT(position("RESET MASTER"), follow);
+}
+
+TEST_F(ReplicaSeedTest, FollowRefusesADumpOrBadInputBeforeStopping) {
+  auto backup = actions_->take_backup(request("batch-1", "replica-a"));
+  const size_t before = server_.calls().size();
+  proto::mysql::Backup dump = backup;
+  dump.set_format("");
+  EXPECT_THROW(actions_->follow(follow_request(dump)), common::Error);
+  proto::mysql::Backup bad_gtid = backup;
+  bad_gtid.set_gtid("0-1-x");
+  EXPECT_THROW(actions_->follow(follow_request(bad_gtid)), common::Error);
+  auto no_source = follow_request(backup);
+  no_source.mutable_source()->set_password("");
+  EXPECT_THROW(actions_->follow(no_source), common::Error);
+  EXPECT_EQ(server_.calls().size(), before);
 }
 
 }  // namespace

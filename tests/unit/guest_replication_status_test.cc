@@ -1,5 +1,5 @@
-// Parsing the mariadb client's --batch output (SHOW SLAVE STATUS) and the
-// GTID position at the end of a mariadb-dump.
+// Parsing the mariadb client's --batch output (SHOW SLAVE STATUS) and what
+// a node reports of its replication.
 #include "datastores/mysql/guest_replication_status.h"
 
 #include <gtest/gtest.h>
@@ -131,41 +131,6 @@ TEST(ReplicationStatusTest, MissingColumnsOrSeveralConnectionsAreErrors) {
   std::string two = slave_status();
   two += two.substr(two.find('\n') + 1);  // a second data row
   EXPECT_THROW(parse_slave_status(two), common::Error);
-}
-
-std::optional<std::string> scan(const std::string& dump) {
-  DumpGtidScanner scanner;
-  std::istringstream in(dump);
-  for (std::string line; std::getline(in, line);) scanner.add_line(line);
-  return scanner.gtid();
-}
-
-// The head and tail of a real mariadb-dump --master-data=2 --gtid.
-const std::string kDumpHead =
-    "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)\n"
-    "-- CHANGE MASTER TO MASTER_USE_GTID=slave_pos;\n"
-    "-- CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=816;\n"
-    "INSERT INTO `t` VALUES ('-- SET GLOBAL gtid_slave_pos=\\'9-9-9\\';');\n";
-const std::string kDumpTail =
-    "-- The deferred gtid setting for slave corresponding to the master-data CHANGE-MASTER "
-    "follows\n"
-    "\n"
-    "-- Preferably use GTID to start replication from GTID position:\n"
-    "\n"
-    "-- SET GLOBAL gtid_slave_pos='0-5-3,1-5-9';\n"
-    "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n"
-    "\n"
-    "-- Dump completed on 2026-11-22 20:59:59\n";
-
-TEST(ReplicationStatusTest, DumpGtidComesFromTheCompletedDumpsComment) {
-  EXPECT_EQ(scan(kDumpHead + kDumpTail), "0-5-3,1-5-9");
-  EXPECT_EQ(scan(kDumpHead + "-- SET GLOBAL gtid_slave_pos='';\n-- Dump completed on x\n"), "");
-}
-
-TEST(ReplicationStatusTest, TruncatedOrPositionlessDumpHasNoGtid) {
-  // Cut before "-- Dump completed": the dump did not finish.
-  EXPECT_FALSE(scan(kDumpHead + kDumpTail.substr(0, kDumpTail.find("-- Dump completed"))));
-  EXPECT_FALSE(scan(kDumpHead + "-- Dump completed on 2026-11-22 20:59:59\n"));
 }
 
 }  // namespace
