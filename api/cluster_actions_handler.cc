@@ -1,11 +1,14 @@
 #include "api/cluster_actions_handler.h"
 
 #include <algorithm>
+#include <set>
 
 #include "api/cluster_operations.h"
 #include "api/cluster_plan.h"
 #include "api/quota_charge.h"
 #include "api/responses.h"
+#include "automat/operations.pb.h"
+#include "common/client_text.h"
 #include "common/error.h"
 #include "common/status.h"
 
@@ -60,6 +63,8 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
       return shrink(ctx, cluster, action.ids);
     case ClusterActionKind::kReplaceNode:
       return replace_node(ctx, cluster, action.ids.front());
+    case ClusterActionKind::kRestore:
+      return restore(ctx, cluster, action.backup_id, action.tables);
     case ClusterActionKind::kOwn:
       return own_action(ctx, cluster, action.name, action.body);
   }
@@ -149,6 +154,56 @@ Response ClusterActionsHandler::replace_node(const RequestContext& ctx, const db
                                  op);
 }
 
+Response ClusterActionsHandler::restore(const RequestContext& ctx, const db::Cluster& cluster,
+                                        const std::string& backup_id,
+                                        const std::vector<std::string>& tables) const {
+  const ClusterStrategy& strategy = *existing_cluster_target(cluster, services_).strategy;
+  if (!strategy.supports_backups() || !services_.backups) {
+    throw common::bad_request("cluster " + cluster.name + " runs " + cluster.datastore_name +
+                              ", whose clusters this service cannot restore");
+  }
+  const auto backup = services_.backups->find(ctx.tenant_id(), backup_id);
+  if (!backup) {
+    throw common::bad_request("restore.backup: backup " + common::excerpt(backup_id) +
+                              " was not found");
+  }
+  if (backup->status != db::backup_status::kCompleted) {
+    throw common::bad_request("restore.backup: backup " + backup->id + " is " + backup->status +
+                              "; only a COMPLETED backup can be restored");
+  }
+  if (backup->cluster_id != cluster.id) {
+    throw common::bad_request("restore.backup: backup " + backup->id +
+                              " is not a backup of cluster " + cluster.name +
+                              "; restore it into a new cluster with POST /clusters");
+  }
+  require_idle(cluster);
+  // Each node loads its own files: the cluster must have exactly the nodes
+  // the backup holds.
+  std::set<std::string> held, now;
+  for (const auto& n : strategy.backed_up_nodes(*backup)) held.insert(n.instance_id);
+  for (const auto& n : cluster.nodes) {
+    now.insert(n.instance_id);
+    const std::string status = common::user_status(n.instance.task, n.instance.service_status);
+    if (status != "ACTIVE") {
+      throw common::unprocessable("cannot restore into cluster " + cluster.name + ": node " +
+                                  n.instance.name + " is " + status +
+                                  "; a restore needs every node ACTIVE");
+    }
+  }
+  if (held != now) {
+    throw common::unprocessable("the nodes of cluster " + cluster.name + " changed since backup " +
+                                backup->id +
+                                " was taken (grown, shrunk or replaced); restore it into a new "
+                                "cluster with POST /clusters instead");
+  }
+  proto::ClusterRestoreInput input;
+  input.set_backup_id(backup->id);
+  for (const auto& t : tables) input.add_tables(t);
+  for (const auto& id : strategy.node_order(cluster.nodes)) input.add_instance_ids(id);
+  const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.restore", cluster.id, input);
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kRestoring, {}, op);
+}
+
 Response ClusterActionsHandler::own_action(const RequestContext& ctx, const db::Cluster& cluster,
                                            const std::string& name,
                                            const nlohmann::json& body) const {
@@ -156,6 +211,7 @@ Response ClusterActionsHandler::own_action(const RequestContext& ctx, const db::
   const std::vector<std::string> own = strategy.own_actions();
   if (std::find(own.begin(), own.end(), name) == own.end()) {
     std::string known = kCommonClusterActions;
+    if (strategy.supports_backups()) known += ", restore";
     for (const auto& a : own) known += ", " + a;
     throw common::bad_request("unknown cluster action '" + name + "' for a " +
                               cluster.datastore_name + " cluster; use one of " + known);

@@ -54,6 +54,13 @@ class ClusterActionsHandler {
                         const std::string& node_id) const;
   // 400 naming the actions a cluster of its datastore has when `name` is
   // none of them; else the datastore's plan (ClusterStrategy::plan_own_action).
+  // {"restore": {"backup", "tables"}}: a COMPLETED backup of this very
+  // cluster, its tables ("ks.table") loaded back in place
+  // (cluster.restore, task RESTORING). 400: not found, not COMPLETED,
+  // another cluster's backup, a datastore without backups; 422: busy, a
+  // node not ACTIVE, or nodes changed since the backup.
+  Response restore(const RequestContext& ctx, const db::Cluster& cluster,
+                   const std::string& backup_id, const std::vector<std::string>& tables) const;
   Response own_action(const RequestContext& ctx, const db::Cluster& cluster,
                       const std::string& name, const nlohmann::json& body) const;
 

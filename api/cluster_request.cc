@@ -184,6 +184,18 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   } else if (key == "replace_node") {
     action.kind = ClusterActionKind::kReplaceNode;
     action.ids.push_back(*body::text(it.value(), "id"));
+  } else if (key == "restore") {
+    action.kind = ClusterActionKind::kRestore;
+    action.backup_id = *body::text(it.value(), "backup");
+    for (const auto& t : it.value().at("tables")) {
+      const std::string table = t.get<std::string>();
+      check_backup_keyspace(table, "restore.tables");
+      if (table.find('.') == std::string::npos) {
+        throw common::bad_request("restore.tables: " + common::in_quotes(table) +
+                                  " names no table; give keyspace.table");
+      }
+      action.tables.push_back(table);
+    }
   } else {
     action.kind = ClusterActionKind::kOwn;
     action.name = key;

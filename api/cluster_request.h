@@ -53,14 +53,18 @@ struct ClusterCreateRequest {
 };
 
 // kOwn: an action only some datastores have (ClusterStrategy::own_actions).
-enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kOwn };
+// kRestore: a cluster backup's tables loaded back in place (clusters whose
+// datastore backs them up).
+enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kRestore, kOwn };
 
 struct ClusterAction {
   ClusterActionKind kind = ClusterActionKind::kGrow;
-  std::vector<NodeSpec> grow;    // kGrow: the nodes to add
-  std::vector<std::string> ids;  // kShrink: the nodes to remove; kReplaceNode: one node
-  std::string name;              // kOwn: the body's key ("cleanup")
-  nlohmann::json body;           // kOwn: its value
+  std::vector<NodeSpec> grow;       // kGrow: the nodes to add
+  std::vector<std::string> ids;     // kShrink: the nodes to remove; kReplaceNode: one node
+  std::string name;                 // kOwn: the body's key ("cleanup")
+  std::string backup_id;            // kRestore: the backup
+  std::vector<std::string> tables;  // kRestore: "ks.table" each
+  nlohmann::json body;              // kOwn: its value
 };
 
 // The actions every cluster has, for messages: "grow, shrink, replace_node".

@@ -29,6 +29,7 @@ constexpr TaskInfo kTasks[] = {
     {common::cluster_task::kShrinking, 5, "Decreasing the size of the cluster."},
     {common::cluster_task::kReplacing, 6, "Replacing a node of the cluster."},
     {common::cluster_task::kBackingUp, 7, "Backing up every node of the cluster."},
+    {common::cluster_task::kRestoring, 8, "Restoring tables of the cluster from a backup."},
 };
 
 }  // namespace

@@ -167,6 +167,36 @@ int backup_cluster(Session& session, const ClusterBackupArgs& args) {
   return wait_for_backup(session, api, backup_id);
 }
 
+struct RestoreArgs {
+  std::string cluster;
+  std::string backup;
+  std::vector<std::string> tables;
+  bool wait = false;
+};
+
+// POST /clusters/<id>/action {"restore": {"backup", "tables"}}.
+int restore_cluster(Session& session, const RestoreArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  Accepted accepted = api.post(cluster_path(id) + "/action",
+                               {{"restore", {{"backup", args.backup}, {"tables", args.tables}}}});
+  return finish_action(session, api, accepted, "restore cluster " + id, id, args.wait);
+}
+
+void add_restore(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<RestoreArgs>();
+  CLI::App* restore = cluster.add_subcommand(
+      "restore",
+      "Load tables of a backup of this cluster back in place: every node fetches its files, the "
+      "tables are truncated, then every node imports them (other tables keep serving)");
+  restore->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  restore->add_option("--backup", args->backup, "The cluster backup's ID")->required();
+  restore->add_option("--table", args->tables, "A table to restore (ks.table); repeatable")
+      ->required();
+  restore->add_flag("--wait", args->wait, "Wait until the tables are restored, showing progress");
+  commands.add(restore, [&session, args] { return restore_cluster(session, *args); });
+}
+
 void add_backup(CLI::App& cluster, Session& session, CommandSet& commands) {
   auto args = std::make_shared<ClusterBackupArgs>();
   CLI::App* backup = cluster.add_subcommand(
@@ -192,6 +222,7 @@ void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet
   add_replace_node(cluster, session, commands);
   add_cleanup(cluster, session, commands);
   add_backup(cluster, session, commands);
+  add_restore(cluster, session, commands);
 }
 
 }  // namespace automat::cli

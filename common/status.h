@@ -45,6 +45,8 @@ inline constexpr const char* kReplacing = "REPLACING";
 inline constexpr const char* kDeleting = "DELETING";
 // A cluster backup runs (its snapshots, uploads and their clearing).
 inline constexpr const char* kBackingUp = "BACKUP";
+// A cluster backup's tables are loaded back in place.
+inline constexpr const char* kRestoring = "RESTORING";
 }  // namespace cluster_task
 
 // A cluster's status (what it is): set by the cluster workflows.

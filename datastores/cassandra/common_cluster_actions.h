@@ -13,4 +13,10 @@ inline constexpr const char* kCleanupAction = "cleanup";
 inline constexpr const char* kCleanupOperation = "cluster.cleanup";
 inline constexpr const char* kCleaningTask = "CLEANING";
 
+// POST /clusters/{id}/action {"restore": {"backup", "tables"}}: a cluster
+// backup's tables loaded back into the cluster it was taken of (a generic
+// action of clusters whose datastore backs them up; see
+// api/cluster_actions_handler.cc). Its input is a ClusterRestoreInput.
+inline constexpr const char* kRestoreOperation = "cluster.restore";
+
 }  // namespace automat::datastores::cassandra

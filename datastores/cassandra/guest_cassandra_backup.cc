@@ -288,8 +288,16 @@ std::string idempotent_create(const std::string& statement) {
 
 void check_restore_job(const proto::cassandra::RestoreSnapshotJob& job) {
   if (job.key().empty()) throw common::bad_request("a restore job needs a key");
-  if (job.backup_id().empty()) throw common::bad_request("a restore job needs a backup_id");
-  storage::check_key(job.manifest_key());
+  const std::string& id = job.backup_id();
+  const bool id_ok =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      });
+  if (!id_ok) throw common::bad_request("a restore job needs a backup_id of letters, digits, '-'");
+  if (job.mode() != proto::cassandra::RestoreSnapshotJob::IMPORT &&
+      job.mode() != proto::cassandra::RestoreSnapshotJob::DISCARD) {
+    storage::check_key(job.manifest_key());
+  }
   TableSelection::parse(std::vector<std::string>(job.keyspaces().begin(), job.keyspaces().end()));
 }
 

@@ -129,11 +129,16 @@ class CassandraManager : public guestagent::DatastoreManager {
   // CREATE ... IF NOT EXISTS through the admin login; and the source node's
   // files (restore_files) fetched, verified, and imported table by table
   // (each table waited for until the schema reached this node), answering
-  // a JSON summary.
+  // a JSON summary. The job's mode splits a restore in place: FETCH keeps
+  // the files in <root>/restore-<backup id>/, IMPORT imports and removes
+  // them, DISCARD only removes them.
   void apply_schema(const std::vector<std::string>& statements);
   void check_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job);
   std::string restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                guestagent::JobContext& jc);
+  // TRUNCATE of each "ks.table" (a restore in place, once every node
+  // fetched its files); every node must be up.
+  void truncate_tables(const std::vector<std::string>& tables);
 
   // Keyspaces, login roles and root (guest_cassandra_admin.h) while the node
   // is prepared and answering CQL; each call waits up to a few seconds for a

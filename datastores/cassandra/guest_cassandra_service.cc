@@ -93,6 +93,12 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
         },
         reply);
   }
+  grpc::Status TruncateTables(grpc::ServerContext* ctx, const pc::TablesRequest* req,
+                              proto::Empty*) override {
+    return env_.guard.run(ctx, "TruncateTables", [&] {
+      m_.truncate_tables(std::vector<std::string>(req->tables().begin(), req->tables().end()));
+    });
+  }
 
  private:
   grpc::Status changing(grpc::ServerContext* ctx, const char* method,

@@ -172,50 +172,83 @@ void CassandraManager::check_restore_snapshot(const proto::cassandra::RestoreSna
 
 std::string CassandraManager::restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                                guestagent::JobContext& jc) {
+  using Mode = proto::cassandra::RestoreSnapshotJob;
   check_restore_job(job);
-  const TableSelection selection = selection_of(job.keyspaces());
-  auto storage = storage::make_backup_storage(job.storage());
-  std::ostringstream text;
-  try {
-    storage->get(job.manifest_key(), text);
-  } catch (const storage::ObjectNotFound&) {
-    throw common::bad_request("the backup has no node manifest " + job.manifest_key());
-  }
-  const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded()) throw common::internal_error(job.manifest_key() + " is not JSON");
-  const auto manifest =
-      common::proto_json::decode<proto::cassandra::NodeBackupManifest>(doc, job.manifest_key());
-  if (manifest.backup_id() != job.backup_id()) {
-    throw common::bad_request(job.manifest_key() + " belongs to backup " + manifest.backup_id());
-  }
-  const auto files = restore_files(manifest, selection);
-  uint64_t total = 0, done = 0;
-  for (const auto& f : files) total += static_cast<uint64_t>(f.size());
-
-  const fs::path staging = fs::path(layout_.root) / "restore";
-  std::error_code ec;
-  fs::remove_all(staging, ec);  // left by an earlier attempt
+  // The backup's files wait here between a restore in place's fetch and
+  // its import.
+  const fs::path staging = fs::path(layout_.root) / ("restore-" + job.backup_id());
   struct StagingGuard {
     fs::path dir;
+    bool keep = false;
     ~StagingGuard() {
       std::error_code ignored;
-      fs::remove_all(dir, ignored);
+      if (!keep) fs::remove_all(dir, ignored);
     }
   } guard{staging};
+  if (job.mode() == Mode::DISCARD) return "{}";
+
   std::map<std::pair<std::string, std::string>, fs::path> tables;
-  for (const auto& f : files) {
-    if (jc.stopping()) throw common::unavailable("the restore was stopped");
-    const fs::path dir = staging / f.keyspace() / f.table();
-    fs::create_directories(dir);
-    tables[{f.keyspace(), f.table()}] = dir;
-    const auto got = storage::get_file(*storage, f.key(), (dir / f.name()).string());
-    if (static_cast<int64_t>(got.size) != f.size() || got.sha256 != f.sha256()) {
-      throw common::internal_error(f.key() + " is not the file the backup recorded");
+  uint64_t total = 0;
+  size_t file_count = 0;
+  if (job.mode() == Mode::IMPORT) {
+    std::error_code ec;
+    if (!fs::is_directory(staging, ec)) {
+      guard.keep = true;
+      throw common::conflict("node " + instance_id_ + " holds no fetched files of backup " +
+                             job.backup_id() + "; fetch them first");
     }
-    done += got.size;
-    jc.progress(total ? 0.9 * double(done) / double(total) : 0.9,
-                "fetched " + mib(done) + " of " + mib(total));
+    for (fs::directory_iterator ks(staging, ec), end; !ec && ks != end; ks.increment(ec)) {
+      std::error_code inner;
+      for (fs::directory_iterator t(ks->path(), inner); !inner && t != end; t.increment(inner)) {
+        tables[{ks->path().filename().string(), t->path().filename().string()}] = t->path();
+      }
+    }
+  } else {
+    const TableSelection selection = selection_of(job.keyspaces());
+    auto storage = storage::make_backup_storage(job.storage());
+    std::ostringstream text;
+    try {
+      storage->get(job.manifest_key(), text);
+    } catch (const storage::ObjectNotFound&) {
+      throw common::bad_request("the backup has no node manifest " + job.manifest_key());
+    }
+    const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded()) throw common::internal_error(job.manifest_key() + " is not JSON");
+    const auto manifest =
+        common::proto_json::decode<proto::cassandra::NodeBackupManifest>(doc, job.manifest_key());
+    if (manifest.backup_id() != job.backup_id()) {
+      throw common::bad_request(job.manifest_key() + " belongs to backup " + manifest.backup_id());
+    }
+    const auto files = restore_files(manifest, selection);
+    file_count = files.size();
+    for (const auto& f : files) total += static_cast<uint64_t>(f.size());
+    std::error_code ec;
+    fs::remove_all(staging, ec);  // left by an earlier attempt
+    uint64_t done = 0;
+    const double share = job.mode() == Mode::FETCH ? 1.0 : 0.9;
+    for (const auto& f : files) {
+      if (jc.stopping()) throw common::unavailable("the restore was stopped");
+      const fs::path dir = staging / f.keyspace() / f.table();
+      fs::create_directories(dir);
+      tables[{f.keyspace(), f.table()}] = dir;
+      const auto got = storage::get_file(*storage, f.key(), (dir / f.name()).string());
+      if (static_cast<int64_t>(got.size) != f.size() || got.sha256 != f.sha256()) {
+        throw common::internal_error(f.key() + " is not the file the backup recorded");
+      }
+      done += got.size;
+      jc.progress(total ? share * double(done) / double(total) : share,
+                  "fetched " + mib(done) + " of " + mib(total));
+    }
+    if (job.mode() == Mode::FETCH) {
+      guard.keep = true;
+      common::log::info("cassandra.backup_fetched", {{"instance", instance_id_},
+                                                     {"backup", job.backup_id()},
+                                                     {"files", std::to_string(file_count)},
+                                                     {"bytes", std::to_string(total)}});
+      return nlohmann::json({{"bytes", total}, {"files", file_count}}).dump();
+    }
   }
+
   auto session = login_until(*server_, admin_login(), kCqlTimeout);
   size_t imported = 0;
   for (const auto& [table, dir] : tables) {
@@ -241,11 +274,29 @@ std::string CassandraManager::restore_snapshot(const proto::cassandra::RestoreSn
   }
   common::log::info("cassandra.snapshot_restored", {{"instance", instance_id_},
                                                     {"backup", job.backup_id()},
-                                                    {"files", std::to_string(files.size())},
+                                                    {"files", std::to_string(file_count)},
                                                     {"bytes", std::to_string(total)},
                                                     {"tables", std::to_string(imported)}});
-  nlohmann::json result = {{"bytes", total}, {"files", files.size()}, {"tables", imported}};
-  return result.dump();
+  return nlohmann::json({{"bytes", total}, {"files", file_count}, {"tables", imported}}).dump();
+}
+
+void CassandraManager::truncate_tables(const std::vector<std::string>& tables) {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& t : tables) {
+    const auto dot = t.find('.');
+    if (dot == std::string::npos) {
+      throw common::bad_request("'" + t + "' names no table: give keyspace.table");
+    }
+    TableSelection::parse({t});  // a valid name, not one of Cassandra's own
+    names.emplace_back(t.substr(0, dot), t.substr(dot + 1));
+  }
+  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  for (const auto& [ks, table] : names) {
+    session->execute("TRUNCATE " + cql::quote_identifier(ks) + "." + cql::quote_identifier(table),
+                     cql::Consistency::kAll);
+  }
+  common::log::info("cassandra.tables_truncated",
+                    {{"instance", instance_id_}, {"tables", std::to_string(names.size())}});
 }
 
 }  // namespace automat::datastores::cassandra

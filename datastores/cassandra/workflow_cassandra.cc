@@ -92,6 +92,8 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
   // fails here, naming its message, with nothing done.
   if (op.type == "cluster.replace_node") {
     replace_input(op);
+  } else if (op.type == kRestoreOperation) {
+    taskmanager::input_of<proto::ClusterRestoreInput>(op);
   } else if (op.resource_type == "cluster") {
     input_nodes(op);
   }
@@ -124,6 +126,9 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     add_replace_steps(steps);
   } else if (op.type == kCleanupOperation) {
     add_cleanup_steps(steps);
+  } else if (op.type == kRestoreOperation) {
+    add_restore_in_place_steps(steps);
+    steps.push_back(mark_active_step());
   } else {
     throw common::Error(common::ErrorCode::kNotImplemented,
                         "Cassandra does not support operation '" + op.type + "'");
@@ -141,6 +146,7 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     mark_instance_operation_failed(services, op, message);
     return;
   }
+  if (op.type == kRestoreOperation) restore_in_place_failed(services, op);
   std::set<std::string> added;
   try {
     added = new_nodes_of(op);

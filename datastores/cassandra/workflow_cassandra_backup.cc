@@ -557,6 +557,122 @@ class RestoreDataStep : public NamedStep {
   }
 };
 
+// --- restore in place --------------------------------------------------------
+
+proto::ClusterRestoreInput in_place_input(const db::Operation& op) {
+  return taskmanager::input_of<proto::ClusterRestoreInput>(op);
+}
+
+std::string own_manifest_key(const RestoreSource& source, const std::string& node_id) {
+  for (const auto& n : source.facts.nodes()) {
+    if (n.instance_id() == node_id) return n.manifest_key();
+  }
+  throw common::conflict("backup " + source.backup.id + " holds no node " + node_id +
+                         "; restore it into a new cluster instead");
+}
+
+// A node phase over the restore's nodes, all at once: each node's guest
+// runs the restore job in `mode`; the node is recorded under `done_mark`.
+class InPlacePhaseStep : public NamedStep {
+ public:
+  InPlacePhaseStep(std::string name, std::string description, NodeMark done_mark,
+                   pc::RestoreSnapshotJob::Mode mode, std::string kind, std::string done_message)
+      : NamedStep(std::move(name), std::move(description), 12h),
+        mark_(done_mark),
+        mode_(mode),
+        kind_(std::move(kind)),
+        done_message_(std::move(done_message)) {}
+
+  StepResult run(StepContext& ctx) override {
+    const auto input = in_place_input(ctx.operation);
+    auto storage = open_storage(ctx.services);
+    const RestoreSource source = restore_source(ctx.services, *storage, input.backup_id());
+    const db::Cluster cluster = cluster_of(ctx);
+    std::vector<db::Node> nodes;
+    for (const auto& id : input.instance_ids()) {
+      const db::Node* n = node_in(cluster, id);
+      if (!n) throw common::conflict("node " + id + " left the cluster during the restore");
+      nodes.push_back(*n);
+    }
+    NodePhase phase;
+    phase.phase = "restoring";
+    phase.done_message = done_message_;
+    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
+    phase.done = [this](const StepContext& c, const db::Node& n) {
+      return marked(c.operation, mark_, n.instance_id);
+    };
+    phase.record = [this](StepContext& c, const db::Node& n) { mark(c, mark_, n.instance_id); };
+    // The last phase leaves its nodes idle; the fetch keeps them restoring.
+    phase.idle_when_done = mode_ == pc::RestoreSnapshotJob::IMPORT;
+    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+      pc::RestoreSnapshotJob job;
+      *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
+      job.set_manifest_key(own_manifest_key(source, node.instance_id));
+      job.set_backup_id(source.backup.id);
+      job.set_mode(mode_);
+      for (const auto& t : input.tables()) job.add_keyspaces(t);
+      const std::string doing = kind_ == "fetch" ? "fetching the backup" : "importing the backup";
+      GuestJobState state;
+      try {
+        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
+        state = taskmanager::drive_guest_job(
+            c, node.instance_id,
+            taskmanager::guest_job_key(c.operation.id, kind_, node.instance_id),
+            [&](const std::string& key) {
+              job.set_key(key);
+              return guest.start_restore_snapshot(job, kQuickCall);
+            });
+      } catch (const std::exception& e) {
+        return guest_error(c, node, doing, e);
+      }
+      switch (state.kind) {
+        case GuestJobState::Kind::kSucceeded:
+          return std::nullopt;
+        case GuestJobState::Kind::kFailed:
+          return guest_error(c, node, doing, common::internal_error(state.message));
+        case GuestJobState::Kind::kRunning:
+          break;
+      }
+      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
+                                             (state.message.empty() ? doing : state.message));
+    };
+    return run_node_phase(ctx, cluster, nodes, phase);
+  }
+
+ private:
+  NodeMark mark_;
+  pc::RestoreSnapshotJob::Mode mode_;
+  std::string kind_;
+  std::string done_message_;
+};
+
+// Once every node holds its files: the tables emptied (through one node;
+// Cassandra's auto_snapshot keeps what they held), so the import leaves
+// exactly the backup's rows.
+class TruncateTablesStep : public NamedStep {
+ public:
+  TruncateTablesStep() : NamedStep("truncate-tables", "emptying the tables to restore") {}
+
+  StepResult run(StepContext& ctx) override {
+    if (ring_checkpoint(ctx.operation).truncated()) return StepResult::next();
+    const auto input = in_place_input(ctx.operation);
+    const db::Cluster cluster = cluster_of(ctx);
+    const db::Node* first = node_in(cluster, input.instance_ids(0));
+    if (!first) throw common::conflict("node " + input.instance_ids(0) + " left the cluster");
+    try {
+      cassandra_guest(ctx, first->instance_id)
+          .truncate_tables(std::vector<std::string>(input.tables().begin(), input.tables().end()),
+                           kClearCall);
+    } catch (const std::exception& e) {
+      return guest_error(ctx, *first, "truncating the tables", e);
+    }
+    auto checkpoint = ring_checkpoint(ctx.operation);
+    checkpoint.set_truncated(true);
+    taskmanager::save_checkpoint(ctx, checkpoint);
+    return StepResult::next();
+  }
+};
+
 }  // namespace
 
 void add_cluster_backup_steps(taskmanager::StepList& steps) {
@@ -596,6 +712,39 @@ std::optional<std::vector<int64_t>> restored_tokens(StepContext& ctx, const std:
 void add_cluster_restore_steps(taskmanager::StepList& steps) {
   steps.push_back(std::make_unique<RestoreSchemaStep>());
   steps.push_back(std::make_unique<RestoreDataStep>());
+}
+
+void add_restore_in_place_steps(taskmanager::StepList& steps) {
+  steps.push_back(std::make_unique<InPlacePhaseStep>(
+      "fetch-backup", "fetching every node's files from the backup", NodeMark::kFetched,
+      pc::RestoreSnapshotJob::FETCH, "fetch", "fetched"));
+  steps.push_back(std::make_unique<TruncateTablesStep>());
+  steps.push_back(std::make_unique<InPlacePhaseStep>(
+      "import-backup", "importing every node's files", NodeMark::kRestored,
+      pc::RestoreSnapshotJob::IMPORT, "import", "restored"));
+}
+
+void restore_in_place_failed(Services& services, const db::Operation& op) {
+  proto::ClusterRestoreInput input;
+  try {
+    input = in_place_input(op);
+  } catch (const common::Error&) {
+    return;
+  }
+  db::Operation one = op;
+  StepContext ctx{services, one};
+  for (const auto& id : input.instance_ids()) {
+    try {
+      pc::RestoreSnapshotJob job;
+      job.set_key(taskmanager::guest_job_key(op.id, "discard", id));
+      job.set_backup_id(input.backup_id());
+      job.set_mode(pc::RestoreSnapshotJob::DISCARD);
+      cassandra_guest(ctx, id).start_restore_snapshot(job, kQuickCall);
+    } catch (const std::exception& e) {
+      common::log::warn("restore.files_left",
+                        {{"op", op.id}, {"instance", id}, {"error", e.what()}});
+    }
+  }
 }
 
 void cluster_backup_failed(Services& services, const db::Operation& op,

@@ -35,6 +35,16 @@ void add_cluster_backup_steps(taskmanager::StepList& steps);
 std::optional<std::vector<int64_t>> restored_tokens(taskmanager::StepContext& ctx,
                                                     const std::string& node_id);
 void add_cluster_restore_steps(taskmanager::StepList& steps);
+
+// cluster.restore (proto::ClusterRestoreInput), Icarus's phases on a
+// running cluster: fetch-backup (every node's guest fetches its own files
+// of the backup for the tables, checksums verified, into a staging
+// directory) -> truncate-tables (once every node holds them) ->
+// import-backup (nodetool import on every node, the staging removed); the
+// factory adds mark-active. Other tables serve throughout.
+// restore_in_place_failed asks every node to discard what it fetched.
+void add_restore_in_place_steps(taskmanager::StepList& steps);
+void restore_in_place_failed(taskmanager::Services& services, const db::Operation& op);
 void add_cluster_backup_delete_steps(taskmanager::StepList& steps);
 
 // A failed backup.create: FAILED with `message`, every node's snapshot

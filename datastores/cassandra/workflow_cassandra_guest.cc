@@ -77,6 +77,13 @@ proto::JobReply CassandraGuestClient::start_restore_snapshot(const pc::RestoreSn
   return call(to_, "StartRestoreSnapshot", deadline, *stub_, &Stub::StartRestoreSnapshot, job);
 }
 
+void CassandraGuestClient::truncate_tables(const std::vector<std::string>& tables,
+                                           milliseconds deadline) {
+  pc::TablesRequest req;
+  for (const auto& t : tables) req.add_tables(t);
+  call(to_, "TruncateTables", deadline, *stub_, &Stub::TruncateTables, req);
+}
+
 CassandraGuestClient cassandra_guest(taskmanager::StepContext& ctx, const std::string& id) {
   return CassandraGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }

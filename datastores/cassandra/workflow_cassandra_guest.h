@@ -38,6 +38,7 @@ class CassandraGuestClient {
   void apply_schema(const std::vector<std::string>& statements, std::chrono::milliseconds deadline);
   proto::JobReply start_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                          std::chrono::milliseconds deadline);
+  void truncate_tables(const std::vector<std::string>& tables, std::chrono::milliseconds deadline);
 
  private:
   guestclient::CallTarget to_;

@@ -60,6 +60,8 @@ google::protobuf::RepeatedPtrField<std::string>& marks(proto::cassandra::RingChe
       return *c.mutable_snapshot_cleared();
     case NodeMark::kRestored:
       return *c.mutable_restored();
+    case NodeMark::kFetched:
+      return *c.mutable_fetched();
     case NodeMark::kRemoved:
       break;
   }

@@ -44,7 +44,8 @@ enum class NodeMark {
   kSnapshotted,
   kStored,
   kSnapshotCleared,
-  kRestored
+  kRestored,
+  kFetched
 };
 // The operation's checkpoint; throws kInternal when it does not parse.
 proto::cassandra::RingCheckpoint ring_checkpoint(const db::Operation& op);

@@ -7,9 +7,10 @@ dc1: 3) and 1,000 rows written at QUORUM -> grow to 4 (nodetool cleanup ran
 on the 3 old nodes) -> shrink one of the original nodes -> all 1,000 rows
 read back at QUORUM -> cleanup -> two cluster backups to the run's S3
 server, the second of unchanged data sending under 5 % of the first's bytes,
-no snapshot left (issue 12) -> 500 more rows, then a new cluster restored
-from the first backup holds exactly the first 1,000, each node with its
-source's tokens and rack -> a shrink to 2 is refused (422: RF 3) -> kill -9
+no snapshot left (issue 12) -> 500 more rows in each of two tables, then a
+new cluster restored from the first backup holds exactly the first 1,000 of
+each, each node with its source's tokens and rack -> one table restored in
+place: back to 1,000 rows while the other keeps 1,500 -> a shrink to 2 is refused (422: RF 3) -> kill -9
 one node's JVM; a backup then FAILS naming that host, leaving no snapshot ->
 replace_node it -> every row still readable -> delete -> no Cassandra JVM,
 no node directory, the cluster 404.
@@ -110,13 +111,14 @@ class Ring:
         assert not os.path.exists(self.dir(node_id)), f"{self.dir(node_id)} is still there"
 
 
-def write_rows(ips, user, password, first=0, count=ROWS):
+def write_rows(ips, user, password, first=0, count=ROWS, table="kv"):
     def work(session):
         if first == 0:
-            session.execute(f"CREATE KEYSPACE {KEYSPACE} WITH replication = "
+            session.execute(f"CREATE KEYSPACE IF NOT EXISTS {KEYSPACE} WITH replication = "
                             "{'class': 'NetworkTopologyStrategy', 'dc1': 3}")
-            session.execute(f"CREATE TABLE {KEYSPACE}.kv (id int PRIMARY KEY, v text)")
-        insert = session.prepare(f"INSERT INTO {KEYSPACE}.kv (id, v) VALUES (?, ?)")
+            session.execute(f"CREATE TABLE IF NOT EXISTS {KEYSPACE}.{table} "
+                            "(id int PRIMARY KEY, v text)")
+        insert = session.prepare(f"INSERT INTO {KEYSPACE}.{table} (id, v) VALUES (?, ?)")
         insert.consistency_level = ConsistencyLevel.QUORUM
         results = execute_concurrent_with_args(session, insert,
                                                [(i, f"value-{i}")
@@ -127,14 +129,14 @@ def write_rows(ips, user, password, first=0, count=ROWS):
     with_session(ips, user, password, work)
 
 
-def read_rows(ips, user, password, count=ROWS):
+def read_rows(ips, user, password, count=ROWS, table="kv"):
     """Every row of the table read at QUORUM (one scan, plus a QUORUM read per key):
     exactly ids 0..count-1, each with its value."""
     def work(session):
-        scan = SimpleStatement(f"SELECT id, v FROM {KEYSPACE}.kv",
+        scan = SimpleStatement(f"SELECT id, v FROM {KEYSPACE}.{table}",
                                consistency_level=ConsistencyLevel.QUORUM, fetch_size=250)
         rows = {r.id: r.v for r in session.execute(scan)}
-        one = session.prepare(f"SELECT v FROM {KEYSPACE}.kv WHERE id = ?")
+        one = session.prepare(f"SELECT v FROM {KEYSPACE}.{table} WHERE id = ?")
         one.consistency_level = ConsistencyLevel.QUORUM
         results = execute_concurrent_with_args(session, one, [(i,) for i in range(count + 5)],
                                                concurrency=32, raise_on_first_error=False)
@@ -147,7 +149,8 @@ def read_rows(ips, user, password, count=ROWS):
         return rows, by_key
     rows, by_key = with_session(ips, user, password, work)
     expected = {i: f"value-{i}" for i in range(count)}
-    assert rows == expected, (f"the QUORUM scan found {len(rows)} rows; expected exactly ids "
+    assert rows == expected, (f"the QUORUM scan of {table} found {len(rows)} rows; expected "
+                              f"exactly ids "
                               f"0..{count - 1}, {len(set(rows) & set(expected))} of them intact")
     assert by_key == expected, f"QUORUM reads by key found {len(by_key)} rows, expected {count}"
 
@@ -185,11 +188,12 @@ def node_tokens(stack, address):
 
 
 def snapshots_left(ring, view):
-    """Every snapshot directory under the data of the cluster's nodes."""
+    """Every backup snapshot ("automat-<backup id>") under the data of the cluster's
+    nodes (a TRUNCATE's own automatic snapshots are Cassandra's, and stay)."""
     found = []
     for node in view["instances"]:
         found += glob.glob(os.path.join(ring.dir(node["id"]), "cassandra", "data", "*", "*",
-                                        "snapshots", "*"))
+                                        "snapshots", "automat-*"))
     return found
 
 
@@ -242,6 +246,7 @@ def lifecycle(ring, create_op):
     user, password = resp.json["user"]["name"], resp.json["user"]["password"]
     assert user and password
     write_rows(list(node_ips(view).values()), user, password)
+    write_rows(list(node_ips(view).values()), user, password, table="kv2")
 
     # 3. Grow to 4 (into rack2): the new node joins, then cleanup on each old node.
     since = log_stamp()
@@ -326,8 +331,10 @@ def lifecycle(ring, create_op):
     #     on the source, then a cluster from the first backup holds exactly
     #     the first 1,000, and each new node the tokens (and rack) of the
     #     node it took over. The restored cluster is deleted after.
-    write_rows(list(node_ips(view).values()), user, password, first=ROWS, count=500)
-    read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500)
+    for table in ("kv", "kv2"):
+        write_rows(list(node_ips(view).values()), user, password, first=ROWS, count=500,
+                   table=table)
+        read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500, table=table)
     source_tokens = {node_tokens(stack, n["ip"][0]): n["rack"] for n in view["instances"]}
     restored = Ring(stack, tenant)
     resp = http("POST", tenant.url("/clusters"), tenant.token,
@@ -345,8 +352,9 @@ def lifecycle(ring, create_op):
             f"{source_tokens}")
         resp = http("POST", tenant.url(f"/clusters/{restored.id}/root"), tenant.token)
         assert resp.status == 200, f"enable root answered {resp.status}: {resp.text}"
-        read_rows(list(node_ips(rview).values()), resp.json["user"]["name"],
-                  resp.json["user"]["password"], count=ROWS)
+        for table in ("kv", "kv2"):
+            read_rows(list(node_ips(rview).values()), resp.json["user"]["name"],
+                      resp.json["user"]["password"], count=ROWS, table=table)
         # The restore left the backup as it was: COMPLETED, usable again.
         shown = http("GET", tenant.url(f"/backups/{first['id']}"), tenant.token).json["backup"]
         assert shown["status"] == "COMPLETED", shown
@@ -355,7 +363,28 @@ def lifecycle(ring, create_op):
         assert resp.status == 202, f"DELETE of the restored cluster answered {resp.status}"
         wait_for(lambda: restored.view() is None, DELETE_TIMEOUT, 1,
                  f"restored cluster {restored.id} to be gone")
-    rows_now = ROWS + 500
+
+    # 4e. Restore one table in place: fetch on every node, truncate, import;
+    #     kv is back to its 1,000 rows, kv2 keeps its 1,500.
+    resp = cluster_action(tenant, ring.id,
+                          {"restore": {"backup": first["id"], "tables": [f"{KEYSPACE}.kv"]}},
+                          path="/action")
+    assert resp.status == 202, f"restore in place answered {resp.status}: {resp.text}"
+    assert resp.json["cluster"]["task"]["name"] == "RESTORING", resp.text
+    ring.run("restore a table in place", resp.json["operation"]["id"], CREATE_TIMEOUT)
+    view = ring.active(3)
+    read_rows(list(node_ips(view).values()), user, password, count=ROWS, table="kv")
+    read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500, table="kv2")
+    assert not snapshots_left(ring, view), f"snapshots left: {snapshots_left(ring, view)}"
+    staging = glob.glob(os.path.join(ring.dir(view["instances"][0]["id"]), "cassandra",
+                                     "restore-*"))
+    assert not staging, f"restore files left: {staging}"
+    # A backup of another cluster cannot be restored in place here.
+    resp = cluster_action(tenant, ring.id,
+                          {"restore": {"backup": "no-such-backup", "tables": [f"{KEYSPACE}.kv"]}},
+                          path="/action")
+    assert resp.status == 400, f"restoring an unknown backup answered {resp.status}: {resp.text}"
+    rows_now = ROWS
 
     # 5. A shrink to 2 is refused: the keyspace keeps 3 replicas in dc1.
     # The victim of step 6: a non-seed when there is one.
@@ -368,7 +397,7 @@ def lifecycle(ring, create_op):
     # An action Cassandra does not have is named as such.
     resp = cluster_action(tenant, ring.id, {"restart": {}}, path="/action")
     assert resp.status == 400, f"an unknown action answered {resp.status}: {resp.text}"
-    assert "use one of grow, shrink, replace_node, cleanup" in resp.fault()[2], resp.text
+    assert "use one of grow, shrink, replace_node, restore, cleanup" in resp.fault()[2], resp.text
 
     # 6. kill -9 a node's JVM; replace it; every row still readable.
     pid = jvm_pid(ring.dir(victim["id"]))
@@ -412,6 +441,7 @@ def lifecycle(ring, create_op):
     assert len(fresh) == 1 and fresh[0]["rack"] == victim["rack"], summary(view)
     ring.assert_ring(view)
     read_rows(list(node_ips(view).values()), user, password, count=rows_now)
+    read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500, table="kv2")
 
     # 7. Delete: no JVM, no directory, the cluster and its nodes 404.
     resp = http("DELETE", tenant.url(f"/clusters/{ring.id}"), tenant.token)

@@ -247,5 +247,66 @@ TEST(ClusterRestore, RefusesWhatCannotBeRestoredAndWritesNothing) {
   EXPECT_NE(as_instance.body.find("is a cluster backup"), std::string::npos) << as_instance.body;
 }
 
+TEST(ClusterRestoreInPlace, LoadsTablesOfItsOwnBackupBack) {
+  ClusterTestEnv env;
+  const std::string backup = completed_cluster_backup(env);
+  const std::string cluster = env.backups.find_any(backup)->cluster_id.value();
+  const Response r = env.post("/clusters/" + cluster + "/action",
+                              {{"restore", {{"backup", backup}, {"tables", {"shop.orders"}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(body_of(r)["cluster"]["task"]["name"], "RESTORING");
+  const auto op = env.operations.find_any(r.operation_id);
+  ASSERT_TRUE(op);
+  EXPECT_EQ(op->type, "cluster.restore");
+  EXPECT_EQ(op->input["backup_id"], backup);
+  EXPECT_EQ(op->input["tables"], json({"shop.orders"}));
+  EXPECT_EQ(op->input["instance_ids"].size(), 3u);
+  // Busy meanwhile: no backup, no second restore.
+  EXPECT_EQ(env.post("/clusters/" + cluster + "/backups", backup_body()).status, 422);
+}
+
+TEST(ClusterRestoreInPlace, RefusesWhatItCannotRestoreHere) {
+  ClusterTestEnv env;
+  const std::string backup = completed_cluster_backup(env);
+  const std::string cluster = env.backups.find_any(backup)->cluster_id.value();
+  const std::string other = active_cluster(env);
+  const size_t ops = env.operation_count();
+  auto restore = [&](const std::string& on, const json& body) {
+    return env.post("/clusters/" + on + "/action", {{"restore", body}});
+  };
+  Response r = restore(other, {{"backup", backup}, {"tables", {"shop.orders"}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("is not a backup of cluster"), std::string::npos) << r.body;
+  r = restore(cluster, {{"backup", "nope"}, {"tables", {"shop.orders"}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = restore(cluster, {{"backup", backup}, {"tables", {"shop"}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("give keyspace.table"), std::string::npos) << r.body;
+  r = restore(cluster, {{"backup", backup}, {"tables", json::array()}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = restore(cluster, {{"backup", backup}, {"tables", {"system_auth.roles"}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = restore(cluster, {{"backup", backup}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  // Another tenant sees no such cluster.
+  r = env.post("/clusters/" + cluster + "/action",
+               {{"restore", {{"backup", backup}, {"tables", {"shop.orders"}}}}}, env.token_b);
+  EXPECT_EQ(r.status, 404) << r.body;
+  // A node down: 422.
+  const auto nodes = env.node_ids(cluster);
+  env.instances.set_service_status(nodes[1], "SHUTDOWN");
+  r = restore(cluster, {{"backup", backup}, {"tables", {"shop.orders"}}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  env.instances.set_service_status(nodes[1], "RUNNING");
+  // The nodes changed since the backup (grown): 422, restore into a new cluster.
+  ASSERT_EQ(env.post("/clusters/" + cluster, {{"grow", {{{"availability_zone", "r1"}}}}}).status,
+            202);
+  env.make_active(cluster, cassandra_detail());
+  r = restore(cluster, {{"backup", backup}, {"tables", {"shop.orders"}}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("changed since backup"), std::string::npos) << r.body;
+  EXPECT_EQ(env.operation_count(), ops + 1);  // only the grow
+}
+
 }  // namespace
 }  // namespace automat::api
