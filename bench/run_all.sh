@@ -7,6 +7,8 @@
 #   bench/replica_bench.py        replica of a 100 MB master -> ACTIVE, replication lag
 #   bench/cassandra_bench.py      Cassandra clusters: 1 and 3 nodes -> ACTIVE, grow,
 #                                 shrink, JVM RSS; 3 nodes one after another as baseline
+#   bench/cassandra_backup_bench.py  a 3-node ring's backup against cp, a second
+#                                 backup's bytes, restore against ring + CQL load
 #   bench/worker_parking_bench.py one worker: a MySQL create while a Cassandra node
 #                                 joins, against idle (restarts the taskmanager)
 #   bench/rss.sh                  idle RSS of automat-api and a guest agent
@@ -78,6 +80,7 @@ run_bench mysql_create_bench.sh "$BENCH/mysql_create_bench.sh"
 run_bench replica_bench.py /usr/bin/python3 "$BENCH/replica_bench.py"
 run_bench backup_bench.py /usr/bin/python3 "$BENCH/backup_bench.py"
 run_bench cassandra_bench.py /usr/bin/python3 "$BENCH/cassandra_bench.py"
+run_bench cassandra_backup_bench.py /usr/bin/python3 "$BENCH/cassandra_backup_bench.py"
 run_bench worker_parking_bench.py /usr/bin/python3 "$BENCH/worker_parking_bench.py"
 run_bench rss.sh "$BENCH/rss.sh"
 

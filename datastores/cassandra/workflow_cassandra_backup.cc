@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <future>
 #include <map>
 #include <set>
@@ -40,6 +41,7 @@ constexpr auto kQuickCall = std::chrono::milliseconds(30s);
 constexpr auto kJobPoll = 2s;
 const std::string kManifest = "manifest.json";
 constexpr const char* kStorePhase = "backup";
+constexpr const char* kRestorePhase = "restoring";
 
 db::Backup require_backup(const Services& services, const std::string& id) {
   auto backup = services.backups ? services.backups->find_any(id) : std::nullopt;
@@ -157,6 +159,68 @@ void release_cluster(Services& services, const std::string& cluster_id) {
   }
 }
 
+// A phase run on every node at once, each node recorded under `done_mark`.
+NodePhase all_at_once(const char* phase_name, NodeMark done_mark, std::string done_message,
+                      size_t nodes) {
+  NodePhase phase;
+  phase.phase = phase_name;
+  phase.done_message = std::move(done_message);
+  phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes)));
+  phase.done = [done_mark](const StepContext& c, const db::Node& n) {
+    return marked(c.operation, done_mark, n.instance_id);
+  };
+  phase.record = [done_mark](StepContext& c, const db::Node& n) {
+    mark(c, done_mark, n.instance_id);
+  };
+  return phase;
+}
+
+// The node's guest job `kind` of this operation, started by `start` when
+// the guest has none: nullopt once it succeeded; a retry naming the node
+// while it runs (its progress into progress[node]); the node's error.
+using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
+std::optional<StepResult> node_job(StepContext& c, const db::Cluster& cluster, const db::Node& node,
+                                   const std::string& kind, const std::string& doing,
+                                   const StartJob& start, std::map<std::string, double>& progress) {
+  GuestJobState state;
+  try {
+    CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
+    state = taskmanager::drive_guest_job(
+        c, node.instance_id, taskmanager::guest_job_key(c.operation.id, kind, node.instance_id),
+        [&](const std::string& key) { return start(guest, key); });
+  } catch (const std::exception& e) {
+    return guest_error(c, node, doing, e);
+  }
+  switch (state.kind) {
+    case GuestJobState::Kind::kSucceeded:
+      progress[node.instance_id] = 1;
+      return std::nullopt;
+    case GuestJobState::Kind::kFailed:
+      return guest_error(c, node, doing, common::internal_error(state.message));
+    case GuestJobState::Kind::kRunning:
+      break;
+  }
+  progress[node.instance_id] = state.progress;
+  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
+                                         (state.message.empty() ? doing : state.message));
+}
+
+// run_node_phase of `phase` with the step's progress: the mean of the
+// nodes' (a node past `done_mark` counts whole).
+StepResult run_with_progress(StepContext& ctx, const db::Cluster& cluster,
+                             const std::vector<db::Node>& nodes, const NodePhase& phase,
+                             NodeMark done_mark, std::map<std::string, double>& progress) {
+  StepResult r = run_node_phase(ctx, cluster, nodes, phase);
+  if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
+    double sum = 0;
+    for (const auto& n : nodes) {
+      sum += marked(ctx.operation, done_mark, n.instance_id) ? 1.0 : progress[n.instance_id];
+    }
+    r.step_progress = sum / static_cast<double>(nodes.size());
+  }
+  return r;
+}
+
 // Phase 1: nodetool snapshot on every node at once (each call flushes the
 // node first), so the nodes' snapshots are as close in time as can be.
 class SnapshotNodesStep : public NamedStep {
@@ -221,18 +285,8 @@ class StoreSnapshotsStep : public NamedStep {
       throw common::internal_error("this taskmanager has no [backup_storage]");
     }
     std::map<std::string, double> progress;
-
-    NodePhase phase;
-    phase.phase = kStorePhase;
-    phase.done_message = "stored";
-    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
-    phase.done = [](const StepContext& c, const db::Node& n) {
-      return marked(c.operation, NodeMark::kStored, n.instance_id);
-    };
-    phase.record = [](StepContext& c, const db::Node& n) {
-      mark(c, NodeMark::kStored, n.instance_id);
-    };
-    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+    NodePhase phase = all_at_once(kStorePhase, NodeMark::kStored, "stored", nodes.size());
+    phase.act = [&](StepContext& c, const db::Node& node) {
       pc::UploadSnapshotJob job;
       *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
       job.set_tag(tag_of(backup));
@@ -240,43 +294,15 @@ class StoreSnapshotsStep : public NamedStep {
       job.set_pool(pool_prefix(cluster.id) + node.instance_id + "/");
       job.set_backup_id(backup.id);
       for (const auto& k : input.keyspaces()) job.add_keyspaces(k);
-      const std::string doing = "storing the snapshot";
-      GuestJobState state;
-      try {
-        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
-        state = taskmanager::drive_guest_job(
-            c, node.instance_id,
-            taskmanager::guest_job_key(c.operation.id, "backup", node.instance_id),
-            [&](const std::string& key) {
-              job.set_key(key);
-              return guest.start_upload_snapshot(job, kQuickCall);
-            });
-      } catch (const std::exception& e) {
-        return guest_error(c, node, doing, e);
-      }
-      switch (state.kind) {
-        case GuestJobState::Kind::kSucceeded:
-          progress[node.instance_id] = 1;
-          return std::nullopt;
-        case GuestJobState::Kind::kFailed:
-          return guest_error(c, node, doing, common::internal_error(state.message));
-        case GuestJobState::Kind::kRunning:
-          break;
-      }
-      progress[node.instance_id] = state.progress;
-      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
-                                             (state.message.empty() ? doing : state.message));
+      return node_job(
+          c, cluster, node, "backup", "storing the snapshot",
+          [&](CassandraGuestClient& guest, const std::string& key) {
+            job.set_key(key);
+            return guest.start_upload_snapshot(job, kQuickCall);
+          },
+          progress);
     };
-    StepResult r = run_node_phase(ctx, cluster, nodes, phase);
-    if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
-      double sum = 0;
-      for (const auto& n : nodes) {
-        sum +=
-            marked(ctx.operation, NodeMark::kStored, n.instance_id) ? 1.0 : progress[n.instance_id];
-      }
-      r.step_progress = sum / static_cast<double>(nodes.size());
-    }
-    return r;
+    return run_with_progress(ctx, cluster, nodes, phase, NodeMark::kStored, progress);
   }
 };
 
@@ -502,58 +528,22 @@ class RestoreDataStep : public NamedStep {
       nodes.push_back(*n);
     }
     std::map<std::string, double> progress;
-    NodePhase phase;
-    phase.phase = "restoring";
-    phase.done_message = "restored";
-    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
-    phase.done = [](const StepContext& c, const db::Node& n) {
-      return marked(c.operation, NodeMark::kRestored, n.instance_id);
-    };
-    phase.record = [](StepContext& c, const db::Node& n) {
-      mark(c, NodeMark::kRestored, n.instance_id);
-    };
-    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+    NodePhase phase = all_at_once(kRestorePhase, NodeMark::kRestored, "restored", nodes.size());
+    phase.act = [&](StepContext& c, const db::Node& node) {
       pc::RestoreSnapshotJob job;
       *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
       job.set_manifest_key(source_manifest_key(source, input, node.instance_id));
       job.set_backup_id(source.backup.id);
       for (const auto& k : input.restore_keyspaces()) job.add_keyspaces(k);
-      const std::string doing = "loading the backup";
-      GuestJobState state;
-      try {
-        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
-        state = taskmanager::drive_guest_job(
-            c, node.instance_id,
-            taskmanager::guest_job_key(c.operation.id, "restore", node.instance_id),
-            [&](const std::string& key) {
-              job.set_key(key);
-              return guest.start_restore_snapshot(job, kQuickCall);
-            });
-      } catch (const std::exception& e) {
-        return guest_error(c, node, doing, e);
-      }
-      switch (state.kind) {
-        case GuestJobState::Kind::kSucceeded:
-          return std::nullopt;
-        case GuestJobState::Kind::kFailed:
-          return guest_error(c, node, doing, common::internal_error(state.message));
-        case GuestJobState::Kind::kRunning:
-          break;
-      }
-      progress[node.instance_id] = state.progress;
-      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
-                                             (state.message.empty() ? doing : state.message));
+      return node_job(
+          c, cluster, node, "restore", "loading the backup",
+          [&](CassandraGuestClient& guest, const std::string& key) {
+            job.set_key(key);
+            return guest.start_restore_snapshot(job, kQuickCall);
+          },
+          progress);
     };
-    StepResult r = run_node_phase(ctx, cluster, nodes, phase);
-    if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
-      double sum = 0;
-      for (const auto& n : nodes) {
-        sum += marked(ctx.operation, NodeMark::kRestored, n.instance_id) ? 1.0
-                                                                         : progress[n.instance_id];
-      }
-      r.step_progress = sum / static_cast<double>(nodes.size());
-    }
-    return r;
+    return run_with_progress(ctx, cluster, nodes, phase, NodeMark::kRestored, progress);
   }
 };
 
@@ -594,49 +584,27 @@ class InPlacePhaseStep : public NamedStep {
       if (!n) throw common::conflict("node " + id + " left the cluster during the restore");
       nodes.push_back(*n);
     }
-    NodePhase phase;
-    phase.phase = "restoring";
-    phase.done_message = done_message_;
-    phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes.size())));
-    phase.done = [this](const StepContext& c, const db::Node& n) {
-      return marked(c.operation, mark_, n.instance_id);
-    };
-    phase.record = [this](StepContext& c, const db::Node& n) { mark(c, mark_, n.instance_id); };
+    std::map<std::string, double> progress;
+    NodePhase phase = all_at_once(kRestorePhase, mark_, done_message_, nodes.size());
     // The last phase leaves its nodes idle; the fetch keeps them restoring.
     phase.idle_when_done = mode_ == pc::RestoreSnapshotJob::IMPORT;
-    phase.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
+    phase.act = [&](StepContext& c, const db::Node& node) {
       pc::RestoreSnapshotJob job;
       *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
       job.set_manifest_key(own_manifest_key(source, node.instance_id));
       job.set_backup_id(source.backup.id);
       job.set_mode(mode_);
       for (const auto& t : input.tables()) job.add_keyspaces(t);
-      const std::string doing = kind_ == "fetch" ? "fetching the backup" : "importing the backup";
-      GuestJobState state;
-      try {
-        CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
-        state = taskmanager::drive_guest_job(
-            c, node.instance_id,
-            taskmanager::guest_job_key(c.operation.id, kind_, node.instance_id),
-            [&](const std::string& key) {
-              job.set_key(key);
-              return guest.start_restore_snapshot(job, kQuickCall);
-            });
-      } catch (const std::exception& e) {
-        return guest_error(c, node, doing, e);
-      }
-      switch (state.kind) {
-        case GuestJobState::Kind::kSucceeded:
-          return std::nullopt;
-        case GuestJobState::Kind::kFailed:
-          return guest_error(c, node, doing, common::internal_error(state.message));
-        case GuestJobState::Kind::kRunning:
-          break;
-      }
-      return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
-                                             (state.message.empty() ? doing : state.message));
+      return node_job(
+          c, cluster, node, kind_,
+          kind_ == "fetch" ? "fetching the backup" : "importing the backup",
+          [&](CassandraGuestClient& guest, const std::string& key) {
+            job.set_key(key);
+            return guest.start_restore_snapshot(job, kQuickCall);
+          },
+          progress);
     };
-    return run_node_phase(ctx, cluster, nodes, phase);
+    return run_with_progress(ctx, cluster, nodes, phase, mark_, progress);
   }
 
  private:
