@@ -15,6 +15,7 @@
 #include "common/proto_json.h"
 #include "common/status.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/workflow_cassandra_backup_store.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "storage/storage_target.h"
@@ -36,25 +37,13 @@ namespace pc = proto::cassandra;
 // A flush and snapshot of a busy node takes minutes; a call to start or
 // look up a job, seconds.
 constexpr auto kSnapshotCall = std::chrono::milliseconds(10min);
-constexpr auto kClearCall = std::chrono::milliseconds(2min);
-constexpr auto kQuickCall = std::chrono::milliseconds(30s);
-constexpr auto kJobPoll = 2s;
-const std::string kManifest = "manifest.json";
 constexpr const char* kStorePhase = "backup";
-constexpr const char* kRestorePhase = "restoring";
 
 db::Backup require_backup(const Services& services, const std::string& id) {
   auto backup = services.backups ? services.backups->find_any(id) : std::nullopt;
   if (!backup) throw common::not_found("backup " + id + " no longer exists");
   if (!backup->cluster_id) throw common::internal_error("backup " + id + " is not a cluster's");
   return *backup;
-}
-
-storage::BackupStoragePtr open_storage(const Services& services) {
-  if (!services.backup_storage) {
-    throw common::internal_error("this taskmanager has no [backup_storage]");
-  }
-  return storage::make_backup_storage(*services.backup_storage);
 }
 
 std::string tag_of(const db::Backup& b) { return "automat-" + b.id; }
@@ -86,19 +75,6 @@ db::Cluster backup_cluster(const Services& services, const db::Backup& b) {
   auto cluster = services.clusters->find_any(*b.cluster_id);
   if (!cluster) throw common::not_found("cluster " + *b.cluster_id + " is gone");
   return *cluster;
-}
-
-std::string read_text(storage::BackupStorage& storage, const std::string& key) {
-  std::ostringstream text;
-  storage.get(key, text);
-  return text.str();
-}
-
-template <typename M>
-M read_json(storage::BackupStorage& storage, const std::string& key) {
-  const auto doc = nlohmann::json::parse(read_text(storage, key), nullptr, false);
-  if (doc.is_discarded()) throw common::internal_error(key + " is not JSON");
-  return common::proto_json::decode<M>(doc, key);
 }
 
 // The pool objects some COMPLETED backup of the cluster (but `skip`)
@@ -157,68 +133,6 @@ void release_cluster(Services& services, const std::string& cluster_id) {
   if (cluster->task == common::cluster_task::kBackingUp) {
     services.clusters->set_task(cluster->id, common::cluster_task::kNone);
   }
-}
-
-// A phase run on every node at once, each node recorded under `done_mark`.
-NodePhase all_at_once(const char* phase_name, NodeMark done_mark, std::string done_message,
-                      size_t nodes) {
-  NodePhase phase;
-  phase.phase = phase_name;
-  phase.done_message = std::move(done_message);
-  phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes)));
-  phase.done = [done_mark](const StepContext& c, const db::Node& n) {
-    return marked(c.operation, done_mark, n.instance_id);
-  };
-  phase.record = [done_mark](StepContext& c, const db::Node& n) {
-    mark(c, done_mark, n.instance_id);
-  };
-  return phase;
-}
-
-// The node's guest job `kind` of this operation, started by `start` when
-// the guest has none: nullopt once it succeeded; a retry naming the node
-// while it runs (its progress into progress[node]); the node's error.
-using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
-std::optional<StepResult> node_job(StepContext& c, const db::Cluster& cluster, const db::Node& node,
-                                   const std::string& kind, const std::string& doing,
-                                   const StartJob& start, std::map<std::string, double>& progress) {
-  GuestJobState state;
-  try {
-    CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
-    state = taskmanager::drive_guest_job(
-        c, node.instance_id, taskmanager::guest_job_key(c.operation.id, kind, node.instance_id),
-        [&](const std::string& key) { return start(guest, key); });
-  } catch (const std::exception& e) {
-    return guest_error(c, node, doing, e);
-  }
-  switch (state.kind) {
-    case GuestJobState::Kind::kSucceeded:
-      progress[node.instance_id] = 1;
-      return std::nullopt;
-    case GuestJobState::Kind::kFailed:
-      return guest_error(c, node, doing, common::internal_error(state.message));
-    case GuestJobState::Kind::kRunning:
-      break;
-  }
-  progress[node.instance_id] = state.progress;
-  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
-                                         (state.message.empty() ? doing : state.message));
-}
-
-// run_node_phase of `phase` with the step's progress: the mean of the
-// nodes' (a node past `done_mark` counts whole).
-StepResult run_with_progress(StepContext& ctx, const db::Cluster& cluster,
-                             const std::vector<db::Node>& nodes, const NodePhase& phase,
-                             NodeMark done_mark, std::map<std::string, double>& progress) {
-  StepResult r = run_node_phase(ctx, cluster, nodes, phase);
-  if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
-    double sum = 0;
-    for (const auto& n : nodes) {
-      sum += marked(ctx.operation, done_mark, n.instance_id) ? 1.0 : progress[n.instance_id];
-    }
-    r.step_progress = sum / static_cast<double>(nodes.size());
-  }
-  return r;
 }
 
 // Phase 1: nodetool snapshot on every node at once (each call flushes the
@@ -424,224 +338,81 @@ class RemoveClusterBackupStep : public NamedStep {
   }
 };
 
-// --- restore into a new cluster ---------------------------------------------
-
-proto::ClusterNodesInput create_input(const db::Operation& op) {
-  return taskmanager::input_of<proto::ClusterNodesInput>(op);
-}
-
-// The restoring create's backup, COMPLETED, and its facts.
-struct RestoreSource {
-  db::Backup backup;
-  pc::ClusterBackupFacts facts;
-};
-
-RestoreSource restore_source(const Services& services, storage::BackupStorage& storage,
-                             const std::string& backup_id) {
-  auto backup = services.backups ? services.backups->find_any(backup_id) : std::nullopt;
-  if (!backup || backup->status != db::backup_status::kCompleted) {
-    throw common::conflict("backup " + backup_id + " is no longer a COMPLETED backup");
-  }
-  const auto manifest = read_json<proto::BackupManifest>(storage, backup->location + kManifest);
-  pc::ClusterBackupFacts facts;
-  if (!manifest.datastore_facts().UnpackTo(&facts)) {
-    throw common::conflict("backup " + backup_id + " is not a Cassandra cluster backup");
-  }
-  return {*backup, facts};
-}
-
-// The manifest key of the source node of new node `node_id`.
-std::string source_manifest_key(const RestoreSource& source, const proto::ClusterNodesInput& input,
-                                const std::string& node_id) {
-  const auto it = input.restore_sources().find(node_id);
-  if (it == input.restore_sources().end()) {
-    throw common::internal_error("node " + node_id + " has no source node in the restore");
-  }
-  for (const auto& n : source.facts.nodes()) {
-    if (n.instance_id() == it->second) return n.manifest_key();
-  }
-  throw common::conflict("backup " + source.backup.id + " holds no node " + it->second);
-}
-
-bool restored_keyspace(const proto::ClusterNodesInput& input, const std::string& keyspace) {
-  if (input.restore_keyspaces().empty()) return true;
-  for (const auto& entry : input.restore_keyspaces()) {
-    if (entry.substr(0, entry.find('.')) == keyspace) return true;
-  }
-  return false;
-}
-
-// The backup's schema, applied once through the first node of the new ring.
-class RestoreSchemaStep : public NamedStep {
- public:
-  RestoreSchemaStep() : NamedStep("restore-schema", "creating the backup's keyspaces and tables") {}
-
-  StepResult run(StepContext& ctx) override {
-    const auto input = create_input(ctx.operation);
-    if (input.restore_backup_id().empty()) return StepResult::next();
-    if (ring_checkpoint(ctx.operation).schema_applied()) return StepResult::next();
-    auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
-    const db::Cluster cluster = cluster_of(ctx);
-    const db::Node* first = node_in(cluster, input.instance_ids(0));
-    if (!first) throw common::not_found("node " + input.instance_ids(0) + " is gone");
-    const auto manifest = read_json<pc::NodeBackupManifest>(
-        *storage, source_manifest_key(source, input, first->instance_id));
-    std::vector<std::string> statements;
-    for (const auto& ks : manifest.schema()) {
-      if (!restored_keyspace(input, ks.keyspace())) continue;
-      statements.insert(statements.end(), ks.statements().begin(), ks.statements().end());
-    }
-    try {
-      cassandra_guest(ctx, first->instance_id).apply_schema(statements, kClearCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "creating the backup's schema", e);
-    }
-    auto checkpoint = ring_checkpoint(ctx.operation);
-    checkpoint.set_schema_applied(true);
-    taskmanager::save_checkpoint(ctx, checkpoint);
-    common::log::info("cassandra.schema_restored",
-                      {{"op", ctx.operation.id},
-                       {"cluster", cluster.id},
-                       {"backup", source.backup.id},
-                       {"statements", std::to_string(statements.size())}});
-    return StepResult::next();
-  }
-};
-
-// Every node loads its source node's files, all at once.
-class RestoreDataStep : public NamedStep {
- public:
-  RestoreDataStep()
-      : NamedStep("restore-data", "loading every node's files from the backup", 12h) {}
-
-  StepResult run(StepContext& ctx) override {
-    const auto input = create_input(ctx.operation);
-    if (input.restore_backup_id().empty()) return StepResult::next();
-    auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
-    const db::Cluster cluster = cluster_of(ctx);
-    std::vector<db::Node> nodes;
-    for (const auto& id : input.instance_ids()) {
-      const db::Node* n = node_in(cluster, id);
-      if (!n) throw common::not_found("node " + id + " is gone");
-      nodes.push_back(*n);
-    }
-    std::map<std::string, double> progress;
-    NodePhase phase = all_at_once(kRestorePhase, NodeMark::kRestored, "restored", nodes.size());
-    phase.act = [&](StepContext& c, const db::Node& node) {
-      pc::RestoreSnapshotJob job;
-      *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
-      job.set_manifest_key(source_manifest_key(source, input, node.instance_id));
-      job.set_backup_id(source.backup.id);
-      for (const auto& k : input.restore_keyspaces()) job.add_keyspaces(k);
-      return node_job(
-          c, cluster, node, "restore", "loading the backup",
-          [&](CassandraGuestClient& guest, const std::string& key) {
-            job.set_key(key);
-            return guest.start_restore_snapshot(job, kQuickCall);
-          },
-          progress);
-    };
-    return run_with_progress(ctx, cluster, nodes, phase, NodeMark::kRestored, progress);
-  }
-};
-
-// --- restore in place --------------------------------------------------------
-
-proto::ClusterRestoreInput in_place_input(const db::Operation& op) {
-  return taskmanager::input_of<proto::ClusterRestoreInput>(op);
-}
-
-std::string own_manifest_key(const RestoreSource& source, const std::string& node_id) {
-  for (const auto& n : source.facts.nodes()) {
-    if (n.instance_id() == node_id) return n.manifest_key();
-  }
-  throw common::conflict("backup " + source.backup.id + " holds no node " + node_id +
-                         "; restore it into a new cluster instead");
-}
-
-// A node phase over the restore's nodes, all at once: each node's guest
-// runs the restore job in `mode`; the node is recorded under `done_mark`.
-class InPlacePhaseStep : public NamedStep {
- public:
-  InPlacePhaseStep(std::string name, std::string description, NodeMark done_mark,
-                   pc::RestoreSnapshotJob::Mode mode, std::string kind, std::string done_message)
-      : NamedStep(std::move(name), std::move(description), 12h),
-        mark_(done_mark),
-        mode_(mode),
-        kind_(std::move(kind)),
-        done_message_(std::move(done_message)) {}
-
-  StepResult run(StepContext& ctx) override {
-    const auto input = in_place_input(ctx.operation);
-    auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.backup_id());
-    const db::Cluster cluster = cluster_of(ctx);
-    std::vector<db::Node> nodes;
-    for (const auto& id : input.instance_ids()) {
-      const db::Node* n = node_in(cluster, id);
-      if (!n) throw common::conflict("node " + id + " left the cluster during the restore");
-      nodes.push_back(*n);
-    }
-    std::map<std::string, double> progress;
-    NodePhase phase = all_at_once(kRestorePhase, mark_, done_message_, nodes.size());
-    // The last phase leaves its nodes idle; the fetch keeps them restoring.
-    phase.idle_when_done = mode_ == pc::RestoreSnapshotJob::IMPORT;
-    phase.act = [&](StepContext& c, const db::Node& node) {
-      pc::RestoreSnapshotJob job;
-      *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
-      job.set_manifest_key(own_manifest_key(source, node.instance_id));
-      job.set_backup_id(source.backup.id);
-      job.set_mode(mode_);
-      for (const auto& t : input.tables()) job.add_keyspaces(t);
-      return node_job(
-          c, cluster, node, kind_,
-          kind_ == "fetch" ? "fetching the backup" : "importing the backup",
-          [&](CassandraGuestClient& guest, const std::string& key) {
-            job.set_key(key);
-            return guest.start_restore_snapshot(job, kQuickCall);
-          },
-          progress);
-    };
-    return run_with_progress(ctx, cluster, nodes, phase, mark_, progress);
-  }
-
- private:
-  NodeMark mark_;
-  pc::RestoreSnapshotJob::Mode mode_;
-  std::string kind_;
-  std::string done_message_;
-};
-
-// Once every node holds its files: the tables emptied (through one node;
-// Cassandra's auto_snapshot keeps what they held), so the import leaves
-// exactly the backup's rows.
-class TruncateTablesStep : public NamedStep {
- public:
-  TruncateTablesStep() : NamedStep("truncate-tables", "emptying the tables to restore") {}
-
-  StepResult run(StepContext& ctx) override {
-    if (ring_checkpoint(ctx.operation).truncated()) return StepResult::next();
-    const auto input = in_place_input(ctx.operation);
-    const db::Cluster cluster = cluster_of(ctx);
-    const db::Node* first = node_in(cluster, input.instance_ids(0));
-    if (!first) throw common::conflict("node " + input.instance_ids(0) + " left the cluster");
-    try {
-      cassandra_guest(ctx, first->instance_id)
-          .truncate_tables(std::vector<std::string>(input.tables().begin(), input.tables().end()),
-                           kClearCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "truncating the tables", e);
-    }
-    auto checkpoint = ring_checkpoint(ctx.operation);
-    checkpoint.set_truncated(true);
-    taskmanager::save_checkpoint(ctx, checkpoint);
-    return StepResult::next();
-  }
-};
-
 }  // namespace
+
+storage::BackupStoragePtr open_storage(const Services& services) {
+  if (!services.backup_storage) {
+    throw common::internal_error("this taskmanager has no [backup_storage]");
+  }
+  return storage::make_backup_storage(*services.backup_storage);
+}
+
+std::string read_text(storage::BackupStorage& storage, const std::string& key) {
+  std::ostringstream text;
+  storage.get(key, text);
+  return text.str();
+}
+
+// A phase run on every node at once, each node recorded under `done_mark`.
+NodePhase all_at_once(const char* phase_name, NodeMark done_mark, std::string done_message,
+                      size_t nodes) {
+  NodePhase phase;
+  phase.phase = phase_name;
+  phase.done_message = std::move(done_message);
+  phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes)));
+  phase.done = [done_mark](const StepContext& c, const db::Node& n) {
+    return marked(c.operation, done_mark, n.instance_id);
+  };
+  phase.record = [done_mark](StepContext& c, const db::Node& n) {
+    mark(c, done_mark, n.instance_id);
+  };
+  return phase;
+}
+
+// The node's guest job `kind` of this operation, started by `start` when
+// the guest has none: nullopt once it succeeded; a retry naming the node
+// while it runs (its progress into progress[node]); the node's error.
+std::optional<StepResult> node_job(StepContext& c, const db::Cluster& cluster, const db::Node& node,
+                                   const std::string& kind, const std::string& doing,
+                                   const StartJob& start, std::map<std::string, double>& progress) {
+  GuestJobState state;
+  try {
+    CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
+    state = taskmanager::drive_guest_job(
+        c, node.instance_id, taskmanager::guest_job_key(c.operation.id, kind, node.instance_id),
+        [&](const std::string& key) { return start(guest, key); });
+  } catch (const std::exception& e) {
+    return guest_error(c, node, doing, e);
+  }
+  switch (state.kind) {
+    case GuestJobState::Kind::kSucceeded:
+      progress[node.instance_id] = 1;
+      return std::nullopt;
+    case GuestJobState::Kind::kFailed:
+      return guest_error(c, node, doing, common::internal_error(state.message));
+    case GuestJobState::Kind::kRunning:
+      break;
+  }
+  progress[node.instance_id] = state.progress;
+  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
+                                         (state.message.empty() ? doing : state.message));
+}
+
+// run_node_phase of `phase` with the step's progress: the mean of the
+// nodes' (a node past `done_mark` counts whole).
+StepResult run_with_progress(StepContext& ctx, const db::Cluster& cluster,
+                             const std::vector<db::Node>& nodes, const NodePhase& phase,
+                             NodeMark done_mark, std::map<std::string, double>& progress) {
+  StepResult r = run_node_phase(ctx, cluster, nodes, phase);
+  if (r.kind == StepResult::Kind::kRetry && !nodes.empty()) {
+    double sum = 0;
+    for (const auto& n : nodes) {
+      sum += marked(ctx.operation, done_mark, n.instance_id) ? 1.0 : progress[n.instance_id];
+    }
+    r.step_progress = sum / static_cast<double>(nodes.size());
+  }
+  return r;
+}
 
 void add_cluster_backup_steps(taskmanager::StepList& steps) {
   steps.push_back(std::make_unique<SnapshotNodesStep>());
@@ -652,67 +423,6 @@ void add_cluster_backup_steps(taskmanager::StepList& steps) {
 
 void add_cluster_backup_delete_steps(taskmanager::StepList& steps) {
   steps.push_back(std::make_unique<RemoveClusterBackupStep>());
-}
-
-std::optional<std::vector<int64_t>> restored_tokens(StepContext& ctx, const std::string& node_id) {
-  const auto input = create_input(ctx.operation);
-  if (input.restore_backup_id().empty()) return std::nullopt;
-  auto storage = open_storage(ctx.services);
-  const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
-  const auto manifest =
-      read_json<pc::NodeBackupManifest>(*storage, source_manifest_key(source, input, node_id));
-  std::vector<int64_t> tokens;
-  for (const auto& t : manifest.tokens()) {
-    try {
-      tokens.push_back(std::stoll(t));
-    } catch (const std::exception&) {
-      throw common::conflict("backup " + source.backup.id + " records a token '" + t +
-                             "' that is not a Murmur3 token");
-    }
-  }
-  if (tokens.empty()) {
-    throw common::conflict("backup " + source.backup.id + " records no tokens for the source of " +
-                           node_id);
-  }
-  return tokens;
-}
-
-void add_cluster_restore_steps(taskmanager::StepList& steps) {
-  steps.push_back(std::make_unique<RestoreSchemaStep>());
-  steps.push_back(std::make_unique<RestoreDataStep>());
-}
-
-void add_restore_in_place_steps(taskmanager::StepList& steps) {
-  steps.push_back(std::make_unique<InPlacePhaseStep>(
-      "fetch-backup", "fetching every node's files from the backup", NodeMark::kFetched,
-      pc::RestoreSnapshotJob::FETCH, "fetch", "fetched"));
-  steps.push_back(std::make_unique<TruncateTablesStep>());
-  steps.push_back(std::make_unique<InPlacePhaseStep>(
-      "import-backup", "importing every node's files", NodeMark::kRestored,
-      pc::RestoreSnapshotJob::IMPORT, "import", "restored"));
-}
-
-void restore_in_place_failed(Services& services, const db::Operation& op) {
-  proto::ClusterRestoreInput input;
-  try {
-    input = in_place_input(op);
-  } catch (const common::Error&) {
-    return;
-  }
-  db::Operation one = op;
-  StepContext ctx{services, one};
-  for (const auto& id : input.instance_ids()) {
-    try {
-      pc::RestoreSnapshotJob job;
-      job.set_key(taskmanager::guest_job_key(op.id, "discard", id));
-      job.set_backup_id(input.backup_id());
-      job.set_mode(pc::RestoreSnapshotJob::DISCARD);
-      cassandra_guest(ctx, id).start_restore_snapshot(job, kQuickCall);
-    } catch (const std::exception& e) {
-      common::log::warn("restore.files_left",
-                        {{"op", op.id}, {"instance", id}, {"error", e.what()}});
-    }
-  }
 }
 
 void cluster_backup_failed(Services& services, const db::Operation& op,

@@ -1,0 +1,72 @@
+#pragma once
+// What the Cassandra backup and restore workflows share
+// (workflow_cassandra_backup.cc, workflow_cassandra_restore.cc): the backup
+// storage, reading a stored manifest, and a phase run on every node at once
+// where each node's guest does a job. Internal to those two files.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "automat/guest.pb.h"
+#include "common/error.h"
+#include "common/proto_json.h"
+#include "datastores/cassandra/workflow_cassandra_guest.h"
+#include "datastores/cassandra/workflow_cassandra_nodes.h"
+#include "storage/backup_storage.h"
+#include "taskmanager/node_phase.h"
+#include "taskmanager/workflow.h"
+
+namespace automat::datastores::cassandra {
+
+// A clearsnapshot or a schema's CREATEs: seconds, bounded; a call that
+// starts or looks up a job: at once.
+inline constexpr std::chrono::milliseconds kClearCall{120000};
+inline constexpr std::chrono::milliseconds kQuickCall{30000};
+inline constexpr std::chrono::seconds kJobPoll{2};
+inline const std::string kManifest = "manifest.json";
+// A node's phase while it loads a backup's files.
+inline constexpr const char* kRestorePhase = "restoring";
+
+// The taskmanager's [backup_storage]; kInternal when it has none.
+storage::BackupStoragePtr open_storage(const taskmanager::Services& services);
+// The object `key` as text (ObjectNotFound, ChecksumMismatch as get()).
+std::string read_text(storage::BackupStorage& storage, const std::string& key);
+
+// The object `key` as message M (protobuf's JSON mapping); kInternal
+// when it is not.
+template <typename M>
+M read_json(storage::BackupStorage& storage, const std::string& key) {
+  const auto doc = nlohmann::json::parse(read_text(storage, key), nullptr, false);
+  if (doc.is_discarded()) throw common::internal_error(key + " is not JSON");
+  return common::proto_json::decode<M>(doc, key);
+}
+
+
+// A phase run on every node at once, each node recorded under `done_mark`.
+taskmanager::NodePhase all_at_once(const char* phase_name, NodeMark done_mark,
+                                   std::string done_message, size_t nodes);
+
+// The node's guest job `kind` of this operation, started by `start` when
+// the guest has none: nullopt once it succeeded; a retry naming the node
+// while it runs (its progress into progress[node]); the node's error.
+using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
+std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& c,
+                                                const db::Cluster& cluster, const db::Node& node,
+                                                const std::string& kind, const std::string& doing,
+                                                const StartJob& start,
+                                                std::map<std::string, double>& progress);
+
+// run_node_phase of `phase` with the step's progress: the mean of the
+// nodes' (a node past `done_mark` counts whole).
+taskmanager::StepResult run_with_progress(taskmanager::StepContext& ctx,
+                                          const db::Cluster& cluster,
+                                          const std::vector<db::Node>& nodes,
+                                          const taskmanager::NodePhase& phase, NodeMark done_mark,
+                                          std::map<std::string, double>& progress);
+
+}  // namespace automat::datastores::cassandra
