@@ -46,7 +46,6 @@ M read_json(storage::BackupStorage& storage, const std::string& key) {
   return common::proto_json::decode<M>(doc, key);
 }
 
-
 // A phase run on every node at once, each node recorded under `done_mark`.
 taskmanager::NodePhase all_at_once(const char* phase_name, NodeMark done_mark,
                                    std::string done_message, size_t nodes);
@@ -63,8 +62,7 @@ std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& c,
 
 // run_node_phase of `phase` with the step's progress: the mean of the
 // nodes' (a node past `done_mark` counts whole).
-taskmanager::StepResult run_with_progress(taskmanager::StepContext& ctx,
-                                          const db::Cluster& cluster,
+taskmanager::StepResult run_with_progress(taskmanager::StepContext& ctx, const db::Cluster& cluster,
                                           const std::vector<db::Node>& nodes,
                                           const taskmanager::NodePhase& phase, NodeMark done_mark,
                                           std::map<std::string, double>& progress);
