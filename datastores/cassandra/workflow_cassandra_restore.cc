@@ -9,6 +9,7 @@
 #include "automat/operations.pb.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/workflow_cassandra_backup.h"
@@ -42,15 +43,26 @@ struct RestoreSource {
   pc::ClusterBackupFacts facts;
 };
 
-RestoreSource restore_source(const Services& services, storage::BackupStorage& storage,
-                             const std::string& backup_id) {
+// The guests are handed the taskmanager's [backup_storage]: kInternal
+// when it has none.
+void require_storage(const Services& services) {
+  if (!services.backup_storage) {
+    throw common::internal_error("this taskmanager has no [backup_storage]");
+  }
+}
+
+// The facts come from the backup's row (record-backup stored its
+// manifest's there), so a step polling its nodes reads no manifest.
+RestoreSource restore_source(const Services& services, const std::string& backup_id) {
   auto backup = services.backups ? services.backups->find_any(backup_id) : std::nullopt;
   if (!backup || backup->status != db::backup_status::kCompleted) {
     throw common::conflict("backup " + backup_id + " is no longer a COMPLETED backup");
   }
-  const auto manifest = read_json<proto::BackupManifest>(storage, backup->location + kManifest);
   pc::ClusterBackupFacts facts;
-  if (!manifest.datastore_facts().UnpackTo(&facts)) {
+  try {
+    facts = common::proto_json::decode<pc::ClusterBackupFacts>(backup->facts,
+                                                               "the facts of backup " + backup_id);
+  } catch (const common::Error&) {
     throw common::conflict("backup " + backup_id + " is not a Cassandra cluster backup");
   }
   return {*backup, facts};
@@ -87,7 +99,7 @@ class RestoreSchemaStep : public NamedStep {
     if (input.restore_backup_id().empty()) return StepResult::next();
     if (ring_checkpoint(ctx.operation).schema_applied()) return StepResult::next();
     auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+    const RestoreSource source = restore_source(ctx.services, input.restore_backup_id());
     const db::Cluster cluster = cluster_of(ctx);
     const db::Node* first = node_in(cluster, input.instance_ids(0));
     if (!first) throw common::not_found("node " + input.instance_ids(0) + " is gone");
@@ -124,8 +136,8 @@ class RestoreDataStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const auto input = create_input(ctx.operation);
     if (input.restore_backup_id().empty()) return StepResult::next();
-    auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+    require_storage(ctx.services);
+    const RestoreSource source = restore_source(ctx.services, input.restore_backup_id());
     const db::Cluster cluster = cluster_of(ctx);
     std::vector<db::Node> nodes;
     for (const auto& id : input.instance_ids()) {
@@ -181,8 +193,8 @@ class InPlacePhaseStep : public NamedStep {
 
   StepResult run(StepContext& ctx) override {
     const auto input = in_place_input(ctx.operation);
-    auto storage = open_storage(ctx.services);
-    const RestoreSource source = restore_source(ctx.services, *storage, input.backup_id());
+    require_storage(ctx.services);
+    const RestoreSource source = restore_source(ctx.services, input.backup_id());
     const db::Cluster cluster = cluster_of(ctx);
     std::vector<db::Node> nodes;
     for (const auto& id : input.instance_ids()) {
@@ -253,7 +265,7 @@ std::optional<std::vector<int64_t>> restored_tokens(StepContext& ctx, const std:
   const auto input = create_input(ctx.operation);
   if (input.restore_backup_id().empty()) return std::nullopt;
   auto storage = open_storage(ctx.services);
-  const RestoreSource source = restore_source(ctx.services, *storage, input.restore_backup_id());
+  const RestoreSource source = restore_source(ctx.services, input.restore_backup_id());
   const auto manifest =
       read_json<pc::NodeBackupManifest>(*storage, source_manifest_key(source, input, node_id));
   std::vector<int64_t> tokens;
