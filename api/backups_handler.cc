@@ -229,6 +229,9 @@ Response BackupsHandler::create_for_cluster(const RequestContext& ctx,
       input.add_keyspaces(entry);
     }
   }
+  if (const auto mib = body::whole(b, "max_mib_per_second")) {
+    input.set_max_bytes_per_second(static_cast<int64_t>(*mib) * 1024 * 1024);
+  }
   const auto cluster = services_.clusters->find(ctx.tenant_id(), cluster_id);
   if (!cluster) {
     throw common::not_found("cluster " + common::excerpt(cluster_id) + " was not found");

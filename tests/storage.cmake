@@ -2,7 +2,7 @@
 # tests; one contract (tests/support/backup_storage_contract.h) run on the
 # fake as a unit test, and on the file driver and on the S3 driver against
 # the s3proxy that ./run_tests.sh starts (AUTOMAT_TEST_S3_*).
-foreach(name settings s3_protocol fake)
+foreach(name settings s3_protocol fake throttle)
   add_executable(storage_${name}_test unit/storage_${name}_test.cc)
   target_compile_options(storage_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(storage_${name}_test PRIVATE automat_storage automat_test_support)

@@ -170,11 +170,26 @@ std::string file_sha256(const std::string& path) {
   return hash.hex();
 }
 
+namespace {
+
+// put_file, each chunk first granted by `throttle` when there is one.
+storage::ObjectInfo put_throttled(storage::BackupStorage& storage, const std::string& key,
+                                  const std::string& path, storage::Throttle* throttle) {
+  if (!throttle) return storage.put_file(key, path);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw common::internal_error("cannot open " + path);
+  storage::ThrottledStream in(file, *throttle);
+  return storage.put(key, in);
+}
+
+}  // namespace
+
 StoredSnapshot store_snapshot_files(storage::BackupStorage& storage,
                                     const std::vector<LocalSnapshotFile>& files,
                                     const std::string& pool, int concurrency,
                                     const UploadProgress& progress,
-                                    const std::function<bool()>& stop) {
+                                    const std::function<bool()>& stop,
+                                    storage::Throttle* throttle) {
   StoredSnapshot result;
   result.files.resize(files.size());
   for (const auto& f : files) result.total_bytes += f.size;
@@ -201,7 +216,7 @@ StoredSnapshot store_snapshot_files(storage::BackupStorage& storage,
           out.set_size(static_cast<int64_t>(f.size));
           out.set_sha256(sha);
         } else {
-          const storage::ObjectInfo put = storage.put_file(key, f.path);
+          const storage::ObjectInfo put = put_throttled(storage, key, f.path, throttle);
           if (put.sha256 != sha || put.size != f.size) {
             storage.remove(key);
             throw common::internal_error(f.path + " changed while it was stored");
@@ -245,6 +260,9 @@ void check_upload_job(const proto::cassandra::UploadSnapshotJob& job) {
   check_prefix(job.pool(), "pool");
   if (job.concurrency() < 0 || job.concurrency() > 16) {
     throw common::bad_request("an upload job's concurrency must be 0..16");
+  }
+  if (job.max_bytes_per_second() < 0) {
+    throw common::bad_request("an upload job's max_bytes_per_second must be 0 (no limit) or more");
   }
   TableSelection::parse(std::vector<std::string>(job.keyspaces().begin(), job.keyspaces().end()));
 }

@@ -16,6 +16,7 @@
 
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "storage/backup_storage.h"
+#include "storage/throttle.h"
 
 namespace automat::datastores::cassandra {
 
@@ -75,7 +76,8 @@ using UploadProgress = std::function<void(uint64_t done, uint64_t total)>;
 // file is hashed, and put only when the pool lacks an object of that key,
 // size and checksum. Answers the files as stored (in `files`' order) with
 // the bytes sent. Throws the first error (common::Error) once the threads
-// stopped; `stop` true also stops them (kUnavailable).
+// stopped; `stop` true also stops them (kUnavailable). With a `throttle`,
+// every byte sent is first granted by it (all threads share its rate).
 struct StoredSnapshot {
   std::vector<proto::cassandra::SnapshotFile> files;
   uint64_t total_bytes = 0;
@@ -85,7 +87,8 @@ StoredSnapshot store_snapshot_files(storage::BackupStorage& storage,
                                     const std::vector<LocalSnapshotFile>& files,
                                     const std::string& pool, int concurrency,
                                     const UploadProgress& progress,
-                                    const std::function<bool()>& stop = {});
+                                    const std::function<bool()>& stop = {},
+                                    storage::Throttle* throttle = nullptr);
 
 // <prefix>manifest.json.
 std::string node_manifest_key(const std::string& prefix);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -76,9 +77,35 @@ void CassandraManager::clear_snapshot(const std::string& tag) {
   common::log::info("cassandra.snapshot_cleared", {{"instance", instance_id_}, {"tag", tag}});
 }
 
+namespace {
+
+// The node's manifest of this job's backup, when a run of the job stored it
+// already (and then cleared the snapshot).
+std::optional<proto::cassandra::NodeBackupManifest> stored_manifest(
+    const proto::cassandra::UploadSnapshotJob& job) {
+  if (!job.clear_after()) return std::nullopt;
+  auto storage = storage::make_backup_storage(job.storage());
+  const std::string key = node_manifest_key(job.prefix());
+  if (!storage->head(key)) return std::nullopt;
+  std::ostringstream text;
+  storage->get(key, text);
+  const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded()) return std::nullopt;
+  auto manifest = common::proto_json::decode<proto::cassandra::NodeBackupManifest>(doc, key);
+  if (manifest.backup_id() != job.backup_id()) return std::nullopt;
+  return manifest;
+}
+
+std::string job_result(uint64_t total, uint64_t uploaded, size_t files) {
+  return nlohmann::json{{"total_bytes", total}, {"uploaded_bytes", uploaded}, {"files", files}}
+      .dump();
+}
+
+}  // namespace
+
 void CassandraManager::check_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job) {
   check_upload_job(job);
-  if (!snapshot_exists(layout_.data_dir, job.tag())) {
+  if (!snapshot_exists(layout_.data_dir, job.tag()) && !stored_manifest(job)) {
     throw common::conflict("the Cassandra node " + instance_id_ + " holds no snapshot " +
                            job.tag() + " to store");
   }
@@ -86,7 +113,17 @@ void CassandraManager::check_upload_snapshot(const proto::cassandra::UploadSnaps
 
 std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
                                               guestagent::JobContext& jc) {
-  check_upload_snapshot(job);
+  check_upload_job(job);
+  if (!snapshot_exists(layout_.data_dir, job.tag())) {
+    // A run of this job stored the node's part and cleared the snapshot.
+    if (const auto done = stored_manifest(job)) {
+      return job_result(static_cast<uint64_t>(done->total_bytes()),
+                        static_cast<uint64_t>(done->uploaded_bytes()),
+                        static_cast<size_t>(done->files_size()));
+    }
+    throw common::conflict("the Cassandra node " + instance_id_ + " holds no snapshot " +
+                           job.tag() + " to store");
+  }
   const TableSelection selection = selection_of(job.keyspaces());
   proto::cassandra::NodeBackupManifest manifest;
   manifest.set_backup_id(job.backup_id());
@@ -119,13 +156,17 @@ std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnap
   }
   const auto files = snapshot_files(layout_.data_dir, job.tag(), selection);
   auto storage = storage::make_backup_storage(job.storage());
+  std::optional<storage::Throttle> throttle;
+  if (job.max_bytes_per_second() > 0) {
+    throttle.emplace(static_cast<uint64_t>(job.max_bytes_per_second()));
+  }
   const StoredSnapshot stored = store_snapshot_files(
       *storage, files, job.pool(), job.concurrency() ? job.concurrency() : kDefaultConcurrency,
       [&](uint64_t done, uint64_t total) {
         jc.progress(total ? double(done) / double(total) : 1.0,
                     "stored " + mib(done) + " of " + mib(total));
       },
-      [&] { return jc.stopping(); });
+      [&] { return jc.stopping(); }, throttle ? &*throttle : nullptr);
   // A node whose JVM died meanwhile fails its part: the backup must not
   // complete with a node that is down.
   if (server_->health() == CassandraServer::Health::kDown) {
@@ -145,10 +186,9 @@ std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnap
                      {"files", std::to_string(stored.files.size())},
                      {"bytes", std::to_string(stored.total_bytes)},
                      {"uploaded", std::to_string(stored.uploaded_bytes)}});
-  nlohmann::json result = {{"total_bytes", stored.total_bytes},
-                           {"uploaded_bytes", stored.uploaded_bytes},
-                           {"files", stored.files.size()}};
-  return result.dump();
+  // Phase 3 on this node now, while the others may still be storing.
+  if (job.clear_after()) clear_snapshot(job.tag());
+  return job_result(stored.total_bytes, stored.uploaded_bytes, stored.files.size());
 }
 
 void CassandraManager::apply_schema(const std::vector<std::string>& statements) {

@@ -207,6 +207,8 @@ class StoreSnapshotsStep : public NamedStep {
       job.set_prefix(node_prefix(backup, node.instance_id));
       job.set_pool(pool_prefix(cluster.id) + node.instance_id + "/");
       job.set_backup_id(backup.id);
+      job.set_max_bytes_per_second(input.max_bytes_per_second());
+      job.set_clear_after(true);
       for (const auto& k : input.keyspaces()) job.add_keyspaces(k);
       return node_job(
           c, cluster, node, "backup", "storing the snapshot",
@@ -221,7 +223,9 @@ class StoreSnapshotsStep : public NamedStep {
 };
 
 // Phase 3: every node's snapshot cleared (its hard links would otherwise
-// keep every compacted SSTable on disk).
+// keep every compacted SSTable on disk). Each node's upload job clears its
+// own as soon as it stored it; this makes sure, at once on every node (a
+// node without the snapshot answers at once).
 class ClearSnapshotsStep : public NamedStep {
  public:
   ClearSnapshotsStep() : NamedStep("clear-snapshots", "clearing every node's snapshot", 10min) {}
@@ -230,15 +234,34 @@ class ClearSnapshotsStep : public NamedStep {
     const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
     if (backup.status == db::backup_status::kCompleted) return StepResult::next();
     const db::Cluster cluster = backup_cluster(ctx.services, backup);
+    struct Call {
+      db::Node node;
+      std::future<void> done;
+    };
+    std::vector<Call> calls;
+    const std::string tag = tag_of(backup);
     for (const auto& node : backup_nodes(cluster, ctx.operation)) {
       if (marked(ctx.operation, NodeMark::kSnapshotCleared, node.instance_id)) continue;
       try {
-        cassandra_guest(ctx, node.instance_id).clear_snapshot(tag_of(backup), kClearCall);
+        auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
+        calls.push_back({node, std::async(std::launch::async, [guest, tag] {
+                           guest->clear_snapshot(tag, kClearCall);
+                         })});
       } catch (const std::exception& e) {
+        for (auto& c : calls) c.done.wait();
         return guest_error(ctx, node, "nodetool clearsnapshot", e);
       }
-      mark(ctx, NodeMark::kSnapshotCleared, node.instance_id);
     }
+    std::optional<StepResult> first_error;
+    for (auto& c : calls) {
+      try {
+        c.done.get();
+        mark(ctx, NodeMark::kSnapshotCleared, c.node.instance_id);
+      } catch (const std::exception& e) {
+        if (!first_error) first_error = guest_error(ctx, c.node, "nodetool clearsnapshot", e);
+      }
+    }
+    if (first_error) return *first_error;
     return StepResult::next();
   }
 };

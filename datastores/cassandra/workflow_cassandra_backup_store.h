@@ -27,7 +27,9 @@ namespace automat::datastores::cassandra {
 // starts or looks up a job: at once.
 inline constexpr std::chrono::milliseconds kClearCall{120000};
 inline constexpr std::chrono::milliseconds kQuickCall{30000};
-inline constexpr std::chrono::seconds kJobPoll{2};
+// How often a running guest job is looked at: its end is seen within a
+// second, for a few bytes of gRPC each time.
+inline constexpr std::chrono::seconds kJobPoll{1};
 inline const std::string kManifest = "manifest.json";
 // A node's phase while it loads a backup's files.
 inline constexpr const char* kRestorePhase = "restoring";

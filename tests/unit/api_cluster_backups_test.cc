@@ -67,6 +67,18 @@ TEST(ClusterBackups, StartsABackupOfEveryNodeAndHoldsTheCluster) {
   EXPECT_EQ(body_of(all)["backups"].size(), 1u);
 }
 
+TEST(ClusterBackups, ABandwidthLimitReachesTheUploadInBytesPerSecond) {
+  ClusterTestEnv env;
+  const std::string id = active_cluster(env);
+  const Response r =
+      env.post("/clusters/" + id + "/backups", backup_body({{"max_mib_per_second", 50}}));
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto op = env.operations.find_any(body_of(r)["operation"]["id"]);
+  ASSERT_TRUE(op);
+  EXPECT_EQ(op->input["max_bytes_per_second"], std::to_string(50LL * 1024 * 1024))
+      << "protobuf's JSON mapping writes an int64 as a string";
+}
+
 TEST(ClusterBackups, ACompletedBackupShowsWhatItSent) {
   ClusterTestEnv env;
   const std::string id = active_cluster(env);
@@ -90,6 +102,11 @@ TEST(ClusterBackups, BadInputIsA4xxThatWritesNothing) {
   EXPECT_EQ(post(json{{"backup", "x"}}).status, 400);
   EXPECT_EQ(post(json{{"backup", {{"description", "no name"}}}}).status, 400);
   EXPECT_EQ(post(backup_body({{"keyspaces", "shop"}})).status, 400);
+  for (const json& rate : {json(0), json(-5), json(100001), json("fast"), json(1.5)}) {
+    const Response r = post(backup_body({{"max_mib_per_second", rate}}));
+    EXPECT_EQ(r.status, 400) << rate << ": " << r.body;
+    EXPECT_NE(r.body.find("max_mib_per_second"), std::string::npos) << r.body;
+  }
   for (const std::string& bad : std::vector<std::string>{
            "shop.", "a b", "shop;drop", "ks.t.x", "system", "system_auth.roles", "\"quoted\""}) {
     const Response r = post(backup_body({{"keyspaces", {bad}}}));

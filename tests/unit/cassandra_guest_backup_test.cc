@@ -181,6 +181,42 @@ TEST_F(CassandraBackupFilesTest, AStoredObjectWithOtherBytesIsReplacedNotTrusted
   EXPECT_EQ(back.str(), "the real bytes");
 }
 
+TEST_F(CassandraBackupFilesTest, AThrottleHoldsTheUploadToItsRate) {
+  snapshot_file("shop", "orders-aa11", "t1", "nb-1-big-Data.db", std::string(300000, 'd'));
+  snapshot_file("shop", "items-bb22", "t1", "nb-2-big-Data.db", std::string(100000, 'i'));
+  storage::FileStorage storage(dir_ / "store");
+  // A fake clock that moves only by the throttle's sleeps.
+  using Clock = storage::Throttle::Clock;
+  Clock::time_point now{};
+  Clock::duration slept{};
+  storage::Throttle throttle(
+      100000,  // bytes a second
+      [&] { return now; },
+      [&](Clock::duration d) {
+        now += d;
+        slept += d;
+      });
+  const auto files = snapshot_files(data_.string(), "t1", TableSelection::parse({}));
+  const auto stored = store_snapshot_files(storage, files, "p/", 1, {}, {}, &throttle);
+  EXPECT_EQ(stored.uploaded_bytes, 400000u);
+  // At 100,000 bytes a second, in chunks of 256 KiB: items' 100,000, then
+  // orders' 262,144 and 37,856. The last chunk may start once the 362,144
+  // before it took their time.
+  EXPECT_NEAR(std::chrono::duration<double>(slept).count(), 3.62144, 0.001);
+  for (const auto& f : stored.files) {
+    std::ostringstream back;
+    storage.get(f.key(), back);
+    EXPECT_EQ(back.str(),
+              std::string(static_cast<size_t>(f.size()), f.size() == 300000 ? 'd' : 'i'))
+        << f.key();
+  }
+  // A second backup of the same files sends nothing, so waits for nothing.
+  const Clock::duration before = slept;
+  const auto again = store_snapshot_files(storage, files, "p/", 1, {}, {}, &throttle);
+  EXPECT_EQ(again.uploaded_bytes, 0u);
+  EXPECT_EQ(slept, before);
+}
+
 TEST_F(CassandraBackupFilesTest, AFailingStoreStopsWithItsError) {
   snapshot_file("shop", "orders-aa11", "t1", "nb-1-big-Data.db", "bytes");
   auto files = snapshot_files(data_.string(), "t1", TableSelection::parse({}));
