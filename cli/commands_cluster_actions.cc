@@ -28,6 +28,7 @@ struct ClusterBackupArgs {
   std::string name;
   std::string description;
   std::vector<std::string> keyspaces;
+  int max_mib_per_second = 0;  // 0: no limit
   bool wait = false;
 };
 
@@ -153,6 +154,7 @@ int backup_cluster(Session& session, const ClusterBackupArgs& args) {
   nlohmann::json backup = {{"name", args.name}};
   if (!args.description.empty()) backup["description"] = args.description;
   if (!args.keyspaces.empty()) backup["keyspaces"] = args.keyspaces;
+  if (args.max_mib_per_second > 0) backup["max_mib_per_second"] = args.max_mib_per_second;
   Accepted accepted = api.post(cluster_path(id) + "/backups", {{"backup", backup}});
   nlohmann::json view = field_json(accepted.body, "backup");
   if (!args.wait) {
@@ -208,6 +210,9 @@ void add_backup(CLI::App& cluster, Session& session, CommandSet& commands) {
   backup->add_option("--description", args->description, "A description of the backup");
   backup->add_option("--keyspace", args->keyspaces,
                      "Back up only this keyspace (ks) or table (ks.table); repeatable");
+  backup->add_option("--max-mib-per-second", args->max_mib_per_second,
+                     "Bandwidth limit per node while storing, in MiB/s (default: none)")
+      ->check(CLI::Range(1, 100000));
   backup->add_flag("--wait", args->wait,
                    "Wait until the backup is COMPLETED (exit 0) or FAILED (exit 1), showing "
                    "progress");

@@ -50,6 +50,25 @@ TEST_F(CliClusterActionsTest, GrowSendsTheNodesWithRacksRoundRobin) {
   EXPECT_EQ(http_.count("GET", "/operations/opG"), 0);
 }
 
+TEST_F(CliClusterActionsTest, BackupSendsItsKeyspacesAndBandwidthLimit) {
+  http_.on("POST", std::string("/clusters/") + kClusterId + "/backups",
+           json_response(202, {{"backup", {{"id", "b1"}, {"name", "nightly"}, {"status", "NEW"}}},
+                               {"operation", {{"id", "opB"}}}}));
+  EXPECT_EQ(run_cli({"cluster", "backup", kClusterId, "--name", "nightly", "--keyspace", "shop",
+                     "--max-mib-per-second", "40"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(sent("POST", std::string("/clusters/") + kClusterId + "/backups"),
+            (nlohmann::json{{"backup",
+                             {{"name", "nightly"},
+                              {"keyspaces", {"shop"}},
+                              {"max_mib_per_second", 40}}}}));
+  // Out of range: refused before anything is sent.
+  EXPECT_NE(run_cli({"cluster", "backup", kClusterId, "--name", "n", "--max-mib-per-second", "0"}),
+            0);
+  EXPECT_EQ(http_.count("POST", std::string("/clusters/") + kClusterId + "/backups"), 1);
+}
+
 TEST_F(CliClusterActionsTest, CleanupSendsTheAction) {
   script_cluster_list();
   script_action_accepted("opC", "CLEANING");
