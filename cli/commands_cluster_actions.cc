@@ -210,8 +210,9 @@ void add_backup(CLI::App& cluster, Session& session, CommandSet& commands) {
   backup->add_option("--description", args->description, "A description of the backup");
   backup->add_option("--keyspace", args->keyspaces,
                      "Back up only this keyspace (ks) or table (ks.table); repeatable");
-  backup->add_option("--max-mib-per-second", args->max_mib_per_second,
-                     "Bandwidth limit per node while storing, in MiB/s (default: none)")
+  backup
+      ->add_option("--max-mib-per-second", args->max_mib_per_second,
+                   "Bandwidth limit per node while storing, in MiB/s (default: none)")
       ->check(CLI::Range(1, 100000));
   backup->add_flag("--wait", args->wait,
                    "Wait until the backup is COMPLETED (exit 0) or FAILED (exit 1), showing "

@@ -63,6 +63,14 @@ class BackupStorage {
   // does, the put fails). kNotFound when `path` cannot be opened.
   virtual ObjectInfo put_file(const std::string& key, const std::string& path) = 0;
 
+  // put() of bytes whose SHA-256 the caller knows already (it hashed the
+  // file it now streams, e.g. through a bandwidth limit): the checksum is
+  // stored with the object from the start (on S3: no copy afterwards, so
+  // no 5 GiB limit). When the bytes read do not have `sha256` the put
+  // fails with kConflict and the object that was at `key` stays as it was.
+  virtual ObjectInfo put_hashed(const std::string& key, std::istream& source,
+                                const std::string& sha256) = 0;
+
   // Writes the bytes of `key` to `out` while computing their SHA-256, and
   // compares it with the stored one at the end. Throws ObjectNotFound,
   // ChecksumMismatch (naming the key), or common::Error as put(). When it

@@ -70,11 +70,25 @@ fs::path FileStorage::object_path(const std::string& key) const { return root_ /
 fs::path FileStorage::checksum_path(const std::string& key) const { return root_ / "sha256" / key; }
 
 ObjectInfo FileStorage::put(const std::string& key, std::istream& source) {
+  return store(key, source, "");
+}
+
+ObjectInfo FileStorage::put_hashed(const std::string& key, std::istream& source,
+                                   const std::string& sha256) {
+  if (sha256.empty()) throw common::bad_request("put_hashed needs the SHA-256 of " + key);
+  return store(key, source, sha256);
+}
+
+ObjectInfo FileStorage::store(const std::string& key, std::istream& source,
+                              const std::string& expected_sha256) {
   check_key(key);
   make_dirs(root_ / "incoming");
   const fs::path partial = root_ / "incoming" / common::crypto::random_hex(12);
   try {
     auto [size, sha256] = copy_hashing(source, partial);
+    if (!expected_sha256.empty() && sha256 != expected_sha256) {
+      throw common::conflict("the bytes stored as " + key + " changed while they were read");
+    }
     make_dirs(checksum_path(key).parent_path());
     make_dirs(object_path(key).parent_path());
     common::write_file_atomically(checksum_path(key).string(), sha256 + "\n", 0640);

@@ -24,6 +24,8 @@ class FileStorage : public BackupStorage {
 
   ObjectInfo put(const std::string& key, std::istream& source) override;
   ObjectInfo put_file(const std::string& key, const std::string& path) override;
+  ObjectInfo put_hashed(const std::string& key, std::istream& source,
+                        const std::string& sha256) override;
   ObjectInfo get(const std::string& key, std::ostream& out) override;
   std::optional<ObjectInfo> head(const std::string& key) override;
   std::vector<ObjectInfo> list(const std::string& prefix) override;
@@ -35,6 +37,10 @@ class FileStorage : public BackupStorage {
 
  private:
   std::filesystem::path checksum_path(const std::string& key) const;
+  // put(), refusing (kConflict, nothing replaced) bytes whose SHA-256 is
+  // not `expected_sha256` unless that is empty.
+  ObjectInfo store(const std::string& key, std::istream& source,
+                   const std::string& expected_sha256);
 
   std::filesystem::path root_;
 };

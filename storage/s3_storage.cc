@@ -343,6 +343,13 @@ ObjectInfo S3Storage::put(const std::string& key, std::istream& source) {
   return upload(key, source, "");
 }
 
+ObjectInfo S3Storage::put_hashed(const std::string& key, std::istream& source,
+                                 const std::string& sha256) {
+  check_key(key);
+  if (sha256.empty()) throw common::bad_request("put_hashed needs the SHA-256 of " + key);
+  return upload(key, source, sha256);
+}
+
 ObjectInfo S3Storage::put_file(const std::string& key, const std::string& path) {
   check_key(key);
   std::ifstream in(path, std::ios::binary);

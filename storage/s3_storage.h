@@ -43,6 +43,8 @@ class S3Storage : public BackupStorage {
   // limit nor window.
   ObjectInfo put(const std::string& key, std::istream& source) override;
   ObjectInfo put_file(const std::string& key, const std::string& path) override;
+  ObjectInfo put_hashed(const std::string& key, std::istream& source,
+                        const std::string& sha256) override;
   ObjectInfo get(const std::string& key, std::ostream& out) override;
   std::optional<ObjectInfo> head(const std::string& key) override;
   std::vector<ObjectInfo> list(const std::string& prefix) override;

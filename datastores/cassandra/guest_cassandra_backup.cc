@@ -172,14 +172,16 @@ std::string file_sha256(const std::string& path) {
 
 namespace {
 
-// put_file, each chunk first granted by `throttle` when there is one.
+// put_file of the file whose SHA-256 is `sha256`, each chunk first granted
+// by `throttle` when there is one.
 storage::ObjectInfo put_throttled(storage::BackupStorage& storage, const std::string& key,
-                                  const std::string& path, storage::Throttle* throttle) {
+                                  const std::string& path, const std::string& sha256,
+                                  storage::Throttle* throttle) {
   if (!throttle) return storage.put_file(key, path);
   std::ifstream file(path, std::ios::binary);
   if (!file) throw common::internal_error("cannot open " + path);
   storage::ThrottledStream in(file, *throttle);
-  return storage.put(key, in);
+  return storage.put_hashed(key, in, sha256);
 }
 
 }  // namespace
@@ -216,7 +218,7 @@ StoredSnapshot store_snapshot_files(storage::BackupStorage& storage,
           out.set_size(static_cast<int64_t>(f.size));
           out.set_sha256(sha);
         } else {
-          const storage::ObjectInfo put = put_throttled(storage, key, f.path, throttle);
+          const storage::ObjectInfo put = put_throttled(storage, key, f.path, sha, throttle);
           if (put.sha256 != sha || put.size != f.size) {
             storage.remove(key);
             throw common::internal_error(f.path + " changed while it was stored");

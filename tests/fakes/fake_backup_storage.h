@@ -47,6 +47,17 @@ class FakeBackupStorage : public storage::BackupStorage {
     return storage::ObjectInfo{key, size, sha256};
   }
 
+  storage::ObjectInfo put_hashed(const std::string& key, std::istream& source,
+                                 const std::string& sha256) override {
+    storage::check_key(key);
+    std::string bytes{std::istreambuf_iterator<char>(source), std::istreambuf_iterator<char>()};
+    if (storage::Sha256::of(bytes) != sha256) {
+      throw common::conflict("the bytes stored as " + key + " changed while they were read");
+    }
+    std::istringstream in(bytes);
+    return put(key, in);
+  }
+
   storage::ObjectInfo put_file(const std::string& key, const std::string& path) override {
     storage::check_key(key);
     std::ifstream in(path, std::ios::binary);

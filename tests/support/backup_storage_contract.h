@@ -127,6 +127,30 @@ TEST_P(BackupStorageContract, AFileOfSeveralPartsRoundTripsIntoAFile) {
   EXPECT_TRUE(read_all(restored) == bytes) << "the restored file differs";
 }
 
+TEST_P(BackupStorageContract, AHashedStreamIsStoredOnlyWithTheBytesItVouchesFor) {
+  const std::string bytes = random_bytes(2 * kContractPartSize + 999, 7);
+  {
+    std::istringstream in(bytes);
+    const ObjectInfo put = storage().put_hashed("pool/a/data.bin", in, Sha256::of(bytes));
+    EXPECT_EQ(put.size, bytes.size());
+    EXPECT_EQ(put.sha256, Sha256::of(bytes));
+  }
+  EXPECT_EQ(storage().head("pool/a/data.bin")->sha256, Sha256::of(bytes));
+  EXPECT_TRUE(get_bytes("pool/a/data.bin") == bytes);
+  // Other bytes under the same promise: refused, the stored object kept.
+  for (const std::string& other : {std::string("short"), random_bytes(2 * kContractPartSize, 8)}) {
+    std::istringstream in(other);
+    try {
+      storage().put_hashed("pool/a/data.bin", in, Sha256::of(bytes));
+      ADD_FAILURE() << "bytes of another SHA-256 were stored";
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kConflict) << e.what();
+    }
+    EXPECT_EQ(storage().head("pool/a/data.bin")->sha256, Sha256::of(bytes));
+    EXPECT_TRUE(get_bytes("pool/a/data.bin") == bytes) << "the stored object changed";
+  }
+}
+
 TEST_P(BackupStorageContract, AStreamOfSeveralPartsRoundTripsWithItsChecksumStored) {
   const std::string bytes = random_bytes(kContractPartSize + 777, 2);
   const ObjectInfo put = put_bytes("backups/b3/stream.bin", bytes);

@@ -58,11 +58,10 @@ TEST_F(CliClusterActionsTest, BackupSendsItsKeyspacesAndBandwidthLimit) {
                      "--max-mib-per-second", "40"}),
             0)
       << err_.str();
-  EXPECT_EQ(sent("POST", std::string("/clusters/") + kClusterId + "/backups"),
-            (nlohmann::json{{"backup",
-                             {{"name", "nightly"},
-                              {"keyspaces", {"shop"}},
-                              {"max_mib_per_second", 40}}}}));
+  EXPECT_EQ(
+      sent("POST", std::string("/clusters/") + kClusterId + "/backups"),
+      (nlohmann::json{
+          {"backup", {{"name", "nightly"}, {"keyspaces", {"shop"}}, {"max_mib_per_second", 40}}}}));
   // Out of range: refused before anything is sent.
   EXPECT_NE(run_cli({"cluster", "backup", kClusterId, "--name", "n", "--max-mib-per-second", "0"}),
             0);
