@@ -8,6 +8,13 @@
 # automat-taskmanager and automat-conductor in the background. Safe to run
 # again: it starts only what is not running, so it also restarts a crashed
 # service. ./unstack.sh stops everything.
+#
+# Backups go to .automat/backups (the `file` driver). With
+# AUTOMAT_BACKUP_STORAGE=s3 they go to an S3 server instead: s3proxy (the
+# S3-compatible server ./run_tests.sh uses, one jar from Maven Central on the
+# Java 17 of the Cassandra nodes) on 127.0.0.1:${AUTOMAT_S3_PORT:-8790},
+# bucket automat-backups, serving .automat/s3proxy/data; its key pair is made
+# on the first such run and kept in .automat/s3proxy.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
@@ -28,6 +35,9 @@ ADDRESS_POOL=127.10.0.0/16
 TENANT=demo
 CASSANDRA_VERSION=5.0.9
 SERVICES=(automat-conductor automat-taskmanager automat-api)
+BACKUP_STORAGE=${AUTOMAT_BACKUP_STORAGE:-file}
+S3_PORT=${AUTOMAT_S3_PORT:-8790}
+S3_BUCKET=automat-backups
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -60,7 +70,38 @@ write_config() {
   ini_set "$tmp" DEFAULT guest_secret "$secret"
   ini_set "$tmp" DEFAULT state_dir "$STATE"
   ini_set "$tmp" compute address_pool "$ADDRESS_POOL"
+  if [ "$BACKUP_STORAGE" = s3 ]; then
+    ini_set "$tmp" backup_storage driver s3
+    ini_set "$tmp" backup_storage endpoint "http://127.0.0.1:$S3_PORT"
+    ini_set "$tmp" backup_storage bucket "$S3_BUCKET"
+    ini_set "$tmp" backup_storage access_key "$(cat "$STATE/s3proxy/access_key")"
+    ini_set "$tmp" backup_storage secret_key "$(cat "$STATE/s3proxy/secret_key")"
+  fi
   mv "$tmp" "$CONF"
+}
+
+# AUTOMAT_BACKUP_STORAGE=s3: the key pair (made once), the jar (cached in
+# .cache/cassandra/.m2 beside Cassandra's downloads) and the server, with
+# its bucket (a directory of the filesystem backend).
+prepare_s3() {
+  case "$BACKUP_STORAGE" in
+    file) return 0 ;;
+    s3) ;;
+    *) echo "AUTOMAT_BACKUP_STORAGE must be file or s3, not $BACKUP_STORAGE" >&2; exit 2 ;;
+  esac
+  mkdir -p "$STATE/s3proxy"
+  chmod 700 "$STATE/s3proxy"
+  [ -s "$STATE/s3proxy/access_key" ] || echo "automat-stack" >"$STATE/s3proxy/access_key"
+  [ -s "$STATE/s3proxy/secret_key" ] || (umask 077; random_hex 20 >"$STATE/s3proxy/secret_key")
+  fetch_s3proxy "$ROOT/.cache/cassandra/.m2"
+}
+
+start_s3() {
+  [ "$BACKUP_STORAGE" = s3 ] || return 0
+  mkdir -p "$STATE/s3proxy/data/$S3_BUCKET"
+  # An s3proxy of an earlier run that still runs is kept (start_service).
+  start_s3proxy "$STATE/s3proxy" "$S3_PORT" "$(cat "$STATE/s3proxy/access_key")" \
+    "$(cat "$STATE/s3proxy/secret_key")" "$(s3proxy_jar "$ROOT/.cache/cassandra/.m2")"
 }
 
 psql_admin() {
@@ -212,12 +253,17 @@ main() {
   scripts/build.sh automat_products
   step "State directory $STATE"
   make_state_dirs
+  prepare_s3
   write_config
   step "PostgreSQL on 127.0.0.1:$PG_PORT"
   start_postgres "$STATE/pg" "$PG_PORT"
   create_database
   step "RabbitMQ on 127.0.0.1:$AMQP_PORT"
   start_rabbitmq "$STATE/rabbitmq" "$AMQP_PORT" "$AMQP_DIST_PORT"
+  if [ "$BACKUP_STORAGE" = s3 ]; then
+    step "s3proxy on 127.0.0.1:$S3_PORT (backups in bucket $S3_BUCKET)"
+    start_s3
+  fi
   step "Schema and catalog"
   manage db sync
   seed_catalog
@@ -237,6 +283,8 @@ main() {
   step "Credentials"
   ensure_token "$endpoint"
   write_openrc "$endpoint"
+  local backups_in=".automat/backups"
+  [ "$BACKUP_STORAGE" = file ] || backups_in="s3://$S3_BUCKET on 127.0.0.1:$S3_PORT"
   cat <<EOF
 
 Automat is running ($endpoint, logs in .automat/logs/). Now:
@@ -245,7 +293,7 @@ Automat is running ($endpoint, logs in .automat/logs/). Now:
   automat flavor list
   automat datastore list
   automat instance create mydb --flavor m1.tiny --size 1 --database appdb --user app:app-password:appdb --wait
-  automat backup create first --instance mydb --wait      # into .automat/backups
+  automat backup create first --instance mydb --wait      # into $backups_in
   automat instance create mycopy --flavor m1.tiny --size 1 --backup <backup id> --wait
   automat cluster create ring --datastore cassandra --flavor m1.small --size 1 --nodes 3 --rack rack1 --rack rack2 --wait
 

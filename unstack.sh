@@ -37,6 +37,10 @@ echo "==> RabbitMQ"
 stop_rabbitmq "$STATE/rabbitmq"
 echo "==> PostgreSQL"
 stop_postgres "$STATE/pg"
+if [ -d "$STATE/s3proxy" ]; then
+  echo "==> s3proxy"
+  stop_s3proxy "$STATE/s3proxy"
+fi
 
 if [ "$PURGE" = 1 ]; then
   rm -rf "$STATE"
