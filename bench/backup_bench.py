@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 
-from benchlib import ROOT, api, log  # bench/, this script's folder, is on sys.path
+from benchlib import ROOT, api, log, storage_driver  # bench/, this script's folder, is on sys.path
 
 MB = 1 << 20
 
@@ -132,7 +132,7 @@ def main():
 
         print(f"| plain copy of the data dir ({data / MB:.0f} MB, cp -a + sync) | physical limit"
               f" | {copy_rate:.0f} MB/s ({copy_s:.1f} s) |")
-        print(f"| MySQL full backup to `file` (POST → COMPLETED) | ≥ 70 % of the copy rate"
+        print(f"| MySQL full backup to `{storage_driver()}` (POST → COMPLETED) | ≥ 70 % of the copy rate"
               f" | {full_rate:.0f} MB/s ({full_s:.1f} s, {100 * full_rate / copy_rate:.0f} % of"
               f" the copy; stored {full['size_bytes'] / MB:.0f} MB) |")
         print(f"| MySQL incremental backup after 1 % more rows | | {inc_s:.1f} s, stored"

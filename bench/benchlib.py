@@ -2,6 +2,7 @@
 credentials (AUTOMAT_URL/AUTOMAT_TOKEN, else .automat/openrc), the API call,
 and progress on stderr. Imported by the bench/*.py scripts (their own folder
 is on sys.path when they run)."""
+import configparser
 import json
 import os
 import sys
@@ -47,6 +48,14 @@ def api(method, path, body=None):
             return e.code, json.loads(text or b"{}")
         except ValueError:
             return e.code, {"raw": text.decode(errors="replace")}
+
+
+def storage_driver():
+    """The running stack's [backup_storage] driver ("file" or "s3"), as
+    .automat/automat.conf names it."""
+    conf = configparser.ConfigParser(interpolation=None, strict=False)
+    conf.read(os.path.join(ROOT, ".automat", "automat.conf"))
+    return conf.get("backup_storage", "driver", fallback="file").strip() or "file"
 
 
 def cluster_view(cluster_id):

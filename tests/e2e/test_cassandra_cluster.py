@@ -32,7 +32,7 @@ from cassandra.query import SimpleStatement
 from cassandra_support import (cluster_action, cluster_view, guest_actions, java_pids_under,
                                jvm_pid, log_stamp, node_ips, nodetool, ring_status, summary,
                                wait_cluster_operation, with_session)
-from support import get_operation, http, pid_alive, wait_for
+from support import create_body, get_operation, http, pid_alive, wait_for
 
 FLAVOR = "2"  # m1.small, 1024 MB: the least Cassandra accepts
 ROWS = 1000
@@ -370,6 +370,14 @@ def lifecycle(ring, create_op):
     assert resp.status == 404, f"another tenant's GET answered {resp.status}: {resp.text}"
     resp = http("GET", other.url(f"/clusters/{ring.id}/backups"), other.token)
     assert resp.status == 404, f"another tenant's list answered {resp.status}: {resp.text}"
+    # A Cassandra cluster's backup restored as a MySQL instance: 400 with
+    # the reason, no instance made.
+    before = len(http("GET", tenant.url("/instances"), tenant.token).json["instances"])
+    body = create_body("e2e-wrong-restore", stack.version)
+    body["instance"]["restorePoint"] = {"backupRef": first["id"]}
+    resp = http("POST", tenant.url("/instances"), tenant.token, body)
+    assert resp.status == 400 and "is a cluster backup" in resp.text, (resp.status, resp.text)
+    assert len(http("GET", tenant.url("/instances"), tenant.token).json["instances"]) == before
     objects = stack.backup_objects_dir
     if objects:
         stored = [os.path.join(d, f) for d, _, fs in os.walk(objects) for f in fs]
