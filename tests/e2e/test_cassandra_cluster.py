@@ -401,7 +401,19 @@ def lifecycle(ring, create_op):
     assert resp.status == 202, f"restore answered {resp.status}: {resp.text}"
     restored.id = resp.json["cluster"]["id"]
     try:
-        restored.run("restore into a new cluster", resp.json["operation"]["id"], CREATE_TIMEOUT)
+        # The taskmanager killed -9 while the new nodes fetch and import
+        # their files (issue 12 section 5): another one picks the operation
+        # up from its cursor, the guests' jobs went on meanwhile.
+        restore_op = resp.json["operation"]["id"]
+        wait_for(lambda: get_operation(tenant, restore_op)["step_name"] == "restore-data",
+                 CREATE_TIMEOUT, 0.05, "the restore to load the data")
+        stack.kill("automat-taskmanager")
+        try:
+            killed = get_operation(tenant, restore_op)
+            assert killed["state"] == "RUNNING" and killed["step_name"] == "restore-data", killed
+        finally:
+            stack.start("automat-taskmanager")
+        restored.run("restore into a new cluster", restore_op, CREATE_TIMEOUT)
         rview = restored.active(3)
         got = {node_tokens(stack, n["ip"][0]): n["rack"] for n in rview["instances"]}
         assert got == source_tokens, (
