@@ -28,6 +28,9 @@ void check_key(const std::string& key) {
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
+  if (key.ends_with(kChecksumSuffix)) {
+    refuse(std::string("ends in ") + kChecksumSuffix + ", a name kept for checksums");
+  }
 }
 
 bool prefix_can_match(const std::string& prefix) {

@@ -6,7 +6,8 @@
 // driver in automat.conf picks one (storage/storage_factory.h).
 //
 // Keys are relative paths: non-empty segments separated by '/', no "." or
-// ".." segment, no leading '/', at most 1024 bytes, printable ASCII only.
+// ".." segment, no leading '/', at most 1024 bytes, printable ASCII only,
+// not ending in kChecksumSuffix (a driver's own companion objects).
 // A bad key is refused with common::Error(kBadRequest) before any I/O.
 //
 // Every call may be made from several threads at once; two writers of the
@@ -21,6 +22,10 @@
 #include "common/error.h"
 
 namespace automat::storage {
+
+// Reserved: "<key>.automat-sha256" is where a driver may keep the SHA-256
+// of `key` beside it (storage/s3_storage.h, for streams over 5 GiB).
+inline constexpr const char* kChecksumSuffix = ".automat-sha256";
 
 struct ObjectInfo {
   std::string key;

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <ostream>
+#include <sstream>
 
 #include "storage/sha256.h"
 
@@ -252,18 +253,43 @@ void S3Storage::set_checksum(const std::string& key, const std::string& sha256) 
   check(perform(request), "store the checksum of backup object " + key, key);
 }
 
-void S3Storage::store_checksum_or_remove(const std::string& key, const std::string& sha256) {
+void S3Storage::store_checksum_or_remove(const std::string& key, const std::string& sha256,
+                                         uint64_t size) {
   try {
-    set_checksum(key, sha256);
+    if (size <= options_.copy_limit) {
+      set_checksum(key, sha256);
+    } else {
+      const std::string text = sha256 + "\n";
+      put_object(key + kChecksumSuffix, text, Sha256::of(text));
+    }
   } catch (...) {
     // An object without its checksum is never read; it goes rather than
-    // lingering (over 5 GiB, S3 refuses to copy it in one request).
+    // lingering.
     try {
       remove(key);
     } catch (const std::exception&) {
     }
     throw;
   }
+}
+
+std::string S3Storage::companion_checksum(const std::string& key) const {
+  const std::string companion = key + kChecksumSuffix;
+  std::ostringstream text;
+  Sha256 hash;
+  Request request;
+  request.url = url(companion);
+  request.sink = &text;
+  request.sink_hash = &hash;
+  const Response response = perform(request);
+  if (response.status == 404) return "";
+  check(response, "download the checksum of backup object " + key, key);
+  // The companion carries its own checksum like any object: a damaged one
+  // is no checksum at all.
+  if (response.header(kChecksumHeader) != hash.hex()) return "";
+  std::string sha256 = text.str();
+  while (!sha256.empty() && (sha256.back() == '\n' || sha256.back() == '\r')) sha256.pop_back();
+  return sha256.size() == 64 ? sha256 : "";
 }
 
 ObjectInfo S3Storage::upload(const std::string& key, std::istream& source,
@@ -322,7 +348,7 @@ ObjectInfo S3Storage::upload_parts(const std::string& key, std::string part, std
     complete.body = body;
     complete.body_sha256 = Sha256::of(body);
     check(perform(complete), "complete the multipart upload of " + key, "");
-    if (known_sha256.empty()) store_checksum_or_remove(key, sha256);
+    if (known_sha256.empty()) store_checksum_or_remove(key, sha256, size);
     return ObjectInfo{key, size, sha256};
   } catch (...) {
     Request abort;
@@ -375,7 +401,8 @@ ObjectInfo S3Storage::get(const std::string& key, std::ostream& out) {
   request.sink_hash = &hash;
   const Response response = perform(request);
   check(response, "download backup object " + key, key);
-  const std::string stored = response.header(kChecksumHeader);
+  std::string stored = response.header(kChecksumHeader);
+  if (stored.empty()) stored = companion_checksum(key);
   if (stored.empty()) {
     throw ChecksumMismatch("backup object " + key +
                            " has no stored SHA-256 (its upload did not finish, or Automat did "
@@ -398,6 +425,7 @@ std::optional<ObjectInfo> S3Storage::head(const std::string& key) {
   if (response.status == 404) return std::nullopt;
   check(response, "look up backup object " + key, key);
   ObjectInfo info{key, 0, response.header(kChecksumHeader)};
+  if (info.sha256.empty()) info.sha256 = companion_checksum(key);
   const std::string length = response.header("content-length");
   try {
     info.size = std::stoull(length);
@@ -408,6 +436,12 @@ std::optional<ObjectInfo> S3Storage::head(const std::string& key) {
 }
 
 std::vector<ObjectInfo> S3Storage::list(const std::string& prefix) {
+  std::vector<ObjectInfo> found = list_all(prefix);
+  std::erase_if(found, [](const ObjectInfo& o) { return o.key.ends_with(kChecksumSuffix); });
+  return found;
+}
+
+std::vector<ObjectInfo> S3Storage::list_all(const std::string& prefix) const {
   std::vector<ObjectInfo> found;
   if (!prefix_can_match(prefix)) return found;
   std::optional<std::string> token;
@@ -436,6 +470,11 @@ std::vector<ObjectInfo> S3Storage::list(const std::string& prefix) {
 
 void S3Storage::remove(const std::string& key) {
   check_key(key);
+  delete_object(key);
+  delete_object(key + kChecksumSuffix);
+}
+
+void S3Storage::delete_object(const std::string& key) {
   Request request;
   request.method = "DELETE";
   request.url = url(key);
@@ -446,9 +485,13 @@ void S3Storage::remove(const std::string& key) {
 
 size_t S3Storage::remove_prefix(const std::string& prefix) {
   if (prefix.empty()) throw common::bad_request("refusing to delete every backup object at once");
-  const std::vector<ObjectInfo> objects = list(prefix);
-  for (const ObjectInfo& object : objects) remove(object.key);
-  return objects.size();
+  // Companion objects too, even one whose object is gone already.
+  size_t removed = 0;
+  for (const ObjectInfo& object : list_all(prefix)) {
+    delete_object(object.key);
+    if (!object.key.ends_with(kChecksumSuffix)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace automat::storage

@@ -29,6 +29,8 @@ struct S3Options {
   long connect_timeout_seconds = 10;
   // A transfer slower than 1 byte/s for this long is abandoned.
   long stall_timeout_seconds = 60;
+  // The largest object S3 copies in one request (CopyObject): 5 GiB.
+  uint64_t copy_limit = uint64_t{5} << 30;
 };
 
 class S3Storage : public BackupStorage {
@@ -37,10 +39,13 @@ class S3Storage : public BackupStorage {
 
   // put() of a source larger than one part learns its SHA-256 only at the
   // end: the object is completed without it and then copied onto itself
-  // with it (CopyObject, so at most 5 GiB that way: a larger stream's put
-  // fails and its object is deleted). Until then a get() fails with
-  // ChecksumMismatch. put_file() hashes the file first and has neither
-  // limit nor window.
+  // with it (CopyObject, up to copy_limit); a larger one gets the companion
+  // object "<key>.automat-sha256" holding it instead (Debian 12's libcurl
+  // cannot sign the part-by-part copy S3 wants beyond 5 GiB). Until then a
+  // get() fails with ChecksumMismatch. put_file() and put_hashed() know the
+  // SHA-256 first and send it with the first request. list() never shows a
+  // companion object; remove() and remove_prefix() remove it with its
+  // object.
   ObjectInfo put(const std::string& key, std::istream& source) override;
   ObjectInfo put_file(const std::string& key, const std::string& path) override;
   ObjectInfo put_hashed(const std::string& key, std::istream& source,
@@ -66,7 +71,12 @@ class S3Storage : public BackupStorage {
                           const std::string& known_sha256);
   void put_object(const std::string& key, const std::string& body, const std::string& sha256);
   void set_checksum(const std::string& key, const std::string& sha256);
-  void store_checksum_or_remove(const std::string& key, const std::string& sha256);
+  void store_checksum_or_remove(const std::string& key, const std::string& sha256, uint64_t size);
+  // The SHA-256 in `key`'s companion object, or "" when it has none.
+  std::string companion_checksum(const std::string& key) const;
+  // Every object under `prefix`, companion objects included.
+  std::vector<ObjectInfo> list_all(const std::string& prefix) const;
+  void delete_object(const std::string& key);
   std::string url(const std::string& key, s3::QueryParams query = {}) const;
 
   S3Options options_;

@@ -68,10 +68,19 @@ S3Options s3proxy_options(const std::string& bucket) {
   return o;
 }
 
+// copy_limit: one part, so that every stream of several parts keeps its
+// checksum in a companion object (what a stream over 5 GiB does).
+S3Options companion_options(const std::string& bucket) {
+  S3Options o = s3proxy_options(bucket);
+  o.copy_limit = kContractPartSize;
+  return o;
+}
+
 class S3Driver : public ContractDriver {
  public:
-  S3Driver()
-      : bucket_("contract-" + common::crypto::random_hex(6)), storage_(s3proxy_options(bucket_)) {
+  explicit S3Driver(bool companions = false)
+      : bucket_("contract-" + common::crypto::random_hex(6)),
+        storage_(companions ? companion_options(bucket_) : s3proxy_options(bucket_)) {
     storage_.create_bucket();
   }
   BackupStorage& storage() override { return storage_; }
@@ -112,6 +121,36 @@ TEST(S3BackupStorage, AWrongSecretIsAnAuthenticationErrorThatDoesNotShowTheSecre
   EXPECT_TRUE(good.list("").empty()) << "nothing was written with the wrong secret";
 }
 
+TEST(S3BackupStorage, AStreamBeyondTheCopyLimitKeepsItsChecksumInAHiddenCompanion) {
+  const std::string bucket = "companion-" + common::crypto::random_hex(6);
+  S3Storage storage(companion_options(bucket));
+  storage.create_bucket();
+  const fs::path dir = fs::path(env("AUTOMAT_TEST_S3_DIR")) / bucket;
+  std::string bytes(2 * kContractPartSize + 77, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131) >> 3);
+  std::istringstream in(bytes);
+  const ObjectInfo put = storage.put("backups/b1/data.xb", in);
+  EXPECT_EQ(put.sha256, Sha256::of(bytes));
+  EXPECT_TRUE(fs::exists(dir / "backups/b1/data.xb.automat-sha256"));
+  EXPECT_EQ(storage.head("backups/b1/data.xb")->sha256, Sha256::of(bytes));
+  std::ostringstream out;
+  EXPECT_EQ(storage.get("backups/b1/data.xb", out).sha256, Sha256::of(bytes));
+  EXPECT_TRUE(out.str() == bytes);
+  // Listed as one object; its companion is no key anyone may use.
+  const auto listed = storage.list("backups/b1/");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].key, "backups/b1/data.xb");
+  EXPECT_THROW(storage.head("backups/b1/data.xb.automat-sha256"), common::Error);
+  // remove() takes both; remove_prefix() too, and counts objects only.
+  storage.remove("backups/b1/data.xb");
+  EXPECT_FALSE(fs::exists(dir / "backups/b1/data.xb.automat-sha256"));
+  std::istringstream again(bytes);
+  storage.put("backups/b2/data.xb", again);
+  EXPECT_EQ(storage.remove_prefix("backups/b2/"), 1u);
+  EXPECT_FALSE(fs::exists(dir / "backups/b2/data.xb.automat-sha256"));
+  EXPECT_TRUE(storage.list("").empty());
+}
+
 TEST(S3BackupStorage, AMissingBucketIsNamed) {
   S3Storage storage(s3proxy_options("missing-" + common::crypto::random_hex(6)));
   try {
@@ -126,11 +165,12 @@ TEST(S3BackupStorage, AMissingBucketIsNamed) {
 
 std::unique_ptr<ContractDriver> make_contract_driver(const std::string& name, const fs::path& dir) {
   if (name == "file") return std::make_unique<FileDriver>(dir);
-  return std::make_unique<S3Driver>();
+  return std::make_unique<S3Driver>(name == "s3_companions");
 }
 
 namespace contract {
-INSTANTIATE_TEST_SUITE_P(Drivers, BackupStorageContract, ::testing::Values("file", "s3"),
+INSTANTIATE_TEST_SUITE_P(Drivers, BackupStorageContract,
+                         ::testing::Values("file", "s3", "s3_companions"),
                          [](const auto& info) { return info.param; });
 }  // namespace contract
 
