@@ -135,6 +135,40 @@ void release_cluster(Services& services, const std::string& cluster_id) {
   }
 }
 
+// `call` on the guest of every node of the backup not marked `done_mark`
+// yet, all at once (threads); each node that answered is marked. The first
+// failing node's error, named after `what`, once every call returned.
+StepResult on_every_node_at_once(StepContext& ctx, const std::vector<db::Node>& nodes,
+                                 NodeMark done_mark, const char* what,
+                                 const std::function<void(CassandraGuestClient&)>& call) {
+  struct Call {
+    db::Node node;
+    std::future<void> done;
+  };
+  std::vector<Call> calls;
+  for (const auto& node : nodes) {
+    if (marked(ctx.operation, done_mark, node.instance_id)) continue;
+    try {
+      auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
+      calls.push_back({node, std::async(std::launch::async, [guest, &call] { call(*guest); })});
+    } catch (const std::exception& e) {
+      for (auto& c : calls) c.done.wait();
+      return guest_error(ctx, node, what, e);
+    }
+  }
+  std::optional<StepResult> first_error;
+  for (auto& c : calls) {
+    try {
+      c.done.get();
+      mark(ctx, done_mark, c.node.instance_id);
+    } catch (const std::exception& e) {
+      if (!first_error) first_error = guest_error(ctx, c.node, what, e);
+    }
+  }
+  if (first_error) return *first_error;
+  return StepResult::next();
+}
+
 // Phase 1: nodetool snapshot on every node at once (each call flushes the
 // node first), so the nodes' snapshots are as close in time as can be.
 class SnapshotNodesStep : public NamedStep {
@@ -153,34 +187,9 @@ class SnapshotNodesStep : public NamedStep {
     req.set_tag(tag_of(backup));
     const auto input = backup_input(ctx.operation);
     for (const auto& k : input.keyspaces()) req.add_keyspaces(k);
-
-    struct Call {
-      db::Node node;
-      std::future<void> done;
-    };
-    std::vector<Call> calls;
-    for (const auto& node : backup_nodes(cluster, ctx.operation)) {
-      if (marked(ctx.operation, NodeMark::kSnapshotted, node.instance_id)) continue;
-      try {
-        auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
-        calls.push_back({node, std::async(std::launch::async,
-                                          [guest, req] { guest->snapshot(req, kSnapshotCall); })});
-      } catch (const std::exception& e) {
-        for (auto& c : calls) c.done.wait();
-        return guest_error(ctx, node, "nodetool snapshot", e);
-      }
-    }
-    std::optional<StepResult> first_error;
-    for (auto& c : calls) {
-      try {
-        c.done.get();
-        mark(ctx, NodeMark::kSnapshotted, c.node.instance_id);
-      } catch (const std::exception& e) {
-        if (!first_error) first_error = guest_error(ctx, c.node, "nodetool snapshot", e);
-      }
-    }
-    if (first_error) return *first_error;
-    return StepResult::next();
+    return on_every_node_at_once(
+        ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotted, "nodetool snapshot",
+        [&req](CassandraGuestClient& guest) { guest.snapshot(req, kSnapshotCall); });
   }
 };
 
@@ -234,35 +243,11 @@ class ClearSnapshotsStep : public NamedStep {
     const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
     if (backup.status == db::backup_status::kCompleted) return StepResult::next();
     const db::Cluster cluster = backup_cluster(ctx.services, backup);
-    struct Call {
-      db::Node node;
-      std::future<void> done;
-    };
-    std::vector<Call> calls;
     const std::string tag = tag_of(backup);
-    for (const auto& node : backup_nodes(cluster, ctx.operation)) {
-      if (marked(ctx.operation, NodeMark::kSnapshotCleared, node.instance_id)) continue;
-      try {
-        auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
-        calls.push_back({node, std::async(std::launch::async, [guest, tag] {
-                           guest->clear_snapshot(tag, kClearCall);
-                         })});
-      } catch (const std::exception& e) {
-        for (auto& c : calls) c.done.wait();
-        return guest_error(ctx, node, "nodetool clearsnapshot", e);
-      }
-    }
-    std::optional<StepResult> first_error;
-    for (auto& c : calls) {
-      try {
-        c.done.get();
-        mark(ctx, NodeMark::kSnapshotCleared, c.node.instance_id);
-      } catch (const std::exception& e) {
-        if (!first_error) first_error = guest_error(ctx, c.node, "nodetool clearsnapshot", e);
-      }
-    }
-    if (first_error) return *first_error;
-    return StepResult::next();
+    return on_every_node_at_once(
+        ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotCleared,
+        "nodetool clearsnapshot",
+        [&tag](CassandraGuestClient& guest) { guest.clear_snapshot(tag, kClearCall); });
   }
 };
 
