@@ -24,6 +24,7 @@
 #include "common/stop_signal.h"
 #include "db/backup_repository.h"
 #include "db/backup_schedule_repository.h"
+#include "db/quota.h"
 #include "db/repositories.h"
 
 namespace automat::taskmanager {
@@ -38,11 +39,12 @@ class BackupScheduler {
     std::vector<std::string> kept;     // backups beyond retention kept (dependents)
   };
 
-  // Every reference must outlive the scheduler.
+  // Every reference must outlive the scheduler. `quota_defaults` are the
+  // [quota] limits of a tenant that has none of its own.
   BackupScheduler(db::BackupScheduleRepository& schedules, db::BackupRepository& backups,
                   db::InstanceRepository& instances, common::Publisher& publisher,
                   const common::Clock& clock, common::StopSignal& stop,
-                  std::chrono::seconds interval);
+                  std::chrono::seconds interval, const db::QuotaValues& quota_defaults);
 
   // Scans every interval until stop is requested. Never throws. Call from
   // one thread.
@@ -64,6 +66,7 @@ class BackupScheduler {
   const common::Clock& clock_;
   common::StopSignal& stop_;
   const std::chrono::seconds interval_;
+  const db::QuotaValues quota_defaults_;
 };
 
 }  // namespace automat::taskmanager

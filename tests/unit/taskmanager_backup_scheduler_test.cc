@@ -119,7 +119,8 @@ class BackupSchedulerTest : public ::testing::Test {
   FakePublisher publisher;
   FakeTimeClock clock{operations.time};
   common::StopSignal stop;
-  BackupScheduler scheduler{schedules, backups, instances, publisher, clock, stop, 60s};
+  BackupScheduler scheduler{schedules, backups, instances, publisher,
+                            clock,     stop,    60s,       db::default_quota_limits()};
   std::string version_id;
   std::string instance;
 };
@@ -159,7 +160,8 @@ TEST_F(BackupSchedulerTest, AScheduleFirstRunsWhenTheNextSlotBeginsThenOncePerSl
 
 TEST_F(BackupSchedulerTest, TwoSchedulersScanningTheSameSlotStartOneBackup) {
   set_schedule(3600, std::nullopt);
-  BackupScheduler other{schedules, backups, instances, publisher, clock, stop, 60s};
+  BackupScheduler other{schedules, backups, instances, publisher,
+                        clock,     stop,    60s,       db::default_quota_limits()};
   at(kStart + 3600);
   const auto a = scheduler.scan_once();
   const auto b = other.scan_once();
