@@ -11,8 +11,9 @@
 //   - due: when the slot the clock is in is newer than the last one claimed,
 //     claims it (one taskmanager wins a slot, however many scan) and starts
 //     a full backup the way POST /backups does (db::start_instance_backup
-//     plus the task). An instance that is busy or not ACTIVE then misses
-//     that slot: a log line, and the reason in the schedule's last_error.
+//     plus the task). An instance that is busy or not ACTIVE, or a tenant
+//     whose backups quota is used up (db/quota.h), then misses that slot: a
+//     log line, and the reason in the schedule's last_error.
 // Missed slots (no taskmanager ran) are not made up: one backup, in the
 // current slot. Several taskmanagers may scan at once.
 #include <chrono>
