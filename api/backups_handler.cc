@@ -192,7 +192,8 @@ Response BackupsHandler::create(const RequestContext& ctx) const {
   if (req.incremental) {
     request.parent_id = resolve_parent(services_, ctx.tenant_id(), req, instance).id;
   }
-  const auto started = db::start_instance_backup(*services_.backups, instance, request);
+  const auto started =
+      db::start_instance_backup(*services_.backups, instance, request, services_.quota_defaults);
   if (!started) {
     const auto now = services_.instances->find(ctx.tenant_id(), instance.id);
     if (!now) throw common::not_found("instance " + instance.id + " was not found");
@@ -264,7 +265,8 @@ Response BackupsHandler::create_for_cluster(const RequestContext& ctx,
   op.input = common::proto_json::encode(input);
   backup.operation_id = op.id;
   if (!services_.backups->create_for_cluster(backup, common::cluster_task::kBackingUp,
-                                             {common::cluster_task::kNone}, op)) {
+                                             {common::cluster_task::kNone}, op,
+                                             services_.quota_defaults)) {
     throw common::unprocessable("cluster " + cluster->name +
                                 " changed while this request was handled; retry it");
   }

@@ -21,7 +21,8 @@ class BackupsHandler {
   // `parent_id`, else the instance's newest COMPLETED backup. 400: a bad
   // field, a cluster node, a datastore without backups, a parent that is
   // not a COMPLETED backup of the same instance; 404: unknown instance;
-  // 409: the instance is busy or not running.
+  // 409: the instance is busy or not running; 413 overLimit, nothing
+  // written: the tenant's backups quota is used up (db/quota.h).
   Response create(const RequestContext& ctx) const;
   // GET /backups[?instance_id=&datastore=&limit=&marker=], oldest first.
   Response list(const RequestContext& ctx) const;
@@ -32,7 +33,8 @@ class BackupsHandler {
   // through its datastore's workflow (the cluster's task BACKUP
   // meanwhile). 400: a bad field or keyspace name, a datastore without
   // cluster backups; 404: not the tenant's cluster; 422: the cluster is
-  // not ACTIVE or busy.
+  // not ACTIVE or busy; 413 overLimit as for create (one backup, whatever
+  // the cluster's size).
   Response create_for_cluster(const RequestContext& ctx, const std::string& cluster_id) const;
   // GET /clusters/{id}/backups; 404 when the cluster is not the tenant's.
   Response list_of_cluster(const RequestContext& ctx, const std::string& cluster_id) const;

@@ -49,8 +49,9 @@ struct ApiServices {
   db::ClusterRepository* clusters = nullptr;
   ClusterStrategyLookup cluster_strategies = nullptr;
   // Quotas (issue 10): limits and usage for GET /limits and /mgmt/quotas;
-  // without `quotas` those routes answer 501. Creates charge the instance
-  // and cluster repositories with `quota_defaults` ([quota]) either way.
+  // without `quotas` those routes answer 501. Creates charge the instance,
+  // cluster and backup repositories with `quota_defaults` ([quota]) either
+  // way.
   db::QuotaRepository* quotas = nullptr;
   db::QuotaValues quota_defaults = db::default_quota_limits();
   // The region shown in instance views ([api] region).

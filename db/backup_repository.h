@@ -1,6 +1,6 @@
 #pragma once
 // Backups (Trove's /backups, issue 12): one row per backup of an instance
-// (or, later, of a cluster), kept after the backup's operation expired. The
+// or of a cluster, kept after the backup's operation expired. The
 // objects themselves live in the backup storage (storage/backup_storage.h)
 // under `location`; a row says whether they are whole (COMPLETED).
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "db/models.h"
+#include "db/quota.h"
 
 namespace automat::db {
 
@@ -67,16 +68,24 @@ class BackupRepository {
   // `allowed_tasks`: sets the instance's task to `task` (it is busy while
   // the backup runs), inserts `backup` (status NEW) and its operation.
   // False (nothing written) otherwise.
+  // The backup counts as one of backup.tenant_id's backups quota
+  // (db/quota.h): under the tenant's quota row lock, in the same
+  // transaction, it is refused with common::Error(kOverLimit) naming the
+  // quota, nothing written, when the tenant's live backups already reach its
+  // limit (its own, else quota_defaults.backups; -1 is unlimited). A busy
+  // instance answers false before the quota is looked at.
   virtual bool create_for_instance(const Backup& backup, const std::string& task,
                                    const std::vector<std::string>& allowed_tasks,
-                                   const Operation& op) = 0;
+                                   const Operation& op, const QuotaValues& quota_defaults) = 0;
   // The same for a cluster backup: only while the cluster is live and its
   // task one of `allowed_tasks`, sets the cluster's task to `task` and
   // inserts `backup` (its cluster_id set) and `op`. False (nothing
-  // written) otherwise; of concurrent callers exactly one wins.
+  // written) otherwise; of concurrent callers exactly one wins. Charged to
+  // the backups quota as create_for_instance is: one backup, whatever the
+  // cluster's size.
   virtual bool create_for_cluster(const Backup& backup, const std::string& task,
                                   const std::vector<std::string>& allowed_tasks,
-                                  const Operation& op) = 0;
+                                  const Operation& op, const QuotaValues& quota_defaults) = 0;
   // Live (not deleted) backups.
   virtual std::optional<Backup> find(const std::string& tenant_id, const std::string& id) = 0;
   virtual std::optional<Backup> find_any(const std::string& id) = 0;

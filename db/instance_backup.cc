@@ -7,7 +7,8 @@ namespace automat::db {
 
 std::optional<StartedBackup> start_instance_backup(BackupRepository& backups,
                                                    const Instance& instance,
-                                                   const InstanceBackupRequest& request) {
+                                                   const InstanceBackupRequest& request,
+                                                   const QuotaValues& quota_defaults) {
   StartedBackup started;
   Backup& b = started.backup;
   b.id = common::crypto::uuid4();
@@ -22,7 +23,7 @@ std::optional<StartedBackup> start_instance_backup(BackupRepository& backups,
   started.operation = new_operation(instance.tenant_id, "backup.create", "backup", b.id);
   b.operation_id = started.operation.id;
   if (!backups.create_for_instance(b, common::task::kBackup, {common::task::kNone},
-                                   started.operation)) {
+                                   started.operation, quota_defaults)) {
     return std::nullopt;
   }
   return started;

@@ -29,9 +29,12 @@ struct StartedBackup {
 // its backup.create operation in the instance's tenant, and sets the
 // instance's task to BACKUP: only while the instance is live and its task
 // NONE (BackupRepository::create_for_instance). nullopt, nothing written,
-// otherwise.
+// otherwise. Throws common::Error(kOverLimit), nothing written, when the
+// tenant's backups quota (its own limit, else quota_defaults, the [quota]
+// section) has no room for one more.
 std::optional<StartedBackup> start_instance_backup(BackupRepository& backups,
                                                    const Instance& instance,
-                                                   const InstanceBackupRequest& request);
+                                                   const InstanceBackupRequest& request,
+                                                   const QuotaValues& quota_defaults);
 
 }  // namespace automat::db

@@ -11,11 +11,11 @@ class PgBackupRepository : public BackupRepository {
  public:
   explicit PgBackupRepository(ConnectionPool& pool) : pool_(pool) {}
   bool create_for_instance(const Backup& backup, const std::string& task,
-                           const std::vector<std::string>& allowed_tasks,
-                           const Operation& op) override;
+                           const std::vector<std::string>& allowed_tasks, const Operation& op,
+                           const QuotaValues& quota_defaults) override;
   bool create_for_cluster(const Backup& backup, const std::string& task,
-                          const std::vector<std::string>& allowed_tasks,
-                          const Operation& op) override;
+                          const std::vector<std::string>& allowed_tasks, const Operation& op,
+                          const QuotaValues& quota_defaults) override;
   std::optional<Backup> find(const std::string& tenant_id, const std::string& id) override;
   std::optional<Backup> find_any(const std::string& id) override;
   std::vector<Backup> list(const std::string& tenant_id, const BackupFilter& filter) override;

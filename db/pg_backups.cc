@@ -1,6 +1,7 @@
 #include "db/pg_backup_repository.h"
 #include "db/pg_instance_rows.h"
 #include "db/pg_operation_rows.h"
+#include "db/pg_quota_rows.h"
 #include "db/pg_support.h"
 
 namespace automat::db {
@@ -75,12 +76,15 @@ void insert_backup(pqxx::work& t, const Backup& backup) {
 
 bool PgBackupRepository::create_for_instance(const Backup& backup, const std::string& task,
                                              const std::vector<std::string>& allowed_tasks,
-                                             const Operation& op) {
+                                             const Operation& op,
+                                             const QuotaValues& quota_defaults) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     if (!pg::claim_instance_task(t, backup.instance_id.value_or(""), task, allowed_tasks)) {
       return false;  // the transaction rolls back unwritten
     }
+    // After the claim, as replicas and cluster grows take their locks.
+    pg::charge_quota(t, backup.tenant_id, backup_charge(quota_defaults));
     insert_backup(t, backup);
     pg::insert_operation(t, op);
     t.commit();
@@ -90,7 +94,8 @@ bool PgBackupRepository::create_for_instance(const Backup& backup, const std::st
 
 bool PgBackupRepository::create_for_cluster(const Backup& backup, const std::string& task,
                                             const std::vector<std::string>& allowed_tasks,
-                                            const Operation& op) {
+                                            const Operation& op,
+                                            const QuotaValues& quota_defaults) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     const auto claimed = t.exec_params(
@@ -99,6 +104,7 @@ bool PgBackupRepository::create_for_cluster(const Backup& backup, const std::str
         " AND (cardinality($3::text[]) = 0 OR task = ANY($3::text[])) RETURNING id",
         backup.cluster_id.value_or(""), task, pg::text_array(allowed_tasks));
     if (claimed.empty()) return false;  // the transaction rolls back unwritten
+    pg::charge_quota(t, backup.tenant_id, backup_charge(quota_defaults));
     insert_backup(t, backup);
     pg::insert_operation(t, op);
     t.commit();

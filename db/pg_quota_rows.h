@@ -1,6 +1,7 @@
 #pragma once
-// Charging a quota inside a caller's transaction; shared by the instance and
-// cluster repositories' create paths (db/quota.h says what counts).
+// Charging a quota inside a caller's transaction; shared by the instance,
+// cluster and backup repositories' create paths (db/quota.h says what
+// counts).
 #include <pqxx/pqxx>
 #include <string>
 

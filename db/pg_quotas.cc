@@ -22,10 +22,12 @@ const char* kSelectLimits =
     "SELECT instances, ram, volumes, backups FROM quotas WHERE tenant_id = $1";
 
 // Every live instance row of the tenant counts: standalone instances,
-// replicas and cluster nodes. Backups join the count once they are stored.
+// replicas and cluster nodes; and every live backup row, whatever its status
+// (db/quota.h).
 QuotaValues usage_of(pqxx::transaction_base& t, const std::string& tenant_id) {
   const pqxx::row r = t.exec_params1(
-      "SELECT count(*), COALESCE(sum(f.ram_mb), 0), COALESCE(sum(i.volume_size_gb), 0)"
+      "SELECT count(*), COALESCE(sum(f.ram_mb), 0), COALESCE(sum(i.volume_size_gb), 0),"
+      " (SELECT count(*) FROM backups b WHERE b.tenant_id = $1 AND NOT b.deleted)"
       " FROM instances i LEFT JOIN flavors f ON f.id = i.flavor_id"
       " WHERE i.tenant_id = $1 AND NOT i.deleted",
       tenant_id);
@@ -33,7 +35,7 @@ QuotaValues usage_of(pqxx::transaction_base& t, const std::string& tenant_id) {
   used.instances = r[0].as<int64_t>();
   used.ram = r[1].as<int64_t>();
   used.volumes = r[2].as<int64_t>();
-  used.backups = 0;
+  used.backups = r[3].as<int64_t>();
   return used;
 }
 

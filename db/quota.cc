@@ -68,6 +68,13 @@ bool QuotaCharge::empty() const {
   return true;
 }
 
+QuotaCharge backup_charge(const QuotaValues& defaults) {
+  QuotaCharge charge;
+  charge.delta.backups = 1;
+  charge.defaults = defaults;
+  return charge;
+}
+
 std::vector<QuotaUsage> quota_usages(const QuotaValues& limits, const QuotaValues& in_use) {
   std::vector<QuotaUsage> out;
   for (const auto& r : quota_resources()) {

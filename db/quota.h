@@ -9,7 +9,17 @@
 // instances, replicas and each node of a cluster -- is one instance, its
 // volume size counts toward volumes (GB) and its flavor's RAM toward ram
 // (MB). A node that replaces a dead one is not charged (it stands in for a
-// node already counted). Backups count once the backups feature stores them.
+// node already counted).
+//
+// Every live (not deleted) backup row of the tenant counts as one backup,
+// whatever its status, as in Trove: instance and cluster backups, NEW and
+// BUILDING ones, COMPLETED ones, DELETE_FAILED ones (their objects may
+// remain) and FAILED ones too. A FAILED backup holds no objects, but it is
+// listed in GET /backups until the tenant deletes it, so usage is exactly
+// what the tenant sees there, and a schedule that keeps failing cannot grow
+// its rows without bound. A backup whose delete is running counts until the
+// delete has removed it. So a backup schedule needs room for one more backup
+// than its retention while it makes the next one.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +67,11 @@ struct QuotaCharge {
   // Nothing to check: no resource grows.
   bool empty() const;
 };
+
+// What a new backup -- of an instance or of a whole cluster -- charges its
+// tenant: one backup, against `defaults` when the tenant has no limit of
+// its own.
+QuotaCharge backup_charge(const QuotaValues& defaults);
 
 // One resource's line in GET /mgmt/quotas/{tenant}: Trove's
 // {"resource", "in_use", "reserved", "limit"}. reserved is always 0 here:

@@ -5,13 +5,19 @@
 namespace automat::guestclient {
 namespace {
 
-constexpr int kMinReconnectBackoffMs = 100;
+constexpr int kInitialReconnectBackoffMs = 100;
 constexpr int kMaxReconnectBackoffMs = 1000;
+// gRPC reads GRPC_ARG_MIN_RECONNECT_BACKOFF_MS as the least time one
+// connection attempt (TCP and the HTTP/2 handshake) is given, not as a
+// backoff. gRPC's own default: a guest that answers slowly (a busy machine)
+// is waited for until the call's deadline instead of failing every call at
+// once after a tenth of a second. A refused connection still fails at once.
+constexpr int kMinConnectTimeoutMs = 20000;
 
 std::shared_ptr<grpc::Channel> new_channel(const std::string& target) {
   grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kMinReconnectBackoffMs);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kMinReconnectBackoffMs);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kInitialReconnectBackoffMs);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kMinConnectTimeoutMs);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }

@@ -3,7 +3,9 @@
 // (a channel per call cost a TCP and HTTP/2 handshake each time). A channel
 // reconnects by itself when its guest restarts; its reconnect backoff is
 // capped at a second, so a guest that comes back is reached at once, as a
-// fresh channel would. Thread-safe.
+// fresh channel would. A connection attempt to a guest slow to answer is
+// not cut short: a call waits for it up to the call's own deadline.
+// Thread-safe.
 #include <grpcpp/grpcpp.h>
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 #include "taskmanager/backup_scheduler.h"
 
+#include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "common/task_queue.h"
@@ -20,14 +21,16 @@ std::string joined(const std::vector<std::string>& ids) {
 BackupScheduler::BackupScheduler(db::BackupScheduleRepository& schedules,
                                  db::BackupRepository& backups, db::InstanceRepository& instances,
                                  common::Publisher& publisher, const common::Clock& clock,
-                                 common::StopSignal& stop, std::chrono::seconds interval)
+                                 common::StopSignal& stop, std::chrono::seconds interval,
+                                 const db::QuotaValues& quota_defaults)
     : schedules_(schedules),
       backups_(backups),
       instances_(instances),
       publisher_(publisher),
       clock_(clock),
       stop_(stop),
-      interval_(interval) {}
+      interval_(interval),
+      quota_defaults_(quota_defaults) {}
 
 void BackupScheduler::run() {
   while (!stop_.wait_for(interval_)) {
@@ -75,7 +78,14 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
   request.name = "scheduled " + slot_time;
   request.description = "started by the instance's backup schedule";
   request.scheduled = true;
-  const auto started = db::start_instance_backup(backups_, *instance, request);
+  std::optional<db::StartedBackup> started;
+  try {
+    started = db::start_instance_backup(backups_, *instance, request, quota_defaults_);
+  } catch (const common::Error& e) {
+    if (e.code() != common::ErrorCode::kOverLimit) throw;
+    skip(schedule, "the backup of " + slot_time + " was skipped: " + e.what(), report);
+    return;
+  }
   if (!started) {
     const auto now_instance = instances_.find_any(schedule.instance_id);
     skip(schedule,

@@ -11,8 +11,9 @@
 //   - due: when the slot the clock is in is newer than the last one claimed,
 //     claims it (one taskmanager wins a slot, however many scan) and starts
 //     a full backup the way POST /backups does (db::start_instance_backup
-//     plus the task). An instance that is busy or not ACTIVE then misses
-//     that slot: a log line, and the reason in the schedule's last_error.
+//     plus the task). An instance that is busy or not ACTIVE, or a tenant
+//     whose backups quota is used up (db/quota.h), then misses that slot: a
+//     log line, and the reason in the schedule's last_error.
 // Missed slots (no taskmanager ran) are not made up: one backup, in the
 // current slot. Several taskmanagers may scan at once.
 #include <chrono>
@@ -24,6 +25,7 @@
 #include "common/stop_signal.h"
 #include "db/backup_repository.h"
 #include "db/backup_schedule_repository.h"
+#include "db/quota.h"
 #include "db/repositories.h"
 
 namespace automat::taskmanager {
@@ -38,11 +40,12 @@ class BackupScheduler {
     std::vector<std::string> kept;     // backups beyond retention kept (dependents)
   };
 
-  // Every reference must outlive the scheduler.
+  // Every reference must outlive the scheduler. `quota_defaults` are the
+  // [quota] limits of a tenant that has none of its own.
   BackupScheduler(db::BackupScheduleRepository& schedules, db::BackupRepository& backups,
                   db::InstanceRepository& instances, common::Publisher& publisher,
                   const common::Clock& clock, common::StopSignal& stop,
-                  std::chrono::seconds interval);
+                  std::chrono::seconds interval, const db::QuotaValues& quota_defaults);
 
   // Scans every interval until stop is requested. Never throws. Call from
   // one thread.
@@ -64,6 +67,7 @@ class BackupScheduler {
   const common::Clock& clock_;
   common::StopSignal& stop_;
   const std::chrono::seconds interval_;
+  const db::QuotaValues quota_defaults_;
 };
 
 }  // namespace automat::taskmanager

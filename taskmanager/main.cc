@@ -76,7 +76,8 @@ int run(const Config& cfg, const sigset_t& signals) {
   auto publisher = automat::common::make_amqp_publisher(settings.amqp_url);
   const automat::common::SystemClock clock;
   tmgr::BackupScheduler backup_scheduler(backup_schedules, backups, instances, *publisher, clock,
-                                         stop, settings.backup_schedule_scan_interval);
+                                         stop, settings.backup_schedule_scan_interval,
+                                         settings.quota_defaults);
 
   automat::common::log::info(
       "taskmanager.started",

@@ -47,6 +47,7 @@ TaskmanagerSettings TaskmanagerSettings::from(const common::Config& cfg) {
   require_range("orphan_scan_seconds", s.orphan_scan_interval.count(), 0, kDay);
   require_range("orphan_grace_seconds", s.orphan_grace.count(), 1, 365 * kDay);
   require_range("backup_schedule_scan_seconds", s.backup_schedule_scan_interval.count(), 0, 3600);
+  s.quota_defaults = db::load_quota_limits(cfg);
   return s;
 }
 

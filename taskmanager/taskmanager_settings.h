@@ -1,11 +1,12 @@
 #pragma once
-// The [taskmanager] options (with [DEFAULT] fallbacks), read and checked once
-// at start-up. Every option is documented in etc/automat.conf, whose values
-// are these defaults.
+// The [taskmanager] options (with [DEFAULT] fallbacks) and the [quota]
+// defaults, read and checked once at start-up. Every option is documented
+// in etc/automat.conf, whose values are these defaults.
 #include <chrono>
 #include <string>
 
 #include "common/config.h"
+#include "db/quota.h"
 
 namespace automat::taskmanager {
 
@@ -31,6 +32,9 @@ struct TaskmanagerSettings {
   // turns the backup scheduler off. A due backup starts within one scan of
   // its slot.
   std::chrono::seconds backup_schedule_scan_interval{60};
+  // [quota]: the limits of a tenant that has none of its own; a scheduled
+  // backup is charged to its tenant's backups quota as POST /backups is.
+  db::QuotaValues quota_defaults = db::default_quota_limits();
 
   // The longest a killed owner's operation waits before another
   // taskmanager claims it: the rest of its lease, then up to one scan.

@@ -8,6 +8,7 @@ add_executable(compat_unit_test
   unit/api_trove_views_test.cc
   unit/api_pagination_test.cc
   unit/api_quotas_test.cc
+  unit/api_backup_quota_test.cc
   unit/manage_quota_test.cc
   unit/api_compat_config_test.cc)
 target_compile_options(compat_unit_test PRIVATE ${AUTOMAT_WARNINGS})

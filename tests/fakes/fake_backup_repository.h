@@ -1,6 +1,7 @@
 #pragma once
 // See fake_repository_base.h for how the fakes behave. The backups' instance
-// tasks, operations and datastore names live in the fakes it is linked to.
+// tasks, operations, datastore names and quota limits live in the fakes it
+// is linked to. Lock order: this fake, then the instance or cluster fake.
 #include "db/backup_repository.h"
 #include "tests/fakes/fake_catalog_repository.h"
 #include "tests/fakes/fake_cluster_repository.h"
@@ -22,14 +23,21 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
   }
 
   bool create_for_instance(const db::Backup& backup, const std::string& task,
-                           const std::vector<std::string>& allowed_tasks,
-                           const db::Operation& op) override {
+                           const std::vector<std::string>& allowed_tasks, const db::Operation& op,
+                           const db::QuotaValues& quota_defaults) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     if (backups.count(backup.id)) throw common::conflict("backup " + backup.id + " exists");
-    if (!instances_.start_operation(backup.instance_id.value_or(""), task, allowed_tasks, op)) {
-      return false;
+    const std::string instance_id = backup.instance_id.value_or("");
+    {
+      // A busy instance answers false before the quota is looked at, as the
+      // Pg repository claims the instance first.
+      std::lock_guard<std::mutex> li(instances_.mu);
+      const db::Instance* inst = instances_.live(instance_id);
+      if (!inst || !allowed(allowed_tasks, inst->task)) return false;
     }
+    charge_locked(backup.tenant_id, quota_defaults);
+    if (!instances_.start_operation(instance_id, task, allowed_tasks, op)) return false;
     db::Backup row = backup;
     row.created = row.updated = iso8601(time->now());
     backups[row.id] = row;
@@ -40,14 +48,15 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
   FakeClusterRepository* clusters = nullptr;
 
   bool create_for_cluster(const db::Backup& backup, const std::string& task,
-                          const std::vector<std::string>& allowed_tasks,
-                          const db::Operation& op) override {
+                          const std::vector<std::string>& allowed_tasks, const db::Operation& op,
+                          const db::QuotaValues& quota_defaults) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     if (!clusters) throw common::internal_error("this fake keeps no clusters");
     if (backups.count(backup.id)) throw common::conflict("backup " + backup.id + " exists");
     const auto cluster = clusters->find_any(backup.cluster_id.value_or(""));
-    if (!cluster) return false;
+    if (!cluster || !allowed(allowed_tasks, cluster->task)) return false;
+    charge_locked(backup.tenant_id, quota_defaults);
     if (!clusters->start_operation(cluster->id, task, allowed_tasks, {}, op)) return false;
     db::Backup row = backup;
     row.created = row.updated = iso8601(time->now());
@@ -161,7 +170,38 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
     if (backups.count(id)) deleted.insert(id);
   }
 
+  // What the tenant's live backups use of its backups quota (db/quota.h:
+  // every live row, whatever its status); FakeQuotaRepository adds it.
+  int64_t backups_in_use(const std::string& tenant_id) const {
+    std::lock_guard<std::mutex> l(mu);
+    return in_use_locked(tenant_id);
+  }
+
  private:
+  static bool allowed(const std::vector<std::string>& allowed_tasks, const std::string& task) {
+    return allowed_tasks.empty() ||
+           std::find(allowed_tasks.begin(), allowed_tasks.end(), task) != allowed_tasks.end();
+  }
+
+  int64_t in_use_locked(const std::string& tenant_id) const {
+    int64_t n = 0;
+    for (const auto& [id, b] : backups) {
+      if (!deleted.count(id) && b.tenant_id == tenant_id) ++n;
+    }
+    return n;
+  }
+
+  // Throws Error(kOverLimit) when the tenant has no room for one more
+  // backup, as the Pg repository does; the limits are the instance fake's
+  // FakeQuotaBook (which FakeQuotaRepository sets).
+  void charge_locked(const std::string& tenant_id, const db::QuotaValues& quota_defaults) const {
+    const db::QuotaCharge charge = db::backup_charge(quota_defaults);
+    db::QuotaValues used;
+    used.backups = in_use_locked(tenant_id);
+    db::check_quota(instances_.quota_book->limits_of(tenant_id, charge.defaults), used,
+                    charge.delta);
+  }
+
   db::Backup filled(db::Backup b) const {
     if (auto v = catalog_.find_version_by_id(b.datastore_version_id)) {
       b.datastore_name = v->datastore_name;

@@ -1,7 +1,9 @@
 #pragma once
 // See fake_repository_base.h for how the fakes behave. Limits live in the
 // instance fake's FakeQuotaBook (so its creates and this fake agree); usage
-// is counted from the instance fake's live rows.
+// is counted from the instance fake's live rows, and from the backup fake's
+// when one is linked.
+#include "tests/fakes/fake_backup_repository.h"
 #include "tests/fakes/fake_instance_repository.h"
 #include "tests/fakes/fake_repository_base.h"
 
@@ -10,6 +12,8 @@ namespace automat::testing {
 class FakeQuotaRepository : public db::QuotaRepository, public FakeBase {
  public:
   FakeInstanceRepository* instance_repo;
+  // Whose live backups count toward `backups`; none counted when null.
+  FakeBackupRepository* backup_repo = nullptr;
   // Tenants set_limits accepts; empty: any tenant exists.
   std::set<std::string> known_tenants;
 
@@ -22,8 +26,13 @@ class FakeQuotaRepository : public db::QuotaRepository, public FakeBase {
 
   db::QuotaValues in_use(const std::string& tenant_id) override {
     check_available();
-    std::lock_guard<std::mutex> l(instance_repo->mu);
-    return instance_repo->usage_locked(tenant_id);
+    db::QuotaValues used;
+    {
+      std::lock_guard<std::mutex> l(instance_repo->mu);
+      used = instance_repo->usage_locked(tenant_id);
+    }
+    if (backup_repo) used.backups = backup_repo->backups_in_use(tenant_id);
+    return used;
   }
 
   void set_limits(const std::string& tenant_id,

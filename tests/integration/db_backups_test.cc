@@ -4,6 +4,7 @@
 
 #include "db/pg_backup_repository.h"
 #include "db/pg_cluster_repository.h"
+#include "db/pg_quota_repository.h"
 #include "tests/integration/db_seed.h"
 #include "tests/support/backup_repository_contract.h"
 
@@ -34,22 +35,30 @@ TEST(PgBackupRepository, KeepsTheBackupRepositoryContract) {
   check_backup_repository_contract(w);
 
   db::PgClusterRepository clusters(db.pool());
-  db::Cluster c;
-  c.id = common::crypto::uuid4();
-  c.tenant_id = seed.tenant_id;
-  c.name = "ring-" + common::crypto::random_hex(3);
-  c.datastore_version_id = seed.version_id;
-  c.task = "NONE";
-  db::Operation op;
-  op.id = common::crypto::uuid4();
-  op.tenant_id = seed.tenant_id;
-  op.type = "cluster.create";
-  op.resource_type = "cluster";
-  op.resource_id = c.id;
-  clusters.create_with_operation(c, op);
   w.clusters = &clusters;
-  w.cluster_id = c.id;
+  auto idle_cluster = [&] {
+    db::Cluster c;
+    c.id = common::crypto::uuid4();
+    c.tenant_id = seed.tenant_id;
+    c.name = "ring-" + common::crypto::random_hex(3);
+    c.datastore_version_id = seed.version_id;
+    c.task = "NONE";
+    db::Operation op;
+    op.id = common::crypto::uuid4();
+    op.tenant_id = seed.tenant_id;
+    op.type = "cluster.create";
+    op.resource_type = "cluster";
+    op.resource_id = c.id;
+    clusters.create_with_operation(c, op);
+    return c.id;
+  };
+  w.cluster_id = idle_cluster();
   check_cluster_backup_contract(w);
+
+  db::PgQuotaRepository quotas(db.pool());
+  w.quotas = &quotas;
+  w.cluster_id = idle_cluster();  // the first one was deleted
+  check_backup_quota_contract(w);
 }
 
 }  // namespace

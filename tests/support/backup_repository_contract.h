@@ -1,13 +1,15 @@
 #pragma once
 // The promises of db::BackupRepository (db/backup_repository.h), checked on
 // any implementation: the PostgreSQL one (db_backups_integration_test) and
-// the fake (db_backups_fake_test) run the same checks.
+// the fake (db_backups_fake_test) run the same checks, the backups quota
+// included.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <string>
 
 #include "common/crypto.h"
+#include "common/error.h"
 #include "db/backup_repository.h"
 #include "db/repositories.h"
 
@@ -30,6 +32,9 @@ struct BackupContractWorld {
   // live cluster of tenant_id with task NONE.
   db::ClusterRepository* clusters = nullptr;
   std::string cluster_id;
+  // For the backups quota: the quota repository the backups share (its
+  // in_use counts them, its set_limits binds their creates).
+  db::QuotaRepository* quotas = nullptr;
 };
 
 inline db::Operation backup_contract_op(const BackupContractWorld& w, const std::string& type,
@@ -66,7 +71,7 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
     b.scheduled = scheduled;
     db::Operation op = backup_contract_op(w, "backup.create", "backup", b.id);
     b.operation_id = op.id;
-    EXPECT_TRUE(repo.create_for_instance(b, "BACKUP", {"NONE"}, op));
+    EXPECT_TRUE(repo.create_for_instance(b, "BACKUP", {"NONE"}, op, db::default_quota_limits()));
     w.instances->set_task(instance, "NONE");
     w.operations->finish(op.id, "", "COMPLETED", {}, "done");
     w.advance();
@@ -77,13 +82,14 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   db::Backup first = backup_contract_row(w, w.instance_a);
   db::Operation op = backup_contract_op(w, "backup.create", "backup", first.id);
   first.operation_id = op.id;
-  ASSERT_TRUE(repo.create_for_instance(first, "BACKUP", {"NONE"}, op));
+  ASSERT_TRUE(repo.create_for_instance(first, "BACKUP", {"NONE"}, op, db::default_quota_limits()));
   EXPECT_EQ(w.instances->find_any(w.instance_a)->task, "BACKUP");
   ASSERT_TRUE(w.operations->find_any(op.id));
   db::Backup second = backup_contract_row(w, w.instance_a);
   db::Operation op2 = backup_contract_op(w, "backup.create", "backup", second.id);
   second.operation_id = op2.id;
-  EXPECT_FALSE(repo.create_for_instance(second, "BACKUP", {"NONE"}, op2));
+  EXPECT_FALSE(
+      repo.create_for_instance(second, "BACKUP", {"NONE"}, op2, db::default_quota_limits()));
   EXPECT_FALSE(repo.find_any(second.id));
   EXPECT_FALSE(w.operations->find_any(op2.id));
 
@@ -197,14 +203,15 @@ inline void check_cluster_backup_contract(BackupContractWorld& w) {
   db::Backup first = row();
   db::Operation op = backup_contract_op(w, "backup.create", "backup", first.id);
   first.operation_id = op.id;
-  ASSERT_TRUE(repo.create_for_cluster(first, "BACKUP", {"NONE"}, op));
+  ASSERT_TRUE(repo.create_for_cluster(first, "BACKUP", {"NONE"}, op, db::default_quota_limits()));
   EXPECT_EQ(w.clusters->find_any(w.cluster_id)->task, "BACKUP");
   EXPECT_TRUE(w.operations->find_any(op.id));
 
   db::Backup second = row();
   db::Operation op2 = backup_contract_op(w, "backup.create", "backup", second.id);
   second.operation_id = op2.id;
-  EXPECT_FALSE(repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2));
+  EXPECT_FALSE(
+      repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2, db::default_quota_limits()));
   EXPECT_FALSE(repo.find_any(second.id));
   EXPECT_FALSE(w.operations->find_any(op2.id));
 
@@ -222,14 +229,108 @@ inline void check_cluster_backup_contract(BackupContractWorld& w) {
 
   // Idle again, the cluster takes the next one; a deleted cluster none.
   w.clusters->set_task(w.cluster_id, "NONE");
-  EXPECT_TRUE(repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2));
+  EXPECT_TRUE(repo.create_for_cluster(second, "BACKUP", {"NONE"}, op2, db::default_quota_limits()));
   w.clusters->set_task(w.cluster_id, "NONE");
   w.clusters->mark_deleted(w.cluster_id);
   db::Backup third = row();
   db::Operation op3 = backup_contract_op(w, "backup.create", "backup", third.id);
   third.operation_id = op3.id;
-  EXPECT_FALSE(repo.create_for_cluster(third, "BACKUP", {"NONE"}, op3));
+  EXPECT_FALSE(repo.create_for_cluster(third, "BACKUP", {"NONE"}, op3, db::default_quota_limits()));
   EXPECT_FALSE(repo.find_any(third.id));
+}
+
+// The backups quota (db/quota.h): every live backup row of the tenant
+// counts, whatever its status; a create with no room left is refused with
+// kOverLimit naming the quota, nothing written and the instance or cluster
+// left idle; a deleted backup frees its room; a cluster backup counts as one;
+// the tenant's own limit wins over the defaults, and -1 is unlimited. Needs
+// w.quotas and an idle live cluster in w.cluster_id.
+inline void check_backup_quota_contract(BackupContractWorld& w) {
+  ASSERT_TRUE(w.quotas);
+  ASSERT_TRUE(w.clusters);
+  db::BackupRepository& repo = *w.backups;
+  const auto npos = std::string::npos;
+  const int64_t used = w.quotas->in_use(w.tenant_id).backups;
+  EXPECT_EQ(used, static_cast<int64_t>(repo.list(w.tenant_id, {}).size()));
+  EXPECT_EQ(w.quotas->in_use(w.other_tenant_id).backups, 0);
+  w.instances->set_task(w.instance_b, "NONE");
+
+  struct Attempt {
+    db::Backup backup;
+    db::Operation op;
+  };
+  auto attempt = [&](bool of_cluster) {
+    Attempt a{backup_contract_row(w, w.instance_b), {}};
+    if (of_cluster) {
+      a.backup.instance_id.reset();
+      a.backup.cluster_id = w.cluster_id;
+    }
+    a.op = backup_contract_op(w, "backup.create", "backup", a.backup.id);
+    a.backup.operation_id = a.op.id;
+    return a;
+  };
+  auto create = [&](const Attempt& a, const db::QuotaValues& defaults) {
+    return a.backup.cluster_id
+               ? repo.create_for_cluster(a.backup, "BACKUP", {"NONE"}, a.op, defaults)
+               : repo.create_for_instance(a.backup, "BACKUP", {"NONE"}, a.op, defaults);
+  };
+  // The message of the refusal, once checked that nothing was written.
+  auto refused = [&](const Attempt& a, const db::QuotaValues& defaults) -> std::string {
+    try {
+      create(a, defaults);
+      ADD_FAILURE() << "a backup was created over the quota";
+      return "";
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kOverLimit) << e.what();
+      EXPECT_FALSE(repo.find_any(a.backup.id));
+      EXPECT_FALSE(w.operations->find_any(a.op.id));
+      return e.what();
+    }
+  };
+  auto idle_again = [&] {
+    w.instances->set_task(w.instance_b, "NONE");
+    w.clusters->set_task(w.cluster_id, "NONE");
+  };
+
+  // Room for one more under the defaults: taken, and counted.
+  db::QuotaValues defaults = db::default_quota_limits();
+  defaults.backups = used + 1;
+  const Attempt one = attempt(false);
+  ASSERT_TRUE(create(one, defaults));
+  EXPECT_EQ(w.quotas->in_use(w.tenant_id).backups, used + 1);
+  idle_again();
+
+  // Full: refused, naming the quota; the instance and the cluster stay idle.
+  const std::string message = refused(attempt(false), defaults);
+  EXPECT_NE(message.find("backups would be " + std::to_string(used + 2)), npos) << message;
+  EXPECT_NE(message.find("over the limit of " + std::to_string(used + 1)), npos) << message;
+  EXPECT_EQ(w.instances->find_any(w.instance_b)->task, "NONE");
+  refused(attempt(true), defaults);
+  EXPECT_EQ(w.clusters->find_any(w.cluster_id)->task, "NONE");
+
+  // A FAILED backup still counts; a deleted one frees its room, which a
+  // cluster backup takes as one.
+  repo.set_status(one.backup.id, "FAILED", std::string("the guest stopped"));
+  refused(attempt(false), defaults);
+  repo.mark_deleted(one.backup.id);
+  EXPECT_EQ(w.quotas->in_use(w.tenant_id).backups, used);
+  ASSERT_TRUE(create(attempt(true), defaults));
+  EXPECT_EQ(w.quotas->in_use(w.tenant_id).backups, used + 1);
+  EXPECT_EQ(w.clusters->find_any(w.cluster_id)->task, "BACKUP");
+  idle_again();
+
+  // The tenant's own limit wins over the defaults, both ways.
+  w.quotas->set_limits(w.tenant_id, {{"backups", used + 2}});
+  ASSERT_TRUE(create(attempt(false), defaults));
+  idle_again();
+  refused(attempt(false), db::default_quota_limits());
+  w.quotas->set_limits(w.tenant_id, {{"backups", -1}});
+  db::QuotaValues none = defaults;
+  none.backups = 0;
+  ASSERT_TRUE(create(attempt(false), none));
+  idle_again();
+  EXPECT_EQ(w.quotas->in_use(w.tenant_id).backups, used + 3);
+  EXPECT_EQ(w.quotas->in_use(w.other_tenant_id).backups, 0);
 }
 
 }  // namespace automat::testing

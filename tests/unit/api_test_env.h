@@ -64,6 +64,7 @@ struct ApiTestEnv {
         &tokens, &catalog, &instances, &operations, &publisher, &clock, &datastores::api_strategy,
         limits};
     services.quotas = &quotas;
+    quotas.backup_repo = &backups;
     services.backups = &backups;
     services.backup_schedules = &backup_schedules;
     router = std::make_unique<api::Router>(services, kPublicEndpoint);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/fake_backup_repository.h"
+#include "tests/fakes/fake_quota_repository.h"
 #include "tests/support/backup_repository_contract.h"
 
 namespace automat::testing {
@@ -47,22 +48,31 @@ TEST(FakeBackupRepository, KeepsTheBackupRepositoryContract) {
 
   FakeClusterRepository clusters(&instances, &operations, &catalog);
   backups.clusters = &clusters;
-  db::Cluster c;
-  c.id = common::crypto::uuid4();
-  c.tenant_id = w.tenant_id;
-  c.name = "ring";
-  c.datastore_version_id = w.version_id;
-  c.task = "NONE";
-  db::Operation op;
-  op.id = common::crypto::uuid4();
-  op.tenant_id = w.tenant_id;
-  op.type = "cluster.create";
-  op.resource_type = "cluster";
-  op.resource_id = c.id;
-  clusters.create_with_operation(c, op);
   w.clusters = &clusters;
-  w.cluster_id = c.id;
+  auto idle_cluster = [&] {
+    db::Cluster c;
+    c.id = common::crypto::uuid4();
+    c.tenant_id = w.tenant_id;
+    c.name = "ring";
+    c.datastore_version_id = w.version_id;
+    c.task = "NONE";
+    db::Operation op;
+    op.id = common::crypto::uuid4();
+    op.tenant_id = w.tenant_id;
+    op.type = "cluster.create";
+    op.resource_type = "cluster";
+    op.resource_id = c.id;
+    clusters.create_with_operation(c, op);
+    return c.id;
+  };
+  w.cluster_id = idle_cluster();
   check_cluster_backup_contract(w);
+
+  FakeQuotaRepository quotas(&instances);
+  quotas.backup_repo = &backups;
+  w.quotas = &quotas;
+  w.cluster_id = idle_cluster();  // the first one was deleted
+  check_backup_quota_contract(w);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // BackupScheduler over fakes and a frozen clock: when a schedule is due, one
-// backup per slot however many schedulers scan, a busy instance's slot
-// skipped with its reason, retention pruning only scheduled backups.
+// backup per slot however many schedulers scan, a busy instance's slot (or
+// one over the backups quota) skipped with its reason, retention pruning
+// only scheduled backups.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -119,7 +120,8 @@ class BackupSchedulerTest : public ::testing::Test {
   FakePublisher publisher;
   FakeTimeClock clock{operations.time};
   common::StopSignal stop;
-  BackupScheduler scheduler{schedules, backups, instances, publisher, clock, stop, 60s};
+  BackupScheduler scheduler{schedules, backups, instances, publisher,
+                            clock,     stop,    60s,       db::default_quota_limits()};
   std::string version_id;
   std::string instance;
 };
@@ -159,7 +161,8 @@ TEST_F(BackupSchedulerTest, AScheduleFirstRunsWhenTheNextSlotBeginsThenOncePerSl
 
 TEST_F(BackupSchedulerTest, TwoSchedulersScanningTheSameSlotStartOneBackup) {
   set_schedule(3600, std::nullopt);
-  BackupScheduler other{schedules, backups, instances, publisher, clock, stop, 60s};
+  BackupScheduler other{schedules, backups, instances, publisher,
+                        clock,     stop,    60s,       db::default_quota_limits()};
   at(kStart + 3600);
   const auto a = scheduler.scan_once();
   const auto b = other.scan_once();
@@ -200,6 +203,49 @@ TEST_F(BackupSchedulerTest, ABusyOrStoppedInstanceMissesTheSlotAndTheScheduleSay
   at(kStart + 3 * 3600);
   EXPECT_EQ(scheduler.scan_once().started.size(), 1u);
   EXPECT_FALSE(schedule().last_error);
+}
+
+TEST_F(BackupSchedulerTest, ATenantOverItsBackupsQuotaMissesTheSlotAndTheScheduleSaysWhy) {
+  db::QuotaValues room_for_two = db::default_quota_limits();
+  room_for_two.backups = 2;  // [quota] backups = 2
+  BackupScheduler strict{schedules, backups, instances, publisher, clock, stop, 60s, room_for_two};
+  set_schedule(3600, std::nullopt);
+  seed_backup(false, db::backup_status::kCompleted, kStart - 7200);
+  const std::string failed = seed_backup(false, db::backup_status::kFailed, kStart - 3600);
+  at(kStart + 3600);
+  auto report = strict.scan_once();
+  EXPECT_TRUE(report.started.empty());
+  EXPECT_EQ(report.skipped, std::vector<std::string>{instance});
+  ASSERT_TRUE(schedule().last_error);
+  const std::string why = *schedule().last_error;
+  EXPECT_NE(why.find("the backup of 2024-05-01T02:00:00Z was skipped: Quota exceeded"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("backups would be 3 with this request (2 in use + 1 asked), over the limit "
+                     "of 2"),
+            std::string::npos)
+      << why;
+  EXPECT_EQ(backups.list("tenant-a", {}).size(), 2u) << "nothing created";
+  EXPECT_TRUE(operations.operations.size() == 1u) << "only the instance's create";
+  EXPECT_EQ(instances.find_any(instance)->task, common::task::kNone);
+  EXPECT_TRUE(published_ops().empty());
+  EXPECT_EQ(strict.scan_once().skipped.size(), 0u) << "the slot is missed once, not retried";
+
+  // The tenant deletes the FAILED one: the next slot has room again.
+  backups.mark_deleted(failed);
+  at(kStart + 2 * 3600);
+  report = strict.scan_once();
+  EXPECT_EQ(report.started.size(), 1u);
+  EXPECT_FALSE(schedule().last_error);
+
+  // A tenant's own limit wins over [quota]: none left.
+  finish_backup(report.started[0]);
+  instances.quota_book->limits["tenant-a"]["backups"] = 1;
+  at(kStart + 3 * 3600);
+  EXPECT_EQ(strict.scan_once().skipped.size(), 1u);
+  ASSERT_TRUE(schedule().last_error);
+  EXPECT_NE(schedule().last_error->find("over the limit of 1"), std::string::npos)
+      << *schedule().last_error;
 }
 
 TEST_F(BackupSchedulerTest, ADailyScheduleRunsOnceADayAtItsUtcTime) {

@@ -72,7 +72,7 @@ class MysqlBackupWorkflowTest : public ::testing::Test {
     op.resource_type = "backup";
     op.resource_id = b.id;
     b.operation_id = op.id;
-    EXPECT_TRUE(backups.create_for_instance(b, "BACKUP", {"NONE"}, op));
+    EXPECT_TRUE(backups.create_for_instance(b, "BACKUP", {"NONE"}, op, db::default_quota_limits()));
     return {b.id, op.id};
   }
 

@@ -91,6 +91,17 @@ TEST(TaskmanagerSettings, RejectsBadValuesNamingTheOption) {
   }
 }
 
+TEST(TaskmanagerSettings, TheQuotaDefaultsAreTheQuotaSections) {
+  EXPECT_EQ(TaskmanagerSettings::from(config()).quota_defaults, db::default_quota_limits());
+  const auto s = TaskmanagerSettings::from(
+      common::Config::from_string(std::string(kBase) + "[quota]\nbackups = 3\n"));
+  EXPECT_EQ(s.quota_defaults.backups, 3) << "scheduled backups are charged against it";
+  EXPECT_EQ(s.quota_defaults.instances, db::default_quota_limits().instances);
+  EXPECT_THROW(TaskmanagerSettings::from(
+                   common::Config::from_string(std::string(kBase) + "[quota]\nbackups = -2\n")),
+               common::Error);
+}
+
 TEST(TaskmanagerSettings, NeedsTheDatabaseAndTheBroker) {
   EXPECT_THROW(TaskmanagerSettings::from(common::Config::from_string("[taskmanager]\n")),
                common::Error);
