@@ -263,7 +263,9 @@ TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
     EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 1200ms);
+  // Well before the held guest would answer (never): the deadline ended the
+  // call; the margin is for a busy machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5000ms);
   service_.prepare_gate.release();
 }
 
