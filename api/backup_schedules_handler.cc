@@ -16,7 +16,7 @@ using nlohmann::json;
 json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 json view(const db::BackupSchedule& s, int64_t now) {
-  json out = {{"instance_id", s.instance_id}};
+  json out = {{std::string(s.target.noun()) + "_id", s.target.id}};
   if (s.interval_seconds) {
     out["interval"] = interval_text(*s.interval_seconds);
     out["interval_seconds"] = *s.interval_seconds;
@@ -54,7 +54,7 @@ Response BackupSchedulesHandler::put(const RequestContext& ctx,
   const db::Instance instance = find_instance(ctx, instance_id);
   check_backs_up(services_, instance);
   db::BackupSchedule schedule;
-  schedule.instance_id = instance.id;
+  schedule.target = db::BackupTarget::instance(instance.id);
   schedule.tenant_id = ctx.tenant_id();
   schedule.interval_seconds = req.interval_seconds;
   schedule.daily_minute = req.daily_minute;
@@ -66,7 +66,8 @@ Response BackupSchedulesHandler::put(const RequestContext& ctx,
   if (!services_.backup_schedules->put(schedule)) {
     throw common::not_found("instance " + instance.id + " was not found");
   }
-  const auto stored = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
+  const auto stored =
+      services_.backup_schedules->find(ctx.tenant_id(), db::BackupTarget::instance(instance.id));
   if (!stored) throw no_schedule(instance.id);
   common::log::info("backup_schedule.set",
                     {{"tenant", ctx.tenant_id()},
@@ -80,7 +81,8 @@ Response BackupSchedulesHandler::put(const RequestContext& ctx,
 Response BackupSchedulesHandler::show(const RequestContext& ctx,
                                       const std::string& instance_id) const {
   const db::Instance instance = find_instance(ctx, instance_id);
-  const auto schedule = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
+  const auto schedule =
+      services_.backup_schedules->find(ctx.tenant_id(), db::BackupTarget::instance(instance.id));
   if (!schedule) throw no_schedule(instance.id);
   return json_response(200, view(*schedule, common::to_unix_seconds(services_.clock->now())));
 }
@@ -88,7 +90,8 @@ Response BackupSchedulesHandler::show(const RequestContext& ctx,
 Response BackupSchedulesHandler::remove(const RequestContext& ctx,
                                         const std::string& instance_id) const {
   const db::Instance instance = find_instance(ctx, instance_id);
-  if (!services_.backup_schedules->remove(ctx.tenant_id(), instance.id)) {
+  if (!services_.backup_schedules->remove(ctx.tenant_id(),
+                                          db::BackupTarget::instance(instance.id))) {
     throw no_schedule(instance.id);
   }
   common::log::info("backup_schedule.cleared",

@@ -49,7 +49,7 @@ BackupScheduler::Report BackupScheduler::scan_once() {
       start_due(schedule, now, report);
     } catch (const std::exception& e) {
       common::log::warn("backup_schedule.failed",
-                        {{"instance", schedule.instance_id}, {"error", e.what()}});
+                        {{schedule.target.noun(), schedule.target.id}, {"error", e.what()}});
     }
   }
   return report;
@@ -60,7 +60,7 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
   if (schedule.last_slot && *schedule.last_slot >= slot) return;  // not due
   if (!schedules_.claim_slot(schedule, slot)) return;             // another taskmanager has it
   const std::string slot_time = common::iso8601_utc(schedule.slot_start(slot));
-  const auto instance = instances_.find_any(schedule.instance_id);
+  const auto instance = instances_.find_any(schedule.target.id);
   if (!instance) return;  // deleted since the list: its schedule is over
   if (instance->task != common::task::kNone ||
       instance->service_status != common::service_status::kRunning) {
@@ -77,7 +77,7 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
   request.scheduled = true;
   const auto started = db::start_instance_backup(backups_, *instance, request);
   if (!started) {
-    const auto now_instance = instances_.find_any(schedule.instance_id);
+    const auto now_instance = instances_.find_any(schedule.target.id);
     skip(schedule,
          "the backup of " + slot_time + " was skipped: instance " + instance->id + " was " +
              (now_instance ? now_instance->task : std::string("deleted")) +
@@ -85,9 +85,9 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
          report);
     return;
   }
-  schedules_.record_run(schedule.instance_id, started->backup.id, std::nullopt);
+  schedules_.record_run(schedule.target, started->backup.id, std::nullopt);
   common::log::info("backup_schedule.backup_started", {{"tenant", schedule.tenant_id},
-                                                       {"instance", schedule.instance_id},
+                                                       {schedule.target.noun(), schedule.target.id},
                                                        {"backup", started->backup.id},
                                                        {"op", started->operation.id},
                                                        {"slot", slot_time}});
@@ -97,16 +97,16 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
 
 void BackupScheduler::skip(const db::BackupSchedule& schedule, const std::string& why,
                            Report& report) {
-  common::log::warn(
-      "backup_schedule.slot_skipped",
-      {{"tenant", schedule.tenant_id}, {"instance", schedule.instance_id}, {"reason", why}});
-  schedules_.record_run(schedule.instance_id, std::nullopt, why);
-  report.skipped.push_back(schedule.instance_id);
+  common::log::warn("backup_schedule.slot_skipped", {{"tenant", schedule.tenant_id},
+                                                     {schedule.target.noun(), schedule.target.id},
+                                                     {"reason", why}});
+  schedules_.record_run(schedule.target, std::nullopt, why);
+  report.skipped.push_back(schedule.target.id);
 }
 
 void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) {
   db::BackupFilter filter;
-  filter.instance_id = schedule.instance_id;
+  filter.instance_id = schedule.target.id;
   // Oldest first: the scheduled backups COMPLETED, and the FAILED ones (they
   // hold no object, their failure removed them).
   std::vector<db::Backup> scheduled;
@@ -144,7 +144,7 @@ void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) 
     if (!outcome.dependents.empty()) {
       common::log::info("backup_schedule.retention_kept",
                         {{"tenant", schedule.tenant_id},
-                         {"instance", schedule.instance_id},
+                         {schedule.target.noun(), schedule.target.id},
                          {"backup", old.id},
                          {"incremental_children", joined(outcome.dependents.children)},
                          {"restoring_instances", joined(outcome.dependents.restores)}});
@@ -154,7 +154,7 @@ void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) 
     if (!outcome.started) continue;  // its delete runs already
     common::log::info("backup_schedule.retention_delete",
                       {{"tenant", schedule.tenant_id},
-                       {"instance", schedule.instance_id},
+                       {schedule.target.noun(), schedule.target.id},
                        {"backup", old.id},
                        {"op", op.id},
                        {"retention", std::to_string(retention)}});

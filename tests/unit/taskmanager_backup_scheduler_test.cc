@@ -63,7 +63,7 @@ class BackupSchedulerTest : public ::testing::Test {
   void set_schedule(std::optional<int64_t> interval, std::optional<int> daily_minute,
                     int retention = 7, const std::string& of = "") {
     db::BackupSchedule s;
-    s.instance_id = of.empty() ? instance : of;
+    s.target = db::BackupTarget::instance(of.empty() ? instance : of);
     s.tenant_id = "tenant-a";
     s.interval_seconds = interval;
     s.daily_minute = daily_minute;
@@ -76,7 +76,9 @@ class BackupSchedulerTest : public ::testing::Test {
   void at(int64_t unix_seconds) {
     operations.time->set(std::chrono::system_clock::from_time_t(unix_seconds));
   }
-  db::BackupSchedule schedule() { return *schedules.find("tenant-a", instance); }
+  db::BackupSchedule schedule() {
+    return *schedules.find("tenant-a", db::BackupTarget::instance(instance));
+  }
   std::vector<std::string> published_ops() {
     std::vector<std::string> out;
     for (const auto& body : publisher.bodies(common::kTaskQueue)) {
