@@ -1,11 +1,12 @@
 #pragma once
 // Backup schedules (issue 12, section 6): an instance's or a cluster's
 // backups started by the taskmanager (taskmanager/backup_scheduler.h) every
-// interval or once a day, the oldest beyond a retention count deleted. Time is cut into slots: an
-// interval schedule's slot is floor(unix seconds / interval) (so "6h" runs at
-// 00:00, 06:00, 12:00 and 18:00 UTC), a daily one's is the day since the
-// epoch whose daily time has passed. A slot runs at most once however many
-// taskmanagers scan: claim_slot lets exactly one caller have it.
+// interval or once a day, the oldest beyond a retention count deleted. Time
+// is cut into slots: an interval schedule's slot is floor(unix seconds /
+// interval) (so "6h" runs at 00:00, 06:00, 12:00 and 18:00 UTC), a daily
+// one's is the day since the epoch whose daily time has passed. A slot runs
+// at most once however many taskmanagers scan: claim_slot lets exactly one
+// caller have it.
 #include <compare>
 #include <cstdint>
 #include <optional>
