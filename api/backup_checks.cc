@@ -23,6 +23,18 @@ void check_backs_up(const ApiServices& services, const db::Instance& instance) {
   }
 }
 
+void check_backs_up(const ApiServices& services, const db::Cluster& cluster) {
+  const auto version = services.catalog->find_version_by_id(cluster.datastore_version_id);
+  const ClusterStrategy* strategy = version && services.cluster_strategies
+                                        ? services.cluster_strategies(version->manager)
+                                        : nullptr;
+  if (!strategy || !strategy->supports_backups()) {
+    throw common::bad_request("cluster " + cluster.id + " runs " +
+                              (version ? version->datastore_name : std::string("a datastore")) +
+                              ", whose clusters this service cannot back up");
+  }
+}
+
 void check_backup_keyspace(const std::string& entry, const std::string& field) {
   auto word = [](const std::string& w) {
     return !w.empty() && w.size() <= 48 && std::all_of(w.begin(), w.end(), [](char c) {

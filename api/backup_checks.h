@@ -1,6 +1,6 @@
 #pragma once
-// Whether an instance can be backed up at all, as POST /backups and PUT
-// /instances/{id}/backup_schedule both ask it.
+// Whether an instance or a cluster can be backed up at all, as POST
+// /backups, POST /clusters/{id}/backups and PUT .../backup_schedule ask it.
 #include <string>
 
 #include "api/services.h"
@@ -12,6 +12,10 @@ namespace automat::api {
 // cluster's node (its cluster is backed up instead) or runs a datastore
 // whose strategy does not support backups.
 void check_backs_up(const ApiServices& services, const db::Instance& instance);
+
+// Throws common::Error(kBadRequest) saying why when `cluster` runs a
+// datastore whose cluster strategy does not support backups.
+void check_backs_up(const ApiServices& services, const db::Cluster& cluster);
 
 // A keyspace ("ks") or table ("ks.table") a cluster backup or restore
 // names: CQL's unquoted names, not one of Cassandra's own keyspaces.

@@ -33,8 +33,8 @@ int64_t interval_seconds(const json& v) {
 
 }  // namespace
 
-BackupScheduleRequest parse_backup_schedule(const json& doc) {
-  body::check(Method::kPut, "/v1.0/{tenant_id}/instances/{instance_id}/backup_schedule", doc);
+BackupScheduleRequest parse_backup_schedule(const json& doc, const std::string& path) {
+  body::check(Method::kPut, path, doc);
   const json& s = doc.at("backup_schedule");
   BackupScheduleRequest req;
   const json* interval = body::member(s, "interval");

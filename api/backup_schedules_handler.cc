@@ -6,7 +6,6 @@
 #include "common/client_text.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "db/backup_schedule_repository.h"
 
 namespace automat::api {
 namespace {
@@ -16,7 +15,7 @@ using nlohmann::json;
 json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 json view(const db::BackupSchedule& s, int64_t now) {
-  json out = {{"instance_id", s.instance_id}};
+  json out = {{std::string(s.target.noun()) + "_id", s.target.id}};
   if (s.interval_seconds) {
     out["interval"] = interval_text(*s.interval_seconds);
     out["interval_seconds"] = *s.interval_seconds;
@@ -33,28 +32,43 @@ json view(const db::BackupSchedule& s, int64_t now) {
   return {{"backup_schedule", out}};
 }
 
-common::Error no_schedule(const std::string& instance_id) {
-  return common::not_found("instance " + instance_id + " has no backup schedule");
+common::Error no_schedule(const db::BackupTarget& target) {
+  return common::not_found(std::string(target.noun()) + " " + target.id +
+                           " has no backup schedule");
+}
+
+common::Error not_found(const db::BackupTarget& target) {
+  return common::not_found(std::string(target.noun()) + " " + common::excerpt(target.id) +
+                           " was not found");
+}
+
+// The body schema's operation in docs/openapi.yaml.
+std::string schema_path(const db::BackupTarget& target) {
+  return target.is_cluster() ? "/v1.0/{tenant_id}/clusters/{cluster_id}/backup_schedule"
+                             : "/v1.0/{tenant_id}/instances/{instance_id}/backup_schedule";
 }
 
 }  // namespace
 
-db::Instance BackupSchedulesHandler::find_instance(const RequestContext& ctx,
-                                                   const std::string& instance_id) const {
-  auto instance = services_.instances->find(ctx.tenant_id(), instance_id);
-  if (!instance) {
-    throw common::not_found("instance " + common::excerpt(instance_id) + " was not found");
+void BackupSchedulesHandler::check_target(const RequestContext& ctx, const db::BackupTarget& target,
+                                          bool to_back_up) const {
+  if (target.is_cluster()) {
+    const auto cluster = services_.clusters->find(ctx.tenant_id(), target.id);
+    if (!cluster) throw not_found(target);
+    if (to_back_up) check_backs_up(services_, *cluster);
+    return;
   }
-  return *instance;
+  const auto instance = services_.instances->find(ctx.tenant_id(), target.id);
+  if (!instance) throw not_found(target);
+  if (to_back_up) check_backs_up(services_, *instance);
 }
 
 Response BackupSchedulesHandler::put(const RequestContext& ctx,
-                                     const std::string& instance_id) const {
-  const BackupScheduleRequest req = parse_backup_schedule(ctx.body());
-  const db::Instance instance = find_instance(ctx, instance_id);
-  check_backs_up(services_, instance);
+                                     const db::BackupTarget& target) const {
+  const BackupScheduleRequest req = parse_backup_schedule(ctx.body(), schema_path(target));
+  check_target(ctx, target, true);
   db::BackupSchedule schedule;
-  schedule.instance_id = instance.id;
+  schedule.target = target;
   schedule.tenant_id = ctx.tenant_id();
   schedule.interval_seconds = req.interval_seconds;
   schedule.daily_minute = req.daily_minute;
@@ -63,14 +77,12 @@ Response BackupSchedulesHandler::put(const RequestContext& ctx,
   // The slot it is set in has begun already: the first backup waits for
   // the next one.
   schedule.last_slot = schedule.slot_at(now);
-  if (!services_.backup_schedules->put(schedule)) {
-    throw common::not_found("instance " + instance.id + " was not found");
-  }
-  const auto stored = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
-  if (!stored) throw no_schedule(instance.id);
+  if (!services_.backup_schedules->put(schedule)) throw not_found(target);
+  const auto stored = services_.backup_schedules->find(ctx.tenant_id(), target);
+  if (!stored) throw no_schedule(target);
   common::log::info("backup_schedule.set",
                     {{"tenant", ctx.tenant_id()},
-                     {"instance", instance.id},
+                     {target.noun(), target.id},
                      {"interval_seconds", std::to_string(req.interval_seconds.value_or(0))},
                      {"daily_minute", std::to_string(req.daily_minute.value_or(-1))},
                      {"retention", std::to_string(req.retention)}});
@@ -78,21 +90,19 @@ Response BackupSchedulesHandler::put(const RequestContext& ctx,
 }
 
 Response BackupSchedulesHandler::show(const RequestContext& ctx,
-                                      const std::string& instance_id) const {
-  const db::Instance instance = find_instance(ctx, instance_id);
-  const auto schedule = services_.backup_schedules->find(ctx.tenant_id(), instance.id);
-  if (!schedule) throw no_schedule(instance.id);
+                                      const db::BackupTarget& target) const {
+  check_target(ctx, target, false);
+  const auto schedule = services_.backup_schedules->find(ctx.tenant_id(), target);
+  if (!schedule) throw no_schedule(target);
   return json_response(200, view(*schedule, common::to_unix_seconds(services_.clock->now())));
 }
 
 Response BackupSchedulesHandler::remove(const RequestContext& ctx,
-                                        const std::string& instance_id) const {
-  const db::Instance instance = find_instance(ctx, instance_id);
-  if (!services_.backup_schedules->remove(ctx.tenant_id(), instance.id)) {
-    throw no_schedule(instance.id);
-  }
+                                        const db::BackupTarget& target) const {
+  check_target(ctx, target, false);
+  if (!services_.backup_schedules->remove(ctx.tenant_id(), target)) throw no_schedule(target);
   common::log::info("backup_schedule.cleared",
-                    {{"tenant", ctx.tenant_id()}, {"instance", instance.id}});
+                    {{"tenant", ctx.tenant_id()}, {target.noun(), target.id}});
   Response cleared;
   cleared.status = 204;
   return cleared;

@@ -12,13 +12,11 @@
 #include "api/request_body.h"
 #include "api/responses.h"
 #include "api/views.h"
-#include "automat/operations.pb.h"
 #include "common/client_text.h"
-#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "common/proto_json.h"
 #include "common/status.h"
+#include "db/cluster_backup.h"
 #include "db/instance_backup.h"
 
 namespace automat::api {
@@ -222,54 +220,37 @@ Response BackupsHandler::create_for_cluster(const RequestContext& ctx,
   if (!common::well_formed(description)) {
     throw common::bad_request("backup.description must be UTF-8 text without control characters");
   }
-  proto::ClusterBackupInput input;
+  db::ClusterBackupRequest request;
+  request.name = name;
+  request.description = description;
   if (const json* keyspaces = body::member(b, "keyspaces")) {
     for (const auto& k : *keyspaces) {
       const std::string entry = k.get<std::string>();
       check_backup_keyspace(entry, "backup.keyspaces");
-      input.add_keyspaces(entry);
+      request.keyspaces.push_back(entry);
     }
   }
   if (const auto mib = body::whole(b, "max_mib_per_second")) {
-    input.set_max_bytes_per_second(static_cast<int64_t>(*mib) * 1024 * 1024);
+    request.max_bytes_per_second = static_cast<int64_t>(*mib) * 1024 * 1024;
   }
   const auto cluster = services_.clusters->find(ctx.tenant_id(), cluster_id);
   if (!cluster) {
     throw common::not_found("cluster " + common::excerpt(cluster_id) + " was not found");
   }
-  const auto version = services_.catalog->find_version_by_id(cluster->datastore_version_id);
-  const ClusterStrategy* strategy = version && services_.cluster_strategies
-                                        ? services_.cluster_strategies(version->manager)
-                                        : nullptr;
-  if (!strategy || !strategy->supports_backups()) {
-    throw common::bad_request("cluster " + cluster->id + " runs " +
-                              (version ? version->datastore_name : std::string("a datastore")) +
-                              ", whose clusters this service cannot back up");
-  }
+  check_backs_up(services_, *cluster);
   if (cluster->status != common::cluster_status::kActive ||
       cluster->task != common::cluster_task::kNone) {
     throw common::unprocessable("cluster " + cluster->name + " is " + cluster->status + " (task " +
                                 cluster->task + "); a backup needs it ACTIVE and idle");
   }
-  for (const auto& n : cluster->nodes) input.add_instance_ids(n.instance_id);
-
-  db::Backup backup;
-  backup.id = common::crypto::uuid4();
-  backup.tenant_id = ctx.tenant_id();
-  backup.name = name;
-  backup.description = description;
-  backup.cluster_id = cluster->id;
-  backup.datastore_version_id = cluster->datastore_version_id;
-  backup.location = "backups/" + backup.id + "/";
-  db::Operation op = new_operation(ctx.tenant_id(), "backup.create", "backup", backup.id);
-  op.input = common::proto_json::encode(input);
-  backup.operation_id = op.id;
-  if (!services_.backups->create_for_cluster(backup, common::cluster_task::kBackingUp,
-                                             {common::cluster_task::kNone}, op,
-                                             services_.quota_defaults)) {
+  const auto started =
+      db::start_cluster_backup(*services_.backups, *cluster, request, services_.quota_defaults);
+  if (!started) {
     throw common::unprocessable("cluster " + cluster->name +
                                 " changed while this request was handled; retry it");
   }
+  const db::Backup& backup = started->backup;
+  const db::Operation& op = started->operation;
   common::log::info("backup.create.accepted", {{"tenant", ctx.tenant_id()},
                                                {"backup", backup.id},
                                                {"cluster", cluster->id},

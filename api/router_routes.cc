@@ -89,13 +89,13 @@ void Router::add_routes() {
   };
   const std::string schedule = "/instances/{instance_id}/backup_schedule";
   t.add(kPut, schedule, schedules([this](auto& ctx, auto& p) {
-          return backup_schedules_.put(ctx, p["instance_id"]);
+          return backup_schedules_.put(ctx, db::BackupTarget::instance(p["instance_id"]));
         }));
   t.add(kGet, schedule, schedules([this](auto& ctx, auto& p) {
-          return backup_schedules_.show(ctx, p["instance_id"]);
+          return backup_schedules_.show(ctx, db::BackupTarget::instance(p["instance_id"]));
         }));
   t.add(kDelete, schedule, schedules([this](auto& ctx, auto& p) {
-          return backup_schedules_.remove(ctx, p["instance_id"]);
+          return backup_schedules_.remove(ctx, db::BackupTarget::instance(p["instance_id"]));
         }));
 
   // Limits and quotas (Trove's /limits and /mgmt/quotas).
@@ -149,6 +149,16 @@ void Router::add_routes() {
   t.add(kGet, "/clusters/{cluster_id}/root", clusters([this](auto& ctx, auto& p) {
           return RootHandler(services_).show_cluster(ctx, p["cluster_id"]);
         }));
+  const std::string cluster_schedule = "/clusters/{cluster_id}/backup_schedule";
+  t.add(kPut, cluster_schedule, clusters(schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.put(ctx, db::BackupTarget::cluster(p["cluster_id"]));
+        })));
+  t.add(kGet, cluster_schedule, clusters(schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.show(ctx, db::BackupTarget::cluster(p["cluster_id"]));
+        })));
+  t.add(kDelete, cluster_schedule, clusters(schedules([this](auto& ctx, auto& p) {
+          return backup_schedules_.remove(ctx, db::BackupTarget::cluster(p["cluster_id"]));
+        })));
 
   add_database_admin_routes();
 }

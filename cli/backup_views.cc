@@ -83,8 +83,10 @@ Table backup_table(const nlohmann::json& backup) {
 
 Table backup_schedule_table(const nlohmann::json& schedule) {
   const std::string daily_at = field_text(schedule, "daily_at");
+  const bool of_cluster = schedule.contains("cluster_id");
   return field_value_table({
-      {"instance_id", field_text(schedule, "instance_id")},
+      {of_cluster ? "cluster_id" : "instance_id",
+       field_text(schedule, of_cluster ? "cluster_id" : "instance_id")},
       {daily_at.empty() ? "interval" : "daily_at",
        daily_at.empty() ? field_text(schedule, "interval") : daily_at + " UTC"},
       {"retention", field_text(schedule, "retention")},

@@ -20,8 +20,9 @@ Table backup_list_table(const nlohmann::json& backups);
 // backup_size_text, errors one "host: message" line each.
 Table backup_table(const nlohmann::json& backup);
 
-// Field/Value rows of a backup schedule view: its rule (interval or
-// daily_at, UTC), retention, next and last run, last backup and last error.
+// Field/Value rows of a backup schedule view: its instance_id or
+// cluster_id, its rule (interval or daily_at, UTC), retention, next and last
+// run, last backup and last error.
 Table backup_schedule_table(const nlohmann::json& schedule);
 
 // The errors of a backup view as lines "  <host>: <message>\n"; "" when none.

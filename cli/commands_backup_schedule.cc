@@ -1,8 +1,10 @@
-// automat backup schedule set | show | clear: an instance's backup schedule
-// (PUT, GET, DELETE /instances/{id}/backup_schedule).
+// automat backup schedule set | show | clear: the backup schedule of an
+// instance, or with --cluster of a cluster (PUT, GET, DELETE
+// /instances/{id}/backup_schedule or /clusters/{id}/backup_schedule).
 #include <memory>
 
 #include "cli/backup_views.h"
+#include "cli/cluster_lookup.h"
 #include "cli/commands.h"
 #include "cli/instance_lookup.h"
 #include "cli/json_fields.h"
@@ -10,15 +12,44 @@
 namespace automat::cli {
 namespace {
 
-struct SetScheduleArgs {
+// Whose schedule: an instance (the positional) or a cluster (--cluster),
+// each by ID or name; exactly one.
+struct ScheduleOwner {
   std::string instance;
+  std::string cluster;
+};
+
+struct SetScheduleArgs {
+  ScheduleOwner owner;
   std::string interval;
   std::string daily_at;
   int retention = 0;
 };
 
-std::string schedule_path(const std::string& instance_id) {
-  return instance_path(instance_id) + "/backup_schedule";
+// The owner found: "instance" or "cluster", its ID, its schedule's path.
+struct FoundOwner {
+  std::string noun;
+  std::string id;
+  std::string schedule_path;
+};
+
+FoundOwner find_owner(ApiClient& api, const ScheduleOwner& owner) {
+  if (!owner.cluster.empty()) {
+    const std::string id = resolve_cluster(api, owner.cluster);
+    return {"cluster", id, cluster_path(id) + "/backup_schedule"};
+  }
+  const std::string id = resolve_instance(api, owner.instance);
+  return {"instance", id, instance_path(id) + "/backup_schedule"};
+}
+
+// Adds the owner's positional and --cluster to `command`, one of them
+// required.
+void add_owner(CLI::App& command, ScheduleOwner& owner) {
+  CLI::Option_group* of =
+      command.add_option_group("owner", "Whose schedule (an instance, or --cluster)");
+  of->add_option("instance", owner.instance, "The instance (ID or name)");
+  of->add_option("--cluster", owner.cluster, "The cluster (ID or name) instead of an instance");
+  of->require_option(1);
 }
 
 int set_schedule(Session& session, const SetScheduleArgs& args) {
@@ -29,29 +60,29 @@ int set_schedule(Session& session, const SetScheduleArgs& args) {
     schedule["daily_at"] = args.daily_at;
   }
   ApiClient api = session.api();
-  const std::string id = resolve_instance(api, args.instance);
-  Accepted answer = api.put(schedule_path(id), {{"backup_schedule", schedule}});
+  Accepted answer =
+      api.put(find_owner(api, args.owner).schedule_path, {{"backup_schedule", schedule}});
   nlohmann::json view = field_json(answer.body, "backup_schedule");
   session.print(view, backup_schedule_table(view));
   return 0;
 }
 
-int show_schedule(Session& session, const std::string& instance) {
+int show_schedule(Session& session, const ScheduleOwner& owner) {
   ApiClient api = session.api();
-  const std::string id = resolve_instance(api, instance);
-  nlohmann::json view = field_json(api.get(schedule_path(id)), "backup_schedule");
+  nlohmann::json view =
+      field_json(api.get(find_owner(api, owner).schedule_path), "backup_schedule");
   session.print(view, backup_schedule_table(view));
   return 0;
 }
 
-int clear_schedule(Session& session, const std::string& instance) {
+int clear_schedule(Session& session, const ScheduleOwner& owner) {
   ApiClient api = session.api();
-  const std::string id = resolve_instance(api, instance);
-  api.remove(schedule_path(id));
+  const FoundOwner found = find_owner(api, owner);
+  api.remove(found.schedule_path);
   if (session.json_output()) {
     session.print(nlohmann::json::object(), {});
   } else {
-    session.out << "Backup schedule of instance " << id << " cleared.\n";
+    session.out << "Backup schedule of " << found.noun << " " << found.id << " cleared.\n";
   }
   return 0;
 }
@@ -59,14 +90,14 @@ int clear_schedule(Session& session, const std::string& instance) {
 }  // namespace
 
 void add_backup_schedule_commands(CLI::App& backup, Session& session, CommandSet& commands) {
-  CLI::App* schedule =
-      backup.add_subcommand("schedule", "Back an instance up on a schedule (full backups)");
+  CLI::App* schedule = backup.add_subcommand(
+      "schedule", "Back an instance or a cluster up on a schedule (full backups)");
   schedule->require_subcommand(1);
 
   auto args = std::make_shared<SetScheduleArgs>();
   CLI::App* set = schedule->add_subcommand(
       "set", "Set or replace the schedule; the first backup runs when the next slot begins");
-  set->add_option("instance", args->instance, "The instance (ID or name)")->required();
+  add_owner(*set, args->owner);
   // Exactly one rule.
   CLI::Option_group* rule = set->add_option_group("rule", "When to back up (give one)");
   rule->add_option("--interval", args->interval,
@@ -80,15 +111,16 @@ void add_backup_schedule_commands(CLI::App& backup, Session& session, CommandSet
       ->check(CLI::Range(1, 100));
   commands.add(set, [&session, args] { return set_schedule(session, *args); });
 
-  auto instance = std::make_shared<std::string>();
-  CLI::App* show = schedule->add_subcommand("show", "Show an instance's backup schedule");
-  show->add_option("instance", *instance, "The instance (ID or name)")->required();
-  commands.add(show, [&session, instance] { return show_schedule(session, *instance); });
+  auto shown = std::make_shared<ScheduleOwner>();
+  CLI::App* show =
+      schedule->add_subcommand("show", "Show an instance's or a cluster's backup schedule");
+  add_owner(*show, *shown);
+  commands.add(show, [&session, shown] { return show_schedule(session, *shown); });
 
-  auto cleared = std::make_shared<std::string>();
+  auto cleared = std::make_shared<ScheduleOwner>();
   CLI::App* clear = schedule->add_subcommand(
-      "clear", "Stop backing the instance up on a schedule (its backups stay)");
-  clear->add_option("instance", *cleared, "The instance (ID or name)")->required();
+      "clear", "Stop backing the instance or cluster up on a schedule (its backups stay)");
+  add_owner(*clear, *cleared);
   commands.add(clear, [&session, cleared] { return clear_schedule(session, *cleared); });
 }
 

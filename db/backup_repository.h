@@ -32,8 +32,9 @@ struct Backup {
   std::optional<std::string> instance_id;
   std::optional<std::string> cluster_id;
   std::optional<std::string> parent_id;  // an incremental backup's base
-  // Started by the instance's backup schedule (db/backup_schedule_repository.h);
-  // only these are pruned by its retention.
+  // Started by the instance's or cluster's backup schedule
+  // (db/backup_schedule_repository.h); only these are pruned by its
+  // retention.
   bool scheduled = false;
   std::string datastore_version_id;
   std::string status = backup_status::kNew;

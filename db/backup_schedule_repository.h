@@ -1,17 +1,35 @@
 #pragma once
-// Backup schedules (issue 12, section 6): an instance's backups started by the
-// taskmanager (taskmanager/backup_scheduler.h) every interval or once a day,
-// the oldest beyond a retention count deleted. Time is cut into slots: an
-// interval schedule's slot is floor(unix seconds / interval) (so "6h" runs at
-// 00:00, 06:00, 12:00 and 18:00 UTC), a daily one's is the day since the
-// epoch whose daily time has passed. A slot runs at most once however many
-// taskmanagers scan: claim_slot lets exactly one caller have it.
+// Backup schedules (issue 12, section 6): an instance's or a cluster's
+// backups started by the taskmanager (taskmanager/backup_scheduler.h) every
+// interval or once a day, the oldest beyond a retention count deleted. Time
+// is cut into slots: an interval schedule's slot is floor(unix seconds /
+// interval) (so "6h" runs at 00:00, 06:00, 12:00 and 18:00 UTC), a daily
+// one's is the day since the epoch whose daily time has passed. A slot runs
+// at most once however many taskmanagers scan: claim_slot lets exactly one
+// caller have it.
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace automat::db {
+
+// What a schedule backs up: an instance or a cluster, by id. A schedule has
+// exactly one; each instance and each cluster at most one schedule.
+struct BackupTarget {
+  enum class Kind { kInstance, kCluster };
+  Kind kind = Kind::kInstance;
+  std::string id;
+
+  static BackupTarget instance(std::string id) { return {Kind::kInstance, std::move(id)}; }
+  static BackupTarget cluster(std::string id) { return {Kind::kCluster, std::move(id)}; }
+  bool is_cluster() const { return kind == Kind::kCluster; }
+  // "instance" or "cluster": for messages, views ("<noun>_id") and logs.
+  const char* noun() const { return is_cluster() ? "cluster" : "instance"; }
+  auto operator<=>(const BackupTarget&) const = default;
+};
 
 struct BackupSchedule {
   // The bounds the API, the CLI and the table (migration 012) agree on.
@@ -21,7 +39,7 @@ struct BackupSchedule {
   static constexpr int kMaxRetention = 100;
   static constexpr int64_t kDaySeconds = 86400;
 
-  std::string instance_id;
+  BackupTarget target;
   std::string tenant_id;
   // Exactly one of the two rules.
   std::optional<int64_t> interval_seconds;
@@ -57,18 +75,19 @@ class BackupScheduleRepository {
  public:
   virtual ~BackupScheduleRepository() = default;
 
-  // Creates or replaces the schedule of `schedule.instance_id` (its rule,
+  // Creates or replaces the schedule of `schedule.target` (its rule,
   // retention and last_slot as given; last_error cleared; last_run and
-  // last_backup_id kept), only while that instance is live and
+  // last_backup_id kept), only while that instance or cluster is live and
   // `schedule.tenant_id`'s. False (nothing written) otherwise.
   virtual bool put(const BackupSchedule& schedule) = 0;
-  // The schedule of a live instance of the tenant.
+  // The schedule of a live instance or cluster of the tenant.
   virtual std::optional<BackupSchedule> find(const std::string& tenant_id,
-                                             const std::string& instance_id) = 0;
-  // False when the tenant's instance has none.
-  virtual bool remove(const std::string& tenant_id, const std::string& instance_id) = 0;
-  // Every schedule of a live instance, by instance id. A deleted instance's
-  // schedule is left out: it never runs again.
+                                             const BackupTarget& target) = 0;
+  // False when the tenant's live instance or cluster has none.
+  virtual bool remove(const std::string& tenant_id, const BackupTarget& target) = 0;
+  // Every schedule of a live instance or cluster, ordered by target
+  // (instances first, then clusters, each by id). A deleted one's schedule
+  // is left out: it never runs again.
   virtual std::vector<BackupSchedule> list_live() = 0;
   // Atomically raises the schedule's last_slot to `slot` (and last_run to
   // now) while it is below `slot` and the rule is still `as_read`'s (a
@@ -78,8 +97,7 @@ class BackupScheduleRepository {
   virtual bool claim_slot(const BackupSchedule& as_read, int64_t slot) = 0;
   // What the claimed slot did: started `backup_id` (last_error cleared), or
   // started nothing because of `error` (last_backup_id kept).
-  virtual void record_run(const std::string& instance_id,
-                          const std::optional<std::string>& backup_id,
+  virtual void record_run(const BackupTarget& target, const std::optional<std::string>& backup_id,
                           const std::optional<std::string>& error) = 0;
 };
 

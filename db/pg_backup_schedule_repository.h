@@ -13,11 +13,11 @@ class PgBackupScheduleRepository : public BackupScheduleRepository {
   explicit PgBackupScheduleRepository(ConnectionPool& pool) : pool_(pool) {}
   bool put(const BackupSchedule& schedule) override;
   std::optional<BackupSchedule> find(const std::string& tenant_id,
-                                     const std::string& instance_id) override;
-  bool remove(const std::string& tenant_id, const std::string& instance_id) override;
+                                     const BackupTarget& target) override;
+  bool remove(const std::string& tenant_id, const BackupTarget& target) override;
   std::vector<BackupSchedule> list_live() override;
   bool claim_slot(const BackupSchedule& as_read, int64_t slot) override;
-  void record_run(const std::string& instance_id, const std::optional<std::string>& backup_id,
+  void record_run(const BackupTarget& target, const std::optional<std::string>& backup_id,
                   const std::optional<std::string>& error) override;
 
  private:

@@ -4,7 +4,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/task_queue.h"
-#include "db/instance_backup.h"
+#include "db/cluster_backup.h"
 #include "db/new_operation.h"
 
 namespace automat::taskmanager {
@@ -20,12 +20,14 @@ std::string joined(const std::vector<std::string>& ids) {
 
 BackupScheduler::BackupScheduler(db::BackupScheduleRepository& schedules,
                                  db::BackupRepository& backups, db::InstanceRepository& instances,
-                                 common::Publisher& publisher, const common::Clock& clock,
-                                 common::StopSignal& stop, std::chrono::seconds interval,
+                                 db::ClusterRepository& clusters, common::Publisher& publisher,
+                                 const common::Clock& clock, common::StopSignal& stop,
+                                 std::chrono::seconds interval,
                                  const db::QuotaValues& quota_defaults)
     : schedules_(schedules),
       backups_(backups),
       instances_(instances),
+      clusters_(clusters),
       publisher_(publisher),
       clock_(clock),
       stop_(stop),
@@ -52,7 +54,7 @@ BackupScheduler::Report BackupScheduler::scan_once() {
       start_due(schedule, now, report);
     } catch (const std::exception& e) {
       common::log::warn("backup_schedule.failed",
-                        {{"instance", schedule.instance_id}, {"error", e.what()}});
+                        {{schedule.target.noun(), schedule.target.id}, {"error", e.what()}});
     }
   }
   return report;
@@ -63,60 +65,96 @@ void BackupScheduler::start_due(const db::BackupSchedule& schedule, int64_t now,
   if (schedule.last_slot && *schedule.last_slot >= slot) return;  // not due
   if (!schedules_.claim_slot(schedule, slot)) return;             // another taskmanager has it
   const std::string slot_time = common::iso8601_utc(schedule.slot_start(slot));
-  const auto instance = instances_.find_any(schedule.instance_id);
-  if (!instance) return;  // deleted since the list: its schedule is over
+  SlotStart outcome;
+  try {
+    outcome = schedule.target.is_cluster() ? start_cluster_backup(schedule, slot_time)
+                                           : start_instance_backup(schedule, slot_time);
+  } catch (const common::Error& e) {
+    // The tenant's backups quota has no room (413): the slot is missed
+    // with the quota's own words, not retried every scan.
+    if (e.code() != common::ErrorCode::kOverLimit) throw;
+    outcome = SlotStart::refused(e.what());
+  }
+  if (outcome.refusal) {
+    skip(schedule, "the backup of " + slot_time + " was skipped: " + *outcome.refusal, report);
+    return;
+  }
+  if (!outcome.started) return;  // deleted since the list: its schedule is over
+  const db::StartedBackup& started = *outcome.started;
+  schedules_.record_run(schedule.target, started.backup.id, std::nullopt);
+  common::log::info("backup_schedule.backup_started", {{"tenant", schedule.tenant_id},
+                                                       {schedule.target.noun(), schedule.target.id},
+                                                       {"backup", started.backup.id},
+                                                       {"op", started.operation.id},
+                                                       {"slot", slot_time}});
+  common::publish_task(publisher_, started.operation.id);
+  report.started.push_back(started.backup.id);
+}
+
+BackupScheduler::SlotStart BackupScheduler::start_instance_backup(
+    const db::BackupSchedule& schedule, const std::string& slot_time) {
+  const auto instance = instances_.find_any(schedule.target.id);
+  if (!instance) return {};
+  const std::string needs = "; a backup needs it ACTIVE";
   if (instance->task != common::task::kNone ||
       instance->service_status != common::service_status::kRunning) {
-    skip(schedule,
-         "the backup of " + slot_time + " was skipped: instance " + instance->id + " was " +
-             common::user_status(instance->task, instance->service_status) +
-             "; a backup needs it ACTIVE",
-         report);
-    return;
+    return SlotStart::refused("instance " + instance->id + " was " +
+                              common::user_status(instance->task, instance->service_status) +
+                              needs);
   }
   db::InstanceBackupRequest request;
   request.name = "scheduled " + slot_time;
   request.description = "started by the instance's backup schedule";
   request.scheduled = true;
-  std::optional<db::StartedBackup> started;
-  try {
-    started = db::start_instance_backup(backups_, *instance, request, quota_defaults_);
-  } catch (const common::Error& e) {
-    if (e.code() != common::ErrorCode::kOverLimit) throw;
-    skip(schedule, "the backup of " + slot_time + " was skipped: " + e.what(), report);
-    return;
+  auto started = db::start_instance_backup(backups_, *instance, request, quota_defaults_);
+  if (started) return SlotStart::of(std::move(*started));
+  const auto now_instance = instances_.find_any(schedule.target.id);
+  return SlotStart::refused("instance " + instance->id + " was " +
+                            (now_instance ? now_instance->task : std::string("deleted")) + needs);
+}
+
+BackupScheduler::SlotStart BackupScheduler::start_cluster_backup(const db::BackupSchedule& schedule,
+                                                                 const std::string& slot_time) {
+  const auto cluster = clusters_.find_any(schedule.target.id);
+  if (!cluster) return {};
+  const std::string needs = "; a backup needs it ACTIVE and idle";
+  if (cluster->status != common::cluster_status::kActive ||
+      cluster->task != common::cluster_task::kNone) {
+    return SlotStart::refused("cluster " + cluster->name + " was " + cluster->status + " (task " +
+                              cluster->task + ")" + needs);
   }
-  if (!started) {
-    const auto now_instance = instances_.find_any(schedule.instance_id);
-    skip(schedule,
-         "the backup of " + slot_time + " was skipped: instance " + instance->id + " was " +
-             (now_instance ? now_instance->task : std::string("deleted")) +
-             "; a backup needs it ACTIVE",
-         report);
-    return;
-  }
-  schedules_.record_run(schedule.instance_id, started->backup.id, std::nullopt);
-  common::log::info("backup_schedule.backup_started", {{"tenant", schedule.tenant_id},
-                                                       {"instance", schedule.instance_id},
-                                                       {"backup", started->backup.id},
-                                                       {"op", started->operation.id},
-                                                       {"slot", slot_time}});
-  common::publish_task(publisher_, started->operation.id);
-  report.started.push_back(started->backup.id);
+  db::ClusterBackupRequest request;  // every keyspace
+  request.name = "scheduled " + slot_time;
+  request.description = "started by the cluster's backup schedule";
+  request.scheduled = true;
+  auto started = db::start_cluster_backup(backups_, *cluster, request, quota_defaults_);
+  if (started) return SlotStart::of(std::move(*started));
+  const auto now_cluster = clusters_.find_any(schedule.target.id);
+  return SlotStart::refused(
+      "cluster " + cluster->name + " was " +
+      (now_cluster ? "busy (task " + now_cluster->task + ")" : std::string("deleted")) + needs);
 }
 
 void BackupScheduler::skip(const db::BackupSchedule& schedule, const std::string& why,
                            Report& report) {
-  common::log::warn(
-      "backup_schedule.slot_skipped",
-      {{"tenant", schedule.tenant_id}, {"instance", schedule.instance_id}, {"reason", why}});
-  schedules_.record_run(schedule.instance_id, std::nullopt, why);
-  report.skipped.push_back(schedule.instance_id);
+  common::log::warn("backup_schedule.slot_skipped", {{"tenant", schedule.tenant_id},
+                                                     {schedule.target.noun(), schedule.target.id},
+                                                     {"reason", why}});
+  schedules_.record_run(schedule.target, std::nullopt, why);
+  report.skipped.push_back(schedule.target.id);
 }
 
 void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) {
   db::BackupFilter filter;
-  filter.instance_id = schedule.instance_id;
+  if (schedule.target.is_cluster()) {
+    // Only an idle cluster's: a cluster restoring in place reads one of its
+    // backups, and that read does not hold off the backup's delete.
+    const auto cluster = clusters_.find_any(schedule.target.id);
+    if (!cluster || cluster->task != common::cluster_task::kNone) return;
+    filter.cluster_id = schedule.target.id;
+  } else {
+    filter.instance_id = schedule.target.id;
+  }
   // Oldest first: the scheduled backups COMPLETED, and the FAILED ones (they
   // hold no object, their failure removed them).
   std::vector<db::Backup> scheduled;
@@ -154,7 +192,7 @@ void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) 
     if (!outcome.dependents.empty()) {
       common::log::info("backup_schedule.retention_kept",
                         {{"tenant", schedule.tenant_id},
-                         {"instance", schedule.instance_id},
+                         {schedule.target.noun(), schedule.target.id},
                          {"backup", old.id},
                          {"incremental_children", joined(outcome.dependents.children)},
                          {"restoring_instances", joined(outcome.dependents.restores)}});
@@ -164,7 +202,7 @@ void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) 
     if (!outcome.started) continue;  // its delete runs already
     common::log::info("backup_schedule.retention_delete",
                       {{"tenant", schedule.tenant_id},
-                       {"instance", schedule.instance_id},
+                       {schedule.target.noun(), schedule.target.id},
                        {"backup", old.id},
                        {"op", op.id},
                        {"retention", std::to_string(retention)}});

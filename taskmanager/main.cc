@@ -71,12 +71,13 @@ int run(const Config& cfg, const sigset_t& signals) {
                               settings.unclaimed_grace);
   tmgr::OrphanReaper reaper(instances, *compute, stop, settings.orphan_scan_interval,
                             settings.orphan_grace);
-  // Scheduled backups start as POST /backups starts one: rows, then a task.
+  // Scheduled backups start as POST /backups and POST /clusters/{id}/backups
+  // start one: rows, then a task.
   automat::db::PgBackupScheduleRepository backup_schedules(pool);
   auto publisher = automat::common::make_amqp_publisher(settings.amqp_url);
   const automat::common::SystemClock clock;
-  tmgr::BackupScheduler backup_scheduler(backup_schedules, backups, instances, *publisher, clock,
-                                         stop, settings.backup_schedule_scan_interval,
+  tmgr::BackupScheduler backup_scheduler(backup_schedules, backups, instances, clusters, *publisher,
+                                         clock, stop, settings.backup_schedule_scan_interval,
                                          settings.quota_defaults);
 
   automat::common::log::info(

@@ -147,8 +147,10 @@ TEST_F(ApiBackupSchedulesTest, ClusterNodesAndDatastoresWithoutBackupsAre400s) {
 TEST_F(ApiBackupSchedulesTest, GetShowsWhatTheLastSlotDidAndDeleteClearsIt) {
   EXPECT_EQ(get(inst).status, 404);
   ASSERT_EQ(put(inst, {{"interval", "1h"}, {"retention", 2}}).status, 200);
-  env.backup_schedules.claim_slot(env.backup_schedules.schedules.at(inst), kNow / 3600 + 1);
-  env.backup_schedules.record_run(inst, std::nullopt, std::string("instance was RESIZE"));
+  env.backup_schedules.claim_slot(
+      env.backup_schedules.schedules.at(db::BackupTarget::instance(inst)), kNow / 3600 + 1);
+  env.backup_schedules.record_run(db::BackupTarget::instance(inst), std::nullopt,
+                                  std::string("instance was RESIZE"));
   const json s = body_of(get(inst))["backup_schedule"];
   EXPECT_EQ(s["last_error"], "instance was RESIZE");
   EXPECT_FALSE(s["last_run"].is_null());

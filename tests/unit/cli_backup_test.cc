@@ -1,4 +1,5 @@
-// automat backup create | list | show | delete | schedule and instance create --backup,
+// automat backup create | list | show | delete | schedule (of an instance or a cluster)
+// and instance create --backup,
 // run as whole command lines (cli::run) against a scripted HttpClient.
 #include <gtest/gtest.h>
 
@@ -316,6 +317,62 @@ TEST_F(CliBackupTest, ScheduleSetNeedsOneRuleAndARetention) {
       run_cli({"backup", "schedule", "set", kInstanceId, "--interval", "6h", "--retention", "0"}),
       kExitUsage);
   EXPECT_EQ(run_cli({"backup", "schedule"}), kExitUsage);
+  EXPECT_TRUE(http_.requests.empty());
+}
+
+constexpr const char* kClusterId = "c1c1c1c1-1111-4222-8333-444455556666";
+
+// A cluster's schedule view as the API sends it.
+nlohmann::json cluster_schedule_view() {
+  return {{"backup_schedule",
+           {{"cluster_id", kClusterId},
+            {"interval", "12h"},
+            {"retention", 4},
+            {"next_run", "2024-05-01T12:00:00Z"},
+            {"last_run", nullptr},
+            {"last_backup_id", nullptr},
+            {"last_error", "cluster ring was GROWING"}}}};
+}
+
+TEST_F(CliBackupTest, ScheduleWithClusterSetsShowsAndClearsTheClustersSchedule) {
+  const std::string path = std::string("/clusters/") + kClusterId + "/backup_schedule";
+  http_.on("GET", "/clusters",
+           json_response(200, {{"clusters", {{{"id", kClusterId}, {"name", "ring"}}}}}));
+  http_.on("PUT", path, json_response(200, cluster_schedule_view()));
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", "--cluster", "ring", "--interval", "12h",
+                     "--retention", "4"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(http_.count("GET", "/clusters"), 1) << "the name is looked up";
+  EXPECT_EQ(sent("PUT", path),
+            (nlohmann::json{{"backup_schedule", {{"interval", "12h"}, {"retention", 4}}}}));
+  EXPECT_TRUE(out_has(std::string("| cluster_id     | ") + kClusterId)) << out_.str();
+  EXPECT_FALSE(out_has("instance_id")) << out_.str();
+  EXPECT_TRUE(out_has("| interval       | 12h ")) << out_.str();
+
+  http_.on("GET", path, json_response(200, cluster_schedule_view()));
+  out_.str("");
+  EXPECT_EQ(run_cli({"backup", "schedule", "show", "--cluster", kClusterId}), 0) << err_.str();
+  EXPECT_TRUE(out_has("| last_error     | cluster ring was GROWING ")) << out_.str();
+
+  http_.on("DELETE", path, json_response(204, nullptr));
+  out_.str("");
+  EXPECT_EQ(run_cli({"backup", "schedule", "clear", "--cluster", kClusterId}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), std::string("Backup schedule of cluster ") + kClusterId + " cleared.\n");
+  EXPECT_EQ(http_.count("DELETE", path), 1);
+  EXPECT_EQ(http_.count("GET", "/clusters"), 1) << "a UUID is not looked up";
+}
+
+TEST_F(CliBackupTest, ScheduleNamesAnInstanceOrAClusterNotBoth) {
+  EXPECT_EQ(run_cli({"backup", "schedule", "show"}), kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule", "show", kInstanceId, "--cluster", kClusterId}),
+            kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule", "clear"}), kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", "--interval", "6h", "--retention", "7"}),
+            kExitUsage);
+  EXPECT_EQ(run_cli({"backup", "schedule", "set", kInstanceId, "--cluster", kClusterId,
+                     "--interval", "6h", "--retention", "7"}),
+            kExitUsage);
   EXPECT_TRUE(http_.requests.empty());
 }
 

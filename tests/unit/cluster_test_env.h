@@ -37,6 +37,7 @@ struct ClusterTestEnv : ApiTestEnv {
     services.clusters = &clusters;
     services.cluster_strategies = &datastores::cluster_strategy;
     backups.clusters = &clusters;
+    backup_schedules.clusters = &clusters;
   }
 
   void wire_guests() {

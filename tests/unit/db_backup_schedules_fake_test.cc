@@ -2,6 +2,7 @@
 // keeps, so unit tests over it mean something.
 #include <gtest/gtest.h>
 
+#include "db/new_operation.h"
 #include "tests/fakes/fake_backup_schedule_repository.h"
 #include "tests/support/backup_schedule_contract.h"
 
@@ -11,10 +12,13 @@ namespace {
 TEST(FakeBackupScheduleRepository, KeepsTheBackupScheduleRepositoryContract) {
   FakeOperationRepository operations;
   FakeInstanceRepository instances(&operations);
+  FakeClusterRepository clusters(&instances, &operations);
   FakeBackupScheduleRepository schedules(instances);
+  schedules.clusters = &clusters;
   BackupScheduleContractWorld w;
   w.schedules = &schedules;
   w.instances = &instances;
+  w.clusters = &clusters;
   w.tenant_id = "tenant-a";
   w.other_tenant_id = "tenant-b";
   for (std::string* id : {&w.instance_a, &w.instance_b}) {
@@ -34,6 +38,14 @@ TEST(FakeBackupScheduleRepository, KeepsTheBackupScheduleRepositoryContract) {
     instances.create_with_operation(i, op);
     *id = i.id;
   }
+  db::Cluster c;
+  c.id = common::crypto::uuid4();
+  c.tenant_id = w.tenant_id;
+  c.name = "ring";
+  c.datastore_version_id = "v1";
+  clusters.create_with_operation(c,
+                                 db::new_operation(c.tenant_id, "cluster.create", "cluster", c.id));
+  w.cluster = c.id;
   check_backup_schedule_contract(w);
 }
 
