@@ -60,6 +60,13 @@ class ComputeDriver {
   // Stops the guest agent and whatever datastore processes it left, removes
   // the server's files and releases its address. Idempotent.
   virtual void destroy(const std::string& instance_id) = 0;
+  // Grows the volume of `instance_id`'s server to `size_gb` while its
+  // datastore keeps running (the filesystem grows online; no restart).
+  // Idempotent: a volume already that large is left as it is. Volumes only
+  // grow: a smaller size throws common::Error(kBadRequest); an instance
+  // without a server throws Error(kNotFound); a host that cannot grow it
+  // throws Error(kInternal) with the host's reason.
+  virtual void resize_volume(const std::string& instance_id, int size_gb) = 0;
   // Every server footprint the driver finds (see Footprint), those of live
   // instances included. Starts and stops nothing. Throws common::Error when
   // it cannot look (e.g. the address leases are unreachable).

@@ -248,6 +248,11 @@ void LocalDriver::destroy(const std::string& instance_id) {
   locks_.erase(instance_id);
 }
 
+void LocalDriver::resize_volume(const std::string& instance_id, int size_gb) {
+  throw common::internal_error("cannot resize the volume of " + instance_id + " to " +
+                               std::to_string(size_gb) + " GB: volumes are plain directories");
+}
+
 void LocalDriver::remove_instance_dir(const std::string& instance_id) const {
   const fs::path root = fs::weakly_canonical(fs::path(options_.state_dir) / "instances");
   const fs::path dir = fs::weakly_canonical(instance_dir(instance_id));

@@ -57,6 +57,7 @@ class LocalDriver : public ComputeDriver {
   std::optional<Server> find(const std::string& instance_id) override;
   bool guest_running(const std::string& instance_id) override;
   void destroy(const std::string& instance_id) override;
+  void resize_volume(const std::string& instance_id, int size_gb) override;
   // From <state_dir>/instances/*, every process of a guest session (or
   // left by a dead guest) of an instance there, and every address lease.
   std::vector<Footprint> footprints() override;

@@ -31,6 +31,10 @@ class FakeComputeDriver : public compute::ComputeDriver {
   int guest_starts = 0;                      // guests (re)started by create()
   std::optional<std::string> fail_create;    // message of the next create failure
   std::optional<std::string> fail_destroy;   // message of the next destroy failure
+  // Every resize_volume() call (instance id, size), in order; a failure
+  // message for the next one. A resize sets the record's spec.volume_gb.
+  std::vector<std::pair<std::string, int>> volume_resizes;
+  std::optional<std::string> fail_resize_volume;
   int guest_port = 8780;
   // Servers of no instance the workflows know (e.g. left by a lost create),
   // reported by footprints() until destroyed, with their ages.
@@ -89,6 +93,23 @@ class FakeComputeDriver : public compute::ComputeDriver {
     if (failure) throw common::internal_error(*failure);
   }
   Changes changes;  // bumped on every destroy
+
+  void resize_volume(const std::string& instance_id, int size_gb) override {
+    std::lock_guard<std::mutex> l(mu);
+    volume_resizes.emplace_back(instance_id, size_gb);
+    if (fail_resize_volume) {
+      const std::string m = *fail_resize_volume;
+      fail_resize_volume.reset();
+      throw common::internal_error(m);
+    }
+    auto it = servers.find(instance_id);
+    if (it == servers.end()) throw common::not_found("instance " + instance_id + " has no server");
+    if (size_gb < it->second.spec.volume_gb) {
+      throw common::bad_request("volumes only grow: " + std::to_string(it->second.spec.volume_gb) +
+                                " GB cannot become " + std::to_string(size_gb) + " GB");
+    }
+    it->second.spec.volume_gb = size_gb;
+  }
 
   // Every server (directory "/fake/<id>", one guest process while it runs)
   // and every stray.
