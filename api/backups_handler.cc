@@ -318,9 +318,9 @@ Response BackupsHandler::remove(const RequestContext& ctx, const std::string& id
                            joined(outcome.dependents.children) + "; delete those first");
   }
   if (!outcome.dependents.restores.empty()) {
-    throw common::conflict("instance(s) " + joined(outcome.dependents.restores) +
-                           " are being restored from backup " + id +
-                           "; delete it once they are built");
+    throw common::conflict(joined(outcome.dependents.restores) + " (instance or cluster) " +
+                           "are being restored from backup " + id +
+                           "; delete it once their restore has ended");
   }
   if (!outcome.started) {
     if (!services_.backups->find(ctx.tenant_id(), id)) throw backup_not_found(id);

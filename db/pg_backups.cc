@@ -172,13 +172,14 @@ BackupRepository::DeleteOutcome PgBackupRepository::start_delete(const std::stri
         "SELECT id FROM backups WHERE parent_id = $1 AND NOT deleted ORDER BY created, id", id));
     // An instance or cluster being restored from it: its create operation's
     // input (proto::InstanceCreateInput or ClusterNodesInput, JSON mapping)
-    // names the backup.
-    out.dependents.restores = ids_from(
-        t.exec_params("SELECT resource_id FROM operations"
-                      " WHERE type IN ('instance.create', 'cluster.create')"
-                      " AND state IN ('SUBMITTED', 'RUNNING') AND input->>'restore_backup_id' = $1"
-                      " ORDER BY created, id",
-                      id));
+    // names the backup, and so does a cluster's in-place restore
+    // (proto::ClusterRestoreInput).
+    out.dependents.restores = ids_from(t.exec_params(
+        "SELECT resource_id FROM operations WHERE state IN ('SUBMITTED', 'RUNNING') AND"
+        " ((type IN ('instance.create', 'cluster.create') AND input->>'restore_backup_id' = $1)"
+        " OR (type = 'cluster.restore' AND input->>'backup_id' = $1))"
+        " ORDER BY created, id",
+        id));
     if (!out.dependents.empty()) return out;
     auto busy = t.exec_params(
         "SELECT id FROM operations WHERE type = 'backup.delete' AND resource_id = $1"

@@ -128,7 +128,9 @@ class FakeBackupRepository : public db::BackupRepository, public FakeBase {
       const bool unfinished = o.state == "SUBMITTED" || o.state == "RUNNING";
       if (!unfinished) continue;
       const bool create = o.type == "instance.create" || o.type == "cluster.create";
-      if (create && o.input.value("restore_backup_id", "") == id) {
+      const bool in_place = o.type == "cluster.restore";
+      if ((create && o.input.value("restore_backup_id", "") == id) ||
+          (in_place && o.input.value("backup_id", "") == id)) {
         out.dependents.restores.push_back(o.resource_id);
       }
       if (o.type == "backup.delete" && o.resource_id == id) busy = true;

@@ -164,6 +164,14 @@ inline void check_backup_repository_contract(BackupContractWorld& w) {
   EXPECT_FALSE(in_use.started);
   EXPECT_EQ(in_use.dependents.restores, std::vector<std::string>{w.instance_b});
   w.operations->finish(restoring.id, "", "COMPLETED", {}, "done");
+  // A cluster's in-place restore reads it too (ClusterRestoreInput.backup_id).
+  db::Operation in_place = backup_contract_op(w, "cluster.restore", "instance", w.instance_b);
+  in_place.input = nlohmann::json{{"backup_id", child}, {"tables", {"ks.t"}}};
+  w.instances->start_operation(w.instance_b, "NONE", {}, in_place);
+  auto read = repo.start_delete(child, backup_contract_op(w, "backup.delete", "backup", child));
+  EXPECT_FALSE(read.started);
+  EXPECT_EQ(read.dependents.restores, std::vector<std::string>{w.instance_b});
+  w.operations->finish(in_place.id, "", "COMPLETED", {}, "done");
 
   // Deleting: one delete operation at a time, then gone from every read.
   db::Operation del = backup_contract_op(w, "backup.delete", "backup", child);

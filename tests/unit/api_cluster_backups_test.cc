@@ -280,6 +280,11 @@ TEST(ClusterRestoreInPlace, LoadsTablesOfItsOwnBackupBack) {
   EXPECT_EQ(op->input["instance_ids"].size(), 3u);
   // Busy meanwhile: no backup, no second restore.
   EXPECT_EQ(env.post("/clusters/" + cluster + "/backups", backup_body()).status, 422);
+  // The backup it reads stays until the restore ends.
+  const Response del = env.del("/backups/" + backup);
+  EXPECT_EQ(del.status, 409) << del.body;
+  EXPECT_NE(del.body.find("being restored"), std::string::npos) << del.body;
+  EXPECT_NE(del.body.find(cluster), std::string::npos) << del.body;
 }
 
 TEST(ClusterRestoreInPlace, RefusesWhatItCannotRestoreHere) {
