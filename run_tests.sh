@@ -14,6 +14,8 @@ cd "$ROOT"
 source scripts/services.sh
 # shellcheck source=scripts/processes.sh
 source scripts/processes.sh
+# shellcheck source=scripts/volumes.sh
+source scripts/volumes.sh
 
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_DIR=$(cd "$ROOT" && mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd)
@@ -42,6 +44,9 @@ cleanup() {
     stop_s3proxy "$TMP/s3proxy"
     stop_rabbitmq "$TMP/rabbitmq"
     stop_postgres "$TMP/pg"
+    # Instance volumes an aborted (or kept) e2e stack left mounted: removing
+    # through their mount points would empty them and leave them mounted.
+    unmount_volumes "$TMP"
     rm -rf "$TMP"
   fi
   exit "$status"

@@ -22,6 +22,8 @@ cd "$ROOT"
 source scripts/services.sh
 # shellcheck source=scripts/processes.sh
 source scripts/processes.sh
+# shellcheck source=scripts/volumes.sh
+source scripts/volumes.sh
 
 STATE="$ROOT/.automat"
 BIN="$ROOT/build/bin"
@@ -160,6 +162,7 @@ start_services() {
 # instance's directory.
 start_guests() {
   local conf dir count=0
+  mount_volumes "$STATE"
   for conf in "$STATE"/instances/*/guest.conf; do
     [ -f "$conf" ] || continue
     dir=$(dirname "$conf")
@@ -285,9 +288,13 @@ main() {
   write_openrc "$endpoint"
   local backups_in=".automat/backups"
   [ "$BACKUP_STORAGE" = file ] || backups_in="s3://$S3_BUCKET on 127.0.0.1:$S3_PORT"
+  local volumes
+  volumes=$(manage compute check)
   cat <<EOF
 
-Automat is running ($endpoint, logs in .automat/logs/). Now:
+Automat is running ($endpoint, logs in .automat/logs/).
+Instance $volumes.
+Now:
 
   source .automat/openrc
   automat flavor list
@@ -295,6 +302,7 @@ Automat is running ($endpoint, logs in .automat/logs/). Now:
   automat instance create mydb --flavor m1.tiny --size 1 --database appdb --user app:app-password:appdb --wait
   automat backup create first --instance mydb --wait      # into $backups_in
   automat instance create mycopy --flavor m1.tiny --size 1 --backup <backup id> --wait
+  automat instance resize mydb --size 2 --wait            # the volume grows online
   automat cluster create ring --datastore cassandra --flavor m1.small --size 1 --nodes 3 --rack rack1 --rack rack2 --wait
 
 ./unstack.sh stops it all.

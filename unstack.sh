@@ -3,7 +3,9 @@
 # automat-conductor (by their pid files), every guest agent under
 # .automat/instances with the datastore processes of its session, then the
 # private RabbitMQ and PostgreSQL. Only processes the stack started are
-# touched. Data stays in .automat/ unless --purge is given.
+# touched. Data stays in .automat/ unless --purge is given; instance volumes
+# stay mounted (./stack.sh mounts any that are not, e.g. after a reboot) and
+# --purge unmounts them before removing anything.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
@@ -11,6 +13,8 @@ cd "$ROOT"
 source scripts/services.sh
 # shellcheck source=scripts/processes.sh
 source scripts/processes.sh
+# shellcheck source=scripts/volumes.sh
+source scripts/volumes.sh
 
 STATE="$ROOT/.automat"
 PURGE=0
@@ -43,6 +47,8 @@ if [ -d "$STATE/s3proxy" ]; then
 fi
 
 if [ "$PURGE" = 1 ]; then
+  echo "==> Volumes"
+  unmount_volumes "$STATE"
   rm -rf "$STATE"
   echo "Stopped; removed $STATE."
 else

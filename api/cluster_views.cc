@@ -1,5 +1,6 @@
 #include "api/cluster_views.h"
 
+#include "api/views.h"
 #include "common/status.h"
 
 namespace automat::api {
@@ -58,7 +59,7 @@ json node_view(const db::Node& node, const LinkBase& links) {
       {"ip", std::move(ip)},
       {"rack", node.zone},
       {"flavor", {{"id", in.flavor_id}, {"links", links_to(links, "flavors/" + in.flavor_id)}}},
-      {"volume", {{"size", in.volume_size_gb}}},
+      {"volume", volume_view(in.volume_size_gb, in.volume_used_bytes, in.volume_total_bytes)},
       {"created", in.created},
       {"updated", in.updated},
       {"cluster_id", node.cluster_id},

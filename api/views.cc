@@ -1,5 +1,7 @@
 #include "api/views.h"
 
+#include <cmath>
+
 #include "common/status.h"
 
 namespace automat::api {
@@ -57,6 +59,19 @@ json flavor_int_id(const std::string& id) {
 
 }  // namespace
 
+json volume_view(int size_gb, std::optional<int64_t> used_bytes,
+                 std::optional<int64_t> total_bytes) {
+  json view = {{"size", size_gb}};
+  if (used_bytes) {
+    constexpr double kGiB = 1024.0 * 1024 * 1024;
+    view["used"] = std::round(static_cast<double>(*used_bytes) / kGiB * 100) / 100;
+  }
+  if (used_bytes && total_bytes && *total_bytes > 0) {
+    view["used_percent"] = static_cast<int>(*used_bytes * 100 / *total_bytes);
+  }
+  return view;
+}
+
 json instance_view(const db::Instance& in, const LinkBase& links) {
   json view = {
       {"id", in.id},
@@ -70,7 +85,7 @@ json instance_view(const db::Instance& in, const LinkBase& links) {
        {{"type", in.datastore_name},
         {"version", in.datastore_version_name},
         {"version_number", in.datastore_version_name}}},
-      {"volume", {{"size", in.volume_size_gb}}},
+      {"volume", volume_view(in.volume_size_gb, in.volume_used_bytes, in.volume_total_bytes)},
       {"region", links.region},
       {"tenant_id", in.tenant_id},
       {"access", {{"is_public", false}}},

@@ -30,6 +30,11 @@ struct LinkBase {
 // {"id","links"} and the seed's "slave": {"of": id, "read_only": true}. A
 // cluster node also shows "cluster_id".
 nlohmann::json instance_view(const db::Instance& instance, const LinkBase& links);
+
+// Trove's volume object: {"size": GB} and, once the guest has reported its
+// filesystem, "used" (GB, two decimals) and "used_percent".
+nlohmann::json volume_view(int size_gb, std::optional<int64_t> used_bytes,
+                           std::optional<int64_t> total_bytes);
 // A master (replica_ids not empty) also shows "replicas": [{"id","links"}]
 // and the seed's "slave": {"list": [{"id"}]}.
 // {"instances": [instance_view...]}

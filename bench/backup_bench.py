@@ -93,7 +93,7 @@ def main():
         while rows * 260 < target_mb * MB:  # ~260 bytes a row in InnoDB
             sql(ip, password, "INSERT INTO bulk (pad) SELECT pad FROM bulk;")
             rows *= 2
-        data_dir = os.path.join(ROOT, ".automat", "instances", source, "mysql", "data")
+        data_dir = os.path.join(ROOT, ".automat", "instances", source, "volume", "mysql", "data")
         data = dir_bytes(data_dir)
         log(f"{rows} rows; data dir {data / MB:.0f} MB")
 

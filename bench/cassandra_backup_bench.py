@@ -131,7 +131,7 @@ def count(session):
 def table_dirs(view):
     dirs = []
     for n in view["instances"]:
-        dirs += glob.glob(os.path.join(ROOT, ".automat", "instances", n["id"],
+        dirs += glob.glob(os.path.join(ROOT, ".automat", "instances", n["id"], "volume",
                                        "cassandra", "data", KEYSPACE, "*"))
     return dirs
 

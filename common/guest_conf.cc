@@ -42,6 +42,7 @@ std::string render_guest_conf(const GuestConf& c) {
       << "image_location = " << c.image_location << "\n"
       << "ram_mb = " << c.ram_mb << "\n"
       << "instance_dir = " << c.instance_dir << "\n"
+      << "volume_dir = " << c.volume_dir << "\n"
       << "heartbeat_interval = " << c.heartbeat_interval << "\n"
       << "log_level = " << c.log_level << "\n";
   return out.str();
@@ -63,6 +64,12 @@ GuestConf parse_guest_conf(const Config& cfg) {
   g.instance_dir = required(cfg, "instance_dir");
   if (g.instance_dir.front() != '/') {
     throw bad_request("guest config: [guestagent] instance_dir must be an absolute path");
+  }
+  // A guest.conf from before volumes kept the datastore's files directly
+  // under instance_dir.
+  g.volume_dir = cfg.get(kSection, "volume_dir", g.instance_dir);
+  if (g.volume_dir.front() != '/') {
+    throw bad_request("guest config: [guestagent] volume_dir must be an absolute path");
   }
   g.heartbeat_interval = positive_int(cfg, "heartbeat_interval", 10, 86400);
   g.log_level = cfg.get(kSection, "log_level", "info");

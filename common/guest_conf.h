@@ -20,8 +20,11 @@ struct GuestConf {
   std::string manager;      // datastore manager name, "mysql"
   std::string datastore_version;
   std::string image_location;
-  int ram_mb = 0;               // 0: unknown, the manager picks defaults
-  std::string instance_dir;     // absolute
+  int ram_mb = 0;            // 0: unknown, the manager picks defaults
+  std::string instance_dir;  // absolute
+  // Absolute; where the instance's volume is mounted, the datastore's files
+  // go under it (defaults to instance_dir).
+  std::string volume_dir;
   int heartbeat_interval = 10;  // seconds
   std::string log_level = "info";
 };

@@ -1,5 +1,7 @@
 #include "conductor/guest_message_handler.h"
 
+#include <cstdio>
+
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/guest_envelope.h"
@@ -13,6 +15,21 @@ namespace {
 constexpr const char* kHeartbeatMethod = "heartbeat";
 // Bounds the signing-key cache; past it the cache starts over.
 constexpr size_t kMaxCachedKeys = 100000;
+
+// "volume 93 % full: 0.93 of 1.00 GB used; ..." for a volume at least
+// kVolumeFullPercent full, else "".
+std::string volume_warning(const proto::VolumeUsage& v) {
+  if (v.total_bytes() <= 0) return "";
+  const int64_t percent = v.used_bytes() * 100 / v.total_bytes();
+  if (percent < kVolumeFullPercent) return "";
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "volume %d %% full: %.2f of %.2f GB used; grow it with a volume resize",
+                static_cast<int>(percent), static_cast<double>(v.used_bytes()) / kGiB,
+                static_cast<double>(v.total_bytes()) / kGiB);
+  return text;
+}
 
 // The detail as stored; a datastore report whose type this conductor does
 // not link is left out (the node then counts as not having reported).
@@ -79,6 +96,12 @@ std::optional<db::HeartbeatRecord> GuestMessageHandler::decode_heartbeat(
   proto::StatusDetail detail;
   detail.set_fault(hb.report().fault());
   if (hb.report().has_datastore()) *detail.mutable_datastore() = hb.report().datastore();
+  if (hb.has_volume()) {
+    *detail.mutable_volume() = hb.volume();
+    // A nearly full volume is the instance's fault unless the datastore
+    // already reports a worse one.
+    if (detail.fault().empty()) detail.set_fault(volume_warning(hb.volume()));
+  }
   record.detail = stored_detail(std::move(detail), env.instance_id());
   return record;
 }

@@ -24,6 +24,10 @@ struct BatchResult {
   size_t stale() const { return received - rejected - accepted; }
 };
 
+// A volume at least this full (percent of its filesystem) makes the
+// instance's status detail carry a warning as its fault.
+inline constexpr int kVolumeFullPercent = 90;
+
 class GuestMessageHandler {
  public:
   // `heartbeats` must outlive the handler; `guest_secret` is

@@ -76,6 +76,10 @@ struct Instance {
   std::optional<std::string> service_status_updated;
   // The status detail's "fault" (e.g. a replica's replication error).
   std::optional<std::string> service_fault;
+  // The status detail's volume usage (the last heartbeat's statvfs of the
+  // volume); nullopt before a guest reported one.
+  std::optional<int64_t> volume_used_bytes;
+  std::optional<int64_t> volume_total_bytes;
   // Joined for views.
   std::string datastore_name;
   std::string datastore_version_name;

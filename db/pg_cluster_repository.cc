@@ -10,7 +10,7 @@ namespace {
 
 // One row per (cluster, live node); a cluster without live nodes comes as
 // one row whose node columns are NULL. Columns 0..10 are the cluster's,
-// 11..17 the node's, 18 its status detail, 19..31 its instance's.
+// 11..17 the node's, 18 its status detail, 19..33 its instance's.
 std::string select_clusters(const std::string& where) {
   return "SELECT c.id, c.tenant_id, c.name, c.datastore_version_id, c.task, c.status, " +
          pg::iso("c.created") + ", " + pg::iso("c.updated") +
@@ -21,7 +21,8 @@ std::string select_clusters(const std::string& where) {
          " i.tenant_id, i.name, i.flavor_id, i.volume_size_gb, i.datastore_version_id, i.task,"
          " i.address, i.availability_zone, i.fault, " +
          pg::iso("i.created") + ", " + pg::iso("i.updated") +
-         ", COALESCE(s.status, ''), i.guest_port"
+         ", COALESCE(s.status, ''), i.guest_port, (s.detail->'volume'->>'used_bytes')::bigint,"
+         " (s.detail->'volume'->>'total_bytes')::bigint"
          " FROM clusters c"
          " JOIN datastore_versions v ON v.id = c.datastore_version_id"
          " JOIN datastores d ON d.id = v.datastore_id"
@@ -76,6 +77,8 @@ Node node_from(const pqxx::row& r, const Cluster& c) {
   i.updated = r[29].as<std::string>();
   i.service_status = r[30].as<std::string>();
   if (!r[31].is_null()) i.guest_port = r[31].as<int>();
+  if (!r[32].is_null()) i.volume_used_bytes = r[32].as<int64_t>();
+  if (!r[33].is_null()) i.volume_total_bytes = r[33].as<int64_t>();
   i.datastore_name = c.datastore_name;
   i.datastore_version_name = c.datastore_version_name;
   return n;

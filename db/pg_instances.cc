@@ -20,7 +20,8 @@ std::string select_instances(const std::string& where) {
          " (SELECT string_agg(r.id, ',' ORDER BY r.created, r.id) FROM instances r"
          "   WHERE r.slave_of = i.id AND NOT r.deleted), s.detail->>'fault', " +
          pg::iso("i.fault_at") + ", " + pg::iso("s.updated") +
-         ", i.guest_port"
+         ", i.guest_port, (s.detail->'volume'->>'used_bytes')::bigint,"
+         " (s.detail->'volume'->>'total_bytes')::bigint"
          " FROM instances i"
          " LEFT JOIN service_statuses s ON s.instance_id = i.id"
          " JOIN datastore_versions v ON v.id = i.datastore_version_id"
@@ -60,6 +61,8 @@ Instance instance_from(const pqxx::row& r) {
   i.fault_created = pg::opt_text(r[19]);
   i.service_status_updated = pg::opt_text(r[20]);
   if (!r[21].is_null()) i.guest_port = r[21].as<int>();
+  if (!r[22].is_null()) i.volume_used_bytes = r[22].as<int64_t>();
+  if (!r[23].is_null()) i.volume_total_bytes = r[23].as<int64_t>();
   return i;
 }
 

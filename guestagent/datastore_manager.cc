@@ -10,6 +10,7 @@ NodeContext node_context(const common::GuestConf& conf) {
   n.instance_id = conf.instance_id;
   n.address = conf.address;
   n.instance_dir = conf.instance_dir;
+  n.volume_dir = conf.volume_dir;
   n.datastore_version = conf.datastore_version;
   n.image_location = conf.image_location;
   n.ram_mb = conf.ram_mb;

@@ -25,6 +25,11 @@ struct NodeContext {
   std::string instance_id;
   std::string address;       // bind address of the datastore
   std::string instance_dir;  // .automat/instances/<id>/, owned by this guest
+  // Where the instance's volume is mounted: the datastore keeps its files
+  // (and nothing else) under it, so its size bounds them. "" (a node made
+  // by a test): instance_dir.
+  std::string volume_dir;
+  const std::string& files_dir() const { return volume_dir.empty() ? instance_dir : volume_dir; }
   std::string datastore_version;
   std::string image_location;
   int ram_mb = 0;

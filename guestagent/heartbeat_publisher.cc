@@ -1,5 +1,7 @@
 #include "guestagent/heartbeat_publisher.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 
 #include "common/error.h"
@@ -9,15 +11,28 @@
 
 namespace automat::guestagent {
 
+std::optional<proto::VolumeUsage> volume_usage(const std::string& path) {
+  struct statvfs st {};
+  if (path.empty() || ::statvfs(path.c_str(), &st) != 0) return std::nullopt;
+  const auto unit = static_cast<int64_t>(st.f_frsize);
+  proto::VolumeUsage usage;
+  usage.set_total_bytes(static_cast<int64_t>(st.f_blocks) * unit);
+  // Used as df counts it: blocks not free (the root-reserved ones count as free).
+  usage.set_used_bytes(static_cast<int64_t>(st.f_blocks - st.f_bfree) * unit);
+  return usage;
+}
+
 HeartbeatPublisher::HeartbeatPublisher(DatastoreManager& manager, common::Publisher& publisher,
                                        const common::Clock& clock, std::string instance_id,
-                                       std::string signing_key, std::chrono::milliseconds interval)
+                                       std::string signing_key, std::chrono::milliseconds interval,
+                                       std::string volume_dir)
     : manager_(manager),
       publisher_(publisher),
       clock_(clock),
       instance_id_(std::move(instance_id)),
       signing_key_(std::move(signing_key)),
-      interval_(interval) {}
+      interval_(interval),
+      volume_dir_(std::move(volume_dir)) {}
 
 HeartbeatPublisher::~HeartbeatPublisher() { stop(); }
 
@@ -87,6 +102,7 @@ bool HeartbeatPublisher::publish_once() {
     hb.set_service_status(common::service_status::kUnknown);
     hb.clear_report();
   }
+  if (auto usage = volume_usage(volume_dir_)) *hb.mutable_volume() = *usage;
   const proto::GuestEnvelope env = make_envelope(hb);
   try {
     publisher_.publish(common::kConductorQueue, env.SerializeAsString());

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,13 +17,18 @@
 
 namespace automat::guestagent {
 
+// The usage of the filesystem holding `path`; nullopt when statvfs fails.
+std::optional<proto::VolumeUsage> volume_usage(const std::string& path);
+
 class HeartbeatPublisher {
  public:
   // Borrows `manager`, `publisher` and `clock`; they must outlive this.
   // `signing_key` is this instance's key (crypto::guest_signing_key).
+  // `volume_dir`: the filesystem whose usage each heartbeat reports ("" =
+  // none).
   HeartbeatPublisher(DatastoreManager& manager, common::Publisher& publisher,
                      const common::Clock& clock, std::string instance_id, std::string signing_key,
-                     std::chrono::milliseconds interval);
+                     std::chrono::milliseconds interval, std::string volume_dir = "");
   ~HeartbeatPublisher();  // stops the loop
   HeartbeatPublisher(const HeartbeatPublisher&) = delete;
   HeartbeatPublisher& operator=(const HeartbeatPublisher&) = delete;
@@ -51,6 +57,7 @@ class HeartbeatPublisher {
   const std::string instance_id_;
   const std::string signing_key_;
   const std::chrono::milliseconds interval_;
+  const std::string volume_dir_;
 
   std::mutex sent_mu_;  // guards last_sent_us_ (publish_once may race the loop)
   int64_t last_sent_us_ = 0;

@@ -47,7 +47,7 @@ int run(const common::GuestConf& cfg, const sigset_t& stop_signals) {
   auto publisher = common::make_amqp_publisher(cfg.amqp_url);
   common::SystemClock clock;
   HeartbeatPublisher heartbeat(*manager, *publisher, clock, cfg.instance_id, cfg.signing_key,
-                               std::chrono::seconds(cfg.heartbeat_interval));
+                               std::chrono::seconds(cfg.heartbeat_interval), cfg.volume_dir);
   // Long work (a decommission, a cleanup) runs as jobs recorded under the
   // instance's directory, so a restarted agent reports its earlier ones.
   JobRunner jobs(cfg.instance_dir + "/jobs", clock);

@@ -4,6 +4,7 @@
 //   datastore register ... | datastore install cassandra ... | datastore list
 //   flavor create ... | flavor list
 //   quota show --tenant NAME | quota set --tenant NAME [--instances N] ...
+//   compute check
 // Exits 1 with a message on stderr when the input is bad or the database
 // cannot be reached. The database is opened only by commands that use it
 // (`datastore install --no-register` needs none).
@@ -18,6 +19,8 @@
 #include "common/log.h"
 #include "common/program_runner.h"
 #include "common/service_args.h"
+#include "compute/local/local_driver.h"
+#include "compute/local/volumes.h"
 #include "datastores/cassandra/manage_cassandra_install.h"
 #include "db/migrator.h"
 #include "db/pg_quota_repository.h"
@@ -233,6 +236,26 @@ void add_quota_commands(CLI::App& app, Inputs& in, Command& run) {
   });
 }
 
+void add_compute_commands(CLI::App& app, Command& run) {
+  auto* compute = app.add_subcommand("compute", "the compute driver");
+  compute->require_subcommand(1);
+  compute->add_subcommand("check", "say what the local driver's volumes are on this host")
+      ->callback([&run] {
+        run = [](Context& ctx) {
+          const auto options = compute::local::LocalDriverOptions::from_config(ctx.config());
+          const std::string images = options.state_dir + "/volumes";
+          compute::local::Volumes volumes(images, options.volumes);
+          if (volumes.real()) {
+            std::cout << "volumes: XFS filesystems of each instance's size, in images under "
+                      << images << ", loop-mounted at <instance dir>/volume; grown online\n";
+          } else {
+            std::cout << "volumes: plain directories (" << volumes.fallback_reason()
+                      << "); volume sizes are not enforced and df shows the host's disk\n";
+          }
+        };
+      });
+}
+
 int run_main(int argc, char** argv) {
   CLI::App app{"automat-manage: administer an Automat deployment"};
   app.fallthrough();  // --config/--set anywhere on the line
@@ -246,6 +269,7 @@ int run_main(int argc, char** argv) {
   add_datastore_commands(app, in, run);
   add_flavor_commands(app, in, run);
   add_quota_commands(app, in, run);
+  add_compute_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,7 +12,7 @@ PACKAGES=(
   librabbitmq-dev libpqxx-dev libboost-system-dev libboost-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev libicu-dev
   libgtest-dev libgmock-dev
-  postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client mariadb-backup zstd
+  postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client mariadb-backup zstd xfsprogs
   clang-format wrk curl python3 python3-pytest python3-venv python3-yaml libvalijson-dev iproute2 procps psmisc util-linux
   openjdk-17-jre-headless maven python3-cassandra
 )

@@ -61,6 +61,7 @@ LocalDriverOptions LocalDriverOptions::from_config(const common::Config& config)
   o.guestagent_binary = binary.empty() ? default_guest_binary() : absolute_path(binary);
   o.heartbeat_interval = config.get_int("guestagent", "heartbeat_interval", 10);
   o.guest_log_level = config.get("guestagent", "log_level", "info");
+  o.volumes = parse_volume_mode(config.get("compute", "volumes", "auto"));
   if (o.guest_secret.empty()) {
     throw common::bad_request("[DEFAULT] guest_secret must be set for the local compute driver");
   }
@@ -68,8 +69,13 @@ LocalDriverOptions LocalDriverOptions::from_config(const common::Config& config)
 }
 
 LocalDriver::LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases,
-                         std::unique_ptr<ListenerProbe> probe)
-    : options_(std::move(options)), leases_(leases), probe_(std::move(probe)) {
+                         std::unique_ptr<ListenerProbe> probe,
+                         std::unique_ptr<common::ProgramRunner> volume_runner)
+    : options_(std::move(options)),
+      leases_(leases),
+      probe_(std::move(probe)),
+      volumes_((fs::path(absolute_path(options_.state_dir)) / "volumes").string(), options_.volumes,
+               std::move(volume_runner)) {
   options_.state_dir = absolute_path(options_.state_dir);
   if (!probe_) probe_ = std::make_unique<ProcNetListenerProbe>();
 }
@@ -79,6 +85,10 @@ std::string LocalDriver::instance_dir(const std::string& instance_id) const {
     throw common::bad_request("invalid instance id '" + instance_id + "'");
   }
   return (fs::path(options_.state_dir) / "instances" / instance_id).string();
+}
+
+std::string LocalDriver::volume_dir(const std::string& instance_id) const {
+  return instance_dir(instance_id) + "/volume";
 }
 
 std::string LocalDriver::config_path(const std::string& id) const {
@@ -105,6 +115,7 @@ Server LocalDriver::create(const ServerSpec& spec) {
   if (ec) {
     throw common::internal_error("cannot create instance directory " + dir + ": " + ec.message());
   }
+  volumes_.ensure(spec.instance_id, spec.volume_gb, volume_dir(spec.instance_id));
   if (auto pid = guest_pid(spec.instance_id)) {
     const std::string address = leases_.lease(spec.instance_id, options_.address_pool, {});
     write_guest_config(spec, address);
@@ -183,6 +194,7 @@ void LocalDriver::write_guest_config(const ServerSpec& spec, const std::string& 
   c.image_location = spec.image_location;
   c.ram_mb = spec.ram_mb;
   c.instance_dir = instance_dir(spec.instance_id);
+  c.volume_dir = volume_dir(spec.instance_id);
   c.heartbeat_interval = options_.heartbeat_interval;
   c.log_level = options_.guest_log_level;
   // Mode 0600: it holds the instance's secrets.
@@ -239,6 +251,7 @@ void LocalDriver::destroy(const std::string& instance_id) {
       throw common::internal_error("could not stop " + std::to_string(left.size()) +
                                    " process(es) of instance " + instance_id);
     }
+    volumes_.remove(instance_id, volume_dir(instance_id));
     remove_instance_dir(instance_id);
     leases_.release(instance_id);
     common::log::info("compute.server_destroyed",
@@ -249,17 +262,24 @@ void LocalDriver::destroy(const std::string& instance_id) {
 }
 
 void LocalDriver::resize_volume(const std::string& instance_id, int size_gb) {
-  throw common::internal_error("cannot resize the volume of " + instance_id + " to " +
-                               std::to_string(size_gb) + " GB: volumes are plain directories");
+  const std::string dir = instance_dir(instance_id);
+  auto lock = lock_for(instance_id);
+  std::lock_guard<std::mutex> g(*lock);
+  if (!fs::is_directory(dir)) throw common::not_found("instance " + instance_id + " has no server");
+  volumes_.grow(instance_id, size_gb, volume_dir(instance_id));
 }
 
-void LocalDriver::remove_instance_dir(const std::string& instance_id) const {
+void LocalDriver::remove_instance_dir(const std::string& instance_id) {
   const fs::path root = fs::weakly_canonical(fs::path(options_.state_dir) / "instances");
   const fs::path dir = fs::weakly_canonical(instance_dir(instance_id));
   // Only ever a direct child of <state_dir>/instances, even through symlinks.
   if (dir.parent_path() != root || dir.filename() != instance_id) {
     throw common::internal_error("refusing to remove " + dir.string() + ": not under " +
                                  root.string());
+  }
+  // Never through a mounted volume: that would empty it and leave it mounted.
+  if (volumes_.mounted(volume_dir(instance_id))) {
+    throw common::internal_error("refusing to remove " + dir.string() + ": its volume is mounted");
   }
   std::error_code ec;
   fs::remove_all(dir, ec);

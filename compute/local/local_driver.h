@@ -21,6 +21,7 @@
 #include "common/process_table.h"
 #include "compute/compute_driver.h"
 #include "compute/local/listener_probe.h"
+#include "compute/local/volumes.h"
 #include "db/repositories.h"
 
 namespace automat::compute::local {
@@ -34,12 +35,16 @@ struct LocalDriverOptions {
   std::string guestagent_binary;  // absolute
   int heartbeat_interval = 10;
   std::string guest_log_level = "info";
+  // How instances get their volumes (compute/local/volumes.h); images go
+  // to <state_dir>/volumes.
+  VolumeMode volumes = VolumeMode::kAuto;
   // How long destroy() waits after SIGTERM (and again after SIGKILL).
   std::chrono::milliseconds stop_grace{10000};
 
   // From [DEFAULT] state_dir, guest_secret, amqp_url; [compute]
   // address_pool, guest_port, guestagent_binary (default: automat-guestagent
-  // beside the running binary); [guestagent] heartbeat_interval, log_level.
+  // beside the running binary), volumes (auto | loop | directory);
+  // [guestagent] heartbeat_interval, log_level.
   // Relative paths are made absolute against the current directory.
   static LocalDriverOptions from_config(const common::Config& config);
 };
@@ -49,7 +54,8 @@ class LocalDriver : public ComputeDriver {
   // `leases` must outlive the driver. `probe` tells which addresses are in
   // use (default: ProcNetListenerProbe).
   LocalDriver(LocalDriverOptions options, db::AddressLeaseRepository& leases,
-              std::unique_ptr<ListenerProbe> probe = nullptr);
+              std::unique_ptr<ListenerProbe> probe = nullptr,
+              std::unique_ptr<common::ProgramRunner> volume_runner = nullptr);
 
   // Throws common::Error(kUnavailable) when every free address it tried
   // (kMaxBusyAddresses at most) has something listening on it.
@@ -68,6 +74,13 @@ class LocalDriver : public ComputeDriver {
   // <state_dir>/instances/<id>; throws common::Error(kBadRequest) for an id
   // that is not a plain name.
   std::string instance_dir(const std::string& instance_id) const;
+  // <instance dir>/volume: where the instance's volume is mounted (and what
+  // its guest keeps the datastore's files under).
+  std::string volume_dir(const std::string& instance_id) const;
+  // Whether volumes are real filesystems on this host (see volumes.h), and
+  // why not when they are not.
+  bool real_volumes() { return volumes_.real(); }
+  std::string volume_fallback_reason() { return volumes_.fallback_reason(); }
   // The pid of the instance's guest agent when it is alive, else nullopt.
   std::optional<pid_t> guest_pid(const std::string& instance_id) const;
 
@@ -87,12 +100,13 @@ class LocalDriver : public ComputeDriver {
   Footprint footprint(const std::string& instance_id,
                       const std::vector<common::ProcessIdentity>& table,
                       const std::optional<db::AddressLease>& lease) const;
-  void remove_instance_dir(const std::string& instance_id) const;
+  void remove_instance_dir(const std::string& instance_id);
   std::shared_ptr<std::mutex> lock_for(const std::string& instance_id);
 
   LocalDriverOptions options_;
   db::AddressLeaseRepository& leases_;
   std::unique_ptr<ListenerProbe> probe_;
+  Volumes volumes_;
   std::mutex locks_mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> locks_;  // one per instance
 };

@@ -208,7 +208,7 @@ proto::cassandra::NodeReport CassandraManager::build_report() {
 
 std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
     const guestagent::NodeContext& node) {
-  CassandraLayout layout = CassandraLayout::under(node.instance_dir);
+  CassandraLayout layout = CassandraLayout::under(node.files_dir());
   auto server = std::make_unique<CassandraJvm>(layout, node.address, node.instance_id,
                                                node.image_location, node.ram_mb);
   return std::make_unique<CassandraManager>(std::move(server), std::move(layout), node.address,

@@ -222,7 +222,7 @@ proto::DatastoreReport MysqlManager::report() { return replica_report(replicatio
 
 std::unique_ptr<guestagent::DatastoreManager> make_guest_manager(
     const guestagent::NodeContext& node) {
-  const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
+  const MysqlLayout layout = MysqlLayout::under(node.files_dir());
   auto server =
       std::make_unique<MariaDbServer>(layout, node.address, node.instance_id, node.image_location);
   return std::make_unique<MysqlManager>(

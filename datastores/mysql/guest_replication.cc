@@ -178,7 +178,7 @@ std::string backup_area(const std::string& instance_dir) {
 }
 
 std::unique_ptr<MysqlReplication> make_mysql_replication(const guestagent::NodeContext& node) {
-  const MysqlLayout layout = MysqlLayout::under(node.instance_dir);
+  const MysqlLayout layout = MysqlLayout::under(node.files_dir());
   return std::make_unique<MysqlReplication>(
       layout, node.address, node.instance_id,
       std::make_unique<MariaDbRootClient>(layout, node.image_location));

@@ -87,11 +87,13 @@ def java_pids_under(dirs):
 
 
 def jvm_pid(instance_dir):
-    """The live pid in <instance_dir>/cassandra/cassandra.pid, checked to be that node's JVM."""
-    pid = read_pid(os.path.join(instance_dir, "cassandra", "cassandra.pid"))
-    assert pid and pid > 1, f"no pid in {instance_dir}/cassandra/cassandra.pid"
+    """The live pid in <instance_dir>/volume/cassandra/cassandra.pid, checked to be that
+    node's JVM."""
+    pid_file = os.path.join(instance_dir, "volume", "cassandra", "cassandra.pid")
+    pid = read_pid(pid_file)
+    assert pid and pid > 1, f"no pid in {pid_file}"
     assert pid in java_pids_under([instance_dir]), (
-        f"pid {pid} of {instance_dir}/cassandra/cassandra.pid is not that node's live JVM")
+        f"pid {pid} of {pid_file} is not that node's live JVM")
     return pid
 
 

@@ -38,8 +38,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("automat-conductor", "automat-taskmanager", "automat-api")
 CASSANDRA_VERSION = "5.0.9"
 # What diagnostics() shows of each instance directory.
-INSTANCE_LOGS = ("guestagent.log", "mysql/mariadbd.err", "cassandra/cassandra.out",
-                 "cassandra/logs/system.log")
+INSTANCE_LOGS = ("guestagent.log", "volume/mysql/mariadbd.err", "volume/cassandra/cassandra.out",
+                 "volume/cassandra/logs/system.log")
 
 
 
@@ -258,6 +258,11 @@ class Stack:
     def instance_dir(self, instance_id):
         return os.path.join(self.instances_dir, instance_id)
 
+    def volume_dir(self, instance_id):
+        """Where the instance's volume is mounted (a plain directory where the host
+        cannot loop-mount)."""
+        return os.path.join(self.instances_dir, instance_id, "volume")
+
     # --- diagnostics and tear-down -------------------------------------------
 
     def log_tail(self, name, lines=40):
@@ -292,8 +297,8 @@ class Stack:
             # A datastore that left its guest's session: killed by its pid file when
             # that pid still runs the instance's server.
             inst_dir = os.path.join(self.instances_dir, inst)
-            for pid_file, marker in ((os.path.join("mysql", "mariadbd.pid"), b"mariadbd"),
-                                     (os.path.join("cassandra", "cassandra.pid"),
+            for pid_file, marker in ((os.path.join("volume", "mysql", "mariadbd.pid"), b"mariadbd"),
+                                     (os.path.join("volume", "cassandra", "cassandra.pid"),
                                       inst_dir.encode())):
                 pid = read_pid(os.path.join(inst_dir, pid_file))
                 if pid and pid > 1 and support.pid_alive(pid):
@@ -316,6 +321,9 @@ class Stack:
         if os.environ.get("AUTOMAT_E2E_KEEP"):
             print(f"e2e: kept {self.state_dir}")
         else:
+            # Instance volumes first: removing through a mount point would
+            # empty the volume and leave it mounted.
+            support.unmount_under(self.state_dir)
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
 

@@ -268,6 +268,35 @@ def pid_alive(pid):
         return False
 
 
+def mounts_under(root):
+    """Mount points at or below `root` (per /proc/self/mountinfo), deepest first."""
+    root = os.path.realpath(root)
+    found = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            point = line.split()[4].encode().decode("unicode_escape")
+            if point == root or point.startswith(root + "/"):
+                found.append(point)
+    return sorted(found, reverse=True)
+
+
+def unmount_under(root):
+    """Unmounts every filesystem mounted below `root` (the instances' volumes)."""
+    for point in mounts_under(root):
+        subprocess.run(["umount", point], check=False, capture_output=True)
+
+
+def loop_volumes_possible():
+    """Whether this host lets the local driver loop-mount volumes, or why not."""
+    if os.geteuid() != 0:
+        return False, "not root"
+    if not os.path.exists("/dev/loop-control"):
+        return False, "no /dev/loop-control"
+    if shutil.which("mkfs.xfs") is None:
+        return False, "no mkfs.xfs"
+    return True, ""
+
+
 def read_pid(path) -> Optional[int]:
     try:
         with open(path) as f:

@@ -192,7 +192,7 @@ def snapshots_left(ring, view):
     nodes (a TRUNCATE's own automatic snapshots are Cassandra's, and stay)."""
     found = []
     for node in view["instances"]:
-        found += glob.glob(os.path.join(ring.dir(node["id"]), "cassandra", "data", "*", "*",
+        found += glob.glob(os.path.join(ring.dir(node["id"]), "volume", "cassandra", "data", "*", "*",
                                         "snapshots", "automat-*"))
     return found
 
@@ -445,7 +445,7 @@ def lifecycle(ring, create_op):
     read_rows(list(node_ips(view).values()), user, password, count=ROWS, table="kv")
     read_rows(list(node_ips(view).values()), user, password, count=ROWS + 500, table="kv2")
     assert not snapshots_left(ring, view), f"snapshots left: {snapshots_left(ring, view)}"
-    staging = glob.glob(os.path.join(ring.dir(view["instances"][0]["id"]), "cassandra",
+    staging = glob.glob(os.path.join(ring.dir(view["instances"][0]["id"]), "volume", "cassandra",
                                      "restore-*"))
     assert not staging, f"restore files left: {staging}"
     # A backup of another cluster cannot be restored in place here.

@@ -113,7 +113,7 @@ def test_orphan_guest_is_reaped_and_its_address_serves_the_next_create(stack, te
     ip = view["instance"]["ip"][0]
     inst_dir = stack.instance_dir(orphan_id)
     guest = read_pid(os.path.join(inst_dir, "guestagent.pid"))
-    mysqld = read_pid(os.path.join(inst_dir, "mysql", "mariadbd.pid"))
+    mysqld = read_pid(os.path.join(inst_dir, "volume", "mysql", "mariadbd.pid"))
     assert guest and pid_alive(guest) and mysqld and pid_alive(mysqld), (guest, mysqld)
     assert stack.sql(f"SELECT address FROM address_leases WHERE instance_id = '{orphan_id}'") == ip
 

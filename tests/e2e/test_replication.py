@@ -135,7 +135,7 @@ def test_replica_promote_detach(stack, tenant_a):
 
 def root_socket(stack, instance_id):
     """The unix socket of an instance's mariadbd, from its my.cnf."""
-    cnf = os.path.join(stack.instance_dir(instance_id), "mysql", "my.cnf")
+    cnf = os.path.join(stack.instance_dir(instance_id), "volume", "mysql", "my.cnf")
     with open(cnf) as f:
         match = re.search(r"^socket\s*=\s*(\S+)", f.read(), re.M)
     assert match, f"no socket in {cnf}"

@@ -4,15 +4,19 @@
 // session, removes the directory and releases the address lease in the real
 // PostgreSQL (AUTOMAT_TEST_DATABASE_URL).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -395,6 +399,142 @@ TEST(ProcessIdentity, ASignalGoesOnlyToTheProcessFirstSeen) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_FALSE(common::signal_same_process(seen, SIGKILL)) << "gone";
+}
+
+// --- volumes (compute/local/volumes.h) ---------------------------------
+
+constexpr int64_t kGiB = int64_t{1} << 30;
+
+struct Usage {
+  int64_t total = 0;
+  int64_t free = 0;
+};
+Usage usage_of(const std::string& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) != 0) return {};
+  return {static_cast<int64_t>(st.f_blocks * st.f_frsize),
+          static_cast<int64_t>(st.f_bavail * st.f_frsize)};
+}
+
+bool is_mount_point(const std::string& path) {
+  return std::system(("mountpoint -q '" + path + "'").c_str()) == 0;
+}
+
+// Writes 1 MiB blocks to `fd` until the filesystem refuses; returns errno.
+int fill(int fd, int64_t limit) {
+  const std::string block(1 << 20, 'x');
+  for (int64_t written = 0; written < limit;) {
+    const ssize_t n = ::write(fd, block.data(), block.size());
+    if (n < 0) return errno;
+    written += n;
+  }
+  return 0;
+}
+
+#define SKIP_WITHOUT_LOOP_VOLUMES()                                                             \
+  if (!driver->real_volumes()) {                                                                \
+    GTEST_SKIP() << "volumes are plain directories here: " << driver->volume_fallback_reason(); \
+  }
+
+TEST_F(LocalDriverTest, CreateMountsAFilesystemOfTheVolumeSize) {
+  auto s = spec();
+  s.volume_gb = 1;
+  SKIP_WITHOUT_LOOP_VOLUMES();
+  driver->create(s);
+  const std::string volume = driver->volume_dir(s.instance_id);
+  EXPECT_TRUE(is_mount_point(volume));
+  const Usage u = usage_of(volume);
+  // XFS keeps a little for its log and metadata.
+  EXPECT_GT(u.total, kGiB * 9 / 10);
+  EXPECT_LE(u.total, kGiB);
+  const auto conf = common::Config::load(driver->instance_dir(s.instance_id) + "/guest.conf");
+  EXPECT_EQ(conf.get("guestagent", "volume_dir"), volume);
+  const fs::path image = root / "state" / "volumes" / (s.instance_id + ".img");
+  ASSERT_TRUE(fs::exists(image));
+  EXPECT_EQ(fs::file_size(image), static_cast<uintmax_t>(kGiB));
+  struct stat st {};
+  ASSERT_EQ(::stat(image.c_str(), &st), 0);
+  EXPECT_LT(st.st_blocks * 512, kGiB / 4) << "the image is sparse";
+}
+
+TEST_F(LocalDriverTest, AFullVolumeIsENOSPCAndGrowsOnlineUnderAnOpenFile) {
+  auto s = spec();
+  s.volume_gb = 1;
+  SKIP_WITHOUT_LOOP_VOLUMES();
+  driver->create(s);
+  const std::string volume = driver->volume_dir(s.instance_id);
+  const std::string path = volume + "/filler";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(fill(fd, 2 * kGiB), ENOSPC) << "the volume's size is a real limit";
+
+  driver->resize_volume(s.instance_id, 2);
+  EXPECT_GT(usage_of(volume).total, 2 * kGiB * 9 / 10);
+  EXPECT_GT(usage_of(volume).free, kGiB * 8 / 10);
+  // The same open file on the same mount writes on: nothing was remounted.
+  EXPECT_EQ(fill(fd, 256 << 20), 0);
+  ::close(fd);
+  driver->resize_volume(s.instance_id, 2);  // idempotent
+  try {
+    driver->resize_volume(s.instance_id, 1);
+    ADD_FAILURE() << "a volume shrank";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
+    EXPECT_NE(std::string(e.what()).find("only grow"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(driver->resize_volume("no-such-instance", 3), common::Error);
+}
+
+TEST_F(LocalDriverTest, CreateAgainMountsAVolumeLeftUnmountedWithItsFiles) {
+  auto s = spec();
+  s.volume_gb = 1;
+  SKIP_WITHOUT_LOOP_VOLUMES();
+  driver->create(s);
+  const std::string volume = driver->volume_dir(s.instance_id);
+  std::ofstream(volume + "/kept") << "data";
+  driver->destroy(s.instance_id);  // (also proves destroy handles a mounted volume)
+  EXPECT_FALSE(fs::exists(driver->instance_dir(s.instance_id)));
+
+  auto again = spec();
+  again.volume_gb = 1;
+  driver->create(again);
+  const std::string second = driver->volume_dir(again.instance_id);
+  std::ofstream(second + "/kept") << "data";
+  // As after a reboot: the image is there, nothing is mounted.
+  ASSERT_EQ(std::system(("umount '" + second + "'").c_str()), 0);
+  EXPECT_FALSE(fs::exists(second + "/kept"));
+  driver->create(again);
+  EXPECT_TRUE(is_mount_point(second));
+  EXPECT_EQ(slurp(second + "/kept"), "data");
+}
+
+TEST_F(LocalDriverTest, DestroyUnmountsTheVolumeAndRemovesItsImage) {
+  auto s = spec();
+  s.volume_gb = 1;
+  SKIP_WITHOUT_LOOP_VOLUMES();
+  driver->create(s);
+  const std::string volume = driver->volume_dir(s.instance_id);
+  ASSERT_TRUE(is_mount_point(volume));
+  driver->destroy(s.instance_id);
+  EXPECT_FALSE(is_mount_point(volume));
+  EXPECT_FALSE(fs::exists(root / "state" / "volumes" / (s.instance_id + ".img")));
+  EXPECT_FALSE(fs::exists(driver->instance_dir(s.instance_id)));
+  driver->destroy(s.instance_id);  // idempotent
+}
+
+TEST_F(LocalDriverTest, DirectoryVolumesAreOnlyNumbers) {
+  options.volumes = compute::local::VolumeMode::kDirectory;
+  driver = std::make_unique<LocalDriver>(options, leases);
+  auto s = spec();
+  s.volume_gb = 1;
+  driver->create(s);
+  EXPECT_FALSE(driver->real_volumes());
+  EXPECT_NE(driver->volume_fallback_reason().find("directory"), std::string::npos);
+  const std::string volume = driver->volume_dir(s.instance_id);
+  EXPECT_TRUE(fs::is_directory(volume));
+  EXPECT_FALSE(is_mount_point(volume));
+  driver->resize_volume(s.instance_id, 2);  // recorded by the caller; nothing to grow
+  EXPECT_FALSE(fs::exists(root / "state" / "volumes" / (s.instance_id + ".img")));
 }
 
 }  // namespace

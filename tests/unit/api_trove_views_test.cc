@@ -35,6 +35,19 @@ TEST(TroveInstanceView, CarriesTheFieldsTheClientsRead) {
   EXPECT_FALSE(view.contains("fault"));
 }
 
+TEST(TroveInstanceView, TheVolumeShowsWhatItsGuestLastReportedUsed) {
+  db::Instance in;
+  in.id = "i1";
+  in.volume_size_gb = 2;
+  const LinkBase links{"http://api", "t1", "RegionOne"};
+  EXPECT_EQ(instance_view(in, links)["volume"], json({{"size", 2}})) << "nothing reported yet";
+  in.volume_used_bytes = (int64_t{1} << 30) * 3 / 2;
+  in.volume_total_bytes = int64_t{2} << 30;
+  EXPECT_EQ(instance_view(in, links)["volume"],
+            json({{"size", 2}, {"used", 1.5}, {"used_percent", 75}}));
+  EXPECT_EQ(volume_view(1, 123456789, 1000000000)["used"], 0.11);
+}
+
 TEST(TroveInstanceView, TheRegionIsTheConfiguredOne) {
   ApiTestEnv env;
   env.services.region = "moon-1";

@@ -114,6 +114,44 @@ TEST_F(HandlerTest, StoredDetailDecodesBackToWhatTheGuestSaid) {
   EXPECT_EQ(own.manager(), "kvstore");
 }
 
+proto::VolumeUsage volume(int64_t used, int64_t total) {
+  proto::VolumeUsage v;
+  v.set_used_bytes(used);
+  v.set_total_bytes(total);
+  return v;
+}
+
+TEST_F(HandlerTest, KeepsTheVolumeUsageAndWarnsOfANearlyFullVolume) {
+  constexpr int64_t kGiB = int64_t{1} << 30;
+  handler.handle({heartbeat_message("a", 1, "RUNNING", {}, "", volume(kGiB / 2, kGiB))});
+  auto detail = common::decode_status_detail(repo.fake.details.at("a"), "a");
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->volume().used_bytes(), kGiB / 2);
+  EXPECT_EQ(detail->volume().total_bytes(), kGiB);
+  EXPECT_EQ(detail->fault(), "") << "half full is no fault";
+  // What the SQL of the instance views reads.
+  EXPECT_EQ(repo.fake.details.at("a")["volume"]["used_bytes"], std::to_string(kGiB / 2));
+
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  handler.handle({heartbeat_message("a", 2, "RUNNING", {}, "", volume(899 * kMiB, 1000 * kMiB))});
+  EXPECT_EQ(common::decode_status_detail(repo.fake.details.at("a"), "a")->fault(), "")
+      << "89 % is not yet full";
+  handler.handle({heartbeat_message("a", 3, "RUNNING", {}, "", volume(950 * kMiB, 1000 * kMiB))});
+  detail = common::decode_status_detail(repo.fake.details.at("a"), "a");
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->fault(),
+            "volume 95 % full: 0.93 of 0.98 GB used; grow it with a volume resize");
+  EXPECT_EQ(repo.fake.statuses.at("a"), "RUNNING") << "a warning, not a status";
+
+  // The datastore's own fault wins.
+  handler.handle({heartbeat_message("a", 4, "FAILED", report_of("disk full", "kvstore"), "",
+                                    volume(kGiB, kGiB))});
+  detail = common::decode_status_detail(repo.fake.details.at("a"), "a");
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->fault(), "disk full");
+  EXPECT_EQ(detail->volume().used_bytes(), kGiB);
+}
+
 TEST_F(HandlerTest, AReportOfAnUnknownTypeIsLeftOutButTheStatusIsRecorded) {
   proto::DatastoreReport report;
   report.set_fault("it broke");

@@ -2,6 +2,7 @@
 // Helpers shared by the conductor unit tests: signed guest messages and a
 // heartbeat repository that counts record_batch calls.
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,12 @@ inline constexpr const char* kGuestSecret = "unit-test-guest-secret";
 inline std::string heartbeat_message(const std::string& instance_id, int64_t sent_us,
                                      const std::string& status,
                                      const proto::DatastoreReport& report = {},
-                                     const std::string& signing_key = "") {
+                                     const std::string& signing_key = "",
+                                     const std::optional<proto::VolumeUsage>& volume = {}) {
   proto::Heartbeat hb;
   hb.set_service_status(status);
   *hb.mutable_report() = report;
+  if (volume) *hb.mutable_volume() = *volume;
   proto::GuestEnvelope env;
   env.set_instance_id(instance_id);
   env.set_method("heartbeat");

@@ -38,6 +38,10 @@ TEST(GuestConf, ReadsEveryOption) {
   EXPECT_EQ(g.log_level, "debug");
   const NodeContext n = node_context(g);
   EXPECT_EQ(n.instance_dir, "/abs/.automat/instances/6f1c");
+  // A guest.conf from before volumes: the datastore's files stay where they were.
+  EXPECT_EQ(n.volume_dir, "/abs/.automat/instances/6f1c");
+  EXPECT_EQ(n.files_dir(), "/abs/.automat/instances/6f1c");
+  EXPECT_EQ(NodeContext{}.files_dir(), "") << "a test's node without a volume";
   EXPECT_EQ(n.address, "127.10.0.5");
   EXPECT_EQ(n.datastore_version, "10.11");
   EXPECT_EQ(n.ram_mb, 512);
@@ -58,6 +62,7 @@ TEST(GuestConf, WhatTheDriverRendersTheGuestReadsBack) {
   c.image_location = "/abs/images/cassandra/5.0.9";
   c.ram_mb = 2048;
   c.instance_dir = "/abs/.automat/instances/i-1";
+  c.volume_dir = "/abs/.automat/instances/i-1/volume";
   c.heartbeat_interval = 7;
   c.log_level = "debug";
   const std::string text = common::render_guest_conf(c);
@@ -74,6 +79,8 @@ TEST(GuestConf, WhatTheDriverRendersTheGuestReadsBack) {
   EXPECT_EQ(back.image_location, c.image_location);
   EXPECT_EQ(back.ram_mb, c.ram_mb);
   EXPECT_EQ(back.instance_dir, c.instance_dir);
+  EXPECT_EQ(back.volume_dir, c.volume_dir);
+  EXPECT_EQ(node_context(back).files_dir(), c.volume_dir);
   EXPECT_EQ(back.heartbeat_interval, c.heartbeat_interval);
   EXPECT_EQ(back.log_level, c.log_level);
 }
@@ -87,7 +94,8 @@ TEST(GuestConf, MissingOrInvalidOptionsAreNamed) {
            {"address = 127.10.0.5\n", "", "address"},
            {"port = 8790", "port = 0", "port"},
            {"heartbeat_interval = 3", "heartbeat_interval = -1", "heartbeat_interval"},
-           {"instance_dir = /abs", "instance_dir = rel", "instance_dir"}}) {
+           {"instance_dir = /abs", "instance_dir = rel", "instance_dir"},
+           {"instance_dir = /abs", "volume_dir = rel\ninstance_dir = /abs", "volume_dir"}}) {
     std::string text = kConf;
     text.replace(text.find(c.from), c.from.size(), c.to);
     try {

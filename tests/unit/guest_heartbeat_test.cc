@@ -102,6 +102,31 @@ TEST(HeartbeatPublisher, PublishesASignedHeartbeatToTheConductorQueue) {
   EXPECT_EQ(own.instance_id(), "pid-42");
 }
 
+TEST(HeartbeatPublisher, CarriesTheVolumesUsageAsStatvfsSeesIt) {
+  StatusManager manager;
+  testing::FakePublisher broker;
+  SettableClock clock;
+  const std::string dir = ::testing::TempDir();
+  HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s, dir);
+  ASSERT_TRUE(hb.publish_once());
+  proto::Heartbeat beat;
+  ASSERT_TRUE(beat.ParseFromString(parse_envelope(broker.published().at(0).second).payload()));
+  ASSERT_TRUE(beat.has_volume());
+  const auto direct = volume_usage(dir);
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(beat.volume().total_bytes(), direct->total_bytes());
+  EXPECT_GT(beat.volume().total_bytes(), 0);
+  EXPECT_GT(beat.volume().used_bytes(), 0);
+  EXPECT_LE(beat.volume().used_bytes(), beat.volume().total_bytes());
+
+  EXPECT_FALSE(volume_usage("").has_value());
+  EXPECT_FALSE(volume_usage(dir + "/no/such/dir").has_value());
+  HeartbeatPublisher none(manager, broker, clock, "i", "k", 10s);
+  ASSERT_TRUE(none.publish_once());
+  ASSERT_TRUE(beat.ParseFromString(parse_envelope(broker.published().at(1).second).payload()));
+  EXPECT_FALSE(beat.has_volume()) << "no volume directory, no usage";
+}
+
 TEST(HeartbeatPublisher, SentTimeIsStrictlyIncreasingEvenWhenTheClockStallsOrGoesBack) {
   StatusManager manager;
   testing::FakePublisher broker;
