@@ -211,7 +211,7 @@ Response ClusterActionsHandler::resize_volume(const RequestContext& ctx, const d
                                               int size_gb) const {
   require_idle(cluster);
   existing_cluster_target(cluster, services_);
-  template_instance(cluster);
+  template_instance(cluster);  // 422 when no node is left to grow
   int64_t growth_gb = 0;
   proto::ClusterResizeVolumeInput input;
   input.set_size_gb(size_gb);

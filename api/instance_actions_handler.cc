@@ -19,9 +19,10 @@ namespace task = common::task;
 void require_active_and_idle(const db::Instance& inst) {
   const std::string status = common::user_status(inst.task, inst.service_status);
   if (inst.task != task::kNone || status != "ACTIVE") {
-    throw common::conflict("instance " + inst.id + " is " + status +
-                           (inst.task != task::kNone ? " (task " + inst.task + ")" : "") +
-                           "; its volume can grow only while it is ACTIVE with no task running");
+    throw common::conflict(
+        "instance " + inst.id + " is " + status +
+        (inst.task != task::kNone && inst.task != status ? " (task " + inst.task + ")" : "") +
+        "; its volume can grow only while it is ACTIVE with no task running");
   }
 }
 

@@ -47,7 +47,7 @@ void check_volume_growth(const std::string& field, const std::string& what, int 
   if (size_gb > max_gb) {
     throw common::bad_request(field + " must be at most " + std::to_string(max_gb) +
                               " GB, the largest volume this service makes; got " +
-                              std::to_string(size_gb));
+                              (size_gb > 1000000000 ? "more" : std::to_string(size_gb)));
   }
   if (size_gb <= current_gb) {
     throw common::bad_request(field + ": volumes only grow: " + what + " is " +

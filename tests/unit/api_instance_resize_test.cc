@@ -65,6 +65,9 @@ TEST(InstanceResize, RefusalsNameTheFieldAndWriteNothing) {
        "resize.volume.size: volumes only grow: instance " + env.inst + "'s volume is 2 GB"},
       {ResizeEnv::volume(1), 400, "volumes only grow"},
       {ResizeEnv::volume(51), 400, "resize.volume.size must be at most 50 GB"},
+      {ResizeEnv::volume(2000000000), 400,
+       "must be at most 50 GB, the largest volume this "
+       "service makes; got more"},
       {{{"resize", {{"flavorRef", "2"}}}},
        400,
        "resize.flavorRef: resizing an instance's flavor is not available yet"},
@@ -95,7 +98,7 @@ TEST(InstanceResize, ABusyOrUnhealthyInstanceIs409) {
   const std::string backing_up = env.add_instance(env.tenant_a, "BACKUP", "RUNNING");
   Response r = env.resize(ResizeEnv::volume(5), backing_up);
   EXPECT_EQ(r.status, 409) << r.body;
-  EXPECT_NE(env.message(r).find("instance " + backing_up + " is BACKUP (task BACKUP)"),
+  EXPECT_NE(env.message(r).find("instance " + backing_up + " is BACKUP; its volume can grow only"),
             std::string::npos)
       << r.body;
   const std::string shut = env.add_instance(env.tenant_a, "NONE", "SHUTDOWN");
