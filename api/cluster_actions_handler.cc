@@ -212,20 +212,28 @@ Response ClusterActionsHandler::resize_volume(const RequestContext& ctx, const d
   require_idle(cluster);
   existing_cluster_target(cluster, services_);
   template_instance(cluster);  // 422 when no node is left to grow
+  check_volume_bound("resize_volume.size", size_gb, services_.limits.max_volume_gb);
   int64_t growth_gb = 0;
   proto::ClusterResizeVolumeInput input;
   input.set_size_gb(size_gb);
   for (const auto& n : cluster.nodes) {
-    check_volume_growth("resize_volume.size", "node " + n.instance.name + "'s volume",
-                        n.instance.volume_size_gb, size_gb, services_.limits.max_volume_gb);
     const std::string status = common::user_status(n.instance.task, n.instance.service_status);
     if (status != "ACTIVE") {
       throw common::unprocessable("cannot grow the volumes of cluster " + cluster.name + ": node " +
                                   n.instance.name + " is " + status +
                                   "; every node must be ACTIVE");
     }
+    // A node already that large (grown by a resize that stopped half way)
+    // is left as it is; a larger one is refused.
+    if (n.instance.volume_size_gb == size_gb) continue;
+    check_volume_grows("resize_volume.size", "node " + n.instance.name + "'s volume",
+                       n.instance.volume_size_gb, size_gb);
     growth_gb += size_gb - n.instance.volume_size_gb;
     input.add_instance_ids(n.instance_id);
+  }
+  if (input.instance_ids().empty()) {
+    throw common::bad_request("resize_volume.size: volumes only grow: every node of cluster " +
+                              cluster.name + " already has " + std::to_string(size_gb) + " GB");
   }
   const db::Operation op =
       cluster_operation(ctx.tenant_id(), "cluster.resize_volume", cluster.id, input);

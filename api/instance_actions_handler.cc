@@ -44,8 +44,9 @@ Response InstanceActionsHandler::resize_volume(const RequestContext& ctx, const 
                               "; a cluster's nodes share one volume size: grow them all with "
                               "the cluster's action {\"resize_volume\": {\"size\": N}}");
   }
-  check_volume_growth("resize.volume.size", "instance " + inst->id + "'s volume",
-                      inst->volume_size_gb, size_gb, services_.limits.max_volume_gb);
+  check_volume_bound("resize.volume.size", size_gb, services_.limits.max_volume_gb);
+  check_volume_grows("resize.volume.size", "instance " + inst->id + "'s volume",
+                     inst->volume_size_gb, size_gb);
   require_active_and_idle(*inst);
 
   db::Operation op = new_operation(ctx.tenant_id(), "instance.resize_volume", "instance", id);

@@ -42,13 +42,16 @@ int parse_instance_resize(const json& doc) {
 
 int parse_cluster_resize_volume(const json& value) { return size_gb(value, "resize_volume.size"); }
 
-void check_volume_growth(const std::string& field, const std::string& what, int current_gb,
-                         int size_gb, int max_gb) {
+void check_volume_bound(const std::string& field, int size_gb, int max_gb) {
   if (size_gb > max_gb) {
     throw common::bad_request(field + " must be at most " + std::to_string(max_gb) +
                               " GB, the largest volume this service makes; got " +
                               (size_gb > 1000000000 ? "more" : std::to_string(size_gb)));
   }
+}
+
+void check_volume_grows(const std::string& field, const std::string& what, int current_gb,
+                        int size_gb) {
   if (size_gb <= current_gb) {
     throw common::bad_request(field + ": volumes only grow: " + what + " is " +
                               std::to_string(current_gb) + " GB; ask for more than " +

@@ -4,10 +4,11 @@
 //   POST /clusters/{id}/action     {"resize_volume": {"size": N}}
 // N is a whole number of GB (an integer, or a string of digits, as Trove's
 // schema allows), at least 1, at most the
-// server's max_volume_gb, and larger than the current size of every volume
-// it grows: volumes only grow. {"resize": {"flavorRef": ...}} (a flavor
-// resize) is refused: this service cannot resize a flavor yet. Every
-// violation is a 400 naming the field.
+// server's max_volume_gb, and larger than the current size of the volume it
+// grows: volumes only grow (a cluster's nodes already that large are left as
+// they are, so a resize that stopped half way can be asked for again). {"resize": {"flavorRef":
+// ...}} (a flavor resize) is refused: this service cannot resize a flavor yet. Every violation is a
+// 400 naming the field.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -22,10 +23,12 @@ int parse_instance_resize(const nlohmann::json& doc);
 // "resize_volume" member that the cluster action schema admitted.
 int parse_cluster_resize_volume(const nlohmann::json& value);
 
-// Refuses growing `what` ("instance <id>'s volume", "node db-2's volume")
-// of `current_gb` to `size_gb`: 400 naming `field` when size_gb is above
-// `max_gb`, or not larger than current_gb (volumes only grow).
-void check_volume_growth(const std::string& field, const std::string& what, int current_gb,
-                         int size_gb, int max_gb);
+// 400 naming `field` when `size_gb` is above `max_gb` (the server's
+// [api] max_volume_gb).
+void check_volume_bound(const std::string& field, int size_gb, int max_gb);
+// 400 naming `field` when `what` ("instance <id>'s volume", "node db-2's
+// volume"), of `current_gb`, would not grow by becoming `size_gb`.
+void check_volume_grows(const std::string& field, const std::string& what, int current_gb,
+                        int size_gb);
 
 }  // namespace automat::api

@@ -59,8 +59,8 @@ TEST(ClusterResizeVolume, RefusalsNameTheFieldAndWriteNothing) {
       {resize_volume(0), 400, "resize_volume.size must be a whole number"},
       {resize_volume("0"), 400, "resize_volume.size must be a whole number of GB, at least 1"},
       {{{"resize_volume", json::object()}}, 400, "resize_volume.size is required"},
-      {resize_volume(2), 400, "volumes only grow: node " + c.nodes[0].instance.name},
-      {resize_volume(6), 400,
+      {resize_volume(1), 400, "volumes only grow: node " + c.nodes[0].instance.name},
+      {resize_volume(5), 400,
        "resize_volume.size: volumes only grow: node " + c.nodes[2].instance.name +
            "'s volume is 6 GB"},
       {resize_volume(1025), 400, "resize_volume.size must be at most 1024 GB"},
@@ -72,6 +72,32 @@ TEST(ClusterResizeVolume, RefusalsNameTheFieldAndWriteNothing) {
   }
   EXPECT_EQ(env.operation_count(), ops);
   EXPECT_EQ(env.clusters.find_any(id)->task, "NONE");
+}
+
+// A resize that stopped half way (a host refused) leaves some nodes grown:
+// asking again grows only the others, and charges only their growth.
+TEST(ClusterResizeVolume, NodesAlreadyOfTheSizeAreLeftAsTheyAre) {
+  ClusterTestEnv env;
+  const std::string id = active_ring(env);
+  const db::Cluster c = *env.clusters.find_any(id);
+  env.instances.set_volume_size(c.nodes[0].instance_id, 8);
+  // 8 + 2 + 2 in use, + 6 + 6 asked: 24 fits (charging n1 too would not)
+  env.quotas.set_limits(env.tenant_a, {{"volumes", 24}});
+  const Response r = env.post("/clusters/" + id + "/action", resize_volume(8));
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto op = env.operations.find(env.tenant_a, r.operation_id);
+  EXPECT_EQ(op->input, json({{"size_gb", 8},
+                             {"instance_ids", {c.nodes[1].instance_id, c.nodes[2].instance_id}}}));
+
+  ClusterTestEnv all;
+  const std::string grown = active_ring(all);
+  for (const auto& id2 : all.node_ids(grown)) all.instances.set_volume_size(id2, 8);
+  const Response none = all.post("/clusters/" + grown + "/action", resize_volume(8));
+  EXPECT_EQ(none.status, 400) << none.body;
+  EXPECT_NE(none.body.find("volumes only grow: every node of cluster ring already has 8 GB"),
+            std::string::npos)
+      << none.body;
+  EXPECT_EQ(all.clusters.find_any(grown)->task, "NONE");
 }
 
 TEST(ClusterResizeVolume, ANodeNotActiveIs422) {
