@@ -7,6 +7,7 @@
 #include "api/cluster_plan.h"
 #include "api/quota_charge.h"
 #include "api/responses.h"
+#include "api/volume_resize_request.h"
 #include "automat/operations.pb.h"
 #include "common/client_text.h"
 #include "common/error.h"
@@ -65,6 +66,8 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
       return replace_node(ctx, cluster, action.ids.front());
     case ClusterActionKind::kRestore:
       return restore(ctx, cluster, action.backup_id, action.tables);
+    case ClusterActionKind::kResizeVolume:
+      return resize_volume(ctx, cluster, action.volume_size_gb);
     case ClusterActionKind::kOwn:
       return own_action(ctx, cluster, action.name, action.body);
   }
@@ -202,6 +205,40 @@ Response ClusterActionsHandler::restore(const RequestContext& ctx, const db::Clu
   for (const auto& id : strategy.node_order(cluster.nodes)) input.add_instance_ids(id);
   const db::Operation op = cluster_operation(ctx.tenant_id(), "cluster.restore", cluster.id, input);
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kRestoring, {}, op);
+}
+
+Response ClusterActionsHandler::resize_volume(const RequestContext& ctx, const db::Cluster& cluster,
+                                              int size_gb) const {
+  require_idle(cluster);
+  existing_cluster_target(cluster, services_);
+  template_instance(cluster);  // 422 when no node is left to grow
+  check_volume_bound("resize_volume.size", size_gb, services_.limits.max_volume_gb);
+  int64_t growth_gb = 0;
+  proto::ClusterResizeVolumeInput input;
+  input.set_size_gb(size_gb);
+  for (const auto& n : cluster.nodes) {
+    const std::string status = common::user_status(n.instance.task, n.instance.service_status);
+    if (status != "ACTIVE") {
+      throw common::unprocessable("cannot grow the volumes of cluster " + cluster.name + ": node " +
+                                  n.instance.name + " is " + status +
+                                  "; every node must be ACTIVE");
+    }
+    // A node already that large (grown by a resize that stopped half way)
+    // is left as it is; a larger one is refused.
+    if (n.instance.volume_size_gb == size_gb) continue;
+    check_volume_grows("resize_volume.size", "node " + n.instance.name + "'s volume",
+                       n.instance.volume_size_gb, size_gb);
+    growth_gb += size_gb - n.instance.volume_size_gb;
+    input.add_instance_ids(n.instance_id);
+  }
+  if (input.instance_ids().empty()) {
+    throw common::bad_request("resize_volume.size: volumes only grow: every node of cluster " +
+                              cluster.name + " already has " + std::to_string(size_gb) + " GB");
+  }
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.resize_volume", cluster.id, input);
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kResizingVolume, {},
+                                 op, volumes_charge(services_, growth_gb));
 }
 
 Response ClusterActionsHandler::own_action(const RequestContext& ctx, const db::Cluster& cluster,

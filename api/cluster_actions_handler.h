@@ -10,6 +10,7 @@
 //   cluster.shrink        task SHRINKING  ClusterNodesInput (leaving node ids)
 //   cluster.replace_node  task REPLACING  ReplaceNodeInput
 //   cluster.delete        task DELETING   ClusterNodesInput (every node id)
+//   cluster.resize_volume task RESIZING_VOLUME ClusterResizeVolumeInput
 // plus each datastore's own actions (ClusterStrategy::own_actions), whose
 // operation type, task and input the datastore chooses.
 #include <string>
@@ -52,6 +53,12 @@ class ClusterActionsHandler {
   // volume.
   Response replace_node(const RequestContext& ctx, const db::Cluster& cluster,
                         const std::string& node_id) const;
+  // {"resize_volume": {"size": N}}: every node's volume grows online to N
+  // GB, one node at a time (nodes already of N GB are left as they are).
+  // 400: N above [api] max_volume_gb, smaller than some node's volume, or
+  // every node already that large; 422: busy, or a node not ACTIVE; 413
+  // when the growth of all nodes passes the tenant's volumes quota.
+  Response resize_volume(const RequestContext& ctx, const db::Cluster& cluster, int size_gb) const;
   // 400 naming the actions a cluster of its datastore has when `name` is
   // none of them; else the datastore's plan (ClusterStrategy::plan_own_action).
   // {"restore": {"backup", "tables"}}: a COMPLETED backup of this very

@@ -5,6 +5,7 @@
 #include "api/backup_checks.h"
 #include "api/display_name.h"
 #include "api/request_body.h"
+#include "api/volume_resize_request.h"
 #include "common/client_text.h"
 #include "common/error.h"
 
@@ -168,7 +169,7 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
   return req;
 }
 
-const char* const kCommonClusterActions = "grow, shrink, replace_node";
+const char* const kCommonClusterActions = "grow, shrink, replace_node, resize_volume";
 
 ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   body::check(Method::kPost, kActionPath, doc);
@@ -184,6 +185,9 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   } else if (key == "replace_node") {
     action.kind = ClusterActionKind::kReplaceNode;
     action.ids.push_back(*body::text(it.value(), "id"));
+  } else if (key == "resize_volume") {
+    action.kind = ClusterActionKind::kResizeVolume;
+    action.volume_size_gb = parse_cluster_resize_volume(it.value());
   } else if (key == "restore") {
     action.kind = ClusterActionKind::kRestore;
     action.backup_id = *body::text(it.value(), "backup");

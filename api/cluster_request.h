@@ -14,6 +14,7 @@
 //   {"grow": [{flavorRef?, volume{size}?, availability_zone?}]}  (not empty)
 //   {"shrink": [{"id"}]}                                         (not empty, no repeats)
 //   {"replace_node": {"id"}}
+//   {"resize_volume": {"size": N}}                              (volume_resize_request.h)
 //   {"<own action>": {...}}  any other key: a datastore's own (kOwn), its
 //                             body checked by the published schema only
 // POST /clusters/{id}/nodes: {"nodes": {"num"?: N, "allocations"?: [{region?}]}}
@@ -55,7 +56,7 @@ struct ClusterCreateRequest {
 // kOwn: an action only some datastores have (ClusterStrategy::own_actions).
 // kRestore: a cluster backup's tables loaded back in place (clusters whose
 // datastore backs them up).
-enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kRestore, kOwn };
+enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kRestore, kResizeVolume, kOwn };
 
 struct ClusterAction {
   ClusterActionKind kind = ClusterActionKind::kGrow;
@@ -64,10 +65,11 @@ struct ClusterAction {
   std::string name;                 // kOwn: the body's key ("cleanup")
   std::string backup_id;            // kRestore: the backup
   std::vector<std::string> tables;  // kRestore: "ks.table" each
+  int volume_size_gb = 0;           // kResizeVolume: the size every node's volume grows to
   nlohmann::json body;              // kOwn: its value
 };
 
-// The actions every cluster has, for messages: "grow, shrink, replace_node".
+// The actions every cluster has, for messages: "grow, shrink, replace_node, ...".
 extern const char* const kCommonClusterActions;
 
 // Throws common::Error(kBadRequest) naming the first offending field.

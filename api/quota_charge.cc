@@ -12,6 +12,13 @@ db::QuotaCharge instances_charge(const ApiServices& services, int64_t count, int
   return charge;
 }
 
+db::QuotaCharge volumes_charge(const ApiServices& services, int64_t growth_gb) {
+  db::QuotaCharge charge;
+  charge.defaults = services.quota_defaults;
+  charge.delta.volumes = growth_gb;
+  return charge;
+}
+
 int64_t flavor_ram_mb(const ApiServices& services, const std::string& flavor_id) {
   const auto flavor = services.catalog->find_flavor(flavor_id);
   return flavor ? flavor->ram_mb : 0;

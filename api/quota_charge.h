@@ -1,5 +1,6 @@
 #pragma once
-// What a create charges the tenant's quotas (db/quota.h): each new instance
+// What a create or a volume resize charges the tenant's quotas (db/quota.h):
+// a resize charges its growth in volumes; each new instance
 // -- standalone, replica or cluster node -- is one instance, its volume and
 // its flavor's RAM. The repositories check the charge in the create's own
 // transaction and answer 413 overLimit when it does not fit.
@@ -15,6 +16,10 @@ namespace automat::api {
 // configured defaults.
 db::QuotaCharge instances_charge(const ApiServices& services, int64_t count, int64_t volume_gb,
                                  int64_t ram_mb);
+
+// Growing existing volumes by `growth_gb` in all: volumes only, against the
+// configured defaults (no instance is added).
+db::QuotaCharge volumes_charge(const ApiServices& services, int64_t growth_gb);
 
 // The RAM of flavor `flavor_id` in MB; 0 when it is no longer known.
 int64_t flavor_ram_mb(const ApiServices& services, const std::string& flavor_id);

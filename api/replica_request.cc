@@ -85,7 +85,7 @@ InstanceAction parse_instance_update(const json& doc) {
 }
 
 InstanceAction parse_instance_action(const json& doc) {
-  static const char* kKnown = "detach, promote_to_replica_source or eject_replica_source";
+  static const char* kKnown = "resize, detach, promote_to_replica_source or eject_replica_source";
   if (!doc.is_object() || doc.size() != 1) {
     throw common::bad_request(std::string("the body must hold exactly one action: ") + kKnown);
   }

@@ -118,6 +118,7 @@ Router::Router(const ApiServices& services, std::string public_endpoint)
             std::chrono::seconds(services.limits.token_cache_seconds)),
       instances_(services),
       replicas_(services),
+      instance_actions_(services, replicas_),
       datastores_(services),
       flavors_(services),
       operations_(services),

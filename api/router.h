@@ -24,6 +24,7 @@
 #include "api/datastores_handler.h"
 #include "api/flavors_handler.h"
 #include "api/http_message.h"
+#include "api/instance_actions_handler.h"
 #include "api/instances_handler.h"
 #include "api/operations_handler.h"
 #include "api/quotas_handler.h"
@@ -62,6 +63,7 @@ class Router {
   mutable Authenticator auth_;
   InstancesHandler instances_;
   ReplicasHandler replicas_;
+  InstanceActionsHandler instance_actions_;
   DatastoresHandler datastores_;
   FlavorsHandler flavors_;
   OperationsHandler operations_;

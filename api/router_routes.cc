@@ -29,7 +29,7 @@ void Router::add_routes() {
   t.add(kDelete, "/instances/{instance_id}",
         [this](auto& ctx, auto& p) { return instances_.remove(ctx, p["instance_id"]); });
   t.add(kPost, "/instances/{instance_id}/action",
-        [this](auto& ctx, auto& p) { return replicas_.action(ctx, p["instance_id"]); });
+        [this](auto& ctx, auto& p) { return instance_actions_.action(ctx, p["instance_id"]); });
 
   // The catalog.
   t.add(kGet, "/datastores", [this](auto& ctx, auto&) { return datastores_.list(ctx); });

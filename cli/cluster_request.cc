@@ -80,4 +80,8 @@ nlohmann::json replace_node_request(const std::string& node_id) {
 
 nlohmann::json cleanup_request() { return {{"cleanup", nlohmann::json::object()}}; }
 
+nlohmann::json resize_volume_request(int size_gb) {
+  return {{"resize_volume", {{"size", size_gb}}}};
+}
+
 }  // namespace automat::cli

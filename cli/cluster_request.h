@@ -59,4 +59,7 @@ nlohmann::json replace_node_request(const std::string& node_id);
 // {"cleanup": {}} (Cassandra's own action)
 nlohmann::json cleanup_request();
 
+// {"resize_volume": {"size": size_gb}}: every node's volume grows to size_gb.
+nlohmann::json resize_volume_request(int size_gb);
+
 }  // namespace automat::cli

@@ -29,7 +29,7 @@ class CommandSet {
   std::vector<std::pair<CLI::App*, Action>> commands_;
 };
 
-// instance create | list | show | delete, and the replication commands below
+// instance create | list | show | delete | resize, and the replication commands below
 void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands);
 // instance detach | promote | eject, registered on the `instance` command
 void add_replication_commands(CLI::App& instance, Session& session, CommandSet& commands);
@@ -39,7 +39,8 @@ void add_replication_commands(CLI::App& instance, Session& session, CommandSet& 
 int create_replicas(Session& session, const CreateInstanceArgs& args);
 // cluster create | list | show | delete | root-enable | root-show, and the actions below
 void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands);
-// cluster grow | shrink | replace-node, registered on the `cluster` command
+// cluster grow | shrink | replace-node | resize-volume | cleanup | backup | restore,
+// registered on the `cluster` command
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
 // backup create | list | show | delete (commands_backup.cc)
 void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands);

@@ -1,5 +1,5 @@
-// automat cluster grow | shrink | replace-node | cleanup: POST /clusters/<id> with
-// one action each, a 202 with the operation that carries it out.
+// automat cluster grow | shrink | replace-node | resize-volume | cleanup: POST
+// /clusters/<id> with one action each, a 202 with the operation that carries it out.
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +29,12 @@ struct ClusterBackupArgs {
   std::string description;
   std::vector<std::string> keyspaces;
   int max_mib_per_second = 0;  // 0: no limit
+  bool wait = false;
+};
+
+struct ResizeVolumeArgs {
+  std::string cluster;
+  int size_gb = 0;
   bool wait = false;
 };
 
@@ -84,6 +90,16 @@ int cleanup_cluster(Session& session, const NodeActionArgs& args) {
   return finish_action(session, api, accepted, "clean up cluster " + id, id, args.wait);
 }
 
+int resize_cluster_volume(Session& session, const ResizeVolumeArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  Accepted accepted = api.post(cluster_path(id), resize_volume_request(args.size_gb));
+  return finish_action(
+      session, api, accepted,
+      "grow the volumes of cluster " + id + " to " + std::to_string(args.size_gb) + " GB", id,
+      args.wait);
+}
+
 // --nodes defaults to one node per --rack (at least one); throws
 // CLI::ValidationError (exit 64) for a count or racks that cannot be sent.
 void check_grow_options(const CLI::App& grow, GrowArgs& args) {
@@ -134,6 +150,18 @@ void add_replace_node(CLI::App& cluster, Session& session, CommandSet& commands)
   replace->add_flag("--wait", args->wait, "Wait until the new node serves, showing progress");
   replace->callback([args, node] { args->nodes = {*node}; });
   commands.add(replace, [&session, args] { return replace_node(session, *args); });
+}
+
+void add_resize_volume(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<ResizeVolumeArgs>();
+  CLI::App* resize = cluster.add_subcommand(
+      "resize-volume", "Grow every node's volume online (one node at a time); volumes only grow");
+  resize->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  resize->add_option("--size", args->size_gb, "New volume size of every node, in GB")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  resize->add_flag("--wait", args->wait, "Wait until every node's volume has grown");
+  commands.add(resize, [&session, args] { return resize_cluster_volume(session, *args); });
 }
 
 void add_cleanup(CLI::App& cluster, Session& session, CommandSet& commands) {
@@ -226,6 +254,7 @@ void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet
   add_grow(cluster, session, commands);
   add_shrink(cluster, session, commands);
   add_replace_node(cluster, session, commands);
+  add_resize_volume(cluster, session, commands);
   add_cleanup(cluster, session, commands);
   add_backup(cluster, session, commands);
   add_restore(cluster, session, commands);

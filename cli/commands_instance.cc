@@ -1,4 +1,4 @@
-// automat instance create | list | show | delete (detach | promote | eject and
+// automat instance create | list | show | delete | resize (detach | promote | eject and
 // the replica form of create are in commands_replication.cc)
 #include <memory>
 
@@ -141,6 +141,41 @@ void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
   commands.add(remove, [&session, ref, wait] { return delete_instance(session, *ref, *wait); });
 }
 
+// POST /instances/<id>/action {"resize": {"volume": {"size"}}}; --wait
+// follows the operation, then shows the instance.
+int resize_instance(Session& session, const std::string& ref, int size_gb, bool wait) {
+  ApiClient api = session.api();
+  std::string id = resolve_instance(api, ref);
+  Accepted accepted =
+      api.post(instance_path(id) + "/action", {{"resize", {{"volume", {{"size", size_gb}}}}}});
+  if (!wait) {
+    print_accepted(session, accepted,
+                   "grow the volume of instance " + id + " to " + std::to_string(size_gb) + " GB");
+    return 0;
+  }
+  WaitOutcome outcome = wait_for_accepted(session, api, accepted);
+  if (outcome != WaitOutcome::kCompleted) return exit_code_of(outcome);
+  show_instance(session, api, id);
+  return 0;
+}
+
+void add_resize(CLI::App& instance, Session& session, CommandSet& commands) {
+  auto ref = std::make_shared<std::string>();
+  auto size_gb = std::make_shared<int>(0);
+  auto wait = std::make_shared<bool>(false);
+  CLI::App* resize = instance.add_subcommand(
+      "resize",
+      "Grow an instance's volume online (its datastore keeps serving); volumes only grow");
+  resize->add_option("instance", *ref, "Instance ID or name")->required();
+  resize->add_option("--size", *size_gb, "New volume size in GB")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  resize->add_flag("--wait", *wait, "Wait until the volume has grown, showing progress");
+  commands.add(resize, [&session, ref, size_gb, wait] {
+    return resize_instance(session, *ref, *size_gb, *wait);
+  });
+}
+
 }  // namespace
 
 void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands) {
@@ -161,6 +196,7 @@ void add_instance_commands(CLI::App& root, Session& session, CommandSet& command
   });
 
   add_delete(*instance, session, commands);
+  add_resize(*instance, session, commands);
   add_replication_commands(*instance, session, commands);
 }
 

@@ -15,6 +15,7 @@ std::string user_status(const std::string& task, const std::string& service) {
   if (task == task::kPromoting) return "PROMOTE";
   if (task == task::kEjecting) return "EJECT";
   if (task == task::kBackup) return "BACKUP";
+  if (task == task::kResize) return "RESIZE";
   if (service == ss::kRunning) return "ACTIVE";
   if (service == ss::kNew || service == ss::kBuilding) return "BUILD";
   if (service.empty()) return "BUILD";

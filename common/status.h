@@ -32,6 +32,9 @@ inline constexpr const char* kPromoting = "PROMOTING";
 inline constexpr const char* kEjecting = "EJECTING";
 // A backup of the instance runs (its data is streamed to the backup storage).
 inline constexpr const char* kBackup = "BACKUP";
+// The instance's volume grows (online: the datastore keeps serving). Also
+// the status users see meanwhile, as in Trove.
+inline constexpr const char* kResize = "RESIZE";
 }  // namespace task
 
 // A cluster's task (what the control plane is doing to it). Every action
@@ -47,6 +50,8 @@ inline constexpr const char* kDeleting = "DELETING";
 inline constexpr const char* kBackingUp = "BACKUP";
 // A cluster backup's tables are loaded back in place.
 inline constexpr const char* kRestoring = "RESTORING";
+// Every node's volume grows, one node at a time (cluster.resize_volume).
+inline constexpr const char* kResizingVolume = "RESIZING_VOLUME";
 }  // namespace cluster_task
 
 // A cluster's status (what it is): set by the cluster workflows.

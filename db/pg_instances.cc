@@ -123,11 +123,15 @@ void PgInstanceRepository::create_with_operation(const Instance& instance, const
 
 bool PgInstanceRepository::start_operation(const std::string& instance_id, const std::string& task,
                                            const std::vector<std::string>& allowed_tasks,
-                                           const Operation& op) {
+                                           const Operation& op, const QuotaCharge& quota) {
   return pg::run(pool_, [&](pqxx::connection& c) {
     pqxx::work t(c);
     if (!pg::claim_instance_task(t, instance_id, task, allowed_tasks)) {
       return false;  // the transaction rolls back unwritten
+    }
+    if (!quota.empty()) {
+      auto owner = t.exec_params("SELECT tenant_id FROM instances WHERE id = $1", instance_id);
+      pg::charge_quota(t, owner[0][0].as<std::string>(), quota);
     }
     pg::insert_operation(t, op);
     t.commit();
@@ -173,6 +177,15 @@ void PgInstanceRepository::set_task(const std::string& id, const std::string& ta
     pqxx::nontransaction t(c);
     t.exec_params("UPDATE instances SET task = $2, updated = now() WHERE id = $1 AND NOT deleted",
                   id, task);
+  });
+}
+
+void PgInstanceRepository::set_volume_size(const std::string& id, int size_gb) {
+  pg::run(pool_, [&](pqxx::connection& c) {
+    pqxx::nontransaction t(c);
+    t.exec_params(
+        "UPDATE instances SET volume_size_gb = $2, updated = now() WHERE id = $1 AND NOT deleted",
+        id, size_gb);
   });
 }
 

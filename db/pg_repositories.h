@@ -44,8 +44,10 @@ class PgInstanceRepository : public InstanceRepository {
   using InstanceRepository::create_with_operation;
   void create_with_operation(const Instance& instance, const Operation& op,
                              const QuotaCharge& quota) override;
+  using InstanceRepository::start_operation;
   bool start_operation(const std::string& instance_id, const std::string& task,
-                       const std::vector<std::string>& allowed_tasks, const Operation& op) override;
+                       const std::vector<std::string>& allowed_tasks, const Operation& op,
+                       const QuotaCharge& quota) override;
   std::optional<Instance> find(const std::string& tenant_id, const std::string& id) override;
   std::optional<Instance> find_any(const std::string& id) override;
   std::vector<Instance> list(const std::string& tenant_id) override;
@@ -55,6 +57,7 @@ class PgInstanceRepository : public InstanceRepository {
                    std::optional<int> guest_port) override;
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override;
   void set_service_status(const std::string& id, const std::string& status) override;
+  void set_volume_size(const std::string& id, int size_gb) override;
   void mark_deleted(const std::string& id) override;
   std::map<std::string, RecordState> record_states(const std::vector<std::string>& ids) override;
   // pg_replicas.cc

@@ -69,9 +69,16 @@ class InstanceRepository {
   // Sets the instance's task to `task` and inserts `op` in one transaction,
   // only if the instance's current task is one of `allowed_tasks`
   // (empty = any). Returns false (and writes nothing) otherwise.
+  bool start_operation(const std::string& instance_id, const std::string& task,
+                       const std::vector<std::string>& allowed_tasks, const Operation& op) {
+    return start_operation(instance_id, task, allowed_tasks, op, QuotaCharge{});
+  }
+  // The same, charging `quota` to the instance's tenant (after the task
+  // check) as create_with_operation does: throws Error(kOverLimit), writing
+  // nothing, when it does not fit (a volume resize charges its growth).
   virtual bool start_operation(const std::string& instance_id, const std::string& task,
-                               const std::vector<std::string>& allowed_tasks,
-                               const Operation& op) = 0;
+                               const std::vector<std::string>& allowed_tasks, const Operation& op,
+                               const QuotaCharge& quota) = 0;
   // start_operation for deleting a replication source: also refuses while
   // the instance has live replicas, answering their ids (nothing written).
   // Serialized with create_replicas by the instance's row lock.
@@ -117,6 +124,9 @@ class InstanceRepository {
   // Sets (or clears, with nullopt) the user-visible fault message.
   virtual void set_fault(const std::string& id, const std::optional<std::string>& fault) = 0;
   virtual void set_service_status(const std::string& id, const std::string& status) = 0;
+  // Records the size of the instance's volume (once its server's volume has
+  // grown to it). A deleted or unknown instance is left alone.
+  virtual void set_volume_size(const std::string& id, int size_gb) = 0;
   // Marks deleted (hidden from every read) and drops its observed state.
   virtual void mark_deleted(const std::string& id) = 0;
 

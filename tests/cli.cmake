@@ -13,6 +13,7 @@ add_executable(automat_cli_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_replication_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_table_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_user_spec_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/unit/cli_volume_resize_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_waiter_test.cc)
 target_compile_options(automat_cli_unit_tests PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(automat_cli_unit_tests PRIVATE automat_cli_lib automat_test_support)

@@ -11,6 +11,7 @@
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/volume_resize_steps.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -90,6 +91,18 @@ bool serving(const std::string& service_status) {
 StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
   // The operation's records must parse before anything runs: a bad row
   // fails here, naming its message, with nothing done.
+  StepList steps;
+  if (op.type == "instance.resize_volume" || op.type == "cluster.resize_volume") {
+    check_volume_resize_records(op);
+    if (op.resource_type == "cluster") {
+      add<ResizeNodeVolumesStep>(steps);
+      steps.push_back(mark_active_step());
+    } else {
+      add<ResizeVolumeStep>(steps);
+      add<MarkActiveStep>(steps);
+    }
+    return steps;
+  }
   if (op.type == "cluster.replace_node") {
     replace_input(op);
   } else if (op.type == kRestoreOperation) {
@@ -98,7 +111,6 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     input_nodes(op);
   }
   if (op.resource_type == "cluster" || op.resource_type == "backup") ring_checkpoint(op);
-  StepList steps;
   if (op.resource_type == "backup" && op.type == "backup.create") {
     taskmanager::input_of<proto::ClusterBackupInput>(op);
     add_cluster_backup_steps(steps);
@@ -144,6 +156,10 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
   }
   if (op.resource_type != "cluster") {
     mark_instance_operation_failed(services, op, message);
+    return;
+  }
+  if (op.type == "cluster.resize_volume") {
+    cluster_volume_resize_failed(services, op);
     return;
   }
   if (op.type == kRestoreOperation) restore_in_place_failed(services, op);

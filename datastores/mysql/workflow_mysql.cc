@@ -6,6 +6,7 @@
 #include "datastores/mysql/workflow_replication.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/volume_resize_steps.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -28,6 +29,7 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
   if (op.type == "instance.promote" || op.type == "instance.eject") {
     checkpoint_of<proto::mysql::ReplicationCheckpoint>(op);
   }
+  check_volume_resize_records(op);
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
@@ -44,6 +46,9 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     add_promote_steps(steps);
   } else if (op.type == "instance.eject") {
     add_eject_steps(steps);
+  } else if (op.type == "instance.resize_volume") {
+    add<ResizeVolumeStep>(steps);
+    add<MarkActiveStep>(steps);
   } else if (op.type == "backup.create") {
     add_backup_create_steps(steps);
   } else if (op.type == "backup.delete") {

@@ -44,9 +44,10 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     instances[row.id] = row;
   }
 
+  using db::InstanceRepository::start_operation;
   bool start_operation(const std::string& instance_id, const std::string& task,
-                       const std::vector<std::string>& allowed_tasks,
-                       const db::Operation& op) override {
+                       const std::vector<std::string>& allowed_tasks, const db::Operation& op,
+                       const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Instance* inst = live(instance_id);
@@ -55,6 +56,7 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
         std::find(allowed_tasks.begin(), allowed_tasks.end(), inst->task) == allowed_tasks.end()) {
       return false;
     }
+    charge_locked(inst->tenant_id, quota);
     add_operation(op);
     inst->task = task;
     inst->updated = iso8601(time->now());
@@ -162,6 +164,9 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
       i.fault = fault;
       i.fault_created = fault ? std::optional<std::string>(iso8601(time->now())) : std::nullopt;
     });
+  }
+  void set_volume_size(const std::string& id, int size_gb) override {
+    update(id, [&](db::Instance& i) { i.volume_size_gb = size_gb; });
   }
   void set_service_status(const std::string& id, const std::string& status) override {
     update(id, [&](db::Instance& i) {

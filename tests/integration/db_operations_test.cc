@@ -43,6 +43,13 @@ TEST(DbInstances, KeepsTheInstanceWritesContract) {
   check_instance_writes_contract(instances, new_instance(s), s.other_tenant_id);
 }
 
+TEST(DbInstances, KeepsTheChargedStartContract) {
+  auto& db = PgTestDb::get();
+  const Seed s = seed_catalog(db.pool());
+  db::PgInstanceRepository instances(db.pool());
+  check_charged_start_contract(instances, new_instance(s));
+}
+
 TEST(DbOperations, SecondOwnerTakesOverOnlyAfterTheLeaseLapses) {
   auto& db = PgTestDb::get();
   db::PgOperationRepository ops(db.pool());

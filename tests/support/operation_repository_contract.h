@@ -12,11 +12,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
 #include "common/crypto.h"
+#include "common/error.h"
 #include "common/status.h"
+#include "db/quota.h"
 #include "db/repositories.h"
 
 namespace automat::testing {
@@ -220,6 +223,9 @@ inline void check_instance_writes_contract(db::InstanceRepository& instances,
   EXPECT_TRUE(got->fault_created);
   EXPECT_EQ(got->service_status, "RUNNING");
 
+  instances.set_volume_size(id, model.volume_size_gb + 4);
+  EXPECT_EQ(instances.find_any(id)->volume_size_gb, model.volume_size_gb + 4);
+
   instances.set_fault(id, std::nullopt);
   instances.set_address(id, std::nullopt, std::nullopt);
   got = instances.find_any(id);
@@ -231,6 +237,44 @@ inline void check_instance_writes_contract(db::InstanceRepository& instances,
   instances.mark_deleted(id);
   EXPECT_FALSE(instances.find_any(id));
   EXPECT_FALSE(instances.find(model.tenant_id, id));
+  instances.set_volume_size(id, model.volume_size_gb + 9);  // a deleted row is left alone
+}
+
+// A start_operation that charges a quota (a volume resize charges its
+// growth): refused whole when the charge does not fit, written when it does.
+inline void check_charged_start_contract(db::InstanceRepository& instances,
+                                         const db::Instance& model) {
+  const contract::Made m = contract::make(instances, model, "contract-q");
+  const std::string& id = m.instance.id;
+  instances.set_task(id, "NONE");
+  auto op_of = [&](const std::string& type) {
+    db::Operation op = m.op;
+    op.id = common::crypto::uuid4();
+    op.type = type;
+    op.input = nlohmann::json::object();
+    return op;
+  };
+  db::QuotaCharge over;
+  over.defaults.volumes = 0;  // the tenant has no limit of its own: nothing more fits
+  over.delta.volumes = 3;
+  try {
+    instances.start_operation(id, "RESIZE", {"NONE"}, op_of("instance.resize_volume"), over);
+    ADD_FAILURE() << "a charge over the volumes quota must be refused";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kOverLimit);
+    EXPECT_NE(std::string(e.what()).find("volumes"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(instances.find_any(id)->task, "NONE") << "a refused charge writes nothing";
+
+  db::QuotaCharge fits;
+  fits.defaults.volumes = -1;
+  fits.delta.volumes = 3;
+  EXPECT_TRUE(
+      instances.start_operation(id, "RESIZE", {"NONE"}, op_of("instance.resize_volume"), fits));
+  EXPECT_EQ(instances.find_any(id)->task, "RESIZE");
+  EXPECT_FALSE(
+      instances.start_operation(id, "RESIZE", {"NONE"}, op_of("instance.resize_volume"), fits))
+      << "a busy instance starts nothing";
 }
 
 }  // namespace automat::testing

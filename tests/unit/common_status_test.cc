@@ -32,6 +32,8 @@ TEST(UserStatus, Table) {
       {task::kBuildingError, ss::kRunning, "ERROR"},
       {task::kBuildingError, "", "ERROR"},
       {task::kDeleting, ss::kRunning, "SHUTDOWN"},
+      {task::kResize, ss::kRunning, "RESIZE"},
+      {task::kResize, ss::kFailed, "ERROR"},
   };
   for (const auto& r : rows) {
     EXPECT_EQ(user_status(r.task, r.service), r.shown)

@@ -78,6 +78,13 @@ TEST(FakeInstanceRepository, KeepsTheInstanceWritesContract) {
   check_instance_writes_contract(instances, make_instance("model"), "t2");
 }
 
+TEST(FakeInstanceRepository, KeepsTheChargedStartContract) {
+  FakeOperationRepository ops;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&ops, &catalog};
+  check_charged_start_contract(instances, make_instance("model"));
+}
+
 TEST(FakeOperationRepository, ClaimHoldsLeaseUntilItLapses) {
   FakeOperationRepository ops;
   ops.time->set(std::chrono::system_clock::now());

@@ -1,0 +1,62 @@
+#include "api/volume_resize_request.h"
+
+#include "api/http_message.h"
+#include "api/request_body.h"
+#include "common/error.h"
+
+namespace automat::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kInstanceActionPath = "/v1.0/{tenant_id}/instances/{instance_id}/action";
+
+// The WholeNumber member "size" of `parent` (the schema made it one), at
+// least 1. Above 10^9 it reads as 10^9 + 1, which every bound refuses.
+int size_gb(const json& parent, const std::string& field) {
+  const long long gb = body::whole(parent, "size").value_or(0);
+  if (gb < 1) throw common::bad_request(field + " must be a whole number of GB, at least 1");
+  return static_cast<int>(gb);
+}
+
+}  // namespace
+
+bool is_instance_resize(const json& doc) { return doc.is_object() && doc.contains("resize"); }
+
+int parse_instance_resize(const json& doc) {
+  body::check(Method::kPost, kInstanceActionPath, doc);
+  const json& resize = doc.at("resize");
+  if (body::member(resize, "flavorRef")) {
+    throw common::bad_request(
+        "resize.flavorRef: resizing an instance's flavor is not available yet; only its volume "
+        "can grow, with {\"resize\": {\"volume\": {\"size\": N}}}");
+  }
+  const json* volume = body::member(resize, "volume");
+  if (!volume) {
+    throw common::bad_request(
+        "resize.volume is required: give the new size in GB, {\"resize\": {\"volume\": "
+        "{\"size\": N}}}");
+  }
+  return size_gb(*volume, "resize.volume.size");
+}
+
+int parse_cluster_resize_volume(const json& value) { return size_gb(value, "resize_volume.size"); }
+
+void check_volume_bound(const std::string& field, int size_gb, int max_gb) {
+  if (size_gb > max_gb) {
+    throw common::bad_request(field + " must be at most " + std::to_string(max_gb) +
+                              " GB, the largest volume this service makes; got " +
+                              (size_gb > 1000000000 ? "more" : std::to_string(size_gb)));
+  }
+}
+
+void check_volume_grows(const std::string& field, const std::string& what, int current_gb,
+                        int size_gb) {
+  if (size_gb <= current_gb) {
+    throw common::bad_request(field + ": volumes only grow: " + what + " is " +
+                              std::to_string(current_gb) + " GB; ask for more than " +
+                              std::to_string(current_gb));
+  }
+}
+
+}  // namespace automat::api
