@@ -32,7 +32,8 @@ from cassandra.query import SimpleStatement
 from cassandra_support import (cluster_action, cluster_view, guest_actions, java_pids_under,
                                jvm_pid, log_stamp, node_ips, nodetool, ring_status, summary,
                                wait_cluster_operation, with_session)
-from support import create_body, get_operation, http, pid_alive, wait_for
+from support import (create_body, get_operation, http, loop_volumes_possible, pid_alive,
+                     wait_for)
 
 FLAVOR = "2"  # m1.small, 1024 MB: the least Cassandra accepts
 ROWS = 1000
@@ -345,6 +346,25 @@ def lifecycle(ring, create_op):
             f"node {node['id']} (its guest's actions: {actions}); operation: {op}")
     read_rows(list(node_ips(view).values()), user, password)
 
+    # 4b'. A volume resize of the whole cluster (issue 13): every node's
+    #      volume grows to 2 GB while its JVM keeps running; each node's
+    #      view shows the new size and what its guest reports used.
+    jvms = {n["id"]: jvm_pid(ring.dir(n["id"])) for n in view["instances"]}
+    resp = cluster_action(tenant, ring.id, {"resize_volume": {"size": 2}}, path="/action")
+    assert resp.status == 202, f"resize_volume answered {resp.status}: {resp.text}"
+    ring.run("grow every node's volume", resp.json["operation"]["id"], GROW_TIMEOUT)
+    view = ring.active(3)
+    real, _ = loop_volumes_possible()
+    for node in view["instances"]:
+        assert node["volume"]["size"] == 2, node
+        assert jvm_pid(ring.dir(node["id"])) == jvms[node["id"]], f"{node['id']}'s JVM restarted"
+        if real:
+            st = os.statvfs(ring.stack.volume_dir(node["id"]))
+            assert st.f_blocks * st.f_frsize > 1.8 * (1 << 30), (node["id"], st)
+    wait_for(lambda: all("used" in n["volume"] for n in ring.view()["instances"]), 30, 1,
+             "every node's volume usage in the cluster view")
+    read_rows(list(node_ips(view).values()), user, password)
+
     # 4c. Cluster backups (issue 12, section 4): a snapshot on every node,
     #     each node's snapshot stored, the snapshots cleared; the backup
     #     names every node; a second backup of unchanged data sends under
@@ -474,7 +494,7 @@ def lifecycle(ring, create_op):
     # An action Cassandra does not have is named as such.
     resp = cluster_action(tenant, ring.id, {"restart": {}}, path="/action")
     assert resp.status == 400, f"an unknown action answered {resp.status}: {resp.text}"
-    assert "use one of grow, shrink, replace_node, restore, cleanup" in resp.fault()[2], resp.text
+    assert "use one of grow, shrink, replace_node, resize_volume, restore, cleanup" in resp.fault()[2], resp.text
 
     # 6. kill -9 a node's JVM; replace it; every row still readable.
     pid = jvm_pid(ring.dir(victim["id"]))
