@@ -289,7 +289,7 @@ main() {
   local backups_in=".automat/backups"
   [ "$BACKUP_STORAGE" = file ] || backups_in="s3://$S3_BUCKET on 127.0.0.1:$S3_PORT"
   local volumes
-  volumes=$(manage compute check)
+  volumes=$(manage compute check 2>/dev/null)
   cat <<EOF
 
 Automat is running ($endpoint, logs in .automat/logs/).
