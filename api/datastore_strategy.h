@@ -2,6 +2,7 @@
 // A datastore's API face: validates requests and fills defaults before
 // anything is written. Registered by manager name in datastores/api_registry.cc.
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "db/models.h"
 
@@ -14,6 +15,12 @@ class DatastoreStrategy {
   // (kBadRequest) naming the field. `body` is the "instance" object.
   virtual void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
                                         const db::DatastoreVersion& version) const = 0;
+  // Checks that `flavor` suits an instance of `version` (a flavor resize),
+  // throwing common::Error(kBadRequest) that names `field` and the floor
+  // when its RAM is too small. By default the floor is the version's
+  // min_ram_mb.
+  virtual void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
+                               const std::string& field) const;
   // Whether POST /backups may back up one of its instances (and
   // restorePoint restore one): its workflows handle backup.create,
   // backup.delete and a restoring instance.create.

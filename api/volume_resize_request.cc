@@ -1,7 +1,9 @@
 #include "api/volume_resize_request.h"
 
 #include "api/http_message.h"
+#include "api/instance_request.h"
 #include "api/request_body.h"
+#include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::api {
@@ -23,21 +25,33 @@ int size_gb(const json& parent, const std::string& field) {
 
 bool is_instance_resize(const json& doc) { return doc.is_object() && doc.contains("resize"); }
 
-int parse_instance_resize(const json& doc) {
+InstanceResize parse_instance_resize(const json& doc) {
   body::check(Method::kPost, kInstanceActionPath, doc);
   const json& resize = doc.at("resize");
-  if (body::member(resize, "flavorRef")) {
-    throw common::bad_request(
-        "resize.flavorRef: resizing an instance's flavor is not available yet; only its volume "
-        "can grow, with {\"resize\": {\"volume\": {\"size\": N}}}");
-  }
   const json* volume = body::member(resize, "volume");
+  const auto ref = body::flavor_ref(resize);
+  if (volume && ref) {
+    throw common::bad_request(
+        "resize: give one of volume and flavorRef at a time: grow the volume, then change the "
+        "flavor with a second resize once the first finished");
+  }
+  InstanceResize out;
+  if (ref) {
+    std::string id = flavor_id_from_ref(*ref);
+    if (id.empty() || id.size() > 255) {
+      throw common::bad_request("resize.flavorRef " + common::in_quotes(*ref) +
+                                " does not name a flavor");
+    }
+    out.flavor_id = std::move(id);
+    return out;
+  }
   if (!volume) {
     throw common::bad_request(
-        "resize.volume is required: give the new size in GB, {\"resize\": {\"volume\": "
-        "{\"size\": N}}}");
+        "resize needs volume or flavorRef: {\"resize\": {\"volume\": {\"size\": N}}} grows the "
+        "volume to N GB, {\"resize\": {\"flavorRef\": \"<flavor id>\"}} changes the flavor");
   }
-  return size_gb(*volume, "resize.volume.size");
+  out.volume_gb = size_gb(*volume, "resize.volume.size");
+  return out;
 }
 
 int parse_cluster_resize_volume(const json& value) { return size_gb(value, "resize_volume.size"); }

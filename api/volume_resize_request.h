@@ -1,24 +1,34 @@
 #pragma once
-// Growing volumes online, parsed and checked without I/O. Two forms:
+// Resizes, parsed and checked without I/O. Three forms:
 //   POST /instances/{id}/action    {"resize": {"volume": {"size": N}}}  (Trove's)
+//   POST /instances/{id}/action    {"resize": {"flavorRef": F}}         (Trove's)
 //   POST /clusters/{id}/action     {"resize_volume": {"size": N}}
 // N is a whole number of GB (an integer, or a string of digits, as Trove's
 // schema allows), at least 1, at most the
 // server's max_volume_gb, and larger than the current size of the volume it
 // grows: volumes only grow (a cluster's nodes already that large are left as
-// they are, so a resize that stopped half way can be asked for again). {"resize": {"flavorRef":
-// ...}} (a flavor resize) is refused: this service cannot resize a flavor yet. Every violation is a
-// 400 naming the field.
+// they are, so a resize that stopped half way can be asked for again). F is
+// a flavor id or name, or a link ending in /flavors/<id>; the flavor itself
+// is checked by the handler. A resize gives one of volume and flavorRef.
+// Every violation is a 400 naming the field.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace automat::api {
 
+// What {"resize": {...}} asks for: exactly one of the two is set.
+struct InstanceResize {
+  std::optional<int> volume_gb;          // resize.volume.size
+  std::optional<std::string> flavor_id;  // resize.flavorRef, stripped of any URL prefix
+};
+
 // Whether an instance action document asks for a resize (its key is "resize").
 bool is_instance_resize(const nlohmann::json& doc);
-// The size of {"resize": {"volume": {"size": N}}}; 400 for a flavor resize,
-// a missing volume or a size the schema refuses.
-int parse_instance_resize(const nlohmann::json& doc);
+// The resize of an instance action document; 400 when it gives both or
+// neither of volume and flavorRef, a size the schema refuses or a
+// flavorRef naming nothing.
+InstanceResize parse_instance_resize(const nlohmann::json& doc);
 // The size of a cluster's resize_volume action, `value` being the body's
 // "resize_volume" member that the cluster action schema admitted.
 int parse_cluster_resize_volume(const nlohmann::json& value);

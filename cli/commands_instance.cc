@@ -1,5 +1,5 @@
-// automat instance create | list | show | delete | resize (detach | promote | eject and
-// the replica form of create are in commands_replication.cc)
+// automat instance create | list | show | delete | resize (volume or flavor) (detach | promote |
+// eject and the replica form of create are in commands_replication.cc)
 #include <memory>
 
 #include "cli/commands.h"
@@ -141,16 +141,32 @@ void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
   commands.add(remove, [&session, ref, wait] { return delete_instance(session, *ref, *wait); });
 }
 
-// POST /instances/<id>/action {"resize": {"volume": {"size"}}}; --wait
-// follows the operation, then shows the instance.
-int resize_instance(Session& session, const std::string& ref, int size_gb, bool wait) {
+// What automat instance resize is asked: exactly one of --size and --flavor.
+struct ResizeArgs {
+  std::string instance;
+  int size_gb = 0;
+  std::string flavor;  // ID or name
+  bool wait = false;
+};
+
+// POST /instances/<id>/action {"resize": {"volume": {"size"}}} or
+// {"resize": {"flavorRef"}}; --wait follows the operation, then shows the
+// instance.
+int resize_instance(Session& session, const ResizeArgs& args) {
   ApiClient api = session.api();
-  std::string id = resolve_instance(api, ref);
-  Accepted accepted =
-      api.post(instance_path(id) + "/action", {{"resize", {{"volume", {{"size", size_gb}}}}}});
-  if (!wait) {
-    print_accepted(session, accepted,
-                   "grow the volume of instance " + id + " to " + std::to_string(size_gb) + " GB");
+  std::string id = resolve_instance(api, args.instance);
+  nlohmann::json resize;
+  std::string what;
+  if (!args.flavor.empty()) {
+    resize = {{"flavorRef", resolve_flavor(api, args.flavor)}};
+    what = "move instance " + id + " to flavor " + args.flavor;
+  } else {
+    resize = {{"volume", {{"size", args.size_gb}}}};
+    what = "grow the volume of instance " + id + " to " + std::to_string(args.size_gb) + " GB";
+  }
+  Accepted accepted = api.post(instance_path(id) + "/action", {{"resize", resize}});
+  if (!args.wait) {
+    print_accepted(session, accepted, what);
     return 0;
   }
   WaitOutcome outcome = wait_for_accepted(session, api, accepted);
@@ -160,20 +176,26 @@ int resize_instance(Session& session, const std::string& ref, int size_gb, bool 
 }
 
 void add_resize(CLI::App& instance, Session& session, CommandSet& commands) {
-  auto ref = std::make_shared<std::string>();
-  auto size_gb = std::make_shared<int>(0);
-  auto wait = std::make_shared<bool>(false);
+  auto args = std::make_shared<ResizeArgs>();
   CLI::App* resize = instance.add_subcommand(
       "resize",
-      "Grow an instance's volume online (its datastore keeps serving); volumes only grow");
-  resize->add_option("instance", *ref, "Instance ID or name")->required();
-  resize->add_option("--size", *size_gb, "New volume size in GB")
-      ->required()
-      ->check(CLI::PositiveNumber);
-  resize->add_flag("--wait", *wait, "Wait until the volume has grown, showing progress");
-  commands.add(resize, [&session, ref, size_gb, wait] {
-    return resize_instance(session, *ref, *size_gb, *wait);
+      "Grow an instance's volume online (--size; volumes only grow), or move it to another "
+      "flavor (--flavor; its datastore restarts with memory settings for the new RAM)");
+  resize->add_option("instance", args->instance, "Instance ID or name")->required();
+  CLI::Option* size = resize->add_option("--size", args->size_gb, "New volume size in GB")
+                          ->check(CLI::PositiveNumber);
+  CLI::Option* flavor =
+      resize->add_option("--flavor", args->flavor, "New flavor ID or name (automat flavor list)");
+  size->excludes(flavor);
+  // Exactly one of them: a bad mix exits 64 before any request.
+  resize->callback([resize] {
+    if (resize->count("--size") + resize->count("--flavor") == 0) {
+      throw CLI::RequiredError("--size (a new volume size) or --flavor (a new flavor) is required",
+                               CLI::ExitCodes::RequiredError);
+    }
   });
+  resize->add_flag("--wait", args->wait, "Wait until the resize has finished, showing progress");
+  commands.add(resize, [&session, args] { return resize_instance(session, *args); });
 }
 
 }  // namespace

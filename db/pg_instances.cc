@@ -189,6 +189,15 @@ void PgInstanceRepository::set_volume_size(const std::string& id, int size_gb) {
   });
 }
 
+void PgInstanceRepository::set_flavor(const std::string& id, const std::string& flavor_id) {
+  pg::run(pool_, [&](pqxx::connection& c) {
+    pqxx::nontransaction t(c);
+    t.exec_params(
+        "UPDATE instances SET flavor_id = $2, updated = now() WHERE id = $1 AND NOT deleted", id,
+        flavor_id);
+  });
+}
+
 void PgInstanceRepository::set_address(const std::string& id,
                                        const std::optional<std::string>& address,
                                        std::optional<int> guest_port) {

@@ -58,6 +58,7 @@ class PgInstanceRepository : public InstanceRepository {
   void set_fault(const std::string& id, const std::optional<std::string>& fault) override;
   void set_service_status(const std::string& id, const std::string& status) override;
   void set_volume_size(const std::string& id, int size_gb) override;
+  void set_flavor(const std::string& id, const std::string& flavor_id) override;
   void mark_deleted(const std::string& id) override;
   std::map<std::string, RecordState> record_states(const std::vector<std::string>& ids) override;
   // pg_replicas.cc

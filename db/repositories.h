@@ -127,6 +127,9 @@ class InstanceRepository {
   // Records the size of the instance's volume (once its server's volume has
   // grown to it). A deleted or unknown instance is left alone.
   virtual void set_volume_size(const std::string& id, int size_gb) = 0;
+  // Records the instance's flavor (once its datastore runs with that
+  // flavor's memory). A deleted or unknown instance is left alone.
+  virtual void set_flavor(const std::string& id, const std::string& flavor_id) = 0;
   // Marks deleted (hidden from every read) and drops its observed state.
   virtual void mark_deleted(const std::string& id) = 0;
 

@@ -58,6 +58,18 @@ class DatastoreManager {
   // Observes the datastore now: NEW (never prepared), BUILDING (prepare
   // running), RUNNING, SHUTDOWN, CRASHED (should run, is not) ...
   virtual std::string status() = 0;
+  // A flavor resize: the node now has `ram_mb` of memory. Derives the
+  // datastore's memory settings from it again and restarts the datastore
+  // with them, keeping its data; blocks until it serves again. When it does
+  // not start with the new settings, the old ones are restored and it is
+  // started with them before the call throws common::Error with the
+  // reason. Throws kConflict before the first prepare; by default
+  // kNotImplemented (the datastore cannot change its memory).
+  virtual void resize(int ram_mb) {
+    (void)ram_mb;
+    throw common::Error(common::ErrorCode::kNotImplemented,
+                        "the " + name() + " guest cannot change the node's memory");
+  }
   // What the datastore says beyond its status, for heartbeats and status
   // answers: a fault for the operator when it failed, and the datastore's
   // own typed report packed in `datastore` (none by default).

@@ -87,6 +87,33 @@ grpc::Status GuestService::StartPrepare(grpc::ServerContext* ctx, const proto::P
       reply);
 }
 
+grpc::Status GuestService::StartResize(grpc::ServerContext* ctx, const proto::ResizeJob* req,
+                                       proto::JobReply* reply) {
+  proto::JobRequest job;
+  job.set_key(req->key());
+  const int64_t ram_mb = req->ram_mb();
+  return start_job(
+      guard_, jobs_, ctx, "StartResize", job, "resize",
+      [this, ram_mb](JobContext& jc) -> std::string {
+        if (ram_mb <= 0 || ram_mb > (int64_t{1} << 30)) {
+          throw common::bad_request("a resize needs the node's memory in MB, at least 1");
+        }
+        jc.progress(0, "restarting the datastore with " + std::to_string(ram_mb) + " MB");
+        announce();
+        try {
+          manager_.resize(static_cast<int>(ram_mb));
+        } catch (...) {
+          announce();
+          throw;
+        }
+        announce();
+        common::log::info("guest.resized", {{"instance", identity_.instance_id},
+                                            {"ram_mb", std::to_string(ram_mb)}});
+        return "resized";
+      },
+      reply);
+}
+
 grpc::Status GuestService::GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
                                      proto::StatusReply* reply) {
   return guarded(ctx, "GetStatus", [&] { fill_status(reply); });

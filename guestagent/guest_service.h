@@ -25,7 +25,7 @@ class GuestService final : public proto::GuestAgent::Service {
 
   // Borrows `manager`. `status_changed` is called after any call that may
   // have changed the service status (prepare, start, stop, restart, and
-  // when a prepare job ends), so the
+  // when a prepare or resize job ends), so the
   // caller can publish a heartbeat at once. Calls may run concurrently;
   // the manager serializes what must be.
   // `jobs` holds the jobs the datastore's own service starts (GetJob).
@@ -36,6 +36,8 @@ class GuestService final : public proto::GuestAgent::Service {
                     proto::PingReply* reply) override;
   grpc::Status StartPrepare(grpc::ServerContext* ctx, const proto::PrepareJob* req,
                             proto::JobReply* reply) override;
+  grpc::Status StartResize(grpc::ServerContext* ctx, const proto::ResizeJob* req,
+                           proto::JobReply* reply) override;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty* req,
                          proto::StatusReply* reply) override;
   grpc::Status StartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,

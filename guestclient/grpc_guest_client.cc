@@ -33,6 +33,17 @@ class GrpcGuestClient : public GuestClient {
     return reply;
   }
 
+  proto::JobReply start_resize(const std::string& key, int ram_mb,
+                               std::chrono::milliseconds deadline) override {
+    proto::ResizeJob job;
+    job.set_key(key);
+    job.set_ram_mb(ram_mb);
+    proto::JobReply reply;
+    unary_call(to_, "StartResize", deadline,
+               [&](grpc::ClientContext* c) { return stub_->StartResize(c, job, &reply); });
+    return reply;
+  }
+
   proto::StatusReply get_status(std::chrono::milliseconds deadline) override {
     return status_call("GetStatus", deadline, &proto::GuestAgent::Stub::GetStatus);
   }

@@ -37,6 +37,11 @@ class GuestClient {
   // already under it); follow it with get_job.
   virtual proto::JobReply start_prepare(const std::string& key, const proto::PrepareRequest& req,
                                         std::chrono::milliseconds deadline) = 0;
+  // Starts applying a new flavor's memory (`ram_mb`) to the datastore as a
+  // job under `key` (or answers the job already under it); follow it with
+  // get_job.
+  virtual proto::JobReply start_resize(const std::string& key, int ram_mb,
+                                       std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply get_status(std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
   // A job start_prepare or one of the datastore's own calls started (proto JobReply; state

@@ -46,12 +46,11 @@ std::string endpoint(const compute::Server& s) {
 
 }  // namespace
 
-StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& instance_id) {
-  const db::Instance inst = require_instance(ctx, instance_id);
-  auto version = ctx.services.catalog->find_version_by_id(inst.datastore_version_id);
+compute::ServerSpec server_spec(Services& services, const db::Instance& inst) {
+  auto version = services.catalog->find_version_by_id(inst.datastore_version_id);
   if (!version)
     throw common::not_found("the datastore version of instance " + inst.id + " is gone");
-  auto flavor = ctx.services.catalog->find_flavor(inst.flavor_id);
+  auto flavor = services.catalog->find_flavor(inst.flavor_id);
   if (!flavor) throw common::not_found("flavor " + inst.flavor_id + " no longer exists");
   compute::ServerSpec spec;
   spec.instance_id = inst.id;
@@ -62,7 +61,12 @@ StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& insta
   spec.vcpus = flavor->vcpus;
   spec.volume_gb = inst.volume_size_gb;
   spec.availability_zone = inst.availability_zone;
-  const compute::Server server = ctx.services.compute->create(spec);
+  return spec;
+}
+
+StepResult AllocateServerStep::run_on(StepContext& ctx, const std::string& instance_id) {
+  const db::Instance inst = require_instance(ctx, instance_id);
+  const compute::Server server = ctx.services.compute->create(server_spec(ctx.services, inst));
   if (inst.address != server.address || inst.guest_port != server.guest_port) {
     ctx.services.instances->set_address(inst.id, server.address, server.guest_port);
   }

@@ -121,6 +121,11 @@ class MarkDeletedStep : public InstanceStep {
   StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
+// The server the instance's row describes (its datastore version, its
+// flavor's RAM and vCPUs, its volume, its zone). Throws common::Error
+// (kNotFound) when the version or the flavor is gone.
+compute::ServerSpec server_spec(Services& services, const db::Instance& inst);
+
 // What a failed instance operation leaves for the user: the fault message
 // and the task (BUILDING_ERROR after a create, NONE otherwise, so a delete
 // can be retried). Idempotent; a deleted instance is left alone.

@@ -13,7 +13,8 @@ add_executable(api_unit_test
   unit/api_openapi_test.cc
   unit/api_backups_test.cc
   unit/api_backup_schedules_test.cc
-  unit/api_instance_resize_test.cc)
+  unit/api_instance_resize_test.cc
+  unit/api_instance_resize_flavor_test.cc)
 target_compile_options(api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(api_unit_test PRIVATE automat_api_core automat_ds_api automat_test_support)
 gtest_discover_tests(api_unit_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)

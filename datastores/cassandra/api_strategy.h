@@ -27,6 +27,11 @@ class CassandraApiStrategy : public api::DatastoreStrategy {
  public:
   void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
+  // A node's RAM floor (check_node_ram), for a flavor resize.
+  void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
+                       const std::string& field) const override {
+    check_node_ram(flavor, version, field);
+  }
 };
 
 }  // namespace automat::datastores::cassandra

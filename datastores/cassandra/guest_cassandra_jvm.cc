@@ -68,7 +68,7 @@ CassandraJvm::CassandraJvm(CassandraLayout layout, std::string address, std::str
       address_(std::move(address)),
       instance_id_(std::move(instance_id)),
       image_dir_(std::move(image_dir)),
-      heap_mb_(heap_mb_for(ram_mb)),
+      ram_mb_(ram_mb),
       jmx_port_(jmx_port_for(address_)),
       process_({"cassandra", instance_id_, layout_.pid_file,
                 /*writes_pid_file=*/false, "-Dcassandra.config=file://" + layout_.config,
@@ -212,7 +212,7 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   spec.server_options = read_jvm_options(image_dir_, "jvm17-server.options");
   spec.jamm_jar = find_jamm_jar(image_dir_);
   spec.layout = layout_;
-  spec.heap_mb = heap_mb_;
+  spec.heap_mb = heap_mb_for(ram_mb_);
   spec.jmx_port = jmx_port_;
   spec.replace_address = replace_address;
   spec.joining = bootstraps_;
@@ -227,7 +227,7 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   const pid_t pid = process_.start(server_command(spec));
   common::log::info("cassandra.started", {{"instance", instance_id_},
                                           {"pid", std::to_string(pid)},
-                                          {"heap_mb", std::to_string(heap_mb_)},
+                                          {"heap_mb", std::to_string(spec.heap_mb)},
                                           {"class_archive", spec.class_archive},
                                           {"jmx_port", std::to_string(jmx_port_)},
                                           {"replace_address", replace_address}});

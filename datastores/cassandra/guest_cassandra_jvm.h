@@ -23,6 +23,8 @@ class CassandraJvm : public CassandraServer {
   void start(const std::string& replace_address, std::chrono::seconds timeout) override;
   void stop() override;
   Health health() override;
+  int ram_mb() const override { return ram_mb_; }
+  void set_ram_mb(int ram_mb) override { ram_mb_ = ram_mb; }
   std::string nodetool(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout) override;
   std::unique_ptr<common::cql::Session> cql(const Credentials& login) override;
@@ -46,7 +48,7 @@ class CassandraJvm : public CassandraServer {
   const std::string address_;
   const std::string instance_id_;
   const std::string image_dir_;
-  const int heap_mb_;
+  std::atomic<int> ram_mb_;  // the heap is heap_mb_for(ram_mb_)
   const int jmx_port_;
 
   std::atomic<bool> bootstraps_{false};  // the last configure had auto_bootstrap on

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
+#include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_jvm.h"
 
@@ -19,6 +20,8 @@ namespace {
 constexpr auto kStartTimeout = seconds(600);
 constexpr auto kStatusTimeout = seconds(30);
 constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
+// nodetool drain flushes every memtable: seconds on a small node.
+constexpr auto kDrainTimeout = seconds(300);
 
 }  // namespace
 
@@ -133,6 +136,37 @@ void CassandraManager::restart() {
   server_->stop();
   forget_detail();
   server_->start("", kStartTimeout);
+}
+
+void CassandraManager::resize(int ram_mb) {
+  if (ram_mb <= 0) throw common::bad_request("a resize needs the node's memory in MB, at least 1");
+  const auto turn = lifecycle_.begin_change();
+  const int old_ram_mb = server_->ram_mb();
+  record_.update([](CassandraState& s) { s.should_run = true; });
+  if (server_->health() != CassandraServer::Health::kDown) {
+    // Flushed memtables and no client writes: the restart replays no commit log.
+    server_->nodetool({"drain"}, kDrainTimeout);
+  }
+  server_->stop();
+  forget_detail();
+  server_->set_ram_mb(ram_mb);
+  try {
+    server_->start("", kStartTimeout);
+  } catch (const std::exception& e) {
+    const std::string reason = e.what();
+    common::log::warn(
+        "cassandra.resize_failed",
+        {{"instance", instance_id_}, {"ram_mb", std::to_string(ram_mb)}, {"error", reason}});
+    server_->stop();
+    server_->set_ram_mb(old_ram_mb);
+    server_->start("", kStartTimeout);
+    throw common::internal_error(
+        "Cassandra did not start with the heap for " + std::to_string(ram_mb) + " MB (" + reason +
+        "); it runs again with the heap for " + std::to_string(old_ram_mb) + " MB");
+  }
+  common::log::info("cassandra.resized", {{"instance", instance_id_},
+                                          {"ram_mb", std::to_string(ram_mb)},
+                                          {"heap_mb", std::to_string(heap_mb_for(ram_mb))}});
 }
 
 std::string CassandraManager::status() { return lifecycle_.status(); }

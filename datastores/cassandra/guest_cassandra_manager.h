@@ -71,6 +71,12 @@ class CassandraManager : public guestagent::DatastoreManager {
   void start() override;
   void stop() override;
   void restart() override;
+  // A flavor resize: nodetool drain (when the JVM runs), a stop, and a start
+  // with the heap sized for `ram_mb` (heap_mb_for), waiting until CQL
+  // answers again. When the JVM does not start with it, it is started again
+  // with the heap it had before the call throws kInternal with the reason.
+  // Throws kConflict before the first prepare.
+  void resize(int ram_mb) override;
   // NodeLifecycle::status() over the JVM's health, BLOCKED while a cleanup
   // or decommission runs: RUNNING when CQL answers, BLOCKED when the JVM is
   // alive but not answering, CRASHED when it should run but is gone.

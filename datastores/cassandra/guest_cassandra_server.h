@@ -41,6 +41,10 @@ class CassandraServer {
   virtual void stop() = 0;
   // Observes the process and the CQL port now. Thread-safe.
   virtual Health health() = 0;
+  // The node's memory the JVM's heap is sized for (heap_mb_for), and a new
+  // one, which the next start() uses (a flavor resize). Thread-safe.
+  virtual int ram_mb() const = 0;
+  virtual void set_ram_mb(int ram_mb) = 0;
   // Runs nodetool against this node and answers its stdout. Throws
   // kUnavailable when the JVM is not running, kInternal carrying nodetool's
   // own error message when it fails or outlives `timeout`. Thread-safe.

@@ -10,6 +10,7 @@
 #include "datastores/cassandra/workflow_cassandra_backup.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/flavor_resize_steps.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/volume_resize_steps.h"
 
@@ -103,6 +104,15 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     }
     return steps;
   }
+  if (op.type == "instance.resize_flavor") {
+    check_flavor_resize_records(op);
+    add<ApplyFlavorToServerStep>(steps);
+    add<RestartWithFlavorStep>(steps, kCassandra);
+    add<RecordFlavorStep>(steps);
+    add<WaitForRunningStep>(steps, kCassandra);
+    add<MarkActiveStep>(steps);
+    return steps;
+  }
   if (op.type == "cluster.replace_node") {
     replace_input(op);
   } else if (op.type == kRestoreOperation) {
@@ -155,6 +165,7 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     return;
   }
   if (op.resource_type != "cluster") {
+    flavor_resize_failed(services, op);
     mark_instance_operation_failed(services, op, message);
     return;
   }

@@ -49,10 +49,11 @@ const json& items(const json& obj, const char* key) {
   return it != obj.end() && it->is_array() ? *it : kEmpty;
 }
 
-void check_ram(const db::Flavor& flavor, const db::DatastoreVersion& version) {
+void check_ram(const db::Flavor& flavor, const db::DatastoreVersion& version,
+               const std::string& field) {
   const int needed = std::max(MysqlApiStrategy::kMinRamMb, version.min_ram_mb);
   if (flavor.ram_mb >= needed) return;
-  throw common::bad_request("instance.flavorRef: flavor '" + flavor.name + "' has " +
+  throw common::bad_request(field + ": flavor '" + flavor.name + "' has " +
                             std::to_string(flavor.ram_mb) + " MB of RAM; " +
                             version.datastore_name + " " + version.name + " needs at least " +
                             std::to_string(needed) + " MB");
@@ -112,9 +113,15 @@ void check_users(const json& body) {
 void MysqlApiStrategy::validate_instance_create(const nlohmann::json& body,
                                                 const db::Flavor& flavor,
                                                 const db::DatastoreVersion& version) const {
-  check_ram(flavor, version);
+  check_ram(flavor, version, "instance.flavorRef");
   check_databases(body);
   check_users(body);
+}
+
+void MysqlApiStrategy::validate_flavor(const db::Flavor& flavor,
+                                       const db::DatastoreVersion& version,
+                                       const std::string& field) const {
+  check_ram(flavor, version, field);
 }
 
 }  // namespace automat::datastores::mysql

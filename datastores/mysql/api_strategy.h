@@ -22,6 +22,9 @@ class MysqlApiStrategy : public api::DatastoreStrategy {
 
   void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
+  // The same RAM floor as a create, for a flavor resize.
+  void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
+                       const std::string& field) const override;
   // mariadb-backup, full and incremental (workflow_backup.h).
   bool supports_backups() const override { return true; }
 };

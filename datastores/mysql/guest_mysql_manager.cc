@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "datastores/mysql/guest_mariadb_server.h"
 #include "datastores/mysql/guest_mysql_backup.h"
+#include "datastores/mysql/guest_mysql_config.h"
 #include "datastores/mysql/guest_replication_actions.h"
 #include "datastores/mysql/guest_replication_status.h"
 #include "storage/storage_target.h"
@@ -81,7 +82,9 @@ void MysqlManager::prepare(const proto::PrepareRequest& req) {
   SqlScript script = secure_installation_sql();
   script += databases_and_users_sql(req);
   const auto restore = restore_settings(req);
-  server_->configure(req.memory_mb() > 0 ? static_cast<int>(req.memory_mb()) : ram_mb_);
+  const int ram_mb = req.memory_mb() > 0 ? static_cast<int>(req.memory_mb()) : ram_mb_.load();
+  server_->configure(ram_mb);
+  ram_mb_ = ram_mb;  // what my.cnf says now: a failed resize goes back to it
   if (!record_.get().installed) {
     build_data_dir(restore);
     record_.update([](MysqlState& s) { s.installed = true; });
@@ -129,6 +132,33 @@ void MysqlManager::restart() {
   record_.update([](MysqlState& s) { s.should_run = true; });
   server_->stop();
   server_->start();
+}
+
+void MysqlManager::resize(int ram_mb) {
+  if (ram_mb <= 0) throw common::bad_request("a resize needs the node's memory in MB, at least 1");
+  const auto turn = lifecycle_.begin_change();
+  const int old_ram_mb = ram_mb_;
+  record_.update([](MysqlState& s) { s.should_run = true; });
+  server_->stop();
+  server_->configure(ram_mb);
+  try {
+    server_->start();
+  } catch (const std::exception& e) {
+    const std::string reason = e.what();
+    common::log::warn(
+        "mysql.resize_failed",
+        {{"instance", instance_id_}, {"ram_mb", std::to_string(ram_mb)}, {"error", reason}});
+    server_->stop();
+    server_->configure(old_ram_mb);
+    server_->start();
+    throw common::internal_error(
+        "MariaDB did not start with the settings for " + std::to_string(ram_mb) + " MB (" + reason +
+        "); it runs again with those for " + std::to_string(old_ram_mb) + " MB");
+  }
+  ram_mb_ = ram_mb;
+  common::log::info("mysql.resized", {{"instance", instance_id_},
+                                      {"ram_mb", std::to_string(ram_mb)},
+                                      {"buffer_pool_mb", std::to_string(buffer_pool_mb(ram_mb))}});
 }
 
 std::string MysqlManager::status() { return lifecycle_.status(); }

@@ -3,6 +3,7 @@
 // a MySQL node (prepare, start, stop, restart, status, and the replication
 // work of its own contract, mysql_guest.proto). It keeps the node's
 // record (guest_mysql_state.h) and leaves the OS work to a MysqlServer.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,7 +24,7 @@ namespace automat::datastores::mysql {
 class MysqlManager : public guestagent::DatastoreManager {
  public:
   // `state_path` is where the node's record lives; `ram_mb` sizes my.cnf
-  // unless a PrepareRequest names memory_mb.
+  // unless a PrepareRequest names memory_mb (or a resize changed it).
   // `replication` (may be null: no replication actions) works on the same
   // server; its copies for replicas go under `backup_area`. `admin_client` (may be
   // null: no database administration) is root's connection for
@@ -45,6 +46,13 @@ class MysqlManager : public guestagent::DatastoreManager {
   void start() override;
   void stop() override;
   void restart() override;
+  // A flavor resize: my.cnf rendered again for `ram_mb` (the InnoDB buffer
+  // pool follows it), mariadbd stopped cleanly and started with it; later
+  // prepares use `ram_mb` too. When mariadbd does not start with it, my.cnf
+  // for the memory it had is written back and mariadbd started again
+  // before the call throws kInternal with the reason. Throws kConflict
+  // before the first prepare.
+  void resize(int ram_mb) override;
   // NodeLifecycle::status() over mariadbd's health: RUNNING when it answers,
   // BLOCKED alive but not answering, CRASHED when it should run but is gone.
   // Thread-safe; never waits for a running prepare.
@@ -86,7 +94,7 @@ class MysqlManager : public guestagent::DatastoreManager {
   const std::unique_ptr<MysqlServer> server_;
   const std::string state_path_;
   const std::string instance_id_;
-  const int ram_mb_;
+  std::atomic<int> ram_mb_;  // changed by resize()
   const std::unique_ptr<MysqlReplication> replication_;
   SeedCopies seed_copies_;  // under backup_area
 

@@ -4,6 +4,7 @@
 #include "datastores/mysql/mysql_operations.pb.h"
 #include "datastores/mysql/workflow_backup.h"
 #include "datastores/mysql/workflow_replication.h"
+#include "taskmanager/flavor_resize_steps.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
 #include "taskmanager/volume_resize_steps.h"
@@ -30,6 +31,7 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     checkpoint_of<proto::mysql::ReplicationCheckpoint>(op);
   }
   check_volume_resize_records(op);
+  check_flavor_resize_records(op);
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);
@@ -48,6 +50,12 @@ StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
     add_eject_steps(steps);
   } else if (op.type == "instance.resize_volume") {
     add<ResizeVolumeStep>(steps);
+    add<MarkActiveStep>(steps);
+  } else if (op.type == "instance.resize_flavor") {
+    add<ApplyFlavorToServerStep>(steps);
+    add<RestartWithFlavorStep>(steps, kMariaDb);
+    add<RecordFlavorStep>(steps);
+    add<WaitForRunningStep>(steps, kMariaDb);
     add<MarkActiveStep>(steps);
   } else if (op.type == "backup.create") {
     add_backup_create_steps(steps);
@@ -70,6 +78,7 @@ void MysqlWorkflowFactory::on_failure(Services& services, const db::Operation& o
     backup_operation_failed(services, op, message);
     return;
   }
+  flavor_resize_failed(services, op);
   const std::string rolled_back = roll_back_promote(services, op);
   mark_instance_operation_failed(services, op,
                                  rolled_back.empty() ? message : message + "; " + rolled_back);

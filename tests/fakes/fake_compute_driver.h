@@ -58,6 +58,7 @@ class FakeComputeDriver : public compute::ComputeDriver {
                         Record{{spec.instance_id, address, guest_port}, spec, false})
                .first;
     }
+    it->second.spec = spec;  // as the driver rewrites a running guest's config
     if (!it->second.guest_running) {
       it->second.guest_running = true;
       ++guest_starts;

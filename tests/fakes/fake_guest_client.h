@@ -34,6 +34,10 @@ struct FakeGuest {
   std::optional<std::string> prepare_error;
   // When true, a prepare job stays RUNNING (until a test edits `jobs`).
   bool prepare_runs = false;
+  // When set, a resize job FAILS with this message; when true, it stays
+  // RUNNING (until a test edits `jobs`).
+  std::optional<std::string> resize_error;
+  bool resize_runs = false;
   // When set, stop_datastore throws Error(kInternal) with this message.
   std::optional<std::string> stop_error;
   // service_status answered by every call, and the report of get_status.
@@ -48,6 +52,7 @@ struct FakeGuest {
   int status_calls = 0;
   int stops = 0;
   std::vector<proto::PrepareRequest> prepares;  // one per prepare job started
+  std::vector<int> resizes;                     // ram_mb of each resize job started
   std::vector<std::chrono::milliseconds> stop_deadlines;
   // The datastore's own calls (fake_datastore_guests.h), by action name
   // ("ring_status", "current_gtid", ...): the handler gets the request as
@@ -138,6 +143,31 @@ class FakeGuestClient : public guestclient::GuestClient {
       g.jobs[key] = job;
     }
     if (hook) hook(req);
+    return job;
+  }
+
+  // As a guest does: a key that exists answers its job; otherwise the
+  // resize "runs" at once, SUCCEEDED, FAILED (resize_error) or RUNNING
+  // (resize_runs).
+  proto::JobReply start_resize(const std::string& key, int ram_mb,
+                               std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> l(f_->mu);
+    FakeGuest& g = reachable_guest();
+    if (auto it = g.jobs.find(key); it != g.jobs.end()) return it->second;
+    g.resizes.push_back(ram_mb);
+    proto::JobReply job;
+    job.set_key(key);
+    job.set_kind("resize");
+    if (g.resize_error) {
+      job.set_state(proto::JobReply::FAILED);
+      job.set_message(*g.resize_error);
+    } else if (g.resize_runs) {
+      job.set_state(proto::JobReply::RUNNING);
+      job.set_message("restarting");
+    } else {
+      job.set_state(proto::JobReply::SUCCEEDED);
+    }
+    g.jobs[key] = job;
     return job;
   }
 

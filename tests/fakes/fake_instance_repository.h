@@ -168,6 +168,9 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
   void set_volume_size(const std::string& id, int size_gb) override {
     update(id, [&](db::Instance& i) { i.volume_size_gb = size_gb; });
   }
+  void set_flavor(const std::string& id, const std::string& flavor_id) override {
+    update(id, [&](db::Instance& i) { i.flavor_id = flavor_id; });
+  }
   void set_service_status(const std::string& id, const std::string& status) override {
     update(id, [&](db::Instance& i) {
       i.service_status = status;

@@ -25,7 +25,11 @@ using datastores::mysql::StreamedBackup;
 // Records calls; health follows start/stop unless the test crashes it.
 class FakeMysqlServer : public datastores::mysql::MysqlServer {
  public:
-  void configure(int ram_mb) override { record("configure:" + std::to_string(ram_mb)); }
+  void configure(int ram_mb) override {
+    record("configure:" + std::to_string(ram_mb));
+    std::lock_guard<std::mutex> lock(mu_);
+    configured_ram_mb_ = ram_mb;
+  }
   void install() override {
     record("install");
     if (fail_install) throw common::internal_error("mariadb-install-db failed: disk full");
@@ -33,6 +37,9 @@ class FakeMysqlServer : public datastores::mysql::MysqlServer {
   void start() override {
     record("start");
     std::unique_lock<std::mutex> lock(mu_);
+    if (fail_start_at_ram_mb && *fail_start_at_ram_mb == configured_ram_mb_) {
+      throw common::internal_error("mariadbd exited: cannot allocate the buffer pool");
+    }
     gate_cv_.wait(lock, [this] { return !hold_start_; });
     health_ = Health::kAnswering;
   }
@@ -112,6 +119,8 @@ class FakeMysqlServer : public datastores::mysql::MysqlServer {
     return restored_;
   }
   bool fail_install = false;
+  // When set, start() fails while my.cnf is configured for this memory.
+  std::optional<int> fail_start_at_ram_mb;
   std::string backup_bytes = "mbstream bytes";
   std::string to_lsn = "4242";
   std::optional<std::string> fail_backup;  // stream_backup's error
@@ -127,6 +136,7 @@ class FakeMysqlServer : public datastores::mysql::MysqlServer {
     calls_cv_.notify_all();
   }
   mutable std::mutex mu_;
+  int configured_ram_mb_ = 0;
   std::condition_variable gate_cv_;
   std::condition_variable calls_cv_;  // notified on every call
   bool hold_start_ = false;

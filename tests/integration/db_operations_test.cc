@@ -39,8 +39,9 @@ TEST(DbOperations, KeepsTheOperationRepositoryContract) {
 TEST(DbInstances, KeepsTheInstanceWritesContract) {
   auto& db = PgTestDb::get();
   const Seed s = seed_catalog(db.pool());
+  db::PgCatalogRepository(db.pool()).upsert_flavor({"2", "m1.small", 1024, 1, 10});
   db::PgInstanceRepository instances(db.pool());
-  check_instance_writes_contract(instances, new_instance(s), s.other_tenant_id);
+  check_instance_writes_contract(instances, new_instance(s), s.other_tenant_id, "2");
 }
 
 TEST(DbInstances, KeepsTheChargedStartContract) {

@@ -221,6 +221,28 @@ TEST_F(GuestMysqlTest, RestartGivesANewProcessAndKeepsServing) {
   EXPECT_TRUE(sql_as("alice", "n3w-pass", "SELECT 1").ok());
 }
 
+TEST_F(GuestMysqlTest, AResizeRestartsWithTheBufferPoolOfTheNewMemoryAndKeepsTheRows) {
+  auto m = manager();
+  ASSERT_TRUE(sql_as("alice", "n3w-pass",
+                     "CREATE TABLE IF NOT EXISTS shop_db.kept (id INT PRIMARY KEY); "
+                     "REPLACE INTO shop_db.kept VALUES (42)")
+                  .ok());
+  auto pool = sql_as("alice", "n3w-pass", "SELECT @@innodb_buffer_pool_size");
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ(pool.output, std::to_string(128ll << 20) + "\n") << "half of 256 MB";
+  const std::string cnf = MysqlLayout::under(node_->instance_dir).config;
+  const auto before = mariadbd_pids(cnf);
+  m->resize(512);
+  EXPECT_EQ(m->status(), "RUNNING");
+  EXPECT_NE(mariadbd_pids(cnf), before) << "mariadbd was restarted";
+  pool = sql_as("alice", "n3w-pass", "SELECT @@innodb_buffer_pool_size");
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ(pool.output, std::to_string(256ll << 20) + "\n") << "half of 512 MB";
+  const auto rows = sql_as("alice", "n3w-pass", "SELECT id FROM shop_db.kept");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows.output, "42\n");
+}
+
 TEST_F(GuestMysqlTest, StopLeavesNoMariadbdAndNothingListening) {
   auto m = manager();
   const std::string cnf = MysqlLayout::under(node_->instance_dir).config;

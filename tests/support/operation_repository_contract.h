@@ -198,10 +198,12 @@ inline void check_operation_repository_contract(db::InstanceRepository& instance
   EXPECT_TRUE(ops.list(model.tenant_id, of_a).empty()) << "a finished operation leaves the list";
 }
 
-// The instance writes a workflow makes as it goes.
+// The instance writes a workflow makes as it goes. `other_flavor_id` names
+// a flavor the catalog has besides the model's.
 inline void check_instance_writes_contract(db::InstanceRepository& instances,
                                            const db::Instance& model,
-                                           const std::string& other_tenant_id) {
+                                           const std::string& other_tenant_id,
+                                           const std::string& other_flavor_id) {
   const contract::Made m = contract::make(instances, model, "contract-i");
   const std::string& id = m.instance.id;
   auto got = instances.find(model.tenant_id, id);
@@ -225,6 +227,9 @@ inline void check_instance_writes_contract(db::InstanceRepository& instances,
 
   instances.set_volume_size(id, model.volume_size_gb + 4);
   EXPECT_EQ(instances.find_any(id)->volume_size_gb, model.volume_size_gb + 4);
+  instances.set_flavor(id, other_flavor_id);
+  EXPECT_EQ(instances.find_any(id)->flavor_id, other_flavor_id);
+  EXPECT_EQ(instances.find(model.tenant_id, id)->flavor_id, other_flavor_id);
 
   instances.set_fault(id, std::nullopt);
   instances.set_address(id, std::nullopt, std::nullopt);
@@ -238,6 +243,8 @@ inline void check_instance_writes_contract(db::InstanceRepository& instances,
   EXPECT_FALSE(instances.find_any(id));
   EXPECT_FALSE(instances.find(model.tenant_id, id));
   instances.set_volume_size(id, model.volume_size_gb + 9);  // a deleted row is left alone
+  instances.set_flavor(id, model.flavor_id);
+  EXPECT_FALSE(instances.find_any(id)) << "a deleted row stays deleted";
 }
 
 // A start_operation that charges a quota (a volume resize charges its

@@ -102,6 +102,8 @@ class FakeNode : public CassandraServer {
   void start(const std::string&, std::chrono::seconds) override {}
   void stop() override {}
   Health health() override { return Health::kAnswering; }
+  int ram_mb() const override { return 2048; }
+  void set_ram_mb(int) override {}
   std::string nodetool(const std::vector<std::string>&, std::chrono::milliseconds) override {
     return "";
   }

@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "datastores/cassandra/guest_cassandra_command.h"
 #include "tests/unit/cassandra_manager_world.h"
 
 namespace automat::datastores::cassandra {
@@ -40,6 +41,49 @@ TEST_F(CassandraManagerTest, CrashedShutdownBlockedAndFailed) {
   server_->fail_start = true;
   EXPECT_THROW(manager_->prepare(cluster_request()), common::Error);
   EXPECT_EQ(manager_->status(), common::service_status::kFailed);
+}
+
+TEST_F(CassandraManagerTest, AResizeDrainsStopsAndStartsWithTheHeapForTheNewMemory) {
+  manager_->prepare(standalone_request());
+  const size_t before = server_->calls().size();
+  manager_->resize(4096);
+  const auto calls = server_->calls();
+  EXPECT_EQ(std::vector<std::string>(calls.begin() + before, calls.end()),
+            (std::vector<std::string>{"nodetool:drain", "stop", "set_ram_mb:4096", "start:"}));
+  EXPECT_EQ(server_->ram_mb(), 4096);
+  EXPECT_EQ(heap_mb_for(server_->ram_mb()), 1024) << "a quarter, clamped to 1 GB";
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraManagerTest, AHeapThatDoesNotStartIsRolledBackAndTheNodeRunsAgain) {
+  manager_->prepare(standalone_request());
+  server_->fail_start_at_ram_mb = 8192;
+  const size_t before = server_->calls().size();
+  try {
+    manager_->resize(8192);
+    FAIL() << "the resize should fail";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
+    const std::string m = e.what();
+    EXPECT_NE(m.find("could not reserve the heap"), std::string::npos) << m;
+    EXPECT_NE(m.find("runs again with the heap for 2048 MB"), std::string::npos) << m;
+  }
+  const auto calls = server_->calls();
+  EXPECT_EQ(std::vector<std::string>(calls.begin() + before, calls.end()),
+            (std::vector<std::string>{"nodetool:drain", "stop", "set_ram_mb:8192", "start:", "stop",
+                                      "set_ram_mb:2048", "start:"}));
+  EXPECT_EQ(server_->ram_mb(), 2048);
+  EXPECT_EQ(manager_->status(), common::service_status::kRunning);
+}
+
+TEST_F(CassandraManagerTest, ANodeNeverPreparedCannotBeResized) {
+  try {
+    manager_->resize(4096);
+    FAIL() << "the resize should be refused";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
+  }
+  EXPECT_TRUE(server_->calls().empty());
 }
 
 TEST_F(CassandraManagerTest, StateSurvivesTheAgent) {

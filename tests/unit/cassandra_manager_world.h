@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <optional>
 #include <regex>
 
 #include "common/clock.h"
@@ -123,6 +124,9 @@ class FakeCassandraServer : public CassandraServer {
     std::unique_lock<std::mutex> lock(mu_);
     gate_cv_.wait(lock, [this] { return !hold_; });
     if (fail_start) throw common::internal_error("Cassandra exited while starting");
+    if (fail_start_at_ram_mb && *fail_start_at_ram_mb == ram_mb_) {
+      throw common::internal_error("Cassandra exited while starting: could not reserve the heap");
+    }
     health_ = Health::kAnswering;
   }
   void stop() override {
@@ -133,6 +137,11 @@ class FakeCassandraServer : public CassandraServer {
   Health health() override {
     std::lock_guard<std::mutex> lock(mu_);
     return health_;
+  }
+  int ram_mb() const override { return ram_mb_; }
+  void set_ram_mb(int ram_mb) override {
+    record("set_ram_mb:" + std::to_string(ram_mb));
+    ram_mb_ = ram_mb;
   }
   std::string nodetool(const std::vector<std::string>& args, std::chrono::milliseconds) override {
     record("nodetool:" + args.front());
@@ -170,7 +179,9 @@ class FakeCassandraServer : public CassandraServer {
     std::lock_guard<std::mutex> lock(mu_);
     health_ = h;
   }
-  std::atomic<bool> hold_status{false};    // hold() gates nodetool status too
+  std::atomic<bool> hold_status{false};  // hold() gates nodetool status too
+  // When set, start() fails while the heap is sized for this memory.
+  std::optional<int> fail_start_at_ram_mb;
   std::atomic<int> unavailable_logins{0};  // the next N logins: roles unreachable
   void hold(bool on) {
     {
@@ -215,6 +226,7 @@ class FakeCassandraServer : public CassandraServer {
   bool hold_ = false;
   Health health_ = Health::kDown;
   std::vector<std::string> calls_;
+  std::atomic<int> ram_mb_{2048};
 };
 
 class CassandraManagerTest : public ::testing::Test {

@@ -1,8 +1,10 @@
-// cluster.resize_volume (taskmanager/volume_resize_steps.h) through
+// cluster.resize_volume (taskmanager/volume_resize_steps.h), and the steps of
+// a standalone node's instance.resize_flavor, through
 // Cassandra's workflow, driven by the real OperationRunner against
 // FakeComputeDriver, on an ACTIVE 3-node ring (n1 r1 seed, n2 r2 seed, n3 r1).
 #include <gtest/gtest.h>
 
+#include "datastores/cassandra/workflow_cassandra.h"
 #include "tests/unit/cassandra_ring_world.h"
 
 namespace automat::testing {
@@ -113,6 +115,22 @@ TEST_F(CassandraVolumeResizeTest, TheInstanceFormRunsInCassandrasWorkflowToo) {
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
   EXPECT_EQ(size_of("n3"), 6);
   EXPECT_EQ(w.world.instance("n3").task, "NONE");
+}
+
+TEST(CassandraFlavorResize, AStandaloneNodesFlavorResizeRunsTheSharedStepsAndChecksItsInput) {
+  datastores::cassandra::CassandraWorkflowFactory factory;
+  db::Operation op;
+  op.id = "op-f";
+  op.type = "instance.resize_flavor";
+  op.resource_type = "instance";
+  op.resource_id = "i-1";
+  op.input = {{"flavor_id", "2"}, {"ram_mb", 4096}, {"old_flavor_id", "1"}};
+  std::vector<std::string> names;
+  for (const auto& step : factory.steps_for(op)) names.push_back(step->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"apply-flavor-to-server", "restart-with-flavor",
+                                             "record-flavor", "wait-for-running", "mark-active"}));
+  op.input = {{"flavor_id", 2}};  // a row that does not parse fails before anything runs
+  EXPECT_THROW(factory.steps_for(op), common::Error);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// automat instance resize and automat cluster resize-volume, as whole
+// automat instance resize (--size or --flavor) and automat cluster resize-volume, as whole
 // command lines against a scripted HttpClient.
 #include <gtest/gtest.h>
 
@@ -41,6 +41,12 @@ nlohmann::json resize_op(const std::string& state, double progress, const std::s
 class CliVolumeResizeTest : public testing::CliClusterTest {
  protected:
   std::string action_path() const { return std::string("/instances/") + kInstance + "/action"; }
+  void script_flavors() {
+    http_.on("GET", "/flavors",
+             json_response(200, {{"flavors",
+                                  {{{"id", "2"}, {"name", "m1.small"}, {"ram", 1024}},
+                                   {{"id", "3"}, {"name", "m1.large"}, {"ram", 4096}}}}}));
+  }
   void script_resize_accepted() {
     http_.on("POST", action_path(),
              json_response(202, {{"operation", {{"id", "opR"}, {"state", "SUBMITTED"}}}},
@@ -94,6 +100,49 @@ TEST_F(CliVolumeResizeTest, SizeIsRequiredAndPositiveBeforeAnythingIsSent) {
   EXPECT_EQ(run_cli({"cluster", "resize-volume", kClusterId, "--size", "-3"}), kExitUsage);
   EXPECT_EQ(http_.count("POST", action_path()), 0);
   EXPECT_EQ(http_.count("POST", cluster_path()), 0);
+}
+
+TEST_F(CliVolumeResizeTest, InstanceResizeFlavorByNameSendsTheFlavorsId) {
+  script_flavors();
+  script_resize_accepted();
+  EXPECT_EQ(run_cli({"instance", "resize", kInstance, "--flavor", "m1.large"}), 0) << err_.str();
+  EXPECT_EQ(sent("POST", action_path()), (nlohmann::json{{"resize", {{"flavorRef", "3"}}}}));
+  EXPECT_EQ(out_.str(), std::string("Request to move instance ") + kInstance +
+                            " to flavor m1.large was accepted (operation opR).\n");
+}
+
+TEST_F(CliVolumeResizeTest, InstanceResizeFlavorWaitShowsTheInstanceOnItsNewFlavor) {
+  script_flavors();
+  script_resize_accepted();
+  http_.on("GET", "/operations/opR",
+           json_response(200, resize_op("RUNNING", 0.4, "restarting MariaDB: restarting")));
+  http_.on("GET", "/operations/opR", json_response(200, resize_op("COMPLETED", 1, "done")));
+  nlohmann::json resized = instance_view(5, "ACTIVE");
+  resized["flavor"]["id"] = "3";
+  http_.on("GET", std::string("/instances/") + kInstance,
+           json_response(200, {{"instance", resized}}));
+  EXPECT_EQ(run_cli({"instance", "resize", kInstance, "--flavor", "3", "--wait"}), 0) << err_.str();
+  EXPECT_TRUE(err_has("40%  restarting MariaDB")) << err_.str();
+  EXPECT_TRUE(out_has("| 3")) << out_.str();
+}
+
+TEST_F(CliVolumeResizeTest, InstanceResizeFlavorRefusalPrintsTheServersMessage) {
+  script_flavors();
+  http_.on(
+      "POST", action_path(),
+      json_response(400, {{"badRequest",
+                           {{"code", 400},
+                            {"message", "resize.flavorRef: instance " + std::string(kInstance) +
+                                            " already has flavor 'm1.small'"}}}}));
+  EXPECT_EQ(run_cli({"instance", "resize", kInstance, "--flavor", "m1.small"}), 1);
+  EXPECT_TRUE(err_has("ERROR (400): resize.flavorRef: instance")) << err_.str();
+}
+
+TEST_F(CliVolumeResizeTest, ExactlyOneOfSizeAndFlavorBeforeAnythingIsSent) {
+  EXPECT_EQ(run_cli({"instance", "resize", kInstance, "--size", "8", "--flavor", "m1.small"}),
+            kExitUsage);
+  EXPECT_EQ(run_cli({"instance", "resize", kInstance, "--wait"}), kExitUsage);
+  EXPECT_EQ(http_.count("POST", action_path()), 0);
 }
 
 TEST_F(CliVolumeResizeTest, ClusterResizeVolumeByNameSendsTheAction) {

@@ -75,7 +75,7 @@ TEST(FakeInstanceRepository, KeepsTheInstanceWritesContract) {
   FakeOperationRepository ops;
   FakeCatalogRepository catalog;
   FakeInstanceRepository instances{&ops, &catalog};
-  check_instance_writes_contract(instances, make_instance("model"), "t2");
+  check_instance_writes_contract(instances, make_instance("model"), "t2", "2");
 }
 
 TEST(FakeInstanceRepository, KeepsTheChargedStartContract) {

@@ -171,3 +171,54 @@ TEST_F(MysqlManagerTest, ARestartedAgentRemembersWhatShouldRun) {
 
 }  // namespace
 }  // namespace automat::datastores::mysql
+
+namespace automat::datastores::mysql {
+namespace {
+
+class MysqlResizeTest : public MysqlManagerTest {};
+
+TEST_F(MysqlResizeTest, AResizeRewritesMyCnfForTheNewMemoryAndRestartsMariaDb) {
+  manager_->prepare(request());
+  const size_t before = server_->calls().size();
+  manager_->resize(2048);
+  const auto calls = server_->calls();
+  EXPECT_EQ(std::vector<std::string>(calls.begin() + before, calls.end()),
+            (std::vector<std::string>{"stop", "configure:2048", "start"}));
+  EXPECT_EQ(manager_->status(), "RUNNING");
+  // A later prepare (re-applying users) keeps the new memory.
+  manager_->prepare(request());
+  EXPECT_EQ(server_->calls().at(before + 3), "configure:2048");
+}
+
+TEST_F(MysqlResizeTest, SettingsThatDoNotStartAreRolledBackAndMariaDbRunsAgain) {
+  manager_->prepare(request());
+  server_->fail_start_at_ram_mb = 4096;
+  const size_t before = server_->calls().size();
+  try {
+    manager_->resize(4096);
+    FAIL() << "the resize should fail";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
+    const std::string m = e.what();
+    EXPECT_NE(m.find("cannot allocate the buffer pool"), std::string::npos) << m;
+    EXPECT_NE(m.find("runs again with those for 512 MB"), std::string::npos) << m;
+  }
+  const auto calls = server_->calls();
+  EXPECT_EQ(std::vector<std::string>(calls.begin() + before, calls.end()),
+            (std::vector<std::string>{"stop", "configure:4096", "start", "stop", "configure:512",
+                                      "start"}));
+  EXPECT_EQ(manager_->status(), "RUNNING");
+}
+
+TEST_F(MysqlResizeTest, AnInstanceNeverPreparedCannotBeResized) {
+  try {
+    manager_->resize(2048);
+    FAIL() << "the resize should be refused";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
+  }
+  EXPECT_TRUE(server_->calls().empty());
+}
+
+}  // namespace
+}  // namespace automat::datastores::mysql

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -28,6 +29,10 @@ class ScriptedManager : public DatastoreManager {
   void start() override { status_ = common::service_status::kRunning; }
   void stop() override { status_ = common::service_status::kShutdown; }
   void restart() override { ++restarts; }
+  void resize(int ram_mb) override {
+    resizes.push_back(ram_mb);
+    if (fail_with) throw *fail_with;
+  }
   std::string status() override { return status_; }
   // The fault given (prepare then leaves the datastore FAILED), and a
   // datastore report of a type the service knows nothing of.
@@ -42,6 +47,7 @@ class ScriptedManager : public DatastoreManager {
 
   std::atomic<int> prepares{0};
   std::atomic<int> restarts{0};
+  std::vector<int> resizes;  // read once the job ended
   int last_users = 0;
   std::optional<common::Error> fail_with;
   std::string fault;
@@ -167,6 +173,39 @@ TEST_F(GuestServiceTest, APrepareThatFailsFailsItsJobWithTheManagersMessage) {
   ASSERT_TRUE(stub_->GetJob(ctx2.get(), look, &reply).ok());
   EXPECT_EQ(reply.state(), proto::JobReply::FAILED);
   EXPECT_EQ(reply.message(), "mariadbd exited while starting");
+}
+
+TEST_F(GuestServiceTest, AResizeRunsTheManagerAsAJobOnceUnderItsKey) {
+  proto::ResizeJob req;
+  req.set_key("op-9:resize:inst-1");
+  req.set_ram_mb(4096);
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  const grpc::Status s = stub_->StartResize(ctx.get(), req, &reply);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reply.kind(), "resize");
+  const JobStatus done = jobs_->wait("op-9:resize:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kSucceeded) << done.message;
+  EXPECT_EQ(manager_.resizes, std::vector<int>{4096});
+  EXPECT_GE(notified_, 2);
+  auto again = context("right-token");
+  ASSERT_TRUE(stub_->StartResize(again.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(manager_.resizes.size(), 1u) << "a retried call answers the same job";
+}
+
+TEST_F(GuestServiceTest, AResizeThatFailsFailsItsJobWithTheManagersMessage) {
+  manager_.fail_with =
+      common::internal_error("MariaDB did not start with the settings for 4096 MB");
+  proto::ResizeJob req;
+  req.set_key("op-8:resize:inst-1");
+  req.set_ram_mb(4096);
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  ASSERT_TRUE(stub_->StartResize(ctx.get(), req, &reply).ok());
+  const JobStatus done = jobs_->wait("op-8:resize:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kFailed);
+  EXPECT_EQ(done.message, "MariaDB did not start with the settings for 4096 MB");
 }
 
 TEST_F(GuestServiceTest, APrepareThatLeavesTheDatastoreFailedFailsItsJobWithTheReportsFault) {
