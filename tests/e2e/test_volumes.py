@@ -1,8 +1,9 @@
-"""Real volumes (issue 13): a MySQL instance's files live on an XFS filesystem of
-its volume size, loop-mounted under its directory. Filling it is a real
-"disk full" the database reports while it stays reachable, the instance's
-status says so, and an online volume resize lets writes go on without a
-restart of mariadbd."""
+"""Real volumes and resizes (issue 13): a MySQL instance's files live on an XFS
+filesystem of its volume size, loop-mounted under its directory. Filling it
+is a real "disk full" the database reports while it stays reachable, the
+instance's status says so, and an online volume resize lets writes go on
+without a restart of mariadbd; a flavor resize restarts it with the new
+flavor's buffer pool, every row kept."""
 import os
 import secrets
 import subprocess
@@ -118,6 +119,26 @@ def test_mysql_volume_fills_for_real_and_grows_online(stack, tenant_a):
     assert support.pid_alive(mysqld), "mariadbd restarted"
     wait_for(lambda: "fault" not in instance_view(tenant_a, instance_id), 30, 0.5,
              "the volume-full fault to clear")
+
+    # A flavor resize (Trove's resize.flavorRef): mariadbd restarts with the
+    # buffer pool of the new flavor's memory (half of it), every row kept.
+    def query(statement):
+        run = mariadb(ip, "app", password, "appdb", statement)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+    rows = query("SELECT COUNT(*) FROM fill;")
+    assert int(query("SELECT @@innodb_buffer_pool_size;")) == 256 << 20  # m1.tiny: 512 MB
+    resp = http("POST", tenant_a.url(f"/instances/{instance_id}/action"), tenant_a.token,
+                {"resize": {"flavorRef": "2"}})
+    assert resp.status == 202, resp.text
+    wait_for(lambda: instance_view(tenant_a, instance_id)["status"] == "ACTIVE"
+             and instance_view(tenant_a, instance_id)["flavor"]["id"] == "2", 180, 0.5,
+             "the instance back to ACTIVE with flavor 2")
+    assert int(query("SELECT @@innodb_buffer_pool_size;")) == 512 << 20  # m1.small: 1 GB
+    assert query("SELECT COUNT(*) FROM fill;") == rows
+    resp = http("POST", tenant_a.url(f"/instances/{instance_id}/action"), tenant_a.token,
+                {"resize": {"flavorRef": "2"}})
+    assert resp.status == 400 and "already" in resp.text, (resp.status, resp.text)
 
     # Volumes only grow, and never past the server's bound.
     for size, words in ((1, "only grow"), (100000, "at most")):
