@@ -68,6 +68,8 @@ Response ClusterActionsHandler::act(const RequestContext& ctx, const std::string
       return restore(ctx, cluster, action.backup_id, action.tables);
     case ClusterActionKind::kResizeVolume:
       return resize_volume(ctx, cluster, action.volume_size_gb);
+    case ClusterActionKind::kResizeFlavor:
+      return resize_flavor(ctx, cluster, action.resize);
     case ClusterActionKind::kOwn:
       return own_action(ctx, cluster, action.name, action.body);
   }
@@ -239,6 +241,51 @@ Response ClusterActionsHandler::resize_volume(const RequestContext& ctx, const d
       cluster_operation(ctx.tenant_id(), "cluster.resize_volume", cluster.id, input);
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kResizingVolume, {},
                                  op, volumes_charge(services_, growth_gb));
+}
+
+Response ClusterActionsHandler::resize_flavor(const RequestContext& ctx, const db::Cluster& cluster,
+                                              const RollingResize& resize) const {
+  const auto target = existing_cluster_target(cluster, services_);
+  template_instance(cluster);  // 422 when no node is left to resize
+  const auto flavor = services_.catalog->find_flavor(resize.flavor_id);
+  if (!flavor) {
+    throw common::bad_request("resize.flavorRef " + common::in_quotes(resize.flavor_id) +
+                              " is not a known flavor");
+  }
+  target.strategy->validate_node_flavor(*flavor, target.version, "resize.flavorRef");
+  require_idle(cluster);
+  proto::ClusterResizeFlavorInput input;
+  input.set_flavor_id(flavor->id);
+  input.set_ram_mb(flavor->ram_mb);
+  input.set_by(resize.by_rack ? "rack" : "node");
+  input.set_concurrency(resize.concurrency);
+  int64_t growth_mb = 0;
+  for (const auto& n : cluster.nodes) {
+    const std::string status = common::user_status(n.instance.task, n.instance.service_status);
+    if (status != "ACTIVE") {
+      throw common::unprocessable("cannot resize cluster " + cluster.name + ": node " +
+                                  n.instance.name + " is " + status +
+                                  "; every node must be ACTIVE");
+    }
+    // A node already of the flavor (resized by a roll that stopped half
+    // way) is left as it is.
+    if (n.instance.flavor_id == flavor->id) continue;
+    if (input.old_flavor_id().empty()) input.set_old_flavor_id(n.instance.flavor_id);
+    growth_mb += flavor->ram_mb - flavor_ram_mb(services_, n.instance.flavor_id);
+  }
+  for (const auto& id : target.strategy->node_order(cluster.nodes)) {
+    const db::Node& n = find_node(cluster, id);
+    if (n.instance.flavor_id != flavor->id) input.add_instance_ids(id);
+  }
+  if (input.instance_ids().empty()) {
+    throw common::bad_request("resize.flavorRef: every node of cluster " + cluster.name +
+                              " already has flavor '" + flavor->name + "'; name another flavor");
+  }
+  target.strategy->check_rolling_restart(cluster, resize.by_rack, resize.concurrency);
+  const db::Operation op =
+      cluster_operation(ctx.tenant_id(), "cluster.resize_flavor", cluster.id, input);
+  return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kResizing, {}, op,
+                                 ram_charge(services_, growth_mb));
 }
 
 Response ClusterActionsHandler::own_action(const RequestContext& ctx, const db::Cluster& cluster,

@@ -11,6 +11,7 @@
 //   cluster.replace_node  task REPLACING  ReplaceNodeInput
 //   cluster.delete        task DELETING   ClusterNodesInput (every node id)
 //   cluster.resize_volume task RESIZING_VOLUME ClusterResizeVolumeInput
+//   cluster.resize_flavor task RESIZING  ClusterResizeFlavorInput
 // plus each datastore's own actions (ClusterStrategy::own_actions), whose
 // operation type, task and input the datastore chooses.
 #include <string>
@@ -59,6 +60,14 @@ class ClusterActionsHandler {
   // every node already that large; 422: busy, or a node not ACTIVE; 413
   // when the growth of all nodes passes the tenant's volumes quota.
   Response resize_volume(const RequestContext& ctx, const db::Cluster& cluster, int size_gb) const;
+  // {"resize": {"flavorRef", "by", "concurrency"}}: a rolling restart of
+  // every node not yet of that flavor onto it. 400: an unknown flavor, the
+  // flavor every node has, below the datastore's floor, a datastore whose
+  // clusters cannot change flavor; 422: busy, a node not ACTIVE, or the
+  // datastore finds by/concurrency unsafe (ClusterStrategy::
+  // check_rolling_restart); 413 when the RAM gained passes the ram quota.
+  Response resize_flavor(const RequestContext& ctx, const db::Cluster& cluster,
+                         const RollingResize& resize) const;
   // 400 naming the actions a cluster of its datastore has when `name` is
   // none of them; else the datastore's plan (ClusterStrategy::plan_own_action).
   // {"restore": {"backup", "tables"}}: a COMPLETED backup of this very

@@ -169,7 +169,7 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
   return req;
 }
 
-const char* const kCommonClusterActions = "grow, shrink, replace_node, resize_volume";
+const char* const kCommonClusterActions = "grow, shrink, replace_node, resize_volume, resize";
 
 ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   body::check(Method::kPost, kActionPath, doc);
@@ -188,6 +188,23 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
   } else if (key == "resize_volume") {
     action.kind = ClusterActionKind::kResizeVolume;
     action.volume_size_gb = parse_cluster_resize_volume(it.value());
+  } else if (key == "resize") {
+    action.kind = ClusterActionKind::kResizeFlavor;
+    const json& resize = it.value();
+    const auto ref = body::flavor_ref(resize);
+    action.resize.flavor_id = ref ? flavor_id_from_ref(*ref) : "";
+    if (action.resize.flavor_id.empty() || action.resize.flavor_id.size() > 255) {
+      throw common::bad_request("resize.flavorRef " + common::in_quotes(ref.value_or("")) +
+                                " does not name a flavor");
+    }
+    action.resize.by_rack = body::text(resize, "by").value_or("node") == "rack";
+    const long long concurrency = body::whole(resize, "concurrency").value_or(1);
+    if (concurrency < 1 || concurrency > 100) {
+      throw common::bad_request(
+          "resize.concurrency must be a whole number from 1 to 100, the "
+          "nodes (or racks) that restart at once");
+    }
+    action.resize.concurrency = static_cast<int>(concurrency);
   } else if (key == "restore") {
     action.kind = ClusterActionKind::kRestore;
     action.backup_id = *body::text(it.value(), "backup");

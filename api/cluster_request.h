@@ -56,7 +56,22 @@ struct ClusterCreateRequest {
 // kOwn: an action only some datastores have (ClusterStrategy::own_actions).
 // kRestore: a cluster backup's tables loaded back in place (clusters whose
 // datastore backs them up).
-enum class ClusterActionKind { kGrow, kShrink, kReplaceNode, kRestore, kResizeVolume, kOwn };
+enum class ClusterActionKind {
+  kGrow,
+  kShrink,
+  kReplaceNode,
+  kRestore,
+  kResizeVolume,
+  kResizeFlavor,
+  kOwn
+};
+
+// {"resize": {"flavorRef", "by", "concurrency"}}: a rolling restart onto a flavor.
+struct RollingResize {
+  std::string flavor_id;  // flavorRef, stripped of any URL prefix
+  bool by_rack = false;   // by: "rack" (every node of `concurrency` racks at once) or "node"
+  int concurrency = 1;    // nodes (or racks) restarting at once, at least 1
+};
 
 struct ClusterAction {
   ClusterActionKind kind = ClusterActionKind::kGrow;
@@ -66,6 +81,7 @@ struct ClusterAction {
   std::string backup_id;            // kRestore: the backup
   std::vector<std::string> tables;  // kRestore: "ks.table" each
   int volume_size_gb = 0;           // kResizeVolume: the size every node's volume grows to
+  RollingResize resize;             // kResizeFlavor
   nlohmann::json body;              // kOwn: its value
 };
 

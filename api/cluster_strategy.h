@@ -61,6 +61,18 @@ class ClusterStrategy {
   virtual void check_shrink(const db::Cluster& cluster,
                             const std::vector<std::string>& leaving) const = 0;
 
+  // Throws common::Error with a message a user can act on when a rolling
+  // restart of `cluster`'s nodes (every node of up to `concurrency` racks at
+  // once when `by_rack`, else up to `concurrency` nodes) may not run:
+  // kUnprocessable when it could break the datastore's availability (for
+  // Cassandra: QUORUM of some keyspace), judged from the nodes' heartbeat
+  // details. By default its clusters cannot change flavor (kBadRequest).
+  virtual void check_rolling_restart(const db::Cluster& cluster, bool /*by_rack*/,
+                                     int /*concurrency*/) const {
+    throw common::bad_request("the nodes of a " + cluster.datastore_name +
+                              " cluster cannot change flavor");
+  }
+
   // Whether POST /clusters/{id}/backups may back up its clusters: its
   // workflows handle a cluster's backup.create and backup.delete.
   virtual bool supports_backups() const { return false; }

@@ -81,8 +81,8 @@ Response InstanceActionsHandler::resize_flavor(const RequestContext& ctx, const 
   if (inst->cluster_id) {
     throw common::bad_request("instance " + inst->id + " is a node of cluster " +
                               *inst->cluster_id +
-                              "; a cluster's nodes share one flavor, and changing it node by "
-                              "node is not available yet");
+                              "; a cluster's nodes share one flavor: resize them all with the "
+                              "cluster's action {\"resize\": {\"flavorRef\": F}}");
   }
   const auto flavor = services_.catalog->find_flavor(flavor_id);
   if (!flavor) {

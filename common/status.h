@@ -52,6 +52,8 @@ inline constexpr const char* kBackingUp = "BACKUP";
 inline constexpr const char* kRestoring = "RESTORING";
 // Every node's volume grows, one node at a time (cluster.resize_volume).
 inline constexpr const char* kResizingVolume = "RESIZING_VOLUME";
+// Every node restarts onto a new flavor, a few at a time (cluster.resize_flavor).
+inline constexpr const char* kResizing = "RESIZING";
 }  // namespace cluster_task
 
 // A cluster's status (what it is): set by the cluster workflows.

@@ -37,19 +37,27 @@ NodePhase::Turn NodePhase::concurrently(int n) {
   };
 }
 
-NodePhase::Turn NodePhase::by_zone() {
-  return [](const std::vector<db::Node>& pending) {
-    // The zone in progress (a node there shows a phase), else the first's.
-    const db::Node* first = &pending.front();
-    for (const auto& n : pending) {
-      if (!n.phase.empty()) {
-        first = &n;
-        break;
-      }
+NodePhase::Turn NodePhase::by_zone() { return by_zones(1); }
+
+NodePhase::Turn NodePhase::by_zones(int n) {
+  const size_t count = static_cast<size_t>(std::max(1, n));
+  return [count](const std::vector<db::Node>& pending) {
+    // The zones in progress (a node there shows a phase), then the others
+    // in the pending order.
+    std::vector<std::pair<std::string, std::string>> zones;
+    auto add = [&zones](const db::Node& node) {
+      const std::pair<std::string, std::string> zone{node.region.value_or(""), node.zone};
+      if (std::find(zones.begin(), zones.end(), zone) == zones.end()) zones.push_back(zone);
+    };
+    for (const auto& node : pending) {
+      if (!node.phase.empty()) add(node);
     }
+    for (const auto& node : pending) add(node);
+    zones.resize(std::min(count, zones.size()));
     std::vector<db::Node> out;
-    for (const auto& n : pending) {
-      if (n.region == first->region && n.zone == first->zone) out.push_back(n);
+    for (const auto& node : pending) {
+      const std::pair<std::string, std::string> zone{node.region.value_or(""), node.zone};
+      if (std::find(zones.begin(), zones.end(), zone) != zones.end()) out.push_back(node);
     }
     return out;
   };

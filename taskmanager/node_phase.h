@@ -39,6 +39,10 @@ struct NodePhase {
   // in progress (a node there shows a phase), else the first node's; the
   // next zone starts once every node of this one is done.
   static Turn by_zone();
+  // Every pending node of up to `n` zones (at least one): the zones in
+  // progress first, then the next zones in the pending order; a new zone
+  // starts as soon as one of them is done.
+  static Turn by_zones(int n);
 
   // Shown on each node while the phase runs on it (nodes.phase);
   // empty: the phase shows nothing.

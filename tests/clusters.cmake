@@ -21,6 +21,7 @@ add_executable(cluster_api_unit_test
   unit/api_cluster_backups_test.cc
   unit/api_cluster_backup_schedules_test.cc
   unit/api_cluster_resize_volume_test.cc
+  unit/api_cluster_resize_test.cc
   unit/cassandra_api_strategy_test.cc)
 target_compile_options(cluster_api_unit_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(cluster_api_unit_test PRIVATE automat_api_core automat_ds_api

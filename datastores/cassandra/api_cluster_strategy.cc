@@ -44,6 +44,13 @@ void CassandraClusterStrategy::check_shrink(const db::Cluster& cluster,
   }
 }
 
+void CassandraClusterStrategy::check_rolling_restart(const db::Cluster& cluster, bool by_rack,
+                                                     int concurrency) const {
+  if (auto why = rolling_restart_refusal(shrink_members(cluster.nodes), by_rack, concurrency)) {
+    throw common::unprocessable("cannot resize cluster " + cluster.name + " that way: " + *why);
+  }
+}
+
 std::vector<std::string> CassandraClusterStrategy::own_actions() const { return {kCleanupAction}; }
 
 api::OwnClusterAction CassandraClusterStrategy::plan_own_action(const std::string& name,

@@ -26,6 +26,9 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
   // 422 with shrink_refusal()'s message.
   void check_shrink(const db::Cluster& cluster,
                     const std::vector<std::string>& leaving) const override;
+  // 422 with rolling_restart_refusal()'s message.
+  void check_rolling_restart(const db::Cluster& cluster, bool by_rack,
+                             int concurrency) const override;
   // cleanup (common_cluster_actions.h).
   std::vector<std::string> own_actions() const override;
   bool supports_backups() const override { return true; }

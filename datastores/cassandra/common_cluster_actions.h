@@ -19,4 +19,10 @@ inline constexpr const char* kCleaningTask = "CLEANING";
 // api/cluster_actions_handler.cc). Its input is a ClusterRestoreInput.
 inline constexpr const char* kRestoreOperation = "cluster.restore";
 
+// POST /clusters/{id}/action {"resize": {"flavorRef", "by", "concurrency"}}:
+// a rolling restart onto a new flavor (a generic cluster action; the API
+// asks the strategy whether it keeps QUORUM). Its input is a
+// ClusterResizeFlavorInput.
+inline constexpr const char* kRollingResizeOperation = "cluster.resize_flavor";
+
 }  // namespace automat::datastores::cassandra

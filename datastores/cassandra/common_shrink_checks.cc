@@ -226,6 +226,80 @@ std::optional<std::string> shrink_refusal(const std::vector<ShrinkMember>& membe
   return std::move(verdict.reason);
 }
 
+namespace {
+
+// The replicas of one range of `n` that can be down at once in a rolling
+// restart (see rolling_restart_refusal).
+int replicas_down(const Need& n, const std::vector<ShrinkMember>& members, bool by_rack,
+                  int concurrency) {
+  std::map<std::string, int> racks;  // the need's scope: its DC, or the ring
+  int nodes = 0;
+  for (const auto& m : members) {
+    if (!n.dc.empty() && m.dc != n.dc) continue;
+    ++racks[m.rack];
+    ++nodes;
+  }
+  if (!by_rack) return std::min({concurrency, nodes, n.factor});
+  const int down_racks = std::min(concurrency, static_cast<int>(racks.size()));
+  if (n.strategy == kNts && static_cast<int>(racks.size()) >= n.factor) {
+    return std::min(down_racks, n.factor);
+  }
+  std::vector<int> sizes;
+  for (const auto& [rack, count] : racks) sizes.push_back(count);
+  std::sort(sizes.rbegin(), sizes.rend());
+  int down_nodes = 0;
+  for (int k = 0; k < down_racks; ++k) down_nodes += sizes[static_cast<size_t>(k)];
+  return std::min(down_nodes, n.factor);
+}
+
+std::string plural(int n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::optional<std::string> rolling_restart_refusal(const std::vector<ShrinkMember>& members,
+                                                   bool by_rack, int concurrency) {
+  const bool any_keyspaces = std::any_of(members.begin(), members.end(), [](const auto& m) {
+    return m.report && m.report->has_keyspaces();
+  });
+  if (!any_keyspaces) return "no node has reported its keyspaces yet; retry shortly";
+  // Each keyspace's needs, together.
+  std::map<std::string, std::vector<Need>> by_keyspace;
+  for (auto& n : all_needs(members)) {
+    if (n.keyspace != "system_traces") by_keyspace[n.keyspace].push_back(std::move(n));
+  }
+  const std::string unit = by_rack ? "every node of " + plural(concurrency, "rack", "racks")
+                                   : plural(concurrency, "node", "nodes");
+  for (const auto& [name, needs] : by_keyspace) {
+    int total = 0, down = 0;
+    for (const auto& n : needs) {
+      total += n.factor;
+      down += replicas_down(n, members, by_rack, concurrency);
+    }
+    const int tolerated = total - (total / 2 + 1);
+    if (total <= 0 || down <= tolerated) continue;
+    std::string why = "restarting " + unit + " at a time could stop " + std::to_string(down) +
+                      " of the " + std::to_string(total) + " replicas keyspace '" + name + "' (" +
+                      needs.front().strategy + ") keeps of a token range, but QUORUM needs " +
+                      std::to_string(total / 2 + 1) + " of them up";
+    if (tolerated == 0) {
+      return why + "; with " + plural(total, "replica", "replicas") +
+             " QUORUM keeps no replica to spare: raise its replication factor to 3 or more "
+             "(ALTER KEYSPACE) before a rolling restart";
+    }
+    if (by_rack) {
+      return why + "; roll by node with concurrency " + std::to_string(tolerated) +
+             (concurrency > 1 ? ", or by rack with concurrency 1 once every rack holds one "
+                                "replica of a range (at least as many racks as its factor)"
+                              : ", or add racks until there are at least as many as its "
+                                "replication factor");
+    }
+    return why + "; use concurrency " + std::to_string(tolerated) + " or less";
+  }
+  return std::nullopt;
+}
+
 std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {
   std::vector<ShrinkMember> out;
   out.reserve(nodes.size());

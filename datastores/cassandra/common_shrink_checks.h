@@ -56,6 +56,23 @@ struct ShrinkVerdict {
 ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
                              const std::vector<std::string>& leaving);
 
+// Why a rolling restart of `members` would stop more replicas of some token
+// range than QUORUM tolerates for some keyspace, as a message a user can
+// act on; nullopt when it is safe. `by_rack` false: up to `concurrency`
+// nodes are down at once; true: every node of up to `concurrency` racks.
+// For each keyspace (system_traces aside: only tracing reads it; Local
+// ones ask nothing), with T its replicas over every DC and QUORUM T/2+1,
+// the replicas of one range that can be down at once must be at most
+// T - QUORUM. Per DC (or over the ring for SimpleStrategy) that is at most
+// its factor and at most: by node, the nodes down; by rack, the racks down
+// when NetworkTopologyStrategy has at least as many racks as its factor
+// there (each rack then holds one replica of a range), else the nodes of
+// the largest racks down. A factor of 1 or 2 tolerates no replica down.
+// Like the shrink checks, it needs at least one node's keyspaces ("no node
+// has reported its keyspaces yet; retry shortly" otherwise).
+std::optional<std::string> rolling_restart_refusal(const std::vector<ShrinkMember>& members,
+                                                   bool by_rack, int concurrency);
+
 // A cluster's live nodes as the shrink checks see them (name, dc, rack and
 // the report decoded from the last heartbeat detail by node_report(),
 // common_node_report.h).

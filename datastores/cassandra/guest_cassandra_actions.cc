@@ -2,6 +2,8 @@
 // CassandraManager; guest_cassandra_service.cc serves it. Requests may hold
 // passwords: never logged.
 
+#include <charconv>
+
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
@@ -11,6 +13,8 @@
 
 namespace automat::datastores::cassandra {
 namespace {
+
+namespace cql = common::cql;
 
 // Cleanup and decommission stream data: hours on a big node.
 constexpr auto kStreamingTimeout = std::chrono::hours(6);
@@ -120,6 +124,26 @@ void CassandraManager::decommission() {
   std::lock_guard<std::mutex> lock(maintenance_mu_);
   FlagScope blocked(maintenance_);
   server_->nodetool({"decommission"}, kStreamingTimeout);
+}
+
+proto::cassandra::PendingHintsReply CassandraManager::pending_hints() {
+  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  const cql::ResultSet rs = session->execute("SELECT * FROM system_views.pending_hints");
+  const size_t address = rs.column("address");
+  const size_t host_id = rs.column("host_id");
+  const size_t files = rs.column("files");
+  proto::cassandra::PendingHintsReply reply;
+  for (const auto& row : rs.rows) {
+    auto* target = reply.add_targets();
+    target->set_address(row[address].value_or(""));
+    target->set_host_id(row[host_id].value_or(""));
+    // A count that does not read as a number counts as hints waiting.
+    int n = 1;
+    const std::string text = row[files].value_or("1");
+    std::from_chars(text.data(), text.data() + text.size(), n);
+    target->set_files(n);
+  }
+  return reply;
 }
 
 nlohmann::json CassandraManager::keyspaces() {

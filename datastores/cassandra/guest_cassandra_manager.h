@@ -145,6 +145,10 @@ class CassandraManager : public guestagent::DatastoreManager {
   // TRUNCATE of each "ks.table" (a restore in place, once every node
   // fetched its files); every node must be up.
   void truncate_tables(const std::vector<std::string>& tables);
+  // The hints this node holds for other nodes (system_views.pending_hints,
+  // through the admin login): a rolling restart waits until no node holds
+  // any for a node it restarted.
+  proto::cassandra::PendingHintsReply pending_hints();
 
   // Keyspaces, login roles and root (guest_cassandra_admin.h) while the node
   // is prepared and answering CQL; each call waits up to a few seconds for a

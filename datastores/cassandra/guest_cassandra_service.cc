@@ -99,6 +99,10 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
       m_.truncate_tables(std::vector<std::string>(req->tables().begin(), req->tables().end()));
     });
   }
+  grpc::Status PendingHints(grpc::ServerContext* ctx, const proto::Empty*,
+                            pc::PendingHintsReply* reply) override {
+    return env_.guard.run(ctx, "PendingHints", [&] { *reply = m_.pending_hints(); });
+  }
 
  private:
   grpc::Status changing(grpc::ServerContext* ctx, const char* method,

@@ -113,6 +113,12 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     add<MarkActiveStep>(steps);
     return steps;
   }
+  if (op.type == kRollingResizeOperation) {
+    taskmanager::input_of<proto::ClusterResizeFlavorInput>(op);
+    taskmanager::checkpoint_of<proto::ClusterResizeFlavorCheckpoint>(op);
+    add_rolling_resize_steps(steps);
+    return steps;
+  }
   if (op.type == "cluster.replace_node") {
     replace_input(op);
   } else if (op.type == kRestoreOperation) {
@@ -171,6 +177,10 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
   }
   if (op.type == "cluster.resize_volume") {
     cluster_volume_resize_failed(services, op);
+    return;
+  }
+  if (op.type == kRollingResizeOperation) {
+    rolling_resize_failed(services, op);
     return;
   }
   if (op.type == kRestoreOperation) restore_in_place_failed(services, op);

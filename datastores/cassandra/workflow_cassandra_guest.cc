@@ -84,6 +84,10 @@ void CassandraGuestClient::truncate_tables(const std::vector<std::string>& table
   call(to_, "TruncateTables", deadline, *stub_, &Stub::TruncateTables, req);
 }
 
+pc::PendingHintsReply CassandraGuestClient::pending_hints(milliseconds deadline) {
+  return call(to_, "PendingHints", deadline, *stub_, &Stub::PendingHints, proto::Empty());
+}
+
 CassandraGuestClient cassandra_guest(taskmanager::StepContext& ctx, const std::string& id) {
   return CassandraGuestClient(ctx.services.guests->link(taskmanager::server_of(ctx, id)));
 }

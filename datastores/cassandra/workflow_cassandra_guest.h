@@ -39,6 +39,8 @@ class CassandraGuestClient {
   proto::JobReply start_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                          std::chrono::milliseconds deadline);
   void truncate_tables(const std::vector<std::string>& tables, std::chrono::milliseconds deadline);
+  // The hints this node holds for others (a rolling restart's wait).
+  proto::cassandra::PendingHintsReply pending_hints(std::chrono::milliseconds deadline);
 
  private:
   guestclient::CallTarget to_;

@@ -19,6 +19,8 @@ inline constexpr const char* kJoining = "joining";
 inline constexpr const char* kCleanup = "cleanup";
 inline constexpr const char* kDecommissioning = "decommissioning";
 inline constexpr const char* kReplacing = "replacing";
+// A rolling flavor resize restarts the node (cluster.resize_flavor).
+inline constexpr const char* kRestarting = "restarting";
 }  // namespace node_phase
 
 // cluster.create: allocate-servers, wait-for-guests, start-ring (the first
@@ -41,6 +43,17 @@ void add_cleanup_steps(taskmanager::StepList& steps);
 // cluster.replace_node: allocate-servers, wait-for-guests, join-replacement,
 // share-credentials, remove-old-node, reseed, mark-active.
 void add_replace_steps(taskmanager::StepList& steps);
+// cluster.resize_flavor (input ClusterResizeFlavorInput, checkpoint
+// ClusterResizeFlavorCheckpoint): rolling-restart (the input's nodes, by
+// node or by rack, `concurrency` at a time; each node's server gets the new
+// RAM, its guest restarts Cassandra with the new heap as a job, then the
+// next waits until it is UN as every node sees it and no node holds hints
+// for it; its flavor recorded), mark-active.
+void add_rolling_resize_steps(taskmanager::StepList& steps);
+// A failed cluster.resize_flavor: every node idle, the cluster's task NONE;
+// a node that restarted with the new flavor has it on its row, every other
+// node's server record goes back to the flavor its row names. Idempotent.
+void rolling_resize_failed(taskmanager::Services& services, const db::Operation& op);
 
 // The groups a brand-new ring starts in, in order: the first seed alone
 // (it needs nobody), then every other node at once: auto_bootstrap is off,

@@ -130,6 +130,10 @@ class FakeCassandraGuestService final : public proto::cassandra::CassandraGuest:
   grpc::Status Decommission(Ctx* c, const proto::JobRequest* q, proto::JobReply* r) override {
     return fake_guest_call(f_, c, "decommission", *q, r, /*job=*/true);
   }
+  grpc::Status PendingHints(Ctx* c, const proto::Empty* q,
+                            proto::cassandra::PendingHintsReply* r) override {
+    return fake_guest_call(f_, c, "pending_hints", *q, r);
+  }
 
  private:
   FakeGuestClientFactory& f_;

@@ -126,7 +126,7 @@ TEST(ClusterActions, UnknownActionsAndIdsAreClear) {
   Response r = env.post("/clusters/" + id, {{"restart", json::object()}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("unknown cluster action 'restart' for a cassandra cluster; use one of "
-                        "grow, shrink, replace_node, resize_volume, restore, cleanup"),
+                        "grow, shrink, replace_node, resize_volume, resize, restore, cleanup"),
             std::string::npos)
       << r.body;
   r = env.post("/clusters/" + id, {{"shrink", {{{"id", "stranger"}}}}});

@@ -228,14 +228,14 @@ TEST(ClusterActionRequest, GrowShrinkAndReplaceNode) {
 }
 
 TEST(ClusterActionRequest, Refusals) {
-  EXPECT_REFUSED(
-      action_refusal(json::object()),
-      "the request body must hold exactly one of: cleanup, grow, replace_node, resize_volume, "
-      "restore, shrink");
-  EXPECT_REFUSED(
-      action_refusal({{"grow", {json::object()}}, {"shrink", {{{"id", "a"}}}}}),
-      "the request body must hold exactly one of: cleanup, grow, replace_node, resize_volume, "
-      "restore, shrink");
+  EXPECT_REFUSED(action_refusal(json::object()),
+                 "the request body must hold exactly one of: cleanup, grow, replace_node, resize, "
+                 "resize_volume, "
+                 "restore, shrink");
+  EXPECT_REFUSED(action_refusal({{"grow", {json::object()}}, {"shrink", {{{"id", "a"}}}}}),
+                 "the request body must hold exactly one of: cleanup, grow, replace_node, resize, "
+                 "resize_volume, "
+                 "restore, shrink");
   EXPECT_REFUSED(action_refusal({{"cleanup", 5}}), "cleanup must be an object");
   EXPECT_REFUSED(action_refusal({{"grow", json::array()}}), "grow must list at least 1 item");
   EXPECT_REFUSED(action_refusal({{"grow", json::object()}}), "grow must be an array");

@@ -268,5 +268,86 @@ TEST(CassandraShrink, HumanBytes) {
   EXPECT_EQ(human_bytes(1.5 * kGiB), "1.5 GiB");
 }
 
+// A ring's keyspaces once secured: system_auth per DC (min(3, nodes)),
+// system_traces at 2 (only tracing reads it: it never blocks a roll).
+Keyspaces ring_keyspaces(const Keyspace& extra) {
+  return {local("system"), nts("system_auth", {{"dc1", "3"}}), simple("system_distributed", "3"),
+          simple("system_traces", "2"), extra};
+}
+
+TEST(CassandraRollingRestart, OneNodeOrOneRackOfOneReplicaAtATimeKeepsQuorumAtFactorThree) {
+  const auto ring = members({"r1", "r2", "r3"}, ring_keyspaces(nts("app", {{"dc1", "3"}})));
+  EXPECT_EQ(rolling_restart_refusal(ring, /*by_rack=*/false, 1), std::nullopt);
+  EXPECT_EQ(rolling_restart_refusal(ring, /*by_rack=*/true, 1), std::nullopt);
+}
+
+TEST(CassandraRollingRestart, TwoNodesAtATimeAtFactorThreeIsRefusedNamingTheKeyspace) {
+  const auto ring = members({"r1", "r2", "r3"}, ring_keyspaces(nts("app", {{"dc1", "3"}})));
+  const auto why = rolling_restart_refusal(ring, false, 2);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why,
+            "restarting 2 nodes at a time could stop 2 of the 3 replicas keyspace 'app' "
+            "(NetworkTopologyStrategy) keeps of a token range, but QUORUM needs 2 of them up; "
+            "use concurrency 1 or less");
+  const auto racks = rolling_restart_refusal(ring, true, 2);
+  ASSERT_TRUE(racks);
+  EXPECT_NE(racks->find("restarting every node of 2 racks at a time could stop 2 of the 3"),
+            std::string::npos)
+      << *racks;
+}
+
+TEST(CassandraRollingRestart, ARackHoldingTwoReplicasOfARangeIsRefusedByRackButNotByNode) {
+  // Two racks for a factor of 3: r1's two nodes may hold two replicas of a range.
+  const auto ring = members({"r1", "r1", "r2"}, ring_keyspaces(nts("app", {{"dc1", "3"}})));
+  EXPECT_EQ(rolling_restart_refusal(ring, false, 1), std::nullopt);
+  const auto why = rolling_restart_refusal(ring, true, 1);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("every node of 1 rack at a time could stop 2 of the 3 replicas keyspace"),
+            std::string::npos)
+      << *why;
+  EXPECT_NE(why->find("roll by node with concurrency 1"), std::string::npos) << *why;
+}
+
+TEST(CassandraRollingRestart, SimpleStrategyIgnoresRacks) {
+  // Rack-unaware: a rack of two nodes may hold two of a range's 3 replicas.
+  const auto ring = members({"r1", "r1", "r2", "r3"}, ring_keyspaces(simple("app", "3")));
+  const auto why = rolling_restart_refusal(ring, true, 1);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("keyspace 'app' (SimpleStrategy)"), std::string::npos) << *why;
+}
+
+TEST(CassandraRollingRestart, AFactorOfOneOrTwoHasNoReplicaToSpare) {
+  for (const std::string rf : {"1", "2"}) {
+    const auto ring = members({"r1", "r2", "r3"}, ring_keyspaces(simple("app", rf)));
+    const auto why = rolling_restart_refusal(ring, false, 1);
+    ASSERT_TRUE(why) << rf;
+    EXPECT_NE(why->find("QUORUM keeps no replica to spare: raise its replication factor to 3"),
+              std::string::npos)
+        << *why;
+  }
+}
+
+TEST(CassandraRollingRestart, FactorFiveToleratesTwoAndManyDcsAddUp) {
+  const auto five = members({"r1", "r2", "r3", "r4", "r5"}, {simple("app", "5")});
+  EXPECT_EQ(rolling_restart_refusal(five, false, 2), std::nullopt);
+  EXPECT_TRUE(rolling_restart_refusal(five, false, 3));
+  // system_auth at 3 over the same ring still allows one at a time only.
+  const auto secured = members({"r1", "r2", "r3", "r4", "r5"}, ring_keyspaces(simple("app", "5")));
+  const auto why = rolling_restart_refusal(secured, false, 2);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("keyspace 'system_auth'"), std::string::npos) << *why;
+  // dc1: 3 and dc2: 2 make 5 replicas, QUORUM 3: two down at once is fine.
+  auto ring = members({"r1", "r2", "r3"}, ring_keyspaces(nts("app", {{"dc1", "3"}, {"dc2", "2"}})));
+  ring[2].dc = "dc2";
+  EXPECT_EQ(rolling_restart_refusal(ring, false, 1), std::nullopt);
+}
+
+TEST(CassandraRollingRestart, NoKeyspacesReportedYetIsRetryShortly) {
+  auto ring = members({"r1", "r2", "r3"}, ring_keyspaces(simple("app", "3")));
+  for (auto& m : ring) m.report->clear_keyspaces();
+  EXPECT_EQ(rolling_restart_refusal(ring, false, 1),
+            "no node has reported its keyspaces yet; retry shortly");
+}
+
 }  // namespace
 }  // namespace automat::datastores::cassandra

@@ -156,6 +156,30 @@ TEST_F(NodePhaseTest, ByRackFinishesTheRackInProgressBeforeTheNext) {
   EXPECT_EQ(round().message, "node 2/4, node 4/4 cleanup");
 }
 
+TEST_F(NodePhaseTest, ByTwoRacksTakesEveryNodeOfBothAndMoreRacksThanThereAreIsAll) {
+  phase.turn = NodePhase::by_zones(2);
+  EXPECT_EQ(round().message, "node 1/4, node 2/4, node 3/4, node 4/4 cleanup");
+  EXPECT_EQ(round().message, "node 1/4, node 2/4, node 3/4, node 4/4 cleaned up");
+  EXPECT_EQ(round().kind, Kind::kNext);
+}
+
+TEST_F(NodePhaseTest, ByZonesStartsTheNextRackAsSoonAsOneInProgressIsDone) {
+  // Three racks, two at a time: r3 starts once r1 is done, while r2 works.
+  {
+    std::lock_guard<std::mutex> l(clusters.mu);
+    clusters.nodes.at("n3").zone = "r3";
+  }
+  phase.turn = NodePhase::by_zones(2);
+  answers["n2"] = {StepResult::retry(1s, "node 2/4 busy"), StepResult::retry(1s, "node 2/4 busy")};
+  answers["n4"] = {StepResult::retry(1s, "node 4/4 busy"), StepResult::retry(1s, "node 4/4 busy")};
+  EXPECT_EQ(round().message, "node 1/4, node 2/4, node 4/4 cleanup");  // r1 and r2
+  EXPECT_EQ(phase_of("n3"), "");
+  round();  // n1 done; r2 works
+  EXPECT_EQ(done, std::set<std::string>{"n1"});
+  EXPECT_EQ(round().message, "node 2/4, node 3/4, node 4/4 cleanup") << "r3 joins r2";
+  EXPECT_EQ(phase_of("n3"), "cleanup");
+}
+
 TEST_F(NodePhaseTest, AFailureIsAnsweredWithItsHostAndNodesThatFinishedStayRecorded) {
   phase.turn = NodePhase::concurrently(2);
   answers["n1"] = {StepResult::failed("10.0.0.1", "nodetool cleanup: disk full")};
