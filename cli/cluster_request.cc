@@ -84,4 +84,12 @@ nlohmann::json resize_volume_request(int size_gb) {
   return {{"resize_volume", {{"size", size_gb}}}};
 }
 
+nlohmann::json resize_flavor_request(const std::string& flavor_id, const std::string& by,
+                                     int concurrency) {
+  nlohmann::json resize = {{"flavorRef", flavor_id}};
+  if (!by.empty()) resize["by"] = by;
+  if (concurrency > 0) resize["concurrency"] = concurrency;
+  return {{"resize", resize}};
+}
+
 }  // namespace automat::cli

@@ -62,4 +62,11 @@ nlohmann::json cleanup_request();
 // {"resize_volume": {"size": size_gb}}: every node's volume grows to size_gb.
 nlohmann::json resize_volume_request(int size_gb);
 
+// {"resize": {"flavorRef": flavor_id[, "by": by][, "concurrency": N]}}: every
+// node restarts on the new flavor, a rolling restart "node" by node or by
+// "rack". `by` empty and `concurrency` 0 are left out (the server's defaults,
+// "node" and 1).
+nlohmann::json resize_flavor_request(const std::string& flavor_id, const std::string& by,
+                                     int concurrency);
+
 }  // namespace automat::cli

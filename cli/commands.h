@@ -39,7 +39,7 @@ void add_replication_commands(CLI::App& instance, Session& session, CommandSet& 
 int create_replicas(Session& session, const CreateInstanceArgs& args);
 // cluster create | list | show | delete | root-enable | root-show, and the actions below
 void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands);
-// cluster grow | shrink | replace-node | resize-volume | cleanup | backup | restore,
+// cluster grow | shrink | replace-node | resize-volume | resize | cleanup | backup | restore,
 // registered on the `cluster` command
 void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet& commands);
 // backup create | list | show | delete (commands_backup.cc)

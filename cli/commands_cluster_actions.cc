@@ -1,4 +1,4 @@
-// automat cluster grow | shrink | replace-node | resize-volume | cleanup: POST
+// automat cluster grow | shrink | replace-node | resize-volume | resize | cleanup: POST
 // /clusters/<id> with one action each, a 202 with the operation that carries it out.
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 #include "cli/cluster_lookup.h"
 #include "cli/cluster_request.h"
 #include "cli/commands.h"
+#include "cli/instance_lookup.h"
 #include "cli/json_fields.h"
 #include "cli/operation_wait.h"
 #include "common/error.h"
@@ -35,6 +36,14 @@ struct ClusterBackupArgs {
 struct ResizeVolumeArgs {
   std::string cluster;
   int size_gb = 0;
+  bool wait = false;
+};
+
+struct ResizeFlavorArgs {
+  std::string cluster;
+  std::string flavor;   // ID or name
+  std::string by;       // "node" or "rack"; empty: not given (the server's "node")
+  int concurrency = 0;  // 0: not given (the server's 1)
   bool wait = false;
 };
 
@@ -100,6 +109,16 @@ int resize_cluster_volume(Session& session, const ResizeVolumeArgs& args) {
       args.wait);
 }
 
+int resize_cluster_flavor(Session& session, const ResizeFlavorArgs& args) {
+  ApiClient api = session.api();
+  std::string id = resolve_cluster(api, args.cluster);
+  Accepted accepted =
+      api.post(cluster_path(id),
+               resize_flavor_request(resolve_flavor(api, args.flavor), args.by, args.concurrency));
+  return finish_action(session, api, accepted, "move cluster " + id + " to flavor " + args.flavor,
+                       id, args.wait);
+}
+
 // --nodes defaults to one node per --rack (at least one); throws
 // CLI::ValidationError (exit 64) for a count or racks that cannot be sent.
 void check_grow_options(const CLI::App& grow, GrowArgs& args) {
@@ -162,6 +181,34 @@ void add_resize_volume(CLI::App& cluster, Session& session, CommandSet& commands
       ->check(CLI::PositiveNumber);
   resize->add_flag("--wait", args->wait, "Wait until every node's volume has grown");
   commands.add(resize, [&session, args] { return resize_cluster_volume(session, *args); });
+}
+
+void add_resize_flavor(CLI::App& cluster, Session& session, CommandSet& commands) {
+  auto args = std::make_shared<ResizeFlavorArgs>();
+  CLI::App* resize = cluster.add_subcommand(
+      "resize",
+      "Move every node to another flavor, a rolling restart: each node's datastore restarts "
+      "with memory settings for the new RAM, a node (or a rack) at a time");
+  resize->add_option("cluster", args->cluster, "Cluster ID or name")->required();
+  resize->add_option("--flavor", args->flavor, "New flavor ID or name (automat flavor list)")
+      ->required();
+  resize
+      ->add_option("--by", args->by,
+                   "Restart one node at a time (node) or one rack at a time (rack); "
+                   "default: node")
+      ->check(CLI::IsMember({"node", "rack"}));
+  resize->add_option("--concurrency", args->concurrency,
+                     "How many to restart at once, 1 or more (default: 1); the server refuses "
+                     "(422) a number that would break QUORUM");
+  resize->add_flag("--wait", args->wait, "Wait until every node runs the new flavor");
+  // A bad count exits 64 before any request; 0 stays "not given" otherwise.
+  resize->callback([resize, args] {
+    if (resize->count("--concurrency") > 0 && args->concurrency < 1) {
+      throw CLI::ValidationError("--concurrency",
+                                 "must be 1 or more, got " + std::to_string(args->concurrency));
+    }
+  });
+  commands.add(resize, [&session, args] { return resize_cluster_flavor(session, *args); });
 }
 
 void add_cleanup(CLI::App& cluster, Session& session, CommandSet& commands) {
@@ -255,6 +302,7 @@ void add_cluster_action_commands(CLI::App& cluster, Session& session, CommandSet
   add_shrink(cluster, session, commands);
   add_replace_node(cluster, session, commands);
   add_resize_volume(cluster, session, commands);
+  add_resize_flavor(cluster, session, commands);
   add_cleanup(cluster, session, commands);
   add_backup(cluster, session, commands);
   add_restore(cluster, session, commands);

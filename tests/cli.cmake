@@ -5,6 +5,7 @@ add_executable(automat_cli_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_backup_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_actions_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_commands_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_resize_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_cluster_views_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_commands_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/unit/cli_errors_test.cc
