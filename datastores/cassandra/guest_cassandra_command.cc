@@ -77,7 +77,8 @@ std::vector<std::string> server_command(const ServerCommandSpec& spec) {
       "-Dcassandra.triggers_dir=" + spec.image_dir + "/conf/triggers",
       "-Dcassandra-foreground=yes",
       "-Dcassandra.jmx.local.port=" + std::to_string(spec.jmx_port),
-      "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+      "-Dcassandra.skip_wait_for_gossip_to_settle=" +
+          std::to_string(spec.settle_gossip ? kGossipSettlePolls : 0),
       "-Dcassandra.ring_delay_ms=" + std::to_string(spec.joining || !spec.replace_address.empty()
                                                         ? kJoinRingDelayMs
                                                         : kRingDelayMs),

@@ -46,6 +46,12 @@ struct ServerCommandSpec {
   // endpoint-collision shadow round (-Dcassandra.allow_unsafe_join), which
   // otherwise waits two ring delays for seeds that are not up yet.
   bool new_ring = false;
+  // A member of a serving ring starting again (a restart, a flavor
+  // resize): it opens CQL only once gossip settled (at least 5 s, at most
+  // kGossipSettlePolls polls), so a client it coordinates for right away
+  // does not find the other replicas still marked down (Unavailable at
+  // QUORUM). A new ring's nodes and a standalone node skip that wait.
+  bool settle_gossip = false;
   // A class archive the JVM maps at start (usable_archive of
   // server_archive_file); empty: none.
   std::string class_archive;
@@ -56,6 +62,7 @@ struct ServerCommandSpec {
 };
 
 inline constexpr int kRingDelayMs = 1000;
+inline constexpr int kGossipSettlePolls = 15;
 inline constexpr int kJoinRingDelayMs = 5000;
 
 // java <options> -Xms/-Xmx <heap> <1 GC thread each> -javaagent:<jamm>

@@ -95,6 +95,7 @@ void CassandraJvm::configure(const NodeSettings& settings) {
                                 0640);
   common::write_file_atomically(layout_.rackdc, render_rackdc(settings), 0640);
   bootstraps_ = settings.auto_bootstrap;
+  ring_member_ = !settings.standalone;
   new_ring_start_ = !settings.auto_bootstrap && !settings.initial_tokens.empty() &&
                     settings.replace_address.empty();
 }
@@ -217,6 +218,11 @@ void CassandraJvm::spawn(const std::string& replace_address) {
   spec.replace_address = replace_address;
   spec.joining = bootstraps_;
   spec.new_ring = new_ring_start_.exchange(false);
+  // Started before: Cassandra made its system keyspace then.
+  std::error_code ec;
+  const bool started_before = fs::exists(fs::path(layout_.data_dir) / "system", ec);
+  spec.settle_gossip =
+      ring_member_ && started_before && !spec.new_ring && spec.replace_address.empty();
   {
     std::lock_guard<std::mutex> lock(training_mu_);
     spec.archive_at_exit = std::exchange(record_server_archive_, "");

@@ -55,6 +55,8 @@ class CassandraJvm : public CassandraServer {
   // The last configure was a new ring's node (initial tokens, no bootstrap,
   // no replace): the next spawn skips the collision check, once.
   std::atomic<bool> new_ring_start_{false};
+  // The last configure was of a ring member (not a standalone node).
+  std::atomic<bool> ring_member_{false};
   std::mutex training_mu_;               // guards the two below
   std::string record_server_archive_;    // non-empty: the next spawn records to it
   std::string record_nodetool_archive_;  // non-empty: the next nodetool records to it

@@ -101,6 +101,15 @@ TEST(CassandraServerCommand, HeapGcJammAndJmx) {
   EXPECT_TRUE(contains(argv, "-Dcassandra-foreground=yes"));
 }
 
+TEST(CassandraServerCommand, ARingMemberStartingAgainOpensCqlOnlyOnceGossipSettled) {
+  EXPECT_TRUE(contains(server_command(spec()), "-Dcassandra.skip_wait_for_gossip_to_settle=0"));
+  auto again = spec();
+  again.settle_gossip = true;
+  const auto argv = server_command(again);
+  EXPECT_TRUE(contains(argv, "-Dcassandra.skip_wait_for_gossip_to_settle=15"));
+  EXPECT_FALSE(contains(argv, "-Dcassandra.skip_wait_for_gossip_to_settle=0"));
+}
+
 TEST(CassandraServerCommand, JoiningNodesWaitLongerForTheRingBeforeChoosingTokens) {
   auto joining = spec();
   joining.joining = true;
