@@ -115,8 +115,9 @@ Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluste
                               like.flavor_id, like.volume_size_gb));
   }
   strategy.assign_roles(cluster.nodes, nodes);
-  const db::Operation op =
+  db::Operation op =
       cluster_operation(ctx.tenant_id(), "cluster.grow", cluster.id, nodes_input(ids_of(nodes)));
+  op.warnings = strategy.grow_warnings(cluster, nodes.size(), like.volume_size_gb);
   const db::QuotaCharge quota =
       instances_charge(services_, static_cast<int64_t>(nodes.size()), like.volume_size_gb,
                        flavor_ram_mb(services_, like.flavor_id));

@@ -61,6 +61,14 @@ class ClusterStrategy {
   virtual void check_shrink(const db::Cluster& cluster,
                             const std::vector<std::string>& leaving) const = 0;
 
+  // What a grow of `cluster` by `added` nodes of `volume_gb` each should
+  // warn of (it still starts): for Cassandra, nodes whose volumes would be
+  // over 90 % full. Judged from the nodes' heartbeat details; none by default.
+  virtual std::vector<std::string> grow_warnings(const db::Cluster& /*cluster*/, size_t /*added*/,
+                                                 int /*volume_gb*/) const {
+    return {};
+  }
+
   // Throws common::Error with a message a user can act on when a rolling
   // restart of `cluster`'s nodes (every node of up to `concurrency` racks at
   // once when `by_rack`, else up to `concurrency` nodes) may not run:

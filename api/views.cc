@@ -194,6 +194,7 @@ json operation_view(const db::Operation& op) {
       {"step_name", op.step_name},
       {"message", op.message},
       {"errors", std::move(errors)},
+      {"warnings", op.warnings},
       {"created", op.created},
       {"updated", op.updated},
       {"started", optional_time(op.started)},
@@ -201,7 +202,11 @@ json operation_view(const db::Operation& op) {
   };
 }
 
-json operation_ref(const db::Operation& op) { return {{"id", op.id}, {"state", op.state}}; }
+json operation_ref(const db::Operation& op) {
+  json ref = {{"id", op.id}, {"state", op.state}};
+  if (!op.warnings.empty()) ref["warnings"] = op.warnings;
+  return ref;
+}
 
 json versions_document(const std::string& base_url) {
   json version = {

@@ -149,6 +149,9 @@ struct Operation {
   std::string step_name;
   std::string message;
   std::vector<HostError> errors;
+  // What the request was accepted with but a user should know (a grow that
+  // would fill the nodes' volumes); written with the operation.
+  std::vector<std::string> warnings;
   // What the request asked and what the steps have done: typed records
   // (proto/automat/operations.proto) kept as JSON; read and written only
   // through taskmanager/operation_data.h (workflows) and the API's

@@ -9,7 +9,7 @@ const std::string& operation_columns() {
       "o.id, o.tenant_id, o.type, o.resource_type, o.resource_id, o.state, o.progress, o.step,"
       " o.step_name, o.message, o.errors::text, o.input::text, o.checkpoint::text, o.owner, " +
       iso("o.created") + ", " + iso("o.updated") + ", " + iso("o.started") + ", " +
-      iso("o.finished");
+      iso("o.finished") + ", o.warnings::text";
   return columns;
 }
 
@@ -35,6 +35,9 @@ Operation operation_from(const pqxx::row& r) {
   op.updated = r[15].as<std::string>();
   op.started = opt_text(r[16]);
   op.finished = opt_text(r[17]);
+  for (const auto& w : nlohmann::json::parse(r[18].as<std::string>())) {
+    if (w.is_string()) op.warnings.push_back(w.get<std::string>());
+  }
   return op;
 }
 
@@ -47,11 +50,12 @@ nlohmann::json errors_json(const std::vector<HostError>& errors) {
 void insert_operation(pqxx::transaction_base& t, const Operation& op) {
   t.exec_params(
       "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, state, progress,"
-      " step, step_name, message, errors, input, checkpoint)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb)",
+      " step, step_name, message, errors, input, checkpoint, warnings)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb,"
+      " $14::jsonb)",
       op.id, op.tenant_id, op.type, op.resource_type, op.resource_id, op.state, op.progress,
       op.step, op.step_name, op.message, errors_json(op.errors).dump(), op.input.dump(),
-      op.checkpoint.dump());
+      op.checkpoint.dump(), nlohmann::json(op.warnings).dump());
 }
 
 }  // namespace automat::db::pg

@@ -7,6 +7,7 @@
 #include "datastores/cassandra/api_strategy.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/common_cluster_actions.h"
+#include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_node_role.h"
 
 namespace automat::datastores::cassandra {
@@ -42,6 +43,22 @@ void CassandraClusterStrategy::check_shrink(const db::Cluster& cluster,
   if (auto why = shrink_refusal(shrink_members(cluster.nodes), leaving)) {
     throw common::unprocessable("cannot shrink cluster " + cluster.name + ": " + *why);
   }
+}
+
+std::vector<std::string> CassandraClusterStrategy::grow_warnings(const db::Cluster& cluster,
+                                                                 size_t added,
+                                                                 int volume_gb) const {
+  std::vector<GrowingNode> nodes;
+  for (const auto& n : cluster.nodes) {
+    GrowingNode g;
+    g.name = n.instance.name.empty() ? n.instance_id : n.instance.name;
+    const auto report = node_report(n.detail, n.instance_id);
+    if (report && report->has_load_bytes()) g.load_bytes = report->load_bytes();
+    g.used_bytes = n.instance.volume_used_bytes;
+    g.total_bytes = n.instance.volume_total_bytes;
+    nodes.push_back(std::move(g));
+  }
+  return grow_disk_warnings(nodes, added, int64_t(volume_gb) << 30);
 }
 
 void CassandraClusterStrategy::check_rolling_restart(const db::Cluster& cluster, bool by_rack,

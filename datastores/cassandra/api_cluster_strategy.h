@@ -26,6 +26,9 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
   // 422 with shrink_refusal()'s message.
   void check_shrink(const db::Cluster& cluster,
                     const std::vector<std::string>& leaving) const override;
+  // grow_disk_warnings() (common_shrink_checks.h) of the nodes' reports.
+  std::vector<std::string> grow_warnings(const db::Cluster& cluster, size_t added,
+                                         int volume_gb) const override;
   // 422 with rolling_restart_refusal()'s message.
   void check_rolling_restart(const db::Cluster& cluster, bool by_rack,
                              int concurrency) const override;

@@ -1,6 +1,7 @@
 #include "datastores/cassandra/common_shrink_checks.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -298,6 +299,34 @@ std::optional<std::string> rolling_restart_refusal(const std::vector<ShrinkMembe
     return why + "; use concurrency " + std::to_string(tolerated) + " or less";
   }
   return std::nullopt;
+}
+
+std::vector<std::string> grow_disk_warnings(const std::vector<GrowingNode>& nodes, size_t added,
+                                            int64_t new_volume_bytes) {
+  std::vector<std::string> out;
+  double load = 0;
+  for (const auto& n : nodes) {
+    load += double(n.load_bytes.value_or(0));
+    if (!n.used_bytes || !n.total_bytes || *n.total_bytes <= 0) continue;
+    const double share = double(*n.used_bytes) / double(*n.total_bytes);
+    if (share < kGrowFullShare) continue;
+    out.push_back("node " + n.name + "'s volume is " + std::to_string(std::lround(share * 100)) +
+                  " % full (" + human_bytes(double(*n.used_bytes)) + " of " +
+                  human_bytes(double(*n.total_bytes)) +
+                  "): the grow's cleanup rewrites its data and may run out of room; grow the "
+                  "volumes first (resize_volume)");
+  }
+  const size_t after = nodes.size() + added;
+  if (added > 0 && after > 0 && new_volume_bytes > 0) {
+    const double each = load / double(after);
+    if (each >= kGrowFullShare * double(new_volume_bytes)) {
+      out.push_back("each new node would take about " + human_bytes(each) + " of the ring's " +
+                    human_bytes(load) + " of data, over 90 % of its " +
+                    human_bytes(double(new_volume_bytes)) +
+                    " volume; grow the volumes first (resize_volume) or add more nodes");
+    }
+  }
+  return out;
 }
 
 std::vector<ShrinkMember> shrink_members(const std::vector<db::Node>& nodes) {

@@ -73,6 +73,24 @@ ShrinkVerdict shrink_verdict(const std::vector<ShrinkMember>& members,
 std::optional<std::string> rolling_restart_refusal(const std::vector<ShrinkMember>& members,
                                                    bool by_rack, int concurrency);
 
+// A node of a ring about to grow, as its last heartbeat reported it.
+struct GrowingNode {
+  std::string name;
+  std::optional<int64_t> load_bytes;   // its Cassandra load
+  std::optional<int64_t> used_bytes;   // its volume's use
+  std::optional<int64_t> total_bytes;  // and size
+};
+// Above this share of its volume a node is flagged (kVolumeFullPercent).
+inline constexpr double kGrowFullShare = 0.9;
+// What a grow by `added` nodes, each with a volume of `new_volume_bytes`,
+// should warn of (it still runs): a node whose volume is already over 90 %
+// full (the grow's cleanup rewrites its SSTables and needs room), and new
+// nodes that would start over 90 % full: each takes about the ring's load
+// spread over every node after the grow. Nodes without a report count for
+// nothing; an empty answer is no warning.
+std::vector<std::string> grow_disk_warnings(const std::vector<GrowingNode>& nodes, size_t added,
+                                            int64_t new_volume_bytes);
+
 // A cluster's live nodes as the shrink checks see them (name, dc, rack and
 // the report decoded from the last heartbeat detail by node_report(),
 // common_node_report.h).

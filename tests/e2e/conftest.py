@@ -194,7 +194,8 @@ class Stack:
                     self.cassandra_version, "--manager", "cassandra", "--image-location",
                     self.cassandra_image, "--enable-cluster", "--min-ram", "1024")
         for fid, name, ram, vcpus, disk in (("1", "m1.tiny", 512, 1, 5),
-                                            ("2", "m1.small", 1024, 1, 10)):
+                                            ("2", "m1.small", 1024, 1, 10),
+                                            ("3", "m1.medium", 2048, 2, 20)):
             self.manage("flavor", "create", "--id", fid, "--name", name, "--ram", str(ram),
                         "--vcpus", str(vcpus), "--disk", str(disk))
         self.tenants = {"a": self.make_tenant("e2e-a"), "b": self.make_tenant("e2e-b")}

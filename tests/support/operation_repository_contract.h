@@ -41,6 +41,7 @@ inline Made make(db::InstanceRepository& instances, const db::Instance& model,
   m.op.resource_type = "instance";
   m.op.resource_id = m.instance.id;
   m.op.input = {{"name", name}};
+  m.op.warnings = {"warned of '" + name + "'"};
   instances.create_with_operation(m.instance, m.op);
   return m;
 }
@@ -80,6 +81,7 @@ inline void check_operation_repository_contract(db::InstanceRepository& instance
   EXPECT_FALSE(fresh->owner);
   EXPECT_EQ(fresh->input, nlohmann::json({{"name", "contract-a"}}));
   EXPECT_EQ(fresh->checkpoint, nlohmann::json::object());
+  EXPECT_EQ(fresh->warnings, std::vector<std::string>{"warned of 'contract-a'"});
   EXPECT_FALSE(ops.find(other_tenant_id, a.op.id)) << "another tenant's operation";
   EXPECT_TRUE(ops.find_any(a.op.id));
   EXPECT_FALSE(ops.find_any(common::crypto::uuid4()));

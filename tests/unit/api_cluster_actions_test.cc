@@ -79,6 +79,38 @@ TEST(ClusterGrow, SeedFormAndDefaultRack) {
   EXPECT_EQ(body_of(r)["cluster"]["instances"][2]["rack"], "r2");
 }
 
+TEST(ClusterGrow, AGrowThatWouldFillTheNewNodesVolumesWarnsInItsOperation) {
+  ClusterTestEnv env;
+  // Three 2 GB nodes holding 3 GiB each: a fourth would take about 2.25 GiB.
+  proto::cassandra::NodeReport report;
+  report.mutable_ring();
+  *report.mutable_keyspaces()->add_keyspaces() = testing::cassandra_keyspace(
+      "system_distributed", "SimpleStrategy", {{"replication_factor", "3"}});
+  report.set_load_bytes(int64_t(3) << 30);
+  report.set_free_disk_bytes(int64_t(1) << 30);
+  const std::string id =
+      active_cluster(env, {"r1", "r1", "r1"}, datastores::cassandra::stored_detail(report));
+  const Response r = env.post("/clusters/" + id, {{"grow", {json::object()}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  const json warnings = body_of(r)["operation"]["warnings"];
+  ASSERT_EQ(warnings.size(), 1u) << r.body;
+  EXPECT_NE(warnings[0].get<std::string>().find(
+                "each new node would take about 2.2 GiB of the ring's 9.0 GiB of data, over 90 %"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(stored_op(env, r).warnings, warnings.get<std::vector<std::string>>());
+  const Response shown = env.get("/operations/" + r.operation_id);
+  EXPECT_EQ(body_of(shown)["operation"]["warnings"], warnings) << shown.body;
+  // An ordinary grow warns of nothing.
+  ClusterTestEnv calm;
+  const std::string small = active_cluster(calm, {"r1", "r1", "r1"});
+  const Response ok = calm.post("/clusters/" + small, {{"grow", {json::object()}}});
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_FALSE(body_of(ok)["operation"].contains("warnings")) << ok.body;
+  EXPECT_EQ(body_of(calm.get("/operations/" + ok.operation_id))["operation"]["warnings"],
+            json::array());
+}
+
 TEST(ClusterGrow, RefusesOtherFlavorVolumeOrTooManyNodes) {
   ClusterTestEnv env;
   const std::string id = active_cluster(env, {"r1"});

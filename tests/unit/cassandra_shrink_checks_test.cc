@@ -349,5 +349,33 @@ TEST(CassandraRollingRestart, NoKeyspacesReportedYetIsRetryShortly) {
             "no node has reported its keyspaces yet; retry shortly");
 }
 
+TEST(CassandraGrowDisk, NewNodesThatWouldStartOver90PercentFullAreWarnedOf) {
+  // 3 nodes of 1.5 GiB each, one more of 2 GiB: each takes ~1.1 GiB, fine.
+  std::vector<GrowingNode> ring;
+  for (const std::string name : {"ring-1", "ring-2", "ring-3"}) {
+    ring.push_back({name, int64_t(1.5 * kGiB), int64_t(1.6 * kGiB), int64_t(2 * kGiB)});
+  }
+  EXPECT_TRUE(grow_disk_warnings(ring, 1, int64_t(2 * kGiB)).empty());
+  // Each held 3 GiB: 9 GiB over 4 nodes is 2.25 GiB each, over 90 % of 2 GiB.
+  for (auto& n : ring) n.load_bytes = int64_t(3 * kGiB);
+  const auto warnings = grow_disk_warnings(ring, 1, int64_t(2 * kGiB));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "each new node would take about 2.2 GiB of the ring's 9.0 GiB of data, over 90 % of "
+            "its 2.0 GiB volume; grow the volumes first (resize_volume) or add more nodes");
+}
+
+TEST(CassandraGrowDisk, ANodeAlreadyOver90PercentFullIsWarnedOfAndUnreportedOnesCountForNothing) {
+  std::vector<GrowingNode> ring = {
+      {"ring-1", int64_t(0.5 * kGiB), int64_t(1.9 * kGiB), int64_t(2 * kGiB)},
+      {"ring-2", std::nullopt, std::nullopt, std::nullopt},
+      {"ring-3", int64_t(0.5 * kGiB), int64_t(1.0 * kGiB), int64_t(2 * kGiB)}};
+  const auto warnings = grow_disk_warnings(ring, 2, int64_t(2 * kGiB));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "node ring-1's volume is 95 % full (1.9 GiB of 2.0 GiB): the grow's cleanup rewrites "
+            "its data and may run out of room; grow the volumes first (resize_volume)");
+}
+
 }  // namespace
 }  // namespace automat::datastores::cassandra
