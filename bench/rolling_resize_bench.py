@@ -165,6 +165,9 @@ class Client(threading.Thread):
         self.session = session
         self.read = session.prepare(f"SELECT pad FROM {KEYSPACE}.rows WHERE id = ?")
         self.write = session.prepare(f"UPDATE {KEYSPACE}.rows SET pad = ? WHERE id = ?")
+        # Both may run twice: the driver then retries one on the next host
+        # when its connection to a node that is stopping drops.
+        self.read.is_idempotent = self.write.is_idempotent = True
         self.done = threading.Event()
         self.samples = []
         self.logged = 0
