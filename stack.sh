@@ -304,6 +304,7 @@ Now:
   automat instance create mycopy --flavor m1.tiny --size 1 --backup <backup id> --wait
   automat instance resize mydb --size 2 --wait            # the volume grows online
   automat cluster create ring --datastore cassandra --flavor m1.small --size 1 --nodes 3 --rack rack1 --rack rack2 --wait
+  automat cluster resize ring --flavor m1.medium --wait   # a rolling restart that keeps QUORUM
 
 ./unstack.sh stops it all.
 EOF

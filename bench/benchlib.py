@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -66,3 +67,32 @@ def cluster_view(cluster_id):
     if status != 200:
         raise SystemExit(f"GET cluster {cluster_id} answered {status}: {body}")
     return body["cluster"]
+
+
+def wait_cluster_active(cluster_id, start, timeout):
+    """(seconds since `start`, view) once the cluster is ACTIVE with task
+    NONE; exits when it disappears, goes ERROR or takes over `timeout` s."""
+    while time.monotonic() - start < timeout:
+        c = cluster_view(cluster_id)
+        if c is None:
+            raise SystemExit(f"cluster {cluster_id} disappeared")
+        if c["status"] == "ACTIVE" and c["task"]["name"] == "NONE":
+            return time.monotonic() - start, c
+        if c["status"] == "ERROR" and c["task"]["name"] == "NONE":
+            raise SystemExit(f"cluster {cluster_id} went ERROR: {c}")
+        time.sleep(0.25)
+    raise SystemExit(f"cluster {cluster_id} not ACTIVE after {timeout} s")
+
+
+def delete_cluster(cluster_id, timeout=600):
+    """DELETE /clusters/{id}, then waits (up to `timeout` s) until it is gone;
+    says so when it is not."""
+    status, body = api("DELETE", f"/clusters/{cluster_id}")
+    if status not in (202, 404):
+        log(f"delete of cluster {cluster_id} answered {status}: {body}")
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and cluster_view(cluster_id) is not None:
+        time.sleep(0.5)
+    if cluster_view(cluster_id) is not None:
+        log(f"cluster {cluster_id} still there {timeout} s after its delete")

@@ -38,7 +38,8 @@ from cassandra.cluster import Cluster
 from cassandra.concurrent import execute_concurrent_with_args
 from cassandra.query import SimpleStatement
 
-from benchlib import ROOT, api, cluster_view, log, storage_driver  # bench/ is on sys.path
+from benchlib import (ROOT, api, delete_cluster, log, storage_driver,
+                      wait_cluster_active)  # bench/ is on sys.path
 
 ROWS = int(os.environ.get("BENCH_ROWS", "180000"))
 ROW_BYTES = int(os.environ.get("BENCH_ROW_BYTES", "10240"))  # random, so incompressible
@@ -49,17 +50,7 @@ KEYSPACE = "bench_backup"
 
 
 def wait_cluster(cluster_id, start):
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        c = cluster_view(cluster_id)
-        if c is None:
-            raise SystemExit(f"cluster {cluster_id} disappeared")
-        if c["status"] == "ACTIVE" and c["task"]["name"] == "NONE":
-            return time.monotonic() - start, c
-        if c["status"] == "ERROR" and c["task"]["name"] == "NONE":
-            raise SystemExit(f"cluster {cluster_id} went ERROR: {c}")
-        time.sleep(0.25)
-    raise SystemExit(f"cluster {cluster_id} not ACTIVE after {TIMEOUT} s")
+    return wait_cluster_active(cluster_id, start, TIMEOUT)
 
 
 def create(body):
@@ -69,13 +60,6 @@ def create(body):
     cluster_id = answer["cluster"]["id"]
     seconds, view = wait_cluster(cluster_id, start)
     return cluster_id, seconds, view
-
-
-def delete(cluster_id):
-    api("DELETE", f"/clusters/{cluster_id}")
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and cluster_view(cluster_id) is not None:
-        time.sleep(1)
 
 
 def backup(cluster_id, name):
@@ -218,7 +202,7 @@ def main():
     finally:
         for c in (restored_id, source_id):
             if c:
-                delete(c)
+                delete_cluster(c)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import os
 import statistics
 import time
 
-from benchlib import api, cluster_view as view, log  # bench/, this script's folder, is on sys.path
+from benchlib import api, cluster_view as view, delete_cluster, log  # bench/, this script's folder, is on sys.path
 
 FLAVOR = os.environ.get("BENCH_CASSANDRA_FLAVOR", "2")
 VERSION = os.environ.get("BENCH_CASSANDRA_VERSION")
@@ -93,18 +93,6 @@ def act(cluster_id, body, size):
         raise SystemExit(f"{list(body)[0]} answered {status}: {answer}")
 
 
-def delete(cluster_id):
-    status, body = api("DELETE", f"/clusters/{cluster_id}")
-    if status not in (202, 404):
-        log(f"delete of cluster {cluster_id} answered {status}: {body}")
-        return
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and view(cluster_id) is not None:
-        time.sleep(0.5)
-    if view(cluster_id) is not None:
-        log(f"cluster {cluster_id} still there 300 s after its delete")
-
-
 def jvm_rss_mb(node_id):
     """VmRSS of the node's Cassandra JVM (the java process whose command line
     names the node's instance directory), in MB."""
@@ -136,7 +124,7 @@ def sequential(made):
         for size in (2, 3) if i == 0 else ():
             grows.append(act(cluster_id, {"grow": [node(RACKS[size - 1])]}, size))
             log(f"  grown to {size} after {grows[-1]:.1f} s")
-        delete(cluster_id)
+        delete_cluster(cluster_id, 300)
         made.remove(cluster_id)
     return ones, grows
 
@@ -150,7 +138,7 @@ def parallel(made):
         threes.append(three)
         log(f"  3 nodes ACTIVE after {three:.1f} s")
         if i + 1 < REPEAT:
-            delete(cluster_id)
+            delete_cluster(cluster_id, 300)
             made.remove(cluster_id)
     rss = [jvm_rss_mb(n["id"]) for n in view(cluster_id)["instances"]]
     log("  JVM RSS: " + ", ".join(f"{r:.0f} MB" for r in rss))
@@ -160,7 +148,7 @@ def parallel(made):
                    if n["rack"] == "rack1" and not n["seed"])
     shrink = act(cluster_id, {"shrink": [{"id": leaving}]}, 3)
     log(f"  shrunk to 3 after {shrink:.1f} s")
-    delete(cluster_id)
+    delete_cluster(cluster_id, 300)
     made.remove(cluster_id)
     return threes, rss, grow, shrink
 
@@ -176,7 +164,7 @@ def main():
         threes, rss, grow, shrink = parallel(made)
     finally:
         for cluster_id in made:
-            delete(cluster_id)
+            delete_cluster(cluster_id, 300)
     one, three = statistics.median(ones), statistics.median(threes)
     baseline = ones[0] + sum(grows)
     print(f"| Cassandra 1-node cluster: POST → ACTIVE (one node's start), median of {REPEAT} |"

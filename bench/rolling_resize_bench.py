@@ -47,7 +47,7 @@ from cassandra.concurrent import execute_concurrent_with_args
 from cassandra.policies import DCAwareRoundRobinPolicy, TokenAwarePolicy
 from cassandra.query import SimpleStatement
 
-from benchlib import api, cluster_view, log  # bench/, this script's folder, is on sys.path
+from benchlib import api, delete_cluster, log, wait_cluster_active  # bench/, this script's folder, is on sys.path
 
 SMALL = os.environ.get("BENCH_CASSANDRA_FLAVOR", "2")
 BIG = os.environ.get("BENCH_RESIZE_FLAVOR")  # None: the next flavor by RAM
@@ -80,16 +80,7 @@ def next_larger(catalog, flavor_id):
 
 def wait_active(cluster_id, start):
     """(seconds from `start`, view) once the cluster is ACTIVE with task NONE."""
-    while time.monotonic() - start < TIMEOUT:
-        c = cluster_view(cluster_id)
-        if c is None:
-            raise SystemExit(f"cluster {cluster_id} disappeared")
-        if c["status"] == "ACTIVE" and c["task"]["name"] == "NONE":
-            return time.monotonic() - start, c
-        if c["status"] == "ERROR" and c["task"]["name"] == "NONE":
-            raise SystemExit(f"cluster {cluster_id} went ERROR: {c}")
-        time.sleep(0.25)
-    raise SystemExit(f"cluster {cluster_id} not ACTIVE after {TIMEOUT} s")
+    return wait_cluster_active(cluster_id, start, TIMEOUT)
 
 
 def create(made):
@@ -108,18 +99,6 @@ def create(made):
     seconds, view = wait_active(cluster_id, start)
     log(f"  ACTIVE after {seconds:.1f} s")
     return view
-
-
-def delete(cluster_id):
-    status, body = api("DELETE", f"/clusters/{cluster_id}")
-    if status not in (202, 404):
-        log(f"delete of cluster {cluster_id} answered {status}: {body}")
-        return
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and cluster_view(cluster_id) is not None:
-        time.sleep(0.5)
-    if cluster_view(cluster_id) is not None:
-        log(f"cluster {cluster_id} still there 300 s after its delete")
 
 
 def connect(view):
@@ -233,7 +212,7 @@ def jvms(view):
         if not args[0].endswith(b"java"):
             continue
         for n in view["instances"]:
-            if any(f"/instances/{n['id']}/cassandra/".encode() in a for a in args):
+            if any(f"/instances/{n['id']}/".encode() in a for a in args):
                 xmx = next((a[4:].decode() for a in args if a.startswith(b"-Xmx")), "?")
                 found[n["id"]] = (int(entry), xmx)
     return found
@@ -367,7 +346,7 @@ def main():
         if cluster:
             cluster.shutdown()
         for cluster_id in made:
-            delete(cluster_id)
+            delete_cluster(cluster_id)
 
 
 if __name__ == "__main__":
