@@ -630,7 +630,8 @@ def lifecycle(ring, create_op):
     # An action Cassandra does not have is named as such.
     resp = cluster_action(tenant, ring.id, {"restart": {}}, path="/action")
     assert resp.status == 400, f"an unknown action answered {resp.status}: {resp.text}"
-    assert "use one of grow, shrink, replace_node, resize_volume, restore, cleanup" in resp.fault()[2], resp.text
+    assert ("use one of grow, shrink, replace_node, resize_volume, resize, restore, cleanup"
+            in resp.fault()[2]), resp.text
 
     # 6. kill -9 a node's JVM; replace it; every row still readable.
     pid = jvm_pid(ring.dir(victim["id"]))
