@@ -416,12 +416,13 @@ def lifecycle(ring, create_op):
     #     13): rack1's two nodes may hold two of a range's three replicas,
     #     and so may any two nodes.
     for body, why in (
+            # Which keyspace and factor the reason names depends on the
+            # nodes' last reports (cached up to a minute): e2e_ring at 3, or
+            # system_auth at 2 from before the third node secured it.
             ({"flavorRef": BIGGER, "by": "rack"},
-             # (which keyspace it names depends on which the nodes had
-             # reported: system_auth and e2e_ring both keep 3)
-             "restarting every node of 1 rack at a time could stop 2 of the 3 replicas"),
+             "restarting every node of 1 rack at a time could stop"),
             ({"flavorRef": BIGGER, "concurrency": 2},
-             "restarting 2 nodes at a time could stop 2 of the 3 replicas")):
+             "restarting 2 nodes at a time could stop")):
         resp = cluster_action(tenant, ring.id, {"resize": body}, path="/action")
         assert resp.status == 422 and why in resp.text, (body, resp.status, resp.text)
     assert ring.view()["task"]["name"] == "NONE"
