@@ -44,10 +44,13 @@ NodePhase::Turn NodePhase::by_zones(int n) {
   return [count](const std::vector<db::Node>& pending) {
     // The zones in progress (a node there shows a phase), then the others
     // in the pending order.
-    std::vector<std::pair<std::string, std::string>> zones;
-    auto add = [&zones](const db::Node& node) {
-      const std::pair<std::string, std::string> zone{node.region.value_or(""), node.zone};
-      if (std::find(zones.begin(), zones.end(), zone) == zones.end()) zones.push_back(zone);
+    using Zone = std::pair<std::string, std::string>;  // region, zone
+    auto zone_of = [](const db::Node& node) { return Zone{node.region.value_or(""), node.zone}; };
+    std::vector<Zone> zones;
+    auto add = [&](const db::Node& node) {
+      if (std::find(zones.begin(), zones.end(), zone_of(node)) == zones.end()) {
+        zones.push_back(zone_of(node));
+      }
     };
     for (const auto& node : pending) {
       if (!node.phase.empty()) add(node);
@@ -56,8 +59,7 @@ NodePhase::Turn NodePhase::by_zones(int n) {
     zones.resize(std::min(count, zones.size()));
     std::vector<db::Node> out;
     for (const auto& node : pending) {
-      const std::pair<std::string, std::string> zone{node.region.value_or(""), node.zone};
-      if (std::find(zones.begin(), zones.end(), zone) != zones.end()) out.push_back(node);
+      if (std::find(zones.begin(), zones.end(), zone_of(node)) != zones.end()) out.push_back(node);
     }
     return out;
   };
