@@ -5,7 +5,9 @@
 # ports, so it never touches a developer's stack (.automat/). Arguments go to
 # ctest, e.g.
 #   ./run_tests.sh -R e2e        only the end-to-end group
-#   ./run_tests.sh -L unit -j2   unit tests, two at a time (starts no service)
+#   ./run_tests.sh -L unit -j2   unit tests, two at a time: builds only the unit
+#                                test binaries, installs, downloads and starts
+#                                nothing on a configured tree
 # Exits with ctest's status; stops everything it started on the way out.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
@@ -67,27 +69,60 @@ pick_ports() {
   done
 }
 
-# True when the ctest arguments select the unit label only (-L unit, -L
-# '^unit$'): those tests need no PostgreSQL, RabbitMQ, S3 server or Cassandra
-# image.
+# True when the ctest arguments select the unit label only (-L unit,
+# -L '^unit$', -Lunit, --label-regex=unit): those tests need no PostgreSQL,
+# RabbitMQ, S3 server or Cassandra image, and only the unit test binaries
+# (target automat_unit_tests, tests/CMakeLists.txt) are built for them.
 unit_only() {
-  local prev="" arg
+  local prev="" arg label
   for arg in "$@"; do
-    if [ "$prev" = "-L" ] || [ "$prev" = "--label-regex" ]; then
-      case $arg in unit | '^unit$') return 0 ;; esac
-    fi
+    label=""
+    case $arg in
+      -L | --label-regex) ;;
+      -L*) label=${arg#-L} ;;
+      --label-regex=*) label=${arg#--label-regex=} ;;
+      *) if [ "$prev" = "-L" ] || [ "$prev" = "--label-regex" ]; then label=$arg; fi ;;
+    esac
+    case $label in unit | '^unit$') return 0 ;; esac
     prev=$arg
   done
   return 1
 }
 
+# True when some test the ctest arguments select is labelled integration or
+# e2e (asked of ctest itself, so -R patterns that pick only unit tests start
+# nothing either).
+needs_services() {
+  ctest --test-dir "$BUILD_DIR" --show-only=json-v1 "$@" </dev/null | python3 -c '
+import json, sys
+tests = json.load(sys.stdin).get("tests", [])
+for test in tests:
+    for prop in test.get("properties", []):
+        if prop["name"] == "LABELS" and set(prop["value"]) & {"integration", "e2e"}:
+            sys.exit(0)
+sys.exit(1)'
+}
+
 main() {
+  if unit_only "$@"; then
+    # On a configured tree nothing is installed: the unit tests need only
+    # what built them.
+    if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+      echo "==> Installing missing packages"
+      scripts/install_deps.sh
+    fi
+    echo "==> Building the unit tests"
+    BUILD_DIR=$BUILD_DIR scripts/build.sh automat_unit_tests
+    echo "==> ctest (unit tests: no services started, nothing downloaded)"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure "$@" </dev/null
+    return
+  fi
   echo "==> Installing missing packages"
   scripts/install_deps.sh
   echo "==> Building"
   BUILD_DIR=$BUILD_DIR scripts/build.sh
-  if unit_only "$@"; then
-    echo "==> ctest (unit tests: no services started)"
+  if ! needs_services "$@"; then
+    echo "==> ctest (only unit tests selected: no services started)"
     ctest --test-dir "$BUILD_DIR" --output-on-failure "$@" </dev/null
     return
   fi
