@@ -3,7 +3,8 @@
 // "backups/<id>/node-1/data.tar", each stored with the SHA-256 of its bytes
 // and verified on every read. Drivers: a directory (storage/file_storage.h)
 // and any S3-compatible endpoint (storage/s3_storage.h); [backup_storage]
-// driver in automat.conf picks one (storage/storage_factory.h).
+// driver in automat.conf picks one (make_backup_storage in
+// storage/storage_settings.h).
 //
 // Keys are relative paths: non-empty segments separated by '/', no "." or
 // ".." segment, no leading '/', at most 1024 bytes, printable ASCII only,
