@@ -8,6 +8,11 @@
 
 namespace automat::common {
 
+// GuestEnvelope.method of a Heartbeat (its payload): the one method guests
+// send today, named once for the guest that sends it and the conductor that
+// routes it.
+inline constexpr const char* kHeartbeatMethod = "heartbeat";
+
 // Fills env.signature from the other fields.
 void sign_envelope(proto::GuestEnvelope& env, const std::string& signing_key);
 // True when env.signature matches `signing_key` (constant-time compare).

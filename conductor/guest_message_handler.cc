@@ -12,7 +12,6 @@
 namespace automat::conductor {
 namespace {
 
-constexpr const char* kHeartbeatMethod = "heartbeat";
 // Bounds the signing-key cache; past it the cache starts over.
 constexpr size_t kMaxCachedKeys = 100000;
 
@@ -74,7 +73,7 @@ std::optional<db::HeartbeatRecord> GuestMessageHandler::decode(const std::string
                       {{"instance", env.instance_id()}, {"method", env.method()}});
     return std::nullopt;
   }
-  if (env.method() == kHeartbeatMethod) return decode_heartbeat(env);
+  if (env.method() == common::kHeartbeatMethod) return decode_heartbeat(env);
   common::log::warn("conductor.method_unknown",
                     {{"instance", env.instance_id()}, {"method", env.method()}});
   return std::nullopt;

@@ -76,7 +76,7 @@ void HeartbeatPublisher::run() {
 proto::GuestEnvelope HeartbeatPublisher::make_envelope(const proto::Heartbeat& heartbeat) {
   proto::GuestEnvelope env;
   env.set_instance_id(instance_id_);
-  env.set_method("heartbeat");
+  env.set_method(common::kHeartbeatMethod);
   {
     std::lock_guard<std::mutex> lock(sent_mu_);
     last_sent_us_ = std::max(common::to_micros(clock_.now()), last_sent_us_ + 1);
