@@ -53,8 +53,7 @@ db::DatastoreVersion resolve_version(const InstanceCreateRequest& req, const db:
 
 }  // namespace
 
-CreatePlan resolve_create(InstanceCreateRequest request, const nlohmann::json& instance_body,
-                          const ApiServices& services) {
+CreatePlan resolve_create(InstanceCreateRequest request, const ApiServices& services) {
   db::CatalogRepository& catalog = *services.catalog;
   CreatePlan plan{std::move(request), {}, {}};
   plan.flavor = resolve_flavor(plan.request.flavor_ref, catalog);
@@ -67,7 +66,7 @@ CreatePlan resolve_create(InstanceCreateRequest request, const nlohmann::json& i
     throw common::bad_request("datastore '" + ds.name + "' (manager '" + plan.version.manager +
                               "') is not served by this API");
   }
-  strategy->validate_instance_create(instance_body, plan.flavor, plan.version);
+  strategy->validate_instance_create(plan.request, plan.flavor, plan.version);
   return plan;
 }
 

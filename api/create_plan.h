@@ -18,9 +18,7 @@ struct CreatePlan {
 
 // Throws common::Error(kBadRequest) naming the field when the flavor,
 // datastore or version is unknown, the version is inactive, no strategy
-// serves its manager, or the strategy refuses `instance_body` (the
-// "instance" object of the request).
-CreatePlan resolve_create(InstanceCreateRequest request, const nlohmann::json& instance_body,
-                          const ApiServices& services);
+// serves its manager, or the strategy refuses the request.
+CreatePlan resolve_create(InstanceCreateRequest request, const ApiServices& services);
 
 }  // namespace automat::api

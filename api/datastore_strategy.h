@@ -1,9 +1,9 @@
 #pragma once
 // A datastore's API face: validates requests and fills defaults before
 // anything is written. Registered by manager name in datastores/api_registry.cc.
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/instance_request.h"
 #include "db/models.h"
 
 namespace automat::api {
@@ -11,9 +11,11 @@ namespace automat::api {
 class DatastoreStrategy {
  public:
   virtual ~DatastoreStrategy() = default;
-  // Checks an instance create for this datastore; throws common::Error
-  // (kBadRequest) naming the field. `body` is the "instance" object.
-  virtual void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
+  // Checks an instance create for this datastore (the parsed request: its
+  // databases and users, in the body's order); throws common::Error
+  // (kBadRequest) naming the field ("instance.databases[1].name").
+  virtual void validate_instance_create(const InstanceCreateRequest& request,
+                                        const db::Flavor& flavor,
                                         const db::DatastoreVersion& version) const = 0;
   // Checks that `flavor` suits an instance of `version` (a flavor resize),
   // throwing common::Error(kBadRequest) that names `field` and the floor

@@ -62,7 +62,7 @@ Response InstancesHandler::create(const RequestContext& ctx) const {
   const ApiLimits& limits = services_.limits;
   InstanceCreateRequest req =
       parse_instance_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
-  const CreatePlan plan = resolve_create(std::move(req), doc.at("instance"), services_);
+  const CreatePlan plan = resolve_create(std::move(req), services_);
 
   const auto restore = resolve_restore_point(doc.at("instance"), plan, services_, ctx.tenant_id());
 

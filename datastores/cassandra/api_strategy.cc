@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 #include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::datastores::cassandra {
 namespace {
-
-using nlohmann::json;
 
 constexpr size_t kMaxKeyspaceName = 48;
 
@@ -19,30 +19,15 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The string member `key` of `obj`, or "" when absent or not a string.
-std::string text(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The array member `key` of `obj`, or an empty array.
-const json& items(const json& obj, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_array() ? *it : kEmpty;
-}
-
 bool keyspace_chars(const std::string& name) {
   return std::all_of(name.begin(), name.end(),
                      [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
-void check_keyspaces(const json& body) {
-  const json& list = items(body, "databases");
+void check_keyspaces(const std::vector<api::DatabaseSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_object()) continue;
     const std::string field = "instance.databases[" + std::to_string(i) + "].name";
-    const std::string name = text(list[i], "name");
+    const std::string& name = list[i].name;
     if (name.empty() || name.size() > kMaxKeyspaceName || !keyspace_chars(name)) {
       throw common::bad_request(field + " " + common::in_quotes(name) +
                                 " is not a valid Cassandra keyspace name: use 1 to 48 "
@@ -56,11 +41,9 @@ void check_keyspaces(const json& body) {
   }
 }
 
-void check_users(const json& body) {
-  const json& list = items(body, "users");
+void check_users(const std::vector<api::UserSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_object()) continue;
-    const std::string name = text(list[i], "name");
+    const std::string& name = list[i].name;
     if (lower(name) == "cassandra") {
       throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
                                 common::in_quotes(name) + " is reserved by Cassandra");
@@ -80,12 +63,12 @@ void check_node_ram(const db::Flavor& flavor, const db::DatastoreVersion& versio
                             " MB (never less than 1 GB); choose a larger flavor");
 }
 
-void CassandraApiStrategy::validate_instance_create(const nlohmann::json& body,
+void CassandraApiStrategy::validate_instance_create(const api::InstanceCreateRequest& request,
                                                     const db::Flavor& flavor,
                                                     const db::DatastoreVersion& version) const {
   check_node_ram(flavor, version, "instance.flavorRef");
-  check_keyspaces(body);
-  check_users(body);
+  check_keyspaces(request.databases);
+  check_users(request.users);
 }
 
 }  // namespace automat::datastores::cassandra

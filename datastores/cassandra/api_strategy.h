@@ -2,7 +2,6 @@
 // Cassandra's API face for single instances (POST /instances with datastore
 // cassandra: a one-node, secured ring), on top of the generic checks of
 // api/instance_request.h. The cluster rules are in api_cluster_strategy.h.
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/datastore_strategy.h"
@@ -25,7 +24,8 @@ void check_node_ram(const db::Flavor& flavor, const db::DatastoreVersion& versio
 //  - users named "cassandra" (the default superuser, dropped on create).
 class CassandraApiStrategy : public api::DatastoreStrategy {
  public:
-  void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
+  void validate_instance_create(const api::InstanceCreateRequest& request,
+                                const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
   // A node's RAM floor (check_node_ram), for a flavor resize.
   void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,

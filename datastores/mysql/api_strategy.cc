@@ -4,14 +4,13 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/client_text.h"
 #include "common/error.h"
 
 namespace automat::datastores::mysql {
 namespace {
-
-using nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kReservedDatabases = {"mysql", "information_schema",
                                                                 "performance_schema", "sys"};
@@ -36,19 +35,6 @@ bool contains(const std::array<std::string_view, N>& list, const std::string& va
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The string member `key` of `obj`, or "" when absent or not a string.
-std::string text(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The array member `key` of `obj`, or an empty array.
-const json& items(const json& obj, const char* key) {
-  static const json kEmpty = json::array();
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_array() ? *it : kEmpty;
-}
-
 void check_ram(const db::Flavor& flavor, const db::DatastoreVersion& version,
                const std::string& field) {
   const int needed = std::max(MysqlApiStrategy::kMinRamMb, version.min_ram_mb);
@@ -59,9 +45,9 @@ void check_ram(const db::Flavor& flavor, const db::DatastoreVersion& version,
                             std::to_string(needed) + " MB");
 }
 
-void check_charset(const json& db, const std::string& field) {
-  const std::string charset = lower(text(db, "character_set"));
-  const std::string collate = lower(text(db, "collate"));
+void check_charset(const api::DatabaseSpec& db, const std::string& field) {
+  const std::string charset = lower(db.character_set.value_or(""));
+  const std::string collate = lower(db.collate.value_or(""));
   if (!charset.empty() && !contains(kCharsets, charset)) {
     throw common::bad_request(field + ".character_set " + common::in_quotes(charset) +
                               " is not a MariaDB character set");
@@ -82,12 +68,10 @@ void check_charset(const json& db, const std::string& field) {
   }
 }
 
-void check_databases(const json& body) {
-  const json& list = items(body, "databases");
+void check_databases(const std::vector<api::DatabaseSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_object()) continue;
     const std::string field = "instance.databases[" + std::to_string(i) + "]";
-    const std::string name = text(list[i], "name");
+    const std::string& name = list[i].name;
     if (contains(kReservedDatabases, lower(name))) {
       throw common::bad_request(field + ".name " + common::in_quotes(name) +
                                 " is reserved by MariaDB");
@@ -96,11 +80,9 @@ void check_databases(const json& body) {
   }
 }
 
-void check_users(const json& body) {
-  const json& list = items(body, "users");
+void check_users(const std::vector<api::UserSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_object()) continue;
-    const std::string name = text(list[i], "name");
+    const std::string& name = list[i].name;
     if (contains(kReservedUsers, lower(name))) {
       throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
                                 common::in_quotes(name) + " is reserved by MariaDB");
@@ -110,12 +92,12 @@ void check_users(const json& body) {
 
 }  // namespace
 
-void MysqlApiStrategy::validate_instance_create(const nlohmann::json& body,
+void MysqlApiStrategy::validate_instance_create(const api::InstanceCreateRequest& request,
                                                 const db::Flavor& flavor,
                                                 const db::DatastoreVersion& version) const {
   check_ram(flavor, version, "instance.flavorRef");
-  check_databases(body);
-  check_users(body);
+  check_databases(request.databases);
+  check_users(request.users);
 }
 
 void MysqlApiStrategy::validate_flavor(const db::Flavor& flavor,

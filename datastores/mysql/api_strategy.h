@@ -1,7 +1,7 @@
 #pragma once
 // MySQL's API face (served by MariaDB): the checks an instance create must
 // pass for this datastore, on top of the generic ones of api/instance_request.h.
-#include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/datastore_strategy.h"
 #include "db/models.h"
@@ -20,7 +20,8 @@ class MysqlApiStrategy : public api::DatastoreStrategy {
  public:
   static constexpr int kMinRamMb = 512;
 
-  void validate_instance_create(const nlohmann::json& body, const db::Flavor& flavor,
+  void validate_instance_create(const api::InstanceCreateRequest& request,
+                                const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
   // The same RAM floor as a create, for a flavor resize.
   void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,

@@ -257,7 +257,7 @@ TEST(HostileInput, A503SaysOnlyThatAndTheRequestIdAndLogsTheDetail) {
 
 const DatastoreStrategy* exploding_strategy(const std::string&) {
   struct Exploding : DatastoreStrategy {
-    void validate_instance_create(const nlohmann::json&, const db::Flavor&,
+    void validate_instance_create(const InstanceCreateRequest&, const db::Flavor&,
                                   const db::DatastoreVersion&) const override {
       throw common::internal_error("database error: relation \"secret_table\" does not exist");
     }

@@ -21,9 +21,19 @@ db::DatastoreVersion version(int min_ram = 0) {
 
 db::Flavor flavor(int ram) { return {"f", "m1.test", ram, 1, 1}; }
 
+// `body`'s databases and users, parsed as a create request (the strategy
+// sees what api::parse_instance_create made of them).
+api::InstanceCreateRequest request(json body) {
+  body["name"] = "db1";
+  body["flavorRef"] = "f";
+  body["volume"] = {{"size", 1}};
+  return api::parse_instance_create({{"instance", body}}, api::VolumeBounds{});
+}
+
 std::string refusal(const json& body, const db::Flavor& f, const db::DatastoreVersion& v) {
+  const api::InstanceCreateRequest req = request(body);
   try {
-    MysqlApiStrategy().validate_instance_create(body, f, v);
+    MysqlApiStrategy().validate_instance_create(req, f, v);
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
     return e.what();

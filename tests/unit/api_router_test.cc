@@ -190,7 +190,7 @@ TEST(Router, DatabaseOutageIs503) {
 
 const DatastoreStrategy* exploding_strategy(const std::string&) {
   struct Exploding : DatastoreStrategy {
-    void validate_instance_create(const nlohmann::json&, const db::Flavor&,
+    void validate_instance_create(const InstanceCreateRequest&, const db::Flavor&,
                                   const db::DatastoreVersion&) const override {
       throw std::runtime_error("secret internals at 0xdeadbeef");
     }
