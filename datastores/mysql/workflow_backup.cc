@@ -137,8 +137,13 @@ class RecordBackupStep : public Step {
         return StepResult::failed(instance, "the guest finished but the backup's manifest " +
                                                 backup.location + kManifest + " is missing");
       }
+      const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+      if (doc.is_discarded()) {
+        return StepResult::failed(instance, "the manifest " + backup.location + kManifest +
+                                                " of backup " + backup.id + " is not JSON");
+      }
       const auto manifest = common::proto_json::decode<proto::BackupManifest>(
-          nlohmann::json::parse(text.str()), "the manifest of backup " + backup.id);
+          doc, "the manifest of backup " + backup.id);
       if (manifest.backup_id() != backup.id) {
         return StepResult::failed(instance, "the manifest under " + backup.location +
                                                 " belongs to backup " + manifest.backup_id());

@@ -200,6 +200,21 @@ TEST_F(MysqlBackupWorkflowTest, AGuestThatEndsWithoutAManifestFailsTheBackup) {
   EXPECT_NE(world.op(op).errors.at(0).message.find("manifest"), std::string::npos);
 }
 
+TEST_F(MysqlBackupWorkflowTest, AManifestThatIsNotJsonFailsTheBackupNamingIt) {
+  world.guests.guest(instance_).actions["store_backup"] = [this](FakeGuest&,
+                                                                 const nlohmann::json& req) {
+    std::istringstream text("{\"backup_id\": ");  // cut short
+    storage_->put(std::string(req["prefix"]) + "manifest.json", text);
+    return nlohmann::json::object();
+  };
+  const auto [id, op] = start_backup();
+  ASSERT_EQ(run(op), Outcome::kFailed);
+  EXPECT_EQ(backups.find_any(id)->status, "FAILED");
+  const std::string why = world.op(op).errors.at(0).message;
+  EXPECT_NE(why.find("manifest.json of backup " + id + " is not JSON"), std::string::npos) << why;
+  EXPECT_EQ(why.find("json.exception"), std::string::npos) << why;
+}
+
 TEST_F(MysqlBackupWorkflowTest, DeleteRemovesEveryObjectThenTheRow) {
   guest_backs_up();
   const auto [id, op] = start_backup();
