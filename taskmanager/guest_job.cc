@@ -11,7 +11,14 @@ constexpr auto kLookDeadline = std::chrono::seconds(10);
 constexpr int kPrepareSeconds = 300;
 }  // namespace
 
-GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start) {
+int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start,
+                              const JobLimits& limits, const NowUs& now_us) {
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     const std::string k = attempt == 1 ? key : key + "." + std::to_string(attempt);
     proto::JobReply job = look(k);
@@ -24,9 +31,23 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
                 job.message().empty() ? "the guest's " + job.kind() + " job failed" : job.message(),
                 job.progress()};
       case proto::JobReply::LOST:
+        if (!limits.restart_lost) {
+          return {GuestJobState::Kind::kFailed,
+                  "the guest restarted while " + limits.what + " ran (job " + k +
+                      "); it is not started again on its own: see what it left, then retry",
+                  job.progress()};
+        }
         continue;  // the guest restarted while it ran: once more, under the next key
       case proto::JobReply::RUNNING:
       default:
+        if (limits.deadline.count() > 0 && job.started_us() > 0 &&
+            now_us() - job.started_us() > int64_t{limits.deadline.count()} * 1000000) {
+          return {GuestJobState::Kind::kFailed,
+                  limits.what + " did not finish within " +
+                      std::to_string(limits.deadline.count()) + " s; last: " +
+                      (job.message().empty() ? "no progress reported" : job.message()),
+                  job.progress()};
+        }
         return {GuestJobState::Kind::kRunning, job.message(), job.progress(), job.started_us()};
     }
   }
@@ -37,35 +58,25 @@ GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const
 }
 
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
-                              const std::string& key, const JobCall& start) {
+                              const std::string& key, const JobCall& start,
+                              const JobLimits& limits) {
   auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
   return drive_guest_job(
-      key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start);
+      key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start, limits);
 }
 
 GuestJobState drive_prepare(StepContext& ctx, const std::string& instance_id,
                             const proto::PrepareRequest& req) {
   auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
-  GuestJobState state = drive_guest_job(
-      guest_job_key(ctx.operation.id, "prepare", instance_id),
-      [&](const std::string& k) { return guest->get_job(k, kLookDeadline); },
-      [&](const std::string& k) { return guest->start_prepare(k, req, kLookDeadline); });
-  if (state.kind != GuestJobState::Kind::kRunning || state.started_us <= 0) return state;
   const int limit =
       ctx.services.config
           ? ctx.services.config->get_int("taskmanager", "guest_prepare_timeout", kPrepareSeconds)
           : kPrepareSeconds;
-  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  if (now_us - state.started_us > int64_t{limit} * 1000000) {
-    return {GuestJobState::Kind::kFailed,
-            "preparing did not finish within " + std::to_string(limit) +
-                " s (guest_prepare_timeout); last: " +
-                (state.message.empty() ? "no progress reported" : state.message),
-            state.progress};
-  }
-  return state;
+  return drive_guest_job(
+      guest_job_key(ctx.operation.id, "prepare", instance_id),
+      [&](const std::string& k) { return guest->get_job(k, kLookDeadline); },
+      [&](const std::string& k) { return guest->start_prepare(k, req, kLookDeadline); },
+      {std::chrono::seconds(limit), true, "preparing (guest_prepare_timeout)"});
 }
 
 compute::Server server_of(StepContext& ctx, const std::string& instance_id) {

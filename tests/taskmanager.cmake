@@ -3,7 +3,7 @@
 # (AUTOMAT_TEST_DATABASE_URL).
 foreach(name runner mysql_workflow mysql_backup mysql_promote mysql_replica_seed consumer lease_keeper
     orphan_reaper settings
-    backup_scheduler
+    backup_scheduler guest_job
     worker_pool dispatcher node_phase volume_resize flavor_resize)
   add_executable(taskmanager_${name}_test unit/taskmanager_${name}_test.cc)
   target_compile_options(taskmanager_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
