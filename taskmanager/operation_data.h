@@ -71,7 +71,7 @@ inline void check_records(const db::Operation& op, std::initializer_list<Operati
                           const std::string& served_by) {
   for (const OperationRecords& entry : table) {
     if (entry.type != op.type) continue;
-    const auto* factory = google::protobuf::MessageFactory::generated_factory();
+    auto* factory = google::protobuf::MessageFactory::generated_factory();
     std::unique_ptr<google::protobuf::Message> input(factory->GetPrototype(entry.input)->New());
     common::proto_json::decode(op.input, *input,
                                "the input of operation " + op.id + " (" + op.type + ")");
