@@ -43,20 +43,22 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
            },
            [this] { return maintenance_.load(); }}) {
   admin_ = std::make_unique<CassandraDatabaseAdmin>(
-      *server_, CassandraDatabaseAdmin::Node{
-                    [this] { return lifecycle_.admin_gate(); },
-                    [this] {
-                      auto stored = load_credentials(layout_.credentials);
-                      if (!stored) {
-                        throw common::conflict("the Cassandra node " + instance_id_ +
-                                               " has no admin credentials yet; secure it first");
-                      }
-                      return *stored;
-                    },
-                    [this] {
-                      const auto settings = record_.get().settings;
-                      return keyspace_replication(settings && settings->standalone);
-                    }});
+      *server_,
+      CassandraDatabaseAdmin::Node{[this] { return lifecycle_.admin_gate(); },
+                                   [this] {
+                                     auto stored = load_credentials(layout_.credentials);
+                                     if (!stored) {
+                                       throw common::conflict(
+                                           "the Cassandra node " + instance_id_ +
+                                           " has no admin credentials yet; secure it first");
+                                     }
+                                     return *stored;
+                                   },
+                                   [this] {
+                                     const auto settings = record_.get().settings;
+                                     return keyspace_replication(settings && settings->standalone);
+                                   }},
+      std::chrono::seconds(30), *timing_.clock);
 }
 
 std::string CassandraManager::keyspace_replication(bool standalone) {
@@ -102,7 +104,7 @@ void CassandraManager::secure_standalone() {
     admin = Credentials{kStandaloneAdmin, common::crypto::random_password(32)};
     store_credentials(layout_.credentials, *admin);
   }
-  secure_ring(*server_, *admin, ring(), timing_.login_timeout);
+  secure_ring(*server_, *admin, ring(), timing_.login_timeout, *timing_.clock);
 }
 
 void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& req,
@@ -111,7 +113,7 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   const std::string replication = keyspace_replication(standalone);
   const Credentials admin = admin_login();
   const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
-  auto session = login_until(*server_, admin, kCqlTimeout);
+  auto session = login_until(*server_, admin, kCqlTimeout, *timing_.clock);
   apply_plan(*session, plan);
 }
 
@@ -182,7 +184,7 @@ proto::cassandra::NodeReport CassandraManager::node_report() {
   {
     std::lock_guard<std::mutex> lock(detail_mu_);
     const auto ttl = detail_steady_ ? timing_.steady_detail_ttl : timing_.detail_ttl;
-    if (detail_ && timing_.now() - detail_at_ < ttl) return *detail_;
+    if (detail_ && timing_.clock->now() - detail_at_ < ttl) return *detail_;
     generation = detail_generation_;
   }
   // Built without the lock: an action's forget_detail() must not wait for
@@ -192,7 +194,7 @@ proto::cassandra::NodeReport CassandraManager::node_report() {
   std::lock_guard<std::mutex> lock(detail_mu_);
   if (generation == detail_generation_) {  // nothing changed the node meanwhile
     detail_ = built;
-    detail_at_ = timing_.now();
+    detail_at_ = timing_.clock->now();
     detail_steady_ = ring_settled(built);
   }
   return built;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/wait_clock.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_admin.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
@@ -43,10 +44,10 @@ class CassandraManager : public guestagent::DatastoreManager {
     // quarter of a core on it at one run per 10 s heartbeat.
     std::chrono::milliseconds detail_ttl = std::chrono::seconds(5);
     std::chrono::milliseconds steady_detail_ttl = std::chrono::seconds(60);
-    // The clock those TTLs are measured in (a unit test's moves at once).
-    std::function<std::chrono::steady_clock::time_point()> now = [] {
-      return std::chrono::steady_clock::now();
-    };
+    // The clock those TTLs and the login waits are measured in, which also
+    // paces the login retries (a unit test's moves at once). Must outlive
+    // the manager.
+    common::WaitClock* clock = &common::steady_wait_clock();
   };
   CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
                    std::string address, std::string instance_id, Timing timing);
