@@ -41,7 +41,8 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
              const CassandraState s = record_.get();
              return NodeLifecycle::Record{s.prepared, s.should_run};
            },
-           [this] { return maintenance_.load(); }}) {
+           [this] { return maintenance_.load(); }}),
+      changes_(lifecycle_, server_steps()) {
   admin_ = std::make_unique<CassandraDatabaseAdmin>(
       *server_,
       CassandraDatabaseAdmin::Node{[this] { return lifecycle_.admin_gate(); },
@@ -117,55 +118,43 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   apply_plan(*session, plan);
 }
 
-void CassandraManager::start() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  server_->start("", kStartTimeout);
+guestagent::ServerChanges::Steps CassandraManager::server_steps() {
+  guestagent::ServerChanges::Steps steps;
+  steps.set_should_run = [this](bool run) {
+    record_.update([run](CassandraState& s) { s.should_run = run; });
+  };
+  // Never configured, so never started.
+  steps.set_up = [this] { return record_.get().settings.has_value(); };
+  steps.start = [this] { server_->start("", kStartTimeout); };
+  steps.stop = [this] {
+    server_->stop();
+    forget_detail();
+  };
+  steps.before_resize = [this] {
+    if (server_->health() != CassandraServer::Health::kDown) {
+      // Flushed memtables and no client writes: the restart replays no commit log.
+      server_->nodetool({"drain"}, kDrainTimeout);
+    }
+  };
+  steps.ram_mb = [this] { return server_->ram_mb(); };
+  steps.configure = [this](int ram_mb) { server_->set_ram_mb(ram_mb); };
+  steps.not_started = [](int ram_mb, int old_ram_mb, const std::string& reason) {
+    return "Cassandra did not start with the heap for " + std::to_string(ram_mb) + " MB (" +
+           reason + "); it runs again with the heap for " + std::to_string(old_ram_mb) + " MB";
+  };
+  steps.event = "cassandra";
+  steps.instance = instance_id_;
+  return steps;
 }
 
-void CassandraManager::stop() {
-  auto turn = lifecycle_.begin();
-  if (!record_.get().settings) return;  // never configured, so never started
-  turn.show(NodeLifecycle::Activity::kChanging);
-  record_.update([](CassandraState& s) { s.should_run = false; });
-  server_->stop();
-  forget_detail();
-}
+void CassandraManager::start() { changes_.start(); }
 
-void CassandraManager::restart() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  server_->stop();
-  forget_detail();
-  server_->start("", kStartTimeout);
-}
+void CassandraManager::stop() { changes_.stop(); }
+
+void CassandraManager::restart() { changes_.restart(); }
 
 void CassandraManager::resize(int ram_mb) {
-  if (ram_mb <= 0) throw common::bad_request("a resize needs the node's memory in MB, at least 1");
-  const auto turn = lifecycle_.begin_change();
-  const int old_ram_mb = server_->ram_mb();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  if (server_->health() != CassandraServer::Health::kDown) {
-    // Flushed memtables and no client writes: the restart replays no commit log.
-    server_->nodetool({"drain"}, kDrainTimeout);
-  }
-  server_->stop();
-  forget_detail();
-  server_->set_ram_mb(ram_mb);
-  try {
-    server_->start("", kStartTimeout);
-  } catch (const std::exception& e) {
-    const std::string reason = e.what();
-    common::log::warn(
-        "cassandra.resize_failed",
-        {{"instance", instance_id_}, {"ram_mb", std::to_string(ram_mb)}, {"error", reason}});
-    server_->stop();
-    server_->set_ram_mb(old_ram_mb);
-    server_->start("", kStartTimeout);
-    throw common::internal_error(
-        "Cassandra did not start with the heap for " + std::to_string(ram_mb) + " MB (" + reason +
-        "); it runs again with the heap for " + std::to_string(old_ram_mb) + " MB");
-  }
+  changes_.resize(ram_mb);
   common::log::info("cassandra.resized", {{"instance", instance_id_},
                                           {"ram_mb", std::to_string(ram_mb)},
                                           {"heap_mb", std::to_string(heap_mb_for(ram_mb))}});

@@ -29,6 +29,7 @@
 #include "guestagent/guest_jobs.h"
 #include "guestagent/node_lifecycle.h"
 #include "guestagent/node_record.h"
+#include "guestagent/server_changes.h"
 
 namespace automat::datastores::cassandra {
 
@@ -185,6 +186,9 @@ class CassandraManager : public guestagent::DatastoreManager {
   // One prepare/start/stop/restart/update_seeds at a time; database
   // administration waits for it a few seconds (NodeLifecycle::admin_gate).
   guestagent::NodeLifecycle lifecycle_;
+  // start/stop/restart/resize over server_ (guestagent/server_changes.h).
+  guestagent::ServerChanges changes_;
+  guestagent::ServerChanges::Steps server_steps();
 
   std::mutex detail_mu_;  // guards the cached report and its generation
   std::optional<proto::cassandra::NodeReport> detail_;
