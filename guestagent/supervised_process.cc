@@ -71,6 +71,17 @@ SupervisedProcess::Found SupervisedProcess::find() {
   return Found::kLeftByEarlierAgent;
 }
 
+void SupervisedProcess::bring_up(const StartSteps& steps) {
+  const Found found = find();
+  if (found == Found::kInOurSession) {
+    steps.ready();
+    return;
+  }
+  if (found == Found::kLeftByEarlierAgent) steps.stop();
+  steps.spawn();
+  steps.ready();
+}
+
 bool SupervisedProcess::gone(const common::ProcessStart& who) {
   {
     std::lock_guard<std::mutex> lock(mu_);

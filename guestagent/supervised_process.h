@@ -82,6 +82,18 @@ class SupervisedProcess {
   // Looks for the live server (live()) and says whose it is.
   Found find();
 
+  // A datastore's own steps of bring_up().
+  struct StartSteps {
+    std::function<void()> stop;   // stops the live server (throws if it cannot)
+    std::function<void()> spawn;  // starts a new one (start(argv) and its checks)
+    std::function<void()> ready;  // waits until it answers (throws if it does not)
+  };
+  // How every datastore starts its server: one this agent's session already
+  // runs is only waited for (`ready`); one left by an earlier agent is
+  // stopped first (the compute driver's delete ends only this agent's
+  // session, so the server must live in it); then `spawn` and `ready`.
+  void bring_up(const StartSteps& steps);
+
   // Stops the live server, if any: `plan.ask`, up to `plan.grace` for it to
   // exit, then `plan.final_signal` and up to `plan.final_wait`, looking
   // every 50 ms (the last look at the deadline). True once it is gone (or
