@@ -36,14 +36,18 @@ void write_all(int fd, std::string_view text, const std::string& path) {
 // itself is durable once the directory is.
 void rename_durably(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) < 0) fail("replace", to, errno);
-  const int dir = ::open(parent_of(to).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  sync_directory(parent_of(to));
 }
 
 }  // namespace
+
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
 
 void write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
   const std::string tmp = path + ".tmp";

@@ -22,6 +22,11 @@ void write_file_atomically(const std::string& path, std::string_view text, mode_
 // path and the system's reason; `written` is left in place then.
 void replace_file_with(const std::string& path, const std::string& written);
 
+// fsyncs the directory `dir`, so the entries created, renamed or removed in
+// it (a directory moved into place) survive a crash. Best effort: a
+// directory that cannot be opened is left as it is.
+void sync_directory(const std::string& dir);
+
 // The whole file, or nullopt when it does not exist. Throws
 // common::Error(kInternal) when it exists but cannot be read.
 std::optional<std::string> read_file(const std::string& path);

@@ -76,7 +76,7 @@ void ConductorConsumer::run(common::StopSignal& stop) {
       // repository failure: the batch was not acknowledged, so it comes back.
       common::log::error("conductor.poll_failed",
                          {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
-      if (stop.wait_for(backoff)) break;
+      if (options_.pause(stop, backoff)) break;
       backoff = std::min(backoff * 2, options_.max_backoff);
     }
   }

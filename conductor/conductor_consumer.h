@@ -5,6 +5,7 @@
 // nothing (the broker redelivers what was not acknowledged).
 #include <chrono>
 #include <cstddef>
+#include <functional>
 
 #include "common/broker.h"
 #include "common/stop_signal.h"
@@ -24,6 +25,10 @@ struct ConsumerOptions {
   // Back-off after a failure, doubling from min to max.
   std::chrono::milliseconds min_backoff{250};
   std::chrono::milliseconds max_backoff{10000};
+  // Waits out one back-off; true (early) when a stop was requested. A unit
+  // test's returns at once and records the back-off.
+  std::function<bool(common::StopSignal&, std::chrono::milliseconds)> pause =
+      [](common::StopSignal& stop, std::chrono::milliseconds d) { return stop.wait_for(d); };
 };
 
 class ConductorConsumer {

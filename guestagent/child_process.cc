@@ -5,9 +5,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -59,6 +61,21 @@ bool pump(Fd& in_fd, Fd& out_fd, const std::string& input, std::string& output,
   return true;
 }
 
+// Returns once the child `pid` exited (it can be reaped) or at `deadline`:
+// its pidfd becomes readable when it exits, so no time is slept away.
+// Without pidfds (a kernel before 5.3) it returns after at most 10 ms.
+void await_exit(pid_t pid, Clock::time_point deadline) {
+  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (pidfd.get() < 0) {
+    std::this_thread::sleep_for(
+        std::min(std::chrono::milliseconds(10), std::chrono::milliseconds(remaining_ms(deadline))));
+    return;
+  }
+  pollfd fd{pidfd.get(), POLLIN, 0};
+  while (::poll(&fd, 1, remaining_ms(deadline)) < 0 && errno == EINTR) {
+  }
+}
+
 // Waits for `pid` until the deadline; returns its wait status or nullopt.
 std::optional<int> reap_until(pid_t pid, Clock::time_point deadline) {
   for (;;) {
@@ -67,7 +84,7 @@ std::optional<int> reap_until(pid_t pid, Clock::time_point deadline) {
     if (r == pid) return status;
     if (r < 0 && errno != EINTR) return -1;
     if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    await_exit(pid, deadline);
   }
 }
 
@@ -148,7 +165,7 @@ bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (running()) {
     if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    await_exit(pid_, deadline);
   }
   return true;
 }

@@ -22,7 +22,8 @@ struct CommandResult {
 
 // Runs argv (argv[0] looked up in PATH), writes `input` to its stdin, then
 // closes it, and collects its output until it exits. A child still running
-// at `timeout` is killed (SIGKILL) and reaped. Throws common::Error
+// at `timeout` is killed (SIGKILL) and reaped. Its exit is waited for
+// through a pidfd, not by polling. Throws common::Error
 // (kInternal) only when the command cannot be started at all.
 // `input` may carry secrets: it never reaches argv or a log.
 // The last `lines` lines of a command's output (trailing blank lines and
@@ -50,7 +51,8 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   // True while the child has not exited; reaps it once it has.
   bool running();
-  // Waits up to `timeout` for the child to exit; true once it has.
+  // Waits up to `timeout` for the child to exit (woken by its exit, through
+  // a pidfd); true once it has.
   bool wait_exit(std::chrono::milliseconds timeout);
   // The raw wait status once the child exited and was reaped.
   std::optional<int> wait_status() const { return status_; }

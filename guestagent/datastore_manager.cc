@@ -1,9 +1,17 @@
 // guestagent::make_datastore_manager, answered by the datastores registry.
 #include "guestagent/datastore_manager.h"
 
+#include "common/status.h"
 #include "datastores/registry.h"
 
 namespace automat::guestagent {
+
+std::string shown_status(const std::string& status, const proto::DatastoreReport& report) {
+  if (status == common::service_status::kRunning && !report.degraded_status().empty()) {
+    return report.degraded_status();
+  }
+  return status;
+}
 
 NodeContext node_context(const common::GuestConf& conf) {
   NodeContext n;

@@ -86,6 +86,12 @@ class DatastoreManager {
   virtual DatabaseAdmin* database_admin() { return nullptr; }
 };
 
+// The status a node shows the control plane, in its heartbeats and in
+// GetStatus alike: the manager's `status`, except that a RUNNING node whose
+// `report` names a degraded status (a MySQL replica's REPLICATION_ERROR)
+// shows that one.
+std::string shown_status(const std::string& status, const proto::DatastoreReport& report);
+
 // What the manager of the guest configured by `conf` is told about its node.
 NodeContext node_context(const common::GuestConf& conf);
 

@@ -49,8 +49,9 @@ void GuestService::announce() {
 }
 
 void GuestService::fill_status(proto::StatusReply* reply) {
-  reply->set_service_status(manager_.status());
+  const std::string status = manager_.status();
   *reply->mutable_report() = manager_.report();
+  reply->set_service_status(shown_status(status, reply->report()));
 }
 
 grpc::Status GuestService::Ping(grpc::ServerContext* ctx, const proto::Empty*,

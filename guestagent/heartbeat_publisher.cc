@@ -90,12 +90,9 @@ proto::GuestEnvelope HeartbeatPublisher::make_envelope(const proto::Heartbeat& h
 bool HeartbeatPublisher::publish_once() {
   proto::Heartbeat hb;
   try {
-    hb.set_service_status(manager_.status());
+    const std::string status = manager_.status();
     *hb.mutable_report() = manager_.report();
-    if (!hb.report().degraded_status().empty() &&
-        hb.service_status() == common::service_status::kRunning) {
-      hb.set_service_status(hb.report().degraded_status());
-    }
+    hb.set_service_status(shown_status(status, hb.report()));
   } catch (const std::exception& e) {
     // A manager that cannot observe its datastore still reports the agent alive.
     common::log::warn("heartbeat.status_failed", {{"instance", instance_id_}, {"error", e.what()}});

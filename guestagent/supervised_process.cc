@@ -3,8 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
-#include <thread>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -14,8 +14,8 @@
 namespace automat::guestagent {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using TimePoint = std::chrono::steady_clock::time_point;
 
 constexpr auto kExitPoll = milliseconds(50);
 
@@ -26,9 +26,15 @@ std::optional<pid_t> pid_in(const std::string& pid_file) {
   return pid;
 }
 
+// What is left of `every` before `deadline`: a wait's last look falls on it.
+milliseconds until_next_look(TimePoint now, TimePoint deadline, milliseconds every) {
+  return std::min(every, std::chrono::ceil<milliseconds>(deadline - now));
+}
+
 }  // namespace
 
-SupervisedProcess::SupervisedProcess(Spec spec) : spec_(std::move(spec)) {}
+SupervisedProcess::SupervisedProcess(Spec spec, common::WaitClock& clock)
+    : spec_(std::move(spec)), clock_(clock) {}
 
 pid_t SupervisedProcess::start(const std::vector<std::string>& argv) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -65,6 +71,17 @@ SupervisedProcess::Found SupervisedProcess::find() {
   return Found::kLeftByEarlierAgent;
 }
 
+void SupervisedProcess::bring_up(const StartSteps& steps) {
+  const Found found = find();
+  if (found == Found::kInOurSession) {
+    steps.ready();
+    return;
+  }
+  if (found == Found::kLeftByEarlierAgent) steps.stop();
+  steps.spawn();
+  steps.ready();
+}
+
 bool SupervisedProcess::gone(const common::ProcessStart& who) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -75,10 +92,11 @@ bool SupervisedProcess::gone(const common::ProcessStart& who) {
 }
 
 bool SupervisedProcess::wait_gone(const common::ProcessStart& who, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = clock_.now() + timeout;
   while (!gone(who)) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kExitPoll);
+    const auto now = clock_.now();
+    if (now >= deadline) return false;
+    clock_.sleep_for(until_next_look(now, deadline, kExitPoll));
   }
   return true;
 }
@@ -100,12 +118,13 @@ bool SupervisedProcess::stop(const StopPlan& plan) {
 SupervisedProcess::Readiness SupervisedProcess::wait_ready(const std::function<bool()>& answers,
                                                            milliseconds timeout,
                                                            milliseconds every) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = clock_.now() + timeout;
   for (;;) {
     if (!alive()) return Readiness::kExited;
     if (answers()) return Readiness::kReady;
-    if (Clock::now() >= deadline) return Readiness::kTimedOut;
-    std::this_thread::sleep_for(every);
+    const auto now = clock_.now();
+    if (now >= deadline) return Readiness::kTimedOut;
+    clock_.sleep_for(until_next_look(now, deadline, every));
   }
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/process_table.h"
+#include "common/wait_clock.h"
 #include "guestagent/child_process.h"
 
 namespace automat::guestagent {
@@ -51,7 +52,9 @@ class SupervisedProcess {
 
   enum class Readiness { kReady, kExited, kTimedOut };
 
-  explicit SupervisedProcess(Spec spec);
+  // `clock` measures stop()'s grace and wait_ready()'s timeout and paces
+  // their looks; it must outlive this object.
+  explicit SupervisedProcess(Spec spec, common::WaitClock& clock = common::steady_wait_clock());
   // The child is not stopped: the datastore outlives the agent object.
   ~SupervisedProcess() = default;
   SupervisedProcess(const SupervisedProcess&) = delete;
@@ -79,13 +82,27 @@ class SupervisedProcess {
   // Looks for the live server (live()) and says whose it is.
   Found find();
 
+  // A datastore's own steps of bring_up().
+  struct StartSteps {
+    std::function<void()> stop;   // stops the live server (throws if it cannot)
+    std::function<void()> spawn;  // starts a new one (start(argv) and its checks)
+    std::function<void()> ready;  // waits until it answers (throws if it does not)
+  };
+  // How every datastore starts its server: one this agent's session already
+  // runs is only waited for (`ready`); one left by an earlier agent is
+  // stopped first (the compute driver's delete ends only this agent's
+  // session, so the server must live in it); then `spawn` and `ready`.
+  void bring_up(const StartSteps& steps);
+
   // Stops the live server, if any: `plan.ask`, up to `plan.grace` for it to
-  // exit, then `plan.final_signal` and up to `plan.final_wait`. True once it
-  // is gone (or none ran); false when it outlived the plan.
+  // exit, then `plan.final_signal` and up to `plan.final_wait`, looking
+  // every 50 ms (the last look at the deadline). True once it is gone (or
+  // none ran); false when it outlived the plan.
   bool stop(const StopPlan& plan);
 
-  // Polls `answers` every `every` until it is true (kReady), the server is
-  // no longer live (kExited) or `timeout` passed (kTimedOut).
+  // Polls `answers` every `every` (the last look at the deadline) until it
+  // is true (kReady), the server is no longer live (kExited) or `timeout`
+  // passed (kTimedOut).
   Readiness wait_ready(const std::function<bool()>& answers, std::chrono::milliseconds timeout,
                        std::chrono::milliseconds every);
 
@@ -98,6 +115,7 @@ class SupervisedProcess {
   bool wait_gone(const common::ProcessStart& who, std::chrono::milliseconds timeout);
 
   const Spec spec_;
+  common::WaitClock& clock_;
   std::mutex mu_;  // guards child_ and child_id_
   ChildProcess child_;
   common::ProcessStart child_id_;

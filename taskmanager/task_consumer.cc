@@ -80,7 +80,7 @@ void TaskConsumer::ack(const common::Delivery& delivery) {
 }
 
 void TaskConsumer::back_off() {
-  stop_.wait_for(backoff_);
+  options_.pause(stop_, backoff_);
   backoff_ = std::min(backoff_ * 2, options_.backoff_max);
 }
 

@@ -6,6 +6,7 @@
 // operation. When the database is down the message is requeued and the
 // consumer backs off.
 #include <chrono>
+#include <functional>
 
 #include "common/broker.h"
 #include "common/stop_signal.h"
@@ -19,6 +20,10 @@ struct ConsumerOptions {
   // Back-off after a broker or database failure: doubles up to the max.
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{10000};
+  // Waits out one back-off; true (early) when a stop was requested. A unit
+  // test's returns at once and records the back-off.
+  std::function<bool(common::StopSignal&, std::chrono::milliseconds)> pause =
+      [](common::StopSignal& stop, std::chrono::milliseconds d) { return stop.wait_for(d); };
 };
 
 class TaskConsumer {

@@ -3,7 +3,7 @@ set(GUEST_UNIT_TESTS
   guest_child_process_test guest_config_test guest_heartbeat_test guest_mysql_config_test
   guest_mysql_manager_test guest_mysql_backup_test guest_mysql_sql_test guest_service_test
   guest_jobs_test
-  guest_node_lifecycle_test guest_supervised_process_test)
+  guest_node_lifecycle_test guest_server_changes_test guest_supervised_process_test)
 foreach(t ${GUEST_UNIT_TESTS})
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
   target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})

@@ -8,3 +8,11 @@ foreach(name grpc_guest_client grpc_database_admin_client)
   gtest_discover_tests(guestclient_${name}_test DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS unit TIMEOUT 120)
 endforeach()
+
+# A real gRPC channel in real time: reconnect backoff and call deadlines.
+add_executable(guestclient_grpc_channel_test integration/guestclient_grpc_channel_test.cc)
+target_compile_options(guestclient_grpc_channel_test PRIVATE ${AUTOMAT_WARNINGS})
+target_link_libraries(guestclient_grpc_channel_test PRIVATE
+  automat_guest_client automat_guestagent automat_test_support)
+gtest_discover_tests(guestclient_grpc_channel_test DISCOVERY_MODE PRE_TEST
+  PROPERTIES LABELS integration TIMEOUT 120)

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -122,8 +123,9 @@ void Volumes::make_image(const std::string& id, int size_gb) {
   const std::string fresh = image_path(id) + ".new";
   sparse_file(fresh, int64_t{size_gb} * kGiB);
   must({"mkfs.xfs", "-q", "-f", fresh}, "cannot make the volume of " + id);
-  fs::rename(fresh, image_path(id), ec);
-  if (ec) throw common::internal_error("cannot rename " + fresh + ": " + ec.message());
+  // fsynced, renamed, and its directory fsynced: after a crash the image
+  // under its real name is the whole filesystem.
+  common::replace_file_with(image_path(id), fresh);
 }
 
 void Volumes::ensure(const std::string& id, int size_gb, const std::string& mount_point) {

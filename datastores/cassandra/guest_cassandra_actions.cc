@@ -66,7 +66,7 @@ proto::cassandra::RingStatusReply CassandraManager::ring_status() { return ring_
 void CassandraManager::secure_cluster(const proto::cassandra::Credentials& admin) {
   const Credentials login = credentials_of(admin);
   ChangeScope change(*this, "secure_cluster");
-  secure_ring(*server_, login, ring(), timing_.login_timeout);
+  secure_ring(*server_, login, ring(), timing_.login_timeout, *timing_.clock);
 }
 
 void CassandraManager::use_admin_credentials(const proto::cassandra::Credentials& admin) {
@@ -84,7 +84,7 @@ std::string CassandraManager::rotate_admin(const std::string& password) {
     throw common::conflict("the Cassandra node " + instance_id_ +
                            " has no admin credentials to rotate; secure the cluster first");
   }
-  auto session = login_until(*server_, *admin, kCqlTimeout);
+  auto session = login_until(*server_, *admin, kCqlTimeout, *timing_.clock);
   // Only the password: Cassandra refuses a role altering its own superuser status.
   run_script(*session, {{"ALTER ROLE " + common::cql::quote_identifier(admin->username) +
                              " WITH PASSWORD = " + common::cql::quote_literal(password),
@@ -127,7 +127,7 @@ void CassandraManager::decommission() {
 }
 
 proto::cassandra::PendingHintsReply CassandraManager::pending_hints() {
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
   const cql::ResultSet rs = session->execute("SELECT * FROM system_views.pending_hints");
   const size_t address = rs.column("address");
   const size_t host_id = rs.column("host_id");
@@ -147,7 +147,7 @@ proto::cassandra::PendingHintsReply CassandraManager::pending_hints() {
 }
 
 nlohmann::json CassandraManager::keyspaces() {
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
   return list_keyspaces(*session);
 }
 

@@ -39,7 +39,7 @@ class CassandraDatabaseAdmin::Call {
   explicit Call(CassandraDatabaseAdmin& a)
       : lock_(a.node_.gate()),
         admin_(a.node_.admin_login()),
-        session_(login_until(a.server_, admin_, a.login_timeout_)) {}
+        session_(login_until(a.server_, admin_, a.login_timeout_, a.clock_)) {}
 
   const std::string& admin() const { return admin_.username; }
   cql::Session& session() { return *session_; }
@@ -126,8 +126,9 @@ class CassandraDatabaseAdmin::Call {
 };
 
 CassandraDatabaseAdmin::CassandraDatabaseAdmin(CassandraServer& server, Node node,
-                                               std::chrono::milliseconds login_timeout)
-    : server_(server), node_(std::move(node)), login_timeout_(login_timeout) {}
+                                               std::chrono::milliseconds login_timeout,
+                                               common::WaitClock& clock)
+    : server_(server), node_(std::move(node)), login_timeout_(login_timeout), clock_(clock) {}
 
 proto::DatabasePage CassandraDatabaseAdmin::list_databases(const proto::PageRequest& req) {
   Call call(*this);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/wait_clock.h"
 #include "datastores/cassandra/guest_cassandra_server.h"
 #include "datastores/cassandra/guest_cassandra_state.h"
 #include "guestagent/database_admin.h"
@@ -31,9 +32,10 @@ class CassandraDatabaseAdmin : public guestagent::DatabaseAdmin {
     std::function<std::string()> keyspace_replication;
   };
 
-  // `server` (borrowed) must outlive this.
+  // `server` (borrowed) and `clock` (the logins' waits) must outlive this.
   CassandraDatabaseAdmin(CassandraServer& server, Node node,
-                         std::chrono::milliseconds login_timeout = std::chrono::seconds(30));
+                         std::chrono::milliseconds login_timeout = std::chrono::seconds(30),
+                         common::WaitClock& clock = common::steady_wait_clock());
 
   proto::DatabasePage list_databases(const proto::PageRequest& req) override;
   void create_databases(const proto::CreateDatabasesRequest& req) override;
@@ -61,6 +63,7 @@ class CassandraDatabaseAdmin : public guestagent::DatabaseAdmin {
   CassandraServer& server_;
   const Node node_;
   const std::chrono::milliseconds login_timeout_;
+  common::WaitClock& clock_;
 };
 
 }  // namespace automat::datastores::cassandra

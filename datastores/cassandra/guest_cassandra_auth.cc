@@ -1,7 +1,5 @@
 #include "datastores/cassandra/guest_cassandra_auth.h"
 
-#include <thread>
-
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
@@ -9,7 +7,7 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using common::WaitClock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -35,25 +33,28 @@ bool replication_matches(const nlohmann::json& ks, const std::map<std::string, i
 
 // Runs `cql` at consistency ALL, retrying while the coordinator does not
 // see every replica up yet (a ring that just started); answers its rows.
-common::cql::ResultSet read_at_all(common::cql::Session& session, const std::string& cql) {
-  const auto deadline = Clock::now() + kAuthSyncTimeout;
+common::cql::ResultSet read_at_all(common::cql::Session& session, const std::string& cql,
+                                   WaitClock& clock) {
+  const auto deadline = clock.now() + kAuthSyncTimeout;
   for (;;) {
     try {
       return session.execute(cql, common::cql::Consistency::kAll);
     } catch (const common::Error& e) {
-      if (e.code() != common::ErrorCode::kUnavailable || Clock::now() >= deadline) throw;
+      if (e.code() != common::ErrorCode::kUnavailable || clock.now() >= deadline) throw;
     }
-    std::this_thread::sleep_for(milliseconds(250));
+    clock.sleep_for(milliseconds(250));
   }
 }
 
 // Reads `role`'s rows of every role table at ALL: a replica that lacks them
 // (written before system_auth had this replication) is repaired before the
 // read returns, so every replica holds the role and a quorum read finds it.
-void spread_role(common::cql::Session& session, const std::string& role) {
+void spread_role(common::cql::Session& session, const std::string& role, WaitClock& clock) {
   for (const char* table : {"roles", "role_members", "role_permissions"}) {
-    read_at_all(session, std::string("SELECT * FROM system_auth.") + table +
-                             " WHERE role = " + common::cql::quote_literal(role));
+    read_at_all(session,
+                std::string("SELECT * FROM system_auth.") + table +
+                    " WHERE role = " + common::cql::quote_literal(role),
+                clock);
   }
 }
 
@@ -61,23 +62,27 @@ void spread_role(common::cql::Session& session, const std::string& role) {
 // A fresh ring's default role was written while system_auth had one
 // replica; reading it at ALL repairs the others (no nodetool repair: that is
 // seconds of JMX and validation compactions for a handful of rows).
-void replicate_system_auth(common::cql::Session& session, const std::vector<RingNode>& ring) {
+void replicate_system_auth(common::cql::Session& session, const std::vector<RingNode>& ring,
+                           WaitClock& clock) {
   const auto per_dc = replication_per_dc(ring);
   if (!replication_matches(auth_replication(session), per_dc)) {
     session.execute("ALTER KEYSPACE system_auth WITH replication = " + network_replication(per_dc));
   }
   if (ring.size() < 2) return;
-  const auto roles = read_at_all(session, "SELECT role FROM system_auth.roles");
+  const auto roles = read_at_all(session, "SELECT role FROM system_auth.roles", clock);
   const size_t column = roles.column("role");
   for (const auto& row : roles.rows) {
-    if (row[column]) spread_role(session, *row[column]);
+    if (row[column]) spread_role(session, *row[column], clock);
   }
 }
 
 // Whether `role` is still in system_auth.roles on any replica (read at ALL).
-bool role_exists_anywhere(common::cql::Session& session, const std::string& role) {
-  return !read_at_all(session, "SELECT role FROM system_auth.roles WHERE role = " +
-                                   common::cql::quote_literal(role))
+bool role_exists_anywhere(common::cql::Session& session, const std::string& role,
+                          WaitClock& clock) {
+  return !read_at_all(
+              session,
+              "SELECT role FROM system_auth.roles WHERE role = " + common::cql::quote_literal(role),
+              clock)
               .rows.empty();
 }
 
@@ -110,40 +115,40 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 }
 
 std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
-                                                  milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+                                                  milliseconds timeout, WaitClock& clock) {
+  const auto deadline = clock.now() + timeout;
   for (;;) {
     try {
       return server.cql(login);
     } catch (const common::Error& e) {
       const bool retry = e.code() == common::ErrorCode::kUnavailable ||
                          e.code() == common::ErrorCode::kUnauthorized;
-      if (!retry || Clock::now() >= deadline) throw;
+      if (!retry || clock.now() >= deadline) throw;
     }
-    std::this_thread::sleep_for(milliseconds(500));
+    clock.sleep_for(milliseconds(500));
   }
 }
 
 void secure_ring(CassandraServer& server, const Credentials& admin,
-                 const std::vector<RingNode>& ring, milliseconds login_timeout) {
+                 const std::vector<RingNode>& ring, milliseconds login_timeout, WaitClock& clock) {
   validate_role_name(admin.username);
   validate_password(admin.password);
-  const auto deadline = Clock::now() + login_timeout;
+  const auto deadline = clock.now() + login_timeout;
   for (;;) {
     std::string unavailable;
     // The admin first: a dropped default role still logs in for a while
     // (Cassandra caches credentials), and could not create roles any more.
     if (auto session = try_login(server, admin, unavailable)) {  // secured before
-      replicate_system_auth(*session, ring);
+      replicate_system_auth(*session, ring, clock);
       break;
     }
     if (auto session = try_login(server, default_login(), unavailable)) {
-      replicate_system_auth(*session, ring);
+      replicate_system_auth(*session, ring, clock);
       upsert_role(*session, {admin.username, admin.password, true});
-      if (ring.size() > 1) spread_role(*session, admin.username);
+      if (ring.size() > 1) spread_role(*session, admin.username, clock);
       break;
     }
-    if (Clock::now() >= deadline) {
+    if (clock.now() >= deadline) {
       if (!unavailable.empty()) {
         throw common::unavailable("cannot log in to secure the ring: " + unavailable);
       }
@@ -151,26 +156,26 @@ void secure_ring(CassandraServer& server, const Credentials& admin,
           "neither the default cassandra login nor the requested admin login is accepted; the "
           "ring was secured with other credentials");
     }
-    std::this_thread::sleep_for(milliseconds(250));  // roles not set up or reachable yet
+    clock.sleep_for(milliseconds(250));  // roles not set up or reachable yet
   }
-  auto session = login_until(server, admin, login_timeout);
+  auto session = login_until(server, admin, login_timeout, clock);
   session->execute("DROP ROLE IF EXISTS cassandra");
-  if (role_exists_anywhere(*session, default_login().username)) {
+  if (role_exists_anywhere(*session, default_login().username, clock)) {
     throw common::internal_error(
         "the default cassandra role is still on a replica of system_auth after DROP ROLE");
   }
   // A dropped role still logs in on this node until its credentials cache
   // lets go (credentials_validity, 2 s by default). Secured means refused,
   // so the node is not reported prepared (nor shown ACTIVE) before then.
-  const auto refused_by = Clock::now() + login_timeout;
+  const auto refused_by = clock.now() + login_timeout;
   for (;;) {
     std::string unavailable;
     if (!try_login(server, default_login(), unavailable) && unavailable.empty()) break;
-    if (Clock::now() >= refused_by) {
+    if (clock.now() >= refused_by) {
       throw common::internal_error(
           "the default cassandra login is still accepted after its role was dropped");
     }
-    std::this_thread::sleep_for(milliseconds(250));
+    clock.sleep_for(milliseconds(250));
   }
   common::log::info("cassandra.secured",
                     {{"admin", admin.username}, {"nodes", std::to_string(ring.size())}});

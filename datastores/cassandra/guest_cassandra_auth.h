@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/wait_clock.h"
 #include "datastores/cassandra/guest_cassandra_ring.h"
 #include "datastores/cassandra/guest_cassandra_server.h"
 
@@ -23,9 +24,11 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 
 // Logs in to `server` as `login`, retrying while the node is not answering
 // or refuses the login (a just-created role, roles not set up yet) until
-// `timeout` passed; then rethrows the last error.
-std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
-                                                  std::chrono::milliseconds timeout);
+// `timeout` passed on `clock` (which paces the retries too); then rethrows
+// the last error.
+std::unique_ptr<common::cql::Session> login_until(
+    CassandraServer& server, const Credentials& login, std::chrono::milliseconds timeout,
+    common::WaitClock& clock = common::steady_wait_clock());
 
 // Makes `admin` the ring's only superuser login, through `server`:
 // system_auth to NetworkTopologyStrategy per replication_per_dc(ring), every
@@ -34,10 +37,12 @@ std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const
 // admin, DROP ROLE cassandra, and the cassandra row checked gone at ALL.
 // Already done (cassandra refused, admin accepted) -> only the replication
 // is re-applied. Throws common::Error(kBadRequest) for an invalid admin,
-// kConflict when neither login is accepted within `login_timeout`.
+// kConflict when neither login is accepted within `login_timeout`. Its
+// waits and retries run on `clock`.
 inline constexpr std::chrono::milliseconds kLoginTimeout{60000};
 void secure_ring(CassandraServer& server, const Credentials& admin,
                  const std::vector<RingNode>& ring,
-                 std::chrono::milliseconds login_timeout = kLoginTimeout);
+                 std::chrono::milliseconds login_timeout = kLoginTimeout,
+                 common::WaitClock& clock = common::steady_wait_clock());
 
 }  // namespace automat::datastores::cassandra

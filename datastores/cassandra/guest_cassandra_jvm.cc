@@ -101,18 +101,12 @@ void CassandraJvm::configure(const NodeSettings& settings) {
 }
 
 void CassandraJvm::start(const std::string& replace_address, seconds timeout) {
-  using Found = guestagent::SupervisedProcess::Found;
-  const Found found = process_.find();
-  if (found == Found::kInOurSession) {
-    wait_ready(timeout);
-    return;
-  }
-  // Left by an earlier agent: the compute driver ends this agent's session
-  // on delete, so the JVM must live in it.
-  if (found == Found::kLeftByEarlierAgent) stop();
-  check_ports_free();
-  spawn(replace_address);
-  wait_ready(timeout);
+  process_.bring_up({[this] { stop(); },
+                     [this, &replace_address] {
+                       check_ports_free();
+                       spawn(replace_address);
+                     },
+                     [this, timeout] { wait_ready(timeout); }});
 }
 
 void CassandraJvm::record_class_archives(std::string server_archive, std::string nodetool_archive) {

@@ -41,22 +41,25 @@ CassandraManager::CassandraManager(std::unique_ptr<CassandraServer> server, Cass
              const CassandraState s = record_.get();
              return NodeLifecycle::Record{s.prepared, s.should_run};
            },
-           [this] { return maintenance_.load(); }}) {
+           [this] { return maintenance_.load(); }}),
+      changes_(lifecycle_, server_steps()) {
   admin_ = std::make_unique<CassandraDatabaseAdmin>(
-      *server_, CassandraDatabaseAdmin::Node{
-                    [this] { return lifecycle_.admin_gate(); },
-                    [this] {
-                      auto stored = load_credentials(layout_.credentials);
-                      if (!stored) {
-                        throw common::conflict("the Cassandra node " + instance_id_ +
-                                               " has no admin credentials yet; secure it first");
-                      }
-                      return *stored;
-                    },
-                    [this] {
-                      const auto settings = record_.get().settings;
-                      return keyspace_replication(settings && settings->standalone);
-                    }});
+      *server_,
+      CassandraDatabaseAdmin::Node{[this] { return lifecycle_.admin_gate(); },
+                                   [this] {
+                                     auto stored = load_credentials(layout_.credentials);
+                                     if (!stored) {
+                                       throw common::conflict(
+                                           "the Cassandra node " + instance_id_ +
+                                           " has no admin credentials yet; secure it first");
+                                     }
+                                     return *stored;
+                                   },
+                                   [this] {
+                                     const auto settings = record_.get().settings;
+                                     return keyspace_replication(settings && settings->standalone);
+                                   }},
+      std::chrono::seconds(30), *timing_.clock);
 }
 
 std::string CassandraManager::keyspace_replication(bool standalone) {
@@ -102,7 +105,7 @@ void CassandraManager::secure_standalone() {
     admin = Credentials{kStandaloneAdmin, common::crypto::random_password(32)};
     store_credentials(layout_.credentials, *admin);
   }
-  secure_ring(*server_, *admin, ring(), timing_.login_timeout);
+  secure_ring(*server_, *admin, ring(), timing_.login_timeout, *timing_.clock);
 }
 
 void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& req,
@@ -111,59 +114,47 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   const std::string replication = keyspace_replication(standalone);
   const Credentials admin = admin_login();
   const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
-  auto session = login_until(*server_, admin, kCqlTimeout);
+  auto session = login_until(*server_, admin, kCqlTimeout, *timing_.clock);
   apply_plan(*session, plan);
 }
 
-void CassandraManager::start() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  server_->start("", kStartTimeout);
+guestagent::ServerChanges::Steps CassandraManager::server_steps() {
+  guestagent::ServerChanges::Steps steps;
+  steps.set_should_run = [this](bool run) {
+    record_.update([run](CassandraState& s) { s.should_run = run; });
+  };
+  // Never configured, so never started.
+  steps.set_up = [this] { return record_.get().settings.has_value(); };
+  steps.start = [this] { server_->start("", kStartTimeout); };
+  steps.stop = [this] {
+    server_->stop();
+    forget_detail();
+  };
+  steps.before_resize = [this] {
+    if (server_->health() != CassandraServer::Health::kDown) {
+      // Flushed memtables and no client writes: the restart replays no commit log.
+      server_->nodetool({"drain"}, kDrainTimeout);
+    }
+  };
+  steps.ram_mb = [this] { return server_->ram_mb(); };
+  steps.configure = [this](int ram_mb) { server_->set_ram_mb(ram_mb); };
+  steps.not_started = [](int ram_mb, int old_ram_mb, const std::string& reason) {
+    return "Cassandra did not start with the heap for " + std::to_string(ram_mb) + " MB (" +
+           reason + "); it runs again with the heap for " + std::to_string(old_ram_mb) + " MB";
+  };
+  steps.event = "cassandra";
+  steps.instance = instance_id_;
+  return steps;
 }
 
-void CassandraManager::stop() {
-  auto turn = lifecycle_.begin();
-  if (!record_.get().settings) return;  // never configured, so never started
-  turn.show(NodeLifecycle::Activity::kChanging);
-  record_.update([](CassandraState& s) { s.should_run = false; });
-  server_->stop();
-  forget_detail();
-}
+void CassandraManager::start() { changes_.start(); }
 
-void CassandraManager::restart() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  server_->stop();
-  forget_detail();
-  server_->start("", kStartTimeout);
-}
+void CassandraManager::stop() { changes_.stop(); }
+
+void CassandraManager::restart() { changes_.restart(); }
 
 void CassandraManager::resize(int ram_mb) {
-  if (ram_mb <= 0) throw common::bad_request("a resize needs the node's memory in MB, at least 1");
-  const auto turn = lifecycle_.begin_change();
-  const int old_ram_mb = server_->ram_mb();
-  record_.update([](CassandraState& s) { s.should_run = true; });
-  if (server_->health() != CassandraServer::Health::kDown) {
-    // Flushed memtables and no client writes: the restart replays no commit log.
-    server_->nodetool({"drain"}, kDrainTimeout);
-  }
-  server_->stop();
-  forget_detail();
-  server_->set_ram_mb(ram_mb);
-  try {
-    server_->start("", kStartTimeout);
-  } catch (const std::exception& e) {
-    const std::string reason = e.what();
-    common::log::warn(
-        "cassandra.resize_failed",
-        {{"instance", instance_id_}, {"ram_mb", std::to_string(ram_mb)}, {"error", reason}});
-    server_->stop();
-    server_->set_ram_mb(old_ram_mb);
-    server_->start("", kStartTimeout);
-    throw common::internal_error(
-        "Cassandra did not start with the heap for " + std::to_string(ram_mb) + " MB (" + reason +
-        "); it runs again with the heap for " + std::to_string(old_ram_mb) + " MB");
-  }
+  changes_.resize(ram_mb);
   common::log::info("cassandra.resized", {{"instance", instance_id_},
                                           {"ram_mb", std::to_string(ram_mb)},
                                           {"heap_mb", std::to_string(heap_mb_for(ram_mb))}});
@@ -182,7 +173,7 @@ proto::cassandra::NodeReport CassandraManager::node_report() {
   {
     std::lock_guard<std::mutex> lock(detail_mu_);
     const auto ttl = detail_steady_ ? timing_.steady_detail_ttl : timing_.detail_ttl;
-    if (detail_ && timing_.now() - detail_at_ < ttl) return *detail_;
+    if (detail_ && timing_.clock->now() - detail_at_ < ttl) return *detail_;
     generation = detail_generation_;
   }
   // Built without the lock: an action's forget_detail() must not wait for
@@ -192,7 +183,7 @@ proto::cassandra::NodeReport CassandraManager::node_report() {
   std::lock_guard<std::mutex> lock(detail_mu_);
   if (generation == detail_generation_) {  // nothing changed the node meanwhile
     detail_ = built;
-    detail_at_ = timing_.now();
+    detail_at_ = timing_.clock->now();
     detail_steady_ = ring_settled(built);
   }
   return built;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/wait_clock.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_admin.h"
 #include "datastores/cassandra/guest_cassandra_cql.h"
@@ -28,6 +29,7 @@
 #include "guestagent/guest_jobs.h"
 #include "guestagent/node_lifecycle.h"
 #include "guestagent/node_record.h"
+#include "guestagent/server_changes.h"
 
 namespace automat::datastores::cassandra {
 
@@ -43,10 +45,10 @@ class CassandraManager : public guestagent::DatastoreManager {
     // quarter of a core on it at one run per 10 s heartbeat.
     std::chrono::milliseconds detail_ttl = std::chrono::seconds(5);
     std::chrono::milliseconds steady_detail_ttl = std::chrono::seconds(60);
-    // The clock those TTLs are measured in (a unit test's moves at once).
-    std::function<std::chrono::steady_clock::time_point()> now = [] {
-      return std::chrono::steady_clock::now();
-    };
+    // The clock those TTLs and the login waits are measured in, which also
+    // paces the login retries (a unit test's moves at once). Must outlive
+    // the manager.
+    common::WaitClock* clock = &common::steady_wait_clock();
   };
   CassandraManager(std::unique_ptr<CassandraServer> server, CassandraLayout layout,
                    std::string address, std::string instance_id, Timing timing);
@@ -184,6 +186,9 @@ class CassandraManager : public guestagent::DatastoreManager {
   // One prepare/start/stop/restart/update_seeds at a time; database
   // administration waits for it a few seconds (NodeLifecycle::admin_gate).
   guestagent::NodeLifecycle lifecycle_;
+  // start/stop/restart/resize over server_ (guestagent/server_changes.h).
+  guestagent::ServerChanges changes_;
+  guestagent::ServerChanges::Steps server_steps();
 
   std::mutex detail_mu_;  // guards the cached report and its generation
   std::optional<proto::cassandra::NodeReport> detail_;

@@ -132,7 +132,7 @@ std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnap
   {
     // What a restore needs besides the files: where the node stood in the
     // ring and the schema of what it holds.
-    auto session = login_until(*server_, admin_login(), kCqlTimeout);
+    auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
     const auto local = session->execute("SELECT tokens, rack, data_center FROM system.local");
     if (local.rows.empty()) throw common::internal_error("system.local has no row");
     const auto& row = local.rows.front();
@@ -197,7 +197,7 @@ void CassandraManager::apply_schema(const std::vector<std::string>& statements) 
   if (server_->health() != CassandraServer::Health::kAnswering) {
     throw common::unavailable("the Cassandra node " + instance_id_ + " is not answering CQL yet");
   }
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
   for (const auto& s : plan) session->execute(s, cql::Consistency::kQuorum);
   common::log::info("cassandra.schema_applied",
                     {{"instance", instance_id_}, {"statements", std::to_string(plan.size())}});
@@ -289,7 +289,7 @@ std::string CassandraManager::restore_snapshot(const proto::cassandra::RestoreSn
     }
   }
 
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
   size_t imported = 0;
   for (const auto& [table, dir] : tables) {
     const auto& [ks, name] = table;
@@ -330,7 +330,7 @@ void CassandraManager::truncate_tables(const std::vector<std::string>& tables) {
     TableSelection::parse({t});  // a valid name, not one of Cassandra's own
     names.emplace_back(t.substr(0, dot), t.substr(dot + 1));
   }
-  auto session = login_until(*server_, admin_login(), kCqlTimeout);
+  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
   for (const auto& [ks, table] : names) {
     session->execute("TRUNCATE " + cql::quote_identifier(ks) + "." + cql::quote_identifier(table),
                      cql::Consistency::kAll);

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "datastores/cassandra/manage_cassandra_conf_files.h"
 
@@ -26,10 +27,10 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
+// Written whole and fsynced (common/atomic_file.h): the image's files and
+// its .complete marker survive a crash once the image is published.
 void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw common::internal_error("cannot write " + path.string());
+  common::write_file_atomically(path.string(), text, 0644);
 }
 
 // True when `dir` holds a finished image of `version`: its .complete names
@@ -207,6 +208,7 @@ CassandraImage ImageBuild::publish(int jars, const std::string& source) {
     throw common::internal_error("cannot move " + stage_.string() + " to " + dest_.string() + ": " +
                                  ec.message());
   }
+  common::sync_directory(dest_.parent_path().string());  // the move survives a crash
   return {dest_.string(), false, jars, source};
 }
 

@@ -155,17 +155,8 @@ void MariaDbServer::install() {
 }
 
 void MariaDbServer::start() {
-  using Found = guestagent::SupervisedProcess::Found;
-  const Found found = process_.find();
-  if (found == Found::kInOurSession) {
-    wait_ready(kStartTimeout);
-    return;
-  }
-  // Left by an earlier agent: the compute driver ends this agent's session
-  // on delete, so the datastore must live in it.
-  if (found == Found::kLeftByEarlierAgent) stop();
-  spawn();
-  wait_ready(kStartTimeout);
+  process_.bring_up(
+      {[this] { stop(); }, [this] { spawn(); }, [this] { wait_ready(kStartTimeout); }});
 }
 
 void MariaDbServer::stop() {

@@ -69,7 +69,8 @@ MysqlManager::MysqlManager(std::unique_ptr<MysqlServer> server, std::string stat
              const MysqlState s = record_.get();
              return NodeLifecycle::Record{s.prepared, s.should_run};
            },
-           nullptr}) {
+           nullptr}),
+      changes_(lifecycle_, server_steps()) {
   if (admin_client) {
     admin_ = std::make_unique<MysqlDatabaseAdmin>(std::move(admin_client),
                                                   [this] { return lifecycle_.admin_gate(); });
@@ -113,49 +114,36 @@ void MysqlManager::build_data_dir(const std::optional<proto::mysql::PrepareSetti
   server_->restore(*storage, chain);
 }
 
-void MysqlManager::start() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](MysqlState& s) { s.should_run = true; });
-  server_->start();
+guestagent::ServerChanges::Steps MysqlManager::server_steps() {
+  guestagent::ServerChanges::Steps steps;
+  steps.set_should_run = [this](bool run) {
+    record_.update([run](MysqlState& s) { s.should_run = run; });
+  };
+  steps.set_up = [this] { return record_.get().installed; };
+  steps.start = [this] { server_->start(); };
+  steps.stop = [this] { server_->stop(); };
+  steps.ram_mb = [this] { return ram_mb_.load(); };
+  steps.configure = [this](int ram_mb) {
+    server_->configure(ram_mb);
+    ram_mb_ = ram_mb;
+  };
+  steps.not_started = [](int ram_mb, int old_ram_mb, const std::string& reason) {
+    return "MariaDB did not start with the settings for " + std::to_string(ram_mb) + " MB (" +
+           reason + "); it runs again with those for " + std::to_string(old_ram_mb) + " MB";
+  };
+  steps.event = "mysql";
+  steps.instance = instance_id_;
+  return steps;
 }
 
-void MysqlManager::stop() {
-  auto turn = lifecycle_.begin();
-  if (!record_.get().installed) return;  // nothing was ever started
-  turn.show(NodeLifecycle::Activity::kChanging);
-  record_.update([](MysqlState& s) { s.should_run = false; });
-  server_->stop();
-}
+void MysqlManager::start() { changes_.start(); }
 
-void MysqlManager::restart() {
-  const auto turn = lifecycle_.begin_change();
-  record_.update([](MysqlState& s) { s.should_run = true; });
-  server_->stop();
-  server_->start();
-}
+void MysqlManager::stop() { changes_.stop(); }
+
+void MysqlManager::restart() { changes_.restart(); }
 
 void MysqlManager::resize(int ram_mb) {
-  if (ram_mb <= 0) throw common::bad_request("a resize needs the node's memory in MB, at least 1");
-  const auto turn = lifecycle_.begin_change();
-  const int old_ram_mb = ram_mb_;
-  record_.update([](MysqlState& s) { s.should_run = true; });
-  server_->stop();
-  server_->configure(ram_mb);
-  try {
-    server_->start();
-  } catch (const std::exception& e) {
-    const std::string reason = e.what();
-    common::log::warn(
-        "mysql.resize_failed",
-        {{"instance", instance_id_}, {"ram_mb", std::to_string(ram_mb)}, {"error", reason}});
-    server_->stop();
-    server_->configure(old_ram_mb);
-    server_->start();
-    throw common::internal_error(
-        "MariaDB did not start with the settings for " + std::to_string(ram_mb) + " MB (" + reason +
-        "); it runs again with those for " + std::to_string(old_ram_mb) + " MB");
-  }
-  ram_mb_ = ram_mb;
+  changes_.resize(ram_mb);
   common::log::info("mysql.resized", {{"instance", instance_id_},
                                       {"ram_mb", std::to_string(ram_mb)},
                                       {"buffer_pool_mb", std::to_string(buffer_pool_mb(ram_mb))}});

@@ -18,6 +18,7 @@
 #include "guestagent/guest_jobs.h"
 #include "guestagent/node_lifecycle.h"
 #include "guestagent/node_record.h"
+#include "guestagent/server_changes.h"
 
 namespace automat::datastores::mysql {
 
@@ -107,6 +108,9 @@ class MysqlManager : public guestagent::DatastoreManager {
   // One prepare/start/stop/restart/action at a time; database administration
   // waits for it a few seconds (NodeLifecycle::admin_gate).
   guestagent::NodeLifecycle lifecycle_;
+  // start/stop/restart/resize over server_ (guestagent/server_changes.h).
+  guestagent::ServerChanges changes_;
+  guestagent::ServerChanges::Steps server_steps();
 
   std::unique_ptr<MysqlDatabaseAdmin> admin_;  // last: its gate uses the members above
 };

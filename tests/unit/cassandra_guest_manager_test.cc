@@ -221,6 +221,7 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
   make_manager();
   manager_->start();
   server_->unavailable_logins = 1'000'000;
+  const auto began = clock_.now();
   try {
     manager_->secure_cluster(creds("admin", "s3cret"));
     FAIL() << "secured without reaching any role";
@@ -228,6 +229,7 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
     EXPECT_NE(std::string(e.what()).find("QUORUM"), std::string::npos) << e.what();
   }
+  EXPECT_GE(clock_.now() - began, 1s) << "retried until the login timeout, in the fake time";
 }
 
 TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
@@ -428,16 +430,16 @@ TEST_F(CassandraManagerTest, ASteadyRingIsReadLessOftenThanAChangingOne) {
       std::regex_replace(kStatus, std::regex("UN  127.32.0.12"), "DN  127.32.0.12");
   manager_->node_report();
   const size_t changing = server_->count("nodetool:status");
-  clock_ += 40ms;  // past the short TTL, in the manager's clock
+  clock_.advance(40ms);  // past the short TTL, in the manager's clock
   manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), changing + 1);
   // Every node UN: the report is reused past the short TTL...
   server_->status_text = kStatus;
-  clock_ += 40ms;           // past the short TTL, in the manager's clock
+  clock_.advance(40ms);     // past the short TTL, in the manager's clock
   manager_->node_report();  // reads the settled ring
   const size_t steady = server_->count("nodetool:status");
   EXPECT_EQ(steady, changing + 2);
-  clock_ += 40ms;  // past the short TTL, in the manager's clock
+  clock_.advance(40ms);  // past the short TTL, in the manager's clock
   manager_->node_report();
   EXPECT_EQ(server_->count("nodetool:status"), steady);
   // ...until an action changes the node.

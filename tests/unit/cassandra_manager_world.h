@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "datastores/cassandra/cassandra_guest.grpc.pb.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
+#include "tests/fakes/fake_wait_clock.h"
 
 namespace automat::datastores::cassandra::manager_world {
 
@@ -278,10 +279,11 @@ class CassandraManagerTest : public ::testing::Test {
   FakeCassandraServer* server_ = nullptr;
   std::unique_ptr<CassandraManager> manager_;
   // Logins a test refuses on purpose are given up after a second, not 60.
-  // Its detail TTLs run on `clock_`, which only a test moves.
-  std::chrono::steady_clock::time_point clock_{};
+  // That second, the login retries' pauses and the detail TTLs run on
+  // `clock_`, which moves only when the manager pauses or a test moves it.
+  automat::testing::FakeWaitClock clock_;
   CassandraManager::Timing timing_{std::chrono::seconds(1), std::chrono::seconds(5),
-                                   std::chrono::seconds(60), [this] { return clock_; }};
+                                   std::chrono::seconds(60), &clock_};
 };
 
 proto::cassandra::Credentials creds(const std::string& username, const std::string& password) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <vector>
 
 #include "common/error.h"
 #include "tests/fakes/fake_broker.h"
@@ -23,8 +24,14 @@ class ConsumerTest : public ::testing::Test {
     o.drain_idle = 1ms;
     o.min_backoff = 1ms;
     o.max_backoff = 4ms;
+    o.pause = [this](common::StopSignal& stop, std::chrono::milliseconds d) {
+      backoffs.push_back(d);  // only run()'s thread pauses
+      return stop.requested();
+    };
     return o;
   }
+
+  std::vector<std::chrono::milliseconds> backoffs;  // read once run() returned
 
   testing::CountingHeartbeatRepository repo;
   testing::FakeConsumer broker;
@@ -112,6 +119,11 @@ TEST_F(ConsumerTest, RunBacksOffThroughOutagesAndStops) {
   loop.join();
   EXPECT_EQ(broker.acks().size(), 1u);
   EXPECT_EQ(broker.unacked(), 0u);
+  ASSERT_GE(backoffs.size(), 3u);
+  EXPECT_EQ(backoffs[0], 1ms);
+  EXPECT_EQ(backoffs[1], 2ms) << "doubling";
+  EXPECT_EQ(backoffs[2], 4ms);
+  EXPECT_EQ(backoffs.back(), 4ms) << "up to the max";
 }
 
 }  // namespace

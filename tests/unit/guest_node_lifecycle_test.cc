@@ -2,11 +2,14 @@
 // start, stop and its server's health, one change at a time, and the gate
 // database administration passes.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "common/error.h"
+#include "common/process_table.h"
 #include "common/status.h"
 #include "guestagent/node_lifecycle.h"
 
@@ -24,11 +27,14 @@ class LifecycleTest : public ::testing::Test {
       : lifecycle({"the test node n-1", "the test server on n-1 is not answering",
                    [this] { return health.load(); },
                    [this] {
+                     if (on_record) on_record();
                      return NodeLifecycle::Record{prepared.load(), should_run.load()};
                    },
                    [this] { return maintenance.load(); }}) {}
 
   // Runs admin_gate on another thread (the change lock is not recursive).
+  // A gate that must find the lock taken is given no wait (0 ms): it
+  // answers at once, no timeout expires.
   std::future<std::string> gate_from_another_thread(std::chrono::milliseconds wait) {
     return std::async(std::launch::async, [this, wait]() -> std::string {
       try {
@@ -47,6 +53,8 @@ class LifecycleTest : public ::testing::Test {
   std::atomic<bool> prepared{false};
   std::atomic<bool> should_run{false};
   std::atomic<bool> maintenance{false};
+  // Runs at each read of the record (set before other threads start).
+  std::function<void()> on_record;
   NodeLifecycle lifecycle;
 };
 
@@ -153,18 +161,18 @@ TEST_F(LifecycleTest, TheAdminGateIsAConflictWhileAChangeRuns) {
   health = ServerHealth::kAnswering;
   {
     auto turn = lifecycle.begin_change();
-    EXPECT_EQ(gate_from_another_thread(20ms).get(),
+    EXPECT_EQ(gate_from_another_thread(0ms).get(),
               "conflict: the test node n-1 is busy with another change; retry in a moment");
   }
-  EXPECT_EQ(gate_from_another_thread(20ms).get(), "passed");
+  EXPECT_EQ(gate_from_another_thread(5s).get(), "passed");
 }
 
 TEST_F(LifecycleTest, TheAdminGateNeedsAPreparedAnsweringNode) {
-  EXPECT_EQ(gate_from_another_thread(20ms).get(),
+  EXPECT_EQ(gate_from_another_thread(5s).get(),
             "conflict: the test node n-1 was never prepared; prepare it first");
   prepared = true;
   health = ServerHealth::kUnresponsive;
-  EXPECT_EQ(gate_from_another_thread(20ms).get(),
+  EXPECT_EQ(gate_from_another_thread(5s).get(),
             "unavailable: the test server on n-1 is not answering");
 }
 
@@ -173,13 +181,33 @@ TEST_F(LifecycleTest, NoChangeBeginsWhileTheAdminGateIsHeld) {
   health = ServerHealth::kAnswering;
   auto lock = lifecycle.admin_gate();
   ASSERT_TRUE(lock.owns_lock());
-  auto change = std::async(std::launch::async, [this] {
+  // A change reads the record once it holds the change lock: it notes
+  // whether the gate was still held then.
+  std::atomic<bool> gate_held{true};
+  std::atomic<bool> began_under_gate{false};
+  on_record = [&] {
+    if (gate_held) began_under_gate = true;
+  };
+  std::atomic<pid_t> change_thread{0};
+  auto change = std::async(std::launch::async, [&] {
+    change_thread = ::gettid();
     auto turn = lifecycle.begin_change();
     return lifecycle.activity();
   });
-  EXPECT_EQ(change.wait_for(50ms), std::future_status::timeout) << "the change waits";
+  // The change thread comes to sleep on the lock (the kernel's view of it,
+  // looked at again without sleeping; nothing signals it).
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto sleeping = [&] {
+    const auto st = change_thread ? common::read_stat(change_thread) : std::nullopt;
+    return st && st->state == 'S';
+  };
+  while (!sleeping() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_TRUE(sleeping()) << "the change waits";
+  EXPECT_FALSE(began_under_gate);
+  gate_held = false;
   lock.unlock();
   EXPECT_EQ(change.get(), Activity::kChanging);
+  EXPECT_FALSE(began_under_gate) << "the change began only once the gate was released";
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ class ScriptedManager : public DatastoreManager {
   proto::DatastoreReport report() override {
     proto::DatastoreReport r;
     r.set_fault(fault);
+    r.set_degraded_status(degraded);
     proto::PingReply own;
     own.set_version("own-report");
     r.mutable_datastore()->PackFrom(own);
@@ -51,6 +52,7 @@ class ScriptedManager : public DatastoreManager {
   int last_users = 0;
   std::optional<common::Error> fail_with;
   std::string fault;
+  std::string degraded;  // the report's degraded status
 
  private:
   std::string status_ = common::service_status::kNew;
@@ -280,6 +282,30 @@ TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {
   ASSERT_TRUE(reply.report().datastore().UnpackTo(&own));
   EXPECT_EQ(own.version(), "own-report");
   EXPECT_EQ(reply.report().fault(), "");
+}
+
+TEST_F(GuestServiceTest, GetStatusShowsTheDegradedStatusOfARunningNodeAsHeartbeatsDo) {
+  manager_.start();
+  manager_.degraded = common::service_status::kReplicationError;
+  proto::StatusReply reply;
+  auto c1 = context("right-token");
+  ASSERT_TRUE(stub_->GetStatus(c1.get(), proto::Empty(), &reply).ok());
+  EXPECT_EQ(reply.service_status(), common::service_status::kReplicationError);
+  EXPECT_EQ(reply.report().degraded_status(), common::service_status::kReplicationError);
+  manager_.stop();
+  auto c2 = context("right-token");
+  ASSERT_TRUE(stub_->GetStatus(c2.get(), proto::Empty(), &reply).ok());
+  EXPECT_EQ(reply.service_status(), "SHUTDOWN") << "only a RUNNING node is shown degraded";
+}
+
+TEST(ShownStatus, ARunningNodeShowsItsReportsDegradedStatus) {
+  proto::DatastoreReport healthy;
+  proto::DatastoreReport degraded;
+  degraded.set_degraded_status(common::service_status::kReplicationError);
+  EXPECT_EQ(shown_status("RUNNING", healthy), "RUNNING");
+  EXPECT_EQ(shown_status("RUNNING", degraded), common::service_status::kReplicationError);
+  EXPECT_EQ(shown_status("SHUTDOWN", degraded), "SHUTDOWN");
+  EXPECT_EQ(shown_status("BLOCKED", degraded), "BLOCKED");
 }
 
 TEST(GrpcStatusMapping, CodesFollowMeaning) {

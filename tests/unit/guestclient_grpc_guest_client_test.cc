@@ -1,5 +1,7 @@
 // GrpcGuestClient against an in-process gRPC guest service: the instance's
-// token travels as metadata, deadlines hold, errors map to common::Error.
+// token travels as metadata, errors map to common::Error, channels are
+// shared. Nothing here waits for a deadline to expire: a real channel's
+// reconnects and deadlines are tests/integration/guestclient_grpc_channel_test.cc.
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -7,110 +9,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <optional>
-#include <thread>
 
 #include "automat/guest.grpc.pb.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "guestclient/grpc_call.h"
 #include "guestclient/grpc_guest_client.h"
-#include "tests/fakes/gate.h"
+#include "tests/support/grpc_guest_fixture.h"
 
 namespace automat::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr const char* kSecret = "deployment-secret";
-constexpr const char* kInstance = "5b1f0c7e-1111-4222-8333-944445555666";
-
-class RecordingGuest : public proto::GuestAgent::Service {
- public:
-  std::string last_token;
-  // While set, StartPrepare answers only once the test opens the gate.
-  std::atomic<bool> prepare_held{false};
-  testing::Gate prepare_gate;
-  proto::PrepareRequest last_prepare;
-  std::string last_prepare_key;
-
-  grpc::Status Ping(grpc::ServerContext* ctx, const proto::Empty*,
-                    proto::PingReply* reply) override {
-    remember_token(ctx);
-    reply->set_instance_id(kInstance);
-    reply->set_manager("mysql");
-    return grpc::Status::OK;
-  }
-  grpc::Status StartPrepare(grpc::ServerContext* ctx, const proto::PrepareJob* req,
-                            proto::JobReply* reply) override {
-    remember_token(ctx);
-    last_prepare = req->request();
-    last_prepare_key = req->key();
-    if (prepare_held) prepare_gate.wait();
-    reply->set_key(req->key());
-    reply->set_state(proto::JobReply::RUNNING);
-    return grpc::Status::OK;
-  }
-  grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
-                             proto::StatusReply*) override {
-    remember_token(ctx);
-    return grpc::Status(grpc::StatusCode::INTERNAL, "mariadbd did not stop in time");
-  }
-  grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
-                         proto::StatusReply* reply) override {
-    remember_token(ctx);
-    reply->set_service_status("SHUTDOWN");
-    return grpc::Status::OK;
-  }
-  grpc::Status GetJob(grpc::ServerContext* ctx, const proto::JobRequest* req,
-                      proto::JobReply* reply) override {
-    remember_token(ctx);
-    last_key = req->key();
-    if (req->key() == "busy") {
-      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the node is draining");
-    }
-    if (req->key() == "bad key") {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a job key must be 1-128 of ...");
-    }
-    reply->set_key(req->key());
-    reply->set_kind("cleanup");
-    reply->set_state(proto::JobReply::RUNNING);
-    reply->set_progress(0.25);
-    return grpc::Status::OK;
-  }
-  std::string last_key;
-
- private:
-  void remember_token(grpc::ServerContext* ctx) {
-    auto it = ctx->client_metadata().find("x-automat-token");
-    last_token =
-        it == ctx->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
-  }
-};
-
-class GrpcGuestClientTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_TRUE(server_);
-    ASSERT_GT(port_, 0);
-  }
-  void TearDown() override { server_->Shutdown(std::chrono::system_clock::now() + 1s); }
-
-  std::unique_ptr<guestclient::GuestClient> client(int port = 0) {
-    return factory_.connect(
-        guestclient::GuestEndpoint{kInstance, "127.0.0.1", port ? port : port_});
-  }
-
-  RecordingGuest service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-  guestclient::GrpcGuestClientFactory factory_{kSecret};
-};
 
 TEST_F(GrpcGuestClientTest, CallsCarryTheInstancesDerivedToken) {
   const auto reply = client()->ping(5s);
@@ -219,81 +130,6 @@ TEST(ChannelCacheTest, TheLeastRecentlyUsedChannelGoesFirst) {
   channels.get("127.0.0.1:3");                // evicts :2
   EXPECT_EQ(channels.size(), 2u);
   EXPECT_EQ(channels.get("127.0.0.1:1"), a);
-}
-
-TEST_F(GrpcGuestClientTest, AGuestThatRestartsIsReachedAgainThroughItsChannel) {
-  guestclient::ChannelCache channels;
-  guestclient::GrpcGuestClientFactory factory(kSecret, &channels);
-  const guestclient::GuestEndpoint server{kInstance, "127.0.0.1", port_};
-  ASSERT_EQ(factory.connect(server)->ping(5s).instance_id(), kInstance);
-  server_->Shutdown(std::chrono::system_clock::now());
-  server_->Wait();
-  EXPECT_THROW(factory.connect(server)->ping(1s), common::Error);
-
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:" + std::to_string(port_), grpc::InsecureServerCredentials());
-  builder.RegisterService(&service_);
-  server_ = builder.BuildAndStart();
-  ASSERT_TRUE(server_);
-  // The reconnect backoff is capped at a second, so the guest is reached
-  // again about a second after it is back; the bound (and each ping's
-  // deadline) only has to hold on a busy machine too. Between failed pings
-  // (a channel in backoff fails them at once) the test pauses, so it does
-  // not spin against the reconnect it waits for.
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  bool reached = false;
-  while (!reached && std::chrono::steady_clock::now() < deadline) {
-    try {
-      reached = factory.connect(server)->ping(5s).instance_id() == kInstance;
-    } catch (const common::Error&) {
-      std::this_thread::sleep_for(50ms);
-    }
-  }
-  EXPECT_TRUE(reached);
-  EXPECT_EQ(channels.size(), 1u) << "reached through the same channel";
-}
-
-TEST_F(GrpcGuestClientTest, ASlowGuestIsUnavailableAfterTheDeadline) {
-  service_.prepare_held = true;  // the guest answers only after the deadline
-  const auto started = std::chrono::steady_clock::now();
-  try {
-    client()->start_prepare("k", proto::PrepareRequest(), 200ms);
-    ADD_FAILURE() << "expected an error";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
-    EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
-  }
-  // Well before the held guest would answer (never): the deadline ended the
-  // call; the margin is for a busy machine.
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5000ms);
-  service_.prepare_gate.release();
-}
-
-TEST(GrpcGuestClientConnectTest, AGuestSlowToFinishTheHandshakeHasTheWholeDeadlineOfTheCall) {
-  // A listener that never speaks: the TCP connection is made (the kernel
-  // queues it), the HTTP/2 handshake never completes, as with a guest too
-  // busy to answer in time. The call waits for it until its own deadline; a
-  // connection attempt cut short sooner (gRPC's min_reconnect_backoff_ms is
-  // its connect timeout) failed calls of a busy machine at once.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(fd, 16), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  guestclient::GrpcGuestClientFactory factory(kSecret);
-  try {
-    factory.connect(guestclient::GuestEndpoint{kInstance, "127.0.0.1", ntohs(addr.sin_port)})
-        ->ping(1500ms);
-    ADD_FAILURE() << "expected an error";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
-    EXPECT_NE(std::string(e.what()).find("did not answer Ping within 1500 ms"), std::string::npos)
-        << e.what();
-  }
-  ::close(fd);
 }
 
 TEST_F(GrpcGuestClientTest, NobodyListeningIsUnavailable) {

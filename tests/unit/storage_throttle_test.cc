@@ -2,6 +2,7 @@
 // sleeps move it forward.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -85,10 +86,19 @@ TEST(ThrottleTest, IdleTimeIsNotSavedUpForABurst) {
 }
 
 TEST(ThrottleTest, ThreadsShareOneRate) {
-  // Real time: 4 threads of 8 chunks of 10 KB at 400 KB/s: 320 KB take
-  // at least 0.775 s (the first chunk is free) whatever the threads do.
-  Throttle t(400 * 1000);
-  const auto start = Clock::now();
+  // 4 threads of 8 chunks of 10 KB at 400 KB/s, on a time that stands still
+  // (nobody's sleep moves it): whatever the threads do, each chunk gets a
+  // turn of its own, 25 ms after the one before (the first is free), so the
+  // 320 KB take 0.775 s.
+  std::mutex mu;
+  std::vector<Clock::duration> sleeps;
+  const Clock::time_point now{Clock::time_point{} + 1000s};
+  Throttle t(
+      400 * 1000, [now] { return now; },
+      [&](Clock::duration d) {
+        std::lock_guard lock(mu);
+        sleeps.push_back(d);
+      });
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&t] {
@@ -96,7 +106,12 @@ TEST(ThrottleTest, ThreadsShareOneRate) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_GE(Clock::now() - start, 775ms);
+  std::sort(sleeps.begin(), sleeps.end());
+  std::vector<Clock::duration> turns;
+  for (int chunk = 1; chunk < 32; ++chunk) {
+    turns.push_back(std::chrono::duration_cast<Clock::duration>(chunk * 25ms));
+  }
+  EXPECT_EQ(sleeps, turns);
 }
 
 TEST(ThrottledStreamTest, PassesEveryByteAndAsksForEachChunk) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "automat/messages.pb.h"
 #include "taskmanager/operation_dispatcher.h"
@@ -71,9 +72,15 @@ class ConsumerTest : public ::testing::Test {
       return StepResult::next();
     });
   }
+  // No wait is real: a busy pool is seen at once (poll 0) and a back-off
+  // is recorded instead of waited out.
   taskmanager::TaskConsumer consumer() {
-    return taskmanager::TaskConsumer(broker, dispatcher, world.stop,
-                                     taskmanager::ConsumerOptions{50ms, 10ms, 20ms});
+    taskmanager::ConsumerOptions options{0ms, 10ms, 20ms};
+    options.pause = [this](common::StopSignal& stop, std::chrono::milliseconds d) {
+      backoffs.push_back(d);
+      return stop.requested();
+    };
+    return taskmanager::TaskConsumer(broker, dispatcher, world.stop, options);
   }
 
   // The operation as the (watched) repository holds it now.
@@ -85,6 +92,7 @@ class ConsumerTest : public ::testing::Test {
   Script script;
   Gate gate;
   std::atomic<int> step_runs{0};
+  std::vector<std::chrono::milliseconds> backoffs;  // poll_once's, from the test's thread
   taskmanager::OperationRunner runner{
       world.services,
       [this](const std::string&) { return std::make_unique<ScriptedWorkflow>(script); },
@@ -118,6 +126,7 @@ TEST_F(ConsumerTest, RequeuesWhileTheDatabaseIsDownAndTakesItLater) {
   ASSERT_EQ(broker.rejects().size(), 1u);
   EXPECT_TRUE(broker.rejects()[0].requeue);
   EXPECT_EQ(broker.ready(), 1u) << "the message is back in the queue";
+  EXPECT_EQ(backoffs, std::vector<std::chrono::milliseconds>{10ms}) << "and it backed off";
 
   ops.unavailable = false;
   EXPECT_TRUE(c.poll_once());
@@ -209,6 +218,8 @@ TEST_F(ConsumerTest, BacksOffWhileTheBrokerIsDownThenConsumes) {
   EXPECT_EQ(row(op.id).state, "SUBMITTED");
   EXPECT_TRUE(c.poll_once());
   EXPECT_EQ(broker.acks().size(), 1u);
+  EXPECT_EQ(backoffs, (std::vector<std::chrono::milliseconds>{10ms, 20ms}))
+      << "doubling from the initial back-off";
   EXPECT_TRUE(eventually([&] { return row(op.id).state == "COMPLETED"; }));
 }
 
