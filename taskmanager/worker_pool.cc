@@ -4,7 +4,10 @@
 
 namespace automat::taskmanager {
 
-WorkerPool::WorkerPool(size_t workers) : capacity_(workers == 0 ? 1 : workers) {
+WorkerPool::WorkerPool(size_t workers, Now now)
+    : capacity_(workers == 0 ? 1 : workers),
+      real_time_(!now),
+      now_(now ? std::move(now) : Now([] { return Clock::now(); })) {
   for (size_t i = 0; i < capacity_; ++i) threads_.emplace_back([this] { worker_loop(); });
 }
 
@@ -77,6 +80,13 @@ bool WorkerPool::wait_idle(std::chrono::milliseconds timeout) {
   return cv_.wait_for(l, timeout, [this] { return reserved_ == 0; });
 }
 
+void WorkerPool::time_moved() {
+  // Under the lock: a worker is either before its look at the time or
+  // already waiting, never in between.
+  { std::lock_guard<std::mutex> l(mu_); }
+  cv_.notify_all();
+}
+
 void WorkerPool::join() {
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -96,7 +106,7 @@ std::optional<WorkerPool::Item> WorkerPool::next_item() {
   }
   if (parked_.empty()) return std::nullopt;
   const auto first = parked_.begin();
-  if (!stopping_ && first->first > Clock::now()) return std::nullopt;
+  if (!stopping_ && first->first > now_()) return std::nullopt;
   Item item = std::move(first->second);
   parked_.erase(first);
   return item;
@@ -127,7 +137,7 @@ void WorkerPool::worker_loop() {
         // Work already handed out still runs when stopping: its ticket was
         // reserved, and the operation claimed, before the stop.
         if (stopping_ && reserved_ == 0 && parked_.empty()) return;
-        if (!parked_.empty()) {
+        if (!parked_.empty() && real_time_) {
           cv_.wait_until(l, parked_.begin()->first);
         } else {
           cv_.wait(l);
@@ -147,7 +157,7 @@ void WorkerPool::worker_loop() {
         // here while parked.
         if (item.reserved) --reserved_;
         item.reserved = false;
-        parked_.emplace(Clock::now() + *again, std::move(item));
+        parked_.emplace(now_() + *again, std::move(item));
         cv_.notify_all();
         continue;
       }

@@ -17,6 +17,10 @@
 // (its lease is renewed from the claim on: OperationRunner::start). So an
 // operation polling a long guest job, or waiting for a node to join, never
 // starves another tenant's create (issue 11, section 2).
+//
+// Due times are read on the steady clock, or on a test's own time (then the
+// pool never waits for time to pass: it looks again when time_moved() says
+// the test moved it, so no unit test waits out a retry).
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -34,7 +38,10 @@ namespace automat::taskmanager {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(size_t workers);
+  using Clock = std::chrono::steady_clock;
+  using Now = std::function<Clock::time_point()>;
+  // `now`: where due times are read; empty for the steady clock.
+  explicit WorkerPool(size_t workers, Now now = nullptr);
   // Waits for running work to finish (see join()).
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -77,13 +84,14 @@ class WorkerPool {
   // resumed run of it, may remain: join() runs it at once and waits for it,
   // so it sees the stop).
   bool wait_idle(std::chrono::milliseconds timeout);
+  // A test moved the time given as `now`: parked work now due runs.
+  void time_moved();
   // Refuses new reservations, runs parked work at once (its next run is its
   // last: what asks to wait again is dropped), waits for the work handed out
   // to end and joins the threads. Idempotent.
   void join();
 
  private:
-  using Clock = std::chrono::steady_clock;
   struct Item {
     std::string op_id;
     std::shared_ptr<Parkable> work;
@@ -97,6 +105,8 @@ class WorkerPool {
   void finished(const Item& item);
 
   const size_t capacity_;
+  const bool real_time_;
+  const Now now_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   size_t reserved_ = 0;           // tickets alive, or their work queued or running (not yet parked)

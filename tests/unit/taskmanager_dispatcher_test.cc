@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "taskmanager/operation_dispatcher.h"
+#include "tests/fakes/manual_pool_time.h"
 #include "tests/unit/taskmanager_test_world.h"
 
 namespace automat::testing {
@@ -55,7 +56,8 @@ class DispatcherTest : public ::testing::Test {
   World world;
   Script script;
   taskmanager::OperationRunner runner;
-  taskmanager::WorkerPool pool{1};
+  ManualPoolTime time;  // the pool's: a retry is due when a test says so
+  taskmanager::WorkerPool pool{1, time.now()};
   OperationDispatcher dispatcher;
 };
 
@@ -84,9 +86,14 @@ TEST_F(DispatcherTest, AWaitingOperationLeavesTheOnlyWorkerToAnother) {
 
   // The grow goes on from its retries once the node joined.
   const int seen = looks;
+  EXPECT_EQ(pool.parked(), 1u) << "not due before its 100 ms";
+  time.advance(pool, 100ms);
   ASSERT_TRUE(eventually([&] { return looks > seen; })) << "the parked grow was looked at again";
   joined = true;
-  ASSERT_TRUE(eventually([&] { return state(grow.id) == "COMPLETED"; }));
+  ASSERT_TRUE(eventually([&] {
+    time.advance(pool, 100ms);
+    return state(grow.id) == "COMPLETED";
+  }));
   EXPECT_TRUE(pool.wait_idle(kPatience));
   EXPECT_EQ(pool.parked(), 0u);
 }

@@ -1,7 +1,9 @@
 // WorkerPool: work that waits parks and frees its worker; parked work keeps
 // its operation bound; it runs again once due, and join() runs it at once.
-// Nothing here sleeps: the tests wait for what they expect to happen, and a
-// parked item that is never due (an hour away) can only run through join().
+// Nothing here sleeps or waits for time to pass: the tests wait for what they
+// expect to happen, parked work becomes due when a test moves the pool's time
+// (tests/fakes/manual_pool_time.h), and a parked item that is never due (an
+// hour away) can only run through join().
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <thread>
 
 #include "taskmanager/worker_pool.h"
+#include "tests/fakes/manual_pool_time.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -86,16 +89,23 @@ TEST(WorkerPoolTest, ParkedWorkKeepsItsOperationBound) {
 }
 
 TEST(WorkerPoolTest, ParkedWorkRunsAgainWhenDue) {
-  WorkerPool pool(1);
+  testing::ManualPoolTime time;
+  WorkerPool pool(1, time.now());
   std::atomic<int> runs{0};
   std::promise<void> done;
   auto ticket = pool.reserve(0ms);
   ASSERT_TRUE(ticket && ticket->bind("op-1"));
   pool.run_parkable(std::move(*ticket), [&]() -> Again {
-    if (++runs < 3) return 1ms;
+    if (++runs < 3) return 5s;
     done.set_value();
     return std::nullopt;
   });
+  ASSERT_TRUE(parks(pool, 1));
+  EXPECT_EQ(runs.load(), 1);
+  time.advance(pool, 5s);
+  ASSERT_TRUE(within_patience([&] { return runs.load() == 2 && pool.parked() == 1; }))
+      << "due after 5 s of the pool's time";
+  time.advance(pool, 5s);
   ASSERT_EQ(done.get_future().wait_for(kPatience), std::future_status::ready);
   EXPECT_EQ(runs.load(), 3);
   EXPECT_TRUE(pool.wait_idle(kPatience));
@@ -109,7 +119,8 @@ TEST(WorkerPoolTest, ParkedWorkRunsAgainWhenDue) {
 }
 
 TEST(WorkerPoolTest, DueWorkWaitsForAFreeWorker) {
-  WorkerPool pool(1);
+  testing::ManualPoolTime time;
+  WorkerPool pool(1, time.now());
   std::promise<void> parked_once;
   std::promise<void> release_busy;
   std::shared_future<void> busy_may_end = release_busy.get_future().share();
@@ -137,8 +148,9 @@ TEST(WorkerPoolTest, DueWorkWaitsForAFreeWorker) {
     busy_may_end.wait();
     busy_running = false;
   });
-  // Whether the parked work ran first (before t2 was reserved) or waits for
-  // the busy one, it never runs beside it on the pool's only worker.
+  // Due now, but the pool's only worker is busy: it waits for it, never
+  // runs beside it.
+  time.advance(pool, 1ms);
   release_busy.set_value();
   ASSERT_EQ(waiting_done.get_future().wait_for(kPatience), std::future_status::ready);
   EXPECT_FALSE(ran_while_busy);
@@ -149,7 +161,8 @@ TEST(WorkerPoolTest, DueWorkWaitsForAFreeWorker) {
 // idle reservation must not keep due parked work from the pool's only
 // worker thread (it did: every retry then waited out the consumer's poll).
 TEST(WorkerPoolTest, AnIdleReservationDoesNotHoldParkedWorkBack) {
-  WorkerPool pool(1);
+  testing::ManualPoolTime time;
+  WorkerPool pool(1, time.now());
   std::atomic<int> runs{0};
   std::promise<void> done;
   auto ticket = pool.reserve(0ms);
@@ -162,8 +175,11 @@ TEST(WorkerPoolTest, AnIdleReservationDoesNotHoldParkedWorkBack) {
   ASSERT_TRUE(parks(pool, 1));
   auto waiting_for_a_message = pool.reserve(kPatience);
   ASSERT_TRUE(waiting_for_a_message) << "the parked work gave its reservation back";
-  EXPECT_EQ(done.get_future().wait_for(kPatience), std::future_status::ready)
-      << "parked work waited for an idle reservation";
+  EXPECT_TRUE(within_patience([&] {
+    time.advance(pool, 1ms);
+    return runs.load() == 5;
+  })) << "parked work waited for an idle reservation";
+  EXPECT_EQ(done.get_future().wait_for(kPatience), std::future_status::ready);
   EXPECT_EQ(runs.load(), 5);
   EXPECT_EQ(pool.busy(), 1u) << "only the idle reservation";
 }
