@@ -49,6 +49,7 @@ proto::JobReply job_reply(const JobStatus& status) {
   reply.set_progress(status.progress);
   reply.set_started_us(status.started_us);
   reply.set_finished_us(status.finished_us);
+  if (status.state == JobStatus::State::kSucceeded) reply.set_result(status.result);
   return reply;
 }
 

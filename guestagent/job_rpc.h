@@ -15,6 +15,7 @@ namespace automat::guestagent {
 // Throws common::Error(kBadRequest) unless `key` is 1..128 of [A-Za-z0-9._:-].
 void validate_job_key(const std::string& key);
 
+// The status as the wire shows it; the job's result only once it succeeded.
 proto::JobReply job_reply(const JobStatus& status);
 
 // Authenticates, starts `work` as a job of `kind` under req.key (or finds

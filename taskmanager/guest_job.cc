@@ -1,5 +1,7 @@
 #include "taskmanager/guest_job.h"
 
+#include <utility>
+
 #include "common/config.h"
 #include "common/error.h"
 
@@ -11,72 +13,80 @@ constexpr auto kLookDeadline = std::chrono::seconds(10);
 constexpr int kPrepareSeconds = 300;
 }  // namespace
 
-int64_t system_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start,
-                              const JobLimits& limits, const NowUs& now_us) {
+                              LostJob on_lost) {
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     const std::string k = attempt == 1 ? key : key + "." + std::to_string(attempt);
     proto::JobReply job = look(k);
     if (job.state() == proto::JobReply::UNKNOWN) job = start(k);
     switch (job.state()) {
       case proto::JobReply::SUCCEEDED:
-        return {GuestJobState::Kind::kSucceeded, job.message(), 1.0};
+        return {GuestJobState::Kind::kSucceeded, job.message(), 1.0, 0, job.result()};
       case proto::JobReply::FAILED:
         return {GuestJobState::Kind::kFailed,
                 job.message().empty() ? "the guest's " + job.kind() + " job failed" : job.message(),
-                job.progress()};
+                job.progress(),
+                0,
+                {}};
       case proto::JobReply::LOST:
-        if (!limits.restart_lost) {
-          return {GuestJobState::Kind::kFailed,
-                  "the guest restarted while " + limits.what + " ran (job " + k +
-                      "); it is not started again on its own: see what it left, then retry",
-                  job.progress()};
+        if (on_lost == LostJob::kReport) {
+          GuestJobState lost{GuestJobState::Kind::kFailed,
+                             "the guest restarted while its " + job.kind() + " job " + k + " ran",
+                             job.progress(),
+                             0,
+                             {}};
+          lost.lost = true;
+          return lost;
         }
         continue;  // the guest restarted while it ran: once more, under the next key
       case proto::JobReply::RUNNING:
       default:
-        if (limits.deadline.count() > 0 && job.started_us() > 0 &&
-            now_us() - job.started_us() > int64_t{limits.deadline.count()} * 1000000) {
-          return {GuestJobState::Kind::kFailed,
-                  limits.what + " did not finish within " +
-                      std::to_string(limits.deadline.count()) + " s; last: " +
-                      (job.message().empty() ? "no progress reported" : job.message()),
-                  job.progress()};
-        }
-        return {GuestJobState::Kind::kRunning, job.message(), job.progress(), job.started_us()};
+        return {GuestJobState::Kind::kRunning, job.message(), job.progress(), job.started_us(), {}};
     }
   }
   return {GuestJobState::Kind::kFailed,
           "the guest restarted " + std::to_string(kMaxAttempts) + " times while its job " + key +
               " ran",
-          0};
+          0,
+          0,
+          {}};
 }
 
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
-                              const std::string& key, const JobCall& start,
-                              const JobLimits& limits) {
+                              const std::string& key, const JobCall& start, LostJob on_lost) {
   auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
   return drive_guest_job(
-      key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start, limits);
+      key, [&](const std::string& k) { return guest->get_job(k, kLookDeadline); }, start, on_lost);
+}
+
+GuestJobState past_deadline(GuestJobState state, std::chrono::seconds limit,
+                            const std::string& overdue) {
+  if (state.kind != GuestJobState::Kind::kRunning || state.started_us <= 0) return state;
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (now_us - state.started_us <= std::chrono::microseconds(limit).count()) return state;
+  return {GuestJobState::Kind::kFailed,
+          overdue + "; last: " + (state.message.empty() ? "no progress reported" : state.message),
+          state.progress,
+          0,
+          {}};
 }
 
 GuestJobState drive_prepare(StepContext& ctx, const std::string& instance_id,
                             const proto::PrepareRequest& req) {
   auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
+  GuestJobState state = drive_guest_job(
+      guest_job_key(ctx.operation.id, "prepare", instance_id),
+      [&](const std::string& k) { return guest->get_job(k, kLookDeadline); },
+      [&](const std::string& k) { return guest->start_prepare(k, req, kLookDeadline); });
   const int limit =
       ctx.services.config
           ? ctx.services.config->get_int("taskmanager", "guest_prepare_timeout", kPrepareSeconds)
           : kPrepareSeconds;
-  return drive_guest_job(
-      guest_job_key(ctx.operation.id, "prepare", instance_id),
-      [&](const std::string& k) { return guest->get_job(k, kLookDeadline); },
-      [&](const std::string& k) { return guest->start_prepare(k, req, kLookDeadline); },
-      {std::chrono::seconds(limit), true, "preparing (guest_prepare_timeout)"});
+  return past_deadline(
+      std::move(state), std::chrono::seconds(limit),
+      "preparing did not finish within " + std::to_string(limit) + " s (guest_prepare_timeout)");
 }
 
 compute::Server server_of(StepContext& ctx, const std::string& instance_id) {

@@ -4,12 +4,10 @@
 // under the key, starts it (a datastore's job call, e.g.
 // CassandraGuestClient::decommission); it looks again on its next run.
 // Starting a key that exists answers that job, so a step run twice never
-// does the work twice. What a job may take is its own (JobLimits): a
-// deadline counted from when the guest started it (so it holds across
-// taskmanager restarts and is not shared with the step's other nodes), and
-// what a job the guest lost (it restarted meanwhile) means: started again
-// under the next key ("<key>.2", "<key>.3", the third loss fails), or a
-// failure for work that must not be repeated blindly.
+// does the work twice. A job the guest lost (it restarted meanwhile) is
+// started again under the next key ("<key>.2", "<key>.3"); the third loss
+// fails the step. Work that must not simply run again asks for
+// LostJob::kReport and decides itself.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,40 +24,35 @@ struct GuestJobState {
   std::string message;     // the guest's progress line, or why it failed
   double progress = 0;     // 0..1 when the work reports it
   int64_t started_us = 0;  // when the guest started it (its clock), while running
+  std::string result;      // kSucceeded: the job's serialized reply (JobReply.result)
+  bool lost = false;       // kFailed because the guest lost the job (LostJob::kReport)
 };
 
 using JobCall = std::function<proto::JobReply(const std::string& key)>;
 
-// One job's bounds, chosen by the step that starts it.
-struct JobLimits {
-  // Longest the job may run, from the guest's start of it (JobReply
-  // started_us); past it the job is reported kFailed with its last progress
-  // line. Zero: no bound but the step's timeout.
-  std::chrono::seconds deadline{0};
-  // A job the guest lost: started again under the next key (true), or
-  // kFailed at once (false: work that may have half-happened, which the
-  // step's operator must look at).
-  bool restart_lost = true;
-  // How the failures name the work: "the decommission", "preparing".
-  std::string what = "the job";
+// What drive_guest_job does with a job the guest lost.
+enum class LostJob {
+  kStartAgain,  // under the next key, up to the third loss: the work is safe to repeat
+  kReport,      // kFailed with `lost` set at once: the step decides what the loss means
 };
-
-// Microseconds since the epoch on the taskmanager's clock (the guests'
-// clocks are assumed in step with it, as for TLS and the leases).
-using NowUs = std::function<int64_t()>;
-int64_t system_now_us();
 
 // `look(key)` answers the guest's job under `key` (state UNKNOWN when it
 // has none); `start(key)` starts it. Both throw what the guest call throws
 // (an unreachable guest: the step decides).
 GuestJobState drive_guest_job(const std::string& key, const JobCall& look, const JobCall& start,
-                              const JobLimits& limits = {}, const NowUs& now_us = system_now_us);
+                              LostJob on_lost = LostJob::kStartAgain);
 
 // The same for the job of instance `instance_id`'s guest, looked up through
 // its generic face (ctx.services.guests).
 GuestJobState drive_guest_job(StepContext& ctx, const std::string& instance_id,
                               const std::string& key, const JobCall& start,
-                              const JobLimits& limits = {});
+                              LostJob on_lost = LostJob::kStartAgain);
+
+// A job's own deadline: `state`, or kFailed with "<overdue>; last: <its
+// progress line>" once it is still running more than `limit` after the
+// guest started it (its started_us, read against this host's clock).
+GuestJobState past_deadline(GuestJobState state, std::chrono::seconds limit,
+                            const std::string& overdue);
 
 // Prepares instance `instance_id`'s datastore (GuestAgent.StartPrepare) as
 // the guest job guest_job_key(op, "prepare", instance_id): kSucceeded once

@@ -1,9 +1,9 @@
 // The MySQL guest contract (mysql_guest.proto) over gRPC: each call
 // authenticated by the instance's token, errors mapped to statuses with
 // their message (guestagent/rpc_guard.h), the work done through
-// MysqlManager::replication_call; a backup runs as a guest job
-// (guestagent/job_rpc.h). Requests and replies may hold passwords or the
-// storage's secret: only method names are logged.
+// MysqlManager::replication_call; a backup, a replica's copy and its
+// follow run as guest jobs (guestagent/job_rpc.h). Requests and replies may
+// hold passwords or the storage's secret: only method names are logged.
 #include "datastores/mysql/guest_mysql_backup.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/mysql_guest.grpc.pb.h"
@@ -24,17 +24,34 @@ class MysqlGuestService final : public pm::MysqlGuest::Service {
     return call(ctx, "EnableSource",
                 [&](ReplicationActions& a) { *reply = a.enable_source(*req); });
   }
-  grpc::Status TakeBackup(grpc::ServerContext* ctx, const pm::BackupRequest* req,
-                          pm::Backup* reply) override {
-    return call(ctx, "TakeBackup", [&](ReplicationActions& a) { *reply = a.take_backup(*req); });
+  // A copy for a replica as a job (kind "seed-copy"): mariadb-backup
+  // --backup and --prepare take minutes on a big data set. Its result is
+  // the serialized Backup.
+  grpc::Status StartTakeSeedCopy(grpc::ServerContext* ctx, const pm::TakeSeedCopyJob* req,
+                                 proto::JobReply* reply) override {
+    return job(
+        ctx, "StartTakeSeedCopy", req->key(), "seed-copy",
+        [copy = req->copy()](ReplicationActions& a) {
+          return a.take_backup(copy).SerializeAsString();
+        },
+        reply);
   }
   grpc::Status ReleaseBackup(grpc::ServerContext* ctx, const pm::BackupRequest* req,
                              proto::Empty*) override {
     return call(ctx, "ReleaseBackup", [&](ReplicationActions& a) { a.release_backup(*req); });
   }
-  grpc::Status Follow(grpc::ServerContext* ctx, const pm::FollowRequest* req,
-                      proto::Empty*) override {
-    return call(ctx, "Follow", [&](ReplicationActions& a) { a.follow(*req); });
+  // A replica's seed as a job (kind "follow"): mariadbd stops, its data dir
+  // is copied back from the source's copy, it starts and follows. The
+  // request holds the replication password; the job record does not.
+  grpc::Status StartFollow(grpc::ServerContext* ctx, const pm::FollowJob* req,
+                           proto::JobReply* reply) override {
+    return job(
+        ctx, "StartFollow", req->key(), "follow",
+        [follow = req->follow()](ReplicationActions& a) {
+          a.follow(follow);
+          return std::string();
+        },
+        reply);
   }
   grpc::Status FollowCurrent(grpc::ServerContext* ctx, const pm::FollowCurrentRequest* req,
                              proto::Empty*) override {
@@ -92,6 +109,31 @@ class MysqlGuestService final : public pm::MysqlGuest::Service {
         env_.guard.run(ctx, method, [&] { m_.replication_call(method, work); });
     if (env_.changed) env_.changed();
     return status;
+  }
+
+  // `work` on the replication actions as a job of `kind` under `key`, one
+  // at a time with the other actions (MysqlManager::replication_call); a
+  // heartbeat goes out once it ended, whichever way. Answers what `work`
+  // answers as the job's result.
+  grpc::Status job(grpc::ServerContext* ctx, const char* method, const std::string& key,
+                   const char* kind, std::function<std::string(ReplicationActions&)> work,
+                   proto::JobReply* reply) {
+    proto::JobRequest req;
+    req.set_key(key);
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, method, req, kind,
+        [this, method, work = std::move(work)](guestagent::JobContext&) {
+          std::string result;
+          try {
+            m_.replication_call(method, [&](ReplicationActions& a) { result = work(a); });
+          } catch (...) {
+            if (env_.changed) env_.changed();
+            throw;
+          }
+          if (env_.changed) env_.changed();
+          return result;
+        },
+        reply);
   }
 
   MysqlManager& m_;

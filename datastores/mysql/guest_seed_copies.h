@@ -4,7 +4,8 @@
 // described by <area>/<key>/backup.json (written once the copy is complete)
 // with its GTID position and its holders (the replicas still taking it). A
 // batch of replicas shares a key and so one copy; the last holder to let go
-// removes it. ReplicationActions serves TakeBackup and ReleaseBackup with it.
+// removes it. ReplicationActions serves the seed-copy job
+// (MysqlGuest.StartTakeSeedCopy) and ReleaseBackup with it.
 // Not thread-safe: the caller runs one call at a time per instance.
 #include <chrono>
 #include <functional>

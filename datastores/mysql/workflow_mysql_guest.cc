@@ -1,5 +1,6 @@
 #include "datastores/mysql/workflow_mysql_guest.h"
 
+#include "common/error.h"
 #include "guestclient/grpc_call.h"
 #include "taskmanager/guest_job.h"
 
@@ -19,12 +20,14 @@ pm::ReplicationLogin MysqlGuestClient::enable_source(const std::string& user, ms
   return call(to_, "EnableSource", deadline, *stub_, &Stub::EnableSource, req);
 }
 
-pm::Backup MysqlGuestClient::take_backup(const std::string& key, const std::string& holder,
-                                         ms deadline) {
-  pm::BackupRequest req;
-  req.set_key(key);
-  req.set_holder(holder);
-  return call(to_, "TakeBackup", deadline, *stub_, &Stub::TakeBackup, req);
+proto::JobReply MysqlGuestClient::start_take_seed_copy(const std::string& job_key,
+                                                       const std::string& copy_key,
+                                                       const std::string& holder, ms deadline) {
+  pm::TakeSeedCopyJob job;
+  job.set_key(job_key);
+  job.mutable_copy()->set_key(copy_key);
+  job.mutable_copy()->set_holder(holder);
+  return call(to_, "StartTakeSeedCopy", deadline, *stub_, &Stub::StartTakeSeedCopy, job);
 }
 
 void MysqlGuestClient::release_backup(const std::string& key, const std::string& holder,
@@ -35,11 +38,13 @@ void MysqlGuestClient::release_backup(const std::string& key, const std::string&
   call(to_, "ReleaseBackup", deadline, *stub_, &Stub::ReleaseBackup, req);
 }
 
-void MysqlGuestClient::follow(const pm::Backup& backup, const pm::Source& source, ms deadline) {
-  pm::FollowRequest req;
-  *req.mutable_backup() = backup;
-  *req.mutable_source() = source;
-  call(to_, "Follow", deadline, *stub_, &Stub::Follow, req);
+proto::JobReply MysqlGuestClient::start_follow(const std::string& job_key, const pm::Backup& backup,
+                                               const pm::Source& source, ms deadline) {
+  pm::FollowJob job;
+  job.set_key(job_key);
+  *job.mutable_follow()->mutable_backup() = backup;
+  *job.mutable_follow()->mutable_source() = source;
+  return call(to_, "StartFollow", deadline, *stub_, &Stub::StartFollow, job);
 }
 
 void MysqlGuestClient::follow_current(const pm::Source& source, ms deadline) {
@@ -81,6 +86,14 @@ void MysqlGuestClient::set_read_only(bool on, ms deadline) {
 
 proto::JobReply MysqlGuestClient::start_store_backup(const pm::StoreBackupJob& job, ms deadline) {
   return call(to_, "StartStoreBackup", deadline, *stub_, &Stub::StartStoreBackup, job);
+}
+
+pm::Backup seed_copy_of(const std::string& job_result) {
+  pm::Backup copy;
+  if (!copy.ParseFromString(job_result) || copy.path().empty()) {
+    throw common::internal_error("the master's guest finished its copy but answered none");
+  }
+  return copy;
 }
 
 MysqlGuestClient mysql_guest(taskmanager::StepContext& ctx, const std::string& id) {

@@ -19,11 +19,17 @@ class MysqlGuestClient {
   explicit MysqlGuestClient(guestclient::GuestLink link);
 
   proto::mysql::ReplicationLogin enable_source(const std::string& user, ms deadline);
-  // The copy under `key` (taken once per key), held by `holder` until it
-  // calls release_backup.
-  proto::mysql::Backup take_backup(const std::string& key, const std::string& holder, ms deadline);
+  // Starts (or answers) the job under `job_key` that takes the copy under
+  // `copy_key` (taken once per copy key), held by `holder` until it calls
+  // release_backup; GetJob follows it, and once it succeeded its result is
+  // the Backup (seed_copy_of).
+  proto::JobReply start_take_seed_copy(const std::string& job_key, const std::string& copy_key,
+                                       const std::string& holder, ms deadline);
   void release_backup(const std::string& key, const std::string& holder, ms deadline);
-  void follow(const proto::mysql::Backup& backup, const proto::mysql::Source& source, ms deadline);
+  // Starts (or answers) the job under `job_key` that replaces this
+  // instance's data by `backup` and follows `source`; GetJob follows it.
+  proto::JobReply start_follow(const std::string& job_key, const proto::mysql::Backup& backup,
+                               const proto::mysql::Source& source, ms deadline);
   void follow_current(const proto::mysql::Source& source, ms deadline);
   proto::mysql::ReplicationStatusReply replication_status(ms deadline);
   std::string current_gtid(ms deadline);
@@ -39,6 +45,10 @@ class MysqlGuestClient {
   guestclient::CallTarget to_;
   std::unique_ptr<proto::mysql::MysqlGuest::Stub> stub_;
 };
+
+// The Backup a succeeded seed-copy job answered (its JobReply.result);
+// throws common::Error(kInternal) when the result holds no copy.
+proto::mysql::Backup seed_copy_of(const std::string& job_result);
 
 // The client for instance `id` (its server as the compute driver records
 // it); throws common::Error(kUnavailable) when it has no server.

@@ -9,6 +9,7 @@
 #include "datastores/mysql/common_gtid.h"
 #include "datastores/mysql/mysql_operations.pb.h"
 #include "datastores/mysql/workflow_mysql_guest.h"
+#include "taskmanager/guest_job.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
 
@@ -20,7 +21,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr milliseconds kQuick{10000};
-constexpr milliseconds kLong{30 * 60 * 1000};  // copies of big data sets
 constexpr milliseconds kRetry{1000};
 
 db::Instance instance(StepContext& ctx, const std::string& id) {
@@ -116,27 +116,110 @@ void release_copy(StepContext& ctx, const db::Instance& master, const std::strin
 }
 
 // Replica create: the master's account and a physical copy of its data
-// (one per batch of replicas, on the master's host), installed here.
+// (one per batch of replicas, on the master's host), installed here. Both
+// halves are guest jobs, so no worker waits on them: the copy on the master
+// (seed-copy), then the replica's follow, each under a key of this
+// operation and replica, each bounded by its own deadline on the guest's
+// start time; the step answers a retry while one runs. The copy, once
+// taken, is in the checkpoint (ReplicaSeedCheckpoint), so later runs only
+// follow the follow job.
+//
+// A lost job (its guest restarted while it ran): the copy is taken again
+// under the next key, as taking one is safe to repeat. A lost follow is
+// not started again: the replica's data dir may be half replaced and the
+// operator should see that host's error. It counts as done only when the
+// replica already replicates with its SQL thread running: START SLAVE is
+// the follow's last act, so the seed was whole.
 class SeedReplicaStep : public StepBase {
  public:
   SeedReplicaStep()
       : StepBase("seed-replica", "copying the master's data and starting replication",
                  seconds(3600)) {}
   StepResult run(StepContext& ctx) override {
+    // Each half gets the half hour the synchronous calls had.
+    constexpr seconds kCopyDeadline{30 * 60};
+    constexpr seconds kFollowDeadline{30 * 60};
+    constexpr seconds kJobPoll{2};
     const db::Instance master = instance(ctx, replica_of(ctx));
     const std::string backup_key = input_of<proto::InstanceCreateInput>(ctx.operation).backup_key();
     const std::string replica = ctx.operation.resource_id;
-    return guarded(ctx, master.address.value_or(master.id), "seeding from the master", [&] {
-      MysqlGuestClient source = mysql_guest(ctx, master.id);
-      const auto login = source.enable_source(replication_user_for(replica), kQuick * 6);
-      const auto backup = source.take_backup(backup_key, replica, kLong);
+    const std::string master_host = master.address.value_or(master.id);
+    // The create's checkpoint (prepared) carries this step's own progress.
+    auto created = checkpoint_of<proto::InstanceCreateCheckpoint>(ctx.operation);
+    proto::mysql::ReplicaSeedCheckpoint done;
+    if (created.has_datastore() && !created.datastore().UnpackTo(&done)) {
+      throw common::internal_error("the checkpoint of operation " + ctx.operation.id +
+                                   " holds no MySQL replica seed");
+    }
+    if (!done.has_seed_copy()) {
+      const StepResult copied = guarded(ctx, master_host, "copying the master's data", [&] {
+        const GuestJobState job = past_deadline(
+            drive_guest_job(ctx, master.id, guest_job_key(ctx.operation.id, "seed-copy", replica),
+                            [&](const std::string& key) {
+                              MysqlGuestClient source = mysql_guest(ctx, master.id);
+                              // Binary logging on: a copy needs it.
+                              source.enable_source(replication_user_for(replica), kQuick * 6);
+                              return source.start_take_seed_copy(key, backup_key, replica, kQuick);
+                            }),
+            kCopyDeadline,
+            "the master's copy did not finish within " + std::to_string(kCopyDeadline.count()) +
+                " s");
+        if (job.kind == GuestJobState::Kind::kRunning) {
+          return StepResult::retry(kJobPoll,
+                                   job.message.empty() ? "copying the master's data" : job.message,
+                                   job.progress);
+        }
+        if (job.kind == GuestJobState::Kind::kFailed) {
+          release_copy(ctx, master, backup_key, replica);
+          return StepResult::failed(master_host,
+                                    "copying the master's data failed: " + job.message);
+        }
+        *done.mutable_seed_copy() = seed_copy_of(job.result);
+        created.mutable_datastore()->PackFrom(done);
+        save_checkpoint(ctx, created);
+        return StepResult::next();
+      });
+      if (copied.kind != StepResult::Kind::kNext) return copied;
+    }
+    const std::string replica_host = instance(ctx, replica).address.value_or(replica);
+    return guarded(ctx, replica_host, "seeding the replica", [&] {
+      GuestJobState job;
       try {
-        mysql_guest(ctx, replica).follow(backup, source_of(master, login), kLong);
-      } catch (const common::Error&) {
-        release_copy(ctx, master, backup_key, replica);  // a retry takes it again
+        job = past_deadline(
+            drive_guest_job(
+                ctx, replica, guest_job_key(ctx.operation.id, "follow", replica),
+                [&](const std::string& key) {
+                  // The account is (re-)keyed only as a follow job starts: a
+                  // running one holds its password.
+                  const auto login = mysql_guest(ctx, master.id)
+                                         .enable_source(replication_user_for(replica), kQuick * 6);
+                  return mysql_guest(ctx, replica)
+                      .start_follow(key, done.seed_copy(), source_of(master, login), kQuick);
+                },
+                LostJob::kReport),
+            kFollowDeadline,
+            "the replica's seed did not finish within " + std::to_string(kFollowDeadline.count()) +
+                " s");
+      } catch (const common::Error& e) {
+        // The guest refused the follow: the step fails, the copy is let go.
+        if (e.code() != common::ErrorCode::kUnavailable)
+          release_copy(ctx, master, backup_key, replica);
         throw;
       }
-      release_copy(ctx, master, backup_key, replica);
+      if (job.kind == GuestJobState::Kind::kRunning) {
+        return StepResult::retry(
+            kJobPoll, job.message.empty() ? "installing the copy on the replica" : job.message,
+            job.progress);
+      }
+      if (job.lost) {
+        const auto health = mysql_guest(ctx, replica).replication_status(kQuick);
+        if (health.replicating() && health.sql_running())
+          job.kind = GuestJobState::Kind::kSucceeded;
+      }
+      release_copy(ctx, master, backup_key, replica);  // the replica is done with it either way
+      if (job.kind == GuestJobState::Kind::kFailed) {
+        return StepResult::failed(replica_host, "seeding the replica failed: " + job.message);
+      }
       return StepResult::next();
     });
   }

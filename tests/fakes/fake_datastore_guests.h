@@ -38,10 +38,26 @@ inline nlohmann::json fake_request_json(const google::protobuf::Message& req) {
   return nlohmann::json::parse(text);
 }
 
+// `answer` (JSON, proto field names) as a `result_type` message, serialized:
+// a fake job's JobReply.result.
+inline std::string fake_job_result(const google::protobuf::Message& result_type,
+                                   const nlohmann::json& answer) {
+  std::unique_ptr<google::protobuf::Message> result(result_type.New());
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  (void)google::protobuf::util::JsonStringToMessage(answer.dump(), result.get(), options);
+  return result->SerializeAsString();
+}
+
 // One call of a fake datastore service; `job`: a job call (see FakeGuest::jobs).
+// A job's action answers its JobReply as JSON (a "state" and more), or
+// anything else for SUCCEEDED at once. With a `result_type`, the job's
+// result is the answer's "result" when it names a state, else the whole
+// answer, as that message.
 inline grpc::Status fake_guest_call(FakeGuestClientFactory& f, grpc::ServerContext* ctx,
                                     const std::string& action, const google::protobuf::Message& req,
-                                    google::protobuf::Message* reply, bool job = false) {
+                                    google::protobuf::Message* reply, bool job = false,
+                                    const google::protobuf::Message* result_type = nullptr) {
   const auto token = ctx->client_metadata().find("x-automat-token");
   if (token == ctx->client_metadata().end()) {
     return {grpc::StatusCode::UNAUTHENTICATED, "no token"};
@@ -79,11 +95,17 @@ inline grpc::Status fake_guest_call(FakeGuestClientFactory& f, grpc::ServerConte
     started.set_key(key);
     started.set_kind(action);
     started.set_state(proto::JobReply::SUCCEEDED);
-    if (answer.is_object() && answer.contains("state")) {
+    const bool names_state = answer.is_object() && answer.contains("state");
+    if (names_state) {
+      nlohmann::json state = answer;
+      state.erase("result");
       google::protobuf::util::JsonParseOptions options;
       options.ignore_unknown_fields = true;
-      (void)google::protobuf::util::JsonStringToMessage(answer.dump(), &started, options);
+      (void)google::protobuf::util::JsonStringToMessage(state.dump(), &started, options);
       started.set_key(key);
+    }
+    if (result_type && (!names_state || answer.contains("result"))) {
+      started.set_result(fake_job_result(*result_type, names_state ? answer.at("result") : answer));
     }
     g.jobs[key] = started;
     reply->CopyFrom(started);
@@ -147,16 +169,18 @@ class FakeMysqlGuestService final : public proto::mysql::MysqlGuest::Service {
                             proto::mysql::ReplicationLogin* r) override {
     return fake_guest_call(f_, c, "enable_source", *q, r);
   }
-  grpc::Status TakeBackup(Ctx* c, const proto::mysql::BackupRequest* q,
-                          proto::mysql::Backup* r) override {
-    return fake_guest_call(f_, c, "take_backup", *q, r);
+  // The job's result: the action's answer as a Backup.
+  grpc::Status StartTakeSeedCopy(Ctx* c, const proto::mysql::TakeSeedCopyJob* q,
+                                 proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "take_seed_copy", *q, r, /*job=*/true,
+                           &proto::mysql::Backup::default_instance());
   }
   grpc::Status ReleaseBackup(Ctx* c, const proto::mysql::BackupRequest* q,
                              proto::Empty* r) override {
     return fake_guest_call(f_, c, "release_backup", *q, r);
   }
-  grpc::Status Follow(Ctx* c, const proto::mysql::FollowRequest* q, proto::Empty* r) override {
-    return fake_guest_call(f_, c, "follow", *q, r);
+  grpc::Status StartFollow(Ctx* c, const proto::mysql::FollowJob* q, proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "follow", *q, r, /*job=*/true);
   }
   grpc::Status FollowCurrent(Ctx* c, const proto::mysql::FollowCurrentRequest* q,
                              proto::Empty* r) override {

@@ -64,8 +64,9 @@ struct FakeGuest {
   std::vector<std::pair<std::string, nlohmann::json>> acts;
   // Jobs a job call started, by key. A job handler's answer without
   // "state" makes the job SUCCEEDED at once; {"state": "RUNNING"} leaves
-  // it running until a test edits it here. A key that exists answers its
-  // job without calling the handler, as a real guest does.
+  // it running until a test edits it here (a test ends it by setting its
+  // state, and its result where the job answers one). A key that exists
+  // answers its job without calling the handler, as a real guest does.
   std::map<std::string, proto::JobReply> jobs;
 };
 

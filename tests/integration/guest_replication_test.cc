@@ -1,9 +1,11 @@
 // GTID replication between two real MariaDB servers prepared by the MySQL
 // guest manager on free loopback addresses: a source and a replica seeded
-// from a physical copy of it (mariadb-backup), as the seed step asks. Needs root (mariadbd runs as
+// from a physical copy of it (mariadb-backup) through the seed-copy and
+// follow job RPCs, as the seed step asks. Needs root (mariadbd runs as
 // the mysql user; root reaches it over the unix socket). The tests build on each other, in order.
 #include "datastores/mysql/guest_replication.h"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,6 +18,7 @@
 #include <random>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/process_table.h"
@@ -23,8 +26,12 @@
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/guest_replication_config.h"
+#include "datastores/mysql/mysql_guest.grpc.pb.h"
 #include "datastores/registry.h"
 #include "guestagent/child_process.h"
+#include "guestagent/guest_jobs.h"
+#include "guestagent/job_rpc.h"
+#include "guestagent/rpc_guard.h"
 #include "tests/integration/mariadb_test_support.h"
 
 namespace automat::datastores::mysql {
@@ -169,6 +176,36 @@ class GuestReplicationTest : public ::testing::Test {
     }
   }
 
+  // Starts a job through `node`'s MysqlGuest service (make_service), served
+  // in-process as the taskmanager reaches it, with a job runner of the
+  // node's own; waits for the job to end and answers it as GetJob would.
+  static proto::JobReply run_job(
+      Node& node, const std::string& key,
+      const std::function<grpc::Status(proto::mysql::MysqlGuest::Stub&, grpc::ClientContext*,
+                                       proto::JobReply*)>& start) {
+    const std::string token = "it-token";
+    guestagent::RpcGuard guard(node.ctx.instance_id, token);
+    common::SystemClock clock;
+    guestagent::JobRunner jobs(node.ctx.instance_dir + "/it-jobs", clock);
+    auto service = node.manager->make_service({guard, jobs, nullptr});
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service.get());
+    auto server = builder.BuildAndStart();
+    auto stub =
+        proto::mysql::MysqlGuest::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+    proto::JobReply started;
+    for (int call = 0; call < 2; ++call) {  // the second: a retried start answers the same job
+      grpc::ClientContext ctx;
+      ctx.AddMetadata(guestagent::kTokenMetadata, token);
+      const grpc::Status s = start(*stub, &ctx, &started);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(started.key(), key);
+    }
+    const proto::JobReply ended = guestagent::job_reply(jobs.wait(key, std::chrono::minutes(5)));
+    server->Shutdown();
+    return ended;
+  }
+
   static bool has_id(const Node& node, int id) {
     const auto r =
         sql_as(node, "alice", "SELECT COUNT(*) FROM shop_db.t WHERE id = " + std::to_string(id));
@@ -248,21 +285,37 @@ TEST_F(GuestReplicationTest, ReplicaSeededFromAPhysicalCopyFollowsTheSource) {
   ASSERT_TRUE(r.ok()) << r.output;
   insert_on_source("(1), (2), (3)");
 
-  // TakeBackup as the seed step asks it, twice (a retry): one copy.
+  // The seed-copy job as the seed step starts it; then another job for the
+  // same copy key (a lost job taken again): one copy.
   proto::mysql::BackupRequest take;
   take.set_key("batch-1");
   take.set_holder("it-repl-replica");
-  proto::mysql::Backup backup;
+  proto::mysql::TakeSeedCopyJob copy_job;
+  copy_job.set_key("it-op:seed-copy:it-repl-replica");
+  *copy_job.mutable_copy() = take;
   auto started = Clock::now();
-  actions(*source_, [&](ReplicationActions& a) { backup = a.take_backup(take); });
-  std::cout << "[ timing ] physical copy (backup + prepare) " << ms_since(started) << " ms, gtid "
-            << backup.gtid() << "\n";
+  const proto::JobReply copied =
+      run_job(*source_, copy_job.key(), [&](auto& stub, auto* ctx, auto* reply) {
+        return stub.StartTakeSeedCopy(ctx, copy_job, reply);
+      });
+  ASSERT_EQ(copied.state(), proto::JobReply::SUCCEEDED) << copied.message();
+  EXPECT_EQ(copied.kind(), "seed-copy");
+  proto::mysql::Backup backup;
+  ASSERT_TRUE(backup.ParseFromString(copied.result()));
+  std::cout << "[ timing ] physical copy job (backup + prepare) " << ms_since(started)
+            << " ms, gtid " << backup.gtid() << "\n";
   EXPECT_EQ(backup.format(), "physical");
   EXPECT_EQ(backup.path(), *dir_ + "/source/backups/batch-1/copy");
   EXPECT_FALSE(backup.gtid().empty());
   EXPECT_TRUE(gtid_covers(source_->repl->current_gtid(), backup.gtid()));
+  copy_job.set_key("it-op:seed-copy:it-repl-replica.2");
+  const proto::JobReply retaken =
+      run_job(*source_, copy_job.key(), [&](auto& stub, auto* ctx, auto* reply) {
+        return stub.StartTakeSeedCopy(ctx, copy_job, reply);
+      });
+  ASSERT_EQ(retaken.state(), proto::JobReply::SUCCEEDED) << retaken.message();
   proto::mysql::Backup again;
-  actions(*source_, [&](ReplicationActions& a) { again = a.take_backup(take); });
+  ASSERT_TRUE(again.ParseFromString(retaken.result()));
   EXPECT_EQ(again.path(), backup.path());
   EXPECT_EQ(again.gtid(), backup.gtid());
   // Written after the copy: only replication can bring these.
@@ -273,16 +326,23 @@ TEST_F(GuestReplicationTest, ReplicaSeededFromAPhysicalCopyFollowsTheSource) {
   follow.mutable_source()->set_address(source_->ctx.address);
   follow.mutable_source()->set_user(repl_user_->name);
   follow.mutable_source()->set_password(repl_user_->password);
+  proto::mysql::FollowJob follow_job;
+  follow_job.set_key("it-op:follow:it-repl-replica");
+  *follow_job.mutable_follow() = follow;
   ::testing::internal::CaptureStderr();
   started = Clock::now();
-  actions(*replica_, [&](ReplicationActions& a) { a.follow(follow); });
+  const proto::JobReply followed = run_job(
+      *replica_, follow_job.key(),
+      [&](auto& stub, auto* ctx, auto* reply) { return stub.StartFollow(ctx, follow_job, reply); });
   const long follow_ms = ms_since(started);
   const std::string logs = ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(followed.state(), proto::JobReply::SUCCEEDED) << followed.message();
+  EXPECT_EQ(followed.kind(), "follow");
   EXPECT_NE(logs.find("mysql.replication.following"), std::string::npos) << logs;
   EXPECT_EQ(logs.find(repl_user_->password), std::string::npos) << "password logged";
-  std::cout << "[ timing ] copy back, restart and follow: " << follow_ms << " ms\n";
+  std::cout << "[ timing ] follow job (copy back, restart, follow): " << follow_ms << " ms\n";
 
-  // A retried Follow (its reply was lost) seeds again from the same copy.
+  // Following again (ReplicationActions::follow) seeds afresh from the same copy.
   started = Clock::now();
   actions(*replica_, [&](ReplicationActions& a) { a.follow(follow); });
   std::cout << "[ timing ] Follow again: " << ms_since(started) << " ms\n";

@@ -229,7 +229,7 @@ TEST_F(GuestServiceTest, APrepareJobKeyIsChecked) {
 }
 
 TEST_F(GuestServiceTest, GetJobAnswersTheJobsOfThisGuest) {
-  jobs_->start("op-1:cleanup:n1", "cleanup", [](JobContext&) { return std::string(); });
+  jobs_->start("op-1:cleanup:n1", "cleanup", [](JobContext&) { return std::string("cleaned"); });
   jobs_->start("op-1:decommission:n1", "decommission", [](JobContext&) -> std::string {
     throw common::internal_error("Not enough live nodes to maintain replication factor");
   });
@@ -246,12 +246,14 @@ TEST_F(GuestServiceTest, GetJobAnswersTheJobsOfThisGuest) {
   EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
   EXPECT_EQ(reply.kind(), "cleanup");
   EXPECT_GT(reply.finished_us(), 0);
+  EXPECT_EQ(reply.result(), "cleaned") << "a succeeded job answers what its work returned";
 
   req.set_key("op-1:decommission:n1");
   auto c2 = context("right-token");
   ASSERT_TRUE(stub_->GetJob(c2.get(), req, &reply).ok());
   EXPECT_EQ(reply.state(), proto::JobReply::FAILED);
   EXPECT_EQ(reply.message(), "Not enough live nodes to maintain replication factor");
+  EXPECT_EQ(reply.result(), "");
 
   req.set_key("op-2:cleanup:n1");  // never started here (a fresh guest)
   auto c3 = context("right-token");

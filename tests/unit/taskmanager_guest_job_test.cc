@@ -1,6 +1,6 @@
-// drive_guest_job (taskmanager/guest_job.h): a keyed guest job started once,
-// looked at on each run, bounded by its own deadline, and a lost job started
-// again or failed as the step chose.
+// drive_guest_job and past_deadline (taskmanager/guest_job.h): a keyed guest
+// job started once, looked at on each run, bounded by its own deadline, and
+// a lost job started again or handed back to the step, as the step chose.
 #include "taskmanager/guest_job.h"
 
 #include <gtest/gtest.h>
@@ -21,7 +21,10 @@ constexpr int64_t kSecond = 1000000;
 struct ScriptedGuest {
   std::map<std::string, proto::JobReply> jobs;
   std::vector<std::string> started;
-  int64_t now_us = 1000 * kSecond;
+  // The guest's clock as it stamps started_us: this host's, as in production.
+  int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
 
   proto::JobReply look(const std::string& key) {
     auto it = jobs.find(key);
@@ -44,10 +47,10 @@ struct ScriptedGuest {
   }
   void set(const std::string& key, State state) { jobs[key].set_state(state); }
 
-  GuestJobState drive(const JobLimits& limits = {}) {
+  GuestJobState drive(LostJob on_lost = LostJob::kStartAgain) {
     return drive_guest_job(
         "op:decommission:n1", [this](const std::string& k) { return look(k); },
-        [this](const std::string& k) { return start(k); }, limits, [this] { return now_us; });
+        [this](const std::string& k) { return start(k); }, on_lost);
   }
 };
 
@@ -63,26 +66,34 @@ TEST(GuestJobTest, StartsTheJobOnceAndLooksAtItOnEveryRun) {
 
 TEST(GuestJobTest, AJobPastItsOwnDeadlineFailsWithItsLastProgress) {
   ScriptedGuest guest;
-  const JobLimits limits{std::chrono::seconds(600), true, "the decommission"};
-  ASSERT_EQ(guest.drive(limits).kind, Kind::kRunning);
-  guest.now_us += 600 * kSecond;  // exactly the deadline: still allowed
-  EXPECT_EQ(guest.drive(limits).kind, Kind::kRunning);
-  guest.now_us += kSecond;
-  const GuestJobState late = guest.drive(limits);
+  guest.now_us -= 601 * kSecond;  // the guest started it 601 s ago
+  const GuestJobState running = guest.drive();
+  ASSERT_EQ(running.kind, Kind::kRunning);
+  EXPECT_EQ(past_deadline(running, std::chrono::seconds(3600), "late").kind, Kind::kRunning);
+  const GuestJobState late =
+      past_deadline(running, std::chrono::seconds(600), "the decommission took over 600 s");
   EXPECT_EQ(late.kind, Kind::kFailed);
-  EXPECT_EQ(late.message,
-            "the decommission did not finish within 600 s; last: streaming ranges");
+  EXPECT_EQ(late.message, "the decommission took over 600 s; last: streaming ranges");
 }
 
 TEST(GuestJobTest, TheDeadlineCountsFromTheGuestsStartNotFromTheLook) {
   // A taskmanager that took the operation over late still sees how long
   // the job has run: its deadline is the job's, not the step's.
   ScriptedGuest guest;
+  guest.now_us -= 3600 * kSecond;
   guest.start("op:decommission:n1");
-  guest.now_us += 3600 * kSecond;
-  EXPECT_EQ(guest.drive({std::chrono::seconds(1800), true, "the decommission"}).kind,
-            Kind::kFailed);
-  EXPECT_EQ(guest.drive({}).kind, Kind::kRunning) << "no deadline: only the step's timeout";
+  const GuestJobState state = guest.drive();
+  EXPECT_EQ(past_deadline(state, std::chrono::seconds(1800), "late").kind, Kind::kFailed);
+  EXPECT_EQ(guest.started.size(), 1u) << "looked at, not started again";
+}
+
+TEST(GuestJobTest, OnlyARunningJobCanBeLate) {
+  ScriptedGuest guest;
+  guest.now_us -= 3600 * kSecond;
+  guest.drive();
+  guest.set("op:decommission:n1", proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(past_deadline(guest.drive(), std::chrono::seconds(1), "late").kind,
+            Kind::kSucceeded);
 }
 
 TEST(GuestJobTest, ALostJobIsStartedAgainUnderTheNextKeyThenGivenUp) {
@@ -100,14 +111,14 @@ TEST(GuestJobTest, ALostJobIsStartedAgainUnderTheNextKeyThenGivenUp) {
                                                      "op:decommission:n1.3"}));
 }
 
-TEST(GuestJobTest, ALostJobTheStepMustNotRepeatFailsWithoutStartingAgain) {
+TEST(GuestJobTest, ALostJobTheStepMustNotRepeatIsHandedBackWithoutStartingAgain) {
   ScriptedGuest guest;
-  const JobLimits once{std::chrono::seconds(0), false, "the restore"};
-  guest.drive(once);
+  guest.drive(LostJob::kReport);
   guest.set("op:decommission:n1", proto::JobReply::LOST);
-  const GuestJobState lost = guest.drive(once);
+  const GuestJobState lost = guest.drive(LostJob::kReport);
   EXPECT_EQ(lost.kind, Kind::kFailed);
-  EXPECT_NE(lost.message.find("the guest restarted while the restore ran"), std::string::npos)
+  EXPECT_TRUE(lost.lost);
+  EXPECT_NE(lost.message.find("the guest restarted while its decommission job"), std::string::npos)
       << lost.message;
   EXPECT_EQ(guest.started.size(), 1u);
 }
