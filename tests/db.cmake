@@ -1,4 +1,6 @@
 # Tests of the db/ layer, of automat-manage and of tests/fakes/fake_repositories.h.
+# The repository contracts (tests/support/*_contract.h) run here on the fakes,
+# and in db_integration_test (compat_integration_test for quotas) on PostgreSQL.
 add_executable(db_fakes_test unit/db_fakes_test.cc)
 target_compile_options(db_fakes_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_fakes_test PRIVATE automat_db automat_test_support)

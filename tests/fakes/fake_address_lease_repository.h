@@ -27,10 +27,10 @@ class FakeAddressLeaseRepository : public db::AddressLeaseRepository, public Fak
       created[instance_id] = time->now();
       return leases[instance_id] = format_ipv4(addr);
     }
-    throw common::unavailable("address pool " + cidr + " is full" +
-                              (skip.empty() ? std::string()
-                                            : " (" + std::to_string(skip.size()) +
-                                                  " free address(es) skipped: in use)"));
+    throw common::unavailable(
+        "address pool " + cidr + " is full" +
+        (skip.empty() ? std::string()
+                      : " (" + std::to_string(skip.size()) + " free address(es) skipped: in use)"));
   }
 
   std::optional<std::string> find(const std::string& instance_id) override {
