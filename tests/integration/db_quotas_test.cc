@@ -1,8 +1,8 @@
-// Quotas on the real PostgreSQL of AUTOMAT_TEST_DATABASE_URL: the quota
-// repository's limits and usage, and creates charged under the tenant's
-// quota row lock (tests/support/quota_repository_contract.h, which the fakes
-// pass too) -- concurrent creates (instances, replicas, clusters, and whole
-// API requests) never end above a limit.
+// Quotas on the real PostgreSQL of AUTOMAT_TEST_DATABASE_URL through the
+// whole API path: concurrent API requests never end above a limit. The
+// repositories' own quota promises (tests/support/quota_repository_contract.h)
+// run in db_integration_test (tests/integration/db_quota_repository_test.cc)
+// and on the fakes.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,12 +12,10 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "datastores/registry.h"
-#include "db/pg_cluster_repository.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
 #include "tests/fakes/fake_broker.h"
 #include "tests/integration/db_seed.h"
-#include "tests/support/quota_repository_contract.h"
 
 namespace automat::testing {
 namespace {
@@ -29,40 +27,6 @@ int64_t live_instances(const std::string& tenant_id) {
       .query("SELECT count(*) FROM instances WHERE tenant_id = '" + tenant_id +
              "' AND NOT deleted")[0][0]
       .as<int64_t>();
-}
-
-class PgQuotaContract : public ::testing::Test {
- protected:
-  PgQuotaContract() {
-    const Seed s = seed_catalog(pool_);  // flavor 1: 512 MB
-    w_.quotas = &quotas_;
-    w_.instances = &instances_;
-    w_.operations = &operations_;
-    w_.clusters = &clusters_;
-    w_.model = new_instance(s);
-    w_.flavor_ram_mb = 512;
-    w_.fresh_tenant = [this] {
-      return tokens_.ensure_tenant("quota-" + common::crypto::random_hex(6));
-    };
-  }
-
-  db::ConnectionPool& pool_ = PgTestDb::get().pool();
-  db::PgTokenRepository tokens_{pool_};
-  db::PgQuotaRepository quotas_{pool_};
-  db::PgInstanceRepository instances_{pool_};
-  db::PgOperationRepository operations_{pool_};
-  db::PgClusterRepository clusters_{pool_};
-  QuotaContractWorld w_;
-};
-
-TEST_F(PgQuotaContract, KeepsTheQuotaLimitsContract) { check_quota_limits_contract(w_); }
-
-TEST_F(PgQuotaContract, KeepsTheQuotaUsageContract) { check_quota_usage_contract(w_); }
-
-TEST_F(PgQuotaContract, KeepsTheQuotaChargeContract) { check_quota_charge_contract(w_); }
-
-TEST_F(PgQuotaContract, KeepsTheSharedQuotaChargeContract) {
-  check_quota_shared_charge_contract(w_);
 }
 
 // The whole API path: concurrent POST /instances through the Router on the

@@ -1,7 +1,7 @@
 #pragma once
 // The promises of db::QuotaRepository (db/repositories.h) and of the quota
 // charges the instance and cluster repositories take (db/quota.h), checked
-// on any implementation: the PostgreSQL ones (compat_integration_test) and
+// on any implementation: the PostgreSQL ones (db_integration_test) and
 // the fakes (db_fakes_test) run the same checks.
 //
 // Every check works on tenants of its own (`fresh_tenant`), so the store

@@ -110,8 +110,7 @@ struct FakeStore {
   }
 };
 
-// The same contracts the PostgreSQL repositories pass (db_integration_test,
-// compat_integration_test).
+// The same contracts the PostgreSQL repositories pass (db_integration_test).
 TEST(FakeTokenRepository, KeepsTheTokenRepositoryContract) {
   FakeTokenRepository tokens;
   TokenContractWorld w;
