@@ -1,8 +1,9 @@
 # Trove compatibility (issue 10): numeric strings, include_clustered, the
 # catalog routes, the view fields Trove's clients read, pagination, limits
 # and quotas. Unit tests run the Router over tests/fakes; the integration
-# test runs the PostgreSQL quota repository and concurrent creates on its own
-# database of AUTOMAT_TEST_DATABASE_URL.
+# test runs concurrent API creates over the PostgreSQL repositories on its
+# own database of AUTOMAT_TEST_DATABASE_URL (the quota contract itself runs
+# in db_integration_test).
 add_executable(compat_unit_test
   unit/db_quota_test.cc
   unit/api_trove_views_test.cc

@@ -1,4 +1,6 @@
 # Tests of the db/ layer, of automat-manage and of tests/fakes/fake_repositories.h.
+# The repository contracts (tests/support/*_contract.h) run here on the fakes,
+# and in db_integration_test on PostgreSQL.
 add_executable(db_fakes_test unit/db_fakes_test.cc)
 target_compile_options(db_fakes_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_fakes_test PRIVATE automat_db automat_test_support)
@@ -13,6 +15,7 @@ add_executable(db_integration_test
   integration/db_operations_test.cc
   integration/db_heartbeats_test.cc
   integration/db_address_leases_test.cc
+  integration/db_quota_repository_test.cc
   integration/db_manage_cli_test.cc)
 target_compile_options(db_integration_test PRIVATE ${AUTOMAT_WARNINGS})
 target_link_libraries(db_integration_test PRIVATE automat_db automat_test_support)

@@ -54,6 +54,9 @@ class FakeCatalogRepository : public db::CatalogRepository, public FakeBase {
 
   std::string register_version(const std::string& datastore_name,
                                const db::DatastoreVersion& version, bool make_default) override {
+    if (datastore_name.empty() || version.name.empty() || version.manager.empty()) {
+      throw common::bad_request("datastore name, version name and manager are required");
+    }
     std::lock_guard<std::mutex> l(mu);
     check_available();
     db::Datastore* ds = nullptr;

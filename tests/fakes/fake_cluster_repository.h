@@ -167,9 +167,7 @@ class FakeClusterRepository : public db::ClusterRepository, public FakeBase {
     row.id = n.instance_id;
     row.tenant_id = c.tenant_id;
     row.cluster_id = c.id;
-    row.created = row.updated = iso8601(time->now());
-    row.service_status = common::service_status::kNew;
-    instance_repo->instances[row.id] = row;
+    instance_repo->insert_row_locked(row);
     db::Node node = n;
     node.cluster_id = c.id;
     node.instance = {};

@@ -49,9 +49,9 @@ class FakeHeartbeatRepository : public db::HeartbeatRepository, public FakeBase 
     return accepted;
   }
 
-  // As PgHeartbeatRepository, except that it does not also wait until the
-  // instance's status row is older than `expiry` (Pg's guard against a
-  // heartbeat racing the sweep).
+  // As PgHeartbeatRepository: also waits until the instance's status was
+  // last written more than `expiry` ago (Pg's guard against a heartbeat
+  // racing the sweep).
   std::vector<std::string> mark_expired(std::chrono::seconds expiry) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
@@ -73,8 +73,15 @@ class FakeHeartbeatRepository : public db::HeartbeatRepository, public FakeBase 
       const bool expired = hb != heartbeats.end() ? hb->second.received < cutoff
                                                   : parse_iso8601(inst.created) < cutoff;
       if (!expired) continue;
-      if (inst.service_status == common::service_status::kFailedTimeoutGuestagent) continue;
+      if (inst.service_status.empty() ||
+          inst.service_status == common::service_status::kFailedTimeoutGuestagent) {
+        continue;
+      }
+      if (inst.service_status_updated && !(parse_iso8601(*inst.service_status_updated) < cutoff)) {
+        continue;
+      }
       inst.service_status = common::service_status::kFailedTimeoutGuestagent;
+      inst.service_status_updated = iso8601(time->now());
       statuses[id] = inst.service_status;
       marked.push_back(id);
     }
@@ -89,7 +96,7 @@ class FakeHeartbeatRepository : public db::HeartbeatRepository, public FakeBase 
       std::lock_guard<std::mutex> il(instance_repo->mu);
       db::Instance* inst = instance_repo->live(r.instance_id);
       if (!inst) return false;
-      if (!r.service_status.empty()) inst->service_status = r.service_status;
+      if (!r.service_status.empty()) write_status(*inst, r, now);
     }
     Seen& seen = heartbeats[r.instance_id];
     seen.sent_us = std::max(seen.sent_us, r.sent_us);
@@ -99,6 +106,26 @@ class FakeHeartbeatRepository : public db::HeartbeatRepository, public FakeBase 
       details[r.instance_id] = r.detail;
     }
     return true;
+  }
+  // The status and what PostgreSQL reads of its detail (service_statuses).
+  static void write_status(db::Instance& inst, const db::HeartbeatRecord& r, TimePoint now) {
+    inst.service_status = r.service_status;
+    inst.service_status_updated = iso8601(now);
+    const nlohmann::json& d = r.detail;
+    inst.service_fault.reset();
+    if (d.is_object() && d.contains("fault") && d["fault"].is_string()) {
+      inst.service_fault = d["fault"].get<std::string>();
+    }
+    const auto volume_bytes = [&](const char* key) -> std::optional<int64_t> {
+      if (!d.is_object() || !d.contains("volume") || !d["volume"].is_object()) return std::nullopt;
+      const nlohmann::json& v = d["volume"];
+      if (!v.contains(key) || v[key].is_null()) return std::nullopt;
+      if (v[key].is_number()) return v[key].get<int64_t>();
+      if (v[key].is_string()) return std::stoll(v[key].get<std::string>());
+      return std::nullopt;
+    };
+    inst.volume_used_bytes = volume_bytes("used_bytes");
+    inst.volume_total_bytes = volume_bytes("total_bytes");
   }
   bool mark(const std::string& id) {
     auto& status = statuses[id];

@@ -11,6 +11,9 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
  public:
   std::map<std::string, db::Instance> instances;  // by id, deleted ones included
   std::set<std::string> deleted;                  // ids marked deleted
+  // The order rows were created in, to break ties of `created` (whole
+  // seconds here, microseconds in PostgreSQL); rows seeded directly sort first.
+  std::map<std::string, uint64_t> creation_order;
   // Every operation written through this repository, in order.
   std::vector<db::Operation> created_operations;
   // When set, operations are also inserted there (sharing its clock), and
@@ -37,11 +40,7 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     if (instances.count(instance.id)) throw common::conflict("instance " + instance.id + " exists");
     charge_locked(instance.tenant_id, quota);
     add_operation(op);  // throws before any write when the id is taken
-    db::Instance row = instance;
-    row.created = row.updated = iso8601(time->now());
-    row.service_status = common::service_status::kNew;
-    row.service_status_updated = row.created;
-    instances[row.id] = row;
+    insert_row_locked(instance);
   }
 
   using db::InstanceRepository::start_operation;
@@ -50,35 +49,20 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
                        const db::QuotaCharge& quota) override {
     std::lock_guard<std::mutex> l(mu);
     check_available();
-    db::Instance* inst = live(instance_id);
-    if (!inst) return false;
-    if (!allowed_tasks.empty() &&
-        std::find(allowed_tasks.begin(), allowed_tasks.end(), inst->task) == allowed_tasks.end()) {
-      return false;
-    }
-    charge_locked(inst->tenant_id, quota);
-    add_operation(op);
-    inst->task = task;
-    inst->updated = iso8601(time->now());
-    return true;
+    return start_locked(instance_id, task, allowed_tasks, op, quota);
   }
 
   StartOutcome start_operation_unless_replicas(const std::string& instance_id,
                                                const std::string& task,
                                                const std::vector<std::string>& allowed_tasks,
                                                const db::Operation& op) override {
-    {
-      std::lock_guard<std::mutex> l(mu);
-      check_available();
-      StartOutcome blocked;
-      for (const auto& [id, other] : instances) {
-        if (!deleted.count(id) && other.slave_of == instance_id)
-          blocked.live_replicas.push_back(id);
-      }
-      if (!blocked.live_replicas.empty()) return blocked;
-    }
+    std::lock_guard<std::mutex> l(mu);
+    check_available();
     StartOutcome out;
-    out.started = start_operation(instance_id, task, allowed_tasks, op);
+    if (!live(instance_id)) return out;
+    out.live_replicas = view(instances.at(instance_id)).replica_ids;
+    if (!out.live_replicas.empty()) return out;
+    out.started = start_locked(instance_id, task, allowed_tasks, op, {});
     return out;
   }
 
@@ -91,12 +75,13 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     if (!master || master->task != common::task::kNone || master->slave_of) return false;
     if (!replicas.empty()) charge_locked(replicas.front().first.tenant_id, quota);
     for (const auto& [inst, op] : replicas) {
+      if (instances.count(inst.id)) throw common::conflict("instance " + inst.id + " exists");
+    }
+    for (const auto& [inst, op] : replicas) {
       add_operation(op);
       db::Instance row = inst;
       row.slave_of = master_id;
-      row.created = row.updated = iso8601(time->now());
-      row.service_status = common::service_status::kNew;
-      instances[row.id] = row;
+      insert_row_locked(row);
     }
     return true;
   }
@@ -110,9 +95,10 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     std::lock_guard<std::mutex> l(mu);
     check_available();
     for (auto& [id, inst] : instances) {
-      if (deleted.count(id)) continue;
       if (id == new_master_id) {
-        inst.slave_of.reset();
+        inst.slave_of.reset();  // as PostgreSQL does, deleted or not
+      } else if (deleted.count(id)) {
+        continue;
       } else if (inst.slave_of == old_master_id) {
         inst.slave_of = new_master_id;
       } else if (id == old_master_id) {
@@ -246,6 +232,17 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
                     quota.delta);
   }
 
+  // Unlocked helper for linked fakes: stores `instance` as a new row
+  // (service status NEW), stamped now and ordered after every earlier one.
+  void insert_row_locked(const db::Instance& instance) {
+    db::Instance row = instance;
+    row.created = row.updated = iso8601(time->now());
+    row.service_status = common::service_status::kNew;
+    row.service_status_updated = row.created;
+    instances[row.id] = row;
+    creation_order[row.id] = ++creations_;
+  }
+
   // Unlocked helper for linked fakes: the live (not deleted) row, or null.
   db::Instance* live(const std::string& id) {
     auto it = instances.find(id);
@@ -262,11 +259,39 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     }
     created_operations.push_back(op);
   }
-  db::Instance view(db::Instance inst) const {
-    inst.replica_ids.clear();
-    for (const auto& [id, other] : instances) {
-      if (!deleted.count(id) && other.slave_of == inst.id) inst.replica_ids.push_back(id);
+  bool start_locked(const std::string& instance_id, const std::string& task,
+                    const std::vector<std::string>& allowed_tasks, const db::Operation& op,
+                    const db::QuotaCharge& quota) {
+    db::Instance* inst = live(instance_id);
+    if (!inst) return false;
+    if (!allowed_tasks.empty() &&
+        std::find(allowed_tasks.begin(), allowed_tasks.end(), inst->task) == allowed_tasks.end()) {
+      return false;
     }
+    charge_locked(inst->tenant_id, quota);
+    add_operation(op);
+    inst->task = task;
+    inst->updated = iso8601(time->now());
+    return true;
+  }
+  // Oldest first, as PostgreSQL orders rows: created, then id.
+  bool older(const db::Instance& a, const db::Instance& b) const {
+    const auto order = [&](const std::string& id) {
+      auto it = creation_order.find(id);
+      return it == creation_order.end() ? uint64_t{0} : it->second;
+    };
+    return std::make_tuple(a.created, order(a.id), a.id) <
+           std::make_tuple(b.created, order(b.id), b.id);
+  }
+  db::Instance view(db::Instance inst) const {
+    std::vector<const db::Instance*> replicas;
+    for (const auto& [id, other] : instances) {
+      if (!deleted.count(id) && other.slave_of == inst.id) replicas.push_back(&other);
+    }
+    std::sort(replicas.begin(), replicas.end(),
+              [&](const db::Instance* a, const db::Instance* b) { return older(*a, *b); });
+    inst.replica_ids.clear();
+    for (const db::Instance* r : replicas) inst.replica_ids.push_back(r->id);
     if (catalog) {
       std::lock_guard<std::mutex> l(catalog->mu);
       catalog->fill_names(inst);
@@ -279,9 +304,7 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     for (const auto& [id, inst] : instances) {
       if (!deleted.count(id) && pred(inst)) out.push_back(view(inst));
     }
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
-      return std::tie(a.created, a.id) < std::tie(b.created, b.id);
-    });
+    std::sort(out.begin(), out.end(), [&](auto& a, auto& b) { return older(a, b); });
     return out;
   }
   template <typename Fn>
@@ -293,6 +316,7 @@ class FakeInstanceRepository : public db::InstanceRepository, public FakeBase {
     fn(*inst);
     inst->updated = iso8601(time->now());
   }
+  uint64_t creations_ = 0;
 };
 
 }  // namespace automat::testing

@@ -43,7 +43,9 @@ class FakeQuotaRepository : public db::QuotaRepository, public FakeBase {
         throw common::bad_request("unknown quota resource '" + resource + "'");
       }
       if (limit < -1 || limit > db::kMaxQuotaLimit) {
-        throw common::bad_request("the limit of " + resource + " is out of range");
+        throw common::bad_request("the limit of " + resource +
+                                  " must be -1 (unlimited) or between 0 and " +
+                                  std::to_string(db::kMaxQuotaLimit));
       }
     }
     if (!known_tenants.empty() && !known_tenants.count(tenant_id)) {

@@ -3,7 +3,9 @@
 // unit tests. Thread-safe (one mutex per fake). State lives in public members
 // so a test can seed and inspect it directly (do so while no other thread
 // uses the fake, or hold `mu`). Each fake honours its interface's promises:
-// claim/lease, stale-drop, tenant scoping, allowed tasks, lowest free address.
+// claim/lease, stale-drop, tenant scoping, allowed tasks, lowest free address;
+// db_fakes_test runs on them the contracts of tests/support/*_contract.h that
+// the Pg repositories pass, and where they differ PostgreSQL is right.
 //
 // Time: fakes that need a clock read `time->now()`; by default that is the
 // system clock; `time->set(t)` / `time->advance(d)` freeze it for tests.

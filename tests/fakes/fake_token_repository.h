@@ -15,6 +15,7 @@ class FakeTokenRepository : public db::TokenRepository, public FakeBase {
   std::map<std::string, TokenRow> tokens;     // by token hash
 
   std::string ensure_tenant(const std::string& tenant_name) override {
+    if (tenant_name.empty()) throw common::bad_request("tenant name must not be empty");
     std::lock_guard<std::mutex> l(mu);
     check_available();
     for (const auto& [id, t] : tenants) {

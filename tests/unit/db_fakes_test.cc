@@ -4,8 +4,14 @@
 
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_repositories.h"
+#include "tests/support/address_lease_repository_contract.h"
+#include "tests/support/catalog_repository_contract.h"
 #include "tests/support/cluster_repository_contract.h"
+#include "tests/support/heartbeat_repository_contract.h"
+#include "tests/support/instance_repository_contract.h"
 #include "tests/support/operation_repository_contract.h"
+#include "tests/support/quota_repository_contract.h"
+#include "tests/support/token_repository_contract.h"
 
 namespace automat::testing {
 namespace {
@@ -85,6 +91,141 @@ TEST(FakeInstanceRepository, KeepsTheChargedStartContract) {
   check_charged_start_contract(instances, make_instance("model"));
 }
 
+// A catalog with the datastore version and flavor the contracts' model
+// instance names (mysql 10.11, flavor "1" of 512 MB).
+struct FakeStore {
+  FakeOperationRepository ops;
+  FakeCatalogRepository catalog;
+  FakeInstanceRepository instances{&ops, &catalog};
+  FakeClusterRepository clusters{&instances, &ops, &catalog};
+  db::Instance model;
+
+  FakeStore() {
+    db::DatastoreVersion v;
+    v.name = "10.11";
+    v.manager = "mysql";
+    catalog.upsert_flavor({"1", "m1.tiny", 512, 1, 5});
+    model = make_instance("model");
+    model.datastore_version_id = catalog.register_version("mysql", v, true);
+  }
+};
+
+// The same contracts the PostgreSQL repositories pass (db_integration_test).
+TEST(FakeTokenRepository, KeepsTheTokenRepositoryContract) {
+  FakeTokenRepository tokens;
+  TokenContractWorld w;
+  w.tokens = &tokens;
+  w.expire = [&](const std::string& hash) {
+    std::lock_guard<std::mutex> l(tokens.mu);
+    tokens.tokens.at(hash).expires = tokens.time->now();
+  };
+  check_token_repository_contract(w);
+}
+
+TEST(FakeCatalogRepository, KeepsTheCatalogRepositoryContract) {
+  FakeCatalogRepository catalog;
+  check_catalog_repository_contract(catalog);
+}
+
+TEST(FakeAddressLeaseRepository, KeepsTheAddressLeaseRepositoryContract) {
+  FakeAddressLeaseRepository leases;
+  AddressLeaseContractWorld w;
+  w.leases = &leases;
+  w.backdate = [&](const std::string& instance_id, std::chrono::seconds age) {
+    std::lock_guard<std::mutex> l(leases.mu);
+    leases.created.at(instance_id) -= age;
+  };
+  check_address_lease_repository_contract(w);
+}
+
+HeartbeatContractWorld fake_heartbeat_world(FakeStore& store, FakeHeartbeatRepository& heartbeats) {
+  HeartbeatContractWorld w;
+  w.heartbeats = &heartbeats;
+  w.instances = &store.instances;
+  w.model = store.model;
+  w.silence = [&store, &heartbeats](const std::string& id) {
+    const auto older = [](const std::string& iso) { return iso8601(parse_iso8601(iso) - 2min); };
+    std::lock_guard<std::mutex> l(heartbeats.mu);
+    std::lock_guard<std::mutex> li(store.instances.mu);
+    auto hb = heartbeats.heartbeats.find(id);
+    if (hb != heartbeats.heartbeats.end()) hb->second.received -= 2min;
+    db::Instance& row = store.instances.instances.at(id);
+    row.created = older(row.created);
+    if (row.service_status_updated) row.service_status_updated = older(*row.service_status_updated);
+  };
+  return w;
+}
+
+TEST(FakeHeartbeatRepository, KeepsTheHeartbeatRecordingContract) {
+  FakeStore store;
+  FakeHeartbeatRepository heartbeats(&store.instances);
+  check_heartbeat_recording_contract(fake_heartbeat_world(store, heartbeats));
+}
+
+TEST(FakeHeartbeatRepository, KeepsTheHeartbeatExpiryContract) {
+  FakeStore store;
+  FakeHeartbeatRepository heartbeats(&store.instances);
+  check_heartbeat_expiry_contract(fake_heartbeat_world(store, heartbeats));
+}
+
+class FakeQuotaContract : public ::testing::Test {
+ protected:
+  FakeQuotaContract() {
+    w_.quotas = &quotas_;
+    w_.instances = &store_.instances;
+    w_.operations = &store_.ops;
+    w_.clusters = &store_.clusters;
+    w_.model = store_.model;
+    w_.flavor_ram_mb = 512;
+    w_.fresh_tenant = [this] {
+      const std::string id = "tenant-" + common::crypto::random_hex(6);
+      quotas_.known_tenants.insert(id);
+      return id;
+    };
+  }
+  FakeStore store_;
+  FakeQuotaRepository quotas_{&store_.instances};
+  QuotaContractWorld w_;
+};
+
+TEST_F(FakeQuotaContract, KeepsTheQuotaLimitsContract) { check_quota_limits_contract(w_); }
+TEST_F(FakeQuotaContract, KeepsTheQuotaUsageContract) { check_quota_usage_contract(w_); }
+TEST_F(FakeQuotaContract, KeepsTheQuotaChargeContract) { check_quota_charge_contract(w_); }
+TEST_F(FakeQuotaContract, KeepsTheSharedQuotaChargeContract) {
+  check_quota_shared_charge_contract(w_);
+}
+
+class FakeInstanceContract : public ::testing::Test {
+ protected:
+  FakeInstanceContract() {
+    w_.instances = &store_.instances;
+    w_.operations = &store_.ops;
+    w_.clusters = &store_.clusters;
+    w_.model = store_.model;
+    w_.datastore_name = "mysql";
+    w_.version_name = "10.11";
+    w_.fresh_tenant = [] { return "tenant-" + common::crypto::random_hex(6); };
+    w_.insert_operation = [this](const db::Operation& op) {
+      std::lock_guard<std::mutex> l(store_.ops.mu);
+      store_.ops.insert_locked(op);
+    };
+  }
+  FakeStore store_;
+  InstanceContractWorld w_;
+};
+
+TEST_F(FakeInstanceContract, KeepsTheInstanceCreateContract) { check_instance_create_contract(w_); }
+TEST_F(FakeInstanceContract, KeepsTheInstanceStartContract) { check_instance_start_contract(w_); }
+TEST_F(FakeInstanceContract, KeepsTheInstanceReplicasContract) {
+  check_instance_replicas_contract(w_);
+}
+TEST_F(FakeInstanceContract, KeepsTheInstanceSettersContract) {
+  check_instance_setters_contract(w_);
+}
+TEST_F(FakeInstanceContract, KeepsTheInstanceRecordStatesContract) {
+  check_instance_record_states_contract(w_);
+}
+
 TEST(FakeOperationRepository, ClaimHoldsLeaseUntilItLapses) {
   FakeOperationRepository ops;
   ops.time->set(std::chrono::system_clock::now());
@@ -132,25 +273,7 @@ TEST(FakeOperationRepository, UnclaimedOperationsResumeAfterGrace) {
   EXPECT_EQ(ops.list_resumable(10s, 1), std::vector<std::string>{"old"});
 }
 
-TEST(FakeHeartbeatRepository, DropsStaleMessagesAndSkipsUnknownInstances) {
-  FakeOperationRepository ops;
-  FakeInstanceRepository instances(&ops);
-  FakeHeartbeatRepository heartbeats(&instances);
-  instances.create_with_operation(make_instance("i1"), make_op("op1"));
-
-  db::HeartbeatRecord r{"i1", "heartbeat", 100, "RUNNING", {}};
-  db::HeartbeatRecord older{"i1", "heartbeat", 90, "SHUTDOWN", {}};
-  db::HeartbeatRecord unknown{"nope", "heartbeat", 100, "RUNNING", {}};
-  EXPECT_EQ(heartbeats.record_batch({r, older, unknown}), 1u);
-  EXPECT_EQ(instances.find_any("i1")->service_status, "RUNNING");
-
-  EXPECT_EQ(heartbeats.record_batch({older}), 0u) << "older than the last one seen";
-  EXPECT_EQ(heartbeats.record_batch({r}), 0u) << "same sent_us is not newer";
-  db::HeartbeatRecord newer{"i1", "heartbeat", 101, "BLOCKED", {}};
-  EXPECT_EQ(heartbeats.record_batch({newer}), 1u);
-  EXPECT_EQ(instances.find_any("i1")->service_status, "BLOCKED");
-}
-
+// The same expiry on the fakes' frozen clock, as unit tests drive it.
 TEST(FakeHeartbeatRepository, MarksSilentInstancesAndHeartbeatRestores) {
   FakeOperationRepository ops;
   FakeInstanceRepository instances(&ops);
@@ -172,61 +295,12 @@ TEST(FakeHeartbeatRepository, MarksSilentInstancesAndHeartbeatRestores) {
   EXPECT_EQ(instances.find_any("i1")->service_status, "RUNNING");
 }
 
-TEST(FakeInstanceRepository, ScopesToTenantAndChecksAllowedTasks) {
-  FakeOperationRepository ops;
-  FakeInstanceRepository instances(&ops);
-  instances.create_with_operation(make_instance("i1", "t1"), make_op("op1", "t1"));
-  EXPECT_TRUE(instances.find("t1", "i1"));
-  EXPECT_FALSE(instances.find("t2", "i1"));
-  EXPECT_TRUE(instances.list("t2").empty());
-  EXPECT_TRUE(ops.find("t1", "op1"));
-  EXPECT_FALSE(ops.find("t2", "op1"));
-
-  EXPECT_THROW(instances.create_with_operation(make_instance("i2"), make_op("op1")), common::Error);
-  EXPECT_FALSE(instances.find_any("i2")) << "no instance without its operation";
-
-  EXPECT_FALSE(instances.start_operation("i1", "DELETING", {"NONE"}, make_op("del")));
-  EXPECT_FALSE(ops.find_any("del"));
-  instances.set_task("i1", "NONE");
-  EXPECT_TRUE(instances.start_operation("i1", "DELETING", {"NONE"}, make_op("del")));
-  EXPECT_EQ(instances.find_any("i1")->task, "DELETING");
-  instances.mark_deleted("i1");
-  EXPECT_FALSE(instances.find("t1", "i1"));
-}
-
-TEST(FakeAddressLeaseRepository, LeasesLowestFreeHostAddress) {
-  FakeAddressLeaseRepository leases;
-  EXPECT_EQ(leases.lease("a", "127.10.0.0/30", {}), "127.10.0.1");
-  EXPECT_EQ(leases.lease("a", "127.10.0.0/30", {}), "127.10.0.1") << "stable per instance";
-  EXPECT_EQ(leases.lease("b", "127.10.0.0/30", {}), "127.10.0.2");
-  EXPECT_THROW(leases.lease("c", "127.10.0.0/30", {}), common::Error);
-  leases.release("a");
-  EXPECT_EQ(leases.lease("c", "127.10.0.0/30", {}), "127.10.0.1");
-}
-
-TEST(FakeAddressLeaseRepository, SkipsAddressesInUseAndListsLeasesWithTheirAge) {
-  FakeAddressLeaseRepository leases;
-  EXPECT_EQ(leases.lease("a", "127.10.0.0/29", {"127.10.0.1", "127.10.0.2"}), "127.10.0.3");
-  leases.time->advance(std::chrono::seconds(90));
-  EXPECT_EQ(leases.lease("b", "127.10.0.0/29", {"127.10.0.2"}), "127.10.0.1");
-  const auto all = leases.list();
-  ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[0].instance_id, "a") << "oldest first";
-  EXPECT_EQ(all[0].address, "127.10.0.3");
-  EXPECT_EQ(all[0].age, std::chrono::seconds(90));
-  EXPECT_EQ(all[1].age, std::chrono::seconds(0));
-}
-
-TEST(FakeTokenRepository, ResolvesTokenToTenantAndRoles) {
+// The outage switch every fake has: calls throw DatabaseUnavailable, as the
+// Pg repositories do when the database is down.
+TEST(FakeTokenRepository, AnOutageIsUnavailable) {
   FakeTokenRepository tokens;
   const std::string t = tokens.ensure_tenant("alice");
-  EXPECT_EQ(tokens.ensure_tenant("alice"), t);
   tokens.add_token("hash", t, {"admin"});
-  auto p = tokens.find_by_hash("hash");
-  ASSERT_TRUE(p);
-  EXPECT_EQ(p->tenant_id, t);
-  EXPECT_TRUE(p->is_admin());
-  EXPECT_FALSE(tokens.find_by_hash("other"));
   tokens.unavailable = true;
   try {
     tokens.find_by_hash("hash");
