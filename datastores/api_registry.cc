@@ -5,7 +5,7 @@
 #include "datastores/cassandra/api_cluster_strategy.h"
 #include "datastores/cassandra/api_strategy.h"
 #include "datastores/mysql/api_strategy.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 
 namespace automat::datastores {
 namespace {

@@ -2,7 +2,7 @@
 // datastore: one line here.
 #include "datastores/cassandra/workflow_cassandra.h"
 #include "datastores/mysql/workflow_mysql.h"
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 
 namespace automat::datastores {
 

@@ -1,7 +1,7 @@
 // guestagent::make_datastore_manager, answered by the datastores registry.
 #include "guestagent/datastore_manager.h"
 
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 
 namespace automat::guestagent {
 

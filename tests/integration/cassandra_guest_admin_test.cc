@@ -16,7 +16,7 @@
 #include "common/error.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 
 namespace automat::datastores::cassandra {
 namespace {

@@ -24,7 +24,7 @@
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 #include "guestagent/child_process.h"
 
 namespace automat::datastores::cassandra {

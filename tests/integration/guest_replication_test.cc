@@ -23,7 +23,7 @@
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/guest_replication_config.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 #include "guestagent/child_process.h"
 #include "tests/integration/mariadb_test_support.h"
 

@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "datastores/mysql/api_strategy.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 
 namespace automat::datastores::mysql {
 namespace {
