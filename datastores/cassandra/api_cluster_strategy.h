@@ -17,6 +17,9 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
  public:
   void validate_node_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
                             const std::string& field) const override;
+  // A node's zone is its rack; a node given none is in rack1.
+  std::string zone_word() const override { return "rack"; }
+  std::string default_zone() const override { return "rack1"; }
   // A new ring's seeds by plan_seeds (common_topology.h), every node in
   // dc1; nodes added to a running ring start as non-seeds.
   void assign_roles(const std::vector<db::Node>& existing,
