@@ -169,6 +169,7 @@ Response ClusterActionsHandler::restore(const RequestContext& ctx, const db::Clu
     throw common::bad_request("cluster " + cluster.name + " runs " + cluster.datastore_name +
                               ", whose clusters this service cannot restore");
   }
+  for (const auto& table : tables) strategy.check_keyspace_backs_up(table, "restore.tables");
   const auto backup = services_.backups->find(ctx.tenant_id(), backup_id);
   if (!backup) {
     throw common::bad_request("restore.backup: backup " + common::excerpt(backup_id) +

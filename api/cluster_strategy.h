@@ -97,6 +97,13 @@ class ClusterStrategy {
   virtual std::vector<BackedUpNode> backed_up_nodes(const db::Backup& backup) const {
     throw common::bad_request("backup " + backup.id + " cannot be restored into a cluster");
   }
+  // Throws common::Error(kBadRequest) naming `field` when the keyspace of
+  // `entry` (a "ks" or "ks.table" a cluster backup or restore names, its
+  // form already checked by check_backup_keyspace in api/backup_checks.h)
+  // is one the datastore keeps for itself and never backs up (Cassandra:
+  // system, system_auth, ...). Every keyspace is a tenant's by default.
+  virtual void check_keyspace_backs_up(const std::string& /*entry*/,
+                                       const std::string& /*field*/) const {}
 
   // The actions of POST /clusters/{id}/action this datastore has beyond
   // those of every cluster (grow, shrink, replace_node): their body keys.

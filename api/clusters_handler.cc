@@ -56,6 +56,11 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   ClusterCreateRequest req =
       parse_cluster_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   const ClusterTarget target = resolve_cluster_target(req, services_);
+  if (req.restore) {
+    for (const auto& k : req.restore->keyspaces) {
+      target.strategy->check_keyspace_backs_up(k, "cluster.restore.keyspaces");
+    }
+  }
   // A restore names the backed-up node each new node takes over (and, with
   // no nodes given, copies the backup's).
   const std::vector<std::string> sources =

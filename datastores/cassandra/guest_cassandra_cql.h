@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "automat/guest.pb.h"
+#include "datastores/cassandra/common_system_keyspaces.h"
 #include "common/cql_client.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 
@@ -23,9 +24,6 @@ struct CqlStatement {
   std::vector<std::string> secrets;
 };
 using CqlScript = std::vector<CqlStatement>;
-
-// Whether `name` is one of Cassandra's own keyspaces (system, system_auth, ...).
-bool is_system_keyspace(const std::string& name);
 
 // Each throws common::Error(kBadRequest) naming the offending value.
 // Keyspace: [A-Za-z0-9_], 1..48 chars, not a system keyspace.
