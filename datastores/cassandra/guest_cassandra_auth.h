@@ -24,7 +24,7 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 // Logs in to `server` as `login`, retrying while the node is not answering
 // or refuses the login (a just-created role, roles not set up yet) until
 // `timeout` passed; then rethrows the last error.
-std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
+std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
                                                   std::chrono::milliseconds timeout);
 
 // Makes `admin` the ring's only superuser login, through `server`:

@@ -10,7 +10,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
 
 bool allowed(const std::string& s, const std::string& extra) {
   return std::all_of(s.begin(), s.end(), [&](char c) {

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "common/cql_client.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
@@ -23,7 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-namespace cql = common::cql;
 
 // In this worktree's own loopback range, clear of the ring tests' 127.32.0.x.
 constexpr const char* kAddress = "127.33.250.1";

@@ -17,7 +17,7 @@
 #include <iterator>
 #include <thread>
 
-#include "common/cql_client.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
 #include "common/process_table.h"
 #include "common/status.h"
@@ -33,7 +33,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-namespace cql = common::cql;
 
 const char* kAddresses[] = {"127.32.0.1", "127.32.0.2", "127.32.0.3"};
 const char* kAdmin = "ring_admin";

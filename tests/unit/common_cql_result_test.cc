@@ -2,12 +2,12 @@
 // nulls, collections, and the non-row result kinds.
 #include <gtest/gtest.h>
 
-#include "common/cql_result.h"
-#include "common/cql_value.h"
+#include "datastores/cassandra/common_cql_result.h"
+#include "datastores/cassandra/common_cql_value.h"
 #include "common/error.h"
 #include "tests/support/cql_bytes.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 namespace b = testing::cql_bytes;
@@ -96,8 +96,8 @@ TEST(CqlDecodeResult, MalformedBodiesThrowInternal) {
     try {
       decode_result(good.substr(0, cut));
       ADD_FAILURE() << "decoded a body cut at " << cut;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
     }
   }
   // A row promised but absent; a cell longer than the body.
@@ -190,4 +190,4 @@ TEST(CqlReadColumnType, NestedCollectionsAndUdts) {
 }
 
 }  // namespace
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql
