@@ -36,7 +36,7 @@ struct NodeSpec {
   std::optional<std::string> flavor_ref;  // id or name, stripped of any URL prefix
   std::optional<int> volume_size_gb;
   std::optional<std::string> zone;  // db::Node::zone; none: the datastore's default
-  std::string field;  // where it came from, for messages: "cluster.instances[1]"
+  std::string field;                // where it came from, for messages: "cluster.instances[1]"
 };
 
 // cluster.restore: a cluster built from a cluster backup.

@@ -41,8 +41,9 @@ std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCre
   std::vector<db::Node> nodes;
   for (size_t k = 0; k < req.nodes.size(); ++k) {
     const NodeSpec& spec = req.nodes[k];
-    nodes.push_back(make_node(cluster, static_cast<int>(k) + 1, spec.zone.value_or(strategy.default_zone()),
-                              flavor.id, *spec.volume_size_gb));
+    nodes.push_back(make_node(cluster, static_cast<int>(k) + 1,
+                              spec.zone.value_or(strategy.default_zone()), flavor.id,
+                              *spec.volume_size_gb));
   }
   strategy.assign_roles({}, nodes);
   return nodes;

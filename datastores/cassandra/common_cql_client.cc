@@ -15,10 +15,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "datastores/cassandra/common_cql_frame.h"
-#include "datastores/cassandra/common_cql_result.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "datastores/cassandra/common_cql_frame.h"
+#include "datastores/cassandra/common_cql_result.h"
 
 namespace automat::datastores::cassandra::cql {
 
@@ -28,7 +28,8 @@ size_t ResultSet::column(const std::string& name) const {
   }
   std::string have;
   for (const auto& c : columns) have += (have.empty() ? "" : ", ") + c;
-  throw common::internal_error("column '" + name + "' is not in the CQL result (columns: " + have + ")");
+  throw common::internal_error("column '" + name + "' is not in the CQL result (columns: " + have +
+                               ")");
 }
 
 namespace {
@@ -163,7 +164,8 @@ class NativeSession : public Session {
 
 template <typename Encode>
 Response NativeSession::round_trip(Encode encode) {
-  if (lost_) throw common::unavailable("CQL connection to " + socket_.endpoint() + " was lost; reconnect");
+  if (lost_)
+    throw common::unavailable("CQL connection to " + socket_.endpoint() + " was lost; reconnect");
   stream_ = static_cast<int16_t>(stream_ == 0x7FFF ? 1 : stream_ + 1);
   const auto deadline = Clock::now() + timeout_;
   try {
@@ -184,9 +186,9 @@ Response NativeSession::read_response(int16_t stream, Clock::time_point deadline
     socket_.recv_exact(r.body, deadline);
     if (r.header.stream == stream) return r;
     if (r.header.stream >= 0) {
-      throw common::internal_error("CQL response for stream " + std::to_string(r.header.stream) + " from " +
-                           socket_.endpoint() + " while waiting for stream " +
-                           std::to_string(stream));
+      throw common::internal_error("CQL response for stream " + std::to_string(r.header.stream) +
+                                   " from " + socket_.endpoint() + " while waiting for stream " +
+                                   std::to_string(stream));
     }
     // Negative streams are server events, never asked for here: skip them.
   }
@@ -194,7 +196,7 @@ Response NativeSession::read_response(int16_t stream, Clock::time_point deadline
 
 void NativeSession::unexpected(const Response& r, const char* after) const {
   throw common::internal_error("CQL server " + socket_.endpoint() + " answered opcode " +
-                       std::to_string(static_cast<int>(r.header.opcode)) + " to " + after);
+                               std::to_string(static_cast<int>(r.header.opcode)) + " to " + after);
 }
 
 void NativeSession::start(const std::string& username, const std::string& password) {
@@ -205,18 +207,18 @@ void NativeSession::start(const std::string& username, const std::string& passwo
   if (r.header.opcode != Opcode::kAuthenticate) unexpected(r, "STARTUP");
   const std::string authenticator = decode_authenticate(startup_body);
   if (username.empty()) {
-    throw common::Error(common::ErrorCode::kUnauthorized, "CQL server " + socket_.endpoint() +
-                                              " requires a login (" + authenticator +
-                                              ") but no username was given");
+    throw common::Error(common::ErrorCode::kUnauthorized,
+                        "CQL server " + socket_.endpoint() + " requires a login (" + authenticator +
+                            ") but no username was given");
   }
   r = round_trip([&](int16_t s) { return encode_auth_response(s, username, password); });
   const std::string_view auth_body = strip_body_prefix(r.header.flags, r.body).message;
   if (r.header.opcode == Opcode::kAuthSuccess) return;
   if (r.header.opcode == Opcode::kError) throw decode_error(auth_body);
   if (r.header.opcode == Opcode::kAuthChallenge) {
-    throw common::Error(common::ErrorCode::kUnauthorized, "CQL authenticator " + authenticator + " at " +
-                                              socket_.endpoint() +
-                                              " asked for more than SASL PLAIN offers");
+    throw common::Error(common::ErrorCode::kUnauthorized,
+                        "CQL authenticator " + authenticator + " at " + socket_.endpoint() +
+                            " asked for more than SASL PLAIN offers");
   }
   unexpected(r, "AUTH_RESPONSE");
 }
@@ -244,8 +246,9 @@ std::string quoted(const std::string& value, char quote) {
 std::unique_ptr<Session> connect(const ConnectOptions& options) {
   auto session = std::make_unique<NativeSession>(options);
   session->start(options.username, options.password);
-  common::log::debug("cql.connected", {{"endpoint", options.host + ":" + std::to_string(options.port)},
-                               {"user", options.username}});
+  common::log::debug("cql.connected",
+                     {{"endpoint", options.host + ":" + std::to_string(options.port)},
+                      {"user", options.username}});
   return session;
 }
 

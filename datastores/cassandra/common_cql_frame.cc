@@ -33,8 +33,9 @@ constexpr std::string_view kAuthBackendFailure = "Unable to perform authenticati
 
 std::string frame(int16_t stream, Opcode opcode, const std::string& body) {
   if (body.size() > kMaxBodySize) {
-    throw common::Error(common::ErrorCode::kBadRequest, "CQL request of " + std::to_string(body.size()) +
-                                            " bytes exceeds the 256 MiB frame limit");
+    throw common::Error(
+        common::ErrorCode::kBadRequest,
+        "CQL request of " + std::to_string(body.size()) + " bytes exceeds the 256 MiB frame limit");
   }
   FrameHeader h;
   h.stream = stream;
@@ -116,15 +117,18 @@ FrameHeader decode_header(std::string_view bytes) {
   if (h.version != (kResponseBit | kProtocolVersion)) {
     char version[8];
     std::snprintf(version, sizeof version, "0x%02x", h.version);
-    throw common::Error(common::ErrorCode::kInternal, std::string("unexpected CQL frame version ") + version +
-                                          " (this client speaks protocol v4 only)");
+    throw common::Error(common::ErrorCode::kInternal, std::string("unexpected CQL frame version ") +
+                                                          version +
+                                                          " (this client speaks protocol v4 only)");
   }
   if (h.flags & kFlagCompression) {
-    throw common::Error(common::ErrorCode::kInternal, "CQL server sent a compressed frame though none was agreed");
+    throw common::Error(common::ErrorCode::kInternal,
+                        "CQL server sent a compressed frame though none was agreed");
   }
   if (h.length > kMaxBodySize) {
-    throw common::Error(common::ErrorCode::kInternal, "CQL response of " + std::to_string(h.length) +
-                                          " bytes exceeds the 256 MiB frame limit");
+    throw common::Error(
+        common::ErrorCode::kInternal,
+        "CQL response of " + std::to_string(h.length) + " bytes exceeds the 256 MiB frame limit");
   }
   return h;
 }

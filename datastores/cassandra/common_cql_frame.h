@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 
 namespace automat::datastores::cassandra::cql {
 

@@ -18,8 +18,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 [[noreturn]] void bad_value(const char* type, size_t size) {
-  throw common::Error(common::ErrorCode::kInternal, std::string("malformed CQL ") + type + " value of " +
-                                        std::to_string(size) + " bytes");
+  throw common::Error(
+      common::ErrorCode::kInternal,
+      std::string("malformed CQL ") + type + " value of " + std::to_string(size) + " bytes");
 }
 
 // Two's complement big-endian integer of at most 8 bytes.
@@ -293,7 +294,8 @@ ColumnType read_column_type(ByteReader& reader) {
     }
     default:
       if (id > static_cast<uint16_t>(TypeId::kDuration) || id == 0x000A) {
-        throw common::Error(common::ErrorCode::kInternal, "unknown CQL column type id " + std::to_string(id));
+        throw common::Error(common::ErrorCode::kInternal,
+                            "unknown CQL column type id " + std::to_string(id));
       }
   }
   return t;

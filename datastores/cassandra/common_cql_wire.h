@@ -65,7 +65,7 @@ class ByteReader {
   }
   [[noreturn]] static void fail(const char* what) {
     throw common::Error(common::ErrorCode::kInternal,
-                std::string("malformed CQL frame: truncated or invalid ") + what);
+                        std::string("malformed CQL frame: truncated or invalid ") + what);
   }
   std::string_view take(size_t n, const char* what) {
     if (n > remaining()) fail(what);
@@ -112,8 +112,9 @@ class ByteWriter {
   }
   static void check_size(size_t n, size_t max, const char* what) {
     if (n > max) {
-      throw common::Error(common::ErrorCode::kBadRequest,
-                  std::string("CQL ") + what + " of " + std::to_string(n) + " bytes is too long");
+      throw common::Error(
+          common::ErrorCode::kBadRequest,
+          std::string("CQL ") + what + " of " + std::to_string(n) + " bytes is too long");
     }
   }
 

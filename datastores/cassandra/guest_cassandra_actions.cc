@@ -14,7 +14,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-
 // Cleanup and decommission stream data: hours on a big node.
 constexpr auto kStreamingTimeout = std::chrono::hours(6);
 constexpr auto kReloadTimeout = std::chrono::seconds(60);

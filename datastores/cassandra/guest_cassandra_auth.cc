@@ -76,8 +76,8 @@ void replicate_system_auth(cql::Session& session, const std::vector<RingNode>& r
 
 // Whether `role` is still in system_auth.roles on any replica (read at ALL).
 bool role_exists_anywhere(cql::Session& session, const std::string& role) {
-  return !read_at_all(session, "SELECT role FROM system_auth.roles WHERE role = " +
-                                   cql::quote_literal(role))
+  return !read_at_all(session,
+                      "SELECT role FROM system_auth.roles WHERE role = " + cql::quote_literal(role))
               .rows.empty();
 }
 
@@ -86,7 +86,7 @@ bool role_exists_anywhere(cql::Session& session, const std::string& role) {
 // not reachable yet (a ring that just started: the default role is read at
 // QUORUM); the latter's message goes to `unavailable`.
 std::unique_ptr<cql::Session> try_login(CassandraServer& server, const Credentials& login,
-                                                std::string& unavailable) {
+                                        std::string& unavailable) {
   try {
     return server.cql(login);
   } catch (const common::Error& e) {
@@ -110,7 +110,7 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 }
 
 std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
-                                                  milliseconds timeout) {
+                                          milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     try {

@@ -25,7 +25,7 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 // or refuses the login (a just-created role, roles not set up yet) until
 // `timeout` passed; then rethrows the last error.
 std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
-                                                  std::chrono::milliseconds timeout);
+                                          std::chrono::milliseconds timeout);
 
 // Makes `admin` the ring's only superuser login, through `server`:
 // system_auth to NetworkTopologyStrategy per replication_per_dc(ring), every

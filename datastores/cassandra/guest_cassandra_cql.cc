@@ -10,7 +10,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-
 bool allowed(const std::string& s, const std::string& extra) {
   return std::all_of(s.begin(), s.end(), [&](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||

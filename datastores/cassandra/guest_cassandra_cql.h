@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "automat/guest.pb.h"
-#include "datastores/cassandra/common_system_keyspaces.h"
-#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/common_cql_client.h"
+#include "datastores/cassandra/common_system_keyspaces.h"
 
 namespace automat::datastores::cassandra {
 

@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/guest_registry.h"
 

@@ -17,10 +17,10 @@
 #include <iterator>
 #include <thread>
 
-#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
 #include "common/process_table.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"

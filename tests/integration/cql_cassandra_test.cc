@@ -7,8 +7,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "tests/support/cassandra_node.h"
 
 namespace automat::testing {

@@ -19,11 +19,11 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/process_table.h"
+#include "datastores/guest_registry.h"
 #include "datastores/mysql/guest_mysql_config.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_mysql_manager.h"
 #include "datastores/mysql/guest_replication_config.h"
-#include "datastores/guest_registry.h"
 #include "guestagent/child_process.h"
 #include "tests/integration/mariadb_test_support.h"
 

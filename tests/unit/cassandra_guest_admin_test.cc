@@ -14,7 +14,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-
 std::optional<common::ErrorCode> code_of(const std::function<void()>& call) {
   try {
     call();

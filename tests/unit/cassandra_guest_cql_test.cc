@@ -9,7 +9,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-
 // Answers every statement with `result`, or throws `error` when set.
 class ScriptedSession : public cql::Session {
  public:

@@ -1,8 +1,9 @@
 // CQL v4 framing without a server: requests byte for byte, response headers,
 // body prefixes and ERROR bodies mapped to common::Error codes.
+#include "datastores/cassandra/common_cql_frame.h"
+
 #include <gtest/gtest.h>
 
-#include "datastores/cassandra/common_cql_frame.h"
 #include "tests/support/cql_bytes.h"
 
 namespace automat::datastores::cassandra::cql {
@@ -136,8 +137,9 @@ TEST(CqlDecodeError, KeepsTheServersMessage) {
   EXPECT_EQ(bad_login.code(), common::ErrorCode::kUnauthorized);
   EXPECT_STREQ(bad_login.what(), "Provided username x and/or password are incorrect");
   // Unavailable carries consistency, required and alive after the message.
-  const common::Error down = decode_error(b::error_body(0x1000, "Cannot achieve consistency level QUORUM") +
-                                  b::u16(4) + b::i32(2) + b::i32(1));
+  const common::Error down =
+      decode_error(b::error_body(0x1000, "Cannot achieve consistency level QUORUM") + b::u16(4) +
+                   b::i32(2) + b::i32(1));
   EXPECT_EQ(down.code(), common::ErrorCode::kUnavailable);
   EXPECT_STREQ(down.what(), "Unavailable: Cannot achieve consistency level QUORUM");
   EXPECT_THROW(decode_error(b::i32(0x2000) + b::u16(10) + "short"), Error);

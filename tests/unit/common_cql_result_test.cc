@@ -1,10 +1,11 @@
 // RESULT bodies built by hand, decoded into text rows: every supported type,
 // nulls, collections, and the non-row result kinds.
+#include "datastores/cassandra/common_cql_result.h"
+
 #include <gtest/gtest.h>
 
-#include "datastores/cassandra/common_cql_result.h"
-#include "datastores/cassandra/common_cql_value.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_value.h"
 #include "tests/support/cql_bytes.h"
 
 namespace automat::datastores::cassandra::cql {

@@ -13,8 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include "datastores/cassandra/common_cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "tests/support/cql_bytes.h"
 
 namespace automat::datastores::cassandra::cql {

@@ -180,8 +180,7 @@ TEST(HeartbeatPublisher, ARunningDatastoresDegradedStatusIsWhatTheHeartbeatSays)
     ASSERT_TRUE(beat.ParseFromString(parse_envelope(m.second).payload()));
     statuses.push_back(beat.service_status());
   }
-  EXPECT_EQ(statuses, (std::vector<std::string>{kDegraded,
-                                                common::service_status::kShutdown,
+  EXPECT_EQ(statuses, (std::vector<std::string>{kDegraded, common::service_status::kShutdown,
                                                 common::service_status::kRunning}));
 }
 
