@@ -102,7 +102,7 @@ TEST(CqlBodyPrefix, SkipsTracingWarningsAndCustomPayload) {
   EXPECT_EQ(all.message, message);
   EXPECT_EQ(all.warnings, (std::vector<std::string>{"w1", "second warning"}));
   EXPECT_EQ(strip_body_prefix(0, message).message, message);
-  EXPECT_THROW(strip_body_prefix(kFlagTracing, "short"), Error);
+  EXPECT_THROW(strip_body_prefix(kFlagTracing, "short"), common::Error);
 }
 
 struct ErrorCase {
@@ -142,7 +142,7 @@ TEST(CqlDecodeError, KeepsTheServersMessage) {
                    b::i32(2) + b::i32(1));
   EXPECT_EQ(down.code(), common::ErrorCode::kUnavailable);
   EXPECT_STREQ(down.what(), "Unavailable: Cannot achieve consistency level QUORUM");
-  EXPECT_THROW(decode_error(b::i32(0x2000) + b::u16(10) + "short"), Error);
+  EXPECT_THROW(decode_error(b::i32(0x2000) + b::u16(10) + "short"), common::Error);
 }
 
 TEST(CqlDecodeError, AuthBackendFailureIsUnavailableNotBadCredentials) {
@@ -155,7 +155,7 @@ TEST(CqlDecodeError, AuthBackendFailureIsUnavailableNotBadCredentials) {
 TEST(CqlDecodeAuthenticate, NamesTheAuthenticator) {
   EXPECT_EQ(decode_authenticate(b::str("org.apache.cassandra.auth.PasswordAuthenticator")),
             "org.apache.cassandra.auth.PasswordAuthenticator");
-  EXPECT_THROW(decode_authenticate(b::u16(40) + "x"), Error);
+  EXPECT_THROW(decode_authenticate(b::u16(40) + "x"), common::Error);
 }
 
 }  // namespace

@@ -309,7 +309,7 @@ TEST(CqlSession, BadEndpointIsBadRequest) {
           throw;
         }
       },
-      Error);
+      common::Error);
 }
 
 TEST(CqlQuote, LiteralsAndIdentifiersDoubleTheirQuote) {
