@@ -2,9 +2,8 @@
 
 namespace automat::common {
 
-bool service_status::is_degraded(std::string_view service_status) {
-  return service_status.size() > kDegradedSuffix.size() &&
-         service_status.ends_with(kDegradedSuffix);
+bool service_status::is_degraded(std::string_view status) {
+  return status.size() > kDegradedSuffix.size() && status.ends_with(kDegradedSuffix);
 }
 
 std::string user_status(const std::string& task, const std::string& service) {

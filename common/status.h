@@ -22,8 +22,8 @@ inline constexpr const char* kUnknown = "UNKNOWN";
 // suffix, e.g. MySQL's REPLICATION_ERROR (datastores/mysql). Users see any
 // of them as ERROR.
 inline constexpr std::string_view kDegradedSuffix = "_ERROR";
-// Whether `service_status` is a datastore's degraded status.
-bool is_degraded(std::string_view service_status);
+// Whether `status` (a service status) is a datastore's degraded status.
+bool is_degraded(std::string_view status);
 }  // namespace service_status
 
 namespace task {
