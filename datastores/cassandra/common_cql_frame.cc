@@ -44,7 +44,7 @@ std::string frame(int16_t stream, Opcode opcode, const std::string& body) {
   return encode_header(h) + body;
 }
 
-ErrorCode code_for(int32_t code, std::string_view message) {
+common::ErrorCode code_for(int32_t code, std::string_view message) {
   switch (code) {
     case kBadCredentials:
       return message.starts_with(kAuthBackendFailure) ? common::ErrorCode::kUnavailable
@@ -153,7 +153,7 @@ common::Error decode_error(std::string_view message_body) {
   ByteReader r(message_body);
   const int32_t code = r.i32("error code");
   const std::string message = r.string("error message");
-  const ErrorCode mapped = code_for(code, message);
+  const common::ErrorCode mapped = code_for(code, message);
   if (mapped == common::ErrorCode::kBadRequest || mapped == common::ErrorCode::kUnauthorized) {
     return common::Error(mapped, message);
   }

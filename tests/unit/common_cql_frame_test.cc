@@ -107,7 +107,7 @@ TEST(CqlBodyPrefix, SkipsTracingWarningsAndCustomPayload) {
 
 struct ErrorCase {
   int32_t code;
-  ErrorCode expected;
+  common::ErrorCode expected;
 };
 
 TEST(CqlDecodeError, MapsEveryProtocolErrorToAnHttpCode) {
