@@ -23,7 +23,7 @@ void check_backs_up(const ApiServices& services, const db::Instance& instance) {
   }
 }
 
-void check_backs_up(const ApiServices& services, const db::Cluster& cluster) {
+const ClusterStrategy& check_backs_up(const ApiServices& services, const db::Cluster& cluster) {
   const auto version = services.catalog->find_version_by_id(cluster.datastore_version_id);
   const ClusterStrategy* strategy = version && services.cluster_strategies
                                         ? services.cluster_strategies(version->manager)
@@ -33,6 +33,7 @@ void check_backs_up(const ApiServices& services, const db::Cluster& cluster) {
                               (version ? version->datastore_name : std::string("a datastore")) +
                               ", whose clusters this service cannot back up");
   }
+  return *strategy;
 }
 
 void check_backup_keyspace(const std::string& entry, const std::string& field) {
@@ -48,16 +49,6 @@ void check_backup_keyspace(const std::string& entry, const std::string& field) {
   if (!ok) {
     throw common::bad_request(field + ": " + common::in_quotes(common::excerpt(entry)) +
                               " is not a keyspace or keyspace.table of letters, digits and '_'");
-  }
-  const std::string keyspace = entry.substr(0, dot);
-  std::string lower;
-  for (char c : keyspace) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const char* const kOwn[] = {
-      "system",        "system_auth",  "system_schema",        "system_distributed",
-      "system_traces", "system_views", "system_virtual_schema"};
-  if (std::find(std::begin(kOwn), std::end(kOwn), lower) != std::end(kOwn)) {
-    throw common::bad_request(field + ": " + keyspace +
-                              " is Cassandra's own keyspace; it is not backed up");
   }
 }
 

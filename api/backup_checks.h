@@ -14,12 +14,14 @@ namespace automat::api {
 void check_backs_up(const ApiServices& services, const db::Instance& instance);
 
 // Throws common::Error(kBadRequest) saying why when `cluster` runs a
-// datastore whose cluster strategy does not support backups.
-void check_backs_up(const ApiServices& services, const db::Cluster& cluster);
+// datastore whose cluster strategy does not support backups; else answers
+// that strategy.
+const ClusterStrategy& check_backs_up(const ApiServices& services, const db::Cluster& cluster);
 
-// A keyspace ("ks") or table ("ks.table") a cluster backup or restore
-// names: CQL's unquoted names, not one of Cassandra's own keyspaces.
-// Throws common::Error(kBadRequest) naming `field` otherwise.
+// The form of a keyspace ("ks") or table ("ks.table") a cluster backup or
+// restore names: unquoted names of letters, digits and '_'. Throws
+// common::Error(kBadRequest) naming `field` otherwise. Which keyspaces the
+// datastore keeps for itself is ClusterStrategy::check_keyspace_backs_up.
 void check_backup_keyspace(const std::string& entry, const std::string& field);
 
 }  // namespace automat::api

@@ -237,7 +237,10 @@ Response BackupsHandler::create_for_cluster(const RequestContext& ctx,
   if (!cluster) {
     throw common::not_found("cluster " + common::excerpt(cluster_id) + " was not found");
   }
-  check_backs_up(services_, *cluster);
+  const ClusterStrategy& strategy = check_backs_up(services_, *cluster);
+  for (const auto& entry : request.keyspaces) {
+    strategy.check_keyspace_backs_up(entry, "backup.keyspaces");
+  }
   if (cluster->status != common::cluster_status::kActive ||
       cluster->task != common::cluster_task::kNone) {
     throw common::unprocessable("cluster " + cluster->name + " is " + cluster->status + " (task " +

@@ -110,8 +110,9 @@ Response ClusterActionsHandler::grow(const RequestContext& ctx, const db::Cluste
   std::vector<db::Node> nodes;
   for (size_t k = 0; k < specs.size(); ++k) {
     check_spec_matches(specs[k], like, *services_.catalog);
-    const std::string rack = specs[k].rack ? *specs[k].rack : default_rack(cluster, specs[k].field);
-    nodes.push_back(make_node(cluster, cluster.next_ordinal + static_cast<int>(k), rack,
+    const std::string zone =
+        specs[k].zone ? *specs[k].zone : default_zone(cluster, strategy, specs[k].field);
+    nodes.push_back(make_node(cluster, cluster.next_ordinal + static_cast<int>(k), zone,
                               like.flavor_id, like.volume_size_gb));
   }
   strategy.assign_roles(cluster.nodes, nodes);
@@ -168,6 +169,7 @@ Response ClusterActionsHandler::restore(const RequestContext& ctx, const db::Clu
     throw common::bad_request("cluster " + cluster.name + " runs " + cluster.datastore_name +
                               ", whose clusters this service cannot restore");
   }
+  for (const auto& table : tables) strategy.check_keyspace_backs_up(table, "restore.tables");
   const auto backup = services_.backups->find(ctx.tenant_id(), backup_id);
   if (!backup) {
     throw common::bad_request("restore.backup: backup " + common::excerpt(backup_id) +
@@ -258,7 +260,7 @@ Response ClusterActionsHandler::resize_flavor(const RequestContext& ctx, const d
   proto::ClusterResizeFlavorInput input;
   input.set_flavor_id(flavor->id);
   input.set_ram_mb(flavor->ram_mb);
-  input.set_by(resize.by_rack ? "rack" : "node");
+  input.set_by(resize.by_zone ? kResizeByZone : "node");
   input.set_concurrency(resize.concurrency);
   int64_t growth_mb = 0;
   for (const auto& n : cluster.nodes) {
@@ -282,7 +284,7 @@ Response ClusterActionsHandler::resize_flavor(const RequestContext& ctx, const d
     throw common::bad_request("resize.flavorRef: every node of cluster " + cluster.name +
                               " already has flavor '" + flavor->name + "'; name another flavor");
   }
-  target.strategy->check_rolling_restart(cluster, resize.by_rack, resize.concurrency);
+  target.strategy->check_rolling_restart(cluster, resize.by_zone, resize.concurrency);
   const db::Operation op =
       cluster_operation(ctx.tenant_id(), "cluster.resize_flavor", cluster.id, input);
   return start_cluster_operation(services_, ctx, cluster, common::cluster_task::kResizing, {}, op,

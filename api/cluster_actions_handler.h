@@ -50,8 +50,8 @@ class ClusterActionsHandler {
   // the datastore finds the shrink unsafe.
   Response shrink(const RequestContext& ctx, const db::Cluster& cluster,
                   const std::vector<std::string>& ids) const;
-  // A new node in the old one's rack and dc, with its seed flag, flavor and
-  // volume.
+  // A new node in the old one's zone, with its role (Cassandra: dc and
+  // seed flag), flavor and volume.
   Response replace_node(const RequestContext& ctx, const db::Cluster& cluster,
                         const std::string& node_id) const;
   // {"resize_volume": {"size": N}}: every node's volume grows online to N

@@ -10,8 +10,6 @@
 namespace automat::api {
 namespace {
 
-const char* kDefaultRack = "rack1";
-
 db::DatastoreVersion resolve_version(const ClusterCreateRequest& req,
                                      db::CatalogRepository& catalog) {
   auto ds = catalog.find_datastore(req.datastore_type);
@@ -120,15 +118,18 @@ db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& z
   return n;
 }
 
-std::string default_rack(const db::Cluster& cluster, const std::string& field) {
-  std::set<std::string> racks;
-  for (const auto& n : cluster.nodes) racks.insert(n.zone);
-  if (racks.empty()) return kDefaultRack;
-  if (racks.size() == 1) return *racks.begin();
+std::string default_zone(const db::Cluster& cluster, const ClusterStrategy& strategy,
+                         const std::string& field) {
+  std::set<std::string> zones;
+  for (const auto& n : cluster.nodes) zones.insert(n.zone);
+  if (zones.empty()) return strategy.default_zone();
+  if (zones.size() == 1) return *zones.begin();
   std::string list;
-  for (const auto& r : racks) list += (list.empty() ? "" : ", ") + r;
-  throw common::bad_request(field + " needs a rack: cluster " + cluster.name + " spans racks " +
-                            list + "; give each new node an availability_zone (or a region)");
+  for (const auto& z : zones) list += (list.empty() ? "" : ", ") + z;
+  const std::string word = strategy.zone_word();
+  throw common::bad_request(field + " needs a " + word + ": cluster " + cluster.name + " spans " +
+                            word + "s " + list +
+                            "; give each new node an availability_zone (or a region)");
 }
 
 }  // namespace automat::api

@@ -38,9 +38,10 @@ db::Flavor resolve_shared_flavor(const std::vector<NodeSpec>& specs,
 db::Node make_node(const db::Cluster& cluster, int ordinal, const std::string& zone,
                    const std::string& flavor_id, int volume_size_gb);
 
-// The rack of a new node without one: the cluster's only rack (rack1 for a
-// cluster without nodes). Throws kBadRequest naming `field` when the
-// cluster spans several racks.
-std::string default_rack(const db::Cluster& cluster, const std::string& field);
+// The zone of a new node without one: the cluster's only zone (the
+// strategy's default_zone() for a cluster without nodes). Throws
+// kBadRequest naming `field` when the cluster spans several zones.
+std::string default_zone(const db::Cluster& cluster, const ClusterStrategy& strategy,
+                         const std::string& field);
 
 }  // namespace automat::api

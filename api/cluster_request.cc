@@ -46,7 +46,7 @@ void check_count(long long n, const std::string& field, const char* verb) {
                                std::to_string(kMaxNodes) + " nodes");
 }
 
-// [{region?}] -> racks; nullopt where no region is given.
+// [{region?}] -> zones; nullopt where no region is given.
 std::vector<std::optional<std::string>> regions(const json& list) {
   std::vector<std::optional<std::string>> out;
   for (const json& item : list) out.push_back(body::text(item, "region"));
@@ -64,8 +64,8 @@ std::vector<NodeSpec> trove_nodes(const json& list, VolumeBounds bounds) {
   return out;
 }
 
-// size and/or nodes: the node count and each node's rack.
-std::vector<std::optional<std::string>> seed_racks(const json& cluster) {
+// size and/or nodes: the node count and each node's zone.
+std::vector<std::optional<std::string>> seed_zones(const json& cluster) {
   const auto size = body::whole(cluster, "size");
   const json* nodes = body::member(cluster, "nodes");
   if (size && nodes && *size != static_cast<long long>(nodes->size())) {
@@ -79,7 +79,7 @@ std::vector<std::optional<std::string>> seed_racks(const json& cluster) {
 }
 
 std::vector<NodeSpec> seed_nodes(const json& cluster, VolumeBounds bounds) {
-  const auto racks = seed_racks(cluster);
+  const auto zones = seed_zones(cluster);
   const auto flavor = flavor_id(cluster, "cluster.flavorRef");
   if (!flavor) {
     throw field_error("cluster.flavorRef", "is required with cluster.size or cluster.nodes");
@@ -89,8 +89,8 @@ std::vector<NodeSpec> seed_nodes(const json& cluster, VolumeBounds bounds) {
   }
   const int volume = volume_gb(cluster, "cluster.volume", bounds);
   std::vector<NodeSpec> out;
-  for (size_t i = 0; i < racks.size(); ++i) {
-    out.push_back({flavor, volume, racks[i], indexed("cluster.nodes", i)});
+  for (size_t i = 0; i < zones.size(); ++i) {
+    out.push_back({flavor, volume, zones[i], indexed("cluster.nodes", i)});
   }
   return out;
 }
@@ -197,7 +197,7 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
       throw common::bad_request("resize.flavorRef " + common::in_quotes(ref.value_or("")) +
                                 " does not name a flavor");
     }
-    action.resize.by_rack = body::text(resize, "by").value_or("node") == "rack";
+    action.resize.by_zone = body::text(resize, "by").value_or("node") == kResizeByZone;
     const long long concurrency = body::whole(resize, "concurrency").value_or(1);
     if (concurrency < 1 || concurrency > 100) {
       throw common::bad_request(
@@ -238,11 +238,11 @@ std::vector<NodeSpec> parse_add_nodes(const json& doc) {
   }
   const long long count = allocations ? static_cast<long long>(allocations->size()) : *num;
   check_count(count, allocations ? "nodes.allocations" : "nodes.num", "add");
-  const auto racks =
+  const auto zones =
       allocations ? regions(*allocations) : std::vector<std::optional<std::string>>(count);
   std::vector<NodeSpec> out;
-  for (size_t i = 0; i < racks.size(); ++i) {
-    out.push_back({std::nullopt, std::nullopt, racks[i],
+  for (size_t i = 0; i < zones.size(); ++i) {
+    out.push_back({std::nullopt, std::nullopt, zones[i],
                    allocations ? indexed("nodes.allocations", i) : "nodes.num"});
   }
   return out;

@@ -7,7 +7,8 @@
 //            instances: [{flavorRef, volume{size}, availability_zone?}]}}
 //   seed:   {"cluster": {name, datastore{type, version?}, flavorRef, volume{size},
 //            size?: N, nodes?: [{region?}]}}   (size and/or nodes)
-//   A node's rack is its availability_zone / region (default: the handler's).
+//   A node's zone is its availability_zone / region (default: the datastore's,
+//   ClusterStrategy::default_zone).
 //   Both forms at once, size and nodes that disagree, volume sizes that
 //   differ, or a node count outside 1..kMaxClusterNodes are refused.
 // POST /clusters/{id} and /clusters/{id}/action: exactly one key of
@@ -34,8 +35,8 @@ inline constexpr int kMaxClusterNodes = 12;
 struct NodeSpec {
   std::optional<std::string> flavor_ref;  // id or name, stripped of any URL prefix
   std::optional<int> volume_size_gb;
-  std::optional<std::string> rack;
-  std::string field;  // where it came from, for messages: "cluster.instances[1]"
+  std::optional<std::string> zone;  // db::Node::zone; none: the datastore's default
+  std::string field;                // where it came from, for messages: "cluster.instances[1]"
 };
 
 // cluster.restore: a cluster built from a cluster backup.
@@ -66,11 +67,17 @@ enum class ClusterActionKind {
   kOwn
 };
 
+// The value of resize.by that restarts every node of `concurrency` zones at
+// once (the other is "node", the default). The published API
+// (docs/openapi.yaml) calls a zone a rack; the operation's input
+// (proto::ClusterResizeFlavorInput::by) records the same word.
+inline constexpr const char* kResizeByZone = "rack";
+
 // {"resize": {"flavorRef", "by", "concurrency"}}: a rolling restart onto a flavor.
 struct RollingResize {
   std::string flavor_id;  // flavorRef, stripped of any URL prefix
-  bool by_rack = false;   // by: "rack" (every node of `concurrency` racks at once) or "node"
-  int concurrency = 1;    // nodes (or racks) restarting at once, at least 1
+  bool by_zone = false;   // by: kResizeByZone (every node of `concurrency` zones at once) or "node"
+  int concurrency = 1;    // nodes (or zones) restarting at once, at least 1
 };
 
 struct ClusterAction {

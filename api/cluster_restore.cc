@@ -14,12 +14,12 @@ constexpr int64_t kGiB = int64_t(1) << 30;
 int gb_holding(int64_t bytes) { return static_cast<int>((bytes + kGiB - 1) / kGiB); }
 
 // "2 nodes in rack1 and 1 in rack2".
-std::string per_rack(const std::map<std::string, int>& racks) {
+std::string per_zone(const std::map<std::string, int>& zones) {
   std::string out;
   size_t k = 0;
-  for (const auto& [rack, count] : racks) {
-    if (k) out += k + 1 == racks.size() ? " and " : ", ";
-    out += std::to_string(count) + (k ? "" : count == 1 ? " node" : " nodes") + " in " + rack;
+  for (const auto& [zone, count] : zones) {
+    if (k) out += k + 1 == zones.size() ? " and " : ", ";
+    out += std::to_string(count) + (k ? "" : count == 1 ? " node" : " nodes") + " in " + zone;
     ++k;
   }
   return out;
@@ -58,7 +58,8 @@ std::vector<std::string> plan_cluster_restore(ClusterCreateRequest& req,
                               backup->datastore_name + " " + backup->datastore_version_name +
                               "; restore it into a cluster of that version");
   }
-  const std::vector<BackedUpNode> sources = target.strategy->backed_up_nodes(*backup);
+  const ClusterStrategy& strategy = *target.strategy;
+  const std::vector<BackedUpNode> sources = strategy.backed_up_nodes(*backup);
 
   if (req.nodes.empty()) {
     int volume = 0;
@@ -66,27 +67,27 @@ std::vector<std::string> plan_cluster_restore(ClusterCreateRequest& req,
       volume = std::max({volume, s.volume_size_gb, gb_holding(s.bytes)});
     }
     for (const auto& s : sources) {
-      req.nodes.push_back({s.flavor_id, volume, s.rack, field});
+      req.nodes.push_back({s.flavor_id, volume, s.zone, field});
     }
   } else {
     std::map<std::string, int> held, asked;
-    for (const auto& s : sources) ++held[s.rack];
-    for (const auto& n : req.nodes) ++asked[n.rack.value_or("rack1")];
+    for (const auto& s : sources) ++held[s.zone];
+    for (const auto& n : req.nodes) ++asked[n.zone.value_or(strategy.default_zone())];
     if (held != asked) {
       throw common::bad_request("cluster.instances: backup " + backup->id + " holds " +
-                                per_rack(held) + "; the request asks for " + per_rack(asked) +
-                                ": give the same number of nodes per rack, or leave "
-                                "cluster.instances out to copy the backup's");
+                                per_zone(held) + "; the request asks for " + per_zone(asked) +
+                                ": give the same number of nodes per " + strategy.zone_word() +
+                                ", or leave cluster.instances out to copy the backup's");
     }
   }
 
   std::vector<std::string> taken_over;
   std::vector<bool> used(sources.size(), false);
   for (const auto& n : req.nodes) {
-    const std::string rack = n.rack.value_or("rack1");
+    const std::string zone = n.zone.value_or(strategy.default_zone());
     size_t k = 0;
-    while (k < sources.size() && (used[k] || sources[k].rack != rack)) ++k;
-    if (k == sources.size()) throw common::internal_error("no backed-up node left in " + rack);
+    while (k < sources.size() && (used[k] || sources[k].zone != zone)) ++k;
+    if (k == sources.size()) throw common::internal_error("no backed-up node left in " + zone);
     used[k] = true;
     const int64_t room = static_cast<int64_t>(n.volume_size_gb.value_or(0)) * kGiB;
     if (room < sources[k].bytes) {

@@ -12,11 +12,12 @@ namespace automat::api {
 
 // Checks req.restore against the tenant's backups: a COMPLETED cluster
 // backup of the target's datastore and version. Without nodes in `req`,
-// fills them with the backup's: one per backed-up node, in its rack, its
+// fills them with the backup's: one per backed-up node, in its zone, its
 // flavor, the largest of the nodes' volumes (at least what each held).
-// With nodes, they must have the same number of nodes per rack as the
-// backup. Answers, for each of req.nodes in order, the backed-up node it
-// takes over (its rack's next one). Throws common::Error(kBadRequest)
+// With nodes, they must have the same number of nodes per zone as the
+// backup (a node naming none is in the strategy's default_zone()).
+// Answers, for each of req.nodes in order, the backed-up node it takes
+// over (its zone's next one). Throws common::Error(kBadRequest)
 // saying what differs, or what is wrong with the backup.
 std::vector<std::string> plan_cluster_restore(ClusterCreateRequest& req,
                                               const ClusterTarget& target,

@@ -26,10 +26,10 @@ struct OwnClusterAction {
 };
 
 // A node a cluster backup holds, as a restore recreates it: the node it
-// was, its rack, and what held it.
+// was, its zone (db::Node::zone), and what held it.
 struct BackedUpNode {
   std::string instance_id;
-  std::string rack;
+  std::string zone;
   std::string flavor_id;
   int volume_size_gb = 0;
   int64_t bytes = 0;  // its files' size: a new node's volume must hold them
@@ -42,6 +42,13 @@ class ClusterStrategy {
   // common::Error(kBadRequest) naming `field` (e.g. "cluster.instances[0].flavorRef").
   virtual void validate_node_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
                                     const std::string& field) const = 0;
+  // What a user calls a node's zone (db::Node::zone, the placement a
+  // request gives as availability_zone or region), for messages: "rack"
+  // for Cassandra.
+  virtual std::string zone_word() const = 0;
+  // The zone of a new node that names none in a cluster without nodes
+  // (Cassandra: "rack1").
+  virtual std::string default_zone() const = 0;
   // Sets the role (db::Node::role, the datastore's own typed record) of
   // each of `added`, new nodes of a cluster whose live nodes are `existing`
   // (empty for a new cluster), in ordinal order.
@@ -70,12 +77,12 @@ class ClusterStrategy {
   }
 
   // Throws common::Error with a message a user can act on when a rolling
-  // restart of `cluster`'s nodes (every node of up to `concurrency` racks at
-  // once when `by_rack`, else up to `concurrency` nodes) may not run:
+  // restart of `cluster`'s nodes (every node of up to `concurrency` zones at
+  // once when `by_zone`, else up to `concurrency` nodes) may not run:
   // kUnprocessable when it could break the datastore's availability (for
   // Cassandra: QUORUM of some keyspace), judged from the nodes' heartbeat
   // details. By default its clusters cannot change flavor (kBadRequest).
-  virtual void check_rolling_restart(const db::Cluster& cluster, bool /*by_rack*/,
+  virtual void check_rolling_restart(const db::Cluster& cluster, bool /*by_zone*/,
                                      int /*concurrency*/) const {
     throw common::bad_request("the nodes of a " + cluster.datastore_name +
                               " cluster cannot change flavor");
@@ -90,6 +97,13 @@ class ClusterStrategy {
   virtual std::vector<BackedUpNode> backed_up_nodes(const db::Backup& backup) const {
     throw common::bad_request("backup " + backup.id + " cannot be restored into a cluster");
   }
+  // Throws common::Error(kBadRequest) naming `field` when the keyspace of
+  // `entry` (a "ks" or "ks.table" a cluster backup or restore names, its
+  // form already checked by check_backup_keyspace in api/backup_checks.h)
+  // is one the datastore keeps for itself and never backs up (Cassandra:
+  // system, system_auth, ...). Every keyspace is a tenant's by default.
+  virtual void check_keyspace_backs_up(const std::string& /*entry*/,
+                                       const std::string& /*field*/) const {}
 
   // The actions of POST /clusters/{id}/action this datastore has beyond
   // those of every cluster (grow, shrink, replace_node): their body keys.

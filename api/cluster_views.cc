@@ -8,6 +8,10 @@ namespace {
 
 using nlohmann::json;
 
+// The key of a node's zone (db::Node::zone) in its view. The published API
+// (docs/openapi.yaml, Node) names it after the one clustered datastore.
+constexpr const char* kZoneKey = "rack";
+
 // Self and bookmark links, as views.cc links every resource.
 json links_to(const LinkBase& links, const std::string& path) {
   return json::array({
@@ -57,7 +61,7 @@ json node_view(const db::Node& node, const LinkBase& links) {
       {"status", node_status(node)},
       {"phase", node.phase},
       {"ip", std::move(ip)},
-      {"rack", node.zone},
+      {kZoneKey, node.zone},
       {"flavor", {{"id", in.flavor_id}, {"links", links_to(links, "flavors/" + in.flavor_id)}}},
       {"volume", volume_view(in.volume_size_gb, in.volume_used_bytes, in.volume_total_bytes)},
       {"created", in.created},

@@ -1,6 +1,7 @@
 #pragma once
 // The JSON shapes of clusters and their nodes (Trove v1.0 compatible, plus
-// the seed document's rack/dc/seed per node and a cluster status).
+// each node's zone ("rack") and its datastore's own members (Cassandra's
+// dc and seed), and a cluster status).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

@@ -41,8 +41,9 @@ std::vector<db::Node> initial_nodes(const db::Cluster& cluster, const ClusterCre
   std::vector<db::Node> nodes;
   for (size_t k = 0; k < req.nodes.size(); ++k) {
     const NodeSpec& spec = req.nodes[k];
-    nodes.push_back(make_node(cluster, static_cast<int>(k) + 1, spec.rack.value_or("rack1"),
-                              flavor.id, *spec.volume_size_gb));
+    nodes.push_back(make_node(cluster, static_cast<int>(k) + 1,
+                              spec.zone.value_or(strategy.default_zone()), flavor.id,
+                              *spec.volume_size_gb));
   }
   strategy.assign_roles({}, nodes);
   return nodes;
@@ -56,6 +57,11 @@ Response ClustersHandler::create(const RequestContext& ctx) const {
   ClusterCreateRequest req =
       parse_cluster_create(doc, VolumeBounds{limits.min_volume_gb, limits.max_volume_gb});
   const ClusterTarget target = resolve_cluster_target(req, services_);
+  if (req.restore) {
+    for (const auto& k : req.restore->keyspaces) {
+      target.strategy->check_keyspace_backs_up(k, "cluster.restore.keyspaces");
+    }
+  }
   // A restore names the backed-up node each new node takes over (and, with
   // no nodes given, copies the backup's).
   const std::vector<std::string> sources =

@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "common/service_args.h"
 #include "common/stop_signal.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 #include "db/pg_backup_repository.h"
 #include "db/pg_backup_schedule_repository.h"
 #include "db/pg_cluster_repository.h"

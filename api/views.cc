@@ -29,7 +29,7 @@ std::string operating_status(const db::Instance& in) {
   if (s == ss::kRunning) return "HEALTHY";
   if (s == ss::kShutdown || s == ss::kCrashed) return "SHUTDOWN";
   if (s == ss::kBuilding) return "BUILD";
-  if (s == ss::kFailedTimeoutGuestagent || s == ss::kUnknown || s == ss::kReplicationError) {
+  if (s == ss::kFailedTimeoutGuestagent || s == ss::kUnknown || ss::is_degraded(s)) {
     return "ERROR";
   }
   return s;  // NEW, BLOCKED, FAILED, "" (no status yet)

@@ -2,11 +2,15 @@
 
 namespace automat::common {
 
+bool service_status::is_degraded(std::string_view status) {
+  return status.size() > kDegradedSuffix.size() && status.ends_with(kDegradedSuffix);
+}
+
 std::string user_status(const std::string& task, const std::string& service) {
   namespace ss = service_status;
   if (task.find("ERROR") != std::string::npos) return "ERROR";
   if (service == ss::kFailed || service == ss::kFailedTimeoutGuestagent ||
-      service == ss::kCrashed || service == ss::kReplicationError) {
+      service == ss::kCrashed || ss::is_degraded(service)) {
     return "ERROR";
   }
   if (task == task::kBuilding) return "BUILD";

@@ -2,6 +2,7 @@
 // Service statuses (what the datastore says of itself), tasks (what the
 // control plane is doing) and the status shown to users, derived from both.
 #include <string>
+#include <string_view>
 
 namespace automat::common {
 
@@ -15,11 +16,14 @@ inline constexpr const char* kCrashed = "CRASHED";
 inline constexpr const char* kFailed = "FAILED";
 inline constexpr const char* kFailedTimeoutGuestagent = "FAILED_TIMEOUT_GUESTAGENT";
 inline constexpr const char* kUnknown = "UNKNOWN";
-// Reported by a replica's guest (DatastoreReport.degraded_status, decided by
-// the datastore: MySQL's replica_report): the datastore runs but its
-// replication stopped on an error (the error is in the status detail's
-// "fault"). Replication is Trove's generic API, so its status is generic.
-inline constexpr const char* kReplicationError = "REPLICATION_ERROR";
+// A datastore's degraded status (DatastoreReport.degraded_status: its
+// server answers but the datastore cannot do its whole job, the status
+// detail's "fault" says why) is the datastore's own word ending in this
+// suffix, e.g. MySQL's REPLICATION_ERROR (datastores/mysql). Users see any
+// of them as ERROR.
+inline constexpr std::string_view kDegradedSuffix = "_ERROR";
+// Whether `status` (a service status) is a datastore's degraded status.
+bool is_degraded(std::string_view status);
 }  // namespace service_status
 
 namespace task {

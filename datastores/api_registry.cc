@@ -1,11 +1,12 @@
 // The API faces of the datastores, by manager name. Adding a datastore's API
 // strategy is one line in kStrategies.
+#include "datastores/api_registry.h"
+
 #include <string_view>
 
 #include "datastores/cassandra/api_cluster_strategy.h"
 #include "datastores/cassandra/api_strategy.h"
 #include "datastores/mysql/api_strategy.h"
-#include "datastores/registry.h"
 
 namespace automat::datastores {
 namespace {

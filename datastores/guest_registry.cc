@@ -1,7 +1,8 @@
 // Guest managers by manager name: one line per datastore.
+#include "datastores/guest_registry.h"
+
 #include "datastores/cassandra/guest_cassandra_manager.h"
 #include "datastores/mysql/guest_mysql_manager.h"
-#include "datastores/registry.h"
 
 namespace automat::datastores {
 

@@ -1,8 +1,9 @@
 // The taskmanager face of every datastore, by manager name. Adding a
 // datastore: one line here.
+#include "datastores/workflow_registry.h"
+
 #include "datastores/cassandra/workflow_cassandra.h"
 #include "datastores/mysql/workflow_mysql.h"
-#include "datastores/registry.h"
 
 namespace automat::datastores {
 

@@ -62,7 +62,9 @@ struct Instance {
   // Where its guest agent listens on `address`, as the compute driver
   // recorded it when the server was made (compute::Server::guest_port).
   std::optional<int> guest_port;
-  std::string availability_zone = "rack1";
+  // Where it is placed; empty when the request named none (a datastore
+  // that needs one picks its own default: Cassandra's rack1).
+  std::string availability_zone;
   std::optional<std::string> slave_of;
   std::optional<std::string> cluster_id;
   std::optional<std::string> fault;
@@ -93,9 +95,10 @@ struct Node {
   std::string instance_id;
   std::string cluster_id;
   std::string type = "member";  // member | arbiter
-  // Where it was placed: its availability zone (a Cassandra rack; the same
-  // as instance.availability_zone) and region.
-  std::string zone = "rack1";
+  // Where it was placed: its availability zone (the same as
+  // instance.availability_zone; the API sets it, from the request or
+  // api::ClusterStrategy::default_zone) and region.
+  std::string zone;
   std::optional<std::string> region;
   // The datastore's own record of the node, a typed message of the
   // datastore's folder stored through protobuf's JSON mapping (Cassandra:

@@ -2,7 +2,7 @@
 #include "guestagent/datastore_manager.h"
 
 #include "common/status.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 
 namespace automat::guestagent {
 

@@ -13,7 +13,7 @@
 #include "common/log.h"
 #include "common/service_args.h"
 #include "compute/registry.h"
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "db/pg_backup_repository.h"
 #include "db/pg_backup_schedule_repository.h"
 #include "db/pg_cluster_repository.h"

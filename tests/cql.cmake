@@ -1,11 +1,12 @@
-# The CQL native protocol client (common/cql_*): codec and session unit tests
+# Cassandra's CQL native protocol client (datastores/cassandra/common_cql_*,
+# in automat_ds_common): codec and session unit tests
 # without a server, and integration tests against one real Cassandra node
 # started from the image in AUTOMAT_CASSANDRA_IMAGE (./run_tests.sh lays it
 # out with automat-manage datastore install cassandra).
 foreach(name cql_frame cql_result cql_session)
   add_executable(common_${name}_test unit/common_${name}_test.cc)
   target_compile_options(common_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
-  target_link_libraries(common_${name}_test PRIVATE automat_common automat_test_support)
+  target_link_libraries(common_${name}_test PRIVATE automat_ds_common automat_test_support)
   gtest_discover_tests(common_${name}_test TEST_PREFIX "cql." DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
 endforeach()
 
@@ -13,7 +14,7 @@ endforeach()
 # any area's integration tests.
 add_library(automat_test_cassandra_node STATIC support/cassandra_node.cc)
 target_compile_options(automat_test_cassandra_node PRIVATE ${AUTOMAT_WARNINGS})
-target_link_libraries(automat_test_cassandra_node PUBLIC automat_common automat_test_support)
+target_link_libraries(automat_test_cassandra_node PUBLIC automat_ds_common automat_test_support)
 
 add_executable(cql_cassandra_test integration/cql_cassandra_test.cc)
 target_compile_options(cql_cassandra_test PRIVATE ${AUTOMAT_WARNINGS})

@@ -9,6 +9,7 @@
 #include "datastores/cassandra/common_cluster_actions.h"
 #include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_node_role.h"
+#include "datastores/cassandra/common_system_keyspaces.h"
 
 namespace automat::datastores::cassandra {
 
@@ -106,6 +107,15 @@ std::vector<api::BackedUpNode> CassandraClusterStrategy::backed_up_nodes(
     out.push_back({n.instance_id(), n.rack(), n.flavor_id(), n.volume_size(), n.bytes()});
   }
   return out;
+}
+
+void CassandraClusterStrategy::check_keyspace_backs_up(const std::string& entry,
+                                                       const std::string& field) const {
+  const std::string keyspace = entry.substr(0, entry.find('.'));
+  if (is_system_keyspace(keyspace)) {
+    throw common::bad_request(field + ": " + keyspace +
+                              " is Cassandra's own keyspace; it is not backed up");
+  }
 }
 
 }  // namespace automat::datastores::cassandra

@@ -17,6 +17,9 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
  public:
   void validate_node_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,
                             const std::string& field) const override;
+  // A node's zone is its rack; a node given none is in rack1.
+  std::string zone_word() const override { return "rack"; }
+  std::string default_zone() const override { return "rack1"; }
   // A new ring's seeds by plan_seeds (common_topology.h), every node in
   // dc1; nodes added to a running ring start as non-seeds.
   void assign_roles(const std::vector<db::Node>& existing,
@@ -36,6 +39,8 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
   std::vector<std::string> own_actions() const override;
   bool supports_backups() const override { return true; }
   std::vector<api::BackedUpNode> backed_up_nodes(const db::Backup& backup) const override;
+  // Refuses Cassandra's own keyspaces (common_system_keyspaces.h).
+  void check_keyspace_backs_up(const std::string& entry, const std::string& field) const override;
   // cleanup: every node in node_order; 422 unless every node is ACTIVE.
   api::OwnClusterAction plan_own_action(const std::string& name, const nlohmann::json& body,
                                         const db::Cluster& cluster) const override;

@@ -14,8 +14,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
-
 // Cleanup and decommission stream data: hours on a big node.
 constexpr auto kStreamingTimeout = std::chrono::hours(6);
 constexpr auto kReloadTimeout = std::chrono::seconds(60);
@@ -86,8 +84,8 @@ std::string CassandraManager::rotate_admin(const std::string& password) {
   }
   auto session = login_until(*server_, *admin, kCqlTimeout, *timing_.clock);
   // Only the password: Cassandra refuses a role altering its own superuser status.
-  run_script(*session, {{"ALTER ROLE " + common::cql::quote_identifier(admin->username) +
-                             " WITH PASSWORD = " + common::cql::quote_literal(password),
+  run_script(*session, {{"ALTER ROLE " + cql::quote_identifier(admin->username) +
+                             " WITH PASSWORD = " + cql::quote_literal(password),
                          {password}}});
   store_credentials(layout_.credentials, {admin->username, password});
   return admin->username;

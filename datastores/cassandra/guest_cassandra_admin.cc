@@ -14,7 +14,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
 constexpr size_t kRootPasswordLength = 24;
 
 std::string key_of(const std::string& name) { return name + "@%"; }
@@ -323,7 +322,7 @@ bool CassandraDatabaseAdmin::is_root_enabled() {
   Call call(*this);
   return !call.session()
               .execute("SELECT role FROM system_auth.roles WHERE role = " +
-                           common::cql::quote_literal(kRootRole),
+                           cql::quote_literal(kRootRole),
                        cql::Consistency::kLocalQuorum)
               .rows.empty();
 }

@@ -8,8 +8,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;

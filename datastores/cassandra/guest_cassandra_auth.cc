@@ -14,7 +14,7 @@ using std::chrono::seconds;
 constexpr auto kAuthSyncTimeout = seconds(60);
 
 // The replication map of system_auth as Cassandra reports it.
-nlohmann::json auth_replication(common::cql::Session& session) {
+nlohmann::json auth_replication(cql::Session& session) {
   for (const auto& ks : list_keyspaces(session)) {
     if (ks["name"] == "system_auth") return ks;
   }
@@ -33,12 +33,12 @@ bool replication_matches(const nlohmann::json& ks, const std::map<std::string, i
 
 // Runs `cql` at consistency ALL, retrying while the coordinator does not
 // see every replica up yet (a ring that just started); answers its rows.
-common::cql::ResultSet read_at_all(common::cql::Session& session, const std::string& cql,
+cql::ResultSet read_at_all(cql::Session& session, const std::string& cql,
                                    WaitClock& clock) {
   const auto deadline = clock.now() + kAuthSyncTimeout;
   for (;;) {
     try {
-      return session.execute(cql, common::cql::Consistency::kAll);
+      return session.execute(cql, cql::Consistency::kAll);
     } catch (const common::Error& e) {
       if (e.code() != common::ErrorCode::kUnavailable || clock.now() >= deadline) throw;
     }
@@ -49,11 +49,11 @@ common::cql::ResultSet read_at_all(common::cql::Session& session, const std::str
 // Reads `role`'s rows of every role table at ALL: a replica that lacks them
 // (written before system_auth had this replication) is repaired before the
 // read returns, so every replica holds the role and a quorum read finds it.
-void spread_role(common::cql::Session& session, const std::string& role, WaitClock& clock) {
+void spread_role(cql::Session& session, const std::string& role, WaitClock& clock) {
   for (const char* table : {"roles", "role_members", "role_permissions"}) {
     read_at_all(session,
                 std::string("SELECT * FROM system_auth.") + table +
-                    " WHERE role = " + common::cql::quote_literal(role),
+                    " WHERE role = " + cql::quote_literal(role),
                 clock);
   }
 }
@@ -62,7 +62,7 @@ void spread_role(common::cql::Session& session, const std::string& role, WaitClo
 // A fresh ring's default role was written while system_auth had one
 // replica; reading it at ALL repairs the others (no nodetool repair: that is
 // seconds of JMX and validation compactions for a handful of rows).
-void replicate_system_auth(common::cql::Session& session, const std::vector<RingNode>& ring,
+void replicate_system_auth(cql::Session& session, const std::vector<RingNode>& ring,
                            WaitClock& clock) {
   const auto per_dc = replication_per_dc(ring);
   if (!replication_matches(auth_replication(session), per_dc)) {
@@ -77,11 +77,11 @@ void replicate_system_auth(common::cql::Session& session, const std::vector<Ring
 }
 
 // Whether `role` is still in system_auth.roles on any replica (read at ALL).
-bool role_exists_anywhere(common::cql::Session& session, const std::string& role,
+bool role_exists_anywhere(cql::Session& session, const std::string& role,
                           WaitClock& clock) {
   return !read_at_all(
               session,
-              "SELECT role FROM system_auth.roles WHERE role = " + common::cql::quote_literal(role),
+              "SELECT role FROM system_auth.roles WHERE role = " + cql::quote_literal(role),
               clock)
               .rows.empty();
 }
@@ -90,7 +90,7 @@ bool role_exists_anywhere(common::cql::Session& session, const std::string& role
 // A session, or nullptr when `login` is refused or the roles' replicas are
 // not reachable yet (a ring that just started: the default role is read at
 // QUORUM); the latter's message goes to `unavailable`.
-std::unique_ptr<common::cql::Session> try_login(CassandraServer& server, const Credentials& login,
+std::unique_ptr<cql::Session> try_login(CassandraServer& server, const Credentials& login,
                                                 std::string& unavailable) {
   try {
     return server.cql(login);
@@ -114,7 +114,7 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
   return per_dc;
 }
 
-std::unique_ptr<common::cql::Session> login_until(CassandraServer& server, const Credentials& login,
+std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
                                                   milliseconds timeout, WaitClock& clock) {
   const auto deadline = clock.now() + timeout;
   for (;;) {

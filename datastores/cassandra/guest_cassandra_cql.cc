@@ -10,12 +10,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
-
-const std::set<std::string> kSystemKeyspaces = {
-    "system",        "system_auth",  "system_schema",        "system_distributed",
-    "system_traces", "system_views", "system_virtual_schema"};
-
 bool allowed(const std::string& s, const std::string& extra) {
   return std::all_of(s.begin(), s.end(), [&](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -29,10 +23,6 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
-
-bool is_system_keyspace(const std::string& name) {
-  return kSystemKeyspaces.count(lower(name)) != 0;
-}
 
 void validate_keyspace_name(const std::string& name) {
   if (name.empty() || name.size() > 48 || !allowed(name, "_")) {

@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "automat/guest.pb.h"
-#include "common/cql_client.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/common_cql_client.h"
+#include "datastores/cassandra/common_system_keyspaces.h"
 
 namespace automat::datastores::cassandra {
 
@@ -23,9 +24,6 @@ struct CqlStatement {
   std::vector<std::string> secrets;
 };
 using CqlScript = std::vector<CqlStatement>;
-
-// Whether `name` is one of Cassandra's own keyspaces (system, system_auth, ...).
-bool is_system_keyspace(const std::string& name);
 
 // Each throws common::Error(kBadRequest) naming the offending value.
 // Keyspace: [A-Za-z0-9_], 1..48 chars, not a system keyspace.
@@ -63,7 +61,7 @@ CqlStatement alter_role_cql(const RoleSpec& role);
 // else alters it. Cassandra refuses a password change within 5 s of the
 // last one ("can only be changed every 5000ms"): the ALTER is retried for
 // up to 15 s. Only a new role is created, so a fresh one is never altered.
-void upsert_role(common::cql::Session& session, const RoleSpec& role);
+void upsert_role(cql::Session& session, const RoleSpec& role);
 
 // What a PrepareRequest asks of a node, in the order it must run.
 struct KeyspacePlan {
@@ -77,19 +75,19 @@ KeyspacePlan keyspaces_and_users_plan(const proto::PrepareRequest& req,
                                       const std::string& replication,
                                       const std::string& admin = "");
 // Keyspaces, then roles (upsert_role), then grants.
-void apply_plan(common::cql::Session& session, const KeyspacePlan& plan);
+void apply_plan(cql::Session& session, const KeyspacePlan& plan);
 
 // Runs each statement in order. Errors keep their code; their message has
 // every secret replaced by "***".
-void run_script(common::cql::Session& session, const CqlScript& script);
+void run_script(cql::Session& session, const CqlScript& script);
 // `text` with every occurrence of each non-empty secret replaced by "***".
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 // Every keyspace of system_schema.keyspaces, sorted by name: its short
 // strategy class (e.g. "NetworkTopologyStrategy") and its replication
 // options as text, without "class".
-proto::cassandra::KeyspaceList keyspace_list(common::cql::Session& session);
+proto::cassandra::KeyspaceList keyspace_list(cql::Session& session);
 // keyspace_list as [{"name", "class", "replication": {option: value}}].
-nlohmann::json list_keyspaces(common::cql::Session& session);
+nlohmann::json list_keyspaces(cql::Session& session);
 
 }  // namespace automat::datastores::cassandra

@@ -161,13 +161,13 @@ std::string CassandraJvm::nodetool(const std::vector<std::string>& args, millise
   return r.output;
 }
 
-std::unique_ptr<common::cql::Session> CassandraJvm::cql(const Credentials& login) {
-  common::cql::ConnectOptions options;
+std::unique_ptr<cql::Session> CassandraJvm::cql(const Credentials& login) {
+  cql::ConnectOptions options;
   options.host = address_;
   options.port = kNativePort;
   options.username = login.username;
   options.password = login.password;
-  return common::cql::connect(options);
+  return cql::connect(options);
 }
 
 int64_t CassandraJvm::free_disk_bytes() {
@@ -247,12 +247,12 @@ void CassandraJvm::wait_ready(seconds timeout) {
 }
 
 bool CassandraJvm::answers() {
-  common::cql::ConnectOptions options;
+  cql::ConnectOptions options;
   options.host = address_;
   options.port = kNativePort;
   options.timeout = kProbeTimeout;
   try {
-    common::cql::connect(options);  // no login offered: a login prompt is an answer
+    cql::connect(options);  // no login offered: a login prompt is an answer
     return true;
   } catch (const common::Error& e) {
     return e.code() == common::ErrorCode::kUnauthorized;

@@ -27,7 +27,7 @@ class CassandraJvm : public CassandraServer {
   void set_ram_mb(int ram_mb) override { ram_mb_ = ram_mb; }
   std::string nodetool(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout) override;
-  std::unique_ptr<common::cql::Session> cql(const Credentials& login) override;
+  std::unique_ptr<cql::Session> cql(const Credentials& login) override;
   int64_t free_disk_bytes() override;
 
   int jmx_port() const { return jmx_port_; }

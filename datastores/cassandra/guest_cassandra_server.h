@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/cql_client.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/guest_cassandra_settings.h"
 #include "datastores/cassandra/guest_cassandra_state.h"
 #include "guestagent/node_lifecycle.h"
@@ -51,8 +51,8 @@ class CassandraServer {
   virtual std::string nodetool(const std::vector<std::string>& args,
                                std::chrono::milliseconds timeout) = 0;
   // A CQL session on this node's address logged in as `login`; errors as
-  // common::cql::connect. Thread-safe (each call opens its own session).
-  virtual std::unique_ptr<common::cql::Session> cql(const Credentials& login) = 0;
+  // cql::connect. Thread-safe (each call opens its own session).
+  virtual std::unique_ptr<cql::Session> cql(const Credentials& login) = 0;
   // Free bytes for an unprivileged writer on the data directory's file system.
   virtual int64_t free_disk_bytes() = 0;
 };

@@ -21,7 +21,6 @@ namespace automat::datastores::cassandra {
 namespace {
 
 namespace fs = std::filesystem;
-namespace cql = common::cql;
 
 // nodetool snapshot flushes every memtable first: long on a busy node.
 constexpr auto kSnapshotTimeout = std::chrono::minutes(10);

@@ -3,7 +3,6 @@
 #include <charconv>
 
 #include "common/error.h"
-#include "common/status.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -134,7 +133,7 @@ proto::DatastoreReport replica_report(
   const bool stopped = !health->io_running() || !health->sql_running();
   if (stopped && !health->last_error().empty()) {
     out.set_fault("replication stopped: " + health->last_error());
-    out.set_degraded_status(common::service_status::kReplicationError);
+    out.set_degraded_status(kReplicationError);
   }
   return out;
 }

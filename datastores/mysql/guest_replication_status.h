@@ -11,6 +11,11 @@
 
 namespace automat::datastores::mysql {
 
+// The degraded status (DatastoreReport.degraded_status) of a replica whose
+// replication stopped on an error; as every degraded status, it ends in
+// common::service_status::kDegradedSuffix, so users see ERROR.
+inline constexpr const char* kReplicationError = "REPLICATION_ERROR";
+
 using BatchRow = std::map<std::string, std::string>;
 
 // The rows of one result set printed by `mariadb --batch` with column names:

@@ -10,8 +10,8 @@
 
 #include "api/router.h"
 #include "common/crypto.h"
+#include "datastores/api_registry.h"
 #include "datastores/cassandra/common_node_report.h"
-#include "datastores/registry.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "tests/fakes/fake_broker.h"

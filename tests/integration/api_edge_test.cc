@@ -16,7 +16,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/crypto.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 #include "db/pg_cluster_repository.h"
 #include "db/pg_repositories.h"
 #include "tests/fakes/fake_broker.h"

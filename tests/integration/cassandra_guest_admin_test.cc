@@ -12,18 +12,17 @@
 #include <filesystem>
 #include <thread>
 
-#include "common/cql_client.h"
 #include "common/error.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-namespace cql = common::cql;
 
 // In this worktree's own loopback range, clear of the ring tests' 127.32.0.x.
 constexpr const char* kAddress = "127.33.250.1";

@@ -17,14 +17,14 @@
 #include <iterator>
 #include <thread>
 
-#include "common/cql_client.h"
 #include "common/error.h"
 #include "common/process_table.h"
 #include "common/status.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/guest_cassandra_command.h"
 #include "datastores/cassandra/guest_cassandra_layout.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
-#include "datastores/registry.h"
+#include "datastores/guest_registry.h"
 #include "guestagent/child_process.h"
 
 namespace automat::datastores::cassandra {
@@ -33,7 +33,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-namespace cql = common::cql;
 
 const char* kAddresses[] = {"127.32.0.1", "127.32.0.2", "127.32.0.3"};
 const char* kAdmin = "ring_admin";

@@ -7,14 +7,14 @@
 #include <fstream>
 #include <iostream>
 
-#include "common/cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "tests/support/cassandra_node.h"
 
 namespace automat::testing {
 namespace {
 
-namespace cql = common::cql;
+namespace cql = datastores::cassandra::cql;
 using common::ErrorCode;
 using Row = std::vector<std::optional<std::string>>;
 

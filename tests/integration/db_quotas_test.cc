@@ -11,7 +11,7 @@
 #include "api/router.h"
 #include "common/crypto.h"
 #include "common/error.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 #include "db/pg_quota_repository.h"
 #include "db/pg_repositories.h"
 #include "tests/fakes/fake_broker.h"

@@ -15,9 +15,9 @@
 #include <random>
 
 #include "common/error.h"
+#include "datastores/guest_registry.h"
 #include "datastores/mysql/guest_mysql_layout.h"
 #include "datastores/mysql/guest_replication_client.h"
-#include "datastores/registry.h"
 #include "guestagent/child_process.h"
 
 namespace automat::datastores::mysql {

@@ -13,8 +13,8 @@
 
 #include "common/error.h"
 #include "common/process_table.h"
+#include "datastores/guest_registry.h"
 #include "datastores/mysql/guest_mysql_layout.h"
-#include "datastores/registry.h"
 #include "guestagent/child_process.h"
 #include "tests/integration/mariadb_test_support.h"
 

@@ -18,8 +18,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "common/cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 
 namespace automat::testing {
 namespace {
@@ -279,7 +279,8 @@ void CassandraNode::wait_until_login_works(const std::string& user, const std::s
   std::string last;
   while (Clock::now() < deadline) {
     try {
-      common::cql::connect({options_.address, kCqlPort, user, password, std::chrono::seconds(5)});
+      datastores::cassandra::cql::connect(
+          {options_.address, kCqlPort, user, password, std::chrono::seconds(5)});
       return;
     } catch (const common::Error& e) {
       last = e.what();  // the default role may not exist yet

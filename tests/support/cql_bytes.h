@@ -1,6 +1,6 @@
 #pragma once
 // Hand-built CQL protocol bytes for codec tests, written independently of
-// common/cql_wire.h so a bug there cannot hide in both sides of a test.
+// datastores/cassandra/common_cql_wire.h so a bug there cannot hide in both sides of a test.
 #include <cstdint>
 #include <initializer_list>
 #include <string>

@@ -66,8 +66,8 @@ TEST(ClusterCreateRequest, TroveFormGivesOneSpecPerInstance) {
   ASSERT_EQ(req.nodes.size(), 3u);
   EXPECT_EQ(req.nodes[0].flavor_ref, "2");
   EXPECT_EQ(req.nodes[0].volume_size_gb, 2);
-  EXPECT_EQ(req.nodes[0].rack, "r1");
-  EXPECT_EQ(req.nodes[1].rack, "r2");
+  EXPECT_EQ(req.nodes[0].zone, "r1");
+  EXPECT_EQ(req.nodes[1].zone, "r2");
   EXPECT_EQ(req.nodes[2].field, "cluster.instances[2]");
 }
 
@@ -79,13 +79,13 @@ TEST(ClusterCreateRequest, SeedFormTakesFlavorVolumeAndRegions) {
     EXPECT_EQ(n.flavor_ref, "7");
     EXPECT_EQ(n.volume_size_gb, 1);
   }
-  EXPECT_EQ(req.nodes[1].rack, "east");
+  EXPECT_EQ(req.nodes[1].zone, "east");
 
   json size_only = seed_body();
   size_only["cluster"].erase("nodes");
   const auto sized = parse_cluster_create(size_only, kBounds);
   ASSERT_EQ(sized.nodes.size(), 3u);
-  EXPECT_FALSE(sized.nodes[0].rack) << "no region: the handler's default rack";
+  EXPECT_FALSE(sized.nodes[0].zone) << "no region: the datastore's default zone";
 
   json nodes_only = seed_body();
   nodes_only["cluster"].erase("size");
@@ -207,7 +207,7 @@ TEST(ClusterActionRequest, GrowShrinkAndReplaceNode) {
   EXPECT_EQ(grow.kind, ClusterActionKind::kGrow);
   ASSERT_EQ(grow.grow.size(), 2u);
   EXPECT_EQ(grow.grow[0].flavor_ref, "2");
-  EXPECT_EQ(grow.grow[0].rack, "r3");
+  EXPECT_EQ(grow.grow[0].zone, "r3");
   EXPECT_FALSE(grow.grow[1].flavor_ref) << "the cluster's flavor";
   EXPECT_FALSE(grow.grow[1].volume_size_gb);
 
@@ -265,11 +265,11 @@ std::string add_refusal(const json& body) {
 TEST(AddNodesRequest, NumAndAllocations) {
   auto specs = parse_add_nodes({{"nodes", {{"num", 2}}}});
   ASSERT_EQ(specs.size(), 2u);
-  EXPECT_FALSE(specs[0].rack);
+  EXPECT_FALSE(specs[0].zone);
   specs = parse_add_nodes(
       {{"nodes", {{"num", 2}, {"allocations", {{{"region", "west"}}, {{"region", "east"}}}}}}});
   ASSERT_EQ(specs.size(), 2u);
-  EXPECT_EQ(specs[1].rack, "east");
+  EXPECT_EQ(specs[1].zone, "east");
   specs = parse_add_nodes({{"nodes", {{"allocations", {{{"region", "west"}}}}}}});
   EXPECT_EQ(specs.size(), 1u);
 }

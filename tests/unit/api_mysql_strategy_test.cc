@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "datastores/api_registry.h"
 #include "datastores/mysql/api_strategy.h"
-#include "datastores/registry.h"
 
 namespace automat::datastores::mysql {
 namespace {

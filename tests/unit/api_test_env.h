@@ -10,7 +10,7 @@
 #include "api/services.h"
 #include "common/clock.h"
 #include "common/crypto.h"
-#include "datastores/registry.h"
+#include "datastores/api_registry.h"
 #include "tests/fakes/fake_backup_repository.h"
 #include "tests/fakes/fake_backup_schedule_repository.h"
 #include "tests/fakes/fake_broker.h"

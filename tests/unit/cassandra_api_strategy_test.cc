@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "datastores/api_registry.h"
 #include "datastores/cassandra/api_cluster_strategy.h"
 #include "datastores/cassandra/api_strategy.h"
 #include "datastores/cassandra/common_node_role.h"
-#include "datastores/registry.h"
 
 namespace automat::datastores::cassandra {
 namespace {

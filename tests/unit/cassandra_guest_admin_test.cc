@@ -14,8 +14,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
-
 std::optional<common::ErrorCode> code_of(const std::function<void()>& call) {
   try {
     call();

@@ -9,8 +9,6 @@
 namespace automat::datastores::cassandra {
 namespace {
 
-namespace cql = common::cql;
-
 // Answers every statement with `result`, or throws `error` when set.
 class ScriptedSession : public cql::Session {
  public:

@@ -26,7 +26,6 @@
 namespace automat::datastores::cassandra::manager_world {
 
 using namespace std::chrono_literals;
-namespace cql = common::cql;
 
 constexpr const char* kAddress = "127.32.0.11";
 

@@ -11,7 +11,7 @@
 #include "common/crypto.h"
 #include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_node_role.h"
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_cluster_repository.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"

@@ -1,11 +1,12 @@
 // CQL v4 framing without a server: requests byte for byte, response headers,
 // body prefixes and ERROR bodies mapped to common::Error codes.
+#include "datastores/cassandra/common_cql_frame.h"
+
 #include <gtest/gtest.h>
 
-#include "common/cql_frame.h"
 #include "tests/support/cql_bytes.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 namespace b = testing::cql_bytes;
@@ -72,8 +73,8 @@ void expect_internal(const std::string& bytes, const std::string& fragment) {
   try {
     decode_header(bytes);
     ADD_FAILURE() << "decoded a bad header";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
     EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
   }
 }
@@ -101,26 +102,26 @@ TEST(CqlBodyPrefix, SkipsTracingWarningsAndCustomPayload) {
   EXPECT_EQ(all.message, message);
   EXPECT_EQ(all.warnings, (std::vector<std::string>{"w1", "second warning"}));
   EXPECT_EQ(strip_body_prefix(0, message).message, message);
-  EXPECT_THROW(strip_body_prefix(kFlagTracing, "short"), Error);
+  EXPECT_THROW(strip_body_prefix(kFlagTracing, "short"), common::Error);
 }
 
 struct ErrorCase {
   int32_t code;
-  ErrorCode expected;
+  common::ErrorCode expected;
 };
 
 TEST(CqlDecodeError, MapsEveryProtocolErrorToAnHttpCode) {
   const ErrorCase cases[] = {
-      {0x0000, ErrorCode::kInternal},     {0x000A, ErrorCode::kInternal},
-      {0x0100, ErrorCode::kUnauthorized}, {0x1000, ErrorCode::kUnavailable},
-      {0x1001, ErrorCode::kUnavailable},  {0x1002, ErrorCode::kUnavailable},
-      {0x1003, ErrorCode::kInternal},     {0x1100, ErrorCode::kUnavailable},
-      {0x1200, ErrorCode::kUnavailable},  {0x1300, ErrorCode::kInternal},
-      {0x1400, ErrorCode::kInternal},     {0x1500, ErrorCode::kInternal},
-      {0x2000, ErrorCode::kBadRequest},   {0x2100, ErrorCode::kUnauthorized},
-      {0x2200, ErrorCode::kBadRequest},   {0x2300, ErrorCode::kBadRequest},
-      {0x2400, ErrorCode::kBadRequest},   {0x2500, ErrorCode::kInternal},
-      {0x7777, ErrorCode::kInternal},
+      {0x0000, common::ErrorCode::kInternal},     {0x000A, common::ErrorCode::kInternal},
+      {0x0100, common::ErrorCode::kUnauthorized}, {0x1000, common::ErrorCode::kUnavailable},
+      {0x1001, common::ErrorCode::kUnavailable},  {0x1002, common::ErrorCode::kUnavailable},
+      {0x1003, common::ErrorCode::kInternal},     {0x1100, common::ErrorCode::kUnavailable},
+      {0x1200, common::ErrorCode::kUnavailable},  {0x1300, common::ErrorCode::kInternal},
+      {0x1400, common::ErrorCode::kInternal},     {0x1500, common::ErrorCode::kInternal},
+      {0x2000, common::ErrorCode::kBadRequest},   {0x2100, common::ErrorCode::kUnauthorized},
+      {0x2200, common::ErrorCode::kBadRequest},   {0x2300, common::ErrorCode::kBadRequest},
+      {0x2400, common::ErrorCode::kBadRequest},   {0x2500, common::ErrorCode::kInternal},
+      {0x7777, common::ErrorCode::kInternal},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(decode_error(b::error_body(c.code, "m")).code(), c.expected) << std::hex << c.code;
@@ -129,32 +130,33 @@ TEST(CqlDecodeError, MapsEveryProtocolErrorToAnHttpCode) {
 
 TEST(CqlDecodeError, KeepsTheServersMessage) {
   const std::string syntax = "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)";
-  const Error e = decode_error(b::error_body(0x2000, syntax));
+  const common::Error e = decode_error(b::error_body(0x2000, syntax));
   EXPECT_EQ(e.what(), syntax);
-  const Error bad_login =
+  const common::Error bad_login =
       decode_error(b::error_body(0x0100, "Provided username x and/or password are incorrect"));
-  EXPECT_EQ(bad_login.code(), ErrorCode::kUnauthorized);
+  EXPECT_EQ(bad_login.code(), common::ErrorCode::kUnauthorized);
   EXPECT_STREQ(bad_login.what(), "Provided username x and/or password are incorrect");
   // Unavailable carries consistency, required and alive after the message.
-  const Error down = decode_error(b::error_body(0x1000, "Cannot achieve consistency level QUORUM") +
-                                  b::u16(4) + b::i32(2) + b::i32(1));
-  EXPECT_EQ(down.code(), ErrorCode::kUnavailable);
+  const common::Error down =
+      decode_error(b::error_body(0x1000, "Cannot achieve consistency level QUORUM") + b::u16(4) +
+                   b::i32(2) + b::i32(1));
+  EXPECT_EQ(down.code(), common::ErrorCode::kUnavailable);
   EXPECT_STREQ(down.what(), "Unavailable: Cannot achieve consistency level QUORUM");
-  EXPECT_THROW(decode_error(b::i32(0x2000) + b::u16(10) + "short"), Error);
+  EXPECT_THROW(decode_error(b::i32(0x2000) + b::u16(10) + "short"), common::Error);
 }
 
 TEST(CqlDecodeError, AuthBackendFailureIsUnavailableNotBadCredentials) {
-  const Error e = decode_error(b::error_body(
+  const common::Error e = decode_error(b::error_body(
       0x0100, "Unable to perform authentication: Cannot achieve consistency level LOCAL_ONE"));
-  EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
   EXPECT_NE(std::string(e.what()).find("Bad_credentials"), std::string::npos);
 }
 
 TEST(CqlDecodeAuthenticate, NamesTheAuthenticator) {
   EXPECT_EQ(decode_authenticate(b::str("org.apache.cassandra.auth.PasswordAuthenticator")),
             "org.apache.cassandra.auth.PasswordAuthenticator");
-  EXPECT_THROW(decode_authenticate(b::u16(40) + "x"), Error);
+  EXPECT_THROW(decode_authenticate(b::u16(40) + "x"), common::Error);
 }
 
 }  // namespace
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

@@ -1,13 +1,14 @@
 // RESULT bodies built by hand, decoded into text rows: every supported type,
 // nulls, collections, and the non-row result kinds.
+#include "datastores/cassandra/common_cql_result.h"
+
 #include <gtest/gtest.h>
 
-#include "common/cql_result.h"
-#include "common/cql_value.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_value.h"
 #include "tests/support/cql_bytes.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 namespace b = testing::cql_bytes;
@@ -61,7 +62,7 @@ TEST(CqlDecodeResult, RowsOfEverySupportedTypeRenderAsText) {
   EXPECT_EQ(rs.rows[1], (Row{"", "-7", "-9223372036854775808", "false", std::nullopt, "2001:db8::1",
                              "{}", "[]", "0"}));
   EXPECT_EQ(rs.column("ip"), 5u);
-  EXPECT_THROW(rs.column("nope"), Error);
+  EXPECT_THROW(rs.column("nope"), common::Error);
 }
 
 TEST(CqlDecodeResult, PerColumnTableSpecAndPagingState) {
@@ -96,19 +97,19 @@ TEST(CqlDecodeResult, MalformedBodiesThrowInternal) {
     try {
       decode_result(good.substr(0, cut));
       ADD_FAILURE() << "decoded a body cut at " << cut;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    } catch (const common::Error& e) {
+      EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
     }
   }
   // A row promised but absent; a cell longer than the body.
-  EXPECT_THROW(decode_result(rows_body(all_types_metadata(), 1, "")), Error);
+  EXPECT_THROW(decode_result(rows_body(all_types_metadata(), 1, "")), common::Error);
   EXPECT_THROW(decode_result(b::i32(2) + b::i32(1) + b::i32(1) + b::str("k") + b::str("t") +
                              b::str("c") + opt(TypeId::kVarchar) + b::i32(1) + b::i32(99) + "x"),
-               Error);
-  EXPECT_THROW(decode_result(b::i32(4)), Error);  // Prepared: not handled
+               common::Error);
+  EXPECT_THROW(decode_result(b::i32(4)), common::Error);  // Prepared: not handled
   EXPECT_THROW(decode_result(b::i32(2) + b::i32(1) + b::i32(1) + b::str("k") + b::str("t") +
                              b::str("c") + b::u16(0x0099) + b::i32(0)),
-               Error);  // unknown type id, before reaching rows
+               common::Error);  // unknown type id, before reaching rows
 }
 
 std::string render(TypeId id, const std::string& value) {
@@ -140,9 +141,9 @@ TEST(CqlRenderValue, NumbersTimesAndBlobs) {
   EXPECT_EQ(render(TypeId::kTimeuuid, std::string(16, '\x11')),
             "11111111-1111-1111-1111-111111111111");
   EXPECT_EQ(render(TypeId::kInt, ""), "");  // an empty (not null) int
-  EXPECT_THROW(render(TypeId::kInt, b::u16(1)), Error);
-  EXPECT_THROW(render(TypeId::kUuid, std::string(15, 'x')), Error);
-  EXPECT_THROW(render(TypeId::kInet, std::string(5, 'x')), Error);
+  EXPECT_THROW(render(TypeId::kInt, b::u16(1)), common::Error);
+  EXPECT_THROW(render(TypeId::kUuid, std::string(15, 'x')), common::Error);
+  EXPECT_THROW(render(TypeId::kInet, std::string(5, 'x')), common::Error);
 }
 
 TEST(CqlRenderValue, CompositesBecomeJson) {
@@ -170,7 +171,7 @@ TEST(CqlRenderValue, CompositesBecomeJson) {
   EXPECT_EQ(
       render_value(tuple, b::bytes(b::i64(0x3FF8000000000000)) + b::bytes(b::raw({1, 2, 3, 4}))),
       R"([1.5,"1.2.3.4"])");
-  EXPECT_THROW(render_value(list_int, b::i32(2) + b::bytes(b::i32(1))), Error);
+  EXPECT_THROW(render_value(list_int, b::i32(2) + b::bytes(b::i32(1))), common::Error);
 }
 
 TEST(CqlReadColumnType, NestedCollectionsAndUdts) {
@@ -190,4 +191,4 @@ TEST(CqlReadColumnType, NestedCollectionsAndUdts) {
 }
 
 }  // namespace
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

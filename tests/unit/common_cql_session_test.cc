@@ -13,11 +13,11 @@
 #include <mutex>
 #include <thread>
 
-#include "common/cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 #include "tests/support/cql_bytes.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 namespace b = testing::cql_bytes;
@@ -218,8 +218,8 @@ TEST(CqlSession, ServerErrorsMapToCodesAndKeepTheSessionUsable) {
   try {
     session->execute("SELECT * FROM nope");
     ADD_FAILURE() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kBadRequest);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
     EXPECT_STREQ(e.what(), "unconfigured table nope");
   }
   EXPECT_TRUE(session->execute("USE ks").rows.empty());
@@ -239,8 +239,8 @@ TEST(CqlSession, LoginRequiredButNoUsernameIsUnauthorized) {
   try {
     connect(options_for(server));
     ADD_FAILURE() << "connected";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnauthorized);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnauthorized);
     EXPECT_NE(std::string(e.what()).find("PasswordAuthenticator"), std::string::npos);
   }
 }
@@ -253,15 +253,15 @@ TEST(CqlSession, OversizedResponseIsAnErrorAndLosesTheConnection) {
   try {
     session->execute("SELECT blob FROM big");
     ADD_FAILURE() << "accepted a frame over the limit";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
     EXPECT_NE(std::string(e.what()).find("256 MiB"), std::string::npos) << e.what();
   }
   try {
     session->execute("SELECT 1");
     ADD_FAILURE() << "reused a lost connection";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
   }
 }
 
@@ -276,8 +276,8 @@ TEST(CqlSession, SilentServerTimesOutWithinTheTimeout) {
   try {
     session->execute("SELECT 1");
     ADD_FAILURE() << "no timeout";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
     EXPECT_NE(std::string(e.what()).find("timed out"), std::string::npos) << e.what();
   }
   const auto waited = std::chrono::steady_clock::now() - start;
@@ -292,8 +292,8 @@ TEST(CqlSession, ClosedConnectionIsUnavailable) {
   try {
     connect(options_for(server));
     ADD_FAILURE() << "connected";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
   }
 }
 
@@ -304,12 +304,12 @@ TEST(CqlSession, BadEndpointIsBadRequest) {
       {
         try {
           connect(o);
-        } catch (const Error& e) {
-          EXPECT_EQ(e.code(), ErrorCode::kBadRequest);
+        } catch (const common::Error& e) {
+          EXPECT_EQ(e.code(), common::ErrorCode::kBadRequest);
           throw;
         }
       },
-      Error);
+      common::Error);
 }
 
 TEST(CqlQuote, LiteralsAndIdentifiersDoubleTheirQuote) {
@@ -321,4 +321,4 @@ TEST(CqlQuote, LiteralsAndIdentifiersDoubleTheirQuote) {
 }
 
 }  // namespace
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

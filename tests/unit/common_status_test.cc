@@ -34,10 +34,22 @@ TEST(UserStatus, Table) {
       {task::kDeleting, ss::kRunning, "SHUTDOWN"},
       {task::kResize, ss::kRunning, "RESIZE"},
       {task::kResize, ss::kFailed, "ERROR"},
+      // A datastore's degraded status (MySQL's REPLICATION_ERROR, any other).
+      {task::kNone, "REPLICATION_ERROR", "ERROR"},
+      {task::kNone, "QUORUM_ERROR", "ERROR"},
   };
   for (const auto& r : rows) {
     EXPECT_EQ(user_status(r.task, r.service), r.shown)
         << "task=" << r.task << " service=" << r.service;
+  }
+}
+
+TEST(UserStatus, ADegradedStatusIsTheDatastoresWordEndingInError) {
+  EXPECT_TRUE(service_status::is_degraded("REPLICATION_ERROR"));
+  EXPECT_FALSE(service_status::is_degraded("_ERROR"));
+  for (const char* s : {service_status::kRunning, service_status::kFailed, service_status::kBlocked,
+                        service_status::kUnknown, service_status::kCrashed, ""}) {
+    EXPECT_FALSE(service_status::is_degraded(s)) << s;
   }
 }
 

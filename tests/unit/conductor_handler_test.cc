@@ -163,6 +163,10 @@ TEST_F(HandlerTest, AReportOfAnUnknownTypeIsLeftOutButTheStatusIsRecorded) {
   EXPECT_EQ(repo.fake.details.at("a"), nlohmann::json({{"fault", "it broke"}}));
 }
 
+// MySQL's degraded status (datastores/mysql/guest_replication_status.h); the
+// conductor stores it as any other.
+constexpr const char* kReplicationError = "REPLICATION_ERROR";
+
 // A signed heartbeat from `id` as a MySQL replica's guest sends it: its
 // replication health in the report (mysql_guest.proto's NodeReport) and, once
 // the replication stopped on an error, REPLICATION_ERROR with the fault.
@@ -177,7 +181,7 @@ std::string replica_heartbeat(const std::string& id, int64_t sent_us, bool io, b
   node.mutable_replication()->set_last_error(last_error);
   proto::Heartbeat hb;
   const bool broken = (!io || !sql) && !last_error.empty();
-  hb.set_service_status(broken ? common::service_status::kReplicationError : "RUNNING");
+  hb.set_service_status(broken ? kReplicationError : "RUNNING");
   hb.mutable_report()->mutable_datastore()->PackFrom(node);
   if (broken) hb.mutable_report()->set_fault("replication stopped: " + last_error);
   env.set_payload(hb.SerializeAsString());
@@ -202,7 +206,7 @@ TEST_F(HandlerTest, AReplicasReportIsStoredWithItsLag) {
 TEST_F(HandlerTest, ABrokenReplicaIsStoredAsReplicationErrorWithTheServersError) {
   handler.handle({replica_heartbeat("r", 1, true, false,
                                     "SQL: Error 'Table 'shop.t' doesn't exist' on query")});
-  EXPECT_EQ(repo.fake.statuses.at("r"), common::service_status::kReplicationError);
+  EXPECT_EQ(repo.fake.statuses.at("r"), kReplicationError);
   EXPECT_EQ(repo.fake.details.at("r")["fault"],
             "replication stopped: SQL: Error 'Table 'shop.t' doesn't exist' on query");
   EXPECT_EQ(common::user_status("NONE", repo.fake.statuses.at("r")), "ERROR");

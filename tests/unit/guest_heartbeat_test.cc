@@ -160,8 +160,9 @@ TEST(HeartbeatPublisher, BrokerFailureIsReportedAndTheNextOneGoesThrough) {
 // replication stopped) shows its degraded status instead of RUNNING; a
 // status other than RUNNING is never overridden.
 TEST(HeartbeatPublisher, ARunningDatastoresDegradedStatusIsWhatTheHeartbeatSays) {
+  const std::string kDegraded = "REPLICATION_ERROR";  // MySQL's, as a datastore declares it
   StatusManager manager;
-  manager.set_degraded(common::service_status::kReplicationError);
+  manager.set_degraded(kDegraded);
   testing::FakePublisher broker;
   SettableClock clock;
   HeartbeatPublisher hb(manager, broker, clock, "i", "k", 10s);
@@ -179,8 +180,7 @@ TEST(HeartbeatPublisher, ARunningDatastoresDegradedStatusIsWhatTheHeartbeatSays)
     ASSERT_TRUE(beat.ParseFromString(parse_envelope(m.second).payload()));
     statuses.push_back(beat.service_status());
   }
-  EXPECT_EQ(statuses, (std::vector<std::string>{common::service_status::kReplicationError,
-                                                common::service_status::kShutdown,
+  EXPECT_EQ(statuses, (std::vector<std::string>{kDegraded, common::service_status::kShutdown,
                                                 common::service_status::kRunning}));
 }
 

@@ -157,7 +157,9 @@ TEST(ReplicaReportTest, AStoppedReplicationWithAnErrorIsTheFaultAndDegradesTheSt
   h.set_last_error("replication SQL thread: Duplicate entry '7'");
   const proto::DatastoreReport broken = replica_report(h);
   EXPECT_EQ(broken.fault(), "replication stopped: replication SQL thread: Duplicate entry '7'");
-  EXPECT_EQ(broken.degraded_status(), common::service_status::kReplicationError);
+  EXPECT_EQ(broken.degraded_status(), "REPLICATION_ERROR");
+  EXPECT_TRUE(common::service_status::is_degraded(broken.degraded_status()))
+      << "users see it as ERROR";
 }
 
 }  // namespace automat::datastores::mysql

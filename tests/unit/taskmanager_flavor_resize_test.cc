@@ -3,7 +3,7 @@
 // FakeGuestClientFactory.
 #include <gtest/gtest.h>
 
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 

@@ -10,7 +10,7 @@
 #include "automat/backup.pb.h"
 #include "common/proto_json.h"
 #include "datastores/mysql/mysql_guest.pb.h"
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "storage/storage_target.h"
 #include "tests/fakes/fake_backup_repository.h"
 #include "tests/fakes/fake_datastore_guests.h"

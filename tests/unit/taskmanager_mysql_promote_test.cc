@@ -4,7 +4,7 @@
 // OperationRunner against fake guests.
 #include <gtest/gtest.h>
 
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 

@@ -6,7 +6,7 @@
 // a lost copy is taken again, a lost follow fails unless the replica follows.
 #include <gtest/gtest.h>
 
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 

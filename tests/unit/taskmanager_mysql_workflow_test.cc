@@ -4,7 +4,7 @@
 
 #include "automat/operations.pb.h"
 #include "common/proto_json.h"
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 

@@ -2,7 +2,7 @@
 // workflow, driven by the real OperationRunner against FakeComputeDriver.
 #include <gtest/gtest.h>
 
-#include "datastores/registry.h"
+#include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
 #include "tests/unit/taskmanager_test_world.h"
 

@@ -3,7 +3,7 @@
 // One request is in flight at a time; after any transport or framing failure
 // the session is marked lost, because a late response could no longer be told
 // apart from the next one.
-#include "common/cql_client.h"
+#include "datastores/cassandra/common_cql_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,12 +15,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/cql_frame.h"
-#include "common/cql_result.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "datastores/cassandra/common_cql_frame.h"
+#include "datastores/cassandra/common_cql_result.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 size_t ResultSet::column(const std::string& name) const {
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -28,7 +28,8 @@ size_t ResultSet::column(const std::string& name) const {
   }
   std::string have;
   for (const auto& c : columns) have += (have.empty() ? "" : ", ") + c;
-  throw internal_error("column '" + name + "' is not in the CQL result (columns: " + have + ")");
+  throw common::internal_error("column '" + name + "' is not in the CQL result (columns: " + have +
+                               ")");
 }
 
 namespace {
@@ -52,7 +53,7 @@ class Socket {
   // Waits for `events` on the socket; throws kUnavailable at the deadline.
   void wait_for(short events, Clock::time_point deadline, const char* doing);
   [[noreturn]] void fail(const std::string& doing, int err) const {
-    throw unavailable("CQL " + doing + " " + endpoint_ + " failed: " + std::strerror(err));
+    throw common::unavailable("CQL " + doing + " " + endpoint_ + " failed: " + std::strerror(err));
   }
 
   int fd_ = -1;
@@ -65,7 +66,7 @@ Socket::Socket(const std::string& host, int port, Clock::time_point deadline)
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (port <= 0 || port > 65535 || inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    throw bad_request("CQL endpoint '" + endpoint_ + "' is not an IPv4 address and port");
+    throw common::bad_request("CQL endpoint '" + endpoint_ + "' is not an IPv4 address and port");
   }
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) fail("socket for", errno);
@@ -96,7 +97,7 @@ void Socket::wait_for(short events, Clock::time_point deadline, const char* doin
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0)
-      throw unavailable(std::string("CQL timed out ") + doing + " " + endpoint_);
+      throw common::unavailable(std::string("CQL timed out ") + doing + " " + endpoint_);
     pollfd p{fd_, events, 0};
     const int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 60000)));
     if (n > 0) return;  // ready, or an error the next call reports
@@ -124,7 +125,7 @@ void Socket::recv_exact(std::string& out, Clock::time_point deadline) {
     if (n > 0) {
       got += static_cast<size_t>(n);
     } else if (n == 0) {
-      throw unavailable("CQL connection closed by " + endpoint_);
+      throw common::unavailable("CQL connection closed by " + endpoint_);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
       wait_for(POLLIN, deadline, "waiting for a response from");
     } else if (errno != EINTR) {
@@ -163,14 +164,15 @@ class NativeSession : public Session {
 
 template <typename Encode>
 Response NativeSession::round_trip(Encode encode) {
-  if (lost_) throw unavailable("CQL connection to " + socket_.endpoint() + " was lost; reconnect");
+  if (lost_)
+    throw common::unavailable("CQL connection to " + socket_.endpoint() + " was lost; reconnect");
   stream_ = static_cast<int16_t>(stream_ == 0x7FFF ? 1 : stream_ + 1);
   const auto deadline = Clock::now() + timeout_;
   try {
     socket_.send_all(encode(stream_), deadline);
     return read_response(stream_, deadline);
-  } catch (const Error& e) {
-    if (e.code() != ErrorCode::kBadRequest) lost_ = true;  // bad_request: too long to send
+  } catch (const common::Error& e) {
+    if (e.code() != common::ErrorCode::kBadRequest) lost_ = true;  // bad_request: too long to send
     throw;
   }
 }
@@ -184,17 +186,17 @@ Response NativeSession::read_response(int16_t stream, Clock::time_point deadline
     socket_.recv_exact(r.body, deadline);
     if (r.header.stream == stream) return r;
     if (r.header.stream >= 0) {
-      throw internal_error("CQL response for stream " + std::to_string(r.header.stream) + " from " +
-                           socket_.endpoint() + " while waiting for stream " +
-                           std::to_string(stream));
+      throw common::internal_error("CQL response for stream " + std::to_string(r.header.stream) +
+                                   " from " + socket_.endpoint() + " while waiting for stream " +
+                                   std::to_string(stream));
     }
     // Negative streams are server events, never asked for here: skip them.
   }
 }
 
 void NativeSession::unexpected(const Response& r, const char* after) const {
-  throw internal_error("CQL server " + socket_.endpoint() + " answered opcode " +
-                       std::to_string(static_cast<int>(r.header.opcode)) + " to " + after);
+  throw common::internal_error("CQL server " + socket_.endpoint() + " answered opcode " +
+                               std::to_string(static_cast<int>(r.header.opcode)) + " to " + after);
 }
 
 void NativeSession::start(const std::string& username, const std::string& password) {
@@ -205,18 +207,18 @@ void NativeSession::start(const std::string& username, const std::string& passwo
   if (r.header.opcode != Opcode::kAuthenticate) unexpected(r, "STARTUP");
   const std::string authenticator = decode_authenticate(startup_body);
   if (username.empty()) {
-    throw Error(ErrorCode::kUnauthorized, "CQL server " + socket_.endpoint() +
-                                              " requires a login (" + authenticator +
-                                              ") but no username was given");
+    throw common::Error(common::ErrorCode::kUnauthorized,
+                        "CQL server " + socket_.endpoint() + " requires a login (" + authenticator +
+                            ") but no username was given");
   }
   r = round_trip([&](int16_t s) { return encode_auth_response(s, username, password); });
   const std::string_view auth_body = strip_body_prefix(r.header.flags, r.body).message;
   if (r.header.opcode == Opcode::kAuthSuccess) return;
   if (r.header.opcode == Opcode::kError) throw decode_error(auth_body);
   if (r.header.opcode == Opcode::kAuthChallenge) {
-    throw Error(ErrorCode::kUnauthorized, "CQL authenticator " + authenticator + " at " +
-                                              socket_.endpoint() +
-                                              " asked for more than SASL PLAIN offers");
+    throw common::Error(common::ErrorCode::kUnauthorized,
+                        "CQL authenticator " + authenticator + " at " + socket_.endpoint() +
+                            " asked for more than SASL PLAIN offers");
   }
   unexpected(r, "AUTH_RESPONSE");
 }
@@ -244,8 +246,9 @@ std::string quoted(const std::string& value, char quote) {
 std::unique_ptr<Session> connect(const ConnectOptions& options) {
   auto session = std::make_unique<NativeSession>(options);
   session->start(options.username, options.password);
-  log::debug("cql.connected", {{"endpoint", options.host + ":" + std::to_string(options.port)},
-                               {"user", options.username}});
+  common::log::debug("cql.connected",
+                     {{"endpoint", options.host + ":" + std::to_string(options.port)},
+                      {"user", options.username}});
   return session;
 }
 
@@ -253,4 +256,4 @@ std::string quote_literal(const std::string& value) { return quoted(value, '\'')
 
 std::string quote_identifier(const std::string& value) { return quoted(value, '"'); }
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

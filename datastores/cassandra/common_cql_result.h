@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/cql_client.h"
+#include "datastores/cassandra/common_cql_client.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 enum class ResultKind : int32_t {
   kVoid = 0x0001,
@@ -29,4 +29,4 @@ struct Result {
 // malformed body or a kind this client does not handle (Prepared).
 Result decode_result(std::string_view message_body);
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

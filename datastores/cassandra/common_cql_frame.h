@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/cql_client.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_client.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 enum class Opcode : uint8_t {
   kError = 0x00,
@@ -91,7 +91,7 @@ ResponseBody strip_body_prefix(uint8_t flags, std::string_view body);
 //   anything else                                         -> kInternal
 // kBadRequest and kUnauthorized carry the server's message as is; the others
 // prefix it with the error's name, e.g. "Unavailable: Cannot achieve ...".
-Error decode_error(std::string_view message_body);
+common::Error decode_error(std::string_view message_body);
 
 // The authenticator class named by an AUTHENTICATE body.
 std::string decode_authenticate(std::string_view message_body);
@@ -99,4 +99,4 @@ std::string decode_authenticate(std::string_view message_body);
 // The protocol's name for an error code, e.g. "Syntax_error" (0x2000).
 std::string error_name(int32_t code);
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

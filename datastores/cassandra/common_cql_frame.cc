@@ -1,10 +1,10 @@
-#include "common/cql_frame.h"
+#include "datastores/cassandra/common_cql_frame.h"
 
 #include <cstdio>
 
-#include "common/cql_wire.h"
+#include "datastores/cassandra/common_cql_wire.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 // Error codes of the v4 specification (section 9).
@@ -33,8 +33,9 @@ constexpr std::string_view kAuthBackendFailure = "Unable to perform authenticati
 
 std::string frame(int16_t stream, Opcode opcode, const std::string& body) {
   if (body.size() > kMaxBodySize) {
-    throw Error(ErrorCode::kBadRequest, "CQL request of " + std::to_string(body.size()) +
-                                            " bytes exceeds the 256 MiB frame limit");
+    throw common::Error(
+        common::ErrorCode::kBadRequest,
+        "CQL request of " + std::to_string(body.size()) + " bytes exceeds the 256 MiB frame limit");
   }
   FrameHeader h;
   h.stream = stream;
@@ -43,26 +44,26 @@ std::string frame(int16_t stream, Opcode opcode, const std::string& body) {
   return encode_header(h) + body;
 }
 
-ErrorCode code_for(int32_t code, std::string_view message) {
+common::ErrorCode code_for(int32_t code, std::string_view message) {
   switch (code) {
     case kBadCredentials:
-      return message.starts_with(kAuthBackendFailure) ? ErrorCode::kUnavailable
-                                                      : ErrorCode::kUnauthorized;
+      return message.starts_with(kAuthBackendFailure) ? common::ErrorCode::kUnavailable
+                                                      : common::ErrorCode::kUnauthorized;
     case kUnauthorizedError:
-      return ErrorCode::kUnauthorized;
+      return common::ErrorCode::kUnauthorized;
     case kUnavailableError:
     case kOverloaded:
     case kIsBootstrapping:
     case kReadTimeout:
     case kWriteTimeout:
-      return ErrorCode::kUnavailable;
+      return common::ErrorCode::kUnavailable;
     case kSyntaxError:
     case kInvalid:
     case kConfigError:
     case kAlreadyExists:
-      return ErrorCode::kBadRequest;
+      return common::ErrorCode::kBadRequest;
     default:
-      return ErrorCode::kInternal;
+      return common::ErrorCode::kInternal;
   }
 }
 
@@ -116,15 +117,18 @@ FrameHeader decode_header(std::string_view bytes) {
   if (h.version != (kResponseBit | kProtocolVersion)) {
     char version[8];
     std::snprintf(version, sizeof version, "0x%02x", h.version);
-    throw Error(ErrorCode::kInternal, std::string("unexpected CQL frame version ") + version +
-                                          " (this client speaks protocol v4 only)");
+    throw common::Error(common::ErrorCode::kInternal, std::string("unexpected CQL frame version ") +
+                                                          version +
+                                                          " (this client speaks protocol v4 only)");
   }
   if (h.flags & kFlagCompression) {
-    throw Error(ErrorCode::kInternal, "CQL server sent a compressed frame though none was agreed");
+    throw common::Error(common::ErrorCode::kInternal,
+                        "CQL server sent a compressed frame though none was agreed");
   }
   if (h.length > kMaxBodySize) {
-    throw Error(ErrorCode::kInternal, "CQL response of " + std::to_string(h.length) +
-                                          " bytes exceeds the 256 MiB frame limit");
+    throw common::Error(
+        common::ErrorCode::kInternal,
+        "CQL response of " + std::to_string(h.length) + " bytes exceeds the 256 MiB frame limit");
   }
   return h;
 }
@@ -145,15 +149,15 @@ ResponseBody strip_body_prefix(uint8_t flags, std::string_view body) {
   return out;
 }
 
-Error decode_error(std::string_view message_body) {
+common::Error decode_error(std::string_view message_body) {
   ByteReader r(message_body);
   const int32_t code = r.i32("error code");
   const std::string message = r.string("error message");
-  const ErrorCode mapped = code_for(code, message);
-  if (mapped == ErrorCode::kBadRequest || mapped == ErrorCode::kUnauthorized) {
-    return Error(mapped, message);
+  const common::ErrorCode mapped = code_for(code, message);
+  if (mapped == common::ErrorCode::kBadRequest || mapped == common::ErrorCode::kUnauthorized) {
+    return common::Error(mapped, message);
   }
-  return Error(mapped, error_name(code) + ": " + message);
+  return common::Error(mapped, error_name(code) + ": " + message);
 }
 
 std::string decode_authenticate(std::string_view message_body) {
@@ -203,4 +207,4 @@ std::string error_name(int32_t code) {
   return "Error_" + std::to_string(code);
 }
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

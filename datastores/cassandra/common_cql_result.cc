@@ -1,10 +1,10 @@
-#include "common/cql_result.h"
+#include "datastores/cassandra/common_cql_result.h"
 
-#include "common/cql_value.h"
-#include "common/cql_wire.h"
 #include "common/error.h"
+#include "datastores/cassandra/common_cql_value.h"
+#include "datastores/cassandra/common_cql_wire.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 // Rows metadata flags.
@@ -20,11 +20,13 @@ struct Column {
 std::vector<Column> read_metadata(ByteReader& r, bool& has_more_pages) {
   const int32_t flags = r.i32("rows metadata flags");
   const int32_t count = r.i32("column count");
-  if (count < 0) throw Error(ErrorCode::kInternal, "malformed CQL rows: negative column count");
+  if (count < 0)
+    throw common::Error(common::ErrorCode::kInternal, "malformed CQL rows: negative column count");
   has_more_pages = flags & kHasMorePages;
   if (has_more_pages) r.bytes("paging state");
   if (flags & kNoMetadata) {
-    throw Error(ErrorCode::kInternal, "CQL rows came without metadata, which was not asked for");
+    throw common::Error(common::ErrorCode::kInternal,
+                        "CQL rows came without metadata, which was not asked for");
   }
   if (flags & kGlobalTablesSpec) {
     r.string("keyspace");
@@ -46,7 +48,8 @@ void read_rows(ByteReader& r, Result& out) {
   const std::vector<Column> columns = read_metadata(r, out.has_more_pages);
   for (const auto& c : columns) out.rows.columns.push_back(c.name);
   const int32_t count = r.i32("row count");
-  if (count < 0) throw Error(ErrorCode::kInternal, "malformed CQL rows: negative row count");
+  if (count < 0)
+    throw common::Error(common::ErrorCode::kInternal, "malformed CQL rows: negative row count");
   for (int32_t i = 0; i < count; ++i) {
     std::vector<std::optional<std::string>> row;
     row.reserve(columns.size());
@@ -87,9 +90,10 @@ Result decode_result(std::string_view message_body) {
       out.schema_change = read_schema_change(r);
       break;
     default:
-      throw Error(ErrorCode::kInternal, "unsupported CQL result kind " + std::to_string(kind));
+      throw common::Error(common::ErrorCode::kInternal,
+                          "unsupported CQL result kind " + std::to_string(kind));
   }
   return out;
 }
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

@@ -12,7 +12,7 @@
 
 #include "common/error.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 // Reads notations from a body in order. Every read past the end throws
 // common::Error(kInternal) naming what was being read, so a truncated or
@@ -64,8 +64,8 @@ class ByteReader {
     return v;
   }
   [[noreturn]] static void fail(const char* what) {
-    throw Error(ErrorCode::kInternal,
-                std::string("malformed CQL frame: truncated or invalid ") + what);
+    throw common::Error(common::ErrorCode::kInternal,
+                        std::string("malformed CQL frame: truncated or invalid ") + what);
   }
   std::string_view take(size_t n, const char* what) {
     if (n > remaining()) fail(what);
@@ -112,12 +112,13 @@ class ByteWriter {
   }
   static void check_size(size_t n, size_t max, const char* what) {
     if (n > max) {
-      throw Error(ErrorCode::kBadRequest,
-                  std::string("CQL ") + what + " of " + std::to_string(n) + " bytes is too long");
+      throw common::Error(
+          common::ErrorCode::kBadRequest,
+          std::string("CQL ") + what + " of " + std::to_string(n) + " bytes is too long");
     }
   }
 
   std::string out_;
 };
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

@@ -1,4 +1,4 @@
-#include "common/cql_value.h"
+#include "datastores/cassandra/common_cql_value.h"
 
 #include <arpa/inet.h>
 
@@ -12,14 +12,15 @@
 
 #include "common/error.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
 [[noreturn]] void bad_value(const char* type, size_t size) {
-  throw Error(ErrorCode::kInternal, std::string("malformed CQL ") + type + " value of " +
-                                        std::to_string(size) + " bytes");
+  throw common::Error(
+      common::ErrorCode::kInternal,
+      std::string("malformed CQL ") + type + " value of " + std::to_string(size) + " bytes");
 }
 
 // Two's complement big-endian integer of at most 8 bytes.
@@ -293,7 +294,8 @@ ColumnType read_column_type(ByteReader& reader) {
     }
     default:
       if (id > static_cast<uint16_t>(TypeId::kDuration) || id == 0x000A) {
-        throw Error(ErrorCode::kInternal, "unknown CQL column type id " + std::to_string(id));
+        throw common::Error(common::ErrorCode::kInternal,
+                            "unknown CQL column type id " + std::to_string(id));
       }
   }
   return t;
@@ -310,4 +312,4 @@ std::string render_value(const ColumnType& type, std::string_view value) {
   return scalar_text(type, value);
 }
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 enum class Consistency : unsigned short {
   kAny = 0x0000,
@@ -76,4 +76,4 @@ std::string quote_literal(const std::string& value);
 // Quotes a CQL identifier: "Name" (doubling embedded quotes).
 std::string quote_identifier(const std::string& value);
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql

@@ -1,15 +1,15 @@
 #pragma once
 // CQL column types as RESULT metadata describes them ([option] in the v4
 // specification) and the text rendering of a value of each, as documented on
-// common::cql::ResultSet.
+// cql::ResultSet.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/cql_wire.h"
+#include "datastores/cassandra/common_cql_wire.h"
 
-namespace automat::common::cql {
+namespace automat::datastores::cassandra::cql {
 
 enum class TypeId : uint16_t {
   kCustom = 0x0000,
@@ -67,4 +67,4 @@ ColumnType read_column_type(ByteReader& reader);
 // common::Error(kInternal) when a value does not fit its type.
 std::string render_value(const ColumnType& type, std::string_view value);
 
-}  // namespace automat::common::cql
+}  // namespace automat::datastores::cassandra::cql
