@@ -203,13 +203,18 @@ class FreezeSourceStep : public StepBase {
       return StepResult::failed(candidate.id, "instance " + candidate.id + " is not a replica");
     }
     const std::string master = *candidate.slave_of;
+    // The old master is recorded before it is frozen: a failure from here
+    // on (the GTID unread, the step timing out) leaves roll_back_promote the
+    // master to make writable again.
+    ReplicationCheckpoint done = checkpoint(ctx);
+    if (done.old_master() != master) {
+      done.set_old_master(master);
+      save_checkpoint(ctx, done);
+    }
     return guarded(ctx, master, "freezing the master", [&] {
       MysqlGuestClient guest = mysql_guest(ctx, master);
       guest.set_read_only(true, kQuick);
-      const std::string gtid = guest.current_gtid(kQuick);
-      ReplicationCheckpoint done = checkpoint(ctx);
-      done.set_old_master(master);
-      done.set_frozen_gtid(gtid);
+      done.set_frozen_gtid(guest.current_gtid(kQuick));
       save_checkpoint(ctx, done);
       return StepResult::next();
     });
