@@ -184,6 +184,11 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     return;
   }
   if (op.type == kRestoreOperation) restore_in_place_failed(services, op);
+  try {
+    reseed_after_failure(services, op);
+  } catch (const std::exception& e) {  // the cluster's state below is set regardless
+    common::log::warn("cassandra.reseed_failed", {{"op", op.id}, {"error", e.what()}});
+  }
   std::set<std::string> added;
   try {
     added = new_nodes_of(op);

@@ -236,6 +236,30 @@ class ShareCredentialsStep : public NamedStep {
   NodeIds newcomers_;
 };
 
+// The seeds planned over the live ring (plan_seeds); `changed` when they
+// are not the seeds the nodes' roles name.
+std::vector<std::string> planned_seeds(const db::Cluster& cluster, bool& changed) {
+  const std::vector<SeedCandidate> candidates = seed_candidates(cluster.nodes);
+  std::vector<std::string> current;
+  for (const auto& c : candidates) {
+    if (c.seed) current.push_back(c.id);
+  }
+  const auto planned = plan_seeds(candidates);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  changed = sorted(planned) != sorted(current);
+  return planned;
+}
+
+// Records `seeds` as the cluster's and answers the cluster as it is then.
+db::Cluster record_seeds(StepContext& ctx, const db::Cluster& cluster,
+                         const std::vector<std::string>& seeds) {
+  ctx.services.clusters->set_roles(cluster.id, roles_with_seeds(cluster.nodes, seeds));
+  return cluster_of(ctx);
+}
+
 // Seeds recomputed over the live ring (plan_seeds), recorded, and pushed to
 // every node when they changed or a seed left (checkpoint "seed_left"), and
 // always after a replace (addresses moved).
@@ -244,23 +268,13 @@ class ReseedStep : public NamedStep {
   ReseedStep() : NamedStep("reseed", "updating the seed list on every node") {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const std::vector<SeedCandidate> candidates = seed_candidates(cluster.nodes);
-    std::vector<std::string> current;
-    for (const auto& c : candidates) {
-      if (c.seed) current.push_back(c.id);
-    }
-    const auto planned = plan_seeds(candidates);
-    auto sorted = [](std::vector<std::string> v) {
-      std::sort(v.begin(), v.end());
-      return v;
-    };
-    const bool changed = sorted(planned) != sorted(current);
+    bool changed = false;
+    const auto planned = planned_seeds(cluster, changed);
     const bool seed_left = ring_checkpoint(ctx.operation).seed_left();
     if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
       return StepResult::next();
     }
-    ctx.services.clusters->set_roles(cluster.id, roles_with_seeds(cluster.nodes, planned));
-    const db::Cluster reseeded = cluster_of(ctx);
+    const db::Cluster reseeded = record_seeds(ctx, cluster, planned);
     const auto seeds = seed_addresses(reseeded);
     for (const auto& n : reseeded.nodes) {
       try {
@@ -356,14 +370,6 @@ class DecommissionStep : public NamedStep {
     NodePhase leave =
         marked_phase(node_phase::kDecommissioning, NodeMark::kRemoved, "left the ring");
     leave.idle_when_done = false;  // its record is deleted
-    leave.may_start = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
-      if (marked(c.operation, NodeMark::kLeaving, node.instance_id)) return std::nullopt;
-      // The ring may have changed since the API checked the request (a node
-      // down, a keyspace's replication raised, disks filled): check again,
-      // on the nodes' latest reports, before any data moves. Only before:
-      // once the job runs, the leaving node reports no ring.
-      return still_safe(c, cluster);
-    };
     leave.act = [&](StepContext& c, const db::Node& node) {
       return remove(c, cluster, node, others(cluster, leaving));
     };
@@ -375,7 +381,15 @@ class DecommissionStep : public NamedStep {
                                    const db::Node& node, const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
     if (!marked(ctx.operation, NodeMark::kDecommissioned, node.instance_id)) {
-      mark(ctx, NodeMark::kLeaving, node.instance_id);
+      if (!marked(ctx.operation, NodeMark::kLeaving, node.instance_id)) {
+        // The ring may have changed since the API checked the request (a
+        // node down, a keyspace's replication raised, disks filled, an
+        // earlier node of this shrink gone): check again, on the nodes'
+        // latest reports, right before this node's data moves. Only before:
+        // once the job runs, the leaving node reports no ring.
+        if (auto refused = still_safe(ctx, cluster)) return refused;
+        mark(ctx, NodeMark::kLeaving, node.instance_id);
+      }
       const auto job =
           node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
       if (job) return *job;
@@ -430,6 +444,38 @@ class RemoveOldNodeStep : public NamedStep {
 };
 
 }  // namespace
+
+void reseed_after_failure(Services& services, const db::Operation& op) {
+  bool seed_left = false;
+  try {
+    seed_left = ring_checkpoint(op).seed_left();
+  } catch (const common::Error& e) {
+    common::log::warn("cassandra.checkpoint_unreadable", {{"op", op.id}, {"error", e.what()}});
+  }
+  if (!seed_left || !services.clusters->find_any(op.resource_id)) return;
+  db::Operation copy = op;
+  StepContext ctx{services, copy};
+  const db::Cluster cluster = cluster_of(ctx);
+  bool changed = false;
+  const db::Cluster reseeded = record_seeds(ctx, cluster, planned_seeds(cluster, changed));
+  const auto seeds = seed_addresses(reseeded);
+  int unreached = 0;
+  for (const auto& n : reseeded.nodes) {
+    try {
+      cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
+    } catch (const std::exception& e) {
+      ++unreached;
+      common::log::warn("cassandra.reseed_failed", {{"op", op.id},
+                                                    {"cluster", cluster.id},
+                                                    {"instance", n.instance_id},
+                                                    {"error", e.what()}});
+    }
+  }
+  common::log::info("cassandra.reseeded_after_failure", {{"op", op.id},
+                                                         {"cluster", cluster.id},
+                                                         {"seeds", std::to_string(seeds.size())},
+                                                         {"unreached", std::to_string(unreached)}});
+}
 
 void add_grow_steps(StepList& steps) {
   steps.push_back(allocate_servers_step(op_nodes));
