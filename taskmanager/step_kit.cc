@@ -31,9 +31,9 @@ std::optional<StepResult> follow_guest_job(const std::function<GuestJobState()>&
     return guest_call_failed(how.call, e);
   }
   if (job.kind == GuestJobState::Kind::kRunning) {
-    return StepResult::retry(
-        how.poll, how.running + (job.message.empty() ? "" : " (" + job.message + ")"),
-        job.progress);
+    return StepResult::retry(how.poll,
+                             how.running + (job.message.empty() ? "" : " (" + job.message + ")"),
+                             job.progress);
   }
   ended = std::move(job);
   return std::nullopt;

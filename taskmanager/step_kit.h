@@ -72,9 +72,9 @@ StepResult guest_call_failed(const GuestCall& call, const std::exception& e);
 
 // How a step follows a guest job (taskmanager/guest_job.h).
 struct JobFollow {
-  GuestCall call;                   // the job's start and look: Repeat::kIdempotent (keyed)
-  std::chrono::milliseconds poll;   // how soon a running job is looked at again
-  std::string running;              // said while it runs ("restarting MariaDB")
+  GuestCall call;                  // the job's start and look: Repeat::kIdempotent (keyed)
+  std::chrono::milliseconds poll;  // how soon a running job is looked at again
+  std::string running;             // said while it runs ("restarting MariaDB")
 };
 
 // Drives a guest job through `drive` (drive_guest_job, drive_prepare) and

@@ -12,20 +12,15 @@
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/flavor_resize_steps.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/step_kit.h"
 #include "taskmanager/volume_resize_steps.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 
 const DatastoreLabel kCassandra{"Cassandra"};
-
-template <typename T, typename... Args>
-void add(StepList& steps, Args&&... args) {
-  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
-}
 
 // A one-node ring of its own that secures itself.
 google::protobuf::Any standalone_settings(StepContext& ctx) {

@@ -19,12 +19,10 @@ namespace automat::datastores::cassandra {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr milliseconds kPoll{1000};
-constexpr milliseconds kJobPoll{2000};
 constexpr milliseconds kQuickCall{30000};
 constexpr milliseconds kAuthCall{600000};
 constexpr seconds kStreamingStep{6 * 3600};
@@ -56,48 +54,6 @@ const db::Node& require_node(const db::Cluster& cluster, const std::string& id) 
   return *n;
 }
 
-// Runs nodetool `kind` on `node` as a guest job (taskmanager/guest_job.h):
-// nullopt once it succeeded; a retry while it runs (the worker is not held
-// by a call meanwhile); the node's error when it failed.
-using JobCall = proto::JobReply (CassandraGuestClient::*)(const std::string& key, milliseconds);
-std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
-                                   const db::Node& node, const std::string& kind, JobCall start) {
-  const std::string doing = "nodetool " + kind;
-  GuestJobState job;
-  try {
-    CassandraGuestClient guest = cassandra_guest(ctx, node.instance_id);
-    job = drive_guest_job(ctx, node.instance_id,
-                          guest_job_key(ctx.operation.id, kind, node.instance_id),
-                          [&](const std::string& key) { return (guest.*start)(key, kQuickCall); });
-  } catch (const std::exception& e) {
-    return guest_error(ctx, node, doing, e);
-  }
-  switch (job.kind) {
-    case GuestJobState::Kind::kSucceeded:
-      return std::nullopt;
-    case GuestJobState::Kind::kFailed:
-      return guest_error(ctx, node, doing, common::internal_error(job.message));
-    case GuestJobState::Kind::kRunning:
-      break;
-  }
-  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " + doing +
-                                         " running" +
-                                         (job.message.empty() ? "" : " (" + job.message + ")"));
-}
-
-// The node phase of `mark` (taskmanager/node_phase.h): a node is done once
-// the checkpoint lists it under `mark`, and is listed there when it is.
-NodePhase marked_phase(const char* phase, NodeMark point, std::string done_message) {
-  NodePhase p;
-  p.phase = phase;
-  p.done_message = std::move(done_message);
-  p.done = [point](const StepContext& ctx, const db::Node& n) {
-    return marked(ctx.operation, point, n.instance_id);
-  };
-  p.record = [point](StepContext& ctx, const db::Node& n) { mark(ctx, point, n.instance_id); };
-  return p;
-}
-
 // Prepares `node` bootstrapping into the ring (checkpoint "prepared"), then
 // waits until the node itself reports UN; nullopt once it has joined.
 std::optional<StepResult> bootstrap(StepContext& ctx, const db::Cluster& cluster,
@@ -115,7 +71,7 @@ std::optional<StepResult> bootstrap(StepContext& ctx, const db::Cluster& cluster
     const auto ring = ring_from(cassandra_guest(ctx, node.instance_id).ring_status(kQuickCall));
     if (auto gap = ring_gap(ring, {node})) return StepResult::retry(kPoll, label + ": " + *gap);
   } catch (const std::exception& e) {
-    return guest_error(ctx, node, "reading the ring", e);
+    return guest_error(ctx, node, "reading the ring", e, Repeat::kIdempotent);
   }
   return std::nullopt;
 }
@@ -212,7 +168,7 @@ class ShareCredentialsStep : public NamedStep {
     try {
       cassandra_guest(ctx, via.instance_id).rotate_admin(admin.password(), kQuickCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, via, "rotating the admin login", e);
+      return guest_error(ctx, via, "rotating the admin login", e, Repeat::kOnce);
     }
     for (const auto& n : cluster.nodes) {
       const bool replaced =
@@ -221,13 +177,13 @@ class ShareCredentialsStep : public NamedStep {
       try {
         cassandra_guest(ctx, n.instance_id).store_credentials(admin, kQuickCall);
       } catch (const std::exception& e) {
-        return guest_error(ctx, n, "storing the admin login", e);
+        return guest_error(ctx, n, "storing the admin login", e, Repeat::kIdempotent);
       }
     }
     try {
       cassandra_guest(ctx, via.instance_id).secure_cluster(admin, kAuthCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, via, "re-replicating system_auth", e);
+      return guest_error(ctx, via, "re-replicating system_auth", e, Repeat::kOnce);
     }
     return StepResult::next();
   }
@@ -280,7 +236,7 @@ class ReseedStep : public NamedStep {
       try {
         cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
       } catch (const std::exception& e) {
-        return guest_error(ctx, n, "updating the seeds", e);
+        return guest_error(ctx, n, "updating the seeds", e, Repeat::kIdempotent);
       }
     }
     common::log::info("cassandra.reseeded", {{"op", ctx.operation.id},
@@ -303,7 +259,10 @@ class CleanupStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     NodePhase cleanup = marked_phase(node_phase::kCleanup, NodeMark::kCleaned, "cleaned up");
     cleanup.act = [&](StepContext& c, const db::Node& node) {
-      return node_job(c, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
+      return node_job(c, cluster, node, "cleanup", "nodetool cleanup",
+                      [](CassandraGuestClient& guest, const std::string& key) {
+                        return guest.cleanup(key, kQuickCall);
+                      });
     };
     return run_node_phase(ctx, cluster, targets_(ctx, cluster), cleanup);
   }
@@ -390,8 +349,10 @@ class DecommissionStep : public NamedStep {
         if (auto refused = still_safe(ctx, cluster)) return refused;
         mark(ctx, NodeMark::kLeaving, node.instance_id);
       }
-      const auto job =
-          node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
+      const auto job = node_job(ctx, cluster, node, "decommission", "nodetool decommission",
+                                [](CassandraGuestClient& guest, const std::string& key) {
+                                  return guest.decommission(key, kQuickCall);
+                                });
       if (job) return *job;
       mark(ctx, NodeMark::kDecommissioned, node.instance_id);
     }
@@ -403,7 +364,7 @@ class DecommissionStep : public NamedStep {
         if (m.address == address) return StepResult::retry(kPoll, label + " is leaving the ring");
       }
     } catch (const std::exception& e) {
-      return guest_error(ctx, staying.front(), "reading the ring", e);
+      return guest_error(ctx, staying.front(), "reading the ring", e, Repeat::kIdempotent);
     }
     StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
     DestroyServerStep destroy;

@@ -117,6 +117,43 @@ TEST_F(ReplicaSeedWorkflowTest, AFailedFollowStillLetsGoOfTheCopy) {
   EXPECT_EQ(calls(master, "release_backup")[0].value("holder", ""), replica);
 }
 
+// The guest may have taken a Follow that timed out (it installs the copy):
+// it is not sent again; the operator retries the operation.
+TEST_F(ReplicaSeedWorkflowTest, AFollowThatTimedOutIsNotSentAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(replica).actions["follow"] = [](FakeGuest&, const json&) -> json {
+      throw common::timed_out("copying back takes longer");
+    };
+  }
+  ASSERT_EQ(run(), Outcome::kFailed);
+  EXPECT_EQ(calls(replica, "follow").size(), 1u) << "a Follow is never sent twice";
+  const db::Operation op = world.op(create.id);
+  ASSERT_EQ(op.errors.size(), 1u);
+  EXPECT_EQ(op.errors[0].host, "10.0.0.1");
+  EXPECT_NE(op.errors[0].message.find("timed out"), std::string::npos) << op.errors[0].message;
+  EXPECT_NE(op.errors[0].message.find("Follow"), std::string::npos) << op.errors[0].message;
+  EXPECT_NE(op.errors[0].message.find("retry the operation"), std::string::npos)
+      << op.errors[0].message;
+  EXPECT_EQ(calls(master, "release_backup").size(), 1u);
+}
+
+// A read that timed out is asked again.
+TEST_F(ReplicaSeedWorkflowTest, AStatusReadThatTimedOutIsAskedAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(replica).actions["replication_status"] = [](FakeGuest& g,
+                                                                   const json&) -> json {
+      int looks = 0;
+      for (const auto& act : g.acts) looks += act.first == "replication_status";
+      if (looks == 1) throw common::timed_out("busy");
+      return json{{"replicating", true}, {"io_running", true}, {"sql_running", true}};
+    };
+  }
+  ASSERT_EQ(run(), Outcome::kCompleted) << world.op(create.id).message;
+  EXPECT_EQ(calls(replica, "replication_status").size(), 2u);
+}
+
 TEST_F(ReplicaSeedWorkflowTest, AMasterThatCannotReleaseDoesNotFailTheSeed) {
   {
     std::lock_guard<std::mutex> l(world.guests.mu);

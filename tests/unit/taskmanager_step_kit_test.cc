@@ -2,13 +2,12 @@
 // (taskmanager/step_kit.h, guest_call_failed), and the answer while a guest
 // job runs (follow_guest_job): an unreachable guest is waited for, a call
 // that timed out is sent again only when sending it twice does no harm.
-#include "taskmanager/step_kit.h"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "common/error.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -68,9 +67,7 @@ TEST(GuestCallFailed, AnyOtherErrorFailsWithTheHostAndTheGuestsMessage) {
   EXPECT_EQ(plain.message, "following the master failed on 10.0.0.7: boom");
 }
 
-JobFollow follow() {
-  return {call(Repeat::kIdempotent), 2s, "restarting MariaDB"};
-}
+JobFollow follow() { return {call(Repeat::kIdempotent), 2s, "restarting MariaDB"}; }
 
 TEST(FollowGuestJob, ARunningJobIsLookedAtAgainWithItsProgress) {
   GuestJobState ended;
@@ -89,7 +86,9 @@ TEST(FollowGuestJob, ARunningJobIsLookedAtAgainWithItsProgress) {
 TEST(FollowGuestJob, AnEndedJobIsTheCallersToWord) {
   GuestJobState ended;
   EXPECT_FALSE(follow_guest_job(
-      [] { return GuestJobState{GuestJobState::Kind::kFailed, "no space left", 0.5, 0}; },
+      [] {
+        return GuestJobState{GuestJobState::Kind::kFailed, "no space left", 0.5, 0};
+      },
       follow(), ended));
   EXPECT_EQ(ended.kind, GuestJobState::Kind::kFailed);
   EXPECT_EQ(ended.message, "no space left");
@@ -98,8 +97,7 @@ TEST(FollowGuestJob, AnEndedJobIsTheCallersToWord) {
 TEST(FollowGuestJob, ACallThatThrewIsAnsweredAsAGuestCall) {
   GuestJobState ended;
   const auto waiting = follow_guest_job(
-      []() -> GuestJobState { throw common::timed_out("did not answer GetJob"); }, follow(),
-      ended);
+      []() -> GuestJobState { throw common::timed_out("did not answer GetJob"); }, follow(), ended);
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->kind, Kind::kRetry) << "a keyed job's look is sent again";
   const auto refused = follow_guest_job(
