@@ -54,9 +54,10 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 
 // What a 5xx says: nothing but what happened in general and the request id.
 Response server_fault(common::ErrorCode code, const std::string& request_id) {
-  const std::string what = code == common::ErrorCode::kUnavailable
-                               ? "the service is temporarily unavailable"
-                               : "internal error";
+  const std::string what =
+      code == common::ErrorCode::kUnavailable ? "the service is temporarily unavailable"
+      : code == common::ErrorCode::kTimedOut  ? "the service did not answer in time"
+                                              : "internal error";
   return error_response(code, what + " (request " + request_id + ")");
 }
 
@@ -138,8 +139,9 @@ Response Router::handle(const Request& request) const noexcept {
     try {
       return dispatch(request);
     } catch (const common::Error& e) {
-      const bool hidden =
-          e.code() == common::ErrorCode::kInternal || e.code() == common::ErrorCode::kUnavailable;
+      const bool hidden = e.code() == common::ErrorCode::kInternal ||
+                          e.code() == common::ErrorCode::kUnavailable ||
+                          e.code() == common::ErrorCode::kTimedOut;
       if (!hidden) return error_response(e.code(), e.what());
       common::log::error("api.request_failed",
                          {{"status", std::to_string(e.http_status())}, {"error", e.what()}});

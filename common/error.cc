@@ -24,6 +24,8 @@ const char* fault_name(ErrorCode code) {
       return "notImplemented";
     case ErrorCode::kUnavailable:
       return "serviceUnavailable";
+    case ErrorCode::kTimedOut:
+      return "gatewayTimeout";
   }
   return "instanceFault";
 }

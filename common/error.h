@@ -18,6 +18,9 @@ enum class ErrorCode {
   kInternal = 500,
   kNotImplemented = 501,
   kUnavailable = 503,
+  // A call that was sent but not answered within its deadline: unlike
+  // kUnavailable, its effect may have happened (or may still happen).
+  kTimedOut = 504,
 };
 
 class Error : public std::runtime_error {
@@ -39,5 +42,6 @@ inline Error conflict(const std::string& m) { return Error(ErrorCode::kConflict,
 inline Error unprocessable(const std::string& m) { return Error(ErrorCode::kUnprocessable, m); }
 inline Error internal_error(const std::string& m) { return Error(ErrorCode::kInternal, m); }
 inline Error unavailable(const std::string& m) { return Error(ErrorCode::kUnavailable, m); }
+inline Error timed_out(const std::string& m) { return Error(ErrorCode::kTimedOut, m); }
 
 }  // namespace automat::common

@@ -34,6 +34,9 @@ grpc::Status to_grpc_status(const common::Error& e) {
     case ErrorCode::kUnavailable:
       code = grpc::StatusCode::UNAVAILABLE;
       break;
+    case ErrorCode::kTimedOut:
+      code = grpc::StatusCode::DEADLINE_EXCEEDED;
+      break;
     case ErrorCode::kInternal:
       break;
   }

@@ -10,7 +10,8 @@
 // kNotFound (no such database or user), kConflict (the guest cannot take it
 // now: busy, not prepared, a read-only replica), kNotImplemented (this
 // guest's datastore has no database administration), kUnavailable (the
-// guest or its datastore does not answer in time), kInternal (the
+// guest cannot be reached, or its datastore does not answer), kTimedOut (the
+// guest did not answer within the deadline), kInternal (the
 // datastore's message, passwords redacted). Requests may hold passwords:
 // never logged.
 #include <chrono>

@@ -17,8 +17,9 @@ common::Error error_from_status(const grpc::Status& status, const CallTarget& to
     case grpc::StatusCode::UNAVAILABLE:
       return common::unavailable(where + " is unreachable (" + method + "): " + message);
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return common::unavailable(where + " did not answer " + method + " within " +
-                                 std::to_string(deadline.count()) + " ms");
+      // Not kUnavailable: the guest may have taken the call and act on it.
+      return common::timed_out(where + " did not answer " + method + " within " +
+                               std::to_string(deadline.count()) + " ms");
     case grpc::StatusCode::INVALID_ARGUMENT:
       return common::bad_request(message);
     case grpc::StatusCode::NOT_FOUND:

@@ -18,8 +18,10 @@ inline constexpr const char* kTokenMetadata = "x-automat-token";
 // "address:port", with an IPv6 address bracketed.
 std::string target_of(const GuestEndpoint& endpoint);
 
-// The common::Error for a failed call: UNAVAILABLE and DEADLINE_EXCEEDED ->
-// kUnavailable (naming the guest and the method), INVALID_ARGUMENT ->
+// The common::Error for a failed call: UNAVAILABLE -> kUnavailable (the
+// guest did not take the call), DEADLINE_EXCEEDED -> kTimedOut (it may have
+// taken it: the call may have had its effect), both naming the guest and
+// the method; INVALID_ARGUMENT ->
 // kBadRequest, NOT_FOUND -> kNotFound, FAILED_PRECONDITION -> kConflict,
 // UNIMPLEMENTED -> kNotImplemented, anything else -> kInternal; each with
 // the guest's message.

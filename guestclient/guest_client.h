@@ -30,8 +30,9 @@ class GuestClient {
  public:
   virtual ~GuestClient() = default;
   // Each call throws common::Error(kUnavailable) when the guest cannot be
-  // reached within the deadline, and common::Error(kInternal) carrying the
-  // guest's message when the guest answered with an error.
+  // reached, common::Error(kTimedOut) when it did not answer within the
+  // deadline (the call may have taken effect), and common::Error(kInternal)
+  // carrying the guest's message when the guest answered with an error.
   virtual proto::PingReply ping(std::chrono::milliseconds deadline) = 0;
   // Starts preparing the datastore as a job under `key` (or answers the job
   // already under it); follow it with get_job.

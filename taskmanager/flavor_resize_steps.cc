@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "taskmanager/guest_job.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -39,25 +40,23 @@ StepResult RestartWithFlavorStep::run_on(StepContext& ctx, const std::string& in
   const auto inst = ctx.services.instances->find_any(instance_id);
   if (!inst)
     return StepResult::failed(instance_id, "instance " + instance_id + " no longer exists");
+  // The job call is keyed: asked again once the guest answers.
   GuestJobState job;
-  try {
-    auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
-    job = drive_guest_job(ctx, instance_id, guest_job_key(ctx.operation.id, "resize", instance_id),
-                          [&](const std::string& key) {
-                            return guest->start_resize(key, input.ram_mb(), kCallDeadline);
-                          });
-  } catch (const common::Error& e) {
-    if (e.code() != common::ErrorCode::kUnavailable) {
-      return StepResult::failed(host_of(*inst), label_.name + " could not be resized: " + e.what());
-    }
-    // The job call is idempotent: ask again once the guest answers.
-    return StepResult::retry(kJobPoll, "waiting for the guest agent of instance " + instance_id);
-  }
-  if (job.kind == GuestJobState::Kind::kRunning) {
-    return StepResult::retry(
-        kJobPoll, "restarting " + label_.name + (job.message.empty() ? "" : ": " + job.message),
-        job.progress);
-  }
+  const JobFollow follow{{host_of(*inst), "resizing " + label_.name, Repeat::kIdempotent, kJobPoll,
+                          "waiting for the guest agent of instance " + instance_id},
+                         kJobPoll,
+                         "restarting " + label_.name};
+  const auto pending = follow_guest_job(
+      [&] {
+        auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
+        return drive_guest_job(ctx, instance_id,
+                               guest_job_key(ctx.operation.id, "resize", instance_id),
+                               [&](const std::string& key) {
+                                 return guest->start_resize(key, input.ram_mb(), kCallDeadline);
+                               });
+      },
+      follow, job);
+  if (pending) return *pending;
   if (job.kind == GuestJobState::Kind::kFailed) {
     common::log::warn(
         "instance.resize_flavor_failed",

@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "taskmanager/guest_job.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -91,12 +92,10 @@ StepResult WaitForGuestStep::run_on(StepContext& ctx, const std::string& instanc
     }
     return StepResult::next();
   } catch (const common::Error& e) {
-    if (e.code() != common::ErrorCode::kUnavailable) {
-      return StepResult::failed(server.address,
-                                std::string("the guest agent refused: ") + e.what());
-    }
-    return StepResult::retry(kPollInterval,
-                             "waiting for the guest agent at " + endpoint(server) + " to answer");
+    return guest_call_failed(
+        {server.address, "pinging the guest agent", Repeat::kIdempotent, kPollInterval,
+         "waiting for the guest agent at " + endpoint(server) + " to answer"},
+        e);
   }
 }
 
@@ -116,22 +115,17 @@ StepResult PrepareDatastoreStep::run(StepContext& ctx) {
     google::protobuf::Any settings = settings_(ctx);
     if (!settings.type_url().empty()) *req.mutable_settings() = std::move(settings);
   }
+  // Prepare is a keyed job: asked again once the guest answers. While it
+  // runs the guest prepares on its own; the worker is free until the next look.
   GuestJobState job;
-  try {
-    job = drive_prepare(ctx, inst.id, req);
-  } catch (const common::Error& e) {
-    if (e.code() != common::ErrorCode::kUnavailable) {
-      return StepResult::failed(server.address,
-                                label_.name + " could not be prepared: " + e.what());
-    }
-    // Prepare is idempotent: ask again once the guest answers.
-    return StepResult::retry(seconds(2), "waiting for the guest agent at " + endpoint(server) +
-                                             " to prepare " + label_.name);
-  }
-  if (job.kind == GuestJobState::Kind::kRunning) {
-    // The guest prepares on its own; the worker is free until the next look.
-    return StepResult::retry(
-        kPreparePoll, "preparing " + label_.name + (job.message.empty() ? "" : ": " + job.message));
+  const JobFollow follow{
+      {server.address, "preparing " + label_.name, Repeat::kIdempotent, seconds(2),
+       "waiting for the guest agent at " + endpoint(server) + " to prepare " + label_.name},
+      kPreparePoll,
+      "preparing " + label_.name};
+  if (auto pending =
+          follow_guest_job([&] { return drive_prepare(ctx, inst.id, req); }, follow, job)) {
+    return *pending;
   }
   if (job.kind == GuestJobState::Kind::kFailed) {
     return StepResult::failed(server.address, label_.name + " failed to start" +

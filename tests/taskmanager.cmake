@@ -4,7 +4,7 @@
 foreach(name runner mysql_workflow mysql_backup mysql_promote mysql_replica_seed consumer lease_keeper
     orphan_reaper settings
     backup_scheduler guest_job
-    worker_pool dispatcher node_phase volume_resize flavor_resize)
+    worker_pool dispatcher node_phase volume_resize flavor_resize step_kit)
   add_executable(taskmanager_${name}_test unit/taskmanager_${name}_test.cc)
   target_compile_options(taskmanager_${name}_test PRIVATE ${AUTOMAT_WARNINGS})
   target_link_libraries(taskmanager_${name}_test PRIVATE

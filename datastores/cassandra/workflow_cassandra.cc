@@ -12,20 +12,15 @@
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "taskmanager/flavor_resize_steps.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/step_kit.h"
 #include "taskmanager/volume_resize_steps.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 
 const DatastoreLabel kCassandra{"Cassandra"};
-
-template <typename T, typename... Args>
-void add(StepList& steps, Args&&... args) {
-  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
-}
 
 // A one-node ring of its own that secures itself.
 google::protobuf::Any standalone_settings(StepContext& ctx) {
@@ -184,6 +179,11 @@ void CassandraWorkflowFactory::on_failure(Services& services, const db::Operatio
     return;
   }
   if (op.type == kRestoreOperation) restore_in_place_failed(services, op);
+  try {
+    reseed_after_failure(services, op);
+  } catch (const std::exception& e) {  // the cluster's state below is set regardless
+    common::log::warn("cassandra.reseed_failed", {{"op", op.id}, {"error", e.what()}});
+  }
   std::set<std::string> added;
   try {
     added = new_nodes_of(op);

@@ -27,7 +27,6 @@ namespace automat::datastores::cassandra {
 namespace {
 
 using namespace std::chrono_literals;
-using taskmanager::GuestJobState;
 using taskmanager::NodePhase;
 using taskmanager::Services;
 using taskmanager::StepContext;
@@ -137,9 +136,10 @@ void release_cluster(Services& services, const std::string& cluster_id) {
 
 // `call` on the guest of every node of the backup not marked `done_mark`
 // yet, all at once (threads); each node that answered is marked. The first
-// failing node's error, named after `what`, once every call returned.
+// failing node's error, named after `what`, once every call returned;
+// `repeat` says whether `call` may be sent again after it timed out.
 StepResult on_every_node_at_once(StepContext& ctx, const std::vector<db::Node>& nodes,
-                                 NodeMark done_mark, const char* what,
+                                 NodeMark done_mark, const char* what, Repeat repeat,
                                  const std::function<void(CassandraGuestClient&)>& call) {
   struct Call {
     db::Node node;
@@ -153,7 +153,7 @@ StepResult on_every_node_at_once(StepContext& ctx, const std::vector<db::Node>& 
       calls.push_back({node, std::async(std::launch::async, [guest, &call] { call(*guest); })});
     } catch (const std::exception& e) {
       for (auto& c : calls) c.done.wait();
-      return guest_error(ctx, node, what, e);
+      return guest_error(ctx, node, what, e, repeat);
     }
   }
   std::optional<StepResult> first_error;
@@ -162,7 +162,7 @@ StepResult on_every_node_at_once(StepContext& ctx, const std::vector<db::Node>& 
       c.done.get();
       mark(ctx, done_mark, c.node.instance_id);
     } catch (const std::exception& e) {
-      if (!first_error) first_error = guest_error(ctx, c.node, what, e);
+      if (!first_error) first_error = guest_error(ctx, c.node, what, e, repeat);
     }
   }
   if (first_error) return *first_error;
@@ -189,6 +189,7 @@ class SnapshotNodesStep : public NamedStep {
     for (const auto& k : input.keyspaces()) req.add_keyspaces(k);
     return on_every_node_at_once(
         ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotted, "nodetool snapshot",
+        Repeat::kOnce,  // a snapshot sent twice flushes and links twice
         [&req](CassandraGuestClient& guest) { guest.snapshot(req, kSnapshotCall); });
   }
 };
@@ -208,7 +209,8 @@ class StoreSnapshotsStep : public NamedStep {
       throw common::internal_error("this taskmanager has no [backup_storage]");
     }
     std::map<std::string, double> progress;
-    NodePhase phase = all_at_once(kStorePhase, NodeMark::kStored, "stored", nodes.size());
+    NodePhase phase = marked_phase(kStorePhase, NodeMark::kStored, "stored",
+                                   NodePhase::concurrently(static_cast<int>(nodes.size())));
     phase.act = [&](StepContext& c, const db::Node& node) {
       pc::UploadSnapshotJob job;
       *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
@@ -225,7 +227,7 @@ class StoreSnapshotsStep : public NamedStep {
             job.set_key(key);
             return guest.start_upload_snapshot(job, kQuickCall);
           },
-          progress);
+          &progress);
     };
     return run_with_progress(ctx, cluster, nodes, phase, NodeMark::kStored, progress);
   }
@@ -246,7 +248,7 @@ class ClearSnapshotsStep : public NamedStep {
     const std::string tag = tag_of(backup);
     return on_every_node_at_once(
         ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotCleared,
-        "nodetool clearsnapshot",
+        "nodetool clearsnapshot", Repeat::kIdempotent,
         [&tag](CassandraGuestClient& guest) { guest.clear_snapshot(tag, kClearCall); });
   }
 };
@@ -359,51 +361,6 @@ std::string read_text(storage::BackupStorage& storage, const std::string& key) {
   std::ostringstream text;
   storage.get(key, text);
   return text.str();
-}
-
-// A phase run on every node at once, each node recorded under `done_mark`.
-NodePhase all_at_once(const char* phase_name, NodeMark done_mark, std::string done_message,
-                      size_t nodes) {
-  NodePhase phase;
-  phase.phase = phase_name;
-  phase.done_message = std::move(done_message);
-  phase.turn = NodePhase::concurrently(static_cast<int>(std::max<size_t>(1, nodes)));
-  phase.done = [done_mark](const StepContext& c, const db::Node& n) {
-    return marked(c.operation, done_mark, n.instance_id);
-  };
-  phase.record = [done_mark](StepContext& c, const db::Node& n) {
-    mark(c, done_mark, n.instance_id);
-  };
-  return phase;
-}
-
-// The node's guest job `kind` of this operation, started by `start` when
-// the guest has none: nullopt once it succeeded; a retry naming the node
-// while it runs (its progress into progress[node]); the node's error.
-std::optional<StepResult> node_job(StepContext& c, const db::Cluster& cluster, const db::Node& node,
-                                   const std::string& kind, const std::string& doing,
-                                   const StartJob& start, std::map<std::string, double>& progress) {
-  GuestJobState state;
-  try {
-    CassandraGuestClient guest = cassandra_guest(c, node.instance_id);
-    state = taskmanager::drive_guest_job(
-        c, node.instance_id, taskmanager::guest_job_key(c.operation.id, kind, node.instance_id),
-        [&](const std::string& key) { return start(guest, key); });
-  } catch (const std::exception& e) {
-    return guest_error(c, node, doing, e);
-  }
-  switch (state.kind) {
-    case GuestJobState::Kind::kSucceeded:
-      progress[node.instance_id] = 1;
-      return std::nullopt;
-    case GuestJobState::Kind::kFailed:
-      return guest_error(c, node, doing, common::internal_error(state.message));
-    case GuestJobState::Kind::kRunning:
-      break;
-  }
-  progress[node.instance_id] = state.progress;
-  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " +
-                                         (state.message.empty() ? doing : state.message));
 }
 
 // run_node_phase of `phase` with the step's progress: the mean of the

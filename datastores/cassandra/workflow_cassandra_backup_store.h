@@ -1,8 +1,8 @@
 #pragma once
 // What the Cassandra backup and restore workflows share
 // (workflow_cassandra_backup.cc, workflow_cassandra_restore.cc): the backup
-// storage, reading a stored manifest, and a phase run on every node at once
-// where each node's guest does a job. Internal to those two files.
+// storage, reading a stored manifest, and the progress of a phase run on
+// every node at once. Internal to those two files.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -27,9 +27,6 @@ namespace automat::datastores::cassandra {
 // starts or looks up a job: at once.
 inline constexpr std::chrono::milliseconds kClearCall{120000};
 inline constexpr std::chrono::milliseconds kQuickCall{30000};
-// How often a running guest job is looked at: its end is seen within a
-// second, for a few bytes of gRPC each time.
-inline constexpr std::chrono::seconds kJobPoll{1};
 inline const std::string kManifest = "manifest.json";
 // A node's phase while it loads a backup's files.
 inline constexpr const char* kRestorePhase = "restoring";
@@ -47,20 +44,6 @@ M read_json(storage::BackupStorage& storage, const std::string& key) {
   if (doc.is_discarded()) throw common::internal_error(key + " is not JSON");
   return common::proto_json::decode<M>(doc, key);
 }
-
-// A phase run on every node at once, each node recorded under `done_mark`.
-taskmanager::NodePhase all_at_once(const char* phase_name, NodeMark done_mark,
-                                   std::string done_message, size_t nodes);
-
-// The node's guest job `kind` of this operation, started by `start` when
-// the guest has none: nullopt once it succeeded; a retry naming the node
-// while it runs (its progress into progress[node]); the node's error.
-using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
-std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& c,
-                                                const db::Cluster& cluster, const db::Node& node,
-                                                const std::string& kind, const std::string& doing,
-                                                const StartJob& start,
-                                                std::map<std::string, double>& progress);
 
 // run_node_phase of `phase` with the step's progress: the mean of the
 // nodes' (a node past `done_mark` counts whole).

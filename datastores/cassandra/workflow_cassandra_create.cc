@@ -19,7 +19,6 @@ namespace automat::datastores::cassandra {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -144,7 +143,7 @@ class SecureRingStep : public NamedStep {
         cassandra_guest(ctx, first->instance_id).rotate_admin(admin.password(), kQuickCall);
       }
     } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "securing the ring", e);
+      return guest_error(ctx, *first, "securing the ring", e, Repeat::kOnce);
     }
     for (const auto& id : ids) {
       const db::Node* n = node_in(cluster, id);
@@ -152,7 +151,7 @@ class SecureRingStep : public NamedStep {
       try {
         cassandra_guest(ctx, id).store_credentials(admin, kQuickCall);
       } catch (const std::exception& e) {
-        return guest_error(ctx, *n, "storing the admin login", e);
+        return guest_error(ctx, *n, "storing the admin login", e, Repeat::kIdempotent);
       }
     }
     common::log::info("cassandra.ring_secured",

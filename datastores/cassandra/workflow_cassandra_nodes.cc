@@ -8,11 +8,13 @@
 #include "common/proto_json.h"
 #include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_node_role.h"
+#include "taskmanager/guest_job.h"
 #include "taskmanager/operation_data.h"
 
 namespace automat::datastores::cassandra {
 
-using nlohmann::json;
+using taskmanager::GuestJobState;
+using taskmanager::NodePhase;
 using taskmanager::StepContext;
 using taskmanager::StepResult;
 
@@ -187,18 +189,72 @@ void note_failed_node(StepContext& ctx, const std::string& id) {
 }
 
 StepResult guest_error(StepContext& ctx, const db::Node& node, const std::string& doing,
-                       const std::exception& e) {
-  const auto* err = dynamic_cast<const common::Error*>(&e);
+                       const std::exception& e, Repeat repeat) {
   const std::string host = node.instance.address.value_or(node.instance_id);
-  if (err && err->code() == common::ErrorCode::kUnavailable) {
-    return StepResult::retry(std::chrono::seconds(1), doing + ": " + e.what());
-  }
+  StepResult r =
+      taskmanager::guest_call_failed({host, doing, repeat, std::chrono::seconds(1), ""}, e);
+  if (r.kind != StepResult::Kind::kFailed) return r;
   common::log::warn("cassandra.node_failed", {{"op", ctx.operation.id},
                                               {"cluster", ctx.operation.resource_id},
                                               {"instance", node.instance_id},
                                               {"error", e.what()}});
   note_failed_node(ctx, node.instance_id);
-  return StepResult::failed(host, doing + " failed on " + host + ": " + e.what());
+  return r;
+}
+
+NodePhase marked_phase(const char* phase, NodeMark point, std::string done_message,
+                       NodePhase::Turn turn) {
+  NodePhase p;
+  p.phase = phase;
+  p.done_message = std::move(done_message);
+  p.turn = std::move(turn);
+  p.done = [point](const StepContext& c, const db::Node& n) {
+    return marked(c.operation, point, n.instance_id);
+  };
+  p.record = [point](StepContext& c, const db::Node& n) { mark(c, point, n.instance_id); };
+  return p;
+}
+
+std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
+                                   const db::Node& node, const std::string& kind,
+                                   const std::string& doing, const StartJob& start,
+                                   std::map<std::string, double>* progress) {
+  constexpr std::chrono::seconds kJobPoll{1};
+  constexpr std::chrono::seconds kRetry{1};
+  const std::string host = node.instance.address.value_or(node.instance_id);
+  // A keyed job: its start and look may be sent again.
+  const taskmanager::JobFollow follow{
+      {host, doing, Repeat::kIdempotent, kRetry, ""},
+      kJobPoll,
+      node_label(cluster, node.instance_id) + ": " + doing + " running"};
+  GuestJobState job;
+  std::optional<StepResult> pending = taskmanager::follow_guest_job(
+      [&] {
+        CassandraGuestClient guest = cassandra_guest(ctx, node.instance_id);
+        return taskmanager::drive_guest_job(
+            ctx, node.instance_id,
+            taskmanager::guest_job_key(ctx.operation.id, kind, node.instance_id),
+            [&](const std::string& key) { return start(guest, key); });
+      },
+      follow, job);
+  if (pending) {
+    if (progress && pending->kind == StepResult::Kind::kRetry) {
+      (*progress)[node.instance_id] = pending->step_progress;
+    }
+    if (pending->kind == StepResult::Kind::kFailed) {
+      common::log::warn("cassandra.node_failed", {{"op", ctx.operation.id},
+                                                  {"cluster", ctx.operation.resource_id},
+                                                  {"instance", node.instance_id},
+                                                  {"error", pending->message}});
+      note_failed_node(ctx, node.instance_id);
+    }
+    return pending;
+  }
+  if (job.kind == GuestJobState::Kind::kFailed) {
+    return guest_error(ctx, node, doing, common::internal_error(job.message), Repeat::kOnce);
+  }
+  if (progress) (*progress)[node.instance_id] = 1;
+  return std::nullopt;
 }
 
 }  // namespace automat::datastores::cassandra

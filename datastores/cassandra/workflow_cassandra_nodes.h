@@ -4,7 +4,8 @@
 // is prepared with, and the reuse of taskmanager/instance_steps.h on one
 // node of a cluster operation.
 #include <chrono>
-#include <nlohmann/json.hpp>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,9 +13,11 @@
 #include "automat/operations.pb.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/cassandra_operations.pb.h"
+#include "datastores/cassandra/workflow_cassandra_guest.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/node_phase.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 #include "taskmanager/workflow.h"
 
 namespace automat::datastores::cassandra {
@@ -95,25 +98,35 @@ proto::cassandra::PrepareSettings node_config(const db::Cluster& cluster, const 
 taskmanager::StepResult run_for_node(taskmanager::InstanceStep& step, taskmanager::StepContext& ctx,
                                      const std::string& id);
 
-// A step with a fixed name, description and timeout.
-class NamedStep : public taskmanager::Step {
- public:
-  NamedStep(std::string name, std::string description,
-            std::chrono::seconds timeout = std::chrono::seconds(300))
-      : name_(std::move(name)), description_(std::move(description)), timeout_(timeout) {}
-  std::string name() const override { return name_; }
-  std::string description() const override { return description_; }
-  std::chrono::seconds timeout() const override { return timeout_; }
+using taskmanager::NamedStep;  // taskmanager/step_kit.h
+using taskmanager::Repeat;
 
- private:
-  std::string name_, description_;
-  std::chrono::seconds timeout_;
-};
-
-// The step result of a guest error: unreachable -> retry, else failed with
-// the node's address (and the failing node recorded for on_failure).
+// The step result of an error of a guest call on `node`
+// (taskmanager::guest_call_failed, naming the node's address; `repeat`
+// says whether the call may be sent again after it timed out); a failure
+// also records the failing node for on_failure.
 taskmanager::StepResult guest_error(taskmanager::StepContext& ctx, const db::Node& node,
-                                    const std::string& doing, const std::exception& e);
+                                    const std::string& doing, const std::exception& e,
+                                    Repeat repeat);
+
+// The node phase of `point` (taskmanager/node_phase.h): a node is done once
+// the checkpoint lists it under `point`, and is listed there when it is;
+// `turn` picks the nodes that act together (one at a time by default).
+taskmanager::NodePhase marked_phase(
+    const char* phase, NodeMark point, std::string done_message,
+    taskmanager::NodePhase::Turn turn = taskmanager::NodePhase::in_turn());
+
+// The node's guest job `kind` of this operation (taskmanager/guest_job.h,
+// under guest_job_key(operation, kind, node)), started by `start` when the
+// guest has none: nullopt once it succeeded; a retry naming the node while
+// it runs ("node 2/3: nodetool cleanup running (...)"), its progress into
+// (*progress)[node] when given; the node's error when it failed.
+using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
+std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& ctx,
+                                                const db::Cluster& cluster, const db::Node& node,
+                                                const std::string& kind, const std::string& doing,
+                                                const StartJob& start,
+                                                std::map<std::string, double>* progress = nullptr);
 // Records `id` as the node an operation failed on (the checkpoint's
 // failed_node, kept in memory for on_failure; not saved).
 void note_failed_node(taskmanager::StepContext& ctx, const std::string& id);

@@ -47,7 +47,7 @@ StepResult NodePrepare::result(StepContext& ctx, const std::string& doing) const
     try {
       std::rethrow_exception(error_);
     } catch (const std::exception& e) {
-      return guest_error(ctx, node_, doing, e);
+      return guest_error(ctx, node_, doing, e, Repeat::kIdempotent);  // a keyed job
     }
   }
   const std::string host = node_.instance.address.value_or(node_.instance_id);

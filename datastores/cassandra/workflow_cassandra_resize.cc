@@ -19,12 +19,10 @@ namespace automat::datastores::cassandra {
 namespace {
 
 using namespace automat::taskmanager;
-using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr milliseconds kPoll{1000};
-constexpr milliseconds kJobPoll{2000};
 constexpr milliseconds kQuickCall{30000};
 constexpr milliseconds kAuthCall{600000};
 constexpr seconds kStreamingStep{6 * 3600};
@@ -56,48 +54,6 @@ const db::Node& require_node(const db::Cluster& cluster, const std::string& id) 
   return *n;
 }
 
-// Runs nodetool `kind` on `node` as a guest job (taskmanager/guest_job.h):
-// nullopt once it succeeded; a retry while it runs (the worker is not held
-// by a call meanwhile); the node's error when it failed.
-using JobCall = proto::JobReply (CassandraGuestClient::*)(const std::string& key, milliseconds);
-std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
-                                   const db::Node& node, const std::string& kind, JobCall start) {
-  const std::string doing = "nodetool " + kind;
-  GuestJobState job;
-  try {
-    CassandraGuestClient guest = cassandra_guest(ctx, node.instance_id);
-    job = drive_guest_job(ctx, node.instance_id,
-                          guest_job_key(ctx.operation.id, kind, node.instance_id),
-                          [&](const std::string& key) { return (guest.*start)(key, kQuickCall); });
-  } catch (const std::exception& e) {
-    return guest_error(ctx, node, doing, e);
-  }
-  switch (job.kind) {
-    case GuestJobState::Kind::kSucceeded:
-      return std::nullopt;
-    case GuestJobState::Kind::kFailed:
-      return guest_error(ctx, node, doing, common::internal_error(job.message));
-    case GuestJobState::Kind::kRunning:
-      break;
-  }
-  return StepResult::retry(kJobPoll, node_label(cluster, node.instance_id) + ": " + doing +
-                                         " running" +
-                                         (job.message.empty() ? "" : " (" + job.message + ")"));
-}
-
-// The node phase of `mark` (taskmanager/node_phase.h): a node is done once
-// the checkpoint lists it under `mark`, and is listed there when it is.
-NodePhase marked_phase(const char* phase, NodeMark point, std::string done_message) {
-  NodePhase p;
-  p.phase = phase;
-  p.done_message = std::move(done_message);
-  p.done = [point](const StepContext& ctx, const db::Node& n) {
-    return marked(ctx.operation, point, n.instance_id);
-  };
-  p.record = [point](StepContext& ctx, const db::Node& n) { mark(ctx, point, n.instance_id); };
-  return p;
-}
-
 // Prepares `node` bootstrapping into the ring (checkpoint "prepared"), then
 // waits until the node itself reports UN; nullopt once it has joined.
 std::optional<StepResult> bootstrap(StepContext& ctx, const db::Cluster& cluster,
@@ -115,7 +71,7 @@ std::optional<StepResult> bootstrap(StepContext& ctx, const db::Cluster& cluster
     const auto ring = ring_from(cassandra_guest(ctx, node.instance_id).ring_status(kQuickCall));
     if (auto gap = ring_gap(ring, {node})) return StepResult::retry(kPoll, label + ": " + *gap);
   } catch (const std::exception& e) {
-    return guest_error(ctx, node, "reading the ring", e);
+    return guest_error(ctx, node, "reading the ring", e, Repeat::kIdempotent);
   }
   return std::nullopt;
 }
@@ -212,7 +168,7 @@ class ShareCredentialsStep : public NamedStep {
     try {
       cassandra_guest(ctx, via.instance_id).rotate_admin(admin.password(), kQuickCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, via, "rotating the admin login", e);
+      return guest_error(ctx, via, "rotating the admin login", e, Repeat::kOnce);
     }
     for (const auto& n : cluster.nodes) {
       const bool replaced =
@@ -221,13 +177,13 @@ class ShareCredentialsStep : public NamedStep {
       try {
         cassandra_guest(ctx, n.instance_id).store_credentials(admin, kQuickCall);
       } catch (const std::exception& e) {
-        return guest_error(ctx, n, "storing the admin login", e);
+        return guest_error(ctx, n, "storing the admin login", e, Repeat::kIdempotent);
       }
     }
     try {
       cassandra_guest(ctx, via.instance_id).secure_cluster(admin, kAuthCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, via, "re-replicating system_auth", e);
+      return guest_error(ctx, via, "re-replicating system_auth", e, Repeat::kOnce);
     }
     return StepResult::next();
   }
@@ -235,6 +191,30 @@ class ShareCredentialsStep : public NamedStep {
  private:
   NodeIds newcomers_;
 };
+
+// The seeds planned over the live ring (plan_seeds); `changed` when they
+// are not the seeds the nodes' roles name.
+std::vector<std::string> planned_seeds(const db::Cluster& cluster, bool& changed) {
+  const std::vector<SeedCandidate> candidates = seed_candidates(cluster.nodes);
+  std::vector<std::string> current;
+  for (const auto& c : candidates) {
+    if (c.seed) current.push_back(c.id);
+  }
+  const auto planned = plan_seeds(candidates);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  changed = sorted(planned) != sorted(current);
+  return planned;
+}
+
+// Records `seeds` as the cluster's and answers the cluster as it is then.
+db::Cluster record_seeds(StepContext& ctx, const db::Cluster& cluster,
+                         const std::vector<std::string>& seeds) {
+  ctx.services.clusters->set_roles(cluster.id, roles_with_seeds(cluster.nodes, seeds));
+  return cluster_of(ctx);
+}
 
 // Seeds recomputed over the live ring (plan_seeds), recorded, and pushed to
 // every node when they changed or a seed left (checkpoint "seed_left"), and
@@ -244,29 +224,19 @@ class ReseedStep : public NamedStep {
   ReseedStep() : NamedStep("reseed", "updating the seed list on every node") {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const std::vector<SeedCandidate> candidates = seed_candidates(cluster.nodes);
-    std::vector<std::string> current;
-    for (const auto& c : candidates) {
-      if (c.seed) current.push_back(c.id);
-    }
-    const auto planned = plan_seeds(candidates);
-    auto sorted = [](std::vector<std::string> v) {
-      std::sort(v.begin(), v.end());
-      return v;
-    };
-    const bool changed = sorted(planned) != sorted(current);
+    bool changed = false;
+    const auto planned = planned_seeds(cluster, changed);
     const bool seed_left = ring_checkpoint(ctx.operation).seed_left();
     if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
       return StepResult::next();
     }
-    ctx.services.clusters->set_roles(cluster.id, roles_with_seeds(cluster.nodes, planned));
-    const db::Cluster reseeded = cluster_of(ctx);
+    const db::Cluster reseeded = record_seeds(ctx, cluster, planned);
     const auto seeds = seed_addresses(reseeded);
     for (const auto& n : reseeded.nodes) {
       try {
         cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
       } catch (const std::exception& e) {
-        return guest_error(ctx, n, "updating the seeds", e);
+        return guest_error(ctx, n, "updating the seeds", e, Repeat::kIdempotent);
       }
     }
     common::log::info("cassandra.reseeded", {{"op", ctx.operation.id},
@@ -289,7 +259,10 @@ class CleanupStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     NodePhase cleanup = marked_phase(node_phase::kCleanup, NodeMark::kCleaned, "cleaned up");
     cleanup.act = [&](StepContext& c, const db::Node& node) {
-      return node_job(c, cluster, node, "cleanup", &CassandraGuestClient::cleanup);
+      return node_job(c, cluster, node, "cleanup", "nodetool cleanup",
+                      [](CassandraGuestClient& guest, const std::string& key) {
+                        return guest.cleanup(key, kQuickCall);
+                      });
     };
     return run_node_phase(ctx, cluster, targets_(ctx, cluster), cleanup);
   }
@@ -356,14 +329,6 @@ class DecommissionStep : public NamedStep {
     NodePhase leave =
         marked_phase(node_phase::kDecommissioning, NodeMark::kRemoved, "left the ring");
     leave.idle_when_done = false;  // its record is deleted
-    leave.may_start = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
-      if (marked(c.operation, NodeMark::kLeaving, node.instance_id)) return std::nullopt;
-      // The ring may have changed since the API checked the request (a node
-      // down, a keyspace's replication raised, disks filled): check again,
-      // on the nodes' latest reports, before any data moves. Only before:
-      // once the job runs, the leaving node reports no ring.
-      return still_safe(c, cluster);
-    };
     leave.act = [&](StepContext& c, const db::Node& node) {
       return remove(c, cluster, node, others(cluster, leaving));
     };
@@ -375,9 +340,19 @@ class DecommissionStep : public NamedStep {
                                    const db::Node& node, const std::vector<db::Node>& staying) {
     const std::string label = node_label(cluster, node.instance_id);
     if (!marked(ctx.operation, NodeMark::kDecommissioned, node.instance_id)) {
-      mark(ctx, NodeMark::kLeaving, node.instance_id);
-      const auto job =
-          node_job(ctx, cluster, node, "decommission", &CassandraGuestClient::decommission);
+      if (!marked(ctx.operation, NodeMark::kLeaving, node.instance_id)) {
+        // The ring may have changed since the API checked the request (a
+        // node down, a keyspace's replication raised, disks filled, an
+        // earlier node of this shrink gone): check again, on the nodes'
+        // latest reports, right before this node's data moves. Only before:
+        // once the job runs, the leaving node reports no ring.
+        if (auto refused = still_safe(ctx, cluster)) return refused;
+        mark(ctx, NodeMark::kLeaving, node.instance_id);
+      }
+      const auto job = node_job(ctx, cluster, node, "decommission", "nodetool decommission",
+                                [](CassandraGuestClient& guest, const std::string& key) {
+                                  return guest.decommission(key, kQuickCall);
+                                });
       if (job) return *job;
       mark(ctx, NodeMark::kDecommissioned, node.instance_id);
     }
@@ -389,7 +364,7 @@ class DecommissionStep : public NamedStep {
         if (m.address == address) return StepResult::retry(kPoll, label + " is leaving the ring");
       }
     } catch (const std::exception& e) {
-      return guest_error(ctx, staying.front(), "reading the ring", e);
+      return guest_error(ctx, staying.front(), "reading the ring", e, Repeat::kIdempotent);
     }
     StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
     DestroyServerStep destroy;
@@ -430,6 +405,38 @@ class RemoveOldNodeStep : public NamedStep {
 };
 
 }  // namespace
+
+void reseed_after_failure(Services& services, const db::Operation& op) {
+  bool seed_left = false;
+  try {
+    seed_left = ring_checkpoint(op).seed_left();
+  } catch (const common::Error& e) {
+    common::log::warn("cassandra.checkpoint_unreadable", {{"op", op.id}, {"error", e.what()}});
+  }
+  if (!seed_left || !services.clusters->find_any(op.resource_id)) return;
+  db::Operation copy = op;
+  StepContext ctx{services, copy};
+  const db::Cluster cluster = cluster_of(ctx);
+  bool changed = false;
+  const db::Cluster reseeded = record_seeds(ctx, cluster, planned_seeds(cluster, changed));
+  const auto seeds = seed_addresses(reseeded);
+  int unreached = 0;
+  for (const auto& n : reseeded.nodes) {
+    try {
+      cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
+    } catch (const std::exception& e) {
+      ++unreached;
+      common::log::warn("cassandra.reseed_failed", {{"op", op.id},
+                                                    {"cluster", cluster.id},
+                                                    {"instance", n.instance_id},
+                                                    {"error", e.what()}});
+    }
+  }
+  common::log::info("cassandra.reseeded_after_failure", {{"op", op.id},
+                                                         {"cluster", cluster.id},
+                                                         {"seeds", std::to_string(seeds.size())},
+                                                         {"unreached", std::to_string(unreached)}});
+}
 
 void add_grow_steps(StepList& steps) {
   steps.push_back(allocate_servers_step(op_nodes));

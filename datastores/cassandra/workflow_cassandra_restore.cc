@@ -113,7 +113,7 @@ class RestoreSchemaStep : public NamedStep {
     try {
       cassandra_guest(ctx, first->instance_id).apply_schema(statements, kClearCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "creating the backup's schema", e);
+      return guest_error(ctx, *first, "creating the backup's schema", e, Repeat::kOnce);
     }
     auto checkpoint = ring_checkpoint(ctx.operation);
     checkpoint.set_schema_applied(true);
@@ -146,7 +146,8 @@ class RestoreDataStep : public NamedStep {
       nodes.push_back(*n);
     }
     std::map<std::string, double> progress;
-    NodePhase phase = all_at_once(kRestorePhase, NodeMark::kRestored, "restored", nodes.size());
+    NodePhase phase = marked_phase(kRestorePhase, NodeMark::kRestored, "restored",
+                                   NodePhase::concurrently(static_cast<int>(nodes.size())));
     phase.act = [&](StepContext& c, const db::Node& node) {
       pc::RestoreSnapshotJob job;
       *job.mutable_storage() = storage::to_target(*c.services.backup_storage);
@@ -159,7 +160,7 @@ class RestoreDataStep : public NamedStep {
             job.set_key(key);
             return guest.start_restore_snapshot(job, kQuickCall);
           },
-          progress);
+          &progress);
     };
     return run_with_progress(ctx, cluster, nodes, phase, NodeMark::kRestored, progress);
   }
@@ -203,7 +204,8 @@ class InPlacePhaseStep : public NamedStep {
       nodes.push_back(*n);
     }
     std::map<std::string, double> progress;
-    NodePhase phase = all_at_once(kRestorePhase, mark_, done_message_, nodes.size());
+    NodePhase phase = marked_phase(kRestorePhase, mark_, done_message_,
+                                   NodePhase::concurrently(static_cast<int>(nodes.size())));
     // The last phase leaves its nodes idle; the fetch keeps them restoring.
     phase.idle_when_done = mode_ == pc::RestoreSnapshotJob::IMPORT;
     phase.act = [&](StepContext& c, const db::Node& node) {
@@ -220,7 +222,7 @@ class InPlacePhaseStep : public NamedStep {
             job.set_key(key);
             return guest.start_restore_snapshot(job, kQuickCall);
           },
-          progress);
+          &progress);
     };
     return run_with_progress(ctx, cluster, nodes, phase, mark_, progress);
   }
@@ -250,7 +252,7 @@ class TruncateTablesStep : public NamedStep {
           .truncate_tables(std::vector<std::string>(input.tables().begin(), input.tables().end()),
                            kClearCall);
     } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "truncating the tables", e);
+      return guest_error(ctx, *first, "truncating the tables", e, Repeat::kOnce);
     }
     auto checkpoint = ring_checkpoint(ctx.operation);
     checkpoint.set_truncated(true);

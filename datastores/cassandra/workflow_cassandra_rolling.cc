@@ -18,6 +18,7 @@
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/node_phase.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -131,38 +132,35 @@ class RollingResizeStep : public NamedStep {
   static std::optional<StepResult> restart(StepContext& ctx, const ClusterResizeFlavorInput& input,
                                            const db::Cluster& cluster, const db::Node& n) {
     const std::string label = label_of(input, cluster, n);
+    const std::string flavor = "flavor '" + input.flavor_id() + "'";
+    // The server's record is written again and the job call is keyed: both
+    // are asked again once the guest answers.
+    const JobFollow follow{
+        {host_of(n), "restarting " + host_of(n) + " with " + flavor, Repeat::kIdempotent, kJobPoll,
+         label + " restarting: its guest does not answer yet"},
+        kJobPoll,
+        label + " restarting"};
     GuestJobState job;
-    try {
-      compute::ServerSpec spec = server_spec(ctx.services, n.instance);
-      spec.ram_mb = input.ram_mb();
-      ctx.services.compute->create(spec);
-      auto guest = ctx.services.guests->connect(server_of(ctx, n.instance_id));
-      job = drive_guest_job(ctx, n.instance_id,
-                            guest_job_key(ctx.operation.id, "resize", n.instance_id),
-                            [&](const std::string& key) {
-                              return guest->start_resize(key, input.ram_mb(), kQuickCall);
-                            });
-    } catch (const common::Error& e) {
-      if (e.code() != common::ErrorCode::kUnavailable) {
-        return StepResult::failed(host_of(n), "restarting " + host_of(n) + " with flavor '" +
-                                                  input.flavor_id() + "' failed: " + e.what());
-      }
-      return StepResult::retry(kJobPoll, label + " restarting: its guest does not answer yet");
-    }
-    switch (job.kind) {
-      case GuestJobState::Kind::kRunning:
-        return StepResult::retry(
-            kJobPoll,
-            label + " restarting" + (job.message.empty() ? "" : " (" + job.message + ")"));
-      case GuestJobState::Kind::kFailed:
-        common::log::warn(
-            "cassandra.node_resize_failed",
-            {{"op", ctx.operation.id}, {"instance", n.instance_id}, {"error", job.message}});
-        return StepResult::failed(host_of(n), "Cassandra on " + host_of(n) +
-                                                  " could not take flavor '" + input.flavor_id() +
-                                                  "': " + job.message);
-      case GuestJobState::Kind::kSucceeded:
-        break;
+    const auto pending = follow_guest_job(
+        [&] {
+          compute::ServerSpec spec = server_spec(ctx.services, n.instance);
+          spec.ram_mb = input.ram_mb();
+          ctx.services.compute->create(spec);
+          auto guest = ctx.services.guests->connect(server_of(ctx, n.instance_id));
+          return drive_guest_job(ctx, n.instance_id,
+                                 guest_job_key(ctx.operation.id, "resize", n.instance_id),
+                                 [&](const std::string& key) {
+                                   return guest->start_resize(key, input.ram_mb(), kQuickCall);
+                                 });
+        },
+        follow, job);
+    if (pending) return pending;
+    if (job.kind == GuestJobState::Kind::kFailed) {
+      common::log::warn(
+          "cassandra.node_resize_failed",
+          {{"op", ctx.operation.id}, {"instance", n.instance_id}, {"error", job.message}});
+      return StepResult::failed(host_of(n), "Cassandra on " + host_of(n) + " could not take " +
+                                                flavor + ": " + job.message);
     }
     auto cp = progress(ctx);
     if (!listed(cp.restarted(), n.instance_id)) cp.add_restarted(n.instance_id);

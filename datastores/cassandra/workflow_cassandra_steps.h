@@ -37,6 +37,13 @@ void add_grow_steps(taskmanager::StepList& steps);
 // cluster.shrink: decommission-nodes (each in turn: decommission, wait until
 // it left the ring, destroy it), reseed, mark-active.
 void add_shrink_steps(taskmanager::StepList& steps);
+// A failed operation after which a seed left the ring (checkpoint
+// "seed_left", e.g. a shrink refused on its second node after its first,
+// a seed, was destroyed): seeds planned again over the live ring, recorded
+// and pushed to every node that answers, so no seed list names a node that
+// is gone. Best effort (each node that does not answer is logged);
+// idempotent.
+void reseed_after_failure(taskmanager::Services& services, const db::Operation& op);
 // cluster.cleanup (common_cluster_actions.h): cleanup (each node its input
 // names, in turn), mark-active.
 void add_cleanup_steps(taskmanager::StepList& steps);

@@ -14,6 +14,7 @@
 #include "storage/storage_target.h"
 #include "taskmanager/guest_job.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -95,24 +96,24 @@ class StoreBackupStep : public Step {
       ctx.services.backups->set_status(backup.id, db::backup_status::kBuilding, std::nullopt);
     }
     GuestJobState state;
-    try {
-      state = taskmanager::drive_guest_job(
-          ctx, instance, taskmanager::guest_job_key(ctx.operation.id, "backup", instance),
-          [&](const std::string& key) {
-            job.set_key(key);
-            return mysql_guest(ctx, instance).start_store_backup(job, 30s);
-          });
-    } catch (const common::Error& e) {
-      if (e.code() != common::ErrorCode::kUnavailable) throw;
-      return StepResult::retry(5s,
-                               "waiting for the guest of instance " + instance + ": " + e.what());
+    const taskmanager::JobFollow follow{
+        {instance, "streaming the backup", taskmanager::Repeat::kIdempotent, 5s, ""},
+        2s,
+        "streaming the backup"};
+    if (auto pending = taskmanager::follow_guest_job(
+            [&] {
+              return taskmanager::drive_guest_job(
+                  ctx, instance, taskmanager::guest_job_key(ctx.operation.id, "backup", instance),
+                  [&](const std::string& key) {
+                    job.set_key(key);
+                    return mysql_guest(ctx, instance).start_store_backup(job, 30s);
+                  });
+            },
+            follow, state)) {
+      return *pending;
     }
     if (state.kind == GuestJobState::Kind::kFailed) {
       return StepResult::failed(instance, "the backup failed: " + state.message);
-    }
-    if (state.kind == GuestJobState::Kind::kRunning) {
-      return StepResult::retry(2s, state.message.empty() ? "streaming the backup" : state.message,
-                               state.progress);
     }
     return StepResult::next();
   }

@@ -7,6 +7,7 @@
 #include "taskmanager/flavor_resize_steps.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 #include "taskmanager/volume_resize_steps.h"
 
 namespace automat::datastores::mysql {
@@ -15,11 +16,6 @@ namespace {
 using namespace automat::taskmanager;
 
 const DatastoreLabel kMariaDb{"MariaDB"};
-
-template <typename T, typename... Args>
-void add(StepList& steps, Args&&... args) {
-  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
-}
 
 }  // namespace
 

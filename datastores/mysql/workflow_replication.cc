@@ -12,6 +12,7 @@
 #include "taskmanager/guest_job.h"
 #include "taskmanager/instance_steps.h"
 #include "taskmanager/operation_data.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -64,19 +65,21 @@ proto::mysql::Source source_of(const db::Instance& source,
   return s;
 }
 
-// A step body run with the guest errors mapped: unreachable -> retry,
-// anything else -> failed with the host and the guest's message.
+// A step body run with its guest calls' errors answered by
+// guest_call_failed (taskmanager/step_kit.h); `repeat` says whether the
+// body's calls may be sent again after one timed out.
 template <typename Fn>
-StepResult guarded(StepContext& ctx, const std::string& host, const std::string& doing, Fn&& fn) {
+StepResult guarded(StepContext& ctx, const std::string& host, const std::string& doing,
+                   Repeat repeat, Fn&& fn) {
   try {
     return fn();
   } catch (const common::Error& e) {
-    if (e.code() == common::ErrorCode::kUnavailable) {
-      return StepResult::retry(kRetry, doing + ": " + e.what());
+    StepResult r = guest_call_failed(GuestCall{host, doing, repeat, kRetry, ""}, e);
+    if (r.kind == StepResult::Kind::kFailed) {
+      common::log::warn("replication.step_failed",
+                        {{"op", ctx.operation.id}, {"host", host}, {"error", e.what()}});
     }
-    common::log::warn("replication.step_failed",
-                      {{"op", ctx.operation.id}, {"host", host}, {"error", e.what()}});
-    return StepResult::failed(host, doing + " failed: " + e.what());
+    return r;
   }
 }
 
@@ -86,19 +89,6 @@ void repoint(StepContext& ctx, const db::Instance& source, const std::string& fo
       mysql_guest(ctx, source.id).enable_source(replication_user_for(follower), kQuick * 6);
   mysql_guest(ctx, follower).follow_current(source_of(source, login), kQuick * 6);
 }
-
-class StepBase : public Step {
- public:
-  StepBase(std::string name, std::string description, seconds timeout = seconds(300))
-      : name_(std::move(name)), description_(std::move(description)), timeout_(timeout) {}
-  std::string name() const override { return name_; }
-  std::string description() const override { return description_; }
-  seconds timeout() const override { return timeout_; }
-
- private:
-  std::string name_, description_;
-  seconds timeout_;
-};
 
 // Lets go of `replica`'s hold on the master's copy under `key`, so that the
 // last replica of a batch removes it. Best effort: a copy left behind goes
@@ -130,11 +120,11 @@ void release_copy(StepContext& ctx, const db::Instance& master, const std::strin
 // operator should see that host's error. It counts as done only when the
 // replica already replicates with its SQL thread running: START SLAVE is
 // the follow's last act, so the seed was whole.
-class SeedReplicaStep : public StepBase {
+class SeedReplicaStep : public NamedStep {
  public:
   SeedReplicaStep()
-      : StepBase("seed-replica", "copying the master's data and starting replication",
-                 seconds(3600)) {}
+      : NamedStep("seed-replica", "copying the master's data and starting replication",
+                  seconds(3600)) {}
   StepResult run(StepContext& ctx) override {
     // Each half gets the half hour the synchronous calls had.
     constexpr seconds kCopyDeadline{30 * 60};
@@ -152,7 +142,7 @@ class SeedReplicaStep : public StepBase {
                                    " holds no MySQL replica seed");
     }
     if (!done.has_seed_copy()) {
-      const StepResult copied = guarded(ctx, master_host, "copying the master's data", [&] {
+      const StepResult copied = guarded(ctx, master_host, "copying the master's data", Repeat::kIdempotent, [&] {
         const GuestJobState job = past_deadline(
             drive_guest_job(ctx, master.id, guest_job_key(ctx.operation.id, "seed-copy", replica),
                             [&](const std::string& key) {
@@ -182,7 +172,8 @@ class SeedReplicaStep : public StepBase {
       if (copied.kind != StepResult::Kind::kNext) return copied;
     }
     const std::string replica_host = instance(ctx, replica).address.value_or(replica);
-    return guarded(ctx, replica_host, "seeding the replica", [&] {
+    // Keyed jobs, started and looked at: safe to send again.
+    return guarded(ctx, replica_host, "seeding the replica", Repeat::kIdempotent, [&] {
       GuestJobState job;
       try {
         job = past_deadline(
@@ -202,8 +193,10 @@ class SeedReplicaStep : public StepBase {
                 " s");
       } catch (const common::Error& e) {
         // The guest refused the follow: the step fails, the copy is let go.
-        if (e.code() != common::ErrorCode::kUnavailable)
+        if (e.code() != common::ErrorCode::kUnavailable &&
+            e.code() != common::ErrorCode::kTimedOut) {
           release_copy(ctx, master, backup_key, replica);
+        }
         throw;
       }
       if (job.kind == GuestJobState::Kind::kRunning) {
@@ -226,14 +219,14 @@ class SeedReplicaStep : public StepBase {
 };
 
 // Replica create: done only when the replica runs and has the master's data.
-class WaitCaughtUpStep : public StepBase {
+class WaitCaughtUpStep : public NamedStep {
  public:
   WaitCaughtUpStep()
-      : StepBase("wait-caught-up", "waiting for the replica to catch up", seconds(1800)) {}
+      : NamedStep("wait-caught-up", "waiting for the replica to catch up", seconds(1800)) {}
   StepResult run(StepContext& ctx) override {
     const db::Instance master = instance(ctx, replica_of(ctx));
     const std::string replica = ctx.operation.resource_id;
-    return guarded(ctx, replica, "checking replication", [&] {
+    return guarded(ctx, replica, "checking replication", Repeat::kIdempotent, [&] {
       MysqlGuestClient guest = mysql_guest(ctx, replica);
       const auto health = guest.replication_status(kQuick);
       if (!health.replicating()) {
@@ -252,62 +245,68 @@ class WaitCaughtUpStep : public StepBase {
   }
 };
 
-class DetachReplicaStep : public StepBase {
+class DetachReplicaStep : public NamedStep {
  public:
-  DetachReplicaStep() : StepBase("detach-replica", "stopping replication") {}
+  DetachReplicaStep() : NamedStep("detach-replica", "stopping replication") {}
   StepResult run(StepContext& ctx) override {
     const db::Instance replica = instance(ctx, ctx.operation.resource_id);
-    return guarded(ctx, replica.address.value_or(replica.id), "detaching", [&] {
-      mysql_guest(ctx, replica.id).detach(kQuick * 3);
-      if (replica.slave_of) {
-        try {  // an unreachable master keeps an unused account; nothing breaks
-          mysql_guest(ctx, *replica.slave_of)
-              .drop_replication_user(replication_user_for(replica.id), kQuick);
-        } catch (const common::Error& e) {
-          common::log::warn(
-              "replication.drop_user_failed",
-              {{"op", ctx.operation.id}, {"master", *replica.slave_of}, {"error", e.what()}});
-        }
-        ctx.services.instances->set_slave_of(replica.id, std::nullopt);
-      }
-      return StepResult::next();
-    });
+    return guarded(
+        ctx, replica.address.value_or(replica.id), "detaching", Repeat::kIdempotent, [&] {
+          mysql_guest(ctx, replica.id).detach(kQuick * 3);
+          if (replica.slave_of) {
+            try {  // an unreachable master keeps an unused account; nothing breaks
+              mysql_guest(ctx, *replica.slave_of)
+                  .drop_replication_user(replication_user_for(replica.id), kQuick);
+            } catch (const common::Error& e) {
+              common::log::warn(
+                  "replication.drop_user_failed",
+                  {{"op", ctx.operation.id}, {"master", *replica.slave_of}, {"error", e.what()}});
+            }
+            ctx.services.instances->set_slave_of(replica.id, std::nullopt);
+          }
+          return StepResult::next();
+        });
   }
 };
 
 // Promote: the master stops taking writes; its position is what the
 // candidate must reach before the switch.
-class FreezeSourceStep : public StepBase {
+class FreezeSourceStep : public NamedStep {
  public:
-  FreezeSourceStep() : StepBase("freeze-source", "making the master read-only") {}
+  FreezeSourceStep() : NamedStep("freeze-source", "making the master read-only") {}
   StepResult run(StepContext& ctx) override {
     const db::Instance candidate = instance(ctx, ctx.operation.resource_id);
     if (!candidate.slave_of) {
       return StepResult::failed(candidate.id, "instance " + candidate.id + " is not a replica");
     }
     const std::string master = *candidate.slave_of;
-    return guarded(ctx, master, "freezing the master", [&] {
+    // The old master is recorded before it is frozen: a failure from here
+    // on (the GTID unread, the step timing out) leaves roll_back_promote the
+    // master to make writable again.
+    ReplicationCheckpoint done = checkpoint(ctx);
+    if (done.old_master() != master) {
+      done.set_old_master(master);
+      save_checkpoint(ctx, done);
+    }
+    return guarded(ctx, master, "freezing the master", Repeat::kIdempotent, [&] {
       MysqlGuestClient guest = mysql_guest(ctx, master);
       guest.set_read_only(true, kQuick);
-      const std::string gtid = guest.current_gtid(kQuick);
-      ReplicationCheckpoint done = checkpoint(ctx);
-      done.set_old_master(master);
-      done.set_frozen_gtid(gtid);
+      done.set_frozen_gtid(guest.current_gtid(kQuick));
       save_checkpoint(ctx, done);
       return StepResult::next();
     });
   }
 };
 
-class CatchUpCandidateStep : public StepBase {
+class CatchUpCandidateStep : public NamedStep {
  public:
   CatchUpCandidateStep()
-      : StepBase("catch-up-candidate", "waiting for the replicas to apply every transaction",
-                 seconds(600)) {}
+      : NamedStep("catch-up-candidate", "waiting for the replicas to apply every transaction",
+                  seconds(600)) {}
   StepResult run(StepContext& ctx) override {
     const std::string gtid = checkpoint(ctx).frozen_gtid();
     const std::string master = old_master(ctx);
-    return guarded(ctx, ctx.operation.resource_id, "catching up", [&] {
+    return guarded(ctx, ctx.operation.resource_id, "catching up", Repeat::kIdempotent, [&] {
       for (const auto& r : ctx.services.instances->replicas_of(master)) {
         if (!mysql_guest(ctx, r.id).wait_caught_up(gtid, 5, kQuick)) {
           return StepResult::retry(kRetry,
@@ -320,9 +319,9 @@ class CatchUpCandidateStep : public StepBase {
 };
 
 // Eject: the replica that applied the most becomes the master.
-class ChooseCandidateStep : public StepBase {
+class ChooseCandidateStep : public NamedStep {
  public:
-  ChooseCandidateStep() : StepBase("choose-candidate", "choosing the most advanced replica") {}
+  ChooseCandidateStep() : NamedStep("choose-candidate", "choosing the most advanced replica") {}
   StepResult run(StepContext& ctx) override {
     const std::string master = ctx.operation.resource_id;
     std::string best, best_gtid;
@@ -352,23 +351,23 @@ std::string candidate_of(StepContext& ctx) {
   return candidate.empty() ? ctx.operation.resource_id : candidate;
 }
 
-class PromoteCandidateStep : public StepBase {
+class PromoteCandidateStep : public NamedStep {
  public:
-  PromoteCandidateStep() : StepBase("promote-candidate", "making the replica the master") {}
+  PromoteCandidateStep() : NamedStep("promote-candidate", "making the replica the master") {}
   StepResult run(StepContext& ctx) override {
     const std::string candidate = candidate_of(ctx);
-    return guarded(ctx, candidate, "promoting", [&] {
+    return guarded(ctx, candidate, "promoting", Repeat::kIdempotent, [&] {
       mysql_guest(ctx, candidate).detach(kQuick * 3);
       return StepResult::next();
     });
   }
 };
 
-class RepointOthersStep : public StepBase {
+class RepointOthersStep : public NamedStep {
  public:
   // `include_old_master`: promote demotes the old master to a replica.
   explicit RepointOthersStep(bool include_old_master)
-      : StepBase("repoint-others", "pointing the other instances at the new master", seconds(600)),
+      : NamedStep("repoint-others", "pointing the other instances at the new master", seconds(600)),
         include_old_(include_old_master) {}
   StepResult run(StepContext& ctx) override {
     const db::Instance candidate = instance(ctx, candidate_of(ctx));
@@ -379,7 +378,8 @@ class RepointOthersStep : public StepBase {
       if (r.id != candidate.id) followers.push_back(r.id);
     }
     for (const auto& f : followers) {
-      StepResult r = guarded(ctx, f, "re-pointing " + f, [&] {
+      // Following the new master's current position again changes nothing.
+      StepResult r = guarded(ctx, f, "re-pointing " + f, Repeat::kIdempotent, [&] {
         repoint(ctx, candidate, f);
         return StepResult::next();
       });
@@ -392,28 +392,25 @@ class RepointOthersStep : public StepBase {
   bool include_old_;
 };
 
-class RecordTopologyStep : public StepBase {
+class RecordTopologyStep : public NamedStep {
  public:
   explicit RecordTopologyStep(bool demote_old)
-      : StepBase("record-topology", "recording the new master"), demote_old_(demote_old) {}
+      : NamedStep("record-topology", "recording the new master"), demote_old_(demote_old) {}
   StepResult run(StepContext& ctx) override {
     const std::string candidate = candidate_of(ctx);
     ctx.services.instances->switch_source(old_master(ctx), candidate, demote_old_);
     ctx.services.instances->set_task(candidate, common::task::kNone);
-    return guarded(ctx, candidate, "dropping the old replication account", [&] {
-      mysql_guest(ctx, candidate).drop_replication_user(replication_user_for(candidate), kQuick);
-      return StepResult::next();
-    });
+    return guarded(ctx, candidate, "dropping the old replication account", Repeat::kIdempotent,
+                   [&] {
+                     mysql_guest(ctx, candidate)
+                         .drop_replication_user(replication_user_for(candidate), kQuick);
+                     return StepResult::next();
+                   });
   }
 
  private:
   bool demote_old_;
 };
-
-template <typename T, typename... Args>
-void add(StepList& steps, Args&&... args) {
-  steps.push_back(std::make_unique<T>(std::forward<Args>(args)...));
-}
 
 // Promote's steps, in order (add_promote_steps): the index of the failing
 // step tells what a rollback has to undo.

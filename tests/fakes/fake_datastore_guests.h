@@ -24,6 +24,8 @@ inline grpc::Status fake_status(const common::Error& e) {
       return {grpc::StatusCode::FAILED_PRECONDITION, e.what()};
     case common::ErrorCode::kUnavailable:
       return {grpc::StatusCode::UNAVAILABLE, e.what()};
+    case common::ErrorCode::kTimedOut:
+      return {grpc::StatusCode::DEADLINE_EXCEEDED, e.what()};
     default:
       return {grpc::StatusCode::INTERNAL, e.what()};
   }

@@ -541,6 +541,68 @@ TEST_F(CassandraResizeTest, AShrinkThatBecameUnsafeStopsBeforeAnyDecommission) {
   EXPECT_EQ(w.world.compute.servers.count("n3"), 1u);
 }
 
+// The shrink checks run again right before each node's decommission: a
+// two-node shrink safe for its first node (a seed) but no longer for its
+// second stops there, and the survivors' seed lists stop naming the
+// destroyed seed.
+TEST_F(CassandraResizeTest, AShrinkUnsafeForItsSecondNodeStopsBeforeItAndReseeds) {
+  (*w.keyspaces[0].mutable_replication())["replication_factor"] = "1";
+  w.publish_ring();
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n2", "n3"}}});
+  // Once n2 (a seed) is gone, a keyspace's replication is raised to 2:
+  // n1 alone can no longer hold it.
+  bool raised = false;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    if (raised || w.world.instances.find_any("n2")) return;
+    raised = true;
+    (*w.keyspaces[0].mutable_replication())["replication_factor"] = "2";
+    w.publish_ring();
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  EXPECT_TRUE(raised);
+  EXPECT_EQ(w.acts("n2", "decommission").size(), 1u);
+  EXPECT_FALSE(w.world.instances.find_any("n2"));
+  EXPECT_TRUE(w.acts("n3", "decommission").empty()) << "n3 may not be decommissioned";
+  const auto done = w.world.op(op.id);
+  EXPECT_EQ(done.state, "FAILED");
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_NE(done.errors[0].message.find("cannot shrink cluster"), std::string::npos)
+      << done.errors[0].message;
+  EXPECT_NE(done.errors[0].message.find("replication factor 2"), std::string::npos)
+      << done.errors[0].message;
+  const db::Cluster c = w.cluster();
+  ASSERT_EQ(c.nodes.size(), 2u);
+  EXPECT_EQ(c.nodes[1].phase, "");
+  EXPECT_EQ(w.world.compute.servers.count("n3"), 1u) << "n3 keeps serving";
+  // n2 was a seed: the failure pushed lists without it.
+  for (const std::string id : {"n1", "n3"}) {
+    const auto pushed = w.acts(id, "update_seeds");
+    ASSERT_FALSE(pushed.empty()) << id << " still names the destroyed seed";
+    EXPECT_EQ(pushed.back()["seeds"], json({w.address("n1")})) << id;
+  }
+  EXPECT_TRUE(datastores::cassandra::is_seed(c.nodes[0]));
+}
+
+// A shrink resumed after its node's phase was shown, but before the node
+// was marked leaving, still checks before it decommissions.
+TEST_F(CassandraResizeTest, AResumedShrinkChecksAgainBeforeTheDecommission) {
+  const auto op = w.start("cluster.shrink", "SHRINKING", {{"instance_ids", {"n3"}}});
+  w.clusters.set_node_phase("n3", datastores::cassandra::node_phase::kDecommissioning);
+  (*w.keyspaces[0].mutable_replication())["replication_factor"] = "3";
+  w.publish_ring();
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  EXPECT_TRUE(w.acts("n3", "decommission").empty()) << "nothing may be decommissioned";
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_NE(done.errors[0].message.find("cannot shrink cluster"), std::string::npos)
+      << done.errors[0].message;
+  EXPECT_EQ(w.cluster().nodes.size(), 3u);
+}
+
 TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesTheOldOne) {
   const std::string old_address = w.address("n2");
   db::Node fresh = w.node("n5", "r2", true, 4);

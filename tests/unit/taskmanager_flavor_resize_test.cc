@@ -81,7 +81,7 @@ TEST_F(FlavorResizeTest, TheGuestJobIsPolledWithoutStartingItAgain) {
   };
   ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
   EXPECT_EQ(guest().resizes.size(), 1u) << "started once, then only looked at";
-  EXPECT_EQ(shown, "restarting MariaDB: restarting");
+  EXPECT_EQ(shown, "restarting MariaDB (restarting)");
   EXPECT_EQ(world.instance(id).flavor_id, "2");
 }
 

@@ -115,6 +115,53 @@ TEST_F(PromoteRollbackTest, FailedCatchUpMakesTheOldMasterWritableAgain) {
       << *c.fault;
 }
 
+// The master is read-only from the first call of freeze-source on; a GTID
+// that cannot be read after it must not leave it so.
+TEST_F(PromoteRollbackTest, AGtidUnreadAfterTheFreezeMakesTheOldMasterWritableAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(master).actions["current_gtid"] = [](FakeGuest&, const json&) -> json {
+      throw common::internal_error("gtid_executed is unreadable");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+
+  const auto on_master = acts(master);
+  ASSERT_GE(on_master.size(), 2u);
+  EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
+  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
+  const db::Operation op = world.op(op_id);
+  EXPECT_EQ(op.state, "FAILED");
+  ASSERT_EQ(op.errors.size(), 1u);
+  EXPECT_NE(op.errors[0].message.find("gtid_executed is unreadable"), std::string::npos)
+      << op.errors[0].message;
+  const db::Instance c = world.instance(candidate);
+  ASSERT_TRUE(c.fault);
+  EXPECT_NE(c.fault->find("rolled back: " + master + " is the master again"), std::string::npos)
+      << *c.fault;
+}
+
+// The same when the GTID read keeps timing out until the step's timeout.
+TEST_F(PromoteRollbackTest, AFreezeThatTimesOutMakesTheOldMasterWritableAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(master).actions["current_gtid"] = [](FakeGuest&, const json&) -> json {
+      throw common::unavailable("the server is shutting down");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+
+  const auto on_master = acts(master);
+  ASSERT_GE(on_master.size(), 2u);
+  EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
+  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
+  const db::Operation op = world.op(op_id);
+  EXPECT_EQ(op.state, "FAILED");
+  ASSERT_EQ(op.errors.size(), 1u);
+  EXPECT_NE(op.errors[0].message.find("the server is shutting down"), std::string::npos)
+      << op.errors[0].message;
+}
+
 TEST_F(PromoteRollbackTest, FailureAfterTheCandidateRanAloneRepointsEveryoneBack) {
   {
     std::lock_guard<std::mutex> l(world.guests.mu);

@@ -293,6 +293,22 @@ TEST_F(ReplicaSeedWorkflowTest, ACopyRunningPastItsDeadlineFails) {
   EXPECT_TRUE(calls(replica, "follow").empty());
 }
 
+// A read that timed out is asked again.
+TEST_F(ReplicaSeedWorkflowTest, AStatusReadThatTimedOutIsAskedAgain) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(replica).actions["replication_status"] = [](FakeGuest& g,
+                                                                   const json&) -> json {
+      int looks = 0;
+      for (const auto& act : g.acts) looks += act.first == "replication_status";
+      if (looks == 1) throw common::timed_out("busy");
+      return json{{"replicating", true}, {"io_running", true}, {"sql_running", true}};
+    };
+  }
+  ASSERT_EQ(run(), Outcome::kCompleted) << world.op(create.id).message;
+  EXPECT_EQ(calls(replica, "replication_status").size(), 2u);
+}
+
 TEST_F(ReplicaSeedWorkflowTest, AMasterThatCannotReleaseDoesNotFailTheSeed) {
   {
     std::lock_guard<std::mutex> l(world.guests.mu);

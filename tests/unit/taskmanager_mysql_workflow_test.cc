@@ -164,7 +164,7 @@ TEST_F(MysqlWorkflowTest, PrepareIsAGuestJobStartedOnceAndFollowedUntilItEnds) {
   };
   ASSERT_EQ(run(op.id), Outcome::kCompleted) << world.op(op.id).message;
   EXPECT_EQ(guest(id).prepares.size(), 1u) << "started once, then only looked at";
-  EXPECT_EQ(shown, "preparing MariaDB: starting");
+  EXPECT_EQ(shown, "preparing MariaDB (starting)");
   EXPECT_EQ(world.op(op.id).input.dump().find(kPassword), std::string::npos);
 }
 
