@@ -45,7 +45,8 @@ StepResult RestartWithFlavorStep::run_on(StepContext& ctx, const std::string& in
   const JobFollow follow{{host_of(*inst), "resizing " + label_.name, Repeat::kIdempotent, kJobPoll,
                           "waiting for the guest agent of instance " + instance_id},
                          kJobPoll,
-                         "restarting " + label_.name};
+                         "restarting " + label_.name,
+                         std::chrono::minutes(30)};  // a stop and a start with the new memory
   const auto pending = follow_guest_job(
       [&] {
         auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));

@@ -75,6 +75,11 @@ struct JobFollow {
   GuestCall call;                  // the job's start and look: Repeat::kIdempotent (keyed)
   std::chrono::milliseconds poll;  // how soon a running job is looked at again
   std::string running;             // said while it runs ("restarting MariaDB")
+  // The job's own deadline, counted from the guest's start of it (so it
+  // holds across taskmanager restarts and is not shared with the step's
+  // other nodes): past it the job fails with its last progress line
+  // (past_deadline). Zero: bounded by the step's timeout only.
+  std::chrono::seconds deadline{0};
 };
 
 // Drives a guest job through `drive` (drive_guest_job, drive_prepare) and

@@ -215,6 +215,18 @@ NodePhase marked_phase(const char* phase, NodeMark point, std::string done_messa
   return p;
 }
 
+std::chrono::seconds node_job_deadline(const std::string& kind) {
+  using std::chrono::hours;
+  // Streaming a node's share of the ring (cleanup rewrites every SSTable,
+  // decommission streams them away) or a backup's files: hours on the
+  // largest volumes; a fetch or an import of one backup the same.
+  if (kind == "cleanup" || kind == "decommission") return hours(6);
+  if (kind == "backup" || kind == "restore" || kind == "fetch" || kind == "import") {
+    return hours(12);
+  }
+  return hours(1);
+}
+
 std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
                                    const db::Node& node, const std::string& kind,
                                    const std::string& doing, const StartJob& start,
@@ -223,10 +235,11 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
   constexpr std::chrono::seconds kRetry{1};
   const std::string host = node.instance.address.value_or(node.instance_id);
   // A keyed job: its start and look may be sent again.
-  const taskmanager::JobFollow follow{
-      {host, doing, Repeat::kIdempotent, kRetry, ""},
-      kJobPoll,
-      node_label(cluster, node.instance_id) + ": " + doing + " running"};
+  const taskmanager::JobFollow follow{{host, doing, Repeat::kIdempotent, kRetry, ""},
+                                      kJobPoll,
+                                      node_label(cluster, node.instance_id) + ": " + doing +
+                                          " running",
+                                      node_job_deadline(kind)};
   GuestJobState job;
   std::optional<StepResult> pending = taskmanager::follow_guest_job(
       [&] {

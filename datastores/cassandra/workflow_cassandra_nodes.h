@@ -116,11 +116,15 @@ taskmanager::NodePhase marked_phase(
     const char* phase, NodeMark point, std::string done_message,
     taskmanager::NodePhase::Turn turn = taskmanager::NodePhase::in_turn());
 
+// The own deadline of a node's guest job of `kind` (JobFollow::deadline).
+std::chrono::seconds node_job_deadline(const std::string& kind);
+
 // The node's guest job `kind` of this operation (taskmanager/guest_job.h,
 // under guest_job_key(operation, kind, node)), started by `start` when the
 // guest has none: nullopt once it succeeded; a retry naming the node while
 // it runs ("node 2/3: nodetool cleanup running (...)"), its progress into
-// (*progress)[node] when given; the node's error when it failed.
+// (*progress)[node] when given; the node's error when it failed, or once it
+// ran past node_job_deadline(kind).
 using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
 std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& ctx,
                                                 const db::Cluster& cluster, const db::Node& node,

@@ -139,7 +139,8 @@ class RollingResizeStep : public NamedStep {
         {host_of(n), "restarting " + host_of(n) + " with " + flavor, Repeat::kIdempotent, kJobPoll,
          label + " restarting: its guest does not answer yet"},
         kJobPoll,
-        label + " restarting"};
+        label + " restarting",
+        std::chrono::minutes(30)};  // a drain, a stop and a JVM start
     GuestJobState job;
     const auto pending = follow_guest_job(
         [&] {

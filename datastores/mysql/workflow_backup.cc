@@ -96,10 +96,12 @@ class StoreBackupStep : public Step {
       ctx.services.backups->set_status(backup.id, db::backup_status::kBuilding, std::nullopt);
     }
     GuestJobState state;
+    // A backup streams the whole data dir: hours for the largest volumes.
     const taskmanager::JobFollow follow{
         {instance, "streaming the backup", taskmanager::Repeat::kIdempotent, 5s, ""},
         2s,
-        "streaming the backup"};
+        "streaming the backup",
+        std::chrono::hours(12)};
     if (auto pending = taskmanager::follow_guest_job(
             [&] {
               return taskmanager::drive_guest_job(

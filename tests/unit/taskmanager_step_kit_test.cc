@@ -107,5 +107,27 @@ TEST(FollowGuestJob, ACallThatThrewIsAnsweredAsAGuestCall) {
   EXPECT_EQ(refused->host, "10.0.0.7");
 }
 
+TEST(FollowGuestJob, AJobPastItsOwnDeadlineEndsFailedWithItsLastProgress) {
+  const int64_t started_an_hour_ago =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          (std::chrono::system_clock::now() - std::chrono::hours(1)).time_since_epoch())
+          .count();
+  const auto running = [&] {
+    return GuestJobState{GuestJobState::Kind::kRunning, "draining", 0.25, started_an_hour_ago};
+  };
+  JobFollow bounded = follow();
+  bounded.deadline = std::chrono::minutes(90);
+  GuestJobState ended;
+  const auto still = follow_guest_job(running, bounded, ended);
+  ASSERT_TRUE(still) << "an hour of 90 minutes";
+  EXPECT_EQ(still->kind, Kind::kRetry);
+
+  bounded.deadline = std::chrono::minutes(30);
+  EXPECT_FALSE(follow_guest_job(running, bounded, ended));
+  EXPECT_EQ(ended.kind, GuestJobState::Kind::kFailed);
+  EXPECT_EQ(ended.message, "restarting MariaDB did not finish within 1800 s; last: draining");
+  EXPECT_TRUE(follow_guest_job(running, follow(), ended)) << "no deadline: the step's timeout only";
+}
+
 }  // namespace
 }  // namespace automat::taskmanager
