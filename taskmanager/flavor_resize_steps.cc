@@ -80,10 +80,6 @@ StepResult RecordFlavorStep::run_on(StepContext& ctx, const std::string& instanc
   return StepResult::next();
 }
 
-void check_flavor_resize_records(const db::Operation& op) {
-  if (op.type == "instance.resize_flavor") input_of<proto::InstanceResizeFlavorInput>(op);
-}
-
 void flavor_resize_failed(Services& services, const db::Operation& op) {
   if (op.type != "instance.resize_flavor") return;
   const auto inst = services.instances->find_any(op.resource_id);

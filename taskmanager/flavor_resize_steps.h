@@ -49,10 +49,6 @@ class RecordFlavorStep : public InstanceStep {
   StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
-// Reads the operation's input before anything runs: throws common::Error
-// (kInternal, naming the operation) when it does not parse.
-void check_flavor_resize_records(const db::Operation& op);
-
 // A failed instance.resize_flavor: the server's record goes back to the old
 // flavor's RAM (the guest already restarted the datastore with its old
 // settings); the instance row keeps its old flavor. Logs, never throws, when

@@ -80,15 +80,6 @@ StepResult ResizeNodeVolumesStep::run(StepContext& ctx) {
   return run_node_phase(ctx, *cluster, nodes, grow);
 }
 
-void check_volume_resize_records(const db::Operation& op) {
-  if (op.type == "instance.resize_volume") {
-    input_of<proto::InstanceResizeVolumeInput>(op);
-  } else if (op.type == "cluster.resize_volume") {
-    input_of<proto::ClusterResizeVolumeInput>(op);
-    checkpoint_of<proto::ClusterResizeVolumeCheckpoint>(op);
-  }
-}
-
 void cluster_volume_resize_failed(Services& services, const db::Operation& op) {
   const auto cluster = services.clusters->find_any(op.resource_id);
   if (!cluster) return;

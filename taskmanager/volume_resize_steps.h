@@ -39,10 +39,6 @@ class ResizeNodeVolumesStep : public Step {
   StepResult run(StepContext& ctx) override;
 };
 
-// Reads the operation's records before anything runs: throws common::Error
-// (kInternal, naming the operation) when they do not parse.
-void check_volume_resize_records(const db::Operation& op);
-
 // A failed cluster.resize_volume: every node idle (no phase, task NONE), the
 // cluster's task NONE; its status and every recorded size are left as they
 // are. Idempotent; a deleted cluster is left alone.

@@ -85,11 +85,35 @@ bool serving(const std::string& service_status) {
 }  // namespace
 
 StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
-  // The operation's records must parse before anything runs: a bad row
-  // fails here, naming its message, with nothing done.
+  // Every operation type Cassandra serves, with its input and checkpoint
+  // messages: a bad row fails here, naming its message, with nothing done.
+  using proto::cassandra::RingCheckpoint;
+  taskmanager::check_records(
+      op,
+      {
+          records_of<proto::InstanceCreateInput, proto::InstanceCreateCheckpoint>(
+              "instance.create"),
+          records_of<proto::Empty, proto::Empty>("instance.delete"),
+          records_of<proto::InstanceResizeVolumeInput, proto::Empty>("instance.resize_volume"),
+          records_of<proto::InstanceResizeFlavorInput, proto::Empty>("instance.resize_flavor"),
+          records_of<proto::ClusterNodesInput, RingCheckpoint>("cluster.create"),
+          records_of<proto::ClusterNodesInput, RingCheckpoint>("cluster.delete"),
+          records_of<proto::ClusterNodesInput, RingCheckpoint>("cluster.grow"),
+          records_of<proto::ClusterNodesInput, RingCheckpoint>("cluster.shrink"),
+          records_of<proto::ClusterNodesInput, RingCheckpoint>(kCleanupOperation),
+          records_of<proto::ReplaceNodeInput, RingCheckpoint>("cluster.replace_node"),
+          records_of<proto::ClusterRestoreInput, RingCheckpoint>(kRestoreOperation),
+          records_of<proto::ClusterResizeVolumeInput, proto::ClusterResizeVolumeCheckpoint>(
+              "cluster.resize_volume"),
+          records_of<proto::ClusterResizeFlavorInput, proto::ClusterResizeFlavorCheckpoint>(
+              kRollingResizeOperation),
+          // Cassandra's backups are a cluster's (POST /clusters/{id}/backups).
+          records_of<proto::ClusterBackupInput, RingCheckpoint>("backup.create"),
+          records_of<proto::Empty, RingCheckpoint>("backup.delete"),
+      },
+      "Cassandra");
   StepList steps;
   if (op.type == "instance.resize_volume" || op.type == "cluster.resize_volume") {
-    check_volume_resize_records(op);
     if (op.resource_type == "cluster") {
       add<ResizeNodeVolumesStep>(steps);
       steps.push_back(mark_active_step());
@@ -100,7 +124,6 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     return steps;
   }
   if (op.type == "instance.resize_flavor") {
-    check_flavor_resize_records(op);
     add<ApplyFlavorToServerStep>(steps);
     add<RestartWithFlavorStep>(steps, kCassandra);
     add<RecordFlavorStep>(steps);
@@ -109,21 +132,11 @@ StepList CassandraWorkflowFactory::steps_for(const db::Operation& op) {
     return steps;
   }
   if (op.type == kRollingResizeOperation) {
-    taskmanager::input_of<proto::ClusterResizeFlavorInput>(op);
-    taskmanager::checkpoint_of<proto::ClusterResizeFlavorCheckpoint>(op);
     add_rolling_resize_steps(steps);
     return steps;
   }
-  if (op.type == "cluster.replace_node") {
-    replace_input(op);
-  } else if (op.type == kRestoreOperation) {
-    taskmanager::input_of<proto::ClusterRestoreInput>(op);
-  } else if (op.resource_type == "cluster") {
-    input_nodes(op);
-  }
-  if (op.resource_type == "cluster" || op.resource_type == "backup") ring_checkpoint(op);
+  if (op.type == "cluster.replace_node") replace_input(op);  // names both nodes
   if (op.resource_type == "backup" && op.type == "backup.create") {
-    taskmanager::input_of<proto::ClusterBackupInput>(op);
     add_cluster_backup_steps(steps);
   } else if (op.resource_type == "backup" && op.type == "backup.delete") {
     add_cluster_backup_delete_steps(steps);

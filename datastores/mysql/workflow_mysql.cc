@@ -1,5 +1,7 @@
 #include "datastores/mysql/workflow_mysql.h"
 
+#include "automat/guest.pb.h"
+#include "automat/operations.pb.h"
 #include "common/error.h"
 #include "datastores/mysql/mysql_operations.pb.h"
 #include "datastores/mysql/workflow_backup.h"
@@ -20,14 +22,25 @@ const DatastoreLabel kMariaDb{"MariaDB"};
 }  // namespace
 
 StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
-  // The operation's records must parse before anything runs (the input of
-  // a create is read just below).
-  if (op.type == "instance.create") checkpoint_of<proto::InstanceCreateCheckpoint>(op);
-  if (op.type == "instance.promote" || op.type == "instance.eject") {
-    checkpoint_of<proto::mysql::ReplicationCheckpoint>(op);
-  }
-  check_volume_resize_records(op);
-  check_flavor_resize_records(op);
+  // Every operation type MySQL serves, with its input and checkpoint
+  // messages: the records must parse before anything runs.
+  check_records(op,
+                {
+                    records_of<proto::InstanceCreateInput, proto::InstanceCreateCheckpoint>(
+                        "instance.create"),
+                    records_of<proto::Empty, proto::Empty>("instance.delete"),
+                    records_of<proto::Empty, proto::Empty>("instance.detach"),
+                    records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>(
+                        "instance.promote"),
+                    records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>("instance.eject"),
+                    records_of<proto::InstanceResizeVolumeInput, proto::Empty>(
+                        "instance.resize_volume"),
+                    records_of<proto::InstanceResizeFlavorInput, proto::Empty>(
+                        "instance.resize_flavor"),
+                    records_of<proto::Empty, proto::Empty>("backup.create"),
+                    records_of<proto::Empty, proto::Empty>("backup.delete"),
+                },
+                "MySQL");
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);

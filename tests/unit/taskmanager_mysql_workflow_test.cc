@@ -116,6 +116,40 @@ TEST_F(MysqlWorkflowTest, AnInputThatDoesNotParseFailsTheOperationClearly) {
   EXPECT_EQ(world.instance(op.resource_id).task, "BUILDING_ERROR");
 }
 
+// Every type has its declared pair of messages (check_records in
+// taskmanager/operation_data.h): a delete takes no input, so a row that
+// carries one is refused before the instance is touched.
+TEST_F(MysqlWorkflowTest, ARecordThatIsNotItsTypesMessageFailsBeforeAnyStep) {
+  const auto create = world.create_instance(create_input());
+  heartbeat_after_prepare(create.resource_id, "RUNNING");
+  ASSERT_EQ(run(create.id), Outcome::kCompleted);
+  const auto del = world.delete_instance(create.resource_id);
+  {
+    std::lock_guard<std::mutex> l(world.ops.mu);
+    world.ops.operations.at(del.id).checkpoint = {{"stopped", true}};
+  }
+  ASSERT_EQ(run(del.id), Outcome::kFailed);
+  const std::string why = world.op(del.id).errors.at(0).message;
+  EXPECT_NE(why.find("the checkpoint of operation " + del.id + " (instance.delete)"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("does not parse as automat.proto.Empty"), std::string::npos) << why;
+  EXPECT_EQ(guest(create.resource_id).stops, 0) << "nothing was done";
+  EXPECT_TRUE(world.compute.find(create.resource_id));
+}
+
+TEST_F(MysqlWorkflowTest, ATypeMysqlDoesNotServeIsNotImplemented) {
+  db::Operation op = world.create_instance(create_input());
+  op.type = "cluster.grow";
+  try {
+    datastores::workflow_factory("mysql")->steps_for(op);
+    ADD_FAILURE() << "expected kNotImplemented";
+  } catch (const common::Error& e) {
+    EXPECT_EQ(e.code(), common::ErrorCode::kNotImplemented);
+    EXPECT_STREQ(e.what(), "MySQL does not support operation 'cluster.grow'");
+  }
+}
+
 TEST_F(MysqlWorkflowTest, WaitsForAGuestThatAnswersLate) {
   const auto op = world.create_instance(create_input());
   heartbeat_after_prepare(op.resource_id, "RUNNING");
