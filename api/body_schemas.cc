@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
-#include <vector>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#include <vector>
 
 #include "api/openapi.h"
 #include "common/client_text.h"
@@ -449,7 +449,8 @@ BodySchemas::BodySchemas(const json& openapi) {
         throw std::runtime_error("the body schema of " + op.key() + " " + p.key() +
                                  " does not compile: " + e.what());
       }
-      const auto [at, added] = entries_.emplace(std::pair{method->second, p.key()}, std::move(entry));
+      const auto [at, added] =
+          entries_.emplace(std::pair{method->second, p.key()}, std::move(entry));
       if (!added) continue;
       // The rules are found by their place in the stored root: compiled
       // once it has its final address.
@@ -514,9 +515,8 @@ void BodySchemas::check(Method method, const std::string& path, const json& raw_
   if (!error && value) {
     if (const json* rule = broken_rule(entry, schema, *value)) {
       const std::string member = rule->value("x-member", "");
-      const std::string subject =
-          field.empty() ? (member.empty() ? "the request body" : member)
-                        : (member.empty() ? field : field + "." + member);
+      const std::string subject = field.empty() ? (member.empty() ? "the request body" : member)
+                                                : (member.empty() ? field : field + "." + member);
       throw common::bad_request(subject + " " + (*rule)["x-error"].get<std::string>());
     }
   }

@@ -139,8 +139,8 @@ TEST(QuotaUpdate, OnlyAnAdminMayAndBadValuesChangeNothing) {
 
 TEST(QuotaUpdate, ThePublishedSchemaAdmitsExactlyTheQuotaResources) {
   // The schema refuses other names (and its message lists these).
-  const json& quotas = openapi_document()["components"]["schemas"]["QuotaUpdateRequest"]
-                                        ["properties"]["quotas"];
+  const json& quotas =
+      openapi_document()["components"]["schemas"]["QuotaUpdateRequest"]["properties"]["quotas"];
   std::set<std::string> published;
   for (const auto& [name, schema] : quotas["properties"].items()) published.insert(name);
   EXPECT_EQ(published,
