@@ -68,6 +68,19 @@ TEST(OpenApi, EveryOperationHasAUniqueIdAndEveryPathParameterIsDeclared) {
   }
 }
 
+TEST(OpenApi, EveryRouteThatTakesABodyChecksItAgainstASchema) {
+  ApiTestEnv env;
+  size_t checked = 0;
+  for (const auto& [method, path] : env.router->routes()) {
+    if (method != Method::kPost && method != Method::kPut && method != Method::kPatch) continue;
+    ++checked;
+    EXPECT_TRUE(published_body_schemas().has(method, path))
+        << method_name(method) << " " << path
+        << " takes a body but docs/openapi.yaml gives it no requestBody schema";
+  }
+  EXPECT_GE(checked, 19u) << "the walk found the routes";
+}
+
 TEST(OpenApi, EveryBodySchemaCompiles) {
   EXPECT_NO_THROW(BodySchemas{openapi_document()});
   BodySchemas schemas(openapi_document());
@@ -150,10 +163,10 @@ TEST(BodySchemas, AnUnknownMemberIsNamedWhereTheSchemaListsEveryMember) {
             "promote_to_replica_source or eject_replica_source");
   EXPECT_EQ(refusal({{"resize", {{"volume", {{"size", 2}}}, {"flavour", "2"}}}}, kInstanceAction),
             "resize names 'flavour', which is not one of: flavorRef, volume");
-  EXPECT_EQ(refusal({{"quotas", {{"cores", 4}}}}, "/v1.0/{tenant_id}/mgmt/quotas/{tenant}",
-                    Method::kPut),
-            "quotas names 'cores', which is not a quota resource; the resources are instances, "
-            "ram, volumes, backups");
+  EXPECT_EQ(
+      refusal({{"quotas", {{"cores", 4}}}}, "/v1.0/{tenant_id}/mgmt/quotas/{tenant}", Method::kPut),
+      "quotas names 'cores', which is not a quota resource; the resources are instances, "
+      "ram, volumes, backups");
   // A creation body keeps ignoring what it does not know (Trove's clients send more).
   json create = testing::valid_create_body();
   create["instance"]["locality"] = "affinity";
@@ -261,9 +274,10 @@ TEST(BodySchemas, RulesAcrossMembersOfTheOtherBodies) {
       "backup_schedule needs exactly one of interval (e.g. \"6h\") and daily_at (\"HH:MM\", "
       "UTC)";
   EXPECT_EQ(refusal({{"backup_schedule", {{"retention", 3}}}}, schedule, Method::kPut), needs);
-  EXPECT_EQ(refusal({{"backup_schedule", {{"retention", 3}, {"interval", "6h"}, {"daily_at", "01:00"}}}},
-                    schedule, Method::kPut),
-            needs);
+  EXPECT_EQ(
+      refusal({{"backup_schedule", {{"retention", 3}, {"interval", "6h"}, {"daily_at", "01:00"}}}},
+              schedule, Method::kPut),
+      needs);
   EXPECT_EQ(refusal({{"backup_schedule", {{"interval", "6h"}}}}, schedule, Method::kPut),
             "backup_schedule.retention is required");
   const std::string action = "/v1.0/{tenant_id}/clusters/{cluster_id}/action";
@@ -274,8 +288,7 @@ TEST(BodySchemas, RulesAcrossMembersOfTheOtherBodies) {
         << concurrency;
   }
   for (const json& concurrency : {json(1), json(100), json("100"), json("07")}) {
-    EXPECT_EQ(refusal({{"resize", {{"flavorRef", "2"}, {"concurrency", concurrency}}}}, action),
-              "")
+    EXPECT_EQ(refusal({{"resize", {{"flavorRef", "2"}, {"concurrency", concurrency}}}}, action), "")
         << concurrency;
   }
 }
