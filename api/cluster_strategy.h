@@ -6,8 +6,10 @@
 // a datastore without one does not build clusters.
 #include <google/protobuf/message.h>
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +91,12 @@ class ClusterStrategy {
   // when the backup's facts are not this datastore's cluster backup.
   virtual std::vector<BackedUpNode> backed_up_nodes(const db::Backup& backup) const {
     throw common::bad_request("backup " + backup.id + " cannot be restored into a cluster");
+  }
+  // The bytes the COMPLETED cluster backup `backup` (of this datastore)
+  // sent to the storage, as its facts record them; nullopt when they record
+  // none (or are not this datastore's cluster backup's).
+  virtual std::optional<int64_t> uploaded_bytes(const db::Backup& /*backup*/) const {
+    return std::nullopt;
   }
 
   // The actions of POST /clusters/{id}/action this datastore has beyond

@@ -108,4 +108,14 @@ std::vector<api::BackedUpNode> CassandraClusterStrategy::backed_up_nodes(
   return out;
 }
 
+std::optional<int64_t> CassandraClusterStrategy::uploaded_bytes(const db::Backup& backup) const {
+  try {
+    return common::proto_json::decode<proto::cassandra::ClusterBackupFacts>(
+               backup.facts, "the facts of backup " + backup.id)
+        .uploaded_bytes();
+  } catch (const common::Error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace automat::datastores::cassandra
