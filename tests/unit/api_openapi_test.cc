@@ -233,8 +233,8 @@ TEST(BodySchemas, AClusterCreateIsOneOfItsFormsWithWhatThatFormNeeds) {
   json both = seed_cluster();
   both["cluster"]["instances"] = {{{"flavorRef", "2"}, {"volume", {{"size", 1}}}}};
   EXPECT_EQ(refusal(both, kClusters),
-            "cluster.instances cannot be given with cluster.size or cluster.nodes: give one "
-            "form or the other, not both");
+            "cluster.instances cannot be given with cluster.size or cluster.nodes: give either "
+            "cluster.instances or cluster.size/cluster.nodes, not both");
   both["cluster"]["size"] = nullptr;  // null is left out
   EXPECT_EQ(refusal(both, kClusters), "");
 
