@@ -37,13 +37,8 @@ BackupScheduleRequest parse_backup_schedule(const json& doc, const std::string& 
   body::check(Method::kPut, path, doc);
   const json& s = doc.at("backup_schedule");
   BackupScheduleRequest req;
+  // The schema admits exactly one of interval and daily_at.
   const json* interval = body::member(s, "interval");
-  const auto daily_at = body::text(s, "daily_at");
-  if ((interval != nullptr) == daily_at.has_value()) {
-    throw common::bad_request(
-        "backup_schedule needs exactly one of interval (e.g. \"6h\") and daily_at (\"HH:MM\", "
-        "UTC)");
-  }
   if (interval) {
     req.interval_seconds = interval_seconds(*interval);
     if (*req.interval_seconds < Schedule::kMinIntervalSeconds ||
@@ -51,7 +46,8 @@ BackupScheduleRequest parse_backup_schedule(const json& doc, const std::string& 
       throw common::bad_request("backup_schedule.interval must be from 1h (3600 seconds) to 30d");
     }
   } else {
-    req.daily_minute = std::stoi(daily_at->substr(0, 2)) * 60 + std::stoi(daily_at->substr(3, 2));
+    const std::string daily_at = s.at("daily_at").get<std::string>();
+    req.daily_minute = std::stoi(daily_at.substr(0, 2)) * 60 + std::stoi(daily_at.substr(3, 2));
   }
   req.retention = static_cast<int>(s.at("retention").get<int64_t>());
   return req;

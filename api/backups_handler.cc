@@ -110,21 +110,17 @@ std::string joined(const std::vector<std::string>& ids) {
   return out;
 }
 
-// What a COMPLETED cluster backup sent to the storage (its facts, as
-// protobuf's JSON mapping writes an int64: a string); null otherwise.
-json uploaded_bytes(const db::Backup& b) {
-  if (b.status != db::backup_status::kCompleted || !b.cluster_id) return nullptr;
-  const auto it = b.facts.find("uploaded_bytes");
-  if (it == b.facts.end()) return 0;
-  if (it->is_number_integer()) return *it;
-  if (it->is_string()) {
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (const std::exception&) {
-      return nullptr;
-    }
+// What a COMPLETED cluster backup sent to the storage, as its datastore's
+// cluster strategy reads the backup's facts; null otherwise.
+json uploaded_bytes(const ApiServices& services, const db::Backup& b) {
+  if (b.status != db::backup_status::kCompleted || !b.cluster_id || !services.cluster_strategies) {
+    return nullptr;
   }
-  return nullptr;
+  const auto version = services.catalog->find_version_by_id(b.datastore_version_id);
+  const ClusterStrategy* strategy =
+      version ? services.cluster_strategies(version->manager) : nullptr;
+  const std::optional<int64_t> bytes = strategy ? strategy->uploaded_bytes(b) : std::nullopt;
+  return bytes ? json(*bytes) : json(nullptr);
 }
 
 json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
@@ -168,7 +164,7 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
            {{"type", b.datastore_name},
             {"version", b.datastore_version_name},
             {"version_id", b.datastore_version_id}}},
-          {"uploaded_bytes", uploaded_bytes(b)},
+          {"uploaded_bytes", uploaded_bytes(services_, b)},
           {"operation_id", b.operation_id},
           {"created", b.created},
           {"updated", b.updated}};

@@ -1,12 +1,15 @@
 #include "api/body_schemas.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#include <vector>
 
 #include "api/openapi.h"
 #include "common/client_text.h"
@@ -171,10 +174,45 @@ std::string list_keys(const json* schema) {
   return out;
 }
 
+constexpr const char* kUnknownMember =
+    "Object contains a property that could not be validated using 'properties' or "
+    "'additionalProperties' constraints: '";
+
+// The keyword of an object's whose failure valijson describes as
+// `description`, for the schema's x-errors; "" for any other.
+std::string object_keyword(const std::string& description) {
+  if (description.rfind(kUnknownMember, 0) == 0) return "additionalProperties";
+  if (description.rfind("Object should have no more than", 0) == 0) return "maxProperties";
+  if (description.rfind("Object should have no fewer than", 0) == 0) return "minProperties";
+  return "";
+}
+
+// "names 'x', which ...": the unknown member of a kUnknownMember description.
+std::string unknown_member(const json* schema, const std::string& description) {
+  const size_t from = std::string(kUnknownMember).size();
+  const size_t to = description.rfind('\'');
+  const std::string name =
+      common::in_quotes(to > from ? description.substr(from, to - from) : std::string());
+  std::string text = "names {member}, which is not one of: " + list_keys(schema);
+  if (schema && schema->contains("x-errors") &&
+      (*schema)["x-errors"].value("additionalProperties", json()).is_string()) {
+    text = (*schema)["x-errors"]["additionalProperties"].get<std::string>();
+  }
+  const size_t at = text.find("{member}");
+  if (at != std::string::npos) text.replace(at, std::string("{member}").size(), name);
+  return text;
+}
+
 // What is wrong, as the end of "<field> ...": from valijson's description
 // and the schema that was violated.
 std::string problem(const json& root, const json* raw_schema, const std::string& description) {
   const json* schema = raw_schema ? resolve(root, *raw_schema) : nullptr;
+  const std::string keyword = object_keyword(description);
+  if (keyword == "additionalProperties") return " " + unknown_member(schema, description);
+  if (!keyword.empty() && schema && schema->contains("x-errors") &&
+      (*schema)["x-errors"].value(keyword, json()).is_string()) {
+    return " " + (*schema)["x-errors"][keyword].get<std::string>();
+  }
   const auto keyword_number = [&](const json*, const char* keyword) -> std::string {
     const json* value = find_keyword(root, schema, keyword);
     return value ? number_text(*value) : "the limit";
@@ -229,13 +267,86 @@ std::string problem(const json& root, const json* raw_schema, const std::string&
   return " is not valid: " + common::excerpt(description, 128);
 }
 
-// The most specific error: the one whose context is deepest, first of those.
-const valijson::ValidationResults::Error* deepest(const valijson::ValidationResults& results) {
-  const valijson::ValidationResults::Error* best = nullptr;
+using ValidationError = valijson::ValidationResults::Error;
+
+// The errors at the deepest place any error is, in valijson's order.
+std::vector<const ValidationError*> deepest(const valijson::ValidationResults& results) {
+  std::vector<const ValidationError*> out;
   for (const auto& e : results) {
-    if (!best || e.context.size() > best->context.size()) best = &e;
+    if (!out.empty() && e.context.size() < out.front()->context.size()) continue;
+    if (!out.empty() && e.context.size() > out.front()->context.size()) out.clear();
+    out.push_back(&e);
   }
-  return best;
+  return out;
+}
+
+// Whether `error`, at the place of `schema`, breaks that schema's own type
+// or one of its own required members (not what one of its alternatives or
+// rules asks).
+bool own_type_or_required(const json& root, const json* schema, const ValidationError& error) {
+  schema = schema ? resolve(root, *schema) : nullptr;
+  if (!schema || !schema->is_object()) return false;
+  const std::string& d = error.description;
+  if (d.rfind("Value type not permitted", 0) == 0) return schema->contains("type");
+  const std::string missing = "Missing required property '";
+  if (d.rfind(missing, 0) != 0 || !schema->contains("required")) return false;
+  const std::string name = d.substr(missing.size(), d.rfind('\'') - missing.size());
+  const json& required = (*schema)["required"];
+  return std::find(required.begin(), required.end(), json(name)) != required.end();
+}
+
+// Which of `errors` (all at one place, that of `schema`) to explain: its
+// own type or required members first, then an unknown member, else the
+// first; nullptr when a rule should be looked for first.
+const ValidationError* chosen(const json& root, const json* schema,
+                              const std::vector<const ValidationError*>& errors) {
+  for (const auto* e : errors) {
+    if (own_type_or_required(root, schema, *e)) return e;
+  }
+  for (const auto* e : errors) {
+    if (object_keyword(e->description) == "additionalProperties") return e;
+  }
+  return nullptr;
+}
+
+// Whether `node` (a rule) reports every failure at its own place: only
+// required, not (which reports none of its inside) and combinators of those.
+bool reports_only_at_its_place(const json& node) {
+  if (!node.is_object()) return false;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "not" || k == "required" || k == "description" || k.rfind("x-", 0) == 0) continue;
+    if (k != "allOf" && k != "anyOf" && k != "oneOf") return false;
+    for (const json& each : it.value()) {
+      if (!reports_only_at_its_place(each)) return false;
+    }
+  }
+  return true;
+}
+
+// Compiles every rule (an allOf member with an x-error) under `node`.
+void compile_rules(const json& node,
+                   std::map<const json*, std::unique_ptr<valijson::Schema>>& out) {
+  if (node.is_array()) {
+    for (const json& each : node) compile_rules(each, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  if (node.contains("allOf") && node["allOf"].is_array()) {
+    for (const json& rule : node["allOf"]) {
+      if (!rule.is_object() || !rule.contains("x-error")) continue;
+      if (!reports_only_at_its_place(rule)) {
+        throw std::runtime_error("the rule \"" + rule["x-error"].get<std::string>() +
+                                 "\" may only use required, not, allOf, anyOf and oneOf");
+      }
+      auto schema = std::make_unique<valijson::Schema>();
+      valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+      valijson::adapters::NlohmannJsonAdapter adapter(rule);
+      parser.populateSchema(adapter, *schema);
+      out.emplace(&rule, std::move(schema));
+    }
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) compile_rules(it.value(), out);
 }
 
 // Throws when a "pattern" could make std::regex (which valijson uses, and
@@ -256,6 +367,30 @@ void refuse_unbounded_patterns(const json& node, const std::string& where) {
       }
     }
     refuse_unbounded_patterns(it.value(), where);
+  }
+}
+
+// valijson reads every integer as an int64_t: an unsigned one above
+// INT64_MAX would wrap to a negative number, which a "minimum: -1" admits.
+// Such a number is checked as the (non-integer) double it is close to.
+bool has_integer_beyond_int64(const json& node) {
+  if (node.is_number_unsigned()) {
+    return node.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  }
+  if (node.is_structured()) {
+    for (const json& each : node) {
+      if (has_integer_beyond_int64(each)) return true;
+    }
+  }
+  return false;
+}
+
+void widen_integers_beyond_int64(json& node) {
+  if (node.is_number_unsigned() &&
+      node.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    node = static_cast<double>(node.get<uint64_t>());
+  } else if (node.is_structured()) {
+    for (json& each : node) widen_integers_beyond_int64(each);
   }
 }
 
@@ -314,7 +449,20 @@ BodySchemas::BodySchemas(const json& openapi) {
         throw std::runtime_error("the body schema of " + op.key() + " " + p.key() +
                                  " does not compile: " + e.what());
       }
-      entries_.emplace(std::pair{method->second, p.key()}, std::move(entry));
+      const auto [at, added] =
+          entries_.emplace(std::pair{method->second, p.key()}, std::move(entry));
+      if (!added) continue;
+      // The rules are found by their place in the stored root: compiled
+      // once it has its final address.
+      try {
+        const json& root = at->second.root;
+        for (const json* part : {&root["allOf"][0], &root["components"]}) {
+          compile_rules(*part, at->second.rules);
+        }
+      } catch (const std::exception& e) {
+        throw std::runtime_error("a rule of " + op.key() + " " + p.key() +
+                                 " does not compile: " + e.what());
+      }
     }
   }
 }
@@ -338,26 +486,43 @@ bool BodySchemas::expects(Method method, const std::string& path,
   return !(blank && found->second.optional);
 }
 
-void BodySchemas::check(Method method, const std::string& path, const json& body) const {
+void BodySchemas::check(Method method, const std::string& path, const json& raw_body) const {
   const auto found = entries_.find({method, path});
   if (found == entries_.end()) return;
   const Entry& entry = found->second;
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
+  json widened;
+  if (has_integer_beyond_int64(raw_body)) {
+    widened = raw_body;
+    widen_integers_beyond_int64(widened);
+  }
+  const json& body = widened.is_null() ? raw_body : widened;
   valijson::adapters::NlohmannJsonAdapter target(body);
   if (validator.validate(*entry.schema, target, &results)) return;
-  const auto* error = deepest(results);
-  if (!error) throw common::bad_request("the request body does not match its schema");
-  // The schema at the error's place, walked from the body schema.
+  const auto errors = deepest(results);
+  if (errors.empty()) throw common::bad_request("the request body does not match its schema");
+  const std::vector<std::string>& context = errors.front()->context;
+  // The schema at the errors' place, walked from the body schema.
   const json* schema = &entry.root["allOf"][0];
-  for (size_t i = 1; i < error->context.size() && schema; ++i) {
-    schema = step_into(entry.root, schema, error->context[i]);
+  for (size_t i = 1; i < context.size() && schema; ++i) {
+    schema = step_into(entry.root, schema, context[i]);
   }
   // Keys in the path can come from the client: quote a bounded excerpt.
-  const std::string field = common::excerpt(field_name(error->context), 128);
+  const std::string field = common::excerpt(field_name(context), 128);
+  const json* value = value_at(body, context);
+  const ValidationError* error = chosen(entry.root, schema, errors);
+  if (!error && value) {
+    if (const json* rule = broken_rule(entry, schema, *value)) {
+      const std::string member = rule->value("x-member", "");
+      const std::string subject = field.empty() ? (member.empty() ? "the request body" : member)
+                                                : (member.empty() ? field : field + "." + member);
+      throw common::bad_request(subject + " " + (*rule)["x-error"].get<std::string>());
+    }
+  }
+  if (!error) error = errors.front();
   std::string what = problem(entry.root, schema, error->description);
   // A required member given as null reads as missing.
-  const json* value = value_at(body, error->context);
   if (value && value->is_null() && what.rfind(" must be ", 0) == 0) what = " is required";
   if (field.empty()) {
     if (what.rfind(" must be ", 0) == 0) {
@@ -377,6 +542,20 @@ void BodySchemas::check(Method method, const std::string& path, const json& body
     throw common::bad_request(what[0] == ' ' ? "the request body" + what : what);
   }
   throw common::bad_request(field + what);
+}
+
+const json* BodySchemas::broken_rule(const Entry& entry, const json* schema,
+                                     const json& value) const {
+  schema = schema ? resolve(entry.root, *schema) : nullptr;
+  if (!schema || !schema->is_object() || !schema->contains("allOf")) return nullptr;
+  for (const json& rule : (*schema)["allOf"]) {
+    const auto compiled = entry.rules.find(&rule);
+    if (compiled == entry.rules.end()) continue;
+    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    valijson::adapters::NlohmannJsonAdapter target(value);
+    if (!validator.validate(*compiled->second, target, nullptr)) return &rule;
+  }
+  return nullptr;
 }
 
 }  // namespace automat::api

@@ -3,6 +3,22 @@
 // valijson), so what the API publishes and what it accepts are one thing. A
 // violation is a 400 whose message names the field ("instance.volume.size
 // must be an integer") and never repeats the client's value.
+//
+// Beside JSON Schema (draft 4, which valijson compiles here), a schema may
+// carry these extensions:
+//   x-error   the end of the sentence "<field> ..." for any violation of
+//             that schema but a wrong type ("must be 1 to 64 characters").
+//   x-errors  the same, by the keyword that failed: minProperties,
+//             maxProperties or additionalProperties; in the last, {member}
+//             stands for the unknown member's (quoted) name. Without one, an
+//             unknown member reads "<field> names 'x', which is not one of:
+//             <its properties>".
+//   rules     a member of an allOf with its own x-error (and optionally
+//             x-member, the member it is about) states a rule across
+//             members ("instances or size, not both"); a body that breaks it
+//             is refused with "<field>[.<x-member>] <x-error>". A rule may
+//             only use required, not and allOf/anyOf/oneOf of those (so that
+//             every failure it reports is at its own object), no $ref.
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -43,7 +59,13 @@ class BodySchemas {
     nlohmann::json root;    // the body schema plus the document's components
     bool optional = false;  // requestBody.required is not true
     std::unique_ptr<valijson::Schema> schema;
+    // The rules in `root` (allOf members with an x-error), compiled alone.
+    std::map<const nlohmann::json*, std::unique_ptr<valijson::Schema>> rules;
   };
+  // The first rule of `schema` (a place in entry.root) that `value` breaks.
+  const nlohmann::json* broken_rule(const Entry& entry, const nlohmann::json* schema,
+                                    const nlohmann::json& value) const;
+
   std::map<std::pair<Method, std::string>, Entry> entries_;
 };
 

@@ -80,13 +80,8 @@ std::vector<std::optional<std::string>> seed_zones(const json& cluster) {
 
 std::vector<NodeSpec> seed_nodes(const json& cluster, VolumeBounds bounds) {
   const auto zones = seed_zones(cluster);
+  // The schema requires flavorRef and volume with size or nodes.
   const auto flavor = flavor_id(cluster, "cluster.flavorRef");
-  if (!flavor) {
-    throw field_error("cluster.flavorRef", "is required with cluster.size or cluster.nodes");
-  }
-  if (!body::member(cluster, "volume")) {
-    throw field_error("cluster.volume", "is required with cluster.size or cluster.nodes");
-  }
   const int volume = volume_gb(cluster, "cluster.volume", bounds);
   std::vector<NodeSpec> out;
   for (size_t i = 0; i < zones.size(); ++i) {
@@ -142,11 +137,8 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
   req.datastore_type = *body::text(cluster["datastore"], "type");
   req.datastore_version = body::text(cluster["datastore"], "version");
   const json* instances = body::member(cluster, "instances");
+  // The schema admits instances or size/nodes (not both), or neither with restore.
   const bool seed = body::member(cluster, "size") || body::member(cluster, "nodes");
-  if (instances && seed) {
-    throw common::bad_request(
-        "give either cluster.instances or cluster.size/cluster.nodes, not both");
-  }
   if (const json* restore = body::member(cluster, "restore")) {
     ClusterRestoreRequest r;
     r.backup_id = *body::text(*restore, "backup");
@@ -157,10 +149,6 @@ ClusterCreateRequest parse_cluster_create(const json& doc, VolumeBounds bounds) 
       }
     }
     req.restore = std::move(r);
-  }
-  if (!instances && !seed && !req.restore) {
-    throw field_error("cluster.instances",
-                      "is required: list the nodes, or give cluster.size (and cluster.nodes)");
   }
   if (instances || seed) {
     req.nodes = instances ? trove_nodes(*instances, bounds) : seed_nodes(cluster, bounds);
@@ -198,13 +186,8 @@ ClusterAction parse_cluster_action(const json& doc, VolumeBounds bounds) {
                                 " does not name a flavor");
     }
     action.resize.by_zone = body::text(resize, "by").value_or("node") == kResizeByZone;
-    const long long concurrency = body::whole(resize, "concurrency").value_or(1);
-    if (concurrency < 1 || concurrency > 100) {
-      throw common::bad_request(
-          "resize.concurrency must be a whole number from 1 to 100, the "
-          "nodes (or racks) that restart at once");
-    }
-    action.resize.concurrency = static_cast<int>(concurrency);
+    // The schema bounds it to 1..100.
+    action.resize.concurrency = static_cast<int>(body::whole(resize, "concurrency").value_or(1));
   } else if (key == "restore") {
     action.kind = ClusterActionKind::kRestore;
     action.backup_id = *body::text(it.value(), "backup");
@@ -230,7 +213,7 @@ std::vector<NodeSpec> parse_add_nodes(const json& doc) {
   const json& nodes = doc["nodes"];
   const auto num = body::whole(nodes, "num");
   const json* allocations = body::member(nodes, "allocations");
-  if (!num && !allocations) throw field_error("nodes.num", "or nodes.allocations is required");
+  // The schema requires num or allocations.
   if (num && allocations && *num != static_cast<long long>(allocations->size())) {
     throw common::bad_request(
         "nodes.num is " + std::to_string(*num) + " but nodes.allocations lists " +

@@ -6,8 +6,10 @@
 // a datastore without one does not build clusters.
 #include <google/protobuf/message.h>
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +106,12 @@ class ClusterStrategy {
   // system, system_auth, ...). Every keyspace is a tenant's by default.
   virtual void check_keyspace_backs_up(const std::string& /*entry*/,
                                        const std::string& /*field*/) const {}
+  // The bytes the COMPLETED cluster backup `backup` (of this datastore)
+  // sent to the storage, as its facts record them; nullopt when they record
+  // none (or are not this datastore's cluster backup's).
+  virtual std::optional<int64_t> uploaded_bytes(const db::Backup& /*backup*/) const {
+    return std::nullopt;
+  }
 
   // The actions of POST /clusters/{id}/action this datastore has beyond
   // those of every cluster (grow, shrink, replace_node): their body keys.

@@ -1,5 +1,7 @@
 #include "api/replica_request.h"
 
+#include <stdexcept>
+
 #include "api/instance_request.h"
 #include "api/request_body.h"
 #include "common/client_text.h"
@@ -9,13 +11,6 @@ namespace automat::api {
 namespace {
 
 using nlohmann::json;
-
-const json& instance_object(const json& doc) {
-  if (!doc.is_object() || !doc.contains("instance") || !doc["instance"].is_object()) {
-    throw common::bad_request("instance is required (an object)");
-  }
-  return doc["instance"];
-}
 
 bool present(const json& obj, const char* key) { return obj.contains(key) && !obj[key].is_null(); }
 
@@ -68,38 +63,19 @@ ReplicaCreateRequest parse_replica_create(const json& doc) {
 }
 
 InstanceAction parse_instance_update(const json& doc) {
-  const json& inst = instance_object(doc);
-  for (const char* key : {"replica_of", "slave_of"}) {
-    if (inst.contains(key)) {
-      if (!inst[key].is_null()) {
-        throw common::bad_request(std::string("instance.") + key +
-                                  " can only be set to null (detach); a replica cannot be "
-                                  "re-pointed at another master");
-      }
-      return InstanceAction::kDetach;
-    }
-  }
-  throw common::bad_request(
-      "nothing to update: PUT /instances/{id} accepts {\"instance\": {\"replica_of\": null}} "
-      "to detach a replica");
+  // The schema admits replica_of or slave_of, and only as null: a detach.
+  body::check(Method::kPut, "/v1.0/{tenant_id}/instances/{instance_id}", doc);
+  return InstanceAction::kDetach;
 }
 
 InstanceAction parse_instance_action(const json& doc) {
-  static const char* kKnown = "resize, detach, promote_to_replica_source or eject_replica_source";
-  if (!doc.is_object() || doc.size() != 1) {
-    throw common::bad_request(std::string("the body must hold exactly one action: ") + kKnown);
-  }
-  const auto it = doc.begin();
-  const std::string key = it.key();
-  const json& value = it.value();
-  if (!value.is_object() && !value.is_null()) {
-    throw common::bad_request(common::in_quotes(key) + " takes an empty object: {\"" +
-                              common::excerpt(key) + "\": {}}");
-  }
-  if (key == "detach") return InstanceAction::kDetach;
+  // The schema admits exactly one of the known actions, each an object or null.
+  body::check(Method::kPost, "/v1.0/{tenant_id}/instances/{instance_id}/action", doc);
+  const std::string& key = doc.begin().key();
   if (key == "promote_to_replica_source") return InstanceAction::kPromote;
   if (key == "eject_replica_source") return InstanceAction::kEject;
-  throw common::bad_request("unknown action " + common::in_quotes(key) + ": use " + kKnown);
+  if (key == "detach") return InstanceAction::kDetach;
+  throw std::logic_error("parse_instance_action was given the action " + key);
 }
 
 }  // namespace automat::api

@@ -10,10 +10,8 @@ std::optional<db::Backup> resolve_restore_point(const nlohmann::json& instance_b
                                                 const std::string& tenant_id) {
   auto it = instance_body.find("restorePoint");
   if (it == instance_body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_object() || !it->contains("backupRef") || !(*it)["backupRef"].is_string()) {
-    throw common::bad_request("instance.restorePoint must be {\"backupRef\": \"<backup id>\"}");
-  }
-  const std::string ref = (*it)["backupRef"].get<std::string>();
+  // The create's schema made it {"backupRef": "<backup id>"}.
+  const std::string ref = it->at("backupRef").get<std::string>();
   if (!services.backups) {
     throw common::Error(common::ErrorCode::kNotImplemented,
                         "backups are not available on this API server");

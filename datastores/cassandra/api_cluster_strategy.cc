@@ -118,4 +118,14 @@ void CassandraClusterStrategy::check_keyspace_backs_up(const std::string& entry,
   }
 }
 
+std::optional<int64_t> CassandraClusterStrategy::uploaded_bytes(const db::Backup& backup) const {
+  try {
+    return common::proto_json::decode<proto::cassandra::ClusterBackupFacts>(
+               backup.facts, "the facts of backup " + backup.id)
+        .uploaded_bytes();
+  } catch (const common::Error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace automat::datastores::cassandra

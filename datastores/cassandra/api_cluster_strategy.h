@@ -41,6 +41,8 @@ class CassandraClusterStrategy : public api::ClusterStrategy {
   std::vector<api::BackedUpNode> backed_up_nodes(const db::Backup& backup) const override;
   // Refuses Cassandra's own keyspaces (common_system_keyspaces.h).
   void check_keyspace_backs_up(const std::string& entry, const std::string& field) const override;
+  // ClusterBackupFacts.uploaded_bytes.
+  std::optional<int64_t> uploaded_bytes(const db::Backup& backup) const override;
   // cleanup: every node in node_order; 422 unless every node is ACTIVE.
   api::OwnClusterAction plan_own_action(const std::string& name, const nlohmann::json& body,
                                         const db::Cluster& cluster) const override;

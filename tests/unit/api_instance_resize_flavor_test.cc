@@ -79,7 +79,7 @@ TEST(InstanceFlavorResize, RefusalsSayWhyAndWriteNothing) {
       {FlavorResizeEnv::flavor(json::array()), 400, "resize.flavorRef"},
       {{{"resize", {{"flavorRef", "2"}, {"volume", {{"size", 5}}}}}},
        400,
-       "resize: give one of volume and flavorRef at a time"},
+       "resize takes one of volume and flavorRef at a time"},
   };
   for (const auto& c : cases) {
     const Response r = env.resize(c.body);

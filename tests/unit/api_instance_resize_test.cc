@@ -72,7 +72,7 @@ TEST(InstanceResize, RefusalsNameTheFieldAndWriteNothing) {
        "service makes; got more"},
       {{{"resize", {{"flavorRef", "2"}, {"volume", {{"size", 5}}}}}},
        400,
-       "resize: give one of volume and flavorRef at a time"},
+       "resize takes one of volume and flavorRef at a time"},
       {{{"frobnicate", json::object()}}, 400, "use resize, detach"},
   };
   for (const auto& c : cases) {

@@ -2,6 +2,10 @@
 // overLimit naming what is over, nothing written; admins change limits.
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "api/openapi.h"
+#include "db/quota.h"
 #include "tests/unit/cluster_test_env.h"
 
 namespace automat::api {
@@ -112,6 +116,9 @@ TEST(QuotaUpdate, OnlyAnAdminMayAndBadValuesChangeNothing) {
       {{{"quotas", {{"instances", "5"}}}}, "quotas.instances must be an integer"},
       {{{"quotas", {{"instances", 1.5}}}}, "quotas.instances must be an integer"},
       {{{"quotas", {{"instances", 2147483648LL}}}}, "quotas.instances must be an integer"},
+      // Read as an int64_t it would be -1 (unlimited).
+      {{{"quotas", {{"instances", 18446744073709551615ULL}}}},
+       "quotas.instances must be an integer"},
       {{{"quotas", {{"instances", 1}, {"cores", 4}}}},
        "quotas names 'cores', which is not a quota resource; the resources are instances, ram, "
        "volumes, backups"},
@@ -128,6 +135,17 @@ TEST(QuotaUpdate, OnlyAnAdminMayAndBadValuesChangeNothing) {
             db::default_quota_limits());
   const Response unknown = put_quotas(env, "no-such-tenant", body, env.admin_token);
   EXPECT_EQ(unknown.status, 404) << unknown.body;
+}
+
+TEST(QuotaUpdate, ThePublishedSchemaAdmitsExactlyTheQuotaResources) {
+  // The schema refuses other names (and its message lists these).
+  const json& quotas =
+      openapi_document()["components"]["schemas"]["QuotaUpdateRequest"]["properties"]["quotas"];
+  std::set<std::string> published;
+  for (const auto& [name, schema] : quotas["properties"].items()) published.insert(name);
+  EXPECT_EQ(published,
+            std::set<std::string>(db::quota_resources().begin(), db::quota_resources().end()));
+  EXPECT_EQ(quotas["additionalProperties"], false);
 }
 
 TEST(QuotaEnforcement, AnInstanceOverTheLimitIs413AndWritesNothing) {
