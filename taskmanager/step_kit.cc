@@ -31,9 +31,9 @@ std::optional<StepResult> follow_guest_job(const std::function<GuestJobState()>&
     return guest_call_failed(how.call, e);
   }
   if (how.deadline.count() > 0) {
-    job = past_deadline(std::move(job), how.deadline,
-                        how.running + " did not finish within " +
-                            std::to_string(how.deadline.count()) + " s");
+    job = past_deadline(
+        std::move(job), how.deadline,
+        how.running + " did not finish within " + std::to_string(how.deadline.count()) + " s");
   }
   if (job.kind == GuestJobState::Kind::kRunning) {
     return StepResult::retry(how.poll,

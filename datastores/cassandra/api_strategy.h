@@ -24,8 +24,7 @@ void check_node_ram(const db::Flavor& flavor, const db::DatastoreVersion& versio
 //  - users named "cassandra" (the default superuser, dropped on create).
 class CassandraApiStrategy : public api::DatastoreStrategy {
  public:
-  void validate_instance_create(const api::InstanceCreateRequest& request,
-                                const db::Flavor& flavor,
+  void validate_instance_create(const api::InstanceCreateRequest& request, const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
   // A node's RAM floor (check_node_ram), for a flavor resize.
   void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,

@@ -33,8 +33,7 @@ bool replication_matches(const nlohmann::json& ks, const std::map<std::string, i
 
 // Runs `cql` at consistency ALL, retrying while the coordinator does not
 // see every replica up yet (a ring that just started); answers its rows.
-cql::ResultSet read_at_all(cql::Session& session, const std::string& cql,
-                                   WaitClock& clock) {
+cql::ResultSet read_at_all(cql::Session& session, const std::string& cql, WaitClock& clock) {
   const auto deadline = clock.now() + kAuthSyncTimeout;
   for (;;) {
     try {
@@ -77,12 +76,10 @@ void replicate_system_auth(cql::Session& session, const std::vector<RingNode>& r
 }
 
 // Whether `role` is still in system_auth.roles on any replica (read at ALL).
-bool role_exists_anywhere(cql::Session& session, const std::string& role,
-                          WaitClock& clock) {
-  return !read_at_all(
-              session,
-              "SELECT role FROM system_auth.roles WHERE role = " + cql::quote_literal(role),
-              clock)
+bool role_exists_anywhere(cql::Session& session, const std::string& role, WaitClock& clock) {
+  return !read_at_all(session,
+                      "SELECT role FROM system_auth.roles WHERE role = " + cql::quote_literal(role),
+                      clock)
               .rows.empty();
 }
 
@@ -91,7 +88,7 @@ bool role_exists_anywhere(cql::Session& session, const std::string& role,
 // not reachable yet (a ring that just started: the default role is read at
 // QUORUM); the latter's message goes to `unavailable`.
 std::unique_ptr<cql::Session> try_login(CassandraServer& server, const Credentials& login,
-                                                std::string& unavailable) {
+                                        std::string& unavailable) {
   try {
     return server.cql(login);
   } catch (const common::Error& e) {
@@ -115,7 +112,7 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 }
 
 std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
-                                                  milliseconds timeout, WaitClock& clock) {
+                                          milliseconds timeout, WaitClock& clock) {
   const auto deadline = clock.now() + timeout;
   for (;;) {
     try {

@@ -26,9 +26,9 @@ std::map<std::string, int> replication_per_dc(const std::vector<RingNode>& ring)
 // or refuses the login (a just-created role, roles not set up yet) until
 // `timeout` passed on `clock` (which paces the retries too); then rethrows
 // the last error.
-std::unique_ptr<cql::Session> login_until(
-    CassandraServer& server, const Credentials& login, std::chrono::milliseconds timeout,
-    common::WaitClock& clock = common::steady_wait_clock());
+std::unique_ptr<cql::Session> login_until(CassandraServer& server, const Credentials& login,
+                                          std::chrono::milliseconds timeout,
+                                          common::WaitClock& clock = common::steady_wait_clock());
 
 // Makes `admin` the ring's only superuser login, through `server`:
 // system_auth to NetworkTopologyStrategy per replication_per_dc(ring), every

@@ -235,11 +235,11 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
   constexpr std::chrono::seconds kRetry{1};
   const std::string host = node.instance.address.value_or(node.instance_id);
   // A keyed job: its start and look may be sent again.
-  const taskmanager::JobFollow follow{{host, doing, Repeat::kIdempotent, kRetry, ""},
-                                      kJobPoll,
-                                      node_label(cluster, node.instance_id) + ": " + doing +
-                                          " running",
-                                      node_job_deadline(kind)};
+  const taskmanager::JobFollow follow{
+      {host, doing, Repeat::kIdempotent, kRetry, ""},
+      kJobPoll,
+      node_label(cluster, node.instance_id) + ": " + doing + " running",
+      node_job_deadline(kind)};
   GuestJobState job;
   std::optional<StepResult> pending = taskmanager::follow_guest_job(
       [&] {

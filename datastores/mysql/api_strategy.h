@@ -20,8 +20,7 @@ class MysqlApiStrategy : public api::DatastoreStrategy {
  public:
   static constexpr int kMinRamMb = 512;
 
-  void validate_instance_create(const api::InstanceCreateRequest& request,
-                                const db::Flavor& flavor,
+  void validate_instance_create(const api::InstanceCreateRequest& request, const db::Flavor& flavor,
                                 const db::DatastoreVersion& version) const override;
   // The same RAM floor as a create, for a flavor resize.
   void validate_flavor(const db::Flavor& flavor, const db::DatastoreVersion& version,

@@ -24,23 +24,21 @@ const DatastoreLabel kMariaDb{"MariaDB"};
 StepList MysqlWorkflowFactory::steps_for(const db::Operation& op) {
   // Every operation type MySQL serves, with its input and checkpoint
   // messages: the records must parse before anything runs.
-  check_records(op,
-                {
-                    records_of<proto::InstanceCreateInput, proto::InstanceCreateCheckpoint>(
-                        "instance.create"),
-                    records_of<proto::Empty, proto::Empty>("instance.delete"),
-                    records_of<proto::Empty, proto::Empty>("instance.detach"),
-                    records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>(
-                        "instance.promote"),
-                    records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>("instance.eject"),
-                    records_of<proto::InstanceResizeVolumeInput, proto::Empty>(
-                        "instance.resize_volume"),
-                    records_of<proto::InstanceResizeFlavorInput, proto::Empty>(
-                        "instance.resize_flavor"),
-                    records_of<proto::Empty, proto::Empty>("backup.create"),
-                    records_of<proto::Empty, proto::Empty>("backup.delete"),
-                },
-                "MySQL");
+  check_records(
+      op,
+      {
+          records_of<proto::InstanceCreateInput, proto::InstanceCreateCheckpoint>(
+              "instance.create"),
+          records_of<proto::Empty, proto::Empty>("instance.delete"),
+          records_of<proto::Empty, proto::Empty>("instance.detach"),
+          records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>("instance.promote"),
+          records_of<proto::Empty, proto::mysql::ReplicationCheckpoint>("instance.eject"),
+          records_of<proto::InstanceResizeVolumeInput, proto::Empty>("instance.resize_volume"),
+          records_of<proto::InstanceResizeFlavorInput, proto::Empty>("instance.resize_flavor"),
+          records_of<proto::Empty, proto::Empty>("backup.create"),
+          records_of<proto::Empty, proto::Empty>("backup.delete"),
+      },
+      "MySQL");
   StepList steps;
   if (op.type == "instance.create") {
     add<AllocateServerStep>(steps);

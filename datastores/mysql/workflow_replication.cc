@@ -142,33 +142,35 @@ class SeedReplicaStep : public NamedStep {
                                    " holds no MySQL replica seed");
     }
     if (!done.has_seed_copy()) {
-      const StepResult copied = guarded(ctx, master_host, "copying the master's data", Repeat::kIdempotent, [&] {
-        const GuestJobState job = past_deadline(
-            drive_guest_job(ctx, master.id, guest_job_key(ctx.operation.id, "seed-copy", replica),
-                            [&](const std::string& key) {
-                              MysqlGuestClient source = mysql_guest(ctx, master.id);
-                              // Binary logging on: a copy needs it.
-                              source.enable_source(replication_user_for(replica), kQuick * 6);
-                              return source.start_take_seed_copy(key, backup_key, replica, kQuick);
-                            }),
-            kCopyDeadline,
-            "the master's copy did not finish within " + std::to_string(kCopyDeadline.count()) +
-                " s");
-        if (job.kind == GuestJobState::Kind::kRunning) {
-          return StepResult::retry(kJobPoll,
-                                   job.message.empty() ? "copying the master's data" : job.message,
-                                   job.progress);
-        }
-        if (job.kind == GuestJobState::Kind::kFailed) {
-          release_copy(ctx, master, backup_key, replica);
-          return StepResult::failed(master_host,
-                                    "copying the master's data failed: " + job.message);
-        }
-        *done.mutable_seed_copy() = seed_copy_of(job.result);
-        created.mutable_datastore()->PackFrom(done);
-        save_checkpoint(ctx, created);
-        return StepResult::next();
-      });
+      const StepResult copied =
+          guarded(ctx, master_host, "copying the master's data", Repeat::kIdempotent, [&] {
+            const GuestJobState job = past_deadline(
+                drive_guest_job(
+                    ctx, master.id, guest_job_key(ctx.operation.id, "seed-copy", replica),
+                    [&](const std::string& key) {
+                      MysqlGuestClient source = mysql_guest(ctx, master.id);
+                      // Binary logging on: a copy needs it.
+                      source.enable_source(replication_user_for(replica), kQuick * 6);
+                      return source.start_take_seed_copy(key, backup_key, replica, kQuick);
+                    }),
+                kCopyDeadline,
+                "the master's copy did not finish within " + std::to_string(kCopyDeadline.count()) +
+                    " s");
+            if (job.kind == GuestJobState::Kind::kRunning) {
+              return StepResult::retry(
+                  kJobPoll, job.message.empty() ? "copying the master's data" : job.message,
+                  job.progress);
+            }
+            if (job.kind == GuestJobState::Kind::kFailed) {
+              release_copy(ctx, master, backup_key, replica);
+              return StepResult::failed(master_host,
+                                        "copying the master's data failed: " + job.message);
+            }
+            *done.mutable_seed_copy() = seed_copy_of(job.result);
+            created.mutable_datastore()->PackFrom(done);
+            save_checkpoint(ctx, created);
+            return StepResult::next();
+          });
       if (copied.kind != StepResult::Kind::kNext) return copied;
     }
     const std::string replica_host = instance(ctx, replica).address.value_or(replica);

@@ -1,13 +1,13 @@
 // drive_guest_job and past_deadline (taskmanager/guest_job.h): a keyed guest
 // job started once, looked at on each run, bounded by its own deadline, and
 // a lost job started again or handed back to the step, as the step chose.
-#include "taskmanager/guest_job.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 #include <vector>
+
+#include "taskmanager/guest_job.h"
 
 namespace automat::taskmanager {
 namespace {
@@ -92,8 +92,7 @@ TEST(GuestJobTest, OnlyARunningJobCanBeLate) {
   guest.now_us -= 3600 * kSecond;
   guest.drive();
   guest.set("op:decommission:n1", proto::JobReply::SUCCEEDED);
-  EXPECT_EQ(past_deadline(guest.drive(), std::chrono::seconds(1), "late").kind,
-            Kind::kSucceeded);
+  EXPECT_EQ(past_deadline(guest.drive(), std::chrono::seconds(1), "late").kind, Kind::kSucceeded);
 }
 
 TEST(GuestJobTest, ALostJobIsStartedAgainUnderTheNextKeyThenGivenUp) {
