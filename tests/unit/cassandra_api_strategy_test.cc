@@ -74,7 +74,8 @@ TEST(CassandraApiStrategy, KeyspaceNamesAndReservedNames) {
   EXPECT_NE(
       refusal(body_with_db("System_Auth"), flavor(1024), version()).find("reserved by Cassandra"),
       std::string::npos);
-  EXPECT_NE(refusal({{"users", {{{"name", "Cassandra"}}}}}, flavor(1024), version())
+  EXPECT_NE(refusal({{"users", {{{"name", "Cassandra"}, {"password", "password1"}}}}}, flavor(1024),
+                    version())
                 .find("instance.users[0].name 'Cassandra' is reserved"),
             std::string::npos);
 }

@@ -73,7 +73,7 @@ TEST(FollowGuestJob, ARunningJobIsLookedAtAgainWithItsProgress) {
   GuestJobState ended;
   const auto r = follow_guest_job(
       [] {
-        return GuestJobState{GuestJobState::Kind::kRunning, "draining", 0.25, 1};
+        return GuestJobState{GuestJobState::Kind::kRunning, "draining", 0.25, 1, {}};
       },
       follow(), ended);
   ASSERT_TRUE(r);
@@ -87,7 +87,7 @@ TEST(FollowGuestJob, AnEndedJobIsTheCallersToWord) {
   GuestJobState ended;
   EXPECT_FALSE(follow_guest_job(
       [] {
-        return GuestJobState{GuestJobState::Kind::kFailed, "no space left", 0.5, 0};
+        return GuestJobState{GuestJobState::Kind::kFailed, "no space left", 0.5, 0, {}};
       },
       follow(), ended));
   EXPECT_EQ(ended.kind, GuestJobState::Kind::kFailed);
@@ -113,7 +113,7 @@ TEST(FollowGuestJob, AJobPastItsOwnDeadlineEndsFailedWithItsLastProgress) {
           (std::chrono::system_clock::now() - std::chrono::hours(1)).time_since_epoch())
           .count();
   const auto running = [&] {
-    return GuestJobState{GuestJobState::Kind::kRunning, "draining", 0.25, started_an_hour_ago};
+    return GuestJobState{GuestJobState::Kind::kRunning, "draining", 0.25, started_an_hour_ago, {}};
   };
   JobFollow bounded = follow();
   bounded.deadline = std::chrono::minutes(90);
