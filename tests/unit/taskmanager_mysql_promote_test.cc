@@ -81,6 +81,27 @@ class PromoteRollbackTest : public ::testing::Test {
     return world.guests.guest(id).acts;
   }
 
+  // The master's current_gtid answers by throwing `error`.
+  void gtid_read_throws(common::Error error) {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(master).actions["current_gtid"] = [error](FakeGuest&, const json&) -> json {
+      throw error;
+    };
+  }
+
+  // The promote failed with `reason`, and the master it froze first was
+  // made writable again last.
+  void expect_unfrozen_after_failing_with(const std::string& reason) {
+    const auto on_master = acts(master);
+    ASSERT_GE(on_master.size(), 2u);
+    EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
+    EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
+    const db::Operation op = world.op(op_id);
+    EXPECT_EQ(op.state, "FAILED");
+    ASSERT_EQ(op.errors.size(), 1u);
+    EXPECT_NE(op.errors[0].message.find(reason), std::string::npos) << op.errors[0].message;
+  }
+
   World world;
   std::string master, candidate, other, op_id;
 };
@@ -118,23 +139,9 @@ TEST_F(PromoteRollbackTest, FailedCatchUpMakesTheOldMasterWritableAgain) {
 // The master is read-only from the first call of freeze-source on; a GTID
 // that cannot be read after it must not leave it so.
 TEST_F(PromoteRollbackTest, AGtidUnreadAfterTheFreezeMakesTheOldMasterWritableAgain) {
-  {
-    std::lock_guard<std::mutex> l(world.guests.mu);
-    world.guests.guest(master).actions["current_gtid"] = [](FakeGuest&, const json&) -> json {
-      throw common::internal_error("gtid_executed is unreadable");
-    };
-  }
+  gtid_read_throws(common::internal_error("gtid_executed is unreadable"));
   EXPECT_EQ(promote(), Outcome::kFailed);
-
-  const auto on_master = acts(master);
-  ASSERT_GE(on_master.size(), 2u);
-  EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
-  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
-  const db::Operation op = world.op(op_id);
-  EXPECT_EQ(op.state, "FAILED");
-  ASSERT_EQ(op.errors.size(), 1u);
-  EXPECT_NE(op.errors[0].message.find("gtid_executed is unreadable"), std::string::npos)
-      << op.errors[0].message;
+  expect_unfrozen_after_failing_with("gtid_executed is unreadable");
   const db::Instance c = world.instance(candidate);
   ASSERT_TRUE(c.fault);
   EXPECT_NE(c.fault->find("rolled back: " + master + " is the master again"), std::string::npos)
@@ -143,23 +150,9 @@ TEST_F(PromoteRollbackTest, AGtidUnreadAfterTheFreezeMakesTheOldMasterWritableAg
 
 // The same when the GTID read keeps timing out until the step's timeout.
 TEST_F(PromoteRollbackTest, AFreezeThatTimesOutMakesTheOldMasterWritableAgain) {
-  {
-    std::lock_guard<std::mutex> l(world.guests.mu);
-    world.guests.guest(master).actions["current_gtid"] = [](FakeGuest&, const json&) -> json {
-      throw common::unavailable("the server is shutting down");
-    };
-  }
+  gtid_read_throws(common::unavailable("the server is shutting down"));
   EXPECT_EQ(promote(), Outcome::kFailed);
-
-  const auto on_master = acts(master);
-  ASSERT_GE(on_master.size(), 2u);
-  EXPECT_EQ(on_master.front(), (std::pair<std::string, json>{"read_only", {{"on", true}}}));
-  EXPECT_EQ(on_master.back(), (std::pair<std::string, json>{"read_only", {{"on", false}}}));
-  const db::Operation op = world.op(op_id);
-  EXPECT_EQ(op.state, "FAILED");
-  ASSERT_EQ(op.errors.size(), 1u);
-  EXPECT_NE(op.errors[0].message.find("the server is shutting down"), std::string::npos)
-      << op.errors[0].message;
+  expect_unfrozen_after_failing_with("the server is shutting down");
 }
 
 TEST_F(PromoteRollbackTest, FailureAfterTheCandidateRanAloneRepointsEveryoneBack) {
