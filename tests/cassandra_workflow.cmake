@@ -1,6 +1,7 @@
 # The Cassandra taskmanager face (datastores/cassandra/workflow_*.cc) against
 # the fakes of tests/fakes.
 add_executable(cassandra_workflow_test unit/cassandra_workflow_test.cc
+  unit/cassandra_resize_workflow_test.cc
   unit/cassandra_cleanup_workflow_test.cc unit/cassandra_volume_resize_test.cc
   unit/cassandra_rolling_resize_test.cc)
 target_compile_options(cassandra_workflow_test PRIVATE ${AUTOMAT_WARNINGS})
