@@ -260,7 +260,8 @@ Response ClusterActionsHandler::resize_flavor(const RequestContext& ctx, const d
   proto::ClusterResizeFlavorInput input;
   input.set_flavor_id(flavor->id);
   input.set_ram_mb(flavor->ram_mb);
-  input.set_by(resize.by_zone ? kResizeByZone : "node");
+  input.set_turn(resize.by_zone ? proto::ClusterResizeFlavorInput::BY_ZONE
+                               : proto::ClusterResizeFlavorInput::BY_NODE);
   input.set_concurrency(resize.concurrency);
   int64_t growth_mb = 0;
   for (const auto& n : cluster.nodes) {

@@ -69,8 +69,8 @@ enum class ClusterActionKind {
 
 // The value of resize.by that restarts every node of `concurrency` zones at
 // once (the other is "node", the default). The published API
-// (docs/openapi.yaml) calls a zone a rack; the operation's input
-// (proto::ClusterResizeFlavorInput::by) records the same word.
+// (docs/openapi.yaml) calls a zone a rack; the operation's input records
+// it as proto::ClusterResizeFlavorInput::BY_ZONE.
 inline constexpr const char* kResizeByZone = "rack";
 
 // {"resize": {"flavorRef", "by", "concurrency"}}: a rolling restart onto a flavor.

@@ -43,11 +43,15 @@ ClusterResizeFlavorCheckpoint progress(const StepContext& ctx) {
 
 std::string host_of(const db::Node& n) { return n.instance.address.value_or(n.instance_id); }
 
+bool by_zone(const ClusterResizeFlavorInput& input) {
+  return input.turn() == ClusterResizeFlavorInput::BY_ZONE;
+}
+
 // "rack rack2: node 2/3" by rack, "node 2/3" by node.
 std::string label_of(const ClusterResizeFlavorInput& input, const db::Cluster& cluster,
                      const db::Node& n) {
   const std::string node = node_label(cluster, n.instance_id);
-  return input.by() == "rack" ? "rack " + n.zone + ": " + node : node;
+  return by_zone(input) ? "rack " + n.zone + ": " + node : node;
 }
 
 // The ring as `from` sees it; nullopt (and `why` set) when it does not answer.
@@ -79,7 +83,7 @@ class RollingResizeStep : public NamedStep {
     NodePhase roll;
     roll.phase = node_phase::kRestarting;
     roll.done_message = "runs with " + flavor;
-    roll.turn = input.by() == "rack" ? NodePhase::by_zones(input.concurrency())
+    roll.turn = by_zone(input) ? NodePhase::by_zones(input.concurrency())
                                      : NodePhase::concurrently(input.concurrency());
     roll.done = [](const StepContext& c, const db::Node& n) {
       return listed(progress(c).resized(), n.instance_id);

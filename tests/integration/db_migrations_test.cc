@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "automat/operations.pb.h"
 #include "common/error.h"
+#include "common/proto_json.h"
 #include "db/migrator.h"
 #include "tests/integration/pg_test_db.h"
 
@@ -180,6 +182,34 @@ TEST(DbMigrations, NodeSeedAndDcMoveIntoTheDatastoresRole) {
   EXPECT_EQ(json_at(rows, 1, 2), nlohmann::json::parse(R"({"seed": true, "dc": "dc1"})"));
   EXPECT_EQ(rows[2][1].as<std::string>(), "r2");
   EXPECT_EQ(json_at(rows, 2, 2), nlohmann::json::parse(R"({"seed": false, "dc": "dc2"})"));
+}
+
+// 015 rewrites a rolling resize's "by" ("node" or "rack") as the typed
+// input's enum `turn`: an operation accepted before the upgrade still
+// parses, and restarts the same nodes together; other operations keep
+// their input.
+TEST(DbMigrations, ResizeByBecomesTheTypedTurn) {
+  DatabaseBefore db("_m15", "015");
+  db.exec("INSERT INTO tenants (id, name) VALUES ('t1', 't1')");
+  db.exec(
+      "INSERT INTO operations (id, tenant_id, type, resource_type, resource_id, input) VALUES"
+      " ('a', 't1', 'cluster.resize_flavor', 'cluster', 'c1',"
+      "  '{\"flavor_id\": \"3\", \"by\": \"rack\", \"concurrency\": 2}'),"
+      " ('b', 't1', 'cluster.resize_flavor', 'cluster', 'c2',"
+      "  '{\"flavor_id\": \"3\", \"by\": \"node\"}'),"
+      " ('c', 't1', 'cluster.grow', 'cluster', 'c3', '{\"by\": \"rack\"}')");
+  EXPECT_EQ(db.migrate_rest().front(), "015_resize_turn");
+  const auto rows = db.exec("SELECT id, input::text FROM operations ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(json_at(rows, 0, 1), nlohmann::json::parse(R"({"flavor_id": "3", "turn": "BY_ZONE",
+                                                           "concurrency": 2})"));
+  EXPECT_EQ(json_at(rows, 1, 1),
+            nlohmann::json::parse(R"({"flavor_id": "3", "turn": "BY_NODE"})"));
+  EXPECT_EQ(json_at(rows, 2, 1), nlohmann::json::parse(R"({"by": "rack"})"));
+  proto::ClusterResizeFlavorInput input;
+  ASSERT_NO_THROW(input = common::proto_json::decode<proto::ClusterResizeFlavorInput>(
+                      json_at(rows, 0, 1), "the migrated input"));
+  EXPECT_EQ(input.turn(), proto::ClusterResizeFlavorInput::BY_ZONE);
 }
 
 TEST(DbPool, UnreachableDatabaseIsUnavailable) {

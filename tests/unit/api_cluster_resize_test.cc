@@ -45,9 +45,9 @@ TEST(ClusterRollingResize, ByRackStartsAnOperationOverEveryNodeSeedsFirst) {
   EXPECT_EQ(op->input, json({{"flavor_id", "3"},
                              {"ram_mb", 2048},
                              {"old_flavor_id", "2"},
-                             {"by", "rack"},
                              {"concurrency", 1},
-                             {"instance_ids", env.node_ids(id)}}));
+                             {"instance_ids", env.node_ids(id)},
+                             {"turn", "BY_ZONE"}}));
   EXPECT_EQ(env.clusters.find_any(id)->task, "RESIZING");
   EXPECT_EQ(env.publisher.published().size(), published + 1);
   const Response again = env.post("/clusters/" + id + "/action", resize({{"flavorRef", "3"}}));

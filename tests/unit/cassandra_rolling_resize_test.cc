@@ -26,13 +26,13 @@ class CassandraRollingResizeTest : public ::testing::Test {
       };
     }
   }
-  db::Operation start_roll(const std::string& by, int concurrency,
+  db::Operation start_roll(const std::string& turn, int concurrency,
                            const std::vector<std::string>& order = {"n1", "n2", "n3"}) {
     return w.start("cluster.resize_flavor", "RESIZING",
                    {{"flavor_id", "3"},
                     {"ram_mb", 4096},
                     {"old_flavor_id", "2"},
-                    {"by", by},
+                    {"turn", turn},
                     {"concurrency", concurrency},
                     {"instance_ids", order}});
   }
@@ -54,7 +54,7 @@ class CassandraRollingResizeTest : public ::testing::Test {
 };
 
 TEST_F(CassandraRollingResizeTest, ByNodeRestartsEachInTurnWaitingForItsHintsAndRecordsTheFlavor) {
-  const auto op = start_roll("node", 1);
+  const auto op = start_roll("BY_NODE", 1);
   std::vector<std::string> messages;
   // The others hold hints for n1, written while it was down.
   hinted = "n1";
@@ -92,7 +92,7 @@ TEST_F(CassandraRollingResizeTest, ByNodeRestartsEachInTurnWaitingForItsHintsAnd
 }
 
 TEST_F(CassandraRollingResizeTest, ByRackRestartsEveryNodeOfARackTogether) {
-  const auto op = start_roll("rack", 1);
+  const auto op = start_roll("BY_ZONE", 1);
   // While n1 and n3 (r1) restart, n2 (r2) has not been asked.
   bool r2_waited = false;
   w.timing.on_pause = [&](std::chrono::milliseconds) {
@@ -108,7 +108,7 @@ TEST_F(CassandraRollingResizeTest, ByRackRestartsEveryNodeOfARackTogether) {
 }
 
 TEST_F(CassandraRollingResizeTest, ANodeIsNotRestartedWhileAnotherIsDown) {
-  const auto op = start_roll("node", 1);
+  const auto op = start_roll("BY_NODE", 1);
   {
     std::lock_guard<std::mutex> l(w.ring_mu);
     w.up.erase("n3");  // n3 went down on its own
@@ -132,7 +132,7 @@ TEST_F(CassandraRollingResizeTest, ANodeIsNotRestartedWhileAnotherIsDown) {
 
 TEST_F(CassandraRollingResizeTest, ANodeThatCannotTakeTheFlavorFailsNamingItsHostAndKeepsTheRest) {
   w.world.guests.guest("n2").resize_error = "Cassandra did not start with the heap for 4096 MB";
-  const auto op = start_roll("node", 1);
+  const auto op = start_roll("BY_NODE", 1);
 
   ASSERT_EQ(w.run(op.id), Outcome::kFailed);
 
@@ -154,7 +154,7 @@ TEST_F(CassandraRollingResizeTest, ANodeThatCannotTakeTheFlavorFailsNamingItsHos
 }
 
 TEST_F(CassandraRollingResizeTest, AResumedRollSkipsTheNodesItsCheckpointLists) {
-  const auto op = start_roll("node", 1);
+  const auto op = start_roll("BY_NODE", 1);
   w.world.instances.set_flavor("n1", "3");
   {
     std::lock_guard<std::mutex> l(w.world.ops.mu);
