@@ -37,6 +37,10 @@ NodePhase::Turn NodePhase::concurrently(int n) {
   };
 }
 
+NodePhase::Turn NodePhase::all_at_once() {
+  return [](const std::vector<db::Node>& pending) { return pending; };
+}
+
 NodePhase::Turn NodePhase::by_zone() { return by_zones(1); }
 
 NodePhase::Turn NodePhase::by_zones(int n) {

@@ -35,6 +35,8 @@ struct NodePhase {
   static Turn in_turn();
   // The first `n` nodes (at least one): as one finishes, the next starts.
   static Turn concurrently(int n);
+  // Every pending node at once (however many the cluster has).
+  static Turn all_at_once();
   // Every pending node of one zone (and region; a Cassandra rack): the zone
   // in progress (a node there shows a phase), else the first node's; the
   // next zone starts once every node of this one is done.

@@ -1,6 +1,5 @@
 // cluster.create and cluster.delete, and the steps grow and replace reuse.
 #include <algorithm>
-#include <future>
 
 #include "common/crypto.h"
 #include "common/error.h"
@@ -28,26 +27,63 @@ constexpr milliseconds kQuickCall{30000};
 
 std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
 
-// Runs an instance step on each node in turn; the first that is not done decides.
-class EachNodeStep : public NamedStep {
+// The nodes `ids` names, in that order: each the cluster's live node, or,
+// when its row is gone, a node that knows only its id (a delete still
+// reaches its server).
+std::vector<db::Node> named_nodes(const db::Cluster& cluster, const std::vector<std::string>& ids) {
+  std::vector<db::Node> out;
+  for (const auto& id : ids) {
+    if (const db::Node* n = node_in(cluster, id)) {
+      out.push_back(*n);
+    } else {
+      db::Node gone;
+      gone.instance_id = id;
+      out.push_back(std::move(gone));
+    }
+  }
+  return out;
+}
+
+// How an instance step runs as a node phase: where a node done is recorded
+// (so a resumed operation skips it), what a finished node went through,
+// and which nodes act together.
+struct InstancePhase {
+  NodeMark point;
+  std::string done_message;
+  NodePhase::Turn turn;
+};
+
+// An instance step (taskmanager/instance_steps.h) run on each node `ids`
+// names as a node phase (taskmanager/node_phase.h); a node that waits is
+// named in the operation's message ("node 2/3: waiting for the guest agent
+// at ..."), one that fails is the operation's failed node (run_for_node).
+class InstancePhaseStep : public NamedStep {
  public:
-  EachNodeStep(std::string name, std::string description, NodeIds ids,
-               std::function<std::unique_ptr<InstanceStep>()> make, seconds timeout)
+  using MakeStep = std::function<std::unique_ptr<InstanceStep>()>;
+  InstancePhaseStep(std::string name, std::string description, seconds timeout, NodeIds ids,
+                    MakeStep make, InstancePhase how)
       : NamedStep(std::move(name), std::move(description), timeout),
         ids_(std::move(ids)),
-        make_(std::move(make)) {}
+        make_(std::move(make)),
+        how_(std::move(how)) {}
   StepResult run(StepContext& ctx) override {
-    for (const auto& id : ids_(ctx)) {
-      auto step = make_();
-      StepResult r = run_for_node(*step, ctx, id);
-      if (r.kind != StepResult::Kind::kNext) return r;
-    }
-    return StepResult::next();
+    const db::Cluster cluster = cluster_of(ctx);
+    NodePhase phase = marked_phase(kNoPhase, how_.point, how_.done_message, how_.turn);
+    phase.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
+      const auto step = make_();
+      StepResult r = run_for_node(*step, c, n.instance_id);
+      if (r.kind == StepResult::Kind::kRetry) {
+        r.message = node_label(cluster, n.instance_id) + ": " + r.message;
+      }
+      return r;
+    };
+    return run_node_phase(ctx, cluster, named_nodes(cluster, ids_(ctx)), phase);
   }
 
  private:
   NodeIds ids_;
-  std::function<std::unique_ptr<InstanceStep>()> make_;
+  MakeStep make_;
+  InstancePhase how_;
 };
 
 // A new ring in start_batches' order, each node prepared with auto_bootstrap
@@ -197,20 +233,34 @@ class MarkActiveStep : public NamedStep {
   }
 };
 
-// Stops every node's Cassandra at once (a stop may take a while each).
+// Asks every node's Cassandra to stop, all nodes in one round (each call
+// bounded by StopDatastoreStep's deadline of a minute, one after another:
+// the timeout covers the largest cluster, 12 nodes). A stop that fails is
+// only logged: destroying the server ends every process anyway.
 class StopNodesStep : public NamedStep {
  public:
-  StopNodesStep() : NamedStep("stop-nodes", "stopping Cassandra on every node") {}
+  StopNodesStep() : NamedStep("stop-nodes", "stopping Cassandra on every node", seconds(900)) {}
   StepResult run(StepContext& ctx) override {
-    std::vector<std::future<StepResult>> stops;
-    for (const auto& id : op_nodes(ctx)) {
-      stops.push_back(std::async(std::launch::async, [&ctx, id] {
-        StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
-        return stop.run_on(ctx, id);
-      }));
-    }
-    for (auto& s : stops) s.get();  // a stop that fails is only logged
-    return StepResult::next();
+    const db::Cluster cluster = cluster_of(ctx);
+    NodePhase stop =
+        marked_phase(kNoPhase, NodeMark::kStopped, "stopped", NodePhase::all_at_once());
+    stop.act = [](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
+      std::string why;
+      try {
+        StopDatastoreStep step(DatastoreLabel{"Cassandra"});
+        const StepResult r = step.run_on(c, n.instance_id);
+        if (r.kind == StepResult::Kind::kNext) return std::nullopt;
+        why = r.message;
+      } catch (const common::Error& e) {
+        why = e.what();
+      }
+      common::log::warn("cassandra.stop_failed", {{"op", c.operation.id},
+                                                  {"cluster", c.operation.resource_id},
+                                                  {"instance", n.instance_id},
+                                                  {"error", why}});
+      return std::nullopt;
+    };
+    return run_node_phase(ctx, cluster, named_nodes(cluster, op_nodes(ctx)), stop);
   }
 };
 
@@ -242,15 +292,19 @@ std::vector<std::vector<std::string>> start_batches(
 }
 
 std::unique_ptr<Step> allocate_servers_step(NodeIds ids) {
-  return std::make_unique<EachNodeStep>(
-      "allocate-servers", "allocating the nodes' servers", std::move(ids),
-      [] { return std::make_unique<AllocateServerStep>(); }, seconds(300));
+  // One server at a time, each recorded before the next is asked for.
+  return std::make_unique<InstancePhaseStep>(
+      "allocate-servers", "allocating the nodes' servers", seconds(300), std::move(ids),
+      [] { return std::make_unique<AllocateServerStep>(); },
+      InstancePhase{NodeMark::kAllocated, "allocated", NodePhase::in_turn()});
 }
 
 std::unique_ptr<Step> wait_for_guests_step(NodeIds ids) {
-  return std::make_unique<EachNodeStep>(
-      "wait-for-guests", "waiting for the nodes' guest agents", std::move(ids),
-      [] { return std::make_unique<WaitForGuestStep>(); }, seconds(120));
+  // Only pings: every node's guest is waited for at once.
+  return std::make_unique<InstancePhaseStep>(
+      "wait-for-guests", "waiting for the nodes' guest agents", seconds(120), std::move(ids),
+      [] { return std::make_unique<WaitForGuestStep>(); },
+      InstancePhase{NodeMark::kGuestAnswered, "answered", NodePhase::all_at_once()});
 }
 
 std::unique_ptr<Step> wait_for_ring_step() { return std::make_unique<WaitForRingStep>(); }
@@ -268,9 +322,10 @@ void add_create_steps(StepList& steps) {
 
 void add_delete_steps(StepList& steps) {
   steps.push_back(std::make_unique<StopNodesStep>());
-  steps.push_back(std::make_unique<EachNodeStep>(
-      "destroy-servers", "destroying the nodes' servers", op_nodes,
-      [] { return std::make_unique<DestroyServerStep>(); }, seconds(300)));
+  steps.push_back(std::make_unique<InstancePhaseStep>(
+      "destroy-servers", "destroying the nodes' servers", seconds(300), op_nodes,
+      [] { return std::make_unique<DestroyServerStep>(); },
+      InstancePhase{NodeMark::kDestroyed, "destroyed", NodePhase::all_at_once()}));
   steps.push_back(std::make_unique<RemoveRecordsStep>());
 }
 

@@ -64,6 +64,16 @@ google::protobuf::RepeatedPtrField<std::string>& marks(proto::cassandra::RingChe
       return *c.mutable_restored();
     case NodeMark::kFetched:
       return *c.mutable_fetched();
+    case NodeMark::kAllocated:
+      return *c.mutable_allocated();
+    case NodeMark::kGuestAnswered:
+      return *c.mutable_guest_answered();
+    case NodeMark::kStopped:
+      return *c.mutable_stopped();
+    case NodeMark::kDestroyed:
+      return *c.mutable_destroyed();
+    case NodeMark::kReseeded:
+      return *c.mutable_reseeded();
     case NodeMark::kRemoved:
       break;
   }

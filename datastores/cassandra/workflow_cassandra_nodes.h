@@ -48,7 +48,12 @@ enum class NodeMark {
   kStored,
   kSnapshotCleared,
   kRestored,
-  kFetched
+  kFetched,
+  kAllocated,
+  kGuestAnswered,
+  kStopped,
+  kDestroyed,
+  kReseeded
 };
 // The operation's checkpoint; throws kInternal when it does not parse.
 proto::cassandra::RingCheckpoint ring_checkpoint(const db::Operation& op);

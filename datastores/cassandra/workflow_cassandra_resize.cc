@@ -218,7 +218,10 @@ db::Cluster record_seeds(StepContext& ctx, const db::Cluster& cluster,
 
 // Seeds recomputed over the live ring (plan_seeds), recorded, and pushed to
 // every node when they changed or a seed left (checkpoint "seed_left"), and
-// always after a replace (addresses moved).
+// always after a replace (addresses moved). The push is a node phase over
+// every node at once: the checkpoint keeps the seed addresses being pushed
+// ("reseed_seeds") and the nodes given them ("reseeded"); when the seeds
+// differ from those of an earlier run, every node is given them again.
 class ReseedStep : public NamedStep {
  public:
   ReseedStep() : NamedStep("reseed", "updating the seed list on every node") {}
@@ -226,23 +229,43 @@ class ReseedStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     bool changed = false;
     const auto planned = planned_seeds(cluster, changed);
-    const bool seed_left = ring_checkpoint(ctx.operation).seed_left();
-    if (!changed && !seed_left && ctx.operation.type != "cluster.replace_node") {
+    auto checkpoint = ring_checkpoint(ctx.operation);
+    // An earlier run recorded the seeds (so they no longer look changed)
+    // and began pushing them.
+    const bool pushing = !checkpoint.reseed_seeds().empty();
+    if (!changed && !checkpoint.seed_left() && !pushing &&
+        ctx.operation.type != "cluster.replace_node") {
       return StepResult::next();
     }
     const db::Cluster reseeded = record_seeds(ctx, cluster, planned);
     const auto seeds = seed_addresses(reseeded);
-    for (const auto& n : reseeded.nodes) {
-      try {
-        cassandra_guest(ctx, n.instance_id).update_seeds(seeds, kQuickCall * 2);
-      } catch (const std::exception& e) {
-        return guest_error(ctx, n, "updating the seeds", e, Repeat::kIdempotent);
-      }
+    if (!std::equal(seeds.begin(), seeds.end(), checkpoint.reseed_seeds().begin(),
+                    checkpoint.reseed_seeds().end())) {
+      checkpoint.mutable_reseed_seeds()->Assign(seeds.begin(), seeds.end());
+      checkpoint.clear_reseeded();  // no node has these seeds yet
+      taskmanager::save_checkpoint(ctx, checkpoint);
     }
-    common::log::info("cassandra.reseeded", {{"op", ctx.operation.id},
-                                             {"cluster", cluster.id},
-                                             {"seeds", std::to_string(seeds.size())}});
-    return StepResult::next();
+    NodePhase push =
+        marked_phase(kNoPhase, NodeMark::kReseeded, "given the seeds", NodePhase::all_at_once());
+    push.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
+      try {
+        cassandra_guest(c, n.instance_id).update_seeds(seeds, kQuickCall * 2);
+      } catch (const std::exception& e) {
+        StepResult r = guest_error(c, n, "updating the seeds", e, Repeat::kIdempotent);
+        if (r.kind == StepResult::Kind::kRetry) {
+          r.message = node_label(reseeded, n.instance_id) + ": " + r.message;
+        }
+        return r;
+      }
+      return std::nullopt;
+    };
+    const StepResult r = run_node_phase(ctx, reseeded, reseeded.nodes, push);
+    if (r.kind == StepResult::Kind::kNext) {
+      common::log::info("cassandra.reseeded", {{"op", ctx.operation.id},
+                                               {"cluster", cluster.id},
+                                               {"seeds", std::to_string(seeds.size())}});
+    }
+    return r;
   }
 };
 

@@ -3,6 +3,9 @@
 // fakes of tests/unit/cassandra_ring_world.h.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+
 #include "datastores/cassandra/workflow_cassandra_steps.h"
 #include "tests/unit/cassandra_ring_world.h"
 #include "tests/unit/cassandra_settings_of.h"
@@ -82,17 +85,67 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
   }
 }
 
+// A grow stopped while n3 did not take the new seeds yet (n1, n2 and n4 had
+// them): `final_address`, when set, moves n1 before the resume, so the
+// seeds differ from those pushed. Answers the update_seeds calls by node.
+std::map<std::string, std::vector<json>> reseed_resumed(RingWorld& w,
+                                                        const std::string& final_address = "") {
+  const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4"}}},
+                          {w.node("n4", "r3", false, 4)});
+  auto refusals = std::make_shared<int>(1);
+  w.world.guests.guest("n3").actions["update_seeds"] = [refusals](FakeGuest&, const json&) {
+    if ((*refusals)-- > 0) throw common::unavailable("n3 is restarting");
+    return json::object();
+  };
+  std::vector<std::string> messages;
+  EXPECT_EQ(w.run_until(
+                op.id, [&] { return !w.acts("n3", "update_seeds").empty(); }, &messages),
+            Outcome::kAbandoned);
+  EXPECT_NE(messages.back().find("node 3/4: updating the seeds"), std::string::npos)
+      << messages.back();
+  if (!final_address.empty()) w.world.instances.set_address("n1", final_address, 8780);
+  EXPECT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+  std::map<std::string, std::vector<json>> pushed;
+  for (const std::string id : {"n1", "n2", "n3", "n4"}) {
+    for (const auto& call : w.acts(id, "update_seeds")) pushed[id].push_back(call["seeds"]);
+  }
+  return pushed;
+}
+
+TEST_F(CassandraResizeTest, AResumedReseedGivesTheSeedsOnlyToTheNodesThatLackThem) {
+  const auto pushed = reseed_resumed(w);
+
+  const json seeds = {w.address("n1"), w.address("n2"), w.address("n4")};
+  for (const std::string id : {"n1", "n2", "n4"}) {
+    EXPECT_EQ(pushed.at(id), std::vector<json>{seeds}) << id << " had them before the stop";
+  }
+  ASSERT_EQ(pushed.at("n3").size(), 2u) << "refused once, then given the seeds";
+  EXPECT_EQ(pushed.at("n3").back(), seeds);
+}
+
+TEST_F(CassandraResizeTest, AReseedResumedWithOtherSeedsGivesEveryNodeTheFinalOnes) {
+  const auto pushed = reseed_resumed(w, "127.10.9.1");
+
+  const json final_seeds = {"127.10.9.1", w.address("n2"), w.address("n4")};
+  for (const std::string id : {"n1", "n2", "n3", "n4"}) {
+    ASSERT_FALSE(pushed.at(id).empty()) << id;
+    EXPECT_EQ(pushed.at(id).back(), final_seeds) << id;
+  }
+  EXPECT_EQ(pushed.at("n2").size(), 2u) << "given the earlier seeds, then the final ones";
+}
+
 TEST_F(CassandraResizeTest, GrowWaitsUntilTheNewNodeIsUn) {
   const auto op = w.start("cluster.grow", "GROWING", {{"instance_ids", {"n4"}}},
                           {w.node("n4", "r1", false, 4)});
   w.world.guests.guest("n4").on_prepare = [](const proto::PrepareRequest&) {};  // not yet UN
-  // n4 joins after five looks at the ring.
+  // n4 joins after five pauses of the grow (the create's came before).
+  const int before = w.timing.pauses;
   w.timing.on_pause = [&](std::chrono::milliseconds) {
-    if (w.timing.pauses == 5) w.join("n4");
+    if (w.timing.pauses == before + 5) w.join("n4");
   };
   const Outcome outcome = w.run(op.id);
   ASSERT_EQ(outcome, Outcome::kCompleted) << w.world.op(op.id).message;
-  EXPECT_GE(w.timing.pauses, 5);
+  EXPECT_GE(w.timing.pauses, before + 5);
   EXPECT_EQ(w.guest("n4").prepares.size(), 1u) << "prepared once, then only observed";
 }
 

@@ -3,6 +3,7 @@
 // fake and Cassandra guests that play a ring: a prepared node joins the ring
 // (UN in its rack) and every node's heartbeat detail shows the ring (a
 // NodeReport), as the conductor would record it. Decommission takes a node out of the ring.
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -215,6 +216,31 @@ struct RingWorld {
     auto op = world.ops.claim(op_id, "tm-1", 30s);
     if (!op) throw std::runtime_error("claim failed");
     return runner.run(*op);
+  }
+
+  // Runs `op_id` as run() does, but the taskmanager stops at the first pause
+  // (after a step's retry was saved) where `halt` is true: the operation is
+  // abandoned where it was, for a later run() to resume. `messages` gets
+  // the operation's message at each pause.
+  taskmanager::OperationRunner::Outcome run_until(const std::string& op_id,
+                                                  const std::function<bool()>& halt,
+                                                  std::vector<std::string>* messages = nullptr) {
+    using namespace std::chrono_literals;
+    common::StopSignal stopping;
+    auto before = timing.on_pause;
+    timing.on_pause = [&](std::chrono::milliseconds d) {
+      if (before) before(d);
+      if (messages) messages->push_back(world.op(op_id).message);
+      if (halt()) stopping.request();
+    };
+    taskmanager::OperationRunner runner(world.services, datastores::workflow_factory,
+                                        timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}),
+                                        stopping);
+    auto op = world.ops.claim(op_id, "tm-1", 30s);
+    if (!op) throw std::runtime_error("claim failed");
+    const auto outcome = runner.run(*op);
+    timing.on_pause = before;
+    return outcome;
   }
 
   db::Cluster cluster() { return *clusters.find_any(cluster_id); }

@@ -2,6 +2,7 @@
 // real OperationRunner against fake compute, guests and repositories.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <thread>
 
@@ -190,6 +191,84 @@ TEST_F(CassandraClusterTest, DeleteStopsAndDestroysEveryNodeThenRemovesTheCluste
   }
   EXPECT_EQ(w.world.compute.destroys.size(), 3u);
   EXPECT_TRUE(w.world.compute.servers.empty());
+  EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
+}
+
+// A create whose taskmanager stopped after node 1/3's server, then while
+// node 2/3's guest did not answer yet: each resumed run skips the nodes its
+// checkpoint lists, and the operation's message names the nodes.
+TEST_F(CassandraClusterTest, AResumedCreateSkipsTheNodesAllocatedOrAnsweringAlready) {
+  const auto op = create_three();
+  w.world.guests.guest("n2").unavailable_pings = 2;
+  auto creates = [&] {
+    std::lock_guard<std::mutex> l(w.world.compute.mu);
+    return w.world.compute.creates.size();
+  };
+  std::vector<std::string> messages;
+
+  ASSERT_EQ(w.run_until(
+                op.id, [&] { return creates() == 1; }, &messages),
+            Outcome::kAbandoned);
+  EXPECT_EQ(messages.back(), "node 1/3 allocated");
+  ASSERT_EQ(w.run_until(
+                op.id, [&] { return w.guest("n2").pings == 1; }, &messages),
+            Outcome::kAbandoned);
+  EXPECT_NE(std::find(messages.begin(), messages.end(), "node 3/3 allocated"), messages.end());
+  EXPECT_EQ(messages.back().rfind("node 2/3: waiting for the guest agent at " + w.address("n2"), 0),
+            0u)
+      << messages.back();
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(creates(), 3u) << "each server was asked for once";
+  EXPECT_EQ(w.guest("n1").pings, 1) << "n1 had answered before the taskmanager stopped";
+  EXPECT_EQ(w.guest("n3").pings, 1);
+  EXPECT_EQ(w.guest("n2").pings, 3);
+  EXPECT_EQ(w.cluster().status, "ACTIVE");
+}
+
+// A delete stopped after its stop round, then after its destroy round
+// (one destroy refused): the resumed runs stop nobody again and destroy
+// only the server left.
+TEST_F(CassandraClusterTest, AResumedDeleteStopsNoNodeTwiceAndDestroysOnlyTheServersLeft) {
+  ASSERT_EQ(w.run(create_three().id), Outcome::kCompleted);
+  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", {"n1", "n2", "n3"}}});
+  w.world.compute.fail_destroy = "the hypervisor is busy";
+  auto destroys = [&] {
+    std::lock_guard<std::mutex> l(w.world.compute.mu);
+    return w.world.compute.destroys;
+  };
+  std::vector<std::string> messages;
+
+  ASSERT_EQ(w.run_until(
+                op.id, [] { return true; }, &messages),
+            Outcome::kAbandoned);
+  EXPECT_EQ(messages.back(), "node 1/3, node 2/3, node 3/3 stopped");
+  ASSERT_EQ(w.run_until(
+                op.id, [&] { return !destroys().empty(); }, &messages),
+            Outcome::kAbandoned);
+  EXPECT_EQ(messages.back(), "node 1/3: the hypervisor is busy");
+  EXPECT_EQ(destroys(), (std::vector<std::string>{"n1", "n2", "n3"}));
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(destroys(), (std::vector<std::string>{"n1", "n2", "n3", "n1"}));
+  for (const std::string id : {"n1", "n2", "n3"}) EXPECT_EQ(w.guest(id).stops, 1) << id;
+  EXPECT_TRUE(w.world.compute.servers.empty());
+  EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
+}
+
+TEST_F(CassandraClusterTest, ADeleteWhoseStopFailsOnANodeStillDestroysEveryServer) {
+  ASSERT_EQ(w.run(create_three().id), Outcome::kCompleted);
+  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", {"n1", "n2", "n3"}}});
+  w.world.guests.guest("n2").stop_error = "nodetool drain failed";
+  w.world.guests.guest("n3").reachable = false;
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(w.guest("n1").stops, 1);
+  EXPECT_EQ(w.guest("n2").stops, 1) << "asked, and failed";
+  EXPECT_EQ(w.world.compute.destroys.size(), 3u);
+  EXPECT_TRUE(w.world.compute.servers.empty());
+  for (const std::string id : {"n1", "n2", "n3"}) EXPECT_FALSE(w.world.instances.find_any(id));
   EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
 }
 

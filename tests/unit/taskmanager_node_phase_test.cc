@@ -133,6 +133,20 @@ TEST_F(NodePhaseTest, ConcurrentlyWorksOnNNodesAndWaitsAsLittleAsOneOfThemAsks) 
   EXPECT_EQ(acted, (std::vector<std::string>{"n1", "n2", "n1", "n2", "n2", "n3", "n4"}));
 }
 
+TEST_F(NodePhaseTest, AllAtOnceActsOnEveryPendingNodeInOneRound) {
+  phase.phase = taskmanager::kNoPhase;  // nothing shown: the first round acts
+  phase.done_message = "stopped";
+  phase.turn = NodePhase::all_at_once();
+  done = {"n2"};
+  answers["n3"] = {StepResult::retry(1s, "node 3/4 still stopping")};
+  EXPECT_EQ(round().message, "node 3/4 still stopping");
+  EXPECT_EQ(acted, (std::vector<std::string>{"n1", "n3", "n4"}));
+  EXPECT_EQ(done, (std::set<std::string>{"n1", "n2", "n4"}));
+  EXPECT_EQ(round().message, "node 3/4 stopped");
+  EXPECT_EQ(round().kind, Kind::kNext);
+  EXPECT_EQ(phase_of("n1"), "");
+}
+
 TEST_F(NodePhaseTest, ByRackTakesOneRackAtATime) {
   phase.turn = NodePhase::by_zone();
   EXPECT_EQ(round().message, "node 1/4, node 3/4 cleanup");
