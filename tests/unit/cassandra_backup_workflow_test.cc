@@ -20,8 +20,8 @@ namespace {
 using namespace std::chrono_literals;
 using datastores::cassandra::NodeMark;
 using Outcome = taskmanager::OperationRunner::Outcome;
-using taskmanager::StepResult;
 using nlohmann::json;
+using taskmanager::StepResult;
 
 const std::vector<std::string> kNodes = {"n1", "n2", "n3"};
 constexpr size_t kSnapshotStep = 0;  // add_cluster_backup_steps' order
@@ -48,8 +48,8 @@ class CassandraBackupWorkflowTest : public ::testing::Test {
     db::ClusterBackupRequest request;
     request.name = "nightly";
     request.keyspaces = {"app"};
-    const auto started =
-        db::start_cluster_backup(backups, w.cluster(), request, db::QuotaValues{10, 100000, 100, 10});
+    const auto started = db::start_cluster_backup(backups, w.cluster(), request,
+                                                  db::QuotaValues{10, 100000, 100, 10});
     if (!started) throw std::runtime_error("the backup did not start");
     backup_id = started->backup.id;
     return *w.world.ops.claim(started->operation.id, "tm-1", 30s);
