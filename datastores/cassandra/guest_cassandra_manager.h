@@ -120,15 +120,19 @@ class CassandraManager : public guestagent::DatastoreManager {
   // ([{"name","class","replication":{...}}]), through the admin login.
   nlohmann::json keyspaces();
 
-  // A cluster backup's part on this node (guest_cassandra_snapshots.cc):
-  // nodetool snapshot under the request's tag unless that snapshot exists
-  // (kConflict when the JVM does not answer); clearsnapshot (the
-  // directories removed by hand when no JVM runs; nothing to clear is no
-  // error); and the upload of a snapshot (guest_cassandra_backup.h) with
-  // the node's tokens, rack, dc and schema, the node's manifest last,
-  // answering a JSON summary. check_upload_snapshot checks the job and
-  // that the snapshot exists, before the job starts.
-  void snapshot(const proto::cassandra::SnapshotRequest& req);
+  // A cluster backup's part on this node (guest_cassandra_snapshots.cc),
+  // each run by the service as a guest job: nodetool snapshot under the
+  // job's tag unless that snapshot exists (kConflict when the JVM does not
+  // answer); clearsnapshot (the directories removed by hand when no JVM
+  // runs; nothing to clear is no error); and the upload of a snapshot
+  // (guest_cassandra_backup.h) with the node's tokens, rack, dc and
+  // schema, the node's manifest last, answering a JSON summary. A snapshot
+  // and a clear run one at a time, so a clear started while the snapshot
+  // is taken clears it once taken. check_snapshot and
+  // check_upload_snapshot check a job (and that the snapshot to store
+  // exists) before it starts.
+  void check_snapshot(const proto::cassandra::SnapshotJob& job);
+  void snapshot(const proto::cassandra::SnapshotJob& job);
   void clear_snapshot(const std::string& tag);
   void check_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job);
   std::string upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
@@ -183,6 +187,7 @@ class CassandraManager : public guestagent::DatastoreManager {
   guestagent::NodeRecord<CassandraState> record_;
   std::mutex maintenance_mu_;  // one cleanup/decommission at a time
   std::atomic<bool> maintenance_{false};
+  std::mutex snapshot_mu_;  // one snapshot or clearsnapshot at a time
   // One prepare/start/stop/restart/update_seeds at a time; database
   // administration waits for it a few seconds (NodeLifecycle::admin_gate).
   guestagent::NodeLifecycle lifecycle_;

@@ -1,8 +1,10 @@
 // The Cassandra guest contract (cassandra_guest.proto) over gRPC: each call
 // authenticated by the instance's token, errors mapped to statuses with
-// their message (guestagent/rpc_guard.h); cleanup and decommission run as
-// guest jobs (guestagent/job_rpc.h) so no caller waits hours on a call.
+// their message (guestagent/rpc_guard.h); cleanup, decommission and a
+// backup's snapshot, upload and clear run as guest jobs
+// (guestagent/job_rpc.h) so no caller waits minutes or hours on a call.
 #include "datastores/cassandra/cassandra_guest.grpc.pb.h"
+#include "datastores/cassandra/guest_cassandra_backup.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
 #include "guestagent/job_rpc.h"
 
@@ -49,13 +51,37 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
     return job(
         ctx, "Decommission", *req, "decommission", [this] { m_.decommission(); }, reply);
   }
-  grpc::Status Snapshot(grpc::ServerContext* ctx, const pc::SnapshotRequest* req,
-                        proto::Empty*) override {
-    return env_.guard.run(ctx, "Snapshot", [&] { m_.snapshot(*req); });
+  // A flush and snapshot (minutes on a busy node) and its clear, as jobs;
+  // a bad request is refused before any job starts.
+  grpc::Status StartSnapshot(grpc::ServerContext* ctx, const pc::SnapshotJob* req,
+                             proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartSnapshot", [&] { m_.check_snapshot(*req); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, "StartSnapshot", job, "snapshot",
+        [this, snapshot = *req](guestagent::JobContext&) {
+          m_.snapshot(snapshot);
+          return std::string();
+        },
+        reply);
   }
-  grpc::Status ClearSnapshot(grpc::ServerContext* ctx, const pc::SnapshotTag* req,
-                             proto::Empty*) override {
-    return env_.guard.run(ctx, "ClearSnapshot", [&] { m_.clear_snapshot(req->tag()); });
+  grpc::Status StartClearSnapshot(grpc::ServerContext* ctx, const pc::ClearSnapshotJob* req,
+                                  proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartClearSnapshot", [&] { validate_snapshot_tag(req->tag()); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return guestagent::start_job(
+        env_.guard, env_.jobs, ctx, "StartClearSnapshot", job, "clear-snapshot",
+        [this, tag = req->tag()](guestagent::JobContext&) {
+          m_.clear_snapshot(tag);
+          return std::string();
+        },
+        reply);
   }
   // Checks the job and the snapshot at once, then starts the upload, whose
   // result is a JSON summary (the manifest is in the storage).

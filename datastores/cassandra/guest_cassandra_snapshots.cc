@@ -1,5 +1,5 @@
 // A Cassandra node's part of a cluster backup (cassandra_guest.proto's
-// Snapshot, StartUploadSnapshot, ClearSnapshot) on CassandraManager; the
+// StartSnapshot, StartUploadSnapshot, StartClearSnapshot) on CassandraManager; the
 // file work is in guest_cassandra_backup.h. The storage target carries a
 // secret: never logged.
 #include <chrono>
@@ -42,10 +42,16 @@ int64_t now_us() {
 
 }  // namespace
 
-void CassandraManager::snapshot(const proto::cassandra::SnapshotRequest& req) {
-  validate_snapshot_tag(req.tag());
+void CassandraManager::check_snapshot(const proto::cassandra::SnapshotJob& job) {
+  validate_snapshot_tag(job.tag());
+  (void)selection_of(job.keyspaces());
+}
+
+void CassandraManager::snapshot(const proto::cassandra::SnapshotJob& req) {
+  check_snapshot(req);
   const TableSelection selection = selection_of(req.keyspaces());
-  if (snapshot_exists(layout_.data_dir, req.tag())) return;  // taken by an earlier call
+  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
+  if (snapshot_exists(layout_.data_dir, req.tag())) return;  // taken by an earlier job
   if (server_->health() != CassandraServer::Health::kAnswering) {
     throw common::conflict("the Cassandra node " + instance_id_ +
                            " is not running: it cannot take a snapshot");
@@ -58,6 +64,8 @@ void CassandraManager::snapshot(const proto::cassandra::SnapshotRequest& req) {
 
 void CassandraManager::clear_snapshot(const std::string& tag) {
   validate_snapshot_tag(tag);
+  // After a snapshot of the tag being taken, never in its middle.
+  std::lock_guard<std::mutex> one_at_a_time(snapshot_mu_);
   if (!snapshot_exists(layout_.data_dir, tag)) return;
   if (server_->health() == CassandraServer::Health::kDown) {
     // No JVM holds the hard links: removing the directories is all a

@@ -2,11 +2,10 @@
 
 #include <chrono>
 #include <exception>
-#include <functional>
-#include <future>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "automat/backup.pb.h"
 #include "automat/operations.pb.h"
@@ -27,16 +26,19 @@ namespace automat::datastores::cassandra {
 namespace {
 
 using namespace std::chrono_literals;
+using taskmanager::GuestJobState;
 using taskmanager::NodePhase;
 using taskmanager::Services;
 using taskmanager::StepContext;
 using taskmanager::StepResult;
 namespace pc = proto::cassandra;
 
-// A flush and snapshot of a busy node takes minutes; a call to start or
-// look up a job, seconds.
-constexpr auto kSnapshotCall = std::chrono::milliseconds(10min);
+// The phase every node of the backup shows while it is snapshotted, stores
+// its snapshot or clears it.
 constexpr const char* kStorePhase = "backup";
+// How often the clears of a failed backup are looked at, and for how long.
+constexpr auto kClearPoll = std::chrono::milliseconds(500);
+constexpr auto kClearWait = std::chrono::minutes(2);
 
 db::Backup require_backup(const Services& services, const std::string& id) {
   auto backup = services.backups ? services.backups->find_any(id) : std::nullopt;
@@ -134,43 +136,14 @@ void release_cluster(Services& services, const std::string& cluster_id) {
   }
 }
 
-// `call` on the guest of every node of the backup not marked `done_mark`
-// yet, all at once (threads); each node that answered is marked. The first
-// failing node's error, named after `what`, once every call returned;
-// `repeat` says whether `call` may be sent again after it timed out.
-StepResult on_every_node_at_once(StepContext& ctx, const std::vector<db::Node>& nodes,
-                                 NodeMark done_mark, const char* what, Repeat repeat,
-                                 const std::function<void(CassandraGuestClient&)>& call) {
-  struct Call {
-    db::Node node;
-    std::future<void> done;
-  };
-  std::vector<Call> calls;
-  for (const auto& node : nodes) {
-    if (marked(ctx.operation, done_mark, node.instance_id)) continue;
-    try {
-      auto guest = std::make_shared<CassandraGuestClient>(cassandra_guest(ctx, node.instance_id));
-      calls.push_back({node, std::async(std::launch::async, [guest, &call] { call(*guest); })});
-    } catch (const std::exception& e) {
-      for (auto& c : calls) c.done.wait();
-      return guest_error(ctx, node, what, e, repeat);
-    }
-  }
-  std::optional<StepResult> first_error;
-  for (auto& c : calls) {
-    try {
-      c.done.get();
-      mark(ctx, done_mark, c.node.instance_id);
-    } catch (const std::exception& e) {
-      if (!first_error) first_error = guest_error(ctx, c.node, what, e, repeat);
-    }
-  }
-  if (first_error) return *first_error;
-  return StepResult::next();
-}
-
-// Phase 1: nodetool snapshot on every node at once (each call flushes the
-// node first), so the nodes' snapshots are as close in time as can be.
+// Phase 1: nodetool snapshot on every node (each job flushes the node
+// first), as guest jobs all started in the same round so the nodes'
+// snapshots are as close in time as can be; a resumed step skips the nodes
+// already snapshotted. A snapshot job the guest lost (it restarted while
+// the job ran) is not started again: Cassandra may still be linking that
+// snapshot, and one taken again would be minutes apart from the other
+// nodes'. The step fails naming the host; cluster_backup_failed then
+// clears every node's snapshot, and the user may take the backup again.
 class SnapshotNodesStep : public NamedStep {
  public:
   SnapshotNodesStep()
@@ -183,14 +156,23 @@ class SnapshotNodesStep : public NamedStep {
       ctx.services.backups->set_status(backup.id, db::backup_status::kBuilding, std::nullopt);
     }
     const db::Cluster cluster = backup_cluster(ctx.services, backup);
-    pc::SnapshotRequest req;
-    req.set_tag(tag_of(backup));
+    const auto nodes = backup_nodes(cluster, ctx.operation);
+    pc::SnapshotJob job;
+    job.set_tag(tag_of(backup));
     const auto input = backup_input(ctx.operation);
-    for (const auto& k : input.keyspaces()) req.add_keyspaces(k);
-    return on_every_node_at_once(
-        ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotted, "nodetool snapshot",
-        Repeat::kOnce,  // a snapshot sent twice flushes and links twice
-        [&req](CassandraGuestClient& guest) { guest.snapshot(req, kSnapshotCall); });
+    for (const auto& k : input.keyspaces()) job.add_keyspaces(k);
+    NodePhase phase = marked_phase(kStorePhase, NodeMark::kSnapshotted, "snapshotted",
+                                   NodePhase::concurrently(static_cast<int>(nodes.size())));
+    phase.act = [&](StepContext& c, const db::Node& node) {
+      return node_job(
+          c, cluster, node, "snapshot", "nodetool snapshot",
+          [&](CassandraGuestClient& guest, const std::string& key) {
+            job.set_key(key);
+            return guest.start_snapshot(job, kQuickCall);
+          },
+          nullptr, taskmanager::LostJob::kReport);
+    };
+    return run_node_phase(ctx, cluster, nodes, phase);
   }
 };
 
@@ -235,8 +217,9 @@ class StoreSnapshotsStep : public NamedStep {
 
 // Phase 3: every node's snapshot cleared (its hard links would otherwise
 // keep every compacted SSTable on disk). Each node's upload job clears its
-// own as soon as it stored it; this makes sure, at once on every node (a
-// node without the snapshot answers at once).
+// own as soon as it stored it; this makes sure, as a guest job on every
+// node at once (a node without the snapshot ends its job at once). A clear
+// the guest lost is started again: clearing twice is harmless.
 class ClearSnapshotsStep : public NamedStep {
  public:
   ClearSnapshotsStep() : NamedStep("clear-snapshots", "clearing every node's snapshot", 10min) {}
@@ -245,11 +228,19 @@ class ClearSnapshotsStep : public NamedStep {
     const db::Backup backup = require_backup(ctx.services, ctx.operation.resource_id);
     if (backup.status == db::backup_status::kCompleted) return StepResult::next();
     const db::Cluster cluster = backup_cluster(ctx.services, backup);
-    const std::string tag = tag_of(backup);
-    return on_every_node_at_once(
-        ctx, backup_nodes(cluster, ctx.operation), NodeMark::kSnapshotCleared,
-        "nodetool clearsnapshot", Repeat::kIdempotent,
-        [&tag](CassandraGuestClient& guest) { guest.clear_snapshot(tag, kClearCall); });
+    const auto nodes = backup_nodes(cluster, ctx.operation);
+    pc::ClearSnapshotJob job;
+    job.set_tag(tag_of(backup));
+    NodePhase phase = marked_phase(kStorePhase, NodeMark::kSnapshotCleared, "snapshot cleared",
+                                   NodePhase::concurrently(static_cast<int>(nodes.size())));
+    phase.act = [&](StepContext& c, const db::Node& node) {
+      return node_job(c, cluster, node, "clear-snapshot", "nodetool clearsnapshot",
+                      [&](CassandraGuestClient& guest, const std::string& key) {
+                        job.set_key(key);
+                        return guest.start_clear_snapshot(job, kQuickCall);
+                      });
+    };
+    return run_node_phase(ctx, cluster, nodes, phase);
   }
 };
 
@@ -348,6 +339,52 @@ class RemoveClusterBackupStep : public NamedStep {
   }
 };
 
+// A failed backup's snapshot cleared on every node of `cluster`: a clear
+// job started on each at once (a clear the guest lost is started again),
+// then looked at until every one ended, for up to kClearWait (a clear waits
+// for a snapshot of the tag still being taken). A node that does not
+// answer, or whose clear fails or outlasts the wait, is logged
+// (backup.snapshot_left).
+void clear_everywhere(Services& services, const db::Operation& op, const db::Cluster& cluster,
+                      const std::string& tag) {
+  db::Operation one = op;
+  StepContext ctx{services, one};
+  pc::ClearSnapshotJob job;
+  job.set_tag(tag);
+  auto left = [&](const std::string& id, const std::string& why) {
+    common::log::warn("backup.snapshot_left",
+                      {{"op", op.id}, {"tag", tag}, {"instance", id}, {"error", why}});
+  };
+  std::vector<std::string> clearing;
+  for (const auto& n : cluster.nodes) clearing.push_back(n.instance_id);
+  const auto until = std::chrono::steady_clock::now() + kClearWait;
+  for (bool first = true; !clearing.empty(); first = false) {
+    if (!first) {
+      if (std::chrono::steady_clock::now() >= until) {
+        for (const auto& id : clearing) left(id, "its clearsnapshot job still runs");
+        return;
+      }
+      std::this_thread::sleep_for(kClearPoll);
+    }
+    std::vector<std::string> running;
+    for (const auto& id : clearing) {
+      try {
+        const GuestJobState state = taskmanager::drive_guest_job(
+            ctx, id, taskmanager::guest_job_key(op.id, "clear-on-failure", id),
+            [&](const std::string& key) {
+              job.set_key(key);
+              return cassandra_guest(ctx, id).start_clear_snapshot(job, kQuickCall);
+            });
+        if (state.kind == GuestJobState::Kind::kRunning) running.push_back(id);
+        if (state.kind == GuestJobState::Kind::kFailed) left(id, state.message);
+      } catch (const std::exception& e) {
+        left(id, e.what());
+      }
+    }
+    clearing = std::move(running);
+  }
+}
+
 }  // namespace
 
 storage::BackupStoragePtr open_storage(const Services& services) {
@@ -404,17 +441,7 @@ void cluster_backup_failed(Services& services, const db::Operation& op,
   // snapshot and no object of it left). No snapshot stays behind on a node
   // that answers.
   if (auto cluster = services.clusters->find_any(*backup->cluster_id)) {
-    db::Operation one = op;
-    StepContext ctx{services, one};
-    for (const auto& n : cluster->nodes) {
-      try {
-        cassandra_guest(ctx, n.instance_id).clear_snapshot(tag_of(*backup), kClearCall);
-      } catch (const std::exception& e) {
-        common::log::warn(
-            "backup.snapshot_left",
-            {{"backup", backup->id}, {"instance", n.instance_id}, {"error", e.what()}});
-      }
-    }
+    clear_everywhere(services, op, *cluster, tag_of(*backup));
   }
   // Nothing of a failed backup stays in the storage.
   try {

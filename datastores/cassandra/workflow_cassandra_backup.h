@@ -4,13 +4,16 @@
 //
 // backup.create: snapshot-nodes (nodetool snapshot on every node at once,
 // under the tag "automat-<backup id>") -> store-snapshots (each node's
-// guest stores its snapshot as a job, all nodes together: SSTables into
-// the node's pool cassandra-sstables/<cluster>/<node>/, content addressed,
-// so unchanged files are referenced and not sent again; then its own
-// manifest backups/<id>/nodes/<node>/manifest.json) -> clear-snapshots ->
+// guest stores its snapshot, all nodes together: SSTables into the node's
+// pool cassandra-sstables/<cluster>/<node>/, content addressed, so
+// unchanged files are referenced and not sent again; then its own manifest
+// backups/<id>/nodes/<node>/manifest.json) -> clear-snapshots ->
 // record-backup (the backup's manifest, written last, names every node's;
 // COMPLETED; pool files no COMPLETED backup references are removed; the
-// cluster's task NONE again).
+// cluster's task NONE again). Each of the first three is a node phase
+// (taskmanager/node_phase.h) of guest jobs on every node at once, each node
+// recorded in the checkpoint as it is done; a snapshot job the guest lost
+// fails the backup naming the host (it is not taken twice).
 // backup.delete: its manifest then its prefix removed; the pool is
 // collected too once the cluster is gone (while it lives, its next backup
 // collects it: only a backup holds the cluster's task).
@@ -48,7 +51,8 @@ void restore_in_place_failed(taskmanager::Services& services, const db::Operatio
 void add_cluster_backup_delete_steps(taskmanager::StepList& steps);
 
 // A failed backup.create: FAILED with `message`, every node's snapshot
-// cleared (best effort), its objects and the pool files only it had
+// cleared (best effort: clear jobs on every node at once, waited for up
+// to two minutes), its objects and the pool files only it had
 // stored removed, the cluster's task NONE. A failed backup.delete:
 // DELETE_FAILED. Idempotent.
 void cluster_backup_failed(taskmanager::Services& services, const db::Operation& op,

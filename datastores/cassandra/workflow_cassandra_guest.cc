@@ -50,14 +50,14 @@ proto::JobReply CassandraGuestClient::decommission(const std::string& key, milli
   return call(to_, "Decommission", deadline, *stub_, &Stub::Decommission, req);
 }
 
-void CassandraGuestClient::snapshot(const pc::SnapshotRequest& req, milliseconds deadline) {
-  call(to_, "Snapshot", deadline, *stub_, &Stub::Snapshot, req);
+proto::JobReply CassandraGuestClient::start_snapshot(const pc::SnapshotJob& job,
+                                                     milliseconds deadline) {
+  return call(to_, "StartSnapshot", deadline, *stub_, &Stub::StartSnapshot, job);
 }
 
-void CassandraGuestClient::clear_snapshot(const std::string& tag, milliseconds deadline) {
-  pc::SnapshotTag req;
-  req.set_tag(tag);
-  call(to_, "ClearSnapshot", deadline, *stub_, &Stub::ClearSnapshot, req);
+proto::JobReply CassandraGuestClient::start_clear_snapshot(const pc::ClearSnapshotJob& job,
+                                                           milliseconds deadline) {
+  return call(to_, "StartClearSnapshot", deadline, *stub_, &Stub::StartClearSnapshot, job);
 }
 
 proto::JobReply CassandraGuestClient::start_upload_snapshot(const pc::UploadSnapshotJob& job,

@@ -29,9 +29,12 @@ class CassandraGuestClient {
   // Start (or find) the job under `key`; GuestClient::get_job polls it.
   proto::JobReply cleanup(const std::string& key, std::chrono::milliseconds deadline);
   proto::JobReply decommission(const std::string& key, std::chrono::milliseconds deadline);
-  // A cluster backup's phases on this node (the job carries the storage's secret).
-  void snapshot(const proto::cassandra::SnapshotRequest& req, std::chrono::milliseconds deadline);
-  void clear_snapshot(const std::string& tag, std::chrono::milliseconds deadline);
+  // A cluster backup's phases on this node, each a job started (or found)
+  // under the job's key (the upload carries the storage's secret).
+  proto::JobReply start_snapshot(const proto::cassandra::SnapshotJob& job,
+                                 std::chrono::milliseconds deadline);
+  proto::JobReply start_clear_snapshot(const proto::cassandra::ClearSnapshotJob& job,
+                                       std::chrono::milliseconds deadline);
   proto::JobReply start_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
                                         std::chrono::milliseconds deadline);
   // A cluster restore's part on this node.

@@ -227,6 +227,11 @@ NodePhase marked_phase(const char* phase, NodeMark point, std::string done_messa
 
 std::chrono::seconds node_job_deadline(const std::string& kind) {
   using std::chrono::hours;
+  using std::chrono::minutes;
+  // A flush then hard links (the guest gives nodetool snapshot 10 minutes),
+  // and a clearsnapshot (2 minutes, after a snapshot still being taken).
+  if (kind == "snapshot") return minutes(12);
+  if (kind == "clear-snapshot") return minutes(5);
   // Streaming a node's share of the ring (cleanup rewrites every SSTable,
   // decommission streams them away) or a backup's files: hours on the
   // largest volumes; a fetch or an import of one backup the same.
@@ -240,7 +245,8 @@ std::chrono::seconds node_job_deadline(const std::string& kind) {
 std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
                                    const db::Node& node, const std::string& kind,
                                    const std::string& doing, const StartJob& start,
-                                   std::map<std::string, double>* progress) {
+                                   std::map<std::string, double>* progress,
+                                   taskmanager::LostJob on_lost) {
   constexpr std::chrono::seconds kJobPoll{1};
   constexpr std::chrono::seconds kRetry{1};
   const std::string host = node.instance.address.value_or(node.instance_id);
@@ -257,7 +263,7 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
         return taskmanager::drive_guest_job(
             ctx, node.instance_id,
             taskmanager::guest_job_key(ctx.operation.id, kind, node.instance_id),
-            [&](const std::string& key) { return start(guest, key); });
+            [&](const std::string& key) { return start(guest, key); }, on_lost);
       },
       follow, job);
   if (pending) {
@@ -274,7 +280,10 @@ std::optional<StepResult> node_job(StepContext& ctx, const db::Cluster& cluster,
     return pending;
   }
   if (job.kind == GuestJobState::Kind::kFailed) {
-    return guest_error(ctx, node, doing, common::internal_error(job.message), Repeat::kOnce);
+    const std::string why =
+        job.lost ? job.message + "; it is not started again (its work may be half done)"
+                 : job.message;
+    return guest_error(ctx, node, doing, common::internal_error(why), Repeat::kOnce);
   }
   if (progress) (*progress)[node.instance_id] = 1;
   return std::nullopt;

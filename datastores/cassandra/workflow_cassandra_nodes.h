@@ -129,13 +129,16 @@ std::chrono::seconds node_job_deadline(const std::string& kind);
 // guest has none: nullopt once it succeeded; a retry naming the node while
 // it runs ("node 2/3: nodetool cleanup running (...)"), its progress into
 // (*progress)[node] when given; the node's error when it failed, or once it
-// ran past node_job_deadline(kind).
+// ran past node_job_deadline(kind). A job the guest lost (it restarted) is
+// started again under the next key (LostJob::kStartAgain), or, for work
+// that must not simply run again (LostJob::kReport), fails the step naming
+// the node.
 using StartJob = std::function<proto::JobReply(CassandraGuestClient&, const std::string& key)>;
-std::optional<taskmanager::StepResult> node_job(taskmanager::StepContext& ctx,
-                                                const db::Cluster& cluster, const db::Node& node,
-                                                const std::string& kind, const std::string& doing,
-                                                const StartJob& start,
-                                                std::map<std::string, double>* progress = nullptr);
+std::optional<taskmanager::StepResult> node_job(
+    taskmanager::StepContext& ctx, const db::Cluster& cluster, const db::Node& node,
+    const std::string& kind, const std::string& doing, const StartJob& start,
+    std::map<std::string, double>* progress = nullptr,
+    taskmanager::LostJob on_lost = taskmanager::LostJob::kStartAgain);
 // Records `id` as the node an operation failed on (the checkpoint's
 // failed_node, kept in memory for on_failure; not saved).
 void note_failed_node(taskmanager::StepContext& ctx, const std::string& id);

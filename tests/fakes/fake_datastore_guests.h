@@ -71,6 +71,7 @@ inline grpc::Status fake_guest_call(FakeGuestClientFactory& f, grpc::ServerConte
     return {grpc::StatusCode::UNAVAILABLE, "guest " + id + " unavailable: fake connection refused"};
   }
   const nlohmann::json args = fake_request_json(req);
+  f.journal.push_back(action + " " + id);
   std::string key;
   if (job) {
     key = args.value("key", "");
@@ -157,6 +158,14 @@ class FakeCassandraGuestService final : public proto::cassandra::CassandraGuest:
   grpc::Status PendingHints(Ctx* c, const proto::Empty* q,
                             proto::cassandra::PendingHintsReply* r) override {
     return fake_guest_call(f_, c, "pending_hints", *q, r);
+  }
+  grpc::Status StartSnapshot(Ctx* c, const proto::cassandra::SnapshotJob* q,
+                             proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "snapshot", *q, r, /*job=*/true);
+  }
+  grpc::Status StartClearSnapshot(Ctx* c, const proto::cassandra::ClearSnapshotJob* q,
+                                  proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "clear_snapshot", *q, r, /*job=*/true);
   }
 
  private:

@@ -75,6 +75,9 @@ class FakeGuestClientFactory : public guestclient::GuestClientFactory {
   mutable std::mutex mu;
   std::map<std::string, FakeGuest> guests;  // by instance id
   std::vector<compute::Server> connects;    // every connect(), in order
+  // Every datastore call ("<action> <instance id>") and every look at a job
+  // a guest has ("get_job <instance id> <key>"), in order, across guests.
+  std::vector<std::string> journal;
 
   // The guest of `instance_id`, created reachable on first use. Unlocked.
   FakeGuest& guest(const std::string& instance_id) { return guests[instance_id]; }
@@ -193,7 +196,10 @@ class FakeGuestClient : public guestclient::GuestClient {
     std::lock_guard<std::mutex> l(f_->mu);
     FakeGuest& g = reachable_guest();
     const auto it = g.jobs.find(key);
-    if (it != g.jobs.end()) return it->second;
+    if (it != g.jobs.end()) {
+      f_->journal.push_back("get_job " + id_ + " " + key);
+      return it->second;
+    }
     proto::JobReply unknown;
     unknown.set_key(key);
     return unknown;

@@ -343,6 +343,86 @@ TEST_F(CassandraManagerTest, TheServiceRunsADecommissionAsAJobOnceUnderItsKey) {
   server->Shutdown();
 }
 
+// A backup's snapshot and clear as jobs: a clear started while the
+// snapshot is being taken (a failed backup's) clears it once it is taken.
+TEST_F(CassandraManagerTest, TheServiceSnapshotsAsAJobAndAClearMeanwhileWaitsForIt) {
+  manager_->prepare(cluster_request());
+  common::SystemClock clock;
+  guestagent::JobRunner jobs((dir_ / "jobs").string(), clock);
+  guestagent::RpcGuard guard("inst-1", "tok");
+  auto service = manager_->make_service({guard, jobs, [] {}});
+  grpc::ServerBuilder builder;
+  builder.RegisterService(service.get());
+  auto server = builder.BuildAndStart();
+  auto stub =
+      proto::cassandra::CassandraGuest::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto snapshot = [&](const std::string& key, const std::string& tag) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::cassandra::SnapshotJob req;
+    req.set_key(key);
+    req.set_tag(tag);
+    req.add_keyspaces("shop");
+    proto::JobReply reply;
+    const grpc::Status s = stub->StartSnapshot(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+  auto clear = [&](const std::string& key, const std::string& tag) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::cassandra::ClearSnapshotJob req;
+    req.set_key(key);
+    req.set_tag(tag);
+    proto::JobReply reply;
+    const grpc::Status s = stub->StartClearSnapshot(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+
+  server_->hold(true);  // nodetool snapshot runs until released
+  const auto [started, first] = snapshot("op-1:snapshot:inst-1", "automat-b1");
+  ASSERT_TRUE(started.ok()) << started.error_message();
+  EXPECT_EQ(first.state(), proto::JobReply::RUNNING);  // answered at once
+  EXPECT_EQ(first.kind(), "snapshot");
+  ASSERT_TRUE(server_->made("nodetool:snapshot"));
+  // The snapshot's directory, as nodetool leaves it.
+  std::filesystem::create_directories(std::filesystem::path(layout_.data_dir) / "shop" /
+                                      "orders-aa11" / "snapshots" / "automat-b1");
+  const auto [again, second] = snapshot("op-1:snapshot:inst-1", "automat-b1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(second.state(), proto::JobReply::RUNNING) << "the same job";
+  const auto [clearing, cleared] = clear("op-1:clear-on-failure:inst-1", "automat-b1");
+  ASSERT_TRUE(clearing.ok()) << clearing.error_message();
+  EXPECT_EQ(cleared.state(), proto::JobReply::RUNNING) << "the clear waits for the snapshot";
+  EXPECT_EQ(cleared.kind(), "clear-snapshot");
+  EXPECT_EQ(server_->count("nodetool:clearsnapshot"), 0u);
+  server_->hold(false);
+
+  EXPECT_EQ(jobs.wait("op-1:snapshot:inst-1", std::chrono::seconds(5)).state,
+            guestagent::JobStatus::State::kSucceeded);
+  EXPECT_EQ(jobs.wait("op-1:clear-on-failure:inst-1", std::chrono::seconds(5)).state,
+            guestagent::JobStatus::State::kSucceeded);
+  const auto calls = server_->calls();
+  const auto taken = std::find(calls.begin(), calls.end(), "nodetool:snapshot");
+  const auto gone = std::find(calls.begin(), calls.end(), "nodetool:clearsnapshot");
+  EXPECT_EQ(server_->count("nodetool:snapshot"), 1u) << "taken once";
+  ASSERT_NE(gone, calls.end()) << "the snapshot taken meanwhile was cleared";
+  EXPECT_LT(taken, gone);
+
+  // A bad tag is refused before any job starts.
+  EXPECT_EQ(snapshot("op-2:snapshot:inst-1", "a/b").first.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(clear("op-2:clear-snapshot:inst-1", "").first.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(jobs.status("op-2:snapshot:inst-1").state, guestagent::JobStatus::State::kUnknown);
+  // A node whose JVM is down fails its snapshot job with why.
+  server_->set_health(CassandraServer::Health::kDown);
+  snapshot("op-3:snapshot:inst-1", "automat-b3");
+  const auto failed = jobs.wait("op-3:snapshot:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(failed.state, guestagent::JobStatus::State::kFailed);
+  EXPECT_NE(failed.message.find("not running"), std::string::npos) << failed.message;
+  server->Shutdown();
+}
+
 TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {
   manager_->prepare(cluster_request());
   const size_t statements = cluster_.log().size();

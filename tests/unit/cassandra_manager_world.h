@@ -145,7 +145,7 @@ class FakeCassandraServer : public CassandraServer {
   }
   std::string nodetool(const std::vector<std::string>& args, std::chrono::milliseconds) override {
     record("nodetool:" + args.front());
-    if (args.front() == "cleanup" || args.front() == "decommission" ||
+    if (args.front() == "cleanup" || args.front() == "decommission" || args.front() == "snapshot" ||
         (args.front() == "status" && hold_status)) {
       std::unique_lock<std::mutex> lock(mu_);
       gate_cv_.wait(lock, [this] { return !hold_; });
