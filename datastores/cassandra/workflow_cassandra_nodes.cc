@@ -217,6 +217,10 @@ NodePhase marked_phase(const char* phase, NodeMark point, std::string done_messa
 
 std::chrono::seconds node_job_deadline(const std::string& kind) {
   using std::chrono::hours;
+  using std::chrono::minutes;
+  // Securing reads system_auth at consistency ALL, each read retried for a
+  // minute while a replica is not up yet: minutes at most.
+  if (kind == "secure") return minutes(10);
   // Streaming a node's share of the ring (cleanup rewrites every SSTable,
   // decommission streams them away) or a backup's files: hours on the
   // largest volumes; a fetch or an import of one backup the same.
