@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "datastores/cassandra/guest_cassandra_auth.h"
@@ -61,10 +62,21 @@ class CassandraManager::ChangeScope {
 
 proto::cassandra::RingStatusReply CassandraManager::ring_status() { return ring_reply(ring()); }
 
-void CassandraManager::secure_cluster(const proto::cassandra::Credentials& admin) {
-  const Credentials login = credentials_of(admin);
+void CassandraManager::secure_cluster(const std::string& username) {
+  validate_role_name(required(username, "username"));
   ChangeScope change(*this, "secure_cluster");
-  secure_ring(*server_, login, ring(), timing_.login_timeout, *timing_.clock);
+  auto admin = load_credentials(layout_.credentials);
+  if (admin && admin->username != username) {
+    throw common::conflict("the Cassandra node " + instance_id_ + " holds the admin login of " +
+                           admin->username + ", not " + username);
+  }
+  if (!admin) {
+    // Stored before the ring changes: a run the guest lost (it restarted
+    // after the role was made) runs again with the same password.
+    admin = Credentials{username, common::crypto::random_password(32)};
+    store_credentials(layout_.credentials, *admin);
+  }
+  secure_ring(*server_, *admin, ring(), timing_.login_timeout, *timing_.clock);
 }
 
 void CassandraManager::use_admin_credentials(const proto::cassandra::Credentials& admin) {
@@ -83,10 +95,14 @@ std::string CassandraManager::rotate_admin(const std::string& password) {
                            " has no admin credentials to rotate; secure the cluster first");
   }
   auto session = login_until(*server_, *admin, kCqlTimeout, *timing_.clock);
-  // Only the password: Cassandra refuses a role altering its own superuser status.
-  run_script(*session, {{"ALTER ROLE " + cql::quote_identifier(admin->username) +
-                             " WITH PASSWORD = " + cql::quote_literal(password),
-                         {password}}});
+  // Only the password: Cassandra refuses a role altering its own superuser
+  // status. Right after the ring was secured, Cassandra refuses the change
+  // for a few seconds: change_password waits.
+  change_password(*session,
+                  {"ALTER ROLE " + cql::quote_identifier(admin->username) +
+                       " WITH PASSWORD = " + cql::quote_literal(password),
+                   {password}},
+                  *timing_.clock);
   store_credentials(layout_.credentials, {admin->username, password});
   return admin->username;
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
-#include <thread>
 
 #include "common/error.h"
 
@@ -114,15 +113,19 @@ void upsert_role(cql::Session& session, const RoleSpec& role) {
     run_script(session, {create_role_cql(role)});
     return;
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  change_password(session, alter_role_cql(role));
+}
+
+void change_password(cql::Session& session, const CqlStatement& change, common::WaitClock& clock) {
+  const auto deadline = clock.now() + std::chrono::seconds(15);
   for (;;) {
     try {
-      run_script(session, {alter_role_cql(role)});
+      run_script(session, {change});
       return;
     } catch (const common::Error& e) {
-      if (!password_rate_limited(e) || std::chrono::steady_clock::now() >= deadline) throw;
+      if (!password_rate_limited(e) || clock.now() >= deadline) throw;
     }
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+    clock.sleep_for(std::chrono::seconds(1));
   }
 }
 

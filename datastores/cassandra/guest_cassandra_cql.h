@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "automat/guest.pb.h"
+#include "common/wait_clock.h"
 #include "datastores/cassandra/cassandra_guest.pb.h"
 #include "datastores/cassandra/common_cql_client.h"
 #include "datastores/cassandra/common_system_keyspaces.h"
@@ -57,10 +58,14 @@ struct RoleSpec {
 CqlStatement create_role_cql(const RoleSpec& role);
 // ALTER ROLE with the same options.
 CqlStatement alter_role_cql(const RoleSpec& role);
+// Runs `change` (an ALTER ROLE that sets a password). Cassandra refuses a
+// password change within 5 s of the last one ("can only be changed every
+// 5000ms"): it is run again every second on `clock` for up to 15 s.
+void change_password(cql::Session& session, const CqlStatement& change,
+                     common::WaitClock& clock = common::steady_wait_clock());
 // Creates the role when system_auth.roles (read at LOCAL_QUORUM) lacks it,
-// else alters it. Cassandra refuses a password change within 5 s of the
-// last one ("can only be changed every 5000ms"): the ALTER is retried for
-// up to 15 s. Only a new role is created, so a fresh one is never altered.
+// else alters it (change_password). Only a new role is created, so a fresh
+// one is never altered.
 void upsert_role(cql::Session& session, const RoleSpec& role);
 
 // What a PrepareRequest asks of a node, in the order it must run.

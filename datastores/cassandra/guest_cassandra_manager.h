@@ -103,12 +103,18 @@ class CassandraManager : public guestagent::DatastoreManager {
   // the next heartbeat observe the ring afresh.
   // The ring as this node's nodetool status sees it.
   proto::cassandra::RingStatusReply ring_status();
-  // The admin superuser replaces cassandra/cassandra (idempotent).
-  void secure_cluster(const proto::cassandra::Credentials& admin);
+  // The ring secured through this node with the admin `username` (the job
+  // StartSecureCluster): this node's stored login of that name, else a new
+  // one with a random password, stored before the ring changes (as
+  // secure_standalone does), becomes the ring's only superuser
+  // (secure_ring); with it in place, only system_auth's replication is
+  // re-applied. So a run the guest lost runs again with the same password.
+  // kConflict when the node holds another admin's login.
+  void secure_cluster(const std::string& username);
   // The admin login this node uses from now on.
   void use_admin_credentials(const proto::cassandra::Credentials& admin);
-  // The stored admin login gets `password` (through this node's CQL);
-  // answers its username. The other nodes then need use_admin_credentials.
+  // The stored admin login gets `password` (through this node's CQL,
+  // change_password); answers its username. The other nodes then need use_admin_credentials.
   std::string rotate_admin(const std::string& password);
   // cassandra.yaml's seeds rewritten, then nodetool reloadseeds.
   void update_seeds(const std::vector<std::string>& seeds);

@@ -1,10 +1,11 @@
 // The Cassandra guest contract (cassandra_guest.proto) over gRPC: each call
 // authenticated by the instance's token, errors mapped to statuses with
-// their message (guestagent/rpc_guard.h); cleanup, decommission and a
-// backup's snapshot, upload and clear run as guest jobs
+// their message (guestagent/rpc_guard.h); securing the ring, cleanup,
+// decommission and a backup's snapshot, upload and clear run as guest jobs
 // (guestagent/job_rpc.h) so no caller waits minutes or hours on a call.
 #include "datastores/cassandra/cassandra_guest.grpc.pb.h"
 #include "datastores/cassandra/guest_cassandra_backup.h"
+#include "datastores/cassandra/guest_cassandra_cql.h"
 #include "datastores/cassandra/guest_cassandra_manager.h"
 #include "guestagent/job_rpc.h"
 
@@ -22,9 +23,17 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
                           pc::RingStatusReply* reply) override {
     return env_.guard.run(ctx, "RingStatus", [&] { *reply = m_.ring_status(); });
   }
-  grpc::Status SecureCluster(grpc::ServerContext* ctx, const pc::Credentials* req,
-                             proto::Empty*) override {
-    return changing(ctx, "SecureCluster", [&] { m_.secure_cluster(*req); });
+  // The username is checked at once; the job's password never leaves the node.
+  grpc::Status StartSecureCluster(grpc::ServerContext* ctx, const pc::SecureClusterJob* req,
+                                  proto::JobReply* reply) override {
+    const grpc::Status checked =
+        env_.guard.run(ctx, "StartSecureCluster", [&] { validate_role_name(req->username()); });
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(req->key());
+    return this->job(
+        ctx, "StartSecureCluster", job, "secure",
+        [this, username = req->username()] { m_.secure_cluster(username); }, reply);
   }
   grpc::Status StoreCredentials(grpc::ServerContext* ctx, const pc::Credentials* req,
                                 proto::Empty*) override {

@@ -1,7 +1,6 @@
 // cluster.create and cluster.delete, and the steps grow and replace reuse.
 #include <algorithm>
 
-#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -9,6 +8,7 @@
 #include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_backup.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
+#include "datastores/cassandra/workflow_cassandra_login.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
@@ -21,9 +21,7 @@ using namespace automat::taskmanager;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kPoll{500};         // waiting on heartbeats
-constexpr milliseconds kAuthCall{600000};  // secure_cluster reads system_auth at ALL
-constexpr milliseconds kQuickCall{30000};
+constexpr milliseconds kPoll{500};  // waiting on heartbeats
 
 std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
 
@@ -155,9 +153,9 @@ class StartRingStep : public NamedStep {
   }
 };
 
-// The admin superuser replaces cassandra/cassandra through the first node;
-// every node stores its login. The password is made here and never leaves
-// this step (not in the operation, not in logs).
+// The admin superuser replaces cassandra/cassandra through the first node
+// (a guest job), then every node gets the login (secure_and_share_login).
+// The password is never stored by the control plane.
 class SecureRingStep : public NamedStep {
  public:
   SecureRingStep() : NamedStep("secure-ring", "creating the ring's admin login", seconds(900)) {}
@@ -166,29 +164,12 @@ class SecureRingStep : public NamedStep {
     const auto ids = op_nodes(ctx);
     const db::Node* first = node_in(cluster, ids.at(0));
     if (!first) throw common::not_found("node " + ids.at(0) + " is gone");
-    proto::cassandra::Credentials admin;
-    admin.set_username(kAdminUser);
-    admin.set_password(common::crypto::random_password(32));
-    try {
-      try {
-        cassandra_guest(ctx, first->instance_id).secure_cluster(admin, kAuthCall);
-      } catch (const common::Error& e) {
-        if (e.code() != common::ErrorCode::kConflict) throw;
-        // Secured by an earlier run of this step: its password is lost on
-        // purpose; the first node still logs in with it and changes it.
-        cassandra_guest(ctx, first->instance_id).rotate_admin(admin.password(), kQuickCall);
-      }
-    } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "securing the ring", e, Repeat::kOnce);
+    std::vector<db::Node> others;
+    for (size_t i = 1; i < ids.size(); ++i) {
+      if (const db::Node* n = node_in(cluster, ids[i])) others.push_back(*n);
     }
-    for (const auto& id : ids) {
-      const db::Node* n = node_in(cluster, id);
-      if (!n) continue;
-      try {
-        cassandra_guest(ctx, id).store_credentials(admin, kQuickCall);
-      } catch (const std::exception& e) {
-        return guest_error(ctx, *n, "storing the admin login", e, Repeat::kIdempotent);
-      }
+    if (auto pending = secure_and_share_login(ctx, cluster, *first, others, "securing the ring")) {
+      return *pending;
     }
     common::log::info("cassandra.ring_secured",
                       {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"admin", kAdminUser}});

@@ -17,8 +17,13 @@ pc::RingStatusReply CassandraGuestClient::ring_status(milliseconds deadline) {
   return call(to_, "RingStatus", deadline, *stub_, &Stub::RingStatus, proto::Empty());
 }
 
-void CassandraGuestClient::secure_cluster(const pc::Credentials& admin, milliseconds deadline) {
-  call(to_, "SecureCluster", deadline, *stub_, &Stub::SecureCluster, admin);
+proto::JobReply CassandraGuestClient::start_secure_cluster(const std::string& key,
+                                                           const std::string& username,
+                                                           milliseconds deadline) {
+  pc::SecureClusterJob job;
+  job.set_key(key);
+  job.set_username(username);
+  return call(to_, "StartSecureCluster", deadline, *stub_, &Stub::StartSecureCluster, job);
 }
 
 void CassandraGuestClient::store_credentials(const pc::Credentials& admin, milliseconds deadline) {

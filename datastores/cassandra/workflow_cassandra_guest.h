@@ -19,8 +19,10 @@ class CassandraGuestClient {
   explicit CassandraGuestClient(guestclient::GuestLink link);
 
   proto::cassandra::RingStatusReply ring_status(std::chrono::milliseconds deadline);
-  void secure_cluster(const proto::cassandra::Credentials& admin,
-                      std::chrono::milliseconds deadline);
+  // Start (or find) the job under `key` securing the ring as `username`
+  // (the password stays on the node); GuestClient::get_job polls it.
+  proto::JobReply start_secure_cluster(const std::string& key, const std::string& username,
+                                       std::chrono::milliseconds deadline);
   void store_credentials(const proto::cassandra::Credentials& admin,
                          std::chrono::milliseconds deadline);
   // Answers the admin's username.

@@ -232,6 +232,9 @@ std::chrono::seconds node_job_deadline(const std::string& kind) {
   // and a clearsnapshot (2 minutes, after a snapshot still being taken).
   if (kind == "snapshot") return minutes(12);
   if (kind == "clear-snapshot") return minutes(5);
+  // Securing reads system_auth at consistency ALL, each read retried for a
+  // minute while a replica is not up yet: minutes at most.
+  if (kind == "secure") return minutes(10);
   // Streaming a node's share of the ring (cleanup rewrites every SSTable,
   // decommission streams them away) or a backup's files: hours on the
   // largest volumes; a fetch or an import of one backup the same.

@@ -1,7 +1,6 @@
 // cluster.grow, cluster.shrink and cluster.replace_node.
 #include <algorithm>
 
-#include "common/crypto.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -9,6 +8,7 @@
 #include "datastores/cassandra/common_shrink_checks.h"
 #include "datastores/cassandra/common_topology.h"
 #include "datastores/cassandra/workflow_cassandra_guest.h"
+#include "datastores/cassandra/workflow_cassandra_login.h"
 #include "datastores/cassandra/workflow_cassandra_nodes.h"
 #include "datastores/cassandra/workflow_cassandra_prepare.h"
 #include "datastores/cassandra/workflow_cassandra_steps.h"
@@ -24,7 +24,6 @@ using std::chrono::seconds;
 
 constexpr milliseconds kPoll{1000};
 constexpr milliseconds kQuickCall{30000};
-constexpr milliseconds kAuthCall{600000};
 constexpr seconds kStreamingStep{6 * 3600};
 
 std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
@@ -147,9 +146,11 @@ class JoinReplacementStep : public NamedStep {
   }
 };
 
-// A new admin password through a serving node (rotate_admin), stored on
-// every node, and system_auth re-replicated for the new ring size. The
-// password exists only inside this step.
+// system_auth re-replicated for the new ring size through a serving node
+// (the securing job: with the admin in place it only re-applies the
+// replication), then a new admin password through that node, stored on
+// every other node (secure_and_share_login). The password exists only
+// inside one run of this step.
 class ShareCredentialsStep : public NamedStep {
  public:
   explicit ShareCredentialsStep(NodeIds newcomers)
@@ -157,33 +158,21 @@ class ShareCredentialsStep : public NamedStep {
         newcomers_(std::move(newcomers)) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    auto excluded = newcomers_(ctx);
+    const auto newcomers = newcomers_(ctx);
+    auto excluded = newcomers;
     if (ctx.operation.type == "cluster.replace_node") excluded.push_back(old_node(ctx));
     const auto serving = others(cluster, excluded);
     if (serving.empty()) throw common::conflict("cluster " + cluster.id + " has no serving node");
     const db::Node& via = serving.front();
-    proto::cassandra::Credentials admin;
-    admin.set_username(kAdminUser);
-    admin.set_password(common::crypto::random_password(32));
-    try {
-      cassandra_guest(ctx, via.instance_id).rotate_admin(admin.password(), kQuickCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, via, "rotating the admin login", e, Repeat::kOnce);
-    }
+    std::vector<db::Node> holders;
     for (const auto& n : cluster.nodes) {
       const bool replaced =
-          contains(excluded, n.instance_id) && !contains(newcomers_(ctx), n.instance_id);
-      if (n.instance_id == via.instance_id || replaced) continue;
-      try {
-        cassandra_guest(ctx, n.instance_id).store_credentials(admin, kQuickCall);
-      } catch (const std::exception& e) {
-        return guest_error(ctx, n, "storing the admin login", e, Repeat::kIdempotent);
-      }
+          contains(excluded, n.instance_id) && !contains(newcomers, n.instance_id);
+      if (n.instance_id != via.instance_id && !replaced) holders.push_back(n);
     }
-    try {
-      cassandra_guest(ctx, via.instance_id).secure_cluster(admin, kAuthCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, via, "re-replicating system_auth", e, Repeat::kOnce);
+    if (auto pending =
+            secure_and_share_login(ctx, cluster, via, holders, "re-replicating system_auth")) {
+      return *pending;
     }
     return StepResult::next();
   }

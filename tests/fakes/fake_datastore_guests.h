@@ -133,9 +133,9 @@ class FakeCassandraGuestService final : public proto::cassandra::CassandraGuest:
                           proto::cassandra::RingStatusReply* r) override {
     return fake_guest_call(f_, c, "ring_status", *q, r);
   }
-  grpc::Status SecureCluster(Ctx* c, const proto::cassandra::Credentials* q,
-                             proto::Empty* r) override {
-    return fake_guest_call(f_, c, "secure_cluster", *q, r);
+  grpc::Status StartSecureCluster(Ctx* c, const proto::cassandra::SecureClusterJob* q,
+                                  proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "secure_cluster", *q, r, /*job=*/true);
   }
   grpc::Status StoreCredentials(Ctx* c, const proto::cassandra::Credentials* q,
                                 proto::Empty* r) override {

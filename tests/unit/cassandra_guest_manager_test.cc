@@ -173,8 +173,16 @@ TEST_F(CassandraManagerTest, SecondStandalonePrepareKeepsTheAdmin) {
 
 TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
   manager_->prepare(cluster_request());
-  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
-  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
+  EXPECT_NO_THROW(manager_->secure_cluster("admin"));
+  // The password is the node's own, stored (0600) for it to log in with.
+  const auto stored = load_credentials(layout_.credentials);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->username, "admin");
+  EXPECT_GE(stored->password.size(), 24u);
+  struct stat st {};
+  ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", stored->password}}));
   for (const auto& st : cluster_.log()) {  // a new role is created, never altered at once
     EXPECT_EQ(st.find("ALTER ROLE"), std::string::npos) << st;
   }
@@ -196,17 +204,47 @@ TEST_F(CassandraManagerTest, SecureClusterIsIdempotent) {
     }
   }
   const size_t statements = cluster_.log().size();
-  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
+  EXPECT_NO_THROW(manager_->secure_cluster("admin"));
   const auto log = cluster_.log();
   for (size_t i = statements; i < log.size(); ++i) {
     EXPECT_EQ(log[i].find("CREATE ROLE"), std::string::npos) << log[i];
+    EXPECT_EQ(log[i].find("ALTER ROLE"), std::string::npos) << log[i];
   }
+  EXPECT_EQ(load_credentials(layout_.credentials)->password, stored->password);
   try {
-    manager_->secure_cluster(creds("other", "x"));
+    manager_->secure_cluster("other");
     FAIL() << "secured twice with different admins";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kConflict);
   }
+  EXPECT_EQ(load_credentials(layout_.credentials)->username, "admin") << "the working login kept";
+}
+
+TEST_F(CassandraManagerTest, SecuringAgainAfterAnInterruptionUsesThePasswordItStored) {
+  manager_->prepare(cluster_request());
+  // The first run stops before any role changed (a guest restart would do
+  // the same later on): the password is on the node already.
+  server_->unavailable_logins = 1'000'000;
+  EXPECT_THROW(manager_->secure_cluster("admin"), common::Error);
+  const auto kept = load_credentials(layout_.credentials);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(cluster_.roles.count("admin"), 0u);
+  server_->unavailable_logins = 0;
+  EXPECT_NO_THROW(manager_->secure_cluster("admin"));
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", kept->password}}));
+  EXPECT_EQ(load_credentials(layout_.credentials)->password, kept->password);
+}
+
+TEST_F(CassandraManagerTest, RotateAdminWaitsWhileCassandraRefusesAChangeSoSoon) {
+  manager_->prepare(cluster_request());
+  manager_->secure_cluster("admin");
+  cluster_.refused_password_changes = 2;  // the role was made a moment ago
+  const auto began = clock_.now();
+  EXPECT_EQ(manager_->rotate_admin("n3w-Secret"), "admin");
+  EXPECT_EQ(cluster_.refused_password_changes, 0);
+  EXPECT_GE(clock_.now() - began, 2s) << "waited on the manager's clock";
+  EXPECT_EQ(cluster_.roles.at("admin"), "n3w-Secret");
+  EXPECT_EQ(load_credentials(layout_.credentials)->password, "n3w-Secret");
 }
 
 TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
@@ -214,16 +252,17 @@ TEST_F(CassandraManagerTest, SecuringWaitsForTheRolesReplicasToBeReachable) {
   // A ring that just started: the first node does not see the replica of
   // the default role up yet, and its login at QUORUM is Unavailable.
   server_->unavailable_logins = 3;
-  EXPECT_NO_THROW(manager_->secure_cluster(creds("admin", "s3cret")));
+  EXPECT_NO_THROW(manager_->secure_cluster("admin"));
   EXPECT_EQ(server_->unavailable_logins, 0);
-  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", "s3cret"}}));
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{
+                                {"admin", load_credentials(layout_.credentials)->password}}));
   // Unreachable until the deadline: the error says why, not "other credentials".
   make_manager();
   manager_->start();
   server_->unavailable_logins = 1'000'000;
   const auto began = clock_.now();
   try {
-    manager_->secure_cluster(creds("admin", "s3cret"));
+    manager_->secure_cluster("admin");
     FAIL() << "secured without reaching any role";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kUnavailable);
@@ -238,8 +277,7 @@ TEST_F(CassandraManagerTest, EnableRootNeedsStoredCredentials) {
   EXPECT_THROW(admin->enable_root({}), common::Error) << "not prepared";
   manager_->prepare(cluster_request());
   EXPECT_THROW(admin->enable_root({}), common::Error) << "no admin login stored";
-  manager_->secure_cluster(creds("admin", "s3cret"));
-  manager_->use_admin_credentials(creds("admin", "s3cret"));
+  manager_->secure_cluster("admin");  // the node keeps the login it secured with
   struct stat st {};
   ASSERT_EQ(::stat(layout_.credentials.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -423,12 +461,52 @@ TEST_F(CassandraManagerTest, TheServiceSnapshotsAsAJobAndAClearMeanwhileWaitsFor
   server->Shutdown();
 }
 
+TEST_F(CassandraManagerTest, TheServiceSecuresTheRingAsAJobWhoseAnswersHoldNoPassword) {
+  manager_->prepare(cluster_request());
+  common::SystemClock clock;
+  guestagent::JobRunner jobs((dir_ / "jobs").string(), clock);
+  guestagent::RpcGuard guard("inst-1", "tok");
+  auto service = manager_->make_service({guard, jobs, nullptr});
+  grpc::ServerBuilder builder;
+  builder.RegisterService(service.get());
+  auto server = builder.BuildAndStart();
+  auto stub =
+      proto::cassandra::CassandraGuest::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto start = [&](const std::string& key, const std::string& username) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::cassandra::SecureClusterJob req;
+    req.set_key(key);
+    req.set_username(username);
+    proto::JobReply reply;
+    const grpc::Status s = stub->StartSecureCluster(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+
+  const auto [bad, _] = start("op-1:secure:inst-1", "cassandra");
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "refused before a job starts";
+  const auto [started, reply] = start("op-1:secure:inst-1", "admin");
+  ASSERT_TRUE(started.ok()) << started.error_message();
+  EXPECT_EQ(reply.kind(), "secure");
+  const auto done = jobs.wait("op-1:secure:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, guestagent::JobStatus::State::kSucceeded) << done.message;
+  const auto stored = load_credentials(layout_.credentials);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(cluster_.roles, (std::map<std::string, std::string>{{"admin", stored->password}}));
+  const auto [again, answer] = start("op-1:secure:inst-1", "admin");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(answer.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(answer.DebugString().find(stored->password), std::string::npos);
+  EXPECT_EQ(done.message.find(stored->password), std::string::npos);
+  server->Shutdown();
+}
+
 TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {
   manager_->prepare(cluster_request());
   const size_t statements = cluster_.log().size();
   const std::vector<std::pair<std::string, std::function<void()>>> calls = {
       {"no password", [&] { manager_->use_admin_credentials(creds("admin", "")); }},
-      {"no username", [&] { manager_->secure_cluster(creds("", "pw")); }},
+      {"no username", [&] { manager_->secure_cluster(""); }},
       {"empty rotation", [&] { manager_->rotate_admin(""); }},
       {"seed not an address", [&] { manager_->update_seeds({"not an address"}); }}};
   for (const auto& [what, call] : calls) {

@@ -46,6 +46,8 @@ struct FakeCluster {
   std::string auth_dc1 = "";
   std::vector<std::string> statements;    // "<login>: <cql>"
   std::vector<std::string> reads_at_all;  // the statements run at consistency ALL
+  // The next N password changes are refused as too soon after the last.
+  int refused_password_changes = 0;
 
   std::vector<std::string> log() {
     std::lock_guard<std::mutex> lock(mu);
@@ -65,7 +67,7 @@ class FakeSession : public cql::Session {
     static const std::regex create(
         R"re(^CREATE ROLE IF NOT EXISTS "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
     static const std::regex alter(
-        R"re(^ALTER ROLE "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)' AND )?.*)re");
+        R"re(^ALTER ROLE "([^"]+)" WITH (?:PASSWORD = '((?:[^']|'')*)'(?: AND |$))?.*)re");
     static const std::regex exists(
         R"re(^SELECT role FROM system_auth.roles WHERE role = '(.*)'$)re");
     static const std::regex auth(R"re(^ALTER KEYSPACE system_auth .*'dc1': (\d+)\}$)re");
@@ -74,7 +76,14 @@ class FakeSession : public cql::Session {
     if (consistency == cql::Consistency::kAll) c_.reads_at_all.push_back(text);
     std::smatch m;
     if (std::regex_match(text, m, create)) c_.roles.emplace(m[1], unquote(m[2]));
-    if (std::regex_match(text, m, alter) && m[2].matched) c_.roles[m[1]] = unquote(m[2]);
+    if (std::regex_match(text, m, alter) && m[2].matched) {
+      if (c_.refused_password_changes > 0) {
+        --c_.refused_password_changes;
+        throw common::bad_request("Password for role " + std::string(m[1]) +
+                                  " can only be changed every 5000ms");
+      }
+      c_.roles[m[1]] = unquote(m[2]);
+    }
     if (std::regex_match(text, m, auth)) {
       c_.auth_class = "NetworkTopologyStrategy";
       c_.auth_dc1 = m[1];

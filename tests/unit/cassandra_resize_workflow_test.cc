@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "datastores/cassandra/workflow_cassandra_steps.h"
+#include "taskmanager/guest_job.h"
 #include "tests/unit/cassandra_ring_world.h"
 #include "tests/unit/cassandra_settings_of.h"
 
@@ -57,16 +58,23 @@ TEST_F(CassandraResizeTest, GrowJoinsBootstrappingSharesTheLoginReseedsAndCleans
     ASSERT_EQ(pushed.size(), 1u) << id;
     EXPECT_EQ(pushed[0]["seeds"], seeds) << id;
   }
-  // The login reaches n4 through a rotation on n1, never in the operation.
+  // system_auth re-replicated through n1 by the securing job (under this
+  // operation's key), then the login reaches n4 through a rotation on n1,
+  // never in the operation; every node holds the login the ring accepts.
+  const auto secured = w.acts("n1", "secure_cluster");
+  ASSERT_EQ(secured.size(), 2u) << "once at create, once at grow";
+  EXPECT_EQ(secured[1]["key"], taskmanager::guest_job_key(op.id, "secure", "n1"));
   const auto rotated = w.acts("n1", "rotate_admin");
-  ASSERT_EQ(rotated.size(), 1u);
-  const std::string password = rotated[0]["password"];
+  ASSERT_EQ(rotated.size(), 2u) << "once at create, once at grow";
+  const std::string password = rotated[1]["password"];
+  EXPECT_NE(password, rotated[0]["password"]);
   const auto stored = w.acts("n4", "store_credentials");
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0]["password"], password);
   const auto stored_n2 = w.acts("n2", "store_credentials");
   ASSERT_EQ(stored_n2.size(), 2u) << "once at create, once at grow";
   EXPECT_EQ(stored_n2[1]["password"], password);
+  EXPECT_EQ(w.login_held_by({"n1", "n2", "n3", "n4"}), password);
   const auto grown = w.world.op(op.id);
   EXPECT_EQ((grown.input.dump() + grown.checkpoint.dump()).find(password), std::string::npos);
   // Cleanup on each old node, none on the new one, after the reseed.
@@ -438,6 +446,8 @@ TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesT
   EXPECT_EQ(seeds_of(config), std::vector<std::string>{w.address("n1")}) << "not the dead seed";
   EXPECT_FALSE(w.world.instances.find_any("n2"));
   EXPECT_EQ(w.acts("n5", "store_credentials").size(), 1u);
+  EXPECT_FALSE(w.login_held_by({"n1", "n3", "n5"}).empty())
+      << "the replacement holds the login the ring accepts";
   const db::Cluster c = w.cluster();
   ASSERT_EQ(c.nodes.size(), 3u);
   const auto pushed = w.acts("n3", "update_seeds");

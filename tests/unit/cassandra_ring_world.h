@@ -3,13 +3,17 @@
 // fake and Cassandra guests that play a ring: a prepared node joins the ring
 // (UN in its rack) and every node's heartbeat detail shows the ring (a
 // NodeReport), as the conductor would record it. Decommission takes a node out of the ring.
+// The ring's admin login is played too: securing, rotating and storing it
+// (ring_password, stored_login).
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "common/crypto.h"
+#include "common/error.h"
 #include "datastores/cassandra/common_node_report.h"
 #include "datastores/cassandra/common_node_role.h"
 #include "datastores/workflow_registry.h"
@@ -40,6 +44,14 @@ struct RingWorld {
     (*app.mutable_replication())["replication_factor"] = "2";
     return std::vector<proto::cassandra::Keyspace>{app};
   }();
+
+  // The ring's admin login as the guests play it: the password the ring
+  // accepts (empty: not secured yet) and the one each node stores. The
+  // securing job keeps its node's stored password or makes one (as
+  // CassandraManager::secure_cluster does); rotate_admin needs the node's
+  // stored login to be the ring's. Guarded by ring_mu.
+  std::string ring_password;
+  std::map<std::string, std::string> stored_login;
 
   RingWorld() {
     world.services.clusters = &clusters;
@@ -176,9 +188,21 @@ struct RingWorld {
     FakeGuest& g = world.guests.guest(id);
     g.on_prepare = [this, id](const proto::PrepareRequest&) { join(id); };
     auto ok = [](FakeGuest&, const nlohmann::json&) { return nlohmann::json::object(); };
-    g.actions["secure_cluster"] = ok;
-    g.actions["store_credentials"] = ok;
-    g.actions["rotate_admin"] = [](FakeGuest&, const nlohmann::json&) {
+    g.actions["secure_cluster"] = [this, id](FakeGuest&, const nlohmann::json&) {
+      secure_through(id);
+      return nlohmann::json::object();
+    };
+    g.actions["store_credentials"] = [this, id](FakeGuest&, const nlohmann::json& args) {
+      std::lock_guard<std::mutex> l(ring_mu);
+      stored_login[id] = args.at("password");
+      return nlohmann::json::object();
+    };
+    g.actions["rotate_admin"] = [this, id](FakeGuest&, const nlohmann::json& args) {
+      std::lock_guard<std::mutex> l(ring_mu);
+      if (stored_login[id].empty() || stored_login[id] != ring_password) {
+        throw common::conflict("node " + id + " holds no working admin login to rotate");
+      }
+      ring_password = stored_login[id] = args.at("password");
       return nlohmann::json{{"username", "automat_admin"}};
     };
     g.actions["update_seeds"] = ok;
@@ -192,6 +216,29 @@ struct RingWorld {
       up.erase(id);
       return nlohmann::json::object();
     };
+  }
+
+  // What a securing job on `id` does: the node's stored password (else a
+  // new one, stored first) becomes the ring's; a ring secured with another
+  // password refuses it.
+  void secure_through(const std::string& id) {
+    std::lock_guard<std::mutex> l(ring_mu);
+    std::string& mine = stored_login[id];
+    if (mine.empty()) mine = common::crypto::random_password(32);
+    if (!ring_password.empty() && ring_password != mine) {
+      throw common::conflict("the ring was secured with other credentials");
+    }
+    ring_password = mine;
+  }
+
+  // The ring's admin password when every node of `ids` stores it (and the
+  // ring is secured); else empty.
+  std::string login_held_by(const std::vector<std::string>& ids) {
+    std::lock_guard<std::mutex> l(ring_mu);
+    for (const auto& id : ids) {
+      if (stored_login[id] != ring_password) return "";
+    }
+    return ring_password;
   }
 
   // The acts guest `id` received, by action name.

@@ -8,6 +8,7 @@
 
 #include "datastores//cassandra/workflow_cassandra_steps.h"
 #include "datastores/cassandra/common_node_role.h"
+#include "taskmanager/guest_job.h"
 #include "tests/unit/cassandra_ring_world.h"
 #include "tests/unit/cassandra_settings_of.h"
 
@@ -57,7 +58,12 @@ TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecure
     };
   }
 
-  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const Outcome outcome = w.run(op.id);
+  const std::string logged =
+      ::testing::internal::GetCapturedStdout() + ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(outcome, Outcome::kCompleted) << w.world.op(op.id).message;
 
   EXPECT_TRUE(overlapped) << "the non-first nodes were prepared one after another";
   ASSERT_EQ(w.joined.size(), 3u);
@@ -80,22 +86,32 @@ TEST_F(CassandraClusterTest, CreateStartsTheFirstSeedThenTheOthersTogetherSecure
     }
   }
   EXPECT_EQ(tokens.size(), 48u) << "every node of the new ring has tokens of its own";
-  // Secured through the first node; every node stores the same login.
+  // Secured through the first node by a job that carries no password;
+  // then a new one through n1, stored on the others: every node holds the
+  // login the ring accepts.
   const auto secure = w.acts("n1", "secure_cluster");
   ASSERT_EQ(secure.size(), 1u);
   EXPECT_EQ(secure[0]["username"], "automat_admin");
-  const std::string password = secure[0]["password"];
-  EXPECT_GE(password.size(), 24u);
+  EXPECT_EQ(secure[0]["key"], taskmanager::guest_job_key(op.id, "secure", "n1"));
+  EXPECT_FALSE(secure[0].contains("password")) << secure[0].dump();
   EXPECT_TRUE(w.acts("n2", "secure_cluster").empty());
-  for (const std::string id : {"n1", "n2", "n3"}) {
+  const auto rotated = w.acts("n1", "rotate_admin");
+  ASSERT_EQ(rotated.size(), 1u);
+  const std::string password = rotated[0]["password"];
+  EXPECT_GE(password.size(), 24u);
+  EXPECT_TRUE(w.acts("n1", "store_credentials").empty()) << "n1 stores it as it rotates";
+  for (const std::string id : {"n2", "n3"}) {
     const auto stored = w.acts(id, "store_credentials");
     ASSERT_EQ(stored.size(), 1u) << id;
     EXPECT_EQ(stored[0]["password"], password);
   }
+  EXPECT_EQ(w.login_held_by({"n1", "n2", "n3"}), password);
   const auto done = w.world.op(op.id);
   EXPECT_EQ(done.state, "COMPLETED");
   EXPECT_EQ((done.input.dump() + done.checkpoint.dump()).find(password), std::string::npos)
       << "the secret stays in memory";
+  EXPECT_NE(logged.find("cassandra.login_shared"), std::string::npos) << "the log was captured";
+  EXPECT_EQ(logged.find(password), std::string::npos) << "the password was logged";
 
   const db::Cluster c = w.cluster();
   EXPECT_EQ(c.status, "ACTIVE");
@@ -177,6 +193,110 @@ TEST_F(CassandraClusterTest, CreateFailingOnANodeLeavesTheClusterErrorWithTheNod
     }
   }
   EXPECT_TRUE(w.acts("n1", "secure_cluster").empty()) << "no secure after a failed start";
+}
+
+TEST_F(CassandraClusterTest, SecuringIsAJobStartedOnceAndPolledWithoutHoldingTheWorker) {
+  const auto op = create_three();
+  const std::string key = taskmanager::guest_job_key(op.id, "secure", "n1");
+  w.world.guests.guest("n1").actions["secure_cluster"] = [&](FakeGuest&, const json&) {
+    return json{{"state", "RUNNING"}, {"message", "reading system_auth at ALL"}};
+  };
+  // The job ends after the step answered "running" three times.
+  int polls = 0;
+  std::string while_running;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    auto& jobs = w.world.guests.guest("n1").jobs;
+    if (!jobs.count(key) || jobs[key].state() != proto::JobReply::RUNNING) return;
+    if (++polls < 3) return;
+    while_running = w.world.op(op.id).message;
+    w.secure_through("n1");  // what the job did meanwhile
+    jobs[key].set_state(proto::JobReply::SUCCEEDED);
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(polls, 3) << "the step answered a retry while the job ran";
+  EXPECT_NE(while_running.find("securing the ring running"), std::string::npos) << while_running;
+  const auto started = w.acts("n1", "secure_cluster");
+  ASSERT_EQ(started.size(), 1u) << "started once, then only looked at";
+  EXPECT_EQ(started[0]["key"], key);
+  EXPECT_EQ(w.acts("n1", "rotate_admin").size(), 1u) << "rotated once the job succeeded";
+  EXPECT_FALSE(w.login_held_by({"n1", "n2", "n3"}).empty());
+  EXPECT_EQ(w.cluster().status, "ACTIVE");
+}
+
+TEST_F(CassandraClusterTest, ATaskmanagerRestartedWhileSecuringLooksAtTheJobAndNeedsNoOldPassword) {
+  const auto op = create_three();
+  const std::string key = taskmanager::guest_job_key(op.id, "secure", "n1");
+  w.world.guests.guest("n1").actions["secure_cluster"] = [](FakeGuest&, const json&) {
+    return json{{"state", "RUNNING"}};
+  };
+  auto job_started = [&] {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    return w.world.guests.guest("n1").jobs.count(key) > 0;
+  };
+  {
+    taskmanager::OperationRunner first(w.world.services, datastores::workflow_factory,
+                                       w.timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}),
+                                       w.world.stop);
+    auto claimed = w.world.ops.claim(op.id, "tm-1", 30s);
+    ASSERT_TRUE(claimed);
+    auto run = first.start(*claimed);
+    for (int i = 0; i < 50 && !job_started(); ++i) ASSERT_FALSE(run->advance());
+  }  // that taskmanager is gone, with anything it held in memory
+  ASSERT_TRUE(job_started());
+  {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    w.secure_through("n1");  // the job ends while no taskmanager looks
+    w.world.guests.guest("n1").jobs[key].set_state(proto::JobReply::SUCCEEDED);
+  }
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(w.acts("n1", "secure_cluster").size(), 1u) << "looked at, not started again";
+  EXPECT_EQ(w.acts("n1", "rotate_admin").size(), 1u);
+  EXPECT_FALSE(w.login_held_by({"n1", "n2", "n3"}).empty());
+}
+
+TEST_F(CassandraClusterTest, AJobTheGuestLostIsStartedAgainAndFindsItsStoredPassword) {
+  const auto op = create_three();
+  // n1's guest restarts after its job made the ring's admin with the
+  // password it stored: the job is lost, the password is not.
+  int starts = 0;
+  w.world.guests.guest("n1").actions["secure_cluster"] = [&](FakeGuest&, const json&) {
+    w.secure_through("n1");
+    return ++starts == 1 ? json{{"state", "LOST"}} : json::object();
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  const auto started = w.acts("n1", "secure_cluster");
+  const std::string key = taskmanager::guest_job_key(op.id, "secure", "n1");
+  ASSERT_EQ(started.size(), 2u);
+  EXPECT_EQ(started[0]["key"], key);
+  EXPECT_EQ(started[1]["key"], key + ".2") << "started again under the next key";
+  EXPECT_FALSE(w.login_held_by({"n1", "n2", "n3"}).empty())
+      << "every node holds the login the ring accepts";
+}
+
+TEST_F(CassandraClusterTest, AFailedSecuringJobFailsTheCreateNamingTheNode) {
+  const auto op = create_three();
+  w.world.guests.guest("n1").actions["secure_cluster"] = [](FakeGuest&, const json&) {
+    return json{{"state", "FAILED"}, {"message", "the ring was secured with other credentials"}};
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kFailed);
+
+  const auto done = w.world.op(op.id);
+  ASSERT_EQ(done.errors.size(), 1u);
+  EXPECT_EQ(done.errors[0].host, w.address("n1"));
+  EXPECT_NE(done.errors[0].message.find("securing the ring"), std::string::npos)
+      << done.errors[0].message;
+  EXPECT_NE(done.errors[0].message.find("other credentials"), std::string::npos);
+  EXPECT_TRUE(w.acts("n1", "rotate_admin").empty());
+  EXPECT_TRUE(w.acts("n2", "store_credentials").empty()) << "no login to share";
+  EXPECT_EQ(w.cluster().status, "ERROR");
 }
 
 TEST_F(CassandraClusterTest, DeleteStopsAndDestroysEveryNodeThenRemovesTheCluster) {
