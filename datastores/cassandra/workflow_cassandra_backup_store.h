@@ -23,8 +23,8 @@
 
 namespace automat::datastores::cassandra {
 
-// A clearsnapshot or a schema's CREATEs: seconds, bounded; a call that
-// starts or looks up a job: at once.
+// A clearsnapshot: seconds, bounded; a call that starts or looks up a job:
+// at once.
 inline constexpr std::chrono::milliseconds kClearCall{120000};
 inline constexpr std::chrono::milliseconds kQuickCall{30000};
 inline const std::string kManifest = "manifest.json";
