@@ -143,20 +143,28 @@ class CassandraManager : public guestagent::DatastoreManager {
   void check_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job);
   std::string upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
                               guestagent::JobContext& jc);
-  // A cluster restore's part on this node: the schema's statements as
-  // CREATE ... IF NOT EXISTS through the admin login; and the source node's
+  // A cluster restore's part on this node, each a guest job (its check
+  // first, before the job starts): the schema's statements as CREATE ...
+  // IF NOT EXISTS through the admin login, answering a JSON summary
+  // (check_apply_schema refuses a statement that is no CREATE, and a node
+  // not answering CQL yet, kUnavailable); and the source node's
   // files (restore_files) fetched, verified, and imported table by table
   // (each table waited for until the schema reached this node), answering
   // a JSON summary. The job's mode splits a restore in place: FETCH keeps
   // the files in <root>/restore-<backup id>/, IMPORT imports and removes
   // them, DISCARD only removes them.
-  void apply_schema(const std::vector<std::string>& statements);
+  void check_apply_schema(const proto::cassandra::ApplySchemaJob& job);
+  std::string apply_schema(const proto::cassandra::ApplySchemaJob& job, guestagent::JobContext& jc);
   void check_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job);
   std::string restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                guestagent::JobContext& jc);
-  // TRUNCATE of each "ks.table" (a restore in place, once every node
-  // fetched its files); every node must be up.
-  void truncate_tables(const std::vector<std::string>& tables);
+  // TRUNCATE of each "ks.table" at consistency ALL (a restore in place,
+  // once every node fetched its files; every node must be up), as a guest
+  // job answering a JSON summary; check_truncate_tables refuses a name
+  // that is no table of the user's before the job starts.
+  void check_truncate_tables(const proto::cassandra::TruncateTablesJob& job);
+  std::string truncate_tables(const proto::cassandra::TruncateTablesJob& job,
+                              guestagent::JobContext& jc);
   // The hints this node holds for other nodes (system_views.pending_hints,
   // through the admin login): a rolling restart waits until no node holds
   // any for a node it restarted.

@@ -1,7 +1,7 @@
 // The Cassandra guest contract (cassandra_guest.proto) over gRPC: each call
 // authenticated by the instance's token, errors mapped to statuses with
 // their message (guestagent/rpc_guard.h); securing the ring, cleanup,
-// decommission and a backup's snapshot, upload and clear run as guest jobs
+// decommission and a backup's or restore's long parts run as guest jobs
 // (guestagent/job_rpc.h) so no caller waits minutes or hours on a call.
 #include "datastores/cassandra/cassandra_guest.grpc.pb.h"
 #include "datastores/cassandra/guest_cassandra_backup.h"
@@ -108,11 +108,11 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
         },
         reply);
   }
-  grpc::Status ApplySchema(grpc::ServerContext* ctx, const pc::SchemaRequest* req,
-                           proto::Empty*) override {
-    return env_.guard.run(ctx, "ApplySchema", [&] {
-      m_.apply_schema(std::vector<std::string>(req->statements().begin(), req->statements().end()));
-    });
+  grpc::Status StartApplySchema(grpc::ServerContext* ctx, const pc::ApplySchemaJob* req,
+                                proto::JobReply* reply) override {
+    return checked_job(
+        ctx, "StartApplySchema", req->key(), "schema", [&] { m_.check_apply_schema(*req); },
+        [this, job = *req](guestagent::JobContext& jc) { return m_.apply_schema(job, jc); }, reply);
   }
   grpc::Status StartRestoreSnapshot(grpc::ServerContext* ctx, const pc::RestoreSnapshotJob* req,
                                     proto::JobReply* reply) override {
@@ -128,11 +128,12 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
         },
         reply);
   }
-  grpc::Status TruncateTables(grpc::ServerContext* ctx, const pc::TablesRequest* req,
-                              proto::Empty*) override {
-    return env_.guard.run(ctx, "TruncateTables", [&] {
-      m_.truncate_tables(std::vector<std::string>(req->tables().begin(), req->tables().end()));
-    });
+  grpc::Status StartTruncateTables(grpc::ServerContext* ctx, const pc::TruncateTablesJob* req,
+                                   proto::JobReply* reply) override {
+    return checked_job(
+        ctx, "StartTruncateTables", req->key(), "truncate", [&] { m_.check_truncate_tables(*req); },
+        [this, job = *req](guestagent::JobContext& jc) { return m_.truncate_tables(job, jc); },
+        reply);
   }
   grpc::Status PendingHints(grpc::ServerContext* ctx, const proto::Empty*,
                             pc::PendingHintsReply* reply) override {
@@ -162,6 +163,19 @@ class CassandraGuestService final : public pc::CassandraGuest::Service {
           return std::string();
         },
         reply);
+  }
+
+  // Checks the request at once (its error answered as the call's), then
+  // starts `work` as a job of `kind` under `key`.
+  grpc::Status checked_job(grpc::ServerContext* ctx, const char* method, const std::string& key,
+                           const char* kind, const std::function<void()>& check,
+                           guestagent::JobRunner::Work work, proto::JobReply* reply) {
+    const grpc::Status checked = env_.guard.run(ctx, method, check);
+    if (!checked.ok()) return checked;
+    proto::JobRequest job;
+    job.set_key(key);
+    return guestagent::start_job(env_.guard, env_.jobs, ctx, method, job, kind, std::move(work),
+                                 reply);
   }
 
   CassandraManager& m_;

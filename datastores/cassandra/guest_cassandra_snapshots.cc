@@ -198,16 +198,30 @@ std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnap
   return job_result(stored.total_bytes, stored.uploaded_bytes, stored.files.size());
 }
 
-void CassandraManager::apply_schema(const std::vector<std::string>& statements) {
-  std::vector<std::string> plan;
-  for (const auto& s : statements) plan.push_back(idempotent_create(s));
+void CassandraManager::check_apply_schema(const proto::cassandra::ApplySchemaJob& job) {
+  if (job.key().empty()) throw common::bad_request("a schema job needs a key");
+  for (const auto& s : job.statements()) idempotent_create(s);
   if (server_->health() != CassandraServer::Health::kAnswering) {
     throw common::unavailable("the Cassandra node " + instance_id_ + " is not answering CQL yet");
   }
+}
+
+std::string CassandraManager::apply_schema(const proto::cassandra::ApplySchemaJob& job,
+                                           guestagent::JobContext& jc) {
+  std::vector<std::string> plan;
+  for (const auto& s : job.statements()) plan.push_back(idempotent_create(s));
   auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
-  for (const auto& s : plan) session->execute(s, cql::Consistency::kQuorum);
+  size_t applied = 0;
+  for (const auto& s : plan) {
+    if (jc.stopping()) throw common::unavailable("the schema's creation was stopped");
+    session->execute(s, cql::Consistency::kQuorum);
+    ++applied;
+    jc.progress(double(applied) / double(plan.size()),
+                "created " + std::to_string(applied) + " of " + std::to_string(plan.size()));
+  }
   common::log::info("cassandra.schema_applied",
                     {{"instance", instance_id_}, {"statements", std::to_string(plan.size())}});
+  return nlohmann::json({{"statements", plan.size()}}).dump();
 }
 
 void CassandraManager::check_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job) {
@@ -327,9 +341,14 @@ std::string CassandraManager::restore_snapshot(const proto::cassandra::RestoreSn
   return nlohmann::json({{"bytes", total}, {"files", file_count}, {"tables", imported}}).dump();
 }
 
-void CassandraManager::truncate_tables(const std::vector<std::string>& tables) {
+namespace {
+
+// The tables of a truncate job as (keyspace, table); kBadRequest for a name
+// that is no "ks.table" of the user's.
+std::vector<std::pair<std::string, std::string>> tables_of(
+    const proto::cassandra::TruncateTablesJob& job) {
   std::vector<std::pair<std::string, std::string>> names;
-  for (const auto& t : tables) {
+  for (const auto& t : job.tables()) {
     const auto dot = t.find('.');
     if (dot == std::string::npos) {
       throw common::bad_request("'" + t + "' names no table: give keyspace.table");
@@ -337,13 +356,32 @@ void CassandraManager::truncate_tables(const std::vector<std::string>& tables) {
     TableSelection::parse({t});  // a valid name, not one of Cassandra's own
     names.emplace_back(t.substr(0, dot), t.substr(dot + 1));
   }
+  return names;
+}
+
+}  // namespace
+
+void CassandraManager::check_truncate_tables(const proto::cassandra::TruncateTablesJob& job) {
+  if (job.key().empty()) throw common::bad_request("a truncate job needs a key");
+  tables_of(job);
+}
+
+std::string CassandraManager::truncate_tables(const proto::cassandra::TruncateTablesJob& job,
+                                              guestagent::JobContext& jc) {
+  const auto names = tables_of(job);
   auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  size_t truncated = 0;
   for (const auto& [ks, table] : names) {
+    if (jc.stopping()) throw common::unavailable("the truncate was stopped");
     session->execute("TRUNCATE " + cql::quote_identifier(ks) + "." + cql::quote_identifier(table),
                      cql::Consistency::kAll);
+    ++truncated;
+    jc.progress(double(truncated) / double(names.size()),
+                "truncated " + std::to_string(truncated) + " of " + std::to_string(names.size()));
   }
   common::log::info("cassandra.tables_truncated",
                     {{"instance", instance_id_}, {"tables", std::to_string(names.size())}});
+  return nlohmann::json({{"tables", names.size()}}).dump();
 }
 
 }  // namespace automat::datastores::cassandra

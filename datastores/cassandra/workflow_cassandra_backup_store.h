@@ -23,9 +23,7 @@
 
 namespace automat::datastores::cassandra {
 
-// A schema's CREATEs or a TRUNCATE: seconds, bounded; a call that starts
-// or looks up a job: at once.
-inline constexpr std::chrono::milliseconds kClearCall{120000};
+// A call that starts or looks up a job: at once.
 inline constexpr std::chrono::milliseconds kQuickCall{30000};
 inline const std::string kManifest = "manifest.json";
 // A node's phase while it loads a backup's files.

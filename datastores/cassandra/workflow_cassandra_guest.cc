@@ -70,11 +70,9 @@ proto::JobReply CassandraGuestClient::start_upload_snapshot(const pc::UploadSnap
   return call(to_, "StartUploadSnapshot", deadline, *stub_, &Stub::StartUploadSnapshot, job);
 }
 
-void CassandraGuestClient::apply_schema(const std::vector<std::string>& statements,
-                                        milliseconds deadline) {
-  pc::SchemaRequest req;
-  for (const auto& s : statements) req.add_statements(s);
-  call(to_, "ApplySchema", deadline, *stub_, &Stub::ApplySchema, req);
+proto::JobReply CassandraGuestClient::start_apply_schema(const pc::ApplySchemaJob& job,
+                                                         milliseconds deadline) {
+  return call(to_, "StartApplySchema", deadline, *stub_, &Stub::StartApplySchema, job);
 }
 
 proto::JobReply CassandraGuestClient::start_restore_snapshot(const pc::RestoreSnapshotJob& job,
@@ -82,11 +80,9 @@ proto::JobReply CassandraGuestClient::start_restore_snapshot(const pc::RestoreSn
   return call(to_, "StartRestoreSnapshot", deadline, *stub_, &Stub::StartRestoreSnapshot, job);
 }
 
-void CassandraGuestClient::truncate_tables(const std::vector<std::string>& tables,
-                                           milliseconds deadline) {
-  pc::TablesRequest req;
-  for (const auto& t : tables) req.add_tables(t);
-  call(to_, "TruncateTables", deadline, *stub_, &Stub::TruncateTables, req);
+proto::JobReply CassandraGuestClient::start_truncate_tables(const pc::TruncateTablesJob& job,
+                                                            milliseconds deadline) {
+  return call(to_, "StartTruncateTables", deadline, *stub_, &Stub::StartTruncateTables, job);
 }
 
 pc::PendingHintsReply CassandraGuestClient::pending_hints(milliseconds deadline) {

@@ -39,11 +39,13 @@ class CassandraGuestClient {
                                        std::chrono::milliseconds deadline);
   proto::JobReply start_upload_snapshot(const proto::cassandra::UploadSnapshotJob& job,
                                         std::chrono::milliseconds deadline);
-  // A cluster restore's part on this node.
-  void apply_schema(const std::vector<std::string>& statements, std::chrono::milliseconds deadline);
+  // A cluster restore's part on this node, each a job under job.key.
+  proto::JobReply start_apply_schema(const proto::cassandra::ApplySchemaJob& job,
+                                     std::chrono::milliseconds deadline);
   proto::JobReply start_restore_snapshot(const proto::cassandra::RestoreSnapshotJob& job,
                                          std::chrono::milliseconds deadline);
-  void truncate_tables(const std::vector<std::string>& tables, std::chrono::milliseconds deadline);
+  proto::JobReply start_truncate_tables(const proto::cassandra::TruncateTablesJob& job,
+                                        std::chrono::milliseconds deadline);
   // The hints this node holds for others (a rolling restart's wait).
   proto::cassandra::PendingHintsReply pending_hints(std::chrono::milliseconds deadline);
 

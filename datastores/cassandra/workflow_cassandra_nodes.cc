@@ -242,6 +242,11 @@ std::chrono::seconds node_job_deadline(const std::string& kind) {
   if (kind == "backup" || kind == "restore" || kind == "fetch" || kind == "import") {
     return hours(12);
   }
+  // A restore's schema (a CREATE a table, each waiting for the ring to
+  // agree) or truncate (a flush and a snapshot a table, on every node):
+  // seconds a table, minutes for thousands.
+  if (kind == "schema") return std::chrono::minutes(30);
+  if (kind == "truncate") return hours(1);
   return hours(1);
 }
 

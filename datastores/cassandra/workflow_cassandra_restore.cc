@@ -89,40 +89,46 @@ bool restored_keyspace(const proto::ClusterNodesInput& input, const std::string&
   return false;
 }
 
-// The backup's schema, applied once through the first node of the new ring.
+// The backup's schema, applied once through the first node of the new ring,
+// as that node's guest job "schema" (node_job). A job the guest lost is
+// started again: every statement is a CREATE ... IF NOT EXISTS
+// (ApplySchemaJob, cassandra_guest.proto), so creating again what the lost
+// job created is harmless, and no data is loaded before this step ends.
 class RestoreSchemaStep : public NamedStep {
  public:
-  RestoreSchemaStep() : NamedStep("restore-schema", "creating the backup's keyspaces and tables") {}
+  RestoreSchemaStep()
+      : NamedStep("restore-schema", "creating the backup's keyspaces and tables", 2h) {}
 
   StepResult run(StepContext& ctx) override {
     const auto input = create_input(ctx.operation);
     if (input.restore_backup_id().empty()) return StepResult::next();
     if (ring_checkpoint(ctx.operation).schema_applied()) return StepResult::next();
-    auto storage = open_storage(ctx.services);
     const RestoreSource source = restore_source(ctx.services, input.restore_backup_id());
     const db::Cluster cluster = cluster_of(ctx);
     const db::Node* first = node_in(cluster, input.instance_ids(0));
     if (!first) throw common::not_found("node " + input.instance_ids(0) + " is gone");
-    const auto manifest = read_json<pc::NodeBackupManifest>(
-        *storage, source_manifest_key(source, input, first->instance_id));
-    std::vector<std::string> statements;
-    for (const auto& ks : manifest.schema()) {
-      if (!restored_keyspace(input, ks.keyspace())) continue;
-      statements.insert(statements.end(), ks.statements().begin(), ks.statements().end());
-    }
-    try {
-      cassandra_guest(ctx, first->instance_id).apply_schema(statements, kClearCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "creating the backup's schema", e, Repeat::kOnce);
-    }
+    // The manifest is read only when the job starts, not on every look.
+    const auto pending =
+        node_job(ctx, cluster, *first, "schema", "creating the backup's schema",
+                 [&](CassandraGuestClient& guest, const std::string& key) {
+                   auto storage = open_storage(ctx.services);
+                   const auto manifest = read_json<pc::NodeBackupManifest>(
+                       *storage, source_manifest_key(source, input, first->instance_id));
+                   pc::ApplySchemaJob job;
+                   job.set_key(key);
+                   for (const auto& ks : manifest.schema()) {
+                     if (!restored_keyspace(input, ks.keyspace())) continue;
+                     for (const auto& statement : ks.statements()) job.add_statements(statement);
+                   }
+                   return guest.start_apply_schema(job, kQuickCall);
+                 });
+    if (pending) return *pending;
     auto checkpoint = ring_checkpoint(ctx.operation);
     checkpoint.set_schema_applied(true);
     taskmanager::save_checkpoint(ctx, checkpoint);
-    common::log::info("cassandra.schema_restored",
-                      {{"op", ctx.operation.id},
-                       {"cluster", cluster.id},
-                       {"backup", source.backup.id},
-                       {"statements", std::to_string(statements.size())}});
+    common::log::info(
+        "cassandra.schema_restored",
+        {{"op", ctx.operation.id}, {"cluster", cluster.id}, {"backup", source.backup.id}});
     return StepResult::next();
   }
 };
@@ -234,12 +240,15 @@ class InPlacePhaseStep : public NamedStep {
   std::string done_message_;
 };
 
-// Once every node holds its files: the tables emptied (through one node;
-// Cassandra's auto_snapshot keeps what they held), so the import leaves
-// exactly the backup's rows.
+// Once every node holds its files: the tables emptied (through one node,
+// as its guest job "truncate"; Cassandra's auto_snapshot keeps what they
+// held), so the import leaves exactly the backup's rows. A job the guest
+// lost is started again: no node imports before this step ends, so
+// truncating again leaves the same empty tables (only rows written in
+// between go too, which the restore replaces anyway).
 class TruncateTablesStep : public NamedStep {
  public:
-  TruncateTablesStep() : NamedStep("truncate-tables", "emptying the tables to restore") {}
+  TruncateTablesStep() : NamedStep("truncate-tables", "emptying the tables to restore", 2h) {}
 
   StepResult run(StepContext& ctx) override {
     if (ring_checkpoint(ctx.operation).truncated()) return StepResult::next();
@@ -247,13 +256,14 @@ class TruncateTablesStep : public NamedStep {
     const db::Cluster cluster = cluster_of(ctx);
     const db::Node* first = node_in(cluster, input.instance_ids(0));
     if (!first) throw common::conflict("node " + input.instance_ids(0) + " left the cluster");
-    try {
-      cassandra_guest(ctx, first->instance_id)
-          .truncate_tables(std::vector<std::string>(input.tables().begin(), input.tables().end()),
-                           kClearCall);
-    } catch (const std::exception& e) {
-      return guest_error(ctx, *first, "truncating the tables", e, Repeat::kOnce);
-    }
+    const auto pending = node_job(ctx, cluster, *first, "truncate", "truncating the tables",
+                                  [&](CassandraGuestClient& guest, const std::string& key) {
+                                    pc::TruncateTablesJob job;
+                                    job.set_key(key);
+                                    for (const auto& t : input.tables()) job.add_tables(t);
+                                    return guest.start_truncate_tables(job, kQuickCall);
+                                  });
+    if (pending) return *pending;
     auto checkpoint = ring_checkpoint(ctx.operation);
     checkpoint.set_truncated(true);
     taskmanager::save_checkpoint(ctx, checkpoint);

@@ -1,5 +1,6 @@
 #include "datastores/mysql/workflow_replication.h"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 
@@ -11,6 +12,7 @@
 #include "datastores/mysql/workflow_mysql_guest.h"
 #include "taskmanager/guest_job.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/node_phase.h"
 #include "taskmanager/operation_data.h"
 #include "taskmanager/step_kit.h"
 
@@ -365,6 +367,30 @@ class PromoteCandidateStep : public NamedStep {
   }
 };
 
+// The followers a switch re-points as the nodes of a db::Cluster-shaped
+// view (the old master's id; the followers in order, `ordinal` their place
+// in it), so that run_node_phase (taskmanager/node_phase.h) drives them as
+// it drives a cluster's nodes. A replication set has no nodes table: the
+// view's nodes show no phase.
+db::Cluster followers_view(StepContext& ctx, const std::string& master,
+                           const std::vector<std::string>& followers) {
+  db::Cluster view;
+  view.id = master;
+  for (const auto& id : followers) {
+    db::Node node;
+    node.instance_id = id;
+    node.instance = instance(ctx, id);
+    node.zone = node.instance.availability_zone;
+    node.ordinal = static_cast<int>(view.nodes.size()) + 1;
+    view.nodes.push_back(std::move(node));
+  }
+  return view;
+}
+
+// Every follower of the old master but the candidate (and, in a promote,
+// the old master itself) follows the new master, one at a time, each
+// recorded in the checkpoint (ReplicationCheckpoint.repointed) once it
+// does: a resumed step skips those, a failure names its follower.
 class RepointOthersStep : public NamedStep {
  public:
   // `include_old_master`: promote demotes the old master to a replica.
@@ -379,15 +405,26 @@ class RepointOthersStep : public NamedStep {
     for (const auto& r : ctx.services.instances->replicas_of(master)) {
       if (r.id != candidate.id) followers.push_back(r.id);
     }
-    for (const auto& f : followers) {
+    const db::Cluster view = followers_view(ctx, master, followers);
+    NodePhase phase;
+    phase.done_message = "follows " + candidate.id;
+    phase.done = [](const StepContext& c, const db::Node& n) {
+      const auto repointed = checkpoint(c).repointed();
+      return std::find(repointed.begin(), repointed.end(), n.instance_id) != repointed.end();
+    };
+    phase.record = [](StepContext& c, const db::Node& n) {
+      ReplicationCheckpoint done = checkpoint(c);
+      done.add_repointed(n.instance_id);
+      save_checkpoint(c, done);
+    };
+    phase.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
       // Following the new master's current position again changes nothing.
-      StepResult r = guarded(ctx, f, "re-pointing " + f, Repeat::kIdempotent, [&] {
-        repoint(ctx, candidate, f);
+      return guarded(c, n.instance_id, "re-pointing " + n.instance_id, Repeat::kIdempotent, [&] {
+        repoint(c, candidate, n.instance_id);
         return StepResult::next();
       });
-      if (r.kind != StepResult::Kind::kNext) return r;
-    }
-    return StepResult::next();
+    };
+    return run_node_phase(ctx, view, view.nodes, phase);
   }
 
  private:

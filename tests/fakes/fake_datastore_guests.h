@@ -155,6 +155,18 @@ class FakeCassandraGuestService final : public proto::cassandra::CassandraGuest:
   grpc::Status Decommission(Ctx* c, const proto::JobRequest* q, proto::JobReply* r) override {
     return fake_guest_call(f_, c, "decommission", *q, r, /*job=*/true);
   }
+  grpc::Status StartApplySchema(Ctx* c, const proto::cassandra::ApplySchemaJob* q,
+                                proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "apply_schema", *q, r, /*job=*/true);
+  }
+  grpc::Status StartRestoreSnapshot(Ctx* c, const proto::cassandra::RestoreSnapshotJob* q,
+                                    proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "restore_snapshot", *q, r, /*job=*/true);
+  }
+  grpc::Status StartTruncateTables(Ctx* c, const proto::cassandra::TruncateTablesJob* q,
+                                   proto::JobReply* r) override {
+    return fake_guest_call(f_, c, "truncate_tables", *q, r, /*job=*/true);
+  }
   grpc::Status PendingHints(Ctx* c, const proto::Empty* q,
                             proto::cassandra::PendingHintsReply* r) override {
     return fake_guest_call(f_, c, "pending_hints", *q, r);

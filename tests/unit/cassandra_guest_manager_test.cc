@@ -501,6 +501,83 @@ TEST_F(CassandraManagerTest, TheServiceSecuresTheRingAsAJobWhoseAnswersHoldNoPas
   server->Shutdown();
 }
 
+// A restore's schema and truncate (cluster.create from a backup,
+// cluster.restore) are jobs: checked at once, run once under their key.
+TEST_F(CassandraManagerTest, TheServiceRunsARestoresSchemaAndTruncateAsJobsOnceUnderTheirKeys) {
+  manager_->prepare(cluster_request());
+  common::SystemClock clock;
+  guestagent::JobRunner jobs((dir_ / "jobs").string(), clock);
+  guestagent::RpcGuard guard("inst-1", "tok");
+  auto service = manager_->make_service({guard, jobs, [] {}});
+  grpc::ServerBuilder builder;
+  builder.RegisterService(service.get());
+  auto server = builder.BuildAndStart();
+  auto stub =
+      proto::cassandra::CassandraGuest::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto schema = [&](const std::string& key, const std::vector<std::string>& statements) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::cassandra::ApplySchemaJob req;
+    req.set_key(key);
+    for (const auto& s : statements) req.add_statements(s);
+    proto::JobReply reply;
+    const grpc::Status s = stub->StartApplySchema(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+  auto truncate = [&](const std::string& key, const std::string& table) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-automat-token", "tok");
+    proto::cassandra::TruncateTablesJob req;
+    req.set_key(key);
+    req.add_tables(table);
+    proto::JobReply reply;
+    const grpc::Status s = stub->StartTruncateTables(&ctx, req, &reply);
+    return std::make_pair(s, reply);
+  };
+  auto ran = [&](const std::string& cql) {
+    const auto log = cluster_.log();
+    return std::count(log.begin(), log.end(), "cassandra: " + cql);
+  };
+  const std::vector<std::string> statements = {"CREATE KEYSPACE shop WITH replication = x",
+                                               "CREATE TABLE shop.items (id int PRIMARY KEY)"};
+
+  const auto [started, first] = schema("op-1:schema:inst-1", statements);
+  ASSERT_TRUE(started.ok()) << started.error_message();
+  EXPECT_EQ(first.kind(), "schema");
+  EXPECT_EQ(jobs.wait("op-1:schema:inst-1", std::chrono::seconds(5)).state,
+            guestagent::JobStatus::State::kSucceeded);
+  EXPECT_EQ(ran("CREATE KEYSPACE IF NOT EXISTS shop WITH replication = x"), 1);
+  EXPECT_EQ(ran("CREATE TABLE IF NOT EXISTS shop.items (id int PRIMARY KEY)"), 1);
+  const auto [again, second] = schema("op-1:schema:inst-1", statements);  // a retried call
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(second.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(ran("CREATE TABLE IF NOT EXISTS shop.items (id int PRIMARY KEY)"), 1) << "run once";
+
+  const auto [truncated, job] = truncate("op-2:truncate:inst-1", "shop.items");
+  ASSERT_TRUE(truncated.ok()) << truncated.error_message();
+  EXPECT_EQ(job.kind(), "truncate");
+  EXPECT_EQ(jobs.wait("op-2:truncate:inst-1", std::chrono::seconds(5)).state,
+            guestagent::JobStatus::State::kSucceeded);
+  EXPECT_EQ(ran("TRUNCATE \"shop\".\"items\""), 1);
+  EXPECT_EQ(cluster_.reads_at_all.back(), "TRUNCATE \"shop\".\"items\"") << "at ALL";
+  truncate("op-2:truncate:inst-1", "shop.items");
+  EXPECT_EQ(ran("TRUNCATE \"shop\".\"items\""), 1) << "run once";
+
+  // Refused at once, no job started: what is no CREATE, what is no table,
+  // and (kUnavailable, so the taskmanager retries) a node not answering CQL.
+  EXPECT_EQ(schema("op-3:schema:inst-1", {"DROP KEYSPACE shop"}).first.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(truncate("op-3:truncate:inst-1", "shop").first.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  server_->set_health(CassandraServer::Health::kDown);
+  EXPECT_EQ(schema("op-4:schema:inst-1", statements).first.error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  for (const char* key : {"op-3:schema:inst-1", "op-3:truncate:inst-1", "op-4:schema:inst-1"}) {
+    EXPECT_EQ(jobs.status(key).state, guestagent::JobStatus::State::kUnknown) << key;
+  }
+  server->Shutdown();
+}
+
 TEST_F(CassandraManagerTest, BadArgumentsAreRefusedBeforeAnythingIsDone) {
   manager_->prepare(cluster_request());
   const size_t statements = cluster_.log().size();

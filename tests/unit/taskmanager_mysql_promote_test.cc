@@ -1,8 +1,11 @@
 // A failed promote leaves the replication set as it was: the old master
 // takes writes again and every replica follows it (datastores/mysql/
-// workflow_replication.cc, roll_back_promote), driven by the real
-// OperationRunner against fake guests.
+// workflow_replication.cc, roll_back_promote); its repoint-others step
+// re-points each follower once, recorded in the checkpoint. Driven by the
+// real OperationRunner against fake guests.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "datastores/workflow_registry.h"
 #include "tests/fakes/fake_runner_timing.h"
@@ -57,8 +60,12 @@ class PromoteRollbackTest : public ::testing::Test {
     return id;
   }
 
-  // Starts a promote of the candidate and runs it to its end.
+  // Starts a promote of the candidate (op_id) and runs it to its end.
   Outcome promote() {
+    start_promote();
+    return run();
+  }
+  void start_promote() {
     db::Operation op;
     op.id = common::crypto::uuid4();
     op.tenant_id = world.tenant_id;
@@ -67,9 +74,11 @@ class PromoteRollbackTest : public ::testing::Test {
     op.resource_id = candidate;
     EXPECT_TRUE(world.instances.start_operation(candidate, "PROMOTING", {"NONE"}, op));
     op_id = op.id;
+  }
+  Outcome run() {
     OperationRunner runner(world.services, datastores::workflow_factory,
                            timing.apply(taskmanager::RunnerOptions{"tm-1", 30s}), world.stop);
-    auto claimed = world.ops.claim(op.id, "tm-1", 30s);
+    auto claimed = world.ops.claim(op_id, "tm-1", 30s);
     EXPECT_TRUE(claimed);
     return runner.run(*claimed);
   }
@@ -213,6 +222,94 @@ TEST_F(PromoteRollbackTest, ASuccessfulPromoteIsNotRolledBack) {
   EXPECT_FALSE(world.instance(candidate).slave_of);
   EXPECT_EQ(acts(master).front().second, (json{{"on", true}}));
   for (const auto& [action, args] : acts(master)) EXPECT_NE(args, (json{{"on", false}}));
+}
+
+// repoint-others over the old master, the candidate and two other replicas.
+class RepointOthersTest : public PromoteRollbackTest {
+ protected:
+  void SetUp() override {
+    PromoteRollbackTest::SetUp();
+    third = add_instance("10.0.0.4", master);
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    auto ok = [](FakeGuest&, const json&) { return json::object(); };
+    world.guests.guest(master).actions["follow_current"] = ok;
+    world.guests.guest(candidate).actions["drop_replication_user"] = ok;
+    FakeGuest& g = world.guests.guest(third);
+    g.actions = world.guests.guest(other).actions;  // a replica as the other
+  }
+  // The follow_current calls `id` got, each checked to name the candidate.
+  size_t follows(const std::string& id) {
+    size_t n = 0;
+    for (const auto& [action, args] : acts(id)) {
+      if (action != "follow_current") continue;
+      EXPECT_EQ(args["source"]["address"], "10.0.0.2") << id;
+      ++n;
+    }
+    return n;
+  }
+  std::set<std::string> repointed() {
+    return world.op(op_id).checkpoint.value("repointed", std::set<std::string>{});
+  }
+  std::string third;
+};
+
+TEST_F(RepointOthersTest, EveryFollowerIsRepointedOnceAndRecordedInTheCheckpoint) {
+  EXPECT_EQ(promote(), Outcome::kCompleted) << world.op(op_id).message;
+  for (const auto& id : {master, other, third}) EXPECT_EQ(follows(id), 1u) << id;
+  EXPECT_EQ(follows(candidate), 0u);
+  EXPECT_EQ(repointed(), (std::set<std::string>{master, other, third}));
+  EXPECT_EQ(world.op(op_id).checkpoint["repointed"][0], master) << "the old master first";
+}
+
+// A follower that does not answer is tried again; the followers already
+// re-pointed are not.
+TEST_F(RepointOthersTest, AFollowerTriedAgainLeavesTheOthersAlone) {
+  int refusals = 3;
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(third).actions["follow_current"] = [&](FakeGuest&, const json&) -> json {
+      if (refusals-- > 0) throw common::unavailable("MySQL is restarting");
+      return json::object();
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kCompleted) << world.op(op_id).message;
+  EXPECT_EQ(follows(third), 4u);
+  EXPECT_EQ(follows(master), 1u);
+  EXPECT_EQ(follows(other), 1u);
+  EXPECT_EQ(repointed(), (std::set<std::string>{master, other, third}));
+}
+
+TEST_F(RepointOthersTest, AResumedStepSkipsTheFollowersItsCheckpointLists) {
+  start_promote();
+  {
+    // Taken over at repoint-others (step 3) after it re-pointed two.
+    std::lock_guard<std::mutex> l(world.ops.mu);
+    auto& op = world.ops.operations[op_id];
+    op.step = 3;
+    op.checkpoint = {
+        {"old_master", master}, {"frozen_gtid", "0-1-42"}, {"repointed", {master, other}}};
+  }
+  EXPECT_EQ(run(), Outcome::kCompleted) << world.op(op_id).message;
+  EXPECT_EQ(follows(master), 0u);
+  EXPECT_EQ(follows(other), 0u);
+  EXPECT_EQ(follows(third), 1u);
+  EXPECT_EQ(repointed(), (std::set<std::string>{master, other, third}));
+}
+
+TEST_F(RepointOthersTest, AFollowerThatFailsFailsThePromoteNamingIt) {
+  {
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(third).actions["follow_current"] = [](FakeGuest&, const json&) -> json {
+      throw common::internal_error("CHANGE MASTER failed: Access denied");
+    };
+  }
+  EXPECT_EQ(promote(), Outcome::kFailed);
+  const db::Operation op = world.op(op_id);
+  ASSERT_EQ(op.errors.size(), 1u);
+  EXPECT_EQ(op.errors[0].host, third);
+  EXPECT_NE(op.errors[0].message.find("Access denied"), std::string::npos) << op.errors[0].message;
+  EXPECT_EQ(repointed().count(master), 1u) << "the old master was re-pointed first";
+  EXPECT_EQ(repointed().count(third), 0u);
 }
 
 }  // namespace
