@@ -115,6 +115,26 @@ grpc::Status GuestService::StartResize(grpc::ServerContext* ctx, const proto::Re
       reply);
 }
 
+grpc::Status GuestService::StartStop(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                                     proto::JobReply* reply) {
+  return start_job(
+      guard_, jobs_, ctx, "StartStop", *req, "stop",
+      [this](JobContext& jc) -> std::string {
+        jc.progress(0, "stopping the datastore");
+        announce();
+        try {
+          manager_.stop();
+        } catch (...) {
+          announce();
+          throw;
+        }
+        announce();
+        common::log::info("guest.stopped", {{"instance", identity_.instance_id}});
+        return "stopped";
+      },
+      reply);
+}
+
 grpc::Status GuestService::GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
                                      proto::StatusReply* reply) {
   return guarded(ctx, "GetStatus", [&] { fill_status(reply); });
@@ -124,12 +144,6 @@ grpc::Status GuestService::StartDatastore(grpc::ServerContext* ctx, const proto:
                                           proto::StatusReply* reply) {
   return change(
       ctx, "StartDatastore", [&] { manager_.start(); }, reply);
-}
-
-grpc::Status GuestService::StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
-                                         proto::StatusReply* reply) {
-  return change(
-      ctx, "StopDatastore", [&] { manager_.stop(); }, reply);
 }
 
 grpc::Status GuestService::RestartDatastore(grpc::ServerContext* ctx, const proto::Empty*,

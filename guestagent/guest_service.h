@@ -24,8 +24,8 @@ class GuestService final : public proto::GuestAgent::Service {
   };
 
   // Borrows `manager`. `status_changed` is called after any call that may
-  // have changed the service status (prepare, start, stop, restart, and
-  // when a prepare or resize job ends), so the
+  // have changed the service status (start, restart, and when a prepare,
+  // resize or stop job ends), so the
   // caller can publish a heartbeat at once. Calls may run concurrently;
   // the manager serializes what must be.
   // `jobs` holds the jobs the datastore's own service starts (GetJob).
@@ -38,12 +38,12 @@ class GuestService final : public proto::GuestAgent::Service {
                             proto::JobReply* reply) override;
   grpc::Status StartResize(grpc::ServerContext* ctx, const proto::ResizeJob* req,
                            proto::JobReply* reply) override;
+  grpc::Status StartStop(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                         proto::JobReply* reply) override;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty* req,
                          proto::StatusReply* reply) override;
   grpc::Status StartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
                               proto::StatusReply* reply) override;
-  grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
-                             proto::StatusReply* reply) override;
   grpc::Status RestartDatastore(grpc::ServerContext* ctx, const proto::Empty* req,
                                 proto::StatusReply* reply) override;
   grpc::Status GetJob(grpc::ServerContext* ctx, const proto::JobRequest* req,

@@ -47,8 +47,13 @@ class GrpcGuestClient : public GuestClient {
   proto::StatusReply get_status(std::chrono::milliseconds deadline) override {
     return status_call("GetStatus", deadline, &proto::GuestAgent::Stub::GetStatus);
   }
-  proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) override {
-    return status_call("StopDatastore", deadline, &proto::GuestAgent::Stub::StopDatastore);
+  proto::JobReply start_stop(const std::string& key, std::chrono::milliseconds deadline) override {
+    proto::JobRequest req;
+    req.set_key(key);
+    proto::JobReply reply;
+    unary_call(to_, "StartStop", deadline,
+               [&](grpc::ClientContext* c) { return stub_->StartStop(c, req, &reply); });
+    return reply;
   }
 
   proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) override {

@@ -44,7 +44,10 @@ class GuestClient {
   virtual proto::JobReply start_resize(const std::string& key, int ram_mb,
                                        std::chrono::milliseconds deadline) = 0;
   virtual proto::StatusReply get_status(std::chrono::milliseconds deadline) = 0;
-  virtual proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) = 0;
+  // Starts stopping the datastore gracefully as a job of kind "stop" under
+  // `key` (or answers the job already under it); follow it with get_job.
+  virtual proto::JobReply start_stop(const std::string& key,
+                                     std::chrono::milliseconds deadline) = 0;
   // A job start_prepare or one of the datastore's own calls started (proto JobReply; state
   // UNKNOWN when the guest has no job under `key`, e.g. a fresh node).
   virtual proto::JobReply get_job(const std::string& key, std::chrono::milliseconds deadline) = 0;

@@ -1,24 +1,55 @@
 // The delete half of instance_steps.h.
 #include "common/error.h"
 #include "common/log.h"
+#include "taskmanager/guest_job.h"
 #include "taskmanager/instance_steps.h"
+#include "taskmanager/step_kit.h"
 
 namespace automat::taskmanager {
 namespace {
 
-constexpr std::chrono::seconds kStopDeadline{60};
+using std::chrono::milliseconds;
+
+constexpr milliseconds kStopPoll{1000};
+constexpr milliseconds kCallDeadline{10000};
+// The stop job's own deadline (a drain and a clean stop usually take
+// seconds); past it the delete goes on without waiting.
+constexpr std::chrono::seconds kStopJobDeadline{120};
 
 }  // namespace
 
 StepResult StopDatastoreStep::run_on(StepContext& ctx, const std::string& id) {
   auto server = ctx.services.compute->find(id);
   if (!server || !ctx.services.compute->guest_running(id)) return StepResult::next();
-  try {
-    ctx.services.guests->connect(*server)->stop_datastore(kStopDeadline);
-  } catch (const common::Error& e) {
+  GuestJobState job;
+  const JobFollow follow{{server->address.empty() ? id : server->address, "stopping " + label_.name,
+                          Repeat::kIdempotent, kStopPoll, ""},
+                         kStopPoll,
+                         "stopping " + label_.name,
+                         kStopJobDeadline};
+  const auto pending = follow_guest_job(
+      [&]() -> GuestJobState {
+        // A guest that cannot be reached, or whose call fails, ends the
+        // stop like a failed job: the delete goes on.
+        try {
+          auto guest = ctx.services.guests->connect(*server);
+          return drive_guest_job(
+              guest_job_key(ctx.operation.id, "stop", id),
+              [&](const std::string& key) { return guest->get_job(key, kCallDeadline); },
+              [&](const std::string& key) { return guest->start_stop(key, kCallDeadline); },
+              LostJob::kReport);
+        } catch (const std::exception& e) {
+          return {GuestJobState::Kind::kFailed, e.what(), 0, 0, {}};
+        }
+      },
+      follow, job);
+  if (pending) return *pending;
+  if (job.kind == GuestJobState::Kind::kFailed) {
     // Destroying the server ends every process of the instance anyway.
     common::log::warn("instance.stop_failed",
-                      {{"op", ctx.operation.id}, {"instance", id}, {"error", e.what()}});
+                      {{"op", ctx.operation.id}, {"instance", id}, {"error", job.message}});
+  } else {
+    common::log::info("instance.datastore_stopped", {{"op", ctx.operation.id}, {"instance", id}});
   }
   return StepResult::next();
 }

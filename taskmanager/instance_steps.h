@@ -91,8 +91,11 @@ class MarkActiveStep : public InstanceStep {
   StepResult run_on(StepContext& ctx, const std::string& instance_id) override;
 };
 
-// Asks the guest to stop the datastore gracefully; an unreachable guest is
-// no error (the server's destruction stops every process anyway).
+// Asks the guest to stop the datastore gracefully, as the guest job
+// guest_job_key(op, "stop", instance) looked at again on each run (a retry
+// while it runs: the worker is not held). A stop that fails, is lost, runs
+// past two minutes, or a guest that cannot be reached is only logged and
+// the step goes on (the server's destruction stops every process anyway).
 class StopDatastoreStep : public InstanceStep {
  public:
   explicit StopDatastoreStep(DatastoreLabel label) : label_(std::move(label)) {}

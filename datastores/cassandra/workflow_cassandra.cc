@@ -63,7 +63,9 @@ void discard_unjoined(Services& services, const db::Operation& op,
     try {
       StopDatastoreStep stop(kCassandra);
       DestroyServerStep destroy;
-      run_for_node(stop, ctx, id);  // a stop that fails is only logged
+      // A stop that fails is only logged; one still running is not waited
+      // for (a failure hook does not retry): the destroy ends it.
+      run_for_node(stop, ctx, id);
       const StepResult r = run_for_node(destroy, ctx, id);
       if (r.kind != StepResult::Kind::kNext) throw common::unavailable(r.message);
       services.instances->mark_deleted(id);

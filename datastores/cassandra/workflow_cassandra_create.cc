@@ -214,13 +214,14 @@ class MarkActiveStep : public NamedStep {
   }
 };
 
-// Asks every node's Cassandra to stop, all nodes in one round (each call
-// bounded by StopDatastoreStep's deadline of a minute, one after another:
-// the timeout covers the largest cluster, 12 nodes). A stop that fails is
-// only logged: destroying the server ends every process anyway.
+// Asks every node's Cassandra to stop: every node's stop job
+// (StopDatastoreStep) starts in one round, so the guests stop in parallel,
+// and the step looks at them again on each run (each job has its own
+// deadline of two minutes). A stop that fails is only logged: destroying
+// the server ends every process anyway.
 class StopNodesStep : public NamedStep {
  public:
-  StopNodesStep() : NamedStep("stop-nodes", "stopping Cassandra on every node", seconds(900)) {}
+  StopNodesStep() : NamedStep("stop-nodes", "stopping Cassandra on every node") {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     NodePhase stop =
@@ -231,6 +232,7 @@ class StopNodesStep : public NamedStep {
         StopDatastoreStep step(DatastoreLabel{"Cassandra"});
         const StepResult r = step.run_on(c, n.instance_id);
         if (r.kind == StepResult::Kind::kNext) return std::nullopt;
+        if (r.kind == StepResult::Kind::kRetry) return r;  // its stop job runs
         why = r.message;
       } catch (const common::Error& e) {
         why = e.what();

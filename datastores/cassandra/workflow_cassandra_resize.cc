@@ -125,11 +125,13 @@ class JoinReplacementStep : public NamedStep {
     if (marked(ctx.operation, NodeMark::kJoined, id)) return StepResult::next();
     const db::Node& old = require_node(cluster, old_node(ctx));
     NodePhase join = join_phase(node_phase::kReplacing);
-    join.act = [&](StepContext& c, const db::Node& node) {
+    join.act = [&](StepContext& c, const db::Node& node) -> std::optional<StepResult> {
       if (!marked(c.operation, NodeMark::kOldStopped, old.instance_id)) {
-        // Cassandra replaces only a dead node.
+        // Cassandra replaces only a dead node: its stop job ends (a stop
+        // that fails is only logged) before the replacement starts.
         StopDatastoreStep stop(DatastoreLabel{"Cassandra"});
-        run_for_node(stop, c, old.instance_id);
+        const StepResult stopping = run_for_node(stop, c, old.instance_id);
+        if (stopping.kind == StepResult::Kind::kRetry) return stopping;
         mark(c, NodeMark::kOldStopped, old.instance_id);
       }
       const std::string old_address = address_of(old);

@@ -38,8 +38,10 @@ struct FakeGuest {
   // RUNNING (until a test edits `jobs`).
   std::optional<std::string> resize_error;
   bool resize_runs = false;
-  // When set, stop_datastore throws Error(kInternal) with this message.
+  // When set, a stop job FAILS with this message; when true, it stays
+  // RUNNING (until a test edits `jobs`).
   std::optional<std::string> stop_error;
+  bool stop_runs = false;
   // service_status answered by every call, and the report of get_status.
   std::string status = "RUNNING";
   proto::DatastoreReport report;
@@ -50,10 +52,10 @@ struct FakeGuest {
   // What the guest was asked.
   int pings = 0;
   int status_calls = 0;
-  int stops = 0;
+  int stops = 0;                                // stop jobs started
   std::vector<proto::PrepareRequest> prepares;  // one per prepare job started
   std::vector<int> resizes;                     // ram_mb of each resize job started
-  std::vector<std::chrono::milliseconds> stop_deadlines;
+  std::vector<std::string> stop_keys;           // the key of each stop job started
   // The datastore's own calls (fake_datastore_guests.h), by action name
   // ("ring_status", "current_gtid", ...): the handler gets the request as
   // JSON (proto field names) and answers the reply as JSON; it runs under
@@ -75,8 +77,9 @@ class FakeGuestClientFactory : public guestclient::GuestClientFactory {
   mutable std::mutex mu;
   std::map<std::string, FakeGuest> guests;  // by instance id
   std::vector<compute::Server> connects;    // every connect(), in order
-  // Every datastore call ("<action> <instance id>") and every look at a job
-  // a guest has ("get_job <instance id> <key>"), in order, across guests.
+  // Every datastore call ("<action> <instance id>"), every stop job started
+  // ("start_stop <instance id> <key>") and every look at a job a guest has
+  // ("get_job <instance id> <key>"), in order, across guests.
   std::vector<std::string> journal;
 
   // The guest of `instance_id`, created reachable on first use. Unlocked.
@@ -182,14 +185,34 @@ class FakeGuestClient : public guestclient::GuestClient {
     return status_of(g);
   }
 
-  proto::StatusReply stop_datastore(std::chrono::milliseconds deadline) override {
+  // As a guest does: a key that exists answers its job; otherwise the stop
+  // "runs" at once, SUCCEEDED (the status becomes SHUTDOWN), FAILED
+  // (stop_error) or RUNNING (stop_runs).
+  proto::JobReply start_stop(const std::string& key, std::chrono::milliseconds) override {
     std::lock_guard<std::mutex> l(f_->mu);
     FakeGuest& g = reachable_guest();
+    if (auto it = g.jobs.find(key); it != g.jobs.end()) return it->second;
     ++g.stops;
-    g.stop_deadlines.push_back(deadline);
-    if (g.stop_error) throw common::internal_error(*g.stop_error);
-    g.status = "SHUTDOWN";
-    return status_of(g);
+    g.stop_keys.push_back(key);
+    f_->journal.push_back("start_stop " + id_ + " " + key);
+    proto::JobReply job;
+    job.set_key(key);
+    job.set_kind("stop");
+    if (g.stop_error) {
+      job.set_state(proto::JobReply::FAILED);
+      job.set_message(*g.stop_error);
+    } else if (g.stop_runs) {
+      job.set_state(proto::JobReply::RUNNING);
+      job.set_message("stopping the datastore");
+      job.set_started_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+    } else {
+      job.set_state(proto::JobReply::SUCCEEDED);
+      g.status = "SHUTDOWN";
+    }
+    g.jobs[key] = job;
+    return job;
   }
 
   proto::JobReply get_job(const std::string& key, std::chrono::milliseconds) override {

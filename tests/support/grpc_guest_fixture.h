@@ -46,11 +46,20 @@ class RecordingGuest : public proto::GuestAgent::Service {
     reply->set_state(proto::JobReply::RUNNING);
     return grpc::Status::OK;
   }
-  grpc::Status StopDatastore(grpc::ServerContext* ctx, const proto::Empty*,
-                             proto::StatusReply*) override {
+  // StartStop answers the job RUNNING, or an error under the key "refused".
+  grpc::Status StartStop(grpc::ServerContext* ctx, const proto::JobRequest* req,
+                         proto::JobReply* reply) override {
     remember_token(ctx);
-    return grpc::Status(grpc::StatusCode::INTERNAL, "mariadbd did not stop in time");
+    last_stop_key = req->key();
+    if (req->key() == "refused") {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "the guest runs too many jobs");
+    }
+    reply->set_key(req->key());
+    reply->set_kind("stop");
+    reply->set_state(proto::JobReply::RUNNING);
+    return grpc::Status::OK;
   }
+  std::string last_stop_key;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const proto::Empty*,
                          proto::StatusReply* reply) override {
     remember_token(ctx);

@@ -430,6 +430,33 @@ TEST_F(CassandraResizeTest, AResumedShrinkChecksAgainBeforeTheDecommission) {
   EXPECT_EQ(w.cluster().nodes.size(), 3u);
 }
 
+// Cassandra replaces only a dead node: the new node is prepared only once
+// the old one's stop job ended; the step answers retries meanwhile.
+TEST_F(CassandraResizeTest, ReplaceWaitsForTheOldNodesStopJobBeforeStartingTheNewNode) {
+  w.world.guests.guest("n2").stop_runs = true;
+  db::Node fresh = w.node("n5", "r2", true, 4);
+  const auto op = w.start("cluster.replace_node", "REPLACING",
+                          {{"old_instance_id", "n2"}, {"new_instance_id", "n5"}}, {fresh});
+  const std::string key = op.id + ":stop:n2";
+  int stop_pauses = 0;
+  size_t prepared_while_stopping = 0;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    auto& jobs = w.world.guests.guest("n2").jobs;
+    if (!jobs.count(key) || jobs.at(key).state() != proto::JobReply::RUNNING) return;
+    prepared_while_stopping += w.world.guests.guest("n5").prepares.size();
+    if (++stop_pauses == 2) jobs.at(key).set_state(proto::JobReply::SUCCEEDED);
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(stop_pauses, 2);
+  EXPECT_EQ(prepared_while_stopping, 0u) << "the new node started while the old one ran";
+  EXPECT_EQ(w.guest("n5").prepares.size(), 1u);
+  EXPECT_EQ(w.guest("n2").stops, 1) << "removing the old node finds its stop done";
+  EXPECT_FALSE(w.world.instances.find_any("n2"));
+}
+
 TEST_F(CassandraResizeTest, ReplaceStartsTheNewNodeInTheOldOnesPlaceThenRemovesTheOldOne) {
   const std::string old_address = w.address("n2");
   db::Node fresh = w.node("n5", "r2", true, 4);

@@ -376,15 +376,72 @@ TEST_F(CassandraClusterTest, AResumedDeleteStopsNoNodeTwiceAndDestroysOnlyTheSer
   EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
 }
 
-TEST_F(CassandraClusterTest, ADeleteWhoseStopFailsOnANodeStillDestroysEveryServer) {
+// Every node's stop job starts in the first round (the guests stop in
+// parallel), before any is looked at again; the step answers retries while
+// they run and the servers are destroyed only once every stop ended.
+TEST_F(CassandraClusterTest, DeleteStartsEveryNodesStopJobInOneRoundBeforeAnyIsPolled) {
   ASSERT_EQ(w.run(create_three().id), Outcome::kCompleted);
-  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", {"n1", "n2", "n3"}}});
-  w.world.guests.guest("n2").stop_error = "nodetool drain failed";
-  w.world.guests.guest("n3").reachable = false;
+  const std::vector<std::string> ids = {"n1", "n2", "n3"};
+  for (const auto& id : ids) w.world.guests.guest(id).stop_runs = true;
+  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", ids}});
+  const size_t before = w.world.guests.journal.size();
+  int stop_pauses = 0;
+  size_t destroyed_while_stopping = 0;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    if (w.world.op(op.id).step_name != "stop-nodes") return;
+    destroyed_while_stopping += w.world.compute.destroys.size();
+    if (++stop_pauses < 2) return;
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    for (const auto& id : ids) {
+      for (auto& [key, job] : w.world.guests.guest(id).jobs) {
+        if (job.kind() == "stop") job.set_state(proto::JobReply::SUCCEEDED);
+      }
+    }
+  };
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
-  EXPECT_EQ(w.guest("n1").stops, 1);
+  EXPECT_GE(stop_pauses, 2) << "the step answered retries while the stops ran";
+  EXPECT_EQ(destroyed_while_stopping, 0u);
+  const auto& log = w.world.guests.journal;
+  size_t last_start = 0, first_poll = log.size();
+  for (size_t k = before; k < log.size(); ++k) {
+    if (log[k].rfind("start_stop ", 0) == 0) last_start = k;
+    if (log[k].rfind("get_job ", 0) == 0 && log[k].find(":stop:") != std::string::npos) {
+      first_poll = std::min(first_poll, k);
+    }
+  }
+  EXPECT_LT(last_start, first_poll) << "a stop job was polled before every node's started";
+  EXPECT_LT(first_poll, log.size()) << "the jobs were polled";
+  for (const auto& id : ids) {
+    EXPECT_EQ(w.guest(id).stop_keys, std::vector<std::string>{op.id + ":stop:" + id}) << id;
+  }
+  EXPECT_EQ(w.world.compute.destroys.size(), 3u);
+  EXPECT_FALSE(w.clusters.find_any(w.cluster_id));
+}
+
+// n1's stop runs past its own deadline, n2's fails, n3's guest cannot be
+// reached: each is only logged, and every server is destroyed.
+TEST_F(CassandraClusterTest, ADeleteWhoseStopFailsOnANodeStillDestroysEveryServer) {
+  ASSERT_EQ(w.run(create_three().id), Outcome::kCompleted);
+  const auto op = w.start("cluster.delete", "DELETING", {{"instance_ids", {"n1", "n2", "n3"}}});
+  w.world.guests.guest("n1").stop_runs = true;
+  w.world.guests.guest("n2").stop_error = "nodetool drain failed";
+  w.world.guests.guest("n3").reachable = false;
+  w.timing.on_pause = [&](std::chrono::milliseconds) {
+    std::lock_guard<std::mutex> l(w.world.guests.mu);
+    const auto long_ago = std::chrono::system_clock::now() - 121s;
+    for (auto& [key, job] : w.world.guests.guest("n1").jobs) {
+      job.set_started_us(
+          std::chrono::duration_cast<std::chrono::microseconds>(long_ago.time_since_epoch())
+              .count());
+    }
+  };
+
+  ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
+
+  EXPECT_EQ(w.guest("n1").stops, 1) << "asked, and left running past its deadline";
+  EXPECT_EQ(w.guest("n1").jobs.at(op.id + ":stop:n1").state(), proto::JobReply::RUNNING);
   EXPECT_EQ(w.guest("n2").stops, 1) << "asked, and failed";
   EXPECT_EQ(w.world.compute.destroys.size(), 3u);
   EXPECT_TRUE(w.world.compute.servers.empty());

@@ -27,7 +27,11 @@ class ScriptedManager : public DatastoreManager {
     status_ = fault.empty() ? common::service_status::kRunning : common::service_status::kFailed;
   }
   void start() override { status_ = common::service_status::kRunning; }
-  void stop() override { status_ = common::service_status::kShutdown; }
+  void stop() override {
+    ++stops;
+    if (stop_fails) throw *stop_fails;
+    status_ = common::service_status::kShutdown;
+  }
   void restart() override { ++restarts; }
   void resize(int ram_mb) override {
     resizes.push_back(ram_mb);
@@ -48,7 +52,9 @@ class ScriptedManager : public DatastoreManager {
 
   std::atomic<int> prepares{0};
   std::atomic<int> restarts{0};
-  std::vector<int> resizes;  // read once the job ended
+  std::atomic<int> stops{0};
+  std::optional<common::Error> stop_fails;  // what stop() throws
+  std::vector<int> resizes;                 // read once the job ended
   int last_users = 0;
   std::optional<common::Error> fail_with;
   std::string fault;
@@ -123,7 +129,9 @@ TEST_F(GuestServiceTest, WrongOrMissingTokenIsUnauthenticatedOnEveryCall) {
     EXPECT_EQ(stub_->StartPrepare(c2.get(), prepare_job("k1"), &job).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
     auto c3 = context(token);
-    EXPECT_EQ(stub_->StopDatastore(c3.get(), proto::Empty(), &st).error_code(),
+    proto::JobRequest stop;
+    stop.set_key("k2");
+    EXPECT_EQ(stub_->StartStop(c3.get(), stop, &job).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
     auto c4 = context(token);
     EXPECT_EQ(stub_->RestartDatastore(c4.get(), proto::Empty(), &st).error_code(),
@@ -132,6 +140,7 @@ TEST_F(GuestServiceTest, WrongOrMissingTokenIsUnauthenticatedOnEveryCall) {
   // Nothing reached the manager.
   EXPECT_EQ(manager_.prepares, 0);
   EXPECT_EQ(manager_.restarts, 0);
+  EXPECT_EQ(manager_.stops, 0);
   EXPECT_EQ(manager_.status(), common::service_status::kNew);
 }
 
@@ -194,6 +203,43 @@ TEST_F(GuestServiceTest, AResizeRunsTheManagerAsAJobOnceUnderItsKey) {
   ASSERT_TRUE(stub_->StartResize(again.get(), req, &reply).ok());
   EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
   EXPECT_EQ(manager_.resizes.size(), 1u) << "a retried call answers the same job";
+}
+
+TEST_F(GuestServiceTest, StopRunsTheManagersStopAsAJobUnderTheKeyOnce) {
+  manager_.start();
+  proto::JobRequest req;
+  req.set_key("op-7:stop:inst-1");
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  const grpc::Status s = stub_->StartStop(ctx.get(), req, &reply);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reply.kind(), "stop");
+  EXPECT_EQ(reply.key(), "op-7:stop:inst-1");
+  const JobStatus done = jobs_->wait("op-7:stop:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kSucceeded) << done.message;
+  EXPECT_EQ(manager_.stops, 1);
+  EXPECT_EQ(manager_.status(), common::service_status::kShutdown);
+  EXPECT_GE(notified_, 2) << "a heartbeat is published once the stop ends";
+  auto again = context("right-token");
+  ASSERT_TRUE(stub_->StartStop(again.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(manager_.stops, 1) << "a retried call answers the same job";
+  auto look = context("right-token");
+  ASSERT_TRUE(stub_->GetJob(look.get(), req, &reply).ok());
+  EXPECT_EQ(reply.state(), proto::JobReply::SUCCEEDED);
+  EXPECT_EQ(reply.kind(), "stop");
+}
+
+TEST_F(GuestServiceTest, AStopThatFailsFailsItsJobWithTheManagersMessage) {
+  manager_.stop_fails = common::internal_error("mariadbd did not stop within 60 s");
+  proto::JobRequest req;
+  req.set_key("op-6:stop:inst-1");
+  proto::JobReply reply;
+  auto ctx = context("right-token");
+  ASSERT_TRUE(stub_->StartStop(ctx.get(), req, &reply).ok());
+  const JobStatus done = jobs_->wait("op-6:stop:inst-1", std::chrono::seconds(5));
+  EXPECT_EQ(done.state, JobStatus::State::kFailed);
+  EXPECT_EQ(done.message, "mariadbd did not stop within 60 s");
 }
 
 TEST_F(GuestServiceTest, AResizeThatFailsFailsItsJobWithTheManagersMessage) {
@@ -273,9 +319,12 @@ TEST_F(GuestServiceTest, StartStopAndStatusGoThroughTheManager) {
   auto c1 = context("right-token");
   ASSERT_TRUE(stub_->StartDatastore(c1.get(), proto::Empty(), &reply).ok());
   EXPECT_EQ(reply.service_status(), "RUNNING");
+  proto::JobRequest stop;
+  stop.set_key("op-4:stop:inst-1");
+  proto::JobReply job;
   auto c2 = context("right-token");
-  ASSERT_TRUE(stub_->StopDatastore(c2.get(), proto::Empty(), &reply).ok());
-  EXPECT_EQ(reply.service_status(), "SHUTDOWN");
+  ASSERT_TRUE(stub_->StartStop(c2.get(), stop, &job).ok());
+  ASSERT_EQ(jobs_->wait(stop.key(), std::chrono::seconds(5)).state, JobStatus::State::kSucceeded);
   auto c3 = context("right-token");
   ASSERT_TRUE(stub_->GetStatus(c3.get(), proto::Empty(), &reply).ok());
   EXPECT_EQ(reply.service_status(), "SHUTDOWN");

@@ -45,13 +45,22 @@ TEST_F(GrpcGuestClientTest, PrepareSendsTheRequest) {
   EXPECT_EQ(client()->get_status(5s).service_status(), "SHUTDOWN");
 }
 
+TEST_F(GrpcGuestClientTest, StopStartsAJobUnderTheKey) {
+  const proto::JobReply job = client()->start_stop("op-1:stop:n1", 5s);
+  EXPECT_EQ(service_.last_stop_key, "op-1:stop:n1");
+  EXPECT_EQ(job.key(), "op-1:stop:n1");
+  EXPECT_EQ(job.kind(), "stop");
+  EXPECT_EQ(job.state(), proto::JobReply::RUNNING);
+  EXPECT_EQ(service_.last_token, common::crypto::guest_rpc_token(kSecret, kInstance));
+}
+
 TEST_F(GrpcGuestClientTest, AGuestErrorIsInternalWithTheGuestsMessage) {
   try {
-    client()->stop_datastore(5s);
+    client()->start_stop("refused", 5s);
     FAIL() << "expected an error";
   } catch (const common::Error& e) {
     EXPECT_EQ(e.code(), common::ErrorCode::kInternal);
-    EXPECT_STREQ(e.what(), "mariadbd did not stop in time");
+    EXPECT_STREQ(e.what(), "the guest runs too many jobs");
   }
 }
 

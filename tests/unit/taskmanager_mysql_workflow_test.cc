@@ -2,6 +2,8 @@
 // OperationRunner against fake compute, guest and repositories.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "automat/operations.pb.h"
 #include "common/proto_json.h"
 #include "datastores/workflow_registry.h"
@@ -320,11 +322,82 @@ TEST_F(MysqlWorkflowTest, DeleteStopsDestroysAndMarksDeleted) {
   ASSERT_EQ(run(del.id), Outcome::kCompleted);
   const FakeGuest g = guest(create.resource_id);
   EXPECT_EQ(g.stops, 1);
-  EXPECT_EQ(g.stop_deadlines.at(0), 60s);
+  const std::string key = del.id + ":stop:" + create.resource_id;
+  EXPECT_EQ(g.stop_keys, std::vector<std::string>{key}) << "a job under the operation's key";
+  EXPECT_EQ(g.jobs.at(key).kind(), "stop");
   EXPECT_EQ(world.compute.destroys, std::vector<std::string>{create.resource_id});
   EXPECT_FALSE(world.compute.find(create.resource_id));
   EXPECT_FALSE(world.instances.find_any(create.resource_id)) << "marked deleted";
   EXPECT_EQ(world.op(del.id).state, "COMPLETED");
+}
+
+// The stop runs as a guest job: the step answers a retry while it runs
+// (the worker is free), looks at the job again without starting it twice,
+// and destroys the server only once it ended.
+TEST_F(MysqlWorkflowTest, DeleteFollowsTheStopJobWithoutHoldingTheWorker) {
+  const auto create = world.create_instance(create_input());
+  const std::string id = create.resource_id;
+  heartbeat_after_prepare(id, "RUNNING");
+  ASSERT_EQ(run(create.id), Outcome::kCompleted);
+  world.guests.guest(id).stop_runs = true;
+  const auto del = world.delete_instance(id);
+  const std::string key = del.id + ":stop:" + id;
+  std::vector<std::string> shown;
+  size_t destroyed_while_stopping = 0;
+  timing.on_pause = [&](std::chrono::milliseconds) {
+    const auto now = world.op(del.id);
+    if (now.step_name != "stop-datastore") return;
+    shown.push_back(now.message);
+    destroyed_while_stopping += world.compute.destroys.size();
+    if (shown.size() < 3) return;
+    std::lock_guard<std::mutex> l(world.guests.mu);
+    world.guests.guest(id).jobs.at(key).set_state(proto::JobReply::SUCCEEDED);
+  };
+
+  ASSERT_EQ(run(del.id), Outcome::kCompleted) << world.op(del.id).message;
+  ASSERT_EQ(shown.size(), 3u) << "a retry at each look while the job ran";
+  EXPECT_EQ(shown[0], "stopping MariaDB (stopping the datastore)");
+  EXPECT_EQ(destroyed_while_stopping, 0u) << "the server waits for its stop";
+  EXPECT_EQ(guest(id).stops, 1) << "started once, then only looked at";
+  const auto& journal = world.guests.journal;
+  EXPECT_EQ(std::count(journal.begin(), journal.end(), "get_job " + id + " " + key), 3)
+      << "looked at on each run after the one that started it";
+  EXPECT_EQ(world.compute.destroys, std::vector<std::string>{id});
+  EXPECT_FALSE(world.instances.find_any(id));
+}
+
+// A stop job that fails, that the guest lost (it restarted), or that runs
+// past its own deadline of two minutes is only logged: the delete goes on.
+TEST_F(MysqlWorkflowTest, DeleteGoesOnWhenTheStopFailsIsLostOrRunsTooLong) {
+  for (const std::string how : {"failed", "lost", "overdue"}) {
+    const auto create = world.create_instance(create_input());
+    const std::string id = create.resource_id;
+    heartbeat_after_prepare(id, "RUNNING");
+    ASSERT_EQ(run(create.id), Outcome::kCompleted);
+    if (how == "failed") world.guests.guest(id).stop_error = "mariadbd did not stop within 60 s";
+    if (how != "failed") world.guests.guest(id).stop_runs = true;
+    const auto del = world.delete_instance(id);
+    const std::string key = del.id + ":stop:" + id;
+    timing.on_pause = [&](std::chrono::milliseconds) {
+      std::lock_guard<std::mutex> l(world.guests.mu);
+      auto& jobs = world.guests.guest(id).jobs;
+      if (!jobs.count(key)) return;
+      if (how == "lost") jobs.at(key).set_state(proto::JobReply::LOST);
+      if (how == "overdue") {
+        const auto started = std::chrono::system_clock::now() - 121s;
+        jobs.at(key).set_started_us(
+            std::chrono::duration_cast<std::chrono::microseconds>(started.time_since_epoch())
+                .count());
+      }
+    };
+
+    ASSERT_EQ(run(del.id), Outcome::kCompleted) << how << ": " << world.op(del.id).message;
+    timing.on_pause = nullptr;
+    EXPECT_EQ(guest(id).stops, 1) << how << ": not started again";
+    EXPECT_EQ(world.compute.destroys.back(), id) << how;
+    EXPECT_FALSE(world.compute.find(id)) << how;
+    EXPECT_FALSE(world.instances.find_any(id)) << how;
+  }
 }
 
 TEST_F(MysqlWorkflowTest, DeleteGoesOnWhenTheGuestIsUnreachable) {
