@@ -261,7 +261,7 @@ Response ClusterActionsHandler::resize_flavor(const RequestContext& ctx, const d
   input.set_flavor_id(flavor->id);
   input.set_ram_mb(flavor->ram_mb);
   input.set_turn(resize.by_zone ? proto::ClusterResizeFlavorInput::BY_ZONE
-                               : proto::ClusterResizeFlavorInput::BY_NODE);
+                                : proto::ClusterResizeFlavorInput::BY_NODE);
   input.set_concurrency(resize.concurrency);
   int64_t growth_mb = 0;
   for (const auto& n : cluster.nodes) {

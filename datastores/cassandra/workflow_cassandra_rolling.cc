@@ -84,7 +84,7 @@ class RollingResizeStep : public NamedStep {
     roll.phase = node_phase::kRestarting;
     roll.done_message = "runs with " + flavor;
     roll.turn = by_zone(input) ? NodePhase::by_zones(input.concurrency())
-                                     : NodePhase::concurrently(input.concurrency());
+                               : NodePhase::concurrently(input.concurrency());
     roll.done = [](const StepContext& c, const db::Node& n) {
       return listed(progress(c).resized(), n.instance_id);
     };

@@ -203,8 +203,7 @@ TEST(DbMigrations, ResizeByBecomesTheTypedTurn) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(json_at(rows, 0, 1), nlohmann::json::parse(R"({"flavor_id": "3", "turn": "BY_ZONE",
                                                            "concurrency": 2})"));
-  EXPECT_EQ(json_at(rows, 1, 1),
-            nlohmann::json::parse(R"({"flavor_id": "3", "turn": "BY_NODE"})"));
+  EXPECT_EQ(json_at(rows, 1, 1), nlohmann::json::parse(R"({"flavor_id": "3", "turn": "BY_NODE"})"));
   EXPECT_EQ(json_at(rows, 2, 1), nlohmann::json::parse(R"({"by": "rack"})"));
   proto::ClusterResizeFlavorInput input;
   ASSERT_NO_THROW(input = common::proto_json::decode<proto::ClusterResizeFlavorInput>(
