@@ -1,7 +1,8 @@
 # Cassandra guest manager (datastores/cassandra/guest_*).
 set(CASSANDRA_GUEST_UNIT_TESTS
   cassandra_guest_command_test cassandra_guest_config_test cassandra_guest_cql_test
-  cassandra_guest_manager_test cassandra_guest_ring_test cassandra_guest_backup_test)
+  cassandra_guest_manager_test cassandra_guest_service_test cassandra_guest_ring_test
+  cassandra_guest_backup_test)
 foreach(t ${CASSANDRA_GUEST_UNIT_TESTS})
   add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.cc)
   target_compile_options(${t} PRIVATE ${AUTOMAT_WARNINGS})

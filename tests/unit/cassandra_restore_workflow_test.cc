@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include "common/crypto.h"
@@ -127,6 +128,21 @@ class CassandraRestoreTest : public ::testing::Test {
     std::lock_guard<std::mutex> l(w.world.guests.mu);
     return w.world.guests.guest(id).jobs.count(key) > 0;
   }
+  // Node `id`'s `action` job under `key` runs until the step first pauses
+  // after it started, when the guest reports it LOST (restarted); a job
+  // under any other key answers at once.
+  void lose_once(const std::string& id, const std::string& action, const std::string& key) {
+    w.world.guests.guest(id).actions[action] = [key](FakeGuest&, const json& req) {
+      return req.at("key") == key ? json{{"state", "RUNNING"}} : json::object();
+    };
+    auto lost = std::make_shared<bool>(false);
+    w.timing.on_pause = [this, id, key, lost](std::chrono::milliseconds) {
+      if (!*lost && has_job(id, key)) {
+        end_job(id, key, proto::JobReply::LOST);
+        *lost = true;
+      }
+    };
+  }
   bool running(const std::string& id, const std::string& key) {
     std::lock_guard<std::mutex> l(w.world.guests.mu);
     const auto& jobs = w.world.guests.guest(id).jobs;
@@ -204,16 +220,7 @@ TEST_F(CassandraRestoreTest, ASchemaJobThatFailsFailsTheCreateNamingTheNodesHost
 TEST_F(CassandraRestoreTest, ASchemaJobTheGuestLostIsStartedAgainUnderTheNextKey) {
   const auto op = create_restoring();
   const std::string key = taskmanager::guest_job_key(op.id, "schema", "n1");
-  w.world.guests.guest("n1").actions["apply_schema"] = [&](FakeGuest&, const json& req) {
-    return req.at("key") == key ? json{{"state", "RUNNING"}} : json::object();
-  };
-  bool lost = false;
-  w.timing.on_pause = [&](std::chrono::milliseconds) {
-    if (!lost && has_job("n1", key)) {
-      end_job("n1", key, proto::JobReply::LOST);
-      lost = true;
-    }
-  };
+  lose_once("n1", "apply_schema", key);
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
@@ -315,16 +322,7 @@ TEST_F(CassandraRestoreTest, ATruncateThatFailsNamesTheNodesHostAndImportsNothin
 TEST_F(CassandraRestoreTest, ATruncateTheGuestLostIsStartedAgainUnderTheNextKey) {
   const auto op = restore_in_place();
   const std::string key = taskmanager::guest_job_key(op.id, "truncate", "n1");
-  w.world.guests.guest("n1").actions["truncate_tables"] = [&](FakeGuest&, const json& req) {
-    return req.at("key") == key ? json{{"state", "RUNNING"}} : json::object();
-  };
-  bool lost = false;
-  w.timing.on_pause = [&](std::chrono::milliseconds) {
-    if (!lost && has_job("n1", key)) {
-      end_job("n1", key, proto::JobReply::LOST);
-      lost = true;
-    }
-  };
+  lose_once("n1", "truncate_tables", key);
 
   ASSERT_EQ(w.run(op.id), Outcome::kCompleted) << w.world.op(op.id).message;
 
