@@ -105,9 +105,11 @@ sys.exit(1)'
 
 main() {
   if unit_only "$@"; then
-    # On a configured tree nothing is installed: the unit tests need only
-    # what built them.
-    if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    # On a tree configured with its tests nothing is installed: the unit
+    # tests need only what built them. (A tree ./stack.sh configured has no
+    # GoogleTest yet.)
+    if ! grep -qs '^AUTOMAT_TESTS_CONFIGURED:INTERNAL=\(1\|ON\|TRUE\)$' \
+      "$BUILD_DIR/CMakeCache.txt"; then
       echo "==> Installing missing packages"
       scripts/install_deps.sh
     fi

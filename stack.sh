@@ -250,7 +250,8 @@ EOF
 
 main() {
   step "Installing missing packages"
-  scripts/install_deps.sh
+  # The product's only; ./run_tests.sh adds the test tools.
+  scripts/install_deps.sh --product
   step "Building"
   # The product binaries only; ./run_tests.sh builds the tests.
   scripts/build.sh automat_products

@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
-# Installs every Debian package Automat needs to build, test and run its local
-# stack. Idempotent: does nothing when all are present, and runs
-# `apt-get update` only when something is missing. Never leaves the Debian
-# packages' own PostgreSQL, RabbitMQ or MariaDB services running: Automat
-# starts private instances of its own (scripts/services.sh).
+# Installs the Debian packages Automat needs: with --product only those that
+# build and run its local stack (what ./stack.sh asks for), otherwise those
+# and the ones its tests and checks need (./run_tests.sh, .ci/run).
+# Idempotent: does nothing when all are present, and runs `apt-get update`
+# only when something is missing. Never leaves the Debian packages' own
+# PostgreSQL, RabbitMQ or MariaDB services running: Automat starts private
+# instances of its own (scripts/services.sh).
 set -euo pipefail
 
-PACKAGES=(
+PRODUCT_PACKAGES=(
   build-essential cmake ninja-build pkg-config mold
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librabbitmq-dev libpqxx-dev libboost-system-dev libboost-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev libicu-dev
-  libgtest-dev libgmock-dev
+  libvalijson-dev
   postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client mariadb-backup zstd xfsprogs
-  clang-format wrk curl python3 python3-pytest python3-venv python3-yaml libvalijson-dev iproute2 procps psmisc util-linux
-  openjdk-17-jre-headless maven python3-cassandra
+  curl python3 iproute2 procps psmisc util-linux
+  openjdk-17-jre-headless maven
 )
+# GoogleTest, the style check, the Python test tools and the benchmarks' HTTP
+# load generator: CMake configures tests/ only when GoogleTest is there.
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev clang-format wrk python3-pytest python3-venv python3-yaml
+  python3-cassandra
+)
+PACKAGES=("${PRODUCT_PACKAGES[@]}")
+case "${1:-}" in
+  --product) ;;
+  "") PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+  *)
+    echo "usage: install_deps.sh [--product]" >&2
+    exit 2
+    ;;
+esac
 
 # Packages whose install may start a system service, with that service's name.
 declare -A SERVICE_OF=([postgresql]=postgresql [rabbitmq-server]=rabbitmq-server
@@ -81,4 +98,4 @@ main() {
   echo "install_deps: done"
 }
 
-main "$@"
+main
