@@ -15,14 +15,13 @@ PRODUCT_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcurl4-openssl-dev libssl-dev libicu-dev
   libvalijson-dev
   postgresql postgresql-client rabbitmq-server mariadb-server mariadb-client mariadb-backup zstd xfsprogs
-  curl python3 iproute2 procps psmisc util-linux
+  curl python3 python3-yaml iproute2 procps psmisc util-linux
   openjdk-17-jre-headless maven
 )
 # GoogleTest, the style check, the Python test tools and the benchmarks' HTTP
 # load generator: CMake configures tests/ only when GoogleTest is there.
 TEST_PACKAGES=(
-  libgtest-dev libgmock-dev clang-format wrk python3-pytest python3-venv python3-yaml
-  python3-cassandra
+  libgtest-dev libgmock-dev clang-format wrk python3-pytest python3-venv python3-cassandra
 )
 PACKAGES=("${PRODUCT_PACKAGES[@]}")
 APT_OPTIONS=()
