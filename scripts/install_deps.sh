@@ -24,13 +24,8 @@ TEST_PACKAGES=(
   libgtest-dev libgmock-dev clang-format wrk python3-pytest python3-venv python3-cassandra
 )
 PACKAGES=("${PRODUCT_PACKAGES[@]}")
-APT_OPTIONS=()
 case "${1:-}" in
-  # Without the packages' recommendations too: on a fresh Debian 12 they
-  # would add some 150 packages (GTK, Qt, Mesa, systemd, GnuPG, Perl web
-  # modules) that nothing here uses, and their unpacking is most of the
-  # install's time (docs/performance.md).
-  --product) APT_OPTIONS=(--no-install-recommends) ;;
+  --product) ;;
   "") PACKAGES+=("${TEST_PACKAGES[@]}") ;;
   *)
     echo "usage: install_deps.sh [--product]" >&2
@@ -93,7 +88,7 @@ main() {
   forbid_service_starts
   trap allow_service_starts EXIT
   apt-get update -qq
-  apt-get install -y -qq "${APT_OPTIONS[@]}" "${missing[@]}" </dev/null
+  apt-get install -y -qq "${missing[@]}" </dev/null
   allow_service_starts
   local p
   for p in "${missing[@]}"; do
