@@ -3,6 +3,7 @@
 #include "api/backup_checks.h"
 #include "api/backup_schedule_request.h"
 #include "api/responses.h"
+#include "api/views.h"
 #include "common/client_text.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -11,8 +12,6 @@ namespace automat::api {
 namespace {
 
 using nlohmann::json;
-
-json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 json view(const db::BackupSchedule& s, int64_t now) {
   json out = {{std::string(s.target.noun()) + "_id", s.target.id}};
@@ -24,9 +23,9 @@ json view(const db::BackupSchedule& s, int64_t now) {
   const int64_t next = s.last_slot ? s.slot_start(*s.last_slot + 1) : now;
   out["retention"] = s.retention;
   out["next_run"] = common::iso8601_utc(next);
-  out["last_run"] = nullable(s.last_run);
-  out["last_backup_id"] = nullable(s.last_backup_id);
-  out["last_error"] = nullable(s.last_error);
+  out["last_run"] = text_or_null(s.last_run);
+  out["last_backup_id"] = text_or_null(s.last_backup_id);
+  out["last_error"] = text_or_null(s.last_error);
   out["created"] = s.created;
   out["updated"] = s.updated;
   return {{"backup_schedule", out}};

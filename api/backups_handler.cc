@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "db/cluster_backup.h"
 #include "db/instance_backup.h"
 
@@ -104,12 +105,6 @@ db::Backup resolve_parent(const ApiServices& services, const std::string& tenant
   return *parent;
 }
 
-std::string joined(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out;
-}
-
 // What a COMPLETED cluster backup sent to the storage, as its datastore's
 // cluster strategy reads the backup's facts; null otherwise.
 json uploaded_bytes(const ApiServices& services, const db::Backup& b) {
@@ -122,8 +117,6 @@ json uploaded_bytes(const ApiServices& services, const db::Backup& b) {
   const std::optional<int64_t> bytes = strategy ? strategy->uploaded_bytes(b) : std::nullopt;
   return bytes ? json(*bytes) : json(nullptr);
 }
-
-json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
 }  // namespace
 
@@ -149,9 +142,9 @@ json BackupsHandler::view(const RequestContext& ctx, const db::Backup& b) const 
   return {{"id", b.id},
           {"name", b.name},
           {"description", b.description},
-          {"instance_id", nullable(b.instance_id)},
-          {"cluster_id", nullable(b.cluster_id)},
-          {"parent_id", nullable(b.parent_id)},
+          {"instance_id", text_or_null(b.instance_id)},
+          {"cluster_id", text_or_null(b.cluster_id)},
+          {"parent_id", text_or_null(b.parent_id)},
           {"incremental", b.parent_id.has_value()},
           {"scheduled", b.scheduled},
           {"locationRef", completed ? json(b.location) : json(nullptr)},
@@ -314,11 +307,12 @@ Response BackupsHandler::remove(const RequestContext& ctx, const std::string& id
   const auto outcome = services_.backups->start_delete(id, op);
   if (!outcome.dependents.children.empty()) {
     throw common::conflict("backup " + id + " is the parent of incremental backup(s) " +
-                           joined(outcome.dependents.children) + "; delete those first");
+                           common::joined(outcome.dependents.children, ", ") +
+                           "; delete those first");
   }
   if (!outcome.dependents.restores.empty()) {
-    throw common::conflict(joined(outcome.dependents.restores) + " (instance or cluster) " +
-                           "are being restored from backup " + id +
+    throw common::conflict(common::joined(outcome.dependents.restores, ", ") +
+                           " (instance or cluster) " + "are being restored from backup " + id +
                            "; delete it once their restore has ended");
   }
   if (!outcome.started) {

@@ -20,10 +20,6 @@ constexpr const char* kActionPath = "/v1.0/{tenant_id}/clusters/{cluster_id}/act
 constexpr const char* kNodesPath = "/v1.0/{tenant_id}/clusters/{cluster_id}/nodes";
 constexpr long long kMaxNodes = kMaxClusterNodes;
 
-common::Error field_error(const std::string& field, const std::string& problem) {
-  return common::bad_request(field + " " + problem);
-}
-
 std::string indexed(const std::string& field, size_t i) {
   return field + "[" + std::to_string(i) + "]";
 }
@@ -34,7 +30,7 @@ std::optional<std::string> flavor_id(const json& obj, const std::string& field) 
   if (!ref) return std::nullopt;
   std::string id = flavor_id_from_ref(*ref);
   if (id.empty() || id.size() > 255) {
-    throw field_error(field, in_quotes(*ref) + " does not name a flavor");
+    throw body::field_error(field, in_quotes(*ref) + " does not name a flavor");
   }
   return id;
 }
@@ -42,8 +38,8 @@ std::optional<std::string> flavor_id(const json& obj, const std::string& field) 
 // A node count given as a string of digits, which the schema cannot bound.
 void check_count(long long n, const std::string& field, const char* verb) {
   if (n >= 1 && n <= kMaxNodes) return;
-  throw field_error(field, "asks for " + std::to_string(n) + " nodes; " + verb + " 1 to " +
-                               std::to_string(kMaxNodes) + " nodes");
+  throw body::field_error(field, "asks for " + std::to_string(n) + " nodes; " + verb + " 1 to " +
+                                     std::to_string(kMaxNodes) + " nodes");
 }
 
 // [{region?}] -> zones; nullopt where no region is given.
@@ -119,7 +115,7 @@ std::vector<std::string> parse_shrink(const json& list) {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string id = *body::text(list[i], "id");
     if (!seen.insert(id).second) {
-      throw field_error(indexed("shrink", i) + ".id", in_quotes(id) + " is listed twice");
+      throw body::field_error(indexed("shrink", i) + ".id", in_quotes(id) + " is listed twice");
     }
     ids.push_back(std::move(id));
   }

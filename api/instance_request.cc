@@ -17,18 +17,14 @@ using nlohmann::json;
 constexpr size_t kMaxShortString = 255;
 constexpr const char* kInstancesPath = "/v1.0/{tenant_id}/instances";
 
-common::Error field_error(const std::string& field, const std::string& problem) {
-  return common::bad_request(field + " " + problem);
-}
-
 using common::in_quotes;
 
 std::string parse_flavor_ref(const json& inst) {
   const auto ref = body::flavor_ref(inst);
-  if (!ref) throw field_error("instance.flavorRef", "is required");
+  if (!ref) throw body::field_error("instance.flavorRef", "is required");
   std::string id = flavor_id_from_ref(*ref);
   if (id.empty() || id.size() > kMaxShortString) {
-    throw field_error("instance.flavorRef", in_quotes(*ref) + " does not name a flavor");
+    throw body::field_error("instance.flavorRef", in_quotes(*ref) + " does not name a flavor");
   }
   return id;
 }
@@ -43,8 +39,8 @@ std::vector<DatabaseSpec> parse_databases(const json& inst) {
     DatabaseSpec db{*body::text(item, "name"), body::text(item, "character_set"),
                     body::text(item, "collate")};
     if (!seen.insert(db.name).second) {
-      throw field_error("instance.databases[" + std::to_string(i) + "].name",
-                        in_quotes(db.name) + " is listed twice");
+      throw body::field_error("instance.databases[" + std::to_string(i) + "].name",
+                              in_quotes(db.name) + " is listed twice");
     }
     out.push_back(std::move(db));
   }
@@ -61,7 +57,7 @@ std::vector<std::string> parse_user_databases(const json& user, const std::strin
     const json& entry = (*list)[i];
     std::string name = entry.is_string() ? entry.get<std::string>() : *body::text(entry, "name");
     if (!known.count(name)) {
-      throw field_error(
+      throw body::field_error(
           field + "[" + std::to_string(i) + "]",
           "names database " + in_quotes(name) + ", which is not in instance.databases");
     }
@@ -84,8 +80,8 @@ std::vector<UserSpec> parse_users(const json& inst, const std::vector<DatabaseSp
                   body::text(item, "host"),
                   parse_user_databases(item, field + ".databases", db_names)};
     if (!seen.insert({user.name, user.host.value_or("%")}).second) {
-      throw field_error(field + ".name",
-                        in_quotes(user.name) + " is listed twice for the same host");
+      throw body::field_error(field + ".name",
+                              in_quotes(user.name) + " is listed twice for the same host");
     }
     out.push_back(std::move(user));
   }
@@ -96,12 +92,13 @@ std::vector<UserSpec> parse_users(const json& inst, const std::vector<DatabaseSp
 
 int volume_gb(const json& parent, const std::string& field, VolumeBounds bounds) {
   const json* volume = body::member(parent, "volume");
-  if (!volume) throw field_error(field, "is required (an object with a size in GB)");
+  if (!volume) throw body::field_error(field, "is required (an object with a size in GB)");
   const long long gb = body::whole(*volume, "size").value_or(0);
   if (gb < bounds.min_gb || gb > bounds.max_gb) {
-    throw field_error(field + ".size", "must be between " + std::to_string(bounds.min_gb) +
-                                           " and " + std::to_string(bounds.max_gb) + " GB, got " +
-                                           (gb > 1000000000LL ? "more" : std::to_string(gb)));
+    throw body::field_error(field + ".size", "must be between " + std::to_string(bounds.min_gb) +
+                                                 " and " + std::to_string(bounds.max_gb) +
+                                                 " GB, got " +
+                                                 (gb > 1000000000LL ? "more" : std::to_string(gb)));
   }
   return static_cast<int>(gb);
 }

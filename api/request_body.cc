@@ -57,4 +57,8 @@ std::optional<std::string> flavor_ref(const json& obj) {
   return std::nullopt;
 }
 
+common::Error field_error(const std::string& field, const std::string& problem) {
+  return common::bad_request(field + " " + problem);
+}
+
 }  // namespace automat::api::body

@@ -16,6 +16,7 @@
 
 #include "api/body_schemas.h"
 #include "api/http_message.h"
+#include "common/error.h"
 
 namespace automat::api::body {
 
@@ -24,6 +25,9 @@ namespace automat::api::body {
 // "/v1.0/{tenant_id}/instances"). Throws std::logic_error when that
 // operation has no body schema (a parser reading a body nobody checks).
 void check(Method method, const std::string& path, const nlohmann::json& doc);
+
+// The 400 for a rule the schema cannot state: "<field> <problem>".
+common::Error field_error(const std::string& field, const std::string& problem);
 
 // The member `key` of a checked object, or nullptr when absent or null.
 const nlohmann::json* member(const nlohmann::json& obj, const char* key);

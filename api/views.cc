@@ -222,6 +222,10 @@ std::string fault_body(const char* fault_name, int code, const std::string& mess
   return to_body({{fault_name, {{"code", code}, {"message", message}}}});
 }
 
+nlohmann::json text_or_null(const std::optional<std::string>& text) {
+  return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+}
+
 std::string to_body(const nlohmann::json& doc) {
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -73,6 +73,9 @@ nlohmann::json versions_document(const std::string& base_url);
 // Trove's error body: {"<fault_name>": {"code": N, "message": "..."}}.
 std::string fault_body(const char* fault_name, int code, const std::string& message);
 
+// The text, or JSON null when there is none.
+nlohmann::json text_or_null(const std::optional<std::string>& text);
+
 // Serializes a response body; invalid UTF-8 is replaced, never thrown on.
 std::string to_body(const nlohmann::json& doc);
 

@@ -37,17 +37,13 @@ std::string percent_of(const nlohmann::json& backup) {
   return std::to_string(std::lround(field_number(backup, "progress", 0) * 100)) + "%";
 }
 
-nlohmann::json items(const nlohmann::json& array) {
-  return array.is_array() ? array : nlohmann::json::array();
-}
-
 }  // namespace
 
 Table backup_list_table(const nlohmann::json& backups) {
   Table table{
       {"ID", "Name", "Instance/Cluster ID", "Datastore", "Status", "Size", "Parent ID", "Created"},
       {}};
-  for (const auto& backup : items(backups)) {
+  for (const auto& backup : array_items(backups)) {
     std::string owner = field_text(backup, "instance_id");
     if (owner.empty()) owner = field_text(backup, "cluster_id");
     table.rows.push_back({field_text(backup, "id"), field_text(backup, "name"), owner,

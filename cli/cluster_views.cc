@@ -5,11 +5,6 @@
 namespace automat::cli {
 namespace {
 
-// `array`, or an empty array for anything else (by value: safe in a range-for).
-nlohmann::json items(const nlohmann::json& array) {
-  return array.is_array() ? array : nlohmann::json::array();
-}
-
 // The task's name: the view has {"id", "name", "description"}; a plain
 // string is shown as it is.
 std::string task_name(const nlohmann::json& cluster) {
@@ -27,7 +22,7 @@ std::string node_count(const nlohmann::json& cluster) {
 
 std::string lines(const nlohmann::json& values) {
   std::string text;
-  for (const auto& value : items(values)) {
+  for (const auto& value : array_items(values)) {
     if (!text.empty()) text += "\n";
     text += display_text(value);
   }
@@ -43,7 +38,7 @@ std::string seed_text(const nlohmann::json& node) {
 
 Table cluster_list_table(const nlohmann::json& clusters) {
   Table table{{"ID", "Name", "Datastore", "Datastore Version", "Status", "Task", "Nodes"}, {}};
-  for (const auto& cluster : items(clusters)) {
+  for (const auto& cluster : array_items(clusters)) {
     nlohmann::json datastore = field_json(cluster, "datastore");
     table.rows.push_back({field_text(cluster, "id"), field_text(cluster, "name"),
                           field_text(datastore, "type"), field_text(datastore, "version"),
@@ -70,7 +65,7 @@ Table cluster_table(const nlohmann::json& cluster) {
 
 Table cluster_node_table(const nlohmann::json& cluster) {
   Table table{{"ID", "Name", "Status", "Rack", "DC", "Seed", "IP", "Phase"}, {}};
-  for (const auto& node : items(field_json(cluster, "instances"))) {
+  for (const auto& node : array_items(field_json(cluster, "instances"))) {
     table.rows.push_back({field_text(node, "id"), field_text(node, "name"),
                           field_text(node, "status"), field_text(node, "rack"),
                           field_text(node, "dc"), seed_text(node), field_text(node, "ip"),

@@ -59,7 +59,7 @@ int delete_backup(Session& session, const std::string& id, bool wait) {
   return wait_for_backup_deleted(session, api, id, before);
 }
 
-void add_create(CLI::App& backup, Session& session, CommandSet& commands) {
+void add_backup_create(CLI::App& backup, Session& session, CommandSet& commands) {
   auto args = std::make_shared<CreateBackupArgs>();
   CLI::App* create = backup.add_subcommand("create", "Back up an instance");
   create->add_option("name", args->name, "Name of the new backup")->required();
@@ -76,7 +76,7 @@ void add_create(CLI::App& backup, Session& session, CommandSet& commands) {
   commands.add(create, [&session, args] { return create_backup(session, *args); });
 }
 
-void add_list(CLI::App& backup, Session& session, CommandSet& commands) {
+void add_backup_list(CLI::App& backup, Session& session, CommandSet& commands) {
   auto instance = std::make_shared<std::string>();
   auto datastore = std::make_shared<std::string>();
   auto cluster = std::make_shared<std::string>();
@@ -90,7 +90,7 @@ void add_list(CLI::App& backup, Session& session, CommandSet& commands) {
   });
 }
 
-void add_delete(CLI::App& backup, Session& session, CommandSet& commands) {
+void add_backup_delete(CLI::App& backup, Session& session, CommandSet& commands) {
   auto id = std::make_shared<std::string>();
   auto wait = std::make_shared<bool>(false);
   CLI::App* remove = backup.add_subcommand("delete", "Delete a backup");
@@ -104,15 +104,15 @@ void add_delete(CLI::App& backup, Session& session, CommandSet& commands) {
 void add_backup_commands(CLI::App& root, Session& session, CommandSet& commands) {
   CLI::App* backup = root.add_subcommand("backup", "Backups of instances and clusters");
   backup->require_subcommand(1);
-  add_create(*backup, session, commands);
-  add_list(*backup, session, commands);
+  add_backup_create(*backup, session, commands);
+  add_backup_list(*backup, session, commands);
 
   auto id = std::make_shared<std::string>();
   CLI::App* show = backup->add_subcommand("show", "Show one backup");
   show->add_option("backup", *id, "Backup ID")->required();
   commands.add(show, [&session, id] { return show_backup(session, *id); });
 
-  add_delete(*backup, session, commands);
+  add_backup_delete(*backup, session, commands);
   add_backup_schedule_commands(*backup, session, commands);
 }
 

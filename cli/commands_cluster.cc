@@ -86,7 +86,7 @@ int enable_root(Session& session, const std::string& ref) {
   return 0;
 }
 
-void add_create(CLI::App& cluster, Session& session, CommandSet& commands) {
+void add_cluster_create(CLI::App& cluster, Session& session, CommandSet& commands) {
   auto args = std::make_shared<CreateClusterArgs>();
   CLI::App* create = cluster.add_subcommand("create", "Create a cluster");
   create->add_option("name", args->name, "Name of the new cluster")->required();
@@ -127,7 +127,7 @@ void add_create(CLI::App& cluster, Session& session, CommandSet& commands) {
   commands.add(create, [&session, args] { return create_cluster(session, *args); });
 }
 
-void add_delete(CLI::App& cluster, Session& session, CommandSet& commands) {
+void add_cluster_delete(CLI::App& cluster, Session& session, CommandSet& commands) {
   auto ref = std::make_shared<std::string>();
   auto wait = std::make_shared<bool>(false);
   CLI::App* remove = cluster.add_subcommand("delete", "Delete a cluster and all its nodes");
@@ -141,7 +141,7 @@ void add_delete(CLI::App& cluster, Session& session, CommandSet& commands) {
 void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands) {
   CLI::App* cluster = root.add_subcommand("cluster", "Database clusters (Cassandra rings)");
   cluster->require_subcommand(1);
-  add_create(*cluster, session, commands);
+  add_cluster_create(*cluster, session, commands);
 
   CLI::App* list = cluster->add_subcommand("list", "List your clusters");
   commands.add(list, [&session] { return list_clusters(session); });
@@ -172,7 +172,7 @@ void add_cluster_commands(CLI::App& root, Session& session, CommandSet& commands
     return show_root_enabled(session, cluster_path(resolve_cluster(api, *root_show_ref)) + "/root");
   });
 
-  add_delete(*cluster, session, commands);
+  add_cluster_delete(*cluster, session, commands);
 }
 
 }  // namespace automat::cli

@@ -19,11 +19,6 @@ struct DatabaseArgs {
   std::string collate;
 };
 
-// A sentence saying what was done (table output only: -f json prints nothing).
-void report(Session& session, const std::string& sentence) {
-  if (!session.json_output()) session.out << sentence << "\n";
-}
-
 int create_database(Session& session, const DatabaseArgs& args) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, args.instance);
@@ -31,7 +26,7 @@ int create_database(Session& session, const DatabaseArgs& args) {
   if (!args.character_set.empty()) db["character_set"] = args.character_set;
   if (!args.collate.empty()) db["collate"] = args.collate;
   api.post(instance_path(id) + "/databases", {{"databases", {db}}});
-  report(session, "Created database " + args.name + " on instance " + args.instance + ".");
+  session.report("Created database " + args.name + " on instance " + args.instance + ".");
   return 0;
 }
 
@@ -48,7 +43,7 @@ int delete_database(Session& session, const DatabaseArgs& args) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, args.instance);
   api.remove(instance_path(id) + "/databases/" + path_segment(args.name));
-  report(session, "Deleted database " + args.name + " from instance " + args.instance + ".");
+  session.report("Deleted database " + args.name + " from instance " + args.instance + ".");
   return 0;
 }
 
@@ -83,7 +78,7 @@ int disable_root(Session& session, const std::string& ref) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, ref);
   api.remove(instance_path(id) + "/root");
-  report(session, "Disabled root on instance " + ref + ".");
+  session.report("Disabled root on instance " + ref + ".");
   return 0;
 }
 

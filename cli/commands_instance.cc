@@ -100,7 +100,7 @@ void check_create_options(const CLI::App& create, CreateInstanceArgs& args) {
   }
 }
 
-void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
+void add_instance_create(CLI::App& instance, Session& session, CommandSet& commands) {
   auto args = std::make_shared<CreateInstanceArgs>();
   CLI::App* create = instance.add_subcommand("create", "Create a database instance or replicas");
   create->add_option("name", args->name, "Name of the new instance")->required();
@@ -132,7 +132,7 @@ void add_create(CLI::App& instance, Session& session, CommandSet& commands) {
   });
 }
 
-void add_delete(CLI::App& instance, Session& session, CommandSet& commands) {
+void add_instance_delete(CLI::App& instance, Session& session, CommandSet& commands) {
   auto ref = std::make_shared<std::string>();
   auto wait = std::make_shared<bool>(false);
   CLI::App* remove = instance.add_subcommand("delete", "Delete an instance");
@@ -203,7 +203,7 @@ void add_resize(CLI::App& instance, Session& session, CommandSet& commands) {
 void add_instance_commands(CLI::App& root, Session& session, CommandSet& commands) {
   CLI::App* instance = root.add_subcommand("instance", "Database instances");
   instance->require_subcommand(1);
-  add_create(*instance, session, commands);
+  add_instance_create(*instance, session, commands);
 
   CLI::App* list = instance->add_subcommand("list", "List your instances");
   commands.add(list, [&session] { return list_instances(session); });
@@ -217,7 +217,7 @@ void add_instance_commands(CLI::App& root, Session& session, CommandSet& command
     return 0;
   });
 
-  add_delete(*instance, session, commands);
+  add_instance_delete(*instance, session, commands);
   add_resize(*instance, session, commands);
   add_replication_commands(*instance, session, commands);
 }

@@ -19,10 +19,6 @@ struct UserArgs {
   std::vector<std::string> databases;  // create, grant; revoke uses the first
 };
 
-void report(Session& session, const std::string& sentence) {
-  if (!session.json_output()) session.out << sentence << "\n";
-}
-
 std::string who(const UserArgs& args) {
   return args.host.empty() ? args.name : args.name + "@" + args.host;
 }
@@ -40,7 +36,7 @@ int create_user(Session& session, const UserArgs& args) {
   if (!args.host.empty()) user["host"] = args.host;
   if (!args.databases.empty()) user["databases"] = database_refs(args.databases);
   api.post(instance_path(id) + "/users", {{"users", {user}}});
-  report(session, "Created user " + who(args) + " on instance " + args.instance + ".");
+  session.report("Created user " + who(args) + " on instance " + args.instance + ".");
   return 0;
 }
 
@@ -65,7 +61,7 @@ int delete_user(Session& session, const UserArgs& args) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, args.instance);
   api.remove(user_path(id, args.name, args.host));
-  report(session, "Deleted user " + who(args) + " from instance " + args.instance + ".");
+  session.report("Deleted user " + who(args) + " from instance " + args.instance + ".");
   return 0;
 }
 
@@ -76,7 +72,7 @@ int grant(Session& session, const UserArgs& args) {
           {{"databases", database_refs(args.databases)}});
   std::string dbs;
   for (const auto& db : args.databases) dbs += (dbs.empty() ? "" : ", ") + db;
-  report(session, "Granted " + who(args) + " access to " + dbs + ".");
+  session.report("Granted " + who(args) + " access to " + dbs + ".");
   return 0;
 }
 
@@ -85,7 +81,7 @@ int revoke(Session& session, const UserArgs& args) {
   const std::string id = resolve_instance(api, args.instance);
   const std::string& db = args.databases.front();
   api.remove(user_path(id, args.name, args.host) + "/databases/" + path_segment(db));
-  report(session, "Revoked " + who(args) + "'s access to " + db + ".");
+  session.report("Revoked " + who(args) + "'s access to " + db + ".");
   return 0;
 }
 
@@ -95,7 +91,7 @@ int change_password(Session& session, const UserArgs& args) {
   nlohmann::json user = {{"name", args.name}, {"password", args.password}};
   if (!args.host.empty()) user["host"] = args.host;
   api.put(instance_path(id) + "/users", {{"users", {user}}});
-  report(session, "Changed the password of " + who(args) + ".");
+  session.report("Changed the password of " + who(args) + ".");
   return 0;
 }
 

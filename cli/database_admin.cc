@@ -7,7 +7,7 @@ namespace automat::cli {
 namespace {
 
 // The marker of a "next" link's href ("...?limit=2&marker=app%40%25"), still encoded.
-std::string next_marker(const nlohmann::json& page) {
+std::string next_link_marker(const nlohmann::json& page) {
   const nlohmann::json links = field_json(page, "links");
   if (!links.is_array()) return "";
   for (const auto& link : links) {
@@ -52,7 +52,7 @@ nlohmann::json get_all_pages(ApiClient& api, const std::string& path, const std:
     if (page_items.is_array()) {
       for (const auto& item : page_items) items.push_back(item);
     }
-    const std::string next = next_marker(page);
+    const std::string next = next_link_marker(page);
     if (next.empty() || next == marker) break;
     marker = next;
   }

@@ -8,15 +8,10 @@
 #include <mutex>
 
 #include "cli/errors.h"
+#include "common/text.h"
 
 namespace automat::cli {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 size_t append_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
@@ -38,7 +33,7 @@ size_t collect_header(char* data, size_t size, size_t count, void* user) {
   size_t begin = value.find_first_not_of(" \t");
   size_t end = value.find_last_not_of(" \t\r\n");
   value = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
-  (*headers)[lower(line.substr(0, colon))] = value;
+  (*headers)[common::ascii_lower(line.substr(0, colon))] = value;
   return size * count;
 }
 
@@ -118,7 +113,7 @@ class CurlHttpClient : public HttpClient {
 }  // namespace
 
 std::string HttpResponse::header(const std::string& name) const {
-  auto it = headers.find(lower(name));
+  auto it = headers.find(common::ascii_lower(name));
   return it == headers.end() ? "" : it->second;
 }
 

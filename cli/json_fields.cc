@@ -39,4 +39,8 @@ std::string flavor_id_text(const nlohmann::json& flavor) {
   return str_id.empty() ? field_text(flavor, "id") : str_id;
 }
 
+nlohmann::json array_items(const nlohmann::json& value) {
+  return value.is_array() ? value : nlohmann::json::array();
+}
+
 }  // namespace automat::cli

@@ -19,6 +19,10 @@ double field_number(const nlohmann::json& object, const std::string& key, double
 // object[key] when it is an object or array, else null.
 nlohmann::json field_json(const nlohmann::json& object, const std::string& key);
 
+// `value` when it is an array, else an empty array. By value, so a temporary
+// argument is safe in a range-for.
+nlohmann::json array_items(const nlohmann::json& value);
+
 // A flavor's id as text: its "str_id" (Trove's string form; "id" is an
 // integer, or null for an id that is not a number), else its "id".
 std::string flavor_id_text(const nlohmann::json& flavor);

@@ -41,6 +41,10 @@ void Session::print(const nlohmann::json& json_value, const Table& table) const 
   }
 }
 
+void Session::report(const std::string& sentence) const {
+  if (!json_output()) out << sentence << "\n";
+}
+
 WaitOptions Session::wait_options() const {
   WaitOptions wait;
   wait.timeout = to_millis(options.timeout_seconds);

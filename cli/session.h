@@ -40,6 +40,9 @@ struct Session {
   bool json_output() const { return options.format == "json"; }
   // Prints `json_value` pretty (json) or `table` (table) to out.
   void print(const nlohmann::json& json_value, const Table& table) const;
+  // A sentence saying what was done, on out (table output only: -f json
+  // prints nothing).
+  void report(const std::string& sentence) const;
   WaitOptions wait_options() const;
 };
 

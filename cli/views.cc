@@ -7,12 +7,6 @@
 namespace automat::cli {
 namespace {
 
-// `array`, or an empty array for anything else. By value, so a temporary
-// argument is safe in a range-for.
-nlohmann::json items(const nlohmann::json& array) {
-  return array.is_array() ? array : nlohmann::json::array();
-}
-
 std::string flavor_id(const nlohmann::json& instance) {
   return field_text(field_json(instance, "flavor"), "id");
 }
@@ -25,7 +19,7 @@ std::string volume_size(const nlohmann::json& instance) {
 std::string version_names(const nlohmann::json& datastore) {
   std::string default_id = field_text(datastore, "default_version");
   std::string names;
-  for (const auto& version : items(field_json(datastore, "versions"))) {
+  for (const auto& version : array_items(field_json(datastore, "versions"))) {
     std::string name = field_text(version, "name");
     if (!default_id.empty() && field_text(version, "id") == default_id) name += " (default)";
     if (!names.empty()) names += "\n";
@@ -54,7 +48,7 @@ std::string replica_of_id(const nlohmann::json& instance) {
 // The IDs of a master's replicas, one a line.
 std::string replica_ids(const nlohmann::json& replicas) {
   std::string ids;
-  for (const auto& replica : items(replicas)) {
+  for (const auto& replica : array_items(replicas)) {
     if (!ids.empty()) ids += "\n";
     ids += field_text(replica, "id");
   }
@@ -65,7 +59,7 @@ std::string replica_ids(const nlohmann::json& replicas) {
 
 std::string errors_text(const nlohmann::json& errors) {
   std::string text;
-  for (const auto& error : items(errors)) {
+  for (const auto& error : array_items(errors)) {
     std::string host = field_text(error, "host");
     std::string message = error.is_object() ? field_text(error, "message") : display_text(error);
     if (!text.empty()) text += "\n";
@@ -78,7 +72,7 @@ Table instance_list_table(const nlohmann::json& instances) {
   Table table{
       {"ID", "Name", "Datastore", "Datastore Version", "Status", "Addresses", "Flavor ID", "Size"},
       {}};
-  for (const auto& instance : items(instances)) {
+  for (const auto& instance : array_items(instances)) {
     nlohmann::json datastore = field_json(instance, "datastore");
     table.rows.push_back({field_text(instance, "id"), field_text(instance, "name"),
                           field_text(datastore, "type"), field_text(datastore, "version"),
@@ -117,9 +111,9 @@ Table instance_table(const nlohmann::json& instance) {
 
 Table replica_batch_table(const nlohmann::json& instances, const nlohmann::json& operations) {
   Table table{{"ID", "Name", "Status", "Replica Of", "Operation"}, {}};
-  nlohmann::json ops = items(operations);
+  nlohmann::json ops = array_items(operations);
   size_t i = 0;
-  for (const auto& instance : items(instances)) {
+  for (const auto& instance : array_items(instances)) {
     std::string operation = i < ops.size() ? field_text(ops[i], "id") : "";
     table.rows.push_back({field_text(instance, "id"), field_text(instance, "name"),
                           field_text(instance, "status"), replica_of_id(instance), operation});
@@ -130,7 +124,7 @@ Table replica_batch_table(const nlohmann::json& instances, const nlohmann::json&
 
 Table datastore_list_table(const nlohmann::json& datastores) {
   Table table{{"ID", "Name", "Versions"}, {}};
-  for (const auto& datastore : items(datastores)) {
+  for (const auto& datastore : array_items(datastores)) {
     table.rows.push_back(
         {field_text(datastore, "id"), field_text(datastore, "name"), version_names(datastore)});
   }
@@ -139,7 +133,7 @@ Table datastore_list_table(const nlohmann::json& datastores) {
 
 Table flavor_list_table(const nlohmann::json& flavors) {
   Table table{{"ID", "Name", "RAM (MB)", "vCPUs", "Disk (GB)"}, {}};
-  for (const auto& flavor : items(flavors)) {
+  for (const auto& flavor : array_items(flavors)) {
     table.rows.push_back({flavor_id_text(flavor), field_text(flavor, "name"),
                           field_text(flavor, "ram"), field_text(flavor, "vcpus"),
                           field_text(flavor, "disk")});

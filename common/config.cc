@@ -4,19 +4,9 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::common {
-namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
-}  // namespace
-
 Config Config::from_string(const std::string& text) {
   Config cfg;
   std::istringstream in(text);
@@ -25,20 +15,20 @@ Config Config::from_string(const std::string& text) {
   int lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
-    const std::string t = trim(line);
+    const std::string t = trimmed(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[') {
       if (t.back() != ']') {
         throw bad_request("config line " + std::to_string(lineno) + ": unterminated section");
       }
-      section = trim(t.substr(1, t.size() - 2));
+      section = trimmed(t.substr(1, t.size() - 2));
       continue;
     }
     const auto eq = t.find('=');
     if (eq == std::string::npos) {
       throw bad_request("config line " + std::to_string(lineno) + ": expected key = value");
     }
-    cfg.sections_[section][trim(t.substr(0, eq))] = trim(t.substr(eq + 1));
+    cfg.sections_[section][trimmed(t.substr(0, eq))] = trimmed(t.substr(eq + 1));
   }
   return cfg;
 }

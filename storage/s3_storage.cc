@@ -11,6 +11,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "common/text.h"
 #include "storage/sha256.h"
 
 namespace automat::storage {
@@ -21,12 +22,6 @@ constexpr const char* kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr const char* kChecksumHeader = "x-amz-meta-sha256";
 constexpr size_t kMaxErrorBody = 64 * 1024;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Reads up to `size` bytes of `in` into `out` (replacing it).
 void read_part(std::istream& in, std::string& out, size_t size) {
@@ -163,7 +158,7 @@ S3Storage::Response S3Storage::perform(const Request& request) const {
         const size_t begin = value.find_first_not_of(" \t");
         const size_t end = value.find_last_not_of(" \t\r\n");
         value = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
-        r->headers[lower(line.substr(0, colon))] = value;
+        r->headers[common::ascii_lower(line.substr(0, colon))] = value;
         return size * count;
       });
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);

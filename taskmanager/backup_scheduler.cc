@@ -4,20 +4,11 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/task_queue.h"
+#include "common/text.h"
 #include "db/cluster_backup.h"
 #include "db/new_operation.h"
 
 namespace automat::taskmanager {
-namespace {
-
-std::string joined(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out;
-}
-
-}  // namespace
-
 BackupScheduler::BackupScheduler(db::BackupScheduleRepository& schedules,
                                  db::BackupRepository& backups, db::InstanceRepository& instances,
                                  db::ClusterRepository& clusters, common::Publisher& publisher,
@@ -190,12 +181,13 @@ void BackupScheduler::prune(const db::BackupSchedule& schedule, Report& report) 
         db::new_operation(schedule.tenant_id, "backup.delete", "backup", old.id);
     const auto outcome = backups_.start_delete(old.id, op);
     if (!outcome.dependents.empty()) {
-      common::log::info("backup_schedule.retention_kept",
-                        {{"tenant", schedule.tenant_id},
-                         {schedule.target.noun(), schedule.target.id},
-                         {"backup", old.id},
-                         {"incremental_children", joined(outcome.dependents.children)},
-                         {"restoring_instances", joined(outcome.dependents.restores)}});
+      common::log::info(
+          "backup_schedule.retention_kept",
+          {{"tenant", schedule.tenant_id},
+           {schedule.target.noun(), schedule.target.id},
+           {"backup", old.id},
+           {"incremental_children", common::joined(outcome.dependents.children, ",")},
+           {"restoring_instances", common::joined(outcome.dependents.restores, ",")}});
       report.kept.push_back(old.id);
       continue;
     }

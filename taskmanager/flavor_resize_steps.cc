@@ -13,7 +13,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kJobPoll{1000};
-constexpr milliseconds kCallDeadline{10000};
 
 // The host an error names: the instance's address, else its id.
 std::string host_of(const db::Instance& inst) { return inst.address.value_or(inst.id); }
@@ -50,11 +49,11 @@ StepResult RestartWithFlavorStep::run_on(StepContext& ctx, const std::string& in
   const auto pending = follow_guest_job(
       [&] {
         auto guest = ctx.services.guests->connect(server_of(ctx, instance_id));
-        return drive_guest_job(ctx, instance_id,
-                               guest_job_key(ctx.operation.id, "resize", instance_id),
-                               [&](const std::string& key) {
-                                 return guest->start_resize(key, input.ram_mb(), kCallDeadline);
-                               });
+        return drive_guest_job(
+            ctx, instance_id, guest_job_key(ctx.operation.id, "resize", instance_id),
+            [&](const std::string& key) {
+              return guest->start_resize(key, input.ram_mb(), kGuestCallDeadline);
+            });
       },
       follow, job);
   if (pending) return *pending;

@@ -11,7 +11,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kStopPoll{1000};
-constexpr milliseconds kCallDeadline{10000};
 // The stop job's own deadline (a drain and a clean stop usually take
 // seconds); past it the delete goes on without waiting.
 constexpr std::chrono::seconds kStopJobDeadline{120};
@@ -35,8 +34,8 @@ StepResult StopDatastoreStep::run_on(StepContext& ctx, const std::string& id) {
           auto guest = ctx.services.guests->connect(*server);
           return drive_guest_job(
               guest_job_key(ctx.operation.id, "stop", id),
-              [&](const std::string& key) { return guest->get_job(key, kCallDeadline); },
-              [&](const std::string& key) { return guest->start_stop(key, kCallDeadline); },
+              [&](const std::string& key) { return guest->get_job(key, kGuestCallDeadline); },
+              [&](const std::string& key) { return guest->start_stop(key, kGuestCallDeadline); },
               LostJob::kReport);
         } catch (const std::exception& e) {
           return {GuestJobState::Kind::kFailed, e.what(), 0, 0, {}};

@@ -1,17 +1,12 @@
 #include "taskmanager/orphan_reaper.h"
 
 #include "common/log.h"
+#include "common/text.h"
 
 namespace automat::taskmanager {
 namespace {
 
 using RecordState = db::InstanceRepository::RecordState;
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
 
 }  // namespace
 
@@ -78,7 +73,7 @@ bool OrphanReaper::remove(const compute::Footprint& fp, const std::string& why) 
   }
   common::log::info("orphan.removed", {{"instance", fp.instance_id},
                                        {"why", why},
-                                       {"processes", joined(fp.processes)},
+                                       {"processes", common::joined(fp.processes, ",")},
                                        {"directory", fp.directory},
                                        {"address", fp.address},
                                        {"age_seconds", std::to_string(fp.age.count())}});

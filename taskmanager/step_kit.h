@@ -16,6 +16,9 @@
 
 namespace automat::taskmanager {
 
+// The deadline of a quick call to a guest: starting or looking at a job.
+inline constexpr std::chrono::milliseconds kGuestCallDeadline{10000};
+
 // A step with a fixed name, description and timeout.
 class NamedStep : public Step {
  public:

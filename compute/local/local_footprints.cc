@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool plain_name(const std::string& id) {
+bool plain_entry_name(const std::string& id) {
   if (id.empty() || id.size() > 128 || id[0] == '.') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -31,7 +31,7 @@ std::string instance_named(const std::string& arg, const std::string& root) {
   const auto slash = rest.find('/');
   if (slash == std::string::npos) return "";
   const std::string id = rest.substr(0, slash);
-  return plain_name(id) ? id : "";
+  return plain_entry_name(id) ? id : "";
 }
 
 std::string program_of(const common::ProcessIdentity& p) {
@@ -48,7 +48,7 @@ std::vector<Footprint> LocalDriver::footprints() {
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
     std::error_code type_ec;
-    if (plain_name(name) && entry.is_directory(type_ec)) ids[name];
+    if (plain_entry_name(name) && entry.is_directory(type_ec)) ids[name];
   }
   const auto table = common::process_table();
   for (const auto& p : table) {
@@ -81,7 +81,7 @@ Footprint LocalDriver::footprint(const std::string& instance_id,
     fp.address = lease->address;
     saw(lease->age);
   }
-  if (!plain_name(instance_id)) {
+  if (!plain_entry_name(instance_id)) {
     fp.age = youngest.value_or(std::chrono::seconds(0));
     return fp;  // only a lease can carry such an id
   }

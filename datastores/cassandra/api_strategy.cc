@@ -7,17 +7,12 @@
 
 #include "common/client_text.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
 constexpr size_t kMaxKeyspaceName = 48;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool keyspace_chars(const std::string& name) {
   return std::all_of(name.begin(), name.end(),
@@ -33,7 +28,7 @@ void check_keyspaces(const std::vector<api::DatabaseSpec>& list) {
                                 " is not a valid Cassandra keyspace name: use 1 to 48 "
                                 "characters from A-Z, a-z, 0-9, _");
     }
-    const std::string low = lower(name);
+    const std::string low = common::ascii_lower(name);
     if (low == "system" || low.rfind("system_", 0) == 0) {
       throw common::bad_request(field + " " + common::in_quotes(name) +
                                 " is reserved by Cassandra");
@@ -44,7 +39,7 @@ void check_keyspaces(const std::vector<api::DatabaseSpec>& list) {
 void check_users(const std::vector<api::UserSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string& name = list[i].name;
-    if (lower(name) == "cassandra") {
+    if (common::ascii_lower(name) == "cassandra") {
       throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
                                 common::in_quotes(name) + " is reserved by Cassandra");
     }

@@ -18,7 +18,6 @@ namespace {
 // Cleanup and decommission stream data: hours on a big node.
 constexpr auto kStreamingTimeout = std::chrono::hours(6);
 constexpr auto kReloadTimeout = std::chrono::seconds(60);
-constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
 
 const std::string& required(const std::string& value, const char* what) {
   if (value.empty()) throw common::bad_request(std::string("a non-empty ") + what + " is needed");
@@ -94,7 +93,7 @@ std::string CassandraManager::rotate_admin(const std::string& password) {
     throw common::conflict("the Cassandra node " + instance_id_ +
                            " has no admin credentials to rotate; secure the cluster first");
   }
-  auto session = login_until(*server_, *admin, kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, *admin, kCqlLoginTimeout, *timing_.clock);
   // Only the password: Cassandra refuses a role altering its own superuser
   // status. Right after the ring was secured, Cassandra refuses the change
   // for a few seconds: change_password waits.
@@ -141,7 +140,7 @@ void CassandraManager::decommission() {
 }
 
 proto::cassandra::PendingHintsReply CassandraManager::pending_hints() {
-  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
   const cql::ResultSet rs = session->execute("SELECT * FROM system_views.pending_hints");
   const size_t address = rs.column("address");
   const size_t host_id = rs.column("host_id");
@@ -161,7 +160,7 @@ proto::cassandra::PendingHintsReply CassandraManager::pending_hints() {
 }
 
 nlohmann::json CassandraManager::keyspaces() {
-  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
   return list_keyspaces(*session);
 }
 

@@ -4,19 +4,11 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::cassandra {
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-}  // namespace
-
 bool is_hidden_role(const std::string& role, const std::string& admin) {
-  const std::string l = lower(role);
+  const std::string l = common::ascii_lower(role);
   return l == "cassandra" || l == kRootRole || l == kStandaloneAdmin ||
          (!admin.empty() && role == admin);
 }

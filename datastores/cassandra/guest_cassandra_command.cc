@@ -9,18 +9,12 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::cassandra {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 std::string classpath(const std::string& image_dir) { return image_dir + "/lib/*"; }
 
@@ -45,7 +39,7 @@ std::vector<std::string> parse_jvm_options(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    line = trim(line);
+    line = common::trimmed(line);
     if (line.empty() || line[0] == '#') continue;
     options.push_back(line);
   }

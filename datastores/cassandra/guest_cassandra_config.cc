@@ -10,7 +10,7 @@ namespace {
 
 // A YAML double-quoted scalar. Inputs are validated upstream; a quote or a
 // backslash here means a path the guest cannot express safely.
-std::string quoted(const std::string& value) {
+std::string yaml_quoted(const std::string& value) {
   if (value.find_first_of("\"\\\n") != std::string::npos) {
     throw common::internal_error("cannot write '" + value + "' into cassandra.yaml");
   }
@@ -25,7 +25,7 @@ std::string token_choice(const NodeSettings& s) {
   }
   std::string list;
   for (const auto t : s.initial_tokens) list += (list.empty() ? "" : ",") + std::to_string(t);
-  return "initial_token: " + quoted(list) + "\n";
+  return "initial_token: " + yaml_quoted(list) + "\n";
 }
 
 }  // namespace
@@ -43,14 +43,14 @@ std::string render_cassandra_yaml(const NodeSettings& s, const std::string& addr
                                   const CassandraLayout& layout) {
   std::ostringstream y;
   y << "# Written by the Automat guest agent (seeds are rewritten by update_seeds).\n"
-    << "cluster_name: " << quoted(s.cluster_name) << "\n"
+    << "cluster_name: " << yaml_quoted(s.cluster_name) << "\n"
     << "num_tokens: " << kNumTokens << "\n"
     << token_choice(s) << "partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n"
     << "auto_bootstrap: " << (s.auto_bootstrap ? "true" : "false") << "\n"
     << "seed_provider:\n"
     << "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n"
     << "    parameters:\n"
-    << "      - seeds: " << quoted(seeds_parameter(s.seeds)) << "\n"
+    << "      - seeds: " << yaml_quoted(seeds_parameter(s.seeds)) << "\n"
     << "listen_address: " << address << "\n"
     << "rpc_address: " << address << "\n"
     << "storage_port: " << kStoragePort << "\n"
@@ -62,11 +62,11 @@ std::string render_cassandra_yaml(const NodeSettings& s, const std::string& addr
     << "commitlog_sync: periodic\n"
     << "commitlog_sync_period: 10000ms\n"
     << "data_file_directories:\n"
-    << "  - " << quoted(layout.data_dir) << "\n"
-    << "commitlog_directory: " << quoted(layout.commitlog_dir) << "\n"
-    << "saved_caches_directory: " << quoted(layout.saved_caches_dir) << "\n"
-    << "hints_directory: " << quoted(layout.hints_dir) << "\n"
-    << "cdc_raw_directory: " << quoted(layout.cdc_raw_dir) << "\n"
+    << "  - " << yaml_quoted(layout.data_dir) << "\n"
+    << "commitlog_directory: " << yaml_quoted(layout.commitlog_dir) << "\n"
+    << "saved_caches_directory: " << yaml_quoted(layout.saved_caches_dir) << "\n"
+    << "hints_directory: " << yaml_quoted(layout.hints_dir) << "\n"
+    << "cdc_raw_directory: " << yaml_quoted(layout.cdc_raw_dir) << "\n"
     << "auto_snapshot: false\n";
   return y.str();
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::cassandra {
 namespace {
@@ -14,11 +15,6 @@ bool allowed(const std::string& s, const std::string& extra) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            extra.find(c) != std::string::npos;
   });
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 }  // namespace
@@ -37,7 +33,7 @@ void validate_role_name(const std::string& name) {
     throw common::bad_request("user name '" + name +
                               "' must be 1-64 letters, digits, '_', '.', '@' or '-'");
   }
-  const std::string l = lower(name);
+  const std::string l = common::ascii_lower(name);
   if (l == "cassandra" || l == "root") {
     throw common::bad_request("user name '" + name + "' is reserved");
   }
@@ -45,7 +41,7 @@ void validate_role_name(const std::string& name) {
 
 void validate_user_name(const std::string& name, const std::string& admin) {
   validate_role_name(name);
-  if (lower(name) == kStandaloneAdmin || (!admin.empty() && name == admin)) {
+  if (common::ascii_lower(name) == kStandaloneAdmin || (!admin.empty() && name == admin)) {
     throw common::bad_request("user name '" + name + "' is the admin login of this node");
   }
 }

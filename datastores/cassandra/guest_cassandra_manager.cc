@@ -19,7 +19,6 @@ namespace {
 // Joining with bootstrap (or replacing) streams data: it may take long.
 constexpr auto kStartTimeout = seconds(600);
 constexpr auto kStatusTimeout = seconds(30);
-constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
 // nodetool drain flushes every memtable: seconds on a small node.
 constexpr auto kDrainTimeout = seconds(300);
 
@@ -114,7 +113,7 @@ void CassandraManager::apply_keyspaces_and_users(const proto::PrepareRequest& re
   const std::string replication = keyspace_replication(standalone);
   const Credentials admin = admin_login();
   const KeyspacePlan plan = keyspaces_and_users_plan(req, replication, admin.username);
-  auto session = login_until(*server_, admin, kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin, kCqlLoginTimeout, *timing_.clock);
   apply_plan(*session, plan);
 }
 

@@ -33,6 +33,10 @@
 
 namespace automat::datastores::cassandra {
 
+// How long the manager's actions keep trying to log in to the local node
+// over CQL before they fail.
+inline constexpr std::chrono::milliseconds kCqlLoginTimeout{30000};
+
 class CassandraManager : public guestagent::DatastoreManager {
  public:
   struct Timing {

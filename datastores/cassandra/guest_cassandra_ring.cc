@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "guestagent/child_process.h"
 
 namespace automat::datastores::cassandra {
@@ -20,12 +21,6 @@ std::vector<std::string> split_ws(const std::string& line) {
 bool is_state(const std::string& w) {
   return w.size() == 2 && (w[0] == 'U' || w[0] == 'D') &&
          std::string("NLJM").find(w[1]) != std::string::npos;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
 // A node row: state address load [unit] tokens owns host_id rack. Load is
@@ -82,7 +77,7 @@ std::vector<RingNode> parse_nodetool_status(const std::string& output) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.starts_with("Datacenter:")) {
-      dc = trim(line.substr(std::string("Datacenter:").size()));
+      dc = common::trimmed(line.substr(std::string("Datacenter:").size()));
       continue;
     }
     if (auto node = parse_row(split_ws(line), dc)) ring.push_back(*node);
@@ -123,7 +118,8 @@ std::string nodetool_error_message(const std::string& output) {
         line = line.substr(std::string(prefix).size());
       }
     }
-    if (in_error && !trim(line).empty()) message += (message.empty() ? "" : " ") + trim(line);
+    if (in_error && !common::trimmed(line).empty())
+      message += (message.empty() ? "" : " ") + common::trimmed(line);
   }
   return message.empty() ? guestagent::tail_lines(output, 5) : message;
 }

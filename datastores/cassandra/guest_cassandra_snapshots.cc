@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 // nodetool snapshot flushes every memtable first: long on a busy node.
 constexpr auto kSnapshotTimeout = std::chrono::minutes(10);
 constexpr auto kClearTimeout = std::chrono::minutes(2);
-constexpr auto kCqlTimeout = std::chrono::milliseconds(30000);
 constexpr int kDefaultConcurrency = 4;
 
 std::string mib(uint64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
@@ -139,7 +138,7 @@ std::string CassandraManager::upload_snapshot(const proto::cassandra::UploadSnap
   {
     // What a restore needs besides the files: where the node stood in the
     // ring and the schema of what it holds.
-    auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+    auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
     const auto local = session->execute("SELECT tokens, rack, data_center FROM system.local");
     if (local.rows.empty()) throw common::internal_error("system.local has no row");
     const auto& row = local.rows.front();
@@ -210,7 +209,7 @@ std::string CassandraManager::apply_schema(const proto::cassandra::ApplySchemaJo
                                            guestagent::JobContext& jc) {
   std::vector<std::string> plan;
   for (const auto& s : job.statements()) plan.push_back(idempotent_create(s));
-  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
   size_t applied = 0;
   for (const auto& s : plan) {
     if (jc.stopping()) throw common::unavailable("the schema's creation was stopped");
@@ -310,7 +309,7 @@ std::string CassandraManager::restore_snapshot(const proto::cassandra::RestoreSn
     }
   }
 
-  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
   size_t imported = 0;
   for (const auto& [table, dir] : tables) {
     const auto& [ks, name] = table;
@@ -369,7 +368,7 @@ void CassandraManager::check_truncate_tables(const proto::cassandra::TruncateTab
 std::string CassandraManager::truncate_tables(const proto::cassandra::TruncateTablesJob& job,
                                               guestagent::JobContext& jc) {
   const auto names = tables_of(job);
-  auto session = login_until(*server_, admin_login(), kCqlTimeout, *timing_.clock);
+  auto session = login_until(*server_, admin_login(), kCqlLoginTimeout, *timing_.clock);
   size_t truncated = 0;
   for (const auto& [ks, table] : names) {
     if (jc.stopping()) throw common::unavailable("the truncate was stopped");

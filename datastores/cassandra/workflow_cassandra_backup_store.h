@@ -23,8 +23,6 @@
 
 namespace automat::datastores::cassandra {
 
-// A call that starts or looks up a job: at once.
-inline constexpr std::chrono::milliseconds kQuickCall{30000};
 inline const std::string kManifest = "manifest.json";
 // A node's phase while it loads a backup's files.
 inline constexpr const char* kRestorePhase = "restoring";

@@ -21,9 +21,7 @@ using namespace automat::taskmanager;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kPoll{500};  // waiting on heartbeats
-
-std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
+constexpr milliseconds kHeartbeatPoll{500};  // waiting on heartbeats
 
 // The nodes `ids` names, in that order: each the cluster's live node, or,
 // when its row is gone, a node that knows only its id (a delete still
@@ -94,7 +92,7 @@ class StartRingStep : public NamedStep {
   StartRingStep() : NamedStep("start-ring", "starting the ring's nodes", seconds(1200)) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const auto ids = op_nodes(ctx);
+    const auto ids = operation_nodes(ctx);
     std::vector<db::Node> nodes;
     for (const auto& id : ids) {
       const db::Node* n = node_in(cluster, id);
@@ -161,7 +159,7 @@ class SecureRingStep : public NamedStep {
   SecureRingStep() : NamedStep("secure-ring", "creating the ring's admin login", seconds(900)) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const auto ids = op_nodes(ctx);
+    const auto ids = operation_nodes(ctx);
     const db::Node* first = node_in(cluster, ids.at(0));
     if (!first) throw common::not_found("node " + ids.at(0) + " is gone");
     std::vector<db::Node> others;
@@ -187,9 +185,9 @@ class WaitForRingStep : public NamedStep {
     for (const auto& node : cluster.nodes) {
       const auto ring = reported_ring(node);
       const std::string label = node_label(cluster, node.instance_id);
-      if (!ring) return StepResult::retry(kPoll, label + " has not reported its ring yet");
+      if (!ring) return StepResult::retry(kHeartbeatPoll, label + " has not reported its ring yet");
       if (auto gap = ring_gap(*ring, cluster.nodes)) {
-        return StepResult::retry(kPoll, label + " reports " + *gap);
+        return StepResult::retry(kHeartbeatPoll, label + " reports " + *gap);
       }
     }
     return StepResult::next();
@@ -243,7 +241,7 @@ class StopNodesStep : public NamedStep {
                                                   {"error", why}});
       return std::nullopt;
     };
-    return run_node_phase(ctx, cluster, named_nodes(cluster, op_nodes(ctx)), stop);
+    return run_node_phase(ctx, cluster, named_nodes(cluster, operation_nodes(ctx)), stop);
   }
 };
 
@@ -251,7 +249,7 @@ class RemoveRecordsStep : public NamedStep {
  public:
   RemoveRecordsStep() : NamedStep("remove-records", "removing the cluster's records") {}
   StepResult run(StepContext& ctx) override {
-    for (const auto& id : op_nodes(ctx)) ctx.services.instances->mark_deleted(id);
+    for (const auto& id : operation_nodes(ctx)) ctx.services.instances->mark_deleted(id);
     ctx.services.clusters->mark_deleted(ctx.operation.resource_id);
     return StepResult::next();
   }
@@ -294,8 +292,8 @@ std::unique_ptr<Step> wait_for_ring_step() { return std::make_unique<WaitForRing
 std::unique_ptr<Step> mark_active_step() { return std::make_unique<MarkActiveStep>(); }
 
 void add_create_steps(StepList& steps) {
-  steps.push_back(allocate_servers_step(op_nodes));
-  steps.push_back(wait_for_guests_step(op_nodes));
+  steps.push_back(allocate_servers_step(operation_nodes));
+  steps.push_back(wait_for_guests_step(operation_nodes));
   steps.push_back(std::make_unique<StartRingStep>());
   steps.push_back(std::make_unique<SecureRingStep>());
   steps.push_back(wait_for_ring_step());
@@ -306,7 +304,7 @@ void add_create_steps(StepList& steps) {
 void add_delete_steps(StepList& steps) {
   steps.push_back(std::make_unique<StopNodesStep>());
   steps.push_back(std::make_unique<InstancePhaseStep>(
-      "destroy-servers", "destroying the nodes' servers", seconds(300), op_nodes,
+      "destroy-servers", "destroying the nodes' servers", seconds(300), operation_nodes,
       [] { return std::make_unique<DestroyServerStep>(); },
       InstancePhase{NodeMark::kDestroyed, "destroyed", NodePhase::all_at_once()}));
   steps.push_back(std::make_unique<RemoveRecordsStep>());

@@ -11,8 +11,6 @@ namespace {
 using taskmanager::StepContext;
 using taskmanager::StepResult;
 
-constexpr std::chrono::milliseconds kQuickCall{30000};
-
 // Every node of `holders` stores `admin`, in turn. Not a node phase
 // (run_node_phase): the password lives for one run only, so a node
 // recorded done in an earlier run holds a password a later run replaces;

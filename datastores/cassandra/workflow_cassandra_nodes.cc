@@ -23,6 +23,10 @@ std::vector<std::string> input_nodes(const db::Operation& op) {
   return {input.instance_ids().begin(), input.instance_ids().end()};
 }
 
+std::vector<std::string> operation_nodes(const taskmanager::StepContext& ctx) {
+  return input_nodes(ctx.operation);
+}
+
 proto::ReplaceNodeInput replace_input(const db::Operation& op) {
   auto input = taskmanager::input_of<proto::ReplaceNodeInput>(op);
   if (input.old_instance_id().empty() || input.new_instance_id().empty()) {

@@ -26,10 +26,16 @@ namespace automat::datastores::cassandra {
 // stored by the control plane).
 inline constexpr const char* kAdminUser = "automat_admin";
 
+// The deadline of a quick call to a node's guest: starting or looking up a
+// job, a ring status, a seed update.
+inline constexpr std::chrono::milliseconds kQuickCall{30000};
+
 // The nodes a create, grow, shrink or delete names (its input,
 // proto::ClusterNodesInput). Throws common::Error(kInternal) when the input
 // does not parse.
 std::vector<std::string> input_nodes(const db::Operation& op);
+// input_nodes of the step's operation (a node phase's node list).
+std::vector<std::string> operation_nodes(const taskmanager::StepContext& ctx);
 // A replace's input; throws kInternal when it does not name both nodes.
 proto::ReplaceNodeInput replace_input(const db::Operation& op);
 

@@ -23,10 +23,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr milliseconds kPoll{1000};
-constexpr milliseconds kQuickCall{30000};
 constexpr seconds kStreamingStep{6 * 3600};
 
-std::vector<std::string> op_nodes(const StepContext& ctx) { return input_nodes(ctx.operation); }
 std::vector<std::string> new_node(const StepContext& ctx) {
   return {replace_input(ctx.operation).new_instance_id()};
 }
@@ -103,7 +101,7 @@ class JoinNodesStep : public NamedStep {
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
     std::vector<std::string> ids;
-    for (const auto& id : op_nodes(ctx)) {
+    for (const auto& id : operation_nodes(ctx)) {
       if (!marked(ctx.operation, NodeMark::kJoined, id)) ids.push_back(id);
     }
     NodePhase join = join_phase(node_phase::kJoining);
@@ -286,13 +284,13 @@ class CleanupStep : public NamedStep {
 };
 
 std::vector<db::Node> nodes_before_the_grow(const StepContext& ctx, const db::Cluster& cluster) {
-  return others(cluster, op_nodes(ctx));
+  return others(cluster, operation_nodes(ctx));
 }
 
 // The nodes the input names that are still in the cluster, in its order.
-std::vector<db::Node> named_nodes(const StepContext& ctx, const db::Cluster& cluster) {
+std::vector<db::Node> nodes_still_named(const StepContext& ctx, const db::Cluster& cluster) {
   std::vector<db::Node> out;
-  for (const auto& id : op_nodes(ctx)) {
+  for (const auto& id : operation_nodes(ctx)) {
     if (const db::Node* n = node_in(cluster, id)) out.push_back(*n);
   }
   return out;
@@ -303,7 +301,7 @@ std::vector<db::Node> named_nodes(const StepContext& ctx, const db::Cluster& clu
 // node's report is missing; a failure (the API's 422 reason) when unsafe.
 std::optional<StepResult> still_safe(StepContext& ctx, const db::Cluster& cluster) {
   std::vector<std::string> to_leave;
-  for (const auto& id : op_nodes(ctx)) {
+  for (const auto& id : operation_nodes(ctx)) {
     if (!marked(ctx.operation, NodeMark::kRemoved, id)) to_leave.push_back(id);
   }
   const ShrinkVerdict verdict = shrink_verdict(shrink_members(cluster.nodes), to_leave);
@@ -330,7 +328,7 @@ class DecommissionStep : public NamedStep {
       : NamedStep("decommission-nodes", "decommissioning the leaving nodes", kStreamingStep) {}
   StepResult run(StepContext& ctx) override {
     const db::Cluster cluster = cluster_of(ctx);
-    const auto leaving = op_nodes(ctx);
+    const auto leaving = operation_nodes(ctx);
     std::vector<db::Node> live;
     for (const auto& id : leaving) {
       if (marked(ctx.operation, NodeMark::kRemoved, id)) continue;
@@ -453,10 +451,10 @@ void reseed_after_failure(Services& services, const db::Operation& op) {
 }
 
 void add_grow_steps(StepList& steps) {
-  steps.push_back(allocate_servers_step(op_nodes));
-  steps.push_back(wait_for_guests_step(op_nodes));
+  steps.push_back(allocate_servers_step(operation_nodes));
+  steps.push_back(wait_for_guests_step(operation_nodes));
   steps.push_back(std::make_unique<JoinNodesStep>());
-  steps.push_back(std::make_unique<ShareCredentialsStep>(op_nodes));
+  steps.push_back(std::make_unique<ShareCredentialsStep>(operation_nodes));
   steps.push_back(std::make_unique<ReseedStep>());
   steps.push_back(std::make_unique<CleanupStep>("cleaning up the old nodes one at a time",
                                                 nodes_before_the_grow));
@@ -465,7 +463,7 @@ void add_grow_steps(StepList& steps) {
 
 void add_cleanup_steps(StepList& steps) {
   steps.push_back(
-      std::make_unique<CleanupStep>("cleaning up every node one at a time", named_nodes));
+      std::make_unique<CleanupStep>("cleaning up every node one at a time", nodes_still_named));
   steps.push_back(mark_active_step());
 }
 

@@ -28,9 +28,9 @@ using proto::ClusterResizeFlavorCheckpoint;
 using proto::ClusterResizeFlavorInput;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kPoll{1000};
+constexpr milliseconds kRollPoll{1000};
 constexpr milliseconds kJobPoll{2000};
-constexpr milliseconds kQuickCall{15000};
+constexpr milliseconds kRingCall{15000};
 constexpr std::chrono::hours kRollingStep{6};
 
 bool listed(const google::protobuf::RepeatedPtrField<std::string>& ids, const std::string& id) {
@@ -58,7 +58,7 @@ std::string label_of(const ClusterResizeFlavorInput& input, const db::Cluster& c
 std::optional<std::vector<RingMember>> ring_seen_by(StepContext& ctx, const db::Node& from,
                                                     std::string& why) {
   try {
-    return ring_from(cassandra_guest(ctx, from.instance_id).ring_status(kQuickCall));
+    return ring_from(cassandra_guest(ctx, from.instance_id).ring_status(kRingCall));
   } catch (const std::exception& e) {
     why = host_of(from) + " does not answer (" + e.what() + ")";
     return std::nullopt;
@@ -114,10 +114,10 @@ class RollingResizeStep : public NamedStep {
         if (auto gap = ring_gap(*ring, steady)) why = *gap;
       }
       if (why.empty()) return std::nullopt;
-      return StepResult::retry(kPoll, label_of(input, cluster, n) +
-                                          " waits before restarting: every other node must be "
-                                          "UN first; " +
-                                          why);
+      return StepResult::retry(kRollPoll, label_of(input, cluster, n) +
+                                              " waits before restarting: every other node must be "
+                                              "UN first; " +
+                                              why);
     };
     roll.act = [&](StepContext& c, const db::Node& n) -> std::optional<StepResult> {
       if (!listed(progress(c).restarted(), n.instance_id)) {
@@ -155,7 +155,7 @@ class RollingResizeStep : public NamedStep {
           return drive_guest_job(ctx, n.instance_id,
                                  guest_job_key(ctx.operation.id, "resize", n.instance_id),
                                  [&](const std::string& key) {
-                                   return guest->start_resize(key, input.ram_mb(), kQuickCall);
+                                   return guest->start_resize(key, input.ram_mb(), kRingCall);
                                  });
         },
         follow, job);
@@ -184,7 +184,7 @@ class RollingResizeStep : public NamedStep {
     if (const auto ring = ring_seen_by(ctx, n, why)) {
       if (auto gap = ring_gap(*ring, {n})) why = *gap;
     }
-    if (!why.empty()) return StepResult::retry(kPoll, label + " waiting for UN: " + why);
+    if (!why.empty()) return StepResult::retry(kRollPoll, label + " waiting for UN: " + why);
     const auto cp = progress(ctx);
     for (const auto& m : cluster.nodes) {
       if (m.instance_id == n.instance_id) continue;
@@ -194,22 +194,22 @@ class RollingResizeStep : public NamedStep {
       const auto ring = ring_seen_by(ctx, m, unused);
       if (!ring) continue;
       if (auto gap = ring_gap(*ring, {n})) {
-        return StepResult::retry(kPoll,
+        return StepResult::retry(kRollPoll,
                                  label + " waiting for UN as " + host_of(m) + " sees it: " + *gap);
       }
       try {
-        const auto hints = cassandra_guest(ctx, m.instance_id).pending_hints(kQuickCall);
+        const auto hints = cassandra_guest(ctx, m.instance_id).pending_hints(kRingCall);
         for (const auto& t : hints.targets()) {
           if (t.files() > 0 && t.address() == host_of(n)) {
-            return StepResult::retry(kPoll, label + " waiting for its hints: " + host_of(m) +
-                                                " holds " + std::to_string(t.files()) +
-                                                (t.files() == 1 ? " hint file" : " hint files") +
-                                                " for it");
+            return StepResult::retry(
+                kRollPoll, label + " waiting for its hints: " + host_of(m) + " holds " +
+                               std::to_string(t.files()) +
+                               (t.files() == 1 ? " hint file" : " hint files") + " for it");
           }
         }
       } catch (const std::exception& e) {
-        return StepResult::retry(kPoll, label + " waiting for its hints: " + host_of(m) +
-                                            " does not answer (" + e.what() + ")");
+        return StepResult::retry(kRollPoll, label + " waiting for its hints: " + host_of(m) +
+                                                " does not answer (" + e.what() + ")");
       }
     }
     return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include "common/client_text.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -23,12 +24,6 @@ constexpr std::array<std::string_view, 41> kCharsets = {
     "greek",    "hebrew", "hp8",      "keybcs2", "koi8r",   "koi8u",  "latin1", "latin2", "latin5",
     "latin7",   "macce",  "macroman", "sjis",    "swe7",    "tis620", "ucs2",   "ujis",   "utf16",
     "utf16le",  "utf32",  "utf8",     "utf8mb3", "utf8mb4"};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, const std::string& value) {
@@ -46,8 +41,8 @@ void check_ram(const db::Flavor& flavor, const db::DatastoreVersion& version,
 }
 
 void check_charset(const api::DatabaseSpec& db, const std::string& field) {
-  const std::string charset = lower(db.character_set.value_or(""));
-  const std::string collate = lower(db.collate.value_or(""));
+  const std::string charset = common::ascii_lower(db.character_set.value_or(""));
+  const std::string collate = common::ascii_lower(db.collate.value_or(""));
   if (!charset.empty() && !contains(kCharsets, charset)) {
     throw common::bad_request(field + ".character_set " + common::in_quotes(charset) +
                               " is not a MariaDB character set");
@@ -72,7 +67,7 @@ void check_databases(const std::vector<api::DatabaseSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string field = "instance.databases[" + std::to_string(i) + "]";
     const std::string& name = list[i].name;
-    if (contains(kReservedDatabases, lower(name))) {
+    if (contains(kReservedDatabases, common::ascii_lower(name))) {
       throw common::bad_request(field + ".name " + common::in_quotes(name) +
                                 " is reserved by MariaDB");
     }
@@ -83,7 +78,7 @@ void check_databases(const std::vector<api::DatabaseSpec>& list) {
 void check_users(const std::vector<api::UserSpec>& list) {
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string& name = list[i].name;
-    if (contains(kReservedUsers, lower(name))) {
+    if (contains(kReservedUsers, common::ascii_lower(name))) {
       throw common::bad_request("instance.users[" + std::to_string(i) + "].name " +
                                 common::in_quotes(name) + " is reserved by MariaDB");
     }

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
+
 namespace automat::datastores::mysql {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string host_or_any(const std::string& host) { return host.empty() ? kAnyHost : host; }
 
@@ -49,13 +45,13 @@ bool parse_server_error(const std::string& message, int& number, std::string& te
 }  // namespace
 
 bool is_system_database(const std::string& name) {
-  const std::string l = lower(name);
+  const std::string l = common::ascii_lower(name);
   return l == "mysql" || l == "information_schema" || l == "performance_schema" || l == "sys" ||
          l.rfind("#mysql50#", 0) == 0;
 }
 
 bool is_system_account(const std::string& name) {
-  const std::string l = lower(name);
+  const std::string l = common::ascii_lower(name);
   return l.empty() || l == "root" || l == "mysql" || l == "mariadb.sys" || l == "public" ||
          l.rfind("automat_", 0) == 0;
 }

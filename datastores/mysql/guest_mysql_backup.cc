@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/proto_json.h"
+#include "common/text.h"
 #include "datastores/mysql/common_gtid.h"
 
 namespace automat::datastores::mysql {
@@ -12,12 +13,6 @@ namespace {
 
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
 std::string mib(uint64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
@@ -34,8 +29,8 @@ Checkpoints parse_checkpoints(const std::string& text) {
   for (std::string line; std::getline(in, line);) {
     const auto eq = line.find('=');
     if (eq == std::string::npos) continue;
-    const std::string key = trim(line.substr(0, eq));
-    const std::string value = trim(line.substr(eq + 1));
+    const std::string key = common::trimmed(line.substr(0, eq));
+    const std::string value = common::trimmed(line.substr(eq + 1));
     if (key == "backup_type") c.backup_type = value;
     if (key == "from_lsn") c.from_lsn = value;
     if (key == "to_lsn") c.to_lsn = value;
@@ -49,16 +44,16 @@ Checkpoints parse_checkpoints(const std::string& text) {
 BinlogPosition parse_binlog_info(const std::string& text) {
   std::istringstream in(text);
   std::string line;
-  while (std::getline(in, line) && trim(line).empty()) {
+  while (std::getline(in, line) && common::trimmed(line).empty()) {
   }
   BinlogPosition p;
   std::istringstream fields(line);
   std::getline(fields, p.file, '\t');
   std::getline(fields, p.position, '\t');
   std::getline(fields, p.gtid);
-  p.file = trim(p.file);
-  p.position = trim(p.position);
-  p.gtid = trim(p.gtid);
+  p.file = common::trimmed(p.file);
+  p.position = common::trimmed(p.position);
+  p.gtid = common::trimmed(p.gtid);
   if (p.file.empty() || !all_digits(p.position)) {
     throw common::internal_error(
         "mariadb-backup's binlog info names no binlog file and position: '" + line.substr(0, 200) +

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::mysql {
 namespace {
@@ -12,19 +13,6 @@ bool all_of_charset(const std::string& s, const std::string& extra) {
   return std::all_of(s.begin(), s.end(), [&](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string::npos;
   });
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-// Shown in messages: printable and short, so a hostile value cannot forge log lines.
-std::string shown(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 80)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  return out;
 }
 
 void check(bool ok, const std::string& message) {
@@ -45,30 +33,31 @@ SqlScript& SqlScript::operator+=(const SqlScript& other) {
 
 void validate_database_name(const std::string& name) {
   check(!name.empty() && name.size() <= 64 && all_of_charset(name, "_$-"),
-        "database name '" + shown(name) +
+        "database name '" + common::printable_excerpt(name) +
             "' is invalid: use 1 to 64 letters, digits, '_', '$' or '-'");
-  const std::string l = lower(name);
+  const std::string l = common::ascii_lower(name);
   check(l != "mysql" && l != "information_schema" && l != "performance_schema" && l != "sys",
         "database name '" + name + "' is reserved");
 }
 
 void validate_user_name(const std::string& name) {
   check(!name.empty() && name.size() <= 80 && all_of_charset(name, "_.$-"),
-        "user name '" + shown(name) +
+        "user name '" + common::printable_excerpt(name) +
             "' is invalid: use 1 to 80 letters, digits, '_', '.', '$' or '-'");
-  const std::string l = lower(name);
+  const std::string l = common::ascii_lower(name);
   check(l != "root" && l != "mysql" && l != "mariadb.sys", "user name '" + name + "' is reserved");
 }
 
 void validate_host(const std::string& host) {
   check(!host.empty() && host.size() <= 255 && all_of_charset(host, "_.%:-"),
-        "user host '" + shown(host) +
+        "user host '" + common::printable_excerpt(host) +
             "' is invalid: use letters, digits, '.', ':', '-', '_' or the wildcard '%'");
 }
 
 void validate_charset_name(const std::string& name, const char* what) {
   check(!name.empty() && name.size() <= 64 && all_of_charset(name, "_"),
-        std::string(what) + " '" + shown(name) + "' is invalid: use letters, digits or '_'");
+        std::string(what) + " '" + common::printable_excerpt(name) +
+            "' is invalid: use letters, digits or '_'");
 }
 
 void validate_password(const std::string& password) {

@@ -10,15 +10,10 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace automat::datastores::mysql {
 namespace {
-
-std::string shown(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 80)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  return out;
-}
 
 std::string account(const std::string& user) { return quote_string(user) + "@'%'"; }
 
@@ -44,7 +39,8 @@ void validate_source(const ReplicationSource& source) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-';
       });
   if (!address_ok) {
-    throw common::bad_request("replication source address '" + shown(source.address) +
+    throw common::bad_request("replication source address '" +
+                              common::printable_excerpt(source.address) +
                               "' is invalid: use an IP address or a host name");
   }
   if (source.port < 1 || source.port > 65535) {
