@@ -33,8 +33,7 @@ int create_database(Session& session, const DatabaseArgs& args) {
 int list_databases(Session& session, const std::string& ref) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, ref);
-  const nlohmann::json databases =
-      get_all_pages(api, instance_path(id) + "/databases", "databases");
+  const nlohmann::json databases = api.get_list(instance_path(id) + "/databases", "databases");
   session.print(databases, database_list_table(databases));
   return 0;
 }

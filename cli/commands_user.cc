@@ -43,7 +43,7 @@ int create_user(Session& session, const UserArgs& args) {
 int list_users(Session& session, const std::string& ref) {
   ApiClient api = session.api();
   const std::string id = resolve_instance(api, ref);
-  const nlohmann::json users = get_all_pages(api, instance_path(id) + "/users", "users");
+  const nlohmann::json users = api.get_list(instance_path(id) + "/users", "users");
   session.print(users, user_list_table(users));
   return 0;
 }

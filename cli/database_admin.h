@@ -15,10 +15,6 @@ namespace automat::cli {
 std::string user_path(const std::string& instance_id, const std::string& name,
                       const std::string& host);
 
-// GET `path`, then each next page its "links" name (by their marker),
-// until none is left; the items under `key` of every page, in order.
-nlohmann::json get_all_pages(ApiClient& api, const std::string& path, const std::string& key);
-
 // Name
 Table database_list_table(const nlohmann::json& databases);
 // Name | Host | Databases
